@@ -1,0 +1,28 @@
+"""npscore: Net Promoter Score analytics, from score to action.
+
+Segmentation and NPS with honest uncertainty (`summarize`, `compare`,
+`by_group`), with a C++ core that is also usable from C++ and through a
+stable C ABI. See README.md for the quick starts.
+"""
+
+from ._npscore import __version__
+from .nps import (
+    Comparison,
+    Counts,
+    Cutoffs,
+    Summary,
+    by_group,
+    compare,
+    count,
+    segment,
+    summarize,
+    summarize_counts,
+)
+from . import datasets  # noqa: E402
+
+__all__ = [
+    "__version__",
+    "Comparison", "Counts", "Cutoffs", "Summary",
+    "by_group", "compare", "count", "segment", "summarize", "summarize_counts",
+    "datasets",
+]

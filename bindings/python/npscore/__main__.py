@@ -1,0 +1,72 @@
+"""Command line: `python -m npscore report` (or `npscore report`).
+
+Without --input it analyses the shipped sample data (a fixed seed of
+npscore.datasets); with --input it reads a CSV of responses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .report import ReportOptions, nps_report, sample_report
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="npscore", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"npscore {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("report", help="print the NPS report")
+    r.add_argument("--input", type=Path, help="CSV of responses (default: the shipped sample)")
+    r.add_argument("--score", default="score", help="score column (default: score)")
+    r.add_argument("--time", default="responded_at",
+                   help="timestamp column, '' for none (default: responded_at)")
+    r.add_argument("--by", default="", help="comma-separated slice columns")
+    r.add_argument("--weight", default=None, help="weight column, e.g. arr")
+    r.add_argument("--method", default="adjusted-wald",
+                   choices=["adjusted-wald", "wald", "score"])
+    r.add_argument("--confidence", type=float, default=0.95)
+    r.add_argument("--min-n", type=float, default=30)
+    r.add_argument("--skip-missing", action="store_true",
+                   help="leave out missing scores (and report how many)")
+    r.add_argument("--seed", type=int, default=42, help="sample data seed (default: 42)")
+    r.add_argument("--customers", type=int, default=2000, help="sample data size")
+    r.add_argument("--out", type=Path, help="also write the report to this file")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.input is None:
+            text = sample_report(seed=args.seed, n_customers=args.customers)
+        else:
+            df = pd.read_csv(args.input)
+            opt = ReportOptions(
+                score=args.score,
+                time=args.time or None,
+                by=[c for c in args.by.split(",") if c],
+                weight=args.weight,
+                method=args.method,
+                confidence=args.confidence,
+                min_n=args.min_n,
+                missing="skip" if args.skip_missing else "error",
+                data_note=f"Data: {args.input} ({len(df):,} rows).",
+            )
+            text = nps_report(df, opt)
+    except (ValueError, TypeError, OSError) as e:
+        print(f"npscore: error: {e}", file=sys.stderr)
+        return 2
+    print(text, end="")
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

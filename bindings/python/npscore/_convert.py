@@ -1,0 +1,147 @@
+"""Conversion of user input (lists, numpy arrays, pandas objects) to the
+contiguous numpy columns the compiled core reads.
+
+Arrays whose dtype the core reads natively (float32/64, signed and unsigned
+8..64-bit integers) and that are contiguous pass through without a copy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _npscore
+
+# numpy dtype kinds the core reads without conversion.
+_NATIVE_KINDS = {"f": (4, 8), "i": (1, 2, 4, 8), "u": (1, 2, 4, 8)}
+
+
+def _is_missing(v: Any) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT
+
+
+def _first_non_numeric(values: Any) -> tuple[int, Any]:
+    """Row and value of the first entry that is not a number (a string, even
+    "9", is not a score), or (-1, None)."""
+    for i, v in enumerate(values):
+        if _is_missing(v):
+            continue
+        if isinstance(v, (str, bytes, bool, np.bool_)):
+            return i, v
+        try:
+            float(v)
+        except (TypeError, ValueError):
+            return i, v
+    return -1, None
+
+
+def _text_error(values: np.ndarray, name: str) -> TypeError:
+    """The error for a text column: names the first entry that does not even
+    parse as a number (else the first entry)."""
+    row, value = 0, values[0]
+    for i, v in enumerate(values):
+        try:
+            float(v)
+        except (TypeError, ValueError):
+            row, value = i, v
+            break
+    return TypeError(f"{name} at row {row} is {value!r}: not a number (the column holds "
+                     "text; convert it first, e.g. with pd.to_numeric)")
+
+
+def _from_objects(values: Any, name: str) -> np.ndarray:
+    objects = np.asarray(values, dtype=object)
+    if objects.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {objects.shape}")
+    row, value = _first_non_numeric(objects)
+    if row >= 0:
+        raise TypeError(f"{name} at row {row} is {value!r}: not a number")
+    return np.array([np.nan if _is_missing(v) else float(v) for v in objects],
+                    dtype=np.float64)
+
+
+def as_scores(scores: Any, name: str = "scores") -> np.ndarray:
+    """Returns `scores` as a 1-D contiguous numeric array (NaN = missing)."""
+    if isinstance(scores, pd.DataFrame):
+        raise TypeError(f"{name} must be one column (a Series or 1-D array), got a DataFrame")
+    if isinstance(scores, (pd.Series, pd.Index)):
+        dtype = scores.dtype
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype) and not isinstance(
+            dtype, np.dtype
+        ):
+            if pd.api.types.is_bool_dtype(dtype):
+                raise TypeError(f"{name} must be numeric scores, got booleans")
+            if pd.api.types.is_string_dtype(dtype):
+                raise _text_error(scores.to_numpy(dtype=object), name)
+            if not pd.api.types.is_numeric_dtype(dtype):
+                return _from_objects(scores.to_numpy(dtype=object), name)
+            # Nullable integers / floats: missing values become NaN.
+            return np.ascontiguousarray(scores.to_numpy(dtype=np.float64, na_value=np.nan))
+        scores = scores.to_numpy()
+    if isinstance(scores, (list, tuple)):
+        arr = np.asarray(scores)
+        if arr.dtype.kind in "OUS":  # mixed or text entries: find the culprit
+            return _from_objects(scores, name)
+    else:
+        arr = np.asarray(scores)
+    if arr.ndim != 1:
+        if arr.ndim == 0:
+            raise TypeError(f"{name} must be a sequence of scores, got a scalar")
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    kind, size = arr.dtype.kind, arr.dtype.itemsize
+    if kind in _NATIVE_KINDS and size in _NATIVE_KINDS[kind]:
+        return np.ascontiguousarray(arr)
+    if kind == "b":
+        raise TypeError(f"{name} must be numeric scores, got booleans")
+    if kind == "f":  # float16, longdouble
+        return np.ascontiguousarray(arr, dtype=np.float64)
+    if kind in "US" and arr.size:
+        raise _text_error(arr, name)
+    if kind in "OUS":
+        return _from_objects(arr, name)
+    raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
+
+
+def as_weights(weights: Any, name: str = "weights") -> np.ndarray | None:
+    """Returns `weights` as a contiguous float64 array, or None."""
+    if weights is None:
+        return None
+    arr = as_scores(weights, name)
+    return np.ascontiguousarray(arr, dtype=np.float64)
+
+
+def as_cutoffs(cutoffs: Any) -> "_npscore.Cutoffs":
+    """Accepts a Cutoffs, or a (detractor_max, passive_max[, scale_max]) tuple."""
+    if isinstance(cutoffs, _npscore.Cutoffs):
+        return cutoffs
+    try:
+        values = [float(v) for v in cutoffs]
+    except (TypeError, ValueError):
+        raise TypeError(
+            "cutoffs must be (detractor_max, passive_max[, scale_max]) integers, "
+            f"got {cutoffs!r}"
+        ) from None
+    for v in values:
+        if not v.is_integer():
+            raise ValueError(f"cutoffs must be whole numbers, got {v!r} in {cutoffs!r}")
+    values = [int(v) for v in values]
+    if len(values) == 2:
+        values.append(10)
+    if len(values) != 3:
+        raise ValueError(
+            f"cutoffs must have 2 or 3 values (detractor_max, passive_max[, scale_max]), got {cutoffs!r}"
+        )
+    return _npscore.Cutoffs(*values)
+
+
+def column(df: pd.DataFrame, name: str, role: str) -> pd.Series:
+    """Returns df[name], or a ValueError naming the missing column."""
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    if name not in df.columns:
+        raise ValueError(
+            f"{role} column {name!r} not found; columns are {list(map(str, df.columns))}"
+        )
+    return df[name]

@@ -1,0 +1,213 @@
+"""Segmentation and NPS with honest uncertainty.
+
+Scores are segmented into detractors (0-6), passives (7-8) and promoters
+(9-10) by default; NPS, its standard error and interval bounds are on the
+-100..100 scale. Every statistic is computed by the C++ core; this module
+only converts inputs and shapes outputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _npscore
+from ._convert import as_cutoffs, as_scores, as_weights, column
+
+Summary = _npscore.Summary
+Comparison = _npscore.Comparison
+Counts = _npscore.Counts
+Cutoffs = _npscore.Cutoffs
+
+DEFAULT_METHOD = "adjusted-wald"
+DEFAULT_CUTOFFS = (6, 8, 10)
+
+__all__ = [
+    "Comparison", "Counts", "Cutoffs", "Summary",
+    "segment", "count", "summarize", "summarize_counts", "compare", "by_group",
+]
+
+
+def segment(scores: Any, *, cutoffs: Any = DEFAULT_CUTOFFS) -> np.ndarray:
+    """Segment codes of scores: -1 detractor, 0 passive, +1 promoter (int8).
+
+    NPS = 100 * mean(codes). Missing, non-integer or out-of-scale scores raise
+    ValueError naming the first offending row and its value.
+    """
+    return _npscore.segment(as_scores(scores), as_cutoffs(cutoffs))
+
+
+def count(scores: Any, *, cutoffs: Any = DEFAULT_CUTOFFS, missing: str = "error") -> Counts:
+    """Respondents per segment: the mergeable aggregate (`Counts.merge`)."""
+    return _npscore.count(as_scores(scores), as_cutoffs(cutoffs), missing)
+
+
+def summarize(
+    scores: Any,
+    weights: Any = None,
+    *,
+    method: str = DEFAULT_METHOD,
+    confidence: float = 0.95,
+    missing: str = "error",
+    cutoffs: Any = DEFAULT_CUTOFFS,
+) -> Summary:
+    """NPS of a score column with its standard error and confidence interval.
+
+    Parameters
+    ----------
+    scores : array-like of numbers
+        Answers on 0..scale_max (default 0-10). NaN/None are missing.
+    weights : array-like of float, optional
+        Per-response weights (e.g. account ARR or CLV). Counts then become
+        weighted sums and the SE uses Kish's effective sample size
+        ``n_effective = (sum w)^2 / sum w^2``.
+    method : {"adjusted-wald", "wald", "score"}
+        Interval method: "adjusted-wald" (Rocks 2016: adds 0.75 detractors,
+        1.5 passives and 0.75 promoters), "wald", or "score" (Tango's 1998
+        score interval, never outside [-100, 100]).
+    confidence : float
+        Two-sided confidence level in (0, 1).
+    missing : {"error", "skip"}
+        "skip" leaves missing scores out and reports their number in
+        ``skipped``.
+    cutoffs : (detractor_max, passive_max[, scale_max])
+        Segment cut-offs; default (6, 8, 10).
+    """
+    return _npscore.summarize(
+        as_scores(scores), as_weights(weights), as_cutoffs(cutoffs), missing, method,
+        float(confidence),
+    )
+
+
+def _whole_count(value: Any, name: str) -> int:
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a whole number, got {value!r}") from None
+    if not np.isfinite(f) or f < 0 or f != int(f):
+        raise ValueError(f"{name} is {value!r}: counts must be whole numbers >= 0")
+    return int(f)
+
+
+def summarize_counts(
+    detractors: Any,
+    passives: Any,
+    promoters: Any,
+    *,
+    method: str = DEFAULT_METHOD,
+    confidence: float = 0.95,
+) -> Summary:
+    """NPS with SE and interval from segment counts (see `summarize`)."""
+    counts = Counts(
+        _whole_count(detractors, "detractors"),
+        _whole_count(passives, "passives"),
+        _whole_count(promoters, "promoters"),
+    )
+    return _npscore.summarize_counts(counts, method, float(confidence))
+
+
+def compare(
+    a: Any,
+    b: Any,
+    *,
+    method: str = DEFAULT_METHOD,
+    confidence: float = 0.95,
+    missing: str = "error",
+    cutoffs: Any = DEFAULT_CUTOFFS,
+) -> Comparison:
+    """Compares two independent samples: ``diff = nps(a) - nps(b)``.
+
+    `a` and `b` are score arrays or `Summary` objects. ``z`` and ``p_value``
+    (two-sided) come from the Wald test of equal NPS with
+    ``se = sqrt(se_a^2 + se_b^2)``. The interval for the difference follows
+    `method`: "wald"; "adjusted-wald" (0.375 / 0.75 / 0.375 pseudo-respondents
+    added to each sample); "score" (Newcombe's hybrid of the two score
+    intervals).
+    """
+    def as_summary(x: Any, label: str) -> Summary:
+        if isinstance(x, Summary):
+            return x
+        try:
+            return summarize(x, method=method, confidence=confidence, missing=missing,
+                             cutoffs=cutoffs)
+        except (ValueError, TypeError) as e:
+            raise type(e)(f"sample {label}: {e}") from None
+
+    return _npscore.compare(as_summary(a, "a"), as_summary(b, "b"), method, float(confidence))
+
+
+def _group_codes(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, int, pd.DataFrame]:
+    """Codes 0..k-1 of each row's group, sorted by key; missing keys form
+    their own group (no row is dropped). Returns (codes, k, keys frame)."""
+    codes_list, uniques_list = [], []
+    for name in by:
+        codes, uniques = pd.factorize(column(df, name, "group"), sort=True,
+                                      use_na_sentinel=False)
+        codes_list.append(codes.astype(np.int64, copy=False))
+        uniques_list.append(uniques)
+    if len(by) == 1:
+        keys = pd.DataFrame({by[0]: uniques_list[0]})
+        return np.ascontiguousarray(codes_list[0]), len(uniques_list[0]), keys
+    # Mixed-radix code of the key tuple, then only the combinations observed.
+    combined = np.zeros(len(df), dtype=np.int64)
+    for codes, uniques in zip(codes_list, uniques_list):
+        combined = combined * len(uniques) + codes
+    codes, observed = pd.factorize(combined, sort=True)
+    keys = {}
+    rest = np.asarray(observed, dtype=np.int64)
+    for name, uniques in reversed(list(zip(by, uniques_list))):
+        keys[name] = pd.Index(uniques).take(rest % len(uniques))
+        rest = rest // len(uniques)
+    return (np.ascontiguousarray(codes.astype(np.int64, copy=False)), len(observed),
+            pd.DataFrame({name: keys[name] for name in by}))
+
+
+def by_group(
+    df: pd.DataFrame,
+    score: str = "score",
+    by: Union[str, Sequence[str], None] = None,
+    weight: str | None = None,
+    *,
+    min_n: float = 30,
+    method: str = DEFAULT_METHOD,
+    confidence: float = 0.95,
+    missing: str = "error",
+    cutoffs: Any = DEFAULT_CUTOFFS,
+) -> pd.DataFrame:
+    """NPS by group over one or more key columns: one row per group.
+
+    Columns: the keys, ``n``, ``detractors``, ``passives``, ``promoters``,
+    the three shares, ``nps``, ``se``, ``ci_low``, ``ci_high``, ``small``
+    (n, or n_effective when weighted, below `min_n`), ``skipped``, and
+    ``n_effective`` when weighted. Groups are sorted by key; rows with a
+    missing key form their own group rather than being dropped.
+    """
+    if by is None:
+        raise TypeError("by_group() needs `by`: one key column name or a list of them")
+    keys = [by] if isinstance(by, str) else list(by)
+    if not keys:
+        raise ValueError("by must name at least one column")
+    scores = as_scores(column(df, score, "score"), f"column {score!r}")
+    weights = None if weight is None else as_weights(column(df, weight, "weight"),
+                                                     f"column {weight!r}")
+    codes, n_groups, out = _group_codes(df, keys)
+    cols = _npscore.by_group(scores, codes, n_groups, weights, as_cutoffs(cutoffs), missing,
+                             method, float(confidence), float(min_n))
+    n = cols["n"]
+    for name in ("n", "detractors", "passives", "promoters"):
+        out[name] = cols[name] if weights is not None else cols[name].astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for seg in ("detractors", "passives", "promoters"):
+            out[f"share_{seg}"] = np.where(n > 0, cols[seg] / np.where(n > 0, n, 1), np.nan)
+    for name in ("nps", "se", "ci_low", "ci_high"):
+        out[name] = cols[name]
+    out["small"] = cols["small"]
+    out["skipped"] = cols["skipped"]
+    if weights is not None:
+        out["n_effective"] = cols["n_effective"]
+    out.attrs["method"] = method
+    out.attrs["confidence"] = float(confidence)
+    out.attrs["min_n"] = float(min_n)
+    return out

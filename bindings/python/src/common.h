@@ -1,0 +1,89 @@
+// Helpers shared by the pybind11 modules: status translation and dispatch of
+// numpy score arrays to the typed core kernels.
+
+#ifndef NPSCORE_BINDINGS_PYTHON_COMMON_H_
+#define NPSCORE_BINDINGS_PYTHON_COMMON_H_
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+
+namespace npscore::python {
+
+namespace py = pybind11;
+
+// Raises the Python exception for a failed status: ValueError for bad input,
+// RuntimeError otherwise. The message is the core's, unchanged.
+inline void ThrowIfError(const absl::Status& status) {
+  if (status.ok()) return;
+  const std::string msg(status.message());
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kFailedPrecondition:
+      throw py::value_error(msg);
+    default:
+      throw std::runtime_error(msg);
+  }
+}
+
+template <typename T>
+T ValueOrThrow(absl::StatusOr<T> result) {
+  ThrowIfError(result.status());
+  return *std::move(result);
+}
+
+// A read-only view of a 1-D contiguous numpy array, without a copy.
+template <typename T>
+absl::Span<const T> View(const py::array& a) {
+  return absl::Span<const T>(static_cast<const T*>(a.data()), static_cast<size_t>(a.size()));
+}
+
+// Checks that `a` is one-dimensional and C-contiguous (the Python layer makes
+// it so; this guards direct callers of the private module).
+inline void CheckVector(const py::array& a, const char* name) {
+  if (a.ndim() != 1) {
+    throw py::value_error(std::string(name) + " must be one-dimensional, got " +
+                          std::to_string(a.ndim()) + " dimensions");
+  }
+  if (!(a.flags() & py::array::c_style)) {
+    throw py::value_error(std::string(name) + " must be contiguous");
+  }
+}
+
+// Calls f(absl::Span<const T>) with the score column viewed as its own element
+// type T, one of the types the core kernels are instantiated for.
+template <typename F>
+auto DispatchScores(const py::array& scores, F&& f) {
+  CheckVector(scores, "scores");
+  const py::dtype dt = scores.dtype();
+  const char kind = dt.kind();
+  const auto size = dt.itemsize();
+  if (kind == 'f') {
+    if (size == 8) return f(View<double>(scores));
+    if (size == 4) return f(View<float>(scores));
+  } else if (kind == 'i') {
+    if (size == 1) return f(View<int8_t>(scores));
+    if (size == 2) return f(View<int16_t>(scores));
+    if (size == 4) return f(View<int32_t>(scores));
+    if (size == 8) return f(View<int64_t>(scores));
+  } else if (kind == 'u') {
+    if (size == 1) return f(View<uint8_t>(scores));
+    if (size == 2) return f(View<uint16_t>(scores));
+    if (size == 4) return f(View<uint32_t>(scores));
+    if (size == 8) return f(View<uint64_t>(scores));
+  }
+  throw py::type_error("scores must be a numeric array of integers or floats, got dtype " +
+                       std::string(py::str(dt)));
+}
+
+}  // namespace npscore::python
+
+#endif  // NPSCORE_BINDINGS_PYTHON_COMMON_H_

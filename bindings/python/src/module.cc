@@ -1,0 +1,19 @@
+// The compiled module npscore._npscore. Each capability binds itself from its
+// own file (nps.cc, ...); this file only assembles them.
+
+#include <pybind11/pybind11.h>
+
+#include "npscore/version.h"
+
+namespace py = pybind11;
+
+namespace npscore::python {
+void BindNps(py::module_& m);
+}  // namespace npscore::python
+
+PYBIND11_MODULE(_npscore, m) {
+  m.doc() = "npscore's compiled core; use the `npscore` package instead.";
+  m.attr("__version__") = NPSCORE_VERSION_STRING;
+  m.attr("version_number") = NPSCORE_VERSION_NUMBER;
+  npscore::python::BindNps(m);
+}

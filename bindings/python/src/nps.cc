@@ -1,0 +1,248 @@
+// Python bindings of npscore/nps.h. Thin: argument conversion, GIL release and
+// status translation only; every statistic is computed by the core.
+
+#include "npscore/nps.h"
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <string>
+
+#include "common.h"
+
+namespace npscore::python {
+namespace {
+
+ScoreOptions MakeScoreOptions(const Cutoffs& cutoffs, const std::string& missing) {
+  ScoreOptions o;
+  o.cutoffs = cutoffs;
+  if (missing == "error") {
+    o.missing = Missing::kError;
+  } else if (missing == "skip") {
+    o.missing = Missing::kSkip;
+  } else {
+    throw py::value_error("missing is \"" + missing + "\": use \"error\" or \"skip\"");
+  }
+  return o;
+}
+
+IntervalOptions MakeIntervalOptions(const std::string& method, double confidence) {
+  IntervalOptions o;
+  o.method = ValueOrThrow(ParseIntervalMethod(method));
+  o.confidence = confidence;
+  ThrowIfError(ValidateIntervalOptions(o));
+  return o;
+}
+
+// A count as a Python int when unweighted, a float when weighted.
+py::object CountObject(const Summary& s, double v) {
+  if (s.weighted) return py::float_(v);
+  return py::int_(static_cast<int64_t>(v));
+}
+
+py::dict SummaryDict(const Summary& s) {
+  py::dict d;
+  d["n"] = CountObject(s, s.n);
+  d["detractors"] = CountObject(s, s.detractors);
+  d["passives"] = CountObject(s, s.passives);
+  d["promoters"] = CountObject(s, s.promoters);
+  d["nps"] = s.nps;
+  d["se"] = s.se;
+  d["ci_low"] = s.ci_low;
+  d["ci_high"] = s.ci_high;
+  d["method"] = IntervalMethodName(s.method);
+  d["confidence"] = s.confidence;
+  d["n_effective"] = s.n_effective;
+  d["skipped"] = s.skipped;
+  d["weighted"] = s.weighted;
+  return d;
+}
+
+py::array_t<double> Column(std::vector<double>&& v) {
+  auto* heap = new std::vector<double>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<double>*>(p); });
+  return py::array_t<double>(static_cast<py::ssize_t>(heap->size()), heap->data(), owner);
+}
+
+}  // namespace
+
+void BindNps(py::module_& m) {
+  py::class_<Cutoffs>(m, "Cutoffs", "Segment cut-offs on the scale 0..scale_max.")
+      .def(py::init([](int detractor_max, int passive_max, int scale_max) {
+             Cutoffs c{detractor_max, passive_max, scale_max};
+             ThrowIfError(ValidateCutoffs(c));
+             return c;
+           }),
+           py::arg("detractor_max") = 6, py::arg("passive_max") = 8, py::arg("scale_max") = 10)
+      .def_readonly("detractor_max", &Cutoffs::detractor_max)
+      .def_readonly("passive_max", &Cutoffs::passive_max)
+      .def_readonly("scale_max", &Cutoffs::scale_max)
+      .def("__repr__", [](const Cutoffs& c) {
+        return "Cutoffs(detractor_max=" + std::to_string(c.detractor_max) +
+               ", passive_max=" + std::to_string(c.passive_max) +
+               ", scale_max=" + std::to_string(c.scale_max) + ")";
+      });
+
+  py::class_<Counts>(m, "Counts", "Respondents per segment; mergeable across partitions.")
+      .def(py::init([](int64_t d, int64_t pa, int64_t p, int64_t skipped) {
+             return Counts{d, pa, p, skipped};
+           }),
+           py::arg("detractors"), py::arg("passives"), py::arg("promoters"),
+           py::arg("skipped") = 0)
+      .def_readonly("detractors", &Counts::detractors)
+      .def_readonly("passives", &Counts::passives)
+      .def_readonly("promoters", &Counts::promoters)
+      .def_readonly("skipped", &Counts::skipped)
+      .def_property_readonly("n", &Counts::n)
+      .def("merge", [](const Counts& a, const Counts& b) { return Counts(a).Merge(b); },
+           "Returns the counts of both partitions together.")
+      .def("__repr__", [](const Counts& c) {
+        return "Counts(detractors=" + std::to_string(c.detractors) +
+               ", passives=" + std::to_string(c.passives) +
+               ", promoters=" + std::to_string(c.promoters) +
+               ", skipped=" + std::to_string(c.skipped) + ")";
+      });
+
+  py::class_<Summary>(m, "Summary", "An NPS (-100..100) with its standard error and interval.")
+      .def_property_readonly("n", [](const Summary& s) { return CountObject(s, s.n); })
+      .def_property_readonly("detractors", [](const Summary& s) { return CountObject(s, s.detractors); })
+      .def_property_readonly("passives", [](const Summary& s) { return CountObject(s, s.passives); })
+      .def_property_readonly("promoters", [](const Summary& s) { return CountObject(s, s.promoters); })
+      .def_readonly("nps", &Summary::nps)
+      .def_readonly("se", &Summary::se)
+      .def_readonly("ci_low", &Summary::ci_low)
+      .def_readonly("ci_high", &Summary::ci_high)
+      .def_property_readonly("method", [](const Summary& s) { return IntervalMethodName(s.method); })
+      .def_readonly("confidence", &Summary::confidence)
+      .def_readonly("n_effective", &Summary::n_effective)
+      .def_readonly("skipped", &Summary::skipped)
+      .def_readonly("weighted", &Summary::weighted)
+      .def_property_readonly("share_detractors", &Summary::share_detractors)
+      .def_property_readonly("share_passives", &Summary::share_passives)
+      .def_property_readonly("share_promoters", &Summary::share_promoters)
+      .def("to_dict", &SummaryDict, "The fields as a plain dict.")
+      .def("__repr__", [](const Summary& s) {
+        return std::string(py::str("Summary(nps={:.2f}, ci=[{:.2f}, {:.2f}], n={}, method='{}')")
+                               .format(s.nps, s.ci_low, s.ci_high, CountObject(s, s.n),
+                                       IntervalMethodName(s.method)));
+      });
+
+  py::class_<Comparison>(m, "Comparison", "The difference a - b of two NPS and its test.")
+      .def_readonly("diff", &Comparison::diff)
+      .def_readonly("se", &Comparison::se)
+      .def_readonly("z", &Comparison::z)
+      .def_readonly("p_value", &Comparison::p_value)
+      .def_readonly("ci_low", &Comparison::ci_low)
+      .def_readonly("ci_high", &Comparison::ci_high)
+      .def_property_readonly("method", [](const Comparison& c) { return IntervalMethodName(c.method); })
+      .def_readonly("confidence", &Comparison::confidence)
+      .def("to_dict", [](const Comparison& c) {
+        py::dict d;
+        d["diff"] = c.diff;
+        d["se"] = c.se;
+        d["z"] = c.z;
+        d["p_value"] = c.p_value;
+        d["ci_low"] = c.ci_low;
+        d["ci_high"] = c.ci_high;
+        d["method"] = IntervalMethodName(c.method);
+        d["confidence"] = c.confidence;
+        return d;
+      }, "The fields as a plain dict.")
+      .def("__repr__", [](const Comparison& c) {
+        return std::string(py::str("Comparison(diff={:.2f}, ci=[{:.2f}, {:.2f}], p_value={:.4g})")
+                               .format(c.diff, c.ci_low, c.ci_high, c.p_value));
+      });
+
+  m.def("segment", [](const py::array& scores, const Cutoffs& cutoffs) {
+    py::array_t<int8_t> out(scores.size());
+    auto view = absl::Span<int8_t>(out.mutable_data(), static_cast<size_t>(out.size()));
+    absl::Status st = DispatchScores(scores, [&](auto span) {
+      py::gil_scoped_release release;
+      return SegmentInto(span, view, cutoffs);
+    });
+    ThrowIfError(st);
+    return out;
+  }, py::arg("scores"), py::arg("cutoffs"));
+
+  m.def("count", [](const py::array& scores, const Cutoffs& cutoffs, const std::string& missing) {
+    const ScoreOptions opt = MakeScoreOptions(cutoffs, missing);
+    return ValueOrThrow(DispatchScores(scores, [&](auto span) {
+      py::gil_scoped_release release;
+      return CountSegments(span, opt);
+    }));
+  }, py::arg("scores"), py::arg("cutoffs"), py::arg("missing"));
+
+  m.def("summarize", [](const py::array& scores, const py::object& weights, const Cutoffs& cutoffs,
+                        const std::string& missing, const std::string& method, double confidence) {
+    const ScoreOptions opt = MakeScoreOptions(cutoffs, missing);
+    const IntervalOptions iopt = MakeIntervalOptions(method, confidence);
+    if (weights.is_none()) {
+      return ValueOrThrow(DispatchScores(scores, [&](auto span) -> absl::StatusOr<Summary> {
+        py::gil_scoped_release release;
+        auto counts = CountSegments(span, opt);
+        if (!counts.ok()) return counts.status();
+        return Summarize(*counts, iopt);
+      }));
+    }
+    const auto w = weights.cast<py::array_t<double, py::array::c_style>>();
+    CheckVector(w, "weights");
+    return ValueOrThrow(DispatchScores(scores, [&](auto span) -> absl::StatusOr<Summary> {
+      py::gil_scoped_release release;
+      auto counts = CountSegmentsWeighted(span, View<double>(w), opt);
+      if (!counts.ok()) return counts.status();
+      return Summarize(*counts, iopt);
+    }));
+  }, py::arg("scores"), py::arg("weights"), py::arg("cutoffs"), py::arg("missing"),
+     py::arg("method"), py::arg("confidence"));
+
+  m.def("summarize_counts", [](const Counts& counts, const std::string& method, double confidence) {
+    return ValueOrThrow(Summarize(counts, MakeIntervalOptions(method, confidence)));
+  }, py::arg("counts"), py::arg("method"), py::arg("confidence"));
+
+  m.def("compare", [](const Summary& a, const Summary& b, const std::string& method,
+                      double confidence) {
+    return ValueOrThrow(Compare(a, b, MakeIntervalOptions(method, confidence)));
+  }, py::arg("a"), py::arg("b"), py::arg("method"), py::arg("confidence"));
+
+  m.def("by_group", [](const py::array& scores, const py::array_t<int64_t, py::array::c_style>& codes,
+                       int64_t n_groups, const py::object& weights, const Cutoffs& cutoffs,
+                       const std::string& missing, const std::string& method, double confidence,
+                       double min_n) {
+    CheckVector(codes, "codes");
+    GroupOptions opt;
+    opt.scores = MakeScoreOptions(cutoffs, missing);
+    opt.interval = MakeIntervalOptions(method, confidence);
+    opt.min_n = min_n;
+    py::array_t<double, py::array::c_style> w;
+    if (!weights.is_none()) {
+      w = weights.cast<py::array_t<double, py::array::c_style>>();
+      CheckVector(w, "weights");
+    }
+    const absl::Span<const double> wspan =
+        weights.is_none() ? absl::Span<const double>() : View<double>(w);
+    GroupTable t = ValueOrThrow(DispatchScores(scores, [&](auto span) {
+      py::gil_scoped_release release;
+      return SummarizeByGroup(span, View<int64_t>(codes), n_groups, wspan, opt);
+    }));
+    py::dict out;
+    out["n"] = Column(std::move(t.n));
+    out["detractors"] = Column(std::move(t.detractors));
+    out["passives"] = Column(std::move(t.passives));
+    out["promoters"] = Column(std::move(t.promoters));
+    out["n_effective"] = Column(std::move(t.n_effective));
+    out["nps"] = Column(std::move(t.nps));
+    out["se"] = Column(std::move(t.se));
+    out["ci_low"] = Column(std::move(t.ci_low));
+    out["ci_high"] = Column(std::move(t.ci_high));
+    out["skipped"] = py::array_t<int64_t>(static_cast<py::ssize_t>(t.skipped.size()), t.skipped.data());
+    py::array_t<bool> small(static_cast<py::ssize_t>(t.small.size()));
+    for (size_t i = 0; i < t.small.size(); ++i) small.mutable_at(i) = t.small[i] != 0;
+    out["small"] = small;
+    return out;
+  }, py::arg("scores"), py::arg("codes"), py::arg("n_groups"), py::arg("weights"),
+     py::arg("cutoffs"), py::arg("missing"), py::arg("method"), py::arg("confidence"),
+     py::arg("min_n"));
+}
+
+}  // namespace npscore::python

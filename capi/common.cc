@@ -1,0 +1,100 @@
+// The C ABI's status, last error message and version (npscore/c_api.h).
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "capi/internal.h"
+#include "npscore/c_api.h"
+
+namespace npscore {
+namespace capi {
+namespace {
+
+// This thread's last error message. `fallback` replaces it when storing the
+// message itself ran out of memory, so the caller still learns why.
+struct LastError {
+  std::string message;
+  const char* fallback = nullptr;
+};
+
+LastError& ThreadLastError() noexcept {
+  thread_local LastError error;
+  return error;
+}
+
+}  // namespace
+
+void SetLastError(const char* function, absl::string_view message,
+                  absl::string_view detail) noexcept {
+  LastError& e = ThreadLastError();
+  try {
+    e.message.clear();
+    absl::StrAppend(&e.message, function, ": ", message, detail);
+    e.fallback = nullptr;
+  } catch (...) {
+    e.fallback = "npscore: out of memory while recording an error message";
+  }
+}
+
+void ClearLastError() noexcept {
+  LastError& e = ThreadLastError();
+  e.message.clear();
+  e.fallback = nullptr;
+}
+
+npscore_status StatusCode(const absl::Status& status) noexcept {
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+      return NPSCORE_OK;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kFailedPrecondition:
+      return NPSCORE_EINVAL;
+    default:
+      return NPSCORE_EINTERNAL;
+  }
+}
+
+npscore_status Call::Null(absl::string_view argument, absl::string_view detail) noexcept {
+  SetLastError(function_, argument, detail.empty() ? absl::string_view(" is NULL") : detail);
+  return NPSCORE_ENULL;
+}
+
+npscore_status CheckColumnPointer(Call& call, const void* p, size_t n, size_t alignment,
+                                  const char* name) noexcept {
+  if (p == nullptr) {
+    if (n == 0) return NPSCORE_OK;
+    try {
+      return call.Null(name, absl::StrCat(" is NULL but n is ", n));
+    } catch (...) {
+      return call.Null(name);
+    }
+  }
+  if (reinterpret_cast<uintptr_t>(p) % alignment != 0) {
+    try {
+      return call.Fail(NPSCORE_EINVAL, name,
+                       absl::StrCat(" is not aligned to ", alignment,
+                                    " bytes, as its element type needs"));
+    } catch (...) {
+      return call.Fail(NPSCORE_EINVAL, name, " is misaligned");
+    }
+  }
+  return NPSCORE_OK;
+}
+
+}  // namespace capi
+}  // namespace npscore
+
+extern "C" {
+
+NPSCORE_API const char* npscore_last_error_message(void) {
+  const npscore::capi::LastError& e = npscore::capi::ThreadLastError();
+  return e.fallback != nullptr ? e.fallback : e.message.c_str();
+}
+
+NPSCORE_API int npscore_version_number(void) { return NPSCORE_VERSION_NUMBER; }
+
+NPSCORE_API const char* npscore_version_string(void) { return NPSCORE_VERSION_STRING; }
+
+}  // extern "C"

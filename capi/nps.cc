@@ -1,0 +1,336 @@
+// The C ABI of the nps module (npscore/c_api.h): thin wrappers over
+// npscore/nps.h. This file is the one place where the C structs and enums
+// are converted to and from the core's.
+
+#include <cstdint>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "capi/internal.h"
+#include "npscore/c_api.h"
+#include "npscore/nps.h"
+
+// The opaque handle behind npscore_group_table.
+struct npscore_group_table {
+  npscore::GroupTable table;
+};
+
+namespace npscore {
+namespace capi {
+namespace {
+
+// --- Conversions between the C structs and the core structs ---------------
+
+// Reads `opts` (NULL = defaults) into the core's options, which hold all of
+// it: scores (cutoffs, missing), interval (method, confidence) and min_n.
+// Checks the version and the enum fields; the numeric fields are validated
+// by the core functions that use them.
+npscore_status ReadOptions(Call& call, const npscore_nps_options* opts, GroupOptions* out) {
+  *out = GroupOptions{};
+  if (opts == nullptr) return NPSCORE_OK;
+  if (opts->version != NPSCORE_NPS_OPTIONS_VERSION) {
+    return call.Fail(NPSCORE_EVERSION,
+                     absl::StrCat("opts->version is ", opts->version),
+                     absl::StrCat(": this library (", NPSCORE_VERSION_STRING,
+                                  ") supports version ", NPSCORE_NPS_OPTIONS_VERSION,
+                                  "; initialize options with NPSCORE_NPS_OPTIONS_INIT"));
+  }
+  const int missing = RawEnum(opts->missing);
+  if (missing != NPSCORE_MISSING_ERROR && missing != NPSCORE_MISSING_SKIP) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("opts->missing is ", missing),
+                     ": use NPSCORE_MISSING_ERROR (0) or NPSCORE_MISSING_SKIP (1)");
+  }
+  const int method = RawEnum(opts->method);
+  if (method != NPSCORE_INTERVAL_WALD && method != NPSCORE_INTERVAL_ADJUSTED_WALD &&
+      method != NPSCORE_INTERVAL_SCORE) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("opts->method is ", method),
+                     ": use NPSCORE_INTERVAL_WALD (0), NPSCORE_INTERVAL_ADJUSTED_WALD (1)"
+                     " or NPSCORE_INTERVAL_SCORE (2)");
+  }
+  GroupOptions& g = *out;
+  g.scores.cutoffs = {opts->detractor_max, opts->passive_max, opts->scale_max};
+  g.scores.missing = missing == NPSCORE_MISSING_SKIP ? Missing::kSkip : Missing::kError;
+  g.interval.method = method == NPSCORE_INTERVAL_WALD ? IntervalMethod::kWald
+                      : method == NPSCORE_INTERVAL_SCORE ? IntervalMethod::kScore
+                                                         : IntervalMethod::kAdjustedWald;
+  g.interval.confidence = opts->confidence;
+  g.min_n = opts->min_n;
+  return NPSCORE_OK;
+}
+
+npscore_interval_method ToC(IntervalMethod m) {
+  switch (m) {
+    case IntervalMethod::kWald:
+      return NPSCORE_INTERVAL_WALD;
+    case IntervalMethod::kAdjustedWald:
+      return NPSCORE_INTERVAL_ADJUSTED_WALD;
+    case IntervalMethod::kScore:
+      return NPSCORE_INTERVAL_SCORE;
+  }
+  return NPSCORE_INTERVAL_ADJUSTED_WALD;
+}
+
+// The summary's method is not read by the core (Compare takes its own), so
+// any value a caller left there converts as its integer.
+IntervalMethod ToCore(const npscore_interval_method& m) {
+  return static_cast<IntervalMethod>(RawEnum(m));
+}
+
+npscore_counts ToC(const Counts& c) {
+  return {c.detractors, c.passives, c.promoters, c.skipped};
+}
+
+Counts ToCore(const npscore_counts& c) {
+  Counts out;
+  out.detractors = c.detractors;
+  out.passives = c.passives;
+  out.promoters = c.promoters;
+  out.skipped = c.skipped;
+  return out;
+}
+
+npscore_summary ToC(const Summary& s) {
+  npscore_summary out;
+  out.n = s.n;
+  out.detractors = s.detractors;
+  out.passives = s.passives;
+  out.promoters = s.promoters;
+  out.n_effective = s.n_effective;
+  out.skipped = s.skipped;
+  out.nps = s.nps;
+  out.se = s.se;
+  out.ci_low = s.ci_low;
+  out.ci_high = s.ci_high;
+  out.method = ToC(s.method);
+  out.confidence = s.confidence;
+  return out;
+}
+
+Summary ToCore(const npscore_summary& s) {
+  Summary out;
+  out.n = s.n;
+  out.detractors = s.detractors;
+  out.passives = s.passives;
+  out.promoters = s.promoters;
+  out.n_effective = s.n_effective;
+  out.skipped = s.skipped;
+  out.nps = s.nps;
+  out.se = s.se;
+  out.ci_low = s.ci_low;
+  out.ci_high = s.ci_high;
+  out.method = ToCore(s.method);
+  out.confidence = s.confidence;
+  return out;
+}
+
+npscore_comparison ToC(const Comparison& c) {
+  npscore_comparison out;
+  out.diff = c.diff;
+  out.se = c.se;
+  out.z = c.z;
+  out.p_value = c.p_value;
+  out.ci_low = c.ci_low;
+  out.ci_high = c.ci_high;
+  out.method = ToC(c.method);
+  out.confidence = c.confidence;
+  return out;
+}
+
+// True if a + b overflows int64_t.
+bool AddOverflows(int64_t a, int64_t b) {
+  return b > 0 ? a > std::numeric_limits<int64_t>::max() - b
+               : a < std::numeric_limits<int64_t>::min() - b;
+}
+
+}  // namespace
+}  // namespace capi
+}  // namespace npscore
+
+using npscore::capi::Call;
+using npscore::capi::ReadOptions;
+using npscore::capi::ToC;
+using npscore::capi::ToCore;
+using npscore::capi::VisitScores;
+
+extern "C" {
+
+NPSCORE_API npscore_status npscore_nps_options_init(npscore_nps_options* opts,
+                                                    unsigned int version) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(opts);
+  if (version != NPSCORE_NPS_OPTIONS_VERSION) {
+    return call.Fail(NPSCORE_EVERSION, absl::StrCat("version is ", version),
+                     absl::StrCat(": this library supports options version ",
+                                  NPSCORE_NPS_OPTIONS_VERSION));
+  }
+  *opts = npscore_nps_options NPSCORE_NPS_OPTIONS_INIT;
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_nps_segment(int8_t* out, const void* scores,
+                                               npscore_dtype dtype, size_t n,
+                                               const npscore_nps_options* opts) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, out, n, "out"));
+  npscore::GroupOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(ReadOptions(call, opts, &o));
+  return VisitScores(call, scores, dtype, n, [&](auto s) {
+    const absl::Status st =
+        npscore::SegmentInto(s, absl::MakeSpan(out, n), o.scores.cutoffs);
+    return st.ok() ? call.Ok() : call.Fail(st);
+  });
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_nps_count(npscore_counts* out, const void* scores,
+                                             npscore_dtype dtype, size_t n,
+                                             const npscore_nps_options* opts) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(out);
+  npscore::GroupOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(ReadOptions(call, opts, &o));
+  return VisitScores(call, scores, dtype, n, [&](auto s) {
+    const auto counts = npscore::CountSegments(s, o.scores);
+    if (!counts.ok()) return call.Fail(counts.status());
+    *out = ToC(*counts);
+    return call.Ok();
+  });
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_nps_counts_merge(npscore_counts* out,
+                                                    const npscore_counts* other) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(other);
+  // Checked here because the core's Counts::Merge adds without a check.
+  const struct {
+    const char* name;
+    int64_t a, b;
+  } fields[] = {{"detractors", out->detractors, other->detractors},
+                {"passives", out->passives, other->passives},
+                {"promoters", out->promoters, other->promoters},
+                {"skipped", out->skipped, other->skipped}};
+  for (const auto& f : fields) {
+    if (npscore::capi::AddOverflows(f.a, f.b)) {
+      return call.Fail(NPSCORE_EINVAL, absl::StrCat(f.name, " ", f.a, " + ", f.b),
+                       " overflows int64_t");
+    }
+  }
+  npscore::Counts merged = ToCore(*out);
+  merged.Merge(ToCore(*other));
+  *out = ToC(merged);
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_nps_summarize(npscore_summary* out, const void* scores,
+                                                 npscore_dtype dtype, size_t n,
+                                                 const double* weights,
+                                                 const npscore_nps_options* opts) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, weights, 0, "weights"));
+  npscore::GroupOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(ReadOptions(call, opts, &o));
+  return VisitScores(call, scores, dtype, n, [&](auto s) {
+    absl::StatusOr<npscore::Summary> summary;
+    if (weights == nullptr) {
+      const auto counts = npscore::CountSegments(s, o.scores);
+      if (!counts.ok()) return call.Fail(counts.status());
+      summary = npscore::Summarize(*counts, o.interval);
+    } else {
+      const auto counts = npscore::CountSegmentsWeighted(
+          s, absl::MakeConstSpan(weights, n), o.scores);
+      if (!counts.ok()) return call.Fail(counts.status());
+      summary = npscore::Summarize(*counts, o.interval);
+    }
+    if (!summary.ok()) return call.Fail(summary.status());
+    *out = ToC(*summary);
+    return call.Ok();
+  });
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_nps_summarize_counts(npscore_summary* out,
+                                                        const npscore_counts* counts,
+                                                        const npscore_nps_options* opts) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(counts);
+  npscore::GroupOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(ReadOptions(call, opts, &o));
+  const auto summary = npscore::Summarize(ToCore(*counts), o.interval);
+  if (!summary.ok()) return call.Fail(summary.status());
+  *out = ToC(*summary);
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_nps_compare(npscore_comparison* out,
+                                               const npscore_summary* a,
+                                               const npscore_summary* b,
+                                               const npscore_nps_options* opts) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(a);
+  NPSCORE_C_REQUIRE(b);
+  npscore::GroupOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(ReadOptions(call, opts, &o));
+  const auto cmp = npscore::Compare(ToCore(*a), ToCore(*b), o.interval);
+  if (!cmp.ok()) return call.Fail(cmp.status());
+  *out = ToC(*cmp);
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_nps_by_group(npscore_group_table** out,
+                                                const void* scores, npscore_dtype dtype,
+                                                size_t n, const int64_t* codes,
+                                                int64_t n_groups, const double* weights,
+                                                const npscore_nps_options* opts) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(out);
+  *out = nullptr;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, codes, n, "codes"));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, weights, 0, "weights"));
+  npscore::GroupOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(ReadOptions(call, opts, &o));
+  return VisitScores(call, scores, dtype, n, [&](auto s) {
+    auto table = npscore::SummarizeByGroup(
+        s, absl::MakeConstSpan(codes, n), n_groups,
+        weights == nullptr ? absl::Span<const double>() : absl::MakeConstSpan(weights, n),
+        o);
+    if (!table.ok()) return call.Fail(table.status());
+    *out = new npscore_group_table{std::move(*table)};
+    return call.Ok();
+  });
+  NPSCORE_C_END
+}
+
+NPSCORE_API size_t npscore_group_table_size(const npscore_group_table* t) {
+  return t == nullptr ? 0 : t->table.size();
+}
+
+NPSCORE_API npscore_status npscore_group_table_get(npscore_summary* out, int* out_small,
+                                                   const npscore_group_table* t,
+                                                   size_t i) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(out_small);
+  NPSCORE_C_REQUIRE(t);
+  if (i >= t->table.size()) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("index i is ", i),
+                     absl::StrCat(": the table has ", t->table.size(), " groups"));
+  }
+  *out = ToC(t->table.Row(i));
+  *out_small = t->table.small[i] != 0;
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+NPSCORE_API void npscore_group_table_free(npscore_group_table* t) { delete t; }
+
+}  // extern "C"

@@ -1,0 +1,244 @@
+// npscore/nps.h: segmentation and Net Promoter Score with honest uncertainty.
+//
+// Data flow: score columns (and optional weights / group codes) come in as
+// spans; they are validated once, in the same single pass that counts them;
+// the counts are mergeable aggregates; summaries with intervals are computed
+// from counts. Every NPS, standard error and interval bound returned here is on
+// the -100..100 scale.
+//
+// Supported score element types: double, float, int8..int64, uint8..uint64.
+// Float scores must be whole numbers; NaN is "missing" (an error unless the
+// caller asks to skip it, in which case it is counted in `skipped`).
+
+#ifndef NPSCORE_NPS_H_
+#define NPSCORE_NPS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+
+namespace npscore {
+
+// Segment codes, chosen so that NPS = 100 * mean(code).
+enum class Segment : int8_t {
+  kDetractor = -1,
+  kPassive = 0,
+  kPromoter = 1,
+};
+
+// Cutoffs on the answer scale 0..scale_max: 0..detractor_max are detractors,
+// detractor_max+1..passive_max passives, passive_max+1..scale_max promoters.
+// The defaults are the standard 0-10 NPS question.
+struct Cutoffs {
+  int detractor_max = 6;
+  int passive_max = 8;
+  int scale_max = 10;
+};
+
+// Returns OK if 0 <= detractor_max < passive_max < scale_max <= 1000.
+absl::Status ValidateCutoffs(const Cutoffs& cutoffs);
+
+// What to do with a missing (NaN) score.
+enum class Missing {
+  kError,  // the first missing score is an error naming its row
+  kSkip,   // missing scores are left out and counted in `skipped`
+};
+
+// Options for reading a score column.
+struct ScoreOptions {
+  Cutoffs cutoffs;
+  Missing missing = Missing::kError;
+};
+
+// Counts of respondents per segment: the mergeable aggregate behind every
+// unweighted statistic. Merging the counts of partitions gives exactly the
+// counts of the whole.
+struct Counts {
+  int64_t detractors = 0;
+  int64_t passives = 0;
+  int64_t promoters = 0;
+  int64_t skipped = 0;  // missing scores left out (Missing::kSkip)
+
+  int64_t n() const { return detractors + passives + promoters; }
+  Counts& Merge(const Counts& other);
+};
+
+// Weighted segment totals (e.g. weight = ARR or CLV). `sum_w2` is the sum of
+// squared weights, for Kish's effective sample size (sum w)^2 / sum w^2.
+struct WeightedCounts {
+  double detractors = 0;
+  double passives = 0;
+  double promoters = 0;
+  double sum_w2 = 0;
+  int64_t rows = 0;     // rows counted (weights may be zero)
+  int64_t skipped = 0;  // missing scores left out
+
+  double total() const { return detractors + passives + promoters; }
+  double n_effective() const;
+  WeightedCounts& Merge(const WeightedCounts& other);
+};
+
+// Confidence-interval method for an NPS.
+enum class IntervalMethod {
+  kWald,          // NPS +- z * sqrt(V / n)
+  kAdjustedWald,  // Rocks (2016): add 0.75 / 1.5 / 0.75 pseudo-respondents
+  kScore,         // Tango (1998) score interval, by root finding
+};
+
+// Parses "wald", "adjusted-wald" or "score".
+absl::StatusOr<IntervalMethod> ParseIntervalMethod(absl::string_view name);
+// Returns the canonical name of `method` ("wald", "adjusted-wald", "score").
+const char* IntervalMethodName(IntervalMethod method);
+
+// Interval options: the method and the two-sided confidence level in (0, 1).
+struct IntervalOptions {
+  IntervalMethod method = IntervalMethod::kAdjustedWald;
+  double confidence = 0.95;
+};
+
+// Returns OK if 0 < confidence < 1.
+absl::Status ValidateIntervalOptions(const IntervalOptions& options);
+
+// An NPS with its uncertainty. Counts are respondent counts, or weighted sums
+// when weights were given; then `n_effective` is Kish's effective n, otherwise
+// it equals `n`.
+struct Summary {
+  double n = 0;
+  double detractors = 0;
+  double passives = 0;
+  double promoters = 0;
+  double n_effective = 0;
+  int64_t skipped = 0;
+  double nps = 0;      // 100 * (promoters - detractors) / n
+  double se = 0;       // 100 * sqrt(V / n_effective), V = (p + d) - (p - d)^2
+  double ci_low = 0;   // interval bounds by `method`, within [-100, 100]
+  double ci_high = 0;
+  IntervalMethod method = IntervalMethod::kAdjustedWald;
+  double confidence = 0.95;
+  bool weighted = false;  // counts are weighted sums
+
+  double share_detractors() const { return n > 0 ? detractors / n : 0; }
+  double share_passives() const { return n > 0 ? passives / n : 0; }
+  double share_promoters() const { return n > 0 ? promoters / n : 0; }
+};
+
+// The difference a - b between two independent NPS and its test.
+struct Comparison {
+  double diff = 0;     // nps(a) - nps(b), -200..200
+  double se = 0;       // 100 * sqrt(Va / na + Vb / nb)
+  double z = 0;        // diff / se (Wald test of equal NPS)
+  double p_value = 1;  // two-sided
+  double ci_low = 0;   // interval for the difference, by `method`
+  double ci_high = 0;
+  IntervalMethod method = IntervalMethod::kAdjustedWald;
+  double confidence = 0.95;
+};
+
+// --- Kernels over score columns -------------------------------------------
+
+// Writes the segment code (-1 / 0 / +1) of each score into `out`, which must
+// have the length of `scores`. Missing scores are always an error here.
+template <typename T>
+absl::Status SegmentInto(absl::Span<const T> scores, absl::Span<int8_t> out,
+                         const Cutoffs& cutoffs = {});
+
+// Returns the segment code of each score (see SegmentInto).
+template <typename T>
+absl::StatusOr<std::vector<int8_t>> SegmentScores(absl::Span<const T> scores,
+                                                  const Cutoffs& cutoffs = {});
+
+// Counts segments in one pass, validating every score.
+template <typename T>
+absl::StatusOr<Counts> CountSegments(absl::Span<const T> scores,
+                                     const ScoreOptions& options = {});
+
+// Sums weights per segment in one pass. Weights must be finite and >= 0 and
+// as long as the scores.
+template <typename T>
+absl::StatusOr<WeightedCounts> CountSegmentsWeighted(
+    absl::Span<const T> scores, absl::Span<const double> weights,
+    const ScoreOptions& options = {});
+
+// --- Statistics from counts -------------------------------------------------
+
+// The interval for an NPS from (possibly fractional) segment counts; bounds on
+// the -100..100 scale, clipped to it.
+struct Interval {
+  double low = 0;
+  double high = 0;
+};
+absl::StatusOr<Interval> NpsInterval(double detractors, double passives,
+                                     double promoters,
+                                     const IntervalOptions& options = {});
+
+// Summarizes counts: NPS, SE and interval. Fails on n = 0.
+absl::StatusOr<Summary> Summarize(const Counts& counts,
+                                  const IntervalOptions& options = {});
+
+// Summarizes weighted totals; SE and interval use the effective sample size.
+absl::StatusOr<Summary> Summarize(const WeightedCounts& counts,
+                                  const IntervalOptions& options = {});
+
+// Compares two independent summaries. z and p_value come from the Wald test
+// of equal NPS. The interval for the difference follows `method`:
+//   kWald          diff +- z * se;
+//   kAdjustedWald  the Wald interval after adding 0.375 / 0.75 / 0.375
+//                  pseudo-respondents to each sample (half of the one-sample
+//                  adjustment per sample, as Agresti-Caffo halve
+//                  Agresti-Coull's for a difference of proportions);
+//   kScore         Newcombe's hybrid (MOVER) combining each sample's score
+//                  interval.
+absl::StatusOr<Comparison> Compare(const Summary& a, const Summary& b,
+                                   const IntervalOptions& options = {});
+
+// --- By group ---------------------------------------------------------------
+
+// Summaries for groups 0..n_groups-1 as columns (one entry per group).
+struct GroupTable {
+  std::vector<double> n, detractors, passives, promoters, n_effective;
+  std::vector<int64_t> skipped;
+  std::vector<double> nps, se, ci_low, ci_high;
+  std::vector<uint8_t> small;  // 1 where n (or n_effective) < min_n
+  IntervalMethod method = IntervalMethod::kAdjustedWald;
+  double confidence = 0.95;
+  bool weighted = false;
+
+  size_t size() const { return n.size(); }
+  // Returns group i as a Summary (i < size()).
+  Summary Row(size_t i) const;
+};
+
+// Options for SummarizeByGroup.
+struct GroupOptions {
+  ScoreOptions scores;
+  IntervalOptions interval;
+  double min_n = 30;  // groups below it are flagged `small`
+};
+
+// Counts every group in one pass over (score, group code) rows and summarizes
+// each group. `codes` must be as long as `scores`, each in [0, n_groups).
+// `weights` may be empty (unweighted) or as long as `scores`. A group with no
+// respondents has n = 0 and NaN statistics.
+template <typename T>
+absl::StatusOr<GroupTable> SummarizeByGroup(absl::Span<const T> scores,
+                                            absl::Span<const int64_t> codes,
+                                            int64_t n_groups,
+                                            absl::Span<const double> weights,
+                                            const GroupOptions& options = {});
+
+// The per-respondent variance of the NPS on the -1..1 scale,
+// V = (p + d) - (p - d)^2, from segment counts (R package NPS's npvar).
+double NpsVariance(double detractors, double passives, double promoters);
+
+// Standard normal quantile and upper tail, used for intervals and p-values.
+double NormalQuantile(double p);
+double NormalSurvival(double z);
+
+}  // namespace npscore
+
+#endif  // NPSCORE_NPS_H_

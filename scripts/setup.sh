@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what npscore needs to build and run, if it is missing:
+# Debian -dev packages for the C++ side, PyPI packages for the Python side.
+# Usage: scripts/setup.sh [--test]   (--test adds the test-only packages)
+set -euo pipefail
+
+APT_PACKAGES=(cmake ninja-build g++ pkg-config libabsl-dev libeigen3-dev libgtest-dev libbenchmark-dev)
+PIP_PACKAGES=("scikit-build-core>=0.10" "pybind11>=2.12" "numpy>=1.23" "pandas>=1.5" "matplotlib>=3.5")
+PIP_TEST_PACKAGES=("pytest>=7" "scipy>=1.9" "scikit-learn>=1.1")
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+pkgs=("${PIP_PACKAGES[@]}")
+[ "${1:-}" = "--test" ] && pkgs+=("${PIP_TEST_PACKAGES[@]}")
+python3 -m pip install -q --disable-pip-version-check "${pkgs[@]}" 2>&1 \
+  | grep -v "Running pip as the 'root' user" || true
+python3 -c "import numpy, pandas, pybind11, scikit_build_core" \
+  || { echo "setup: Python packages failed to install" >&2; exit 1; }

@@ -1,0 +1,723 @@
+// Segmentation and NPS with uncertainty: kernels, intervals and comparisons.
+
+#include "npscore/nps.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <type_traits>
+
+#include "absl/strings/str_cat.h"
+#include "src/internal/status_macros.h"
+
+namespace npscore {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Rows are processed in blocks: the inner loop is branch-free (so the
+// compiler vectorizes it) and only a block with a bad value is scanned again
+// to name the first offending row.
+constexpr size_t kBlock = 2048;
+
+// Adding then subtracting 2^52 (2^23 for float) rounds a value below it to a
+// whole number, so x is whole iff the round trip gives x back. Unlike a cast
+// to an integer it has no undefined behaviour on NaN or huge values and
+// vectorizes without SSE4.1.
+template <typename T>
+inline bool IsWhole(T x) {
+  constexpr T kRound = std::is_same_v<T, float> ? T(8388608.0f)
+                                                : T(4503599627370496.0);
+  return (x + kRound) - kRound == x;
+}
+
+// A cutoff as the score's own type, saturated so that narrow types compare
+// correctly (an int8 column can never exceed a scale_max of 200).
+template <typename T>
+inline T AsScore(int v) {
+  if constexpr (std::is_integral_v<T>) {
+    // v >= 0 (validated cutoffs), so comparing as uint64_t is exact.
+    constexpr T kMax = std::numeric_limits<T>::max();
+    if (static_cast<uint64_t>(v) > static_cast<uint64_t>(kMax)) return kMax;
+    return static_cast<T>(v);
+  } else {
+    return static_cast<T>(v);
+  }
+}
+
+template <typename T>
+inline bool IsMissing(T x) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return x != x;
+  } else {
+    (void)x;
+    return false;
+  }
+}
+
+// True if x is a valid score on 0..scale_max (NaN is not).
+template <typename T>
+inline bool IsValidScore(T x, T scale_max) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return (x >= T(0)) & (x <= scale_max) & IsWhole(x);
+  } else if constexpr (std::is_signed_v<T>) {
+    return (x >= T(0)) & (x <= scale_max);
+  } else {
+    return x <= scale_max;
+  }
+}
+
+template <typename T>
+std::string ValueText(T x) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (x != x) return "NaN";
+    return absl::StrCat(static_cast<double>(x));
+  } else if constexpr (std::is_signed_v<T>) {
+    return absl::StrCat(static_cast<int64_t>(x));
+  } else {
+    return absl::StrCat(static_cast<uint64_t>(x));
+  }
+}
+
+// The error for the first bad score in [begin, end), or OK if there is none.
+template <typename T>
+absl::Status FindBadScore(absl::Span<const T> scores, size_t begin, size_t end,
+                          const Cutoffs& cutoffs, Missing missing) {
+  const T scale_max = AsScore<T>(cutoffs.scale_max);
+  for (size_t i = begin; i < end; ++i) {
+    const T x = scores[i];
+    if (IsMissing(x)) {
+      if (missing == Missing::kSkip) continue;
+      return absl::InvalidArgumentError(absl::StrCat(
+          "score at row ", i,
+          " is missing (NaN); ask to skip missing scores (Python: missing=\"skip\", C: NPSCORE_MISSING_SKIP) to leave them out"));
+    }
+    if (IsValidScore(x, scale_max)) continue;
+    if constexpr (std::is_floating_point_v<T>) {
+      if (x >= T(0) && x <= scale_max) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("score at row ", i, " is ", ValueText(x),
+                         ": scores must be whole numbers"));
+      }
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("score at row ", i, " is ", ValueText(x),
+                     ": outside the scale 0..", cutoffs.scale_max));
+  }
+  return absl::OkStatus();
+}
+
+// The error for the first bad weight in [begin, end). Rows whose score is
+// missing (and skipped) are left out whole, their weight unchecked.
+template <typename T>
+absl::Status CheckWeights(absl::Span<const double> weights, absl::Span<const T> scores,
+                          size_t begin, size_t end) {
+  for (size_t i = begin; i < end; ++i) {
+    const double w = weights[i];
+    if (IsMissing(scores[i])) continue;
+    if (!(w >= 0 && w <= std::numeric_limits<double>::max())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("weight at row ", i, " is ", ValueText(w),
+                       ": weights must be finite and >= 0"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckLength(const char* what, size_t got, size_t want) {
+  if (got == want) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      what, " has ", got, " rows but scores has ", want, " rows"));
+}
+
+// Segment index 0 (detractor), 1 (passive), 2 (promoter) of a valid score.
+template <typename T>
+inline int SegmentIndex(T x, T detractor_max, T passive_max) {
+  return static_cast<int>(x > detractor_max) + static_cast<int>(x > passive_max);
+}
+
+// Segment counts that may be fractional (weighted, effective, adjusted).
+struct Triple {
+  double det, pas, pro;
+  double n() const { return det + pas + pro; }
+};
+
+double Clip(double x, double lo, double hi) { return std::min(hi, std::max(lo, x)); }
+
+// Wald interval on the -1..1 scale around (pro - det) / n with n respondents.
+Interval WaldInterval(double det, double pas, double pro, double z) {
+  const double n = det + pas + pro;
+  const double nps = (pro - det) / n;
+  const double se = std::sqrt(NpsVariance(det, pas, pro) / n);
+  return {nps - z * se, nps + z * se};
+}
+
+// Tango's (1998) score statistic for H0: NPS = delta, with promoters and
+// detractors as the two discordant cells of a paired design:
+//   Z = (b - c - n delta) / sqrt(n (2 q + delta (1 - delta))),
+// q being the restricted maximum-likelihood estimate of the detractor share.
+double TangoZ(double b, double c, double n, double delta) {
+  const double a = 2 * n;
+  const double bq = -b - c + (2 * n - b + c) * delta;
+  const double cq = -c * delta * (1 - delta);
+  const double disc = std::max(0.0, bq * bq - 4 * a * cq);
+  const double q = std::max(0.0, (-bq + std::sqrt(disc)) / (2 * a));
+  const double num = b - c - n * delta;
+  const double var = n * (2 * q + delta * (1 - delta));
+  if (var <= 0) return num > 0 ? kInf : (num < 0 ? -kInf : 0.0);
+  return num / std::sqrt(var);
+}
+
+// The score interval: the deltas whose |Z| <= z. Z decreases in delta, so each
+// bound is found by bisection between the estimate and the edge of [-1, 1].
+Interval ScoreInterval(double det, double pas, double pro, double z) {
+  const double n = det + pas + pro;
+  const double est = (pro - det) / n;
+  auto solve = [&](double inside, double edge, double target) {
+    // f(edge) beyond target? If not, the bound is the edge itself.
+    const double f_edge = TangoZ(pro, det, n, edge) - target;
+    const double f_in = TangoZ(pro, det, n, inside) - target;
+    if (f_edge == 0 || (f_edge > 0) == (f_in > 0)) return edge;
+    double lo = inside, hi = edge;
+    for (int it = 0; it < 200 && std::abs(hi - lo) > 1e-15; ++it) {
+      const double mid = 0.5 * (lo + hi);
+      const double f = TangoZ(pro, det, n, mid) - target;
+      if ((f > 0) == (f_in > 0)) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return 0.5 * (lo + hi);
+  };
+  return {solve(est, -1.0, z), solve(est, 1.0, -z)};
+}
+
+// Interval on the -1..1 scale, before clipping and scaling.
+Interval RawInterval(double det, double pas, double pro, IntervalMethod method,
+                     double z) {
+  switch (method) {
+    case IntervalMethod::kWald:
+      return WaldInterval(det, pas, pro, z);
+    case IntervalMethod::kAdjustedWald:
+      return WaldInterval(det + 0.75, pas + 1.5, pro + 0.75, z);
+    case IntervalMethod::kScore:
+      return ScoreInterval(det, pas, pro, z);
+  }
+  return {kNaN, kNaN};
+}
+
+// The critical value of a two-sided interval at `confidence`.
+double Critical(double confidence) { return NormalQuantile(0.5 + confidence / 2); }
+
+// Fills the statistics of `s` from its counts; n must be > 0.
+void FillStatistics(Summary& s, double z) {
+  const double scale = s.n_effective / s.n;  // effective counts
+  const double d = s.detractors * scale, pa = s.passives * scale,
+               p = s.promoters * scale;
+  s.nps = 100 * (s.promoters - s.detractors) / s.n;
+  s.se = 100 * std::sqrt(NpsVariance(d, pa, p) / s.n_effective);
+  const Interval raw = RawInterval(d, pa, p, s.method, z);
+  s.ci_low = 100 * Clip(raw.low, -1, 1);
+  s.ci_high = 100 * Clip(raw.high, -1, 1);
+}
+
+Summary EmptySummary(const IntervalOptions& options) {
+  Summary s;
+  s.method = options.method;
+  s.confidence = options.confidence;
+  s.nps = s.se = s.ci_low = s.ci_high = kNaN;
+  return s;
+}
+
+}  // namespace
+
+absl::Status ValidateCutoffs(const Cutoffs& c) {
+  if (c.detractor_max >= 0 && c.detractor_max < c.passive_max &&
+      c.passive_max < c.scale_max && c.scale_max <= 1000) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "bad cutoffs (detractor_max=", c.detractor_max, ", passive_max=",
+      c.passive_max, ", scale_max=", c.scale_max,
+      "): need 0 <= detractor_max < passive_max < scale_max <= 1000"));
+}
+
+absl::Status ValidateIntervalOptions(const IntervalOptions& options) {
+  if (options.confidence > 0 && options.confidence < 1) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("confidence is ", ValueText(options.confidence),
+                   ": it must lie strictly between 0 and 1"));
+}
+
+Counts& Counts::Merge(const Counts& o) {
+  detractors += o.detractors;
+  passives += o.passives;
+  promoters += o.promoters;
+  skipped += o.skipped;
+  return *this;
+}
+
+double WeightedCounts::n_effective() const {
+  const double t = total();
+  return sum_w2 > 0 ? t * t / sum_w2 : 0.0;
+}
+
+WeightedCounts& WeightedCounts::Merge(const WeightedCounts& o) {
+  detractors += o.detractors;
+  passives += o.passives;
+  promoters += o.promoters;
+  sum_w2 += o.sum_w2;
+  rows += o.rows;
+  skipped += o.skipped;
+  return *this;
+}
+
+absl::StatusOr<IntervalMethod> ParseIntervalMethod(absl::string_view name) {
+  if (name == "wald") return IntervalMethod::kWald;
+  if (name == "adjusted-wald") return IntervalMethod::kAdjustedWald;
+  if (name == "score") return IntervalMethod::kScore;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown interval method \"", name,
+                   "\": use \"wald\", \"adjusted-wald\" or \"score\""));
+}
+
+const char* IntervalMethodName(IntervalMethod method) {
+  switch (method) {
+    case IntervalMethod::kWald:
+      return "wald";
+    case IntervalMethod::kAdjustedWald:
+      return "adjusted-wald";
+    case IntervalMethod::kScore:
+      return "score";
+  }
+  return "unknown";
+}
+
+double NpsVariance(double det, double pas, double pro) {
+  const double n = det + pas + pro;
+  const double p = pro / n, d = det / n;
+  return std::max(0.0, (p + d) - (p - d) * (p - d));
+}
+
+double NormalSurvival(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
+
+// Acklam's rational approximation, polished by one Halley step on erfc, which
+// brings it to full double precision.
+double NormalQuantile(double p) {
+  if (!(p > 0 && p < 1)) {
+    if (p == 0) return -kInf;
+    if (p == 1) return kInf;
+    return kNaN;
+  }
+  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
+                             -2.759285104469687e+02, 1.383577518672690e+02,
+                             -3.066479806614716e+01, 2.506628277459239e+00};
+  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
+                             -1.556989798598866e+02, 6.680131188771972e+01,
+                             -1.328068155288572e+01};
+  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
+                             -2.400758277161838e+00, -2.549732539343734e+00,
+                             4.374664141464968e+00, 2.938163982698783e+00};
+  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
+                             2.445134137142996e+00, 3.754408661907416e+00};
+  const double p_low = 0.02425;
+  double x;
+  if (p < p_low) {
+    const double q = std::sqrt(-2 * std::log(p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else if (p <= 1 - p_low) {
+    const double q = p - 0.5, r = q * q;
+    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  } else {
+    const double q = std::sqrt(-2 * std::log(1 - p));
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const double e = 0.5 * std::erfc(-x / std::sqrt(2.0)) - p;
+  const double u = e * std::sqrt(2 * M_PI) * std::exp(x * x / 2);
+  return x - u / (1 + x * u / 2);
+}
+
+template <typename T>
+absl::Status SegmentInto(absl::Span<const T> scores, absl::Span<int8_t> out,
+                         const Cutoffs& cutoffs) {
+  NPSCORE_RETURN_IF_ERROR(ValidateCutoffs(cutoffs));
+  NPSCORE_RETURN_IF_ERROR(CheckLength("output", out.size(), scores.size()));
+  const T dmax = AsScore<T>(cutoffs.detractor_max);
+  const T pmax = AsScore<T>(cutoffs.passive_max);
+  const T smax = AsScore<T>(cutoffs.scale_max);
+  for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
+    const size_t end = std::min(scores.size(), begin + kBlock);
+    int64_t bad = 0;
+    for (size_t i = begin; i < end; ++i) {
+      const T x = scores[i];
+      bad += !IsValidScore(x, smax);
+      out[i] = static_cast<int8_t>(SegmentIndex(x, dmax, pmax) - 1);
+    }
+    if (bad != 0) return FindBadScore(scores, begin, end, cutoffs, Missing::kError);
+  }
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::StatusOr<std::vector<int8_t>> SegmentScores(absl::Span<const T> scores,
+                                                  const Cutoffs& cutoffs) {
+  std::vector<int8_t> out(scores.size());
+  NPSCORE_RETURN_IF_ERROR(SegmentInto(scores, absl::MakeSpan(out), cutoffs));
+  return out;
+}
+
+template <typename T>
+absl::StatusOr<Counts> CountSegments(absl::Span<const T> scores,
+                                     const ScoreOptions& options) {
+  const Cutoffs& cut = options.cutoffs;
+  NPSCORE_RETURN_IF_ERROR(ValidateCutoffs(cut));
+  const T dmax = AsScore<T>(cut.detractor_max);
+  const T pmax = AsScore<T>(cut.passive_max);
+  const T smax = AsScore<T>(cut.scale_max);
+  Counts counts;
+  for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
+    const size_t end = std::min(scores.size(), begin + kBlock);
+    // Missing values compare false, so they are neither detractors nor
+    // promoters; they are subtracted from the passives below.
+    int64_t det = 0, pro = 0, missing = 0, invalid = 0;
+    for (size_t i = begin; i < end; ++i) {
+      const T x = scores[i];
+      det += x <= dmax;
+      pro += x > pmax;
+      missing += IsMissing(x);
+      invalid += !IsValidScore(x, smax);
+    }
+    const int64_t allowed = options.missing == Missing::kSkip ? missing : 0;
+    if (invalid != allowed) {
+      return FindBadScore(scores, begin, end, cut, options.missing);
+    }
+    counts.detractors += det;
+    counts.promoters += pro;
+    counts.passives += static_cast<int64_t>(end - begin) - det - pro - missing;
+    counts.skipped += missing;
+  }
+  return counts;
+}
+
+template <typename T>
+absl::StatusOr<WeightedCounts> CountSegmentsWeighted(
+    absl::Span<const T> scores, absl::Span<const double> weights,
+    const ScoreOptions& options) {
+  const Cutoffs& cut = options.cutoffs;
+  NPSCORE_RETURN_IF_ERROR(ValidateCutoffs(cut));
+  NPSCORE_RETURN_IF_ERROR(CheckLength("weights", weights.size(), scores.size()));
+  const T dmax = AsScore<T>(cut.detractor_max);
+  const T pmax = AsScore<T>(cut.passive_max);
+  const T smax = AsScore<T>(cut.scale_max);
+  WeightedCounts counts;
+  for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
+    const size_t end = std::min(scores.size(), begin + kBlock);
+    double wd = 0, wp = 0, wpro = 0, w2 = 0;
+    int64_t missing = 0, invalid = 0, bad_weight = 0;
+    for (size_t i = begin; i < end; ++i) {
+      const T x = scores[i];
+      const double w = weights[i];
+      const bool is_missing = IsMissing(x);
+      const bool is_det = x <= dmax, is_pro = x > pmax;
+      const bool is_pas = !is_missing & !is_det & !is_pro;
+      // Select rather than multiply: a missing row's weight must not leak in.
+      wd += is_det ? w : 0.0;
+      wpro += is_pro ? w : 0.0;
+      wp += is_pas ? w : 0.0;
+      w2 += is_missing ? 0.0 : w * w;
+      missing += is_missing;
+      invalid += !IsValidScore(x, smax);
+      bad_weight += !is_missing & !(w >= 0 && w <= std::numeric_limits<double>::max());
+    }
+    const int64_t allowed = options.missing == Missing::kSkip ? missing : 0;
+    if (invalid != allowed) {
+      return FindBadScore(scores, begin, end, cut, options.missing);
+    }
+    if (bad_weight != 0) return CheckWeights(weights, scores, begin, end);
+    counts.detractors += wd;
+    counts.passives += wp;
+    counts.promoters += wpro;
+    counts.sum_w2 += w2;
+    counts.rows += static_cast<int64_t>(end - begin) - missing;
+    counts.skipped += missing;
+  }
+  return counts;
+}
+
+absl::StatusOr<Interval> NpsInterval(double det, double pas, double pro,
+                                     const IntervalOptions& options) {
+  NPSCORE_RETURN_IF_ERROR(ValidateIntervalOptions(options));
+  if (!(det >= 0 && pas >= 0 && pro >= 0 && det + pas + pro > 0) ||
+      !std::isfinite(det + pas + pro)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "segment counts must be finite, >= 0 and not all zero; got detractors=",
+        ValueText(det), ", passives=", ValueText(pas), ", promoters=", ValueText(pro)));
+  }
+  const Interval raw = RawInterval(det, pas, pro, options.method,
+                                   Critical(options.confidence));
+  return Interval{100 * Clip(raw.low, -1, 1), 100 * Clip(raw.high, -1, 1)};
+}
+
+absl::StatusOr<Summary> Summarize(const Counts& counts,
+                                  const IntervalOptions& options) {
+  NPSCORE_RETURN_IF_ERROR(ValidateIntervalOptions(options));
+  if (counts.detractors < 0 || counts.passives < 0 || counts.promoters < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("segment counts must be >= 0; got detractors=", counts.detractors,
+                     ", passives=", counts.passives, ", promoters=", counts.promoters));
+  }
+  if (counts.n() == 0) {
+    return absl::InvalidArgumentError(
+        counts.skipped > 0
+            ? absl::StrCat("all ", counts.skipped, " scores are missing: nothing to summarize")
+            : std::string("no scores to summarize (n = 0)"));
+  }
+  Summary s = EmptySummary(options);
+  s.n = s.n_effective = static_cast<double>(counts.n());
+  s.detractors = static_cast<double>(counts.detractors);
+  s.passives = static_cast<double>(counts.passives);
+  s.promoters = static_cast<double>(counts.promoters);
+  s.skipped = counts.skipped;
+  FillStatistics(s, Critical(options.confidence));
+  return s;
+}
+
+absl::StatusOr<Summary> Summarize(const WeightedCounts& counts,
+                                  const IntervalOptions& options) {
+  NPSCORE_RETURN_IF_ERROR(ValidateIntervalOptions(options));
+  if (!(counts.total() > 0) || !std::isfinite(counts.total())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "total weight is ", ValueText(counts.total()), " over ", counts.rows,
+        " rows (", counts.skipped, " skipped): nothing to summarize"));
+  }
+  Summary s = EmptySummary(options);
+  s.n = counts.total();
+  s.detractors = counts.detractors;
+  s.passives = counts.passives;
+  s.promoters = counts.promoters;
+  s.n_effective = counts.n_effective();
+  s.skipped = counts.skipped;
+  s.weighted = true;
+  FillStatistics(s, Critical(options.confidence));
+  return s;
+}
+
+absl::StatusOr<Comparison> Compare(const Summary& a, const Summary& b,
+                                   const IntervalOptions& options) {
+  NPSCORE_RETURN_IF_ERROR(ValidateIntervalOptions(options));
+  for (const Summary* s : {&a, &b}) {
+    if (!(s->n > 0 && s->n_effective > 0)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cannot compare: sample ", s == &a ? "a" : "b", " is empty (n = 0)"));
+    }
+  }
+  Comparison c;
+  c.method = options.method;
+  c.confidence = options.confidence;
+  c.diff = a.nps - b.nps;
+  c.se = std::sqrt(a.se * a.se + b.se * b.se);
+  if (c.se > 0) {
+    c.z = c.diff / c.se;
+  } else {
+    c.z = c.diff > 0 ? kInf : (c.diff < 0 ? -kInf : 0.0);
+  }
+  c.p_value = c.z == 0 ? 1.0 : 2 * NormalSurvival(std::abs(c.z));
+  const double z = Critical(options.confidence);
+  // Effective counts of each sample (equal to the counts when unweighted).
+  auto eff = [](const Summary& s, double add_d, double add_pa) {
+    const double k = s.n_effective / s.n;
+    return Triple{s.detractors * k + add_d, s.passives * k + add_pa,
+                  s.promoters * k + add_d};
+  };
+  switch (options.method) {
+    case IntervalMethod::kWald:
+      c.ci_low = c.diff - z * c.se;
+      c.ci_high = c.diff + z * c.se;
+      break;
+    case IntervalMethod::kAdjustedWald: {
+      const Triple ea = eff(a, 0.375, 0.75), eb = eff(b, 0.375, 0.75);
+      const double na = ea.n(), nb = eb.n();
+      const double d = 100 * ((ea.pro - ea.det) / na - (eb.pro - eb.det) / nb);
+      const double se = 100 * std::sqrt(NpsVariance(ea.det, ea.pas, ea.pro) / na +
+                                        NpsVariance(eb.det, eb.pas, eb.pro) / nb);
+      c.ci_low = d - z * se;
+      c.ci_high = d + z * se;
+      break;
+    }
+    case IntervalMethod::kScore: {
+      const Triple ea = eff(a, 0, 0), eb = eff(b, 0, 0);
+      const Interval ia = ScoreInterval(ea.det, ea.pas, ea.pro, z);
+      const Interval ib = ScoreInterval(eb.det, eb.pas, eb.pro, z);
+      const double pa = a.nps / 100, pb = b.nps / 100;
+      c.ci_low = c.diff - 100 * std::hypot(pa - ia.low, ib.high - pb);
+      c.ci_high = c.diff + 100 * std::hypot(ia.high - pa, pb - ib.low);
+      break;
+    }
+  }
+  c.ci_low = Clip(c.ci_low, -200, 200);
+  c.ci_high = Clip(c.ci_high, -200, 200);
+  return c;
+}
+
+Summary GroupTable::Row(size_t i) const {
+  Summary s;
+  s.n = n[i];
+  s.detractors = detractors[i];
+  s.passives = passives[i];
+  s.promoters = promoters[i];
+  s.n_effective = n_effective[i];
+  s.skipped = skipped[i];
+  s.nps = nps[i];
+  s.se = se[i];
+  s.ci_low = ci_low[i];
+  s.ci_high = ci_high[i];
+  s.method = method;
+  s.confidence = confidence;
+  s.weighted = weighted;
+  return s;
+}
+
+template <typename T>
+absl::StatusOr<GroupTable> SummarizeByGroup(absl::Span<const T> scores,
+                                            absl::Span<const int64_t> codes,
+                                            int64_t n_groups,
+                                            absl::Span<const double> weights,
+                                            const GroupOptions& options) {
+  const Cutoffs& cut = options.scores.cutoffs;
+  NPSCORE_RETURN_IF_ERROR(ValidateCutoffs(cut));
+  NPSCORE_RETURN_IF_ERROR(ValidateIntervalOptions(options.interval));
+  NPSCORE_RETURN_IF_ERROR(CheckLength("group codes", codes.size(), scores.size()));
+  const bool weighted = !weights.empty();
+  if (weighted) {
+    NPSCORE_RETURN_IF_ERROR(CheckLength("weights", weights.size(), scores.size()));
+  }
+  constexpr int64_t kMaxGroups = int64_t{1} << 31;
+  if (n_groups < 0 || n_groups > kMaxGroups) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "n_groups is ", n_groups, ": must be between 0 and ", kMaxGroups));
+  }
+  if (!(options.min_n >= 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("min_n is ", ValueText(options.min_n), ": must be >= 0"));
+  }
+  const T dmax = AsScore<T>(cut.detractor_max);
+  const T pmax = AsScore<T>(cut.passive_max);
+  const T smax = AsScore<T>(cut.scale_max);
+  const size_t g = static_cast<size_t>(n_groups);
+  // Four slots per group: detractors, passives, promoters, missing; plus the
+  // squared weights when weighted. Index 3 takes missing rows.
+  std::vector<int64_t> cnt(4 * g, 0);
+  std::vector<double> wsum(weighted ? 4 * g : 0, 0.0), w2(weighted ? g : 0, 0.0);
+  for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
+    const size_t end = std::min(scores.size(), begin + kBlock);
+    int64_t missing = 0, invalid = 0, bad_code = 0, bad_weight = 0;
+    for (size_t i = begin; i < end; ++i) {
+      const T x = scores[i];
+      missing += IsMissing(x);
+      invalid += !IsValidScore(x, smax);
+      bad_code += static_cast<uint64_t>(codes[i]) >= g;
+      if (weighted) {
+        const double w = weights[i];
+        bad_weight += !IsMissing(x) & !(w >= 0 && w <= std::numeric_limits<double>::max());
+      }
+    }
+    const int64_t allowed = options.scores.missing == Missing::kSkip ? missing : 0;
+    if (invalid != allowed) {
+      return FindBadScore(scores, begin, end, cut, options.scores.missing);
+    }
+    if (bad_code != 0) {
+      for (size_t i = begin; i < end; ++i) {
+        if (static_cast<uint64_t>(codes[i]) >= g) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "group code at row ", i, " is ", codes[i], ": outside 0..", n_groups - 1));
+        }
+      }
+    }
+    if (bad_weight != 0) return CheckWeights(weights, scores, begin, end);
+    for (size_t i = begin; i < end; ++i) {
+      const T x = scores[i];
+      const size_t slot = IsMissing(x) ? 3 : static_cast<size_t>(SegmentIndex(x, dmax, pmax));
+      const size_t c = static_cast<size_t>(codes[i]);
+      ++cnt[4 * c + slot];
+      if (weighted) {
+        const double w = weights[i];
+        wsum[4 * c + slot] += w;
+        w2[c] += slot == 3 ? 0.0 : w * w;
+      }
+    }
+  }
+  GroupTable t;
+  t.weighted = weighted;
+  t.method = options.interval.method;
+  t.confidence = options.interval.confidence;
+  for (auto* col : {&t.n, &t.detractors, &t.passives, &t.promoters, &t.n_effective,
+                    &t.nps, &t.se, &t.ci_low, &t.ci_high}) {
+    col->resize(g);
+  }
+  t.skipped.resize(g);
+  t.small.resize(g);
+  const double z = Critical(options.interval.confidence);
+  for (size_t c = 0; c < g; ++c) {
+    Summary s = EmptySummary(options.interval);
+    s.skipped = cnt[4 * c + 3];
+    if (weighted) {
+      s.detractors = wsum[4 * c];
+      s.passives = wsum[4 * c + 1];
+      s.promoters = wsum[4 * c + 2];
+      s.n = s.detractors + s.passives + s.promoters;
+      s.n_effective = w2[c] > 0 ? s.n * s.n / w2[c] : 0.0;
+    } else {
+      s.detractors = static_cast<double>(cnt[4 * c]);
+      s.passives = static_cast<double>(cnt[4 * c + 1]);
+      s.promoters = static_cast<double>(cnt[4 * c + 2]);
+      s.n = s.n_effective = s.detractors + s.passives + s.promoters;
+    }
+    if (s.n > 0) FillStatistics(s, z);
+    t.n[c] = s.n;
+    t.detractors[c] = s.detractors;
+    t.passives[c] = s.passives;
+    t.promoters[c] = s.promoters;
+    t.n_effective[c] = s.n_effective;
+    t.skipped[c] = s.skipped;
+    t.nps[c] = s.nps;
+    t.se[c] = s.se;
+    t.ci_low[c] = s.ci_low;
+    t.ci_high[c] = s.ci_high;
+    t.small[c] = s.n_effective < options.min_n;
+  }
+  return t;
+}
+
+// Explicit instantiations for the supported score element types.
+#define NPSCORE_INSTANTIATE_(T)                                                   \
+  template absl::Status SegmentInto<T>(absl::Span<const T>, absl::Span<int8_t>,   \
+                                       const Cutoffs&);                           \
+  template absl::StatusOr<std::vector<int8_t>> SegmentScores<T>(                  \
+      absl::Span<const T>, const Cutoffs&);                                       \
+  template absl::StatusOr<Counts> CountSegments<T>(absl::Span<const T>,           \
+                                                   const ScoreOptions&);          \
+  template absl::StatusOr<WeightedCounts> CountSegmentsWeighted<T>(               \
+      absl::Span<const T>, absl::Span<const double>, const ScoreOptions&);        \
+  template absl::StatusOr<GroupTable> SummarizeByGroup<T>(                        \
+      absl::Span<const T>, absl::Span<const int64_t>, int64_t,                    \
+      absl::Span<const double>, const GroupOptions&);
+
+NPSCORE_INSTANTIATE_(double)
+NPSCORE_INSTANTIATE_(float)
+NPSCORE_INSTANTIATE_(int8_t)
+NPSCORE_INSTANTIATE_(int16_t)
+NPSCORE_INSTANTIATE_(int32_t)
+NPSCORE_INSTANTIATE_(int64_t)
+NPSCORE_INSTANTIATE_(uint8_t)
+NPSCORE_INSTANTIATE_(uint16_t)
+NPSCORE_INSTANTIATE_(uint32_t)
+NPSCORE_INSTANTIATE_(uint64_t)
+#undef NPSCORE_INSTANTIATE_
+
+}  // namespace npscore

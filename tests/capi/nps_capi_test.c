@@ -1,0 +1,751 @@
+/* Tests of the nps module's C ABI (npscore/c_api.h), as a C99 caller sees it.
+ *
+ * Expected values come from the R package NPS's unit tests and from formulas
+ * worked out by hand beside each case (Wald, adjusted Wald, Kish's effective
+ * n, the two-sample Wald test), never from the core called a second way.
+ * Every error path is checked for its status and for a message that names
+ * the argument, row and value. Prints "N passed, M failed"; exits non-zero
+ * on any failure. */
+
+#define _POSIX_C_SOURCE 200809L /* pthreads under -std=c99 */
+
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "npscore/c_api.h"
+
+static int g_passed = 0;
+static int g_failed = 0;
+
+static void check(int ok, const char *what, int line) {
+  if (ok) {
+    ++g_passed;
+  } else {
+    ++g_failed;
+    fprintf(stderr, "FAILED line %d: %s\n  last error: \"%s\"\n", line, what,
+            npscore_last_error_message());
+  }
+}
+
+#define CHECK(cond) check((cond) != 0, #cond, __LINE__)
+#define CHECK_NEAR(a, b, tol) check(fabs((a) - (b)) <= (tol), #a " ~= " #b, __LINE__)
+/* The call returns `want` and, on error, the message contains every string of
+ * the NULL-terminated list `...` (on success it must be ""). */
+#define CHECK_CALL(want, call, ...) check_call((want), (call), #call, __LINE__, __VA_ARGS__)
+
+static void check_call(npscore_status want, npscore_status got, const char *what, int line,
+                       ...) {
+  const char *msg = npscore_last_error_message();
+  const char *part;
+  va_list ap;
+  int ok = got == want && msg != NULL;
+  if (ok && want == NPSCORE_OK) ok = msg[0] == '\0';
+  va_start(ap, line);
+  while (ok && (part = va_arg(ap, const char *)) != NULL) {
+    if (strstr(msg, part) == NULL) {
+      fprintf(stderr, "  message lacks \"%s\"\n", part);
+      ok = 0;
+    }
+  }
+  va_end(ap);
+  if (!ok) fprintf(stderr, "  status %d, want %d\n", (int)got, (int)want);
+  check(ok, what, line);
+}
+
+/* The two-sided 97.5% normal quantile, z for a 95% interval. */
+static const double kZ95 = 1.959963984540054;
+
+static npscore_counts counts3(int64_t d, int64_t pa, int64_t p) {
+  npscore_counts c;
+  c.detractors = d;
+  c.passives = pa;
+  c.promoters = p;
+  c.skipped = 0;
+  return c;
+}
+
+static npscore_nps_options wald(void) {
+  npscore_nps_options o = NPSCORE_NPS_OPTIONS_INIT;
+  o.method = NPSCORE_INTERVAL_WALD;
+  return o;
+}
+
+/* Scores 0 (detractor), 7 (passive), 10 (promoter) as doubles. */
+static void fill_scores(double *s, int d, int pa, int p) {
+  int i = 0, k;
+  for (k = 0; k < d; ++k) s[i++] = 0;
+  for (k = 0; k < pa; ++k) s[i++] = 7;
+  for (k = 0; k < p; ++k) s[i++] = 10;
+}
+
+/* --- Version and the error message ---------------------------------------- */
+
+static void test_version(void) {
+  CHECK(npscore_version_number() == NPSCORE_VERSION_NUMBER);
+  CHECK(strcmp(npscore_version_string(), NPSCORE_VERSION_STRING) == 0);
+  CHECK(NPSCORE_VERSION_NUMBER ==
+        NPSCORE_VERSION_MAJOR * 10000 + NPSCORE_VERSION_MINOR * 100 + NPSCORE_VERSION_PATCH);
+}
+
+static void test_message_never_null_and_cleared(void) {
+  npscore_counts c = counts3(1, 2, 3);
+  npscore_summary s;
+  CHECK(npscore_last_error_message() != NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_summarize_counts(NULL, &c, NULL), "out", NULL);
+  CHECK(npscore_last_error_message() != NULL);
+  CHECK(npscore_last_error_message()[0] != '\0');
+  /* A successful call clears it. */
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&s, &c, NULL), NULL);
+  CHECK(strcmp(npscore_last_error_message(), "") == 0);
+}
+
+/* --- Options ----------------------------------------------------------------- */
+
+static void test_options(void) {
+  npscore_nps_options o;
+  const npscore_nps_options init = NPSCORE_NPS_OPTIONS_INIT;
+  memset(&o, 0x5a, sizeof o);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_options_init(&o, NPSCORE_NPS_OPTIONS_VERSION), NULL);
+  CHECK(o.version == 1 && init.version == 1);
+  CHECK(o.detractor_max == 6 && o.passive_max == 8 && o.scale_max == 10);
+  CHECK(o.missing == NPSCORE_MISSING_ERROR);
+  CHECK(o.method == NPSCORE_INTERVAL_ADJUSTED_WALD);
+  CHECK(o.confidence == 0.95 && o.min_n == 30.0);
+  CHECK(init.detractor_max == o.detractor_max && init.passive_max == o.passive_max &&
+        init.scale_max == o.scale_max && init.missing == o.missing &&
+        init.method == o.method && init.confidence == o.confidence &&
+        init.min_n == o.min_n);
+  CHECK_CALL(NPSCORE_EVERSION, npscore_nps_options_init(&o, 99), "version is 99", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_options_init(NULL, 1), "opts is NULL", NULL);
+}
+
+/* --- Published figures and hand derivations ------------------------------ */
+
+/* R package NPS (B. Rocks) unit tests, scaled to -100..100. */
+static void test_r_package_figures(void) {
+  npscore_nps_options o = wald();
+  npscore_summary s;
+  npscore_counts c = counts3(1, 2, 3);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&s, &c, &o), NULL);
+  CHECK_NEAR(s.nps, 100.0 / 3, 1e-9);
+  CHECK_NEAR(s.se, 30.42903097, 1e-7);
+  CHECK(s.n == 6 && s.detractors == 1 && s.passives == 2 && s.promoters == 3);
+  CHECK(s.n_effective == 6 && s.skipped == 0);
+  c = counts3(1, 0, 1);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&s, &c, &o), NULL);
+  CHECK_NEAR(s.se, 70.71067812, 1e-7);
+  c = counts3(0, 1, 1);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&s, &c, &o), NULL);
+  CHECK_NEAR(s.se, 35.35533906, 1e-7);
+  c = counts3(1, 1, 1);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&s, &c, &o), NULL);
+  CHECK_NEAR(s.se, 47.14045208, 1e-7);
+}
+
+/* R package NPS: scores 1..15 with cut-offs (6, 8) on a 0-15 scale. */
+static void test_fifteen_point_scale(void) {
+  int32_t scores[15];
+  npscore_nps_options o = wald();
+  npscore_counts c;
+  npscore_summary s;
+  int i;
+  for (i = 0; i < 15; ++i) scores[i] = i + 1;
+  o.scale_max = 15;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_count(&c, scores, NPSCORE_I32, 15, &o), NULL);
+  CHECK(c.detractors == 6 && c.passives == 2 && c.promoters == 7 && c.skipped == 0);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize(&s, scores, NPSCORE_I32, 15, NULL, &o), NULL);
+  CHECK_NEAR(s.nps, 100.0 / 15, 1e-9);
+  /* With the default 0-10 scale, 11..15 are out of it: row 10 holds 11. */
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_count(&c, scores, NPSCORE_I32, 15, NULL),
+             "npscore_nps_count", "row 10", "is 11", "0..10", NULL);
+}
+
+/* 20/30/50: p = .5, d = .2, V = (p + d) - (p - d)^2 = .7 - .09 = .61. */
+static void test_wald_interval_by_hand(void) {
+  double scores[100];
+  npscore_nps_options o = wald();
+  npscore_summary s;
+  const double se = 100 * sqrt(0.61 / 100);
+  fill_scores(scores, 20, 30, 50);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize(&s, scores, NPSCORE_F64, 100, NULL, &o), NULL);
+  CHECK(s.n == 100 && s.detractors == 20 && s.passives == 30 && s.promoters == 50);
+  CHECK_NEAR(s.nps, 30, 1e-12);
+  CHECK_NEAR(s.se, se, 1e-10);
+  CHECK_NEAR(s.ci_low, 30 - kZ95 * se, 1e-9);
+  CHECK_NEAR(s.ci_high, 30 + kZ95 * se, 1e-9);
+  CHECK(s.method == NPSCORE_INTERVAL_WALD && s.confidence == 0.95);
+  /* 90%: z = 1.6448536269514722. */
+  o.confidence = 0.90;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize(&s, scores, NPSCORE_F64, 100, NULL, &o), NULL);
+  CHECK_NEAR(s.ci_high, 30 + 1.6448536269514722 * se, 1e-9);
+  CHECK(s.confidence == 0.90);
+}
+
+/* Rocks (2016): add 0.75 / 1.5 / 0.75 pseudo-respondents, then Wald. */
+static void test_adjusted_wald_by_hand(void) {
+  npscore_counts c = counts3(20, 30, 50);
+  npscore_summary s;
+  const double d = 20.75, p = 50.75, n = 103;
+  const double est = (p - d) / n;
+  const double v = (p + d) / n - est * est;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&s, &c, NULL), NULL);
+  CHECK(s.method == NPSCORE_INTERVAL_ADJUSTED_WALD);
+  CHECK_NEAR(s.nps, 30, 1e-12);
+  CHECK_NEAR(s.ci_low, 100 * (est - kZ95 * sqrt(v / n)), 1e-9);
+  CHECK_NEAR(s.ci_high, 100 * (est + kZ95 * sqrt(v / n)), 1e-9);
+}
+
+/* The score interval: no closed form, so its invariants. */
+static void test_score_interval_invariants(void) {
+  npscore_nps_options o = NPSCORE_NPS_OPTIONS_INIT;
+  npscore_counts c = counts3(20, 30, 50);
+  npscore_summary s, w;
+  o.method = NPSCORE_INTERVAL_SCORE;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&s, &c, &o), NULL);
+  CHECK(s.method == NPSCORE_INTERVAL_SCORE);
+  CHECK(s.ci_low < s.nps && s.nps < s.ci_high);
+  CHECK(s.ci_low >= -100 && s.ci_high <= 100);
+  /* Close to Wald at n = 100 (within 2 points). */
+  o.method = NPSCORE_INTERVAL_WALD;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&w, &c, &o), NULL);
+  CHECK(fabs(s.ci_low - w.ci_low) < 2 && fabs(s.ci_high - w.ci_high) < 2);
+  /* All promoters: the interval reaches 100 and stays within the scale. */
+  c = counts3(0, 0, 10);
+  o.method = NPSCORE_INTERVAL_SCORE;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&s, &c, &o), NULL);
+  CHECK(s.nps == 100 && s.ci_high == 100 && s.ci_low < 100 && s.ci_low > -100);
+}
+
+/* a = 20/30/50 (V .61), b = 30/30/40 (V = .7 - .01 = .69), n = 100 each. */
+static void test_compare_by_hand(void) {
+  npscore_nps_options o = wald();
+  npscore_counts ca = counts3(20, 30, 50), cb = counts3(30, 30, 40);
+  npscore_summary a, b;
+  npscore_comparison cmp;
+  const double se = 100 * sqrt(0.0061 + 0.0069);
+  const double z = 20 / se;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&a, &ca, &o), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&b, &cb, &o), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_compare(&cmp, &a, &b, &o), NULL);
+  CHECK_NEAR(cmp.diff, 20, 1e-12);
+  CHECK_NEAR(cmp.se, se, 1e-10);
+  CHECK_NEAR(cmp.z, z, 1e-10);
+  CHECK_NEAR(cmp.p_value, erfc(z / sqrt(2.0)), 1e-12);
+  CHECK_NEAR(cmp.ci_low, 20 - kZ95 * se, 1e-9);
+  CHECK_NEAR(cmp.ci_high, 20 + kZ95 * se, 1e-9);
+  CHECK(cmp.method == NPSCORE_INTERVAL_WALD && cmp.confidence == 0.95);
+  /* Swapping the samples flips the sign. */
+  CHECK_CALL(NPSCORE_OK, npscore_nps_compare(&cmp, &b, &a, &o), NULL);
+  CHECK_NEAR(cmp.diff, -20, 1e-12);
+  CHECK_NEAR(cmp.p_value, erfc(z / sqrt(2.0)), 1e-12);
+  /* Other methods: an interval around the difference. */
+  o.method = NPSCORE_INTERVAL_SCORE;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_compare(&cmp, &a, &b, &o), NULL);
+  CHECK(cmp.ci_low < 20 && 20 < cmp.ci_high);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_compare(&cmp, &a, &b, NULL), NULL);
+  CHECK(cmp.method == NPSCORE_INTERVAL_ADJUSTED_WALD && cmp.ci_low < 20 && 20 < cmp.ci_high);
+}
+
+/* --- Segments, counts, merging ------------------------------------------------- */
+
+static void test_segment(void) {
+  const uint8_t scores[8] = {0, 5, 6, 7, 8, 9, 10, 3};
+  const int8_t want[8] = {-1, -1, -1, 0, 0, 1, 1, -1};
+  int8_t out[8];
+  npscore_nps_options o = NPSCORE_NPS_OPTIONS_INIT;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_segment(out, scores, NPSCORE_U8, 8, NULL), NULL);
+  CHECK(memcmp(out, want, sizeof want) == 0);
+  /* Cut-offs (4, 7): 5 and 6 become passives, 8 a promoter. */
+  o.detractor_max = 4;
+  o.passive_max = 7;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_segment(out, scores, NPSCORE_U8, 8, &o), NULL);
+  CHECK(out[1] == 0 && out[2] == 0 && out[4] == 1 && out[7] == -1);
+  /* Empty input is fine, with NULL pointers. */
+  CHECK_CALL(NPSCORE_OK, npscore_nps_segment(NULL, NULL, NPSCORE_U8, 0, NULL), NULL);
+}
+
+static void test_merge_equals_single_pass(void) {
+  double scores[1000];
+  npscore_counts whole, merged = counts3(0, 0, 0), part;
+  size_t i;
+  const size_t cuts[] = {0, 1, 333, 334, 999, 1000};
+  npscore_nps_options o = NPSCORE_NPS_OPTIONS_INIT;
+  o.missing = NPSCORE_MISSING_SKIP;
+  for (i = 0; i < 1000; ++i) scores[i] = (double)((i * 7919) % 11);
+  for (i = 0; i < 1000; i += 37) scores[i] = NAN;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_count(&whole, scores, NPSCORE_F64, 1000, &o), NULL);
+  CHECK(whole.detractors + whole.passives + whole.promoters + whole.skipped == 1000);
+  CHECK(whole.skipped == 28);
+  for (i = 0; i + 1 < sizeof cuts / sizeof cuts[0]; ++i) {
+    CHECK_CALL(NPSCORE_OK,
+               npscore_nps_count(&part, scores + cuts[i], NPSCORE_F64, cuts[i + 1] - cuts[i], &o),
+               NULL);
+    CHECK_CALL(NPSCORE_OK, npscore_nps_counts_merge(&merged, &part), NULL);
+  }
+  CHECK(merged.detractors == whole.detractors && merged.passives == whole.passives &&
+        merged.promoters == whole.promoters && merged.skipped == whole.skipped);
+  /* Overflow is an error that leaves *out unchanged. */
+  merged = counts3(1, INT64_MAX, 1);
+  part = counts3(1, 1, 1);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_counts_merge(&merged, &part), "passives",
+             "overflows", NULL);
+  CHECK(merged.detractors == 1 && merged.passives == INT64_MAX);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_counts_merge(NULL, &part), "out is NULL", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_counts_merge(&merged, NULL), "other is NULL", NULL);
+}
+
+/* Every dtype reads the same values; a type-specific bad value is reported
+ * with its own text, which a wrong dispatch would garble. */
+static void test_every_dtype(void) {
+  static const double values[9] = {0, 6, 7, 8, 9, 10, 3, 10, 2};
+  union {
+    double f64[9];
+    float f32[9];
+    int8_t i8[9];
+    int16_t i16[9];
+    int32_t i32[9];
+    int64_t i64[9];
+    uint8_t u8[9];
+    uint16_t u16[9];
+    uint32_t u32[9];
+    uint64_t u64[9];
+  } buf;
+  int dt;
+  for (dt = NPSCORE_F64; dt <= NPSCORE_U64; ++dt) {
+    npscore_counts c;
+    int8_t seg[9];
+    int i;
+    const npscore_dtype dtype = (npscore_dtype)dt;
+    const int is_signed = dt <= NPSCORE_I64;
+    for (i = 0; i < 9; ++i) {
+      const double v = values[i];
+      switch (dtype) {
+        case NPSCORE_F64: buf.f64[i] = v; break;
+        case NPSCORE_F32: buf.f32[i] = (float)v; break;
+        case NPSCORE_I8: buf.i8[i] = (int8_t)v; break;
+        case NPSCORE_I16: buf.i16[i] = (int16_t)v; break;
+        case NPSCORE_I32: buf.i32[i] = (int32_t)v; break;
+        case NPSCORE_I64: buf.i64[i] = (int64_t)v; break;
+        case NPSCORE_U8: buf.u8[i] = (uint8_t)v; break;
+        case NPSCORE_U16: buf.u16[i] = (uint16_t)v; break;
+        case NPSCORE_U32: buf.u32[i] = (uint32_t)v; break;
+        case NPSCORE_U64: buf.u64[i] = (uint64_t)v; break;
+      }
+    }
+    CHECK_CALL(NPSCORE_OK, npscore_nps_count(&c, &buf, dtype, 9, NULL), NULL);
+    if (c.detractors != 4 || c.passives != 2 || c.promoters != 3) {
+      fprintf(stderr, "dtype %d: counts %lld/%lld/%lld\n", dt, (long long)c.detractors,
+              (long long)c.passives, (long long)c.promoters);
+    }
+    CHECK(c.detractors == 4 && c.passives == 2 && c.promoters == 3);
+    CHECK_CALL(NPSCORE_OK, npscore_nps_segment(seg, &buf, dtype, 9, NULL), NULL);
+    CHECK(seg[0] == -1 && seg[2] == 0 && seg[5] == 1 && seg[8] == -1);
+    /* Row 4 out of scale: -3 for signed types, the maximum for unsigned. */
+    switch (dtype) {
+      case NPSCORE_F64: buf.f64[4] = -3; break;
+      case NPSCORE_F32: buf.f32[4] = -3; break;
+      case NPSCORE_I8: buf.i8[4] = -3; break;
+      case NPSCORE_I16: buf.i16[4] = -3; break;
+      case NPSCORE_I32: buf.i32[4] = -3; break;
+      case NPSCORE_I64: buf.i64[4] = -3; break;
+      case NPSCORE_U8: buf.u8[4] = UINT8_MAX; break;
+      case NPSCORE_U16: buf.u16[4] = UINT16_MAX; break;
+      case NPSCORE_U32: buf.u32[4] = UINT32_MAX; break;
+      case NPSCORE_U64: buf.u64[4] = UINT64_MAX; break;
+    }
+    {
+      const char *want = is_signed ? "row 4 is -3:"
+                         : dt == NPSCORE_U8  ? "row 4 is 255:"
+                         : dt == NPSCORE_U16 ? "row 4 is 65535:"
+                         : dt == NPSCORE_U32 ? "row 4 is 4294967295:"
+                                             : "row 4 is 18446744073709551615:";
+      CHECK_CALL(NPSCORE_EINVAL, npscore_nps_count(&c, &buf, dtype, 9, NULL), want,
+                 "outside the scale 0..10", NULL);
+    }
+  }
+}
+
+/* --- Weights ----------------------------------------------------------------- */
+
+static void test_weighted(void) {
+  const double scores[2] = {10, 0};
+  const double weights[2] = {3, 1};
+  double ones[100];
+  double many[100];
+  npscore_nps_options o = wald();
+  npscore_summary s, u;
+  int i;
+  /* Shares .75 / .25: NPS 50, V = 1 - .25 = .75, Kish n = 4^2 / 10 = 1.6. */
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize(&s, scores, NPSCORE_F64, 2, weights, &o),
+             NULL);
+  CHECK(s.n == 4 && s.promoters == 3 && s.detractors == 1);
+  CHECK_NEAR(s.nps, 50, 1e-12);
+  CHECK_NEAR(s.n_effective, 1.6, 1e-12);
+  CHECK_NEAR(s.se, 100 * sqrt(0.75 / 1.6), 1e-9);
+  /* Unit weights give the unweighted summary. */
+  fill_scores(many, 20, 30, 50);
+  for (i = 0; i < 100; ++i) ones[i] = 1;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize(&s, many, NPSCORE_F64, 100, ones, &o), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize(&u, many, NPSCORE_F64, 100, NULL, &o), NULL);
+  CHECK(s.n == u.n && s.n_effective == 100);
+  CHECK_NEAR(s.nps, u.nps, 1e-12);
+  CHECK_NEAR(s.se, u.se, 1e-12);
+  CHECK_NEAR(s.ci_low, u.ci_low, 1e-12);
+}
+
+/* --- By group ------------------------------------------------------------------- */
+
+static void test_by_group(void) {
+  /* Group 0: 20/30/50; group 1: empty; group 2: 1/2/3. */
+  double scores[106];
+  int64_t codes[106];
+  double weights[106];
+  npscore_nps_options o = wald();
+  npscore_group_table *t = NULL, *table_before_error;
+  npscore_summary s;
+  int small = -1;
+  int i;
+  fill_scores(scores, 20, 30, 50);
+  fill_scores(scores + 100, 1, 2, 3);
+  for (i = 0; i < 106; ++i) {
+    codes[i] = i < 100 ? 0 : 2;
+    weights[i] = 2;
+  }
+  CHECK_CALL(NPSCORE_OK, npscore_nps_by_group(&t, scores, NPSCORE_F64, 106, codes, 3, NULL, &o),
+             NULL);
+  CHECK(t != NULL);
+  CHECK(npscore_group_table_size(t) == 3);
+  CHECK_CALL(NPSCORE_OK, npscore_group_table_get(&s, &small, t, 0), NULL);
+  CHECK(s.n == 100 && s.detractors == 20 && small == 0);
+  CHECK_NEAR(s.nps, 30, 1e-12);
+  CHECK_NEAR(s.se, 100 * sqrt(0.61 / 100), 1e-10);
+  CHECK_NEAR(s.ci_low, 30 - kZ95 * 100 * sqrt(0.61 / 100), 1e-9);
+  CHECK(s.method == NPSCORE_INTERVAL_WALD);
+  CHECK_CALL(NPSCORE_OK, npscore_group_table_get(&s, &small, t, 1), NULL);
+  CHECK(s.n == 0 && isnan(s.nps) && isnan(s.se) && small == 1);
+  CHECK_CALL(NPSCORE_OK, npscore_group_table_get(&s, &small, t, 2), NULL);
+  CHECK(s.n == 6 && small == 1);
+  CHECK_NEAR(s.se, 30.42903097, 1e-7);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_group_table_get(&s, &small, t, 3), "index i is 3",
+             "3 groups", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_group_table_get(NULL, &small, t, 0), "out is NULL",
+             NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_group_table_get(&s, NULL, t, 0), "out_small is NULL",
+             NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_group_table_get(&s, &small, NULL, 0), "t is NULL", NULL);
+  npscore_group_table_free(t);
+
+  /* Weight 2 everywhere: n doubles, Kish's n stays (2n)^2 / (4n) = n. */
+  o.min_n = 50;
+  CHECK_CALL(NPSCORE_OK,
+             npscore_nps_by_group(&t, scores, NPSCORE_F64, 106, codes, 3, weights, &o), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_group_table_get(&s, &small, t, 0), NULL);
+  CHECK(s.n == 200 && small == 0);
+  CHECK_NEAR(s.n_effective, 100, 1e-9);
+  CHECK_NEAR(s.se, 100 * sqrt(0.61 / 100), 1e-9);
+  npscore_group_table_free(t);
+
+  /* No rows: every group empty. */
+  CHECK_CALL(NPSCORE_OK, npscore_nps_by_group(&t, NULL, NPSCORE_F64, 0, NULL, 2, NULL, NULL),
+             NULL);
+  CHECK(npscore_group_table_size(t) == 2);
+  npscore_group_table_free(t);
+
+  /* Errors leave *out NULL. */
+  CHECK_CALL(NPSCORE_OK, npscore_nps_by_group(&t, NULL, NPSCORE_F64, 0, NULL, 1, NULL, NULL),
+             NULL);
+  CHECK(t != NULL);
+  table_before_error = t; /* *out becomes NULL on error (freed below) */
+  codes[105] = 3;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_by_group(&t, scores, NPSCORE_F64, 106, codes, 3, NULL, &o),
+             "npscore_nps_by_group", "group code at row 105 is 3", "outside 0..2", NULL);
+  CHECK(t == NULL);
+  npscore_group_table_free(table_before_error);
+  codes[105] = -1;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_by_group(&t, scores, NPSCORE_F64, 106, codes, 3, NULL, &o),
+             "row 105 is -1", NULL);
+  codes[105] = 2;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_by_group(&t, scores, NPSCORE_F64, 106, codes, -1, NULL, &o),
+             "n_groups is -1", NULL);
+  o.min_n = -1;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_by_group(&t, scores, NPSCORE_F64, 106, codes, 3, NULL, &o),
+             "min_n is -1", NULL);
+  o.min_n = 30;
+  weights[7] = -2;
+  CHECK_CALL(NPSCORE_EINVAL,
+             npscore_nps_by_group(&t, scores, NPSCORE_F64, 106, codes, 3, weights, &o),
+             "weight at row 7 is -2", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_by_group(&t, scores, NPSCORE_F64, 106, NULL, 3, NULL, &o),
+             "codes is NULL but n is 106", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_by_group(NULL, scores, NPSCORE_F64, 106, codes, 3, NULL, &o),
+             "out is NULL", NULL);
+  CHECK(t == NULL);
+  /* Free and size accept NULL. */
+  npscore_group_table_free(NULL);
+  CHECK(npscore_group_table_size(NULL) == 0);
+}
+
+/* --- Error paths --------------------------------------------------------------- */
+
+static void test_score_errors(void) {
+  const double out_of_scale[3] = {1, 2, 11};
+  const double fractional[3] = {1, 2.5, 3};
+  const double with_nan[4] = {1, NAN, 10, NAN};
+  const double all_nan[2] = {NAN, NAN};
+  const float f32_fraction[2] = {4, 6.5f};
+  npscore_nps_options o = NPSCORE_NPS_OPTIONS_INIT;
+  npscore_counts c;
+  npscore_summary s;
+  int8_t seg[4];
+
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_count(&c, out_of_scale, NPSCORE_F64, 3, NULL),
+             "score at row 2 is 11", "outside the scale 0..10", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_summarize(&s, out_of_scale, NPSCORE_F64, 3, NULL, NULL),
+             "npscore_nps_summarize", "row 2 is 11", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_segment(seg, out_of_scale, NPSCORE_F64, 3, NULL),
+             "npscore_nps_segment", "row 2 is 11", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_count(&c, fractional, NPSCORE_F64, 3, NULL),
+             "score at row 1 is 2.5", "whole numbers", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_count(&c, f32_fraction, NPSCORE_F32, 2, NULL),
+             "row 1 is 6.5", "whole numbers", NULL);
+
+  /* NaN: an error by default (in segment always), skipped on request. */
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_count(&c, with_nan, NPSCORE_F64, 4, NULL),
+             "score at row 1 is missing (NaN)", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_segment(seg, with_nan, NPSCORE_F64, 4, NULL),
+             "row 1 is missing", NULL);
+  o.missing = NPSCORE_MISSING_SKIP;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_count(&c, with_nan, NPSCORE_F64, 4, &o), NULL);
+  CHECK(c.detractors == 1 && c.passives == 0 && c.promoters == 1 && c.skipped == 2);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize(&s, with_nan, NPSCORE_F64, 4, NULL, &o), NULL);
+  CHECK(s.n == 2 && s.skipped == 2 && s.nps == 0);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_segment(seg, with_nan, NPSCORE_F64, 4, &o),
+             "row 1 is missing", NULL);
+
+  /* Empty input: counting gives zeros, summarizing fails. */
+  CHECK_CALL(NPSCORE_OK, npscore_nps_count(&c, NULL, NPSCORE_F64, 0, NULL), NULL);
+  CHECK(c.detractors == 0 && c.passives == 0 && c.promoters == 0 && c.skipped == 0);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_summarize(&s, NULL, NPSCORE_F64, 0, NULL, NULL),
+             "no scores to summarize", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_summarize(&s, all_nan, NPSCORE_F64, 2, NULL, &o),
+             "all 2 scores are missing", NULL);
+  c = counts3(0, 0, 0);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_summarize_counts(&s, &c, NULL), "n = 0", NULL);
+  c = counts3(1, -2, 3);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_summarize_counts(&s, &c, NULL), "passives=-2",
+             ">= 0", NULL);
+}
+
+static void test_weight_errors(void) {
+  const double scores[3] = {1, 9, 10};
+  const double negative[3] = {1, -1, 1};
+  const double nan_weight[3] = {1, 1, NAN};
+  const double inf_weight[3] = {INFINITY, 1, 1};
+  const double zero[3] = {0, 0, 0};
+  npscore_summary s;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_summarize(&s, scores, NPSCORE_F64, 3, negative, NULL),
+             "weight at row 1 is -1", "finite and >= 0", NULL);
+  CHECK_CALL(NPSCORE_EINVAL,
+             npscore_nps_summarize(&s, scores, NPSCORE_F64, 3, nan_weight, NULL),
+             "weight at row 2 is NaN", NULL);
+  CHECK_CALL(NPSCORE_EINVAL,
+             npscore_nps_summarize(&s, scores, NPSCORE_F64, 3, inf_weight, NULL),
+             "weight at row 0 is inf", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_summarize(&s, scores, NPSCORE_F64, 3, zero, NULL),
+             "total weight is 0", NULL);
+}
+
+static void test_option_errors(void) {
+  const int32_t scores[3] = {1, 9, 10};
+  npscore_nps_options o = NPSCORE_NPS_OPTIONS_INIT;
+  npscore_counts c = counts3(1, 2, 3);
+  npscore_summary s, a;
+  npscore_comparison cmp;
+  int8_t seg[3];
+
+  /* Cut-offs out of order or beyond 1000. */
+  o.detractor_max = 8;
+  o.passive_max = 6;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_count(&c, scores, NPSCORE_I32, 3, &o),
+             "bad cutoffs (detractor_max=8, passive_max=6, scale_max=10)", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_segment(seg, scores, NPSCORE_I32, 3, &o),
+             "bad cutoffs", NULL);
+  o = wald();
+  o.scale_max = 1001;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_summarize(&s, scores, NPSCORE_I32, 3, NULL, &o),
+             "scale_max=1001", NULL);
+  o.scale_max = 10;
+  o.detractor_max = -1;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_count(&c, scores, NPSCORE_I32, 3, &o),
+             "detractor_max=-1", NULL);
+
+  /* Enum values the header does not define. */
+  o = wald();
+  o.method = (npscore_interval_method)7;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_summarize_counts(&s, &c, &o), "opts->method is 7",
+             "NPSCORE_INTERVAL_WALD", NULL);
+  o.method = (npscore_interval_method)-1;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_count(&c, scores, NPSCORE_I32, 3, &o),
+             "opts->method is -1", NULL);
+  o = wald();
+  o.missing = (npscore_missing)2;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_count(&c, scores, NPSCORE_I32, 3, &o),
+             "opts->missing is 2", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_count(&c, scores, (npscore_dtype)42, 3, NULL),
+             "dtype is 42", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_count(&c, scores, (npscore_dtype)-1, 3, NULL),
+             "dtype is -1", NULL);
+
+  /* Confidence strictly inside (0, 1). */
+  c = counts3(1, 2, 3);
+  o = wald();
+  o.confidence = 1;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_summarize_counts(&s, &c, &o), "confidence is 1",
+             "strictly between 0 and 1", NULL);
+  o.confidence = 0;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_summarize(&s, scores, NPSCORE_I32, 3, NULL, &o),
+             "confidence is 0", NULL);
+  o.confidence = NAN;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_summarize_counts(&s, &c, &o), "confidence is NaN",
+             NULL);
+  o.confidence = -0.5;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&a, &c, NULL), NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_compare(&cmp, &a, &a, &o), "npscore_nps_compare",
+             "confidence is -0.5", NULL);
+
+  /* Options of an unknown version. */
+  o = wald();
+  o.version = 2;
+  CHECK_CALL(NPSCORE_EVERSION, npscore_nps_summarize_counts(&s, &c, &o),
+             "opts->version is 2", NULL);
+  o.version = 0;
+  CHECK_CALL(NPSCORE_EVERSION, npscore_nps_count(&c, scores, NPSCORE_I32, 3, &o),
+             "opts->version is 0", NULL);
+
+  /* Comparing an empty sample. */
+  s = a;
+  s.n = 0;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_compare(&cmp, &a, &s, NULL), "sample b is empty",
+             NULL);
+}
+
+static void test_null_pointers(void) {
+  const double scores[2] = {1, 10};
+  npscore_counts c = counts3(1, 1, 1);
+  npscore_summary s;
+  npscore_comparison cmp;
+  int8_t seg[2];
+  char raw[64];
+  const void *misaligned = raw + 1;
+
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_segment(NULL, scores, NPSCORE_F64, 2, NULL),
+             "npscore_nps_segment: out is NULL but n is 2", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_segment(seg, NULL, NPSCORE_F64, 2, NULL),
+             "scores is NULL but n is 2", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_count(NULL, scores, NPSCORE_F64, 2, NULL),
+             "npscore_nps_count: out is NULL", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_count(&c, NULL, NPSCORE_F64, 2, NULL),
+             "scores is NULL but n is 2", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_summarize(NULL, scores, NPSCORE_F64, 2, NULL, NULL),
+             "out is NULL", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_summarize(&s, NULL, NPSCORE_F64, 2, NULL, NULL),
+             "scores is NULL", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_summarize_counts(NULL, &c, NULL), "out is NULL",
+             NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_summarize_counts(&s, NULL, NULL), "counts is NULL",
+             NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&s, &c, NULL), NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_compare(NULL, &s, &s, NULL), "out is NULL", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_compare(&cmp, NULL, &s, NULL), "a is NULL", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_compare(&cmp, &s, NULL, NULL), "b is NULL", NULL);
+
+  /* A column not aligned for its dtype. */
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_count(&c, misaligned, NPSCORE_F64, 2, NULL),
+             "scores is not aligned to 8 bytes", NULL);
+}
+
+/* Absurdly many groups: a status, never an exception or a huge allocation. */
+static void test_exceptions_become_status(void) {
+  const double scores[1] = {5};
+  const int64_t codes[1] = {0};
+  npscore_group_table *t = NULL;
+  npscore_status st;
+  st = npscore_nps_by_group(&t, scores, NPSCORE_F64, 1, codes, (int64_t)1 << 61, NULL, NULL);
+  CHECK(st == NPSCORE_EINTERNAL || st == NPSCORE_ENOMEM || st == NPSCORE_EINVAL);
+  CHECK(t == NULL);
+  CHECK(strstr(npscore_last_error_message(), "npscore_nps_by_group: ") != NULL);
+  /* The core bounds n_groups before allocating anything. */
+  CHECK_CALL(NPSCORE_EINVAL,
+             npscore_nps_by_group(&t, scores, NPSCORE_F64, 1, codes, (int64_t)1 << 57, NULL, NULL),
+             "n_groups is 144115188075855872", NULL);
+  CHECK(t == NULL);
+}
+
+/* --- Thread-local messages ------------------------------------------------------ */
+
+struct thread_result {
+  int fresh_empty;      /* a new thread starts with "" */
+  int status;           /* of its own failing call */
+  char message[256];    /* its own message afterwards */
+};
+
+static void *other_thread(void *arg) {
+  struct thread_result *r = (struct thread_result *)arg;
+  npscore_counts c = counts3(1, 1, 1);
+  npscore_summary s;
+  npscore_nps_options o = NPSCORE_NPS_OPTIONS_INIT;
+  r->fresh_empty = strcmp(npscore_last_error_message(), "") == 0;
+  o.confidence = 2;
+  r->status = npscore_nps_summarize_counts(&s, &c, &o);
+  strncpy(r->message, npscore_last_error_message(), sizeof r->message - 1);
+  r->message[sizeof r->message - 1] = '\0';
+  return NULL;
+}
+
+static void test_thread_local_message(void) {
+  const double scores[3] = {1, 2, 99};
+  npscore_counts c;
+  pthread_t th;
+  struct thread_result r;
+  memset(&r, 0, sizeof r);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_count(&c, scores, NPSCORE_F64, 3, NULL),
+             "row 2 is 99", NULL);
+  CHECK(pthread_create(&th, NULL, other_thread, &r) == 0);
+  CHECK(pthread_join(th, NULL) == 0);
+  CHECK(r.fresh_empty);
+  CHECK(r.status == NPSCORE_EINVAL);
+  CHECK(strstr(r.message, "confidence is 2") != NULL);
+  /* This thread's message is still its own. */
+  CHECK(strstr(npscore_last_error_message(), "row 2 is 99") != NULL);
+  CHECK(strstr(npscore_last_error_message(), "confidence") == NULL);
+}
+
+int main(void) {
+  test_version();
+  test_message_never_null_and_cleared();
+  test_options();
+  test_r_package_figures();
+  test_fifteen_point_scale();
+  test_wald_interval_by_hand();
+  test_adjusted_wald_by_hand();
+  test_score_interval_invariants();
+  test_compare_by_hand();
+  test_segment();
+  test_merge_equals_single_pass();
+  test_every_dtype();
+  test_weighted();
+  test_by_group();
+  test_score_errors();
+  test_weight_errors();
+  test_option_errors();
+  test_null_pointers();
+  test_exceptions_become_status();
+  test_thread_local_message();
+  printf("%d passed, %d failed\n", g_passed, g_failed);
+  return g_failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
