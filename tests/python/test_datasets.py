@@ -129,7 +129,8 @@ def test_customers_schema(sample):
     assert set(c["industry"].cat.categories) == set(datasets.INDUSTRIES)
     assert not c[["plan", "region", "industry", "company_size"]].isna().any().any()
     assert _is_utc(c["signup_at"])
-    assert c["signup_at"].min() >= pd.Timestamp(datasets.DEFAULT_START, tz="UTC") and c["signup_at"].max() < END
+    assert c["signup_at"].min() >= pd.Timestamp(datasets.DEFAULT_START, tz="UTC")
+    assert c["signup_at"].max() < END
     assert c["arr"].dtype == np.float64 and c["clv"].dtype == np.float64
     assert (c["arr"] > 0).all() and (c["clv"] >= 0).all()
     # ARR is plan-dependent: medians rise with the plan.
@@ -141,7 +142,8 @@ def test_customers_schema(sample):
 def test_responses_schema(sample):
     r = sample.responses
     assert list(r.columns) == [
-        "response_id", "customer_id", "contact_id", "responded_at", "survey_kind", "touchpoint", "score", "comment",
+        "response_id", "customer_id", "contact_id", "responded_at",
+        "survey_kind", "touchpoint", "score", "comment",
     ]
     assert r["response_id"].is_unique and r["response_id"].str.fullmatch(r"R\d{7}").all()
     for col in ("response_id", "customer_id", "contact_id", "comment"):
@@ -248,6 +250,20 @@ def test_promoters_migrate_to_passives(sample):
     assert 0.08 <= share <= 0.40
 
 
+def test_erosion_lowers_promoter_share_with_tenure():
+    # Same seed with and without erosion (same random draws): erosion must cost long-tenured
+    # customers promoters (DOMAIN.md §4, 001: NPS declines as promoters become passives).
+    customers = datasets.make_customers(2000, seed=5)
+    signup = customers.set_index("customer_id")["signup_at"]
+
+    def promoter_share_after_a_year(latent):
+        r = datasets.make_responses(customers, seed=5, events=[], latent=latent)
+        tenure = r["responded_at"] - r["customer_id"].map(signup)
+        return (r.loc[tenure > pd.Timedelta(days=365), "score"] >= 9).mean()
+
+    assert promoter_share_after_a_year(None) <= promoter_share_after_a_year({"erosion_share": 0.0}) - 0.03
+
+
 def test_events_constant():
     frame = pd.DataFrame(datasets.EVENTS)
     assert {"time", "kind", "label"} <= set(frame.columns)
@@ -300,7 +316,9 @@ def test_comments_look_real(sample):
     text = comment[comment != ""]
     assert text.str.contains(r"[^\x00-\x7f]").any()  # accents such as "Löve"
     assert text.str.contains("!!").any()
-    assert (text.str.upper() == text).sum() > 5 and (text.str.lower() == text).sum() > 5
+    shouted = text.str.fullmatch(r"[^a-z]*[A-Z]{4}[^a-z]*")  # whole comment in capitals
+    whispered = text.str.fullmatch(r"[^A-Z]{12,}")  # a whole sentence in lower case
+    assert shouted.sum() > 5 and whispered.sum() > 5
     lowered = text.str.lower()
     for pattern in ("bug", "pric", "invoice|billing|charged", "ui|interface|easy to use", "support",
                     "onboarding|setup", "slow|fast|performance", "report", "please add|would love|missing"):
@@ -424,7 +442,9 @@ def test_references_exist(sample):
 
 def test_purchases_follow_bgnbd_and_gamma_gamma():
     special = pytest.importorskip("scipy.special")
-    params = {"r": 0.9, "alpha": 60.0, "a": 2.0, "b": 6.0, "p": 5.0, "q": 5.0, "gamma": 4.0, "satisfaction_link": 0.0}
+    params = {
+        "r": 0.9, "alpha": 60.0, "a": 2.0, "b": 6.0, "p": 5.0, "q": 5.0, "gamma": 4.0, "satisfaction_link": 0.0,
+    }
     n = 20_000
     customers = pd.DataFrame(
         {
@@ -439,11 +459,13 @@ def test_purchases_follow_bgnbd_and_gamma_gamma():
     r, alpha, a, b = params["r"], params["alpha"], params["a"], params["b"]
     # E[X(t)] of the BG/NBD model (Fader, Hardie and Lee 2005, eq. 9).
     z = horizon / (alpha + horizon)
-    expected = (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + horizon)) ** r * special.hyp2f1(r, b, a + b - 1, z))
+    tail = (alpha / (alpha + horizon)) ** r * special.hyp2f1(r, b, a + b - 1, z)
+    expected = (a + b - 1) / (a - 1) * (1 - tail)
     assert repeat.mean() == pytest.approx(expected, rel=0.03)
     # Gamma-Gamma: mean spend per purchase = scale * p * gamma / (q - 1).
     scale = datasets.DEFAULT_SPEND_SCALE["pro"]
-    assert t["amount"].mean() == pytest.approx(scale * params["p"] * params["gamma"] / (params["q"] - 1), rel=0.05)
+    expected_spend = scale * params["p"] * params["gamma"] / (params["q"] - 1)
+    assert t["amount"].mean() == pytest.approx(expected_spend, rel=0.05)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -453,12 +475,16 @@ def test_purchases_follow_bgnbd_and_gamma_gamma():
 
 def test_overrides_change_the_output(small_world):
     customers = small_world[0]
-    only_starter = datasets.make_customers(200, seed=1, plan_mix={"starter": 1.0, "pro": 0.0, "enterprise": 0.0})
+    only_starter = datasets.make_customers(
+        200, seed=1, plan_mix={"starter": 1.0, "pro": 0.0, "enterprise": 0.0}
+    )
     assert (only_starter["plan"] == "starter").all()
-    quiet = datasets.make_responses(customers, seed=7, comments={"comment_rate": {"detractor": 0.0, "passive": 0.0, "promoter": 0.0}})
+    silent = {"comment_rate": {"detractor": 0.0, "passive": 0.0, "promoter": 0.0}}
+    quiet = datasets.make_responses(customers, seed=7, comments=silent)
     assert (quiet["comment"] == "").all()
     fewer = datasets.make_responses(customers, seed=7, surveys_per_year=1)
-    assert (fewer["survey_kind"] == "relational").sum() < (small_world[1]["survey_kind"] == "relational").sum()
+    relational = (small_world[1]["survey_kind"] == "relational").sum()
+    assert (fewer["survey_kind"] == "relational").sum() < relational
 
 
 def test_defaults_are_documented_and_not_mutated():

@@ -18,11 +18,11 @@ from .nps import (
     summarize,
     summarize_counts,
 )
-from . import datasets  # noqa: E402
+from . import datasets, report
 
 __all__ = [
     "__version__",
     "Comparison", "Counts", "Cutoffs", "Summary",
     "by_group", "compare", "count", "segment", "summarize", "summarize_counts",
-    "datasets",
+    "datasets", "report",
 ]

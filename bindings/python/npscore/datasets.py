@@ -1,9 +1,9 @@
 """Seeded synthetic B2B SaaS data for npscore: customers, NPS responses, purchases and churn.
 
-The generators in this module build a small, self-consistent world in which the questions npscore answers
-(the project's domain notes, DOMAIN.md §1) have known answers: who is a promoter, passive or detractor, how the
-score distribution changes over time and after events, who churns and why, and what each customer is
-worth. ``load_sample()`` is the fixed-seed sample data that ships with the project.
+The generators in this module build a small, self-consistent world in which the questions npscore
+answers (the project's domain notes, DOMAIN.md §1) have known answers: who is a promoter, passive or
+detractor, how the score distribution changes over time and after events, who churns and why, and what
+each customer is worth. ``load_sample()`` is the fixed-seed sample data that ships with the project.
 
 Every generator is deterministic for a given ``seed`` (``numpy.random.default_rng``) and vectorised: no
 Python loop runs over customers, responses or transactions, so 100,000 customers take a few seconds.
@@ -262,8 +262,9 @@ DEFAULT_LATENT: Dict[str, Any] = {
 }
 
 #: Score distribution (scores 0..10) of one answer whose latent satisfaction is exactly the
-#: intercept; it fixes the cut-points of the ordered-logit model. Calibrated so that the whole
-#: sample lands at about 53% promoters / 27% passives / 20% detractors (NPS about +33).
+#: intercept; it fixes the cut-points of the ordered-logit model. Calibrated so that the responses
+#: of ``load_sample()`` land at about 54% promoters / 26% passives / 20% detractors (NPS +32..+35
+#: across seeds).
 DEFAULT_SCORE_PMF: Tuple[float, ...] = (
     0.012, 0.006, 0.009, 0.014, 0.018, 0.035, 0.056, 0.095, 0.165, 0.250, 0.340,
 )
@@ -741,11 +742,16 @@ def _group_start(sorted_groups: np.ndarray) -> np.ndarray:
 
 
 def _segment_codes(scores: np.ndarray) -> np.ndarray:
-    """Returns 0 for detractors (0–6), 1 for passives (7–8), 2 for promoters (9–10)."""
-    return np.where(scores <= 6, 0, np.where(scores <= 8, 1, 2))
+    """Returns 0 for detractors (0–6), 1 for passives (7–8), 2 for promoters (9–10),
+    from the core's segmentation (codes -1/0/+1 shifted to index tables)."""
+    from .nps import segment
+
+    return segment(np.asarray(scores)).astype(np.int64) + 1
 
 
-def _base_satisfaction(customers: pd.DataFrame, keys: np.ndarray, world: np.ndarray, latent: Mapping[str, Any]) -> np.ndarray:
+def _base_satisfaction(
+    customers: pd.DataFrame, keys: np.ndarray, world: np.ndarray, latent: Mapping[str, Any]
+) -> np.ndarray:
     """Returns each customer's persistent latent satisfaction: slice effects plus a keyed customer effect."""
     base = np.full(len(customers), float(latent["intercept"]))
     for column, effect in (
@@ -845,7 +851,9 @@ def make_customers(
     arr_p = _merged(DEFAULT_ARR, arr, "arr")
     size_p = _merged(DEFAULT_SIZE_MIX, size_mix, "size_mix")
     plans, plan_prob = _check_mix(plan_mix if plan_mix is not None else DEFAULT_PLAN_MIX, "plan_mix")
-    regions, region_prob = _check_mix(region_mix if region_mix is not None else DEFAULT_REGION_MIX, "region_mix")
+    regions, region_prob = _check_mix(
+        region_mix if region_mix is not None else DEFAULT_REGION_MIX, "region_mix"
+    )
     industries, industry_prob = _check_mix(
         industry_mix if industry_mix is not None else DEFAULT_INDUSTRY_MIX, "industry_mix"
     )
@@ -919,7 +927,8 @@ def _contact_counts(
             raise ValueError(f"contacts[{pl!r}]: need 1 <= low <= high and 0 <= p <= 1")
         k = np.arange(high - low + 1)
         pmf = np.array([math.comb(high - low, int(j)) * p**j * (1 - p) ** (high - low - j) for j in k])
-        counts[mask] = low + np.searchsorted(np.cumsum(pmf), u[mask] * pmf.sum(), side="right").clip(0, high - low)
+        extra = np.searchsorted(np.cumsum(pmf), u[mask] * pmf.sum(), side="right")
+        counts[mask] = low + extra.clip(0, high - low)
     return counts
 
 
@@ -1214,18 +1223,19 @@ def make_responses(
 
     # Sort by time (then customer and contact) before building the frame.
     order = np.lexsort((contact_no, cust, t))
-    cust, t, tp_code, contact_no, score = cust[order], t[order], tp_code[order], contact_no[order], score[order]
-    tp_names, comment, comment_themes, satisfaction = (
-        tp_names[order], comment[order], comment_themes[order], satisfaction[order]
-    )
+    cust, t, tp_code, contact_no, score = (a[order] for a in (cust, t, tp_code, contact_no, score))
+    comment, comment_themes, satisfaction = (a[order] for a in (comment, comment_themes, satisfaction))
+    contact_id = ids[cust] + "-" + contact_no.astype(str).astype(object)
     width = max(7, len(str(n)))
     frame = pd.DataFrame(
         {
             "response_id": ("R" + pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(width)).astype(str),
             "customer_id": pd.Series(ids[cust], dtype=object).astype(str),
-            "contact_id": pd.Series(ids[cust] + "-" + contact_no.astype(str).astype(object), dtype=object).astype(str),
+            "contact_id": pd.Series(contact_id, dtype=object).astype(str),
             "responded_at": _from_days(t, start_ts),
-            "survey_kind": pd.Categorical.from_codes((tp_code >= 0).astype(np.int8), categories=list(SURVEY_KINDS)),
+            "survey_kind": pd.Categorical.from_codes(
+                (tp_code >= 0).astype(np.int8), categories=list(SURVEY_KINDS)
+            ),
             "touchpoint": pd.Categorical.from_codes(tp_code.astype(np.int8), categories=list(TOUCHPOINTS)),
             "score": score,
             "comment": pd.Series(comment, dtype=object).astype(str),
@@ -1422,7 +1432,8 @@ def make_churn(
     if pd.Series(ids).duplicated().any():
         raise ValueError("customers: customer_id must be unique")
     n_cust = len(ids)
-    signup = _days(_utc_series(customers["signup_at"], "customers.signup_at"), as_of_ts)  # <= 0 if before as_of
+    # Days relative to as_of: <= 0 before it.
+    signup = _days(_utc_series(customers["signup_at"], "customers.signup_at"), as_of_ts)
     exposure = rng.exponential(1.0, n_cust)
 
     r_idx = pd.Index(ids).get_indexer(_column(responses, "customer_id"))
@@ -1538,8 +1549,9 @@ def load_sample(seed: int = 42, n_customers: int = 2000) -> Sample:
 
     The frames are built with the defaults of this module and one seed: ``make_customers``,
     ``make_responses``, ``make_churn`` (as of ``DEFAULT_END``), then responses after each churn are
-    dropped, then ``make_transactions`` with the churn. With the defaults the responses land at about
-    NPS +30 with roughly 53% promoters, 27% passives and 20% detractors.
+    dropped, then ``make_transactions`` with the churn. With the defaults the responses land at NPS
+    +32..+35 with about 54% promoters, 26% passives and 20% detractors; starter-plan NPS falls by
+    about 20 points after the pricing change of ``EVENTS``.
 
     Parameters
     ----------
@@ -1556,7 +1568,7 @@ def load_sample(seed: int = 42, n_customers: int = 2000) -> Sample:
     customers = make_customers(n_customers, seed=seed)
     responses = make_responses(customers, seed=seed)
     churn = make_churn(customers, responses, seed=seed)
-    churned_at = responses["customer_id"].map(pd.Series(churn["churned_at"].to_numpy(), index=churn["customer_id"].to_numpy()))
+    churned_at = responses["customer_id"].map(churn.set_index("customer_id")["churned_at"])
     responses = responses[~(responses["responded_at"] > churned_at)].reset_index(drop=True)
     transactions = make_transactions(customers, seed=seed, churn=churn)
     return Sample(

@@ -18,7 +18,9 @@
  *   is a missing score (see npscore_missing).
  * - Options: a NULL options pointer means the defaults. Option structs begin
  *   with `unsigned int version`; initialize them with their _INIT macro or
- *   _init() function. Structs (options and results) only grow at the end.
+ *   _init() function; they only grow at the end, and the version tells the
+ *   library how much of the struct the caller knows. Result structs, which
+ *   the caller allocates, never change: new results come in new structs.
  * - Every NPS, standard error and interval bound is on the -100..100 scale.
  * - Handles are opaque; each has a _free() function that accepts NULL.
  * - Thread safety: functions keep no shared state; the last error message is

@@ -1,0 +1,90 @@
+"""The main job: `npscore report` on the shipped sample and on a user's CSV.
+Figures in the report are checked against pandas/numpy computations."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import npscore
+from npscore.__main__ import main
+from npscore.report import ReportOptions, nps_report
+
+
+@pytest.fixture(scope="module")
+def sample_text() -> str:
+    return npscore.report.sample_report(seed=42, n_customers=600)
+
+
+def _nps_by_hand(scores: pd.Series) -> float:
+    s = scores.to_numpy()
+    return 100 * (np.mean(s >= 9) - np.mean(s <= 6))
+
+
+def test_sample_report_has_every_section(sample_text):
+    for heading in ("## Overall", "## NPS by slice", "## This quarter against the last"):
+        assert heading in sample_text
+    assert "arr-weighted NPS" in sample_text
+    assert re.search(r"Change [+-]\d+\.\d points, 95% CI", sample_text)
+
+
+def test_sample_report_overall_nps_matches_pandas(sample_text):
+    sample = npscore.datasets.load_sample(seed=42, n_customers=600)
+    want = _nps_by_hand(sample.responses["score"])
+    got = float(re.search(r"^NPS ([+-]\d+\.\d)", sample_text, re.M).group(1))
+    assert got == pytest.approx(want, abs=0.051)
+    n = int(re.search(r"n = ([\d,]+)", sample_text).group(1).replace(",", ""))
+    assert n == len(sample.responses)
+
+
+def test_quarter_comparison_matches_hand_computation():
+    rng = np.random.default_rng(3)
+    t = pd.to_datetime("2024-01-01") + pd.to_timedelta(rng.integers(0, 365, 4000), unit="D")
+    scores = np.where(t >= pd.Timestamp("2024-10-01"), rng.integers(3, 11, 4000),
+                      rng.integers(0, 11, 4000))
+    df = pd.DataFrame({"score": scores, "responded_at": t})
+    text = nps_report(df, ReportOptions(method="wald"))
+    q4 = df[df.responded_at >= "2024-10-01"].score
+    q3 = df[(df.responded_at >= "2024-07-01") & (df.responded_at < "2024-10-01")].score
+    want = _nps_by_hand(q4) - _nps_by_hand(q3)
+    got = float(re.search(r"Change ([+-]\d+\.\d) points", text).group(1))
+    assert got == pytest.approx(want, abs=0.051)
+    assert "2024Q4" in text and "2024Q3" in text
+
+
+def test_small_groups_are_flagged():
+    df = pd.DataFrame({"score": [9] * 40 + [3] * 5, "plan": ["big"] * 40 + ["tiny"] * 5})
+    text = nps_report(df, ReportOptions(time=None, by=["plan"], min_n=30))
+    assert re.search(r"tiny \*", text)
+    assert not re.search(r"big \*", text)
+
+
+def test_cli_on_csv(tmp_path, capsys):
+    csv = tmp_path / "r.csv"
+    pd.DataFrame({"score": [10, 9, 7, 2, None], "region": list("aabbb")}).to_csv(csv, index=False)
+    out = tmp_path / "report.md"
+    assert main(["report", "--input", str(csv), "--time", "", "--by", "region",
+                 "--skip-missing", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "1 missing skipped" in text
+    assert out.read_text() == text
+
+
+def test_cli_bad_input_is_a_clear_error(tmp_path, capsys):
+    csv = tmp_path / "r.csv"
+    pd.DataFrame({"score": [10, 11]}).to_csv(csv, index=False)
+    assert main(["report", "--input", str(csv), "--time", ""]) == 2
+    assert "score at row 1 is 11" in capsys.readouterr().err
+    assert main(["report", "--input", str(csv), "--score", "nps_answer", "--time", ""]) == 2
+    assert "'nps_answer' not found" in capsys.readouterr().err
+
+
+def test_module_entry_point_runs():
+    r = subprocess.run([sys.executable, "-m", "npscore", "--version"], capture_output=True,
+                       text=True, check=True)
+    assert r.stdout.strip() == f"npscore {npscore.__version__}"
