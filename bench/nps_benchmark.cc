@@ -10,9 +10,13 @@
 // bench/README.md gives the figures and bench/cpp_ratios.py turns the JSON
 // output into ratios against the peers.
 
+#include <sys/mman.h>
+
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <map>
+#include <new>
 #include <numeric>
 #include <vector>
 
@@ -21,6 +25,33 @@
 
 namespace npscore {
 namespace {
+
+// Allocates as numpy does for large arrays: 2 MiB aligned and advised to use
+// transparent huge pages, so the C++ figures see the same TLB behaviour as the
+// numpy arrays the Python package hands to the kernels.
+template <typename T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <typename U>
+  HugePageAllocator(const HugePageAllocator<U>&) {}
+  T* allocate(size_t n) {
+    constexpr size_t kHuge = size_t{2} << 20;
+    const size_t bytes = (n * sizeof(T) + kHuge - 1) / kHuge * kHuge;
+    void* p = std::aligned_alloc(kHuge, bytes);
+    if (p == nullptr) throw std::bad_alloc();
+    madvise(p, bytes, MADV_HUGEPAGE);
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t) { std::free(p); }
+  template <typename U>
+  bool operator==(const HugePageAllocator<U>&) const { return true; }
+  template <typename U>
+  bool operator!=(const HugePageAllocator<U>&) const { return false; }
+};
+
+template <typename T>
+using Column = std::vector<T, HugePageAllocator<T>>;
 
 // splitmix64: a fast, fixed-seed generator, so every run sees the same data.
 class Rng {
@@ -52,12 +83,12 @@ std::vector<int> ScoreTable() {
 
 // The score column of `n` rows as T, generated once per (T, n) and kept.
 template <typename T>
-const std::vector<T>& Scores(size_t n) {
-  static std::map<size_t, std::vector<T>> cache;
+const Column<T>& Scores(size_t n) {
+  static std::map<size_t, Column<T>> cache;
   auto it = cache.find(n);
   if (it != cache.end()) return it->second;
   static const std::vector<int> table = ScoreTable();
-  std::vector<T> v(n);
+  Column<T> v(n);
   Rng rng(42);
   for (size_t i = 0; i < n; i += 8) {
     uint64_t bits = rng.Next();
@@ -69,23 +100,23 @@ const std::vector<T>& Scores(size_t n) {
 }
 
 // Weights in [0.5, 2): positive and finite, like account values rescaled.
-const std::vector<double>& Weights(size_t n) {
-  static std::map<size_t, std::vector<double>> cache;
+const Column<double>& Weights(size_t n) {
+  static std::map<size_t, Column<double>> cache;
   auto it = cache.find(n);
   if (it != cache.end()) return it->second;
-  std::vector<double> v(n);
+  Column<double> v(n);
   Rng rng(7);
   for (double& w : v) w = 0.5 + 1.5 * static_cast<double>(rng.Next() >> 11) * 0x1.0p-53;
   return cache.emplace(n, std::move(v)).first->second;
 }
 
 // Uniformly random group codes in [0, groups): the cache-unfriendly case.
-const std::vector<int64_t>& Codes(size_t n, int64_t groups) {
-  static std::map<std::pair<size_t, int64_t>, std::vector<int64_t>> cache;
+const Column<int64_t>& Codes(size_t n, int64_t groups) {
+  static std::map<std::pair<size_t, int64_t>, Column<int64_t>> cache;
   auto key = std::make_pair(n, groups);
   auto it = cache.find(key);
   if (it != cache.end()) return it->second;
-  std::vector<int64_t> v(n);
+  Column<int64_t> v(n);
   Rng rng(99);
   for (int64_t& c : v) c = static_cast<int64_t>(rng.Below(static_cast<uint64_t>(groups)));
   return cache.emplace(key, std::move(v)).first->second;
@@ -181,7 +212,7 @@ BENCHMARK(BM_CountSegmentsWeighted)->Arg(10'000'000)->Unit(benchmark::kMilliseco
 void BM_SegmentInto(benchmark::State& state) {
   const size_t n = static_cast<size_t>(state.range(0));
   const auto& x = Scores<double>(n);
-  std::vector<int8_t> out(n);
+  Column<int8_t> out(n);
   for (auto _ : state) {
     auto st = SegmentInto(absl::MakeConstSpan(x), absl::MakeSpan(out));
     benchmark::DoNotOptimize(st);
@@ -215,6 +246,26 @@ void BM_GroupHistogram(benchmark::State& state) {
                           static_cast<int64_t>(n * (sizeof(double) + sizeof(int64_t))));
 }
 BENCHMARK(BM_GroupHistogram)->Args({10'000'000, 10'000})->Unit(benchmark::kMillisecond);
+
+// FactorizeKeys: integer keys to sorted group codes (dense keys: direct
+// indexing; sparse keys: hashing), the step before SummarizeByGroup.
+void BM_FactorizeKeys(benchmark::State& state) {
+  const size_t n = static_cast<size_t>(state.range(0));
+  const int64_t groups = state.range(1);
+  const int64_t stride = state.range(2);  // 1 = dense keys, large = sparse
+  std::vector<int64_t> keys(Codes(n, groups).begin(), Codes(n, groups).end());
+  for (int64_t& k : keys) k *= stride;
+  for (auto _ : state) {
+    KeyCodes k = FactorizeKeys(keys);
+    benchmark::DoNotOptimize(k.codes.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(n * sizeof(int64_t)));
+}
+BENCHMARK(BM_FactorizeKeys)
+    ->Args({10'000'000, 10'000, 1})
+    ->Args({10'000'000, 10'000, 1'000'003})
+    ->Unit(benchmark::kMillisecond);
 
 // SummarizeByGroup: one pass over (score, code[, weight]) rows, then one
 // summary (NPS, SE, interval by `method`) per group.

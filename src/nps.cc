@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <limits>
+#include <thread>
 #include <type_traits>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "src/internal/status_macros.h"
 
@@ -143,6 +146,121 @@ struct Triple {
   double det, pas, pro;
   double n() const { return det + pas + pro; }
 };
+
+// Per-block tallies of a score column. Integer accumulators as wide as the
+// comparison masks let the compiler keep one counter per vector lane (a
+// floating-point sum would be reduced in order, one lane at a time).
+template <typename T>
+using TallyAcc = std::conditional_t<(sizeof(T) <= 4), int32_t, int64_t>;
+
+struct Tally {
+  int64_t det = 0, pro = 0, missing = 0, invalid = 0;
+};
+
+// Counts detractors, promoters, missing and invalid scores of p[0..n). Reads
+// through a raw pointer: Debian's hardened Abseil bounds-checks every
+// Span::operator[], which would keep the loop from vectorizing.
+template <typename T>
+__attribute__((always_inline)) inline Tally TallyBlockImpl(const T* __restrict p, size_t n,
+                                                           T dmax, T pmax, T smax) {
+  using A = TallyAcc<T>;
+  A det = 0, pro = 0, missing = 0, invalid = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const T x = p[i];
+    det += x <= dmax ? A(1) : A(0);
+    pro += x > pmax ? A(1) : A(0);
+    missing += IsMissing(x) ? A(1) : A(0);
+    invalid += IsValidScore(x, smax) ? A(0) : A(1);
+  }
+  return {static_cast<int64_t>(det), static_cast<int64_t>(pro),
+          static_cast<int64_t>(missing), static_cast<int64_t>(invalid)};
+}
+
+template <typename T>
+Tally TallyBlock(const T* p, size_t n, T dmax, T pmax, T smax) {
+  return TallyBlockImpl(p, n, dmax, pmax, smax);
+}
+
+// On baseline x86-64 (SSE2) these loops are compute-bound: the whole-number
+// test costs several operations per element and 64-bit compares need SSE4.2.
+// An AVX2 clone, picked at load time where the processor has it, brings
+// them to the memory-bandwidth floor. 8-bit columns are faster as they are.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define NPSCORE_TARGET_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define NPSCORE_TARGET_CLONES
+#endif
+
+#define NPSCORE_CLONED_TALLY_(T, Name)                                                   \
+  NPSCORE_TARGET_CLONES Tally Name(const T* p, size_t n, T dmax, T pmax, T smax) {       \
+    return TallyBlockImpl(p, n, dmax, pmax, smax);                                       \
+  }                                                                                      \
+  template <>                                                                            \
+  Tally TallyBlock<T>(const T* p, size_t n, T dmax, T pmax, T smax) {                    \
+    return Name(p, n, dmax, pmax, smax);                                                 \
+  }
+NPSCORE_CLONED_TALLY_(double, TallyBlockF64)
+NPSCORE_CLONED_TALLY_(float, TallyBlockF32)
+NPSCORE_CLONED_TALLY_(int64_t, TallyBlockI64)
+NPSCORE_CLONED_TALLY_(uint64_t, TallyBlockU64)
+NPSCORE_CLONED_TALLY_(int32_t, TallyBlockI32)
+NPSCORE_CLONED_TALLY_(uint32_t, TallyBlockU32)
+NPSCORE_CLONED_TALLY_(int16_t, TallyBlockI16)
+NPSCORE_CLONED_TALLY_(uint16_t, TallyBlockU16)
+#undef NPSCORE_CLONED_TALLY_
+
+// Weight sums per segment of one block of valid (or missing) scores.
+struct WeightTally {
+  double det = 0, pas = 0, pro = 0, w2 = 0;
+  int64_t bad = 0;  // weights that are negative, NaN or infinite (missing rows aside)
+};
+
+inline double MaskedWeight(double w, uint64_t mask) {
+  uint64_t bits;
+  std::memcpy(&bits, &w, sizeof bits);
+  bits &= mask;
+  std::memcpy(&w, &bits, sizeof w);
+  return w;
+}
+
+// Sums the weights of each segment with bit masks instead of branches (a
+// missing row's weight, possibly NaN, is masked out, never multiplied), in
+// four interleaved lanes so the additions do not wait on one another. The
+// lane order is fixed, so the sums are reproducible.
+template <typename T>
+WeightTally TallyWeightsBlock(const T* __restrict p, const double* __restrict w, size_t n,
+                              T dmax, T pmax) {
+  constexpr size_t kLanes = 4;
+  double det[kLanes] = {}, pas[kLanes] = {}, pro[kLanes] = {}, sq[kLanes] = {};
+  int64_t bad = 0;
+  auto step = [&](size_t i, size_t lane) {
+    const T x = p[i];
+    const double wi = w[i];
+    const uint64_t valid = IsMissing(x) ? 0 : ~uint64_t{0};
+    const uint64_t is_det = x <= dmax ? ~uint64_t{0} : 0;
+    const uint64_t is_pro = x > pmax ? ~uint64_t{0} : 0;
+    det[lane] += MaskedWeight(wi, is_det);
+    pro[lane] += MaskedWeight(wi, is_pro);
+    pas[lane] += MaskedWeight(wi, valid & ~is_det & ~is_pro);
+    sq[lane] += MaskedWeight(wi * wi, valid);
+    bad += (valid != 0) & !(wi >= 0 && wi <= std::numeric_limits<double>::max());
+  };
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (size_t lane = 0; lane < kLanes; ++lane) step(i + lane, lane);
+  }
+  for (; i < n; ++i) step(i, 0);
+  WeightTally t;
+  for (size_t lane = 0; lane < kLanes; ++lane) {
+    t.det += det[lane];
+    t.pas += pas[lane];
+    t.pro += pro[lane];
+    t.w2 += sq[lane];
+  }
+  t.bad = bad;
+  return t;
+}
 
 double Clip(double x, double lo, double hi) { return std::min(hi, std::max(lo, x)); }
 
@@ -353,11 +471,13 @@ absl::Status SegmentInto(absl::Span<const T> scores, absl::Span<int8_t> out,
   const T smax = AsScore<T>(cutoffs.scale_max);
   for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
     const size_t end = std::min(scores.size(), begin + kBlock);
-    int64_t bad = 0;
+    const T* __restrict sp = scores.data();
+    int8_t* __restrict op = out.data();
+    int32_t bad = 0;
     for (size_t i = begin; i < end; ++i) {
-      const T x = scores[i];
-      bad += !IsValidScore(x, smax);
-      out[i] = static_cast<int8_t>(SegmentIndex(x, dmax, pmax) - 1);
+      const T x = sp[i];
+      bad += IsValidScore(x, smax) ? 0 : 1;
+      op[i] = static_cast<int8_t>(SegmentIndex(x, dmax, pmax) - 1);
     }
     if (bad != 0) return FindBadScore(scores, begin, end, cutoffs, Missing::kError);
   }
@@ -385,22 +505,15 @@ absl::StatusOr<Counts> CountSegments(absl::Span<const T> scores,
     const size_t end = std::min(scores.size(), begin + kBlock);
     // Missing values compare false, so they are neither detractors nor
     // promoters; they are subtracted from the passives below.
-    int64_t det = 0, pro = 0, missing = 0, invalid = 0;
-    for (size_t i = begin; i < end; ++i) {
-      const T x = scores[i];
-      det += x <= dmax;
-      pro += x > pmax;
-      missing += IsMissing(x);
-      invalid += !IsValidScore(x, smax);
-    }
-    const int64_t allowed = options.missing == Missing::kSkip ? missing : 0;
-    if (invalid != allowed) {
+    const Tally t = TallyBlock(scores.data() + begin, end - begin, dmax, pmax, smax);
+    const int64_t allowed = options.missing == Missing::kSkip ? t.missing : 0;
+    if (t.invalid != allowed) {
       return FindBadScore(scores, begin, end, cut, options.missing);
     }
-    counts.detractors += det;
-    counts.promoters += pro;
-    counts.passives += static_cast<int64_t>(end - begin) - det - pro - missing;
-    counts.skipped += missing;
+    counts.detractors += t.det;
+    counts.promoters += t.pro;
+    counts.passives += static_cast<int64_t>(end - begin) - t.det - t.pro - t.missing;
+    counts.skipped += t.missing;
   }
   return counts;
 }
@@ -416,36 +529,21 @@ absl::StatusOr<WeightedCounts> CountSegmentsWeighted(
   const T pmax = AsScore<T>(cut.passive_max);
   const T smax = AsScore<T>(cut.scale_max);
   WeightedCounts counts;
+  const T* __restrict sp = scores.data();
+  const double* __restrict wp = weights.data();
   for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
     const size_t end = std::min(scores.size(), begin + kBlock);
-    double wd = 0, wp = 0, wpro = 0, w2 = 0;
-    int64_t missing = 0, invalid = 0, bad_weight = 0;
-    for (size_t i = begin; i < end; ++i) {
-      const T x = scores[i];
-      const double w = weights[i];
-      const bool is_missing = IsMissing(x);
-      const bool is_det = x <= dmax, is_pro = x > pmax;
-      const bool is_pas = !is_missing & !is_det & !is_pro;
-      // Select rather than multiply: a missing row's weight must not leak in.
-      wd += is_det ? w : 0.0;
-      wpro += is_pro ? w : 0.0;
-      wp += is_pas ? w : 0.0;
-      w2 += is_missing ? 0.0 : w * w;
-      missing += is_missing;
-      invalid += !IsValidScore(x, smax);
-      bad_weight += !is_missing & !(w >= 0 && w <= std::numeric_limits<double>::max());
-    }
-    const int64_t allowed = options.missing == Missing::kSkip ? missing : 0;
-    if (invalid != allowed) {
-      return FindBadScore(scores, begin, end, cut, options.missing);
-    }
-    if (bad_weight != 0) return CheckWeights(weights, scores, begin, end);
-    counts.detractors += wd;
-    counts.passives += wp;
-    counts.promoters += wpro;
-    counts.sum_w2 += w2;
-    counts.rows += static_cast<int64_t>(end - begin) - missing;
-    counts.skipped += missing;
+    const Tally t = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
+    const int64_t allowed = options.missing == Missing::kSkip ? t.missing : 0;
+    if (t.invalid != allowed) return FindBadScore(scores, begin, end, cut, options.missing);
+    const WeightTally wt = TallyWeightsBlock(sp + begin, wp + begin, end - begin, dmax, pmax);
+    if (wt.bad != 0) return CheckWeights(weights, scores, begin, end);
+    counts.detractors += wt.det;
+    counts.passives += wt.pas;
+    counts.promoters += wt.pro;
+    counts.sum_w2 += wt.w2;
+    counts.rows += static_cast<int64_t>(end - begin) - t.missing;
+    counts.skipped += t.missing;
   }
   return counts;
 }
@@ -583,95 +681,195 @@ Summary GroupTable::Row(size_t i) const {
   return s;
 }
 
-template <typename T>
-absl::StatusOr<GroupTable> SummarizeByGroup(absl::Span<const T> scores,
-                                            absl::Span<const int64_t> codes,
-                                            int64_t n_groups,
-                                            absl::Span<const double> weights,
-                                            const GroupOptions& options) {
-  const Cutoffs& cut = options.scores.cutoffs;
-  NPSCORE_RETURN_IF_ERROR(ValidateCutoffs(cut));
-  NPSCORE_RETURN_IF_ERROR(ValidateIntervalOptions(options.interval));
-  NPSCORE_RETURN_IF_ERROR(CheckLength("group codes", codes.size(), scores.size()));
+namespace {
+
+// Per-group tallies: four slots per group (detractors, passives, promoters,
+// missing) and, when weighted, the weight sums of those slots and the squared
+// weights. Tallies of disjoint row ranges merge by addition.
+struct GroupTally {
+  std::vector<int64_t> cnt;
+  std::vector<double> wsum, w2;
+
+  GroupTally(size_t groups, bool weighted)
+      : cnt(4 * groups, 0), wsum(weighted ? 4 * groups : 0, 0.0), w2(weighted ? groups : 0, 0.0) {}
+  void Merge(const GroupTally& o) {
+    for (size_t i = 0; i < cnt.size(); ++i) cnt[i] += o.cnt[i];
+    for (size_t i = 0; i < wsum.size(); ++i) wsum[i] += o.wsum[i];
+    for (size_t i = 0; i < w2.size(); ++i) w2[i] += o.w2[i];
+  }
+  int64_t rows(size_t c) const { return cnt[4 * c] + cnt[4 * c + 1] + cnt[4 * c + 2]; }
+};
+
+// Group of each row from a column of codes 0..g-1 of integer type C, checked
+// block by block.
+template <typename C>
+struct CodeColumn {
+  const C* p;
+  size_t g;
+
+  size_t operator()(size_t i) const { return static_cast<size_t>(p[i]); }
+  absl::Status Check(size_t begin, size_t end) const {
+    int64_t bad = 0;
+    for (size_t i = begin; i < end; ++i) {
+      bad += static_cast<uint64_t>(static_cast<int64_t>(p[i])) >= g ? 1 : 0;
+    }
+    if (bad == 0) return absl::OkStatus();
+    for (size_t i = begin; i < end; ++i) {
+      if (static_cast<uint64_t>(static_cast<int64_t>(p[i])) >= g) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "group code at row ", i, " is ", static_cast<int64_t>(p[i]), ": outside 0..",
+            static_cast<int64_t>(g) - 1));
+      }
+    }
+    return absl::OkStatus();
+  }
+};
+
+// Group of each row from integer keys in a dense range: key - lo. Every key
+// lies in [lo, lo + g) by construction, so there is nothing to check.
+struct KeyOffset {
+  const int64_t* p;
+  uint64_t lo;
+
+  size_t operator()(size_t i) const { return static_cast<size_t>(static_cast<uint64_t>(p[i]) - lo); }
+  absl::Status Check(size_t, size_t) const { return absl::OkStatus(); }
+};
+
+// Validates and tallies rows [first, last) into `tally`: the single pass
+// behind the by-group summaries. Returns the error of the first bad row.
+template <typename T, typename Group>
+absl::Status TallyGroups(absl::Span<const T> scores, const Group& group,
+                         absl::Span<const double> weights, size_t first, size_t last,
+                         const ScoreOptions& options, GroupTally& tally) {
+  const Cutoffs& cut = options.cutoffs;
+  const T dmax = AsScore<T>(cut.detractor_max);
+  const T pmax = AsScore<T>(cut.passive_max);
+  const T smax = AsScore<T>(cut.scale_max);
   const bool weighted = !weights.empty();
-  if (weighted) {
-    NPSCORE_RETURN_IF_ERROR(CheckLength("weights", weights.size(), scores.size()));
+  const T* __restrict sp = scores.data();
+  const double* __restrict wp = weights.data();
+  int64_t* __restrict counts = tally.cnt.data();
+  for (size_t begin = first; begin < last; begin += kBlock) {
+    const size_t end = std::min(last, begin + kBlock);
+    const Tally t = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
+    const int64_t allowed = options.missing == Missing::kSkip ? t.missing : 0;
+    if (t.invalid != allowed) return FindBadScore(scores, begin, end, cut, options.missing);
+    NPSCORE_RETURN_IF_ERROR(group.Check(begin, end));
+    if (!weighted) {
+      for (size_t i = begin; i < end; ++i) {
+        const T x = sp[i];
+        const size_t slot = IsMissing(x) ? 3 : static_cast<size_t>(SegmentIndex(x, dmax, pmax));
+        ++counts[4 * group(i) + slot];
+      }
+      continue;
+    }
+    int64_t bad_weight = 0;
+    for (size_t i = begin; i < end; ++i) {
+      const double w = wp[i];
+      bad_weight += !IsMissing(sp[i]) & !(w >= 0 && w <= std::numeric_limits<double>::max());
+    }
+    if (bad_weight != 0) return CheckWeights(weights, scores, begin, end);
+    for (size_t i = begin; i < end; ++i) {
+      const T x = sp[i];
+      const size_t slot = IsMissing(x) ? 3 : static_cast<size_t>(SegmentIndex(x, dmax, pmax));
+      const size_t c = group(i);
+      const double w = wp[i];
+      ++counts[4 * c + slot];
+      tally.wsum[4 * c + slot] += w;
+      tally.w2[c] += slot == 3 ? 0.0 : w * w;
+    }
   }
-  constexpr int64_t kMaxGroups = int64_t{1} << 31;
-  if (n_groups < 0 || n_groups > kMaxGroups) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "n_groups is ", n_groups, ": must be between 0 and ", kMaxGroups));
+  return absl::OkStatus();
+}
+
+// Rows per thread below which the by-group pass stays on one thread.
+constexpr size_t kRowsPerThread = size_t{1} << 20;
+
+// The number of threads for a by-group pass over `rows` rows. Unweighted
+// counts are integers, so per-thread tallies merge exactly; a weighted pass
+// stays on one thread so its sums do not depend on the machine's core count.
+size_t GroupThreads(const GroupOptions& options, size_t rows, bool weighted) {
+  if (weighted) return 1;
+  const size_t wanted = options.threads > 0 ? static_cast<size_t>(options.threads)
+                                            : std::max(1u, std::thread::hardware_concurrency());
+  return std::max<size_t>(1, std::min(wanted, rows / kRowsPerThread));
+}
+
+// Tallies all rows into g groups, on several threads when worthwhile.
+template <typename T, typename Group>
+absl::StatusOr<GroupTally> TallyAllGroups(absl::Span<const T> scores, const Group& group,
+                                          size_t g, absl::Span<const double> weights,
+                                          const GroupOptions& options) {
+  const size_t rows = scores.size();
+  const bool weighted = !weights.empty();
+  const size_t threads = GroupThreads(options, rows, weighted);
+  GroupTally tally(g, weighted);
+  if (threads == 1) {
+    NPSCORE_RETURN_IF_ERROR(TallyGroups(scores, group, weights, 0, rows, options.scores, tally));
+    return tally;
   }
+  std::vector<GroupTally> parts(threads - 1, GroupTally(g, false));
+  std::vector<absl::Status> status(threads);
+  std::vector<std::thread> pool;
+  const size_t chunk = (rows + threads - 1) / threads;
+  for (size_t k = 1; k < threads; ++k) {
+    pool.emplace_back([&, k] {
+      status[k] = TallyGroups(scores, group, weights, std::min(rows, k * chunk),
+                              std::min(rows, (k + 1) * chunk), options.scores, parts[k - 1]);
+    });
+  }
+  status[0] = TallyGroups(scores, group, weights, 0, std::min(rows, chunk), options.scores, tally);
+  for (auto& th : pool) th.join();
+  for (const absl::Status& st : status) NPSCORE_RETURN_IF_ERROR(st);  // earliest rows first
+  for (const GroupTally& part : parts) tally.Merge(part);
+  return tally;
+}
+
+// Checks what every by-group summary needs.
+absl::Status ValidateGroupInputs(size_t scores, size_t groups_column, size_t weights,
+                                 const GroupOptions& options) {
+  NPSCORE_RETURN_IF_ERROR(ValidateCutoffs(options.scores.cutoffs));
+  NPSCORE_RETURN_IF_ERROR(ValidateIntervalOptions(options.interval));
+  NPSCORE_RETURN_IF_ERROR(CheckLength("group column", groups_column, scores));
+  if (weights != 0) NPSCORE_RETURN_IF_ERROR(CheckLength("weights", weights, scores));
   if (!(options.min_n >= 0)) {
     return absl::InvalidArgumentError(
         absl::StrCat("min_n is ", ValueText(options.min_n), ": must be >= 0"));
   }
-  const T dmax = AsScore<T>(cut.detractor_max);
-  const T pmax = AsScore<T>(cut.passive_max);
-  const T smax = AsScore<T>(cut.scale_max);
-  const size_t g = static_cast<size_t>(n_groups);
-  // Four slots per group: detractors, passives, promoters, missing; plus the
-  // squared weights when weighted. Index 3 takes missing rows.
-  std::vector<int64_t> cnt(4 * g, 0);
-  std::vector<double> wsum(weighted ? 4 * g : 0, 0.0), w2(weighted ? g : 0, 0.0);
-  for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
-    const size_t end = std::min(scores.size(), begin + kBlock);
-    int64_t missing = 0, invalid = 0, bad_code = 0, bad_weight = 0;
-    for (size_t i = begin; i < end; ++i) {
-      const T x = scores[i];
-      missing += IsMissing(x);
-      invalid += !IsValidScore(x, smax);
-      bad_code += static_cast<uint64_t>(codes[i]) >= g;
-      if (weighted) {
-        const double w = weights[i];
-        bad_weight += !IsMissing(x) & !(w >= 0 && w <= std::numeric_limits<double>::max());
-      }
-    }
-    const int64_t allowed = options.scores.missing == Missing::kSkip ? missing : 0;
-    if (invalid != allowed) {
-      return FindBadScore(scores, begin, end, cut, options.scores.missing);
-    }
-    if (bad_code != 0) {
-      for (size_t i = begin; i < end; ++i) {
-        if (static_cast<uint64_t>(codes[i]) >= g) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "group code at row ", i, " is ", codes[i], ": outside 0..", n_groups - 1));
-        }
-      }
-    }
-    if (bad_weight != 0) return CheckWeights(weights, scores, begin, end);
-    for (size_t i = begin; i < end; ++i) {
-      const T x = scores[i];
-      const size_t slot = IsMissing(x) ? 3 : static_cast<size_t>(SegmentIndex(x, dmax, pmax));
-      const size_t c = static_cast<size_t>(codes[i]);
-      ++cnt[4 * c + slot];
-      if (weighted) {
-        const double w = weights[i];
-        wsum[4 * c + slot] += w;
-        w2[c] += slot == 3 ? 0.0 : w * w;
-      }
-    }
+  if (options.threads < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("threads is ", options.threads, ": must be >= 0 (0 = automatic)"));
   }
+  return absl::OkStatus();
+}
+
+// The table of the groups in `which` (all groups when empty), from a tally.
+GroupTable MakeGroupTable(const GroupTally& tally, size_t g, bool weighted,
+                          const GroupOptions& options, const std::vector<size_t>& which) {
+  const std::vector<int64_t>& cnt = tally.cnt;
+  const size_t m = which.empty() ? g : which.size();
   GroupTable t;
   t.weighted = weighted;
   t.method = options.interval.method;
   t.confidence = options.interval.confidence;
   for (auto* col : {&t.n, &t.detractors, &t.passives, &t.promoters, &t.n_effective,
                     &t.nps, &t.se, &t.ci_low, &t.ci_high}) {
-    col->resize(g);
+    col->resize(m);
   }
-  t.skipped.resize(g);
-  t.small.resize(g);
+  t.rows.resize(m);
+  t.skipped.resize(m);
+  t.small.resize(m);
   const double z = Critical(options.interval.confidence);
-  for (size_t c = 0; c < g; ++c) {
+  for (size_t r = 0; r < m; ++r) {
+    const size_t c = which.empty() ? r : which[r];
     Summary s = EmptySummary(options.interval);
     s.skipped = cnt[4 * c + 3];
     if (weighted) {
-      s.detractors = wsum[4 * c];
-      s.passives = wsum[4 * c + 1];
-      s.promoters = wsum[4 * c + 2];
+      s.detractors = tally.wsum[4 * c];
+      s.passives = tally.wsum[4 * c + 1];
+      s.promoters = tally.wsum[4 * c + 2];
       s.n = s.detractors + s.passives + s.promoters;
-      s.n_effective = w2[c] > 0 ? s.n * s.n / w2[c] : 0.0;
+      s.n_effective = tally.w2[c] > 0 ? s.n * s.n / tally.w2[c] : 0.0;
     } else {
       s.detractors = static_cast<double>(cnt[4 * c]);
       s.passives = static_cast<double>(cnt[4 * c + 1]);
@@ -679,19 +877,131 @@ absl::StatusOr<GroupTable> SummarizeByGroup(absl::Span<const T> scores,
       s.n = s.n_effective = s.detractors + s.passives + s.promoters;
     }
     if (s.n > 0) FillStatistics(s, z);
-    t.n[c] = s.n;
-    t.detractors[c] = s.detractors;
-    t.passives[c] = s.passives;
-    t.promoters[c] = s.promoters;
-    t.n_effective[c] = s.n_effective;
-    t.skipped[c] = s.skipped;
-    t.nps[c] = s.nps;
-    t.se[c] = s.se;
-    t.ci_low[c] = s.ci_low;
-    t.ci_high[c] = s.ci_high;
-    t.small[c] = s.n_effective < options.min_n;
+    t.n[r] = s.n;
+    t.detractors[r] = s.detractors;
+    t.passives[r] = s.passives;
+    t.promoters[r] = s.promoters;
+    t.n_effective[r] = s.n_effective;
+    t.rows[r] = tally.rows(c);
+    t.skipped[r] = s.skipped;
+    t.nps[r] = s.nps;
+    t.se[r] = s.se;
+    t.ci_low[r] = s.ci_low;
+    t.ci_high[r] = s.ci_high;
+    t.small[r] = s.n_effective < options.min_n;
   }
   return t;
+}
+
+}  // namespace
+
+template <typename T, typename C>
+absl::StatusOr<GroupTable> SummarizeByGroup(absl::Span<const T> scores,
+                                            absl::Span<const C> codes, int64_t n_groups,
+                                            absl::Span<const double> weights,
+                                            const GroupOptions& options) {
+  NPSCORE_RETURN_IF_ERROR(
+      ValidateGroupInputs(scores.size(), codes.size(), weights.size(), options));
+  constexpr int64_t kMaxGroups = int64_t{1} << 31;
+  if (n_groups < 0 || n_groups > kMaxGroups) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "n_groups is ", n_groups, ": must be between 0 and ", kMaxGroups));
+  }
+  const size_t g = static_cast<size_t>(n_groups);
+  NPSCORE_ASSIGN_OR_RETURN(GroupTally tally,
+                           TallyAllGroups(scores, CodeColumn<C>{codes.data(), g}, g, weights,
+                                          options));
+  return MakeGroupTable(tally, g, !weights.empty(), options, {});
+}
+
+template <typename T>
+absl::StatusOr<KeyedGroupTable> SummarizeByKey(absl::Span<const T> scores,
+                                               absl::Span<const int64_t> keys,
+                                               absl::Span<const double> weights,
+                                               const GroupOptions& options) {
+  NPSCORE_RETURN_IF_ERROR(
+      ValidateGroupInputs(scores.size(), keys.size(), weights.size(), options));
+  KeyedGroupTable out;
+  const size_t n = keys.size();
+  int64_t lo = 0, hi = -1;
+  if (n > 0) {
+    const int64_t* __restrict kp = keys.data();
+    lo = hi = kp[0];
+    for (size_t i = 0; i < n; ++i) {
+      lo = std::min(lo, kp[i]);
+      hi = std::max(hi, kp[i]);
+    }
+  }
+  const uint64_t span = n == 0 ? 0 : static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+  if (n > 0 && span < std::max<uint64_t>(n / 4, uint64_t{1} << 16)) {
+    // Dense keys: the offset from the smallest key is the group, so there is
+    // no factorizing pass; groups without rows are dropped afterwards.
+    const size_t g = static_cast<size_t>(span) + 1;
+    NPSCORE_ASSIGN_OR_RETURN(
+        GroupTally tally,
+        TallyAllGroups(scores, KeyOffset{keys.data(), static_cast<uint64_t>(lo)}, g, weights,
+                       options));
+    std::vector<size_t> present;
+    for (size_t c = 0; c < g; ++c) {
+      if (tally.rows(c) + tally.cnt[4 * c + 3] > 0) {
+        present.push_back(c);
+        out.keys.push_back(static_cast<int64_t>(static_cast<uint64_t>(lo) + c));
+      }
+    }
+    out.table = MakeGroupTable(tally, g, !weights.empty(), options, present);
+    return out;
+  }
+  KeyCodes k = FactorizeKeys(keys);
+  NPSCORE_ASSIGN_OR_RETURN(
+      out.table, SummarizeByGroup(scores, absl::MakeConstSpan(k.codes),
+                                  static_cast<int64_t>(k.keys.size()), weights, options));
+  out.keys = std::move(k.keys);
+  return out;
+}
+
+KeyCodes FactorizeKeys(absl::Span<const int64_t> keys) {
+  KeyCodes out;
+  const size_t n = keys.size();
+  out.codes.resize(n);
+  if (n == 0) return out;
+  const int64_t* __restrict kp = keys.data();
+  int64_t lo = kp[0], hi = kp[0];
+  for (size_t i = 0; i < n; ++i) {
+    lo = std::min(lo, kp[i]);
+    hi = std::max(hi, kp[i]);
+  }
+  // The span hi - lo, computed without signed overflow.
+  const uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+  int64_t* __restrict codes = out.codes.data();
+  if (span < std::max<uint64_t>(4 * n, 1 << 16)) {
+    // Dense keys: mark the keys present, number them in order, then map.
+    std::vector<int64_t> table(span + 1, -1);
+    for (size_t i = 0; i < n; ++i) table[static_cast<uint64_t>(kp[i]) - static_cast<uint64_t>(lo)] = 0;
+    int64_t next = 0;
+    for (uint64_t j = 0; j <= span; ++j) {
+      if (table[j] == 0) {
+        table[j] = next++;
+        out.keys.push_back(static_cast<int64_t>(static_cast<uint64_t>(lo) + j));
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      codes[i] = table[static_cast<uint64_t>(kp[i]) - static_cast<uint64_t>(lo)];
+    }
+    return out;
+  }
+  // Sparse keys: number them as first seen, then renumber in key order.
+  absl::flat_hash_map<int64_t, int64_t> seen;
+  for (size_t i = 0; i < n; ++i) {
+    auto [it, inserted] = seen.try_emplace(kp[i], static_cast<int64_t>(seen.size()));
+    codes[i] = it->second;
+  }
+  out.keys.reserve(seen.size());
+  for (const auto& kv : seen) out.keys.push_back(kv.first);
+  std::sort(out.keys.begin(), out.keys.end());
+  std::vector<int64_t> rank(seen.size());
+  for (size_t r = 0; r < out.keys.size(); ++r) rank[seen[out.keys[r]]] = static_cast<int64_t>(r);
+  for (size_t i = 0; i < n; ++i) codes[i] = rank[codes[i]];
+  return out;
 }
 
 // Explicit instantiations for the supported score element types.
@@ -704,9 +1014,21 @@ absl::StatusOr<GroupTable> SummarizeByGroup(absl::Span<const T> scores,
                                                    const ScoreOptions&);          \
   template absl::StatusOr<WeightedCounts> CountSegmentsWeighted<T>(               \
       absl::Span<const T>, absl::Span<const double>, const ScoreOptions&);        \
-  template absl::StatusOr<GroupTable> SummarizeByGroup<T>(                        \
+  template absl::StatusOr<GroupTable> SummarizeByGroup<T, int8_t>(                \
+      absl::Span<const T>, absl::Span<const int8_t>, int64_t,                     \
+      absl::Span<const double>, const GroupOptions&);                             \
+  template absl::StatusOr<GroupTable> SummarizeByGroup<T, int16_t>(               \
+      absl::Span<const T>, absl::Span<const int16_t>, int64_t,                    \
+      absl::Span<const double>, const GroupOptions&);                             \
+  template absl::StatusOr<GroupTable> SummarizeByGroup<T, int32_t>(               \
+      absl::Span<const T>, absl::Span<const int32_t>, int64_t,                    \
+      absl::Span<const double>, const GroupOptions&);                             \
+  template absl::StatusOr<GroupTable> SummarizeByGroup<T, int64_t>(               \
       absl::Span<const T>, absl::Span<const int64_t>, int64_t,                    \
-      absl::Span<const double>, const GroupOptions&);
+      absl::Span<const double>, const GroupOptions&);                             \
+  template absl::StatusOr<KeyedGroupTable> SummarizeByKey<T>(                     \
+      absl::Span<const T>, absl::Span<const int64_t>, absl::Span<const double>,   \
+      const GroupOptions&);
 
 NPSCORE_INSTANTIATE_(double)
 NPSCORE_INSTANTIATE_(float)

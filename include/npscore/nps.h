@@ -201,7 +201,7 @@ absl::StatusOr<Comparison> Compare(const Summary& a, const Summary& b,
 // Summaries for groups 0..n_groups-1 as columns (one entry per group).
 struct GroupTable {
   std::vector<double> n, detractors, passives, promoters, n_effective;
-  std::vector<int64_t> skipped;
+  std::vector<int64_t> rows, skipped;  // responses counted / left out (missing)
   std::vector<double> nps, se, ci_low, ci_high;
   std::vector<uint8_t> small;  // 1 where n (or n_effective) < min_n
   IntervalMethod method = IntervalMethod::kAdjustedWald;
@@ -218,18 +218,51 @@ struct GroupOptions {
   ScoreOptions scores;
   IntervalOptions interval;
   double min_n = 30;  // groups below it are flagged `small`
+  // Threads for the counting pass: 0 = as many as the machine has (at least
+  // 2^20 rows each), 1 = this thread only. Unweighted counts merge exactly, so
+  // the result never depends on it; weighted passes use one thread.
+  int threads = 0;
 };
 
 // Counts every group in one pass over (score, group code) rows and summarizes
-// each group. `codes` must be as long as `scores`, each in [0, n_groups).
+// each group. `codes` (int8, int16, int32 or int64, e.g. pandas categorical
+// codes as they are) must be as long as `scores`, each in [0, n_groups).
 // `weights` may be empty (unweighted) or as long as `scores`. A group with no
 // respondents has n = 0 and NaN statistics.
-template <typename T>
+template <typename T, typename C>
 absl::StatusOr<GroupTable> SummarizeByGroup(absl::Span<const T> scores,
-                                            absl::Span<const int64_t> codes,
-                                            int64_t n_groups,
+                                            absl::Span<const C> codes, int64_t n_groups,
                                             absl::Span<const double> weights,
                                             const GroupOptions& options = {});
+
+// By-group summaries keyed by integer keys (account ids, ...): one row per
+// distinct key that has rows, in ascending key order.
+struct KeyedGroupTable {
+  std::vector<int64_t> keys;
+  GroupTable table;
+};
+
+// Summarizes by integer key without a separate factorizing pass when the keys
+// are dense (they span a range no wider than a quarter of the rows, or 2^16):
+// the offset from the smallest key is the group. Sparse keys are factorized
+// first (FactorizeKeys).
+template <typename T>
+absl::StatusOr<KeyedGroupTable> SummarizeByKey(absl::Span<const T> scores,
+                                               absl::Span<const int64_t> keys,
+                                               absl::Span<const double> weights,
+                                               const GroupOptions& options = {});
+
+// Group codes of integer keys: codes[i] in 0..keys.size()-1 numbers the
+// distinct keys in ascending order, so groups come out sorted by key.
+struct KeyCodes {
+  std::vector<int64_t> codes;  // one per row
+  std::vector<int64_t> keys;   // the distinct keys, ascending
+};
+
+// Factorizes integer keys (account ids, years, ...) in O(n): by direct
+// indexing when the keys span a range no wider than a few times their number,
+// else by hashing and sorting the distinct keys.
+KeyCodes FactorizeKeys(absl::Span<const int64_t> keys);
 
 // The per-respondent variance of the NPS on the -1..1 scale,
 // V = (p + d) - (p - d)^2, from segment counts (R package NPS's npvar).

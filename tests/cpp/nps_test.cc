@@ -279,7 +279,7 @@ TEST(ByGroupTest, MatchesPerGroupSummaries) {
   std::vector<int64_t> g = {0, 0, 1, 1, 2, 2, 2, 0, 1, 0};
   GroupOptions opt;
   opt.min_n = 4;
-  auto t = SummarizeByGroup<double>(s, g, 4, {}, opt);
+  auto t = SummarizeByGroup<double, int64_t>(s, g, 4, {}, opt);
   ASSERT_TRUE(t.ok()) << t.status();
   ASSERT_EQ(t->size(), 4u);
   // group 0: scores 0, 9, 9, 1 -> 2 det, 0 pas, 2 pro.
@@ -293,8 +293,81 @@ TEST(ByGroupTest, MatchesPerGroupSummaries) {
   EXPECT_EQ(t->n[3], 0);  // an empty group stays, with NaN statistics
   EXPECT_TRUE(std::isnan(t->nps[3]));
   std::vector<int64_t> bad = {0, 0, 1, 1, 2, 2, 9, 0, 1, 0};
-  auto e = SummarizeByGroup<double>(s, bad, 4, {}, opt);
+  auto e = SummarizeByGroup<double, int64_t>(s, bad, 4, {}, opt);
   EXPECT_NE(e.status().message().find("group code at row 6 is 9"), std::string::npos);
+}
+
+
+TEST(ByGroupTest, ThreadsGiveTheSameCountsAndTheFirstError) {
+  const size_t rows = (size_t{1} << 21) + 12345;  // enough for 2 threads
+  std::vector<int8_t> s(rows);
+  std::vector<int64_t> g(rows);
+  for (size_t i = 0; i < rows; ++i) {
+    s[i] = static_cast<int8_t>((i * 7919) % 11);
+    g[i] = static_cast<int64_t>((i * 104729) % 97);
+  }
+  GroupOptions one, two;
+  one.threads = 1;
+  two.threads = 2;
+  auto a = SummarizeByGroup<int8_t, int64_t>(s, g, 97, {}, one);
+  auto b = SummarizeByGroup<int8_t, int64_t>(s, g, 97, {}, two);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->detractors, b->detractors);
+  EXPECT_EQ(a->passives, b->passives);
+  EXPECT_EQ(a->promoters, b->promoters);
+  EXPECT_EQ(a->ci_low, b->ci_low);
+  double total = 0;
+  for (double n : b->n) total += n;
+  EXPECT_EQ(total, static_cast<double>(rows));
+  // Bad rows in both halves: the earlier one is reported.
+  s[rows - 5] = 12;
+  s[1000] = 11;
+  auto e = SummarizeByGroup<int8_t, int64_t>(s, g, 97, {}, two);
+  EXPECT_NE(e.status().message().find("row 1000 is 11"), std::string::npos) << e.status();
+}
+
+TEST(ByKeyTest, DenseAndSparseKeysMatchFactorizedGroups) {
+  std::vector<double> s;
+  std::vector<int64_t> dense, sparse;
+  for (int i = 0; i < 5000; ++i) {
+    s.push_back((i * 31) % 11);
+    dense.push_back(100 + (i * 17) % 37 * 2);  // even keys 100..172: gaps in the range
+    sparse.push_back(((i * 17) % 37) * 1000000007LL - 5);
+  }
+  for (const auto* keys : {&dense, &sparse}) {
+    auto by_key = SummarizeByKey<double>(s, *keys, {});
+    ASSERT_TRUE(by_key.ok()) << by_key.status();
+    KeyCodes k = FactorizeKeys(*keys);
+    auto by_code = SummarizeByGroup<double, int64_t>(s, k.codes,
+                                                     static_cast<int64_t>(k.keys.size()), {});
+    ASSERT_TRUE(by_code.ok());
+    EXPECT_EQ(by_key->keys, k.keys);
+    EXPECT_EQ(by_key->keys.size(), 37u);
+    EXPECT_EQ(by_key->table.detractors, by_code->detractors);
+    EXPECT_EQ(by_key->table.promoters, by_code->promoters);
+    EXPECT_EQ(by_key->table.ci_high, by_code->ci_high);
+  }
+  std::vector<int16_t> codes16(s.size());
+  for (size_t i = 0; i < s.size(); ++i) codes16[i] = static_cast<int16_t>(i % 3);
+  auto t16 = SummarizeByGroup<double, int16_t>(s, codes16, 3, {});
+  ASSERT_TRUE(t16.ok());
+  EXPECT_EQ(t16->n[0] + t16->n[1] + t16->n[2], 5000);
+  codes16[7] = -1;
+  auto bad = SummarizeByGroup<double, int16_t>(s, codes16, 3, {});
+  EXPECT_NE(bad.status().message().find("group code at row 7 is -1"), std::string::npos)
+      << bad.status();
+}
+
+TEST(FactorizeKeysTest, DenseSparseAndExtremeKeys) {
+  std::vector<int64_t> dense = {5, 3, 5, 9, 3};
+  KeyCodes d = FactorizeKeys(dense);
+  EXPECT_EQ(d.keys, (std::vector<int64_t>{3, 5, 9}));
+  EXPECT_EQ(d.codes, (std::vector<int64_t>{1, 0, 1, 2, 0}));
+  std::vector<int64_t> sparse = {INT64_MAX, -7, INT64_MIN, 1000000000000, -7};
+  KeyCodes sp = FactorizeKeys(sparse);
+  EXPECT_EQ(sp.keys, (std::vector<int64_t>{INT64_MIN, -7, 1000000000000, INT64_MAX}));
+  EXPECT_EQ(sp.codes, (std::vector<int64_t>{3, 1, 0, 2, 1}));
+  EXPECT_TRUE(FactorizeKeys({}).keys.empty());
 }
 
 }  // namespace

@@ -81,3 +81,16 @@ def by_group(
     confidence: float,
     min_n: float,
 ) -> dict[str, npt.NDArray[np.generic]]: ...
+def factorize_keys(
+    keys: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def by_key(
+    scores: npt.NDArray[np.generic],
+    keys: npt.NDArray[np.int64],
+    weights: Optional[npt.NDArray[np.float64]],
+    cutoffs: Cutoffs,
+    missing: str,
+    method: str,
+    confidence: float,
+    min_n: float,
+) -> tuple[npt.NDArray[np.int64], dict[str, npt.NDArray[np.generic]]]: ...

@@ -138,30 +138,66 @@ def compare(
     return _npscore.compare(as_summary(a, "a"), as_summary(b, "b"), method, float(confidence))
 
 
-def _group_codes(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, int, pd.DataFrame]:
-    """Codes 0..k-1 of each row's group, sorted by key; missing keys form
-    their own group (no row is dropped). Returns (codes, k, keys frame)."""
-    codes_list, uniques_list = [], []
-    for name in by:
-        codes, uniques = pd.factorize(column(df, name, "group"), sort=True,
-                                      use_na_sentinel=False)
-        codes_list.append(codes.astype(np.int64, copy=False))
-        uniques_list.append(uniques)
-    if len(by) == 1:
-        keys = pd.DataFrame({by[0]: uniques_list[0]})
-        return np.ascontiguousarray(codes_list[0]), len(uniques_list[0]), keys
-    # Mixed-radix code of the key tuple, then only the combinations observed.
-    combined = np.zeros(len(df), dtype=np.int64)
-    for codes, uniques in zip(codes_list, uniques_list):
-        combined = combined * len(uniques) + codes
-    codes, observed = pd.factorize(combined, sort=True)
-    keys = {}
-    rest = np.asarray(observed, dtype=np.int64)
-    for name, uniques in reversed(list(zip(by, uniques_list))):
-        keys[name] = pd.Index(uniques).take(rest % len(uniques))
-        rest = rest // len(uniques)
-    return (np.ascontiguousarray(codes.astype(np.int64, copy=False)), len(observed),
-            pd.DataFrame({name: keys[name] for name in by}))
+def _is_int_key(key: pd.Series) -> bool:
+    """True for numpy integer keys that fit int64 exactly."""
+    dt = key.dtype
+    return isinstance(dt, np.dtype) and (dt.kind == "i" or (dt.kind == "u" and dt.itemsize < 8))
+
+
+def _key_codes(key: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes 0..k-1 of one key column in ascending key order, and the keys.
+    Missing keys get their own code (last); unobserved categories may have
+    codes but no rows (by_group drops empty groups)."""
+    if isinstance(key.dtype, pd.CategoricalDtype):
+        codes = key.cat.codes.to_numpy()  # int8/16/32, read as they are; -1 = missing
+        keys = pd.Index(key.cat.categories)
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(keys), codes).astype(np.int64)
+            keys = keys.insert(len(keys), np.nan)
+        return np.ascontiguousarray(codes), keys
+    if _is_int_key(key):
+        codes, uniques = _npscore.factorize_keys(
+            np.ascontiguousarray(key.to_numpy(), dtype=np.int64))
+        return codes, pd.Index(uniques.astype(key.dtype, copy=False))
+    codes, uniques = pd.factorize(key, sort=True, use_na_sentinel=False)
+    return codes.astype(np.int64, copy=False), pd.Index(uniques)
+
+
+def _grouped(df: pd.DataFrame, by: Sequence[str], scores: np.ndarray,
+             weights: np.ndarray | None, args: tuple) -> tuple[pd.DataFrame, dict]:
+    """The key columns and the core's per-group columns, one row per group
+    that has rows, sorted by key. Missing keys form their own group: no row
+    is dropped."""
+    if len(by) == 1 and _is_int_key(column(df, by[0], "group")):
+        # Integer keys: the core groups them directly (no factorizing pass
+        # when they are dense).
+        key = df[by[0]]
+        keys, cols = _npscore.by_key(
+            scores, np.ascontiguousarray(key.to_numpy(), dtype=np.int64), weights, *args)
+        return pd.DataFrame({by[0]: keys.astype(key.dtype, copy=False)}), cols
+    parts = [_key_codes(column(df, name, "group")) for name in by]
+    if len(parts) == 1:
+        codes, keys = parts[0]
+        out = pd.DataFrame({by[0]: keys})
+    else:
+        # Mixed-radix code of the key tuple, then only the combinations observed.
+        combined = np.zeros(len(df), dtype=np.int64)
+        for part_codes, part_keys in parts:
+            combined = combined * len(part_keys) + part_codes
+        codes, observed = _npscore.factorize_keys(combined)
+        columns = {}
+        rest = observed
+        for name, (_, part_keys) in reversed(list(zip(by, parts))):
+            columns[name] = part_keys.take(rest % len(part_keys))
+            rest = rest // len(part_keys)
+        out = pd.DataFrame({name: columns[name] for name in by})
+    cols = _npscore.by_group(scores, codes, len(out), weights, *args)
+    # Groups without a single row (unobserved categories) are not reported.
+    present = (cols["rows"] > 0) | (cols["skipped"] > 0)
+    if not present.all():
+        cols = {k: v[present] for k, v in cols.items()}
+        out = out[present].reset_index(drop=True)
+    return out, cols
 
 
 def by_group(
@@ -181,7 +217,7 @@ def by_group(
     Columns: the keys, ``n``, ``detractors``, ``passives``, ``promoters``,
     the three shares, ``nps``, ``se``, ``ci_low``, ``ci_high``, ``small``
     (n, or n_effective when weighted, below `min_n`), ``skipped``, and
-    ``n_effective`` when weighted. Groups are sorted by key; rows with a
+    ``n_effective`` and ``rows`` (responses counted) when weighted. Groups are sorted by key; rows with a
     missing key form their own group rather than being dropped.
     """
     if by is None:
@@ -192,9 +228,8 @@ def by_group(
     scores = as_scores(column(df, score, "score"), f"column {score!r}")
     weights = None if weight is None else as_weights(column(df, weight, "weight"),
                                                      f"column {weight!r}")
-    codes, n_groups, out = _group_codes(df, keys)
-    cols = _npscore.by_group(scores, codes, n_groups, weights, as_cutoffs(cutoffs), missing,
-                             method, float(confidence), float(min_n))
+    out, cols = _grouped(df, keys, scores, weights,
+                         (as_cutoffs(cutoffs), missing, method, float(confidence), float(min_n)))
     n = cols["n"]
     for name in ("n", "detractors", "passives", "promoters"):
         out[name] = cols[name] if weights is not None else cols[name].astype(np.int64)
@@ -207,6 +242,7 @@ def by_group(
     out["skipped"] = cols["skipped"]
     if weights is not None:
         out["n_effective"] = cols["n_effective"]
+        out["rows"] = cols["rows"]
     out.attrs["method"] = method
     out.attrs["confidence"] = float(confidence)
     out.attrs["min_n"] = float(min_n)

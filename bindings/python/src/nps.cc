@@ -59,10 +59,12 @@ py::dict SummaryDict(const Summary& s) {
   return d;
 }
 
-py::array_t<double> Column(std::vector<double>&& v) {
-  auto* heap = new std::vector<double>(std::move(v));
-  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<double>*>(p); });
-  return py::array_t<double>(static_cast<py::ssize_t>(heap->size()), heap->data(), owner);
+// A numpy array that takes over a vector's buffer, without a copy.
+template <typename V>
+py::array_t<V> Column(std::vector<V>&& v) {
+  auto* heap = new std::vector<V>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<V>*>(p); });
+  return py::array_t<V>(static_cast<py::ssize_t>(heap->size()), heap->data(), owner);
 }
 
 }  // namespace
@@ -205,26 +207,18 @@ void BindNps(py::module_& m) {
     return ValueOrThrow(Compare(a, b, MakeIntervalOptions(method, confidence)));
   }, py::arg("a"), py::arg("b"), py::arg("method"), py::arg("confidence"));
 
-  m.def("by_group", [](const py::array& scores, const py::array_t<int64_t, py::array::c_style>& codes,
-                       int64_t n_groups, const py::object& weights, const Cutoffs& cutoffs,
-                       const std::string& missing, const std::string& method, double confidence,
-                       double min_n) {
-    CheckVector(codes, "codes");
-    GroupOptions opt;
-    opt.scores = MakeScoreOptions(cutoffs, missing);
-    opt.interval = MakeIntervalOptions(method, confidence);
-    opt.min_n = min_n;
-    py::array_t<double, py::array::c_style> w;
-    if (!weights.is_none()) {
-      w = weights.cast<py::array_t<double, py::array::c_style>>();
-      CheckVector(w, "weights");
-    }
-    const absl::Span<const double> wspan =
-        weights.is_none() ? absl::Span<const double>() : View<double>(w);
-    GroupTable t = ValueOrThrow(DispatchScores(scores, [&](auto span) {
+  m.def("factorize_keys", [](const py::array_t<int64_t, py::array::c_style>& keys) {
+    CheckVector(keys, "keys");
+    KeyCodes k;
+    {
       py::gil_scoped_release release;
-      return SummarizeByGroup(span, View<int64_t>(codes), n_groups, wspan, opt);
-    }));
+      k = FactorizeKeys(View<int64_t>(keys));
+    }
+    return py::make_tuple(Column(std::move(k.codes)), Column(std::move(k.keys)));
+  }, py::arg("keys"), "Codes of integer keys in ascending key order, and the distinct keys.");
+
+  // The by-group table as a dict of numpy columns (no copies).
+  auto table_dict = [](GroupTable&& t) {
     py::dict out;
     out["n"] = Column(std::move(t.n));
     out["detractors"] = Column(std::move(t.detractors));
@@ -235,14 +229,71 @@ void BindNps(py::module_& m) {
     out["se"] = Column(std::move(t.se));
     out["ci_low"] = Column(std::move(t.ci_low));
     out["ci_high"] = Column(std::move(t.ci_high));
-    out["skipped"] = py::array_t<int64_t>(static_cast<py::ssize_t>(t.skipped.size()), t.skipped.data());
+    out["skipped"] = Column(std::move(t.skipped));
+    out["rows"] = Column(std::move(t.rows));
     py::array_t<bool> small(static_cast<py::ssize_t>(t.small.size()));
     for (size_t i = 0; i < t.small.size(); ++i) small.mutable_at(i) = t.small[i] != 0;
     out["small"] = small;
     return out;
+  };
+  auto group_options = [](const Cutoffs& cutoffs, const std::string& missing,
+                          const std::string& method, double confidence, double min_n) {
+    GroupOptions opt;
+    opt.scores = MakeScoreOptions(cutoffs, missing);
+    opt.interval = MakeIntervalOptions(method, confidence);
+    opt.min_n = min_n;
+    return opt;
+  };
+  auto weight_view = [](const py::object& weights, py::array_t<double, py::array::c_style>& hold) {
+    if (weights.is_none()) return absl::Span<const double>();
+    hold = weights.cast<py::array_t<double, py::array::c_style>>();
+    CheckVector(hold, "weights");
+    return View<double>(hold);
+  };
+
+  m.def("by_group", [=](const py::array& scores, const py::array& codes, int64_t n_groups,
+                        const py::object& weights, const Cutoffs& cutoffs,
+                        const std::string& missing, const std::string& method,
+                        double confidence, double min_n) {
+    CheckVector(codes, "codes");
+    const GroupOptions opt = group_options(cutoffs, missing, method, confidence, min_n);
+    py::array_t<double, py::array::c_style> hold;
+    const absl::Span<const double> w = weight_view(weights, hold);
+    auto run = [&](auto code_span) {
+      return ValueOrThrow(DispatchScores(scores, [&](auto span) {
+        py::gil_scoped_release release;
+        return SummarizeByGroup(span, code_span, n_groups, w, opt);
+      }));
+    };
+    const py::dtype dt = codes.dtype();
+    if (dt.kind() != 'i') throw py::type_error("codes must be signed integers");
+    switch (dt.itemsize()) {
+      case 1: return table_dict(run(View<int8_t>(codes)));
+      case 2: return table_dict(run(View<int16_t>(codes)));
+      case 4: return table_dict(run(View<int32_t>(codes)));
+      case 8: return table_dict(run(View<int64_t>(codes)));
+    }
+    throw py::type_error("codes must be int8, int16, int32 or int64");
   }, py::arg("scores"), py::arg("codes"), py::arg("n_groups"), py::arg("weights"),
      py::arg("cutoffs"), py::arg("missing"), py::arg("method"), py::arg("confidence"),
      py::arg("min_n"));
+
+  m.def("by_key", [=](const py::array& scores, const py::array_t<int64_t, py::array::c_style>& keys,
+                      const py::object& weights, const Cutoffs& cutoffs,
+                      const std::string& missing, const std::string& method, double confidence,
+                      double min_n) {
+    CheckVector(keys, "keys");
+    const GroupOptions opt = group_options(cutoffs, missing, method, confidence, min_n);
+    py::array_t<double, py::array::c_style> hold;
+    const absl::Span<const double> w = weight_view(weights, hold);
+    KeyedGroupTable t = ValueOrThrow(DispatchScores(scores, [&](auto span) {
+      py::gil_scoped_release release;
+      return SummarizeByKey(span, View<int64_t>(keys), w, opt);
+    }));
+    return py::make_tuple(Column(std::move(t.keys)), table_dict(std::move(t.table)));
+  }, py::arg("scores"), py::arg("keys"), py::arg("weights"), py::arg("cutoffs"),
+     py::arg("missing"), py::arg("method"), py::arg("confidence"), py::arg("min_n"),
+     "By-group summaries keyed by integer keys: (distinct keys, columns).");
 }
 
 }  // namespace npscore::python

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Ratios of the C++ benchmark cases against their peers in the same run.
+
+Reads the JSON that npscore_benchmark writes with
+``--benchmark_out=FILE --benchmark_out_format=json`` and prints, for every
+row-processing case, its time, throughput and its time divided by the time
+of its peer on the same number of rows:
+
+* the counting kernels (CountSegments*, SegmentInto) against BM_Sum, the
+  float64 sum bound by memory bandwidth;
+* SummarizeByGroup against BM_GroupHistogram, the bare per-group count.
+
+With ``--benchmark_repetitions`` the medians are used.
+
+    python bench/cpp_ratios.py cpp.json
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+
+def load_runs(path: str) -> tuple[dict, dict[str, dict]]:
+    """The run context and the runs by name (medians when repeated)."""
+    with open(path) as f:
+        data = json.load(f)
+    runs: dict[str, dict] = {}
+    has_median = any(b.get("aggregate_name") == "median" for b in data["benchmarks"])
+    for b in data["benchmarks"]:
+        if has_median:
+            if b.get("aggregate_name") != "median":
+                continue
+            name = b["run_name"]
+        else:
+            if b.get("run_type") == "aggregate":
+                continue
+            name = b["name"]
+        runs[name] = b
+    return data["context"], runs
+
+
+def to_ms(b: dict) -> float:
+    scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b["time_unit"]]
+    return b["real_time"] * scale
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    ctx, runs = load_runs(argv[1])
+    load_avg = " ".join(f"{x:.2f}" for x in ctx.get("load_avg", []))
+    print(f"{ctx.get('date', '')}: {ctx.get('num_cpus', '?')} CPUs at {ctx.get('mhz_per_cpu', '?')}"
+          f" MHz, load average {load_avg or '?'}; GB = 1e9 bytes")
+    print(f"{'case':58s} {'ms':>9s} {'GB/s':>7s} {'Mrows/s':>8s} {'/ peer':>7s}  peer")
+    for name, b in runs.items():
+        if "items_per_second" not in b or "bytes_per_second" not in b:
+            continue
+        rows = re.search(r"/(\d+)(?:/\d+)?$", name)
+        peer = None
+        if name.startswith("BM_SummarizeByGroup"):
+            m = re.search(r"/(\d+/\d+)$", name)
+            peer = f"BM_GroupHistogram/{m.group(1)}" if m else None
+        elif not name.startswith(("BM_Sum/", "BM_GroupHistogram")) and rows:
+            peer = f"BM_Sum/{rows.group(1)}"
+        ratio = ""
+        if peer and peer in runs:
+            ratio = f"{to_ms(b) / to_ms(runs[peer]):7.2f}"
+        else:
+            peer = ""
+        print(f"{name:58s} {to_ms(b):9.2f} {b['bytes_per_second'] / 1e9:7.2f}"
+              f" {b['items_per_second'] / 1e6:8.1f} {ratio:>7s}  {peer}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,170 @@
+// npscore/health.h: distribution health over time.
+//
+// A single NPS hides what matters: +50 made of 60/30/10 is not +50 made of
+// 50/50/0. This module follows the whole distribution through time: responses
+// are bucketed into calendar periods (or rolling windows) in a time zone,
+// counted per period and slice in one pass (the 0..scale histogram), and the
+// per-period table carries shares with intervals, NPS with its interval, the
+// change against the previous period with its test, multiplicity-adjusted
+// p-values, per-segment trends and health flags with the numbers that raised
+// them. Migration between segments, mix/rate attribution of a change, event
+// impact and B2B account roll-ups complete it.
+//
+// Times are int64 nanoseconds since the Unix epoch, UTC (numpy datetime64[ns],
+// pandas Timestamps); INT64_MIN is "missing" (NaT).
+
+#ifndef NPSCORE_HEALTH_H_
+#define NPSCORE_HEALTH_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "npscore/nps.h"
+
+namespace npscore {
+
+// The missing-time marker (numpy's NaT).
+inline constexpr int64_t kMissingTime = INT64_MIN;
+
+// --- Periods ------------------------------------------------------------------
+
+// Calendar period length.
+enum class Frequency {
+  kDay,
+  kWeek,     // ISO weeks, Monday to Sunday
+  kMonth,
+  kQuarter,
+};
+
+// Parses "D", "W", "M", "Q" (also "day", "week", "month", "quarter"; pandas'
+// "MS", "QS", "W-MON" are accepted as the same periods).
+absl::StatusOr<Frequency> ParseFrequency(absl::string_view name);
+
+// Consecutive periods: period i is [starts[i], starts[i + 1]) in UTC
+// nanoseconds; labels read "2025-03-14", "2025-W11", "2025-03", "2025Q1".
+struct PeriodGrid {
+  std::vector<int64_t> starts;  // size() == labels.size() + 1
+  std::vector<std::string> labels;
+  Frequency frequency = Frequency::kMonth;
+  std::string time_zone = "UTC";
+
+  size_t size() const { return labels.size(); }
+};
+
+// Returns the periods of `frequency` in `time_zone` (an IANA name such as
+// "Europe/Berlin", or "UTC") that cover [min_time, max_time].
+absl::StatusOr<PeriodGrid> MakePeriodGrid(int64_t min_time, int64_t max_time,
+                                          Frequency frequency,
+                                          absl::string_view time_zone = "UTC");
+
+// Writes the period index of each time into `out` (same length); -1 for a
+// time outside the grid or missing when `skip_missing`; otherwise a missing
+// time is an error naming its row.
+absl::Status AssignPeriods(absl::Span<const int64_t> times, const PeriodGrid& grid,
+                           absl::Span<int32_t> out, bool skip_missing = false);
+
+// --- Per-period table -----------------------------------------------------------
+
+// Multiple-comparison adjustment of p-values.
+enum class Adjustment {
+  kHolm,              // family-wise error rate (default)
+  kBenjaminiHochberg, // false discovery rate
+  kNone,
+};
+absl::StatusOr<Adjustment> ParseAdjustment(absl::string_view name);  // "holm", "bh", "none"
+
+// Returns the adjusted p-values, in the input order. NaN entries are left out
+// of the family and stay NaN.
+std::vector<double> AdjustPValues(absl::Span<const double> p, Adjustment adjustment);
+
+// Documented, overridable thresholds behind the health flags (shares are
+// fractions 0..1, changes in percentage points of share per period).
+struct HealthThresholds {
+  double alpha = 0.05;                // significance level of every test
+  double min_n = 30;                  // fewer responses: flag `low_n`, no verdicts
+  double passive_share_high = 0.40;   // a passive share this large is vulnerable
+  double passive_trend_points = 1.0;  // passive share growth (points/period) ...
+  double stable_nps_points = 5.0;     // ... while |NPS change over the trend| is below this
+  double detractor_surge_points = 5.0;  // detractor share up at least this much ...
+  double promoter_erosion_points = 5.0; // promoter share down at least this much ...
+  int trend_periods = 6;              // periods in a trend window
+};
+
+// Health flags of one period, as bits.
+enum HealthFlag : uint32_t {
+  kFlagLowN = 1u << 0,                // too few responses to judge
+  kFlagPassiveVulnerability = 1u << 1,// large or growing passive share, NPS stable
+  kFlagDetractorSurge = 1u << 2,      // detractor share up significantly
+  kFlagPromoterErosion = 1u << 3,     // promoter share down significantly
+};
+
+// Options for a health table.
+struct HealthOptions {
+  ScoreOptions scores;
+  IntervalOptions interval;
+  Adjustment adjustment = Adjustment::kHolm;
+  HealthThresholds thresholds;
+};
+
+// One row per (slice, period), slice-major: row = slice * n_periods + period.
+// Share intervals are Wilson score intervals; all shares are fractions 0..1;
+// NPS figures are on the -100..100 scale. Statistics of an empty period are
+// NaN (n = 0 is a row, never a gap).
+struct HealthTable {
+  int64_t n_slices = 0;
+  int64_t n_periods = 0;
+  int scale_max = 10;
+  std::vector<int64_t> n, detractors, passives, promoters, skipped;
+  std::vector<int64_t> histogram;  // (scale_max + 1) counts per row
+  std::vector<double> share_detractors, share_passives, share_promoters;
+  std::vector<double> share_detractors_low, share_detractors_high;
+  std::vector<double> share_passives_low, share_passives_high;
+  std::vector<double> share_promoters_low, share_promoters_high;
+  std::vector<double> nps, se, ci_low, ci_high;
+  // Against the previous period of the same slice (NaN for the first period or
+  // when either is empty).
+  std::vector<double> nps_change, change_se, change_p, change_p_adjusted;
+  std::vector<double> passive_trend, detractor_change, promoter_change;  // points
+  std::vector<uint32_t> flags;
+  std::vector<std::string> reasons;  // the numbers that raised each flag
+  IntervalMethod method = IntervalMethod::kAdjustedWald;
+  double confidence = 0.95;
+
+  size_t size() const { return n.size(); }
+};
+
+// Counts (score, period, slice) rows in one pass and derives the table.
+// `periods` and `slices` hold codes per row (-1 = leave the row out, e.g. a
+// time outside the grid); `slices` may be empty for a single slice.
+template <typename T>
+absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
+                                   absl::Span<const int32_t> periods, int64_t n_periods,
+                                   absl::Span<const int64_t> slices, int64_t n_slices,
+                                   const HealthOptions& options = {});
+
+// --- Segment trends ---------------------------------------------------------------
+
+// The trend of one segment's share over the last k periods of one slice:
+// weighted least squares of share on period index (weights n), with its
+// standard error, z and two-sided p-value. Slope in points per period.
+struct SegmentTrend {
+  int64_t slice = 0;
+  Segment segment = Segment::kPassive;
+  int periods = 0;  // periods with responses used
+  double start_share = 0, end_share = 0;  // fitted, fractions
+  double slope_points = 0, slope_se = 0, z = 0, p_value = 1, p_adjusted = 1;
+};
+
+// Trends of the three shares per slice over the last `periods` periods of a
+// health table (p-values adjusted across all slices and segments).
+absl::StatusOr<std::vector<SegmentTrend>> SegmentTrends(const HealthTable& table, int periods,
+                                                        Adjustment adjustment = Adjustment::kHolm);
+
+}  // namespace npscore
+
+#endif  // NPSCORE_HEALTH_H_
