@@ -12,174 +12,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
 
 namespace npscore {
-namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// Rows are processed in blocks: the inner loop is branch-free (so the
-// compiler vectorizes it) and only a block with a bad value is scanned again
-// to name the first offending row.
-constexpr size_t kBlock = 2048;
-
-// Adding then subtracting 2^52 (2^23 for float) rounds a value below it to a
-// whole number, so x is whole iff the round trip gives x back. Unlike a cast
-// to an integer it has no undefined behaviour on NaN or huge values and
-// vectorizes without SSE4.1.
-template <typename T>
-inline bool IsWhole(T x) {
-  constexpr T kRound = std::is_same_v<T, float> ? T(8388608.0f)
-                                                : T(4503599627370496.0);
-  return (x + kRound) - kRound == x;
-}
-
-// A cutoff as the score's own type, saturated so that narrow types compare
-// correctly (an int8 column can never exceed a scale_max of 200).
-template <typename T>
-inline T AsScore(int v) {
-  if constexpr (std::is_integral_v<T>) {
-    // v >= 0 (validated cutoffs), so comparing as uint64_t is exact.
-    constexpr T kMax = std::numeric_limits<T>::max();
-    if (static_cast<uint64_t>(v) > static_cast<uint64_t>(kMax)) return kMax;
-    return static_cast<T>(v);
-  } else {
-    return static_cast<T>(v);
-  }
-}
-
-template <typename T>
-inline bool IsMissing(T x) {
-  if constexpr (std::is_floating_point_v<T>) {
-    return x != x;
-  } else {
-    (void)x;
-    return false;
-  }
-}
-
-// True if x is a valid score on 0..scale_max (NaN is not).
-template <typename T>
-inline bool IsValidScore(T x, T scale_max) {
-  if constexpr (std::is_floating_point_v<T>) {
-    return (x >= T(0)) & (x <= scale_max) & IsWhole(x);
-  } else if constexpr (std::is_signed_v<T>) {
-    return (x >= T(0)) & (x <= scale_max);
-  } else {
-    return x <= scale_max;
-  }
-}
-
-template <typename T>
-std::string ValueText(T x) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (x != x) return "NaN";
-    return absl::StrCat(static_cast<double>(x));
-  } else if constexpr (std::is_signed_v<T>) {
-    return absl::StrCat(static_cast<int64_t>(x));
-  } else {
-    return absl::StrCat(static_cast<uint64_t>(x));
-  }
-}
-
-// The error for the first bad score in [begin, end), or OK if there is none.
-template <typename T>
-absl::Status FindBadScore(absl::Span<const T> scores, size_t begin, size_t end,
-                          const Cutoffs& cutoffs, Missing missing) {
-  const T scale_max = AsScore<T>(cutoffs.scale_max);
-  for (size_t i = begin; i < end; ++i) {
-    const T x = scores[i];
-    if (IsMissing(x)) {
-      if (missing == Missing::kSkip) continue;
-      return absl::InvalidArgumentError(absl::StrCat(
-          "score at row ", i,
-          " is missing (NaN); ask to skip missing scores (Python: missing=\"skip\", C: NPSCORE_MISSING_SKIP) to leave them out"));
-    }
-    if (IsValidScore(x, scale_max)) continue;
-    if constexpr (std::is_floating_point_v<T>) {
-      if (x >= T(0) && x <= scale_max) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("score at row ", i, " is ", ValueText(x),
-                         ": scores must be whole numbers"));
-      }
-    }
-    return absl::InvalidArgumentError(
-        absl::StrCat("score at row ", i, " is ", ValueText(x),
-                     ": outside the scale 0..", cutoffs.scale_max));
-  }
-  return absl::OkStatus();
-}
-
-// The error for the first bad weight in [begin, end). Rows whose score is
-// missing (and skipped) are left out whole, their weight unchecked.
-template <typename T>
-absl::Status CheckWeights(absl::Span<const double> weights, absl::Span<const T> scores,
-                          size_t begin, size_t end) {
-  for (size_t i = begin; i < end; ++i) {
-    const double w = weights[i];
-    if (IsMissing(scores[i])) continue;
-    if (!(w >= 0 && w <= std::numeric_limits<double>::max())) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("weight at row ", i, " is ", ValueText(w),
-                       ": weights must be finite and >= 0"));
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckLength(const char* what, size_t got, size_t want) {
-  if (got == want) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      what, " has ", got, " rows but scores has ", want, " rows"));
-}
-
-// Segment index 0 (detractor), 1 (passive), 2 (promoter) of a valid score.
-template <typename T>
-inline int SegmentIndex(T x, T detractor_max, T passive_max) {
-  return static_cast<int>(x > detractor_max) + static_cast<int>(x > passive_max);
-}
-
-// Segment counts that may be fractional (weighted, effective, adjusted).
-struct Triple {
-  double det, pas, pro;
-  double n() const { return det + pas + pro; }
-};
-
-// Per-block tallies of a score column. Integer accumulators as wide as the
-// comparison masks let the compiler keep one counter per vector lane (a
-// floating-point sum would be reduced in order, one lane at a time).
-template <typename T>
-using TallyAcc = std::conditional_t<(sizeof(T) <= 4), int32_t, int64_t>;
-
-struct Tally {
-  int64_t det = 0, pro = 0, missing = 0, invalid = 0;
-};
-
-// Counts detractors, promoters, missing and invalid scores of p[0..n). Reads
-// through a raw pointer: Debian's hardened Abseil bounds-checks every
-// Span::operator[], which would keep the loop from vectorizing.
-template <typename T>
-__attribute__((always_inline)) inline Tally TallyBlockImpl(const T* __restrict p, size_t n,
-                                                           T dmax, T pmax, T smax) {
-  using A = TallyAcc<T>;
-  A det = 0, pro = 0, missing = 0, invalid = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const T x = p[i];
-    det += x <= dmax ? A(1) : A(0);
-    pro += x > pmax ? A(1) : A(0);
-    missing += IsMissing(x) ? A(1) : A(0);
-    invalid += IsValidScore(x, smax) ? A(0) : A(1);
-  }
-  return {static_cast<int64_t>(det), static_cast<int64_t>(pro),
-          static_cast<int64_t>(missing), static_cast<int64_t>(invalid)};
-}
-
-template <typename T>
-Tally TallyBlock(const T* p, size_t n, T dmax, T pmax, T smax) {
-  return TallyBlockImpl(p, n, dmax, pmax, smax);
-}
+namespace internal {
 
 // On baseline x86-64 (SSE2) these loops are compute-bound: the whole-number
 // test costs several operations per element and 64-bit compares need SSE4.2.
@@ -209,6 +46,29 @@ NPSCORE_CLONED_TALLY_(uint32_t, TallyBlockU32)
 NPSCORE_CLONED_TALLY_(int16_t, TallyBlockI16)
 NPSCORE_CLONED_TALLY_(uint16_t, TallyBlockU16)
 #undef NPSCORE_CLONED_TALLY_
+
+template <>
+Tally TallyBlock<int8_t>(const int8_t* p, size_t n, int8_t dmax, int8_t pmax, int8_t smax) {
+  return TallyBlockImpl(p, n, dmax, pmax, smax);
+}
+template <>
+Tally TallyBlock<uint8_t>(const uint8_t* p, size_t n, uint8_t dmax, uint8_t pmax,
+                          uint8_t smax) {
+  return TallyBlockImpl(p, n, dmax, pmax, smax);
+}
+
+}  // namespace internal
+
+using namespace internal;  // NOLINT: this file defines those kernels
+
+namespace {
+
+// Segment counts that may be fractional (weighted, effective, adjusted).
+struct Triple {
+  double det, pas, pro;
+  double n() const { return det + pas + pro; }
+};
+
 
 // Weight sums per segment of one block of valid (or missing) scores.
 struct WeightTally {
@@ -327,6 +187,10 @@ Interval RawInterval(double det, double pas, double pro, IntervalMethod method,
   return {kNaN, kNaN};
 }
 
+}  // namespace
+
+namespace internal {
+
 // The critical value of a two-sided interval at `confidence`.
 double Critical(double confidence) { return NormalQuantile(0.5 + confidence / 2); }
 
@@ -350,7 +214,7 @@ Summary EmptySummary(const IntervalOptions& options) {
   return s;
 }
 
-}  // namespace
+}  // namespace internal
 
 absl::Status ValidateCutoffs(const Cutoffs& c) {
   if (c.detractor_max >= 0 && c.detractor_max < c.passive_max &&

@@ -165,6 +165,107 @@ struct SegmentTrend {
 absl::StatusOr<std::vector<SegmentTrend>> SegmentTrends(const HealthTable& table, int periods,
                                                         Adjustment adjustment = Adjustment::kHolm);
 
+// --- Migration between segments ----------------------------------------------------
+
+// Segment moves between consecutive responses of the same customer, counted
+// in the period of the later response. Index 0 detractor, 1 passive, 2
+// promoter: counts[(period * 3 + from) * 3 + to].
+struct MigrationTable {
+  int64_t n_periods = 0;
+  std::vector<int64_t> counts;
+  int64_t customers = 0;   // customers with at least two responses
+  int64_t pairs = 0;       // consecutive pairs counted
+
+  int64_t at(int64_t period, int from, int to) const {
+    return counts[static_cast<size_t>((period * 3 + from) * 3 + to)];
+  }
+};
+
+// Builds the migration table in one sort of the rows by (customer, time).
+// `customers` are customer codes (any int64 ids), `times` UTC nanoseconds,
+// `periods` the period of each row (-1 = leave the row out; empty = a single
+// period 0). Two responses of one customer at the same instant are an error
+// naming both rows. Missing scores follow options.missing (skipped rows take
+// no part in any pair).
+template <typename T>
+absl::StatusOr<MigrationTable> Migration(absl::Span<const T> scores,
+                                         absl::Span<const int64_t> customers,
+                                         absl::Span<const int64_t> times,
+                                         absl::Span<const int32_t> periods, int64_t n_periods,
+                                         const ScoreOptions& options = {});
+
+// --- Attribution of a change -----------------------------------------------------
+
+// The NPS change between two periods decomposed over slices:
+//   NPS_b - NPS_a = sum_s (w_bs N_bs - w_as N_as) = sum_s (mix_s + rate_s),
+//   mix_s  = (w_bs - w_as) (N_as + N_bs) / 2   (the slice's weight changed),
+//   rate_s = (w_as + w_bs) / 2 (N_bs - N_as)   (the slice's NPS changed),
+// with w the slice's share of respondents and N its NPS; the parts add up
+// exactly (up to rounding) to the total change. A slice absent from one
+// period takes the other period's NPS there, so its effect is all mix.
+struct Attribution {
+  std::vector<double> weight_a, weight_b, nps_a, nps_b, mix, rate, total;
+  double overall_a = 0, overall_b = 0;  // NPS of each period over all slices
+  double change = 0;                    // overall_b - overall_a
+};
+
+// `a` and `b` hold the counts of each slice in the two periods (same slices,
+// same order).
+absl::StatusOr<Attribution> AttributeChange(absl::Span<const Counts> a,
+                                            absl::Span<const Counts> b);
+
+// --- Event impact ------------------------------------------------------------------
+
+// NPS in a window before and after each event, per slice, with the test of
+// the difference (after - before).
+struct EventImpactRow {
+  int64_t event = 0;  // index into the events given
+  int64_t slice = 0;
+  Summary before, after;
+  Comparison change;  // after - before; NaN statistics when a side is empty
+  bool outside_data = false;  // the window holds no response on either side
+};
+
+// For each event time e: "before" is [e - before_ns, e), "after" is
+// [e, e + after_ns). `slices` may be empty (one slice). Rows are ordered by
+// event, then slice.
+template <typename T>
+absl::StatusOr<std::vector<EventImpactRow>> EventImpact(
+    absl::Span<const T> scores, absl::Span<const int64_t> times,
+    absl::Span<const int64_t> slices, int64_t n_slices, absl::Span<const int64_t> events,
+    int64_t before_ns, int64_t after_ns, const ScoreOptions& scores_options = {},
+    const IntervalOptions& interval = {});
+
+// --- Account roll-up (B2B) -----------------------------------------------------------
+
+// How an account's respondents combine into the account's NPS.
+enum class RollUp {
+  kPooled,   // every response counts once
+  kAverage,  // the account's mean score is segmented: one vote per account
+  kLatest,   // each contact's latest response only, pooled
+};
+absl::StatusOr<RollUp> ParseRollUp(absl::string_view name);  // "pooled", "average", "latest"
+
+// One row per account (codes 0..n_accounts-1), and the account-level NPS over
+// all accounts with at least min_n responses (one vote per account, weighted
+// by `account_weights` when given, e.g. revenue).
+struct AccountTable {
+  std::vector<int64_t> responses, contacts;
+  std::vector<double> mean_score, nps;  // nps on -100..100 within the account
+  std::vector<int8_t> segment;          // the account's segment, -1/0/+1
+  std::vector<uint8_t> small;           // fewer than min_n responses counted
+  Summary overall;                      // over accounts, one vote each
+};
+
+template <typename T>
+absl::StatusOr<AccountTable> AccountNps(absl::Span<const T> scores,
+                                        absl::Span<const int64_t> accounts, int64_t n_accounts,
+                                        absl::Span<const int64_t> contacts,
+                                        absl::Span<const int64_t> times, RollUp how,
+                                        absl::Span<const double> account_weights,
+                                        double min_n = 1, const ScoreOptions& options = {},
+                                        const IntervalOptions& interval = {});
+
 }  // namespace npscore
 
 #endif  // NPSCORE_HEALTH_H_
