@@ -112,28 +112,37 @@ struct HealthOptions {
 };
 
 // One row per (slice, period), slice-major: row = slice * n_periods + period.
-// Share intervals are Wilson score intervals; all shares are fractions 0..1;
-// NPS figures are on the -100..100 scale. Statistics of an empty period are
-// NaN (n = 0 is a row, never a gap).
+// Shares are fractions 0..1 with Wilson score intervals; NPS figures and
+// changes are on the -100..100 scale (share changes in percentage points).
+// An empty period is a row with n = 0 and NaN statistics, never a gap.
 struct HealthTable {
   int64_t n_slices = 0;
   int64_t n_periods = 0;
   int scale_max = 10;
+  int64_t excluded = 0;  // rows whose period or slice code was -1
   std::vector<int64_t> n, detractors, passives, promoters, skipped;
-  std::vector<int64_t> histogram;  // (scale_max + 1) counts per row
+  std::vector<int64_t> histogram;  // (scale_max + 1) counts per row, row-major
   std::vector<double> share_detractors, share_passives, share_promoters;
   std::vector<double> share_detractors_low, share_detractors_high;
   std::vector<double> share_passives_low, share_passives_high;
   std::vector<double> share_promoters_low, share_promoters_high;
   std::vector<double> nps, se, ci_low, ci_high;
-  // Against the previous period of the same slice (NaN for the first period or
-  // when either is empty).
+  // Against the previous period of the same slice (NaN for the first period
+  // or when either is empty): the NPS change with its Wald test, and the
+  // detractor / promoter share changes with two-proportion z-tests.
   std::vector<double> nps_change, change_se, change_p, change_p_adjusted;
-  std::vector<double> passive_trend, detractor_change, promoter_change;  // points
-  std::vector<uint32_t> flags;
-  std::vector<std::string> reasons;  // the numbers that raised each flag
+  std::vector<double> detractor_change, detractor_change_p_adjusted;
+  std::vector<double> promoter_change, promoter_change_p_adjusted;
+  // Trends over the trend window ending at this period (at least 3 periods
+  // with responses): slopes in points per period, Cochran-Armitage-style
+  // tests (binomial / trinomial variance pooled over the window).
+  std::vector<double> passive_trend, passive_trend_p_adjusted, nps_trend;
+  std::vector<uint32_t> flags;       // HealthFlag bits
+  std::vector<std::string> reasons;  // the numbers that raised each flag, "; "-separated
   IntervalMethod method = IntervalMethod::kAdjustedWald;
   double confidence = 0.95;
+  Adjustment adjustment = Adjustment::kHolm;
+  HealthThresholds thresholds;
 
   size_t size() const { return n.size(); }
 };
@@ -156,7 +165,8 @@ struct SegmentTrend {
   int64_t slice = 0;
   Segment segment = Segment::kPassive;
   int periods = 0;  // periods with responses used
-  double start_share = 0, end_share = 0;  // fitted, fractions
+  int64_t n = 0;    // responses in the window
+  double start_share = 0, end_share = 0;  // fitted at the window's ends, fractions
   double slope_points = 0, slope_se = 0, z = 0, p_value = 1, p_adjusted = 1;
 };
 

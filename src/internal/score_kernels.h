@@ -131,7 +131,7 @@ absl::Status CheckWeights(absl::Span<const double> weights, absl::Span<const T> 
   return absl::OkStatus();
 }
 
-absl::Status CheckLength(const char* what, size_t got, size_t want) {
+inline absl::Status CheckLength(const char* what, size_t got, size_t want) {
   if (got == want) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
       what, " has ", got, " rows but scores has ", want, " rows"));

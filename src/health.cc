@@ -1,0 +1,551 @@
+// Distribution health: periods in a time zone, the per-period table with its
+// tests, trends and flags.
+
+#include "npscore/health.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "src/internal/score_kernels.h"
+#include "src/internal/status_macros.h"
+
+namespace npscore {
+namespace {
+
+using internal::AsScore;
+using internal::Critical;
+using internal::EmptySummary;
+using internal::FillStatistics;
+using internal::FindBadScore;
+using internal::kBlock;
+using internal::Tally;
+using internal::TallyBlock;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr size_t kMaxPeriods = 100000;
+
+// The first civil period (as a day or a month) that contains `cs`.
+absl::CivilDay WeekStart(absl::CivilDay d) {
+  // absl::Weekday numbers Monday 0 .. Sunday 6.
+  return d - static_cast<int>(absl::GetWeekday(d));
+}
+
+absl::CivilMonth QuarterStart(absl::CivilMonth m) {
+  return absl::CivilMonth(m.year(), (m.month() - 1) / 3 * 3 + 1);
+}
+
+// ISO 8601 week label of the week starting on Monday `d`: the week belongs to
+// the year of its Thursday.
+std::string IsoWeekLabel(absl::CivilDay monday) {
+  const absl::CivilDay thursday = monday + 3;
+  const int week = (absl::GetYearDay(thursday) - 1) / 7 + 1;
+  return absl::StrFormat("%04d-W%02d", thursday.year(), week);
+}
+
+// Wilson score interval for a proportion k / n at critical value z.
+void Wilson(double k, double n, double z, double& low, double& high) {
+  if (!(n > 0)) {
+    low = high = kNaN;
+    return;
+  }
+  const double p = k / n, z2 = z * z;
+  const double denom = 1 + z2 / n;
+  const double center = (p + z2 / (2 * n)) / denom;
+  const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom;
+  low = std::max(0.0, center - half);
+  high = std::min(1.0, center + half);
+}
+
+// Two-sided p-value of the two-proportion z-test of k1/n1 against k2/n2.
+double TwoProportionP(double k1, double n1, double k2, double n2) {
+  const double pooled = (k1 + k2) / (n1 + n2);
+  const double var = pooled * (1 - pooled) * (1 / n1 + 1 / n2);
+  const double diff = k2 / n2 - k1 / n1;
+  if (!(var > 0)) return diff == 0 ? 1.0 : 0.0;
+  return 2 * NormalSurvival(std::abs(diff) / std::sqrt(var));
+}
+
+// A linear trend of per-period means y_i over period index x_i with n_i
+// responses, weighted by n_i, and the test of its slope with the
+// per-response variance pooled over the window (Cochran-Armitage for a
+// share; the trinomial variance for the NPS).
+struct Trend {
+  int periods = 0;
+  int64_t n = 0;
+  double slope = kNaN, se = kNaN, z = kNaN, p = kNaN, start = kNaN, end = kNaN;
+};
+
+// `y(i)` is the mean at period i, `v(pooled_mean)` the per-response variance.
+template <typename Mean, typename Variance>
+Trend FitTrend(const std::vector<int64_t>& n, size_t first, size_t last, Mean y, Variance v) {
+  Trend t;
+  double sw = 0, sx = 0, sy = 0;
+  for (size_t i = first; i < last; ++i) {
+    if (n[i] == 0) continue;
+    ++t.periods;
+    t.n += n[i];
+    sw += static_cast<double>(n[i]);
+    sx += static_cast<double>(n[i]) * static_cast<double>(i);
+    sy += static_cast<double>(n[i]) * y(i);
+  }
+  if (t.periods < 3) return t;
+  const double mx = sx / sw, my = sy / sw;
+  double sxx = 0, sxy = 0;
+  for (size_t i = first; i < last; ++i) {
+    if (n[i] == 0) continue;
+    const double dx = static_cast<double>(i) - mx;
+    sxx += static_cast<double>(n[i]) * dx * dx;
+    sxy += static_cast<double>(n[i]) * dx * (y(i) - my);
+  }
+  t.slope = sxy / sxx;
+  t.se = std::sqrt(v(my) / sxx);
+  t.z = t.se > 0 ? t.slope / t.se : (t.slope == 0 ? 0.0 : std::copysign(HUGE_VAL, t.slope));
+  t.p = t.z == 0 ? 1.0 : 2 * NormalSurvival(std::abs(t.z));
+  t.start = my + t.slope * (static_cast<double>(first) - mx);
+  t.end = my + t.slope * (static_cast<double>(last - 1) - mx);
+  return t;
+}
+
+std::string Pct(double share) { return absl::StrFormat("%.1f%%", 100 * share); }
+std::string Points(double v) { return absl::StrFormat("%+.1f", v); }
+std::string PText(double p) { return absl::StrFormat("p=%.3g", p); }
+
+}  // namespace
+
+absl::StatusOr<Frequency> ParseFrequency(absl::string_view name) {
+  const std::string s = absl::AsciiStrToLower(name);
+  if (s == "d" || s == "day") return Frequency::kDay;
+  if (s == "w" || s == "w-mon" || s == "week") return Frequency::kWeek;
+  if (s == "m" || s == "ms" || s == "me" || s == "month") return Frequency::kMonth;
+  if (s == "q" || s == "qs" || s == "qe" || s == "quarter") return Frequency::kQuarter;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown frequency \"", name, "\": use \"D\", \"W\" (ISO weeks), \"M\" or \"Q\""));
+}
+
+absl::StatusOr<Adjustment> ParseAdjustment(absl::string_view name) {
+  const std::string s = absl::AsciiStrToLower(name);
+  if (s == "holm") return Adjustment::kHolm;
+  if (s == "bh" || s == "fdr_bh" || s == "benjamini-hochberg") {
+    return Adjustment::kBenjaminiHochberg;
+  }
+  if (s == "none") return Adjustment::kNone;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown p-value adjustment \"", name, "\": use \"holm\", \"bh\" or \"none\""));
+}
+
+std::vector<double> AdjustPValues(absl::Span<const double> p, Adjustment adjustment) {
+  std::vector<double> out(p.begin(), p.end());
+  if (adjustment == Adjustment::kNone) return out;
+  std::vector<size_t> idx;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (!std::isnan(p[i])) idx.push_back(i);
+  }
+  const size_t m = idx.size();
+  std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return p[a] < p[b]; });
+  if (adjustment == Adjustment::kHolm) {
+    // Step-down: p_(k) * (m - k), made monotone upward.
+    double running = 0;
+    for (size_t k = 0; k < m; ++k) {
+      running = std::max(running, std::min(1.0, p[idx[k]] * static_cast<double>(m - k)));
+      out[idx[k]] = running;
+    }
+  } else {
+    // Step-up: p_(k) * m / (k + 1), made monotone downward from the largest.
+    double running = 1;
+    for (size_t k = m; k-- > 0;) {
+      running = std::min(running, p[idx[k]] * static_cast<double>(m) / static_cast<double>(k + 1));
+      out[idx[k]] = std::min(1.0, running);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<PeriodGrid> MakePeriodGrid(int64_t min_time, int64_t max_time,
+                                          Frequency frequency, absl::string_view time_zone) {
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(std::string(time_zone), &zone)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown time zone \"", time_zone, "\": use an IANA name such as \"Europe/Berlin\", or \"UTC\""));
+  }
+  if (min_time == kMissingTime || max_time == kMissingTime) {
+    return absl::InvalidArgumentError("the time range has a missing (NaT) bound");
+  }
+  if (min_time > max_time) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the time range is empty: min_time ", min_time, " > max_time ", max_time));
+  }
+  PeriodGrid grid;
+  grid.frequency = frequency;
+  grid.time_zone = std::string(time_zone);
+  const absl::CivilSecond first = absl::ToCivilSecond(absl::FromUnixNanos(min_time), zone);
+  // Civil periods are walked as days (day, week) or months (month, quarter).
+  absl::CivilDay day = absl::CivilDay(first);
+  absl::CivilMonth month = absl::CivilMonth(first);
+  if (frequency == Frequency::kWeek) day = WeekStart(day);
+  if (frequency == Frequency::kQuarter) month = QuarterStart(month);
+  const bool by_day = frequency == Frequency::kDay || frequency == Frequency::kWeek;
+  auto start_of = [&]() {
+    const absl::Time t = by_day ? absl::FromCivil(day, zone) : absl::FromCivil(month, zone);
+    return absl::ToUnixNanos(t);
+  };
+  for (int64_t start = start_of();; start = start_of()) {
+    if (start > max_time) {
+      grid.starts.push_back(start);  // the end bound of the last period
+      break;
+    }
+    if (grid.labels.size() >= kMaxPeriods) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the time range spans more than ", kMaxPeriods, " periods: use a longer frequency"));
+    }
+    grid.starts.push_back(start);
+    switch (frequency) {
+      case Frequency::kDay:
+        grid.labels.push_back(absl::FormatCivilTime(day));
+        day += 1;
+        break;
+      case Frequency::kWeek:
+        grid.labels.push_back(IsoWeekLabel(day));
+        day += 7;
+        break;
+      case Frequency::kMonth:
+        grid.labels.push_back(absl::FormatCivilTime(month));
+        month += 1;
+        break;
+      case Frequency::kQuarter:
+        grid.labels.push_back(absl::StrCat(month.year(), "Q", (month.month() - 1) / 3 + 1));
+        month += 3;
+        break;
+    }
+  }
+  return grid;
+}
+
+absl::Status AssignPeriods(absl::Span<const int64_t> times, const PeriodGrid& grid,
+                           absl::Span<int32_t> out, bool skip_missing) {
+  if (out.size() != times.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "output has ", out.size(), " rows but times has ", times.size(), " rows"));
+  }
+  if (grid.starts.size() != grid.labels.size() + 1) {
+    return absl::InvalidArgumentError("malformed period grid: starts must have one more entry than labels");
+  }
+  const int64_t* starts = grid.starts.data();
+  const size_t k = grid.size();
+  for (size_t i = 0; i < times.size(); ++i) {
+    const int64_t t = times[i];
+    if (t == kMissingTime) {
+      if (!skip_missing) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "time at row ", i, " is missing (NaT); ask to skip missing values to leave it out"));
+      }
+      out[i] = -1;
+      continue;
+    }
+    // The last start <= t: branch-free over the (short) grid.
+    const size_t pos = static_cast<size_t>(std::upper_bound(starts, starts + k + 1, t) - starts);
+    out[i] = (pos == 0 || pos > k) ? -1 : static_cast<int32_t>(pos - 1);
+  }
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
+                                   absl::Span<const int32_t> periods, int64_t n_periods,
+                                   absl::Span<const int64_t> slices, int64_t n_slices,
+                                   const HealthOptions& options) {
+  const Cutoffs& cut = options.scores.cutoffs;
+  const HealthThresholds& th = options.thresholds;
+  NPSCORE_RETURN_IF_ERROR(ValidateCutoffs(cut));
+  NPSCORE_RETURN_IF_ERROR(ValidateIntervalOptions(options.interval));
+  if (periods.size() != scores.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "periods has ", periods.size(), " rows but scores has ", scores.size(), " rows"));
+  }
+  if (!slices.empty() && slices.size() != scores.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "slices has ", slices.size(), " rows but scores has ", scores.size(), " rows"));
+  }
+  if (slices.empty()) n_slices = 1;
+  if (n_periods < 0 || n_slices < 1 ||
+      n_periods * n_slices > (int64_t{1} << 28) / (cut.scale_max + 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad table size: ", n_slices, " slices x ", n_periods, " periods"));
+  }
+  if (!(th.alpha > 0 && th.alpha < 1) || !(th.min_n >= 0) || th.trend_periods < 3) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad health thresholds: alpha=", th.alpha, " (must be in (0, 1)), min_n=", th.min_n,
+        " (>= 0), trend_periods=", th.trend_periods, " (>= 3)"));
+  }
+  const size_t P = static_cast<size_t>(n_periods), S = static_cast<size_t>(n_slices);
+  const size_t rows = P * S, bins = static_cast<size_t>(cut.scale_max) + 1;
+  HealthTable t;
+  t.n_slices = n_slices;
+  t.n_periods = n_periods;
+  t.scale_max = cut.scale_max;
+  t.method = options.interval.method;
+  t.confidence = options.interval.confidence;
+  t.adjustment = options.adjustment;
+  t.thresholds = th;
+  t.histogram.assign(rows * bins, 0);
+  t.skipped.assign(rows, 0);
+
+  // One pass: validate each block with the vectorized tally, then histogram.
+  const T dmax = AsScore<T>(cut.detractor_max);
+  const T pmax = AsScore<T>(cut.passive_max);
+  const T smax = AsScore<T>(cut.scale_max);
+  const T* sp = scores.data();
+  const int32_t* pp = periods.data();
+  const int64_t* slp = slices.data();
+  int64_t* hist = t.histogram.data();
+  for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
+    const size_t end = std::min(scores.size(), begin + kBlock);
+    const Tally tally = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
+    const int64_t allowed = options.scores.missing == Missing::kSkip ? tally.missing : 0;
+    if (tally.invalid != allowed) {
+      return FindBadScore(scores, begin, end, cut, options.scores.missing);
+    }
+    for (size_t i = begin; i < end; ++i) {
+      const int64_t p = pp[i], s = slp ? slp[i] : 0;
+      if (p < 0 || s < 0) {
+        ++t.excluded;
+        continue;
+      }
+      if (p >= n_periods || s >= n_slices) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            p >= n_periods ? "period" : "slice", " code at row ", i, " is ",
+            p >= n_periods ? p : s, ": outside 0..", (p >= n_periods ? n_periods : n_slices) - 1));
+      }
+      const size_t row = static_cast<size_t>(s) * P + static_cast<size_t>(p);
+      const T x = sp[i];
+      if (internal::IsMissing(x)) {
+        ++t.skipped[row];
+      } else {
+        ++hist[row * bins + static_cast<size_t>(x)];
+      }
+    }
+  }
+
+  // Counts, shares and NPS per row.
+  for (auto* col : {&t.n, &t.detractors, &t.passives, &t.promoters}) col->assign(rows, 0);
+  for (auto* col : {&t.share_detractors, &t.share_passives, &t.share_promoters,
+                    &t.share_detractors_low, &t.share_detractors_high, &t.share_passives_low,
+                    &t.share_passives_high, &t.share_promoters_low, &t.share_promoters_high,
+                    &t.nps, &t.se, &t.ci_low, &t.ci_high, &t.nps_change, &t.change_se,
+                    &t.change_p, &t.change_p_adjusted, &t.detractor_change,
+                    &t.detractor_change_p_adjusted, &t.promoter_change,
+                    &t.promoter_change_p_adjusted, &t.passive_trend,
+                    &t.passive_trend_p_adjusted, &t.nps_trend}) {
+    col->assign(rows, kNaN);
+  }
+  t.flags.assign(rows, 0);
+  t.reasons.assign(rows, std::string());
+  const double z = Critical(options.interval.confidence);
+  std::vector<Summary> summaries(rows);
+  for (size_t r = 0; r < rows; ++r) {
+    const int64_t* h = hist + r * bins;
+    int64_t d = 0, pa = 0, pr = 0;
+    for (size_t b = 0; b < bins; ++b) {
+      if (b <= static_cast<size_t>(cut.detractor_max)) {
+        d += h[b];
+      } else if (b <= static_cast<size_t>(cut.passive_max)) {
+        pa += h[b];
+      } else {
+        pr += h[b];
+      }
+    }
+    const int64_t n = d + pa + pr;
+    t.n[r] = n;
+    t.detractors[r] = d;
+    t.passives[r] = pa;
+    t.promoters[r] = pr;
+    Summary& s = summaries[r];
+    s = EmptySummary(options.interval);
+    s.skipped = t.skipped[r];
+    if (n == 0) continue;
+    s.n = s.n_effective = static_cast<double>(n);
+    s.detractors = static_cast<double>(d);
+    s.passives = static_cast<double>(pa);
+    s.promoters = static_cast<double>(pr);
+    FillStatistics(s, z);
+    const double nn = static_cast<double>(n);
+    t.share_detractors[r] = d / nn;
+    t.share_passives[r] = pa / nn;
+    t.share_promoters[r] = pr / nn;
+    Wilson(d, nn, z, t.share_detractors_low[r], t.share_detractors_high[r]);
+    Wilson(pa, nn, z, t.share_passives_low[r], t.share_passives_high[r]);
+    Wilson(pr, nn, z, t.share_promoters_low[r], t.share_promoters_high[r]);
+    t.nps[r] = s.nps;
+    t.se[r] = s.se;
+    t.ci_low[r] = s.ci_low;
+    t.ci_high[r] = s.ci_high;
+  }
+
+  // Changes against the previous period, and trends over the trend window.
+  std::vector<double> det_p(rows, kNaN), pro_p(rows, kNaN), trend_p(rows, kNaN);
+  const size_t k = static_cast<size_t>(th.trend_periods);
+  for (size_t sl = 0; sl < S; ++sl) {
+    const size_t base = sl * P;
+    for (size_t p = 0; p < P; ++p) {
+      const size_t r = base + p;
+      if (p > 0 && t.n[r] > 0 && t.n[r - 1] > 0) {
+        auto c = Compare(summaries[r], summaries[r - 1], options.interval);
+        if (c.ok()) {
+          t.nps_change[r] = c->diff;
+          t.change_se[r] = c->se;
+          t.change_p[r] = c->p_value;
+        }
+        const double n0 = static_cast<double>(t.n[r - 1]), n1 = static_cast<double>(t.n[r]);
+        t.detractor_change[r] = 100 * (t.share_detractors[r] - t.share_detractors[r - 1]);
+        t.promoter_change[r] = 100 * (t.share_promoters[r] - t.share_promoters[r - 1]);
+        det_p[r] = TwoProportionP(t.detractors[r - 1], n0, t.detractors[r], n1);
+        pro_p[r] = TwoProportionP(t.promoters[r - 1], n0, t.promoters[r], n1);
+      }
+      if (t.n[r] == 0) continue;
+      const size_t first = p + 1 >= k ? base + p + 1 - k : base;
+      // Window rows are [first, r]; index within the slice keeps x = period.
+      std::vector<int64_t> window_n(t.n.begin() + static_cast<long>(first),
+                                    t.n.begin() + static_cast<long>(r + 1));
+      const Trend pas = FitTrend(
+          window_n, 0, window_n.size(),
+          [&](size_t i) { return t.share_passives[first + i]; },
+          [](double m) { return m * (1 - m); });
+      const Trend npt = FitTrend(
+          window_n, 0, window_n.size(),
+          [&](size_t i) { return (t.share_promoters[first + i] - t.share_detractors[first + i]); },
+          [&](double) {
+            double sd = 0, sp_ = 0, nn = 0;
+            for (size_t i = first; i <= r; ++i) {
+              sd += static_cast<double>(t.detractors[i]);
+              sp_ += static_cast<double>(t.promoters[i]);
+              nn += static_cast<double>(t.n[i]);
+            }
+            return NpsVariance(sd, nn - sd - sp_, sp_);
+          });
+      t.passive_trend[r] = 100 * pas.slope;
+      trend_p[r] = pas.p;
+      t.nps_trend[r] = 100 * npt.slope;
+    }
+  }
+  t.change_p_adjusted = AdjustPValues(t.change_p, options.adjustment);
+  t.detractor_change_p_adjusted = AdjustPValues(det_p, options.adjustment);
+  t.promoter_change_p_adjusted = AdjustPValues(pro_p, options.adjustment);
+  t.passive_trend_p_adjusted = AdjustPValues(trend_p, options.adjustment);
+
+  // Flags, each with the numbers that raised it.
+  for (size_t r = 0; r < rows; ++r) {
+    std::vector<std::string> why;
+    if (static_cast<double>(t.n[r]) < th.min_n) {
+      t.flags[r] |= kFlagLowN;
+      t.reasons[r] = absl::StrCat("n=", t.n[r], " < ", th.min_n, ": too few responses to judge");
+      continue;
+    }
+    const double pas_share = t.share_passives[r];
+    const double trend = t.passive_trend[r], trend_span = static_cast<double>(k - 1);
+    const bool large = pas_share >= th.passive_share_high;
+    const bool growing = trend >= th.passive_trend_points &&
+                         t.passive_trend_p_adjusted[r] < th.alpha &&
+                         std::abs(t.nps_trend[r] * trend_span) < th.stable_nps_points;
+    if (large || growing) {
+      t.flags[r] |= kFlagPassiveVulnerability;
+      if (large) {
+        why.push_back(absl::StrCat("passive share ", Pct(pas_share), " >= ",
+                                   Pct(th.passive_share_high)));
+      }
+      if (growing) {
+        why.push_back(absl::StrCat("passive share ", Points(trend), " points/period (",
+                                   PText(t.passive_trend_p_adjusted[r]), ") while NPS moved ",
+                                   Points(t.nps_trend[r] * trend_span), " over ", k, " periods"));
+      }
+    }
+    if (t.detractor_change[r] >= th.detractor_surge_points &&
+        t.detractor_change_p_adjusted[r] < th.alpha) {
+      t.flags[r] |= kFlagDetractorSurge;
+      why.push_back(absl::StrCat("detractor share ", Points(t.detractor_change[r]),
+                                 " points vs previous period (",
+                                 PText(t.detractor_change_p_adjusted[r]), ")"));
+    }
+    if (t.promoter_change[r] <= -th.promoter_erosion_points &&
+        t.promoter_change_p_adjusted[r] < th.alpha) {
+      t.flags[r] |= kFlagPromoterErosion;
+      why.push_back(absl::StrCat("promoter share ", Points(t.promoter_change[r]),
+                                 " points vs previous period (",
+                                 PText(t.promoter_change_p_adjusted[r]), ")"));
+    }
+    t.reasons[r] = absl::StrJoin(why, "; ");
+  }
+  return t;
+}
+
+absl::StatusOr<std::vector<SegmentTrend>> SegmentTrends(const HealthTable& table, int periods,
+                                                        Adjustment adjustment) {
+  if (periods < 3) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("periods is ", periods, ": a trend needs at least 3 periods"));
+  }
+  const size_t P = static_cast<size_t>(table.n_periods);
+  const size_t first = P > static_cast<size_t>(periods) ? P - static_cast<size_t>(periods) : 0;
+  std::vector<SegmentTrend> out;
+  for (int64_t sl = 0; sl < table.n_slices; ++sl) {
+    const size_t base = static_cast<size_t>(sl) * P;
+    std::vector<int64_t> n(table.n.begin() + static_cast<long>(base + first),
+                           table.n.begin() + static_cast<long>(base + P));
+    const std::vector<int64_t>* counts[3] = {&table.detractors, &table.passives, &table.promoters};
+    const Segment segs[3] = {Segment::kDetractor, Segment::kPassive, Segment::kPromoter};
+    for (int g = 0; g < 3; ++g) {
+      const std::vector<int64_t>& c = *counts[g];
+      const Trend tr = FitTrend(
+          n, 0, n.size(),
+          [&](size_t i) {
+            return static_cast<double>(c[base + first + i]) /
+                   static_cast<double>(table.n[base + first + i]);
+          },
+          [](double m) { return m * (1 - m); });
+      SegmentTrend st;
+      st.slice = sl;
+      st.segment = segs[g];
+      st.periods = tr.periods;
+      st.n = tr.n;
+      st.start_share = tr.start;
+      st.end_share = tr.end;
+      st.slope_points = 100 * tr.slope;
+      st.slope_se = 100 * tr.se;
+      st.z = tr.z;
+      st.p_value = tr.p;
+      out.push_back(st);
+    }
+  }
+  std::vector<double> p(out.size());
+  for (size_t i = 0; i < out.size(); ++i) p[i] = out[i].p_value;
+  const std::vector<double> adj = AdjustPValues(p, adjustment);
+  for (size_t i = 0; i < out.size(); ++i) out[i].p_adjusted = adj[i];
+  return out;
+}
+
+#define NPSCORE_INSTANTIATE_(T)                                                            \
+  template absl::StatusOr<HealthTable> Health<T>(absl::Span<const T>,                      \
+                                                 absl::Span<const int32_t>, int64_t,       \
+                                                 absl::Span<const int64_t>, int64_t,       \
+                                                 const HealthOptions&);
+NPSCORE_INSTANTIATE_(double)
+NPSCORE_INSTANTIATE_(float)
+NPSCORE_INSTANTIATE_(int8_t)
+NPSCORE_INSTANTIATE_(int16_t)
+NPSCORE_INSTANTIATE_(int32_t)
+NPSCORE_INSTANTIATE_(int64_t)
+NPSCORE_INSTANTIATE_(uint8_t)
+NPSCORE_INSTANTIATE_(uint16_t)
+NPSCORE_INSTANTIATE_(uint32_t)
+NPSCORE_INSTANTIATE_(uint64_t)
+#undef NPSCORE_INSTANTIATE_
+
+}  // namespace npscore

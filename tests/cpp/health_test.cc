@@ -1,0 +1,225 @@
+// Tests of periods, the health table, its tests, trends and flags. Expected
+// values are derived by hand beside each case (calendar facts, statsmodels'
+// multipletests conventions for Holm and Benjamini-Hochberg).
+
+#include "npscore/health.h"
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+
+namespace npscore {
+namespace {
+
+int64_t Utc(int y, int m, int d, int hh = 0, int mm = 0) {
+  return absl::ToUnixNanos(absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0), absl::UTCTimeZone()));
+}
+
+TEST(PeriodGridTest, MonthsInUtc) {
+  auto g = MakePeriodGrid(Utc(2024, 1, 15), Utc(2024, 3, 2), Frequency::kMonth);
+  ASSERT_TRUE(g.ok()) << g.status();
+  EXPECT_EQ(g->labels, (std::vector<std::string>{"2024-01", "2024-02", "2024-03"}));
+  EXPECT_EQ(g->starts, (std::vector<int64_t>{Utc(2024, 1, 1), Utc(2024, 2, 1), Utc(2024, 3, 1),
+                                             Utc(2024, 4, 1)}));
+}
+
+TEST(PeriodGridTest, MonthStartsFollowTheTimeZone) {
+  // New York is UTC-5 in January (EST) and UTC-4 in April (EDT). A response
+  // at 2024-02-01 03:00 UTC is still January 31 in New York.
+  auto g = MakePeriodGrid(Utc(2024, 1, 10), Utc(2024, 4, 10), Frequency::kMonth, "America/New_York");
+  ASSERT_TRUE(g.ok()) << g.status();
+  EXPECT_EQ(g->starts[0], Utc(2024, 1, 1, 5));
+  EXPECT_EQ(g->starts[3], Utc(2024, 4, 1, 4));
+  std::vector<int64_t> t = {Utc(2024, 2, 1, 3), Utc(2024, 2, 1, 6)};
+  std::vector<int32_t> p(2);
+  ASSERT_TRUE(AssignPeriods(t, *g, absl::MakeSpan(p)).ok());
+  EXPECT_EQ(p, (std::vector<int32_t>{0, 1}));
+}
+
+TEST(PeriodGridTest, IsoWeeksAndQuarters) {
+  // 2024-12-30 is a Monday whose Thursday (2025-01-02) makes it 2025-W01;
+  // 2024-12-29 (Sunday) is in 2024-W52.
+  auto w = MakePeriodGrid(Utc(2024, 12, 29), Utc(2025, 1, 6), Frequency::kWeek);
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w->labels, (std::vector<std::string>{"2024-W52", "2025-W01", "2025-W02"}));
+  EXPECT_EQ(w->starts[1], Utc(2024, 12, 30));
+  auto q = MakePeriodGrid(Utc(2024, 11, 5), Utc(2025, 4, 1), Frequency::kQuarter);
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->labels, (std::vector<std::string>{"2024Q4", "2025Q1", "2025Q2"}));
+  // A day across Berlin's spring DST change lasts 23 hours.
+  auto d = MakePeriodGrid(Utc(2024, 3, 30, 12), Utc(2024, 4, 1, 12), Frequency::kDay, "Europe/Berlin");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->labels[1], "2024-03-31");
+  EXPECT_EQ(d->starts[2] - d->starts[1], int64_t{23} * 3600 * 1000000000);
+}
+
+TEST(PeriodGridTest, Errors) {
+  EXPECT_NE(MakePeriodGrid(0, 1, Frequency::kMonth, "Mars/Olympus").status().message().find(
+                "unknown time zone \"Mars/Olympus\""),
+            std::string::npos);
+  EXPECT_FALSE(MakePeriodGrid(5, 1, Frequency::kMonth).ok());
+  EXPECT_FALSE(ParseFrequency("fortnight").ok());
+  EXPECT_EQ(*ParseFrequency("MS"), Frequency::kMonth);
+  auto g = MakePeriodGrid(Utc(2024, 1, 1), Utc(2024, 1, 31), Frequency::kMonth);
+  std::vector<int64_t> t = {Utc(2024, 1, 2), kMissingTime};
+  std::vector<int32_t> p(2);
+  EXPECT_NE(AssignPeriods(t, *g, absl::MakeSpan(p)).message().find("time at row 1 is missing"),
+            std::string::npos);
+  ASSERT_TRUE(AssignPeriods(t, *g, absl::MakeSpan(p), /*skip_missing=*/true).ok());
+  EXPECT_EQ(p[1], -1);
+}
+
+TEST(AdjustPValuesTest, HolmAndBenjaminiHochberg) {
+  const std::vector<double> p = {0.01, 0.04, 0.03, 0.005, std::nan("")};
+  // Holm: sorted .005*4=.02, .01*3=.03, .03*2=.06, .04*1=.04 -> monotone .06.
+  auto holm = AdjustPValues(p, Adjustment::kHolm);
+  EXPECT_NEAR(holm[0], 0.03, 1e-15);
+  EXPECT_NEAR(holm[1], 0.06, 1e-15);
+  EXPECT_NEAR(holm[2], 0.06, 1e-15);
+  EXPECT_NEAR(holm[3], 0.02, 1e-15);
+  EXPECT_TRUE(std::isnan(holm[4]));
+  // BH: .005*4/1=.02, .01*4/2=.02, .03*4/3=.04, .04*4/4=.04.
+  auto bh = AdjustPValues(p, Adjustment::kBenjaminiHochberg);
+  EXPECT_NEAR(bh[0], 0.02, 1e-15);
+  EXPECT_NEAR(bh[1], 0.04, 1e-15);
+  EXPECT_NEAR(bh[2], 0.04, 1e-15);
+  EXPECT_NEAR(bh[3], 0.02, 1e-15);
+}
+
+// Rows with the given segment mix: d detractors (score 3), pa passives (7),
+// pr promoters (10), all in `period` and `slice`.
+void Add(std::vector<int32_t>& scores, std::vector<int32_t>& periods, std::vector<int64_t>& slices,
+         int d, int pa, int pr, int32_t period, int64_t slice) {
+  for (int i = 0; i < d + pa + pr; ++i) {
+    scores.push_back(i < d ? 3 : (i < d + pa ? 7 : 10));
+    periods.push_back(period);
+    slices.push_back(slice);
+  }
+}
+
+TEST(HealthTest, SameNpsDifferentHealth) {
+  // DOMAIN.md section 4: +50 as 60/30/10 is healthy; +50 as 50/50/0 has a
+  // huge passive base one step from leaving, and is flagged.
+  std::vector<int32_t> s, p;
+  std::vector<int64_t> sl;
+  Add(s, p, sl, 10, 30, 60, 0, 0);
+  Add(s, p, sl, 0, 50, 50, 0, 1);
+  auto t = Health<int32_t>(s, p, 1, sl, 2);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_DOUBLE_EQ(t->nps[0], 50);
+  EXPECT_DOUBLE_EQ(t->nps[1], 50);
+  EXPECT_EQ(t->flags[0], 0u) << t->reasons[0];
+  EXPECT_TRUE(t->flags[1] & kFlagPassiveVulnerability);
+  EXPECT_NE(t->reasons[1].find("passive share 50.0% >= 40.0%"), std::string::npos) << t->reasons[1];
+  EXPECT_EQ(t->histogram[11 + 7], 50);  // slice 1's histogram: 50 sevens
+}
+
+TEST(HealthTest, ChangeAgainstPreviousPeriodMatchesCompare) {
+  std::vector<int32_t> s, p;
+  std::vector<int64_t> sl;
+  Add(s, p, sl, 20, 30, 50, 0, 0);
+  Add(s, p, sl, 40, 30, 30, 1, 0);
+  HealthOptions opt;
+  opt.interval.method = IntervalMethod::kWald;
+  auto t = Health<int32_t>(s, p, 2, {}, 1, opt);
+  ASSERT_TRUE(t.ok());
+  // NPS 30 -> -10; se = 100 sqrt(.61/100 + .69/100).
+  EXPECT_NEAR(t->nps_change[1], -40, 1e-12);
+  EXPECT_NEAR(t->change_se[1], 100 * std::sqrt(0.0061 + 0.0069), 1e-10);
+  EXPECT_NEAR(t->change_p[1], std::erfc(0.4 / std::sqrt(0.013) / std::sqrt(2.0)), 1e-12);
+  EXPECT_TRUE(std::isnan(t->nps_change[0]));
+  // Detractors 20% -> 40%: pooled .3, z = .2 / sqrt(.3 * .7 * .02).
+  const double zd = 0.2 / std::sqrt(0.3 * 0.7 * 0.02);
+  EXPECT_NEAR(t->detractor_change[1], 20, 1e-12);
+  EXPECT_NEAR(t->detractor_change_p_adjusted[1], std::erfc(zd / std::sqrt(2.0)), 1e-12);
+  EXPECT_TRUE(t->flags[1] & kFlagDetractorSurge) << t->reasons[1];
+  EXPECT_TRUE(t->flags[1] & kFlagPromoterErosion) << t->reasons[1];
+  EXPECT_EQ(t->flags[0], 0u);
+}
+
+TEST(HealthTest, EmptyPeriodIsARowAndLowNIsFlagged) {
+  std::vector<int32_t> s, p;
+  std::vector<int64_t> sl;
+  Add(s, p, sl, 5, 5, 10, 0, 0);
+  Add(s, p, sl, 5, 5, 10, 2, 0);
+  auto t = Health<int32_t>(s, p, 3, {}, 1);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->n[1], 0);
+  EXPECT_TRUE(std::isnan(t->nps[1]));
+  EXPECT_TRUE(t->flags[1] & kFlagLowN);
+  EXPECT_TRUE(t->flags[0] & kFlagLowN);  // n = 20 < 30
+  EXPECT_TRUE(std::isnan(t->nps_change[2]));  // the previous period is empty
+}
+
+TEST(HealthTest, GrowingPassivesUnderStableNpsAreFlagged) {
+  // Passives grow 3 points a period out of promoters and detractors alike,
+  // so the NPS stays at +30 while the passive base swells.
+  std::vector<int32_t> s, p;
+  std::vector<int64_t> sl;
+  for (int k = 0; k < 6; ++k) {
+    const int pa = 200 + 30 * k, d = (1000 - pa - 300) / 2, pr = d + 300;
+    Add(s, p, sl, d, pa, pr, k, 0);
+  }
+  auto t = Health<int32_t>(s, p, 6, {}, 1);
+  ASSERT_TRUE(t.ok());
+  EXPECT_NEAR(t->nps[5], 30, 1e-12);
+  EXPECT_NEAR(t->passive_trend[5], 3.0, 1e-9);
+  EXPECT_NEAR(t->nps_trend[5], 0.0, 1e-9);
+  EXPECT_TRUE(t->flags[5] & kFlagPassiveVulnerability) << t->reasons[5];
+  EXPECT_NE(t->reasons[5].find("+3.0 points/period"), std::string::npos) << t->reasons[5];
+  auto trends = SegmentTrends(*t, 6);
+  ASSERT_TRUE(trends.ok());
+  ASSERT_EQ(trends->size(), 3u);
+  EXPECT_EQ((*trends)[1].segment, Segment::kPassive);
+  EXPECT_NEAR((*trends)[1].slope_points, 3.0, 1e-9);
+  EXPECT_NEAR((*trends)[1].start_share, 0.20, 1e-12);
+  EXPECT_NEAR((*trends)[1].end_share, 0.35, 1e-12);
+  EXPECT_LT((*trends)[1].p_adjusted, 1e-6);
+  EXPECT_NEAR((*trends)[0].slope_points, -1.5, 1e-9);
+}
+
+TEST(HealthTest, StableSeriesStaysQuiet) {
+  // 24 months x 5 slices drawn from one distribution (20/30/50): no change is
+  // real, so with Holm's adjustment no flag should fire.
+  std::mt19937_64 rng(7);
+  std::discrete_distribution<int> seg({20, 30, 50});
+  std::vector<int32_t> s, p;
+  std::vector<int64_t> sl;
+  for (int sli = 0; sli < 5; ++sli) {
+    for (int k = 0; k < 24; ++k) {
+      for (int i = 0; i < 400; ++i) {
+        const int g = seg(rng);
+        s.push_back(g == 0 ? 4 : (g == 1 ? 8 : 9));
+        p.push_back(k);
+        sl.push_back(sli);
+      }
+    }
+  }
+  auto t = Health<int32_t>(s, p, 24, sl, 5);
+  ASSERT_TRUE(t.ok());
+  for (size_t r = 0; r < t->size(); ++r) EXPECT_EQ(t->flags[r], 0u) << r << ": " << t->reasons[r];
+}
+
+TEST(HealthTest, ErrorsNameRowAndValue) {
+  std::vector<double> s = {9, 7, 12};
+  std::vector<int32_t> p = {0, 0, 0};
+  auto t = Health<double>(s, p, 1, {}, 1);
+  EXPECT_NE(t.status().message().find("score at row 2 is 12"), std::string::npos) << t.status();
+  s[2] = 9;
+  p[1] = 4;
+  t = Health<double>(s, p, 1, {}, 1);
+  EXPECT_NE(t.status().message().find("period code at row 1 is 4"), std::string::npos) << t.status();
+  p[1] = -1;  // left out, and counted
+  t = Health<double>(s, p, 1, {}, 1);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->excluded, 1);
+  EXPECT_EQ(t->n[0], 2);
+}
+
+}  // namespace
+}  // namespace npscore
