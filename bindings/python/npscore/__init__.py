@@ -1,7 +1,8 @@
 """npscore: Net Promoter Score analytics, from score to action.
 
 Segmentation and NPS with honest uncertainty (`summarize`, `compare`,
-`by_group`), with a C++ core that is also usable from C++ and through a
+`by_group`) and distribution health over time (`health`, `segment_trends`),
+with a C++ core that is also usable from C++ and through a
 stable C ABI. See README.md for the quick starts.
 """
 
@@ -18,11 +19,13 @@ from .nps import (
     summarize,
     summarize_counts,
 )
+from .health import health, segment_trends
 from . import datasets, report
 
 __all__ = [
     "__version__",
     "Comparison", "Counts", "Cutoffs", "Summary",
     "by_group", "compare", "count", "segment", "summarize", "summarize_counts",
+    "health", "segment_trends",
     "datasets", "report",
 ]

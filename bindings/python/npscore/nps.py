@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import _npscore
 from ._convert import as_cutoffs, as_scores, as_weights, column
+from ._groups import group_codes, is_int_key
 
 Summary = _npscore.Summary
 Comparison = _npscore.Comparison
@@ -138,59 +139,19 @@ def compare(
     return _npscore.compare(as_summary(a, "a"), as_summary(b, "b"), method, float(confidence))
 
 
-def _is_int_key(key: pd.Series) -> bool:
-    """True for numpy integer keys that fit int64 exactly."""
-    dt = key.dtype
-    return isinstance(dt, np.dtype) and (dt.kind == "i" or (dt.kind == "u" and dt.itemsize < 8))
-
-
-def _key_codes(key: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes 0..k-1 of one key column in ascending key order, and the keys.
-    Missing keys get their own code (last); unobserved categories may have
-    codes but no rows (by_group drops empty groups)."""
-    if isinstance(key.dtype, pd.CategoricalDtype):
-        codes = key.cat.codes.to_numpy()  # int8/16/32, read as they are; -1 = missing
-        keys = pd.Index(key.cat.categories)
-        if (codes < 0).any():
-            codes = np.where(codes < 0, len(keys), codes).astype(np.int64)
-            keys = keys.insert(len(keys), np.nan)
-        return np.ascontiguousarray(codes), keys
-    if _is_int_key(key):
-        codes, uniques = _npscore.factorize_keys(
-            np.ascontiguousarray(key.to_numpy(), dtype=np.int64))
-        return codes, pd.Index(uniques.astype(key.dtype, copy=False))
-    codes, uniques = pd.factorize(key, sort=True, use_na_sentinel=False)
-    return codes.astype(np.int64, copy=False), pd.Index(uniques)
-
-
 def _grouped(df: pd.DataFrame, by: Sequence[str], scores: np.ndarray,
              weights: np.ndarray | None, args: tuple) -> tuple[pd.DataFrame, dict]:
     """The key columns and the core's per-group columns, one row per group
     that has rows, sorted by key. Missing keys form their own group: no row
     is dropped."""
-    if len(by) == 1 and _is_int_key(column(df, by[0], "group")):
+    if len(by) == 1 and is_int_key(column(df, by[0], "group")):
         # Integer keys: the core groups them directly (no factorizing pass
         # when they are dense).
         key = df[by[0]]
         keys, cols = _npscore.by_key(
             scores, np.ascontiguousarray(key.to_numpy(), dtype=np.int64), weights, *args)
         return pd.DataFrame({by[0]: keys.astype(key.dtype, copy=False)}), cols
-    parts = [_key_codes(column(df, name, "group")) for name in by]
-    if len(parts) == 1:
-        codes, keys = parts[0]
-        out = pd.DataFrame({by[0]: keys})
-    else:
-        # Mixed-radix code of the key tuple, then only the combinations observed.
-        combined = np.zeros(len(df), dtype=np.int64)
-        for part_codes, part_keys in parts:
-            combined = combined * len(part_keys) + part_codes
-        codes, observed = _npscore.factorize_keys(combined)
-        columns = {}
-        rest = observed
-        for name, (_, part_keys) in reversed(list(zip(by, parts))):
-            columns[name] = part_keys.take(rest % len(part_keys))
-            rest = rest // len(part_keys)
-        out = pd.DataFrame({name: columns[name] for name in by})
+    codes, out = group_codes(df, by)
     cols = _npscore.by_group(scores, codes, len(out), weights, *args)
     # Groups without a single row (unobserved categories) are not reported.
     present = (cols["rows"] > 0) | (cols["skipped"] > 0)

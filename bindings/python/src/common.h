@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "npscore/nps.h"
 
 namespace npscore::python {
 
@@ -82,6 +83,29 @@ auto DispatchScores(const py::array& scores, F&& f) {
   }
   throw py::type_error("scores must be a numeric array of integers or floats, got dtype " +
                        std::string(py::str(dt)));
+}
+
+// Score options from the Python arguments `cutoffs` and `missing`.
+inline ScoreOptions MakeScoreOptions(const Cutoffs& cutoffs, const std::string& missing) {
+  ScoreOptions o;
+  o.cutoffs = cutoffs;
+  if (missing == "error") {
+    o.missing = Missing::kError;
+  } else if (missing == "skip") {
+    o.missing = Missing::kSkip;
+  } else {
+    throw py::value_error("missing is \"" + missing + "\": use \"error\" or \"skip\"");
+  }
+  return o;
+}
+
+// Interval options from the Python arguments `method` and `confidence`.
+inline IntervalOptions MakeIntervalOptions(const std::string& method, double confidence) {
+  IntervalOptions o;
+  o.method = ValueOrThrow(ParseIntervalMethod(method));
+  o.confidence = confidence;
+  ThrowIfError(ValidateIntervalOptions(o));
+  return o;
 }
 
 }  // namespace npscore::python

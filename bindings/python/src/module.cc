@@ -9,6 +9,7 @@ namespace py = pybind11;
 
 namespace npscore::python {
 void BindNps(py::module_& m);
+void BindHealth(py::module_& m);
 }  // namespace npscore::python
 
 PYBIND11_MODULE(_npscore, m) {
@@ -16,4 +17,5 @@ PYBIND11_MODULE(_npscore, m) {
   m.attr("__version__") = NPSCORE_VERSION_STRING;
   m.attr("version_number") = NPSCORE_VERSION_NUMBER;
   npscore::python::BindNps(m);
+  npscore::python::BindHealth(m);
 }

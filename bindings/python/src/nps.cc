@@ -14,27 +14,6 @@
 namespace npscore::python {
 namespace {
 
-ScoreOptions MakeScoreOptions(const Cutoffs& cutoffs, const std::string& missing) {
-  ScoreOptions o;
-  o.cutoffs = cutoffs;
-  if (missing == "error") {
-    o.missing = Missing::kError;
-  } else if (missing == "skip") {
-    o.missing = Missing::kSkip;
-  } else {
-    throw py::value_error("missing is \"" + missing + "\": use \"error\" or \"skip\"");
-  }
-  return o;
-}
-
-IntervalOptions MakeIntervalOptions(const std::string& method, double confidence) {
-  IntervalOptions o;
-  o.method = ValueOrThrow(ParseIntervalMethod(method));
-  o.confidence = confidence;
-  ThrowIfError(ValidateIntervalOptions(o));
-  return o;
-}
-
 // A count as a Python int when unweighted, a float when weighted.
 py::object CountObject(const Summary& s, double v) {
   if (s.weighted) return py::float_(v);

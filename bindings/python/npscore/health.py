@@ -1,0 +1,263 @@
+"""Distribution health over time: the shape of the distribution, not one
+number.
+
+`health` buckets responses into calendar periods in a time zone (per slice,
+with relational and transactional surveys kept apart when a survey-kind
+column is given) and returns one row per period and slice: n, the 0-10
+histogram, the three shares with Wilson intervals, NPS with its interval, the
+change against the previous period with its test, multiplicity-adjusted
+p-values, trends, and health flags with the numbers that raised them.
+`segment_trends` states each share's trend over the last periods. All
+statistics are computed by the C++ core.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _npscore
+from ._convert import as_cutoffs, as_scores, column
+from ._groups import group_codes
+from .nps import DEFAULT_CUTOFFS, DEFAULT_METHOD
+
+__all__ = ["health", "segment_trends", "DEFAULT_THRESHOLDS", "FLAGS"]
+
+#: Documented defaults of the health flags (see `health`): significance
+#: level, minimum n, passive share that counts as vulnerable, passive growth in
+#: points per period with the NPS band that counts as "stable", detractor
+#: surge and promoter erosion sizes in points, and the trend window.
+DEFAULT_THRESHOLDS: dict = _npscore.default_health_thresholds()
+
+#: Flag names by bit, as the core defines them.
+FLAGS = {
+    1: "low_n",
+    2: "passive_vulnerability",
+    4: "detractor_surge",
+    8: "promoter_erosion",
+}
+
+_SEGMENTS = {-1: "detractors", 0: "passives", 1: "promoters"}
+_NS_PER_DAY = 86_400 * 10**9
+_MISSING_TIME = np.iinfo(np.int64).min
+
+
+def _utc_nanos(values: pd.Series, name: str, tz: str) -> np.ndarray:
+    """Timestamps as int64 UTC nanoseconds (NaT = int64 min). Naive times are
+    read in `tz`. Unparseable values are an error naming the row."""
+    parsed = pd.to_datetime(values, errors="coerce", utc=False, format="mixed") \
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype) \
+        else pd.to_datetime(values, errors="coerce")
+    bad = parsed.isna().to_numpy() & values.notna().to_numpy()
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"{name} at row {row} is {values.iloc[row]!r}: not a timestamp")
+    if getattr(parsed.dt, "tz", None) is None:
+        try:
+            parsed = parsed.dt.tz_localize(tz)
+        except Exception as e:  # pandas raises several types for bad zones / DST gaps
+            raise ValueError(f"cannot read naive {name} in time zone {tz!r}: {e}") from None
+    utc = parsed.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]")
+    return np.ascontiguousarray(utc.to_numpy().view(np.int64))
+
+
+def _latest_only(customers: np.ndarray, periods: np.ndarray, slices: np.ndarray,
+                 times: np.ndarray) -> np.ndarray:
+    """Mask of each customer's latest response per (period, slice)."""
+    order = np.lexsort((times, slices, periods, customers))
+    c, p, s = customers[order], periods[order], slices[order]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = (c[1:] != c[:-1]) | (p[1:] != p[:-1]) | (s[1:] != s[:-1])
+    keep = np.zeros(len(order), dtype=bool)
+    keep[order[last]] = True
+    return keep
+
+
+def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: Optional[str],
+             basis: str, customer: str, tz: str, missing: str, start: Any, end: Any):
+    """Scores, period codes, slice codes and the keys of both, as the core
+    reads them."""
+    if basis not in ("all", "latest"):
+        raise ValueError(f"basis is {basis!r}: use \"all\" or \"latest\"")
+    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    if kind is not None:
+        keys = [kind] + [k for k in keys if k != kind]
+    scores = as_scores(column(df, score, "score"), f"column {score!r}")
+    times = _utc_nanos(column(df, time, "time"), f"column {time!r}", tz)
+    valid = times[times != _MISSING_TIME]
+    if start is not None:
+        lo = _utc_nanos(pd.Series([start]), "start", tz)[0]
+    elif valid.size:
+        lo = valid.min()
+    else:
+        raise ValueError(f"column {time!r} has no timestamps: nothing to bucket")
+    hi = _utc_nanos(pd.Series([end]), "end", tz)[0] if end is not None else valid.max()
+    starts, labels = _npscore.period_grid(int(lo), int(hi), freq, tz)
+    periods = _npscore.assign_periods(times, starts, labels, missing == "skip")
+    if keys:
+        slices, slice_keys = group_codes(df, keys)
+        slices = np.ascontiguousarray(slices, dtype=np.int64)
+    else:
+        slices, slice_keys = None, pd.DataFrame(index=range(1))
+    dropped = 0
+    if basis == "latest":
+        cust, _ = pd.factorize(column(df, customer, "customer"), use_na_sentinel=False)
+        keep = _latest_only(cust, periods, slices if slices is not None else np.zeros(len(df), np.int64),
+                            times)
+        dropped = int((~keep).sum())
+        scores, periods = np.ascontiguousarray(scores[keep]), np.ascontiguousarray(periods[keep])
+        if slices is not None:
+            slices = np.ascontiguousarray(slices[keep])
+    return scores, periods, starts, labels, slices, slice_keys, dropped
+
+
+def health(
+    df: pd.DataFrame,
+    *,
+    score: str = "score",
+    time: str = "responded_at",
+    freq: str = "M",
+    by: Union[str, Sequence[str], None] = None,
+    kind: Optional[str] = None,
+    basis: str = "all",
+    customer: str = "customer_id",
+    tz: str = "UTC",
+    method: str = DEFAULT_METHOD,
+    confidence: float = 0.95,
+    adjust: str = "holm",
+    thresholds: Optional[Mapping[str, float]] = None,
+    missing: str = "error",
+    start: Any = None,
+    end: Any = None,
+    cutoffs: Any = DEFAULT_CUTOFFS,
+) -> pd.DataFrame:
+    """Distribution health per period (and slice): one row per period.
+
+    Parameters
+    ----------
+    df : DataFrame of responses.
+    score, time : column names of the score and the response timestamp.
+        Naive timestamps are read in `tz`.
+    freq : "D", "W" (ISO weeks, Monday first), "M" or "Q", in time zone `tz`
+        (an IANA name such as "Europe/Berlin").
+    by : slice column(s) (region, plan, ...). Missing keys form their own slice.
+    kind : survey-kind column (relational / transactional): kept apart as
+        the first slice key.
+    basis : "all" responses, or each `customer`'s "latest" response in the
+        period (the number left out is ``df.attrs["dropped_by_basis"]``).
+    method, confidence : the NPS interval (see `npscore.summarize`).
+    adjust : "holm" (default), "bh" (Benjamini-Hochberg) or "none": the
+        adjustment of p-values across all periods and slices.
+    thresholds : overrides of `DEFAULT_THRESHOLDS` for the flags.
+    missing : "skip" leaves out missing scores (counted in ``skipped``) and
+        missing timestamps (counted in ``df.attrs["excluded"]``).
+    start, end : the range of periods (default: the data's range), so that
+        leading or trailing empty periods appear as rows with n = 0.
+
+    Returns
+    -------
+    DataFrame with the slice keys, ``period``, ``period_start`` (UTC),
+    ``n``, counts, ``skipped``, ``score_0`` .. ``score_10``, shares with
+    ``_low``/``_high`` Wilson bounds, ``nps``, ``se``, ``ci_low``,
+    ``ci_high``, ``nps_change`` (against the previous period), ``change_se``,
+    ``change_p``, ``change_p_adjusted``, ``detractor_change`` and
+    ``promoter_change`` (points) with adjusted p-values, ``passive_trend``
+    and ``nps_trend`` (points per period over the trend window),
+    ``passive_trend_p_adjusted``, boolean ``flag_*`` columns, ``flags`` (the
+    names, comma-separated) and ``reasons`` (the numbers behind them).
+
+    Flags (thresholds in `DEFAULT_THRESHOLDS`): ``low_n`` (n < min_n: no
+    verdicts), ``passive_vulnerability`` (passive share >= passive_share_high,
+    or passives growing >= passive_trend_points a period, significantly,
+    while the NPS moved less than stable_nps_points over the window),
+    ``detractor_surge`` / ``promoter_erosion`` (a share change of at least
+    the threshold against the previous period, significant after
+    adjustment).
+    """
+    scores, periods, starts, labels, slices, slice_keys, dropped = _prepare(
+        df, score, time, freq, by, kind, basis, customer, tz, missing, start, end)
+    n_periods, n_slices = len(labels), len(slice_keys)
+    cols = _npscore.health_table(
+        scores, periods, n_periods, slices, n_slices, as_cutoffs(cutoffs), missing, method,
+        float(confidence), adjust, dict(thresholds or {}))
+    out = slice_keys.loc[slice_keys.index.repeat(n_periods)].reset_index(drop=True)
+    out["period"] = np.tile(np.asarray(labels, dtype=object), n_slices)
+    out["period_start"] = pd.to_datetime(np.tile(starts[:-1], n_slices), utc=True)
+    for name in ("n", "detractors", "passives", "promoters", "skipped"):
+        out[name] = cols[name]
+    hist = cols["histogram"]
+    for b in range(hist.shape[1]):
+        out[f"score_{b}"] = hist[:, b]
+    for name in ("share_detractors", "share_detractors_low", "share_detractors_high",
+                 "share_passives", "share_passives_low", "share_passives_high",
+                 "share_promoters", "share_promoters_low", "share_promoters_high",
+                 "nps", "se", "ci_low", "ci_high", "nps_change", "change_se", "change_p",
+                 "change_p_adjusted", "detractor_change", "detractor_change_p_adjusted",
+                 "promoter_change", "promoter_change_p_adjusted", "passive_trend",
+                 "passive_trend_p_adjusted", "nps_trend"):
+        out[name] = cols[name]
+    bits = cols["flags"]
+    for bit, name in FLAGS.items():
+        out[f"flag_{name}"] = (bits & bit) != 0
+    out["flags"] = [",".join(n for b, n in FLAGS.items() if v & b) for v in bits]
+    out["reasons"] = cols["reasons"]
+    # Slices without a single response (unobserved categories) are dropped.
+    if slices is not None:
+        totals = out.groupby(np.repeat(np.arange(n_slices), n_periods))["n"].sum().to_numpy()
+        skipped = out.groupby(np.repeat(np.arange(n_slices), n_periods))["skipped"].sum().to_numpy()
+        keep = np.repeat((totals + skipped) > 0, n_periods)
+        out = out[keep].reset_index(drop=True)
+    out.attrs.update(method=method, confidence=float(confidence), adjust=adjust, freq=freq,
+                     tz=tz, basis=basis, thresholds=cols["thresholds"],
+                     excluded=int(cols["excluded"]), dropped_by_basis=dropped)
+    return out
+
+
+def segment_trends(
+    df: pd.DataFrame,
+    *,
+    periods: int = 6,
+    score: str = "score",
+    time: str = "responded_at",
+    freq: str = "M",
+    by: Union[str, Sequence[str], None] = None,
+    kind: Optional[str] = None,
+    basis: str = "all",
+    customer: str = "customer_id",
+    tz: str = "UTC",
+    adjust: str = "holm",
+    alpha: float = 0.05,
+    missing: str = "error",
+    start: Any = None,
+    end: Any = None,
+    cutoffs: Any = DEFAULT_CUTOFFS,
+) -> pd.DataFrame:
+    """The trend of each segment's share over the last `periods` periods:
+    one row per segment (and slice).
+
+    The slope (points per period) is the least-squares line through the
+    period shares weighted by their n, tested with the binomial variance
+    pooled over the window (Cochran-Armitage); p-values are adjusted across
+    all slices and segments. ``direction`` is "rising" or "falling" when the
+    adjusted p-value is below `alpha`, else "flat" — so "passives growing 2
+    points a month while NPS is flat" is stated, not eyeballed.
+    """
+    scores, per, starts, labels, slices, slice_keys, _ = _prepare(
+        df, score, time, freq, by, kind, basis, customer, tz, missing, start, end)
+    cols = _npscore.segment_trends(scores, per, len(labels), slices, len(slice_keys),
+                                   as_cutoffs(cutoffs), missing, int(periods), adjust)
+    out = slice_keys.take(cols["slice"]).reset_index(drop=True)
+    out["segment"] = [_SEGMENTS[s] for s in cols["segment"]]
+    first = max(0, len(labels) - int(periods))
+    out["from_period"] = labels[first]
+    out["to_period"] = labels[-1]
+    for name in ("periods", "n", "start_share", "end_share", "slope_points", "slope_se", "z",
+                 "p_value", "p_adjusted"):
+        out[name] = cols[name]
+    significant = out["p_adjusted"] < alpha
+    out["direction"] = np.where(~significant, "flat",
+                                np.where(out["slope_points"] > 0, "rising", "falling"))
+    out = out[out["n"] > 0].reset_index(drop=True) if slices is not None else out
+    return out
