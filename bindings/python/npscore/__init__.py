@@ -20,6 +20,7 @@ from .nps import (
     summarize_counts,
 )
 from .health import health, segment_trends
+from . import plot
 from . import datasets, report
 
 __all__ = [
@@ -27,5 +28,5 @@ __all__ = [
     "Comparison", "Counts", "Cutoffs", "Summary",
     "by_group", "compare", "count", "segment", "summarize", "summarize_counts",
     "health", "segment_trends",
-    "datasets", "report",
+    "datasets", "plot", "report",
 ]
