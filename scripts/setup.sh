@@ -23,6 +23,6 @@ fi
 pkgs=("${PIP_PACKAGES[@]}")
 [ "${1:-}" = "--test" ] && pkgs+=("${PIP_TEST_PACKAGES[@]}")
 python3 -m pip install -q --disable-pip-version-check "${pkgs[@]}" 2>&1 \
-  | grep -v "Running pip as the 'root' user" || true
+  | { grep -v "Running pip as the 'root' user" || true; }  # pipefail keeps pip's status
 python3 -c "import numpy, pandas, pybind11, scikit_build_core" \
   || { echo "setup: Python packages failed to install" >&2; exit 1; }

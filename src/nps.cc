@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstring>
 #include <limits>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 
@@ -122,7 +123,11 @@ WeightTally TallyWeightsBlock(const T* __restrict p, const double* __restrict w,
   return t;
 }
 
-double Clip(double x, double lo, double hi) { return std::min(hi, std::max(lo, x)); }
+// Clips x to [lo, hi]; NaN stays NaN (never a bound).
+double Clip(double x, double lo, double hi) {
+  if (x != x) return x;
+  return std::min(hi, std::max(lo, x));
+}
 
 // Wald interval on the -1..1 scale around (pro - det) / n with n respondents.
 Interval WaldInterval(double det, double pas, double pro, double z) {
@@ -155,8 +160,9 @@ Interval ScoreInterval(double det, double pas, double pro, double z) {
   const double est = (pro - det) / n;
   auto solve = [&](double inside, double edge, double target) {
     // f(edge) beyond target? If not, the bound is the edge itself.
+    if (target == 0) return inside;  // a zero-width interval
     const double f_edge = TangoZ(pro, det, n, edge) - target;
-    const double f_in = TangoZ(pro, det, n, inside) - target;
+    const double f_in = -target;  // Z(estimate) is 0 exactly; rounding must not flip it
     if (f_edge == 0 || (f_edge > 0) == (f_in > 0)) return edge;
     double lo = inside, hi = edge;
     for (int it = 0; it < 200 && std::abs(hi - lo) > 1e-15; ++it) {
@@ -192,7 +198,7 @@ Interval RawInterval(double det, double pas, double pro, IntervalMethod method,
 namespace internal {
 
 // The critical value of a two-sided interval at `confidence`.
-double Critical(double confidence) { return NormalQuantile(0.5 + confidence / 2); }
+double Critical(double confidence) { return -NormalQuantile((1 - confidence) / 2); }
 
 // Fills the statistics of `s` from its counts; n must be > 0.
 void FillStatistics(Summary& s, double z) {
@@ -434,6 +440,13 @@ absl::StatusOr<Summary> Summarize(const Counts& counts,
         absl::StrCat("segment counts must be >= 0; got detractors=", counts.detractors,
                      ", passives=", counts.passives, ", promoters=", counts.promoters));
   }
+  int64_t total = 0;
+  if (__builtin_add_overflow(counts.detractors, counts.passives, &total) ||
+      __builtin_add_overflow(total, counts.promoters, &total)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "segment counts overflow int64: detractors=", counts.detractors, ", passives=",
+        counts.passives, ", promoters=", counts.promoters));
+  }
   if (counts.n() == 0) {
     return absl::InvalidArgumentError(
         counts.skipped > 0
@@ -464,6 +477,11 @@ absl::StatusOr<Summary> Summarize(const WeightedCounts& counts,
   s.passives = counts.passives;
   s.promoters = counts.promoters;
   s.n_effective = counts.n_effective();
+  if (!(s.n_effective > 0) || !std::isfinite(s.n_effective)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the effective sample size of the weights is ", ValueText(s.n_effective),
+        ": weights too small or too large to square in double precision; rescale them"));
+  }
   s.skipped = counts.skipped;
   s.weighted = true;
   FillStatistics(s, Critical(options.confidence));
@@ -652,11 +670,15 @@ constexpr size_t kRowsPerThread = size_t{1} << 20;
 // The number of threads for a by-group pass over `rows` rows. Unweighted
 // counts are integers, so per-thread tallies merge exactly; a weighted pass
 // stays on one thread so its sums do not depend on the machine's core count.
-size_t GroupThreads(const GroupOptions& options, size_t rows, bool weighted) {
+size_t GroupThreads(const GroupOptions& options, size_t rows, size_t groups, bool weighted) {
   if (weighted) return 1;
   const size_t wanted = options.threads > 0 ? static_cast<size_t>(options.threads)
                                             : std::max(1u, std::thread::hardware_concurrency());
-  return std::max<size_t>(1, std::min(wanted, rows / kRowsPerThread));
+  size_t threads = std::max<size_t>(1, std::min(wanted, rows / kRowsPerThread));
+  // Each extra thread holds its own tally (32 bytes a group): only worth it
+  // while the tallies stay small next to the rows they save time on.
+  while (threads > 1 && groups * 32 * threads > rows * 8) --threads;
+  return threads;
 }
 
 // Tallies all rows into g groups, on several threads when worthwhile.
@@ -666,7 +688,7 @@ absl::StatusOr<GroupTally> TallyAllGroups(absl::Span<const T> scores, const Grou
                                           const GroupOptions& options) {
   const size_t rows = scores.size();
   const bool weighted = !weights.empty();
-  const size_t threads = GroupThreads(options, rows, weighted);
+  const size_t threads = GroupThreads(options, rows, g, weighted);
   GroupTally tally(g, weighted);
   if (threads == 1) {
     NPSCORE_RETURN_IF_ERROR(TallyGroups(scores, group, weights, 0, rows, options.scores, tally));
@@ -676,13 +698,19 @@ absl::StatusOr<GroupTally> TallyAllGroups(absl::Span<const T> scores, const Grou
   std::vector<absl::Status> status(threads);
   std::vector<std::thread> pool;
   const size_t chunk = (rows + threads - 1) / threads;
-  for (size_t k = 1; k < threads; ++k) {
-    pool.emplace_back([&, k] {
-      status[k] = TallyGroups(scores, group, weights, std::min(rows, k * chunk),
-                              std::min(rows, (k + 1) * chunk), options.scores, parts[k - 1]);
-    });
+  auto run = [&](size_t k) {
+    GroupTally& into = k == 0 ? tally : parts[k - 1];
+    status[k] = TallyGroups(scores, group, weights, std::min(rows, k * chunk),
+                            std::min(rows, (k + 1) * chunk), options.scores, into);
+  };
+  size_t started = 1;
+  try {
+    for (; started < threads; ++started) pool.emplace_back(run, started);
+  } catch (const std::system_error&) {
+    // No more threads to be had: this thread takes the remaining chunks.
   }
-  status[0] = TallyGroups(scores, group, weights, 0, std::min(rows, chunk), options.scores, tally);
+  for (size_t k = started; k < threads; ++k) run(k);
+  run(0);
   for (auto& th : pool) th.join();
   for (const absl::Status& st : status) NPSCORE_RETURN_IF_ERROR(st);  // earliest rows first
   for (const GroupTally& part : parts) tally.Merge(part);

@@ -183,20 +183,27 @@ absl::StatusOr<std::vector<SegmentTrend>> SegmentTrends(const HealthTable& table
 struct MigrationTable {
   int64_t n_periods = 0;
   std::vector<int64_t> counts;
-  int64_t customers = 0;   // customers with at least two responses
-  int64_t pairs = 0;       // consecutive pairs counted
+  int64_t customers = 0;  // customers with at least two responses kept
+  int64_t pairs = 0;      // consecutive pairs counted
+  int64_t excluded = 0;   // rows left out by a negative period code
+  int64_t skipped = 0;    // rows left out for a missing score (Missing::kSkip)
 
   int64_t at(int64_t period, int from, int to) const {
     return counts[static_cast<size_t>((period * 3 + from) * 3 + to)];
   }
 };
 
-// Builds the migration table in one sort of the rows by (customer, time).
-// `customers` are customer codes (any int64 ids), `times` UTC nanoseconds,
-// `periods` the period of each row (-1 = leave the row out; empty = a single
-// period 0). Two responses of one customer at the same instant are an error
-// naming both rows. Missing scores follow options.missing (skipped rows take
-// no part in any pair).
+// Builds the migration table with one sort of the kept responses by
+// (customer, time): a counting sort by customer, then each customer's few
+// responses by time. `customers` are customer ids (any int64), `times` UTC
+// nanoseconds, `periods` the period of each row (negative = leave the row
+// out, e.g. a time outside the grid; empty = a single period 0, and
+// n_periods is then taken as 1). Rows are left out before pairing, so a pair
+// always links two kept responses: a row whose period is negative, or whose
+// score is missing and skipped (options.missing), takes part in no pair.
+// Errors name the row: a bad score (as in CountSegments), a period code >=
+// n_periods, a missing time (NaT) on a kept row, and two kept responses of one
+// customer at the same instant (both rows and the customer).
 template <typename T>
 absl::StatusOr<MigrationTable> Migration(absl::Span<const T> scores,
                                          absl::Span<const int64_t> customers,
@@ -206,13 +213,16 @@ absl::StatusOr<MigrationTable> Migration(absl::Span<const T> scores,
 
 // --- Attribution of a change -----------------------------------------------------
 
-// The NPS change between two periods decomposed over slices:
+// The NPS change between two periods decomposed over slices (a symmetric,
+// Shapley two-factor split):
 //   NPS_b - NPS_a = sum_s (w_bs N_bs - w_as N_as) = sum_s (mix_s + rate_s),
 //   mix_s  = (w_bs - w_as) (N_as + N_bs) / 2   (the slice's weight changed),
 //   rate_s = (w_as + w_bs) / 2 (N_bs - N_as)   (the slice's NPS changed),
-// with w the slice's share of respondents and N its NPS; the parts add up
-// exactly (up to rounding) to the total change. A slice absent from one
-// period takes the other period's NPS there, so its effect is all mix.
+// with w the slice's share of respondents and N its NPS (-100..100); the
+// parts add up to the total change up to rounding. A slice without
+// respondents in one period has weight 0 there and takes the other period's
+// NPS (nps_a / nps_b hold the NPS used), so its effect is all mix; a slice
+// empty in both periods has zeros throughout. total = mix + rate.
 struct Attribution {
   std::vector<double> weight_a, weight_b, nps_a, nps_b, mix, rate, total;
   double overall_a = 0, overall_b = 0;  // NPS of each period over all slices
@@ -220,7 +230,8 @@ struct Attribution {
 };
 
 // `a` and `b` hold the counts of each slice in the two periods (same slices,
-// same order).
+// same order; skipped counts are ignored). Errors: a and b of different
+// lengths, a negative count, or a period without any respondent.
 absl::StatusOr<Attribution> AttributeChange(absl::Span<const Counts> a,
                                             absl::Span<const Counts> b);
 
@@ -231,14 +242,22 @@ absl::StatusOr<Attribution> AttributeChange(absl::Span<const Counts> a,
 struct EventImpactRow {
   int64_t event = 0;  // index into the events given
   int64_t slice = 0;
-  Summary before, after;
-  Comparison change;  // after - before; NaN statistics when a side is empty
-  bool outside_data = false;  // the window holds no response on either side
+  Summary before, after;  // n = 0 and NaN statistics for an empty window
+  Comparison change;      // Compare(after, before); NaN when a side is empty
+  bool outside_data = false;  // no scored response on either side
 };
 
 // For each event time e: "before" is [e - before_ns, e), "after" is
-// [e, e + after_ns). `slices` may be empty (one slice). Rows are ordered by
-// event, then slice.
+// [e, e + after_ns) (bounds saturate at the int64 range). `slices` may be
+// empty (one slice); a negative slice code leaves the row out. Rows are
+// ordered by event (in the order given, sorted or not), then slice; an empty
+// side gives NaN statistics, not an error. The kept responses are sorted by
+// time once (not at all when already in order); each event then costs two
+// binary searches and a scan of its windows. Missing scores follow
+// scores_options.missing (skipped ones are counted in Summary::skipped of
+// their window). Errors name the row or event: a bad score, a slice code >=
+// n_slices, a missing time (NaT) on a kept row, a missing event time, and a
+// negative window.
 template <typename T>
 absl::StatusOr<std::vector<EventImpactRow>> EventImpact(
     absl::Span<const T> scores, absl::Span<const int64_t> times,
@@ -248,7 +267,7 @@ absl::StatusOr<std::vector<EventImpactRow>> EventImpact(
 
 // --- Account roll-up (B2B) -----------------------------------------------------------
 
-// How an account's respondents combine into the account's NPS.
+// How an account's respondents combine into the account-level NPS.
 enum class RollUp {
   kPooled,   // every response counts once
   kAverage,  // the account's mean score is segmented: one vote per account
@@ -256,17 +275,39 @@ enum class RollUp {
 };
 absl::StatusOr<RollUp> ParseRollUp(absl::string_view name);  // "pooled", "average", "latest"
 
-// One row per account (codes 0..n_accounts-1), and the account-level NPS over
-// all accounts with at least min_n responses (one vote per account, weighted
-// by `account_weights` when given, e.g. revenue).
+// The segment of an account without responses.
+inline constexpr int8_t kNoSegment = INT8_MIN;
+
+// One row per account (codes 0..n_accounts-1) and the account-level NPS.
+// Per account, over the responses counted (for kLatest, each contact's latest
+// response; otherwise all): `responses`, `contacts` (distinct contacts among
+// them; empty when no contact ids were given), `mean_score`, `nps` (100 *
+// mean segment code) and `segment`, the segment of the mean score (mean <
+// detractor_max + 1: detractor, < passive_max + 1: passive, else promoter),
+// for every method. An account without responses has NaN statistics,
+// segment kNoSegment and small = 1.
 struct AccountTable {
   std::vector<int64_t> responses, contacts;
   std::vector<double> mean_score, nps;  // nps on -100..100 within the account
-  std::vector<int8_t> segment;          // the account's segment, -1/0/+1
+  std::vector<int8_t> segment;          // -1 / 0 / +1, or kNoSegment
   std::vector<uint8_t> small;           // fewer than min_n responses counted
-  Summary overall;                      // over accounts, one vote each
+  // Over the accounts that are not small: for kPooled and kLatest every
+  // counted response, weighted by its account's weight when given
+  // (revenue-weighted NPS, QuestionPro/GreenBook 2017); for kAverage one vote
+  // per account (its segment), weighted by the account's weight when given.
+  // Weighted summaries use Kish's effective n. n = 0 and NaN statistics when
+  // no account (or no weight) qualifies; `skipped` counts missing scores.
+  Summary overall;
 };
 
+// `accounts` are account codes (negative = leave the row out); `contacts`
+// contact ids (any int64) and `times` UTC nanoseconds are optional except for
+// kLatest, which needs both; `account_weights` is empty or one finite weight
+// >= 0 per account. Missing scores follow options.missing (a skipped row is
+// left out before the latest response is chosen). Errors name the row,
+// account or value: a bad score, an account code >= n_accounts, a missing
+// time (kLatest), two latest responses of one contact at the same instant,
+// a bad weight, min_n < 0.
 template <typename T>
 absl::StatusOr<AccountTable> AccountNps(absl::Span<const T> scores,
                                         absl::Span<const int64_t> accounts, int64_t n_accounts,

@@ -358,6 +358,29 @@ TEST(ByKeyTest, DenseAndSparseKeysMatchFactorizedGroups) {
       << bad.status();
 }
 
+TEST(SummarizeTest, ExtremeInputsGiveErrorsOrFiniteAnswers) {
+  // Counts whose total overflows int64 are an error, never a negative n.
+  Counts huge{INT64_MAX, 1, 0, 0};
+  EXPECT_NE(Summarize(huge, {}).status().message().find("overflow"), std::string::npos);
+  // A confidence a hair below 1: z is huge but finite; all-promoter Wald
+  // interval stays at [100, 100] instead of turning NaN into -100.
+  auto s = Summarize(Counts{0, 0, 2, 0}, {IntervalMethod::kWald, std::nextafter(1.0, 0.0)});
+  ASSERT_TRUE(s.ok());
+  EXPECT_DOUBLE_EQ(s->ci_low, 100);
+  EXPECT_DOUBLE_EQ(s->ci_high, 100);
+  // Weights whose squares underflow: a clear error instead of NaN statistics.
+  std::vector<int32_t> sc = {0, 7, 10, 10};
+  std::vector<double> tiny(4, 1e-170);
+  EXPECT_NE(Summarize(*CountSegmentsWeighted<int32_t>(sc, tiny), {}).status().message().find(
+                "effective sample size"),
+            std::string::npos);
+  // A confidence near 0 gives a zero-width score interval at the estimate.
+  auto z = Summarize(Counts{1, 2, 3, 0}, {IntervalMethod::kScore, 1e-300});
+  ASSERT_TRUE(z.ok());
+  EXPECT_NEAR(z->ci_low, 100.0 / 3, 1e-9);
+  EXPECT_NEAR(z->ci_high, 100.0 / 3, 1e-9);
+}
+
 TEST(FactorizeKeysTest, DenseSparseAndExtremeKeys) {
   std::vector<int64_t> dense = {5, 3, 5, 9, 3};
   KeyCodes d = FactorizeKeys(dense);

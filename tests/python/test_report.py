@@ -88,3 +88,18 @@ def test_module_entry_point_runs():
     r = subprocess.run([sys.executable, "-m", "npscore", "--version"], capture_output=True,
                        text=True, check=True)
     assert r.stdout.strip() == f"npscore {npscore.__version__}"
+
+
+def test_cli_csv_without_time_column_skips_the_quarter_section(tmp_path, capsys):
+    csv = tmp_path / "r.csv"
+    pd.DataFrame({"score": [10, 9, 7, 2]}).to_csv(csv, index=False)
+    assert main(["report", "--input", str(csv)]) == 0
+    text = capsys.readouterr().out
+    assert "## Overall" in text and "quarter" not in text
+
+
+def test_report_levels_are_not_rounded_away():
+    df = pd.DataFrame({"score": [10, 9, 7, 2] * 20,
+                       "responded_at": pd.date_range("2024-06-01", periods=80, freq="3D")})
+    text = nps_report(df, ReportOptions(confidence=0.999))
+    assert "99.9% CI" in text and "0.1% level" in text

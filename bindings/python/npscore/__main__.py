@@ -24,8 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="print the NPS report")
     r.add_argument("--input", type=Path, help="CSV of responses (default: the shipped sample)")
     r.add_argument("--score", default="score", help="score column (default: score)")
-    r.add_argument("--time", default="responded_at",
-                   help="timestamp column, '' for none (default: responded_at)")
+    r.add_argument("--time", default=None,
+                   help="timestamp column, '' for none (default: responded_at when present)")
     r.add_argument("--by", default="", help="comma-separated slice columns")
     r.add_argument("--weight", default=None, help="weight column, e.g. arr")
     r.add_argument("--method", default="adjusted-wald",
@@ -42,14 +42,20 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
     try:
         if args.input is None:
-            text = sample_report(seed=args.seed, n_customers=args.customers)
+            figure = args.out.with_name(args.out.stem + "_health.png") if args.out else None
+            text = sample_report(seed=args.seed, n_customers=args.customers, figure=figure)
         else:
             df = pd.read_csv(args.input)
+            time = args.time
+            if time is None:
+                time = "responded_at" if "responded_at" in df.columns else ""
             opt = ReportOptions(
                 score=args.score,
-                time=args.time or None,
+                time=time or None,
                 by=[c for c in args.by.split(",") if c],
                 weight=args.weight,
                 method=args.method,
@@ -57,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
                 min_n=args.min_n,
                 missing="skip" if args.skip_missing else "error",
                 data_note=f"Data: {args.input} ({len(df):,} rows).",
+                health_by=args.by.split(",")[0] if args.by else None,
+                figure=args.out.with_name(args.out.stem + "_health.png") if args.out else None,
             )
             text = nps_report(df, opt)
     except (ValueError, TypeError, OSError) as e:
@@ -65,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     print(text, end="")
     if args.out:
         args.out.write_text(text, encoding="utf-8")
+        print(f"(written to {args.out})", file=sys.stderr)
     return 0
 
 

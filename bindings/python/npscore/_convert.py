@@ -92,6 +92,8 @@ def as_scores(scores: Any, name: str = "scores") -> np.ndarray:
         raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
     kind, size = arr.dtype.kind, arr.dtype.itemsize
     if kind in _NATIVE_KINDS and size in _NATIVE_KINDS[kind]:
+        if not arr.dtype.isnative:  # e.g. big-endian '>f8' from a file
+            arr = arr.astype(arr.dtype.newbyteorder("="))
         return np.ascontiguousarray(arr)
     if kind == "b":
         raise TypeError(f"{name} must be numeric scores, got booleans")
@@ -144,4 +146,7 @@ def column(df: pd.DataFrame, name: str, role: str) -> pd.Series:
         raise ValueError(
             f"{role} column {name!r} not found; columns are {list(map(str, df.columns))}"
         )
-    return df[name]
+    col = df[name]
+    if isinstance(col, pd.DataFrame):
+        raise ValueError(f"{role} column {name!r} appears {col.shape[1]} times in the DataFrame")
+    return col

@@ -46,14 +46,17 @@ def group_codes(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.Dat
     if len(parts) == 1:
         codes, keys = parts[0]
         return codes, pd.DataFrame({by[0]: keys})
-    # Mixed-radix code of the key tuple, then only the combinations observed.
-    combined = np.zeros(len(df), dtype=np.int64)
-    for part_codes, part_keys in parts:
-        combined = combined * len(part_keys) + part_codes
-    codes, observed = _npscore.factorize_keys(combined)
-    columns = {}
-    rest = observed
-    for name, (_, part_keys) in reversed(list(zip(by, parts))):
-        columns[name] = part_keys.take(rest % len(part_keys))
-        rest = rest // len(part_keys)
-    return codes, pd.DataFrame({name: columns[name] for name in by})
+    # Combine the key columns one at a time, renumbering the observed
+    # combinations after each so codes stay below rows x keys (no overflow).
+    # Numbering in ascending (previous code, next code) order keeps the
+    # groups sorted by the key tuple.
+    codes = np.asarray(parts[0][0], dtype=np.int64)
+    for part_codes, part_keys in parts[1:]:
+        combined = codes * len(part_keys) + np.asarray(part_codes, dtype=np.int64)
+        codes, _ = _npscore.factorize_keys(np.ascontiguousarray(combined))
+    # Each group's keys, read from its first row.
+    k = int(codes.max()) + 1 if len(codes) else 0
+    first = np.full(k, len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes), dtype=np.int64))
+    keys = {name: column(df, name, "group").iloc[first].reset_index(drop=True) for name in by}
+    return codes, pd.DataFrame(keys)

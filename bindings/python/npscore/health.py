@@ -47,9 +47,16 @@ _MISSING_TIME = np.iinfo(np.int64).min
 def _utc_nanos(values: pd.Series, name: str, tz: str) -> np.ndarray:
     """Timestamps as int64 UTC nanoseconds (NaT = int64 min). Naive times are
     read in `tz`. Unparseable values are an error naming the row."""
-    parsed = pd.to_datetime(values, errors="coerce", utc=False, format="mixed") \
-        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype) \
-        else pd.to_datetime(values, errors="coerce")
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        try:
+            parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+        except ValueError:
+            # Offsets differ between rows (e.g. -05:00 and -04:00 across DST):
+            # each string is an exact instant; strings without an offset are
+            # then read as UTC.
+            parsed = pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
+    else:
+        parsed = pd.to_datetime(values, errors="coerce")
     bad = parsed.isna().to_numpy() & values.notna().to_numpy()
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
@@ -64,13 +71,21 @@ def _utc_nanos(values: pd.Series, name: str, tz: str) -> np.ndarray:
 
 
 def _latest_only(customers: np.ndarray, periods: np.ndarray, slices: np.ndarray,
-                 times: np.ndarray) -> np.ndarray:
-    """Mask of each customer's latest response per (period, slice)."""
-    order = np.lexsort((times, slices, periods, customers))
-    c, p, s = customers[order], periods[order], slices[order]
+                 times: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Mask of each customer's latest eligible response per (period, slice).
+    Two responses of one customer at the same instant are an error."""
+    order = np.lexsort((times, slices, periods, customers, ~eligible))
+    order = order[eligible[order]]
+    c, p, s, t = customers[order], periods[order], slices[order], times[order]
+    same_group = (c[1:] == c[:-1]) & (p[1:] == p[:-1]) & (s[1:] == s[:-1])
+    tie = same_group & (t[1:] == t[:-1])
+    if tie.any():
+        i = int(np.flatnonzero(tie)[0])
+        raise ValueError(f"rows {order[i]} and {order[i + 1]} are responses of the same "
+                         "customer at the same instant: cannot tell which is the latest")
     last = np.ones(len(order), dtype=bool)
-    last[:-1] = (c[1:] != c[:-1]) | (p[1:] != p[:-1]) | (s[1:] != s[:-1])
-    keep = np.zeros(len(order), dtype=bool)
+    last[:-1] = ~same_group
+    keep = np.zeros(len(customers), dtype=bool)
     keep[order[last]] = True
     return keep
 
@@ -95,7 +110,10 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
         raise ValueError(f"column {time!r} has no timestamps: nothing to bucket")
     hi = _utc_nanos(pd.Series([end]), "end", tz)[0] if end is not None else valid.max()
     starts, labels = _npscore.period_grid(int(lo), int(hi), freq, tz)
-    periods = _npscore.assign_periods(times, starts, labels, missing == "skip")
+    try:
+        periods = _npscore.assign_periods(times, starts, labels, missing == "skip")
+    except ValueError as e:
+        raise ValueError(f"column {time!r}: {e}") from None
     if keys:
         slices, slice_keys = group_codes(df, keys)
         slices = np.ascontiguousarray(slices, dtype=np.int64)
@@ -104,8 +122,12 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
     dropped = 0
     if basis == "latest":
         cust, _ = pd.factorize(column(df, customer, "customer"), use_na_sentinel=False)
+        # Only rows that can count compete for "latest": a missing score or
+        # time does not hide an earlier scored response. The others stay, so
+        # the core still reports them (an error, or skipped / excluded).
+        eligible = (periods >= 0) & ~np.isnan(scores.astype(np.float64, copy=False))
         keep = _latest_only(cust, periods, slices if slices is not None else np.zeros(len(df), np.int64),
-                            times)
+                            times, eligible) | ~eligible
         dropped = int((~keep).sum())
         scores, periods = np.ascontiguousarray(scores[keep]), np.ascontiguousarray(periods[keep])
         if slices is not None:

@@ -8,6 +8,8 @@ only converts inputs and shapes outputs.
 
 from __future__ import annotations
 
+import operator
+
 from typing import Any, Sequence, Union
 
 import numpy as np
@@ -83,13 +85,24 @@ def summarize(
 
 
 def _whole_count(value: Any, name: str) -> int:
+    """A count as an exact int (floats only when whole)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a whole number, got {value!r}")
     try:
-        f = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a whole number, got {value!r}") from None
-    if not np.isfinite(f) or f < 0 or f != int(f):
+        count = operator.index(value)  # ints of any size, exactly
+    except TypeError:
+        try:
+            f = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be a whole number, got {value!r}") from None
+        if not np.isfinite(f) or f != int(f):
+            raise ValueError(f"{name} is {value!r}: counts must be whole numbers >= 0") from None
+        count = int(f)
+    if count < 0:
         raise ValueError(f"{name} is {value!r}: counts must be whole numbers >= 0")
-    return int(f)
+    if count >= 2**63:
+        raise ValueError(f"{name} is {value!r}: counts must be below 2**63")
+    return count
 
 
 def summarize_counts(

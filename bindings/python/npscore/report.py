@@ -8,6 +8,7 @@ CSV); `sample_report` runs it on `npscore.datasets.load_sample()`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional, Sequence
 
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 
 from . import __version__
 from ._convert import column
+from .health import health, segment_trends
 from .nps import by_group, compare, summarize
 
 METHODS = ("wald", "adjusted-wald", "score")
@@ -26,6 +28,11 @@ def _signed(x: float, digits: int = 1) -> str:
 
 def _interval(lo: float, hi: float) -> str:
     return f"[{_signed(lo)}, {_signed(hi)}]"
+
+
+def _level(confidence: float) -> str:
+    """A confidence level as a percentage, without misleading rounding."""
+    return f"{100 * confidence:.10g}%"
 
 
 def _quarters(times: pd.Series) -> pd.Series:
@@ -50,13 +57,20 @@ class ReportOptions:
     missing: str = "error"
     title: str = "NPS report"
     data_note: str = ""
+    # Distribution health: period length, periods shown, the slice whose
+    # flags and trends are listed, events to mark, and where to save the plot.
+    health_freq: str = "M"
+    health_periods: int = 6
+    health_by: Optional[str] = None
+    events: Optional[pd.DataFrame] = None
+    figure: Optional[Path] = None
     extra_sections: list[str] = field(default_factory=list)
 
 
 def _overall_section(df: pd.DataFrame, opt: ReportOptions) -> list[str]:
     s = summarize(column(df, opt.score, "score"), method=opt.method,
                   confidence=opt.confidence, missing=opt.missing)
-    level = f"{opt.confidence:.0%}"
+    level = _level(opt.confidence)
     lines = [
         "## Overall",
         f"NPS {_signed(s.nps)}  {level} CI {_interval(s.ci_low, s.ci_high)} ({s.method}), "
@@ -114,15 +128,66 @@ def _quarter_section(df: pd.DataFrame, opt: ReportOptions) -> list[str]:
                   missing=opt.missing)
     c = compare(a, b, method=opt.method, confidence=opt.confidence)
     alpha = 1 - opt.confidence
-    verdict = (f"significant at the {alpha:.0%} level" if c.p_value < alpha
-               else f"not significant at the {alpha:.0%} level")
+    verdict = (f"significant at the {_level(alpha)} level" if c.p_value < alpha
+               else f"not significant at the {_level(alpha)} level")
     return [
         "## This quarter against the last",
         f"{cur}: NPS {_signed(a.nps)} {_interval(a.ci_low, a.ci_high)}, n = {a.n:,}",
         f"{prev}: NPS {_signed(b.nps)} {_interval(b.ci_low, b.ci_high)}, n = {b.n:,}",
-        f"Change {_signed(c.diff)} points, {opt.confidence:.0%} CI {_interval(c.ci_low, c.ci_high)}, "
+        f"Change {_signed(c.diff)} points, {_level(opt.confidence)} CI {_interval(c.ci_low, c.ci_high)}, "
         f"z = {c.z:.2f}, p = {c.p_value:.3g}: {verdict}.",
     ]
+
+
+def _health_section(df: pd.DataFrame, opt: ReportOptions) -> list[str]:
+    k = opt.health_periods
+    h = health(df, score=opt.score, time=opt.time, freq=opt.health_freq, method=opt.method,
+               confidence=opt.confidence, missing=opt.missing)
+    last = h.tail(k)
+    table = pd.DataFrame({
+        "period": last["period"],
+        "n": last["n"],
+        "promoters": (100 * last["share_promoters"]).round(1),
+        "passives": (100 * last["share_passives"]).round(1),
+        "detractors": (100 * last["share_detractors"]).round(1),
+        "NPS": last["nps"].round(1),
+        "CI": [_interval(lo, hi) for lo, hi in zip(last["ci_low"], last["ci_high"])],
+        "change": last["nps_change"].round(1),
+        "p (adj.)": last["change_p_adjusted"].map(lambda p: f"{p:.3g}"),
+        "flags": last["flags"].replace("", "-"),
+    })
+    lines = [f"## Distribution health (last {k} periods, freq {opt.health_freq!r}; p-values "
+             "Holm-adjusted across all periods)", "", table.to_string(index=False)]
+    sliced = (health(df, score=opt.score, time=opt.time, freq=opt.health_freq, by=opt.health_by,
+                     method=opt.method, confidence=opt.confidence, missing=opt.missing)
+              if opt.health_by else h.assign(_all="all"))
+    key = opt.health_by or "_all"
+    recent = set(h["period"].tail(k))
+    flagged = sliced[sliced["period"].isin(recent) & (sliced["flags"] != "")
+                     & ~sliced["flag_low_n"]]
+    lines += ["", "### Health flags" + (f" by {opt.health_by}" if opt.health_by else "")]
+    if flagged.empty:
+        lines.append(f"No flags in the last {k} periods (small groups are not judged).")
+    for _, r in flagged.iterrows():
+        lines.append(f"- {r[key]} {r['period']}: {r['flags'].replace(',', ', ')} - {r['reasons']}")
+    trends = segment_trends(df, periods=k, score=opt.score, time=opt.time, freq=opt.health_freq,
+                            by=opt.health_by, missing=opt.missing)
+    moving = trends[trends["direction"] != "flat"]
+    lines += ["", f"### Segment trends over the last {k} periods"]
+    if moving.empty:
+        lines.append("Every segment share is flat (no trend significant after adjustment).")
+    for _, r in moving.iterrows():
+        where = f"{r[opt.health_by]}: " if opt.health_by else ""
+        lines.append(
+            f"- {where}{r['segment']} {r['direction']} {r['slope_points']:+.2f} points/period "
+            f"({100 * r['start_share']:.1f}% -> {100 * r['end_share']:.1f}%, p adj. {r['p_adjusted']:.3g})")
+    if opt.figure is not None:
+        from . import plot
+
+        fig = plot.health(h, events=opt.events, title="Distribution health (all responses)")
+        fig.savefig(opt.figure, dpi=110)
+        lines += ["", f"Plot: {opt.figure}"]
+    return lines
 
 
 def nps_report(responses: pd.DataFrame, options: ReportOptions | None = None) -> str:
@@ -139,12 +204,15 @@ def nps_report(responses: pd.DataFrame, options: ReportOptions | None = None) ->
     if opt.time:
         lines.append("")
         lines += _quarter_section(responses, opt)
+        lines.append("")
+        lines += _health_section(responses, opt)
     for section in opt.extra_sections:
         lines += ["", section]
     return "\n".join(lines) + "\n"
 
 
-def sample_report(seed: int = 42, n_customers: int = 2000) -> str:
+def sample_report(seed: int = 42, n_customers: int = 2000,
+                  figure: Optional[Path] = None) -> str:
     """The report on the sample data that ships with npscore (fixed seed)."""
     from . import datasets
 
@@ -161,5 +229,7 @@ def sample_report(seed: int = 42, n_customers: int = 2000) -> str:
     t = pd.to_datetime(responses["responded_at"])
     note = (f"Data: npscore.datasets.load_sample(seed={seed}): {len(customers):,} customers, "
             f"{len(responses):,} responses from {t.min():%Y-%m-%d} to {t.max():%Y-%m-%d}.")
-    return nps_report(responses, ReportOptions(by=by, weight="arr", data_note=note,
-                                               title="NPS report: sample data"))
+    return nps_report(responses, ReportOptions(
+        by=by, weight="arr", data_note=note, title="NPS report: sample data",
+        health_by="plan", health_freq="Q", health_periods=8, events=sample.events,
+        figure=figure))

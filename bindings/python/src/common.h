@@ -65,6 +65,9 @@ template <typename F>
 auto DispatchScores(const py::array& scores, F&& f) {
   CheckVector(scores, "scores");
   const py::dtype dt = scores.dtype();
+  if (dt.byteorder() == '>') {
+    throw py::type_error("scores must be in native byte order (the Python layer converts them)");
+  }
   const char kind = dt.kind();
   const auto size = dt.itemsize();
   if (kind == 'f') {

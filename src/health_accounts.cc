@@ -1,0 +1,262 @@
+// Account roll-up (B2B): account-level NPS by pooling all responses, by one
+// vote per account (its mean score's segment) or by each contact's latest
+// response, optionally weighted by the account's value.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "npscore/health.h"
+#include "src/internal/score_kernels.h"
+#include "src/internal/status_macros.h"
+
+namespace npscore {
+namespace {
+
+using internal::AsScore;
+using internal::CheckLength;
+using internal::EmptySummary;
+using internal::FindBadScore;
+using internal::IsMissing;
+using internal::kBlock;
+using internal::kNaN;
+using internal::SegmentIndex;
+using internal::Tally;
+using internal::TallyBlock;
+using internal::ValueText;
+
+constexpr int64_t kMaxAccounts = int64_t{1} << 31;
+
+using ContactKey = std::pair<int64_t, int64_t>;  // (account, contact)
+
+// The latest response of one contact so far; `tie` is a later row with the
+// same instant (a tie that a newer response would resolve), or -1.
+struct Latest {
+  int64_t time;
+  int64_t row;
+  int64_t tie;
+};
+
+absl::Status CheckAccountInputs(size_t rows, size_t accounts, size_t contacts, size_t times,
+                                RollUp how, int64_t n_accounts,
+                                absl::Span<const double> weights, double min_n) {
+  NPSCORE_RETURN_IF_ERROR(CheckLength("accounts", accounts, rows));
+  if (contacts != 0) NPSCORE_RETURN_IF_ERROR(CheckLength("contacts", contacts, rows));
+  if (times != 0) NPSCORE_RETURN_IF_ERROR(CheckLength("times", times, rows));
+  if (how == RollUp::kLatest && (contacts == 0 || times == 0)) {
+    return absl::InvalidArgumentError(
+        "the latest-response roll-up needs contact ids and response times");
+  }
+  if (n_accounts < 0 || n_accounts > kMaxAccounts) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("n_accounts is ", n_accounts, ": must be between 0 and ", kMaxAccounts));
+  }
+  if (!weights.empty()) {
+    if (weights.size() != static_cast<size_t>(n_accounts)) {
+      return absl::InvalidArgumentError(absl::StrCat("account_weights has ", weights.size(),
+                                                     " entries but there are ", n_accounts,
+                                                     " accounts"));
+    }
+    for (size_t a = 0; a < weights.size(); ++a) {
+      const double w = weights[a];
+      if (!(w >= 0 && w <= std::numeric_limits<double>::max())) {
+        return absl::InvalidArgumentError(absl::StrCat("weight of account ", a, " is ",
+                                                       ValueText(w),
+                                                       ": weights must be finite and >= 0"));
+      }
+    }
+  }
+  if (!(min_n >= 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("min_n is ", ValueText(min_n), ": must be >= 0"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<RollUp> ParseRollUp(absl::string_view name) {
+  const std::string s = absl::AsciiStrToLower(name);
+  if (s == "pooled") return RollUp::kPooled;
+  if (s == "average") return RollUp::kAverage;
+  if (s == "latest") return RollUp::kLatest;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown account roll-up \"", name, "\": use \"pooled\", \"average\" or \"latest\""));
+}
+
+template <typename T>
+absl::StatusOr<AccountTable> AccountNps(absl::Span<const T> scores,
+                                        absl::Span<const int64_t> accounts, int64_t n_accounts,
+                                        absl::Span<const int64_t> contacts,
+                                        absl::Span<const int64_t> times, RollUp how,
+                                        absl::Span<const double> account_weights, double min_n,
+                                        const ScoreOptions& options,
+                                        const IntervalOptions& interval) {
+  const Cutoffs& cut = options.cutoffs;
+  NPSCORE_RETURN_IF_ERROR(ValidateCutoffs(cut));
+  NPSCORE_RETURN_IF_ERROR(ValidateIntervalOptions(interval));
+  NPSCORE_RETURN_IF_ERROR(CheckAccountInputs(scores.size(), accounts.size(), contacts.size(),
+                                             times.size(), how, n_accounts, account_weights,
+                                             min_n));
+  const size_t A = static_cast<size_t>(n_accounts);
+  const bool has_contacts = !contacts.empty();
+  const bool latest = how == RollUp::kLatest;
+  const T dmax = AsScore<T>(cut.detractor_max);
+  const T pmax = AsScore<T>(cut.passive_max);
+  const T smax = AsScore<T>(cut.scale_max);
+  const T* sp = scores.data();
+  const int64_t* ap = accounts.data();
+  const int64_t* cp = contacts.data();
+  const int64_t* tp = times.data();
+
+  // Per account: detractors, passives, promoters (3 slots), the sum of the
+  // scores and the distinct contacts of the responses counted.
+  std::vector<int64_t> seg(3 * A, 0), total(A, 0), n_contacts(A, 0);
+  auto count = [&](size_t a, T x) {
+    ++seg[3 * a + static_cast<size_t>(SegmentIndex(x, dmax, pmax))];
+    total[a] += static_cast<int64_t>(x);
+  };
+  absl::flat_hash_set<ContactKey> seen;          // all responses: distinct contacts
+  absl::flat_hash_map<ContactKey, Latest> last;  // kLatest: each contact's latest response
+  int64_t skipped = 0;
+
+  // One pass: validate, then count (or keep each contact's latest response).
+  for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
+    const size_t end = std::min(scores.size(), begin + kBlock);
+    const Tally tally = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
+    const int64_t allowed = options.missing == Missing::kSkip ? tally.missing : 0;
+    if (tally.invalid != allowed) return FindBadScore(scores, begin, end, cut, options.missing);
+    for (size_t i = begin; i < end; ++i) {
+      const int64_t a = ap[i];
+      if (a < 0) continue;
+      if (a >= n_accounts) {
+        return absl::InvalidArgumentError(absl::StrCat("account code at row ", i, " is ", a,
+                                                       ": outside 0..", n_accounts - 1));
+      }
+      if (IsMissing(sp[i])) {
+        ++skipped;
+        continue;
+      }
+      if (!latest) {
+        count(static_cast<size_t>(a), sp[i]);
+        if (has_contacts && seen.insert(ContactKey{a, cp[i]}).second) {
+          ++n_contacts[static_cast<size_t>(a)];
+        }
+        continue;
+      }
+      const int64_t t = tp[i];
+      if (t == kMissingTime) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "time at row ", i, " is missing (NaT): the latest response needs a time"));
+      }
+      const int64_t row = static_cast<int64_t>(i);
+      auto [it, inserted] = last.try_emplace(ContactKey{a, cp[i]}, Latest{t, row, -1});
+      Latest& l = it->second;
+      if (inserted) continue;
+      if (t > l.time) {
+        l = Latest{t, row, -1};
+      } else if (t == l.time && l.tie < 0) {
+        l.tie = row;
+      }
+    }
+  }
+  if (latest) {
+    // A tie left at a contact's latest instant is an error; the one with the
+    // smallest row is named, whatever the map's order.
+    const std::pair<const ContactKey, Latest>* tie = nullptr;
+    for (const auto& kv : last) {
+      const Latest& l = kv.second;
+      if (l.tie >= 0 && (tie == nullptr || l.row < tie->second.row)) tie = &kv;
+      const size_t a = static_cast<size_t>(kv.first.first);
+      count(a, sp[static_cast<size_t>(l.row)]);
+      ++n_contacts[a];
+    }
+    if (tie != nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "contact ", tie->first.second, " of account ", tie->first.first,
+          " has two latest responses at the same instant (", tie->second.time, " ns) in rows ",
+          tie->second.row, " and ", tie->second.tie));
+    }
+  }
+
+  // Per account, then the overall summary over the accounts that are not small.
+  AccountTable out;
+  out.responses.assign(A, 0);
+  if (has_contacts) out.contacts.assign(A, 0);
+  out.mean_score.assign(A, kNaN);
+  out.nps.assign(A, kNaN);
+  out.segment.assign(A, kNoSegment);
+  out.small.assign(A, 1);
+  const bool weighted = !account_weights.empty();
+  Counts votes;
+  WeightedCounts wvotes;
+  int64_t* vote[3] = {&votes.detractors, &votes.passives, &votes.promoters};
+  double* wvote[3] = {&wvotes.detractors, &wvotes.passives, &wvotes.promoters};
+  for (size_t a = 0; a < A; ++a) {
+    const int64_t* c = &seg[3 * a];
+    const int64_t n = c[0] + c[1] + c[2];
+    out.responses[a] = n;
+    if (has_contacts) out.contacts[a] = n_contacts[a];
+    if (n == 0) continue;
+    const double nn = static_cast<double>(n);
+    const double mean = static_cast<double>(total[a]) / nn;
+    out.mean_score[a] = mean;
+    out.nps[a] = 100.0 * static_cast<double>(c[2] - c[0]) / nn;
+    out.segment[a] = mean < cut.detractor_max + 1 ? -1 : (mean < cut.passive_max + 1 ? 0 : 1);
+    out.small[a] = nn < min_n;
+    if (out.small[a]) continue;
+    const double w = weighted ? account_weights[a] : 1.0;
+    if (how == RollUp::kAverage) {
+      // One vote, the segment of the mean score.
+      const size_t v = static_cast<size_t>(out.segment[a] + 1);
+      *vote[v] += 1;
+      *wvote[v] += w;
+      wvotes.sum_w2 += w * w;
+      wvotes.rows += 1;
+    } else {
+      // Every response, with its account's weight.
+      for (size_t g = 0; g < 3; ++g) {
+        *vote[g] += c[g];
+        *wvote[g] += w * static_cast<double>(c[g]);
+      }
+      wvotes.sum_w2 += nn * w * w;
+      wvotes.rows += n;
+    }
+  }
+  votes.skipped = wvotes.skipped = skipped;
+  out.overall = EmptySummary(interval);
+  out.overall.skipped = skipped;
+  out.overall.weighted = weighted;
+  if (weighted ? wvotes.total() > 0 : votes.n() > 0) {
+    NPSCORE_ASSIGN_OR_RETURN(out.overall,
+                             weighted ? Summarize(wvotes, interval) : Summarize(votes, interval));
+  }
+  return out;
+}
+
+#define NPSCORE_INSTANTIATE_(T)                                                            \
+  template absl::StatusOr<AccountTable> AccountNps<T>(                                     \
+      absl::Span<const T>, absl::Span<const int64_t>, int64_t, absl::Span<const int64_t>,  \
+      absl::Span<const int64_t>, RollUp, absl::Span<const double>, double,                 \
+      const ScoreOptions&, const IntervalOptions&);
+NPSCORE_INSTANTIATE_(double)
+NPSCORE_INSTANTIATE_(float)
+NPSCORE_INSTANTIATE_(int8_t)
+NPSCORE_INSTANTIATE_(int16_t)
+NPSCORE_INSTANTIATE_(int32_t)
+NPSCORE_INSTANTIATE_(int64_t)
+NPSCORE_INSTANTIATE_(uint8_t)
+NPSCORE_INSTANTIATE_(uint16_t)
+NPSCORE_INSTANTIATE_(uint32_t)
+NPSCORE_INSTANTIATE_(uint64_t)
+#undef NPSCORE_INSTANTIATE_
+
+}  // namespace npscore
