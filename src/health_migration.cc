@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "npscore/health.h"
 #include "src/internal/score_kernels.h"
@@ -25,11 +26,72 @@ using internal::TallyBlock;
 
 constexpr int64_t kMaxPeriods = int64_t{1} << 26;
 
-// A kept response in customer order.
+// A kept response in customer order: its time and cell = period * 3 +
+// segment, so that pairing reads the visits in order and nothing else.
 struct Visit {
   int64_t time;
-  size_t row;
+  int64_t cell;
 };
+
+// Customer codes 0..size-1: the offset from the smallest id when the ids span
+// a range no wider than twice the rows (no hashing, no table), else numbered
+// as first seen through a hash map (no sort of the distinct ids either).
+class CustomerCodes {
+ public:
+  explicit CustomerCodes(absl::Span<const int64_t> ids) : ids_(ids.data()) {
+    const size_t n = ids.size();
+    if (n == 0) return;
+    int64_t hi = ids_[0];
+    lo_ = ids_[0];
+    for (size_t i = 0; i < n; ++i) {
+      lo_ = std::min(lo_, ids_[i]);
+      hi = std::max(hi, ids_[i]);
+    }
+    const uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo_);
+    if (span < std::max<uint64_t>(2 * n, uint64_t{1} << 16)) {
+      size_ = static_cast<size_t>(span) + 1;
+      return;
+    }
+    absl::flat_hash_map<int64_t, size_t> seen;
+    codes_.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      codes_[i] = seen.try_emplace(ids_[i], seen.size()).first->second;
+    }
+    size_ = seen.size();
+  }
+
+  size_t size() const { return size_; }
+  size_t operator()(size_t row) const {
+    return codes_.empty() ? static_cast<size_t>(static_cast<uint64_t>(ids_[row]) -
+                                                static_cast<uint64_t>(lo_))
+                          : codes_[row];
+  }
+
+ private:
+  const int64_t* ids_;
+  int64_t lo_ = 0;
+  size_t size_ = 0;
+  std::vector<size_t> codes_;  // hashed ids only
+};
+
+// The error for two kept responses of `customer` at `time`: found again by a
+// scan (this path is taken at most once), naming the first two rows.
+template <typename T>
+absl::Status SameInstantError(absl::Span<const T> scores, absl::Span<const int64_t> customers,
+                              absl::Span<const int64_t> times, const int32_t* periods,
+                              int64_t customer, int64_t time) {
+  size_t rows[2] = {0, 0};
+  int found = 0;
+  for (size_t i = 0; i < scores.size() && found < 2; ++i) {
+    if (customers[i] == customer && times[i] == time && !(periods && periods[i] < 0) &&
+        !IsMissing(scores[i])) {
+      rows[found++] = i;
+    }
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "customer ", customer, " has two responses at the same instant (", time, " ns) in rows ",
+      rows[0], " and ", rows[1], ": consecutive responses need distinct times"));
+}
 
 }  // namespace
 
@@ -56,14 +118,10 @@ absl::StatusOr<MigrationTable> Migration(absl::Span<const T> scores,
   table.n_periods = n_periods;
   table.counts.assign(static_cast<size_t>(n_periods) * 9, 0);
 
-  // Customer codes (dense, or hashed when the ids are sparse); a row left out
-  // gets code -1 below.
-  KeyCodes keys = FactorizeKeys(customers);
-  int64_t* code = keys.codes.data();
-  const size_t k = keys.keys.size();
-
-  // Pass 1: validate, leave rows out, count kept responses per customer in
-  // bound[c + 1].
+  // Pass 1: validate and count the kept responses of customer c in
+  // bound[c + 1]. A row is kept if its period is >= 0 and its score present.
+  const CustomerCodes code(customers);
+  const size_t k = code.size();
   const T dmax = AsScore<T>(cut.detractor_max);
   const T pmax = AsScore<T>(cut.passive_max);
   const T smax = AsScore<T>(cut.scale_max);
@@ -80,7 +138,6 @@ absl::StatusOr<MigrationTable> Migration(absl::Span<const T> scores,
       const int64_t p = pp ? pp[i] : 0;
       if (p < 0) {
         ++table.excluded;
-        code[i] = -1;
         continue;
       }
       if (p >= n_periods) {
@@ -89,48 +146,45 @@ absl::StatusOr<MigrationTable> Migration(absl::Span<const T> scores,
       }
       if (IsMissing(sp[i])) {
         ++table.skipped;
-        code[i] = -1;
         continue;
       }
       if (tp[i] == kMissingTime) {
         return absl::InvalidArgumentError(absl::StrCat(
             "time at row ", i, " is missing (NaT): a response needs a time to be ordered"));
       }
-      ++bound[static_cast<size_t>(code[i]) + 1];
+      ++bound[code(i) + 1];
     }
   }
 
   // Pass 2: counting sort by customer. After the scatter bound[c] is the end
-  // of customer c's responses (and the start of c + 1's).
+  // of customer c's visits (and the start of c + 1's).
   for (size_t c = 0; c < k; ++c) bound[c + 1] += bound[c];
   std::vector<Visit> visits(bound[k]);
   for (size_t i = 0; i < scores.size(); ++i) {
-    if (code[i] < 0) continue;
-    visits[bound[static_cast<size_t>(code[i])]++] = Visit{tp[i], i};
+    const int64_t p = pp ? pp[i] : 0;
+    if (p < 0 || IsMissing(sp[i])) continue;
+    visits[bound[code(i)]++] = Visit{tp[i], p * 3 + SegmentIndex(sp[i], dmax, pmax)};
   }
 
-  // Pass 3: each customer's responses by time, then its consecutive pairs.
+  // Pass 3: each customer's visits by time, then its consecutive pairs.
   int64_t* counts = table.counts.data();
+  Visit* v = visits.data();
   size_t first = 0;
   for (size_t c = 0; c < k; ++c) {
     const size_t last = bound[c];
     if (last - first >= 2) {
-      Visit* v = visits.data();
       std::sort(v + first, v + last, [](const Visit& a, const Visit& b) { return a.time < b.time; });
       ++table.customers;
       table.pairs += static_cast<int64_t>(last - first - 1);
-      int from = SegmentIndex(sp[v[first].row], dmax, pmax);
       for (size_t j = first + 1; j < last; ++j) {
         if (v[j].time == v[j - 1].time) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "customer ", keys.keys[c], " has two responses at the same instant (",
-              v[j].time, " ns) in rows ", std::min(v[j - 1].row, v[j].row), " and ",
-              std::max(v[j - 1].row, v[j].row), ": consecutive responses need distinct times"));
+          size_t row = 0;  // any row of customer c gives its id
+          while (code(row) != c) ++row;
+          return SameInstantError(scores, customers, times, pp, customers[row], v[j].time);
         }
-        const int to = SegmentIndex(sp[v[j].row], dmax, pmax);
-        const size_t p = pp ? static_cast<size_t>(pp[v[j].row]) : 0;
-        ++counts[(p * 3 + static_cast<size_t>(from)) * 3 + static_cast<size_t>(to)];
-        from = to;
+        // cell = period * 3 + segment: the pair's slot is period * 9 + from * 3 + to.
+        const int64_t from = v[j - 1].cell % 3, to = v[j].cell % 3, p = v[j].cell / 3;
+        ++counts[static_cast<size_t>(p * 9 + from * 3 + to)];
       }
     }
     first = last;

@@ -19,7 +19,7 @@ from .nps import (
     summarize,
     summarize_counts,
 )
-from .health import health, segment_trends
+from .health import account_nps, attribute_change, event_impact, health, migration, segment_trends
 from . import plot
 from . import datasets, report
 
@@ -27,6 +27,6 @@ __all__ = [
     "__version__",
     "Comparison", "Counts", "Cutoffs", "Summary",
     "by_group", "compare", "count", "segment", "summarize", "summarize_counts",
-    "health", "segment_trends",
+    "health", "segment_trends", "migration", "attribute_change", "event_impact", "account_nps",
     "datasets", "plot", "report",
 ]

@@ -23,7 +23,8 @@ from ._convert import as_cutoffs, as_scores, column
 from ._groups import group_codes
 from .nps import DEFAULT_CUTOFFS, DEFAULT_METHOD
 
-__all__ = ["health", "segment_trends", "DEFAULT_THRESHOLDS", "FLAGS"]
+__all__ = ["health", "segment_trends", "migration", "attribute_change", "event_impact",
+           "account_nps", "DEFAULT_THRESHOLDS", "FLAGS"]
 
 #: Documented defaults of the health flags (see `health`): significance
 #: level, minimum n, passive share that counts as vulnerable, passive growth in
@@ -282,4 +283,259 @@ def segment_trends(
     out["direction"] = np.where(~significant, "flat",
                                 np.where(out["slope_points"] > 0, "rising", "falling"))
     out = out[out["n"] > 0].reset_index(drop=True) if slices is not None else out
+    return out
+
+
+_SEGMENT_NAMES = ["detractors", "passives", "promoters"]
+
+
+def _codes_or_error(values: pd.Series, name: str) -> np.ndarray:
+    """Codes of an id column (customer, account, contact); a missing id is an
+    error naming its row."""
+    if values.isna().any():
+        row = int(np.flatnonzero(values.isna().to_numpy())[0])
+        raise ValueError(f"{name} at row {row} is missing")
+    codes, _ = pd.factorize(values)
+    return np.ascontiguousarray(codes, dtype=np.int64)
+
+
+def migration(
+    df: pd.DataFrame,
+    *,
+    customer: str = "customer_id",
+    score: str = "score",
+    time: str = "responded_at",
+    freq: Optional[str] = None,
+    tz: str = "UTC",
+    missing: str = "error",
+    cutoffs: Any = DEFAULT_CUTOFFS,
+) -> pd.DataFrame:
+    """Segment moves between consecutive responses of the same customer.
+
+    Returns one row per "from" segment (per period of the later response when
+    `freq` is given) with the counts ``to_detractors``, ``to_passives``,
+    ``to_promoters``, their ``rate_*`` (shares of the row) and ``pairs``.
+    ``attrs`` hold the totals and the promoter-to-passive erosion
+    (``promoter_to_passive``, ``promoter_to_passive_rate``), the move behind
+    many NPS declines (DOMAIN.md section 4). Two responses of one customer at
+    the same instant are an error naming both rows.
+    """
+    scores = as_scores(column(df, score, "score"), f"column {score!r}")
+    customers = _codes_or_error(column(df, customer, "customer"), f"column {customer!r}")
+    times = _utc_nanos(column(df, time, "time"), f"column {time!r}", tz)
+    if freq is None:
+        periods, labels = np.zeros(len(df), dtype=np.int32), ["all"]
+    else:
+        valid = times[times != _MISSING_TIME]
+        if not valid.size:
+            raise ValueError(f"column {time!r} has no timestamps")
+        starts, labels = _npscore.period_grid(int(valid.min()), int(valid.max()), freq, tz)
+        periods = _npscore.assign_periods(times, starts, labels, missing == "skip")
+    res = _npscore.migration(scores, customers, times, periods, len(labels),
+                             as_cutoffs(cutoffs), missing)
+    counts = res["counts"]  # (period, from, to)
+    rows = []
+    for p, label in enumerate(labels):
+        for f, name in enumerate(_SEGMENT_NAMES):
+            c = counts[p, f]
+            total = int(c.sum())
+            row = {"period": label, "from": name, "pairs": total}
+            for t, to in enumerate(_SEGMENT_NAMES):
+                row[f"to_{to}"] = int(c[t])
+            for t, to in enumerate(_SEGMENT_NAMES):
+                row[f"rate_{to}"] = c[t] / total if total else np.nan
+            rows.append(row)
+    out = pd.DataFrame(rows)
+    if freq is None:
+        out = out.drop(columns="period")
+    overall = counts.sum(axis=0)
+    promoters_from = int(overall[2].sum())
+    out.attrs.update(
+        pairs=int(res["pairs"]), customers=int(res["customers"]), excluded=int(res["excluded"]),
+        skipped=int(res["skipped"]), promoter_to_passive=int(overall[2, 1]),
+        promoter_to_passive_rate=overall[2, 1] / promoters_from if promoters_from else np.nan)
+    return out
+
+
+def attribute_change(
+    df: pd.DataFrame,
+    *,
+    by: Union[str, Sequence[str]],
+    period_a: Any,
+    period_b: Any,
+    score: str = "score",
+    time: str = "responded_at",
+    freq: str = "M",
+    tz: str = "UTC",
+    missing: str = "error",
+    cutoffs: Any = DEFAULT_CUTOFFS,
+) -> pd.DataFrame:
+    """The NPS change from period `period_a` to `period_b` decomposed over the
+    slices `by` into a mix effect (the slice's share of respondents changed)
+    and a rate effect (the slice's NPS changed), symmetrically:
+    ``mix = (w_b - w_a)(N_a + N_b)/2``, ``rate = (w_a + w_b)/2 (N_b - N_a)``.
+    The ``total`` column sums exactly (up to rounding) to NPS(b) - NPS(a),
+    given in ``attrs["change"]``; rows are sorted by |total|, largest first,
+    so the first rows are the slices that drove the change. Periods are
+    labels of `freq` as `health` prints them ("2025-03", "2025Q1", ...).
+    """
+    scores, periods, starts, labels, slices, slice_keys, _ = _prepare(
+        df, score, time, freq, by, None, "all", "", tz, missing, None, None)
+    want = []
+    for name, label in (("period_a", period_a), ("period_b", period_b)):
+        label = str(label)
+        if label not in labels:
+            raise ValueError(f"{name} {label!r} is not a period of the data; periods run "
+                             f"{labels[0]} .. {labels[-1]} at freq {freq!r}")
+        want.append(labels.index(label))
+    cut = as_cutoffs(cutoffs)
+    counts = []
+    for p in want:
+        mask = periods == p
+        cols = _npscore.by_group(np.ascontiguousarray(scores[mask]),
+                                 np.ascontiguousarray(slices[mask]), len(slice_keys), None, cut,
+                                 missing, DEFAULT_METHOD, 0.95, 0.0)
+        counts.append([_npscore.Counts(int(d), int(pa), int(pr))
+                       for d, pa, pr in zip(cols["detractors"], cols["passives"],
+                                            cols["promoters"])])
+    res = _npscore.attribute_change(counts[0], counts[1])
+    out = slice_keys.copy()
+    out["n_a"] = [c.n for c in counts[0]]
+    out["n_b"] = [c.n for c in counts[1]]
+    for name in ("weight_a", "weight_b", "nps_a", "nps_b", "mix", "rate", "total"):
+        out[name] = res[name]
+    out = out[(out["n_a"] > 0) | (out["n_b"] > 0)]
+    out = out.iloc[np.argsort(-np.abs(out["total"].to_numpy()), kind="stable")].reset_index(drop=True)
+    out.attrs.update(period_a=labels[want[0]], period_b=labels[want[1]],
+                     nps_a=res["overall_a"], nps_b=res["overall_b"], change=res["change"])
+    return out
+
+
+def event_impact(
+    df: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    window: Any = "30D",
+    by: Union[str, Sequence[str], None] = None,
+    score: str = "score",
+    time: str = "responded_at",
+    event_time: str = "time",
+    tz: str = "UTC",
+    adjust: str = "holm",
+    missing: str = "error",
+    method: str = DEFAULT_METHOD,
+    confidence: float = 0.95,
+    cutoffs: Any = DEFAULT_CUTOFFS,
+) -> pd.DataFrame:
+    """NPS in a window before and after each event (release, pricing change,
+    outage, ...), overall or per slice, and the test of the difference.
+
+    `window` is a pandas Timedelta ("30D") or a (before, after) pair. Each
+    row: the event's columns, the slice keys, ``n_before``, ``nps_before``
+    with ``ci_low_before``/``ci_high_before``, the same ``_after``, ``diff``
+    (after - before), ``se``, ``z``, ``p_value``, ``p_adjusted`` (across all
+    rows, `adjust`), ``ci_low``/``ci_high`` for the difference, and
+    ``outside_data`` when neither window holds a response (an event outside
+    the data's range is reported, not an error).
+    """
+    if not isinstance(events, pd.DataFrame):
+        events = pd.DataFrame(events)
+    before, after = window if isinstance(window, (tuple, list)) else (window, window)
+    before_ns, after_ns = (int(pd.Timedelta(w).value) for w in (before, after))
+    scores = as_scores(column(df, score, "score"), f"column {score!r}")
+    times = _utc_nanos(column(df, time, "time"), f"column {time!r}", tz)
+    event_ns = _utc_nanos(column(events, event_time, "event time"),
+                          f"events column {event_time!r}", tz)
+    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    if keys:
+        slices, slice_keys = group_codes(df, keys)
+        slices = np.ascontiguousarray(slices, dtype=np.int64)
+    else:
+        slices, slice_keys = None, pd.DataFrame(index=range(1))
+    rows = _npscore.event_impact(scores, times, slices, len(slice_keys), event_ns, before_ns,
+                                 after_ns, as_cutoffs(cutoffs), missing, method,
+                                 float(confidence))
+    records = []
+    for ev, sl, b, a, c, outside in rows:
+        rec = events.iloc[int(ev)].to_dict()
+        rec.update(slice_keys.iloc[int(sl)].to_dict() if keys else {})
+        rec.update(n_before=b.n, nps_before=b.nps, ci_low_before=b.ci_low,
+                   ci_high_before=b.ci_high, n_after=a.n, nps_after=a.nps,
+                   ci_low_after=a.ci_low, ci_high_after=a.ci_high, diff=c.diff, se=c.se,
+                   z=c.z, p_value=c.p_value, ci_low=c.ci_low, ci_high=c.ci_high,
+                   outside_data=bool(outside))
+        records.append(rec)
+    out = pd.DataFrame(records)
+    if len(out):
+        out["p_adjusted"] = _npscore.adjust_p_values(
+            np.ascontiguousarray(out["p_value"].to_numpy(dtype=np.float64)), adjust)
+    out.attrs.update(window_before=str(pd.Timedelta(before)), window_after=str(pd.Timedelta(after)),
+                     adjust=adjust)
+    return out
+
+
+def account_nps(
+    df: pd.DataFrame,
+    *,
+    account: str,
+    contact: Optional[str] = None,
+    how: str = "pooled",
+    weight: Optional[str] = None,
+    min_n: float = 1,
+    score: str = "score",
+    time: str = "responded_at",
+    tz: str = "UTC",
+    missing: str = "error",
+    method: str = DEFAULT_METHOD,
+    confidence: float = 0.95,
+    cutoffs: Any = DEFAULT_CUTOFFS,
+) -> pd.DataFrame:
+    """B2B roll-up: one row per account, and the account-level NPS.
+
+    `how`: "pooled" (every response counts once), "average" (the account's
+    mean score is segmented: one vote per account) or "latest" (each
+    `contact`'s latest response only, pooled; needs `contact` and `time`).
+    `weight` names a per-account revenue column (constant within an account):
+    the account-level NPS is then revenue-weighted with Kish's effective n.
+    Columns: the account, ``responses``, ``contacts``, ``mean_score``, ``nps``
+    (within the account), ``segment`` (of the mean score), ``small`` (fewer
+    than `min_n` responses: left out of the overall figure) and the weight.
+    ``attrs["overall"]`` is the account-level summary (a dict).
+    """
+    scores = as_scores(column(df, score, "score"), f"column {score!r}")
+    acc = column(df, account, "account")
+    acc_codes, acc_keys = pd.factorize(acc, sort=True, use_na_sentinel=False)
+    acc_codes = np.ascontiguousarray(acc_codes, dtype=np.int64)
+    contacts = (None if contact is None else
+                _codes_or_error(column(df, contact, "contact"), f"column {contact!r}"))
+    times = None
+    if how == "latest":
+        times = _utc_nanos(column(df, time, "time"), f"column {time!r}", tz)
+    weights = None
+    if weight is not None:
+        w = as_scores(column(df, weight, "weight"), f"column {weight!r}").astype(np.float64)
+        lo = np.full(len(acc_keys), np.inf)
+        hi = np.full(len(acc_keys), -np.inf)
+        np.minimum.at(lo, acc_codes, w)
+        np.maximum.at(hi, acc_codes, w)
+        differs = ~(lo == hi)
+        if differs.any():
+            a = int(np.flatnonzero(differs)[0])
+            raise ValueError(f"column {weight!r} differs within account {acc_keys[a]!r} "
+                             f"({lo[a]} vs {hi[a]}): give one weight per account")
+        weights = np.ascontiguousarray(lo)
+    res = _npscore.account_nps(scores, acc_codes, len(acc_keys), contacts, times, how, weights,
+                               float(min_n), as_cutoffs(cutoffs), missing, method,
+                               float(confidence))
+    out = pd.DataFrame({account: acc_keys})
+    for name in ("responses", "contacts", "mean_score", "nps"):
+        out[name] = res[name]
+    if contact is None:
+        out = out.drop(columns="contacts")
+    seg = res["segment"]
+    out["segment"] = [_SEGMENTS.get(int(s), None) for s in seg]
+    out["small"] = res["small"].astype(bool)
+    if weights is not None:
+        out[weight] = weights
+    out.attrs.update(overall=res["overall"].to_dict(), how=how, min_n=float(min_n))
     return out

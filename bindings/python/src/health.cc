@@ -72,6 +72,12 @@ void BindHealth(py::module_& m) {
   m.def("default_health_thresholds", [] { return ThresholdsDict(HealthThresholds{}); },
         "The documented default thresholds of the health flags.");
 
+  m.def("adjust_p_values", [](const py::array_t<double, py::array::c_style>& p,
+                              const std::string& adjustment) {
+    CheckVector(p, "p");
+    return Array(AdjustPValues(View<double>(p), ValueOrThrow(ParseAdjustment(adjustment))));
+  }, py::arg("p"), py::arg("adjustment"), "Holm / Benjamini-Hochberg adjusted p-values (NaN kept).");
+
   m.def("period_grid", [](int64_t min_time, int64_t max_time, const std::string& freq,
                           const std::string& tz) {
     const Frequency f = ValueOrThrow(ParseFrequency(freq));
@@ -193,6 +199,121 @@ void BindHealth(py::module_& m) {
   }, py::arg("scores"), py::arg("periods"), py::arg("n_periods"), py::arg("slices"),
      py::arg("n_slices"), py::arg("cutoffs"), py::arg("missing"), py::arg("trend_periods"),
      py::arg("adjustment"));
+
+  m.def("migration", [](const py::array& scores, const py::array_t<int64_t, py::array::c_style>& customers,
+                        const py::array_t<int64_t, py::array::c_style>& times,
+                        const py::array_t<int32_t, py::array::c_style>& periods, int64_t n_periods,
+                        const Cutoffs& cutoffs, const std::string& missing) {
+    CheckVector(customers, "customers");
+    CheckVector(times, "times");
+    CheckVector(periods, "periods");
+    const ScoreOptions opt = MakeScoreOptions(cutoffs, missing);
+    MigrationTable t = ValueOrThrow(DispatchScores(scores, [&](auto span) {
+      py::gil_scoped_release release;
+      return Migration(span, View<int64_t>(customers), View<int64_t>(times),
+                       View<int32_t>(periods), n_periods, opt);
+    }));
+    py::array_t<int64_t> counts({static_cast<py::ssize_t>(t.n_periods), py::ssize_t{3}, py::ssize_t{3}});
+    std::copy(t.counts.begin(), t.counts.end(), counts.mutable_data());
+    py::dict out;
+    out["counts"] = counts;
+    out["customers"] = t.customers;
+    out["pairs"] = t.pairs;
+    out["excluded"] = t.excluded;
+    out["skipped"] = t.skipped;
+    return out;
+  }, py::arg("scores"), py::arg("customers"), py::arg("times"), py::arg("periods"),
+     py::arg("n_periods"), py::arg("cutoffs"), py::arg("missing"));
+
+  m.def("attribute_change", [](const std::vector<Counts>& a, const std::vector<Counts>& b) {
+    Attribution t = ValueOrThrow(AttributeChange(a, b));
+    py::dict out;
+    out["weight_a"] = Array(t.weight_a);
+    out["weight_b"] = Array(t.weight_b);
+    out["nps_a"] = Array(t.nps_a);
+    out["nps_b"] = Array(t.nps_b);
+    out["mix"] = Array(t.mix);
+    out["rate"] = Array(t.rate);
+    out["total"] = Array(t.total);
+    out["overall_a"] = t.overall_a;
+    out["overall_b"] = t.overall_b;
+    out["change"] = t.change;
+    return out;
+  }, py::arg("a"), py::arg("b"));
+
+  m.def("event_impact", [](const py::array& scores, const py::array_t<int64_t, py::array::c_style>& times,
+                           const py::object& slices, int64_t n_slices,
+                           const py::array_t<int64_t, py::array::c_style>& events,
+                           int64_t before_ns, int64_t after_ns, const Cutoffs& cutoffs,
+                           const std::string& missing, const std::string& method,
+                           double confidence) {
+    CheckVector(times, "times");
+    CheckVector(events, "events");
+    py::array_t<int64_t, py::array::c_style> hold;
+    absl::Span<const int64_t> sl;
+    if (!slices.is_none()) {
+      hold = slices.cast<py::array_t<int64_t, py::array::c_style>>();
+      CheckVector(hold, "slices");
+      sl = View<int64_t>(hold);
+    }
+    const ScoreOptions opt = MakeScoreOptions(cutoffs, missing);
+    const IntervalOptions iopt = MakeIntervalOptions(method, confidence);
+    std::vector<EventImpactRow> rows = ValueOrThrow(DispatchScores(scores, [&](auto span) {
+      py::gil_scoped_release release;
+      return EventImpact(span, View<int64_t>(times), sl, n_slices, View<int64_t>(events),
+                         before_ns, after_ns, opt, iopt);
+    }));
+    py::list out;
+    for (const EventImpactRow& r : rows) {
+      out.append(py::make_tuple(r.event, r.slice, r.before, r.after, r.change, r.outside_data));
+    }
+    return out;
+  }, py::arg("scores"), py::arg("times"), py::arg("slices"), py::arg("n_slices"),
+     py::arg("events"), py::arg("before_ns"), py::arg("after_ns"), py::arg("cutoffs"),
+     py::arg("missing"), py::arg("method"), py::arg("confidence"));
+
+  m.def("account_nps", [](const py::array& scores, const py::array_t<int64_t, py::array::c_style>& accounts,
+                          int64_t n_accounts, const py::object& contacts, const py::object& times,
+                          const std::string& how, const py::object& account_weights, double min_n,
+                          const Cutoffs& cutoffs, const std::string& missing,
+                          const std::string& method, double confidence) {
+    CheckVector(accounts, "accounts");
+    auto optional = [](const py::object& o, py::array_t<int64_t, py::array::c_style>& hold,
+                       const char* name) {
+      if (o.is_none()) return absl::Span<const int64_t>();
+      hold = o.cast<py::array_t<int64_t, py::array::c_style>>();
+      CheckVector(hold, name);
+      return View<int64_t>(hold);
+    };
+    py::array_t<int64_t, py::array::c_style> hc, ht;
+    py::array_t<double, py::array::c_style> hw;
+    const absl::Span<const int64_t> c = optional(contacts, hc, "contacts");
+    const absl::Span<const int64_t> t = optional(times, ht, "times");
+    absl::Span<const double> w;
+    if (!account_weights.is_none()) {
+      hw = account_weights.cast<py::array_t<double, py::array::c_style>>();
+      CheckVector(hw, "account_weights");
+      w = View<double>(hw);
+    }
+    const RollUp roll = ValueOrThrow(ParseRollUp(how));
+    const ScoreOptions opt = MakeScoreOptions(cutoffs, missing);
+    const IntervalOptions iopt = MakeIntervalOptions(method, confidence);
+    AccountTable a = ValueOrThrow(DispatchScores(scores, [&](auto span) {
+      py::gil_scoped_release release;
+      return AccountNps(span, View<int64_t>(accounts), n_accounts, c, t, roll, w, min_n, opt, iopt);
+    }));
+    py::dict out;
+    out["responses"] = Array(a.responses);
+    out["contacts"] = Array(a.contacts);
+    out["mean_score"] = Array(a.mean_score);
+    out["nps"] = Array(a.nps);
+    out["segment"] = Array(a.segment);
+    out["small"] = Array(a.small);
+    out["overall"] = a.overall;
+    return out;
+  }, py::arg("scores"), py::arg("accounts"), py::arg("n_accounts"), py::arg("contacts"),
+     py::arg("times"), py::arg("how"), py::arg("account_weights"), py::arg("min_n"),
+     py::arg("cutoffs"), py::arg("missing"), py::arg("method"), py::arg("confidence"));
 }
 
 }  // namespace npscore::python
