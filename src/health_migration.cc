@@ -26,12 +26,17 @@ using internal::TallyBlock;
 
 constexpr int64_t kMaxPeriods = int64_t{1} << 26;
 
-// A kept response in customer order: its time and cell = period * 3 +
-// segment, so that pairing reads the visits in order and nothing else.
+// A kept response: its time and key = (customer code's low bits) << 32 |
+// cell, with cell = period * 3 + segment, so that sorting and pairing read the
+// visits and nothing else.
 struct Visit {
   int64_t time;
-  int64_t cell;
+  uint64_t key;
 };
+
+// Blocks of the first partitioning step: few enough that their fill pointers
+// stay in the L1 cache.
+constexpr size_t kMaxBlocks = 2048;
 
 // Customer codes 0..size-1: the offset from the smallest id when the ids span
 // a range no wider than twice the rows (no hashing, no table), else numbered
@@ -118,17 +123,22 @@ absl::StatusOr<MigrationTable> Migration(absl::Span<const T> scores,
   table.n_periods = n_periods;
   table.counts.assign(static_cast<size_t>(n_periods) * 9, 0);
 
-  // Pass 1: validate and count the kept responses of customer c in
-  // bound[c + 1]. A row is kept if its period is >= 0 and its score present.
+  // The kept responses are sorted by customer code with two cache-sized
+  // counting sorts (a radix sort): by the code's high bits into at most
+  // kMaxBlocks blocks, then each block by the low bits. Pass 1 validates and
+  // counts the kept responses of block b in bound[b + 1]; a row is kept if
+  // its period is >= 0 and its score present.
   const CustomerCodes code(customers);
-  const size_t k = code.size();
+  int shift = 0;
+  while ((code.size() >> shift) >= kMaxBlocks) ++shift;
+  const size_t blocks = (code.size() >> shift) + 1, low = size_t{1} << shift;
   const T dmax = AsScore<T>(cut.detractor_max);
   const T pmax = AsScore<T>(cut.passive_max);
   const T smax = AsScore<T>(cut.scale_max);
   const T* sp = scores.data();
   const int64_t* tp = times.data();
   const int32_t* pp = periods.empty() ? nullptr : periods.data();
-  std::vector<size_t> bound(k + 1, 0);
+  std::vector<size_t> bound(blocks + 1, 0);
   for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
     const size_t end = std::min(scores.size(), begin + kBlock);
     const Tally tally = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
@@ -152,42 +162,62 @@ absl::StatusOr<MigrationTable> Migration(absl::Span<const T> scores,
         return absl::InvalidArgumentError(absl::StrCat(
             "time at row ", i, " is missing (NaT): a response needs a time to be ordered"));
       }
-      ++bound[code(i) + 1];
+      ++bound[(code(i) >> shift) + 1];
     }
   }
 
-  // Pass 2: counting sort by customer. After the scatter bound[c] is the end
-  // of customer c's visits (and the start of c + 1's).
-  for (size_t c = 0; c < k; ++c) bound[c + 1] += bound[c];
-  std::vector<Visit> visits(bound[k]);
+  // Pass 2: scatter the kept responses into their blocks. Afterwards
+  // bound[b] is the end of block b (and the start of b + 1).
+  size_t largest = 0;
+  for (size_t b = 0; b < blocks; ++b) {
+    largest = std::max(largest, bound[b + 1]);
+    bound[b + 1] += bound[b];
+  }
+  std::vector<Visit> visits(bound[blocks]);
   for (size_t i = 0; i < scores.size(); ++i) {
     const int64_t p = pp ? pp[i] : 0;
     if (p < 0 || IsMissing(sp[i])) continue;
-    visits[bound[code(i)]++] = Visit{tp[i], p * 3 + SegmentIndex(sp[i], dmax, pmax)};
+    const size_t c = code(i);
+    const uint64_t cell = static_cast<uint64_t>(p * 3 + SegmentIndex(sp[i], dmax, pmax));
+    visits[bound[c >> shift]++] = Visit{tp[i], static_cast<uint64_t>(c & (low - 1)) << 32 | cell};
   }
 
-  // Pass 3: each customer's visits by time, then its consecutive pairs.
+  // Pass 3, block by block: sort by the low bits into `run`, then each
+  // customer's visits by time, and count its consecutive pairs.
   int64_t* counts = table.counts.data();
-  Visit* v = visits.data();
-  size_t first = 0;
-  for (size_t c = 0; c < k; ++c) {
-    const size_t last = bound[c];
-    if (last - first >= 2) {
-      std::sort(v + first, v + last, [](const Visit& a, const Visit& b) { return a.time < b.time; });
-      ++table.customers;
-      table.pairs += static_cast<int64_t>(last - first - 1);
-      for (size_t j = first + 1; j < last; ++j) {
-        if (v[j].time == v[j - 1].time) {
-          size_t row = 0;  // any row of customer c gives its id
-          while (code(row) != c) ++row;
-          return SameInstantError(scores, customers, times, pp, customers[row], v[j].time);
+  std::vector<Visit> run(largest);
+  std::vector<size_t> lbound(low + 1);
+  Visit* r = run.data();
+  size_t block_start = 0;
+  for (size_t b = 0; b < blocks; ++b) {
+    const size_t block_end = bound[b];
+    std::fill(lbound.begin(), lbound.end(), 0);
+    for (size_t j = block_start; j < block_end; ++j) ++lbound[(visits[j].key >> 32) + 1];
+    for (size_t c = 0; c < low; ++c) lbound[c + 1] += lbound[c];
+    for (size_t j = block_start; j < block_end; ++j) r[lbound[visits[j].key >> 32]++] = visits[j];
+    size_t first = 0;
+    for (size_t c = 0; c < low; ++c) {
+      const size_t last = lbound[c];
+      if (last - first >= 2) {
+        std::sort(r + first, r + last, [](const Visit& x, const Visit& y) { return x.time < y.time; });
+        ++table.customers;
+        table.pairs += static_cast<int64_t>(last - first - 1);
+        for (size_t j = first + 1; j < last; ++j) {
+          if (r[j].time == r[j - 1].time) {
+            const size_t id = b << shift | c;
+            size_t row = 0;  // any row of this customer gives its id
+            while (code(row) != id) ++row;
+            return SameInstantError(scores, customers, times, pp, customers[row], r[j].time);
+          }
+          // cell = period * 3 + segment: the pair's slot is period * 9 + from * 3 + to.
+          const uint64_t from = (r[j - 1].key & 0xffffffffu) % 3;
+          const uint64_t cell = r[j].key & 0xffffffffu;
+          ++counts[(cell / 3) * 9 + from * 3 + cell % 3];
         }
-        // cell = period * 3 + segment: the pair's slot is period * 9 + from * 3 + to.
-        const int64_t from = v[j - 1].cell % 3, to = v[j].cell % 3, p = v[j].cell / 3;
-        ++counts[static_cast<size_t>(p * 9 + from * 3 + to)];
       }
+      first = last;
     }
-    first = last;
+    block_start = block_end;
   }
   return table;
 }

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import __version__
 from ._convert import column
-from .health import health, segment_trends
+from .health import attribute_change, event_impact, health, segment_trends
 from .nps import by_group, compare, summarize
 
 METHODS = ("wald", "adjusted-wald", "score")
@@ -181,6 +181,29 @@ def _health_section(df: pd.DataFrame, opt: ReportOptions) -> list[str]:
         lines.append(
             f"- {where}{r['segment']} {r['direction']} {r['slope_points']:+.2f} points/period "
             f"({100 * r['start_share']:.1f}% -> {100 * r['end_share']:.1f}%, p adj. {r['p_adjusted']:.3g})")
+    if opt.health_by and len(h) >= 2:
+        a_label, b_label = h["period"].iloc[-2], h["period"].iloc[-1]
+        drivers = attribute_change(df, by=opt.health_by, period_a=a_label, period_b=b_label,
+                                   score=opt.score, time=opt.time, freq=opt.health_freq,
+                                   missing=opt.missing)
+        lines += ["", f"### What drove the last change ({a_label} -> {b_label}: NPS "
+                      f"{_signed(drivers.attrs['nps_a'])} -> {_signed(drivers.attrs['nps_b'])}, "
+                      f"{_signed(drivers.attrs['change'])} points) by {opt.health_by}",
+                  "mix = the slice's share of respondents changed; rate = its NPS changed; "
+                  "the totals add up to the change.", "",
+                  drivers[[opt.health_by, "n_a", "n_b", "nps_a", "nps_b", "mix", "rate", "total"]]
+                  .round(2).to_string(index=False)]
+    if opt.events is not None and len(opt.events):
+        impact = event_impact(df, opt.events, window="60D", by=opt.health_by, score=opt.score,
+                              time=opt.time, missing=opt.missing, method=opt.method,
+                              confidence=opt.confidence)
+        cols = ["time", "label", *([opt.health_by] if opt.health_by else []), "n_before",
+                "nps_before", "n_after", "nps_after", "diff", "p_adjusted"]
+        shown = impact[cols].copy()
+        shown["time"] = pd.to_datetime(shown["time"]).dt.strftime("%Y-%m-%d")
+        shown["label"] = shown["label"].str.slice(0, 40)
+        lines += ["", "### Events: NPS 60 days before and after (p-values Holm-adjusted)", "",
+                  shown.round(3).to_string(index=False)]
     if opt.figure is not None:
         from . import plot
 
