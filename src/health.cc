@@ -258,15 +258,51 @@ absl::Status AssignPeriods(absl::Span<const int64_t> times, const PeriodGrid& gr
   return absl::OkStatus();
 }
 
-template <typename T>
-absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
-                                   absl::Span<const int32_t> periods, int64_t n_periods,
-                                   absl::Span<const int64_t> slices, int64_t n_slices,
-                                   const HealthOptions& options) {
-  const Cutoffs& cut = options.scores.cutoffs;
+namespace {
+
+// Checks the options of a health table.
+absl::Status ValidateHealthOptions(const HealthOptions& options) {
   const HealthThresholds& th = options.thresholds;
-  NPSCORE_RETURN_IF_ERROR(ValidateCutoffs(cut));
+  NPSCORE_RETURN_IF_ERROR(ValidateCutoffs(options.scores.cutoffs));
   NPSCORE_RETURN_IF_ERROR(ValidateIntervalOptions(options.interval));
+  if (!(th.alpha > 0 && th.alpha < 1) || !(th.min_n >= 0) || th.trend_periods < 3) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad health thresholds: alpha=", th.alpha, " (must be in (0, 1)), min_n=", th.min_n,
+        " (>= 0), trend_periods=", th.trend_periods, " (>= 3)"));
+  }
+  return absl::OkStatus();
+}
+
+// An empty table of n_slices x n_periods rows with the options recorded.
+absl::StatusOr<HealthTable> NewTable(int64_t n_periods, int64_t n_slices,
+                                     const HealthOptions& options) {
+  const Cutoffs& cut = options.scores.cutoffs;
+  if (n_periods < 0 || n_slices < 1 ||
+      n_periods * n_slices > (int64_t{1} << 28) / (cut.scale_max + 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad table size: ", n_slices, " slices x ", n_periods, " periods"));
+  }
+  HealthTable t;
+  t.n_slices = n_slices;
+  t.n_periods = n_periods;
+  t.scale_max = cut.scale_max;
+  t.method = options.interval.method;
+  t.confidence = options.interval.confidence;
+  t.adjustment = options.adjustment;
+  t.thresholds = options.thresholds;
+  const size_t rows = static_cast<size_t>(n_periods * n_slices);
+  t.histogram.assign(rows * static_cast<size_t>(cut.scale_max + 1), 0);
+  t.skipped.assign(rows, 0);
+  return t;
+}
+
+// The single pass: validates every score (vectorized, block by block) and
+// counts the histogram of each (slice, period) row of `t`.
+template <typename T>
+absl::Status CountHistogram(absl::Span<const T> scores, absl::Span<const int32_t> periods,
+                            absl::Span<const int64_t> slices, const ScoreOptions& options,
+                            HealthTable& t) {
+  const Cutoffs& cut = options.cutoffs;
   if (periods.size() != scores.size()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "periods has ", periods.size(), " rows but scores has ", scores.size(), " rows"));
@@ -275,45 +311,21 @@ absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
     return absl::InvalidArgumentError(absl::StrCat(
         "slices has ", slices.size(), " rows but scores has ", scores.size(), " rows"));
   }
-  if (slices.empty()) n_slices = 1;
-  if (n_periods < 0 || n_slices < 1 ||
-      n_periods * n_slices > (int64_t{1} << 28) / (cut.scale_max + 1)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "bad table size: ", n_slices, " slices x ", n_periods, " periods"));
-  }
-  if (!(th.alpha > 0 && th.alpha < 1) || !(th.min_n >= 0) || th.trend_periods < 3) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "bad health thresholds: alpha=", th.alpha, " (must be in (0, 1)), min_n=", th.min_n,
-        " (>= 0), trend_periods=", th.trend_periods, " (>= 3)"));
-  }
-  const size_t P = static_cast<size_t>(n_periods), S = static_cast<size_t>(n_slices);
-  const size_t rows = P * S, bins = static_cast<size_t>(cut.scale_max) + 1;
-  HealthTable t;
-  t.n_slices = n_slices;
-  t.n_periods = n_periods;
-  t.scale_max = cut.scale_max;
-  t.method = options.interval.method;
-  t.confidence = options.interval.confidence;
-  t.adjustment = options.adjustment;
-  t.thresholds = th;
-  t.histogram.assign(rows * bins, 0);
-  t.skipped.assign(rows, 0);
-
-  // One pass: validate each block with the vectorized tally, then histogram.
+  const int64_t n_periods = t.n_periods, n_slices = t.n_slices;
+  const size_t P = static_cast<size_t>(n_periods);
+  const size_t bins = static_cast<size_t>(cut.scale_max) + 1;
   const T dmax = AsScore<T>(cut.detractor_max);
   const T pmax = AsScore<T>(cut.passive_max);
   const T smax = AsScore<T>(cut.scale_max);
   const T* sp = scores.data();
   const int32_t* pp = periods.data();
-  const int64_t* slp = slices.data();
+  const int64_t* slp = slices.empty() ? nullptr : slices.data();
   int64_t* hist = t.histogram.data();
   for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
     const size_t end = std::min(scores.size(), begin + kBlock);
     const Tally tally = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
-    const int64_t allowed = options.scores.missing == Missing::kSkip ? tally.missing : 0;
-    if (tally.invalid != allowed) {
-      return FindBadScore(scores, begin, end, cut, options.scores.missing);
-    }
+    const int64_t allowed = options.missing == Missing::kSkip ? tally.missing : 0;
+    if (tally.invalid != allowed) return FindBadScore(scores, begin, end, cut, options.missing);
     for (size_t i = begin; i < end; ++i) {
       const int64_t p = pp[i], s = slp ? slp[i] : 0;
       if (p < 0 || s < 0) {
@@ -334,7 +346,18 @@ absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
       }
     }
   }
+  return absl::OkStatus();
+}
 
+// Derives every statistic of `t` from its histogram. Overlapping rows (rolling
+// windows) share responses, so the tests against the previous row and the
+// trends, which assume independent periods, are left NaN there.
+void DeriveHealth(HealthTable& t, const HealthOptions& options, bool overlapping) {
+  const Cutoffs& cut = options.scores.cutoffs;
+  const HealthThresholds& th = options.thresholds;
+  const size_t P = static_cast<size_t>(t.n_periods), S = static_cast<size_t>(t.n_slices);
+  const size_t rows = P * S, bins = static_cast<size_t>(cut.scale_max) + 1;
+  const int64_t* hist = t.histogram.data();
   // Counts, shares and NPS per row.
   for (auto* col : {&t.n, &t.detractors, &t.passives, &t.promoters}) col->assign(rows, 0);
   for (auto* col : {&t.share_detractors, &t.share_passives, &t.share_promoters,
@@ -397,6 +420,7 @@ absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
     const size_t base = sl * P;
     for (size_t p = 0; p < P; ++p) {
       const size_t r = base + p;
+      if (overlapping) continue;
       if (p > 0 && t.n[r] > 0 && t.n[r - 1] > 0) {
         auto c = Compare(summaries[r], summaries[r - 1], options.interval);
         if (c.ok()) {
@@ -483,6 +507,71 @@ absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
     }
     t.reasons[r] = absl::StrJoin(why, "; ");
   }
+  }
+
+}  // namespace
+
+template <typename T>
+absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
+                                   absl::Span<const int32_t> periods, int64_t n_periods,
+                                   absl::Span<const int64_t> slices, int64_t n_slices,
+                                   const HealthOptions& options) {
+  NPSCORE_RETURN_IF_ERROR(ValidateHealthOptions(options));
+  NPSCORE_ASSIGN_OR_RETURN(HealthTable t,
+                           NewTable(n_periods, slices.empty() ? 1 : n_slices, options));
+  NPSCORE_RETURN_IF_ERROR(CountHistogram(scores, periods, slices, options.scores, t));
+  DeriveHealth(t, options, /*overlapping=*/false);
+  return t;
+}
+
+template <typename T>
+absl::StatusOr<HealthTable> RollingHealth(absl::Span<const T> scores,
+                                          absl::Span<const int32_t> base_periods,
+                                          int64_t n_base, absl::Span<const int64_t> slices,
+                                          int64_t n_slices, absl::Span<const int64_t> first,
+                                          absl::Span<const int64_t> last,
+                                          const HealthOptions& options) {
+  NPSCORE_RETURN_IF_ERROR(ValidateHealthOptions(options));
+  if (first.size() != last.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "window bounds differ in length: ", first.size(), " firsts, ", last.size(), " lasts"));
+  }
+  for (size_t w = 0; w < first.size(); ++w) {
+    if (!(0 <= first[w] && first[w] <= last[w] && last[w] <= n_base)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "window ", w, " is [", first[w], ", ", last[w], "): need 0 <= first <= last <= ", n_base));
+    }
+  }
+  if (slices.empty()) n_slices = 1;
+  NPSCORE_ASSIGN_OR_RETURN(HealthTable base, NewTable(n_base, n_slices, options));
+  NPSCORE_RETURN_IF_ERROR(CountHistogram(scores, base_periods, slices, options.scores, base));
+  const int64_t n_windows = static_cast<int64_t>(first.size());
+  NPSCORE_ASSIGN_OR_RETURN(HealthTable t, NewTable(n_windows, n_slices, options));
+  t.excluded = base.excluded;
+  // Prefix sums over the base periods of each slice turn every window into
+  // one subtraction per bin, however much the windows overlap.
+  const size_t bins = static_cast<size_t>(options.scores.cutoffs.scale_max) + 1;
+  const size_t B = static_cast<size_t>(n_base), W = static_cast<size_t>(n_windows);
+  std::vector<int64_t> prefix((B + 1) * (bins + 1));
+  for (size_t s = 0; s < static_cast<size_t>(n_slices); ++s) {
+    std::fill(prefix.begin(), prefix.end(), 0);
+    for (size_t p = 0; p < B; ++p) {
+      const size_t row = s * B + p;
+      for (size_t b = 0; b < bins; ++b) {
+        prefix[(p + 1) * (bins + 1) + b] = prefix[p * (bins + 1) + b] + base.histogram[row * bins + b];
+      }
+      prefix[(p + 1) * (bins + 1) + bins] = prefix[p * (bins + 1) + bins] + base.skipped[row];
+    }
+    for (size_t w = 0; w < W; ++w) {
+      const size_t lo = static_cast<size_t>(first[w]), hi = static_cast<size_t>(last[w]);
+      const size_t row = s * W + w;
+      for (size_t b = 0; b < bins; ++b) {
+        t.histogram[row * bins + b] = prefix[hi * (bins + 1) + b] - prefix[lo * (bins + 1) + b];
+      }
+      t.skipped[row] = prefix[hi * (bins + 1) + bins] - prefix[lo * (bins + 1) + bins];
+    }
+  }
+  DeriveHealth(t, options, /*overlapping=*/true);
   return t;
 }
 
@@ -535,7 +624,10 @@ absl::StatusOr<std::vector<SegmentTrend>> SegmentTrends(const HealthTable& table
   template absl::StatusOr<HealthTable> Health<T>(absl::Span<const T>,                      \
                                                  absl::Span<const int32_t>, int64_t,       \
                                                  absl::Span<const int64_t>, int64_t,       \
-                                                 const HealthOptions&);
+                                                 const HealthOptions&);                    \
+  template absl::StatusOr<HealthTable> RollingHealth<T>(                                   \
+      absl::Span<const T>, absl::Span<const int32_t>, int64_t, absl::Span<const int64_t>,  \
+      int64_t, absl::Span<const int64_t>, absl::Span<const int64_t>, const HealthOptions&);
 NPSCORE_INSTANTIATE_(double)
 NPSCORE_INSTANTIATE_(float)
 NPSCORE_INSTANTIATE_(int8_t)

@@ -28,7 +28,8 @@ constexpr int64_t kMaxPeriods = int64_t{1} << 26;
 
 // A kept response: its time and key = (customer code's low bits) << 32 |
 // cell, with cell = period * 3 + segment, so that sorting and pairing read the
-// visits and nothing else.
+// visits and nothing else. (The low bits fit in 32 below 2^43 customers, the
+// cell below 2^26 periods.)
 struct Visit {
   int64_t time;
   uint64_t key;

@@ -156,6 +156,21 @@ absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
                                    absl::Span<const int64_t> slices, int64_t n_slices,
                                    const HealthOptions& options = {});
 
+// Rolling windows (e.g. the last 90 days at each month end) over a fine base
+// grid such as days: window w of each slice covers base periods
+// [first[w], last[w]). Every response is read once; window counts come from
+// prefix sums, however much the windows overlap. Because overlapping windows
+// share responses, the tests against the previous window and the trends are
+// NaN (and so are the flags that rest on them); shares, NPS, intervals, the
+// passive-share and low-n flags are given.
+template <typename T>
+absl::StatusOr<HealthTable> RollingHealth(absl::Span<const T> scores,
+                                          absl::Span<const int32_t> base_periods,
+                                          int64_t n_base, absl::Span<const int64_t> slices,
+                                          int64_t n_slices, absl::Span<const int64_t> first,
+                                          absl::Span<const int64_t> last,
+                                          const HealthOptions& options = {});
+
 // --- Segment trends ---------------------------------------------------------------
 
 // The trend of one segment's share over the last k periods of one slice:
@@ -194,8 +209,8 @@ struct MigrationTable {
 };
 
 // Builds the migration table with one sort of the kept responses by
-// (customer, time): a counting sort by customer, then each customer's few
-// responses by time. `customers` are customer ids (any int64), `times` UTC
+// (customer, time): a radix sort by customer (two cache-sized counting
+// passes), then each customer's few responses by time. `customers` are customer ids (any int64), `times` UTC
 // nanoseconds, `periods` the period of each row (negative = leave the row
 // out, e.g. a time outside the grid; empty = a single period 0, and
 // n_periods is then taken as 1). Rows are left out before pairing, so a pair

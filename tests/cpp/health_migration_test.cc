@@ -152,12 +152,13 @@ std::vector<int64_t> ReferenceCounts(const std::vector<int32_t>& scores,
 TEST(MigrationTest, MatchesPerCustomerListsOnRandomData) {
   std::mt19937_64 rng(11);
   for (const bool sparse : {false, true}) {
-    const size_t n = 20000;
+    // 30000 customers: 15 codes per block of the first partitioning step.
+    const size_t n = 60000;
     const int n_periods = 6;
     std::vector<int32_t> scores(n), periods(n);
     std::vector<int64_t> customers(n), times(n);
     std::uniform_int_distribution<int> score(0, 10), period(-1, n_periods - 1);
-    std::uniform_int_distribution<int64_t> customer(0, 3000);
+    std::uniform_int_distribution<int64_t> customer(0, 29999);
     for (size_t i = 0; i < n; ++i) {
       scores[i] = score(rng);
       periods[i] = period(rng);

@@ -223,3 +223,50 @@ TEST(HealthTest, ErrorsNameRowAndValue) {
 
 }  // namespace
 }  // namespace npscore
+
+namespace npscore {
+namespace {
+
+TEST(RollingHealthTest, WindowsEqualDirectCountsOfTheirRows) {
+  // 10 base days, 2 slices; windows of 3 days ending at each day >= 3. Each
+  // window's counts must equal a direct count of the rows inside it.
+  std::vector<int32_t> scores, day;
+  std::vector<int64_t> slice;
+  for (int i = 0; i < 500; ++i) {
+    scores.push_back((i * 7) % 11);
+    day.push_back((i * 13) % 10);
+    slice.push_back(i % 2);
+  }
+  std::vector<int64_t> first, last;
+  for (int end = 3; end <= 10; ++end) {
+    first.push_back(end - 3);
+    last.push_back(end);
+  }
+  auto t = RollingHealth<int32_t>(scores, day, 10, slice, 2, first, last);
+  ASSERT_TRUE(t.ok()) << t.status();
+  ASSERT_EQ(t->size(), 16u);
+  for (int s = 0; s < 2; ++s) {
+    for (size_t w = 0; w < first.size(); ++w) {
+      int64_t n = 0, det = 0, sevens = 0;
+      for (size_t i = 0; i < scores.size(); ++i) {
+        if (slice[i] != s || day[i] < first[w] || day[i] >= last[w]) continue;
+        ++n;
+        det += scores[i] <= 6;
+        sevens += scores[i] == 7;
+      }
+      const size_t r = static_cast<size_t>(s) * first.size() + w;
+      EXPECT_EQ(t->n[r], n);
+      EXPECT_EQ(t->detractors[r], det);
+      EXPECT_EQ(t->histogram[r * 11 + 7], sevens);
+      EXPECT_TRUE(std::isnan(t->nps_change[r]));  // overlapping windows: no test
+    }
+  }
+  std::vector<int64_t> bad_first = {5};
+  std::vector<int64_t> bad_last = {4};
+  EXPECT_NE(RollingHealth<int32_t>(scores, day, 10, slice, 2, bad_first, bad_last)
+                .status().message().find("window 0 is [5, 4)"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace npscore

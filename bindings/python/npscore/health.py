@@ -92,11 +92,15 @@ def _latest_only(customers: np.ndarray, periods: np.ndarray, slices: np.ndarray,
 
 
 def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: Optional[str],
-             basis: str, customer: str, tz: str, missing: str, start: Any, end: Any):
+             basis: str, customer: str, tz: str, missing: str, start: Any, end: Any,
+             window: Any = None):
     """Scores, period codes, slice codes and the keys of both, as the core
     reads them."""
     if basis not in ("all", "latest"):
         raise ValueError(f"basis is {basis!r}: use \"all\" or \"latest\"")
+    if basis == "latest" and window is not None:
+        raise ValueError("basis=\"latest\" is not available with rolling windows yet; "
+                         "use calendar periods (window=None)")
     keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
     if kind is not None:
         keys = [kind] + [k for k in keys if k != kind]
@@ -111,8 +115,22 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
         raise ValueError(f"column {time!r} has no timestamps: nothing to bucket")
     hi = _utc_nanos(pd.Series([end]), "end", tz)[0] if end is not None else valid.max()
     starts, labels = _npscore.period_grid(int(lo), int(hi), freq, tz)
+    windows = None
+    grid_starts, grid_labels = starts, labels
+    if window is not None:
+        # Rolling windows: responses are bucketed by day, and the window of
+        # each period is the `window` days before the period's end.
+        days = pd.Timedelta(window) / pd.Timedelta(days=1)
+        if not (days >= 1 and float(days).is_integer()):
+            raise ValueError(f"window is {window!r}: give a whole number of days, e.g. '90D'")
+        days = int(days)
+        grid_starts, grid_labels = _npscore.period_grid(
+            int(lo) - days * _NS_PER_DAY - _NS_PER_DAY, int(hi), "D", tz)
+        last = np.searchsorted(grid_starts, starts[1:], side="left")
+        windows = (np.ascontiguousarray(np.maximum(last - days, 0), dtype=np.int64),
+                   np.ascontiguousarray(np.minimum(last, len(grid_labels)), dtype=np.int64))
     try:
-        periods = _npscore.assign_periods(times, starts, labels, missing == "skip")
+        periods = _npscore.assign_periods(times, grid_starts, grid_labels, missing == "skip")
     except ValueError as e:
         raise ValueError(f"column {time!r}: {e}") from None
     if keys:
@@ -133,6 +151,9 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
         scores, periods = np.ascontiguousarray(scores[keep]), np.ascontiguousarray(periods[keep])
         if slices is not None:
             slices = np.ascontiguousarray(slices[keep])
+    if window is not None:
+        return scores, periods, starts, labels, slices, slice_keys, dropped, (
+            grid_starts, grid_labels, windows)
     return scores, periods, starts, labels, slices, slice_keys, dropped
 
 
@@ -154,6 +175,7 @@ def health(
     missing: str = "error",
     start: Any = None,
     end: Any = None,
+    window: Any = None,
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> pd.DataFrame:
     """Distribution health per period (and slice): one row per period.
@@ -178,6 +200,13 @@ def health(
         missing timestamps (counted in ``df.attrs["excluded"]``).
     start, end : the range of periods (default: the data's range), so that
         leading or trailing empty periods appear as rows with n = 0.
+    window : rolling windows instead of calendar periods, e.g. "90D": each
+        row covers the `window` days before the end of its period (the last
+        90 days at each month end with freq="M"); ``window_start`` and
+        ``window_end`` give the bounds. Overlapping windows share responses,
+        so the tests against the previous row, the trends and the flags
+        resting on them are NaN / off; shares, NPS, intervals and the
+        passive-share and low-n flags are given.
 
     Returns
     -------
@@ -199,15 +228,24 @@ def health(
     the threshold against the previous period, significant after
     adjustment).
     """
-    scores, periods, starts, labels, slices, slice_keys, dropped = _prepare(
-        df, score, time, freq, by, kind, basis, customer, tz, missing, start, end)
+    prepared = _prepare(df, score, time, freq, by, kind, basis, customer, tz, missing, start,
+                        end, window)
+    scores, periods, starts, labels, slices, slice_keys, dropped = prepared[:7]
     n_periods, n_slices = len(labels), len(slice_keys)
-    cols = _npscore.health_table(
-        scores, periods, n_periods, slices, n_slices, as_cutoffs(cutoffs), missing, method,
-        float(confidence), adjust, dict(thresholds or {}))
+    args = (as_cutoffs(cutoffs), missing, method, float(confidence), adjust,
+            dict(thresholds or {}))
+    if window is None:
+        cols = _npscore.health_table(scores, periods, n_periods, slices, n_slices, *args)
+    else:
+        day_starts, day_labels, (first, last) = prepared[7]
+        cols = _npscore.rolling_health_table(scores, periods, len(day_labels), slices, n_slices,
+                                             first, last, *args)
     out = slice_keys.loc[slice_keys.index.repeat(n_periods)].reset_index(drop=True)
     out["period"] = np.tile(np.asarray(labels, dtype=object), n_slices)
     out["period_start"] = pd.to_datetime(np.tile(starts[:-1], n_slices), utc=True)
+    if window is not None:
+        out["window_start"] = pd.to_datetime(np.tile(day_starts[first], n_slices), utc=True)
+        out["window_end"] = pd.to_datetime(np.tile(day_starts[last], n_slices), utc=True)
     for name in ("n", "detractors", "passives", "promoters", "skipped"):
         out[name] = cols[name]
     hist = cols["histogram"]
@@ -233,7 +271,8 @@ def health(
         keep = np.repeat((totals + skipped) > 0, n_periods)
         out = out[keep].reset_index(drop=True)
     out.attrs.update(method=method, confidence=float(confidence), adjust=adjust, freq=freq,
-                     tz=tz, basis=basis, thresholds=cols["thresholds"],
+                     tz=tz, basis=basis, window=None if window is None else str(window),
+                     thresholds=cols["thresholds"],
                      excluded=int(cols["excluded"]), dropped_by_basis=dropped)
     return out
 

@@ -66,6 +66,60 @@ HealthTable RunHealth(const py::array& scores, const py::array_t<int32_t, py::ar
   }));
 }
 
+HealthOptions MakeHealthOptions(const Cutoffs& cutoffs, const std::string& missing,
+                                const std::string& method, double confidence,
+                                const std::string& adjustment, const py::dict& thresholds) {
+  HealthOptions opt;
+  opt.scores = MakeScoreOptions(cutoffs, missing);
+  opt.interval = MakeIntervalOptions(method, confidence);
+  opt.adjustment = ValueOrThrow(ParseAdjustment(adjustment));
+  opt.thresholds = MakeThresholds(thresholds);
+  return opt;
+}
+
+// The health table as a dict of numpy columns (histogram: rows x bins).
+py::dict TableDict(const HealthTable& t) {
+    py::dict out;
+    out["n"] = Array(t.n);
+    out["detractors"] = Array(t.detractors);
+    out["passives"] = Array(t.passives);
+    out["promoters"] = Array(t.promoters);
+    out["skipped"] = Array(t.skipped);
+    out["share_detractors"] = Array(t.share_detractors);
+    out["share_detractors_low"] = Array(t.share_detractors_low);
+    out["share_detractors_high"] = Array(t.share_detractors_high);
+    out["share_passives"] = Array(t.share_passives);
+    out["share_passives_low"] = Array(t.share_passives_low);
+    out["share_passives_high"] = Array(t.share_passives_high);
+    out["share_promoters"] = Array(t.share_promoters);
+    out["share_promoters_low"] = Array(t.share_promoters_low);
+    out["share_promoters_high"] = Array(t.share_promoters_high);
+    out["nps"] = Array(t.nps);
+    out["se"] = Array(t.se);
+    out["ci_low"] = Array(t.ci_low);
+    out["ci_high"] = Array(t.ci_high);
+    out["nps_change"] = Array(t.nps_change);
+    out["change_se"] = Array(t.change_se);
+    out["change_p"] = Array(t.change_p);
+    out["change_p_adjusted"] = Array(t.change_p_adjusted);
+    out["detractor_change"] = Array(t.detractor_change);
+    out["detractor_change_p_adjusted"] = Array(t.detractor_change_p_adjusted);
+    out["promoter_change"] = Array(t.promoter_change);
+    out["promoter_change_p_adjusted"] = Array(t.promoter_change_p_adjusted);
+    out["passive_trend"] = Array(t.passive_trend);
+    out["passive_trend_p_adjusted"] = Array(t.passive_trend_p_adjusted);
+    out["nps_trend"] = Array(t.nps_trend);
+    out["flags"] = Array(t.flags);
+    out["reasons"] = t.reasons;
+    py::array_t<int64_t> hist({static_cast<py::ssize_t>(t.size()),
+                               static_cast<py::ssize_t>(t.scale_max + 1)});
+    std::copy(t.histogram.begin(), t.histogram.end(), hist.mutable_data());
+    out["histogram"] = hist;
+    out["excluded"] = t.excluded;
+    out["thresholds"] = ThresholdsDict(t.thresholds);
+    return out;
+}
+
 }  // namespace
 
 void BindHealth(py::module_& m) {
@@ -109,54 +163,42 @@ void BindHealth(py::module_& m) {
                            const Cutoffs& cutoffs, const std::string& missing,
                            const std::string& method, double confidence,
                            const std::string& adjustment, const py::dict& thresholds) {
-    HealthOptions opt;
-    opt.scores = MakeScoreOptions(cutoffs, missing);
-    opt.interval = MakeIntervalOptions(method, confidence);
-    opt.adjustment = ValueOrThrow(ParseAdjustment(adjustment));
-    opt.thresholds = MakeThresholds(thresholds);
-    HealthTable t = RunHealth(scores, periods, n_periods, slices, n_slices, opt);
-    py::dict out;
-    out["n"] = Array(t.n);
-    out["detractors"] = Array(t.detractors);
-    out["passives"] = Array(t.passives);
-    out["promoters"] = Array(t.promoters);
-    out["skipped"] = Array(t.skipped);
-    out["share_detractors"] = Array(t.share_detractors);
-    out["share_detractors_low"] = Array(t.share_detractors_low);
-    out["share_detractors_high"] = Array(t.share_detractors_high);
-    out["share_passives"] = Array(t.share_passives);
-    out["share_passives_low"] = Array(t.share_passives_low);
-    out["share_passives_high"] = Array(t.share_passives_high);
-    out["share_promoters"] = Array(t.share_promoters);
-    out["share_promoters_low"] = Array(t.share_promoters_low);
-    out["share_promoters_high"] = Array(t.share_promoters_high);
-    out["nps"] = Array(t.nps);
-    out["se"] = Array(t.se);
-    out["ci_low"] = Array(t.ci_low);
-    out["ci_high"] = Array(t.ci_high);
-    out["nps_change"] = Array(t.nps_change);
-    out["change_se"] = Array(t.change_se);
-    out["change_p"] = Array(t.change_p);
-    out["change_p_adjusted"] = Array(t.change_p_adjusted);
-    out["detractor_change"] = Array(t.detractor_change);
-    out["detractor_change_p_adjusted"] = Array(t.detractor_change_p_adjusted);
-    out["promoter_change"] = Array(t.promoter_change);
-    out["promoter_change_p_adjusted"] = Array(t.promoter_change_p_adjusted);
-    out["passive_trend"] = Array(t.passive_trend);
-    out["passive_trend_p_adjusted"] = Array(t.passive_trend_p_adjusted);
-    out["nps_trend"] = Array(t.nps_trend);
-    out["flags"] = Array(t.flags);
-    out["reasons"] = t.reasons;
-    py::array_t<int64_t> hist({static_cast<py::ssize_t>(t.size()),
-                               static_cast<py::ssize_t>(t.scale_max + 1)});
-    std::copy(t.histogram.begin(), t.histogram.end(), hist.mutable_data());
-    out["histogram"] = hist;
-    out["excluded"] = t.excluded;
-    out["thresholds"] = ThresholdsDict(t.thresholds);
-    return out;
+    const HealthOptions opt = MakeHealthOptions(cutoffs, missing, method, confidence, adjustment,
+                                                thresholds);
+    return TableDict(RunHealth(scores, periods, n_periods, slices, n_slices, opt));
   }, py::arg("scores"), py::arg("periods"), py::arg("n_periods"), py::arg("slices"),
      py::arg("n_slices"), py::arg("cutoffs"), py::arg("missing"), py::arg("method"),
      py::arg("confidence"), py::arg("adjustment"), py::arg("thresholds"));
+
+  m.def("rolling_health_table", [](const py::array& scores,
+                                   const py::array_t<int32_t, py::array::c_style>& base_periods,
+                                   int64_t n_base, const py::object& slices, int64_t n_slices,
+                                   const py::array_t<int64_t, py::array::c_style>& first,
+                                   const py::array_t<int64_t, py::array::c_style>& last,
+                                   const Cutoffs& cutoffs, const std::string& missing,
+                                   const std::string& method, double confidence,
+                                   const std::string& adjustment, const py::dict& thresholds) {
+    CheckVector(base_periods, "base_periods");
+    CheckVector(first, "first");
+    CheckVector(last, "last");
+    const HealthOptions opt = MakeHealthOptions(cutoffs, missing, method, confidence, adjustment,
+                                                thresholds);
+    py::array_t<int64_t, py::array::c_style> hold;
+    absl::Span<const int64_t> sl;
+    if (!slices.is_none()) {
+      hold = slices.cast<py::array_t<int64_t, py::array::c_style>>();
+      CheckVector(hold, "slices");
+      sl = View<int64_t>(hold);
+    }
+    return TableDict(ValueOrThrow(DispatchScores(scores, [&](auto span) {
+      py::gil_scoped_release release;
+      return RollingHealth(span, View<int32_t>(base_periods), n_base, sl, n_slices,
+                           View<int64_t>(first), View<int64_t>(last), opt);
+    })));
+  }, py::arg("scores"), py::arg("base_periods"), py::arg("n_base"), py::arg("slices"),
+     py::arg("n_slices"), py::arg("first"), py::arg("last"), py::arg("cutoffs"),
+     py::arg("missing"), py::arg("method"), py::arg("confidence"), py::arg("adjustment"),
+     py::arg("thresholds"));
 
   m.def("segment_trends", [](const py::array& scores, const py::array_t<int32_t, py::array::c_style>& periods,
                              int64_t n_periods, const py::object& slices, int64_t n_slices,
