@@ -200,7 +200,8 @@ absl::StatusOr<MigrationTable> Migration(absl::Span<const T> scores,
     for (size_t c = 0; c < low; ++c) {
       const size_t last = lbound[c];
       if (last - first >= 2) {
-        std::sort(r + first, r + last, [](const Visit& x, const Visit& y) { return x.time < y.time; });
+        std::sort(r + first, r + last,
+                  [](const Visit& x, const Visit& y) { return x.time < y.time; });
         ++table.customers;
         table.pairs += static_cast<int64_t>(last - first - 1);
         for (size_t j = first + 1; j < last; ++j) {

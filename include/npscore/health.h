@@ -210,15 +210,16 @@ struct MigrationTable {
 
 // Builds the migration table with one sort of the kept responses by
 // (customer, time): a radix sort by customer (two cache-sized counting
-// passes), then each customer's few responses by time. `customers` are customer ids (any int64), `times` UTC
-// nanoseconds, `periods` the period of each row (negative = leave the row
-// out, e.g. a time outside the grid; empty = a single period 0, and
-// n_periods is then taken as 1). Rows are left out before pairing, so a pair
-// always links two kept responses: a row whose period is negative, or whose
-// score is missing and skipped (options.missing), takes part in no pair.
-// Errors name the row: a bad score (as in CountSegments), a period code >=
-// n_periods, a missing time (NaT) on a kept row, and two kept responses of one
-// customer at the same instant (both rows and the customer).
+// passes), then each customer's few responses by time. `customers` are
+// customer ids (any int64), `times` UTC nanoseconds, `periods` the period of
+// each row (negative = leave the row out, e.g. a time outside the grid;
+// empty = a single period 0, and n_periods is then taken as 1). Rows are left
+// out before pairing, so a pair always links two kept responses: a row whose
+// period is negative, or whose score is missing and skipped
+// (options.missing), takes part in no pair. Errors name the row: a bad score
+// (as in CountSegments), a period code >= n_periods, a missing time (NaT) on
+// a kept row, and two kept responses of one customer at the same instant
+// (both rows and the customer).
 template <typename T>
 absl::StatusOr<MigrationTable> Migration(absl::Span<const T> scores,
                                          absl::Span<const int64_t> customers,

@@ -92,7 +92,8 @@ TEST(EventImpactTest, SortedAndUnsortedInputAgree) {
   const Data d = HandData();  // unsorted (49 and 150 come last)
   std::vector<size_t> order(d.times.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return d.times[a] < d.times[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return d.times[a] < d.times[b]; });
   Data s;
   for (size_t i : order) {
     s.times.push_back(d.times[i]);

@@ -733,14 +733,27 @@ def test_account_nps_without_a_contact_column(how):
 
 def test_account_nps_weight_differing_within_an_account_names_it():
     df = account_data()
-    acc = df["account"].iloc[0]
+    sizes = df.groupby("account").size()
+    acc = sizes.index[sizes >= 2][-1]
     i = df.index[df["account"] == acc][-1]
-    if (df["account"] == acc).sum() < 2:
-        acc = "A00"
-        i = df.index[df["account"] == acc][-1]
     df.loc[i, "revenue"] = df.loc[i, "revenue"] + 1
+    npscore.account_nps(df.drop(index=i), account="account", contact="contact",
+                        weight="revenue")  # fine without that row
     with pytest.raises(ValueError, match=acc):
         npscore.account_nps(df, account="account", weight="revenue")
+
+
+@pytest.mark.parametrize("bad", [np.nan, -3.0])
+def test_account_nps_bad_weight_names_the_account(bad):
+    """A missing or negative revenue is a clear ValueError naming the account
+    by its id ("B"), without a RuntimeWarning on the way."""
+    df = pd.DataFrame({"acc": ["A", "A", "B", "B"], "score": [9, 6, 10, 8],
+                       "rev": [1.0, 1.0, bad, bad]})
+    with pytest.raises(ValueError) as info:
+        npscore.account_nps(df, account="acc", weight="rev")
+    msg = str(info.value)
+    assert "'B'" in msg or "account B" in msg, msg
+    assert "differs" not in msg, msg
 
 
 def test_account_nps_bad_arguments():

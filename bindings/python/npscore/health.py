@@ -13,6 +13,8 @@ statistics are computed by the C++ core.
 
 from __future__ import annotations
 
+import re
+
 from typing import Any, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -20,7 +22,7 @@ import pandas as pd
 
 from . import _npscore
 from ._convert import as_cutoffs, as_scores, column
-from ._groups import group_codes
+from ._groups import group_codes, is_int_key
 from .nps import DEFAULT_CUTOFFS, DEFAULT_METHOD
 
 __all__ = ["health", "segment_trends", "migration", "attribute_change", "event_impact",
@@ -360,7 +362,10 @@ def migration(
     the same instant are an error naming both rows.
     """
     scores = as_scores(column(df, score, "score"), f"column {score!r}")
-    customers = _codes_or_error(column(df, customer, "customer"), f"column {customer!r}")
+    ids = column(df, customer, "customer")
+    customers = _codes_or_error(ids, f"column {customer!r}")
+    if is_int_key(ids):  # the core takes any int64 ids: its messages then name them
+        customers = np.ascontiguousarray(ids.to_numpy(), dtype=np.int64)
     times = _utc_nanos(column(df, time, "time"), f"column {time!r}", tz)
     if freq is None:
         periods, labels = np.zeros(len(df), dtype=np.int32), ["all"]
@@ -370,8 +375,17 @@ def migration(
             raise ValueError(f"column {time!r} has no timestamps")
         starts, labels = _npscore.period_grid(int(valid.min()), int(valid.max()), freq, tz)
         periods = _npscore.assign_periods(times, starts, labels, missing == "skip")
-    res = _npscore.migration(scores, customers, times, periods, len(labels),
-                             as_cutoffs(cutoffs), missing)
+    try:
+        res = _npscore.migration(scores, customers, times, periods, len(labels),
+                                 as_cutoffs(cutoffs), missing)
+    except ValueError as e:
+        if is_int_key(ids):
+            raise
+        # Name the customer by its id, not by the code it was given here.
+        uniques = pd.unique(ids)
+        raise ValueError(re.sub(r"customer (\d+)",
+                                lambda m: f"customer {uniques[int(m.group(1))]!r}",
+                                str(e))) from None
     counts = res["counts"]  # (period, from, to)
     rows = []
     for p, label in enumerate(labels):
@@ -470,7 +484,8 @@ def event_impact(
     outage, ...), overall or per slice, and the test of the difference.
 
     `window` is a pandas Timedelta ("30D") or a (before, after) pair. Each
-    row: the event's columns, the slice keys, ``n_before``, ``nps_before``
+    row: the event's columns (prefixed ``event_`` where a slice key has the
+    same name), the slice keys, ``n_before``, ``nps_before``
     with ``ci_low_before``/``ci_high_before``, the same ``_after``, ``diff``
     (after - before), ``se``, ``z``, ``p_value``, ``p_adjusted`` (across all
     rows, `adjust`), ``ci_low``/``ci_high`` for the difference, and
@@ -495,8 +510,9 @@ def event_impact(
                                  after_ns, as_cutoffs(cutoffs), missing, method,
                                  float(confidence))
     records = []
+    ev_frame = events.rename(columns={c: f"event_{c}" for c in events.columns if c in keys})
     for ev, sl, b, a, c, outside in rows:
-        rec = events.iloc[int(ev)].to_dict()
+        rec = ev_frame.iloc[int(ev)].to_dict()
         rec.update(slice_keys.iloc[int(sl)].to_dict() if keys else {})
         rec.update(n_before=b.n, nps_before=b.nps, ci_low_before=b.ci_low,
                    ci_high_before=b.ci_high, n_after=a.n, nps_after=a.nps,
@@ -543,7 +559,8 @@ def account_nps(
     """
     scores = as_scores(column(df, score, "score"), f"column {score!r}")
     acc = column(df, account, "account")
-    acc_codes, acc_keys = pd.factorize(acc, sort=True, use_na_sentinel=False)
+    _codes_or_error(acc, f"column {account!r}")  # a missing account id is an error
+    acc_codes, acc_keys = pd.factorize(acc, sort=True)
     acc_codes = np.ascontiguousarray(acc_codes, dtype=np.int64)
     contacts = (None if contact is None else
                 _codes_or_error(column(df, contact, "contact"), f"column {contact!r}"))
@@ -553,6 +570,11 @@ def account_nps(
     weights = None
     if weight is not None:
         w = as_scores(column(df, weight, "weight"), f"column {weight!r}").astype(np.float64)
+        bad = ~(np.isfinite(w) & (w >= 0))
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"column {weight!r} at row {row} (account {acc.iloc[row]!r}) is "
+                             f"{w[row]}: weights must be finite and >= 0")
         lo = np.full(len(acc_keys), np.inf)
         hi = np.full(len(acc_keys), -np.inf)
         np.minimum.at(lo, acc_codes, w)
@@ -568,9 +590,9 @@ def account_nps(
                                float(confidence))
     out = pd.DataFrame({account: acc_keys})
     for name in ("responses", "contacts", "mean_score", "nps"):
+        if name == "contacts" and contact is None:
+            continue
         out[name] = res[name]
-    if contact is None:
-        out = out.drop(columns="contacts")
     seg = res["segment"]
     out["segment"] = [_SEGMENTS.get(int(s), None) for s in seg]
     out["small"] = res["small"].astype(bool)
