@@ -94,3 +94,48 @@ def by_key(
     confidence: float,
     min_n: float,
 ) -> tuple[npt.NDArray[np.int64], dict[str, npt.NDArray[np.generic]]]: ...
+
+# --- health -------------------------------------------------------------------
+def default_health_thresholds() -> dict[str, float]: ...
+def adjust_p_values(p: npt.NDArray[np.float64], adjustment: str) -> npt.NDArray[np.float64]: ...
+def period_grid(
+    min_time: int, max_time: int, freq: str, tz: str
+) -> tuple[npt.NDArray[np.int64], list[str]]: ...
+def assign_periods(
+    times: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], labels: list[str],
+    skip_missing: bool,
+) -> npt.NDArray[np.int32]: ...
+def health_table(
+    scores: npt.NDArray[np.generic], periods: npt.NDArray[np.int32], n_periods: int,
+    slices: Optional[npt.NDArray[np.int64]], n_slices: int, cutoffs: Cutoffs, missing: str,
+    method: str, confidence: float, adjustment: str, thresholds: dict[str, float],
+) -> dict[str, object]: ...
+def rolling_health_table(
+    scores: npt.NDArray[np.generic], base_periods: npt.NDArray[np.int32], n_base: int,
+    slices: Optional[npt.NDArray[np.int64]], n_slices: int, first: npt.NDArray[np.int64],
+    last: npt.NDArray[np.int64], cutoffs: Cutoffs, missing: str, method: str,
+    confidence: float, adjustment: str, thresholds: dict[str, float],
+) -> dict[str, object]: ...
+def segment_trends(
+    scores: npt.NDArray[np.generic], periods: npt.NDArray[np.int32], n_periods: int,
+    slices: Optional[npt.NDArray[np.int64]], n_slices: int, cutoffs: Cutoffs, missing: str,
+    trend_periods: int, adjustment: str,
+) -> dict[str, npt.NDArray[np.generic]]: ...
+def migration(
+    scores: npt.NDArray[np.generic], customers: npt.NDArray[np.int64],
+    times: npt.NDArray[np.int64], periods: npt.NDArray[np.int32], n_periods: int,
+    cutoffs: Cutoffs, missing: str,
+) -> dict[str, object]: ...
+def attribute_change(a: list[Counts], b: list[Counts]) -> dict[str, object]: ...
+def event_impact(
+    scores: npt.NDArray[np.generic], times: npt.NDArray[np.int64],
+    slices: Optional[npt.NDArray[np.int64]], n_slices: int, events: npt.NDArray[np.int64],
+    before_ns: int, after_ns: int, cutoffs: Cutoffs, missing: str, method: str,
+    confidence: float,
+) -> list[tuple[int, int, Summary, Summary, Comparison, bool]]: ...
+def account_nps(
+    scores: npt.NDArray[np.generic], accounts: npt.NDArray[np.int64], n_accounts: int,
+    contacts: Optional[npt.NDArray[np.int64]], times: Optional[npt.NDArray[np.int64]],
+    how: str, account_weights: Optional[npt.NDArray[np.float64]], min_n: float,
+    cutoffs: Cutoffs, missing: str, method: str, confidence: float,
+) -> dict[str, object]: ...
