@@ -247,16 +247,7 @@ absl::StatusOr<AccountTable> AccountNps(absl::Span<const T> scores,
       absl::Span<const T>, absl::Span<const int64_t>, int64_t, absl::Span<const int64_t>,  \
       absl::Span<const int64_t>, RollUp, absl::Span<const double>, double,                 \
       const ScoreOptions&, const IntervalOptions&);
-NPSCORE_INSTANTIATE_(double)
-NPSCORE_INSTANTIATE_(float)
-NPSCORE_INSTANTIATE_(int8_t)
-NPSCORE_INSTANTIATE_(int16_t)
-NPSCORE_INSTANTIATE_(int32_t)
-NPSCORE_INSTANTIATE_(int64_t)
-NPSCORE_INSTANTIATE_(uint8_t)
-NPSCORE_INSTANTIATE_(uint16_t)
-NPSCORE_INSTANTIATE_(uint32_t)
-NPSCORE_INSTANTIATE_(uint64_t)
+NPSCORE_FOR_EACH_SCORE_TYPE(NPSCORE_INSTANTIATE_)
 #undef NPSCORE_INSTANTIATE_
 
 }  // namespace npscore

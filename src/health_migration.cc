@@ -228,16 +228,7 @@ absl::StatusOr<MigrationTable> Migration(absl::Span<const T> scores,
   template absl::StatusOr<MigrationTable> Migration<T>(                                  \
       absl::Span<const T>, absl::Span<const int64_t>, absl::Span<const int64_t>,         \
       absl::Span<const int32_t>, int64_t, const ScoreOptions&);
-NPSCORE_INSTANTIATE_(double)
-NPSCORE_INSTANTIATE_(float)
-NPSCORE_INSTANTIATE_(int8_t)
-NPSCORE_INSTANTIATE_(int16_t)
-NPSCORE_INSTANTIATE_(int32_t)
-NPSCORE_INSTANTIATE_(int64_t)
-NPSCORE_INSTANTIATE_(uint8_t)
-NPSCORE_INSTANTIATE_(uint16_t)
-NPSCORE_INSTANTIATE_(uint32_t)
-NPSCORE_INSTANTIATE_(uint64_t)
+NPSCORE_FOR_EACH_SCORE_TYPE(NPSCORE_INSTANTIATE_)
 #undef NPSCORE_INSTANTIATE_
 
 }  // namespace npscore

@@ -922,16 +922,7 @@ KeyCodes FactorizeKeys(absl::Span<const int64_t> keys) {
       absl::Span<const T>, absl::Span<const int64_t>, absl::Span<const double>,   \
       const GroupOptions&);
 
-NPSCORE_INSTANTIATE_(double)
-NPSCORE_INSTANTIATE_(float)
-NPSCORE_INSTANTIATE_(int8_t)
-NPSCORE_INSTANTIATE_(int16_t)
-NPSCORE_INSTANTIATE_(int32_t)
-NPSCORE_INSTANTIATE_(int64_t)
-NPSCORE_INSTANTIATE_(uint8_t)
-NPSCORE_INSTANTIATE_(uint16_t)
-NPSCORE_INSTANTIATE_(uint32_t)
-NPSCORE_INSTANTIATE_(uint64_t)
+NPSCORE_FOR_EACH_SCORE_TYPE(NPSCORE_INSTANTIATE_)
 #undef NPSCORE_INSTANTIATE_
 
 }  // namespace npscore

@@ -191,4 +191,18 @@ void FillStatistics(Summary& s, double z);
 }  // namespace internal
 }  // namespace npscore
 
+// Expands X(T) for every score element type the core supports: the one list
+// behind each module's explicit template instantiations.
+#define NPSCORE_FOR_EACH_SCORE_TYPE(X) \
+  X(double)                            \
+  X(float)                             \
+  X(int8_t)                            \
+  X(int16_t)                           \
+  X(int32_t)                           \
+  X(int64_t)                           \
+  X(uint8_t)                           \
+  X(uint16_t)                          \
+  X(uint32_t)                          \
+  X(uint64_t)
+
 #endif  // NPSCORE_SRC_INTERNAL_SCORE_KERNELS_H_

@@ -59,6 +59,17 @@ inline void CheckVector(const py::array& a, const char* name) {
   }
 }
 
+// A view of an optional column of C type V (None = empty), kept alive by
+// `hold`, which must outlive the view.
+template <typename V>
+absl::Span<const V> OptionalColumn(const py::object& o, py::array_t<V, py::array::c_style>& hold,
+                                   const char* name) {
+  if (o.is_none()) return absl::Span<const V>();
+  hold = o.cast<py::array_t<V, py::array::c_style>>();
+  CheckVector(hold, name);
+  return View<V>(hold);
+}
+
 // Calls f(absl::Span<const T>) with the score column viewed as its own element
 // type T, one of the types the core kernels are instantiated for.
 template <typename F>

@@ -54,12 +54,7 @@ HealthTable RunHealth(const py::array& scores, const py::array_t<int32_t, py::ar
                       const HealthOptions& opt) {
   CheckVector(periods, "periods");
   py::array_t<int64_t, py::array::c_style> hold;
-  absl::Span<const int64_t> sl;
-  if (!slices.is_none()) {
-    hold = slices.cast<py::array_t<int64_t, py::array::c_style>>();
-    CheckVector(hold, "slices");
-    sl = View<int64_t>(hold);
-  }
+  const absl::Span<const int64_t> sl = OptionalColumn(slices, hold, "slices");
   return ValueOrThrow(DispatchScores(scores, [&](auto span) {
     py::gil_scoped_release release;
     return Health(span, View<int32_t>(periods), n_periods, sl, n_slices, opt);
@@ -184,12 +179,7 @@ void BindHealth(py::module_& m) {
     const HealthOptions opt = MakeHealthOptions(cutoffs, missing, method, confidence, adjustment,
                                                 thresholds);
     py::array_t<int64_t, py::array::c_style> hold;
-    absl::Span<const int64_t> sl;
-    if (!slices.is_none()) {
-      hold = slices.cast<py::array_t<int64_t, py::array::c_style>>();
-      CheckVector(hold, "slices");
-      sl = View<int64_t>(hold);
-    }
+    const absl::Span<const int64_t> sl = OptionalColumn(slices, hold, "slices");
     return TableDict(ValueOrThrow(DispatchScores(scores, [&](auto span) {
       py::gil_scoped_release release;
       return RollingHealth(span, View<int32_t>(base_periods), n_base, sl, n_slices,
@@ -292,12 +282,7 @@ void BindHealth(py::module_& m) {
     CheckVector(times, "times");
     CheckVector(events, "events");
     py::array_t<int64_t, py::array::c_style> hold;
-    absl::Span<const int64_t> sl;
-    if (!slices.is_none()) {
-      hold = slices.cast<py::array_t<int64_t, py::array::c_style>>();
-      CheckVector(hold, "slices");
-      sl = View<int64_t>(hold);
-    }
+    const absl::Span<const int64_t> sl = OptionalColumn(slices, hold, "slices");
     const ScoreOptions opt = MakeScoreOptions(cutoffs, missing);
     const IntervalOptions iopt = MakeIntervalOptions(method, confidence);
     std::vector<EventImpactRow> rows = ValueOrThrow(DispatchScores(scores, [&](auto span) {
@@ -320,23 +305,11 @@ void BindHealth(py::module_& m) {
                           const Cutoffs& cutoffs, const std::string& missing,
                           const std::string& method, double confidence) {
     CheckVector(accounts, "accounts");
-    auto optional = [](const py::object& o, py::array_t<int64_t, py::array::c_style>& hold,
-                       const char* name) {
-      if (o.is_none()) return absl::Span<const int64_t>();
-      hold = o.cast<py::array_t<int64_t, py::array::c_style>>();
-      CheckVector(hold, name);
-      return View<int64_t>(hold);
-    };
     py::array_t<int64_t, py::array::c_style> hc, ht;
     py::array_t<double, py::array::c_style> hw;
-    const absl::Span<const int64_t> c = optional(contacts, hc, "contacts");
-    const absl::Span<const int64_t> t = optional(times, ht, "times");
-    absl::Span<const double> w;
-    if (!account_weights.is_none()) {
-      hw = account_weights.cast<py::array_t<double, py::array::c_style>>();
-      CheckVector(hw, "account_weights");
-      w = View<double>(hw);
-    }
+    const absl::Span<const int64_t> c = OptionalColumn(contacts, hc, "contacts");
+    const absl::Span<const int64_t> t = OptionalColumn(times, ht, "times");
+    const absl::Span<const double> w = OptionalColumn(account_weights, hw, "account_weights");
     const RollUp roll = ValueOrThrow(ParseRollUp(how));
     const ScoreOptions opt = MakeScoreOptions(cutoffs, missing);
     const IntervalOptions iopt = MakeIntervalOptions(method, confidence);

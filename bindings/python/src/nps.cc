@@ -223,12 +223,6 @@ void BindNps(py::module_& m) {
     opt.min_n = min_n;
     return opt;
   };
-  auto weight_view = [](const py::object& weights, py::array_t<double, py::array::c_style>& hold) {
-    if (weights.is_none()) return absl::Span<const double>();
-    hold = weights.cast<py::array_t<double, py::array::c_style>>();
-    CheckVector(hold, "weights");
-    return View<double>(hold);
-  };
 
   m.def("by_group", [=](const py::array& scores, const py::array& codes, int64_t n_groups,
                         const py::object& weights, const Cutoffs& cutoffs,
@@ -237,7 +231,7 @@ void BindNps(py::module_& m) {
     CheckVector(codes, "codes");
     const GroupOptions opt = group_options(cutoffs, missing, method, confidence, min_n);
     py::array_t<double, py::array::c_style> hold;
-    const absl::Span<const double> w = weight_view(weights, hold);
+    const absl::Span<const double> w = OptionalColumn(weights, hold, "weights");
     auto run = [&](auto code_span) {
       return ValueOrThrow(DispatchScores(scores, [&](auto span) {
         py::gil_scoped_release release;
@@ -264,7 +258,7 @@ void BindNps(py::module_& m) {
     CheckVector(keys, "keys");
     const GroupOptions opt = group_options(cutoffs, missing, method, confidence, min_n);
     py::array_t<double, py::array::c_style> hold;
-    const absl::Span<const double> w = weight_view(weights, hold);
+    const absl::Span<const double> w = OptionalColumn(weights, hold, "weights");
     KeyedGroupTable t = ValueOrThrow(DispatchScores(scores, [&](auto span) {
       py::gil_scoped_release release;
       return SummarizeByKey(span, View<int64_t>(keys), w, opt);
