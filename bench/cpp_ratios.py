@@ -8,7 +8,9 @@ of its peer on the same number of rows:
 
 * the counting kernels (CountSegments*, SegmentInto) against BM_Sum, the
   float64 sum bound by memory bandwidth;
-* SummarizeByGroup against BM_GroupHistogram, the bare per-group count.
+* SummarizeByGroup against BM_GroupHistogram, the bare per-group count;
+* the health cases (npscore_health_benchmark) against the peers in PEERS,
+  run on the same number of rows.
 
 With ``--benchmark_repetitions`` the medians are used. Throughputs are
 computed from the wall time: Google Benchmark's own rates use the main
@@ -23,6 +25,29 @@ from __future__ import annotations
 import json
 import re
 import sys
+
+
+# Peers of the health cases: the case's name prefix -> its peer's, both with
+# the row count as their first argument.
+PEERS = {
+    "BM_Health/": "BM_HealthHistogram/",
+    "BM_AssignPeriods/": "BM_FixedWidthBuckets/",
+    "BM_CivilMonthPerRow/": "BM_FixedWidthBuckets/",
+    "BM_Migration/": "BM_SortPairs/",
+}
+
+
+def health_peer(name: str, runs: dict[str, dict]) -> str | None:
+    """The peer run of a health case: for BM_Migration the sort of the same
+    (rows, customers, ids) data, else the first peer run on as many rows."""
+    for prefix, peer in PEERS.items():
+        if name.startswith(prefix):
+            args = name[len(prefix):]
+            if peer + args in runs:
+                return peer + args
+            rows = args.split("/")[0]
+            return next((r for r in runs if r.startswith(f"{peer}{rows}/")), None)
+    return None
 
 
 def load_runs(path: str) -> tuple[dict, dict[str, dict]]:
@@ -67,8 +92,10 @@ def main(argv: list[str]) -> int:
         if "items_per_second" not in b or "bytes_per_second" not in b:
             continue
         rows = re.search(r"/(\d+)(?:/\d+)?$", name)
-        peer = None
-        if name.startswith("BM_SummarizeByGroup"):
+        peer = health_peer(name, runs)
+        if peer is not None or name.startswith(tuple(PEERS.values())):
+            pass  # a health case, or a health peer (which has none)
+        elif name.startswith("BM_SummarizeByGroup"):
             m = re.search(r"/(\d+/\d+)$", name)
             peer = f"BM_GroupHistogram/{m.group(1)}" if m else None
         elif not name.startswith(("BM_Sum/", "BM_GroupHistogram")) and rows:

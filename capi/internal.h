@@ -26,9 +26,11 @@
 #include <type_traits>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "npscore/c_api.h"
+#include "npscore/nps.h"
 
 namespace npscore {
 namespace capi {
@@ -124,6 +126,101 @@ npscore_status VisitScores(Call& call, const void* scores, const npscore_dtype& 
   }
   return call.Fail(NPSCORE_EINVAL, "dtype is " + std::to_string(raw) +
                                        ": not an npscore_dtype (NPSCORE_F64..NPSCORE_U64)");
+}
+
+// --- Conversions between the C structs and the core's, for every module ------
+
+// Reads the nps options `opts` (NULL = defaults), whose fields messages name
+// with `prefix` ("opts->", "opts->nps."), into the core's options: scores (cutoffs, missing),
+// interval (method, confidence) and min_n. Checks the version and the enum
+// fields; the numeric fields are validated by the core functions that use
+// them. Returns NPSCORE_OK or the error recorded in `call`.
+inline npscore_status ReadNpsOptions(Call& call, const npscore_nps_options* opts,
+                                     absl::string_view prefix, GroupOptions* out) {
+  *out = GroupOptions{};
+  if (opts == nullptr) return NPSCORE_OK;
+  if (opts->version != NPSCORE_NPS_OPTIONS_VERSION) {
+    return call.Fail(NPSCORE_EVERSION, absl::StrCat(prefix, "version is ", opts->version),
+                     absl::StrCat(": this library (", NPSCORE_VERSION_STRING,
+                                  ") supports version ", NPSCORE_NPS_OPTIONS_VERSION,
+                                  "; initialize options with NPSCORE_NPS_OPTIONS_INIT"));
+  }
+  const int missing = RawEnum(opts->missing);
+  if (missing != NPSCORE_MISSING_ERROR && missing != NPSCORE_MISSING_SKIP) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat(prefix, "missing is ", missing),
+                     ": use NPSCORE_MISSING_ERROR (0) or NPSCORE_MISSING_SKIP (1)");
+  }
+  const int method = RawEnum(opts->method);
+  if (method != NPSCORE_INTERVAL_WALD && method != NPSCORE_INTERVAL_ADJUSTED_WALD &&
+      method != NPSCORE_INTERVAL_SCORE) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat(prefix, "method is ", method),
+                     ": use NPSCORE_INTERVAL_WALD (0), NPSCORE_INTERVAL_ADJUSTED_WALD (1)"
+                     " or NPSCORE_INTERVAL_SCORE (2)");
+  }
+  GroupOptions& g = *out;
+  g.scores.cutoffs = {opts->detractor_max, opts->passive_max, opts->scale_max};
+  g.scores.missing = missing == NPSCORE_MISSING_SKIP ? Missing::kSkip : Missing::kError;
+  g.interval.method = method == NPSCORE_INTERVAL_WALD ? IntervalMethod::kWald
+                      : method == NPSCORE_INTERVAL_SCORE ? IntervalMethod::kScore
+                                                         : IntervalMethod::kAdjustedWald;
+  g.interval.confidence = opts->confidence;
+  g.min_n = opts->min_n;
+  return NPSCORE_OK;
+}
+
+inline npscore_interval_method IntervalMethodToC(IntervalMethod m) {
+  switch (m) {
+    case IntervalMethod::kWald:
+      return NPSCORE_INTERVAL_WALD;
+    case IntervalMethod::kAdjustedWald:
+      return NPSCORE_INTERVAL_ADJUSTED_WALD;
+    case IntervalMethod::kScore:
+      return NPSCORE_INTERVAL_SCORE;
+  }
+  return NPSCORE_INTERVAL_ADJUSTED_WALD;
+}
+
+inline npscore_counts CountsToC(const Counts& c) {
+  return {c.detractors, c.passives, c.promoters, c.skipped};
+}
+
+inline Counts CountsToCore(const npscore_counts& c) {
+  Counts out;
+  out.detractors = c.detractors;
+  out.passives = c.passives;
+  out.promoters = c.promoters;
+  out.skipped = c.skipped;
+  return out;
+}
+
+inline npscore_summary SummaryToC(const Summary& s) {
+  npscore_summary out;
+  out.n = s.n;
+  out.detractors = s.detractors;
+  out.passives = s.passives;
+  out.promoters = s.promoters;
+  out.n_effective = s.n_effective;
+  out.skipped = s.skipped;
+  out.nps = s.nps;
+  out.se = s.se;
+  out.ci_low = s.ci_low;
+  out.ci_high = s.ci_high;
+  out.method = IntervalMethodToC(s.method);
+  out.confidence = s.confidence;
+  return out;
+}
+
+inline npscore_comparison ComparisonToC(const Comparison& c) {
+  npscore_comparison out;
+  out.diff = c.diff;
+  out.se = c.se;
+  out.z = c.z;
+  out.p_value = c.p_value;
+  out.ci_low = c.ci_low;
+  out.ci_high = c.ci_high;
+  out.method = IntervalMethodToC(c.method);
+  out.confidence = c.confidence;
+  return out;
 }
 
 }  // namespace capi

@@ -20,94 +20,9 @@ namespace npscore {
 namespace capi {
 namespace {
 
-// --- Conversions between the C structs and the core structs ---------------
-
-// Reads `opts` (NULL = defaults) into the core's options, which hold all of
-// it: scores (cutoffs, missing), interval (method, confidence) and min_n.
-// Checks the version and the enum fields; the numeric fields are validated
-// by the core functions that use them.
-npscore_status ReadOptions(Call& call, const npscore_nps_options* opts, GroupOptions* out) {
-  *out = GroupOptions{};
-  if (opts == nullptr) return NPSCORE_OK;
-  if (opts->version != NPSCORE_NPS_OPTIONS_VERSION) {
-    return call.Fail(NPSCORE_EVERSION,
-                     absl::StrCat("opts->version is ", opts->version),
-                     absl::StrCat(": this library (", NPSCORE_VERSION_STRING,
-                                  ") supports version ", NPSCORE_NPS_OPTIONS_VERSION,
-                                  "; initialize options with NPSCORE_NPS_OPTIONS_INIT"));
-  }
-  const int missing = RawEnum(opts->missing);
-  if (missing != NPSCORE_MISSING_ERROR && missing != NPSCORE_MISSING_SKIP) {
-    return call.Fail(NPSCORE_EINVAL, absl::StrCat("opts->missing is ", missing),
-                     ": use NPSCORE_MISSING_ERROR (0) or NPSCORE_MISSING_SKIP (1)");
-  }
-  const int method = RawEnum(opts->method);
-  if (method != NPSCORE_INTERVAL_WALD && method != NPSCORE_INTERVAL_ADJUSTED_WALD &&
-      method != NPSCORE_INTERVAL_SCORE) {
-    return call.Fail(NPSCORE_EINVAL, absl::StrCat("opts->method is ", method),
-                     ": use NPSCORE_INTERVAL_WALD (0), NPSCORE_INTERVAL_ADJUSTED_WALD (1)"
-                     " or NPSCORE_INTERVAL_SCORE (2)");
-  }
-  GroupOptions& g = *out;
-  g.scores.cutoffs = {opts->detractor_max, opts->passive_max, opts->scale_max};
-  g.scores.missing = missing == NPSCORE_MISSING_SKIP ? Missing::kSkip : Missing::kError;
-  g.interval.method = method == NPSCORE_INTERVAL_WALD ? IntervalMethod::kWald
-                      : method == NPSCORE_INTERVAL_SCORE ? IntervalMethod::kScore
-                                                         : IntervalMethod::kAdjustedWald;
-  g.interval.confidence = opts->confidence;
-  g.min_n = opts->min_n;
-  return NPSCORE_OK;
-}
-
-npscore_interval_method ToC(IntervalMethod m) {
-  switch (m) {
-    case IntervalMethod::kWald:
-      return NPSCORE_INTERVAL_WALD;
-    case IntervalMethod::kAdjustedWald:
-      return NPSCORE_INTERVAL_ADJUSTED_WALD;
-    case IntervalMethod::kScore:
-      return NPSCORE_INTERVAL_SCORE;
-  }
-  return NPSCORE_INTERVAL_ADJUSTED_WALD;
-}
-
 // The summary's method is not read by the core (Compare takes its own), so
 // any value a caller left there converts as its integer.
-IntervalMethod ToCore(const npscore_interval_method& m) {
-  return static_cast<IntervalMethod>(RawEnum(m));
-}
-
-npscore_counts ToC(const Counts& c) {
-  return {c.detractors, c.passives, c.promoters, c.skipped};
-}
-
-Counts ToCore(const npscore_counts& c) {
-  Counts out;
-  out.detractors = c.detractors;
-  out.passives = c.passives;
-  out.promoters = c.promoters;
-  out.skipped = c.skipped;
-  return out;
-}
-
-npscore_summary ToC(const Summary& s) {
-  npscore_summary out;
-  out.n = s.n;
-  out.detractors = s.detractors;
-  out.passives = s.passives;
-  out.promoters = s.promoters;
-  out.n_effective = s.n_effective;
-  out.skipped = s.skipped;
-  out.nps = s.nps;
-  out.se = s.se;
-  out.ci_low = s.ci_low;
-  out.ci_high = s.ci_high;
-  out.method = ToC(s.method);
-  out.confidence = s.confidence;
-  return out;
-}
-
-Summary ToCore(const npscore_summary& s) {
+Summary SummaryToCore(const npscore_summary& s) {
   Summary out;
   out.n = s.n;
   out.detractors = s.detractors;
@@ -119,21 +34,8 @@ Summary ToCore(const npscore_summary& s) {
   out.se = s.se;
   out.ci_low = s.ci_low;
   out.ci_high = s.ci_high;
-  out.method = ToCore(s.method);
+  out.method = static_cast<IntervalMethod>(RawEnum(s.method));
   out.confidence = s.confidence;
-  return out;
-}
-
-npscore_comparison ToC(const Comparison& c) {
-  npscore_comparison out;
-  out.diff = c.diff;
-  out.se = c.se;
-  out.z = c.z;
-  out.p_value = c.p_value;
-  out.ci_low = c.ci_low;
-  out.ci_high = c.ci_high;
-  out.method = ToC(c.method);
-  out.confidence = c.confidence;
   return out;
 }
 
@@ -148,9 +50,12 @@ bool AddOverflows(int64_t a, int64_t b) {
 }  // namespace npscore
 
 using npscore::capi::Call;
-using npscore::capi::ReadOptions;
-using npscore::capi::ToC;
-using npscore::capi::ToCore;
+using npscore::capi::ComparisonToC;
+using npscore::capi::CountsToC;
+using npscore::capi::CountsToCore;
+using npscore::capi::ReadNpsOptions;
+using npscore::capi::SummaryToC;
+using npscore::capi::SummaryToCore;
 using npscore::capi::VisitScores;
 
 extern "C" {
@@ -175,7 +80,7 @@ NPSCORE_API npscore_status npscore_nps_segment(int8_t* out, const void* scores,
   NPSCORE_C_BEGIN
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, out, n, "out"));
   npscore::GroupOptions o;
-  NPSCORE_C_RETURN_IF_ERROR(ReadOptions(call, opts, &o));
+  NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, opts, "opts->", &o));
   return VisitScores(call, scores, dtype, n, [&](auto s) {
     const absl::Status st =
         npscore::SegmentInto(s, absl::MakeSpan(out, n), o.scores.cutoffs);
@@ -190,11 +95,11 @@ NPSCORE_API npscore_status npscore_nps_count(npscore_counts* out, const void* sc
   NPSCORE_C_BEGIN
   NPSCORE_C_REQUIRE(out);
   npscore::GroupOptions o;
-  NPSCORE_C_RETURN_IF_ERROR(ReadOptions(call, opts, &o));
+  NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, opts, "opts->", &o));
   return VisitScores(call, scores, dtype, n, [&](auto s) {
     const auto counts = npscore::CountSegments(s, o.scores);
     if (!counts.ok()) return call.Fail(counts.status());
-    *out = ToC(*counts);
+    *out = CountsToC(*counts);
     return call.Ok();
   });
   NPSCORE_C_END
@@ -219,9 +124,9 @@ NPSCORE_API npscore_status npscore_nps_counts_merge(npscore_counts* out,
                        " overflows int64_t");
     }
   }
-  npscore::Counts merged = ToCore(*out);
-  merged.Merge(ToCore(*other));
-  *out = ToC(merged);
+  npscore::Counts merged = CountsToCore(*out);
+  merged.Merge(CountsToCore(*other));
+  *out = CountsToC(merged);
   return call.Ok();
   NPSCORE_C_END
 }
@@ -234,7 +139,7 @@ NPSCORE_API npscore_status npscore_nps_summarize(npscore_summary* out, const voi
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, weights, 0, "weights"));
   npscore::GroupOptions o;
-  NPSCORE_C_RETURN_IF_ERROR(ReadOptions(call, opts, &o));
+  NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, opts, "opts->", &o));
   return VisitScores(call, scores, dtype, n, [&](auto s) {
     absl::StatusOr<npscore::Summary> summary;
     if (weights == nullptr) {
@@ -248,7 +153,7 @@ NPSCORE_API npscore_status npscore_nps_summarize(npscore_summary* out, const voi
       summary = npscore::Summarize(*counts, o.interval);
     }
     if (!summary.ok()) return call.Fail(summary.status());
-    *out = ToC(*summary);
+    *out = SummaryToC(*summary);
     return call.Ok();
   });
   NPSCORE_C_END
@@ -261,10 +166,10 @@ NPSCORE_API npscore_status npscore_nps_summarize_counts(npscore_summary* out,
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_REQUIRE(counts);
   npscore::GroupOptions o;
-  NPSCORE_C_RETURN_IF_ERROR(ReadOptions(call, opts, &o));
-  const auto summary = npscore::Summarize(ToCore(*counts), o.interval);
+  NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, opts, "opts->", &o));
+  const auto summary = npscore::Summarize(CountsToCore(*counts), o.interval);
   if (!summary.ok()) return call.Fail(summary.status());
-  *out = ToC(*summary);
+  *out = SummaryToC(*summary);
   return call.Ok();
   NPSCORE_C_END
 }
@@ -278,10 +183,10 @@ NPSCORE_API npscore_status npscore_nps_compare(npscore_comparison* out,
   NPSCORE_C_REQUIRE(a);
   NPSCORE_C_REQUIRE(b);
   npscore::GroupOptions o;
-  NPSCORE_C_RETURN_IF_ERROR(ReadOptions(call, opts, &o));
-  const auto cmp = npscore::Compare(ToCore(*a), ToCore(*b), o.interval);
+  NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, opts, "opts->", &o));
+  const auto cmp = npscore::Compare(SummaryToCore(*a), SummaryToCore(*b), o.interval);
   if (!cmp.ok()) return call.Fail(cmp.status());
-  *out = ToC(*cmp);
+  *out = ComparisonToC(*cmp);
   return call.Ok();
   NPSCORE_C_END
 }
@@ -297,7 +202,7 @@ NPSCORE_API npscore_status npscore_nps_by_group(npscore_group_table** out,
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, codes, n, "codes"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, weights, 0, "weights"));
   npscore::GroupOptions o;
-  NPSCORE_C_RETURN_IF_ERROR(ReadOptions(call, opts, &o));
+  NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, opts, "opts->", &o));
   return VisitScores(call, scores, dtype, n, [&](auto s) {
     auto table = npscore::SummarizeByGroup(
         s, absl::MakeConstSpan(codes, n), n_groups,
@@ -325,7 +230,7 @@ NPSCORE_API npscore_status npscore_group_table_get(npscore_summary* out, int* ou
     return call.Fail(NPSCORE_EINVAL, absl::StrCat("index i is ", i),
                      absl::StrCat(": the table has ", t->table.size(), " groups"));
   }
-  *out = ToC(t->table.Row(i));
+  *out = SummaryToC(t->table.Row(i));
   *out_small = t->table.small[i] != 0;
   return call.Ok();
   NPSCORE_C_END

@@ -8,6 +8,7 @@
 #include <limits>
 #include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -270,6 +271,22 @@ absl::Status ValidateHealthOptions(const HealthOptions& options) {
         "bad health thresholds: alpha=", th.alpha, " (must be in (0, 1)), min_n=", th.min_n,
         " (>= 0), trend_periods=", th.trend_periods, " (>= 3)"));
   }
+  if (!(th.passive_share_high >= 0 && th.passive_share_high <= 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad health threshold passive_share_high=", th.passive_share_high,
+        ": a share in [0, 1]"));
+  }
+  const std::pair<const char*, double> points[] = {
+      {"passive_trend_points", th.passive_trend_points},
+      {"stable_nps_points", th.stable_nps_points},
+      {"detractor_surge_points", th.detractor_surge_points},
+      {"promoter_erosion_points", th.promoter_erosion_points}};
+  for (const auto& [name, value] : points) {
+    if (!(value >= 0 && value <= 200)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "bad health threshold ", name, "=", value, ": points in [0, 200]"));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -277,8 +294,9 @@ absl::Status ValidateHealthOptions(const HealthOptions& options) {
 absl::StatusOr<HealthTable> NewTable(int64_t n_periods, int64_t n_slices,
                                      const HealthOptions& options) {
   const Cutoffs& cut = options.scores.cutoffs;
-  if (n_periods < 0 || n_slices < 1 ||
-      n_periods * n_slices > (int64_t{1} << 28) / (cut.scale_max + 1)) {
+  constexpr int64_t kMaxRows = int64_t{1} << 28;  // checked one factor at a time: no overflow
+  if (n_periods < 0 || n_slices < 1 || n_periods > kMaxRows || n_slices > kMaxRows ||
+      n_periods * n_slices > kMaxRows / (cut.scale_max + 1)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "bad table size: ", n_slices, " slices x ", n_periods, " periods"));
   }

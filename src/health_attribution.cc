@@ -22,7 +22,12 @@ absl::StatusOr<int64_t> PeriodTotal(absl::Span<const Counts> counts, const char*
           "counts of slice ", s, " in period ", name, " must be >= 0; got detractors=",
           c.detractors, ", passives=", c.passives, ", promoters=", c.promoters));
     }
-    total += c.n();
+    int64_t n = 0;
+    if (__builtin_add_overflow(c.detractors, c.passives, &n) ||
+        __builtin_add_overflow(n, c.promoters, &n) || __builtin_add_overflow(total, n, &total)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "counts of period ", name, " overflow int64 at slice ", s));
+    }
   }
   if (total == 0) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -270,3 +270,25 @@ TEST(RollingHealthTest, WindowsEqualDirectCountsOfTheirRows) {
 
 }  // namespace
 }  // namespace npscore
+
+namespace npscore {
+namespace {
+
+TEST(HealthTest, BadThresholdsAndSizesAreErrors) {
+  std::vector<int32_t> s = {9}, p = {0};
+  HealthOptions opt;
+  opt.thresholds.passive_share_high = std::nan("");
+  EXPECT_NE(Health<int32_t>(s, p, 1, {}, 1, opt).status().message().find("passive_share_high"),
+            std::string::npos);
+  opt = HealthOptions{};
+  opt.thresholds.detractor_surge_points = -1;
+  EXPECT_NE(Health<int32_t>(s, p, 1, {}, 1, opt).status().message().find("detractor_surge_points"),
+            std::string::npos);
+  std::vector<int64_t> sl = {0};
+  EXPECT_NE(Health<int32_t>(s, p, int64_t{1} << 40, sl, int64_t{1} << 40).status().message()
+                .find("bad table size"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace npscore

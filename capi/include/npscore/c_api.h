@@ -233,6 +233,359 @@ NPSCORE_API npscore_status npscore_group_table_get(npscore_summary *out, int *ou
 /** Frees a table from npscore_nps_by_group(); accepts NULL. */
 NPSCORE_API void npscore_group_table_free(npscore_group_table *t);
 
+/* --- Health: distribution health over time ----------------------------------
+ *
+ * Times are int64_t nanoseconds since the Unix epoch, UTC (numpy
+ * datetime64[ns]); NPSCORE_MISSING_TIME (INT64_MIN) is a missing time (NaT).
+ * Shares are fractions 0..1; share changes and trends are in percentage
+ * points (per period); NPS figures are on the -100..100 scale. Segment
+ * indexes 0, 1, 2 are detractor, passive, promoter; segment codes -1, 0, +1
+ * are those of npscore_nps_segment(). Integer arguments that name a value
+ * below (frequency, adjustment, how) are checked: any other value is
+ * NPSCORE_EINVAL. */
+
+/** The missing-time marker (numpy's NaT). */
+#define NPSCORE_MISSING_TIME INT64_MIN
+
+/** Calendar period length, for npscore_health_period_grid(). */
+typedef enum npscore_frequency {
+  NPSCORE_FREQ_DAY = 0,    /**< Days, labelled "2025-03-14". */
+  NPSCORE_FREQ_WEEK = 1,   /**< ISO weeks, Monday to Sunday, labelled "2025-W11". */
+  NPSCORE_FREQ_MONTH = 2,  /**< Months, labelled "2025-03". */
+  NPSCORE_FREQ_QUARTER = 3 /**< Quarters, labelled "2025Q1". */
+} npscore_frequency;
+
+/** Multiple-comparison adjustment of p-values. */
+typedef enum npscore_adjustment {
+  NPSCORE_ADJUST_HOLM = 0, /**< Holm step-down: family-wise error rate. */
+  NPSCORE_ADJUST_BH = 1,   /**< Benjamini-Hochberg step-up: false discovery rate. */
+  NPSCORE_ADJUST_NONE = 2  /**< The p-values as they are. */
+} npscore_adjustment;
+
+/** How an account's responses combine, for npscore_health_account_nps(). */
+typedef enum npscore_rollup {
+  NPSCORE_ROLLUP_POOLED = 0,  /**< Every response counts once. */
+  NPSCORE_ROLLUP_AVERAGE = 1, /**< The account's mean score is segmented: one vote per account. */
+  NPSCORE_ROLLUP_LATEST = 2   /**< Each contact's latest response only, pooled. */
+} npscore_rollup;
+
+/* Health flags of one period: bits of npscore_health_row.flags. */
+#define NPSCORE_FLAG_LOW_N 0x1u                 /**< Too few responses to judge (< min_n). */
+#define NPSCORE_FLAG_PASSIVE_VULNERABILITY 0x2u /**< Large or growing passive share, NPS stable. */
+#define NPSCORE_FLAG_DETRACTOR_SURGE 0x4u       /**< Detractor share up significantly. */
+#define NPSCORE_FLAG_PROMOTER_EROSION 0x8u      /**< Promoter share down significantly. */
+
+/** The segment of an account without responses (npscore_account_row). */
+#define NPSCORE_NO_SEGMENT (-128)
+
+/** Options of a health table: the score and interval options, the p-value
+ *  adjustment and the documented thresholds behind the flags. */
+typedef struct npscore_health_options {
+  unsigned int version;           /**< NPSCORE_HEALTH_OPTIONS_VERSION */
+  npscore_nps_options nps;        /**< Scores and intervals, with its own version
+                                       (nps.min_n is not used: see min_n). */
+  int adjustment;                 /**< An npscore_adjustment (NPSCORE_ADJUST_HOLM). */
+  double alpha;                   /**< Level of every test, in (0, 1) (0.05). */
+  double min_n;                   /**< Fewer responses: flag LOW_N, no verdicts (30). */
+  double passive_share_high;      /**< A passive share this large is vulnerable (0.40). */
+  double passive_trend_points;    /**< Passive share growth in points/period ... (1.0) */
+  double stable_nps_points;       /**< ... while |NPS change over the window| < this (5.0). */
+  double detractor_surge_points;  /**< Detractor share up at least this much (5.0). */
+  double promoter_erosion_points; /**< Promoter share down at least this much (5.0). */
+  int trend_periods;              /**< Periods in a trend window, >= 3 (6). */
+} npscore_health_options;
+
+#define NPSCORE_HEALTH_OPTIONS_VERSION 1
+/** The defaults: those of the core (npscore/health.h HealthThresholds). */
+#define NPSCORE_HEALTH_OPTIONS_INIT                             \
+  { NPSCORE_HEALTH_OPTIONS_VERSION, NPSCORE_NPS_OPTIONS_INIT,  \
+    NPSCORE_ADJUST_HOLM, 0.05, 30.0, 0.40, 1.0, 5.0, 5.0, 5.0, 6 }
+
+/** Fills *opts with the defaults of options struct `version` (pass
+ *  NPSCORE_HEALTH_OPTIONS_VERSION). NPSCORE_EVERSION if the library does not
+ *  know that version. */
+NPSCORE_API npscore_status npscore_health_options_init(npscore_health_options *opts,
+                                                       unsigned int version);
+
+/* --- Health: periods --------------------------------------------------------- */
+
+/** Consecutive calendar periods in a time zone; opaque. */
+typedef struct npscore_period_grid npscore_period_grid;
+
+/** Makes the periods of `frequency` (an npscore_frequency) in `time_zone`
+ *  (an IANA name such as "Europe/Berlin", or "UTC") that cover
+ *  [min_time, max_time]. On success *out is a new grid to release with
+ *  npscore_period_grid_free(). */
+NPSCORE_API npscore_status npscore_health_period_grid(npscore_period_grid **out,
+                                                      int64_t min_time, int64_t max_time,
+                                                      int frequency, const char *time_zone);
+
+/** Returns the number of periods of grid (0 for NULL). */
+NPSCORE_API size_t npscore_period_grid_size(const npscore_period_grid *grid);
+
+/** Reads period i of grid: it is [*out_start, *out_end) in UTC nanoseconds;
+ *  *out_label ("2025-03", ...) is owned by the grid and valid until it is
+ *  freed. */
+NPSCORE_API npscore_status npscore_period_grid_get(int64_t *out_start, int64_t *out_end,
+                                                   const char **out_label,
+                                                   const npscore_period_grid *grid, size_t i);
+
+/** Writes the period index of each of n times into out[0..n): -1 for a time
+ *  outside the grid, and for a missing time when skip_missing is nonzero
+ *  (otherwise a missing time is an error naming its row). After an error the
+ *  content of out is unspecified. */
+NPSCORE_API npscore_status npscore_health_assign_periods(int32_t *out, const int64_t *times,
+                                                         size_t n,
+                                                         const npscore_period_grid *grid,
+                                                         int skip_missing);
+
+/** Frees a grid from npscore_health_period_grid(); accepts NULL. */
+NPSCORE_API void npscore_period_grid_free(npscore_period_grid *grid);
+
+/* --- Health: the per-period table -------------------------------------------- */
+
+/** Per (slice, period) statistics from npscore_health_table_new(); opaque. */
+typedef struct npscore_health_table npscore_health_table;
+
+/** One row of a health table. An empty period has n = 0 and NaN statistics.
+ *  Changes are against the previous period of the same slice (NaN for the
+ *  first period or when either is empty); trends are over the trend window
+ *  ending at this period (NaN with fewer than 3 periods with responses). */
+typedef struct npscore_health_row {
+  int64_t slice;
+  int64_t period;
+  int64_t n;          /**< Responses counted: detractors + passives + promoters. */
+  int64_t detractors;
+  int64_t passives;
+  int64_t promoters;
+  int64_t skipped;    /**< Missing scores left out (NPSCORE_MISSING_SKIP). */
+  double share_detractors; /**< Shares 0..1, each with its Wilson score interval. */
+  double share_detractors_low;
+  double share_detractors_high;
+  double share_passives;
+  double share_passives_low;
+  double share_passives_high;
+  double share_promoters;
+  double share_promoters_low;
+  double share_promoters_high;
+  double nps;         /**< NPS, its SE and interval (by nps.method). */
+  double se;
+  double ci_low;
+  double ci_high;
+  double nps_change;  /**< NPS minus the previous period's, with its Wald test. */
+  double change_se;
+  double change_p;
+  double change_p_adjusted;
+  double detractor_change;             /**< Share change in points (two-proportion z-test). */
+  double detractor_change_p_adjusted;
+  double promoter_change;
+  double promoter_change_p_adjusted;
+  double passive_trend;                /**< Passive share slope, points/period. */
+  double passive_trend_p_adjusted;
+  double nps_trend;                    /**< NPS slope, points/period. */
+  uint32_t flags;                      /**< NPSCORE_FLAG_* bits. */
+} npscore_health_row;
+
+/** Counts n (score, period, slice) rows in one pass and derives the table:
+ *  one row per (slice, period), slice-major (row = slice * n_periods +
+ *  period). periods[i] is in [0, n_periods) or -1 (leave the row out);
+ *  slices (NULL = one slice, n_slices is then ignored) likewise in
+ *  [0, n_slices) or -1. On success *out is a new table to release with
+ *  npscore_health_table_free(). */
+NPSCORE_API npscore_status npscore_health_table_new(npscore_health_table **out,
+                                                    const void *scores, npscore_dtype dtype,
+                                                    size_t n, const int32_t *periods,
+                                                    int64_t n_periods, const int64_t *slices,
+                                                    int64_t n_slices,
+                                                    const npscore_health_options *opts);
+
+/** Returns the number of rows of t (0 for NULL). */
+NPSCORE_API size_t npscore_health_table_size(const npscore_health_table *t);
+
+/** Reads row i of t. */
+NPSCORE_API npscore_status npscore_health_table_get(npscore_health_row *out,
+                                                    const npscore_health_table *t, size_t i);
+
+/** Points *out at the reasons of row i's flags: the numbers that raised
+ *  them, "; "-separated ("" without flags). Owned by t, valid until it is
+ *  freed. */
+NPSCORE_API npscore_status npscore_health_table_reasons(const char **out,
+                                                        const npscore_health_table *t,
+                                                        size_t i);
+
+/** Points *out at the score histogram of row i: *out_bins = scale_max + 1
+ *  counts, of scores 0..scale_max. Owned by t, valid until it is freed. */
+NPSCORE_API npscore_status npscore_health_table_histogram(const int64_t **out,
+                                                          size_t *out_bins,
+                                                          const npscore_health_table *t,
+                                                          size_t i);
+
+/** Frees a table from npscore_health_table_new(); accepts NULL. */
+NPSCORE_API void npscore_health_table_free(npscore_health_table *t);
+
+/* --- Health: segment trends and p-values ---------------------------------------- */
+
+/** The trend of one segment's share over the last periods of one slice:
+ *  weighted least squares of share on period index (weights n). */
+typedef struct npscore_segment_trend {
+  int64_t slice;
+  int segment;         /**< Segment code: -1 detractor, 0 passive, +1 promoter. */
+  int periods;         /**< Periods with responses used (NaN statistics below 3). */
+  int64_t n;           /**< Responses in the window. */
+  double start_share;  /**< Fitted share at the window's ends, 0..1. */
+  double end_share;
+  double slope_points; /**< Points per period, with its SE, z and two-sided p. */
+  double slope_se;
+  double z;
+  double p_value;
+  double p_adjusted;   /**< Adjusted across all slices and segments. */
+} npscore_segment_trend;
+
+/** Trends of the three shares of each slice over the last `periods` (>= 3)
+ *  periods of table: 3 rows per slice (detractor, passive, promoter), slice
+ *  by slice, into out[0..*out_count). If capacity is below the 3 * slices
+ *  rows needed, the call fails with NPSCORE_EINVAL and sets *out_count to the
+ *  rows needed (out may then be NULL with capacity 0, to ask the size). */
+NPSCORE_API npscore_status npscore_health_segment_trends(npscore_segment_trend *out,
+                                                         size_t capacity, size_t *out_count,
+                                                         const npscore_health_table *table,
+                                                         int periods, int adjustment);
+
+/** Writes the adjusted values of n p-values into out[0..n), in the input
+ *  order (out may be p). NaN entries are left out of the family and stay
+ *  NaN. */
+NPSCORE_API npscore_status npscore_health_adjust_p_values(double *out, const double *p,
+                                                          size_t n, int adjustment);
+
+/* --- Health: migration between segments ------------------------------------------ */
+
+/** Totals of npscore_health_migration(). */
+typedef struct npscore_migration_totals {
+  int64_t customers; /**< Customers with at least two responses kept. */
+  int64_t pairs;     /**< Consecutive pairs counted. */
+  int64_t excluded;  /**< Rows left out by a period code of -1. */
+  int64_t skipped;   /**< Rows left out for a missing score (NPSCORE_MISSING_SKIP). */
+} npscore_migration_totals;
+
+/** Counts segment moves between consecutive responses (by time) of each
+ *  customer, in the period of the later response:
+ *  out_counts[(period * 3 + from) * 3 + to] with segment indexes 0..2.
+ *  periods (NULL = one period, n_periods is then ignored) holds the period of
+ *  each row, < n_periods, or -1 to leave the row out; out_counts has
+ *  n_periods * 9 entries (9 without periods). Errors name the row: a bad
+ *  score, period code or missing time, or two kept responses of one customer
+ *  at the same instant. */
+NPSCORE_API npscore_status npscore_health_migration(
+    int64_t *out_counts, npscore_migration_totals *out_totals, const void *scores,
+    npscore_dtype dtype, size_t n, const int64_t *customers, const int64_t *times,
+    const int32_t *periods, int64_t n_periods, const npscore_nps_options *opts);
+
+/* --- Health: attribution of a change ---------------------------------------------- */
+
+/** One slice's part of an NPS change (a symmetric, Shapley two-factor
+ *  split): mix = (weight_b - weight_a) (nps_a + nps_b) / 2, rate =
+ *  (weight_a + weight_b) / 2 (nps_b - nps_a), total = mix + rate. A slice
+ *  empty in one period has weight 0 there and the other period's NPS. */
+typedef struct npscore_attribution_row {
+  double weight_a; /**< The slice's share of the period's respondents, 0..1. */
+  double weight_b;
+  double nps_a;    /**< The slice's NPS used in each period. */
+  double nps_b;
+  double mix;
+  double rate;
+  double total;
+} npscore_attribution_row;
+
+/** The overall figures of npscore_health_attribute_change(). */
+typedef struct npscore_attribution_totals {
+  double overall_a; /**< NPS of each period over all slices. */
+  double overall_b;
+  double change;    /**< overall_b - overall_a = the sum of the rows' totals. */
+} npscore_attribution_totals;
+
+/** Decomposes the NPS change from period a to period b over n_slices slices:
+ *  a[s] and b[s] are the counts of slice s (skipped counts are ignored);
+ *  writes out[0..n_slices). Fails on a negative count or a period without
+ *  respondents. */
+NPSCORE_API npscore_status npscore_health_attribute_change(
+    npscore_attribution_row *out, npscore_attribution_totals *out_totals,
+    const npscore_counts *a, const npscore_counts *b, size_t n_slices);
+
+/* --- Health: event impact ------------------------------------------------------------ */
+
+/** NPS before and after one event in one slice. */
+typedef struct npscore_event_impact_row {
+  int64_t event;              /**< Index into the events given. */
+  int64_t slice;
+  npscore_summary before;     /**< [e - before_ns, e); n = 0 and NaN statistics if empty. */
+  npscore_summary after;      /**< [e, e + after_ns). */
+  npscore_comparison change;  /**< after - before; NaN when a side is empty. */
+  int outside_data;           /**< 1 if neither side has a scored response. */
+} npscore_event_impact_row;
+
+/** For each of n_events event times and each slice, summarizes the responses
+ *  in the windows before and after it and compares them: n_events * slices
+ *  rows, by event (in the order given) then slice, into out[0..*out_count).
+ *  slices (NULL = one slice, n_slices is then ignored) holds codes in
+ *  [0, n_slices) or -1 (leave the row out). Window bounds saturate at the
+ *  int64_t range. If capacity is below the rows needed, the call fails with
+ *  NPSCORE_EINVAL and sets *out_count to the rows needed. Errors name the
+ *  row or event. */
+NPSCORE_API npscore_status npscore_health_event_impact(
+    npscore_event_impact_row *out, size_t capacity, size_t *out_count, const void *scores,
+    npscore_dtype dtype, size_t n, const int64_t *times, const int64_t *slices,
+    int64_t n_slices, const int64_t *events, size_t n_events, int64_t before_ns,
+    int64_t after_ns, const npscore_nps_options *opts);
+
+/* --- Health: account roll-up (B2B) ----------------------------------------------------- */
+
+/** Account-level figures from npscore_health_account_nps(); opaque. */
+typedef struct npscore_account_table npscore_account_table;
+
+/** One account, over the responses counted (for NPSCORE_ROLLUP_LATEST each
+ *  contact's latest response, otherwise all). An account without responses
+ *  has NaN statistics, segment NPSCORE_NO_SEGMENT and small = 1. */
+typedef struct npscore_account_row {
+  int64_t responses;
+  int64_t contacts;   /**< Distinct contacts; -1 when no contact ids were given. */
+  double mean_score;
+  double nps;         /**< 100 * mean segment code, within the account. */
+  int segment;        /**< Segment code of the mean score, or NPSCORE_NO_SEGMENT. */
+  int small;          /**< 1 if fewer than min_n responses were counted. */
+} npscore_account_row;
+
+/** Rolls n responses up to accounts 0..n_accounts-1 (accounts[i] in that
+ *  range, or negative to leave the row out) by `how` (an npscore_rollup).
+ *  contacts (contact ids) and times are optional (NULL) except for
+ *  NPSCORE_ROLLUP_LATEST; account_weights is NULL or n_accounts finite
+ *  weights >= 0 (e.g. revenue). Accounts with fewer than min_n (>= 0)
+ *  responses counted are small and left out of the overall summary (opts'
+ *  min_n is not used here). On success *out is a new table to release with
+ *  npscore_account_table_free(). */
+NPSCORE_API npscore_status npscore_health_account_nps(
+    npscore_account_table **out, const void *scores, npscore_dtype dtype, size_t n,
+    const int64_t *accounts, int64_t n_accounts, const int64_t *contacts,
+    const int64_t *times, int how, const double *account_weights, double min_n,
+    const npscore_nps_options *opts);
+
+/** Returns the number of accounts of t (0 for NULL). */
+NPSCORE_API size_t npscore_account_table_size(const npscore_account_table *t);
+
+/** Reads account i of t. */
+NPSCORE_API npscore_status npscore_account_table_get(npscore_account_row *out,
+                                                     const npscore_account_table *t,
+                                                     size_t i);
+
+/** Reads the account-level NPS over the accounts that are not small: every
+ *  counted response (POOLED, LATEST) or one vote per account (AVERAGE),
+ *  weighted by account_weights when given (SE and interval then use Kish's
+ *  effective n). n = 0 and NaN statistics when no account qualifies. */
+NPSCORE_API npscore_status npscore_account_table_overall(npscore_summary *out,
+                                                         const npscore_account_table *t);
+
+/** Frees a table from npscore_health_account_nps(); accepts NULL. */
+NPSCORE_API void npscore_account_table_free(npscore_account_table *t);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
