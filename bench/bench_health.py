@@ -30,8 +30,8 @@ is honest. "of which" rows time the parts of the npscore call on their own,
 to show where the time goes. Absolute times depend on the machine and its
 load; the ratios are the point.
 
-    python bench/bench_health.py                 # N = 10M: several minutes (see bench/HEALTH.md)
-    python bench/bench_health.py --quick         # N = 1M, a few seconds (CI smoke run)
+    python bench/bench_health.py                 # N = 10M: 2.5-4.5 min, 1.6 GB peak RSS
+    python bench/bench_health.py --quick         # N = 1M: about 10 s (CI smoke run)
     python bench/bench_health.py --repeat 5 --json out.json
 
 Run it from outside the repository so that the installed, compiled

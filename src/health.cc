@@ -8,6 +8,7 @@
 #include <limits>
 #include <numeric>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -242,6 +243,28 @@ absl::Status AssignPeriods(absl::Span<const int64_t> times, const PeriodGrid& gr
   }
   const int64_t* starts = grid.starts.data();
   const size_t k = grid.size();
+  if (k == 0) {
+    std::fill(out.begin(), out.end(), -1);
+    return absl::OkStatus();
+  }
+  // A bucket table instead of a binary search per row: buckets 2^shift ns
+  // wide, no wider than the shortest period, hold at most one period start,
+  // so a time's period is its bucket's first period or the next one.
+  const uint64_t first = static_cast<uint64_t>(starts[0]);
+  const uint64_t span = static_cast<uint64_t>(starts[k]) - first;
+  uint64_t shortest = span;
+  for (size_t p = 0; p < k; ++p) {
+    shortest = std::min(shortest, static_cast<uint64_t>(starts[p + 1]) - static_cast<uint64_t>(starts[p]));
+  }
+  int shift = 0;
+  while (shift < 62 && (uint64_t{2} << shift) <= shortest) ++shift;
+  std::vector<int32_t> bucket_period((span >> shift) + 1);
+  for (size_t b = 0, p = 0; b < bucket_period.size(); ++b) {
+    const uint64_t at = first + (static_cast<uint64_t>(b) << shift);
+    while (p + 1 < k && static_cast<uint64_t>(starts[p + 1]) <= at) ++p;
+    bucket_period[b] = static_cast<int32_t>(p);
+  }
+  const int32_t* table = bucket_period.data();
   for (size_t i = 0; i < times.size(); ++i) {
     const int64_t t = times[i];
     if (t == kMissingTime) {
@@ -252,9 +275,13 @@ absl::Status AssignPeriods(absl::Span<const int64_t> times, const PeriodGrid& gr
       out[i] = -1;
       continue;
     }
-    // The last start <= t: branch-free over the (short) grid.
-    const size_t pos = static_cast<size_t>(std::upper_bound(starts, starts + k + 1, t) - starts);
-    out[i] = (pos == 0 || pos > k) ? -1 : static_cast<int32_t>(pos - 1);
+    if (t < starts[0] || t >= starts[k]) {
+      out[i] = -1;
+      continue;
+    }
+    int32_t p = table[(static_cast<uint64_t>(t) - first) >> shift];
+    p += t >= starts[p + 1] ? 1 : 0;
+    out[i] = p;
   }
   return absl::OkStatus();
 }
@@ -338,31 +365,59 @@ absl::Status CountHistogram(absl::Span<const T> scores, absl::Span<const int32_t
   const T* sp = scores.data();
   const int32_t* pp = periods.data();
   const int64_t* slp = slices.empty() ? nullptr : slices.data();
-  int64_t* hist = t.histogram.data();
-  for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
-    const size_t end = std::min(scores.size(), begin + kBlock);
-    const Tally tally = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
-    const int64_t allowed = options.missing == Missing::kSkip ? tally.missing : 0;
-    if (tally.invalid != allowed) return FindBadScore(scores, begin, end, cut, options.missing);
-    for (size_t i = begin; i < end; ++i) {
-      const int64_t p = pp[i], s = slp ? slp[i] : 0;
-      if (p < 0 || s < 0) {
-        ++t.excluded;
-        continue;
-      }
-      if (p >= n_periods || s >= n_slices) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            p >= n_periods ? "period" : "slice", " code at row ", i, " is ",
-            p >= n_periods ? p : s, ": outside 0..", (p >= n_periods ? n_periods : n_slices) - 1));
-      }
-      const size_t row = static_cast<size_t>(s) * P + static_cast<size_t>(p);
-      const T x = sp[i];
-      if (internal::IsMissing(x)) {
-        ++t.skipped[row];
-      } else {
-        ++hist[row * bins + static_cast<size_t>(x)];
+  // Rows [first, last) into one histogram; chunks run on separate threads
+  // with their own counts, which add up exactly.
+  struct Part {
+    std::vector<int64_t> hist, skipped;
+    int64_t excluded = 0;
+  };
+  auto count = [&](size_t first, size_t last, int64_t* hist, int64_t* skipped,
+                   int64_t& excluded) -> absl::Status {
+    for (size_t begin = first; begin < last; begin += kBlock) {
+      const size_t end = std::min(last, begin + kBlock);
+      const Tally tally = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
+      const int64_t allowed = options.missing == Missing::kSkip ? tally.missing : 0;
+      if (tally.invalid != allowed) return FindBadScore(scores, begin, end, cut, options.missing);
+      for (size_t i = begin; i < end; ++i) {
+        const int64_t p = pp[i], s = slp ? slp[i] : 0;
+        if (p < 0 || s < 0) {
+          ++excluded;
+          continue;
+        }
+        if (p >= n_periods || s >= n_slices) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              p >= n_periods ? "period" : "slice", " code at row ", i, " is ",
+              p >= n_periods ? p : s, ": outside 0..", (p >= n_periods ? n_periods : n_slices) - 1));
+        }
+        const size_t row = static_cast<size_t>(s) * P + static_cast<size_t>(p);
+        const T x = sp[i];
+        if (internal::IsMissing(x)) {
+          ++skipped[row];
+        } else {
+          ++hist[row * bins + static_cast<size_t>(x)];
+        }
       }
     }
+    return absl::OkStatus();
+  };
+  const size_t rows = scores.size();
+  size_t threads = std::max<size_t>(
+      1, std::min<size_t>(std::thread::hardware_concurrency(), rows / internal::kRowsPerThread));
+  if (t.histogram.size() * threads > rows) threads = 1;  // copies must stay small
+  std::vector<Part> parts(threads - 1);
+  for (Part& part : parts) {
+    part.hist.assign(t.histogram.size(), 0);
+    part.skipped.assign(t.skipped.size(), 0);
+  }
+  NPSCORE_RETURN_IF_ERROR(internal::RunChunks(rows, threads, [&](size_t k, size_t first, size_t last) {
+    if (k == 0) return count(first, last, t.histogram.data(), t.skipped.data(), t.excluded);
+    Part& part = parts[k - 1];
+    return count(first, last, part.hist.data(), part.skipped.data(), part.excluded);
+  }));
+  for (const Part& part : parts) {
+    for (size_t i = 0; i < part.hist.size(); ++i) t.histogram[i] += part.hist[i];
+    for (size_t i = 0; i < part.skipped.size(); ++i) t.skipped[i] += part.skipped[i];
+    t.excluded += part.excluded;
   }
   return absl::OkStatus();
 }

@@ -664,9 +664,6 @@ absl::Status TallyGroups(absl::Span<const T> scores, const Group& group,
   return absl::OkStatus();
 }
 
-// Rows per thread below which the by-group pass stays on one thread.
-constexpr size_t kRowsPerThread = size_t{1} << 20;
-
 // The number of threads for a by-group pass over `rows` rows. Unweighted
 // counts are integers, so per-thread tallies merge exactly; a weighted pass
 // stays on one thread so its sums do not depend on the machine's core count.
@@ -690,29 +687,11 @@ absl::StatusOr<GroupTally> TallyAllGroups(absl::Span<const T> scores, const Grou
   const bool weighted = !weights.empty();
   const size_t threads = GroupThreads(options, rows, g, weighted);
   GroupTally tally(g, weighted);
-  if (threads == 1) {
-    NPSCORE_RETURN_IF_ERROR(TallyGroups(scores, group, weights, 0, rows, options.scores, tally));
-    return tally;
-  }
   std::vector<GroupTally> parts(threads - 1, GroupTally(g, false));
-  std::vector<absl::Status> status(threads);
-  std::vector<std::thread> pool;
-  const size_t chunk = (rows + threads - 1) / threads;
-  auto run = [&](size_t k) {
-    GroupTally& into = k == 0 ? tally : parts[k - 1];
-    status[k] = TallyGroups(scores, group, weights, std::min(rows, k * chunk),
-                            std::min(rows, (k + 1) * chunk), options.scores, into);
-  };
-  size_t started = 1;
-  try {
-    for (; started < threads; ++started) pool.emplace_back(run, started);
-  } catch (const std::system_error&) {
-    // No more threads to be had: this thread takes the remaining chunks.
-  }
-  for (size_t k = started; k < threads; ++k) run(k);
-  run(0);
-  for (auto& th : pool) th.join();
-  for (const absl::Status& st : status) NPSCORE_RETURN_IF_ERROR(st);  // earliest rows first
+  NPSCORE_RETURN_IF_ERROR(RunChunks(rows, threads, [&](size_t k, size_t first, size_t last) {
+    return TallyGroups(scores, group, weights, first, last, options.scores,
+                       k == 0 ? tally : parts[k - 1]);
+  }));
   for (const GroupTally& part : parts) tally.Merge(part);
   return tally;
 }

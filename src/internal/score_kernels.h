@@ -9,7 +9,10 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <type_traits>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -177,6 +180,37 @@ __attribute__((always_inline)) inline Tally TallyBlockImpl(const T* __restrict p
 // type the core supports).
 template <typename T>
 Tally TallyBlock(const T* p, size_t n, T dmax, T pmax, T smax);
+
+// Runs work(k, first, last) for `chunks` consecutive row ranges covering
+// [0, rows), on up to `chunks` threads (this one included; if a thread cannot
+// be started, this thread runs its chunk). Returns the status of the earliest
+// failing chunk, so an error names the first bad row as a single pass would.
+template <typename Work>
+absl::Status RunChunks(size_t rows, size_t chunks, const Work& work) {
+  if (chunks <= 1) return work(size_t{0}, size_t{0}, rows);
+  std::vector<absl::Status> status(chunks);
+  std::vector<std::thread> pool;
+  const size_t chunk = (rows + chunks - 1) / chunks;
+  auto run = [&](size_t k) {
+    status[k] = work(k, std::min(rows, k * chunk), std::min(rows, (k + 1) * chunk));
+  };
+  size_t started = 1;
+  try {
+    for (; started < chunks; ++started) pool.emplace_back(run, started);
+  } catch (const std::system_error&) {
+    // No more threads to be had: this thread takes the remaining chunks.
+  }
+  for (size_t k = started; k < chunks; ++k) run(k);
+  run(0);
+  for (auto& th : pool) th.join();
+  for (const absl::Status& st : status) {
+    if (!st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
+// Rows per thread below which a counting pass stays on one thread.
+inline constexpr size_t kRowsPerThread = size_t{1} << 20;
 
 // The critical value of a two-sided interval at `confidence`.
 double Critical(double confidence);

@@ -6,7 +6,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <algorithm>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "absl/time/civil_time.h"
@@ -288,6 +290,62 @@ TEST(HealthTest, BadThresholdsAndSizesAreErrors) {
   EXPECT_NE(Health<int32_t>(s, p, int64_t{1} << 40, sl, int64_t{1} << 40).status().message()
                 .find("bad table size"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace npscore
+
+namespace npscore {
+namespace {
+
+TEST(PeriodGridTest, AssignMatchesBinarySearchAtEveryBoundary) {
+  for (auto [freq, tz] : {std::pair{Frequency::kMonth, "America/New_York"},
+                          std::pair{Frequency::kDay, "Europe/Berlin"},
+                          std::pair{Frequency::kWeek, "UTC"},
+                          std::pair{Frequency::kQuarter, "Asia/Kolkata"}}) {
+    auto g = MakePeriodGrid(Utc(2023, 1, 3), Utc(2025, 11, 20), freq, tz);
+    ASSERT_TRUE(g.ok());
+    std::vector<int64_t> t;
+    for (int64_t s : g->starts) {
+      for (int64_t d : {-1, 0, 1}) t.push_back(s + d);  // every boundary, +-1 ns
+    }
+    std::mt19937_64 rng(3);
+    std::uniform_int_distribution<int64_t> any(g->starts.front() - 1000, g->starts.back() + 1000);
+    for (int i = 0; i < 20000; ++i) t.push_back(any(rng));
+    std::vector<int32_t> got(t.size());
+    ASSERT_TRUE(AssignPeriods(t, *g, absl::MakeSpan(got)).ok());
+    for (size_t i = 0; i < t.size(); ++i) {
+      const auto pos = std::upper_bound(g->starts.begin(), g->starts.end(), t[i]) - g->starts.begin();
+      const int32_t want = (pos == 0 || pos > static_cast<long>(g->size())) ? -1 : static_cast<int32_t>(pos - 1);
+      ASSERT_EQ(got[i], want) << tz << " t=" << t[i];
+    }
+  }
+}
+
+}  // namespace
+}  // namespace npscore
+
+namespace npscore {
+namespace {
+
+TEST(HealthTest, ParallelCountingIsExactAndReportsTheFirstBadRow) {
+  const size_t rows = (size_t{1} << 21) + 777;  // two chunks on a 2-core machine
+  std::vector<int8_t> s(rows);
+  std::vector<int32_t> p(rows);
+  std::vector<int64_t> sl(rows);
+  std::vector<int64_t> want(3 * 4 * 11, 0);
+  for (size_t i = 0; i < rows; ++i) {
+    s[i] = static_cast<int8_t>((i * 7919) % 11);
+    p[i] = static_cast<int32_t>((i * 31) % 4);
+    sl[i] = static_cast<int64_t>(i % 3);
+    ++want[(static_cast<size_t>(sl[i]) * 4 + static_cast<size_t>(p[i])) * 11 + static_cast<size_t>(s[i])];
+  }
+  auto t = Health<int8_t>(s, p, 4, sl, 3);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->histogram, want);
+  s[rows - 3] = 20;
+  s[5] = 11;
+  EXPECT_NE(Health<int8_t>(s, p, 4, sl, 3).status().message().find("row 5 is 11"), std::string::npos);
 }
 
 }  // namespace

@@ -50,6 +50,10 @@ _MISSING_TIME = np.iinfo(np.int64).min
 def _utc_nanos(values: pd.Series, name: str, tz: str) -> np.ndarray:
     """Timestamps as int64 UTC nanoseconds (NaT = int64 min). Naive times are
     read in `tz`. Unparseable values are an error naming the row."""
+    arr = values.array
+    if isinstance(arr, pd.arrays.DatetimeArray) and (arr.tz is not None or tz == "UTC"):
+        # Already instants (or naive UTC): their int64 view, no conversion.
+        return np.ascontiguousarray(arr.as_unit("ns").asi8)
     if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
         try:
             parsed = pd.to_datetime(values, errors="coerce", format="mixed")
@@ -108,14 +112,16 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
         keys = [kind] + [k for k in keys if k != kind]
     scores = as_scores(column(df, score, "score"), f"column {score!r}")
     times = _utc_nanos(column(df, time, "time"), f"column {time!r}", tz)
-    valid = times[times != _MISSING_TIME]
-    if start is not None:
-        lo = _utc_nanos(pd.Series([start]), "start", tz)[0]
-    elif valid.size:
-        lo = valid.min()
-    else:
-        raise ValueError(f"column {time!r} has no timestamps: nothing to bucket")
-    hi = _utc_nanos(pd.Series([end]), "end", tz)[0] if end is not None else valid.max()
+    # NaT is int64 min: it can only be the minimum, so plain reductions do,
+    # with a masked pass only when NaT is present.
+    if start is None or end is None:
+        if not len(times) or times.max() == _MISSING_TIME:
+            raise ValueError(f"column {time!r} has no timestamps: nothing to bucket")
+    lo = (_utc_nanos(pd.Series([start]), "start", tz)[0] if start is not None
+          else times.min())
+    if lo == _MISSING_TIME:
+        lo = times[times != _MISSING_TIME].min()
+    hi = _utc_nanos(pd.Series([end]), "end", tz)[0] if end is not None else times.max()
     starts, labels = _npscore.period_grid(int(lo), int(hi), freq, tz)
     windows = None
     grid_starts, grid_labels = starts, labels
@@ -268,10 +274,9 @@ def health(
     out["reasons"] = cols["reasons"]
     # Slices without a single response (unobserved categories) are dropped.
     if slices is not None:
-        totals = out.groupby(np.repeat(np.arange(n_slices), n_periods))["n"].sum().to_numpy()
-        skipped = out.groupby(np.repeat(np.arange(n_slices), n_periods))["skipped"].sum().to_numpy()
-        keep = np.repeat((totals + skipped) > 0, n_periods)
-        out = out[keep].reset_index(drop=True)
+        seen = (cols["n"] + cols["skipped"]).reshape(n_slices, n_periods).sum(axis=1) > 0
+        if not seen.all():
+            out = out[np.repeat(seen, n_periods)].reset_index(drop=True)
     out.attrs.update(method=method, confidence=float(confidence), adjust=adjust, freq=freq,
                      tz=tz, basis=basis, window=None if window is None else str(window),
                      thresholds=cols["thresholds"],
@@ -363,9 +368,10 @@ def migration(
     """
     scores = as_scores(column(df, score, "score"), f"column {score!r}")
     ids = column(df, customer, "customer")
-    customers = _codes_or_error(ids, f"column {customer!r}")
-    if is_int_key(ids):  # the core takes any int64 ids: its messages then name them
+    if is_int_key(ids):  # the core takes any int64 ids (never missing): messages name them
         customers = np.ascontiguousarray(ids.to_numpy(), dtype=np.int64)
+    else:
+        customers = _codes_or_error(ids, f"column {customer!r}")
     times = _utc_nanos(column(df, time, "time"), f"column {time!r}", tz)
     if freq is None:
         periods, labels = np.zeros(len(df), dtype=np.int32), ["all"]
