@@ -191,8 +191,14 @@ def by_group(
     Columns: the keys, ``n``, ``detractors``, ``passives``, ``promoters``,
     the three shares, ``nps``, ``se``, ``ci_low``, ``ci_high``, ``small``
     (n, or n_effective when weighted, below `min_n`), ``skipped``, and
-    ``n_effective`` and ``rows`` (responses counted) when weighted. Groups are sorted by key; rows with a
-    missing key form their own group rather than being dropped.
+    ``n_effective`` and ``rows`` (responses counted) when weighted. Groups
+    are sorted by key; rows with a missing key form their own group rather
+    than being dropped.
+
+    Speed: integer keys are grouped directly by the core and categorical
+    keys by their codes; a text key must first be factorized by pandas,
+    which dominates the time, so for repeated grouping convert it once with
+    ``df[key].astype("category")``.
     """
     if by is None:
         raise TypeError("by_group() needs `by`: one key column name or a list of them")
