@@ -40,14 +40,10 @@ Run it from outside the repository so that the installed, compiled
 
 from __future__ import annotations
 
-import argparse
-import datetime
 import gc
 import importlib
-import json
 import math
 import os
-import platform
 import sys
 import time
 from typing import Any, Callable
@@ -62,15 +58,13 @@ from npscore import _npscore  # private: only to time the parts of a call
 from npscore._convert import as_cutoffs, as_scores
 from npscore._groups import group_codes, is_int_key
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import (SCORE_OF_BYTE, best_time, finish, machine, parse_args,  # noqa: E402
+                     print_machine, print_table, print_targets)
+
 # The module npscore/health.py (the package re-exports its function `health`
 # under the same name), for its private helpers.
 _health = importlib.import_module("npscore.health")
-
-# Answer distribution over 0..10 in 256ths, as in bench_python.py: about 19%
-# detractors, 32% passives and 49% promoters.
-_PER_256 = [5, 3, 4, 5, 6, 10, 16, 36, 46, 55, 70]
-_SCORE_OF_BYTE = np.repeat(np.arange(11, dtype=np.float64), _PER_256)
-assert _SCORE_OF_BYTE.size == 256
 
 MONTHS = 36
 SLICES = 20
@@ -82,24 +76,6 @@ Z95 = float(stats.norm.ppf(0.975))
 
 
 # --- Timing ---------------------------------------------------------------------
-
-def best_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Best wall time of `repeat` runs of fn() after one warm-up run, with the
-    garbage collector off while timing (as timeit does). Returns (seconds,
-    result of the warm-up run)."""
-    result = fn()
-    best = math.inf
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            fn()
-            best = min(best, time.perf_counter() - t0)
-    finally:
-        gc.enable()
-    return best, result
-
 
 def best_times(fns: dict[str, Callable[[], Any]], repeat: int) -> tuple[dict[str, float],
                                                                       dict[str, Any]]:
@@ -136,7 +112,7 @@ def make_responses(n: int, seed: int = 3) -> pd.DataFrame:
     labels = np.array([f"region-{i:02d}" for i in range(SLICES)], dtype=object)
     customers = n // RESPONSES_PER_CUSTOMER
     return pd.DataFrame({
-        "score": _SCORE_OF_BYTE[rng.integers(0, 256, size=n, dtype=np.uint8)],
+        "score": SCORE_OF_BYTE[rng.integers(0, 256, size=n, dtype=np.uint8)],
         "responded_at": pd.Series(times).dt.tz_localize("UTC"),
         "slice": pd.Series(labels[rng.integers(0, SLICES, size=n)], dtype="str"),
         "customer_id": 1_000_000 + rng.integers(0, customers, size=n, dtype=np.int64),
@@ -204,39 +180,6 @@ def check_migration(ours: pd.DataFrame, ref: pd.DataFrame) -> None:
     mine = ours.set_index("from")[[f"to_{s}" for s in _SEGMENTS]].to_numpy()
     theirs = ref["count"].to_numpy()
     assert (mine == theirs).all(), f"migration counts differ:\n{mine}\n!=\n{theirs}"
-
-
-# --- Machine --------------------------------------------------------------------------
-
-def machine() -> dict[str, Any]:
-    model = platform.processor() or "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    try:
-        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        load = "n/a"
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    return {
-        "date": datetime.date.today().isoformat(),
-        "nproc": usable,
-        "cpu": model,
-        "load_average": load,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-        "scipy": scipy.__version__,
-        "npscore": npscore.__version__,
-    }
 
 
 # --- Benchmarks -----------------------------------------------------------------------
@@ -326,22 +269,8 @@ def bench_migration(df: pd.DataFrame, repeat: int) -> dict[str, Any]:
 
 # --- Report -----------------------------------------------------------------------------
 
-def verdict(ok: bool) -> str:
-    return "MET" if ok else "NOT MET"
-
-
-def print_table(seconds: dict[str, float], base_label: str) -> None:
-    base = seconds[base_label]
-    print(f"  {'code':56s} {'best (ms)':>10s} {'time / npscore':>15s}")
-    for label, t in seconds.items():
-        print(f"  {label:56s} {1e3 * t:10.1f} {t / base:15.2f}")
-
-
 def report(results: dict[str, Any]) -> list[dict[str, Any]]:
-    m = results["machine"]
-    print(f"machine: {m['cpu']}, nproc={m['nproc']}, load average {m['load_average']}")
-    print(f"python {m['python']}, numpy {m['numpy']}, pandas {m['pandas']}, scipy {m['scipy']}, "
-          f"npscore {m['npscore']}; best of {results['repeat']} after a warm-up; {m['date']}")
+    print_machine(results["machine"], results["repeat"])
     targets = []
     h = results["health"]
     print(f"\nhealth: {h['rows']:,} responses, {h['months']} months x {h['slices']} slices "
@@ -362,36 +291,19 @@ def report(results: dict[str, Any]) -> list[dict[str, Any]]:
     targets.append({"target": "migration costs at most one sort (npscore.migration / lexsort)",
                     "value": g["npscore_over_sort"], "met": g["npscore_over_sort"] <= 1.0,
                     "lower_is_better": True})
-    print("\ntargets:")
-    for t in targets:
-        print(f"  {t['target']:62s} {t['value']:7.2f}x  {verdict(t['met'])}")
+    print_targets(targets, 62)
     return targets
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="1M responses instead of 10M, for CI smoke runs")
-    parser.add_argument("--repeat", type=int, default=3, metavar="K",
-                        help="timed runs per case after the warm-up (default 3)")
-    parser.add_argument("--json", metavar="PATH", help="also write the figures to PATH")
-    parser.add_argument("--fail-on-miss", action="store_true",
-                        help="exit with status 1 if a target is not met")
-    args = parser.parse_args(argv)
-    if args.repeat < 1:
-        parser.error("--repeat must be >= 1")
+    args = parse_args(__doc__, "1M responses instead of 10M, for CI smoke runs", argv)
     rows = 1_000_000 if args.quick else 10_000_000
-    results: dict[str, Any] = {"machine": machine(), "repeat": args.repeat, "quick": args.quick}
+    results: dict[str, Any] = {"machine": machine(scipy=scipy.__version__), "repeat": args.repeat, "quick": args.quick}
     df = make_responses(rows)
     results["health"] = bench_health(df, args.repeat)
     results["migration"] = bench_migration(df, args.repeat)
     results["targets"] = report(results)
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=2)
-        print(f"\nwrote {args.json}")
-    missed = [t for t in results["targets"] if not t["met"]]
-    return 1 if (missed and args.fail_on_miss) else 0
+    return finish(results, args)
 
 
 if __name__ == "__main__":

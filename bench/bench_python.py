@@ -26,16 +26,10 @@ the installed, compiled ``npscore`` is imported.
 
 from __future__ import annotations
 
-import argparse
-import datetime
-import gc
-import json
 import math
 import os
-import platform
 import sys
-import time
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,35 +37,13 @@ import pandas as pd
 import npscore
 from npscore import _convert, _npscore  # private: only to time the parts of a call
 
-# Answer distribution over 0..10 in 256ths: about 19% detractors, 32% passives
-# and 49% promoters, so a random byte maps to a score by table lookup.
-_PER_256 = [5, 3, 4, 5, 6, 10, 16, 36, 46, 55, 70]
-_SCORE_OF_BYTE = np.repeat(np.arange(11, dtype=np.float64), _PER_256)
-assert _SCORE_OF_BYTE.size == 256
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import (SCORE_OF_BYTE, best_time, finish, machine, parse_args,  # noqa: E402
+                     print_machine, print_table, print_targets)
 
 TARGET_SUM_RATIO = 1.5      # npscore.summarize time / arr.sum() time, at most
 TARGET_SUMMARIZE_SPEEDUP = 20.0  # pandas time / npscore.summarize time, at least
 TARGET_BY_GROUP_SPEEDUP = 10.0   # pandas time / npscore.by_group time, at least
-
-
-# --- Timing ---------------------------------------------------------------------
-
-def best_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Best wall time of `repeat` runs of fn() after one warm-up run, with the
-    garbage collector off while timing (as timeit does). Returns (seconds,
-    result of the warm-up run)."""
-    result = fn()
-    best = math.inf
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            fn()
-            best = min(best, time.perf_counter() - t0)
-    finally:
-        gc.enable()
-    return best, result
 
 
 # --- Data -----------------------------------------------------------------------
@@ -79,7 +51,7 @@ def best_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 def make_scores(n: int, seed: int) -> np.ndarray:
     """n whole-number scores 0..10 as float64, with a typical distribution."""
     rng = np.random.default_rng(seed)
-    return _SCORE_OF_BYTE[rng.integers(0, 256, size=n, dtype=np.uint8)]
+    return SCORE_OF_BYTE[rng.integers(0, 256, size=n, dtype=np.uint8)]
 
 
 def make_group_frames(rows: int, groups: int, seed: int) -> dict[str, pd.DataFrame]:
@@ -154,38 +126,6 @@ def check_groups(ours: pd.DataFrame, ref: pd.DataFrame, what: str) -> None:
                                    atol=1e-9, err_msg=f"{what}: {col} differs")
 
 
-# --- Machine --------------------------------------------------------------------------
-
-def machine() -> dict[str, Any]:
-    model = platform.processor() or "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    try:
-        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        load = "n/a"
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    return {
-        "date": datetime.date.today().isoformat(),
-        "nproc": usable,
-        "cpu": model,
-        "load_average": load,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-        "npscore": npscore.__version__,
-    }
-
-
 # --- Benchmarks -----------------------------------------------------------------------
 
 def bench_summarize(n: int, repeat: int) -> dict[str, Any]:
@@ -256,24 +196,14 @@ def bench_by_group(rows: int, groups: int, repeat: int) -> dict[str, Any]:
 
 # --- Report -----------------------------------------------------------------------------
 
-def verdict(ok: bool) -> str:
-    return "MET" if ok else "NOT MET"
-
-
 def report(results: dict[str, Any]) -> list[dict[str, Any]]:
-    m = results["machine"]
-    print(f"machine: {m['cpu']}, nproc={m['nproc']}, load average {m['load_average']}")
-    print(f"python {m['python']}, numpy {m['numpy']}, pandas {m['pandas']}, "
-          f"npscore {m['npscore']}; best of {results['repeat']} after a warm-up; {m['date']}")
+    print_machine(results["machine"], results["repeat"])
     targets = []
 
     s = results["summarize"]
-    base = s["seconds"]["npscore.summarize"]
     print(f"\nsummarize: {s['rows']:,} float64 scores (NPS {s['nps']:.4f}, agrees with pandas"
           " and numpy)")
-    print(f"  {'code':40s} {'best (ms)':>10s} {'time / npscore':>15s}")
-    for label, t in s["seconds"].items():
-        print(f"  {label:40s} {1e3 * t:10.1f} {t / base:15.2f}")
+    print_table(s["seconds"], "npscore.summarize", width=40)
     ok1 = s["npscore_over_sum"] <= TARGET_SUM_RATIO
     ok2 = s["pandas_over_npscore"] >= TARGET_SUMMARIZE_SPEEDUP
     targets.append({"target": f"summarize within {TARGET_SUM_RATIO}x of arr.sum()",
@@ -284,44 +214,24 @@ def report(results: dict[str, Any]) -> list[dict[str, Any]]:
     g = results["by_group"]
     print(f"\nby_group: {g['rows']:,} rows, {g['groups']:,} groups (results agree with pandas)")
     for name, v in g["variants"].items():
-        base = v["seconds"]["npscore.by_group"]
-        print(f"  {name + ':':40s} {'best (ms)':>10s} {'time / npscore':>15s}")
-        for label, t in v["seconds"].items():
-            print(f"    {label:38s} {1e3 * t:10.1f} {t / base:15.2f}")
+        print_table(v["seconds"], "npscore.by_group", title=name + ":", width=40, nest=2)
         targets.append({"target": f"by_group ({name}) >= {TARGET_BY_GROUP_SPEEDUP:g}x faster"
                                   " than pandas",
                         "value": v["pandas_over_npscore"],
                         "met": v["pandas_over_npscore"] >= TARGET_BY_GROUP_SPEEDUP})
 
-    print("\ntargets:")
-    for t in targets:
-        print(f"  {t['target']:55s} {t['value']:7.2f}x  {verdict(t['met'])}")
+    print_targets(targets, 55)
     return targets
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="10x smaller sizes, for CI smoke runs")
-    parser.add_argument("--repeat", type=int, default=3, metavar="K",
-                        help="timed runs per case after the warm-up (default 3)")
-    parser.add_argument("--json", metavar="PATH", help="also write the figures to PATH")
-    parser.add_argument("--fail-on-miss", action="store_true",
-                        help="exit with status 1 if a target is not met")
-    args = parser.parse_args(argv)
-    if args.repeat < 1:
-        parser.error("--repeat must be >= 1")
+    args = parse_args(__doc__, "10x smaller sizes, for CI smoke runs", argv)
     scale = 10 if args.quick else 1
     results: dict[str, Any] = {"machine": machine(), "repeat": args.repeat, "quick": args.quick}
     results["summarize"] = bench_summarize(100_000_000 // scale, args.repeat)
     results["by_group"] = bench_by_group(10_000_000 // scale, 10_000 // scale, args.repeat)
     results["targets"] = report(results)
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=2)
-        print(f"\nwrote {args.json}")
-    missed = [t for t in results["targets"] if not t["met"]]
-    return 1 if (missed and args.fail_on_miss) else 0
+    return finish(results, args)
 
 
 if __name__ == "__main__":

@@ -15,96 +15,34 @@
 // bench/HEALTH.md gives the figures; bench/cpp_ratios.py turns the JSON
 // output into ratios against the peers.
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
-#include <new>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "bench_common.h"
 #include "benchmark/benchmark.h"
 #include "npscore/health.h"
 
 namespace npscore {
 namespace {
 
-// Data helpers, as in nps_benchmark.cc (same allocator, generator and score
-// distribution, so the two binaries' figures are comparable).
-
-// Allocates as numpy does for large arrays: 2 MiB aligned and advised to use
-// transparent huge pages.
-template <typename T>
-struct HugePageAllocator {
-  using value_type = T;
-  HugePageAllocator() = default;
-  template <typename U>
-  HugePageAllocator(const HugePageAllocator<U>&) {}
-  T* allocate(size_t n) {
-    constexpr size_t kHuge = size_t{2} << 20;
-    const size_t bytes = (n * sizeof(T) + kHuge - 1) / kHuge * kHuge;
-    void* p = std::aligned_alloc(kHuge, bytes);
-    if (p == nullptr) throw std::bad_alloc();
-    madvise(p, bytes, MADV_HUGEPAGE);
-    return static_cast<T*>(p);
-  }
-  void deallocate(T* p, size_t) { std::free(p); }
-  template <typename U>
-  bool operator==(const HugePageAllocator<U>&) const { return true; }
-  template <typename U>
-  bool operator!=(const HugePageAllocator<U>&) const { return false; }
-};
-
-template <typename T>
-using Column = std::vector<T, HugePageAllocator<T>>;
-
-// splitmix64: a fast, fixed-seed generator, so every run sees the same data.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform on [0, n).
-  uint64_t Below(uint64_t n) {
-    return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
-  }
-
- private:
-  uint64_t state_;
-};
-
-// The 0-10 answer distribution of nps_benchmark.cc (about 19% detractors, 32%
-// passives, 49% promoters), as a byte -> score table.
-std::vector<int> ScoreTable() {
-  static const int kPer256[11] = {5, 3, 4, 5, 6, 10, 16, 36, 46, 55, 70};
-  std::vector<int> table;
-  for (int s = 0; s <= 10; ++s) table.insert(table.end(), kPer256[s], s);
-  return table;  // 256 entries
-}
+// Data helpers shared with nps_benchmark.cc (bench_common.h): the same
+// allocator, generator and score distribution, so the two binaries' figures
+// are comparable.
+using bench::Codes;
+using bench::Column;
+using bench::Rng;
+using bench::ScoreTable;
 
 // float64 scores of `n` rows, generated once and kept.
-const Column<double>& Scores(size_t n) {
-  static std::map<size_t, Column<double>> cache;
-  auto it = cache.find(n);
-  if (it != cache.end()) return it->second;
-  static const std::vector<int> table = ScoreTable();
-  Column<double> v(n);
-  Rng rng(42);
-  for (size_t i = 0; i < n; i += 8) {
-    uint64_t bits = rng.Next();
-    for (size_t j = i; j < n && j < i + 8; ++j, bits >>= 8) v[j] = table[bits & 0xff];
-  }
-  return cache.emplace(n, std::move(v)).first->second;
-}
+const Column<double>& Scores(size_t n) { return bench::Scores<double>(n); }
 
 // 2023-01-01T00:00:00Z in nanoseconds since the epoch.
 constexpr int64_t kFirstNanos = int64_t{1672531200} * 1'000'000'000;
@@ -156,18 +94,6 @@ const Column<int32_t>& PeriodCodes(size_t n, int64_t months) {
            .ok()) {
     std::abort();
   }
-  return cache.emplace(key, std::move(v)).first->second;
-}
-
-// Uniformly random codes in [0, k): slices, customers.
-const Column<int64_t>& Codes(size_t n, int64_t k, uint64_t seed) {
-  static std::map<std::tuple<size_t, int64_t, uint64_t>, Column<int64_t>> cache;
-  const auto key = std::make_tuple(n, k, seed);
-  auto it = cache.find(key);
-  if (it != cache.end()) return it->second;
-  Column<int64_t> v(n);
-  Rng rng(seed);
-  for (int64_t& c : v) c = static_cast<int64_t>(rng.Below(static_cast<uint64_t>(k)));
   return cache.emplace(key, std::move(v)).first->second;
 }
 

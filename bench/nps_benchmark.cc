@@ -10,94 +10,29 @@
 // bench/README.md gives the figures and bench/cpp_ratios.py turns the JSON
 // output into ratios against the peers.
 
-#include <sys/mman.h>
-
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <map>
-#include <new>
 #include <numeric>
+#include <utility>
 #include <vector>
 
+#include "bench_common.h"
 #include "benchmark/benchmark.h"
 #include "npscore/nps.h"
 
 namespace npscore {
 namespace {
 
-// Allocates as numpy does for large arrays: 2 MiB aligned and advised to use
-// transparent huge pages, so the C++ figures see the same TLB behaviour as the
-// numpy arrays the Python package hands to the kernels.
-template <typename T>
-struct HugePageAllocator {
-  using value_type = T;
-  HugePageAllocator() = default;
-  template <typename U>
-  HugePageAllocator(const HugePageAllocator<U>&) {}
-  T* allocate(size_t n) {
-    constexpr size_t kHuge = size_t{2} << 20;
-    const size_t bytes = (n * sizeof(T) + kHuge - 1) / kHuge * kHuge;
-    void* p = std::aligned_alloc(kHuge, bytes);
-    if (p == nullptr) throw std::bad_alloc();
-    madvise(p, bytes, MADV_HUGEPAGE);
-    return static_cast<T*>(p);
-  }
-  void deallocate(T* p, size_t) { std::free(p); }
-  template <typename U>
-  bool operator==(const HugePageAllocator<U>&) const { return true; }
-  template <typename U>
-  bool operator!=(const HugePageAllocator<U>&) const { return false; }
-};
+using bench::Codes;
+using bench::Column;
+using bench::Rng;
+using bench::Scores;
 
-template <typename T>
-using Column = std::vector<T, HugePageAllocator<T>>;
-
-// splitmix64: a fast, fixed-seed generator, so every run sees the same data.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform on [0, n).
-  uint64_t Below(uint64_t n) {
-    return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
-  }
-
- private:
-  uint64_t state_;
-};
-
-// A byte -> score table with a typical 0-10 answer distribution (about 19%
-// detractors, 32% passives, 49% promoters), so each random byte is a score.
-std::vector<int> ScoreTable() {
-  static const int kPer256[11] = {5, 3, 4, 5, 6, 10, 16, 36, 46, 55, 70};
-  std::vector<int> table;
-  for (int s = 0; s <= 10; ++s) table.insert(table.end(), kPer256[s], s);
-  return table;  // 256 entries
-}
-
-// The score column of `n` rows as T, generated once per (T, n) and kept.
-template <typename T>
-const Column<T>& Scores(size_t n) {
-  static std::map<size_t, Column<T>> cache;
-  auto it = cache.find(n);
-  if (it != cache.end()) return it->second;
-  static const std::vector<int> table = ScoreTable();
-  Column<T> v(n);
-  Rng rng(42);
-  for (size_t i = 0; i < n; i += 8) {
-    uint64_t bits = rng.Next();
-    for (size_t j = i; j < n && j < i + 8; ++j, bits >>= 8) {
-      v[j] = static_cast<T>(table[bits & 0xff]);
-    }
-  }
-  return cache.emplace(n, std::move(v)).first->second;
-}
+// Group codes are drawn with this seed (BM_GroupHistogram, BM_FactorizeKeys,
+// BM_SummarizeByGroup).
+constexpr uint64_t kGroupSeed = 99;
 
 // Weights in [0.5, 2): positive and finite, like account values rescaled.
 const Column<double>& Weights(size_t n) {
@@ -108,18 +43,6 @@ const Column<double>& Weights(size_t n) {
   Rng rng(7);
   for (double& w : v) w = 0.5 + 1.5 * static_cast<double>(rng.Next() >> 11) * 0x1.0p-53;
   return cache.emplace(n, std::move(v)).first->second;
-}
-
-// Uniformly random group codes in [0, groups): the cache-unfriendly case.
-const Column<int64_t>& Codes(size_t n, int64_t groups) {
-  static std::map<std::pair<size_t, int64_t>, Column<int64_t>> cache;
-  auto key = std::make_pair(n, groups);
-  auto it = cache.find(key);
-  if (it != cache.end()) return it->second;
-  Column<int64_t> v(n);
-  Rng rng(99);
-  for (int64_t& c : v) c = static_cast<int64_t>(rng.Below(static_cast<uint64_t>(groups)));
-  return cache.emplace(key, std::move(v)).first->second;
 }
 
 // --- Peers: the memory-bandwidth floor ---------------------------------------
@@ -231,7 +154,7 @@ void BM_GroupHistogram(benchmark::State& state) {
   const size_t n = static_cast<size_t>(state.range(0));
   const int64_t groups = state.range(1);
   const auto& x = Scores<double>(n);
-  const auto& codes = Codes(n, groups);
+  const auto& codes = Codes(n, groups, kGroupSeed);
   std::vector<int64_t> table(static_cast<size_t>(groups) * 11);
   for (auto _ : state) {
     std::fill(table.begin(), table.end(), 0);
@@ -253,7 +176,8 @@ void BM_FactorizeKeys(benchmark::State& state) {
   const size_t n = static_cast<size_t>(state.range(0));
   const int64_t groups = state.range(1);
   const int64_t stride = state.range(2);  // 1 = dense keys, large = sparse
-  std::vector<int64_t> keys(Codes(n, groups).begin(), Codes(n, groups).end());
+  const auto& codes = Codes(n, groups, kGroupSeed);
+  std::vector<int64_t> keys(codes.begin(), codes.end());
   for (int64_t& k : keys) k *= stride;
   for (auto _ : state) {
     KeyCodes k = FactorizeKeys(keys);
@@ -273,7 +197,7 @@ void BM_SummarizeByGroup(benchmark::State& state, IntervalMethod method, bool we
   const size_t n = static_cast<size_t>(state.range(0));
   const int64_t groups = state.range(1);
   const auto& x = Scores<double>(n);
-  const auto& codes = Codes(n, groups);
+  const auto& codes = Codes(n, groups, kGroupSeed);
   const absl::Span<const double> w =
       weighted ? absl::MakeConstSpan(Weights(n)) : absl::Span<const double>();
   GroupOptions options;

@@ -8,55 +8,7 @@
  * argument, row and value. Prints "N passed, M failed"; exits non-zero on
  * any failure. */
 
-#include <math.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "npscore/c_api.h"
-
-static int g_passed = 0;
-static int g_failed = 0;
-
-static void check(int ok, const char *what, int line) {
-  if (ok) {
-    ++g_passed;
-  } else {
-    ++g_failed;
-    fprintf(stderr, "FAILED line %d: %s\n  last error: \"%s\"\n", line, what,
-            npscore_last_error_message());
-  }
-}
-
-#define CHECK(cond) check((cond) != 0, #cond, __LINE__)
-#define CHECK_NEAR(a, b, tol) check(fabs((a) - (b)) <= (tol), #a " ~= " #b, __LINE__)
-/* The call returns `want` and, on error, the message contains every string of
- * the NULL-terminated list `...` (on success it must be ""). */
-#define CHECK_CALL(want, call, ...) check_call((want), (call), #call, __LINE__, __VA_ARGS__)
-
-static void check_call(npscore_status want, npscore_status got, const char *what, int line,
-                       ...) {
-  const char *msg = npscore_last_error_message();
-  const char *part;
-  va_list ap;
-  int ok = got == want && msg != NULL;
-  if (ok && want == NPSCORE_OK) ok = msg[0] == '\0';
-  va_start(ap, line);
-  while (ok && (part = va_arg(ap, const char *)) != NULL) {
-    if (strstr(msg, part) == NULL) {
-      fprintf(stderr, "  message lacks \"%s\"\n", part);
-      ok = 0;
-    }
-  }
-  va_end(ap);
-  if (!ok) fprintf(stderr, "  status %d, want %d\n", (int)got, (int)want);
-  check(ok, what, line);
-}
-
-/* The two-sided 97.5% normal quantile, z for a 95% interval. */
-static const double kZ95 = 1.959963984540054;
+#include "check.h"
 
 /* Nanoseconds per hour and per day. */
 #define HOUR_NS (INT64_C(3600) * 1000000000)
@@ -68,15 +20,6 @@ static const double kZ95 = 1.959963984540054;
 
 /* Two-sided normal p-value of z. */
 static double p_two_sided(double z) { return erfc(fabs(z) / sqrt(2.0)); }
-
-static npscore_counts counts3(int64_t d, int64_t pa, int64_t p) {
-  npscore_counts c;
-  c.detractors = d;
-  c.passives = pa;
-  c.promoters = p;
-  c.skipped = 0;
-  return c;
-}
 
 /* Appends d detractors (score 0), pa passives (7) and p promoters (10) in
  * period `period` and slice `slice`; returns the new row count. */
@@ -1154,6 +1097,5 @@ int main(void) {
   test_attribute_change();
   test_event_impact();
   test_account_nps();
-  printf("%d passed, %d failed\n", g_passed, g_failed);
-  return g_failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return check_summary();
 }

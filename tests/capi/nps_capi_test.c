@@ -9,65 +9,9 @@
 
 #define _POSIX_C_SOURCE 200809L /* pthreads under -std=c99 */
 
-#include <math.h>
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "npscore/c_api.h"
-
-static int g_passed = 0;
-static int g_failed = 0;
-
-static void check(int ok, const char *what, int line) {
-  if (ok) {
-    ++g_passed;
-  } else {
-    ++g_failed;
-    fprintf(stderr, "FAILED line %d: %s\n  last error: \"%s\"\n", line, what,
-            npscore_last_error_message());
-  }
-}
-
-#define CHECK(cond) check((cond) != 0, #cond, __LINE__)
-#define CHECK_NEAR(a, b, tol) check(fabs((a) - (b)) <= (tol), #a " ~= " #b, __LINE__)
-/* The call returns `want` and, on error, the message contains every string of
- * the NULL-terminated list `...` (on success it must be ""). */
-#define CHECK_CALL(want, call, ...) check_call((want), (call), #call, __LINE__, __VA_ARGS__)
-
-static void check_call(npscore_status want, npscore_status got, const char *what, int line,
-                       ...) {
-  const char *msg = npscore_last_error_message();
-  const char *part;
-  va_list ap;
-  int ok = got == want && msg != NULL;
-  if (ok && want == NPSCORE_OK) ok = msg[0] == '\0';
-  va_start(ap, line);
-  while (ok && (part = va_arg(ap, const char *)) != NULL) {
-    if (strstr(msg, part) == NULL) {
-      fprintf(stderr, "  message lacks \"%s\"\n", part);
-      ok = 0;
-    }
-  }
-  va_end(ap);
-  if (!ok) fprintf(stderr, "  status %d, want %d\n", (int)got, (int)want);
-  check(ok, what, line);
-}
-
-/* The two-sided 97.5% normal quantile, z for a 95% interval. */
-static const double kZ95 = 1.959963984540054;
-
-static npscore_counts counts3(int64_t d, int64_t pa, int64_t p) {
-  npscore_counts c;
-  c.detractors = d;
-  c.passives = pa;
-  c.promoters = p;
-  c.skipped = 0;
-  return c;
-}
+#include "check.h"
 
 static npscore_nps_options wald(void) {
   npscore_nps_options o = NPSCORE_NPS_OPTIONS_INIT;
@@ -746,6 +690,5 @@ int main(void) {
   test_null_pointers();
   test_exceptions_become_status();
   test_thread_local_message();
-  printf("%d passed, %d failed\n", g_passed, g_failed);
-  return g_failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return check_summary();
 }
