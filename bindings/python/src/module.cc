@@ -10,6 +10,10 @@ namespace py = pybind11;
 namespace npscore::python {
 void BindNps(py::module_& m);
 void BindHealth(py::module_& m);
+void BindChurn(py::module_& m);
+void BindClv(py::module_& m);
+void BindPriority(py::module_& m);
+void BindThemes(py::module_& m);
 }  // namespace npscore::python
 
 PYBIND11_MODULE(_npscore, m) {
@@ -18,4 +22,8 @@ PYBIND11_MODULE(_npscore, m) {
   m.attr("version_number") = NPSCORE_VERSION_NUMBER;
   npscore::python::BindNps(m);
   npscore::python::BindHealth(m);
+  npscore::python::BindChurn(m);
+  npscore::python::BindClv(m);
+  npscore::python::BindPriority(m);
+  npscore::python::BindThemes(m);
 }

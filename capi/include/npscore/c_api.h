@@ -586,6 +586,22 @@ NPSCORE_API npscore_status npscore_account_table_overall(npscore_summary *out,
 /** Frees a table from npscore_health_account_nps(); accepts NULL. */
 NPSCORE_API void npscore_account_table_free(npscore_account_table *t);
 
+/* --- Churn: churn-risk scoring ------------------------------------- */
+
+/* (end of the churn section) */
+
+/* --- CLV: customer lifetime value ---------------------------------- */
+
+/* (end of the clv section) */
+
+/* --- Priority: whom to contact first ------------------------------- */
+
+/* (end of the priority section) */
+
+/* --- Themes: which problems to fix first --------------------------- */
+
+/* (end of the themes section) */
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

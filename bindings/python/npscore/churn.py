@@ -1,0 +1,1 @@
+"""npscore.churn: see npscore/churn.h for the C++ core."""

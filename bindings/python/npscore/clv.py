@@ -1,0 +1,1 @@
+"""npscore.clv: see npscore/clv.h for the C++ core."""

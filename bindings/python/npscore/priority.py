@@ -1,0 +1,1 @@
+"""npscore.priority: see npscore/priority.h for the C++ core."""

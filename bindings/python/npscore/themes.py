@@ -1,0 +1,1 @@
+"""npscore.themes: see npscore/themes.h for the C++ core."""

@@ -1,0 +1,1 @@
+#include "npscore/clv.h"

@@ -1,0 +1,1 @@
+#include "npscore/priority.h"

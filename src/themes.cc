@@ -1,0 +1,1 @@
+#include "npscore/themes.h"

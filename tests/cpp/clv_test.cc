@@ -1,0 +1,3 @@
+#include "npscore/clv.h"
+
+#include <gtest/gtest.h>

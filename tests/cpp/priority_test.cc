@@ -1,0 +1,3 @@
+#include "npscore/priority.h"
+
+#include <gtest/gtest.h>

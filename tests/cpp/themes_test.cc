@@ -1,0 +1,3 @@
+#include "npscore/themes.h"
+
+#include <gtest/gtest.h>
