@@ -1,1 +1,9 @@
 """npscore.churn: see npscore/churn.h for the C++ core."""
+
+# --- Features ---
+
+# (end of features)
+
+# --- Model ---
+
+# (end of model)

@@ -588,6 +588,12 @@ NPSCORE_API void npscore_account_table_free(npscore_account_table *t);
 
 /* --- Churn: churn-risk scoring ------------------------------------- */
 
+/* Features. */
+
+/* (end of the churn features) */
+
+/* Model. */
+
 /* (end of the churn section) */
 
 /* --- CLV: customer lifetime value ---------------------------------- */

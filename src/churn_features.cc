@@ -1,0 +1,1 @@
+#include "npscore/churn.h"

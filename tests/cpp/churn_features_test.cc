@@ -1,0 +1,3 @@
+#include "npscore/churn.h"
+
+#include <gtest/gtest.h>
