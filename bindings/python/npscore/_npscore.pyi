@@ -139,3 +139,17 @@ def account_nps(
     how: str, account_weights: Optional[npt.NDArray[np.float64]], min_n: float,
     cutoffs: Cutoffs, missing: str, method: str, confidence: float,
 ) -> dict[str, object]: ...
+
+# Churn features (npscore/churn.h).
+def churn_features(
+    customers: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
+    scores: npt.NDArray[np.generic], followed_up: Optional[npt.NDArray[np.int64]],
+    customer_ids: npt.NDArray[np.int64], signup_times: Optional[npt.NDArray[np.int64]],
+    as_of: int, cutoffs: Cutoffs, missing: str, early_life_days: float, unknown: str,
+) -> dict[str, object]: ...
+def churn_labels(
+    churned_at: npt.NDArray[np.int64], signup_times: Optional[npt.NDArray[np.int64]],
+    as_of: int, horizon_ns: int,
+) -> dict[str, object]: ...
+def check_time_split(train_as_of: int, test_as_of: int, horizon_ns: int,
+                     observed_until: int) -> None: ...
