@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "npscore/churn.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
@@ -106,7 +107,10 @@ absl::Status CheckColumnLength(const char* what, size_t got, size_t want) {
       absl::StrCat(what, " has ", got, " rows but the responses have ", want));
 }
 
-std::string TimeText(int64_t t) { return absl::StrCat(t, " ns"); }
+// A time as "2024-05-01 12:00:00 UTC".
+std::string TimeText(int64_t t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%E*S UTC", absl::FromUnixNanos(t), absl::UTCTimeZone());
+}
 
 }  // namespace
 
