@@ -590,6 +590,134 @@ NPSCORE_API void npscore_account_table_free(npscore_account_table *t);
 
 /* Features. */
 
+/* Signals from NPS history as of an instant (npscore/churn.h): only responses
+ * at or before as_of count, and a follow-up only if it happened by then.
+ * Times are int64 UTC nanoseconds; NPSCORE_MISSING_TIME = missing / none.
+ * Days are differences of times / 86400e9. */
+
+/** Options of npscore_churn_features_new(). */
+typedef struct npscore_churn_feature_options {
+  unsigned int version;        /**< NPSCORE_CHURN_FEATURE_OPTIONS_VERSION */
+  npscore_nps_options nps;     /**< Cut-offs and `missing`, which also covers missing
+                                    response times (an error, or skipped and counted). */
+  double early_life_days;      /**< A detractor answer within this many days of sign-up is
+                                    early-life (10; DOMAIN.md section 5). */
+  int skip_unknown_customers;  /**< 1: responses of customers not in the table are left out
+                                    and counted; 0: an error (0). */
+} npscore_churn_feature_options;
+
+#define NPSCORE_CHURN_FEATURE_OPTIONS_VERSION 1
+/** The defaults: 0-10 cut-offs, errors on missing values, a 10-day early life. */
+#define NPSCORE_CHURN_FEATURE_OPTIONS_INIT \
+  { NPSCORE_CHURN_FEATURE_OPTIONS_VERSION, NPSCORE_NPS_OPTIONS_INIT, 10.0, 0 }
+
+/** Fills *opts with the defaults of options struct `version` (pass
+ *  NPSCORE_CHURN_FEATURE_OPTIONS_VERSION). */
+NPSCORE_API npscore_status npscore_churn_feature_options_init(
+    npscore_churn_feature_options *opts, unsigned int version);
+
+/** Per-customer signals from npscore_churn_features_new(); opaque. */
+typedef struct npscore_churn_features npscore_churn_features;
+
+/** The signals of one customer as of as_of. A double is NaN where the value
+ *  does not exist (no response, fewer than two, unknown sign-up, no
+ *  follow-up); counts and flags are 0 then. "Latest" is by response time. */
+typedef struct npscore_churn_feature_row {
+  int has_response;               /**< 1 if the customer answered by as_of. */
+  int signed_up;                  /**< 0 if the sign-up time is after as_of. */
+  int64_t n_responses;            /**< Responses by as_of. */
+  double score;                   /**< The latest score. */
+  int segment;                    /**< Its segment code (-1/0/+1), or NPSCORE_NO_SEGMENT. */
+  double previous_score;          /**< The score before it. */
+  double score_change;            /**< score - previous_score. */
+  int segment_change;             /**< segment - previous segment, -2..2 (0 below 2 responses). */
+  double mean_score;              /**< Over the responses by as_of. */
+  double min_score;
+  double max_score;
+  int64_t n_detractor_responses;  /**< Detractor answers among them. */
+  double days_since_response;     /**< as_of - latest response. */
+  double days_since_first_response; /**< as_of - first response. */
+  double tenure_days;             /**< Latest response - sign-up (negative if before). */
+  double customer_age_days;       /**< as_of - sign-up. */
+  int early_life_detractor;       /**< Latest response a detractor answer within
+                                       early_life_days of sign-up. */
+  int detractor_followed_up;      /**< Latest response a detractor answer followed up by as_of. */
+  double days_to_follow_up;       /**< The days its follow-up took. */
+  double days_detractor_waiting;  /**< Days the latest response, a detractor answer, has
+                                       waited without a follow-up (0 if followed up or
+                                       not a detractor). */
+} npscore_churn_feature_row;
+
+/** The accounting of the response rows: used + after_as_of + the skipped
+ *  ones = all rows. */
+typedef struct npscore_churn_feature_totals {
+  int64_t used;                 /**< Responses at or before as_of. */
+  int64_t after_as_of;          /**< Valid responses after as_of, left out. */
+  int64_t skipped_missing_scores;
+  int64_t skipped_missing_times;
+  int64_t skipped_unknown_customers;
+} npscore_churn_feature_totals;
+
+/** Computes the signals of the n_customers customers of the table
+ *  (customer_ids: distinct ids; signup_times: NULL or one per customer,
+ *  NPSCORE_MISSING_TIME = unknown) from n responses (customers: the customer
+ *  id of each; times; scores; followed_up: NULL or one follow-up time per
+ *  response, NPSCORE_MISSING_TIME = none) as of as_of, in one pass. Errors
+ *  name the row and value: a bad score, a missing time, an unknown customer,
+ *  a follow-up before its response, two responses of one customer at the
+ *  same instant where the order matters, a duplicated id. On success *out is
+ *  a new table (one row per customer, in table order) to release with
+ *  npscore_churn_features_free(). */
+NPSCORE_API npscore_status npscore_churn_features_new(
+    npscore_churn_features **out, const int64_t *customers, const int64_t *times,
+    const void *scores, npscore_dtype dtype, size_t n, const int64_t *followed_up,
+    const int64_t *customer_ids, const int64_t *signup_times, size_t n_customers,
+    int64_t as_of, const npscore_churn_feature_options *opts);
+
+/** Returns the number of customers of f (0 for NULL). */
+NPSCORE_API size_t npscore_churn_features_size(const npscore_churn_features *f);
+
+/** Reads customer i of f. */
+NPSCORE_API npscore_status npscore_churn_features_get(npscore_churn_feature_row *out,
+                                                      const npscore_churn_features *f,
+                                                      size_t i);
+
+/** Reads the row accounting of f. */
+NPSCORE_API npscore_status npscore_churn_features_totals(npscore_churn_feature_totals *out,
+                                                         const npscore_churn_features *f);
+
+/** Frees a table from npscore_churn_features_new(); accepts NULL. */
+NPSCORE_API void npscore_churn_features_free(npscore_churn_features *f);
+
+/** Counts of npscore_churn_labels(). */
+typedef struct npscore_churn_label_totals {
+  int64_t positives;          /**< Label 1: churned in (as_of, as_of + horizon]. */
+  int64_t negatives;          /**< Label 0: churned later or not at all. */
+  int64_t churned_before;     /**< Label -1: churned at or before as_of. */
+  int64_t not_yet_customers;  /**< Label -1: signed up after as_of. */
+} npscore_churn_label_totals;
+
+/** Writes the churn label of each of n customers into out[0..n): 1 if
+ *  churned_at[i] is in (as_of, as_of + horizon_ns], 0 if later or
+ *  NPSCORE_MISSING_TIME (not churned), -1 (left out) if the customer had
+ *  churned by as_of or signs up after it (signup_times: NULL or n times).
+ *  horizon_ns must be > 0. */
+NPSCORE_API npscore_status npscore_churn_labels(int8_t *out,
+                                                npscore_churn_label_totals *out_totals,
+                                                const int64_t *churned_at,
+                                                const int64_t *signup_times, size_t n,
+                                                int64_t as_of, int64_t horizon_ns);
+
+/** Checks a train-on-earlier / test-on-later split: NPSCORE_OK if the
+ *  training labels are known by the test date (train_as_of + horizon <=
+ *  test_as_of) and, unless observed_until is NPSCORE_MISSING_TIME, the test
+ *  horizon was fully observed (test_as_of + horizon <= observed_until);
+ *  otherwise NPSCORE_EINVAL with a message saying by how many days. */
+NPSCORE_API npscore_status npscore_churn_check_time_split(int64_t train_as_of,
+                                                          int64_t test_as_of,
+                                                          int64_t horizon_ns,
+                                                          int64_t observed_until);
+
 /* (end of the churn features) */
 
 /* Model. */
