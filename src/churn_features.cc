@@ -48,58 +48,83 @@ class CustomerIndex {
       dense_ = true;
       rows_.assign(static_cast<size_t>(span) + 1, -1);
       for (size_t r = 0; r < m; ++r) {
-        int64_t& slot = rows_[Offset(ids[r])];
+        int32_t& slot = rows_[Offset(ids[r])];
         if (slot >= 0) return Duplicate(ids[r], slot, r);
-        slot = static_cast<int64_t>(r);
+        slot = static_cast<int32_t>(r);
+        identity_ = identity_ && Offset(ids[r]) == r;
       }
+      // Ids lo, lo + 1, ... in table order: the offset is the row, no lookup.
+      identity_ = identity_ && rows_.size() == m;
       return absl::OkStatus();
     }
     map_.reserve(m);
     for (size_t r = 0; r < m; ++r) {
-      auto [it, inserted] = map_.try_emplace(ids[r], static_cast<int64_t>(r));
+      auto [it, inserted] = map_.try_emplace(ids[r], static_cast<int32_t>(r));
       if (!inserted) return Duplicate(ids[r], it->second, r);
     }
     return absl::OkStatus();
   }
 
   // The table row of `id`, or -1.
-  int64_t Find(int64_t id) const {
+  int32_t Find(int64_t id) const {
     if (dense_) {
       const uint64_t off = static_cast<uint64_t>(id) - static_cast<uint64_t>(lo_);
-      return off < rows_.size() ? rows_[off] : -1;
+      if (off >= rows_.size()) return -1;
+      return identity_ ? static_cast<int32_t>(off) : rows_[off];
     }
     const auto it = map_.find(id);
     return it == map_.end() ? -1 : it->second;
+  }
+
+  // Starts loading the slot of `id` into the cache (dense ids only).
+  void Prefetch(int64_t id) const {
+    if (!dense_ || identity_) return;
+    const uint64_t off = static_cast<uint64_t>(id) - static_cast<uint64_t>(lo_);
+    if (off < rows_.size()) __builtin_prefetch(rows_.data() + off);
   }
 
  private:
   size_t Offset(int64_t id) const {
     return static_cast<size_t>(static_cast<uint64_t>(id) - static_cast<uint64_t>(lo_));
   }
-  static absl::Status Duplicate(int64_t id, int64_t first, size_t second) {
+  static absl::Status Duplicate(int64_t id, int32_t first, size_t second) {
     return absl::InvalidArgumentError(absl::StrCat("customer id ", id,
                                                    " appears twice in the customer table (rows ",
                                                    first, " and ", second, ")"));
   }
 
+ private:
   bool dense_ = false;
+  bool identity_ = true;  // dense ids equal to lo + row
   int64_t lo_ = 0;
-  std::vector<int64_t> rows_;
-  absl::flat_hash_map<int64_t, int64_t> map_;
+  std::vector<int32_t> rows_;
+  absl::flat_hash_map<int64_t, int32_t> map_;
 };
 
-// The running state of one customer over its responses by as_of: counts, sum
-// and extremes of the scores, the first time, and the latest two responses
-// (time, row), each with a row that shares its time (-1 if none).
-struct CustomerState {
-  int64_t n = 0;
-  int64_t detractors = 0;
-  double sum = 0;
-  double min = 0, max = 0;
+// The running state of one customer over its responses by as_of, in one
+// cache line: counts, sum and extremes of the scores (whole numbers <= 1000,
+// exact as int16), the first time and the latest two responses (time, row).
+// `ties` marks a response sharing the latest (bit 0) or previous (bit 1)
+// time; the rows involved are found again only to report the error.
+struct alignas(64) CustomerState {
   int64_t first_time = 0;
-  int64_t latest_time = 0, latest_row = -1, latest_tie = -1;
-  int64_t previous_time = 0, previous_row = -1, previous_tie = -1;
+  int64_t latest_time = 0;
+  int64_t previous_time = 0;
+  double sum = 0;
+  int32_t n = 0;
+  int32_t detractors = 0;
+  int32_t latest_row = -1;
+  int32_t previous_row = -1;
+  int16_t min = 0, max = 0;
+  uint8_t ties = 0;
 };
+static_assert(sizeof(CustomerState) == 64, "one cache line per customer");
+
+constexpr uint8_t kLatestTie = 1, kPreviousTie = 2;
+
+// Rows ahead whose customer slot (2x) and state (1x) are prefetched: enough
+// to cover a memory latency with the loop's work.
+constexpr size_t kAhead = 24;
 
 absl::Status CheckColumnLength(const char* what, size_t got, size_t want) {
   if (got == want) return absl::OkStatus();
@@ -146,6 +171,12 @@ absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> cus
   const bool skip_missing = options.scores.missing == Missing::kSkip;
   const bool skip_unknown = options.unknown == UnknownCustomers::kSkip;
 
+  constexpr size_t kMaxRows = static_cast<size_t>(INT32_MAX);
+  if (n > kMaxRows || m > kMaxRows) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        n, " responses and ", m, " customers: at most 2^31 - 1 of each per call"));
+  }
+
   CustomerIndex index;
   NPSCORE_RETURN_IF_ERROR(index.Build(customer_ids));
 
@@ -158,8 +189,15 @@ absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> cus
   const T* sc = scores.data();
   const int64_t* fol = followed_up.empty() ? nullptr : followed_up.data();
 
-  // The one pass over the responses: validate, then update the customer.
+  // The one pass over the responses: validate, then update the customer. The
+  // per-customer state is read at random, so the slots and states of rows
+  // ahead are prefetched.
   for (size_t i = 0; i < n; ++i) {
+    if (i + 2 * kAhead < n) index.Prefetch(cust[i + 2 * kAhead]);
+    if (i + kAhead < n) {
+      const int32_t ahead = index.Find(cust[i + kAhead]);
+      if (ahead >= 0) __builtin_prefetch(state.data() + ahead, 1);
+    }
     const T x = sc[i];
     if (!IsValidScore(x, smax)) {
       if (IsMissing(x) && skip_missing) {
@@ -179,7 +217,7 @@ absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> cus
           " is missing (NaT); ask to skip missing values (Python: missing=\"skip\", C: "
           "NPSCORE_MISSING_SKIP) to leave such rows out"));
     }
-    const int64_t r = index.Find(cust[i]);
+    const int32_t r = index.Find(cust[i]);
     if (r < 0) {
       if (skip_unknown) {
         ++f.skipped_unknown_customers;
@@ -201,8 +239,8 @@ absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> cus
     }
     ++f.used;
     CustomerState& s = state[static_cast<size_t>(r)];
-    const double v = static_cast<double>(x);
-    const int64_t row = static_cast<int64_t>(i);
+    const int16_t v = static_cast<int16_t>(x);
+    const int32_t row = static_cast<int32_t>(i);
     if (s.n == 0) {
       s.min = s.max = v;
       s.first_time = t;
@@ -215,43 +253,40 @@ absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> cus
       if (t > s.latest_time) {
         s.previous_time = s.latest_time;
         s.previous_row = s.latest_row;
-        s.previous_tie = s.latest_tie;
+        s.ties = static_cast<uint8_t>((s.ties & kLatestTie) ? kPreviousTie : 0);
         s.latest_time = t;
         s.latest_row = row;
-        s.latest_tie = -1;
       } else if (t == s.latest_time) {
-        if (s.latest_tie < 0) s.latest_tie = row;
+        s.ties |= kLatestTie;
       } else if (s.previous_row < 0 || t > s.previous_time) {
         s.previous_time = t;
         s.previous_row = row;
-        s.previous_tie = -1;
+        s.ties &= static_cast<uint8_t>(~kPreviousTie);
       } else if (t == s.previous_time) {
-        if (s.previous_tie < 0) s.previous_tie = row;
+        s.ties |= kPreviousTie;
       }
     }
     ++s.n;
-    s.sum += v;
+    s.sum += static_cast<double>(v);
     s.detractors += v <= dmax ? 1 : 0;
   }
 
-  // Two responses at the same instant where the order matters: the error
-  // names the earliest such pair of rows.
-  int64_t tie_a = -1, tie_b = -1, tie_customer = 0;
+  // Two responses of one customer at the same instant where the order
+  // matters (the latest or the previous): the error names the first such
+  // customer of the table and its first two rows at that instant.
   for (size_t r = 0; r < m; ++r) {
     const CustomerState& s = state[r];
-    int64_t a = -1, b = -1;
-    if (s.latest_tie >= 0) {
-      a = s.latest_row, b = s.latest_tie;
-    } else if (s.previous_tie >= 0) {
-      a = s.previous_row, b = s.previous_tie;
+    if (s.ties == 0) continue;
+    const int64_t when = (s.ties & kLatestTie) ? s.latest_time : s.previous_time;
+    int64_t rows[2] = {-1, -1};
+    int found = 0;
+    for (size_t i = 0; i < n && found < 2; ++i) {
+      if (cust[i] == customer_ids[r] && tim[i] == when && IsValidScore(sc[i], smax)) {
+        rows[found++] = static_cast<int64_t>(i);
+      }
     }
-    if (a < 0) continue;
-    if (a > b) std::swap(a, b);
-    if (tie_a < 0 || a < tie_a) tie_a = a, tie_b = b, tie_customer = customer_ids[r];
-  }
-  if (tie_a >= 0) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "rows ", tie_a, " and ", tie_b, " are responses of customer ", tie_customer,
+        "rows ", rows[0], " and ", rows[1], " are responses of customer ", customer_ids[r],
         " at the same instant: cannot tell which came last"));
   }
 

@@ -227,13 +227,18 @@ TEST(ChurnFeaturesTest, SkipCounts) {
 
 // A second implementation: per customer, the responses by as_of sorted by
 // time, read off directly.
-TEST(ChurnFeaturesTest, AgreesWithSortedLists) {
+// Steps 1 (ids equal to 1000 + row: no lookup), 3 (dense: a lookup table)
+// and 2^40 (sparse: a hash map).
+class AgreesWithSortedLists : public ::testing::TestWithParam<int64_t> {};
+
+TEST_P(AgreesWithSortedLists, AllFeatures) {
+  const int64_t step = GetParam();
   std::mt19937_64 rng(7);
   const int n = 5000, m = 400;
   std::vector<int64_t> c(n), t(n), fol(n), ids(m), signup(m);
   std::vector<int16_t> s(n);
   for (int r = 0; r < m; ++r) {
-    ids[r] = 1000 + 3 * r;
+    ids[r] = 1000 + step * r;
     signup[r] = static_cast<int64_t>(rng() % (400 * D));
   }
   for (int i = 0; i < n; ++i) {
@@ -274,6 +279,9 @@ TEST(ChurnFeaturesTest, AgreesWithSortedLists) {
     EXPECT_DOUBLE_EQ(f->days_detractor_waiting[r], waiting ? double(as_of - t[last]) / D : 0);
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(IdLayouts, AgreesWithSortedLists,
+                         ::testing::Values(int64_t{1}, int64_t{3}, int64_t{1} << 40));
 
 TEST(ChurnLabelsTest, Labels) {
   // as_of day 100, horizon 90 days: churned at day 50 (before), day 100

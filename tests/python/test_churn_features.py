@@ -31,7 +31,7 @@ def make_data(seed=0, n=600, m=80, str_ids=False, tz="UTC"):
         "region": rng.choice(["EMEA", "AMER"], m),
         "arr": rng.uniform(100, 1000, m)})
     responses = pd.DataFrame({"customer_id": cust, "responded_at": times, "score": scores,
-                              "followed_up_at": fu.to_numpy()})
+                              "followed_up_at": fu.array})
     if str_ids:
         customers["customer_id"] = [f"C{i:05d}" for i in customers["customer_id"]]
         responses["customer_id"] = [f"C{i:05d}" for i in responses["customer_id"]]
