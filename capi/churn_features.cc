@@ -49,6 +49,7 @@ npscore_churn_feature_row RowToC(const ChurnFeatures& f, size_t i) {
   r.has_response = f.has_response[i];
   r.signed_up = f.signed_up[i];
   r.n_responses = f.n_responses[i];
+  r.latest_row = f.latest_row[i];
   r.score = f.score[i];
   r.segment = f.segment[i];
   r.previous_score = f.previous_score[i];

@@ -293,6 +293,7 @@ absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> cus
   f.has_response.assign(m, 0);
   f.signed_up.assign(m, 1);
   f.n_responses.assign(m, 0);
+  f.latest_row.assign(m, -1);
   f.score.assign(m, kNaN);
   f.segment.assign(m, kNoSegment);
   f.previous_score.assign(m, kNaN);
@@ -323,6 +324,7 @@ absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> cus
     if (s.n == 0) continue;
     f.has_response[r] = 1;
     f.n_responses[r] = s.n;
+    f.latest_row[r] = s.latest_row;
     const double latest = static_cast<double>(sc[s.latest_row]);
     const int8_t seg = segment_of(latest);
     f.score[r] = latest;

@@ -50,6 +50,7 @@ struct ChurnFeatures {
   std::vector<uint8_t> has_response;   // 1 if the customer answered by as_of
   std::vector<uint8_t> signed_up;      // 0 if the sign-up time is after as_of
   std::vector<int64_t> n_responses;    // responses by as_of
+  std::vector<int64_t> latest_row;     // row of the latest response, -1 without one
   std::vector<double> score;           // the latest score
   std::vector<int8_t> segment;         // its segment (-1/0/+1), kNoSegment without one
   std::vector<double> previous_score;  // the score before it

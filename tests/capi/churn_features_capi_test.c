@@ -63,7 +63,7 @@ static void test_hand_example(void) {
         t.skipped_missing_times == 0 && t.skipped_unknown_customers == 0);
   /* Customer 10: 9, 7, then 4 at day 190, followed up at day 195. */
   CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 0), NULL);
-  CHECK(r.has_response == 1 && r.signed_up == 1 && r.n_responses == 3);
+  CHECK(r.has_response == 1 && r.signed_up == 1 && r.n_responses == 3 && r.latest_row == 3);
   CHECK(r.score == 4 && r.segment == -1 && r.previous_score == 7 && r.score_change == -3);
   CHECK(r.segment_change == -1 && r.min_score == 4 && r.max_score == 9);
   CHECK_NEAR(r.mean_score, 20.0 / 3, 1e-12);
@@ -84,7 +84,7 @@ static void test_hand_example(void) {
         r.signed_up == 1);
   /* Customer 40: no response, signs up 300 days after as_of. */
   CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 3), NULL);
-  CHECK(r.has_response == 0 && r.signed_up == 0 && r.n_responses == 0 &&
+  CHECK(r.has_response == 0 && r.signed_up == 0 && r.n_responses == 0 && r.latest_row == -1 &&
         r.segment == NPSCORE_NO_SEGMENT && isnan(r.score) && r.customer_age_days == -300);
   CHECK_CALL(NPSCORE_EINVAL, npscore_churn_features_get(&r, f, 4), "index i is 4",
              "there are 4 customers", NULL);

@@ -44,6 +44,8 @@ TEST(ChurnFeaturesTest, HandExample) {
   // Customer 10: 9 (day 5), 7 (day 50), 4 (day 190, followed up day 195).
   EXPECT_EQ(f->has_response[0], 1);
   EXPECT_EQ(f->n_responses[0], 3);
+  EXPECT_EQ(f->latest_row[0], 3);
+  EXPECT_EQ(f->latest_row[3], -1);
   EXPECT_EQ(f->score[0], 4);
   EXPECT_EQ(f->segment[0], -1);
   EXPECT_EQ(f->previous_score[0], 7);
@@ -263,6 +265,7 @@ TEST_P(AgreesWithSortedLists, AllFeatures) {
       continue;
     }
     const int last = v.back().second;
+    EXPECT_EQ(f->latest_row[r], last);
     EXPECT_EQ(f->score[r], s[last]);
     const int seg = s[last] <= 6 ? -1 : s[last] <= 8 ? 0 : 1;
     EXPECT_EQ(f->segment[r], seg);

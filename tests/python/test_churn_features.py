@@ -250,6 +250,26 @@ def test_user_columns():
         features(responses, customers, "2025-06-01", columns=["nope"])
 
 
+def test_themes_of_the_latest_response():
+    responses, customers = make_data(9)
+    rng = np.random.default_rng(9)
+    responses["pricing"] = rng.random(len(responses)) < 0.3
+    responses["bug"] = pd.array(rng.integers(0, 2, len(responses)), dtype="Int64")
+    responses.loc[5, "bug"] = pd.NA
+    as_of = pd.Timestamp("2024-10-01", tz="UTC")
+    f = features(responses, customers, as_of, themes=["pricing", "bug"])
+    r = responses[responses["responded_at"] <= as_of].sort_values("responded_at")
+    last = r.groupby("customer_id").tail(1).set_index("customer_id")
+    want_p = last["pricing"].astype(float).reindex(f.index, fill_value=0.0)
+    want_b = last["bug"].fillna(0).astype(float).reindex(f.index, fill_value=0.0)
+    np.testing.assert_array_equal(f["theme=pricing"], want_p)
+    np.testing.assert_array_equal(f["theme=bug"], want_b)
+    assert f["theme=pricing"].sum() > 0
+    responses.loc[7, "bug"] = 2
+    with pytest.raises(ValueError, match="theme column 'bug' at row 7 is 2"):
+        features(responses, customers, as_of, themes=["bug"])
+
+
 def test_errors():
     responses, customers = make_data(8)
     r = responses.copy()
@@ -282,8 +302,14 @@ def test_errors():
     same = r.index[r["customer_id"] == r.loc[0, "customer_id"]]
     r.loc[same, "responded_at"] = r.loc[0, "responded_at"]
     r["followed_up_at"] = pd.NaT
-    with pytest.raises(ValueError, match="same instant"):
+    with pytest.raises(ValueError, match=f"of customer {r.loc[0, 'customer_id']} at the same instant"):
         features(r, customers, "2025-09-01")
+    rs, cs = make_data(8, str_ids=True)
+    same = rs.index[rs["customer_id"] == rs.loc[0, "customer_id"]]
+    rs.loc[same, "responded_at"] = rs.loc[0, "responded_at"]
+    rs["followed_up_at"] = pd.NaT
+    with pytest.raises(ValueError, match=f"of customer '{rs.loc[0, 'customer_id']}' at the same"):
+        features(rs, cs, "2025-09-01")
     with pytest.raises(ValueError, match="as_of must be given"):
         npscore.churn_features(responses, customers, as_of=None)
     with pytest.raises(ValueError, match="as_of is NaT: not a timestamp"):

@@ -8,6 +8,7 @@
 # npscore/churn.h); this layer converts columns, names and fills the result.
 
 import dataclasses as _dataclasses
+import re as _re
 from typing import Any as _Any, Callable as _Callable, Optional as _Optional, \
     Sequence as _Sequence
 
@@ -50,6 +51,7 @@ FEATURES = {
     "detractor_followed_up": "1 if the latest response is a detractor answer followed up by "
                              "as_of",
     "days_to_follow_up": "days its follow-up took (0 when there is none)",
+    "theme=<name>": "1 if the latest response mentions the theme (with `themes`)",
 }
 
 
@@ -130,6 +132,20 @@ def _user_columns(customers: _pd.DataFrame, columns: _Sequence[str], keep: _np.n
     return out
 
 
+def _theme_flags(values: _pd.Series, name: str) -> _np.ndarray:
+    """A theme indicator column as 0.0 / 1.0 (missing = 0); other values are
+    an error naming the row."""
+    flags = values.astype("Float64").fillna(0).to_numpy(dtype=_np.float64) \
+        if not _pd.api.types.is_bool_dtype(values.dtype) else \
+        values.fillna(False).to_numpy(dtype=_np.float64)
+    bad = (flags != 0) & (flags != 1)
+    if bad.any():
+        row = int(_np.flatnonzero(bad)[0])
+        raise ValueError(f"theme column {name!r} at row {row} is {values.iloc[row]}: "
+                         "theme indicators must be 0/1 or booleans")
+    return flags
+
+
 def churn_features(
     responses: _pd.DataFrame,
     customers: _Optional[_pd.DataFrame] = None,
@@ -141,6 +157,7 @@ def churn_features(
     followed_up: _Optional[str] = None,
     signup: _Optional[str] = None,
     columns: _Optional[_Sequence[str]] = None,
+    themes: _Optional[_Sequence[str]] = None,
     early_life_days: float = DEFAULT_EARLY_LIFE_DAYS,
     tz: str = "UTC",
     missing: str = "error",
@@ -171,6 +188,9 @@ def churn_features(
         the dropped reference, named "plan=enterprise"; a missing value gets
         its own "plan=<missing>" column. Give categoricals a categorical dtype
         to keep the same columns across calls.
+    themes : theme indicator columns of `responses` (bool or 0/1, e.g. from
+        theme tagging; missing = not mentioned): "theme=<column>" is 1 if the
+        customer's latest response mentions the theme.
     early_life_days : a detractor answer within this many days of sign-up is
         early-life (DOMAIN.md section 5).
     missing : "skip" leaves out responses with a missing score or time
@@ -228,8 +248,16 @@ def churn_features(
     if signup is not None:
         sig = _utc_nanos(_column(customers_frame, signup, "sign-up"),
                          f"customers column {signup!r}", tz)
-    res = _npscore.churn_features(cust_codes, times, scores, fol, table_codes, sig, t_as_of,
-                                  cut, missing, float(early_life_days), unknown)
+    try:
+        res = _npscore.churn_features(cust_codes, times, scores, fol, table_codes, sig, t_as_of,
+                                      cut, missing, float(early_life_days), unknown)
+    except ValueError as e:
+        if _is_int_key(resp_ids) and _is_int_key(table_ids):
+            raise
+        # The core saw table positions: name the customer by its id.
+        raise ValueError(_re.sub(r"of customer (\d+) ",
+                                 lambda g: f"of customer {table_ids.iloc[int(g.group(1))]!r} ",
+                                 str(e))) from None
     keep = res["signed_up"].astype(bool)
     r = {k: (v[keep] if isinstance(v, _np.ndarray) else v) for k, v in res.items()}
     has = r["has_response"].astype(_np.float64)
@@ -270,6 +298,11 @@ def churn_features(
         for name in ("days_since_response", "tenure_days"):
             if name in out:
                 out[name] = _np.where(_np.isnan(out[name]), known_age, out[name])
+    for name in themes or ():
+        flags = _theme_flags(_column(responses, name, "theme"), name)
+        rows = r["latest_row"]
+        out[f"theme={name}"] = _np.where(rows >= 0, flags[_np.maximum(rows, 0)], 0.0) \
+            if len(flags) else _np.zeros(len(rows))
     if columns:
         out.update(_user_columns(customers_frame, list(columns), keep, customer))
     index = _pd.Index(table_ids.to_numpy()[keep], name=customer)

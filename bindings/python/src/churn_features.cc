@@ -25,6 +25,7 @@ py::dict FeaturesDict(const ChurnFeatures& f) {
   out["has_response"] = Column(f.has_response);
   out["signed_up"] = Column(f.signed_up);
   out["n_responses"] = Column(f.n_responses);
+  out["latest_row"] = Column(f.latest_row);
   out["score"] = Column(f.score);
   out["segment"] = Column(f.segment);
   out["previous_score"] = Column(f.previous_score);

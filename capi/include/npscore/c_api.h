@@ -626,6 +626,7 @@ typedef struct npscore_churn_feature_row {
   int has_response;               /**< 1 if the customer answered by as_of. */
   int signed_up;                  /**< 0 if the sign-up time is after as_of. */
   int64_t n_responses;            /**< Responses by as_of. */
+  int64_t latest_row;             /**< Row of the latest response, -1 without one. */
   double score;                   /**< The latest score. */
   int segment;                    /**< Its segment code (-1/0/+1), or NPSCORE_NO_SEGMENT. */
   double previous_score;          /**< The score before it. */
