@@ -202,9 +202,9 @@ def churn_features(
         table is ready for a model: scores by the middle of the passive band
         (7.5 on 0-10: no evidence either way), changes, shares and
         follow-up delays by 0, ``days_since_response`` and ``tenure_days``
-        of a customer without response by its age (days since sign-up, 0 if
-        unknown). ``has_response`` tells the filled rows apart. With
-        ``fill=False`` they stay NaN.
+        of a customer without response by its age (days since sign-up), and an
+        unknown age (no sign-up time) by 0. ``has_response`` tells the filled
+        rows apart. With ``fill=False`` they stay NaN.
 
     Returns
     -------
