@@ -388,3 +388,43 @@ def test_backtest_on_sample_predicts_later_churn(horizon, train, test):
     # The AUC is scikit-learn's.
     from sklearn.metrics import roc_auc_score
     assert b.auc == pytest.approx(roc_auc_score(b.split.y_test, b.p_test), abs=1e-12)
+
+
+class _DetractorRule:
+    """A model with only fit / predict_proba: churn risk = latest segment."""
+
+    def fit(self, X, y):
+        self.fitted_ = True
+        return self
+
+    def predict_proba(self, X):
+        p = 0.05 + 0.4 * X["segment=detractor"].to_numpy() + 0.2 * X["segment=passive"].to_numpy()
+        return np.column_stack([1 - p, p])
+
+
+def test_backtest_takes_any_model_and_checks_classes():
+    s = datasets.load_sample()
+    b = backtest(s, train_as_of="2024-03-31", test_as_of="2024-12-31", horizon_days=90,
+                 model_factory=_DetractorRule)
+    assert b.model.fitted_ and b.auc > 0.6
+    frames = {"responses": s.responses, "customers": s.customers, "churn": s.churn}
+    b2 = backtest(frames, train_as_of="2024-03-31", test_as_of="2024-12-31", horizon_days=90,
+                  model_factory=_DetractorRule)
+    assert b2.auc == b.auc
+    no_churn = s.churn.assign(churned_at=pd.NaT)
+    with pytest.raises(ValueError, match="single class"):
+        backtest((s.responses, s.customers, no_churn), train_as_of="2024-03-31",
+                 test_as_of="2024-12-31", horizon_days=90, observed_until=None,
+                 model_factory=_DetractorRule)
+
+
+def test_customer_table_from_responses():
+    r = pd.DataFrame({"customer_id": ["b", "a", "b", None], "score": [9, 3, 5, 7],
+                      "responded_at": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03",
+                                                      "2024-01-04"], utc=True)})
+    with pytest.raises(ValueError, match="customer at row 3 is missing"):
+        npscore.churn_features(r, as_of="2024-02-01")
+    f = npscore.churn_features(r, as_of="2024-01-02 12:00", unknown="skip")
+    assert list(f.index) == ["a", "b"] and f.attrs["skipped_unknown_customers"] == 1
+    assert f.loc["b", "score"] == 9 and f.loc["a", "segment=detractor"] == 1
+    assert f.attrs["after_as_of"] == 1

@@ -526,8 +526,9 @@ def backtest(
                        horizon_days=horizon_days, observed_until=observed_until, **feature_args)
     for name, y in (("training", split.y_train), ("test", split.y_test)):
         if y.nunique() < 2:
-            raise ValueError(f"the {name} labels have a single class ({y.attrs}): choose other "
-                             "dates or a longer horizon")
+            raise ValueError(f"the {name} labels have a single class (counts "
+                             f"{y.value_counts().to_dict()}): choose other dates or a longer "
+                             "horizon")
     model = (model_factory or _default_model)()
     model.fit(split.X_train, split.y_train.to_numpy())
     p = _np.asarray(model.predict_proba(split.X_test))[:, 1]
