@@ -321,7 +321,7 @@ def prioritize(
     known = codes != _NO_SEGMENT
     labels = np.full(len(rows), None, dtype=object)
     labels[known] = _SEGMENT_NAMES[codes[known] + 1]
-    out["segment"] = labels
+    out["segment"] = pd.Series(labels, index=out.index, dtype=object)
     out["hours_since_response"] = q["hours_since_response"]
     out["recoverability"] = q["recoverability"]
     out["expected_recoverable"] = q["expected_recoverable"]
@@ -333,13 +333,13 @@ def prioritize(
     for label, code in (("detractor", -1), ("passive", 0), ("promoter", 1)):
         sel = codes == code
         play[sel], script[sel] = PLAYS[label]
-    out["play"] = play
-    out["play_script"] = script
+    out["play"] = pd.Series(play, index=out.index, dtype=object)
+    out["play_script"] = pd.Series(script, index=out.index, dtype=object)
     if owners is not None:
         owner = np.full(len(rows), None, dtype=object)
         assigned = q["owner"] >= 0
         owner[assigned] = np.asarray(names, dtype=object)[q["owner"][assigned]]
-        out["owner"] = owner
+        out["owner"] = pd.Series(owner, index=out.index, dtype=object)
     out.attrs.update(now=t_now, sla_hours=sla, n_rows=int(q["n_rows"]),
                      total_revenue_at_risk=float(q["total_revenue_at_risk"]),
                      total_expected_recoverable=float(q["total_expected_recoverable"]))

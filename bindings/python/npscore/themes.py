@@ -152,7 +152,7 @@ def _indicator_matrix(df: pd.DataFrame, theme: Any) -> tuple[np.ndarray, list[st
         if bad.any():
             r, c = np.argwhere(bad)[0]
             raise ValueError(f"theme indicator at row {r}, column {theme.columns[c]!r} is "
-                             f"{values[r, c]!r}: indicators must be 0/1 or bool")
+                             f"{values[r, c].item()!r}: indicators must be 0/1 or bool")
         return np.ascontiguousarray(values.astype(np.uint8)), [str(c) for c in theme.columns]
     values = column(df, theme, "theme") if isinstance(theme, str) else pd.Series(list(theme))
     if len(values) != len(df):
@@ -249,7 +249,7 @@ def theme_impact(
     driver = np.full(len(out), None, dtype=object)
     known = t["driver"] != -128
     driver[known] = np.asarray(_SEGMENTS, dtype=object)[t["driver"][known] + 1]
-    out["driver"] = driver
+    out["driver"] = pd.Series(driver, index=out.index, dtype=object)
     out.attrs["clv_basis"] = clv_basis
     return out
 
