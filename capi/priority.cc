@@ -152,7 +152,6 @@ NPSCORE_API npscore_status npscore_priority_queue_totals(npscore_priority_totals
   NPSCORE_C_REQUIRE(q);
   out->n_rows = q->queue.n_rows;
   out->revenue_at_risk = q->queue.total_revenue_at_risk;
-  out->expected_recoverable = q->queue.total_expected_recoverable;
   return call.Ok();
   NPSCORE_C_END
 }

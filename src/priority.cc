@@ -175,8 +175,8 @@ int64_t SaturatingAdd(int64_t a, int64_t b) {
 
 // Per-row figures derived from the validated inputs.
 struct RowFigures {
-  double risk, hours, recoverability, priority;
-  int64_t deadline;
+  double risk = 0, hours = 0, recoverability = 0, priority = 0;
+  int64_t deadline = 0;
 };
 
 class Ranker {
@@ -187,30 +187,18 @@ class Ranker {
 
   // Validates row i and derives its figures.
   absl::Status Figures(size_t i, RowFigures* f) const {
-    const double p = in_.churn_risk[i];
-    const double v = in_.clv[i];
+    const double p = in_.churn_risk.data()[i];
+    const double v = in_.clv.data()[i];
     if (!(p >= 0 && p <= 1)) return CheckRisk(p, i);
     if (!(v >= 0 && v <= std::numeric_limits<double>::max())) return CheckClv(v, i);
     if (!in_.segment.empty()) {
-      const int8_t s = in_.segment[i];
-      if (!((s >= -1 && s <= 1) || s == kNoSegment)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "segment at row ", i, " is ", static_cast<int>(s),
-            ": segment codes are -1 (detractor), 0 (passive), 1 (promoter) or unknown"));
-      }
+      const int8_t s = in_.segment.data()[i];
+      if (!((s >= -1 && s <= 1) || s == kNoSegment)) return SegmentError(i, s);
     }
     f->risk = p * v;
     if (timed_) {
-      const int64_t t = in_.responded_at[i];
-      if (t == INT64_MIN) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "responded_at at row ", i, " is missing (NaT): every ranked customer needs a response time"));
-      }
-      if (t > in_.now) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "responded_at at row ", i, " is ", t, " ns, after now (", in_.now,
-            " ns): the response cannot be later than the time of the queue"));
-      }
+      const int64_t t = in_.responded_at.data()[i];
+      if (t == INT64_MIN || t > in_.now) return TimeError(i, t);
       int64_t diff;
       const double hours = __builtin_sub_overflow(in_.now, t, &diff)
                                ? (static_cast<double>(in_.now) - static_cast<double>(t)) / kNanosPerHour
@@ -227,6 +215,20 @@ class Ranker {
     return absl::OkStatus();
   }
 
+  // Validates the segment and the response time of row i (its risk and CLV
+  // are known to be valid).
+  absl::Status Check(size_t i) const {
+    if (!in_.segment.empty()) {
+      const int8_t s = in_.segment.data()[i];
+      if (!((s >= -1 && s <= 1) || s == kNoSegment)) return SegmentError(i, s);
+    }
+    if (timed_) {
+      const int64_t t = in_.responded_at.data()[i];
+      if (t == INT64_MIN || t > in_.now) return TimeError(i, t);
+    }
+    return absl::OkStatus();
+  }
+
   Key KeyOf(const RowFigures& f, size_t i) const {
     return {f.priority, f.risk, timed_ ? f.deadline : INT64_MAX, static_cast<int64_t>(i)};
   }
@@ -234,6 +236,22 @@ class Ranker {
   bool timed() const { return timed_; }
 
  private:
+  static absl::Status SegmentError(size_t i, int8_t s) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "segment at row ", i, " is ", static_cast<int>(s),
+        ": segment codes are -1 (detractor), 0 (passive), 1 (promoter) or unknown"));
+  }
+
+  absl::Status TimeError(size_t i, int64_t t) const {
+    if (t == INT64_MIN) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "responded_at at row ", i, " is missing (NaT): every ranked customer needs a response time"));
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "responded_at at row ", i, " is ", t, " ns, after now (", in_.now,
+        " ns): the response cannot be later than the time of the queue"));
+  }
+
   const PriorityInput& in_;
   const Recoverability& curve_;
   int64_t sla_ns_;
@@ -242,7 +260,7 @@ class Ranker {
 
 struct ChunkResult {
   std::vector<Key> keys;  // a heap of the chunk's best `top`, or every key
-  double risk = 0, recoverable = 0;
+  double risk = 0;
 };
 
 }  // namespace
@@ -292,6 +310,10 @@ absl::StatusOr<PriorityQueue> Prioritize(const PriorityInput& input,
   chunks = std::max<size_t>(1, std::min(chunks, std::max<size_t>(1, n)));
   std::vector<ChunkResult> parts(chunks);
 
+  // An upper bound of every row's recoverability: a row whose risk times it
+  // cannot beat the worst of a full heap is skipped before the curve is
+  // evaluated (most rows, once the heap holds good candidates).
+  const double max_recoverability = input.responded_at.empty() ? 1.0 : options.recovery.probability.front();
   NPSCORE_RETURN_IF_ERROR(internal::RunChunks(n, chunks, [&](size_t c, size_t first, size_t last) {
     ChunkResult& part = parts[c];
     const size_t rows = last - first;
@@ -299,12 +321,24 @@ absl::StatusOr<PriorityQueue> Prioritize(const PriorityInput& input,
     // chunk; otherwise every key, selected after the merge.
     const bool use_heap = top < rows;
     part.keys.reserve(use_heap ? top : rows);
-    double risk = 0, recoverable = 0;
+    // Raw pointers: Debian's hardened Abseil bounds-checks Span::operator[].
+    const double* risk_p = input.churn_risk.data();
+    const double* clv_p = input.clv.data();
+    double risk_sum = 0;
     RowFigures f;
     for (size_t i = first; i < last; ++i) {
+      const double p = risk_p[i], v = clv_p[i];
+      const double rar = p * v;
+      if (use_heap && part.keys.size() == top && top > 0 &&
+          (p >= 0 && p <= 1 && v >= 0 && v <= std::numeric_limits<double>::max()) &&
+          rar * max_recoverability < part.keys.front().priority) {
+        // Cannot enter the queue; validate the rest of the row only.
+        NPSCORE_RETURN_IF_ERROR(ranker.Check(i));
+        risk_sum += rar;
+        continue;
+      }
       NPSCORE_RETURN_IF_ERROR(ranker.Figures(i, &f));
-      risk += f.risk;
-      recoverable += f.priority;
+      risk_sum += f.risk;
       if (!use_heap) {
         part.keys.push_back(ranker.KeyOf(f, i));
         continue;
@@ -316,15 +350,14 @@ absl::StatusOr<PriorityQueue> Prioritize(const PriorityInput& input,
         continue;
       }
       const Key& worst = part.keys.front();
-      if (f.priority < worst.priority) continue;  // the common case: a quick reject
+      if (f.priority < worst.priority) continue;
       const Key key = ranker.KeyOf(f, i);
       if (!Better(key, worst)) continue;
       std::pop_heap(part.keys.begin(), part.keys.end(), Better);
       part.keys.back() = key;
       std::push_heap(part.keys.begin(), part.keys.end(), Better);
     }
-    part.risk = risk;
-    part.recoverable = recoverable;
+    part.risk = risk_sum;
     return absl::OkStatus();
   }));
 
@@ -339,10 +372,7 @@ absl::StatusOr<PriorityQueue> Prioritize(const PriorityInput& input,
     keys.reserve(total);
     for (const auto& p : parts) keys.insert(keys.end(), p.keys.begin(), p.keys.end());
   }
-  for (const auto& p : parts) {
-    q.total_revenue_at_risk += p.risk;
-    q.total_expected_recoverable += p.recoverable;
-  }
+  for (const auto& p : parts) q.total_revenue_at_risk += p.risk;
   if (top < keys.size()) {
     std::partial_sort(keys.begin(), keys.begin() + static_cast<ptrdiff_t>(top), keys.end(), Better);
     keys.resize(top);

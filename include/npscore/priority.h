@@ -118,7 +118,6 @@ struct PriorityQueue {
   std::vector<int32_t> owner;             // index into capacities, -1 for none
   int64_t n_rows = 0;                     // customers ranked
   double total_revenue_at_risk = 0;       // over all customers, not just the queue
-  double total_expected_recoverable = 0;
 
   size_t size() const { return row.size(); }
 };

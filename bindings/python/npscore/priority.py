@@ -280,7 +280,7 @@ def prioritize(
     "advocacy"), and ``owner`` when owners are given. Ties break by revenue at
     risk (higher first), then deadline (earlier first), then input row.
     ``attrs`` holds ``now``, ``sla_hours``, ``n_rows`` and the totals over
-    every row (``total_revenue_at_risk``, ``total_expected_recoverable``).
+    every row (``total_revenue_at_risk``).
     """
     risk = _float_column(_values(df, churn_risk, "churn_risk"), "churn_risk")
     value = _float_column(_values(df, clv, "clv"), "clv")
@@ -341,8 +341,7 @@ def prioritize(
         owner[assigned] = np.asarray(names, dtype=object)[q["owner"][assigned]]
         out["owner"] = pd.Series(owner, index=out.index, dtype=object)
     out.attrs.update(now=t_now, sla_hours=sla, n_rows=int(q["n_rows"]),
-                     total_revenue_at_risk=float(q["total_revenue_at_risk"]),
-                     total_expected_recoverable=float(q["total_expected_recoverable"]))
+                     total_revenue_at_risk=float(q["total_revenue_at_risk"]))
     return out
 
 

@@ -131,9 +131,17 @@ class ThemeTagger:
         frame = self.indicators(comments, invalid=invalid, threads=threads)
         if as_matrix:
             return frame
-        names = np.asarray(self.themes, dtype=object)
+        names = self.themes
         m = frame.to_numpy()
-        lists = [list(names[row]) for row in m]
+        if len(names) <= 62:
+            # One list per distinct combination of themes, copied per row (so
+            # rows never share a mutable list): far fewer numpy calls.
+            codes = m.astype(np.int64) @ (np.int64(1) << np.arange(len(names), dtype=np.int64))
+            uniq, inverse = np.unique(codes, return_inverse=True)
+            combos = [[names[j] for j in range(len(names)) if (int(u) >> j) & 1] for u in uniq]
+            lists = [combos[k].copy() for k in inverse.tolist()]
+        else:
+            lists = [[names[j] for j in np.flatnonzero(row)] for row in m]
         if isinstance(comments, pd.Series):
             return pd.Series(lists, index=comments.index, name="themes", dtype=object)
         return lists

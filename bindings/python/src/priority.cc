@@ -92,7 +92,6 @@ void BindPriority(py::module_& m) {
     out["owner"] = Array(q->owner);
     out["n_rows"] = q->n_rows;
     out["total_revenue_at_risk"] = q->total_revenue_at_risk;
-    out["total_expected_recoverable"] = q->total_expected_recoverable;
     return out;
   }, py::arg("churn_risk"), py::arg("clv"), py::arg("segment"), py::arg("responded_at"),
      py::arg("now"), py::arg("sla_hours"), py::arg("anchor_hours"), py::arg("anchor_probability"),

@@ -656,8 +656,7 @@ typedef struct npscore_priority_entry {
 /** Totals of a queue over every input row. */
 typedef struct npscore_priority_totals {
   int64_t n_rows;
-  double revenue_at_risk;
-  double expected_recoverable;
+  double revenue_at_risk; /**< Sum of churn_risk * clv over every row. */
 } npscore_priority_totals;
 
 /** Ranks n customers by expected recoverable revenue: churn_risk[i] in
