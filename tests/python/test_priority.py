@@ -247,3 +247,27 @@ def test_revenue_at_risk_errors():
         npscore.revenue_at_risk(df, churn_risk="risk", clv="clv", by="g")
     with pytest.raises(ValueError, match="clv at row 0 is -1"):
         npscore.revenue_at_risk(df.assign(risk=0.1, clv=[-1.0, 1.0]), churn_risk="risk", clv="clv")
+
+
+def test_latest_responses_feed_the_queue():
+    responses = pd.DataFrame({
+        "customer_id": ["a", "b", "a", "c", "b"],
+        "responded_at": [NOW - 50 * H, NOW - 30 * H, NOW - 2 * H, NOW - 1 * H, NOW - 30 * H],
+        "score": [9, 3, 2, 10, 8],
+    })
+    customers = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "clv": [1000.0, 500.0, 200.0, 9.0],
+                              "plan": ["pro", "starter", "pro", "pro"]})
+    frame = npscore.priority.latest_responses(responses, customers,
+                                              churn_risk={"a": 0.5, "b": 0.2, "c": 0.1, "d": 1.0})
+    # a: the 2 h-old 2 (detractor); b: the later of two equal times (8, passive); c: 10; d never answered.
+    assert frame["customer_id"].tolist() == ["b", "a", "c"]
+    assert frame["score"].tolist() == [8, 2, 10]
+    assert frame["segment"].tolist() == ["passive", "detractor", "promoter"]
+    assert frame["churn_risk"].tolist() == [0.2, 0.5, 0.1]
+    q = npscore.prioritize(frame, churn_risk="churn_risk", clv="clv", segment="segment",
+                           responded_at="responded_at", now=NOW, top=2, keep=["customer_id", "plan"])
+    assert q["customer_id"].tolist() == ["a", "b"]
+    assert q["plan"].tolist() == ["pro", "starter"]
+    rar = npscore.revenue_at_risk(frame, churn_risk="churn_risk", clv="clv", by="segment", score="score")
+    assert rar["segment"].tolist() == ["detractor", "passive", "promoter"]
+    np.testing.assert_allclose(rar["revenue_at_risk"], [500.0, 100.0, 20.0])

@@ -25,7 +25,7 @@ from .nps import DEFAULT_CUTOFFS, by_group, segment as _segment_scores, summariz
 
 __all__ = [
     "DEFAULT_RECOVERY", "PLAYS", "recoverability", "recovery_curve", "prioritize",
-    "revenue_at_risk", "segment_codes",
+    "revenue_at_risk", "segment_codes", "latest_responses",
 ]
 
 #: The default recovery anchors (hours since the response, probability of
@@ -407,3 +407,52 @@ def revenue_at_risk(
     out.attrs["total_revenue_at_risk"] = float(total)
     out.attrs["total_clv"] = float(t["total_clv"])
     return out
+
+
+# --- From a response table to one row per customer -------------------------------------------
+
+
+def latest_responses(
+    responses: pd.DataFrame,
+    customers: pd.DataFrame,
+    *,
+    customer: str = "customer_id",
+    responded_at: str = "responded_at",
+    score: str = "score",
+    churn_risk: Any = None,
+    cutoffs: Any = DEFAULT_CUTOFFS,
+) -> pd.DataFrame:
+    """One row per customer who answered: their latest response (by
+    `responded_at`; ties: the later row) joined with the customer table.
+
+    The result holds the customer table's columns (e.g. ``clv``, ``plan``,
+    ``region``), the latest response's columns, ``segment`` (from `score`)
+    and, when given, ``churn_risk``: a column name of `customers`, or a
+    Series / mapping from customer id to P(churn). It is the table
+    `prioritize` and `revenue_at_risk` read, e.g.::
+
+        frame = npscore.priority.latest_responses(s.responses, s.customers, churn_risk=risk)
+        queue = npscore.prioritize(frame, churn_risk="churn_risk", clv="clv", segment="segment",
+                                   responded_at="responded_at", now=..., top=10,
+                                   keep=["customer_id"])
+    """
+    column(responses, customer, "customer")
+    column(responses, responded_at, "responded_at")
+    column(customers, customer, "customer")
+    r = responses.reset_index(drop=True)
+    order = np.lexsort((np.arange(len(r)), pd.to_datetime(r[responded_at], utc=True).to_numpy()))
+    latest = r.iloc[order].drop_duplicates(customer, keep="last")
+    frame = latest.merge(customers, on=customer, how="inner", suffixes=("", "_customer"))
+    if score in frame.columns:
+        codes = segment_codes(frame[score], cutoffs=cutoffs)
+        labels = np.full(len(codes), None, dtype=object)
+        known = codes != _NO_SEGMENT
+        labels[known] = _SEGMENT_NAMES[codes[known] + 1]
+        frame["segment"] = pd.Series(labels, index=frame.index, dtype=object)
+    if churn_risk is not None:
+        if isinstance(churn_risk, str):
+            frame["churn_risk"] = column(frame, churn_risk, "churn_risk").to_numpy()
+        else:
+            mapping = churn_risk if isinstance(churn_risk, pd.Series) else pd.Series(dict(churn_risk))
+            frame["churn_risk"] = frame[customer].map(mapping).to_numpy(dtype=np.float64)
+    return frame.reset_index(drop=True)
