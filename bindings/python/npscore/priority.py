@@ -114,8 +114,7 @@ def _times(values: Any, role: str) -> np.ndarray:
     """int64 ns UTC of a datetime column (naive times are read as UTC); NaT
     stays INT64_MIN for the core to name."""
     t = pd.to_datetime(pd.Series(values) if not isinstance(values, pd.Series) else values, utc=True)
-    return np.ascontiguousarray(t.dt.tz_convert("UTC").dt.tz_localize(None)
-                                .to_numpy(dtype="datetime64[ns]").view(np.int64))
+    return np.ascontiguousarray(t.dt.as_unit("ns").array.asi8)
 
 
 def _timestamp(value: Any, role: str) -> pd.Timestamp:
