@@ -731,9 +731,180 @@ NPSCORE_API npscore_status npscore_churn_check_time_split(int64_t train_as_of,
 
 /* --- Priority: whom to contact first ------------------------------- */
 
+/** Options of the contact queue (npscore/priority.h). */
+typedef struct npscore_priority_options {
+  unsigned int version;                /**< NPSCORE_PRIORITY_OPTIONS_VERSION */
+  double sla_hours;                    /**< Response deadline after the answer, in (0, 1e6] (24). */
+  const double *recovery_hours;        /**< Recovery anchors: hours since the response ... */
+  const double *recovery_probability;  /**< ... and probabilities; both NULL with
+                                            n_recovery 0 for the defaults (DOMAIN.md §5). */
+  size_t n_recovery;
+  int64_t top;                         /**< Queue length; < 0 for every customer (-1). */
+  const int64_t *capacities;           /**< Owners' capacities (>= 0), NULL for no assignment. */
+  size_t n_owners;
+  int threads;                         /**< 0: automatic (0). */
+} npscore_priority_options;
+
+#define NPSCORE_PRIORITY_OPTIONS_VERSION 1
+/** The defaults: 24-hour SLA, the default recovery curve, every customer. */
+#define NPSCORE_PRIORITY_OPTIONS_INIT \
+  { NPSCORE_PRIORITY_OPTIONS_VERSION, 24.0, NULL, NULL, 0, -1, NULL, 0, 0 }
+
+/** Fills *opts with the defaults of options struct `version`. */
+NPSCORE_API npscore_status npscore_priority_options_init(npscore_priority_options *opts,
+                                                         unsigned int version);
+
+/** Writes the chance to recover a customer `hours[i]` hours (>= 0) after the
+ *  response into out[i], i < n, on the curve through the anchors
+ *  (anchor_hours[j], anchor_probability[j]), j < n_anchors: the monotone
+ *  cubic (PCHIP) interpolant in log(1 + hours), flat before the first and
+ *  after the last anchor. NULL anchors with n_anchors 0 select the defaults:
+ *  65% at 0 and 1 h, 40% at 24 h, 10% at 72 h, 5% from 168 h on. */
+NPSCORE_API npscore_status npscore_priority_recoverability(double *out, const double *hours,
+                                                           size_t n,
+                                                           const double *anchor_hours,
+                                                           const double *anchor_probability,
+                                                           size_t n_anchors);
+
+/** A ranked contact queue; opaque. */
+typedef struct npscore_priority_queue npscore_priority_queue;
+
+/** One entry of the queue. */
+typedef struct npscore_priority_entry {
+  int64_t row;                  /**< Input row. */
+  double revenue_at_risk;       /**< churn_risk * clv */
+  double hours_since_response;  /**< NaN without response times. */
+  double recoverability;        /**< 1 without response times. */
+  double expected_recoverable;  /**< revenue_at_risk * recoverability: the priority. */
+  int64_t deadline;             /**< responded_at + sla (ns UTC); INT64_MIN without times. */
+  int overdue;                  /**< 1 if now > deadline. */
+  int segment;                  /**< -1, 0, 1 or NPSCORE_NO_SEGMENT. */
+  int owner;                    /**< Index into capacities, or -1 for none. */
+} npscore_priority_entry;
+
+/** Totals of a queue over every input row. */
+typedef struct npscore_priority_totals {
+  int64_t n_rows;
+  double revenue_at_risk; /**< Sum of churn_risk * clv over every row. */
+} npscore_priority_totals;
+
+/** Ranks n customers by expected recoverable revenue: churn_risk[i] in
+ *  [0, 1], clv[i] finite >= 0, segment[i] (-1/0/1 or NPSCORE_NO_SEGMENT;
+ *  NULL: none), responded_at[i] (ns UTC, not INT64_MIN, not after `now`;
+ *  NULL: no time discount). Ties break by revenue at risk (higher first),
+ *  deadline (earlier first), then row. With capacities, each entry in queue
+ *  order goes to the owner with the most capacity left (first listed on
+ *  ties) until all capacity is used. On success *out is a new queue to
+ *  release with npscore_priority_queue_free(). */
+NPSCORE_API npscore_status npscore_priority_rank(npscore_priority_queue **out,
+                                                 const double *churn_risk, const double *clv,
+                                                 const int8_t *segment,
+                                                 const int64_t *responded_at, size_t n,
+                                                 int64_t now,
+                                                 const npscore_priority_options *opts);
+
+/** The number of entries of a queue (0 for NULL). */
+NPSCORE_API size_t npscore_priority_queue_size(const npscore_priority_queue *q);
+
+/** Reads entry k (0 = best) of a queue. */
+NPSCORE_API npscore_status npscore_priority_queue_get(npscore_priority_entry *out,
+                                                      const npscore_priority_queue *q, size_t k);
+
+/** Reads the totals of a queue. */
+NPSCORE_API npscore_status npscore_priority_queue_totals(npscore_priority_totals *out,
+                                                         const npscore_priority_queue *q);
+
+/** Frees a queue; accepts NULL. */
+NPSCORE_API void npscore_priority_queue_free(npscore_priority_queue *q);
+
+/** The recommended play of a segment code: "recover" (-1), "make_it_a_10"
+ *  (0), "advocacy" (1), "" otherwise. Static storage; never NULL. */
+NPSCORE_API const char *npscore_priority_play_name(int segment);
+
+/** The play's one-sentence script ("" for codes other than -1, 0, 1). */
+NPSCORE_API const char *npscore_priority_play_script(int segment);
+
 /* (end of the priority section) */
 
 /* --- Themes: which problems to fix first --------------------------- */
+
+/** A compiled theme taxonomy; opaque. Safe to use from several threads. */
+typedef struct npscore_theme_tagger npscore_theme_tagger;
+
+/** One theme: its name and n_keywords keywords (words or phrases), all
+ *  NUL-terminated UTF-8. */
+typedef struct npscore_theme {
+  const char *name;
+  const char *const *keywords;
+  size_t n_keywords;
+} npscore_theme;
+
+/** What to do with invalid UTF-8 in a comment. */
+typedef enum npscore_invalid_utf8 {
+  NPSCORE_INVALID_UTF8_ERROR = 0,  /**< NPSCORE_EINVAL naming the comment. */
+  NPSCORE_INVALID_UTF8_REPLACE = 1 /**< Each invalid byte separates words. */
+} npscore_invalid_utf8;
+
+/** Compiles a taxonomy of n_themes themes (n_themes 0 and themes NULL: the
+ *  default taxonomy of bug, pricing, billing, usability, support,
+ *  onboarding, performance, reporting, feature_request). Matching rules:
+ *  npscore/themes.h. On success *out is a new tagger to release with
+ *  npscore_theme_tagger_free(). */
+NPSCORE_API npscore_status npscore_theme_tagger_new(npscore_theme_tagger **out,
+                                                    const npscore_theme *themes,
+                                                    size_t n_themes);
+
+/** The number of themes of a tagger (0 for NULL). */
+NPSCORE_API size_t npscore_theme_tagger_size(const npscore_theme_tagger *tagger);
+
+/** The name of theme j; owned by the tagger. */
+NPSCORE_API npscore_status npscore_theme_tagger_name(const char **out,
+                                                     const npscore_theme_tagger *tagger,
+                                                     size_t j);
+
+/** Tags n comments: comment i is texts[i] of lengths[i] bytes (lengths NULL:
+ *  NUL-terminated; texts[i] NULL: missing, no theme). Writes n x
+ *  npscore_theme_tagger_size() indicators, row-major, into out: out[i *
+ *  n_themes + j] = 1 if comment i mentions theme j, else 0. `threads` 0 is
+ *  automatic. */
+NPSCORE_API npscore_status npscore_theme_tagger_tag(uint8_t *out,
+                                                    const npscore_theme_tagger *tagger,
+                                                    const char *const *texts,
+                                                    const size_t *lengths, size_t n,
+                                                    npscore_invalid_utf8 invalid, int threads);
+
+/** Frees a tagger; accepts NULL. */
+NPSCORE_API void npscore_theme_tagger_free(npscore_theme_tagger *tagger);
+
+/** Which average CLV multiplies a segment's mentions. */
+typedef enum npscore_impact_clv {
+  NPSCORE_IMPACT_CLV_SEGMENT = 0,   /**< The segment's average over every row. */
+  NPSCORE_IMPACT_CLV_MENTIONERS = 1 /**< The average over the segment's mentioners. */
+} npscore_impact_clv;
+
+/** One theme's impact. Per-segment arrays: [0] detractors, [1] passives,
+ *  [2] promoters. */
+typedef struct npscore_theme_impact_row {
+  int64_t theme;               /**< Theme column index. */
+  int64_t mentions;
+  int64_t segment_mentions[3];
+  double segment_clv[3];       /**< The average CLV used (NaN if none). */
+  double segment_impact[3];    /**< mentions x average CLV */
+  double impact;               /**< The Feature Impact Score: their sum. */
+  double mentioner_clv;        /**< Total CLV of the mentioners. */
+  double nps, ci_low, ci_high; /**< Of the mentioners (adjusted Wald, 95%); NaN if none. */
+  int driver;                  /**< Segment (-1/0/1) with the largest impact, or
+                                    NPSCORE_NO_SEGMENT without mentions. */
+} npscore_theme_impact_row;
+
+/** Computes the Feature Impact Score (DOMAIN.md §6) of n_themes themes from
+ *  indicators (n rows x n_themes, row-major, 0/1), segment codes (-1/0/1)
+ *  and CLV (finite, >= 0) of n rows. Writes n_themes rows into out, ranked
+ *  by impact (ties: more mentions, then column order). */
+NPSCORE_API npscore_status npscore_theme_impact(npscore_theme_impact_row *out,
+                                                const uint8_t *indicators, size_t n_themes,
+                                                const int8_t *segment, const double *clv,
+                                                size_t n, npscore_impact_clv basis);
 
 /* (end of the themes section) */
 
