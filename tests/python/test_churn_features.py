@@ -265,9 +265,27 @@ def test_themes_of_the_latest_response():
     np.testing.assert_array_equal(f["theme=pricing"], want_p)
     np.testing.assert_array_equal(f["theme=bug"], want_b)
     assert f["theme=pricing"].sum() > 0
+    # The same from an indicator frame, e.g. ThemeTagger().indicators(comments).
+    g = features(responses, customers, as_of, themes=responses[["pricing", "bug"]].reset_index(drop=True))
+    pd.testing.assert_frame_equal(f, g)
+    with pytest.raises(ValueError, match="themes has 3 rows but responses has"):
+        features(responses, customers, as_of, themes=responses[["bug"]].head(3))
     responses.loc[7, "bug"] = 2
     with pytest.raises(ValueError, match="theme column 'bug' at row 7 is 2"):
         features(responses, customers, as_of, themes=["bug"])
+
+
+def test_themes_from_the_tagger_on_the_sample():
+    s = datasets.load_sample()
+    tags = npscore.ThemeTagger().indicators(s.responses["comment"])
+    f = npscore.churn_features(s.responses, s.customers, as_of="2025-06-30", themes=tags)
+    names = [c for c in f.columns if c.startswith("theme=")]
+    assert names == [f"theme={t}" for t in tags.columns]
+    latest = (s.responses[s.responses["responded_at"] <= pd.Timestamp("2025-06-30", tz="UTC")]
+              .sort_values("responded_at").groupby("customer_id").tail(1))
+    want = tags.loc[latest.index].set_axis(latest["customer_id"]).reindex(f.index, fill_value=False)
+    np.testing.assert_array_equal(f[names].to_numpy(), want.to_numpy(dtype=float))
+    assert f[names].to_numpy().sum() > 0
 
 
 def test_errors():

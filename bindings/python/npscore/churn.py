@@ -157,7 +157,7 @@ def churn_features(
     followed_up: _Optional[str] = None,
     signup: _Optional[str] = None,
     columns: _Optional[_Sequence[str]] = None,
-    themes: _Optional[_Sequence[str]] = None,
+    themes: _Any = None,
     early_life_days: float = DEFAULT_EARLY_LIFE_DAYS,
     tz: str = "UTC",
     missing: str = "error",
@@ -188,9 +188,10 @@ def churn_features(
         the dropped reference, named "plan=enterprise"; a missing value gets
         its own "plan=<missing>" column. Give categoricals a categorical dtype
         to keep the same columns across calls.
-    themes : theme indicator columns of `responses` (bool or 0/1, e.g. from
-        theme tagging; missing = not mentioned): "theme=<column>" is 1 if the
-        customer's latest response mentions the theme.
+    themes : theme indicators of the responses (bool or 0/1; missing = not
+        mentioned): names of columns of `responses`, or a DataFrame with one
+        row per response such as ``ThemeTagger().indicators(comments)``.
+        "theme=<name>" is 1 if the customer's latest response mentions it.
     early_life_days : a detractor answer within this many days of sign-up is
         early-life (DOMAIN.md section 5).
     missing : "skip" leaves out responses with a missing score or time
@@ -298,8 +299,15 @@ def churn_features(
         for name in ("days_since_response", "tenure_days"):
             if name in out:
                 out[name] = _np.where(_np.isnan(out[name]), known_age, out[name])
-    for name in themes or ():
-        flags = _theme_flags(_column(responses, name, "theme"), name)
+    if isinstance(themes, _pd.DataFrame):
+        if len(themes) != len(responses):
+            raise ValueError(f"themes has {len(themes)} rows but responses has "
+                             f"{len(responses)}: give one indicator row per response")
+        theme_frame, theme_names = themes, list(themes.columns)
+    else:
+        theme_frame, theme_names = responses, list(themes or ())
+    for name in theme_names:
+        flags = _theme_flags(_column(theme_frame, name, "theme"), name)
         rows = r["latest_row"]
         out[f"theme={name}"] = _np.where(rows >= 0, flags[_np.maximum(rows, 0)], 0.0) \
             if len(flags) else _np.zeros(len(rows))
