@@ -94,7 +94,7 @@ struct ChurnFeatures {
 // (unless skipped), a follow-up before its response, two responses of one
 // customer at the same instant where it matters (latest or previous), a
 // duplicated id in the table, columns of different lengths, a negative or NaN
-// early_life_days.
+// early_life_days, more than 2^31 - 1 responses or customers in one call.
 template <typename T>
 absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> customers,
                                                    absl::Span<const int64_t> times,

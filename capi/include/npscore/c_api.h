@@ -666,7 +666,8 @@ typedef struct npscore_churn_feature_totals {
  *  response, NPSCORE_MISSING_TIME = none) as of as_of, in one pass. Errors
  *  name the row and value: a bad score, a missing time, an unknown customer,
  *  a follow-up before its response, two responses of one customer at the
- *  same instant where the order matters, a duplicated id. On success *out is
+ *  same instant where the order matters, a duplicated id, more than
+ *  2^31 - 1 responses or customers. On success *out is
  *  a new table (one row per customer, in table order) to release with
  *  npscore_churn_features_free(). */
 NPSCORE_API npscore_status npscore_churn_features_new(
