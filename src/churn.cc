@@ -1,1 +1,717 @@
+// The churn model (npscore/churn.h, "Model" section): L2 logistic regression
+// by Newton's method, reasons, the prior model and evaluation. Persistence is
+// in churn_io.cc.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "npscore/churn.h"
+#include "src/internal/score_kernels.h"
+#include "src/internal/status_macros.h"
+
+namespace npscore {
+namespace {
+
+using internal::ValueText;
+using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// log(1 + exp(z)) without overflow or loss of precision.
+inline double Softplus(double z) { return std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z))); }
+
+// 1 / (1 + exp(-z)) without overflow.
+inline double Sigmoid(double z) {
+  if (z >= 0) return 1.0 / (1.0 + std::exp(-z));
+  const double e = std::exp(z);
+  return e / (1.0 + e);
+}
+
+std::string ColumnText(size_t j, absl::Span<const std::string> names) {
+  if (j < names.size()) return absl::StrCat(j, " ('", names[j], "')");
+  return absl::StrCat(j);
+}
+
+absl::Status CheckShape(const MatrixView& X, const char* what) {
+  if (X.values.size() != X.rows * X.cols) {
+    return absl::InvalidArgumentError(absl::StrCat(what, " has ", X.values.size(),
+                                                   " values, not rows * cols = ", X.rows,
+                                                   " * ", X.cols));
+  }
+  return absl::OkStatus();
+}
+
+size_t AutoThreads(int threads, size_t rows, size_t cols) {
+  if (threads > 0) return static_cast<size_t>(threads);
+  const size_t hw = std::max(1u, std::thread::hardware_concurrency());
+  const size_t work = rows * std::max<size_t>(cols, 1);
+  return std::max<size_t>(1, std::min(hw, work / (size_t{1} << 20)));
+}
+
+// Per-column statistics of the training matrix and the first bad value.
+struct ColumnStats {
+  std::vector<double> mean, sd, min, max;
+  std::vector<bool> indicator;  // every value is 0 or 1
+};
+
+absl::StatusOr<ColumnStats> ScanColumns(const MatrixView& X,
+                                        absl::Span<const std::string> names) {
+  const size_t n = X.rows, p = X.cols;
+  ColumnStats st;
+  st.mean.assign(p, 0);
+  st.sd.assign(p, 0);
+  st.min.assign(p, internal::kInf);
+  st.max.assign(p, -internal::kInf);
+  st.indicator.assign(p, true);
+  std::vector<double> m2(p, 0);
+  // Welford's update, row by row (cache-friendly for both layouts at p <= a few hundred).
+  for (size_t i = 0; i < n; ++i) {
+    const double k = static_cast<double>(i + 1);
+    for (size_t j = 0; j < p; ++j) {
+      const double x = X.at(i, j);
+      if (!std::isfinite(x)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "X at row ", i, ", column ", ColumnText(j, names), " is ", ValueText(x),
+            ": values must be finite (impute or drop missing values first)"));
+      }
+      const double d = x - st.mean[j];
+      st.mean[j] += d / k;
+      m2[j] += d * (x - st.mean[j]);
+      st.min[j] = std::min(st.min[j], x);
+      st.max[j] = std::max(st.max[j], x);
+      if (x != 0 && x != 1) st.indicator[j] = false;
+    }
+  }
+  for (size_t j = 0; j < p; ++j) {
+    st.sd[j] = n > 0 ? std::sqrt(m2[j] / static_cast<double>(n)) : 0;
+  }
+  return st;
+}
+
+// Error if two non-constant columns are identical (their coefficients would
+// be unidentifiable apart from the penalty's even split).
+absl::Status CheckDuplicates(const MatrixView& X, const ColumnStats& st,
+                             absl::Span<const std::string> names) {
+  const size_t n = X.rows, p = X.cols;
+  std::vector<uint64_t> hash(p, 1469598103934665603ULL);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < p; ++j) {
+      uint64_t bits;
+      const double x = X.at(i, j) + 0.0;  // -0 hashes as 0
+      std::memcpy(&bits, &x, sizeof bits);
+      hash[j] = (hash[j] ^ bits) * 1099511628211ULL;
+    }
+  }
+  absl::flat_hash_map<uint64_t, size_t> seen;
+  for (size_t j = 0; j < p; ++j) {
+    if (st.min[j] == st.max[j]) continue;  // constant columns are warned about instead
+    auto [it, inserted] = seen.emplace(hash[j], j);
+    if (inserted) continue;
+    const size_t k = it->second;
+    bool same = true;
+    for (size_t i = 0; i < n && same; ++i) same = X.at(i, j) == X.at(i, k);
+    if (same) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "columns ", ColumnText(k, names), " and ", ColumnText(j, names),
+          " of X are identical: drop one of them"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The design of a fit: X transformed by (x - shift) / scale, plus a column of
+// ones for the intercept, materialised a block of rows at a time.
+struct Design {
+  const MatrixView* X;
+  std::vector<double> shift, inv_scale;
+  bool intercept;
+  size_t p, q;  // columns of X, columns of the design
+
+  // Fills B (rows [r0, r0 + B.rows())) of the design.
+  void Fill(size_t r0, RowMatrix& B) const {
+    const size_t m = static_cast<size_t>(B.rows());
+    if (X->row_major) {
+      for (size_t r = 0; r < m; ++r) {
+        const double* x = X->values.data() + (r0 + r) * p;
+        double* b = B.data() + r * q;
+        for (size_t j = 0; j < p; ++j) b[j] = (x[j] - shift[j]) * inv_scale[j];
+      }
+    } else {
+      for (size_t j = 0; j < p; ++j) {
+        const double* x = X->values.data() + j * X->rows + r0;
+        const double s = shift[j], c = inv_scale[j];
+        for (size_t r = 0; r < m; ++r) B(r, j) = (x[r] - s) * c;
+      }
+    }
+    if (intercept) B.col(q - 1).setOnes();
+  }
+};
+
+constexpr size_t kFitBlock = 512;
+
+// Pass 1 of an iteration: from z (X theta, known), the gradient and Hessian of
+// the data term, accumulated per thread over blocks of rows.
+struct Accum {
+  Eigen::VectorXd g;
+  Eigen::MatrixXd H;  // lower triangle
+};
+
+void GradHess(const Design& d, absl::Span<const double> zs, absl::Span<const double> ys,
+              absl::Span<const double> ss, size_t threads, Eigen::VectorXd& g,
+              Eigen::MatrixXd& H) {
+  const size_t n = zs.size(), q = d.q;
+  const double *z = zs.data(), *y = ys.data(), *s = ss.data();
+  std::vector<Accum> acc(threads);
+  (void)internal::RunChunks(n, threads, [&](size_t k, size_t first, size_t last) {
+    Accum& a = acc[k];
+    a.g.setZero(q);
+    a.H.setZero(q, q);
+    RowMatrix B(kFitBlock, q);
+    Eigen::VectorXd r(kFitBlock), h(kFitBlock);
+    for (size_t r0 = first; r0 < last; r0 += kFitBlock) {
+      const size_t m = std::min(kFitBlock, last - r0);
+      if (static_cast<size_t>(B.rows()) != m) {
+        B.resize(m, q);
+        r.resize(m);
+        h.resize(m);
+      }
+      d.Fill(r0, B);
+      for (size_t i = 0; i < m; ++i) {
+        const double mu = Sigmoid(z[r0 + i]);
+        const double si = s[r0 + i];
+        r[i] = si * (mu - y[r0 + i]);
+        const double hi = si * mu * (1 - mu);
+        h[i] = std::sqrt(hi);
+      }
+      a.g.noalias() += B.transpose() * r;
+      B = h.asDiagonal() * B;
+      a.H.selfadjointView<Eigen::Lower>().rankUpdate(B.transpose());
+    }
+    return absl::OkStatus();
+  });
+  g = acc[0].g;
+  H = acc[0].H;
+  for (size_t k = 1; k < threads; ++k) {
+    g += acc[k].g;
+    H += acc[k].H;
+  }
+}
+
+// Pass 2: out = design * v.
+void Multiply(const Design& d, const Eigen::VectorXd& v, size_t threads, absl::Span<double> out) {
+  const size_t n = out.size(), q = d.q;
+  (void)internal::RunChunks(n, threads, [&](size_t, size_t first, size_t last) {
+    RowMatrix B(kFitBlock, q);
+    Eigen::VectorXd zb(kFitBlock);
+    for (size_t r0 = first; r0 < last; r0 += kFitBlock) {
+      const size_t m = std::min(kFitBlock, last - r0);
+      if (static_cast<size_t>(B.rows()) != m) B.resize(m, q);
+      d.Fill(r0, B);
+      zb.head(m).noalias() = B * v;
+      for (size_t i = 0; i < m; ++i) out[r0 + i] = zb[i];
+    }
+    return absl::OkStatus();
+  });
+}
+
+// The data term sum_i s_i [softplus(z_i + t dz_i) - y_i (z_i + t dz_i)].
+double DataLoss(absl::Span<const double> zs, absl::Span<const double> dzs, double t,
+                absl::Span<const double> ys, absl::Span<const double> ss) {
+  // Raw pointers: the hardened Abseil checks every Span::operator[].
+  const double *z = zs.data(), *dz = dzs.data(), *y = ys.data(), *s = ss.data();
+  double sum = 0;
+  for (size_t i = 0; i < zs.size(); ++i) {
+    const double zi = z[i] + t * dz[i];
+    sum += s[i] * (Softplus(zi) - y[i] * zi);
+  }
+  return sum;
+}
+
+}  // namespace
+
+absl::StatusOr<ChurnModel> FitChurnModel(const MatrixView& X, absl::Span<const double> y,
+                                         absl::Span<const double> sample_weight,
+                                         const ChurnFitOptions& options,
+                                         absl::Span<const std::string> feature_names) {
+  NPSCORE_RETURN_IF_ERROR(CheckShape(X, "X"));
+  const size_t n = X.rows, p = X.cols;
+  if (n == 0) return absl::InvalidArgumentError("X has no rows: nothing to fit");
+  if (y.size() != n) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("y has ", y.size(), " labels but X has ", n, " rows"));
+  }
+  if (!sample_weight.empty() && sample_weight.size() != n) {
+    return absl::InvalidArgumentError(absl::StrCat("sample_weight has ", sample_weight.size(),
+                                                   " values but X has ", n, " rows"));
+  }
+  if (!(options.C > 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("C is ", ValueText(options.C), ": it must be > 0 (infinity: no penalty)"));
+  }
+  if (!(options.tol > 0 && std::isfinite(options.tol))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("tol is ", ValueText(options.tol), ": it must be finite and > 0"));
+  }
+  if (options.max_iter < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_iter is ", options.max_iter, ": it must be >= 1"));
+  }
+  if (!options.class_weight.empty()) {
+    if (options.balanced_class_weight) {
+      return absl::InvalidArgumentError("give class weights or ask for balanced ones, not both");
+    }
+    if (options.class_weight.size() != 2) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "class_weight has ", options.class_weight.size(), " values: give {w0, w1}"));
+    }
+    for (int c = 0; c < 2; ++c) {
+      const double w = options.class_weight[c];
+      if (!(w >= 0 && std::isfinite(w))) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "class weight of class ", c, " is ", ValueText(w), ": it must be finite and >= 0"));
+      }
+    }
+  }
+  ChurnModel model;
+  if (feature_names.empty()) {
+    for (size_t j = 0; j < p; ++j) model.feature_names.push_back(absl::StrCat("x", j));
+  } else {
+    if (feature_names.size() != p) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "feature_names has ", feature_names.size(), " names but X has ", p, " columns"));
+    }
+    absl::flat_hash_set<std::string> seen;
+    for (const std::string& name : feature_names) {
+      if (!seen.insert(name).second) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("feature name '", name, "' appears more than once"));
+      }
+    }
+    model.feature_names.assign(feature_names.begin(), feature_names.end());
+  }
+  const absl::Span<const std::string> names = model.feature_names;
+
+  // Labels and weights.
+  double class_sum[2] = {0, 0};
+  for (size_t i = 0; i < n; ++i) {
+    const double yi = y[i];
+    if (yi != yi) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "label at row ", i, " is missing (NaN): every row needs a 0/1 label"));
+    }
+    if (yi != 0 && yi != 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("label at row ", i, " is ", ValueText(yi), ": labels must be 0 or 1"));
+    }
+    double w = 1;
+    if (!sample_weight.empty()) {
+      w = sample_weight[i];
+      if (!(w >= 0 && std::isfinite(w))) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "sample_weight at row ", i, " is ", ValueText(w), ": weights must be finite and >= 0"));
+      }
+    }
+    class_sum[yi == 1] += w;
+  }
+  for (int c = 0; c < 2; ++c) {
+    if (!(class_sum[c] > 0)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "y has no row of class ", c, " (with positive weight): a churn model needs both "
+          "churners (1) and non-churners (0)"));
+    }
+  }
+  double cw[2] = {1, 1};
+  if (options.balanced_class_weight) {
+    const double total = class_sum[0] + class_sum[1];
+    cw[0] = total / (2 * class_sum[0]);
+    cw[1] = total / (2 * class_sum[1]);
+  } else if (!options.class_weight.empty()) {
+    cw[0] = options.class_weight[0];
+    cw[1] = options.class_weight[1];
+  }
+  std::vector<double> s(n);
+  double S = 0;
+  for (size_t i = 0; i < n; ++i) {
+    s[i] = (sample_weight.empty() ? 1.0 : sample_weight[i]) * cw[y[i] == 1];
+    S += s[i];
+  }
+  if (!(S > 0)) return absl::InvalidArgumentError("the weights of all rows are 0");
+
+  // Columns: finite values, constant and duplicated columns, references.
+  NPSCORE_ASSIGN_OR_RETURN(ColumnStats st, ScanColumns(X, names));
+  NPSCORE_RETURN_IF_ERROR(CheckDuplicates(X, st, names));
+  for (size_t j = 0; j < p; ++j) {
+    if (st.min[j] == st.max[j]) {
+      model.info.warnings.push_back(absl::StrCat(
+          "column ", ColumnText(j, names), " is constant (", ValueText(st.min[j]), ")",
+          options.fit_intercept ? ": collinear with the intercept, its coefficient only "
+                                  "shares the intercept's role"
+                                : ": its coefficient acts as an intercept"));
+    }
+    model.reference.push_back(st.indicator[j] ? 0.0 : st.mean[j]);
+  }
+
+  Design d{&X, std::vector<double>(p, 0.0), std::vector<double>(p, 1.0), options.fit_intercept,
+           p, p + (options.fit_intercept ? 1 : 0)};
+  if (options.standardize) {
+    model.mean = st.mean;
+    model.scale = st.sd;
+    for (size_t j = 0; j < p; ++j) {
+      if (!(model.scale[j] > 0)) model.scale[j] = 1;
+      d.shift[j] = model.mean[j];
+      d.inv_scale[j] = 1 / model.scale[j];
+    }
+  }
+
+  // Newton's method on F(theta) = data loss + ||w||^2 / (2C).
+  const size_t q = d.q;
+  const double lambda = std::isinf(options.C) ? 0.0 : 1.0 / options.C;
+  const size_t threads = AutoThreads(options.threads, n, q);
+  Eigen::VectorXd theta = Eigen::VectorXd::Zero(q), g(q), step(q);
+  Eigen::MatrixXd H(q, q);
+  std::vector<double> z(n, 0.0), dz(n, 0.0);
+  const std::vector<double> yv(y.begin(), y.end());
+  auto penalty = [&](const Eigen::VectorXd& th) {
+    return 0.5 * lambda * th.head(p).squaredNorm();
+  };
+  double f = DataLoss(z, dz, 0, yv, s) + penalty(theta);
+  ChurnFitInfo& info = model.info;
+  for (;;) {
+    GradHess(d, z, yv, s, threads, g, H);
+    g.head(p) += lambda * theta.head(p);
+    H.diagonal().head(p).array() += lambda;
+    info.grad_norm = g.cwiseAbs().maxCoeff() / S;
+    info.objective = f / S;
+    if (info.grad_norm <= options.tol) {
+      info.converged = true;
+      break;
+    }
+    if (info.n_iter >= options.max_iter) break;
+    // Newton direction; a tiny ridge if the Hessian is numerically singular
+    // (separable data without a penalty).
+    Eigen::LLT<Eigen::MatrixXd> llt(H);
+    double ridge = 0;
+    while (llt.info() != Eigen::Success || !llt.solve(g).allFinite()) {
+      ridge = ridge == 0 ? 1e-10 * std::max(1.0, H.diagonal().maxCoeff()) : ridge * 100;
+      Eigen::MatrixXd Hr = H;
+      Hr.diagonal().array() += ridge;
+      llt.compute(Hr);
+      if (ridge > 1e10) break;
+    }
+    step = -llt.solve(g);
+    ++info.n_iter;
+    Multiply(d, step, threads, absl::Span<double>(dz));
+    // Backtracking (Armijo) line search on F. Within rounding of F (the last
+    // steps to a tight tolerance) the full Newton step is taken as is.
+    const double slope = g.dot(step);
+    const double noise = 1e-13 * std::abs(f) + 1e-300;
+    double t = 1, f_new = 0;
+    bool accepted = false;
+    for (int k = 0; k < 60; ++k, t *= 0.5) {
+      f_new = DataLoss(z, dz, t, yv, s) + penalty(theta + t * step);
+      if (f_new <= f + 1e-4 * t * slope || (k == 0 && -slope <= noise)) {
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted) break;  // no decrease possible: report the gradient reached
+    theta += t * step;
+    for (size_t i = 0; i < n; ++i) z[i] += t * dz[i];
+    f = f_new;
+  }
+  // Back to the original scale.
+  model.coef.resize(p);
+  double b = options.fit_intercept ? theta[p] : 0.0;
+  for (size_t j = 0; j < p; ++j) {
+    model.coef[j] = theta[j] * d.inv_scale[j];
+    b -= model.coef[j] * d.shift[j];
+  }
+  model.intercept = b;
+  model.options = options;
+  return model;
+}
+
+// --- Scoring and reasons --------------------------------------------------------
+
+absl::Status CheckChurnInput(const ChurnModel& model, const MatrixView& X) {
+  NPSCORE_RETURN_IF_ERROR(CheckShape(X, "X"));
+  const size_t p = model.coef.size();
+  if (X.cols != p) {
+    std::string names;
+    for (size_t j = 0; j < p && j < 20; ++j) {
+      absl::StrAppend(&names, j ? ", " : "", model.feature_names[j]);
+    }
+    if (p > 20) absl::StrAppend(&names, ", ...");
+    return absl::InvalidArgumentError(absl::StrCat("X has ", X.cols,
+                                                   " columns but the model has ", p,
+                                                   " features (", names, ")"));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+constexpr size_t kTile = 64;
+
+// The reasons kernel over rows [first, last): contributions of a tile of rows
+// into `c` (kTile x p, preallocated), then per row the log-odds and a top-k
+// insertion into fixed slots. Non-finite log-odds mean a non-finite value in
+// the row: the row is scanned again to name it.
+absl::Status ExplainRows(const ChurnModel& m, const MatrixView& X, size_t top, size_t first,
+                         size_t last, double* c, absl::Span<double> proba,
+                         absl::Span<int32_t> features, absl::Span<double> contributions) {
+  const size_t p = m.coef.size();
+  const double* w = m.coef.data();
+  const double* ref = m.reference.data();
+  double* out_p = proba.data();
+  int32_t* out_f = features.data();
+  double* out_c = contributions.data();
+  const double* values = X.values.data();
+  double zt[kTile];
+  for (size_t r0 = first; r0 < last; r0 += kTile) {
+    const size_t t = std::min(kTile, last - r0);
+    // The log-odds are summed in column order in both layouts, so a row
+    // scores the same whatever the layout.
+    if (X.row_major) {
+      for (size_t r = 0; r < t; ++r) {
+        const double* x = values + (r0 + r) * p;
+        double* cr = c + r * p;
+        double zr = m.intercept;
+        for (size_t j = 0; j < p; ++j) {
+          zr += w[j] * x[j];
+          cr[j] = w[j] * (x[j] - ref[j]);
+        }
+        zt[r] = zr;
+      }
+    } else {
+      for (size_t r = 0; r < t; ++r) zt[r] = m.intercept;
+      for (size_t j = 0; j < p; ++j) {
+        const double* x = values + j * X.rows + r0;
+        const double wj = w[j], rj = ref[j];
+        for (size_t r = 0; r < t; ++r) {
+          zt[r] += wj * x[r];
+          c[r * p + j] = wj * (x[r] - rj);
+        }
+      }
+    }
+    for (size_t r = 0; r < t; ++r) {
+      const size_t i = r0 + r;
+      const double* cr = c + r * p;
+      const double z = zt[r];
+      if (!std::isfinite(z)) {
+        for (size_t j = 0; j < p; ++j) {
+          const double x = X.at(i, j);
+          if (!std::isfinite(x)) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "X at row ", i, ", column ", ColumnText(j, m.feature_names), " is ",
+                ValueText(x), ": values must be finite"));
+          }
+        }
+        return absl::InvalidArgumentError(
+            absl::StrCat("X at row ", i, ": the log-odds overflow (values too large)"));
+      }
+      out_p[i] = Sigmoid(z);
+      if (top == 0) continue;
+      double* vc = out_c + i * top;
+      int32_t* vf = out_f + i * top;
+      for (size_t k = 0; k < top; ++k) {
+        vc[k] = 0;
+        vf[k] = -1;
+      }
+      for (size_t j = 0; j < p; ++j) {
+        const double v = cr[j];
+        if (!(v > vc[top - 1])) continue;
+        size_t k = top - 1;
+        while (k > 0 && v > vc[k - 1]) {
+          vc[k] = vc[k - 1];
+          vf[k] = vf[k - 1];
+          --k;
+        }
+        vc[k] = v;
+        vf[k] = static_cast<int32_t>(j);
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ExplainChurn(const ChurnModel& model, const MatrixView& X, int top,
+                          absl::Span<double> proba, absl::Span<int32_t> features,
+                          absl::Span<double> contributions, int threads) {
+  NPSCORE_RETURN_IF_ERROR(CheckChurnInput(model, X));
+  if (top < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("top is ", top, ": it must be >= 0"));
+  }
+  const size_t n = X.rows, k = static_cast<size_t>(top), p = X.cols;
+  if (proba.size() != n) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("proba has ", proba.size(), " slots for ", n, " rows"));
+  }
+  if (features.size() != n * k || contributions.size() != n * k) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "features and contributions need rows * top = ", n * k, " slots, got ",
+        features.size(), " and ", contributions.size()));
+  }
+  if (model.reference.size() != p) {
+    return absl::InvalidArgumentError("the model has no reference for each feature");
+  }
+  const size_t chunks = threads > 0 ? static_cast<size_t>(threads) : AutoThreads(0, n, p);
+  return internal::RunChunks(n, chunks, [&](size_t, size_t first, size_t last) {
+    std::vector<double> tile(kTile * std::max<size_t>(p, 1));
+    return ExplainRows(model, X, k, first, last, tile.data(), proba, features, contributions);
+  });
+}
+
+absl::Status PredictChurn(const ChurnModel& model, const MatrixView& X, absl::Span<double> out) {
+  return ExplainChurn(model, X, 0, out, {}, {}, 0);
+}
+
+// --- Prior model -------------------------------------------------------------
+
+double ConvertHorizon(double rate, double from_days, double horizon_days) {
+  if (rate >= 1) return 1;
+  return -std::expm1(horizon_days / from_days * std::log1p(-rate));
+}
+
+absl::StatusOr<ChurnModel> PriorChurnModel(double horizon_days, const ChurnPriorRates& rates,
+                                           const ChurnPriorColumns& columns) {
+  if (!(horizon_days > 0 && std::isfinite(horizon_days))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "horizon_days is ", ValueText(horizon_days), ": it must be finite and > 0"));
+  }
+  struct Named {
+    const char* name;
+    SegmentRate r;
+  };
+  const Named all[] = {{"detractor", rates.detractor},
+                       {"early_life_detractor", rates.early_life_detractor},
+                       {"passive", rates.passive},
+                       {"promoter", rates.promoter},
+                       {"baseline", rates.baseline}};
+  double logit[5];
+  for (int k = 0; k < 5; ++k) {
+    const SegmentRate& r = all[k].r;
+    if (!(r.rate > 0 && r.rate < 1)) {
+      return absl::InvalidArgumentError(absl::StrCat("rate of ", all[k].name, " is ",
+                                                     ValueText(r.rate),
+                                                     ": it must be strictly between 0 and 1"));
+    }
+    if (!(r.horizon_days > 0 && std::isfinite(r.horizon_days))) {
+      return absl::InvalidArgumentError(absl::StrCat("horizon of ", all[k].name, " is ",
+                                                     ValueText(r.horizon_days),
+                                                     " days: it must be finite and > 0"));
+    }
+    const double ph = ConvertHorizon(r.rate, r.horizon_days, horizon_days);
+    logit[k] = std::log(ph) - std::log1p(-ph);
+  }
+  ChurnModel m;
+  m.is_prior = true;
+  m.horizon_days = horizon_days;
+  m.feature_names = {columns.detractor, columns.passive, columns.promoter,
+                     columns.early_life_detractor};
+  absl::flat_hash_set<std::string> seen(m.feature_names.begin(), m.feature_names.end());
+  if (seen.size() != 4) {
+    return absl::InvalidArgumentError("the prior model's four column names must differ");
+  }
+  m.intercept = logit[4];
+  m.coef = {logit[0] - logit[4], logit[2] - logit[4], logit[3] - logit[4], logit[1] - logit[0]};
+  m.reference.assign(4, 0.0);
+  m.info.converged = true;
+  return m;
+}
+
+// --- Evaluation -----------------------------------------------------------------
+
+absl::StatusOr<ChurnEvaluation> EvaluateChurn(absl::Span<const double> y,
+                                              absl::Span<const double> p, int bins) {
+  const size_t n = y.size();
+  if (p.size() != n) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("p has ", p.size(), " values but y has ", n));
+  }
+  if (bins < 1) return absl::InvalidArgumentError(absl::StrCat("bins is ", bins, ": need >= 1"));
+  ChurnEvaluation e;
+  e.n = static_cast<int64_t>(n);
+  constexpr double kEps = std::numeric_limits<double>::epsilon();
+  double brier = 0, ll = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double yi = y[i], pi = p[i];
+    if (yi != 0 && yi != 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "label at row ", i, " is ", ValueText(yi), ": labels must be 0 or 1"));
+    }
+    if (!(pi >= 0 && pi <= 1)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "probability at row ", i, " is ", ValueText(pi), ": it must be in [0, 1]"));
+    }
+    e.positives += yi == 1;
+    brier += (pi - yi) * (pi - yi);
+    const double pc = std::min(std::max(pi, kEps), 1 - kEps);
+    ll -= yi == 1 ? std::log(pc) : std::log1p(-pc);
+  }
+  const int64_t negatives = e.n - e.positives;
+  if (e.positives == 0 || negatives == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "y has only class ", e.positives == 0 ? 0 : 1,
+        ": AUC and lift need both churners and non-churners"));
+  }
+  e.brier = brier / n;
+  e.log_loss = ll / n;
+  e.base_rate = static_cast<double>(e.positives) / n;
+
+  // Ascending by p, ties in row order.
+  std::vector<uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return p[a] < p[b]; });
+  // AUC: each positive counts the negatives below it, plus half the tied ones.
+  double below = 0, pairs = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    double pos = 0, neg = 0;
+    while (j < n && p[order[j]] == p[order[i]]) {
+      (y[order[j]] == 1 ? pos : neg) += 1;
+      ++j;
+    }
+    pairs += pos * (below + 0.5 * neg);
+    below += neg;
+    i = j;
+  }
+  e.auc = pairs / (static_cast<double>(e.positives) * static_cast<double>(negatives));
+  // Reliability: equal-count bins in sorted order.
+  for (int b = 0; b < bins; ++b) {
+    const size_t lo = n * b / bins, hi = n * (b + 1) / bins;
+    ReliabilityBin rb;
+    rb.count = static_cast<int64_t>(hi - lo);
+    double sp = 0, sy = 0;
+    for (size_t i = lo; i < hi; ++i) {
+      sp += p[order[i]];
+      sy += y[order[i]];
+    }
+    rb.mean_predicted = rb.count ? sp / rb.count : internal::kNaN;
+    rb.observed_rate = rb.count ? sy / rb.count : internal::kNaN;
+    e.reliability.push_back(rb);
+  }
+  const size_t top = (n + 9) / 10;
+  double sy = 0;
+  for (size_t i = n - top; i < n; ++i) sy += y[order[i]];
+  e.top_decile_rate = sy / top;
+  e.lift = e.top_decile_rate / e.base_rate;
+  return e;
+}
+
+}  // namespace npscore
