@@ -310,7 +310,7 @@ class ChurnModel:
         scale, where ``reference_`` is 0 for a 0/1 indicator column (the one-hot
         reference level: "being a detractor" is the reason) and the training mean
         for other columns (prior models: 0). Only positive contributions are
-        reasons; a row with fewer has empty slots (NaN contribution, None text).
+        reasons; a row with fewer has missing slots (NaN contribution, missing text).
 
         Returns one row per row of X (its index kept) with ``churn_probability``
         and, for k = 1..top, ``reason_k`` (readable text), ``feature_k`` (column
