@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <string>
 #include <thread>
@@ -466,12 +467,97 @@ namespace {
 
 constexpr size_t kTile = 64;
 
-// The reasons kernel over rows [first, last): contributions of a tile of rows
-// into `c` (kTile x p, preallocated), then per row the log-odds and a top-k
-// insertion into fixed slots. Non-finite log-odds mean a non-finite value in
-// the row: the row is scanned again to name it.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define NPSCORE_CHURN_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define NPSCORE_CHURN_CLONES
+#endif
+
+// The top-K reasons of a tile of t rows whose contributions are column-major
+// (c[j * kTile + r]): for each row the K largest positive values, largest first
+// (ties: the lower column first), -1 / 0 in unused slots. The state of every
+// row lives in lanes (v[k][r]) and each column updates all rows through a
+// branch-free insertion network, so the loop over rows vectorizes; an
+// insertion sort per row would mispredict on about every third element.
+template <size_t K>
+__attribute__((always_inline)) inline void TopKTile(const double* c, size_t p,
+                                                    double (*v)[kTile], double (*f)[kTile]) {
+  for (size_t k = 0; k < K; ++k) {
+    for (size_t r = 0; r < kTile; ++r) {
+      v[k][r] = 0;
+      f[k][r] = -1;
+    }
+  }
+  for (size_t j = 0; j < p; ++j) {
+    const double* cj = c + j * kTile;
+    const double jj = static_cast<double>(j);
+    // All kTile lanes (a fixed trip count vectorizes best): lanes past t hold
+    // stale values whose results are never read.
+    for (size_t r = 0; r < kTile; ++r) {
+      const double x = cj[r];
+      for (size_t k = K - 1; k > 0; --k) {
+        const bool above_prev = x > v[k - 1][r], above = x > v[k][r];
+        const double nv = above_prev ? v[k - 1][r] : (above ? x : v[k][r]);
+        const double nf = above_prev ? f[k - 1][r] : (above ? jj : f[k][r]);
+        v[k][r] = nv;
+        f[k][r] = nf;
+      }
+      const bool above = x > v[0][r];
+      v[0][r] = above ? x : v[0][r];
+      f[0][r] = above ? jj : f[0][r];
+    }
+  }
+}
+
+// Work space of the reasons kernel, one per thread.
+struct ExplainTile {
+  double c[kTile * 512];  // contributions, column-major, p <= 512 per pass
+  double z[kTile];
+  double v[4][kTile], f[4][kTile];
+};
+
+// Contributions and log-odds of rows [r0, r0 + t) for columns [j0, j1) into
+// the tile (column j at c[(j - j0) * kTile]); adds to z. The log-odds are summed
+// in column order in both layouts, so a row scores the same whatever the layout.
+NPSCORE_CHURN_CLONES
+void FillTile(const double* values, size_t rows, size_t p, bool row_major, const double* w,
+              const double* ref, size_t r0, size_t t, size_t j0, size_t j1, double* c,
+              double* z) {
+  if (row_major) {
+    for (size_t r = 0; r < t; ++r) {
+      const double* x = values + (r0 + r) * p;
+      double zr = z[r];
+      for (size_t j = j0; j < j1; ++j) {
+        zr += w[j] * x[j];
+        c[(j - j0) * kTile + r] = w[j] * (x[j] - ref[j]);
+      }
+      z[r] = zr;
+    }
+  } else {
+    for (size_t j = j0; j < j1; ++j) {
+      const double* x = values + j * rows + r0;
+      double* cj = c + (j - j0) * kTile;
+      const double wj = w[j], rj = ref[j];
+      for (size_t r = 0; r < t; ++r) {
+        z[r] += wj * x[r];
+        cj[r] = wj * (x[r] - rj);
+      }
+    }
+  }
+}
+
+template <size_t K>
+NPSCORE_CHURN_CLONES void TopKTileK(const double* c, size_t p, ExplainTile* s) {
+  TopKTile<K>(c, p, s->v, s->f);
+}
+
+// The reasons kernel over rows [first, last), a tile of rows at a time: the
+// contributions and log-odds, then per row the probability and the top
+// reasons. Non-finite log-odds mean a non-finite value in the row: the row is
+// scanned again to name it. No allocation.
 absl::Status ExplainRows(const ChurnModel& m, const MatrixView& X, size_t top, size_t first,
-                         size_t last, double* c, absl::Span<double> proba,
+                         size_t last, ExplainTile* s, absl::Span<double> proba,
                          absl::Span<int32_t> features, absl::Span<double> contributions) {
   const size_t p = m.coef.size();
   const double* w = m.coef.data();
@@ -480,37 +566,17 @@ absl::Status ExplainRows(const ChurnModel& m, const MatrixView& X, size_t top, s
   int32_t* out_f = features.data();
   double* out_c = contributions.data();
   const double* values = X.values.data();
-  double zt[kTile];
+  const bool one_pass = p <= 512;  // else probabilities first, reasons per row
   for (size_t r0 = first; r0 < last; r0 += kTile) {
     const size_t t = std::min(kTile, last - r0);
-    // The log-odds are summed in column order in both layouts, so a row
-    // scores the same whatever the layout.
-    if (X.row_major) {
-      for (size_t r = 0; r < t; ++r) {
-        const double* x = values + (r0 + r) * p;
-        double* cr = c + r * p;
-        double zr = m.intercept;
-        for (size_t j = 0; j < p; ++j) {
-          zr += w[j] * x[j];
-          cr[j] = w[j] * (x[j] - ref[j]);
-        }
-        zt[r] = zr;
-      }
-    } else {
-      for (size_t r = 0; r < t; ++r) zt[r] = m.intercept;
-      for (size_t j = 0; j < p; ++j) {
-        const double* x = values + j * X.rows + r0;
-        const double wj = w[j], rj = ref[j];
-        for (size_t r = 0; r < t; ++r) {
-          zt[r] += wj * x[r];
-          c[r * p + j] = wj * (x[r] - rj);
-        }
-      }
+    for (size_t r = 0; r < t; ++r) s->z[r] = m.intercept;
+    for (size_t j0 = 0; j0 < p; j0 += 512) {
+      FillTile(values, X.rows, p, X.row_major, w, ref, r0, t, j0, std::min(p, j0 + 512), s->c,
+               s->z);
     }
     for (size_t r = 0; r < t; ++r) {
       const size_t i = r0 + r;
-      const double* cr = c + r * p;
-      const double z = zt[r];
+      const double z = s->z[r];
       if (!std::isfinite(z)) {
         for (size_t j = 0; j < p; ++j) {
           const double x = X.at(i, j);
@@ -524,24 +590,53 @@ absl::Status ExplainRows(const ChurnModel& m, const MatrixView& X, size_t top, s
             absl::StrCat("X at row ", i, ": the log-odds overflow (values too large)"));
       }
       out_p[i] = Sigmoid(z);
-      if (top == 0) continue;
-      double* vc = out_c + i * top;
-      int32_t* vf = out_f + i * top;
-      for (size_t k = 0; k < top; ++k) {
-        vc[k] = 0;
-        vf[k] = -1;
+    }
+    if (top == 0) continue;
+    if (one_pass && top <= 4) {
+      switch (top) {
+        case 1: TopKTileK<1>(s->c, p, s); break;
+        case 2: TopKTileK<2>(s->c, p, s); break;
+        case 3: TopKTileK<3>(s->c, p, s); break;
+        default: TopKTileK<4>(s->c, p, s); break;
       }
-      for (size_t j = 0; j < p; ++j) {
-        const double v = cr[j];
-        if (!(v > vc[top - 1])) continue;
-        size_t k = top - 1;
-        while (k > 0 && v > vc[k - 1]) {
-          vc[k] = vc[k - 1];
-          vf[k] = vf[k - 1];
-          --k;
+      for (size_t r = 0; r < t; ++r) {
+        int32_t* vf = out_f + (r0 + r) * top;
+        double* vc = out_c + (r0 + r) * top;
+        for (size_t k = 0; k < top; ++k) {
+          vc[k] = s->v[k][r];
+          vf[k] = static_cast<int32_t>(s->f[k][r]);
         }
-        vc[k] = v;
-        vf[k] = static_cast<int32_t>(j);
+      }
+    } else {
+      // Wide models or many reasons: per row, over the columns in slices.
+      for (size_t r = 0; r < t; ++r) {
+        int32_t* vf = out_f + (r0 + r) * top;
+        double* vc = out_c + (r0 + r) * top;
+        for (size_t k = 0; k < top; ++k) {
+          vc[k] = 0;
+          vf[k] = -1;
+        }
+      }
+      for (size_t j0 = 0; j0 < p; j0 += 512) {
+        const size_t j1 = std::min(p, j0 + 512);
+        double zdummy[kTile] = {};
+        FillTile(values, X.rows, p, X.row_major, w, ref, r0, t, j0, j1, s->c, zdummy);
+        for (size_t r = 0; r < t; ++r) {
+          int32_t* vf = out_f + (r0 + r) * top;
+          double* vc = out_c + (r0 + r) * top;
+          for (size_t j = j0; j < j1; ++j) {
+            const double x = s->c[(j - j0) * kTile + r];
+            if (!(x > vc[top - 1])) continue;
+            size_t k = top - 1;
+            while (k > 0 && x > vc[k - 1]) {
+              vc[k] = vc[k - 1];
+              vf[k] = vf[k - 1];
+              --k;
+            }
+            vc[k] = x;
+            vf[k] = static_cast<int32_t>(j);
+          }
+        }
       }
     }
   }
@@ -572,8 +667,8 @@ absl::Status ExplainChurn(const ChurnModel& model, const MatrixView& X, int top,
   }
   const size_t chunks = threads > 0 ? static_cast<size_t>(threads) : AutoThreads(0, n, p);
   return internal::RunChunks(n, chunks, [&](size_t, size_t first, size_t last) {
-    std::vector<double> tile(kTile * std::max<size_t>(p, 1));
-    return ExplainRows(model, X, k, first, last, tile.data(), proba, features, contributions);
+    auto tile = std::make_unique<ExplainTile>();
+    return ExplainRows(model, X, k, first, last, tile.get(), proba, features, contributions);
   });
 }
 
