@@ -80,7 +80,7 @@ absl::StatusOr<ColumnStats> ScanColumns(const MatrixView& X,
   std::vector<double> m2(p, 0);
   // Welford's update, row by row (cache-friendly for both layouts at p <= a few hundred).
   for (size_t i = 0; i < n; ++i) {
-    const double k = static_cast<double>(i + 1);
+    const double inv_k = 1.0 / static_cast<double>(i + 1);
     for (size_t j = 0; j < p; ++j) {
       const double x = X.at(i, j);
       if (!std::isfinite(x)) {
@@ -89,7 +89,7 @@ absl::StatusOr<ColumnStats> ScanColumns(const MatrixView& X,
             ": values must be finite (impute or drop missing values first)"));
       }
       const double d = x - st.mean[j];
-      st.mean[j] += d / k;
+      st.mean[j] += d * inv_k;
       m2[j] += d * (x - st.mean[j]);
       st.min[j] = std::min(st.min[j], x);
       st.max[j] = std::max(st.max[j], x);
@@ -163,11 +163,48 @@ struct Design {
 
 constexpr size_t kFitBlock = 512;
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define NPSCORE_FIT_CLONES __attribute__((target_clones("arch=haswell", "default")))
+#else
+#define NPSCORE_FIT_CLONES
+#endif
+
+// H += sum_r h_r b_r b_r^T over the m rows of the row-major block B (m x q),
+// lower triangle of the row-major q x q H. Four rows per sweep over H, so each
+// load and store of H carries four multiply-adds; a Haswell (AVX2 + FMA) clone
+// is picked at load time where the processor has it.
+NPSCORE_FIT_CLONES
+void AccumulateHessian(const double* __restrict B, const double* __restrict h, size_t m,
+                       size_t q, double* __restrict H) {
+  size_t r = 0;
+  for (; r + 4 <= m; r += 4) {
+    const double* b0 = B + r * q;
+    const double* b1 = b0 + q;
+    const double* b2 = b1 + q;
+    const double* b3 = b2 + q;
+    for (size_t j = 0; j < q; ++j) {
+      const double a0 = h[r] * b0[j], a1 = h[r + 1] * b1[j], a2 = h[r + 2] * b2[j],
+                   a3 = h[r + 3] * b3[j];
+      double* Hj = H + j * q;
+      for (size_t k = 0; k <= j; ++k) Hj[k] += a0 * b0[k] + a1 * b1[k] + a2 * b2[k] + a3 * b3[k];
+    }
+  }
+  for (; r < m; ++r) {
+    const double* b0 = B + r * q;
+    for (size_t j = 0; j < q; ++j) {
+      const double a0 = h[r] * b0[j];
+      double* Hj = H + j * q;
+      for (size_t k = 0; k <= j; ++k) Hj[k] += a0 * b0[k];
+    }
+  }
+}
+
 // Pass 1 of an iteration: from z (X theta, known), the gradient and Hessian of
 // the data term, accumulated per thread over blocks of rows.
 struct Accum {
   Eigen::VectorXd g;
-  Eigen::MatrixXd H;  // lower triangle
+  std::vector<double> H;  // row-major, lower triangle
 };
 
 void GradHess(const Design& d, absl::Span<const double> zs, absl::Span<const double> ys,
@@ -179,7 +216,7 @@ void GradHess(const Design& d, absl::Span<const double> zs, absl::Span<const dou
   (void)internal::RunChunks(n, threads, [&](size_t k, size_t first, size_t last) {
     Accum& a = acc[k];
     a.g.setZero(q);
-    a.H.setZero(q, q);
+    a.H.assign(q * q, 0.0);
     RowMatrix B(kFitBlock, q);
     Eigen::VectorXd r(kFitBlock), h(kFitBlock);
     for (size_t r0 = first; r0 < last; r0 += kFitBlock) {
@@ -194,20 +231,23 @@ void GradHess(const Design& d, absl::Span<const double> zs, absl::Span<const dou
         const double mu = Sigmoid(z[r0 + i]);
         const double si = s[r0 + i];
         r[i] = si * (mu - y[r0 + i]);
-        const double hi = si * mu * (1 - mu);
-        h[i] = std::sqrt(hi);
+        h[i] = si * mu * (1 - mu);
       }
       a.g.noalias() += B.transpose() * r;
-      B = h.asDiagonal() * B;
-      a.H.selfadjointView<Eigen::Lower>().rankUpdate(B.transpose());
+      AccumulateHessian(B.data(), h.data(), m, q, a.H.data());
     }
     return absl::OkStatus();
   });
   g = acc[0].g;
-  H = acc[0].H;
-  for (size_t k = 1; k < threads; ++k) {
-    g += acc[k].g;
-    H += acc[k].H;
+  for (size_t k = 1; k < threads; ++k) g += acc[k].g;
+  H.setZero(q, q);
+  for (size_t j = 0; j < q; ++j) {
+    for (size_t l = 0; l <= j; ++l) {
+      double sum = 0;
+      for (size_t k = 0; k < threads; ++k) sum += acc[k].H[j * q + l];
+      H(j, l) = sum;
+      H(l, j) = sum;
+    }
   }
 }
 
@@ -383,7 +423,16 @@ absl::StatusOr<ChurnModel> FitChurnModel(const MatrixView& X, absl::Span<const d
   const size_t threads = AutoThreads(options.threads, n, q);
   Eigen::VectorXd theta = Eigen::VectorXd::Zero(q), g(q), step(q);
   Eigen::MatrixXd H(q, q);
-  std::vector<double> z(n, 0.0), dz(n, 0.0);
+  // Start from the intercept-only optimum: the weighted log-odds of churn.
+  double z0 = 0;
+  if (options.fit_intercept) {
+    double s1 = 0;
+    for (size_t i = 0; i < n; ++i) s1 += s[i] * y[i];
+    z0 = std::log(s1) - std::log(S - s1);
+    if (!std::isfinite(z0)) z0 = 0;
+    theta[q - 1] = z0;
+  }
+  std::vector<double> z(n, z0), dz(n, 0.0);
   const std::vector<double> yv(y.begin(), y.end());
   auto penalty = [&](const Eigen::VectorXd& th) {
     return 0.5 * lambda * th.head(p).squaredNorm();
