@@ -523,38 +523,46 @@ constexpr size_t kTile = 64;
 #define NPSCORE_CHURN_CLONES
 #endif
 
-// The top-K reasons of a tile of t rows whose contributions are column-major
-// (c[j * kTile + r]): for each row the K largest positive values, largest first
-// (ties: the lower column first), -1 / 0 in unused slots. The state of every
-// row lives in lanes (v[k][r]) and each column updates all rows through a
-// branch-free insertion network, so the loop over rows vectorizes; an
-// insertion sort per row would mispredict on about every third element.
+// The top-K reasons of a tile of rows whose contributions are column-major
+// (c[j * kTile + r]), for p <= 512 columns. Each positive contribution carries
+// its column in the low 10 bits of its mantissa (1023 - j, so that of two
+// equal values the lower column ranks first), which makes the ranking a pure
+// min/max insertion network over the values alone: no branch, no index
+// bookkeeping, and every row of the tile in its own vector lane. The exact
+// contributions are read back from the tile afterwards. Values within 2^-42
+// (relative) of each other are ranked by column.
+inline double Tag(double x, size_t j) {
+  uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  bits = (bits & ~uint64_t{0x3FF}) | (1023 - j);
+  double t;
+  std::memcpy(&t, &bits, sizeof t);
+  return x > 0 ? t : 0.0;
+}
+
+inline size_t TagColumn(double t) {
+  uint64_t bits;
+  std::memcpy(&bits, &t, sizeof bits);
+  return 1023 - static_cast<size_t>(bits & 0x3FF);
+}
+
 template <size_t K>
 __attribute__((always_inline)) inline void TopKTile(const double* c, size_t p,
-                                                    double (*v)[kTile], double (*f)[kTile]) {
+                                                    double (*v)[kTile]) {
   for (size_t k = 0; k < K; ++k) {
-    for (size_t r = 0; r < kTile; ++r) {
-      v[k][r] = 0;
-      f[k][r] = -1;
-    }
+    for (size_t r = 0; r < kTile; ++r) v[k][r] = 0;
   }
   for (size_t j = 0; j < p; ++j) {
     const double* cj = c + j * kTile;
-    const double jj = static_cast<double>(j);
-    // All kTile lanes (a fixed trip count vectorizes best): lanes past t hold
-    // stale values whose results are never read.
+    // All kTile lanes (a fixed trip count vectorizes best): lanes past the
+    // tile's rows hold stale values whose results are never read.
     for (size_t r = 0; r < kTile; ++r) {
-      const double x = cj[r];
-      for (size_t k = K - 1; k > 0; --k) {
-        const bool above_prev = x > v[k - 1][r], above = x > v[k][r];
-        const double nv = above_prev ? v[k - 1][r] : (above ? x : v[k][r]);
-        const double nf = above_prev ? f[k - 1][r] : (above ? jj : f[k][r]);
-        v[k][r] = nv;
-        f[k][r] = nf;
+      double x = Tag(cj[r], j);
+      for (size_t k = 0; k < K; ++k) {
+        const double hi = v[k][r] > x ? v[k][r] : x;
+        x = v[k][r] > x ? x : v[k][r];
+        v[k][r] = hi;
       }
-      const bool above = x > v[0][r];
-      v[0][r] = above ? x : v[0][r];
-      f[0][r] = above ? jj : f[0][r];
     }
   }
 }
@@ -563,7 +571,7 @@ __attribute__((always_inline)) inline void TopKTile(const double* c, size_t p,
 struct ExplainTile {
   double c[kTile * 512];  // contributions, column-major, p <= 512 per pass
   double z[kTile];
-  double v[4][kTile], f[4][kTile];
+  double v[4][kTile];
 };
 
 // Contributions and log-odds of rows [r0, r0 + t) for columns [j0, j1) into
@@ -598,7 +606,7 @@ void FillTile(const double* values, size_t rows, size_t p, bool row_major, const
 
 template <size_t K>
 NPSCORE_CHURN_CLONES void TopKTileK(const double* c, size_t p, ExplainTile* s) {
-  TopKTile<K>(c, p, s->v, s->f);
+  TopKTile<K>(c, p, s->v);
 }
 
 // The reasons kernel over rows [first, last), a tile of rows at a time: the
@@ -652,8 +660,15 @@ absl::Status ExplainRows(const ChurnModel& m, const MatrixView& X, size_t top, s
         int32_t* vf = out_f + (r0 + r) * top;
         double* vc = out_c + (r0 + r) * top;
         for (size_t k = 0; k < top; ++k) {
-          vc[k] = s->v[k][r];
-          vf[k] = static_cast<int32_t>(s->f[k][r]);
+          const double tag = s->v[k][r];
+          if (tag > 0) {
+            const size_t j = TagColumn(tag);
+            vf[k] = static_cast<int32_t>(j);
+            vc[k] = s->c[j * kTile + r];
+          } else {
+            vf[k] = -1;
+            vc[k] = 0;
+          }
         }
       }
     } else {

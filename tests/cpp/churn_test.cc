@@ -211,6 +211,39 @@ TEST(ChurnExplainTest, TopContributionsByHand) {
       << st;
 }
 
+TEST(ChurnExplainTest, FastPathAgreesWithGeneralPathAndLayouts) {
+  // top <= 4 uses the tagged min/max network, top > 4 the per-row insertion:
+  // the first three reasons of top = 6 are those of top = 3.
+  const Data d = Simulate(1000, 12, 8);
+  auto m = FitChurnModel(d.View(), d.y, {}, {});
+  ASSERT_TRUE(m.ok());
+  std::vector<double> p3(d.n), c3(d.n * 3), p6(d.n), c6(d.n * 6), pc(d.n), cc(d.n * 3);
+  std::vector<int32_t> f3(d.n * 3), f6(d.n * 6), fc(d.n * 3);
+  ASSERT_TRUE(ExplainChurn(*m, d.View(), 3, absl::MakeSpan(p3), absl::MakeSpan(f3),
+                           absl::MakeSpan(c3)).ok());
+  ASSERT_TRUE(ExplainChurn(*m, d.View(), 6, absl::MakeSpan(p6), absl::MakeSpan(f6),
+                           absl::MakeSpan(c6)).ok());
+  std::vector<double> cm(d.n * d.p);
+  for (size_t i = 0; i < d.n; ++i)
+    for (size_t j = 0; j < d.p; ++j) cm[j * d.n + i] = d.x[i * d.p + j];
+  ASSERT_TRUE(ExplainChurn(*m, MatrixView{cm, d.n, d.p, false}, 3, absl::MakeSpan(pc),
+                           absl::MakeSpan(fc), absl::MakeSpan(cc), 2).ok());
+  EXPECT_EQ(p3, p6);
+  EXPECT_EQ(p3, pc);
+  EXPECT_EQ(f3, fc);
+  EXPECT_EQ(c3, cc);
+  for (size_t i = 0; i < d.n; ++i) {
+    for (size_t k = 0; k < 3; ++k) {
+      EXPECT_EQ(f3[i * 3 + k], f6[i * 6 + k]) << i;
+      EXPECT_EQ(c3[i * 3 + k], c6[i * 6 + k]) << i;
+      if (f3[i * 3 + k] >= 0) {
+        const size_t j = static_cast<size_t>(f3[i * 3 + k]);
+        EXPECT_EQ(c3[i * 3 + k], m->coef[j] * (d.x[i * d.p + j] - m->reference[j]));
+      }
+    }
+  }
+}
+
 // --- Prior ------------------------------------------------------------------------
 
 TEST(ChurnPriorTest, DocumentedRatesAndHorizons) {
