@@ -37,7 +37,7 @@ class ChurnDataWarning(UserWarning):
 
 #: Default phrasing of reasons, keyed by feature column name (the names of
 #: ``churn_features``). A value is a format string with the fields ``{value}``
-#: (the row's value), ``{name}`` (the column) and ``{contribution}``, or a
+#: (the row's value) and ``{name}`` (the column), or a
 #: callable ``f(value) -> str``. Columns not listed read "name = value", and a
 #: 0/1 indicator column set to 1 reads as its name. Pass ``describe=`` to
 #: ``ChurnModel.explain`` to add or override entries.
@@ -58,7 +58,7 @@ REASON_PHRASES: dict = {
 }
 
 
-def _phrase(name: str, value: float, contribution: float, describe: _Mapping) -> str:
+def _phrase(name: str, value: float, _unused: float, describe: _Mapping) -> str:
     fmt = describe.get(name)
     if fmt is None:
         fmt = REASON_PHRASES.get(name)
@@ -68,7 +68,7 @@ def _phrase(name: str, value: float, contribution: float, describe: _Mapping) ->
         return f"{name} = {value:g}"
     if callable(fmt):
         return str(fmt(value))
-    return fmt.format(value=value, name=name, contribution=contribution)
+    return fmt.format(value=value, name=name)
 
 
 def _as_matrix(X: _Any, what: str = "X") -> tuple:
@@ -315,8 +315,8 @@ class ChurnModel:
         Returns one row per row of X (its index kept) with ``churn_probability``
         and, for k = 1..top, ``reason_k`` (readable text), ``feature_k`` (column
         name) and ``contribution_k``. Text comes from ``describe`` (a mapping from
-        column name to a format string with ``{value}``, ``{name}``,
-        ``{contribution}``, or a callable of the value), then :data:`REASON_PHRASES`,
+        column name to a format string with ``{value}`` and ``{name}``, or a
+        callable of the value), then :data:`REASON_PHRASES`,
         then "name = value" (an indicator at 1 reads as its name). The scoring
         kernel runs in the core (one pass, no allocation per row); only the text is
         assembled here, once per distinct (feature, value).
@@ -327,29 +327,24 @@ class ChurnModel:
         names = list(self._fitted().feature_names)
         describe = dict(describe or {})
         out = {"churn_probability": proba}
-        cache: dict = {}
         n = arr.shape[0]
+        rows_all = _np.arange(n)
+        name_arr = _np.array(names + [None], dtype=object)  # index -1: no reason
         for k in range(top):
-            f = feats[:, k]
-            c = contrib[:, k].copy()
+            f = feats[:, k].astype(_np.int64)
             has = f >= 0
-            c[~has] = _np.nan
-            values = _np.full(n, _np.nan)
-            rows = _np.nonzero(has)[0]
-            values[rows] = arr[rows, f[rows]]
-            feature = _np.full(n, None, dtype=object)
+            c = _np.where(has, contrib[:, k], _np.nan)
+            values = _np.where(has, arr[rows_all, _np.where(has, f, 0)], _np.nan)
+            # Text once per distinct (feature, value), then spread to the rows.
             text = _np.full(n, None, dtype=object)
-            for i in rows:
-                j = int(f[i])
-                feature[i] = names[j]
-                key = (j, float(values[i]))
-                t = cache.get(key)
-                if t is None:
-                    t = _phrase(names[j], float(values[i]), float(c[i]), describe)
-                    cache[key] = t
-                text[i] = t
+            for j in _np.unique(f[has]):
+                rows = _np.nonzero(f == j)[0]
+                uniq, inverse = _np.unique(values[rows], return_inverse=True)
+                phrases = _np.array([_phrase(names[j], float(v), 0.0, describe) for v in uniq],
+                                    dtype=object)
+                text[rows] = phrases[inverse]
             out[f"reason_{k + 1}"] = text
-            out[f"feature_{k + 1}"] = feature
+            out[f"feature_{k + 1}"] = name_arr[f]
             out[f"contribution_{k + 1}"] = c
         index = X.index if isinstance(X, _pd.DataFrame) else None
         return _pd.DataFrame(out, index=index)
