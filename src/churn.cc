@@ -781,14 +781,15 @@ absl::StatusOr<ChurnModel> PriorChurnModel(double horizon_days, const ChurnPrior
   ChurnModel m;
   m.is_prior = true;
   m.horizon_days = horizon_days;
-  m.feature_names = {columns.detractor, columns.passive, columns.promoter,
+  m.feature_names = {columns.detractor, columns.passive, columns.answered,
                      columns.early_life_detractor};
   absl::flat_hash_set<std::string> seen(m.feature_names.begin(), m.feature_names.end());
   if (seen.size() != 4) {
     return absl::InvalidArgumentError("the prior model's four column names must differ");
   }
   m.intercept = logit[4];
-  m.coef = {logit[0] - logit[4], logit[2] - logit[4], logit[3] - logit[4], logit[1] - logit[0]};
+  // logit: detractor 0, early-life 1, passive 2, promoter 3, baseline 4.
+  m.coef = {logit[0] - logit[3], logit[2] - logit[3], logit[3] - logit[4], logit[1] - logit[0]};
   m.reference.assign(4, 0.0);
   m.info.converged = true;
   return m;

@@ -139,13 +139,15 @@ struct ChurnPriorRates {
   SegmentRate baseline{0.10, 365};
 };
 
-// Column names the prior model reads: 0/1 indicators of the latest segment
-// and of an early-life detractor answer; a row with no segment indicator set
-// gets the baseline rate.
+// Column names the prior model reads, as churn_features names them: 0/1
+// indicators of the latest segment (promoter is the reference level), of any
+// answer so far, and of an early-life detractor answer. A row without an
+// answer gets the baseline rate; an answer with neither segment set is a
+// promoter's.
 struct ChurnPriorColumns {
-  std::string detractor = "segment_detractor";
-  std::string passive = "segment_passive";
-  std::string promoter = "segment_promoter";
+  std::string detractor = "segment=detractor";
+  std::string passive = "segment=passive";
+  std::string answered = "has_response";
   std::string early_life_detractor = "early_life_detractor";
 };
 
@@ -154,9 +156,10 @@ struct ChurnPriorColumns {
 double ConvertHorizon(double rate, double from_days, double horizon_days);
 
 // A logistic model without training data: each segment's rate converted to
-// `horizon_days` under a constant hazard. Intercept logit(baseline); a segment
-// column adds logit(segment) - logit(baseline); the early-life column adds
-// logit(early-life detractor) - logit(detractor).
+// `horizon_days` under a constant hazard. Columns in the order detractor,
+// passive, answered, early-life; intercept logit(baseline); `answered` adds
+// logit(promoter) - logit(baseline); a segment column adds logit(segment) -
+// logit(promoter); the early-life column adds logit(early-life) - logit(detractor).
 absl::StatusOr<ChurnModel> PriorChurnModel(double horizon_days, const ChurnPriorRates& rates = {},
                                            const ChurnPriorColumns& columns = {});
 

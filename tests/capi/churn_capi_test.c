@@ -125,7 +125,8 @@ static void test_saturated_and_errors(void) {
 
 static void test_prior_and_explain(void) {
   /* Rows: detractor, early-life detractor, passive, promoter, no answer. */
-  const double x[20] = {1, 0, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0};
+  /* Columns: segment=detractor, segment=passive, has_response, early_life_detractor. */
+  const double x[20] = {1, 0, 1, 0, 1, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0};
   double p[5], c[10];
   int32_t f[10];
   npscore_churn_model *m = NULL;
@@ -140,7 +141,7 @@ static void test_prior_and_explain(void) {
   CHECK_NEAR(p[4], 1 - pow(0.9, 90.0 / 365.0), 1e-12);
   /* Early-life detractor: reasons "detractor" then "early life", by hand. */
   CHECK(f[2] == 0 && f[3] == 3);
-  CHECK_NEAR(c[2], log(0.45 / 0.55) - log(p[4] / (1 - p[4])), 1e-12);
+  CHECK_NEAR(c[2], log(0.45 / 0.55) - log(p[3] / (1 - p[3])), 1e-12);
   CHECK_NEAR(c[3], log(0.5 / 0.5) - log(0.45 / 0.55), 1e-12);
   CHECK(f[8] == -1 && c[8] == 0.0); /* no answer: nothing raises the risk */
   CHECK_CALL(NPSCORE_OK, npscore_churn_model_info(&info, m), NULL);

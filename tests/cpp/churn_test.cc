@@ -253,7 +253,8 @@ TEST(ChurnPriorTest, DocumentedRatesAndHorizons) {
   auto m = PriorChurnModel(90);
   ASSERT_TRUE(m.ok());
   // Rows: detractor, early-life detractor, passive, promoter, no response.
-  const std::vector<double> x = {1, 0, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0,
+  // Columns: segment=detractor, segment=passive, has_response, early_life_detractor.
+  const std::vector<double> x = {1, 0, 1, 0, 1, 0, 1, 1, 0, 1, 1, 0,
                                  0, 0, 1, 0, 0, 0, 0, 0};
   std::vector<double> p(5);
   ASSERT_TRUE(PredictChurn(*m, MatrixView{x, 5, 4, true}, absl::MakeSpan(p)).ok());

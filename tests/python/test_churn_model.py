@@ -114,7 +114,7 @@ def test_objective_is_at_least_as_low_as_sklearns():
 
 def test_dataframe_names_and_column_matching():
     X, y = make_data(n=500, p=3, seed=7)
-    df = pd.DataFrame(X, columns=["days_detractor_waiting", "tenure_days", "segment_detractor"])
+    df = pd.DataFrame(X, columns=["days_detractor_waiting", "tenure_days", "segment=detractor"])
     m = ChurnModel().fit(df, pd.Series(y.astype(bool)))
     assert list(m.feature_names_in_) == list(df.columns)
     assert m.n_features_in_ == 3
@@ -193,7 +193,7 @@ def test_non_convergence_warns_with_iterations_and_gradient():
 
 def test_explain_matches_hand_computation():
     X, y = make_data(n=400, p=4, seed=11)
-    df = pd.DataFrame(X, columns=["days_detractor_waiting", "tenure_days", "segment_detractor", "other"])
+    df = pd.DataFrame(X, columns=["days_detractor_waiting", "tenure_days", "segment=detractor", "other"])
     df["days_detractor_waiting"] = np.abs(df["days_detractor_waiting"]).round()
     m = ChurnModel().fit(df, y)
     ref = np.where(df.isin([0, 1]).all().to_numpy(), 0.0, df.mean().to_numpy())
@@ -217,6 +217,8 @@ def test_explain_matches_hand_computation():
                     assert text == f"detractor for {v:.0f} days without follow-up"
                 elif names[j] == "other":
                     assert text == f"other is {v:.1f}"
+                elif names[j] == "segment=detractor":
+                    assert text == "detractor at the latest answer"
             else:
                 assert pd.isna(out[f"feature_{k + 1}"].iloc[i])
                 assert pd.isna(out[f"reason_{k + 1}"].iloc[i])
@@ -227,10 +229,11 @@ def test_explain_matches_hand_computation():
 # --- prior -----------------------------------------------------------------------------
 
 def test_prior_reproduces_documented_rates_and_horizons():
+    # Rows: detractor, early-life detractor, passive, promoter, no answer yet.
     rows = pd.DataFrame({
-        "segment_detractor": [1, 1, 0, 0, 0],
-        "segment_passive": [0, 0, 1, 0, 0],
-        "segment_promoter": [0, 0, 0, 1, 0],
+        "segment=detractor": [1, 1, 0, 0, 0],
+        "segment=passive": [0, 0, 1, 0, 0],
+        "has_response": [1, 1, 1, 1, 0],
         "early_life_detractor": [0, 1, 0, 0, 0],
         "unrelated": [5.0, 1.0, 2.0, 3.0, 4.0],
     })
@@ -256,9 +259,9 @@ def test_prior_reproduces_documented_rates_and_horizons():
     with pytest.raises(ValueError, match="strictly between 0 and 1"):
         ChurnModel.prior(90, rates={"passive": 1.5})
     with pytest.raises(ValueError, match="lacks the feature column"):
-        m.predict_proba(rows.drop(columns="segment_passive"))
+        m.predict_proba(rows.drop(columns="segment=passive"))
     renamed = ChurnModel.prior(90, columns={"detractor": "is_det"})
-    assert renamed.predict_proba(rows.rename(columns={"segment_detractor": "is_det"}))[0, 1] == \
+    assert renamed.predict_proba(rows.rename(columns={"segment=detractor": "is_det"}))[0, 1] == \
         pytest.approx(0.45)
 
 
@@ -353,3 +356,16 @@ def test_gil_released_threads_agree():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert math.isfinite(a.explain(X[:10]).iloc[0]["churn_probability"])
+
+
+def test_default_phrasing_of_unlisted_columns():
+    X = np.array([[1.0, 2.5], [0.0, 4.0], [1.0, 0.5], [0.0, 1.0]] * 10)
+    y = np.array([1, 0, 1, 0] * 10)
+    X[::7, 1] += 0.1
+    df = pd.DataFrame(X, columns=["plan=enterprise", "seats"])
+    m = ChurnModel(C=10.0).fit(df, y)
+    out = m.explain(df.iloc[:1], top=1)
+    assert out["reason_1"].iloc[0] == "plan is enterprise"
+    # A callable describe entry gets the value.
+    out = m.explain(df.iloc[:1], top=1, describe={"plan=enterprise": lambda v: f"<{v:g}>"})
+    assert out["reason_1"].iloc[0] == "<1>"

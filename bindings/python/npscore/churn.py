@@ -38,23 +38,28 @@ class ChurnDataWarning(UserWarning):
 #: Default phrasing of reasons, keyed by feature column name (the names of
 #: ``churn_features``). A value is a format string with the fields ``{value}``
 #: (the row's value) and ``{name}`` (the column), or a
-#: callable ``f(value) -> str``. Columns not listed read "name = value", and a
-#: 0/1 indicator column set to 1 reads as its name. Pass ``describe=`` to
+#: callable ``f(value) -> str``. Columns not listed read "name = value"; a 0/1
+#: indicator set to 1 reads as its name, and a one-hot column "column=level"
+#: (churn_features' naming) as "column is level". Pass ``describe=`` to
 #: ``ChurnModel.explain`` to add or override entries.
 REASON_PHRASES: dict = {
-    "segment_detractor": "detractor at the latest answer",
-    "segment_passive": "passive at the latest answer",
-    "segment_promoter": "promoter at the latest answer",
+    "segment=detractor": "detractor at the latest answer",
+    "segment=passive": "passive at the latest answer",
+    "has_response": "has answered the survey",
     "early_life_detractor": "detractor in the first days after sign-up",
     "days_detractor_waiting": "detractor for {value:.0f} days without follow-up",
-    "detractor_waiting_days": "detractor for {value:.0f} days without follow-up",
-    "days_since_last_response": "{value:.0f} days since the last answer",
+    "detractor_followed_up": "detractor answer followed up",
+    "days_to_follow_up": "follow-up took {value:.0f} days",
     "days_since_response": "{value:.0f} days since the last answer",
     "score": "latest score {value:.0f}",
-    "last_score": "latest score {value:.0f}",
+    "mean_score": "mean score {value:.1f}",
+    "min_score": "lowest score {value:.0f}",
     "score_change": "score changed by {value:+.0f} since the previous answer",
+    "segment_change": "segment changed by {value:+.0f} since the previous answer",
+    "detractor_share": "{value:.0%} of answers were detractor answers",
     "n_responses": "{value:.0f} answers so far",
-    "tenure_days": "customer for {value:.0f} days",
+    "tenure_days": "customer for {value:.0f} days at the latest answer",
+    "customer_age_days": "customer for {value:.0f} days",
 }
 
 
@@ -64,7 +69,8 @@ def _phrase(name: str, value: float, _unused: float, describe: _Mapping) -> str:
         fmt = REASON_PHRASES.get(name)
     if fmt is None:
         if value == 1.0:
-            return str(name)
+            column, eq, level = str(name).partition("=")
+            return f"{column} is {level}" if eq else str(name)
         return f"{name} = {value:g}"
     if callable(fmt):
         return str(fmt(value))
@@ -232,14 +238,17 @@ class ChurnModel:
         Each rate is converted to ``horizon_days`` under a constant hazard:
         ``p_h = 1 - (1 - p_h0) ** (h / h0)``.
 
-        The model reads four 0/1 columns of the features frame, named by default
-        ``segment_detractor``, ``segment_passive``, ``segment_promoter`` and
-        ``early_life_detractor`` (rename with ``columns={"detractor": ..., ...}``);
-        a row with no segment set gets the baseline rate. It is a logistic model
-        (intercept logit(baseline), each segment adds its log-odds over the
-        baseline, the early-life flag adds logit(early-life) - logit(detractor)), so
-        :meth:`predict_proba` and :meth:`explain` work as for a fitted one. Extra
-        columns of a DataFrame are ignored.
+        The model reads four 0/1 columns of the ``churn_features`` frame:
+        ``segment=detractor``, ``segment=passive`` (promoter is the reference
+        level), ``has_response`` and ``early_life_detractor`` (rename them with
+        ``columns={"detractor": ..., "passive": ..., "answered": ...,
+        "early_life_detractor": ...}``). A customer without an answer gets the
+        baseline rate; an answer with neither segment set is a promoter's. It is a
+        logistic model (intercept logit(baseline); ``has_response`` adds
+        logit(promoter) - logit(baseline); each segment column adds its log-odds
+        over the promoter's; the early-life flag adds logit(early-life) -
+        logit(detractor)), so :meth:`predict_proba` and :meth:`explain` work as for
+        a fitted one. Extra columns of a DataFrame are ignored.
         """
         model = _core.churn_prior(float(horizon_days), dict(rates or {}), dict(columns or {}))
         return cls._from_core(model)

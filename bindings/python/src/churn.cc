@@ -174,9 +174,10 @@ void BindChurn(py::module_& m) {
           const std::string value = py::str(item.second);
           if (key == "detractor") c.detractor = value;
           else if (key == "passive") c.passive = value;
-          else if (key == "promoter") c.promoter = value;
+          else if (key == "answered") c.answered = value;
           else if (key == "early_life_detractor") c.early_life_detractor = value;
-          else throw py::value_error("unknown prior column role \"" + key + "\"");
+          else throw py::value_error("unknown prior column role \"" + key +
+                                     "\": use detractor, passive, answered or early_life_detractor");
         }
         return ValueOrThrow(PriorChurnModel(horizon_days, r, c));
       },

@@ -678,9 +678,10 @@ typedef struct npscore_churn_prior_rates {
 
 /** A model without training data: each rate converted to horizon_days under a
  *  constant hazard (p = 1 - (1 - p0)^(h / h0)), read from four 0/1 columns
- *  in this order: segment_detractor, segment_passive, segment_promoter,
- *  early_life_detractor (no segment set: the baseline rate). rates NULL:
- *  defaults. */
+ *  in this order (churn_features' names): "segment=detractor",
+ *  "segment=passive", "has_response", "early_life_detractor". No answer: the
+ *  baseline rate; an answer with neither segment set: the promoter rate.
+ *  rates NULL: defaults. */
 NPSCORE_API npscore_status npscore_churn_prior(npscore_churn_model **out, double horizon_days,
                                                const npscore_churn_prior_rates *rates);
 
