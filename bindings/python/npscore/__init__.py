@@ -23,6 +23,7 @@ from .health import account_nps, attribute_change, event_impact, health, migrati
 from .priority import prioritize, recoverability, recovery_curve, revenue_at_risk
 from .themes import ThemeTagger, theme_impact, top_themes
 from .churn import churn_features, churn_labels
+from .churn import ChurnDataWarning, ChurnModel, ConvergenceWarning, evaluate
 from . import plot
 from . import datasets, report
 
@@ -34,5 +35,6 @@ __all__ = [
     "prioritize", "recoverability", "recovery_curve", "revenue_at_risk",
     "ThemeTagger", "theme_impact", "top_themes",
     "churn_features", "churn_labels",
+    "ChurnModel", "evaluate", "ConvergenceWarning", "ChurnDataWarning",
     "datasets", "plot", "report",
 ]

@@ -189,3 +189,42 @@ def churn_labels(
 ) -> dict[str, object]: ...
 def check_time_split(train_as_of: int, test_as_of: int, horizon_ns: int,
                      observed_until: int) -> None: ...
+# --- churn model (bindings/python/src/churn.cc) ---
+class _ChurnModel:
+    coef: npt.NDArray[np.float64]
+    intercept: float
+    feature_names: list[str]
+    reference: npt.NDArray[np.float64]
+    mean: npt.NDArray[np.float64]
+    scale: npt.NDArray[np.float64]
+    n_iter: int
+    converged: bool
+    grad_norm: float
+    objective: float
+    warnings: list[str]
+    is_prior: bool
+    horizon_days: float
+    C: float
+    fit_intercept: bool
+    standardize: bool
+    tol: float
+    max_iter: int
+    class_weight: object
+
+def churn_fit(
+    X: npt.NDArray[np.float64], y: npt.NDArray[np.float64],
+    sample_weight: Optional[npt.NDArray[np.float64]], names: list[str], C: float,
+    fit_intercept: bool, standardize: bool, class_weight: list[float], balanced: bool,
+    tol: float, max_iter: int, threads: int,
+) -> _ChurnModel: ...
+def churn_explain(
+    model: _ChurnModel, X: npt.NDArray[np.float64], top: int, threads: int = 0,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int32], npt.NDArray[np.float64]]: ...
+def churn_prior(horizon_days: float, rates: dict[str, object], columns: dict[str, str]) -> _ChurnModel: ...
+def churn_prior_rates() -> dict[str, tuple[float, float]]: ...
+def churn_convert_horizon(rate: float, from_days: float, horizon_days: float) -> float: ...
+def churn_evaluate(y_true: npt.NDArray[np.float64], p: npt.NDArray[np.float64], bins: int) -> dict[str, object]: ...
+def churn_serialize(model: _ChurnModel) -> bytes: ...
+def churn_parse(data: bytes) -> _ChurnModel: ...
+def churn_save(model: _ChurnModel, path: str) -> None: ...
+def churn_load(path: str) -> _ChurnModel: ...

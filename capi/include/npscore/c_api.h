@@ -724,6 +724,169 @@ NPSCORE_API npscore_status npscore_churn_check_time_split(int64_t train_as_of,
 
 /* Model. */
 
+/** A fitted or prior churn model (npscore/churn.h ChurnModel). Read-only once
+ *  made: it may be used from several threads at once. */
+typedef struct npscore_churn_model npscore_churn_model;
+
+/** Memory layout of a rows x cols matrix of doubles. */
+typedef enum npscore_layout {
+  NPSCORE_ROW_MAJOR = 0, /**< element (i, j) at x[i * cols + j] */
+  NPSCORE_COL_MAJOR = 1  /**< element (i, j) at x[j * rows + i] */
+} npscore_layout;
+
+/** Class weights of a churn fit. */
+typedef enum npscore_class_weight {
+  NPSCORE_CLASS_WEIGHT_NONE = 0,     /**< all 1 */
+  NPSCORE_CLASS_WEIGHT_BALANCED = 1, /**< sum(w) / (2 * sum(w of the class)), as scikit-learn */
+  NPSCORE_CLASS_WEIGHT_GIVEN = 2     /**< class_weight[0], class_weight[1] */
+} npscore_class_weight;
+
+/** Options of npscore_churn_fit(): L2 logistic regression with scikit-learn's
+ *  objective sum_i s_i [log(1 + e^z_i) - y_i z_i] + ||coef||^2 / (2 C), the
+ *  intercept unpenalised, solved by Newton's method until the largest gradient
+ *  component divided by sum(s) is at most tol. */
+typedef struct npscore_churn_fit_options {
+  unsigned int version;             /**< NPSCORE_CHURN_FIT_OPTIONS_VERSION */
+  double C;                         /**< Inverse L2 strength, > 0; INFINITY: none (1). */
+  int fit_intercept;                /**< Non-zero: fit an intercept (1). */
+  int standardize;                  /**< Non-zero: fit on columns scaled by their mean and
+                                         sd (ddof 0); coefficients stay on the original scale (0). */
+  npscore_class_weight class_weight_mode; /**< (NPSCORE_CLASS_WEIGHT_NONE) */
+  double class_weight[2];           /**< Used with NPSCORE_CLASS_WEIGHT_GIVEN (1, 1). */
+  double tol;                       /**< Gradient tolerance (1e-8). */
+  int max_iter;                     /**< Newton iterations (100). */
+  int threads;                      /**< 0: one per core for large inputs (0). */
+} npscore_churn_fit_options;
+
+#define NPSCORE_CHURN_FIT_OPTIONS_VERSION 1
+#define NPSCORE_CHURN_FIT_OPTIONS_INIT                                                  \
+  { NPSCORE_CHURN_FIT_OPTIONS_VERSION, 1.0, 1, 0, NPSCORE_CLASS_WEIGHT_NONE, {1.0, 1.0}, \
+    1e-8, 100, 0 }
+
+/** How a fit ended. A fit that reached max_iter is returned with converged = 0:
+ *  check it (it is not an error). */
+typedef struct npscore_churn_fit_info {
+  int n_iter;        /**< Newton iterations done. */
+  int converged;     /**< Non-zero if the gradient reached tol. */
+  double grad_norm;  /**< Final max |gradient| / sum(s). */
+  double objective;  /**< Final objective / sum(s). */
+  size_t n_warnings; /**< Data warnings (constant columns): npscore_churn_model_warning(). */
+  int is_prior;      /**< Non-zero for a model from npscore_churn_prior(). */
+  double horizon_days; /**< Prior models: the horizon of the probabilities. */
+} npscore_churn_fit_info;
+
+/** Fits a churn model to x (rows x cols doubles, finite), labels y (rows
+ *  values, 0 or 1, both present) and sample_weight (rows values, finite, >= 0;
+ *  NULL: all 1). feature_names: NULL (x0, x1, ...) or cols distinct strings.
+ *  opts NULL: defaults. *out is set to NULL on error. */
+NPSCORE_API npscore_status npscore_churn_fit(npscore_churn_model **out, const double *x,
+                                             size_t rows, size_t cols, npscore_layout layout,
+                                             const double *y, const double *sample_weight,
+                                             const char *const *feature_names,
+                                             const npscore_churn_fit_options *opts);
+
+/** A churn rate within a horizon. */
+typedef struct npscore_churn_rate {
+  double rate;         /**< in (0, 1) */
+  double horizon_days; /**< > 0 */
+} npscore_churn_rate;
+
+/** Segment base rates of the prior model (DOMAIN.md §5). */
+typedef struct npscore_churn_prior_rates {
+  unsigned int version;                    /**< NPSCORE_CHURN_PRIOR_RATES_VERSION */
+  npscore_churn_rate detractor;            /**< 45% / 90 days */
+  npscore_churn_rate early_life_detractor; /**< 50% / 90 days */
+  npscore_churn_rate passive;              /**< 25% / 180 days */
+  npscore_churn_rate promoter;             /**< 5% / 180 days */
+  npscore_churn_rate baseline;             /**< no answer yet: 10% / 365 days */
+} npscore_churn_prior_rates;
+
+#define NPSCORE_CHURN_PRIOR_RATES_VERSION 1
+#define NPSCORE_CHURN_PRIOR_RATES_INIT                                             \
+  { NPSCORE_CHURN_PRIOR_RATES_VERSION, {0.45, 90.0}, {0.50, 90.0}, {0.25, 180.0}, \
+    {0.05, 180.0}, {0.10, 365.0} }
+
+/** A model without training data: each rate converted to horizon_days under a
+ *  constant hazard (p = 1 - (1 - p0)^(h / h0)), read from four 0/1 columns
+ *  in this order (churn_features' names): "segment=detractor",
+ *  "segment=passive", "has_response", "early_life_detractor". No answer: the
+ *  baseline rate; an answer with neither segment set: the promoter rate.
+ *  rates NULL: defaults. */
+NPSCORE_API npscore_status npscore_churn_prior(npscore_churn_model **out, double horizon_days,
+                                               const npscore_churn_prior_rates *rates);
+
+/** The fit info of a model. */
+NPSCORE_API npscore_status npscore_churn_model_info(npscore_churn_fit_info *out,
+                                                    const npscore_churn_model *model);
+
+/** The number of features of a model (0 for NULL). */
+NPSCORE_API size_t npscore_churn_model_n_features(const npscore_churn_model *model);
+
+/** Writes the n_features coefficients (original scale) into out and the
+ *  intercept into *out_intercept. */
+NPSCORE_API npscore_status npscore_churn_model_coef(double *out, double *out_intercept,
+                                                    const npscore_churn_model *model);
+
+/** The name of feature j, owned by the model; NULL if j is out of range. */
+NPSCORE_API const char *npscore_churn_model_feature_name(const npscore_churn_model *model,
+                                                         size_t j);
+
+/** Data warning k of the fit, owned by the model; NULL if k is out of range. */
+NPSCORE_API const char *npscore_churn_model_warning(const npscore_churn_model *model, size_t k);
+
+/** Writes P(churn) of each row of x into out (rows values). */
+NPSCORE_API npscore_status npscore_churn_predict(double *out, const npscore_churn_model *model,
+                                                 const double *x, size_t rows, size_t cols,
+                                                 npscore_layout layout);
+
+/** P(churn) (out_proba, rows values) and the top reasons of each row: the
+ *  feature indices (out_features) and log-odds contributions
+ *  coef_j * (x_j - reference_j) (out_contributions), rows * top values each,
+ *  row-major, largest first; -1 / 0 where a row has fewer than top positive
+ *  contributions. reference_j: 0 for 0/1 indicator columns, else the training
+ *  mean (prior models: 0). One thread. */
+NPSCORE_API npscore_status npscore_churn_explain(double *out_proba, int32_t *out_features,
+                                                 double *out_contributions,
+                                                 const npscore_churn_model *model,
+                                                 const double *x, size_t rows, size_t cols,
+                                                 npscore_layout layout, int top);
+
+/** Metrics of probabilities against outcomes. */
+typedef struct npscore_churn_evaluation {
+  int64_t n;
+  int64_t positives;
+  double auc;             /**< ROC AUC, ties count 1/2 */
+  double brier;           /**< mean (p - y)^2 */
+  double log_loss;        /**< p clipped to [eps, 1 - eps] */
+  double base_rate;
+  double top_decile_rate; /**< churn rate among the ceil(n / 10) highest p */
+  double lift;            /**< top_decile_rate / base_rate */
+} npscore_churn_evaluation;
+
+/** One calibration bin: rows sorted by p, cut into equal-count bins. */
+typedef struct npscore_reliability_bin {
+  int64_t count;
+  double mean_predicted;
+  double observed_rate;
+} npscore_reliability_bin;
+
+/** Scores p (n values in [0, 1]) against y (0/1, both present). out_bins: NULL
+ *  or room for `bins` bins, lowest p first. */
+NPSCORE_API npscore_status npscore_churn_evaluate(npscore_churn_evaluation *out,
+                                                  npscore_reliability_bin *out_bins,
+                                                  const double *y, const double *p, size_t n,
+                                                  int bins);
+
+/** Writes the model to path (versioned binary format with a checksum). */
+NPSCORE_API npscore_status npscore_churn_save(const npscore_churn_model *model, const char *path);
+
+/** Reads a model written by npscore_churn_save(); a truncated, corrupted,
+ *  foreign or newer file is NPSCORE_EINVAL with the cause in the message. */
+NPSCORE_API npscore_status npscore_churn_load(npscore_churn_model **out, const char *path);
+
+/** Frees a model; accepts NULL. */
+NPSCORE_API void npscore_churn_model_free(npscore_churn_model *model);
+
 /* (end of the churn section) */
 
 /* --- CLV: customer lifetime value ---------------------------------- */
