@@ -243,6 +243,11 @@ def _action_sections(sample, *, horizon_days: float = 90, top: int = 10,
     ev = evaluate(bt.split.y_test.to_numpy(), bt.p_test.to_numpy())
     # The model in use: refit on the latest labelled date, then score today.
     model = ChurnModel(standardize=True).fit(bt.split.X_test, bt.split.y_test.to_numpy())
+    # Score the customers still with us: those who have churned are gone.
+    churned_at = pd.to_datetime(sample.churn.set_index("customer_id")["churned_at"])
+    gone = churned_at.index[churned_at.notna() & (churned_at <= now)]
+    responses = responses[~responses["customer_id"].isin(gone)]
+    customers = customers[~customers["customer_id"].isin(gone)]
     X_now = churn_features(responses, customers, as_of=now, **features)
     reasons = model.explain(X_now, top=3)
     risk = reasons["churn_probability"]
@@ -256,7 +261,8 @@ def _action_sections(sample, *, horizon_days: float = 90, top: int = 10,
         f"ROC AUC {ev.auc:.3f}, Brier {ev.brier:.4f}, log loss {ev.log_loss:.4f}, "
         f"top-decile lift {ev.lift:.2f}x.",
         f"Scored as of {now:%Y-%m-%d %H:%M} UTC after refitting on {test_as_of:%Y-%m-%d}: "
-        f"{len(X_now):,} customers, mean risk {risk.mean():.1%}.",
+        f"{len(X_now):,} active customers ({len(gone):,} already churned), "
+        f"mean risk {risk.mean():.1%}.",
         "",
         f"Riskiest {top} customers:",
     ]
@@ -296,29 +302,33 @@ def _action_sections(sample, *, horizon_days: float = 90, top: int = 10,
     ]
 
     lines += ["", "## Revenue at risk"]
-    for by, label in (("segment", "segment"), ("plan", "plan")):
+    for by in ("segment", "plan"):
         r = revenue_at_risk(frame, churn_risk="churn_risk", clv="clv", by=by, score="score")
         t = pd.DataFrame({
-            label: r[by].astype(str).to_numpy(),
+            by: r[by].astype(str).to_numpy(),
             "customers": r["customers"].to_numpy(),
             "CLV": r["clv"].map(_money).to_numpy(),
             "at risk": r["revenue_at_risk"].map(_money).to_numpy(),
             "share": r["share_of_risk"].map("{:.1%}".format).to_numpy(),
-            "NPS": r["nps"].round(1).to_numpy(),
-            "revenue-weighted NPS": r["revenue_weighted_nps"].round(1).to_numpy(),
         })
+        if by != "segment":  # within a segment both NPS are +-100 or 0 by definition
+            t["NPS"] = r["nps"].round(1).to_numpy()
+            t["CLV-weighted NPS"] = r["revenue_weighted_nps"].round(1).to_numpy()
         lines += ["", t.to_string(index=False)]
 
-    df = responses.merge(customers[["customer_id", "clv"]], on="customer_id", how="left",
+    # Every answer is evidence of a problem, churned customers' included.
+    df = sample.responses.merge(sample.customers[["customer_id", "clv"]], on="customer_id",
+                                how="left",
                          validate="many_to_one")
-    th = top_themes(df, comment="comment", segment="score", clv="clv", n=themes)
+    # Problems are what detractors and passives write: the tagger finds topics,
+    # not sentiment, and promoters' comments are mostly praise.
+    critics = df[pd.to_numeric(df["score"]) <= 8]
+    th = top_themes(critics, comment="comment", segment="score", clv="clv", n=themes)
     t = pd.DataFrame({
         "theme": th["theme"].to_numpy(),
         "mentions": th["mentions"].to_numpy(),
         "detractors": th["detractors"].to_numpy(),
         "passives": th["passives"].to_numpy(),
-        "promoters": th["promoters"].to_numpy(),
-        "NPS": th["nps"].round(1).to_numpy(),
         "impact": th["impact"].map(_money).to_numpy(),
         "driver": th["driver"].to_numpy(),
     })
@@ -326,7 +336,8 @@ def _action_sections(sample, *, horizon_days: float = 90, top: int = 10,
         "",
         f"## Themes to fix first (top {themes} by revenue impact)",
         "Feature Impact Score (DOMAIN.md §6): mentions by segment x the segment's average CLV, "
-        "summed; comments tagged by npscore.ThemeTagger's default taxonomy.",
+        f"summed, over the {len(critics):,} answers of detractors and passives; comments "
+        "tagged by npscore.ThemeTagger's default taxonomy.",
         "", t.to_string(index=False),
     ]
     return lines
