@@ -36,6 +36,13 @@ using internal::TallyBlock;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr size_t kMaxPeriods = 100000;
 
+// Threads for a pass over `rows` rows: one per internal::kRowsPerThread rows,
+// up to the machine's threads.
+size_t ThreadsFor(size_t rows) {
+  return std::max<size_t>(
+      1, std::min<size_t>(std::thread::hardware_concurrency(), rows / internal::kRowsPerThread));
+}
+
 // The first civil period (as a day or a month) that contains `cs`.
 absl::CivilDay WeekStart(absl::CivilDay d) {
   // absl::Weekday numbers Monday 0 .. Sunday 6.
@@ -265,25 +272,56 @@ absl::Status AssignPeriods(absl::Span<const int64_t> times, const PeriodGrid& gr
     bucket_period[b] = static_cast<int32_t>(p);
   }
   const int32_t* table = bucket_period.data();
-  for (size_t i = 0; i < times.size(); ++i) {
-    const int64_t t = times[i];
-    if (t == kMissingTime) {
-      if (!skip_missing) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "time at row ", i, " is missing (NaT); ask to skip missing values to leave it out"));
+  const int64_t* tp = times.data();
+  int32_t* op = out.data();
+  const int64_t s0 = starts[0];
+  // Rows [lo, hi); NaT (INT64_MIN) is below the grid.
+  auto assign = [&](size_t, size_t lo, size_t hi) -> absl::Status {
+    for (size_t i = lo; i < hi; ++i) {
+      const int64_t t = tp[i];
+      const uint64_t offset = static_cast<uint64_t>(t) - first;
+      if (t < s0 || offset >= span) {
+        if (t == kMissingTime && !skip_missing) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "time at row ", i, " is missing (NaT); ask to skip missing values to leave it out"));
+        }
+        op[i] = -1;
+        continue;
       }
-      out[i] = -1;
-      continue;
+      int32_t p = table[offset >> shift];
+      p += t >= starts[p + 1] ? 1 : 0;
+      op[i] = p;
     }
-    if (t < starts[0] || t >= starts[k]) {
-      out[i] = -1;
-      continue;
+    return absl::OkStatus();
+  };
+  return internal::RunChunks(times.size(), ThreadsFor(times.size()), assign);
+}
+
+TimeRange FindTimeRange(absl::Span<const int64_t> times) {
+  const size_t chunks = ThreadsFor(times.size());
+  std::vector<TimeRange> parts(chunks);
+  const int64_t* tp = times.data();
+  // NaT is INT64_MIN: it never raises the maximum, and is counted and kept
+  // out of the minimum without a branch.
+  (void)internal::RunChunks(times.size(), chunks, [&](size_t c, size_t lo, size_t hi) {
+    int64_t mn = INT64_MAX, mx = kMissingTime, missing = 0;
+    for (size_t i = lo; i < hi; ++i) {
+      const int64_t t = tp[i];
+      const bool nat = t == kMissingTime;
+      missing += nat;
+      mn = std::min(mn, nat ? INT64_MAX : t);
+      mx = std::max(mx, t);
     }
-    int32_t p = table[(static_cast<uint64_t>(t) - first) >> shift];
-    p += t >= starts[p + 1] ? 1 : 0;
-    out[i] = p;
+    parts[c] = TimeRange{mn, mx, missing};
+    return absl::OkStatus();
+  });
+  TimeRange r;
+  for (const TimeRange& p : parts) {
+    r.min = std::min(r.min, p.min);
+    r.max = std::max(r.max, p.max);
+    r.missing += p.missing;
   }
-  return absl::OkStatus();
+  return r;
 }
 
 namespace {
@@ -343,9 +381,9 @@ absl::StatusOr<HealthTable> NewTable(int64_t n_periods, int64_t n_slices,
 
 // The single pass: validates every score (vectorized, block by block) and
 // counts the histogram of each (slice, period) row of `t`.
-template <typename T>
+template <typename T, typename C>
 absl::Status CountHistogram(absl::Span<const T> scores, absl::Span<const int32_t> periods,
-                            absl::Span<const int64_t> slices, const ScoreOptions& options,
+                            absl::Span<const C> slices, const ScoreOptions& options,
                             HealthTable& t) {
   const Cutoffs& cut = options.cutoffs;
   if (periods.size() != scores.size()) {
@@ -364,7 +402,7 @@ absl::Status CountHistogram(absl::Span<const T> scores, absl::Span<const int32_t
   const T smax = AsScore<T>(cut.scale_max);
   const T* sp = scores.data();
   const int32_t* pp = periods.data();
-  const int64_t* slp = slices.empty() ? nullptr : slices.data();
+  const C* slp = slices.empty() ? nullptr : slices.data();
   // Rows [first, last) into one histogram; chunks run on separate threads
   // with their own counts, which add up exactly.
   struct Part {
@@ -401,8 +439,7 @@ absl::Status CountHistogram(absl::Span<const T> scores, absl::Span<const int32_t
     return absl::OkStatus();
   };
   const size_t rows = scores.size();
-  size_t threads = std::max<size_t>(
-      1, std::min<size_t>(std::thread::hardware_concurrency(), rows / internal::kRowsPerThread));
+  size_t threads = ThreadsFor(rows);
   if (t.histogram.size() * threads > rows) threads = 1;  // copies must stay small
   std::vector<Part> parts(threads - 1);
   for (Part& part : parts) {
@@ -584,10 +621,10 @@ void DeriveHealth(HealthTable& t, const HealthOptions& options, bool overlapping
 
 }  // namespace
 
-template <typename T>
+template <typename T, typename C>
 absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
                                    absl::Span<const int32_t> periods, int64_t n_periods,
-                                   absl::Span<const int64_t> slices, int64_t n_slices,
+                                   absl::Span<const C> slices, int64_t n_slices,
                                    const HealthOptions& options) {
   NPSCORE_RETURN_IF_ERROR(ValidateHealthOptions(options));
   NPSCORE_ASSIGN_OR_RETURN(HealthTable t,
@@ -597,10 +634,10 @@ absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
   return t;
 }
 
-template <typename T>
+template <typename T, typename C>
 absl::StatusOr<HealthTable> RollingHealth(absl::Span<const T> scores,
                                           absl::Span<const int32_t> base_periods,
-                                          int64_t n_base, absl::Span<const int64_t> slices,
+                                          int64_t n_base, absl::Span<const C> slices,
                                           int64_t n_slices, absl::Span<const int64_t> first,
                                           absl::Span<const int64_t> last,
                                           const HealthOptions& options) {
@@ -693,15 +730,21 @@ absl::StatusOr<std::vector<SegmentTrend>> SegmentTrends(const HealthTable& table
   return out;
 }
 
-#define NPSCORE_INSTANTIATE_(T)                                                            \
-  template absl::StatusOr<HealthTable> Health<T>(absl::Span<const T>,                      \
-                                                 absl::Span<const int32_t>, int64_t,       \
-                                                 absl::Span<const int64_t>, int64_t,       \
-                                                 const HealthOptions&);                    \
-  template absl::StatusOr<HealthTable> RollingHealth<T>(                                   \
-      absl::Span<const T>, absl::Span<const int32_t>, int64_t, absl::Span<const int64_t>,  \
+#define NPSCORE_INSTANTIATE_CODES_(T, C)                                                   \
+  template absl::StatusOr<HealthTable> Health<T, C>(absl::Span<const T>,                   \
+                                                    absl::Span<const int32_t>, int64_t,    \
+                                                    absl::Span<const C>, int64_t,          \
+                                                    const HealthOptions&);                 \
+  template absl::StatusOr<HealthTable> RollingHealth<T, C>(                                \
+      absl::Span<const T>, absl::Span<const int32_t>, int64_t, absl::Span<const C>,        \
       int64_t, absl::Span<const int64_t>, absl::Span<const int64_t>, const HealthOptions&);
+#define NPSCORE_INSTANTIATE_(T)           \
+  NPSCORE_INSTANTIATE_CODES_(T, int8_t)   \
+  NPSCORE_INSTANTIATE_CODES_(T, int16_t)  \
+  NPSCORE_INSTANTIATE_CODES_(T, int32_t)  \
+  NPSCORE_INSTANTIATE_CODES_(T, int64_t)
 NPSCORE_FOR_EACH_SCORE_TYPE(NPSCORE_INSTANTIATE_)
 #undef NPSCORE_INSTANTIATE_
+#undef NPSCORE_INSTANTIATE_CODES_
 
 }  // namespace npscore
