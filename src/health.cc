@@ -277,20 +277,27 @@ absl::Status AssignPeriods(absl::Span<const int64_t> times, const PeriodGrid& gr
   const int64_t s0 = starts[0];
   // Rows [lo, hi); NaT (INT64_MIN) is below the grid.
   auto assign = [&](size_t, size_t lo, size_t hi) -> absl::Status {
+    // Locals, so that the int32 stores cannot be taken to change them.
+    const int64_t* __restrict in = tp;
+    const int64_t* __restrict bounds = starts;
+    const int32_t* __restrict bucket = table;
+    int32_t* __restrict result = op;
+    const uint64_t origin = first, width = span;
+    const int by = shift;
     for (size_t i = lo; i < hi; ++i) {
-      const int64_t t = tp[i];
-      const uint64_t offset = static_cast<uint64_t>(t) - first;
-      if (t < s0 || offset >= span) {
+      const int64_t t = in[i];
+      const uint64_t offset = static_cast<uint64_t>(t) - origin;
+      if (t < s0 || offset >= width) {
         if (t == kMissingTime && !skip_missing) {
           return absl::InvalidArgumentError(absl::StrCat(
               "time at row ", i, " is missing (NaT); ask to skip missing values to leave it out"));
         }
-        op[i] = -1;
+        result[i] = -1;
         continue;
       }
-      int32_t p = table[offset >> shift];
-      p += t >= starts[p + 1] ? 1 : 0;
-      op[i] = p;
+      int32_t p = bucket[offset >> by];
+      p += t >= bounds[p + 1] ? 1 : 0;
+      result[i] = p;
     }
     return absl::OkStatus();
   };
@@ -409,33 +416,48 @@ absl::Status CountHistogram(absl::Span<const T> scores, absl::Span<const int32_t
     std::vector<int64_t> hist, skipped;
     int64_t excluded = 0;
   };
-  auto count = [&](size_t first, size_t last, int64_t* hist, int64_t* skipped,
-                   int64_t& excluded) -> absl::Status {
+  // Everything the row loop reads is copied into locals first: the counts are
+  // int64 stores, which the compiler would otherwise assume may change the
+  // captured sizes and pointers, reloading them on every row.
+  auto count = [&](size_t first, size_t last, int64_t* __restrict hist,
+                   int64_t* __restrict skipped, int64_t& excluded_out) -> absl::Status {
+    const T* __restrict xs = sp;
+    const int32_t* __restrict ps = pp;
+    const C* __restrict ss = slp;
+    const uint64_t np = static_cast<uint64_t>(n_periods), ns = static_cast<uint64_t>(n_slices);
+    const size_t nbins = bins, stride = P;
+    int64_t excluded = 0;
     for (size_t begin = first; begin < last; begin += kBlock) {
       const size_t end = std::min(last, begin + kBlock);
-      const Tally tally = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
+      const Tally tally = TallyBlock(xs + begin, end - begin, dmax, pmax, smax);
       const int64_t allowed = options.missing == Missing::kSkip ? tally.missing : 0;
-      if (tally.invalid != allowed) return FindBadScore(scores, begin, end, cut, options.missing);
+      if (tally.invalid != allowed) {
+        excluded_out += excluded;
+        return FindBadScore(scores, begin, end, cut, options.missing);
+      }
       for (size_t i = begin; i < end; ++i) {
-        const int64_t p = pp[i], s = slp ? slp[i] : 0;
-        if (p < 0 || s < 0) {
-          ++excluded;
-          continue;
-        }
-        if (p >= n_periods || s >= n_slices) {
+        const int64_t p = ps[i], s = ss != nullptr ? static_cast<int64_t>(ss[i]) : 0;
+        // One unsigned compare each finds a negative code and one too large.
+        if (static_cast<uint64_t>(p) >= np || static_cast<uint64_t>(s) >= ns) {
+          if (p < 0 || s < 0) {
+            ++excluded;
+            continue;
+          }
+          excluded_out += excluded;
           return absl::InvalidArgumentError(absl::StrCat(
               p >= n_periods ? "period" : "slice", " code at row ", i, " is ",
               p >= n_periods ? p : s, ": outside 0..", (p >= n_periods ? n_periods : n_slices) - 1));
         }
-        const size_t row = static_cast<size_t>(s) * P + static_cast<size_t>(p);
-        const T x = sp[i];
+        const size_t row = static_cast<size_t>(s) * stride + static_cast<size_t>(p);
+        const T x = xs[i];
         if (internal::IsMissing(x)) {
           ++skipped[row];
         } else {
-          ++hist[row * bins + static_cast<size_t>(x)];
+          ++hist[row * nbins + static_cast<size_t>(x)];
         }
       }
     }
+    excluded_out += excluded;
     return absl::OkStatus();
   };
   const size_t rows = scores.size();
