@@ -192,15 +192,14 @@ def health_parts(df: pd.DataFrame, repeat: int) -> dict[str, float]:
         lambda: _health._utc_nanos(df["responded_at"], "time", "UTC"), repeat)
 
     def grid():
-        valid = times[times != _health._MISSING_TIME]
-        return _npscore.period_grid(int(valid.min()), int(valid.max()), "M", "UTC")
+        lo, hi, _ = _npscore.time_range(times)
+        return _npscore.period_grid(lo, hi, "M", "UTC")
 
-    parts["  of which NaT mask + min/max + period_grid"], (starts, labels) = best_time(grid, repeat)
+    parts["  of which time_range + period_grid"], (starts, labels) = best_time(grid, repeat)
     parts["  of which core assign_periods()"], periods = best_time(
         lambda: _npscore.assign_periods(times, starts, labels, False), repeat)
     parts["  of which slice codes (group_codes)"], (slices, keys) = best_time(
         lambda: group_codes(df, ["slice"]), repeat)
-    slices = np.ascontiguousarray(slices, dtype=np.int64)
     scores = as_scores(df["score"])
     cut = as_cutoffs((6, 8, 10))
     parts["  of which core health_table()"], _ = best_time(

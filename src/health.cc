@@ -239,64 +239,83 @@ absl::StatusOr<PeriodGrid> MakePeriodGrid(int64_t min_time, int64_t max_time,
   return grid;
 }
 
+namespace {
+
+// The period of a time by a bucket table instead of a binary search per row:
+// buckets 2^shift ns wide, no wider than the shortest period, hold at most
+// one period start, so a time's period is its bucket's first period or the
+// next one (one table load and one compare).
+class PeriodFinder {
+ public:
+  static absl::StatusOr<PeriodFinder> Make(const PeriodGrid& grid) {
+    if (grid.starts.size() != grid.labels.size() + 1) {
+      return absl::InvalidArgumentError(
+          "malformed period grid: starts must have one more entry than labels");
+    }
+    PeriodFinder f;
+    f.starts_ = grid.starts.data();
+    const size_t k = grid.size();
+    if (k == 0) return f;  // span_ 0: every time is outside
+    f.s0_ = f.starts_[0];
+    f.first_ = static_cast<uint64_t>(f.starts_[0]);
+    f.span_ = static_cast<uint64_t>(f.starts_[k]) - f.first_;
+    uint64_t shortest = f.span_;
+    for (size_t p = 0; p < k; ++p) {
+      shortest = std::min(shortest, static_cast<uint64_t>(f.starts_[p + 1]) -
+                                        static_cast<uint64_t>(f.starts_[p]));
+    }
+    while (f.shift_ < 62 && (uint64_t{2} << f.shift_) <= shortest) ++f.shift_;
+    f.table_.resize((f.span_ >> f.shift_) + 1);
+    for (size_t b = 0, p = 0; b < f.table_.size(); ++b) {
+      const uint64_t at = f.first_ + (static_cast<uint64_t>(b) << f.shift_);
+      while (p + 1 < k && static_cast<uint64_t>(f.starts_[p + 1]) <= at) ++p;
+      f.table_[b] = static_cast<int32_t>(p);
+    }
+    return f;
+  }
+
+  // The period of t, or -1 outside the grid (NaT, INT64_MIN, is below it).
+  // Callers copy the finder into a local first, so that their stores cannot
+  // be taken to change its fields.
+  int32_t operator()(int64_t t) const {
+    const uint64_t offset = static_cast<uint64_t>(t) - first_;
+    if (t < s0_ || offset >= span_) return -1;
+    int32_t p = table_[offset >> shift_];
+    p += t >= starts_[p + 1] ? 1 : 0;
+    return p;
+  }
+
+ private:
+  const int64_t* starts_ = nullptr;
+  int64_t s0_ = 0;
+  uint64_t first_ = 0, span_ = 0;
+  int shift_ = 0;
+  std::vector<int32_t> table_;
+};
+
+absl::Status MissingTimeError(size_t row) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "time at row ", row, " is missing (NaT); ask to skip missing values to leave it out"));
+}
+
+}  // namespace
+
 absl::Status AssignPeriods(absl::Span<const int64_t> times, const PeriodGrid& grid,
                            absl::Span<int32_t> out, bool skip_missing) {
   if (out.size() != times.size()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "output has ", out.size(), " rows but times has ", times.size(), " rows"));
   }
-  if (grid.starts.size() != grid.labels.size() + 1) {
-    return absl::InvalidArgumentError("malformed period grid: starts must have one more entry than labels");
-  }
-  const int64_t* starts = grid.starts.data();
-  const size_t k = grid.size();
-  if (k == 0) {
-    std::fill(out.begin(), out.end(), -1);
-    return absl::OkStatus();
-  }
-  // A bucket table instead of a binary search per row: buckets 2^shift ns
-  // wide, no wider than the shortest period, hold at most one period start,
-  // so a time's period is its bucket's first period or the next one.
-  const uint64_t first = static_cast<uint64_t>(starts[0]);
-  const uint64_t span = static_cast<uint64_t>(starts[k]) - first;
-  uint64_t shortest = span;
-  for (size_t p = 0; p < k; ++p) {
-    shortest = std::min(shortest, static_cast<uint64_t>(starts[p + 1]) - static_cast<uint64_t>(starts[p]));
-  }
-  int shift = 0;
-  while (shift < 62 && (uint64_t{2} << shift) <= shortest) ++shift;
-  std::vector<int32_t> bucket_period((span >> shift) + 1);
-  for (size_t b = 0, p = 0; b < bucket_period.size(); ++b) {
-    const uint64_t at = first + (static_cast<uint64_t>(b) << shift);
-    while (p + 1 < k && static_cast<uint64_t>(starts[p + 1]) <= at) ++p;
-    bucket_period[b] = static_cast<int32_t>(p);
-  }
-  const int32_t* table = bucket_period.data();
+  NPSCORE_ASSIGN_OR_RETURN(const PeriodFinder finder, PeriodFinder::Make(grid));
   const int64_t* tp = times.data();
   int32_t* op = out.data();
-  const int64_t s0 = starts[0];
-  // Rows [lo, hi); NaT (INT64_MIN) is below the grid.
   auto assign = [&](size_t, size_t lo, size_t hi) -> absl::Status {
-    // Locals, so that the int32 stores cannot be taken to change them.
+    const PeriodFinder find = finder;
     const int64_t* __restrict in = tp;
-    const int64_t* __restrict bounds = starts;
-    const int32_t* __restrict bucket = table;
     int32_t* __restrict result = op;
-    const uint64_t origin = first, width = span;
-    const int by = shift;
     for (size_t i = lo; i < hi; ++i) {
-      const int64_t t = in[i];
-      const uint64_t offset = static_cast<uint64_t>(t) - origin;
-      if (t < s0 || offset >= width) {
-        if (t == kMissingTime && !skip_missing) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "time at row ", i, " is missing (NaT); ask to skip missing values to leave it out"));
-        }
-        result[i] = -1;
-        continue;
-      }
-      int32_t p = bucket[offset >> by];
-      p += t >= bounds[p + 1] ? 1 : 0;
+      const int32_t p = find(in[i]);
+      if (p < 0 && in[i] == kMissingTime && !skip_missing) return MissingTimeError(i);
       result[i] = p;
     }
     return absl::OkStatus();
@@ -386,17 +405,43 @@ absl::StatusOr<HealthTable> NewTable(int64_t n_periods, int64_t n_slices,
   return t;
 }
 
+absl::Status CheckPeriods(size_t periods, size_t scores) {
+  if (periods == scores) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("periods has ", periods, " rows but scores has ", scores, " rows"));
+}
+
+// The period of each row for CountHistogram: `at(i)` is row i's period code
+// (negative = leave the row out), and `Excluded(i)` the error, if any, of a
+// row left out. Either the codes as given ...
+struct PeriodCodes {
+  const int32_t* codes;
+  int64_t at(size_t i) const { return codes[i]; }
+  absl::Status Excluded(size_t) const { return absl::OkStatus(); }
+};
+
+// ... or the times, bucketed in the counting pass itself (as AssignPeriods
+// would, without writing the codes); a missing time is an error unless
+// skipped.
+struct PeriodsOfTimes {
+  const int64_t* times;
+  PeriodFinder find;
+  bool skip_missing;
+  int64_t at(size_t i) const { return find(times[i]); }
+  absl::Status Excluded(size_t i) const {
+    if (times[i] == kMissingTime && !skip_missing) return MissingTimeError(i);
+    return absl::OkStatus();
+  }
+};
+
 // The single pass: validates every score (vectorized, block by block) and
-// counts the histogram of each (slice, period) row of `t`.
-template <typename T, typename C>
-absl::Status CountHistogram(absl::Span<const T> scores, absl::Span<const int32_t> periods,
+// counts the histogram of each (slice, period) row of `t`. Errors name the
+// first bad row.
+template <typename T, typename C, typename Periods>
+absl::Status CountHistogram(absl::Span<const T> scores, const Periods& periods,
                             absl::Span<const C> slices, const ScoreOptions& options,
                             HealthTable& t) {
   const Cutoffs& cut = options.cutoffs;
-  if (periods.size() != scores.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "periods has ", periods.size(), " rows but scores has ", scores.size(), " rows"));
-  }
   if (!slices.empty() && slices.size() != scores.size()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "slices has ", slices.size(), " rows but scores has ", scores.size(), " rows"));
@@ -408,7 +453,6 @@ absl::Status CountHistogram(absl::Span<const T> scores, absl::Span<const int32_t
   const T pmax = AsScore<T>(cut.passive_max);
   const T smax = AsScore<T>(cut.scale_max);
   const T* sp = scores.data();
-  const int32_t* pp = periods.data();
   const C* slp = slices.empty() ? nullptr : slices.data();
   // Rows [first, last) into one histogram; chunks run on separate threads
   // with their own counts, which add up exactly.
@@ -422,7 +466,7 @@ absl::Status CountHistogram(absl::Span<const T> scores, absl::Span<const int32_t
   auto count = [&](size_t first, size_t last, int64_t* __restrict hist,
                    int64_t* __restrict skipped, int64_t& excluded_out) -> absl::Status {
     const T* __restrict xs = sp;
-    const int32_t* __restrict ps = pp;
+    const Periods period = periods;
     const C* __restrict ss = slp;
     const uint64_t np = static_cast<uint64_t>(n_periods), ns = static_cast<uint64_t>(n_slices);
     const size_t nbins = bins, stride = P;
@@ -432,14 +476,19 @@ absl::Status CountHistogram(absl::Span<const T> scores, absl::Span<const int32_t
       const Tally tally = TallyBlock(xs + begin, end - begin, dmax, pmax, smax);
       const int64_t allowed = options.missing == Missing::kSkip ? tally.missing : 0;
       if (tally.invalid != allowed) {
-        excluded_out += excluded;
-        return FindBadScore(scores, begin, end, cut, options.missing);
+        // The first bad row of the block: a bad score, or a row left out
+        // with an error (a missing time) before it.
+        for (size_t i = begin; i < end; ++i) {
+          if (period.at(i) < 0) NPSCORE_RETURN_IF_ERROR(period.Excluded(i));
+          NPSCORE_RETURN_IF_ERROR(FindBadScore(scores, i, i + 1, cut, options.missing));
+        }
       }
       for (size_t i = begin; i < end; ++i) {
-        const int64_t p = ps[i], s = ss != nullptr ? static_cast<int64_t>(ss[i]) : 0;
+        const int64_t p = period.at(i), s = ss != nullptr ? static_cast<int64_t>(ss[i]) : 0;
         // One unsigned compare each finds a negative code and one too large.
         if (static_cast<uint64_t>(p) >= np || static_cast<uint64_t>(s) >= ns) {
           if (p < 0 || s < 0) {
+            if (p < 0) NPSCORE_RETURN_IF_ERROR(period.Excluded(i));
             ++excluded;
             continue;
           }
@@ -651,7 +700,31 @@ absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
   NPSCORE_RETURN_IF_ERROR(ValidateHealthOptions(options));
   NPSCORE_ASSIGN_OR_RETURN(HealthTable t,
                            NewTable(n_periods, slices.empty() ? 1 : n_slices, options));
-  NPSCORE_RETURN_IF_ERROR(CountHistogram(scores, periods, slices, options.scores, t));
+  NPSCORE_RETURN_IF_ERROR(CheckPeriods(periods.size(), scores.size()));
+  NPSCORE_RETURN_IF_ERROR(
+      CountHistogram(scores, PeriodCodes{periods.data()}, slices, options.scores, t));
+  DeriveHealth(t, options, /*overlapping=*/false);
+  return t;
+}
+
+template <typename T, typename C>
+absl::StatusOr<HealthTable> HealthOverTime(absl::Span<const T> scores,
+                                           absl::Span<const int64_t> times,
+                                           const PeriodGrid& grid, absl::Span<const C> slices,
+                                           int64_t n_slices, const HealthOptions& options,
+                                           bool skip_missing_times) {
+  NPSCORE_RETURN_IF_ERROR(ValidateHealthOptions(options));
+  NPSCORE_ASSIGN_OR_RETURN(PeriodFinder find, PeriodFinder::Make(grid));
+  NPSCORE_ASSIGN_OR_RETURN(
+      HealthTable t,
+      NewTable(static_cast<int64_t>(grid.size()), slices.empty() ? 1 : n_slices, options));
+  if (times.size() != scores.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "times has ", times.size(), " rows but scores has ", scores.size(), " rows"));
+  }
+  NPSCORE_RETURN_IF_ERROR(CountHistogram(
+      scores, PeriodsOfTimes{times.data(), std::move(find), skip_missing_times}, slices,
+      options.scores, t));
   DeriveHealth(t, options, /*overlapping=*/false);
   return t;
 }
@@ -676,7 +749,9 @@ absl::StatusOr<HealthTable> RollingHealth(absl::Span<const T> scores,
   }
   if (slices.empty()) n_slices = 1;
   NPSCORE_ASSIGN_OR_RETURN(HealthTable base, NewTable(n_base, n_slices, options));
-  NPSCORE_RETURN_IF_ERROR(CountHistogram(scores, base_periods, slices, options.scores, base));
+  NPSCORE_RETURN_IF_ERROR(CheckPeriods(base_periods.size(), scores.size()));
+  NPSCORE_RETURN_IF_ERROR(CountHistogram(scores, PeriodCodes{base_periods.data()}, slices,
+                                         options.scores, base));
   const int64_t n_windows = static_cast<int64_t>(first.size());
   NPSCORE_ASSIGN_OR_RETURN(HealthTable t, NewTable(n_windows, n_slices, options));
   t.excluded = base.excluded;
@@ -757,6 +832,9 @@ absl::StatusOr<std::vector<SegmentTrend>> SegmentTrends(const HealthTable& table
                                                     absl::Span<const int32_t>, int64_t,    \
                                                     absl::Span<const C>, int64_t,          \
                                                     const HealthOptions&);                 \
+  template absl::StatusOr<HealthTable> HealthOverTime<T, C>(                               \
+      absl::Span<const T>, absl::Span<const int64_t>, const PeriodGrid&, absl::Span<const C>, \
+      int64_t, const HealthOptions&, bool);                                                \
   template absl::StatusOr<HealthTable> RollingHealth<T, C>(                                \
       absl::Span<const T>, absl::Span<const int32_t>, int64_t, absl::Span<const C>,        \
       int64_t, absl::Span<const int64_t>, absl::Span<const int64_t>, const HealthOptions&);

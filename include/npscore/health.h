@@ -180,6 +180,19 @@ absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
   return Health<T, int64_t>(scores, periods, n_periods, slices, n_slices, options);
 }
 
+// Health over timestamps: as Health with the periods AssignPeriods would
+// give (`times` in UTC ns on `grid`), found in the counting pass itself, so
+// no period code is written or read back. A time outside the grid leaves its
+// row out (counted in `excluded`), as does a missing time (NaT) when
+// `skip_missing_times`; otherwise a missing time is an error naming its row.
+// Errors name the first bad row, whether a score or a time.
+template <typename T, typename C>
+absl::StatusOr<HealthTable> HealthOverTime(absl::Span<const T> scores,
+                                           absl::Span<const int64_t> times,
+                                           const PeriodGrid& grid, absl::Span<const C> slices,
+                                           int64_t n_slices, const HealthOptions& options = {},
+                                           bool skip_missing_times = false);
+
 // Rolling windows (e.g. the last 90 days at each month end) over a fine base
 // grid such as days: window w of each slice covers base periods
 // [first[w], last[w]). Every response is read once; window counts come from

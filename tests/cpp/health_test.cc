@@ -461,3 +461,78 @@ TEST(PeriodGridTest, ThreadedAssignmentMatchesBinarySearch) {
 
 }  // namespace
 }  // namespace npscore
+
+namespace npscore {
+namespace {
+
+TEST(HealthOverTimeTest, EqualsHealthOfAssignedPeriods) {
+  auto g = MakePeriodGrid(Utc(2024, 1, 1), Utc(2024, 6, 30), Frequency::kMonth, "America/New_York");
+  ASSERT_TRUE(g.ok());
+  const size_t rows = (size_t{1} << 21) + 333;  // several chunks
+  std::mt19937_64 rng(9);
+  std::vector<double> s(rows);
+  std::vector<int64_t> t(rows);
+  std::vector<int16_t> sl(rows);
+  const int64_t lo = g->starts.front() - int64_t{5} * 86400 * 1000000000;
+  const uint64_t span = static_cast<uint64_t>(g->starts.back() - lo) + uint64_t{10} * 86400 * 1000000000;
+  for (size_t i = 0; i < rows; ++i) {
+    s[i] = static_cast<double>(rng() % 11);
+    t[i] = lo + static_cast<int64_t>(rng() % span);  // some before and after the grid
+    sl[i] = static_cast<int16_t>(rng() % 4) - 1;     // -1 leaves the row out
+    if (i % 1000 == 7) t[i] = kMissingTime;
+    if (i % 777 == 5) s[i] = std::nan("");
+  }
+  HealthOptions opt;
+  opt.scores.missing = Missing::kSkip;
+  std::vector<int32_t> p(rows);
+  ASSERT_TRUE(AssignPeriods(t, *g, absl::MakeSpan(p), /*skip_missing=*/true).ok());
+  auto want = Health<double, int16_t>(s, p, static_cast<int64_t>(g->size()),
+                                      absl::MakeConstSpan(sl), 3, opt);
+  auto got = HealthOverTime<double, int16_t>(s, t, *g, absl::MakeConstSpan(sl), 3, opt,
+                                             /*skip_missing_times=*/true);
+  ASSERT_TRUE(want.ok() && got.ok()) << want.status() << got.status();
+  EXPECT_EQ(got->histogram, want->histogram);
+  EXPECT_EQ(got->skipped, want->skipped);
+  EXPECT_EQ(got->excluded, want->excluded);
+  EXPECT_GT(got->excluded, 0);
+  EXPECT_EQ(got->reasons, want->reasons);
+  // Not skipping missing times: the first one (row 7) is named.
+  auto nat = HealthOverTime<double, int16_t>(s, t, *g, absl::MakeConstSpan(sl), 3, opt);
+  EXPECT_NE(nat.status().message().find("time at row 7 is missing"), std::string::npos)
+      << nat.status();
+}
+
+TEST(HealthOverTimeTest, NamesTheFirstBadRowScoreOrTime) {
+  auto g = MakePeriodGrid(Utc(2024, 1, 1), Utc(2024, 2, 10), Frequency::kMonth);
+  ASSERT_TRUE(g.ok());
+  // One slice (no slice codes): the message of HealthOverTime's status.
+  auto error = [](const std::vector<int32_t>& scores, const std::vector<int64_t>& times,
+                  const PeriodGrid& grid) {
+    return std::string(HealthOverTime<int32_t, int64_t>(scores, times, grid, {}, 1)
+                           .status()
+                           .message());
+  };
+  std::vector<int32_t> s(50, 9);
+  std::vector<int64_t> t(50, Utc(2024, 1, 20));
+  t[3] = kMissingTime;
+  s[10] = 11;  // a bad score after the missing time, in the same block
+  EXPECT_NE(error(s, t, *g).find(
+                "time at row 3 is missing"),
+            std::string::npos);
+  s[2] = -1;  // now a bad score comes first
+  EXPECT_NE(error(s, t, *g).find(
+                "score at row 2 is -1"),
+            std::string::npos);
+  std::vector<int64_t> short_times(49, Utc(2024, 1, 20));
+  EXPECT_NE(error(s, short_times, *g).find(
+                "times has 49 rows but scores has 50 rows"),
+            std::string::npos);
+  PeriodGrid bad = *g;
+  bad.starts.pop_back();
+  EXPECT_NE(error(s, t, bad).find(
+                "malformed period grid"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace npscore

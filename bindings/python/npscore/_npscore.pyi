@@ -115,6 +115,12 @@ def health_table(
     missing: str, method: str, confidence: float, adjustment: str,
     thresholds: dict[str, float],
 ) -> dict[str, object]: ...
+def health_over_time(
+    scores: npt.NDArray[np.generic], times: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
+    labels: list[str], slices: Optional[npt.NDArray[np.signedinteger]], n_slices: int,
+    cutoffs: Cutoffs, missing: str, method: str, confidence: float, adjustment: str,
+    thresholds: dict[str, float],
+) -> dict[str, object]: ...
 def rolling_health_table(
     scores: npt.NDArray[np.generic], base_periods: npt.NDArray[np.int32], n_base: int,
     slices: Optional[npt.NDArray[np.signedinteger]], n_slices: int, first: npt.NDArray[np.int64],

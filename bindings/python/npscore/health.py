@@ -109,9 +109,11 @@ def _latest_only(customers: np.ndarray, periods: np.ndarray, slices: np.ndarray,
 
 def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: Optional[str],
              basis: str, customer: str, tz: str, missing: str, start: Any, end: Any,
-             window: Any = None):
+             window: Any = None, bucket: bool = True):
     """Scores, period codes, slice codes and the keys of both, as the core
-    reads them."""
+    reads them. With bucket=False (basis "all", calendar periods only) the
+    times themselves stand in the place of the period codes: the core then
+    buckets them while counting (health_over_time)."""
     if basis not in ("all", "latest"):
         raise ValueError(f"basis is {basis!r}: use \"all\" or \"latest\"")
     if basis == "latest" and window is not None:
@@ -143,10 +145,13 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
         last = np.searchsorted(grid_starts, starts[1:], side="left")
         windows = (np.ascontiguousarray(np.maximum(last - days, 0), dtype=np.int64),
                    np.ascontiguousarray(np.minimum(last, len(grid_labels)), dtype=np.int64))
-    try:
-        periods = _npscore.assign_periods(times, grid_starts, grid_labels, missing == "skip")
-    except ValueError as e:
-        raise ValueError(f"column {time!r}: {e}") from None
+    if not bucket and basis == "all" and window is None:
+        periods = times
+    else:
+        try:
+            periods = _npscore.assign_periods(times, grid_starts, grid_labels, missing == "skip")
+        except ValueError as e:
+            raise ValueError(f"column {time!r}: {e}") from None
     if keys:
         slices, slice_keys = group_codes(df, keys)  # int8..int64: the core reads each
     else:
@@ -241,13 +246,24 @@ def health(
     the threshold against the previous period, significant after
     adjustment).
     """
+    # Calendar periods over all responses: the core finds each row's period
+    # while counting (no period codes written and read back).
+    fused = window is None and basis == "all"
     prepared = _prepare(df, score, time, freq, by, kind, basis, customer, tz, missing, start,
-                        end, window)
+                        end, window, bucket=not fused)
     scores, periods, starts, labels, slices, slice_keys, dropped = prepared[:7]
     n_periods, n_slices = len(labels), len(slice_keys)
     args = (as_cutoffs(cutoffs), missing, method, float(confidence), adjust,
             dict(thresholds or {}))
-    if window is None:
+    if fused:
+        try:
+            cols = _npscore.health_over_time(scores, periods, starts, labels, slices, n_slices,
+                                             *args)
+        except ValueError as e:
+            if str(e).startswith("time at row"):
+                raise ValueError(f"column {time!r}: {e}") from None
+            raise
+    elif window is None:
         cols = _npscore.health_table(scores, periods, n_periods, slices, n_slices, *args)
     else:
         day_starts, day_labels, (first, last) = prepared[7]

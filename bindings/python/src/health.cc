@@ -312,6 +312,34 @@ void BindHealth(py::module_& m) {
      py::arg("n_slices"), py::arg("cutoffs"), py::arg("missing"), py::arg("method"),
      py::arg("confidence"), py::arg("adjustment"), py::arg("thresholds"));
 
+  m.def("health_over_time", [](const py::array& scores,
+                               const py::array_t<int64_t, py::array::c_style>& times,
+                               const py::array_t<int64_t, py::array::c_style>& starts,
+                               const std::vector<std::string>& labels, const py::object& slices,
+                               int64_t n_slices, const Cutoffs& cutoffs,
+                               const std::string& missing, const std::string& method,
+                               double confidence, const std::string& adjustment,
+                               const py::dict& thresholds) {
+    CheckVector(times, "times");
+    CheckVector(starts, "starts");
+    const HealthOptions opt = MakeHealthOptions(cutoffs, missing, method, confidence, adjustment,
+                                                thresholds);
+    PeriodGrid g;
+    g.starts.assign(starts.data(), starts.data() + starts.size());
+    g.labels = labels;
+    const bool skip = opt.scores.missing == Missing::kSkip;
+    return TableDict(ValueOrThrow(DispatchCodes(slices, [&](auto sl) {
+      return DispatchScores(scores, [&](auto span) {
+        py::gil_scoped_release release;
+        return HealthOverTime(span, View<int64_t>(times), g, sl, n_slices, opt, skip);
+      });
+    })));
+  }, py::arg("scores"), py::arg("times"), py::arg("starts"), py::arg("labels"),
+     py::arg("slices"), py::arg("n_slices"), py::arg("cutoffs"), py::arg("missing"),
+     py::arg("method"), py::arg("confidence"), py::arg("adjustment"), py::arg("thresholds"),
+     "health_table with the periods of `times` on the grid (starts, labels) found while "
+     "counting; missing=\"skip\" also leaves out missing times.");
+
   m.def("rolling_health_table", [](const py::array& scores,
                                    const py::array_t<int32_t, py::array::c_style>& base_periods,
                                    int64_t n_base, const py::object& slices, int64_t n_slices,
