@@ -218,3 +218,42 @@ def test_microsecond_timestamps_read_like_nanoseconds(responses):
     assert us["responded_at"].dt.unit == "us"
     pd.testing.assert_frame_equal(npscore.health(us, by="slice"),
                                   npscore.health(responses, by="slice"), check_exact=True)
+
+
+# --- Periods found while counting (health_over_time) ------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int64])
+def test_periods_found_while_counting_equal_assigned_periods(responses, dtype):
+    rng = np.random.default_rng(4)
+    times = responses["responded_at"].array.asi8.copy()
+    times[rng.random(len(times)) < 0.01] = np.iinfo(np.int64).min  # NaT
+    scores = responses["score"].to_numpy().copy()
+    scores[::101] = np.nan
+    slices = rng.integers(-1, 3, len(times)).astype(dtype)
+    # A grid narrower than the data: times on both sides fall outside.
+    starts, labels = _npscore.period_grid(int(np.median(times[times > 0])) - 90 * 86400 * 10**9,
+                                          int(np.median(times[times > 0])), "W", "Asia/Kolkata")
+    args = (as_cutoffs((6, 8, 10)), "skip", "adjusted-wald", 0.95, "bh", {})
+    periods = _npscore.assign_periods(times, starts, labels, True)
+    want = _npscore.health_table(scores, periods, len(labels), slices, 3, *args)
+    got = _npscore.health_over_time(scores, times, starts, labels, slices, 3, *args)
+    assert got["excluded"] == want["excluded"] > 0
+    for name in ("histogram", "skipped", "n", "nps", "change_p_adjusted", "flags"):
+        np.testing.assert_array_equal(got[name], want[name], err_msg=name)
+    assert got["reasons"] == want["reasons"]
+    first_nat = int(np.flatnonzero(times == np.iinfo(np.int64).min)[0])
+    with pytest.raises(ValueError, match=f"time at row {first_nat} is missing"):
+        _npscore.health_over_time(np.nan_to_num(scores, nan=5.0), times, starts, labels,
+                                  slices, 3,
+                                  as_cutoffs((6, 8, 10)), "error", "adjusted-wald", 0.95,
+                                  "bh", {})
+
+
+def test_missing_time_error_names_the_column_and_row(responses):
+    df = responses.assign(slice=responses["slice"].astype(object))
+    df.loc[17, "responded_at"] = pd.NaT
+    with pytest.raises(ValueError, match=r"column 'responded_at': time at row 17 is missing"):
+        npscore.health(df, by="slice")
+    df.loc[3, "score"] = 12.0  # an earlier bad score is named first
+    with pytest.raises(ValueError, match=r"score at row 3 is 12"):
+        npscore.health(df, by="slice")
