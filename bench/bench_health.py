@@ -196,15 +196,13 @@ def health_parts(df: pd.DataFrame, repeat: int) -> dict[str, float]:
         return _npscore.period_grid(lo, hi, "M", "UTC")
 
     parts["  of which time_range + period_grid"], (starts, labels) = best_time(grid, repeat)
-    parts["  of which core assign_periods()"], periods = best_time(
-        lambda: _npscore.assign_periods(times, starts, labels, False), repeat)
     parts["  of which slice codes (group_codes)"], (slices, keys) = best_time(
         lambda: group_codes(df, ["slice"]), repeat)
     scores = as_scores(df["score"])
     cut = as_cutoffs((6, 8, 10))
-    parts["  of which core health_table()"], _ = best_time(
-        lambda: _npscore.health_table(scores, periods, len(labels), slices, len(keys), cut,
-                                      "error", "adjusted-wald", 0.95, "holm", {}), repeat)
+    parts["  of which core health_over_time()"], _ = best_time(
+        lambda: _npscore.health_over_time(scores, times, starts, labels, slices, len(keys), cut,
+                                          "error", "adjusted-wald", 0.95, "holm", {}), repeat)
     return parts
 
 

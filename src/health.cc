@@ -274,16 +274,26 @@ class PeriodFinder {
     return f;
   }
 
-  // The period of t, or -1 outside the grid (NaT, INT64_MIN, is below it).
-  // Callers copy the finder into a local first, so that their stores cannot
-  // be taken to change its fields.
-  int32_t operator()(int64_t t) const {
-    const uint64_t offset = static_cast<uint64_t>(t) - first_;
-    if (t < s0_ || offset >= span_) return -1;
-    int32_t p = table_[offset >> shift_];
-    p += t >= starts_[p + 1] ? 1 : 0;
-    return p;
-  }
+  // The lookup itself: plain values and pointers that a row loop copies into
+  // a local (kept in registers: no store of the loop can be taken to change
+  // them). The finder must outlive it.
+  struct Lookup {
+    const int64_t* starts;
+    const int32_t* table;
+    int64_t s0;
+    uint64_t first, span;
+    int shift;
+
+    // The period of t, or -1 outside the grid (NaT, INT64_MIN, is below it).
+    int32_t operator()(int64_t t) const {
+      const uint64_t offset = static_cast<uint64_t>(t) - first;
+      if (t < s0 || offset >= span) return -1;
+      int32_t p = table[offset >> shift];
+      p += t >= starts[p + 1] ? 1 : 0;
+      return p;
+    }
+  };
+  Lookup lookup() const { return Lookup{starts_, table_.data(), s0_, first_, span_, shift_}; }
 
  private:
   const int64_t* starts_ = nullptr;
@@ -310,7 +320,7 @@ absl::Status AssignPeriods(absl::Span<const int64_t> times, const PeriodGrid& gr
   const int64_t* tp = times.data();
   int32_t* op = out.data();
   auto assign = [&](size_t, size_t lo, size_t hi) -> absl::Status {
-    const PeriodFinder find = finder;
+    const PeriodFinder::Lookup find = finder.lookup();
     const int64_t* __restrict in = tp;
     int32_t* __restrict result = op;
     for (size_t i = lo; i < hi; ++i) {
@@ -411,23 +421,30 @@ absl::Status CheckPeriods(size_t periods, size_t scores) {
       absl::StrCat("periods has ", periods, " rows but scores has ", scores, " rows"));
 }
 
-// The period of each row for CountHistogram: `at(i)` is row i's period code
-// (negative = leave the row out), and `Excluded(i)` the error, if any, of a
-// row left out. Either the codes as given ...
+// The period of each row for CountHistogram: `Block(begin, end, buffer)`
+// gives the period codes of rows [begin, end) (negative = leave the row
+// out), and `Excluded(i)` the error, if any, of a row left out. Either the
+// codes as given ...
 struct PeriodCodes {
   const int32_t* codes;
-  int64_t at(size_t i) const { return codes[i]; }
+  const int32_t* Block(size_t begin, size_t, int32_t*) const { return codes + begin; }
   absl::Status Excluded(size_t) const { return absl::OkStatus(); }
 };
 
-// ... or the times, bucketed in the counting pass itself (as AssignPeriods
-// would, without writing the codes); a missing time is an error unless
-// skipped.
+// ... or the times, bucketed block by block into a small buffer that stays
+// in L1 (as AssignPeriods would, without writing and reading back a column
+// of codes); a missing time is an error unless skipped.
 struct PeriodsOfTimes {
   const int64_t* times;
-  PeriodFinder find;
+  const PeriodFinder* finder;
   bool skip_missing;
-  int64_t at(size_t i) const { return find(times[i]); }
+  const int32_t* Block(size_t begin, size_t end, int32_t* buffer) const {
+    const PeriodFinder::Lookup find = finder->lookup();
+    const int64_t* __restrict in = times + begin;
+    int32_t* __restrict out = buffer;
+    for (size_t i = 0; i < end - begin; ++i) out[i] = find(in[i]);
+    return buffer;
+  }
   absl::Status Excluded(size_t i) const {
     if (times[i] == kMissingTime && !skip_missing) return MissingTimeError(i);
     return absl::OkStatus();
@@ -463,10 +480,10 @@ absl::Status CountHistogram(absl::Span<const T> scores, const Periods& periods,
   // Everything the row loop reads is copied into locals first: the counts are
   // int64 stores, which the compiler would otherwise assume may change the
   // captured sizes and pointers, reloading them on every row.
-  auto count = [&](size_t first, size_t last, int64_t* __restrict hist,
-                   int64_t* __restrict skipped, int64_t& excluded_out) -> absl::Status {
+  auto count_into = [&](size_t first, size_t last, auto* __restrict hist,
+                        int64_t* __restrict skipped, int64_t& excluded_out) -> absl::Status {
     const T* __restrict xs = sp;
-    const Periods period = periods;
+    int32_t buffer[kBlock];
     const C* __restrict ss = slp;
     const uint64_t np = static_cast<uint64_t>(n_periods), ns = static_cast<uint64_t>(n_slices);
     const size_t nbins = bins, stride = P;
@@ -475,20 +492,21 @@ absl::Status CountHistogram(absl::Span<const T> scores, const Periods& periods,
       const size_t end = std::min(last, begin + kBlock);
       const Tally tally = TallyBlock(xs + begin, end - begin, dmax, pmax, smax);
       const int64_t allowed = options.missing == Missing::kSkip ? tally.missing : 0;
+      const int32_t* __restrict block = periods.Block(begin, end, buffer);  // rows from begin
       if (tally.invalid != allowed) {
         // The first bad row of the block: a bad score, or a row left out
         // with an error (a missing time) before it.
         for (size_t i = begin; i < end; ++i) {
-          if (period.at(i) < 0) NPSCORE_RETURN_IF_ERROR(period.Excluded(i));
+          if (block[i - begin] < 0) NPSCORE_RETURN_IF_ERROR(periods.Excluded(i));
           NPSCORE_RETURN_IF_ERROR(FindBadScore(scores, i, i + 1, cut, options.missing));
         }
       }
       for (size_t i = begin; i < end; ++i) {
-        const int64_t p = period.at(i), s = ss != nullptr ? static_cast<int64_t>(ss[i]) : 0;
+        const int64_t p = block[i - begin], s = ss != nullptr ? static_cast<int64_t>(ss[i]) : 0;
         // One unsigned compare each finds a negative code and one too large.
         if (static_cast<uint64_t>(p) >= np || static_cast<uint64_t>(s) >= ns) {
           if (p < 0 || s < 0) {
-            if (p < 0) NPSCORE_RETURN_IF_ERROR(period.Excluded(i));
+            if (p < 0) NPSCORE_RETURN_IF_ERROR(periods.Excluded(i));
             ++excluded;
             continue;
           }
@@ -507,6 +525,24 @@ absl::Status CountHistogram(absl::Span<const T> scores, const Periods& periods,
       }
     }
     excluded_out += excluded;
+    return absl::OkStatus();
+  };
+  // 32-bit counts halve the histogram (720 x 11 bins fit L1 instead of L2);
+  // they are added to the 64-bit ones after at most 2^31 rows. A table larger
+  // than the rows is counted in place (zeroing and adding a copy would cost
+  // more than the rows).
+  const size_t cells = t.histogram.size();
+  auto count = [&](size_t first, size_t last, int64_t* hist, int64_t* skipped,
+                   int64_t& excluded) -> absl::Status {
+    if (cells > last - first) return count_into(first, last, hist, skipped, excluded);
+    std::vector<uint32_t> local(cells);
+    constexpr size_t kFlushRows = size_t{1} << 31;
+    for (size_t lo = first; lo < last; lo += kFlushRows) {
+      const size_t hi = std::min(last, lo + std::min(kFlushRows, last - lo));
+      std::fill(local.begin(), local.end(), 0u);
+      NPSCORE_RETURN_IF_ERROR(count_into(lo, hi, local.data(), skipped, excluded));
+      for (size_t c = 0; c < cells; ++c) hist[c] += local[c];
+    }
     return absl::OkStatus();
   };
   const size_t rows = scores.size();
@@ -714,7 +750,7 @@ absl::StatusOr<HealthTable> HealthOverTime(absl::Span<const T> scores,
                                            int64_t n_slices, const HealthOptions& options,
                                            bool skip_missing_times) {
   NPSCORE_RETURN_IF_ERROR(ValidateHealthOptions(options));
-  NPSCORE_ASSIGN_OR_RETURN(PeriodFinder find, PeriodFinder::Make(grid));
+  NPSCORE_ASSIGN_OR_RETURN(const PeriodFinder finder, PeriodFinder::Make(grid));
   NPSCORE_ASSIGN_OR_RETURN(
       HealthTable t,
       NewTable(static_cast<int64_t>(grid.size()), slices.empty() ? 1 : n_slices, options));
@@ -723,7 +759,7 @@ absl::StatusOr<HealthTable> HealthOverTime(absl::Span<const T> scores,
         "times has ", times.size(), " rows but scores has ", scores.size(), " rows"));
   }
   NPSCORE_RETURN_IF_ERROR(CountHistogram(
-      scores, PeriodsOfTimes{times.data(), std::move(find), skip_missing_times}, slices,
+      scores, PeriodsOfTimes{times.data(), &finder, skip_missing_times}, slices,
       options.scores, t));
   DeriveHealth(t, options, /*overlapping=*/false);
   return t;
