@@ -192,20 +192,17 @@ def health_parts(df: pd.DataFrame, repeat: int) -> dict[str, float]:
         lambda: _health._utc_nanos(df["responded_at"], "time", "UTC"), repeat)
 
     def grid():
-        valid = times[times != _health._MISSING_TIME]
-        return _npscore.period_grid(int(valid.min()), int(valid.max()), "M", "UTC")
+        lo, hi, _ = _npscore.time_range(times)
+        return _npscore.period_grid(lo, hi, "M", "UTC")
 
-    parts["  of which NaT mask + min/max + period_grid"], (starts, labels) = best_time(grid, repeat)
-    parts["  of which core assign_periods()"], periods = best_time(
-        lambda: _npscore.assign_periods(times, starts, labels, False), repeat)
+    parts["  of which time_range + period_grid"], (starts, labels) = best_time(grid, repeat)
     parts["  of which slice codes (group_codes)"], (slices, keys) = best_time(
         lambda: group_codes(df, ["slice"]), repeat)
-    slices = np.ascontiguousarray(slices, dtype=np.int64)
     scores = as_scores(df["score"])
     cut = as_cutoffs((6, 8, 10))
-    parts["  of which core health_table()"], _ = best_time(
-        lambda: _npscore.health_table(scores, periods, len(labels), slices, len(keys), cut,
-                                      "error", "adjusted-wald", 0.95, "holm", {}), repeat)
+    parts["  of which core health_over_time()"], _ = best_time(
+        lambda: _npscore.health_over_time(scores, times, starts, labels, slices, len(keys), cut,
+                                          "error", "adjusted-wald", 0.95, "holm", {}), repeat)
     return parts
 
 
@@ -235,14 +232,17 @@ def bench_migration(df: pd.DataFrame, repeat: int) -> dict[str, Any]:
         "pandas sort + groupby.shift + crosstab": lambda: pandas_migration(df)}, repeat)
     ours = res["npscore.migration"]
     check_migration(ours, res["pandas sort + groupby.shift + crosstab"])
-    # Where npscore's time goes, on the path npscore.migration takes: the id
-    # column is checked and factorized (pd.factorize); integer ids are then
-    # passed to the core as they are, other ids as their codes.
+    # Where npscore's time goes, on the path npscore.migration takes: integer
+    # ids are passed to the core as they are (never missing); other ids are
+    # checked and factorized (pd.factorize) first.
     ids = df["customer_id"]
     parts: dict[str, float] = {}
-    parts["  of which customer ids check + pd.factorize"], codes = best_time(
-        lambda: _health._codes_or_error(ids, "customer"), repeat)
-    customers = np.ascontiguousarray(ids.to_numpy(), dtype=np.int64) if is_int_key(ids) else codes
+    if is_int_key(ids):
+        parts["  of which customer ids as int64 (no factorizing)"], customers = best_time(
+            lambda: np.ascontiguousarray(ids.to_numpy(), dtype=np.int64), repeat)
+    else:
+        parts["  of which customer ids check + pd.factorize"], customers = best_time(
+            lambda: _health._codes_or_error(ids, "customer"), repeat)
     parts["  of which timestamps -> UTC ns (_utc_nanos)"], times = best_time(
         lambda: _health._utc_nanos(df["responded_at"], "time", "UTC"), repeat)
     scores = as_scores(df["score"])

@@ -31,6 +31,8 @@ import sys
 # the row count as their first argument.
 PEERS = {
     "BM_Health/": "BM_HealthHistogram/",
+    "BM_HealthInt8Slices/": "BM_HealthHistogram/",
+    "BM_HealthOverTime/": "BM_HealthHistogram/",
     "BM_AssignPeriods/": "BM_FixedWidthBuckets/",
     "BM_CivilMonthPerRow/": "BM_FixedWidthBuckets/",
     "BM_Migration/": "BM_SortPairs/",

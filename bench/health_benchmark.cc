@@ -12,8 +12,11 @@
 //   BM_Migration         vs BM_SortPairs: std::sort of the 10M (customer,
 //                        time) pairs, the one sort the issue allows
 //                        ("migration sorts at most once").
-// bench/HEALTH.md gives the figures; bench/cpp_ratios.py turns the JSON
-// output into ratios against the peers.
+// BM_HealthInt8Slices is BM_Health with int8 slice codes (pandas'
+// categorical codes) and BM_HealthOverTime the table straight from the
+// timestamps (periods found while counting), against the same peer. bench/README.md ("## health")
+// gives the figures; bench/cpp_ratios.py turns the JSON output into ratios
+// against the peers.
 
 #include <algorithm>
 #include <cstddef>
@@ -158,6 +161,48 @@ void BM_Health(benchmark::State& state) {
   SetRows(state, n, sizeof(double) + sizeof(int32_t) + sizeof(int64_t));
 }
 BENCHMARK(BM_Health)->Args({10'000'000, 36, 20})->Unit(benchmark::kMillisecond);
+
+// BM_HealthInt8Slices: BM_Health with the slice codes as int8, read as they
+// are (what the Python layer passes for a categorical key of up to 126
+// categories).
+void BM_HealthInt8Slices(benchmark::State& state) {
+  const size_t n = static_cast<size_t>(state.range(0));
+  const int64_t periods = state.range(1), slices = state.range(2);
+  const auto x = absl::MakeConstSpan(Scores(n));
+  const auto p = absl::MakeConstSpan(PeriodCodes(n, periods));
+  const auto& wide = Codes(n, slices, 99);
+  const Column<int8_t> narrow(wide.begin(), wide.end());
+  const auto s = absl::MakeConstSpan(narrow);
+  for (auto _ : state) {
+    auto table = Health(x, p, periods, s, slices);
+    if (!table.ok()) state.SkipWithError("Health failed");
+    benchmark::DoNotOptimize(table);
+  }
+  SetRows(state, n, sizeof(double) + sizeof(int32_t) + sizeof(int8_t));
+}
+BENCHMARK(BM_HealthInt8Slices)->Args({10'000'000, 36, 20})->Unit(benchmark::kMillisecond);
+
+// BM_HealthOverTime: the table from the timestamps, each row's month found in
+// the counting pass (what npscore.health runs for calendar periods), int8
+// slice codes. Against the same peer, it is the whole path from times to the
+// table, where BM_Health starts from period codes already assigned.
+void BM_HealthOverTime(benchmark::State& state) {
+  const size_t n = static_cast<size_t>(state.range(0));
+  const int64_t periods = state.range(1), slices = state.range(2);
+  const auto x = absl::MakeConstSpan(Scores(n));
+  const auto t = absl::MakeConstSpan(Times(n, periods));
+  const PeriodGrid& grid = MonthGrid(n, periods);
+  const auto& wide = Codes(n, slices, 99);
+  const Column<int8_t> narrow(wide.begin(), wide.end());
+  const auto s = absl::MakeConstSpan(narrow);
+  for (auto _ : state) {
+    auto table = HealthOverTime(x, t, grid, s, slices);
+    if (!table.ok()) state.SkipWithError("HealthOverTime failed");
+    benchmark::DoNotOptimize(table);
+  }
+  SetRows(state, n, sizeof(double) + sizeof(int64_t) + sizeof(int8_t));
+}
+BENCHMARK(BM_HealthOverTime)->Args({10'000'000, 36, 20})->Unit(benchmark::kMillisecond);
 
 // BM_HealthTableOnly: Health over 50 responses per (slice, period) cell, so
 // the time is the statistics, tests, trends, flags and reasons of the

@@ -36,6 +36,13 @@ using internal::TallyBlock;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr size_t kMaxPeriods = 100000;
 
+// Threads for a pass over `rows` rows: one per internal::kRowsPerThread rows,
+// up to the machine's threads.
+size_t ThreadsFor(size_t rows) {
+  return std::max<size_t>(
+      1, std::min<size_t>(std::thread::hardware_concurrency(), rows / internal::kRowsPerThread));
+}
+
 // The first civil period (as a day or a month) that contains `cs`.
 absl::CivilDay WeekStart(absl::CivilDay d) {
   // absl::Weekday numbers Monday 0 .. Sunday 6.
@@ -232,58 +239,125 @@ absl::StatusOr<PeriodGrid> MakePeriodGrid(int64_t min_time, int64_t max_time,
   return grid;
 }
 
+namespace {
+
+// The period of a time by a bucket table instead of a binary search per row:
+// buckets 2^shift ns wide, no wider than the shortest period, hold at most
+// one period start, so a time's period is its bucket's first period or the
+// next one (one table load and one compare).
+class PeriodFinder {
+ public:
+  static absl::StatusOr<PeriodFinder> Make(const PeriodGrid& grid) {
+    if (grid.starts.size() != grid.labels.size() + 1) {
+      return absl::InvalidArgumentError(
+          "malformed period grid: starts must have one more entry than labels");
+    }
+    PeriodFinder f;
+    f.starts_ = grid.starts.data();
+    const size_t k = grid.size();
+    if (k == 0) return f;  // span_ 0: every time is outside
+    f.s0_ = f.starts_[0];
+    f.first_ = static_cast<uint64_t>(f.starts_[0]);
+    f.span_ = static_cast<uint64_t>(f.starts_[k]) - f.first_;
+    uint64_t shortest = f.span_;
+    for (size_t p = 0; p < k; ++p) {
+      shortest = std::min(shortest, static_cast<uint64_t>(f.starts_[p + 1]) -
+                                        static_cast<uint64_t>(f.starts_[p]));
+    }
+    while (f.shift_ < 62 && (uint64_t{2} << f.shift_) <= shortest) ++f.shift_;
+    f.table_.resize((f.span_ >> f.shift_) + 1);
+    for (size_t b = 0, p = 0; b < f.table_.size(); ++b) {
+      const uint64_t at = f.first_ + (static_cast<uint64_t>(b) << f.shift_);
+      while (p + 1 < k && static_cast<uint64_t>(f.starts_[p + 1]) <= at) ++p;
+      f.table_[b] = static_cast<int32_t>(p);
+    }
+    return f;
+  }
+
+  // The lookup itself: plain values and pointers that a row loop copies into
+  // a local (kept in registers: no store of the loop can be taken to change
+  // them). The finder must outlive it.
+  struct Lookup {
+    const int64_t* starts;
+    const int32_t* table;
+    int64_t s0;
+    uint64_t first, span;
+    int shift;
+
+    // The period of t, or -1 outside the grid (NaT, INT64_MIN, is below it).
+    int32_t operator()(int64_t t) const {
+      const uint64_t offset = static_cast<uint64_t>(t) - first;
+      if (t < s0 || offset >= span) return -1;
+      int32_t p = table[offset >> shift];
+      p += t >= starts[p + 1] ? 1 : 0;
+      return p;
+    }
+  };
+  Lookup lookup() const { return Lookup{starts_, table_.data(), s0_, first_, span_, shift_}; }
+
+ private:
+  const int64_t* starts_ = nullptr;
+  int64_t s0_ = 0;
+  uint64_t first_ = 0, span_ = 0;
+  int shift_ = 0;
+  std::vector<int32_t> table_;
+};
+
+absl::Status MissingTimeError(size_t row) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "time at row ", row, " is missing (NaT); ask to skip missing values to leave it out"));
+}
+
+}  // namespace
+
 absl::Status AssignPeriods(absl::Span<const int64_t> times, const PeriodGrid& grid,
                            absl::Span<int32_t> out, bool skip_missing) {
   if (out.size() != times.size()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "output has ", out.size(), " rows but times has ", times.size(), " rows"));
   }
-  if (grid.starts.size() != grid.labels.size() + 1) {
-    return absl::InvalidArgumentError("malformed period grid: starts must have one more entry than labels");
-  }
-  const int64_t* starts = grid.starts.data();
-  const size_t k = grid.size();
-  if (k == 0) {
-    std::fill(out.begin(), out.end(), -1);
+  NPSCORE_ASSIGN_OR_RETURN(const PeriodFinder finder, PeriodFinder::Make(grid));
+  const int64_t* tp = times.data();
+  int32_t* op = out.data();
+  auto assign = [&](size_t, size_t lo, size_t hi) -> absl::Status {
+    const PeriodFinder::Lookup find = finder.lookup();
+    const int64_t* __restrict in = tp;
+    int32_t* __restrict result = op;
+    for (size_t i = lo; i < hi; ++i) {
+      const int32_t p = find(in[i]);
+      if (p < 0 && in[i] == kMissingTime && !skip_missing) return MissingTimeError(i);
+      result[i] = p;
+    }
     return absl::OkStatus();
-  }
-  // A bucket table instead of a binary search per row: buckets 2^shift ns
-  // wide, no wider than the shortest period, hold at most one period start,
-  // so a time's period is its bucket's first period or the next one.
-  const uint64_t first = static_cast<uint64_t>(starts[0]);
-  const uint64_t span = static_cast<uint64_t>(starts[k]) - first;
-  uint64_t shortest = span;
-  for (size_t p = 0; p < k; ++p) {
-    shortest = std::min(shortest, static_cast<uint64_t>(starts[p + 1]) - static_cast<uint64_t>(starts[p]));
-  }
-  int shift = 0;
-  while (shift < 62 && (uint64_t{2} << shift) <= shortest) ++shift;
-  std::vector<int32_t> bucket_period((span >> shift) + 1);
-  for (size_t b = 0, p = 0; b < bucket_period.size(); ++b) {
-    const uint64_t at = first + (static_cast<uint64_t>(b) << shift);
-    while (p + 1 < k && static_cast<uint64_t>(starts[p + 1]) <= at) ++p;
-    bucket_period[b] = static_cast<int32_t>(p);
-  }
-  const int32_t* table = bucket_period.data();
-  for (size_t i = 0; i < times.size(); ++i) {
-    const int64_t t = times[i];
-    if (t == kMissingTime) {
-      if (!skip_missing) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "time at row ", i, " is missing (NaT); ask to skip missing values to leave it out"));
-      }
-      out[i] = -1;
-      continue;
+  };
+  return internal::RunChunks(times.size(), ThreadsFor(times.size()), assign);
+}
+
+TimeRange FindTimeRange(absl::Span<const int64_t> times) {
+  const size_t chunks = ThreadsFor(times.size());
+  std::vector<TimeRange> parts(chunks);
+  const int64_t* tp = times.data();
+  // NaT is INT64_MIN: it never raises the maximum, and is counted and kept
+  // out of the minimum without a branch.
+  (void)internal::RunChunks(times.size(), chunks, [&](size_t c, size_t lo, size_t hi) {
+    int64_t mn = INT64_MAX, mx = kMissingTime, missing = 0;
+    for (size_t i = lo; i < hi; ++i) {
+      const int64_t t = tp[i];
+      const bool nat = t == kMissingTime;
+      missing += nat;
+      mn = std::min(mn, nat ? INT64_MAX : t);
+      mx = std::max(mx, t);
     }
-    if (t < starts[0] || t >= starts[k]) {
-      out[i] = -1;
-      continue;
-    }
-    int32_t p = table[(static_cast<uint64_t>(t) - first) >> shift];
-    p += t >= starts[p + 1] ? 1 : 0;
-    out[i] = p;
+    parts[c] = TimeRange{mn, mx, missing};
+    return absl::OkStatus();
+  });
+  TimeRange r;
+  for (const TimeRange& p : parts) {
+    r.min = std::min(r.min, p.min);
+    r.max = std::max(r.max, p.max);
+    r.missing += p.missing;
   }
-  return absl::OkStatus();
+  return r;
 }
 
 namespace {
@@ -341,17 +415,50 @@ absl::StatusOr<HealthTable> NewTable(int64_t n_periods, int64_t n_slices,
   return t;
 }
 
+absl::Status CheckPeriods(size_t periods, size_t scores) {
+  if (periods == scores) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("periods has ", periods, " rows but scores has ", scores, " rows"));
+}
+
+// The period of each row for CountHistogram: `Block(begin, end, buffer)`
+// gives the period codes of rows [begin, end) (negative = leave the row
+// out), and `Excluded(i)` the error, if any, of a row left out. Either the
+// codes as given ...
+struct PeriodCodes {
+  const int32_t* codes;
+  const int32_t* Block(size_t begin, size_t, int32_t*) const { return codes + begin; }
+  absl::Status Excluded(size_t) const { return absl::OkStatus(); }
+};
+
+// ... or the times, bucketed block by block into a small buffer that stays
+// in L1 (as AssignPeriods would, without writing and reading back a column
+// of codes); a missing time is an error unless skipped.
+struct PeriodsOfTimes {
+  const int64_t* times;
+  const PeriodFinder* finder;
+  bool skip_missing;
+  const int32_t* Block(size_t begin, size_t end, int32_t* buffer) const {
+    const PeriodFinder::Lookup find = finder->lookup();
+    const int64_t* __restrict in = times + begin;
+    int32_t* __restrict out = buffer;
+    for (size_t i = 0; i < end - begin; ++i) out[i] = find(in[i]);
+    return buffer;
+  }
+  absl::Status Excluded(size_t i) const {
+    if (times[i] == kMissingTime && !skip_missing) return MissingTimeError(i);
+    return absl::OkStatus();
+  }
+};
+
 // The single pass: validates every score (vectorized, block by block) and
-// counts the histogram of each (slice, period) row of `t`.
-template <typename T>
-absl::Status CountHistogram(absl::Span<const T> scores, absl::Span<const int32_t> periods,
-                            absl::Span<const int64_t> slices, const ScoreOptions& options,
+// counts the histogram of each (slice, period) row of `t`. Errors name the
+// first bad row.
+template <typename T, typename C, typename Periods>
+absl::Status CountHistogram(absl::Span<const T> scores, const Periods& periods,
+                            absl::Span<const C> slices, const ScoreOptions& options,
                             HealthTable& t) {
   const Cutoffs& cut = options.cutoffs;
-  if (periods.size() != scores.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "periods has ", periods.size(), " rows but scores has ", scores.size(), " rows"));
-  }
   if (!slices.empty() && slices.size() != scores.size()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "slices has ", slices.size(), " rows but scores has ", scores.size(), " rows"));
@@ -363,46 +470,83 @@ absl::Status CountHistogram(absl::Span<const T> scores, absl::Span<const int32_t
   const T pmax = AsScore<T>(cut.passive_max);
   const T smax = AsScore<T>(cut.scale_max);
   const T* sp = scores.data();
-  const int32_t* pp = periods.data();
-  const int64_t* slp = slices.empty() ? nullptr : slices.data();
+  const C* slp = slices.empty() ? nullptr : slices.data();
   // Rows [first, last) into one histogram; chunks run on separate threads
   // with their own counts, which add up exactly.
   struct Part {
     std::vector<int64_t> hist, skipped;
     int64_t excluded = 0;
   };
-  auto count = [&](size_t first, size_t last, int64_t* hist, int64_t* skipped,
-                   int64_t& excluded) -> absl::Status {
+  // Everything the row loop reads is copied into locals first: the counts are
+  // int64 stores, which the compiler would otherwise assume may change the
+  // captured sizes and pointers, reloading them on every row.
+  auto count_into = [&](size_t first, size_t last, auto* __restrict hist,
+                        int64_t* __restrict skipped, int64_t& excluded_out) -> absl::Status {
+    const T* __restrict xs = sp;
+    int32_t buffer[kBlock];
+    const C* __restrict ss = slp;
+    const uint64_t np = static_cast<uint64_t>(n_periods), ns = static_cast<uint64_t>(n_slices);
+    const size_t nbins = bins, stride = P;
+    int64_t excluded = 0;
     for (size_t begin = first; begin < last; begin += kBlock) {
       const size_t end = std::min(last, begin + kBlock);
-      const Tally tally = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
+      const Tally tally = TallyBlock(xs + begin, end - begin, dmax, pmax, smax);
       const int64_t allowed = options.missing == Missing::kSkip ? tally.missing : 0;
-      if (tally.invalid != allowed) return FindBadScore(scores, begin, end, cut, options.missing);
-      for (size_t i = begin; i < end; ++i) {
-        const int64_t p = pp[i], s = slp ? slp[i] : 0;
-        if (p < 0 || s < 0) {
-          ++excluded;
-          continue;
+      const int32_t* __restrict block = periods.Block(begin, end, buffer);  // rows from begin
+      if (tally.invalid != allowed) {
+        // The first bad row of the block: a bad score, or a row left out
+        // with an error (a missing time) before it.
+        for (size_t i = begin; i < end; ++i) {
+          if (block[i - begin] < 0) NPSCORE_RETURN_IF_ERROR(periods.Excluded(i));
+          NPSCORE_RETURN_IF_ERROR(FindBadScore(scores, i, i + 1, cut, options.missing));
         }
-        if (p >= n_periods || s >= n_slices) {
+      }
+      for (size_t i = begin; i < end; ++i) {
+        const int64_t p = block[i - begin], s = ss != nullptr ? static_cast<int64_t>(ss[i]) : 0;
+        // One unsigned compare each finds a negative code and one too large.
+        if (static_cast<uint64_t>(p) >= np || static_cast<uint64_t>(s) >= ns) {
+          if (p < 0 || s < 0) {
+            if (p < 0) NPSCORE_RETURN_IF_ERROR(periods.Excluded(i));
+            ++excluded;
+            continue;
+          }
+          excluded_out += excluded;
           return absl::InvalidArgumentError(absl::StrCat(
               p >= n_periods ? "period" : "slice", " code at row ", i, " is ",
               p >= n_periods ? p : s, ": outside 0..", (p >= n_periods ? n_periods : n_slices) - 1));
         }
-        const size_t row = static_cast<size_t>(s) * P + static_cast<size_t>(p);
-        const T x = sp[i];
+        const size_t row = static_cast<size_t>(s) * stride + static_cast<size_t>(p);
+        const T x = xs[i];
         if (internal::IsMissing(x)) {
           ++skipped[row];
         } else {
-          ++hist[row * bins + static_cast<size_t>(x)];
+          ++hist[row * nbins + static_cast<size_t>(x)];
         }
       }
+    }
+    excluded_out += excluded;
+    return absl::OkStatus();
+  };
+  // 32-bit counts halve the histogram (720 x 11 bins fit L1 instead of L2);
+  // they are added to the 64-bit ones after at most 2^31 rows. A table larger
+  // than the rows is counted in place (zeroing and adding a copy would cost
+  // more than the rows).
+  const size_t cells = t.histogram.size();
+  auto count = [&](size_t first, size_t last, int64_t* hist, int64_t* skipped,
+                   int64_t& excluded) -> absl::Status {
+    if (cells > last - first) return count_into(first, last, hist, skipped, excluded);
+    std::vector<uint32_t> local(cells);
+    constexpr size_t kFlushRows = size_t{1} << 31;
+    for (size_t lo = first; lo < last; lo += kFlushRows) {
+      const size_t hi = std::min(last, lo + std::min(kFlushRows, last - lo));
+      std::fill(local.begin(), local.end(), 0u);
+      NPSCORE_RETURN_IF_ERROR(count_into(lo, hi, local.data(), skipped, excluded));
+      for (size_t c = 0; c < cells; ++c) hist[c] += local[c];
     }
     return absl::OkStatus();
   };
   const size_t rows = scores.size();
-  size_t threads = std::max<size_t>(
-      1, std::min<size_t>(std::thread::hardware_concurrency(), rows / internal::kRowsPerThread));
+  size_t threads = ThreadsFor(rows);
   if (t.histogram.size() * threads > rows) threads = 1;  // copies must stay small
   std::vector<Part> parts(threads - 1);
   for (Part& part : parts) {
@@ -584,23 +728,47 @@ void DeriveHealth(HealthTable& t, const HealthOptions& options, bool overlapping
 
 }  // namespace
 
-template <typename T>
+template <typename T, typename C>
 absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
                                    absl::Span<const int32_t> periods, int64_t n_periods,
-                                   absl::Span<const int64_t> slices, int64_t n_slices,
+                                   absl::Span<const C> slices, int64_t n_slices,
                                    const HealthOptions& options) {
   NPSCORE_RETURN_IF_ERROR(ValidateHealthOptions(options));
   NPSCORE_ASSIGN_OR_RETURN(HealthTable t,
                            NewTable(n_periods, slices.empty() ? 1 : n_slices, options));
-  NPSCORE_RETURN_IF_ERROR(CountHistogram(scores, periods, slices, options.scores, t));
+  NPSCORE_RETURN_IF_ERROR(CheckPeriods(periods.size(), scores.size()));
+  NPSCORE_RETURN_IF_ERROR(
+      CountHistogram(scores, PeriodCodes{periods.data()}, slices, options.scores, t));
   DeriveHealth(t, options, /*overlapping=*/false);
   return t;
 }
 
-template <typename T>
+template <typename T, typename C>
+absl::StatusOr<HealthTable> HealthOverTime(absl::Span<const T> scores,
+                                           absl::Span<const int64_t> times,
+                                           const PeriodGrid& grid, absl::Span<const C> slices,
+                                           int64_t n_slices, const HealthOptions& options,
+                                           bool skip_missing_times) {
+  NPSCORE_RETURN_IF_ERROR(ValidateHealthOptions(options));
+  NPSCORE_ASSIGN_OR_RETURN(const PeriodFinder finder, PeriodFinder::Make(grid));
+  NPSCORE_ASSIGN_OR_RETURN(
+      HealthTable t,
+      NewTable(static_cast<int64_t>(grid.size()), slices.empty() ? 1 : n_slices, options));
+  if (times.size() != scores.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "times has ", times.size(), " rows but scores has ", scores.size(), " rows"));
+  }
+  NPSCORE_RETURN_IF_ERROR(CountHistogram(
+      scores, PeriodsOfTimes{times.data(), &finder, skip_missing_times}, slices,
+      options.scores, t));
+  DeriveHealth(t, options, /*overlapping=*/false);
+  return t;
+}
+
+template <typename T, typename C>
 absl::StatusOr<HealthTable> RollingHealth(absl::Span<const T> scores,
                                           absl::Span<const int32_t> base_periods,
-                                          int64_t n_base, absl::Span<const int64_t> slices,
+                                          int64_t n_base, absl::Span<const C> slices,
                                           int64_t n_slices, absl::Span<const int64_t> first,
                                           absl::Span<const int64_t> last,
                                           const HealthOptions& options) {
@@ -617,7 +785,9 @@ absl::StatusOr<HealthTable> RollingHealth(absl::Span<const T> scores,
   }
   if (slices.empty()) n_slices = 1;
   NPSCORE_ASSIGN_OR_RETURN(HealthTable base, NewTable(n_base, n_slices, options));
-  NPSCORE_RETURN_IF_ERROR(CountHistogram(scores, base_periods, slices, options.scores, base));
+  NPSCORE_RETURN_IF_ERROR(CheckPeriods(base_periods.size(), scores.size()));
+  NPSCORE_RETURN_IF_ERROR(CountHistogram(scores, PeriodCodes{base_periods.data()}, slices,
+                                         options.scores, base));
   const int64_t n_windows = static_cast<int64_t>(first.size());
   NPSCORE_ASSIGN_OR_RETURN(HealthTable t, NewTable(n_windows, n_slices, options));
   t.excluded = base.excluded;
@@ -693,15 +863,24 @@ absl::StatusOr<std::vector<SegmentTrend>> SegmentTrends(const HealthTable& table
   return out;
 }
 
-#define NPSCORE_INSTANTIATE_(T)                                                            \
-  template absl::StatusOr<HealthTable> Health<T>(absl::Span<const T>,                      \
-                                                 absl::Span<const int32_t>, int64_t,       \
-                                                 absl::Span<const int64_t>, int64_t,       \
-                                                 const HealthOptions&);                    \
-  template absl::StatusOr<HealthTable> RollingHealth<T>(                                   \
-      absl::Span<const T>, absl::Span<const int32_t>, int64_t, absl::Span<const int64_t>,  \
+#define NPSCORE_INSTANTIATE_CODES_(T, C)                                                   \
+  template absl::StatusOr<HealthTable> Health<T, C>(absl::Span<const T>,                   \
+                                                    absl::Span<const int32_t>, int64_t,    \
+                                                    absl::Span<const C>, int64_t,          \
+                                                    const HealthOptions&);                 \
+  template absl::StatusOr<HealthTable> HealthOverTime<T, C>(                               \
+      absl::Span<const T>, absl::Span<const int64_t>, const PeriodGrid&, absl::Span<const C>, \
+      int64_t, const HealthOptions&, bool);                                                \
+  template absl::StatusOr<HealthTable> RollingHealth<T, C>(                                \
+      absl::Span<const T>, absl::Span<const int32_t>, int64_t, absl::Span<const C>,        \
       int64_t, absl::Span<const int64_t>, absl::Span<const int64_t>, const HealthOptions&);
+#define NPSCORE_INSTANTIATE_(T)           \
+  NPSCORE_INSTANTIATE_CODES_(T, int8_t)   \
+  NPSCORE_INSTANTIATE_CODES_(T, int16_t)  \
+  NPSCORE_INSTANTIATE_CODES_(T, int32_t)  \
+  NPSCORE_INSTANTIATE_CODES_(T, int64_t)
 NPSCORE_FOR_EACH_SCORE_TYPE(NPSCORE_INSTANTIATE_)
 #undef NPSCORE_INSTANTIATE_
+#undef NPSCORE_INSTANTIATE_CODES_
 
 }  // namespace npscore

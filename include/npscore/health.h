@@ -64,9 +64,22 @@ absl::StatusOr<PeriodGrid> MakePeriodGrid(int64_t min_time, int64_t max_time,
 
 // Writes the period index of each time into `out` (same length); -1 for a
 // time outside the grid or missing when `skip_missing`; otherwise a missing
-// time is an error naming its row.
+// time is an error naming its row. Large inputs are split over the
+// machine's threads (the first missing row is named all the same).
 absl::Status AssignPeriods(absl::Span<const int64_t> times, const PeriodGrid& grid,
                            absl::Span<int32_t> out, bool skip_missing = false);
+
+// The range of a time column in one pass: the smallest and largest time that
+// is not missing, and how many are missing (NaT). With no time present, min
+// is INT64_MAX and max is kMissingTime (min > max).
+struct TimeRange {
+  int64_t min = INT64_MAX;
+  int64_t max = kMissingTime;
+  int64_t missing = 0;
+
+  bool empty() const { return min > max; }
+};
+TimeRange FindTimeRange(absl::Span<const int64_t> times);
 
 // --- Per-period table -----------------------------------------------------------
 
@@ -149,12 +162,36 @@ struct HealthTable {
 
 // Counts (score, period, slice) rows in one pass and derives the table.
 // `periods` and `slices` hold codes per row (-1 = leave the row out, e.g. a
-// time outside the grid); `slices` may be empty for a single slice.
+// time outside the grid); `slices` may be empty for a single slice. Slice
+// codes are int8, int16, int32 or int64 (C), read as they are: pandas
+// categorical codes need no widening copy.
+template <typename T, typename C>
+absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
+                                   absl::Span<const int32_t> periods, int64_t n_periods,
+                                   absl::Span<const C> slices, int64_t n_slices,
+                                   const HealthOptions& options = {});
+
+// The same with int64 slice codes, so that a vector or {} can be passed.
 template <typename T>
 absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
                                    absl::Span<const int32_t> periods, int64_t n_periods,
                                    absl::Span<const int64_t> slices, int64_t n_slices,
-                                   const HealthOptions& options = {});
+                                   const HealthOptions& options = {}) {
+  return Health<T, int64_t>(scores, periods, n_periods, slices, n_slices, options);
+}
+
+// Health over timestamps: as Health with the periods AssignPeriods would
+// give (`times` in UTC ns on `grid`), found in the counting pass itself, so
+// no period code is written or read back. A time outside the grid leaves its
+// row out (counted in `excluded`), as does a missing time (NaT) when
+// `skip_missing_times`; otherwise a missing time is an error naming its row.
+// Errors name the first bad row, whether a score or a time.
+template <typename T, typename C>
+absl::StatusOr<HealthTable> HealthOverTime(absl::Span<const T> scores,
+                                           absl::Span<const int64_t> times,
+                                           const PeriodGrid& grid, absl::Span<const C> slices,
+                                           int64_t n_slices, const HealthOptions& options = {},
+                                           bool skip_missing_times = false);
 
 // Rolling windows (e.g. the last 90 days at each month end) over a fine base
 // grid such as days: window w of each slice covers base periods
@@ -163,13 +200,25 @@ absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
 // share responses, the tests against the previous window and the trends are
 // NaN (and so are the flags that rest on them); shares, NPS, intervals, the
 // passive-share and low-n flags are given.
+// Slice codes as in Health.
+template <typename T, typename C>
+absl::StatusOr<HealthTable> RollingHealth(absl::Span<const T> scores,
+                                          absl::Span<const int32_t> base_periods,
+                                          int64_t n_base, absl::Span<const C> slices,
+                                          int64_t n_slices, absl::Span<const int64_t> first,
+                                          absl::Span<const int64_t> last,
+                                          const HealthOptions& options = {});
+
 template <typename T>
 absl::StatusOr<HealthTable> RollingHealth(absl::Span<const T> scores,
                                           absl::Span<const int32_t> base_periods,
                                           int64_t n_base, absl::Span<const int64_t> slices,
                                           int64_t n_slices, absl::Span<const int64_t> first,
                                           absl::Span<const int64_t> last,
-                                          const HealthOptions& options = {});
+                                          const HealthOptions& options = {}) {
+  return RollingHealth<T, int64_t>(scores, base_periods, n_base, slices, n_slices, first, last,
+                                   options);
+}
 
 // --- Segment trends ---------------------------------------------------------------
 

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -346,6 +347,191 @@ TEST(HealthTest, ParallelCountingIsExactAndReportsTheFirstBadRow) {
   s[rows - 3] = 20;
   s[5] = 11;
   EXPECT_NE(Health<int8_t>(s, p, 4, sl, 3).status().message().find("row 5 is 11"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace npscore
+
+namespace npscore {
+namespace {
+
+// The table of every slice code type equals the int64 one: codes are read as
+// they are (pandas' categorical codes are int8 / int16 / int32).
+template <typename C>
+void ExpectSameTableAsInt64(const std::vector<double>& s, const std::vector<int32_t>& p,
+                            const std::vector<int64_t>& sl64) {
+  const std::vector<C> sl(sl64.begin(), sl64.end());
+  auto want = Health<double>(s, p, 5, sl64, 3);
+  auto got = Health<double, C>(s, p, 5, absl::MakeConstSpan(sl), 3, HealthOptions{});
+  ASSERT_TRUE(want.ok() && got.ok()) << want.status() << got.status();
+  EXPECT_EQ(got->histogram, want->histogram);
+  EXPECT_EQ(got->excluded, want->excluded);
+  EXPECT_EQ(got->excluded, 1);  // the row with slice code -1
+  EXPECT_EQ(got->flags, want->flags);
+  EXPECT_EQ(got->reasons, want->reasons);
+  for (size_t r = 0; r < want->size(); ++r) {
+    EXPECT_TRUE(got->nps[r] == want->nps[r] || (std::isnan(got->nps[r]) && std::isnan(want->nps[r])));
+  }
+  const std::vector<int64_t> first = {0, 1, 2}, last = {3, 4, 5};
+  auto rolling_want = RollingHealth<double>(s, p, 5, sl64, 3, first, last);
+  auto rolling_got = RollingHealth<double, C>(s, p, 5, absl::MakeConstSpan(sl), 3, first, last);
+  ASSERT_TRUE(rolling_want.ok() && rolling_got.ok());
+  EXPECT_EQ(rolling_got->histogram, rolling_want->histogram);
+  // A code past the last slice is an error naming the row and the code.
+  std::vector<C> bad = sl;
+  bad[7] = 3;
+  auto bad_table = Health<double, C>(s, p, 5, absl::MakeConstSpan(bad), 3, HealthOptions{});
+  EXPECT_NE(bad_table.status().message().find("slice code at row 7 is 3: outside 0..2"),
+            std::string::npos);
+}
+
+TEST(HealthTest, SliceCodesOfEveryWidth) {
+  std::vector<double> s;
+  std::vector<int32_t> p;
+  std::vector<int64_t> sl;
+  for (int i = 0; i < 600; ++i) {
+    s.push_back((i * 7) % 11);
+    p.push_back((i * 3) % 5);
+    sl.push_back(i == 11 ? -1 : (i * 5) % 3);
+  }
+  ExpectSameTableAsInt64<int8_t>(s, p, sl);
+  ExpectSameTableAsInt64<int16_t>(s, p, sl);
+  ExpectSameTableAsInt64<int32_t>(s, p, sl);
+  ExpectSameTableAsInt64<int64_t>(s, p, sl);
+}
+
+TEST(TimeRangeTest, SkipsMissingTimes) {
+  EXPECT_TRUE(FindTimeRange({}).empty());
+  const std::vector<int64_t> none = {kMissingTime, kMissingTime};
+  const TimeRange all_missing = FindTimeRange(none);
+  EXPECT_TRUE(all_missing.empty());
+  EXPECT_EQ(all_missing.missing, 2);
+  const std::vector<int64_t> t = {5, kMissingTime, -7, 12, kMissingTime, 3};
+  const TimeRange r = FindTimeRange(t);
+  EXPECT_EQ(r.min, -7);
+  EXPECT_EQ(r.max, 12);
+  EXPECT_EQ(r.missing, 2);
+  // Over several chunks (threads): the extremes and NaT anywhere.
+  std::vector<int64_t> big((size_t{1} << 21) + 5, 1000);
+  big[3] = kMissingTime;
+  big[big.size() - 2] = -50;
+  big[big.size() / 2 + 1] = 77777;
+  const TimeRange b = FindTimeRange(big);
+  EXPECT_EQ(b.min, -50);
+  EXPECT_EQ(b.max, 77777);
+  EXPECT_EQ(b.missing, 1);
+}
+
+TEST(PeriodGridTest, ThreadedAssignmentMatchesBinarySearch) {
+  // Enough rows for several chunks; times inside, before, after and on every
+  // period boundary +-1 ns, and the extremes of int64.
+  auto g = MakePeriodGrid(Utc(2023, 1, 1), Utc(2025, 12, 31), Frequency::kMonth, "Europe/Berlin");
+  ASSERT_TRUE(g.ok());
+  const size_t rows = (size_t{1} << 21) + 1001;
+  std::vector<int64_t> t(rows);
+  std::mt19937_64 rng(5);
+  const int64_t lo = g->starts.front() - int64_t{86400} * 1000000000 * 40;
+  const int64_t span = g->starts.back() - lo + int64_t{86400} * 1000000000 * 40;
+  for (size_t i = 0; i < rows; ++i) t[i] = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(span));
+  size_t at = 0;
+  for (int64_t s : g->starts) {
+    for (int64_t d : {-1, 0, 1}) t[at++] = s + d;
+  }
+  t[at++] = INT64_MAX;
+  t[at++] = kMissingTime + 1;
+  std::vector<int32_t> got(rows);
+  ASSERT_TRUE(AssignPeriods(t, *g, absl::MakeSpan(got)).ok());
+  for (size_t i = 0; i < rows; ++i) {
+    const auto it = std::upper_bound(g->starts.begin(), g->starts.end(), t[i]);
+    const int32_t want = (it == g->starts.begin() || it == g->starts.end())
+                             ? -1
+                             : static_cast<int32_t>(it - g->starts.begin() - 1);
+    ASSERT_EQ(got[i], want) << "row " << i << " time " << t[i];
+  }
+  // Missing times in both chunks: the error names the first.
+  t[rows - 10] = kMissingTime;
+  t[rows / 2 + 3] = kMissingTime;
+  EXPECT_NE(AssignPeriods(t, *g, absl::MakeSpan(got)).message().find(
+                absl::StrCat("time at row ", rows / 2 + 3, " is missing")),
+            std::string::npos);
+  ASSERT_TRUE(AssignPeriods(t, *g, absl::MakeSpan(got), /*skip_missing=*/true).ok());
+  EXPECT_EQ(got[rows - 10], -1);
+  EXPECT_EQ(got[rows / 2 + 3], -1);
+}
+
+}  // namespace
+}  // namespace npscore
+
+namespace npscore {
+namespace {
+
+TEST(HealthOverTimeTest, EqualsHealthOfAssignedPeriods) {
+  auto g = MakePeriodGrid(Utc(2024, 1, 1), Utc(2024, 6, 30), Frequency::kMonth, "America/New_York");
+  ASSERT_TRUE(g.ok());
+  const size_t rows = (size_t{1} << 21) + 333;  // several chunks
+  std::mt19937_64 rng(9);
+  std::vector<double> s(rows);
+  std::vector<int64_t> t(rows);
+  std::vector<int16_t> sl(rows);
+  const int64_t lo = g->starts.front() - int64_t{5} * 86400 * 1000000000;
+  const uint64_t span = static_cast<uint64_t>(g->starts.back() - lo) + uint64_t{10} * 86400 * 1000000000;
+  for (size_t i = 0; i < rows; ++i) {
+    s[i] = static_cast<double>(rng() % 11);
+    t[i] = lo + static_cast<int64_t>(rng() % span);  // some before and after the grid
+    sl[i] = static_cast<int16_t>(rng() % 4) - 1;     // -1 leaves the row out
+    if (i % 1000 == 7) t[i] = kMissingTime;
+    if (i % 777 == 5) s[i] = std::nan("");
+  }
+  HealthOptions opt;
+  opt.scores.missing = Missing::kSkip;
+  std::vector<int32_t> p(rows);
+  ASSERT_TRUE(AssignPeriods(t, *g, absl::MakeSpan(p), /*skip_missing=*/true).ok());
+  auto want = Health<double, int16_t>(s, p, static_cast<int64_t>(g->size()),
+                                      absl::MakeConstSpan(sl), 3, opt);
+  auto got = HealthOverTime<double, int16_t>(s, t, *g, absl::MakeConstSpan(sl), 3, opt,
+                                             /*skip_missing_times=*/true);
+  ASSERT_TRUE(want.ok() && got.ok()) << want.status() << got.status();
+  EXPECT_EQ(got->histogram, want->histogram);
+  EXPECT_EQ(got->skipped, want->skipped);
+  EXPECT_EQ(got->excluded, want->excluded);
+  EXPECT_GT(got->excluded, 0);
+  EXPECT_EQ(got->reasons, want->reasons);
+  // Not skipping missing times: the first one (row 7) is named.
+  auto nat = HealthOverTime<double, int16_t>(s, t, *g, absl::MakeConstSpan(sl), 3, opt);
+  EXPECT_NE(nat.status().message().find("time at row 7 is missing"), std::string::npos)
+      << nat.status();
+}
+
+TEST(HealthOverTimeTest, NamesTheFirstBadRowScoreOrTime) {
+  auto g = MakePeriodGrid(Utc(2024, 1, 1), Utc(2024, 2, 10), Frequency::kMonth);
+  ASSERT_TRUE(g.ok());
+  // One slice (no slice codes): the message of HealthOverTime's status.
+  auto error = [](const std::vector<int32_t>& scores, const std::vector<int64_t>& times,
+                  const PeriodGrid& grid) {
+    return std::string(HealthOverTime<int32_t, int64_t>(scores, times, grid, {}, 1)
+                           .status()
+                           .message());
+  };
+  std::vector<int32_t> s(50, 9);
+  std::vector<int64_t> t(50, Utc(2024, 1, 20));
+  t[3] = kMissingTime;
+  s[10] = 11;  // a bad score after the missing time, in the same block
+  EXPECT_NE(error(s, t, *g).find(
+                "time at row 3 is missing"),
+            std::string::npos);
+  s[2] = -1;  // now a bad score comes first
+  EXPECT_NE(error(s, t, *g).find(
+                "score at row 2 is -1"),
+            std::string::npos);
+  std::vector<int64_t> short_times(49, Utc(2024, 1, 20));
+  EXPECT_NE(error(s, short_times, *g).find(
+                "times has 49 rows but scores has 50 rows"),
+            std::string::npos);
+  PeriodGrid bad = *g;
+  bad.starts.pop_back();
+  EXPECT_NE(error(s, t, bad).find(
+                "malformed period grid"),
+            std::string::npos);
 }
 
 }  // namespace

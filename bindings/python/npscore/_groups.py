@@ -19,6 +19,33 @@ def is_int_key(key: pd.Series) -> bool:
     return isinstance(dt, np.dtype) and (dt.kind == "i" or (dt.kind == "u" and dt.itemsize < 8))
 
 
+def _text_codes(key: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
+    """Codes of a text key held as Python objects (object dtype, or pandas'
+    `str` / "string" dtype with Python storage), as pd.factorize(sort=True,
+    use_na_sentinel=False) numbers them, coded in C++ (_npscore.
+    factorize_strings: equal objects by address, others by text). None when
+    an entry is neither a str nor missing: pandas codes those."""
+    dt = key.dtype
+    if isinstance(dt, pd.StringDtype):
+        if dt.storage != "python":
+            return None
+        na = dt.na_value
+    elif dt == object:
+        na = np.nan
+    else:
+        return None
+    values = np.asarray(key.array)
+    if values.dtype != object or values.ndim != 1:
+        return None
+    res = _npscore.factorize_strings(np.ascontiguousarray(values), (pd.NA, pd.NaT))
+    if res is None:
+        return None
+    codes, keys, has_missing = res
+    if has_missing:
+        keys.append(na)
+    return codes, pd.Index(keys, dtype=dt)
+
+
 def _key_codes(key: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Codes 0..k-1 of one key column in ascending key order, and the keys.
     Missing keys get their own code (last); unobserved categories may have
@@ -27,13 +54,20 @@ def _key_codes(key: pd.Series) -> tuple[np.ndarray, pd.Index]:
         codes = key.cat.codes.to_numpy()  # int8/16/32, read as they are; -1 = missing
         keys = pd.Index(key.cat.categories)
         if (codes < 0).any():
-            codes = np.where(codes < 0, len(keys), codes).astype(np.int64)
+            # The missing key's code (len(keys)) fits the codes' own type
+            # unless the categories fill it.
+            wide = len(keys) > np.iinfo(codes.dtype).max
+            codes = np.where(codes < 0, len(keys), codes).astype(
+                np.int64 if wide else codes.dtype)
             keys = keys.insert(len(keys), np.nan)
         return np.ascontiguousarray(codes), keys
     if is_int_key(key):
         codes, uniques = _npscore.factorize_keys(
             np.ascontiguousarray(key.to_numpy(), dtype=np.int64))
         return codes, pd.Index(uniques.astype(key.dtype, copy=False))
+    coded = _text_codes(key)
+    if coded is not None:
+        return coded
     codes, uniques = pd.factorize(key, sort=True, use_na_sentinel=False)
     return codes.astype(np.int64, copy=False), pd.Index(uniques)
 

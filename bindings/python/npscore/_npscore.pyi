@@ -98,6 +98,10 @@ def by_key(
 # --- health -------------------------------------------------------------------
 def default_health_thresholds() -> dict[str, float]: ...
 def adjust_p_values(p: npt.NDArray[np.float64], adjustment: str) -> npt.NDArray[np.float64]: ...
+def factorize_strings(
+    values: npt.NDArray[np.object_], missing: tuple[object, ...]
+) -> Optional[tuple[npt.NDArray[np.signedinteger], list[str], bool]]: ...
+def time_range(times: npt.NDArray[np.int64]) -> tuple[int, int, int]: ...
 def period_grid(
     min_time: int, max_time: int, freq: str, tz: str
 ) -> tuple[npt.NDArray[np.int64], list[str]]: ...
@@ -107,19 +111,26 @@ def assign_periods(
 ) -> npt.NDArray[np.int32]: ...
 def health_table(
     scores: npt.NDArray[np.generic], periods: npt.NDArray[np.int32], n_periods: int,
-    slices: Optional[npt.NDArray[np.int64]], n_slices: int, cutoffs: Cutoffs, missing: str,
-    method: str, confidence: float, adjustment: str, thresholds: dict[str, float],
+    slices: Optional[npt.NDArray[np.signedinteger]], n_slices: int, cutoffs: Cutoffs,
+    missing: str, method: str, confidence: float, adjustment: str,
+    thresholds: dict[str, float],
+) -> dict[str, object]: ...
+def health_over_time(
+    scores: npt.NDArray[np.generic], times: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
+    labels: list[str], slices: Optional[npt.NDArray[np.signedinteger]], n_slices: int,
+    cutoffs: Cutoffs, missing: str, method: str, confidence: float, adjustment: str,
+    thresholds: dict[str, float],
 ) -> dict[str, object]: ...
 def rolling_health_table(
     scores: npt.NDArray[np.generic], base_periods: npt.NDArray[np.int32], n_base: int,
-    slices: Optional[npt.NDArray[np.int64]], n_slices: int, first: npt.NDArray[np.int64],
+    slices: Optional[npt.NDArray[np.signedinteger]], n_slices: int, first: npt.NDArray[np.int64],
     last: npt.NDArray[np.int64], cutoffs: Cutoffs, missing: str, method: str,
     confidence: float, adjustment: str, thresholds: dict[str, float],
 ) -> dict[str, object]: ...
 def segment_trends(
     scores: npt.NDArray[np.generic], periods: npt.NDArray[np.int32], n_periods: int,
-    slices: Optional[npt.NDArray[np.int64]], n_slices: int, cutoffs: Cutoffs, missing: str,
-    trend_periods: int, adjustment: str,
+    slices: Optional[npt.NDArray[np.signedinteger]], n_slices: int, cutoffs: Cutoffs,
+    missing: str, trend_periods: int, adjustment: str,
 ) -> dict[str, npt.NDArray[np.generic]]: ...
 def migration(
     scores: npt.NDArray[np.generic], customers: npt.NDArray[np.int64],

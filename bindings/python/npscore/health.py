@@ -44,7 +44,14 @@ FLAGS = {
 
 _SEGMENTS = {-1: "detractors", 0: "passives", 1: "promoters"}
 _NS_PER_DAY = 86_400 * 10**9
-_MISSING_TIME = np.iinfo(np.int64).min
+# The ``flags`` text of every combination of flag bits.
+_FLAG_TEXT = np.array([",".join(n for b, n in FLAGS.items() if v & b)
+                       for v in range(2 * max(FLAGS))], dtype=object)
+
+
+def _utc_index(nanos: np.ndarray) -> pd.DatetimeIndex:
+    """UTC nanoseconds as tz-aware UTC timestamps."""
+    return pd.DatetimeIndex(np.asarray(nanos, dtype=np.int64).view("datetime64[ns]"), tz="UTC")
 
 
 def _utc_nanos(values: pd.Series, name: str, tz: str) -> np.ndarray:
@@ -52,8 +59,11 @@ def _utc_nanos(values: pd.Series, name: str, tz: str) -> np.ndarray:
     read in `tz`. Unparseable values are an error naming the row."""
     arr = values.array
     if isinstance(arr, pd.arrays.DatetimeArray) and (arr.tz is not None or tz == "UTC"):
-        # Already instants (or naive UTC): their int64 view, no conversion.
-        return np.ascontiguousarray(arr.as_unit("ns").asi8)
+        # Already instants (or naive UTC): their int64 view, no conversion
+        # (as_unit copies even when the unit is already "ns").
+        if arr.unit != "ns":
+            arr = arr.as_unit("ns")
+        return np.ascontiguousarray(arr.asi8)
     if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
         try:
             parsed = pd.to_datetime(values, errors="coerce", format="mixed")
@@ -99,9 +109,11 @@ def _latest_only(customers: np.ndarray, periods: np.ndarray, slices: np.ndarray,
 
 def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: Optional[str],
              basis: str, customer: str, tz: str, missing: str, start: Any, end: Any,
-             window: Any = None):
+             window: Any = None, bucket: bool = True):
     """Scores, period codes, slice codes and the keys of both, as the core
-    reads them."""
+    reads them. With bucket=False (basis "all", calendar periods only) the
+    times themselves stand in the place of the period codes: the core then
+    buckets them while counting (health_over_time)."""
     if basis not in ("all", "latest"):
         raise ValueError(f"basis is {basis!r}: use \"all\" or \"latest\"")
     if basis == "latest" and window is not None:
@@ -112,16 +124,12 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
         keys = [kind] + [k for k in keys if k != kind]
     scores = as_scores(column(df, score, "score"), f"column {score!r}")
     times = _utc_nanos(column(df, time, "time"), f"column {time!r}", tz)
-    # NaT is int64 min: it can only be the minimum, so plain reductions do,
-    # with a masked pass only when NaT is present.
     if start is None or end is None:
-        if not len(times) or times.max() == _MISSING_TIME:
+        t_min, t_max, _ = _npscore.time_range(times)  # one pass, NaT left out
+        if t_min > t_max:
             raise ValueError(f"column {time!r} has no timestamps: nothing to bucket")
-    lo = (_utc_nanos(pd.Series([start]), "start", tz)[0] if start is not None
-          else times.min())
-    if lo == _MISSING_TIME:
-        lo = times[times != _MISSING_TIME].min()
-    hi = _utc_nanos(pd.Series([end]), "end", tz)[0] if end is not None else times.max()
+    lo = _utc_nanos(pd.Series([start]), "start", tz)[0] if start is not None else t_min
+    hi = _utc_nanos(pd.Series([end]), "end", tz)[0] if end is not None else t_max
     starts, labels = _npscore.period_grid(int(lo), int(hi), freq, tz)
     windows = None
     grid_starts, grid_labels = starts, labels
@@ -137,13 +145,15 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
         last = np.searchsorted(grid_starts, starts[1:], side="left")
         windows = (np.ascontiguousarray(np.maximum(last - days, 0), dtype=np.int64),
                    np.ascontiguousarray(np.minimum(last, len(grid_labels)), dtype=np.int64))
-    try:
-        periods = _npscore.assign_periods(times, grid_starts, grid_labels, missing == "skip")
-    except ValueError as e:
-        raise ValueError(f"column {time!r}: {e}") from None
+    if not bucket and basis == "all" and window is None:
+        periods = times
+    else:
+        try:
+            periods = _npscore.assign_periods(times, grid_starts, grid_labels, missing == "skip")
+        except ValueError as e:
+            raise ValueError(f"column {time!r}: {e}") from None
     if keys:
-        slices, slice_keys = group_codes(df, keys)
-        slices = np.ascontiguousarray(slices, dtype=np.int64)
+        slices, slice_keys = group_codes(df, keys)  # int8..int64: the core reads each
     else:
         slices, slice_keys = None, pd.DataFrame(index=range(1))
     dropped = 0
@@ -236,29 +246,42 @@ def health(
     the threshold against the previous period, significant after
     adjustment).
     """
+    # Calendar periods over all responses: the core finds each row's period
+    # while counting (no period codes written and read back).
+    fused = window is None and basis == "all"
     prepared = _prepare(df, score, time, freq, by, kind, basis, customer, tz, missing, start,
-                        end, window)
+                        end, window, bucket=not fused)
     scores, periods, starts, labels, slices, slice_keys, dropped = prepared[:7]
     n_periods, n_slices = len(labels), len(slice_keys)
     args = (as_cutoffs(cutoffs), missing, method, float(confidence), adjust,
             dict(thresholds or {}))
-    if window is None:
+    if fused:
+        try:
+            cols = _npscore.health_over_time(scores, periods, starts, labels, slices, n_slices,
+                                             *args)
+        except ValueError as e:
+            if str(e).startswith("time at row"):
+                raise ValueError(f"column {time!r}: {e}") from None
+            raise
+    elif window is None:
         cols = _npscore.health_table(scores, periods, n_periods, slices, n_slices, *args)
     else:
         day_starts, day_labels, (first, last) = prepared[7]
         cols = _npscore.rolling_health_table(scores, periods, len(day_labels), slices, n_slices,
                                              first, last, *args)
-    out = slice_keys.loc[slice_keys.index.repeat(n_periods)].reset_index(drop=True)
-    out["period"] = np.tile(np.asarray(labels, dtype=object), n_slices)
-    out["period_start"] = pd.to_datetime(np.tile(starts[:-1], n_slices), utc=True)
+    # One frame from a dict of columns (inserting ~50 columns one by one costs
+    # more than the compiled table at a million rows).
+    data: dict = {}
+    data["period"] = np.tile(np.asarray(labels, dtype=object), n_slices)
+    data["period_start"] = _utc_index(np.tile(starts[:-1], n_slices))
     if window is not None:
-        out["window_start"] = pd.to_datetime(np.tile(day_starts[first], n_slices), utc=True)
-        out["window_end"] = pd.to_datetime(np.tile(day_starts[last], n_slices), utc=True)
+        data["window_start"] = _utc_index(np.tile(day_starts[first], n_slices))
+        data["window_end"] = _utc_index(np.tile(day_starts[last], n_slices))
     for name in ("n", "detractors", "passives", "promoters", "skipped"):
-        out[name] = cols[name]
+        data[name] = cols[name]
     hist = cols["histogram"]
     for b in range(hist.shape[1]):
-        out[f"score_{b}"] = hist[:, b]
+        data[f"score_{b}"] = hist[:, b]
     for name in ("share_detractors", "share_detractors_low", "share_detractors_high",
                  "share_passives", "share_passives_low", "share_passives_high",
                  "share_promoters", "share_promoters_low", "share_promoters_high",
@@ -266,12 +289,14 @@ def health(
                  "change_p_adjusted", "detractor_change", "detractor_change_p_adjusted",
                  "promoter_change", "promoter_change_p_adjusted", "passive_trend",
                  "passive_trend_p_adjusted", "nps_trend"):
-        out[name] = cols[name]
+        data[name] = cols[name]
     bits = cols["flags"]
     for bit, name in FLAGS.items():
-        out[f"flag_{name}"] = (bits & bit) != 0
-    out["flags"] = [",".join(n for b, n in FLAGS.items() if v & b) for v in bits]
-    out["reasons"] = cols["reasons"]
+        data[f"flag_{name}"] = (bits & bit) != 0
+    data["flags"] = _FLAG_TEXT[bits]
+    data["reasons"] = cols["reasons"]
+    keys = slice_keys.loc[slice_keys.index.repeat(n_periods)].reset_index(drop=True)
+    out = pd.concat([keys, pd.DataFrame(data)], axis=1)  # the key columns keep their dtypes
     # Slices without a single response (unobserved categories) are dropped.
     if slices is not None:
         seen = (cols["n"] + cols["skipped"]).reshape(n_slices, n_periods).sum(axis=1) > 0
@@ -376,10 +401,10 @@ def migration(
     if freq is None:
         periods, labels = np.zeros(len(df), dtype=np.int32), ["all"]
     else:
-        valid = times[times != _MISSING_TIME]
-        if not valid.size:
+        t_min, t_max, _ = _npscore.time_range(times)
+        if t_min > t_max:
             raise ValueError(f"column {time!r} has no timestamps")
-        starts, labels = _npscore.period_grid(int(valid.min()), int(valid.max()), freq, tz)
+        starts, labels = _npscore.period_grid(t_min, t_max, freq, tz)
         periods = _npscore.assign_periods(times, starts, labels, missing == "skip")
     try:
         res = _npscore.migration(scores, customers, times, periods, len(labels),

@@ -196,9 +196,10 @@ def by_group(
     than being dropped.
 
     Speed: integer keys are grouped directly by the core and categorical
-    keys by their codes; a text key must first be factorized by pandas,
-    which dominates the time, so for repeated grouping convert it once with
-    ``df[key].astype("category")``.
+    keys by their codes; a text key (Python strings) must first be coded,
+    in C++ (fast when equal values share one object, as after ``read_csv``;
+    other keys are factorized by pandas), which still dominates the time,
+    so for repeated grouping convert it once with ``df[key].astype("category")``.
     """
     if by is None:
         raise TypeError("by_group() needs `by`: one key column name or a list of them")

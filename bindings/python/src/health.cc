@@ -6,8 +6,15 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <string>
+#include <type_traits>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "common.h"
 
 namespace npscore::python {
@@ -49,15 +56,140 @@ py::array_t<V> Array(const std::vector<V>& v) {
   return py::array_t<V>(static_cast<py::ssize_t>(v.size()), v.data());
 }
 
+// Calls f(absl::Span<const C>) with optional slice codes viewed as their own
+// signed integer type C (int8 .. int64, e.g. categorical codes as they are);
+// None is an empty int64 span.
+template <typename F>
+auto DispatchCodes(const py::object& slices, F&& f) {
+  if (slices.is_none()) return f(absl::Span<const int64_t>());
+  if (!py::isinstance<py::array>(slices)) throw py::type_error("slices must be a numpy array");
+  const py::array codes = py::reinterpret_borrow<py::array>(slices);
+  CheckVector(codes, "slices");
+  const py::dtype dt = codes.dtype();
+  if (dt.kind() == 'i' && dt.byteorder() != '>') {
+    switch (dt.itemsize()) {
+      case 1: return f(View<int8_t>(codes));
+      case 2: return f(View<int16_t>(codes));
+      case 4: return f(View<int32_t>(codes));
+      case 8: return f(View<int64_t>(codes));
+    }
+  }
+  throw py::type_error("slices must be int8, int16, int32 or int64 codes, got dtype " +
+                       std::string(py::str(dt)));
+}
+
+// Codes of an object array of str keys, numbered in ascending text order
+// with missing values (None, float NaN and the given singletons, e.g. pd.NA)
+// last: (codes as int8/16/32, the distinct str objects in order, whether a
+// value is missing). None for any other entry (the caller falls back to
+// pandas). Equal objects are recognized by address first: a direct-mapped
+// cache of recent objects codes most rows without reading their text (a
+// column read from a file shares one object per distinct value). A miss
+// looks the UTF-8 text up, so equal strings in distinct objects get one
+// code. UTF-8 byte order is code point order, Python's string order. Runs
+// under the GIL, which keeps every object alive and unchanged.
+py::object FactorizeStrings(const py::array& values, const py::tuple& missing_objects) {
+  CheckVector(values, "values");
+  if (values.dtype().kind() != 'O') throw py::type_error("values must be an object array");
+  const size_t n = static_cast<size_t>(values.size());
+  if (n > static_cast<size_t>(INT32_MAX)) return py::none();
+  PyObject* const* obj = static_cast<PyObject* const*>(values.data());
+  std::vector<PyObject*> missing;
+  for (const py::handle h : missing_objects) missing.push_back(h.ptr());
+  struct Entry {
+    PyObject* key = nullptr;
+    int32_t code = 0;
+  };
+  constexpr size_t kCacheSize = 1024;  // a power of two
+  // Empty entries hold an address no array entry has (not NULL, which a raw
+  // object array may hold).
+  PyObject* const kNoObject = reinterpret_cast<PyObject*>(&missing);
+  std::vector<Entry> cache(kCacheSize, Entry{kNoObject, 0});
+  absl::flat_hash_map<absl::string_view, int32_t> by_text;
+  std::vector<PyObject*> distinct;  // in order of first appearance
+  std::vector<absl::string_view> text;
+  constexpr int32_t kMissing = -1;
+  bool has_missing = false;
+  py::array_t<int32_t> first_codes(static_cast<py::ssize_t>(n));
+  int32_t* fc = first_codes.mutable_data();
+  for (size_t i = 0; i < n; ++i) {
+    PyObject* o = obj[i];
+    const uintptr_t a = reinterpret_cast<uintptr_t>(o);
+    Entry& e = cache[((a >> 4) ^ (a >> 14)) & (kCacheSize - 1)];
+    if (e.key == o) {
+      fc[i] = e.code;
+      continue;
+    }
+    int32_t code;
+    if (o == nullptr) return py::none();
+    if (PyUnicode_CheckExact(o)) {
+      Py_ssize_t len = 0;
+      const char* utf8 = PyUnicode_AsUTF8AndSize(o, &len);
+      if (utf8 == nullptr) {  // e.g. a lone surrogate: not UTF-8
+        PyErr_Clear();
+        return py::none();
+      }
+      const absl::string_view t(utf8, static_cast<size_t>(len));
+      const auto [it, added] = by_text.try_emplace(t, static_cast<int32_t>(distinct.size()));
+      if (added) {
+        distinct.push_back(o);
+        text.push_back(t);
+      }
+      code = it->second;
+    } else if (o == Py_None ||
+               std::find(missing.begin(), missing.end(), o) != missing.end() ||
+               (PyFloat_Check(o) && std::isnan(PyFloat_AS_DOUBLE(o)))) {
+      code = kMissing;
+      has_missing = true;
+    } else {
+      return py::none();
+    }
+    e = Entry{o, code};
+    fc[i] = code;
+  }
+  // Renumber in text order, missing last, into the narrowest signed type.
+  const size_t k = distinct.size();
+  std::vector<size_t> order(k);
+  for (size_t j = 0; j < k; ++j) order[j] = j;
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return text[x] < text[y]; });
+  std::vector<int32_t> rank(k + 1);  // rank[code + 1]; rank[0] is the missing code
+  rank[0] = static_cast<int32_t>(k);
+  py::list keys;
+  for (size_t j = 0; j < k; ++j) {
+    rank[order[j] + 1] = static_cast<int32_t>(j);
+    keys.append(py::reinterpret_borrow<py::object>(distinct[order[j]]));
+  }
+  auto renumber = [&](auto* out) {
+    using C = std::remove_pointer_t<decltype(out)>;
+    const int32_t* r = rank.data();
+    for (size_t i = 0; i < n; ++i) out[i] = static_cast<C>(r[fc[i] + 1]);
+  };
+  py::array codes;
+  const size_t groups = k + (has_missing ? 1 : 0);
+  if (groups <= static_cast<size_t>(INT8_MAX) + 1) {
+    py::array_t<int8_t> c(static_cast<py::ssize_t>(n));
+    renumber(c.mutable_data());
+    codes = c;
+  } else if (groups <= static_cast<size_t>(INT16_MAX) + 1) {
+    py::array_t<int16_t> c(static_cast<py::ssize_t>(n));
+    renumber(c.mutable_data());
+    codes = c;
+  } else {
+    renumber(fc);
+    codes = first_codes;
+  }
+  return py::make_tuple(codes, keys, has_missing);
+}
+
 HealthTable RunHealth(const py::array& scores, const py::array_t<int32_t, py::array::c_style>& periods,
                       int64_t n_periods, const py::object& slices, int64_t n_slices,
                       const HealthOptions& opt) {
   CheckVector(periods, "periods");
-  py::array_t<int64_t, py::array::c_style> hold;
-  const absl::Span<const int64_t> sl = OptionalColumn(slices, hold, "slices");
-  return ValueOrThrow(DispatchScores(scores, [&](auto span) {
-    py::gil_scoped_release release;
-    return Health(span, View<int32_t>(periods), n_periods, sl, n_slices, opt);
+  return ValueOrThrow(DispatchCodes(slices, [&](auto sl) {
+    return DispatchScores(scores, [&](auto span) {
+      py::gil_scoped_release release;
+      return Health(span, View<int32_t>(periods), n_periods, sl, n_slices, opt);
+    });
   }));
 }
 
@@ -118,6 +250,21 @@ py::dict TableDict(const HealthTable& t) {
 }  // namespace
 
 void BindHealth(py::module_& m) {
+  m.def("factorize_strings", &FactorizeStrings, py::arg("values"), py::arg("missing"),
+        "(codes, sorted distinct str keys, has_missing) of an object array of str keys "
+        "(missing last), or None if an entry is neither a str nor missing.");
+
+  m.def("time_range", [](const py::array_t<int64_t, py::array::c_style>& times) {
+    CheckVector(times, "times");
+    TimeRange r;
+    {
+      py::gil_scoped_release release;
+      r = FindTimeRange(View<int64_t>(times));
+    }
+    return py::make_tuple(r.min, r.max, r.missing);
+  }, py::arg("times"),
+     "(min, max, missing) of UTC ns times, NaT left out; min > max when all are missing.");
+
   m.def("default_health_thresholds", [] { return ThresholdsDict(HealthThresholds{}); },
         "The documented default thresholds of the health flags.");
 
@@ -165,6 +312,34 @@ void BindHealth(py::module_& m) {
      py::arg("n_slices"), py::arg("cutoffs"), py::arg("missing"), py::arg("method"),
      py::arg("confidence"), py::arg("adjustment"), py::arg("thresholds"));
 
+  m.def("health_over_time", [](const py::array& scores,
+                               const py::array_t<int64_t, py::array::c_style>& times,
+                               const py::array_t<int64_t, py::array::c_style>& starts,
+                               const std::vector<std::string>& labels, const py::object& slices,
+                               int64_t n_slices, const Cutoffs& cutoffs,
+                               const std::string& missing, const std::string& method,
+                               double confidence, const std::string& adjustment,
+                               const py::dict& thresholds) {
+    CheckVector(times, "times");
+    CheckVector(starts, "starts");
+    const HealthOptions opt = MakeHealthOptions(cutoffs, missing, method, confidence, adjustment,
+                                                thresholds);
+    PeriodGrid g;
+    g.starts.assign(starts.data(), starts.data() + starts.size());
+    g.labels = labels;
+    const bool skip = opt.scores.missing == Missing::kSkip;
+    return TableDict(ValueOrThrow(DispatchCodes(slices, [&](auto sl) {
+      return DispatchScores(scores, [&](auto span) {
+        py::gil_scoped_release release;
+        return HealthOverTime(span, View<int64_t>(times), g, sl, n_slices, opt, skip);
+      });
+    })));
+  }, py::arg("scores"), py::arg("times"), py::arg("starts"), py::arg("labels"),
+     py::arg("slices"), py::arg("n_slices"), py::arg("cutoffs"), py::arg("missing"),
+     py::arg("method"), py::arg("confidence"), py::arg("adjustment"), py::arg("thresholds"),
+     "health_table with the periods of `times` on the grid (starts, labels) found while "
+     "counting; missing=\"skip\" also leaves out missing times.");
+
   m.def("rolling_health_table", [](const py::array& scores,
                                    const py::array_t<int32_t, py::array::c_style>& base_periods,
                                    int64_t n_base, const py::object& slices, int64_t n_slices,
@@ -178,12 +353,12 @@ void BindHealth(py::module_& m) {
     CheckVector(last, "last");
     const HealthOptions opt = MakeHealthOptions(cutoffs, missing, method, confidence, adjustment,
                                                 thresholds);
-    py::array_t<int64_t, py::array::c_style> hold;
-    const absl::Span<const int64_t> sl = OptionalColumn(slices, hold, "slices");
-    return TableDict(ValueOrThrow(DispatchScores(scores, [&](auto span) {
-      py::gil_scoped_release release;
-      return RollingHealth(span, View<int32_t>(base_periods), n_base, sl, n_slices,
-                           View<int64_t>(first), View<int64_t>(last), opt);
+    return TableDict(ValueOrThrow(DispatchCodes(slices, [&](auto sl) {
+      return DispatchScores(scores, [&](auto span) {
+        py::gil_scoped_release release;
+        return RollingHealth(span, View<int32_t>(base_periods), n_base, sl, n_slices,
+                             View<int64_t>(first), View<int64_t>(last), opt);
+      });
     })));
   }, py::arg("scores"), py::arg("base_periods"), py::arg("n_base"), py::arg("slices"),
      py::arg("n_slices"), py::arg("first"), py::arg("last"), py::arg("cutoffs"),
