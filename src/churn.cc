@@ -569,7 +569,8 @@ __attribute__((always_inline)) inline void TopKTile(const double* c, size_t p,
 
 // Work space of the reasons kernel, one per thread.
 struct ExplainTile {
-  double c[kTile * 512];  // contributions, column-major, p <= 512 per pass
+  explicit ExplainTile(size_t p) : c(kTile * std::min<size_t>(std::max<size_t>(p, 1), 512), 0.0) {}
+  std::vector<double> c;  // contributions, column-major, at most 512 columns per pass
   double z[kTile];
   double v[4][kTile];
 };
@@ -628,7 +629,7 @@ absl::Status ExplainRows(const ChurnModel& m, const MatrixView& X, size_t top, s
     const size_t t = std::min(kTile, last - r0);
     for (size_t r = 0; r < t; ++r) s->z[r] = m.intercept;
     for (size_t j0 = 0; j0 < p; j0 += 512) {
-      FillTile(values, X.rows, p, X.row_major, w, ref, r0, t, j0, std::min(p, j0 + 512), s->c,
+      FillTile(values, X.rows, p, X.row_major, w, ref, r0, t, j0, std::min(p, j0 + 512), s->c.data(),
                s->z);
     }
     for (size_t r = 0; r < t; ++r) {
@@ -651,10 +652,10 @@ absl::Status ExplainRows(const ChurnModel& m, const MatrixView& X, size_t top, s
     if (top == 0) continue;
     if (one_pass && top <= 4) {
       switch (top) {
-        case 1: TopKTileK<1>(s->c, p, s); break;
-        case 2: TopKTileK<2>(s->c, p, s); break;
-        case 3: TopKTileK<3>(s->c, p, s); break;
-        default: TopKTileK<4>(s->c, p, s); break;
+        case 1: TopKTileK<1>(s->c.data(), p, s); break;
+        case 2: TopKTileK<2>(s->c.data(), p, s); break;
+        case 3: TopKTileK<3>(s->c.data(), p, s); break;
+        default: TopKTileK<4>(s->c.data(), p, s); break;
       }
       for (size_t r = 0; r < t; ++r) {
         int32_t* vf = out_f + (r0 + r) * top;
@@ -684,7 +685,7 @@ absl::Status ExplainRows(const ChurnModel& m, const MatrixView& X, size_t top, s
       for (size_t j0 = 0; j0 < p; j0 += 512) {
         const size_t j1 = std::min(p, j0 + 512);
         double zdummy[kTile] = {};
-        FillTile(values, X.rows, p, X.row_major, w, ref, r0, t, j0, j1, s->c, zdummy);
+        FillTile(values, X.rows, p, X.row_major, w, ref, r0, t, j0, j1, s->c.data(), zdummy);
         for (size_t r = 0; r < t; ++r) {
           int32_t* vf = out_f + (r0 + r) * top;
           double* vc = out_c + (r0 + r) * top;
@@ -731,7 +732,7 @@ absl::Status ExplainChurn(const ChurnModel& model, const MatrixView& X, int top,
   }
   const size_t chunks = threads > 0 ? static_cast<size_t>(threads) : AutoThreads(0, n, p);
   return internal::RunChunks(n, chunks, [&](size_t, size_t first, size_t last) {
-    auto tile = std::make_unique<ExplainTile>();
+    auto tile = std::make_unique<ExplainTile>(p);
     return ExplainRows(model, X, k, first, last, tile.get(), proba, features, contributions);
   });
 }
