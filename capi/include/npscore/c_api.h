@@ -590,6 +590,136 @@ NPSCORE_API void npscore_account_table_free(npscore_account_table *t);
 
 /* Features. */
 
+/* Signals from NPS history as of an instant (npscore/churn.h): only responses
+ * at or before as_of count, and a follow-up only if it happened by then.
+ * Times are int64 UTC nanoseconds; NPSCORE_MISSING_TIME = missing / none.
+ * Days are differences of times / 86400e9. */
+
+/** Options of npscore_churn_features_new(). */
+typedef struct npscore_churn_feature_options {
+  unsigned int version;        /**< NPSCORE_CHURN_FEATURE_OPTIONS_VERSION */
+  npscore_nps_options nps;     /**< Cut-offs and `missing`, which also covers missing
+                                    response times (an error, or skipped and counted). */
+  double early_life_days;      /**< A detractor answer within this many days of sign-up is
+                                    early-life (10; DOMAIN.md section 5). */
+  int skip_unknown_customers;  /**< 1: responses of customers not in the table are left out
+                                    and counted; 0: an error (0). */
+} npscore_churn_feature_options;
+
+#define NPSCORE_CHURN_FEATURE_OPTIONS_VERSION 1
+/** The defaults: 0-10 cut-offs, errors on missing values, a 10-day early life. */
+#define NPSCORE_CHURN_FEATURE_OPTIONS_INIT \
+  { NPSCORE_CHURN_FEATURE_OPTIONS_VERSION, NPSCORE_NPS_OPTIONS_INIT, 10.0, 0 }
+
+/** Fills *opts with the defaults of options struct `version` (pass
+ *  NPSCORE_CHURN_FEATURE_OPTIONS_VERSION). */
+NPSCORE_API npscore_status npscore_churn_feature_options_init(
+    npscore_churn_feature_options *opts, unsigned int version);
+
+/** Per-customer signals from npscore_churn_features_new(); opaque. */
+typedef struct npscore_churn_features npscore_churn_features;
+
+/** The signals of one customer as of as_of. A double is NaN where the value
+ *  does not exist (no response, fewer than two, unknown sign-up, no
+ *  follow-up); counts and flags are 0 then. "Latest" is by response time. */
+typedef struct npscore_churn_feature_row {
+  int has_response;               /**< 1 if the customer answered by as_of. */
+  int signed_up;                  /**< 0 if the sign-up time is after as_of. */
+  int64_t n_responses;            /**< Responses by as_of. */
+  int64_t latest_row;             /**< Row of the latest response, -1 without one. */
+  double score;                   /**< The latest score. */
+  int segment;                    /**< Its segment code (-1/0/+1), or NPSCORE_NO_SEGMENT. */
+  double previous_score;          /**< The score before it. */
+  double score_change;            /**< score - previous_score. */
+  int segment_change;             /**< segment - previous segment, -2..2 (0 below 2 responses). */
+  double mean_score;              /**< Over the responses by as_of. */
+  double min_score;
+  double max_score;
+  int64_t n_detractor_responses;  /**< Detractor answers among them. */
+  double days_since_response;     /**< as_of - latest response. */
+  double days_since_first_response; /**< as_of - first response. */
+  double tenure_days;             /**< Latest response - sign-up (negative if before). */
+  double customer_age_days;       /**< as_of - sign-up. */
+  int early_life_detractor;       /**< Latest response a detractor answer within
+                                       early_life_days of sign-up. */
+  int detractor_followed_up;      /**< Latest response a detractor answer followed up by as_of. */
+  double days_to_follow_up;       /**< The days its follow-up took. */
+  double days_detractor_waiting;  /**< Days the latest response, a detractor answer, has
+                                       waited without a follow-up (0 if followed up or
+                                       not a detractor). */
+} npscore_churn_feature_row;
+
+/** The accounting of the response rows: used + after_as_of + the skipped
+ *  ones = all rows. */
+typedef struct npscore_churn_feature_totals {
+  int64_t used;                 /**< Responses at or before as_of. */
+  int64_t after_as_of;          /**< Valid responses after as_of, left out. */
+  int64_t skipped_missing_scores;
+  int64_t skipped_missing_times;
+  int64_t skipped_unknown_customers;
+} npscore_churn_feature_totals;
+
+/** Computes the signals of the n_customers customers of the table
+ *  (customer_ids: distinct ids; signup_times: NULL or one per customer,
+ *  NPSCORE_MISSING_TIME = unknown) from n responses (customers: the customer
+ *  id of each; times; scores; followed_up: NULL or one follow-up time per
+ *  response, NPSCORE_MISSING_TIME = none) as of as_of, in one pass. Errors
+ *  name the row and value: a bad score, a missing time, an unknown customer,
+ *  a follow-up before its response, two responses of one customer at the
+ *  same instant where the order matters, a duplicated id, more than
+ *  2^31 - 1 responses or customers. On success *out is
+ *  a new table (one row per customer, in table order) to release with
+ *  npscore_churn_features_free(). */
+NPSCORE_API npscore_status npscore_churn_features_new(
+    npscore_churn_features **out, const int64_t *customers, const int64_t *times,
+    const void *scores, npscore_dtype dtype, size_t n, const int64_t *followed_up,
+    const int64_t *customer_ids, const int64_t *signup_times, size_t n_customers,
+    int64_t as_of, const npscore_churn_feature_options *opts);
+
+/** Returns the number of customers of f (0 for NULL). */
+NPSCORE_API size_t npscore_churn_features_size(const npscore_churn_features *f);
+
+/** Reads customer i of f. */
+NPSCORE_API npscore_status npscore_churn_features_get(npscore_churn_feature_row *out,
+                                                      const npscore_churn_features *f,
+                                                      size_t i);
+
+/** Reads the row accounting of f. */
+NPSCORE_API npscore_status npscore_churn_features_totals(npscore_churn_feature_totals *out,
+                                                         const npscore_churn_features *f);
+
+/** Frees a table from npscore_churn_features_new(); accepts NULL. */
+NPSCORE_API void npscore_churn_features_free(npscore_churn_features *f);
+
+/** Counts of npscore_churn_labels(). */
+typedef struct npscore_churn_label_totals {
+  int64_t positives;          /**< Label 1: churned in (as_of, as_of + horizon]. */
+  int64_t negatives;          /**< Label 0: churned later or not at all. */
+  int64_t churned_before;     /**< Label -1: churned at or before as_of. */
+  int64_t not_yet_customers;  /**< Label -1: signed up after as_of. */
+} npscore_churn_label_totals;
+
+/** Writes the churn label of each of n customers into out[0..n): 1 if
+ *  churned_at[i] is in (as_of, as_of + horizon_ns], 0 if later or
+ *  NPSCORE_MISSING_TIME (not churned), -1 (left out) if the customer had
+ *  churned by as_of or signs up after it (signup_times: NULL or n times).
+ *  horizon_ns must be > 0. */
+NPSCORE_API npscore_status npscore_churn_labels(int8_t *out,
+                                                npscore_churn_label_totals *out_totals,
+                                                const int64_t *churned_at,
+                                                const int64_t *signup_times, size_t n,
+                                                int64_t as_of, int64_t horizon_ns);
+
+/** Checks a train-on-earlier / test-on-later split: NPSCORE_OK if the
+ *  training labels are known by the test date (train_as_of + horizon <=
+ *  test_as_of) and, unless observed_until is NPSCORE_MISSING_TIME, the test
+ *  horizon was fully observed (test_as_of + horizon <= observed_until);
+ *  otherwise NPSCORE_EINVAL with a message saying by how many days. */
+NPSCORE_API npscore_status npscore_churn_check_time_split(int64_t train_as_of,
+                                                          int64_t test_as_of,
+                                                          int64_t horizon_ns,
+                                                          int64_t observed_until);
+
 /* (end of the churn features) */
 
 /* Model. */
@@ -765,9 +895,180 @@ NPSCORE_API void npscore_churn_model_free(npscore_churn_model *model);
 
 /* --- Priority: whom to contact first ------------------------------- */
 
+/** Options of the contact queue (npscore/priority.h). */
+typedef struct npscore_priority_options {
+  unsigned int version;                /**< NPSCORE_PRIORITY_OPTIONS_VERSION */
+  double sla_hours;                    /**< Response deadline after the answer, in (0, 1e6] (24). */
+  const double *recovery_hours;        /**< Recovery anchors: hours since the response ... */
+  const double *recovery_probability;  /**< ... and probabilities; both NULL with
+                                            n_recovery 0 for the defaults (DOMAIN.md §5). */
+  size_t n_recovery;
+  int64_t top;                         /**< Queue length; < 0 for every customer (-1). */
+  const int64_t *capacities;           /**< Owners' capacities (>= 0), NULL for no assignment. */
+  size_t n_owners;
+  int threads;                         /**< 0: automatic (0). */
+} npscore_priority_options;
+
+#define NPSCORE_PRIORITY_OPTIONS_VERSION 1
+/** The defaults: 24-hour SLA, the default recovery curve, every customer. */
+#define NPSCORE_PRIORITY_OPTIONS_INIT \
+  { NPSCORE_PRIORITY_OPTIONS_VERSION, 24.0, NULL, NULL, 0, -1, NULL, 0, 0 }
+
+/** Fills *opts with the defaults of options struct `version`. */
+NPSCORE_API npscore_status npscore_priority_options_init(npscore_priority_options *opts,
+                                                         unsigned int version);
+
+/** Writes the chance to recover a customer `hours[i]` hours (>= 0) after the
+ *  response into out[i], i < n, on the curve through the anchors
+ *  (anchor_hours[j], anchor_probability[j]), j < n_anchors: the monotone
+ *  cubic (PCHIP) interpolant in log(1 + hours), flat before the first and
+ *  after the last anchor. NULL anchors with n_anchors 0 select the defaults:
+ *  65% at 0 and 1 h, 40% at 24 h, 10% at 72 h, 5% from 168 h on. */
+NPSCORE_API npscore_status npscore_priority_recoverability(double *out, const double *hours,
+                                                           size_t n,
+                                                           const double *anchor_hours,
+                                                           const double *anchor_probability,
+                                                           size_t n_anchors);
+
+/** A ranked contact queue; opaque. */
+typedef struct npscore_priority_queue npscore_priority_queue;
+
+/** One entry of the queue. */
+typedef struct npscore_priority_entry {
+  int64_t row;                  /**< Input row. */
+  double revenue_at_risk;       /**< churn_risk * clv */
+  double hours_since_response;  /**< NaN without response times. */
+  double recoverability;        /**< 1 without response times. */
+  double expected_recoverable;  /**< revenue_at_risk * recoverability: the priority. */
+  int64_t deadline;             /**< responded_at + sla (ns UTC); INT64_MIN without times. */
+  int overdue;                  /**< 1 if now > deadline. */
+  int segment;                  /**< -1, 0, 1 or NPSCORE_NO_SEGMENT. */
+  int owner;                    /**< Index into capacities, or -1 for none. */
+} npscore_priority_entry;
+
+/** Totals of a queue over every input row. */
+typedef struct npscore_priority_totals {
+  int64_t n_rows;
+  double revenue_at_risk; /**< Sum of churn_risk * clv over every row. */
+} npscore_priority_totals;
+
+/** Ranks n customers by expected recoverable revenue: churn_risk[i] in
+ *  [0, 1], clv[i] finite >= 0, segment[i] (-1/0/1 or NPSCORE_NO_SEGMENT;
+ *  NULL: none), responded_at[i] (ns UTC, not INT64_MIN, not after `now`;
+ *  NULL: no time discount). Ties break by revenue at risk (higher first),
+ *  deadline (earlier first), then row. With capacities, each entry in queue
+ *  order goes to the owner with the most capacity left (first listed on
+ *  ties) until all capacity is used. On success *out is a new queue to
+ *  release with npscore_priority_queue_free(). */
+NPSCORE_API npscore_status npscore_priority_rank(npscore_priority_queue **out,
+                                                 const double *churn_risk, const double *clv,
+                                                 const int8_t *segment,
+                                                 const int64_t *responded_at, size_t n,
+                                                 int64_t now,
+                                                 const npscore_priority_options *opts);
+
+/** The number of entries of a queue (0 for NULL). */
+NPSCORE_API size_t npscore_priority_queue_size(const npscore_priority_queue *q);
+
+/** Reads entry k (0 = best) of a queue. */
+NPSCORE_API npscore_status npscore_priority_queue_get(npscore_priority_entry *out,
+                                                      const npscore_priority_queue *q, size_t k);
+
+/** Reads the totals of a queue. */
+NPSCORE_API npscore_status npscore_priority_queue_totals(npscore_priority_totals *out,
+                                                         const npscore_priority_queue *q);
+
+/** Frees a queue; accepts NULL. */
+NPSCORE_API void npscore_priority_queue_free(npscore_priority_queue *q);
+
+/** The recommended play of a segment code: "recover" (-1), "make_it_a_10"
+ *  (0), "advocacy" (1), "" otherwise. Static storage; never NULL. */
+NPSCORE_API const char *npscore_priority_play_name(int segment);
+
+/** The play's one-sentence script ("" for codes other than -1, 0, 1). */
+NPSCORE_API const char *npscore_priority_play_script(int segment);
+
 /* (end of the priority section) */
 
 /* --- Themes: which problems to fix first --------------------------- */
+
+/** A compiled theme taxonomy; opaque. Safe to use from several threads. */
+typedef struct npscore_theme_tagger npscore_theme_tagger;
+
+/** One theme: its name and n_keywords keywords (words or phrases), all
+ *  NUL-terminated UTF-8. */
+typedef struct npscore_theme {
+  const char *name;
+  const char *const *keywords;
+  size_t n_keywords;
+} npscore_theme;
+
+/** What to do with invalid UTF-8 in a comment. */
+typedef enum npscore_invalid_utf8 {
+  NPSCORE_INVALID_UTF8_ERROR = 0,  /**< NPSCORE_EINVAL naming the comment. */
+  NPSCORE_INVALID_UTF8_REPLACE = 1 /**< Each invalid byte separates words. */
+} npscore_invalid_utf8;
+
+/** Compiles a taxonomy of n_themes themes (n_themes 0 and themes NULL: the
+ *  default taxonomy of bug, pricing, billing, usability, support,
+ *  onboarding, performance, reporting, feature_request). Matching rules:
+ *  npscore/themes.h. On success *out is a new tagger to release with
+ *  npscore_theme_tagger_free(). */
+NPSCORE_API npscore_status npscore_theme_tagger_new(npscore_theme_tagger **out,
+                                                    const npscore_theme *themes,
+                                                    size_t n_themes);
+
+/** The number of themes of a tagger (0 for NULL). */
+NPSCORE_API size_t npscore_theme_tagger_size(const npscore_theme_tagger *tagger);
+
+/** The name of theme j; owned by the tagger. */
+NPSCORE_API npscore_status npscore_theme_tagger_name(const char **out,
+                                                     const npscore_theme_tagger *tagger,
+                                                     size_t j);
+
+/** Tags n comments: comment i is texts[i] of lengths[i] bytes (lengths NULL:
+ *  NUL-terminated; texts[i] NULL: missing, no theme). Writes n x
+ *  npscore_theme_tagger_size() indicators, row-major, into out: out[i *
+ *  n_themes + j] = 1 if comment i mentions theme j, else 0. `threads` 0 is
+ *  automatic. */
+NPSCORE_API npscore_status npscore_theme_tagger_tag(uint8_t *out,
+                                                    const npscore_theme_tagger *tagger,
+                                                    const char *const *texts,
+                                                    const size_t *lengths, size_t n,
+                                                    npscore_invalid_utf8 invalid, int threads);
+
+/** Frees a tagger; accepts NULL. */
+NPSCORE_API void npscore_theme_tagger_free(npscore_theme_tagger *tagger);
+
+/** Which average CLV multiplies a segment's mentions. */
+typedef enum npscore_impact_clv {
+  NPSCORE_IMPACT_CLV_SEGMENT = 0,   /**< The segment's average over every row. */
+  NPSCORE_IMPACT_CLV_MENTIONERS = 1 /**< The average over the segment's mentioners. */
+} npscore_impact_clv;
+
+/** One theme's impact. Per-segment arrays: [0] detractors, [1] passives,
+ *  [2] promoters. */
+typedef struct npscore_theme_impact_row {
+  int64_t theme;               /**< Theme column index. */
+  int64_t mentions;
+  int64_t segment_mentions[3];
+  double segment_clv[3];       /**< The average CLV used (NaN if none). */
+  double segment_impact[3];    /**< mentions x average CLV */
+  double impact;               /**< The Feature Impact Score: their sum. */
+  double mentioner_clv;        /**< Total CLV of the mentioners. */
+  double nps, ci_low, ci_high; /**< Of the mentioners (adjusted Wald, 95%); NaN if none. */
+  int driver;                  /**< Segment (-1/0/1) with the largest impact, or
+                                    NPSCORE_NO_SEGMENT without mentions. */
+} npscore_theme_impact_row;
+
+/** Computes the Feature Impact Score (DOMAIN.md §6) of n_themes themes from
+ *  indicators (n rows x n_themes, row-major, 0/1), segment codes (-1/0/1)
+ *  and CLV (finite, >= 0) of n rows. Writes n_themes rows into out, ranked
+ *  by impact (ties: more mentions, then column order). */
+NPSCORE_API npscore_status npscore_theme_impact(npscore_theme_impact_row *out,
+                                                const uint8_t *indicators, size_t n_themes,
+                                                const int8_t *segment, const double *clv,
+                                                size_t n, npscore_impact_clv basis);
 
 /* (end of the themes section) */
 
