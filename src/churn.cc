@@ -68,6 +68,38 @@ struct ColumnStats {
   std::vector<bool> indicator;  // every value is 0 or 1
 };
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define NPSCORE_SCAN_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define NPSCORE_SCAN_CLONES
+#endif
+
+// Welford's update of rows [i0, i1) into the per-column accumulators, plus
+// min, max, a count of values other than 0/1 and of non-finite values. The
+// loop over columns has no branch, so it vectorizes for row-major X.
+NPSCORE_SCAN_CLONES
+void ScanRows(const MatrixView& X, size_t i0, size_t i1, double* __restrict mean,
+              double* __restrict m2, double* __restrict mn, double* __restrict mx,
+              double* __restrict other, double* __restrict bad) {
+  const size_t p = X.cols;
+  constexpr double kMax = std::numeric_limits<double>::max();
+  for (size_t i = i0; i < i1; ++i) {
+    const double inv_k = 1.0 / static_cast<double>(i + 1);
+    const double* x = X.values.data() + i * p;
+    for (size_t j = 0; j < p; ++j) {
+      const double v = X.row_major ? x[j] : X.values.data()[j * X.rows + i];
+      const double d = v - mean[j];
+      mean[j] += d * inv_k;
+      m2[j] += d * (v - mean[j]);
+      mn[j] = v < mn[j] ? v : mn[j];
+      mx[j] = v > mx[j] ? v : mx[j];
+      other[j] += (v != 0) & (v != 1) ? 1.0 : 0.0;
+      bad[j] += std::abs(v) <= kMax ? 0.0 : 1.0;
+    }
+  }
+}
+
 absl::StatusOr<ColumnStats> ScanColumns(const MatrixView& X,
                                         absl::Span<const std::string> names) {
   const size_t n = X.rows, p = X.cols;
@@ -77,27 +109,30 @@ absl::StatusOr<ColumnStats> ScanColumns(const MatrixView& X,
   st.min.assign(p, internal::kInf);
   st.max.assign(p, -internal::kInf);
   st.indicator.assign(p, true);
-  std::vector<double> m2(p, 0);
-  // Welford's update, row by row (cache-friendly for both layouts at p <= a few hundred).
-  for (size_t i = 0; i < n; ++i) {
-    const double inv_k = 1.0 / static_cast<double>(i + 1);
-    for (size_t j = 0; j < p; ++j) {
-      const double x = X.at(i, j);
-      if (!std::isfinite(x)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "X at row ", i, ", column ", ColumnText(j, names), " is ", ValueText(x),
-            ": values must be finite (impute or drop missing values first)"));
+  std::vector<double> m2(p, 0), other(p, 0), bad(p, 0);
+  constexpr size_t kScanBlock = 1024;
+  for (size_t i0 = 0; i0 < n; i0 += kScanBlock) {
+    const size_t i1 = std::min(n, i0 + kScanBlock);
+    ScanRows(X, i0, i1, st.mean.data(), m2.data(), st.min.data(), st.max.data(), other.data(),
+             bad.data());
+    bool any = false;
+    for (size_t j = 0; j < p; ++j) any |= bad[j] != 0;
+    if (!any) continue;
+    // Name the first non-finite value of the block, in row order.
+    for (size_t i = i0; i < i1; ++i) {
+      for (size_t j = 0; j < p; ++j) {
+        const double x = X.at(i, j);
+        if (!std::isfinite(x)) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "X at row ", i, ", column ", ColumnText(j, names), " is ", ValueText(x),
+              ": values must be finite (impute or drop missing values first)"));
+        }
       }
-      const double d = x - st.mean[j];
-      st.mean[j] += d * inv_k;
-      m2[j] += d * (x - st.mean[j]);
-      st.min[j] = std::min(st.min[j], x);
-      st.max[j] = std::max(st.max[j], x);
-      if (x != 0 && x != 1) st.indicator[j] = false;
     }
   }
   for (size_t j = 0; j < p; ++j) {
     st.sd[j] = n > 0 ? std::sqrt(m2[j] / static_cast<double>(n)) : 0;
+    st.indicator[j] = other[j] == 0;
   }
   return st;
 }
@@ -569,7 +604,8 @@ __attribute__((always_inline)) inline void TopKTile(const double* c, size_t p,
 
 // Work space of the reasons kernel, one per thread.
 struct ExplainTile {
-  double c[kTile * 512];  // contributions, column-major, p <= 512 per pass
+  explicit ExplainTile(size_t p) : c(kTile * std::min<size_t>(std::max<size_t>(p, 1), 512), 0.0) {}
+  std::vector<double> c;  // contributions, column-major, at most 512 columns per pass
   double z[kTile];
   double v[4][kTile];
 };
@@ -628,7 +664,7 @@ absl::Status ExplainRows(const ChurnModel& m, const MatrixView& X, size_t top, s
     const size_t t = std::min(kTile, last - r0);
     for (size_t r = 0; r < t; ++r) s->z[r] = m.intercept;
     for (size_t j0 = 0; j0 < p; j0 += 512) {
-      FillTile(values, X.rows, p, X.row_major, w, ref, r0, t, j0, std::min(p, j0 + 512), s->c,
+      FillTile(values, X.rows, p, X.row_major, w, ref, r0, t, j0, std::min(p, j0 + 512), s->c.data(),
                s->z);
     }
     for (size_t r = 0; r < t; ++r) {
@@ -651,10 +687,10 @@ absl::Status ExplainRows(const ChurnModel& m, const MatrixView& X, size_t top, s
     if (top == 0) continue;
     if (one_pass && top <= 4) {
       switch (top) {
-        case 1: TopKTileK<1>(s->c, p, s); break;
-        case 2: TopKTileK<2>(s->c, p, s); break;
-        case 3: TopKTileK<3>(s->c, p, s); break;
-        default: TopKTileK<4>(s->c, p, s); break;
+        case 1: TopKTileK<1>(s->c.data(), p, s); break;
+        case 2: TopKTileK<2>(s->c.data(), p, s); break;
+        case 3: TopKTileK<3>(s->c.data(), p, s); break;
+        default: TopKTileK<4>(s->c.data(), p, s); break;
       }
       for (size_t r = 0; r < t; ++r) {
         int32_t* vf = out_f + (r0 + r) * top;
@@ -684,7 +720,7 @@ absl::Status ExplainRows(const ChurnModel& m, const MatrixView& X, size_t top, s
       for (size_t j0 = 0; j0 < p; j0 += 512) {
         const size_t j1 = std::min(p, j0 + 512);
         double zdummy[kTile] = {};
-        FillTile(values, X.rows, p, X.row_major, w, ref, r0, t, j0, j1, s->c, zdummy);
+        FillTile(values, X.rows, p, X.row_major, w, ref, r0, t, j0, j1, s->c.data(), zdummy);
         for (size_t r = 0; r < t; ++r) {
           int32_t* vf = out_f + (r0 + r) * top;
           double* vc = out_c + (r0 + r) * top;
@@ -731,7 +767,7 @@ absl::Status ExplainChurn(const ChurnModel& model, const MatrixView& X, int top,
   }
   const size_t chunks = threads > 0 ? static_cast<size_t>(threads) : AutoThreads(0, n, p);
   return internal::RunChunks(n, chunks, [&](size_t, size_t first, size_t last) {
-    auto tile = std::make_unique<ExplainTile>();
+    auto tile = std::make_unique<ExplainTile>(p);
     return ExplainRows(model, X, k, first, last, tile.get(), proba, features, contributions);
   });
 }

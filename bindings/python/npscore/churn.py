@@ -556,10 +556,9 @@ def backtest(
 # rates, reasons per customer, evaluation, cross-validation and persistence.
 
 import dataclasses as _dataclasses
-import math as _math
 import os as _os
 import warnings as _warnings
-from typing import Any as _Any, Callable as _Callable, Mapping as _Mapping
+from typing import Any as _Any, Mapping as _Mapping
 
 import numpy as _np
 import pandas as _pd
