@@ -192,6 +192,12 @@ absl::StatusOr<Vec<D>> Minimize(const Eval& eval, Vec<D> theta, const FitOptions
       }
       shift = shift == 0 ? 1e-8 * std::max(1.0, H.diagonal().cwiseAbs().maxCoeff()) : shift * 10;
     }
+    // At the optimum to rounding: the predicted decrease is below what f
+    // can resolve.
+    if (-0.5 * g.dot(step) < 1e-15 * std::max(1.0, std::abs(f)) &&
+        g.cwiseAbs().maxCoeff() < 1e3 * options.tolerance) {
+      break;
+    }
     // Keep steps in log-parameters moderate.
     const double largest = step.cwiseAbs().maxCoeff();
     if (largest > 5) step *= 5 / largest;

@@ -20,6 +20,7 @@ from .nps import (
     summarize_counts,
 )
 from .health import account_nps, attribute_change, event_impact, health, migration, segment_trends
+from .clv import BetaGeo, GammaGamma, customer_lifetime_value, rfm_summary
 from . import plot
 from . import datasets, report
 
@@ -28,5 +29,6 @@ __all__ = [
     "Comparison", "Counts", "Cutoffs", "Summary",
     "by_group", "compare", "count", "segment", "summarize", "summarize_counts",
     "health", "segment_trends", "migration", "attribute_change", "event_impact", "account_nps",
+    "rfm_summary", "BetaGeo", "GammaGamma", "customer_lifetime_value",
     "datasets", "plot", "report",
 ]

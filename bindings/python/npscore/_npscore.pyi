@@ -139,3 +139,33 @@ def account_nps(
     how: str, account_weights: Optional[npt.NDArray[np.float64]], min_n: float,
     cutoffs: Cutoffs, missing: str, method: str, confidence: float,
 ) -> dict[str, object]: ...
+
+# --- clv -------------------------------------------------------------------------
+_F64 = npt.NDArray[np.float64]
+def rfm_summary(
+    customers: npt.NDArray[np.int64], n_customers: int, times: npt.NDArray[np.int64],
+    amounts: Optional[_F64], observation_end: int, freq: str,
+) -> dict[str, npt.NDArray[np.generic]]: ...
+def fit_beta_geo(
+    frequency: _F64, recency: _F64, T: _F64, weights: Optional[_F64], penalizer: float,
+    max_iterations: int, tolerance: float,
+) -> tuple[tuple[float, float, float, float], dict[str, float]]: ...
+def beta_geo_probability_alive(
+    params: tuple[float, float, float, float], frequency: _F64, recency: _F64, T: _F64,
+) -> _F64: ...
+def beta_geo_expected_purchases(
+    params: tuple[float, float, float, float], t: float, frequency: _F64, recency: _F64,
+    T: _F64,
+) -> _F64: ...
+def fit_gamma_gamma(
+    frequency: _F64, monetary_value: _F64, weights: Optional[_F64], penalizer: float,
+    max_iterations: int, tolerance: float,
+) -> tuple[tuple[float, float, float], dict[str, float]]: ...
+def gamma_gamma_expected_profit(
+    params: tuple[float, float, float], frequency: _F64, monetary_value: _F64,
+) -> _F64: ...
+def customer_lifetime_value(
+    bg: tuple[float, float, float, float], gg: tuple[float, float, float], frequency: _F64,
+    recency: _F64, T: _F64, monetary_value: _F64, months: int, discount_rate: float,
+    periods_per_month: float,
+) -> _F64: ...
