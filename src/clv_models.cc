@@ -539,7 +539,7 @@ inline double AliveProbability(const BetaGeoParams& pr, double x, double tx, dou
 // Tanh-sinh (double exponential) nodes on [0, 1]: p, log p, log(1 - p) and
 // the weight h dp/dt, for t = k h, |t| <= kTanhSinhMax.
 struct TanhSinh {
-  static constexpr double kStep = 1.0 / 16;
+  static constexpr double kStep = 1.0 / 12;
   static constexpr double kMax = 6.5;
   std::vector<double> p, log_p, log_q, weight;
 
@@ -607,6 +607,18 @@ double AliveExpectation(double s, double a, double beta, double u, const BetaWei
         if (biggest <= 1e3 * std::abs(sum)) return sum;
         break;  // too much cancellation: integrate instead
       }
+    }
+  }
+  if (u <= 4 && std::abs(a - 1) > 1e-3 && a + beta - 1 > 0.5 && s * std::log1p(u) < 300) {
+    // FHL's eq. 10 as written: c / (a - 1) (1 - (1 - z)^s 2F1(s, beta; c; z))
+    // with z = u / (1 + u), c = a + beta - 1: positive terms with ratio
+    // about z <= 0.8. Loses log10(1 / |a - 1|) digits, hence |a - 1| > 1e-3.
+    const double c = a + beta - 1, z = u / (1 + u);
+    double term = 1, sum = 1;
+    for (int k = 0; k < 800; ++k) {
+      term *= (s + k) * (beta + k) / ((c + k) * (k + 1)) * z;
+      sum += term;
+      if (term <= 1e-17 * sum) return c / (a - 1) * (1 - std::exp(-s * std::log1p(u)) * sum);
     }
   }
   BetaWeights local;

@@ -210,6 +210,10 @@ def test_beta_geo_expectation_against_mpmath():
         (2.5, 0.5, 1.0 + 1e-9, 3.0, 52, 7, 40, 50),        # a next to 1
         (0.9, 12.0, 3.5, 0.4, 365, 250, 700, 720),         # large frequency, long history
         (0.05, 0.2, 0.3, 0.1, 20, 1, 2, 3),                # small parameters
+        (0.243, 4.414, 0.793, 2.426, 30, 3, 20, 30),       # Gauss series branch
+        (0.243, 4.414, 0.793, 2.426, 90, 40, 35, 36),      # Gauss series, many terms
+        (3.0, 2.0, 1.0005, 0.8, 10, 0, 0, 8),              # a near 1, quadrature
+        (0.5, 1.0, 0.6, 0.3, 3, 0, 0, 5),                  # c = a + b - 1 < 0.5
     ]
     bgm = npscore.BetaGeo()
     for r, alpha, a, b, t, x, tx, T in cases:
