@@ -139,14 +139,22 @@ struct FrequencyTable {
 constexpr double kRunOff = 25;      // e^25 ~ 7e10
 constexpr double kRunOffAtEnd = 18;  // e^18 ~ 7e7
 
+// Fits over more rows than this start from the fit of a subsample of about
+// kSubsampleRows rows.
+constexpr size_t kWarmStartRows = 100000;
+constexpr size_t kSubsampleRows = 20000;
+
 template <int D>
 using Vec = Eigen::Matrix<double, D, 1>;
 
 // Minimizes f over R^D from theta0; eval(theta, &f, &grad) returns false when
 // f is not finite there.
+// `hessian` (may be null): on input, if finite, a Hessian to reuse (e.g. a
+// subsample's) until a step needs backtracking; on output, the last one.
 template <int D, typename Eval>
 absl::StatusOr<Vec<D>> Minimize(const Eval& eval, Vec<D> theta, const FitOptions& options,
-                                const char* model, const char* const* names, FitInfo* info) {
+                                const char* model, const char* const* names, FitInfo* info,
+                                Eigen::Matrix<double, D, D>* hessian_io) {
   double f;
   Vec<D> g;
   if (!eval(theta, &f, &g)) {
@@ -178,9 +186,17 @@ absl::StatusOr<Vec<D>> Minimize(const Eval& eval, Vec<D> theta, const FitOptions
     }
     return Eigen::Matrix<double, D, D>(0.5 * (H + H.transpose()));
   };
+  Eigen::Matrix<double, D, D> last_hessian;
+  bool have_hessian = false, reuse = false;
+  if (hessian_io != nullptr && hessian_io->allFinite()) {
+    last_hessian = *hessian_io;
+    have_hessian = reuse = true;
+  }
   for (; it < options.max_iterations; ++it) {
     if (g.cwiseAbs().maxCoeff() < options.tolerance) break;
-    const Eigen::Matrix<double, D, D> H = hessian();
+    const Eigen::Matrix<double, D, D> H = reuse ? last_hessian : hessian();
+    last_hessian = H;
+    have_hessian = true;
     // Newton step; if H is not positive definite, shift it (Levenberg).
     Vec<D> step = -g;  // gradient descent if no shift helps
     double shift = 0;
@@ -207,7 +223,15 @@ absl::StatusOr<Vec<D>> Minimize(const Eval& eval, Vec<D> theta, const FitOptions
       const Vec<D> th = theta + t * step;
       double ft;
       Vec<D> gt;
-      if (eval(th, &ft, &gt) && ft <= f + 1e-4 * t * g.dot(step)) {
+      // Near the optimum f's rounding (log-gamma of large arguments) hides
+      // the decrease: a full step that shrinks the gradient is then taken.
+      const bool tiny = t == 1 && -0.5 * g.dot(step) < 1e-9 * std::max(1.0, std::abs(f));
+      if (eval(th, &ft, &gt) &&
+          (ft <= f + 1e-4 * t * g.dot(step) ||
+           (tiny && gt.cwiseAbs().maxCoeff() < 0.5 * g.cwiseAbs().maxCoeff()))) {
+        // A poor quadratic model (backtracking, or a slow gradient
+        // decrease): refresh the Hessian.
+        if (t < 1 || gt.cwiseAbs().maxCoeff() > 0.3 * g.cwiseAbs().maxCoeff()) reuse = false;
         theta = th;
         f = ft;
         g = gt;
@@ -218,6 +242,10 @@ absl::StatusOr<Vec<D>> Minimize(const Eval& eval, Vec<D> theta, const FitOptions
     if (!moved) {
       // No decrease along the step: at the optimum to rounding, or stuck.
       if (g.cwiseAbs().maxCoeff() < 1e3 * options.tolerance) break;
+      if (reuse) {
+        reuse = false;
+        continue;
+      }
       return absl::FailedPreconditionError(absl::StrCat(
           model, " fit did not converge: no decrease after ", it, " iterations at ",
           describe(theta), " (gradient max-norm ", absl::StrFormat("%.3g", g.cwiseAbs().maxCoeff()),
@@ -241,7 +269,9 @@ absl::StatusOr<Vec<D>> Minimize(const Eval& eval, Vec<D> theta, const FitOptions
   if (it < options.max_iterations) {
     // A maximum needs a positive definite Hessian; a flat direction means
     // the data do not pin the parameters down.
-    const Eigen::SelfAdjointEigenSolver<Eigen::Matrix<double, D, D>> eig(hessian());
+    // (The last iteration's Hessian: its point is within a converged step.)
+    const Eigen::SelfAdjointEigenSolver<Eigen::Matrix<double, D, D>> eig(
+        have_hessian ? last_hessian : hessian());
     const double top = eig.eigenvalues().cwiseAbs().maxCoeff();
     if (!(eig.eigenvalues().minCoeff() > 1e-9 * std::max(1.0, top))) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -255,6 +285,7 @@ absl::StatusOr<Vec<D>> Minimize(const Eval& eval, Vec<D> theta, const FitOptions
         model, " fit did not converge in ", options.max_iterations, " iterations: last estimate ",
         describe(theta), ", gradient max-norm ", absl::StrFormat("%.3g", gnorm)));
   }
+  if (hessian_io != nullptr && have_hessian) *hessian_io = last_hessian;
   info->objective = f;
   info->gradient_norm = gnorm;
   info->iterations = it;
@@ -361,11 +392,11 @@ bool BetaGeoSums(const BgData& d, double r, double alpha, double a, double b, si
         const size_t j = static_cast<size_t>(codes[i]);
         const double log_tx = std::log(alpha + txs[i]);
         const double a4 = log_a_bx[j] - rx * log_tx;
-        const double m = std::max(a3, a4);
-        const double e3 = std::exp(a3 - m), e4 = std::exp(a4 - m);
-        const double sum = e3 + e4;
-        const double w3 = e3 / sum, w4 = e4 / sum;
-        p.ll += w * (m + std::log(sum));
+        // log(e^a3 + e^a4) = max + log1p(e^-|a3 - a4|), with one exponential.
+        const double e = std::exp(-std::abs(a3 - a4));
+        const double inv = 1 / (1 + e);
+        const double w4 = a4 >= a3 ? inv : e * inv, w3 = 1 - w4;
+        p.ll += w * (std::max(a3, a4) + std::log1p(e));
         p.dr -= w * (w3 * log_T + w4 * log_tx);
         p.dalpha -= w * rx * (w3 / (alpha + Ts[i]) + w4 / (alpha + txs[i]));
         p.da += w * w4;
@@ -667,13 +698,15 @@ void ForRows(size_t n, const BetaGeoParams& pr, const F& f) {
 
 // --- Public API ---------------------------------------------------------------------
 
-absl::StatusOr<BetaGeoFit> FitBetaGeo(absl::Span<const double> frequency,
-                                      absl::Span<const double> recency,
-                                      absl::Span<const double> T,
-                                      absl::Span<const double> weights,
-                                      const FitOptions& options) {
-  NPSCORE_RETURN_IF_ERROR(CheckOptions(options));
-  NPSCORE_ASSIGN_OR_RETURN(const BgData d, PrepareBetaGeo(frequency, recency, T, weights));
+namespace {
+
+using Mat4 = Eigen::Matrix<double, 4, 4>;
+using Mat3 = Eigen::Matrix<double, 3, 3>;
+
+// Fits BG/NBD on prepared data from `start` (log r, log scaled alpha, log a,
+// log b); `hessian` as in Minimize.
+absl::StatusOr<Vec<4>> FitBetaGeoData(const BgData& d, const FitOptions& options, Vec<4> start,
+                                      Mat4* hessian, FitInfo* info) {
   const size_t threads = ThreadCount(options.threads, d.x.size());
   const double W = d.total_weight, pen = options.penalizer;
   auto eval = [&](const Vec<4>& th, double* f, Vec<4>* g) {
@@ -691,31 +724,11 @@ absl::StatusOr<BetaGeoFit> FitBetaGeo(absl::Span<const double> frequency,
     return std::isfinite(*f);
   };
   static const char* const kNames[] = {"r", "alpha (scaled)", "a", "b"};
-  BetaGeoFit fit;
-  NPSCORE_ASSIGN_OR_RETURN(const Vec<4> theta,
-                           Minimize<4>(eval, Vec<4>::Constant(0.1), options, "BG/NBD", kNames,
-                                       &fit.info));
-  fit.params = {std::exp(theta[0]), std::exp(theta[1]) / d.scale, std::exp(theta[2]),
-                std::exp(theta[3])};
-  // The log-likelihood in the caller's time unit: scaling alpha and the
-  // times by c multiplies each customer's likelihood by c^-x.
-  double sum_wx = 0;
-  for (size_t i = 0; i < d.x.size(); ++i) sum_wx += d.w[i] * d.x[i];
-  double ll;
-  std::array<double, 4> grad;
-  BetaGeoSums(d, std::exp(theta[0]), std::exp(theta[1]), std::exp(theta[2]), std::exp(theta[3]),
-              threads, &ll, &grad);
-  fit.info.log_likelihood = ll + sum_wx * std::log(d.scale);
-  fit.info.customers = static_cast<int64_t>(d.x.size());
-  return fit;
+  return Minimize<4>(eval, start, options, "BG/NBD", kNames, info, hessian);
 }
 
-absl::StatusOr<GammaGammaFit> FitGammaGamma(absl::Span<const double> frequency,
-                                            absl::Span<const double> monetary_value,
-                                            absl::Span<const double> weights,
-                                            const FitOptions& options) {
-  NPSCORE_RETURN_IF_ERROR(CheckOptions(options));
-  NPSCORE_ASSIGN_OR_RETURN(const GgData d, PrepareGammaGamma(frequency, monetary_value, weights));
+absl::StatusOr<Vec<3>> FitGammaGammaData(const GgData& d, const FitOptions& options,
+                                         Vec<3> start, Mat3* hessian, FitInfo* info) {
   const size_t threads = ThreadCount(options.threads, d.x.size());
   const double W = d.total_weight, pen = options.penalizer;
   auto eval = [&](const Vec<3>& th, double* f, Vec<3>* g) {
@@ -732,14 +745,96 @@ absl::StatusOr<GammaGammaFit> FitGammaGamma(absl::Span<const double> frequency,
     return std::isfinite(*f);
   };
   static const char* const kNames[] = {"p", "q", "v"};
+  return Minimize<3>(eval, start, options, "Gamma-Gamma", kNames, info, hessian);
+}
+
+// Every stride-th row of `v`.
+std::vector<double> Every(const std::vector<double>& v, size_t stride) {
+  std::vector<double> out;
+  out.reserve(v.size() / stride + 1);
+  for (size_t i = 0; i < v.size(); i += stride) out.push_back(v[i]);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<BetaGeoFit> FitBetaGeo(absl::Span<const double> frequency,
+                                      absl::Span<const double> recency,
+                                      absl::Span<const double> T,
+                                      absl::Span<const double> weights,
+                                      const FitOptions& options) {
+  NPSCORE_RETURN_IF_ERROR(CheckOptions(options));
+  NPSCORE_ASSIGN_OR_RETURN(const BgData d, PrepareBetaGeo(frequency, recency, T, weights));
+  BetaGeoFit fit;
+  Vec<4> start = Vec<4>::Constant(0.1);
+  Mat4 hessian = Mat4::Constant(internal::kNaN);
+  if (d.x.size() > kWarmStartRows) {
+    // Start from the fit of an evenly spaced subsample, with its Hessian:
+    // then a few gradient evaluations over all rows finish the job.
+    const size_t stride = d.x.size() / kSubsampleRows;
+    auto sub = PrepareBetaGeo(Every(d.x, stride), Every(d.tx, stride), Every(d.T, stride),
+                              Every(d.w, stride));
+    if (sub.ok()) {
+      FitOptions rough = options;
+      rough.tolerance = std::max(options.tolerance, 1e-6);
+      FitInfo info;
+      auto theta = FitBetaGeoData(*sub, rough, start, &hessian, &info);
+      if (theta.ok()) {
+        start = *theta;
+        start[1] -= std::log(sub->scale);  // to units of the full data's max T
+      } else {
+        hessian = Mat4::Constant(internal::kNaN);
+      }
+    }
+  }
+  NPSCORE_ASSIGN_OR_RETURN(const Vec<4> theta,
+                           FitBetaGeoData(d, options, start, &hessian, &fit.info));
+  fit.params = {std::exp(theta[0]), std::exp(theta[1]) / d.scale, std::exp(theta[2]),
+                std::exp(theta[3])};
+  // The log-likelihood in the caller's time unit: scaling alpha and the
+  // times by c multiplies each customer's likelihood by c^-x.
+  double sum_wx = 0;
+  for (size_t i = 0; i < d.x.size(); ++i) sum_wx += d.w[i] * d.x[i];
+  double ll;
+  std::array<double, 4> grad;
+  BetaGeoSums(d, std::exp(theta[0]), std::exp(theta[1]), std::exp(theta[2]), std::exp(theta[3]),
+              ThreadCount(options.threads, d.x.size()), &ll, &grad);
+  fit.info.log_likelihood = ll + sum_wx * std::log(d.scale);
+  fit.info.customers = static_cast<int64_t>(d.x.size());
+  return fit;
+}
+
+absl::StatusOr<GammaGammaFit> FitGammaGamma(absl::Span<const double> frequency,
+                                            absl::Span<const double> monetary_value,
+                                            absl::Span<const double> weights,
+                                            const FitOptions& options) {
+  NPSCORE_RETURN_IF_ERROR(CheckOptions(options));
+  NPSCORE_ASSIGN_OR_RETURN(const GgData d, PrepareGammaGamma(frequency, monetary_value, weights));
   GammaGammaFit fit;
+  Vec<3> start = Vec<3>::Constant(0.1);
+  Mat3 hessian = Mat3::Constant(internal::kNaN);
+  if (d.x.size() > kWarmStartRows) {
+    const size_t stride = d.x.size() / kSubsampleRows;
+    auto sub = PrepareGammaGamma(Every(d.x, stride), Every(d.m, stride), Every(d.w, stride));
+    if (sub.ok()) {
+      FitOptions rough = options;
+      rough.tolerance = std::max(options.tolerance, 1e-6);
+      FitInfo info;
+      auto theta = FitGammaGammaData(*sub, rough, start, &hessian, &info);
+      if (theta.ok()) {
+        start = *theta;
+      } else {
+        hessian = Mat3::Constant(internal::kNaN);
+      }
+    }
+  }
   NPSCORE_ASSIGN_OR_RETURN(const Vec<3> theta,
-                           Minimize<3>(eval, Vec<3>::Constant(0.1), options, "Gamma-Gamma",
-                                       kNames, &fit.info));
+                           FitGammaGammaData(d, options, start, &hessian, &fit.info));
   fit.params = {std::exp(theta[0]), std::exp(theta[1]), std::exp(theta[2])};
   double ll;
   std::array<double, 3> grad;
-  GammaGammaSums(d, fit.params.p, fit.params.q, fit.params.v, threads, &ll, &grad);
+  GammaGammaSums(d, fit.params.p, fit.params.q, fit.params.v,
+                 ThreadCount(options.threads, d.x.size()), &ll, &grad);
   fit.info.log_likelihood = ll;
   fit.info.customers = static_cast<int64_t>(d.x.size());
   return fit;
