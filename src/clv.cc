@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -72,9 +73,60 @@ std::string TimeText(int64_t t) {
 }
 
 struct Entry {
+  uint32_t local;  // customer code within its bucket
   int32_t period;  // relative to the observation end's period (<= 0)
   double amount;
 };
+
+constexpr size_t kBuckets = 1024;
+
+// The error of a row that failed the validation of SummarizeRfm.
+absl::Status RowError(size_t i, int64_t c, int64_t n_customers, int64_t t,
+                      int64_t observation_end, const double* amounts) {
+  if (c < 0 || c >= n_customers) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("customer code at row ", i, " is ", c, ": outside 0..", n_customers - 1));
+  }
+  if (t == kMissingTime) {
+    return absl::InvalidArgumentError(absl::StrCat("time at row ", i, " is missing (NaT)"));
+  }
+  if (t > observation_end) {
+    return absl::InvalidArgumentError(absl::StrCat("time at row ", i, " is ", TimeText(t),
+                                                   ": after observation_end ",
+                                                   TimeText(observation_end)));
+  }
+  return absl::InvalidArgumentError(absl::StrCat("amount at row ", i, " is ",
+                                                 internal::ValueText(amounts[i]),
+                                                 ": amounts must be finite and >= 0"));
+}
+
+// Summarizes the rows [first, last) of customer c (in input order) into out.
+void Summarize(Entry* first, Entry* last, size_t c, RfmSummary* out) {
+  out->transactions[c] = last - first;
+  if (first == last) {
+    out->frequency[c] = out->recency[c] = out->T[c] = out->monetary_value[c] = internal::kNaN;
+    return;
+  }
+  bool sorted = true;
+  for (Entry* p = first + 1; p < last; ++p) sorted &= p[-1].period <= p->period;
+  if (!sorted) {
+    std::stable_sort(first, last, [](const Entry& x, const Entry& y) { return x.period < y.period; });
+  }
+  const int32_t p0 = first->period;
+  int64_t distinct = 1;
+  double repeat_sum = 0;
+  int32_t prev = p0;
+  for (Entry* p = first; p < last; ++p) {
+    distinct += p->period != prev ? 1 : 0;
+    prev = p->period;
+    if (p->period != p0) repeat_sum += p->amount;
+  }
+  const double freq = static_cast<double>(distinct - 1);
+  out->frequency[c] = freq;
+  out->recency[c] = static_cast<double>(int64_t{prev} - p0);
+  out->T[c] = -static_cast<double>(p0);
+  out->monetary_value[c] = distinct > 1 ? repeat_sum / freq : 0.0;
+}
 
 size_t Threads(size_t rows) {
   const size_t hw = std::max(1u, std::thread::hardware_concurrency());
@@ -107,104 +159,99 @@ absl::StatusOr<RfmSummary> SummarizeRfm(absl::Span<const int64_t> customers,
   }
   const int64_t end_period = PeriodOf(observation_end, frequency);
 
-  // Pass 1: validate and map each row to its period, relative to the end.
-  std::vector<int32_t> period(n);
+  // Customers are split into at most kBuckets buckets of 2^shift
+  // consecutive codes, so that grouping rows is two cache-friendly scatters
+  // (rows to buckets, then within a bucket to customers) instead of one
+  // random scatter over all customers.
+  const size_t k = static_cast<size_t>(n_customers);
+  int shift = 0;
+  while ((k >> shift) >= kBuckets) ++shift;
+  const size_t n_buckets = k == 0 ? 0 : ((k - 1) >> shift) + 1;
   const int64_t* cust = customers.data();
   const int64_t* tm = times.data();
   const double* am = has_amounts ? amounts.data() : nullptr;
   const size_t threads = Threads(n);
+
+  // Pass 1: validate; rows per (chunk, bucket).
+  std::vector<std::vector<int64_t>> hist(threads, std::vector<int64_t>(n_buckets + 1, 0));
   NPSCORE_RETURN_IF_ERROR(internal::RunChunks(
-      n, threads, [&](size_t, size_t begin, size_t end) -> absl::Status {
+      n, threads, [&](size_t chunk, size_t begin, size_t end) -> absl::Status {
+        int64_t* h = hist[chunk].data();
         for (size_t i = begin; i < end; ++i) {
           const int64_t c = cust[i];
-          if (c < 0 || c >= n_customers) {
-            return absl::InvalidArgumentError(absl::StrCat(
-                "customer code at row ", i, " is ", c, ": outside 0..", n_customers - 1));
-          }
           const int64_t t = tm[i];
-          if (t == kMissingTime) {
-            return absl::InvalidArgumentError(
-                absl::StrCat("time at row ", i, " is missing (NaT)"));
+          const bool bad_amount =
+              am != nullptr && !(am[i] >= 0 && am[i] <= std::numeric_limits<double>::max());
+          if (c < 0 || c >= n_customers || t == kMissingTime || t > observation_end ||
+              bad_amount) {
+            return RowError(i, c, n_customers, t, observation_end, am);
           }
-          if (t > observation_end) {
+          ++h[static_cast<size_t>(c) >> shift];
+        }
+        return absl::OkStatus();
+      }));
+  // Where each chunk writes in each bucket.
+  std::vector<int64_t> bucket_start(n_buckets + 1, 0);
+  for (size_t b = 0; b < n_buckets; ++b) {
+    int64_t at = bucket_start[b];
+    for (size_t chunk = 0; chunk < threads; ++chunk) {
+      const int64_t count = hist[chunk][b];
+      hist[chunk][b] = at;
+      at += count;
+    }
+    bucket_start[b + 1] = at;
+  }
+
+  // Pass 2: each row's period, scattered to its bucket (stable).
+  std::unique_ptr<Entry[]> entries(new Entry[n > 0 ? n : 1]);
+  Entry* const e = entries.get();
+  const int64_t min_rel = std::numeric_limits<int32_t>::min();
+  NPSCORE_RETURN_IF_ERROR(internal::RunChunks(
+      n, threads, [&](size_t chunk, size_t begin, size_t end) -> absl::Status {
+        int64_t* next = hist[chunk].data();
+        const uint32_t mask = static_cast<uint32_t>((uint64_t{1} << shift) - 1);
+        for (size_t i = begin; i < end; ++i) {
+          const size_t c = static_cast<size_t>(cust[i]);
+          const int64_t rel = PeriodOf(tm[i], frequency) - end_period;  // <= 0
+          if (rel < min_rel) {
             return absl::InvalidArgumentError(
-                absl::StrCat("time at row ", i, " is ", TimeText(t), ": after observation_end ",
-                             TimeText(observation_end)));
-          }
-          if (am != nullptr) {
-            const double a = am[i];
-            if (!(a >= 0 && a <= std::numeric_limits<double>::max())) {
-              return absl::InvalidArgumentError(
-                  absl::StrCat("amount at row ", i, " is ", internal::ValueText(a),
-                               ": amounts must be finite and >= 0"));
-            }
-          }
-          const int64_t rel = PeriodOf(t, frequency) - end_period;  // <= 0
-          if (rel < std::numeric_limits<int32_t>::min()) {
-            return absl::InvalidArgumentError(
-                absl::StrCat("time at row ", i, " is ", TimeText(t),
+                absl::StrCat("time at row ", i, " is ", TimeText(tm[i]),
                              ": more than 2^31 periods before observation_end"));
           }
-          period[i] = static_cast<int32_t>(rel);
+          e[next[c >> shift]++] = {static_cast<uint32_t>(c) & mask, static_cast<int32_t>(rel),
+                                   am != nullptr ? am[i] : 0.0};
         }
         return absl::OkStatus();
       }));
 
-  // Pass 2: group the rows by customer (a stable counting sort).
-  const size_t k = static_cast<size_t>(n_customers);
-  std::vector<int64_t> offset(k + 1, 0);
-  for (size_t i = 0; i < n; ++i) ++offset[static_cast<size_t>(cust[i]) + 1];
-  for (size_t c = 0; c < k; ++c) offset[c + 1] += offset[c];
-  std::vector<Entry> entries(n);
-  {
-    std::vector<int64_t> next(offset.begin(), offset.end() - 1);
-    for (size_t i = 0; i < n; ++i) {
-      const int64_t pos = next[static_cast<size_t>(cust[i])]++;
-      entries[static_cast<size_t>(pos)] = {period[i], am != nullptr ? am[i] : 0.0};
-    }
-  }
-  period.clear();
-  period.shrink_to_fit();
-
-  // Pass 3: per customer.
+  // Pass 3: per bucket, group the rows by customer, then summarize each.
   RfmSummary out;
   out.frequency.resize(k);
   out.recency.resize(k);
   out.T.resize(k);
   out.monetary_value.resize(k);
   out.transactions.resize(k);
-  Entry* const e = entries.data();
   NPSCORE_RETURN_IF_ERROR(internal::RunChunks(
-      k, k >= 65536 ? threads : 1, [&](size_t, size_t begin, size_t end) -> absl::Status {
-        for (size_t c = begin; c < end; ++c) {
-          Entry* first = e + offset[c];
-          Entry* last = e + offset[c + 1];
-          out.transactions[c] = last - first;
-          if (first == last) {
-            out.frequency[c] = out.recency[c] = out.T[c] = out.monetary_value[c] =
-                internal::kNaN;
-            continue;
+      n_buckets, std::min(threads, n_buckets), [&](size_t, size_t b0, size_t b1) -> absl::Status {
+        std::vector<int64_t> offset;
+        std::vector<Entry> grouped;
+        for (size_t b = b0; b < b1; ++b) {
+          const size_t first_customer = b << shift;
+          const size_t m = std::min(k, (b + 1) << shift) - first_customer;
+          const Entry* rows = e + bucket_start[b];
+          const size_t count = static_cast<size_t>(bucket_start[b + 1] - bucket_start[b]);
+          offset.assign(m + 1, 0);
+          for (size_t r = 0; r < count; ++r) ++offset[rows[r].local + 1];
+          for (size_t c = 0; c < m; ++c) offset[c + 1] += offset[c];
+          grouped.resize(count);
+          for (size_t r = 0; r < count; ++r) grouped[static_cast<size_t>(offset[rows[r].local]++)] = rows[r];
+          // offset[c] is now the end of customer c (and the start of c + 1).
+          size_t begin = 0;
+          for (size_t c = 0; c < m; ++c) {
+            const size_t end = static_cast<size_t>(offset[c]);
+            Summarize(grouped.data() + begin, grouped.data() + end, first_customer + c, &out);
+            begin = end;
           }
-          bool sorted = true;
-          for (Entry* p = first + 1; p < last; ++p) sorted &= p[-1].period <= p->period;
-          if (!sorted) {
-            std::stable_sort(first, last,
-                             [](const Entry& x, const Entry& y) { return x.period < y.period; });
-          }
-          const int32_t p0 = first->period;
-          int64_t distinct = 1;
-          double repeat_sum = 0;
-          int32_t prev = p0;
-          for (Entry* p = first; p < last; ++p) {
-            distinct += p->period != prev ? 1 : 0;
-            prev = p->period;
-            if (p->period != p0) repeat_sum += p->amount;
-          }
-          const double freq = static_cast<double>(distinct - 1);
-          out.frequency[c] = freq;
-          out.recency[c] = static_cast<double>(int64_t{prev} - p0);
-          out.T[c] = -static_cast<double>(p0);
-          out.monetary_value[c] = distinct > 1 ? repeat_sum / freq : 0.0;
         }
         return absl::OkStatus();
       }));
