@@ -121,6 +121,20 @@ def test_rfm_keys_and_no_amount():
     assert s.loc[1].tolist() == [1.0, 1.0, 2.0]
 
 
+def test_rfm_integer_ids_with_gaps():
+    # Dense ids are their own codes (after an offset): ids without rows must
+    # not appear, negative and sparse ids must keep their keys.
+    when = pd.to_datetime(["2024-01-01", "2024-01-03", "2024-01-05", "2024-01-02", "2024-01-04"])
+    for ids in ([-5, 3, 3, 10, -5], [7, 1_000_000_000_000, 1_000_000_000_000, 7, 7]):
+        log = pd.DataFrame({"c": np.array(ids, dtype=np.int64), "t": when})
+        s = npscore.rfm_summary(log, customer="c", date="t", observation_end="2024-01-06",
+                                freq="D")
+        assert list(s.index) == sorted(set(ids))
+        by_hand = {k: sorted(set(when[np.array(ids) == k].day)) for k in set(ids)}
+        for k, days in by_hand.items():
+            assert s.loc[k].tolist() == [len(days) - 1, days[-1] - days[0], 6 - days[0]]
+
+
 def test_rfm_bad_input():
     log = pd.DataFrame({"c": [1, 2, 2], "t": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-03-01"]),
                         "a": [10.0, 5.0, 1.0]})

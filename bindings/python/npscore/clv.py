@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import _npscore
 from ._convert import as_scores, column
-from ._groups import _key_codes
+from ._groups import _key_codes, is_int_key
 
 __all__ = ["rfm_summary", "BetaGeo", "GammaGamma", "customer_lifetime_value"]
 
@@ -57,6 +57,23 @@ def _timestamp_nanos(value: Any, name: str) -> int:
     return int(ts.as_unit("ns").value)
 
 
+def _customer_codes(cust: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes 0..k-1 and the k keys of the customer column. Dense integer ids
+    (a span of at most max(2 rows, 65536)) are their own codes after an
+    offset, with no factorizing; codes without rows are dropped later."""
+    if is_int_key(cust) and len(cust):
+        ids = cust.to_numpy()
+        lo, hi = int(ids.min()), int(ids.max())
+        if hi - lo + 1 <= max(2 * len(ids), 1 << 16):
+            if lo >= 0 and hi + 1 <= max(2 * len(ids), 1 << 16):
+                lo = 0  # the ids are the codes: no copy for int64
+            codes = ids if lo == 0 else ids - lo
+            keys = pd.Index(np.arange(lo, hi + 1, dtype=np.int64).astype(ids.dtype, copy=False))
+            return np.ascontiguousarray(codes, dtype=np.int64), keys
+    codes, keys = _key_codes(cust)
+    return np.ascontiguousarray(codes, dtype=np.int64), keys
+
+
 def rfm_summary(
     transactions: pd.DataFrame,
     *,
@@ -87,8 +104,7 @@ def rfm_summary(
     """
     cust = column(transactions, customer, "customer")
     when = column(transactions, date, "date")
-    codes, keys = _key_codes(cust)
-    codes = np.ascontiguousarray(codes, dtype=np.int64)
+    codes, keys = _customer_codes(cust)
     times = _wall_nanos(when, "date")
     amounts = None
     if amount is not None:
