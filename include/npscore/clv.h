@@ -14,9 +14,13 @@
 //  - FitBetaGeo: the BG/NBD model of Fader, Hardie & Lee (2005), "Counting
 //    Your Customers the Easy Way", Marketing Science 24(2), by maximum
 //    likelihood: Newton's method on the log-parameters with the analytic
-//    gradient, the likelihood summed over customers on several threads, in
-//    log space (log-gamma, log-sum-exp) so that large frequencies and long
-//    histories do not overflow.
+//    gradient (Hessian by differences of it), the likelihood summed over
+//    customers on several threads, in log space (log-gamma, log-sum-exp) so
+//    that large frequencies and long histories do not overflow. Terms of the
+//    frequency alone are computed once per distinct frequency; over 100,000
+//    rows the fit starts from that of an evenly spaced subsample. A fit whose
+//    likelihood is flat at the end (a parameter running off to 0 or
+//    infinity, e.g. without repeat purchases) is an error, not an estimate.
 //  - FitGammaGamma: the Gamma-Gamma spend model of Fader, Hardie & Lee (2005),
 //    "RFM and CLV: Using Iso-Value Curves", and Fader & Hardie's note "The
 //    Gamma-Gamma Model of Monetary Value" (2013); fitted on the customers
