@@ -1,7 +1,9 @@
 """npscore: Net Promoter Score analytics, from score to action.
 
 Segmentation and NPS with honest uncertainty (`summarize`, `compare`,
-`by_group`) and distribution health over time (`health`, `segment_trends`),
+`by_group`), distribution health over time (`health`, `segment_trends`) and
+customer lifetime value (`rfm_summary`, `BetaGeo`, `GammaGamma`,
+`customer_lifetime_value`),
 with a C++ core that is also usable from C++ and through a
 stable C ABI. See README.md for the quick starts.
 """
