@@ -110,13 +110,14 @@ TEST(RfmTest, UnsortedEqualsSorted) {
   std::vector<int64_t> c, t;
   std::vector<double> a;
   uint64_t state = 42;
-  for (int i = 0; i < 5000; ++i) {
+  // 300,000 rows: enough for the multi-threaded passes.
+  for (int i = 0; i < 300000; ++i) {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    c.push_back(static_cast<int64_t>((state >> 33) % 97));
+    c.push_back(static_cast<int64_t>((state >> 33) % 20011));
     t.push_back(Utc(2024, 1, 1) + static_cast<int64_t>((state >> 11) % 200) * 86400000000000LL);
     a.push_back(static_cast<double>((state >> 40) % 50));
   }
-  auto s1 = SummarizeRfm(c, 97, t, a, Utc(2024, 12, 31), Frequency::kWeek);
+  auto s1 = SummarizeRfm(c, 20011, t, a, Utc(2024, 12, 31), Frequency::kWeek);
   // Sort rows by (customer, time): the same summary.
   std::vector<size_t> idx(c.size());
   for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
@@ -130,12 +131,12 @@ TEST(RfmTest, UnsortedEqualsSorted) {
     t2.push_back(t[i]);
     a2.push_back(a[i]);
   }
-  auto s2 = SummarizeRfm(c2, 97, t2, a2, Utc(2024, 12, 31), Frequency::kWeek);
+  auto s2 = SummarizeRfm(c2, 20011, t2, a2, Utc(2024, 12, 31), Frequency::kWeek);
   ASSERT_TRUE(s1.ok() && s2.ok());
   EXPECT_EQ(s1->frequency, s2->frequency);
   EXPECT_EQ(s1->recency, s2->recency);
   EXPECT_EQ(s1->T, s2->T);
-  for (size_t k = 0; k < 97; ++k) EXPECT_NEAR(s1->monetary_value[k], s2->monetary_value[k], 1e-12);
+  for (size_t k = 0; k < 20011; ++k) EXPECT_NEAR(s1->monetary_value[k], s2->monetary_value[k], 1e-12);
 }
 
 TEST(RfmTest, BadInput) {
@@ -211,6 +212,34 @@ TEST(BetaGeoTest, WeightsEqualRepeatedRows) {
   EXPECT_NEAR(a->params.b, b->params.b, 1e-6);
   EXPECT_NEAR(a->info.log_likelihood, b->info.log_likelihood, 1e-7);
   EXPECT_EQ(a->info.customers, static_cast<int64_t>(x.size()));
+}
+
+TEST(BetaGeoTest, ReplicatedDataGiveTheSameEstimates) {
+  // CDNOW repeated 110 times (259,270 rows, 104,060 repeat customers: the
+  // subsample warm start of both fits and the threaded sums) has the
+  // maximum-likelihood estimates of CDNOW itself.
+  const Cdnow d = LoadCdnow();
+  std::vector<double> x, tx, T, m;
+  for (int k = 0; k < 110; ++k) {
+    x.insert(x.end(), d.x.begin(), d.x.end());
+    tx.insert(tx.end(), d.tx.begin(), d.tx.end());
+    T.insert(T.end(), d.T.begin(), d.T.end());
+    m.insert(m.end(), d.m.begin(), d.m.end());
+  }
+  auto big = FitBetaGeo(x, tx, T);
+  auto small = FitBetaGeo(d.x, d.tx, d.T);
+  ASSERT_TRUE(big.ok() && small.ok()) << big.status();
+  EXPECT_NEAR(big->params.r, small->params.r, 1e-6 * small->params.r);
+  EXPECT_NEAR(big->params.alpha, small->params.alpha, 1e-6 * small->params.alpha);
+  EXPECT_NEAR(big->params.a, small->params.a, 1e-5 * small->params.a);
+  EXPECT_NEAR(big->params.b, small->params.b, 1e-5 * small->params.b);
+  EXPECT_NEAR(big->info.log_likelihood, 110 * small->info.log_likelihood, 1e-6 * 110 * 9582);
+  auto gbig = FitGammaGamma(x, m);
+  auto gsmall = FitGammaGamma(d.x, d.m);
+  ASSERT_TRUE(gbig.ok() && gsmall.ok()) << gbig.status();
+  EXPECT_NEAR(gbig->params.p, gsmall->params.p, 1e-5 * gsmall->params.p);
+  EXPECT_NEAR(gbig->params.q, gsmall->params.q, 1e-5 * gsmall->params.q);
+  EXPECT_NEAR(gbig->params.v, gsmall->params.v, 1e-5 * gsmall->params.v);
 }
 
 TEST(BetaGeoTest, ExpectationsAreStableAndMonotone) {
