@@ -5,13 +5,317 @@
 #ifndef NPSCORE_CHURN_H_
 #define NPSCORE_CHURN_H_
 
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "npscore/health.h"
+#include "npscore/nps.h"
+
 namespace npscore {
 
 // --- Features: signals from NPS history, as of a date (src/churn_features.cc) ---
+//
+// Everything here is computed "as of" an instant: only responses with time
+// <= as_of count, and a follow-up counts only if it happened by as_of, so a
+// model trained on these features never sees the future. Times are int64
+// UTC nanoseconds, kMissingTime (INT64_MIN) = missing / none.
+
+// Nanoseconds per day: every "days" figure is a difference of times / this.
+inline constexpr int64_t kNanosPerDay = int64_t{86400} * 1000 * 1000 * 1000;
+
+// What to do with a response whose customer is not in the customer table.
+enum class UnknownCustomers {
+  kError,  // the first one is an error naming its row and id
+  kSkip,   // left out and counted in `skipped_unknown_customers`
+};
+
+// Options of ChurnFeatures. `scores.missing` also governs missing response
+// times (NaT): an error, or skipped and counted.
+struct ChurnFeatureOptions {
+  ScoreOptions scores;
+  // A detractor answer given at most this many days after sign-up is
+  // "early-life" (DOMAIN.md section 5, 002: "first 7-10 days").
+  double early_life_days = 10;
+  UnknownCustomers unknown = UnknownCustomers::kError;
+};
+
+// Per-customer signals, one entry per customer of the table, in table order.
+// A double is NaN where the value does not exist (no response by as_of,
+// fewer than two responses, unknown sign-up); counts and flags are 0 then.
+// "Latest" and "previous" are by response time.
+struct ChurnFeatures {
+  std::vector<uint8_t> has_response;   // 1 if the customer answered by as_of
+  std::vector<uint8_t> signed_up;      // 0 if the sign-up time is after as_of
+  std::vector<int64_t> n_responses;    // responses by as_of
+  std::vector<int64_t> latest_row;     // row of the latest response, -1 without one
+  std::vector<double> score;           // the latest score
+  std::vector<int8_t> segment;         // its segment (-1/0/+1), kNoSegment without one
+  std::vector<double> previous_score;  // the score before it
+  std::vector<double> score_change;    // score - previous_score
+  std::vector<int8_t> segment_change;  // segment - previous segment (-2..2); 0 below 2 responses
+  std::vector<double> mean_score, min_score, max_score;  // over the responses by as_of
+  std::vector<int64_t> n_detractor_responses;            // detractor answers among them
+  std::vector<double> days_since_response;        // as_of - latest response
+  std::vector<double> days_since_first_response;  // as_of - first response
+  std::vector<double> tenure_days;        // latest response - sign-up (negative if before)
+  std::vector<double> customer_age_days;  // as_of - sign-up
+  // 1 if the latest response is a detractor answer given 0..early_life_days
+  // days after sign-up.
+  std::vector<uint8_t> early_life_detractor;
+  // For a latest response that is a detractor answer: followed up by as_of
+  // (1), the days it took (NaN otherwise), and the days it has waited without
+  // a follow-up (as_of - response; 0 when followed up or not a detractor).
+  std::vector<uint8_t> detractor_followed_up;
+  std::vector<double> days_to_follow_up;
+  std::vector<double> days_detractor_waiting;
+
+  // Accounting of the response rows: used + after_as_of + the skipped ones
+  // = all rows.
+  int64_t used = 0;         // responses at or before as_of
+  int64_t after_as_of = 0;  // valid responses after as_of, left out
+  int64_t skipped_missing_scores = 0;
+  int64_t skipped_missing_times = 0;
+  int64_t skipped_unknown_customers = 0;
+
+  size_t size() const { return has_response.size(); }
+};
+
+// Computes the signals of every customer of the table (`customer_ids`,
+// distinct int64 ids, with `signup_times`, empty or one per customer,
+// kMissingTime = unknown) from the responses (`customers`: the customer id of
+// each, `times`, `scores`, and `followed_up`, empty or one follow-up time per
+// response, kMissingTime = none) as of `as_of`. One pass over the responses
+// updates a small per-customer state (no sort, no allocation per row); the
+// ids are looked up by offset when dense, else through a hash map. Errors
+// name the row and value: a bad score, a missing time, an unknown customer
+// (unless skipped), a follow-up before its response, two responses of one
+// customer at the same instant where it matters (latest or previous), a
+// duplicated id in the table, columns of different lengths, a negative or NaN
+// early_life_days, more than 2^31 - 1 responses or customers in one call.
+template <typename T>
+absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> customers,
+                                                   absl::Span<const int64_t> times,
+                                                   absl::Span<const T> scores,
+                                                   absl::Span<const int64_t> followed_up,
+                                                   absl::Span<const int64_t> customer_ids,
+                                                   absl::Span<const int64_t> signup_times,
+                                                   int64_t as_of,
+                                                   const ChurnFeatureOptions& options = {});
+
+// Churn labels over the horizon after as_of: label 1 if the customer churned
+// in (as_of, as_of + horizon], 0 if not (churned later or never). Customers
+// who had churned by as_of, or who signed up after it, are no longer / not
+// yet customers: label -1 (left out), counted.
+struct ChurnLabels {
+  std::vector<int8_t> label;
+  int64_t positives = 0, negatives = 0;
+  int64_t churned_before = 0;  // churned at or before as_of
+  int64_t not_yet_customers = 0;  // signed up after as_of
+
+  size_t size() const { return label.size(); }
+};
+
+// Labels from one churn time per customer (`churned_at`, kMissingTime = not
+// churned) and optional sign-up times (empty, or one per customer).
+// `horizon_ns` must be > 0 and as_of + horizon_ns must not overflow.
+absl::StatusOr<ChurnLabels> ComputeChurnLabels(absl::Span<const int64_t> churned_at,
+                                               absl::Span<const int64_t> signup_times,
+                                               int64_t as_of, int64_t horizon_ns);
+
+// Checks a train-on-earlier / test-on-later split: features as of
+// train_as_of with labels over (train_as_of, train_as_of + horizon] train the
+// model, which is tested on features as of test_as_of with labels over the
+// horizon after it. Honest only if the training labels were known by
+// test_as_of (train_as_of + horizon <= test_as_of) and, when
+// `observed_until` is given (not kMissingTime), the test horizon was fully
+// observed (test_as_of + horizon <= observed_until). The error says which
+// condition fails and by how many days.
+absl::Status CheckTimeSplit(int64_t train_as_of, int64_t test_as_of, int64_t horizon_ns,
+                            int64_t observed_until = kMissingTime);
 
 // (end of churn features)
 
 // --- Model: logistic regression, prior, reasons, evaluation, persistence (src/churn.cc) ---
+
+// A read-only view of a dense rows x cols matrix of doubles, row-major
+// (element (i, j) at values[i * cols + j]) or column-major (values[j * rows + i]).
+struct MatrixView {
+  absl::Span<const double> values;
+  size_t rows = 0;
+  size_t cols = 0;
+  bool row_major = true;
+
+  double at(size_t i, size_t j) const {
+    return row_major ? values[i * cols + j] : values[j * rows + i];
+  }
+};
+
+// Hyper-parameters of the L2-regularised logistic regression. The objective is
+// scikit-learn's LogisticRegression(C=C) (l1_ratio=0, the lbfgs objective):
+//
+//   F(w, b) = sum_i s_i * [log(1 + exp(z_i)) - y_i z_i] + ||w||^2 / (2 C),
+//   z_i = b + x_i . w,
+//
+// where s_i = sample_weight_i * class_weight[y_i] and the intercept b is not
+// penalised. The fit stops when the largest component of the gradient of
+// F / sum_i s_i (scikit-learn's scaling) is at most `tol`. Solved by Newton's
+// method (Cholesky of the (p+1)^2 Hessian) with a backtracking line search.
+struct ChurnFitOptions {
+  double C = 1.0;              // inverse L2 strength, > 0 (infinity: no penalty)
+  bool fit_intercept = true;
+  // Fit on columns centred and scaled by their training mean and standard
+  // deviation (ddof 0, unweighted, like StandardScaler; a constant column gets
+  // scale 1). The penalty then acts on the standardised coefficients; the
+  // model reports coefficients on the original scale.
+  bool standardize = false;
+  // Class weights {w_0, w_1} (empty: none). balanced_class_weight computes them
+  // as scikit-learn's class_weight="balanced": sum(s) / (2 * sum(s | class)).
+  std::vector<double> class_weight;
+  bool balanced_class_weight = false;
+  double tol = 1e-8;
+  int max_iter = 100;  // Newton iterations
+  int threads = 0;     // 0: one per hardware thread, for large inputs
+};
+
+// How a fit ended.
+struct ChurnFitInfo {
+  int n_iter = 0;
+  bool converged = false;
+  double grad_norm = 0;  // max |gradient of F / sum(s)| at the end
+  double objective = 0;  // F / sum(s) at the end (scikit-learn's scaled loss)
+  // Non-fatal findings in the data (constant columns), one sentence each.
+  std::vector<std::string> warnings;
+};
+
+// A fitted (or prior) churn model: P(churn | x) = 1 / (1 + exp(-(b + x . w))),
+// with w (coef) and b (intercept) on the original scale of the columns.
+struct ChurnModel {
+  std::vector<std::string> feature_names;
+  std::vector<double> coef;
+  double intercept = 0;
+  // Reference of each column for reasons: contribution_j = coef_j * (x_j - reference_j).
+  // Fitted: 0 for a 0/1 indicator column (its reference level), else the
+  // training mean. Prior: 0 (every column is an indicator).
+  std::vector<double> reference;
+  // Standardisation used in the fit (empty if none): mean and scale per column.
+  std::vector<double> mean, scale;
+  ChurnFitOptions options;
+  ChurnFitInfo info;
+  bool is_prior = false;
+  double horizon_days = 0;  // prior models: the horizon of the probabilities
+
+  size_t n_features() const { return coef.size(); }
+};
+
+// Fits the model to X (n x p), labels y (0 or 1, both present) and optional
+// sample_weight (empty: all 1; finite, >= 0). `feature_names` is empty or has
+// p distinct names (empty: "x0", "x1", ...). Errors name the row and column of
+// a NaN/inf value, a label that is not 0/1, a single class, and identical
+// (non-constant) columns. Constant columns are fitted (the penalty keeps the
+// solution unique) and reported in info.warnings. A fit that reaches max_iter
+// is returned with info.converged = false.
+absl::StatusOr<ChurnModel> FitChurnModel(const MatrixView& X, absl::Span<const double> y,
+                                         absl::Span<const double> sample_weight,
+                                         const ChurnFitOptions& options,
+                                         absl::Span<const std::string> feature_names = {});
+
+// Checks that X has the model's column count and finite values.
+absl::Status CheckChurnInput(const ChurnModel& model, const MatrixView& X);
+
+// Writes P(churn) of each row of X into `out` (X.rows values).
+absl::Status PredictChurn(const ChurnModel& model, const MatrixView& X, absl::Span<double> out);
+
+// Reasons: for each row, the `top` columns whose contributions
+// coef_j * (x_j - reference_j) raise the risk most, largest first. Writes
+// P(churn) into `proba` (rows values), the column indices into `features`
+// and the contributions (on the log-odds scale) into `contributions` (rows *
+// top values each, row-major); a row with fewer than `top` positive
+// contributions has -1 / 0 in the remaining slots. One pass, no allocation.
+absl::Status ExplainChurn(const ChurnModel& model, const MatrixView& X, int top,
+                          absl::Span<double> proba, absl::Span<int32_t> features,
+                          absl::Span<double> contributions, int threads = 1);
+
+// Segment base rates of the prior model: the probability of churning within
+// `horizon_days` of each. Defaults from DOMAIN.md §5 and npscore.datasets:
+// detractors 45% / 90 days (002: 40-50%), early-life detractors 50% / 90 days
+// (002, top of 40-50%), passives 25% / 180 days (002, ChurnZero: 20-30%),
+// promoters 5% / 180 days (derived from 001), no response yet 10% / 365 days
+// (illustrative).
+struct SegmentRate {
+  double rate = 0;
+  double horizon_days = 0;
+};
+struct ChurnPriorRates {
+  SegmentRate detractor{0.45, 90};
+  SegmentRate early_life_detractor{0.50, 90};
+  SegmentRate passive{0.25, 180};
+  SegmentRate promoter{0.05, 180};
+  SegmentRate baseline{0.10, 365};
+};
+
+// Column names the prior model reads, as churn_features names them: 0/1
+// indicators of the latest segment (promoter is the reference level), of any
+// answer so far, and of an early-life detractor answer. A row without an
+// answer gets the baseline rate; an answer with neither segment set is a
+// promoter's.
+struct ChurnPriorColumns {
+  std::string detractor = "segment=detractor";
+  std::string passive = "segment=passive";
+  std::string answered = "has_response";
+  std::string early_life_detractor = "early_life_detractor";
+};
+
+// The rate over `horizon_days` of a constant hazard that gives `rate` over
+// `from_days`: 1 - (1 - rate)^(horizon_days / from_days).
+double ConvertHorizon(double rate, double from_days, double horizon_days);
+
+// A logistic model without training data: each segment's rate converted to
+// `horizon_days` under a constant hazard. Columns in the order detractor,
+// passive, answered, early-life; intercept logit(baseline); `answered` adds
+// logit(promoter) - logit(baseline); a segment column adds logit(segment) -
+// logit(promoter); the early-life column adds logit(early-life) - logit(detractor).
+absl::StatusOr<ChurnModel> PriorChurnModel(double horizon_days, const ChurnPriorRates& rates = {},
+                                           const ChurnPriorColumns& columns = {});
+
+// Calibration bin of an evaluation: rows sorted by predicted probability and
+// cut into equal-count bins, lowest first.
+struct ReliabilityBin {
+  int64_t count = 0;
+  double mean_predicted = 0;
+  double observed_rate = 0;
+};
+
+struct ChurnEvaluation {
+  int64_t n = 0;
+  int64_t positives = 0;
+  double auc = 0;       // ROC AUC (Mann-Whitney, ties count 1/2)
+  double brier = 0;     // mean (p - y)^2
+  double log_loss = 0;  // mean -[y log p + (1-y) log(1-p)], p clipped to [eps, 1-eps]
+  double base_rate = 0;
+  double top_decile_rate = 0;  // observed rate among the 10% highest p (ceil(n/10) rows)
+  double lift = 0;             // top_decile_rate / base_rate
+  std::vector<ReliabilityBin> reliability;
+};
+
+// Scores predictions p (in [0, 1]) against labels y (0/1, both present).
+absl::StatusOr<ChurnEvaluation> EvaluateChurn(absl::Span<const double> y,
+                                              absl::Span<const double> p, int bins = 10);
+
+// Persistence. Format (little-endian): "NPSCHURN" magic, u32 format version,
+// u64 payload length, the payload (options, fit info, names, coefficients,
+// references, standardisation), then the FNV-1a 64-bit hash of the payload.
+// A truncated, corrupted, foreign or newer file is an error naming the cause.
+inline constexpr uint32_t kChurnModelFormatVersion = 1;
+std::string SerializeChurnModel(const ChurnModel& model);
+absl::StatusOr<ChurnModel> ParseChurnModel(absl::string_view bytes);
+absl::Status SaveChurnModel(const ChurnModel& model, const std::string& path);
+absl::StatusOr<ChurnModel> LoadChurnModel(const std::string& path);
 
 // (end of churn model)
 

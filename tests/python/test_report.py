@@ -103,3 +103,38 @@ def test_report_levels_are_not_rounded_away():
                        "responded_at": pd.date_range("2024-06-01", periods=80, freq="3D")})
     text = nps_report(df, ReportOptions(confidence=0.999))
     assert "99.9% CI" in text and "0.1% level" in text
+
+
+def _money(s: str) -> float:
+    return float(s.replace("$", "").replace(",", ""))
+
+
+def test_sample_report_action_sections(sample_text):
+    for heading in ("## Churn risk", "## Whom to contact today", "## Revenue at risk",
+                    "## Themes to fix first"):
+        assert heading in sample_text
+    auc = float(re.search(r"ROC AUC (\d\.\d+)", sample_text).group(1))
+    assert 0.6 < auc <= 1.0
+    # The queue is ranked by expected recoverable revenue, which is at risk x recoverable.
+    block = sample_text.split("## Whom to contact today", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\s*(\d+)\s+\S+\s+(?:detractor|passive|promoter)\s+(\$[\d,]+)\s+"
+                      r"(\d+)%\s+(\$[\d,]+)", block, re.M)
+    assert [int(r[0]) for r in rows] == list(range(1, 11))
+    expected = [_money(r[3]) for r in rows]
+    assert expected == sorted(expected, reverse=True)
+    for _, at_risk, recoverable, got in rows:
+        assert _money(got) == pytest.approx(_money(at_risk) * int(recoverable) / 100,
+                                            rel=0.011, abs=1)
+    # Revenue at risk: the segment and plan tables count the same customers and money.
+    block = sample_text.split("## Revenue at risk", 1)[1].split("\n## ", 1)[0]
+    tables = [re.findall(r"^\s*\S+\s+(\d+)\s+\$[\d,]+\s+(\$[\d,]+)", b, re.M)
+              for b in block.split("\n\n")[1:]]
+    assert len(tables) == 2 and all(tables)
+    customers = [sum(int(c) for c, _ in tb) for tb in tables]
+    at_risk = [sum(_money(m) for _, m in tb) for tb in tables]
+    assert customers[0] == customers[1]
+    assert at_risk[0] == pytest.approx(at_risk[1], abs=3)
+    block = sample_text.split("## Themes to fix first", 1)[1]
+    impact = [_money(m) for m in re.findall(r"^\s*\w+\s+\d+\s+\d+\s+\d+\s+(\$[\d,]+)",
+                                             block, re.M)]
+    assert len(impact) == 5 and impact == sorted(impact, reverse=True)

@@ -22,6 +22,10 @@ from .nps import (
     summarize_counts,
 )
 from .health import account_nps, attribute_change, event_impact, health, migration, segment_trends
+from .priority import prioritize, recoverability, recovery_curve, revenue_at_risk
+from .themes import ThemeTagger, theme_impact, top_themes
+from .churn import churn_features, churn_labels
+from .churn import ChurnDataWarning, ChurnModel, ConvergenceWarning, evaluate
 from .clv import BetaGeo, GammaGamma, customer_lifetime_value, rfm_summary
 from . import plot
 from . import datasets, report
@@ -31,6 +35,10 @@ __all__ = [
     "Comparison", "Counts", "Cutoffs", "Summary",
     "by_group", "compare", "count", "segment", "summarize", "summarize_counts",
     "health", "segment_trends", "migration", "attribute_change", "event_impact", "account_nps",
+    "prioritize", "recoverability", "recovery_curve", "revenue_at_risk",
+    "ThemeTagger", "theme_impact", "top_themes",
+    "churn_features", "churn_labels",
+    "ChurnModel", "evaluate", "ConvergenceWarning", "ChurnDataWarning",
     "rfm_summary", "BetaGeo", "GammaGamma", "customer_lifetime_value",
     "datasets", "plot", "report",
 ]

@@ -140,6 +140,94 @@ def account_nps(
     cutoffs: Cutoffs, missing: str, method: str, confidence: float,
 ) -> dict[str, object]: ...
 
+# --- priority ---------------------------------------------------------------------
+def default_recovery() -> tuple[list[float], list[float]]: ...
+def recoverability(
+    hours: npt.NDArray[np.float64], anchor_hours: list[float], anchor_probability: list[float],
+) -> npt.NDArray[np.float64]: ...
+def prioritize(
+    churn_risk: npt.NDArray[np.float64], clv: npt.NDArray[np.float64],
+    segment: Optional[npt.NDArray[np.int8]], responded_at: Optional[npt.NDArray[np.int64]],
+    now: int, sla_hours: float, anchor_hours: list[float], anchor_probability: list[float],
+    top: int, capacities: list[int], threads: int = 0,
+) -> dict[str, object]: ...
+def revenue_at_risk(
+    churn_risk: npt.NDArray[np.float64], clv: npt.NDArray[np.float64],
+    codes: Optional[npt.NDArray[np.int32]], n_groups: int,
+) -> dict[str, object]: ...
+def play_name(code: int) -> str: ...
+def play_script(code: int) -> str: ...
+
+# --- themes -----------------------------------------------------------------------
+def default_taxonomy() -> list[tuple[str, list[str]]]: ...
+def normalize_text(text: str, replace: bool = False) -> str: ...
+
+class ThemeTagger:
+    def __init__(self, taxonomy: list[tuple[str, list[str]]]) -> None: ...
+    @property
+    def taxonomy(self) -> list[tuple[str, list[str]]]: ...
+    @property
+    def themes(self) -> list[str]: ...
+    def tag(self, comments: npt.NDArray[np.object_], invalid: str = "error",
+            threads: int = 0) -> npt.NDArray[np.uint8]: ...
+
+def theme_impact(
+    indicators: npt.NDArray[np.uint8], segment: npt.NDArray[np.int8],
+    clv: npt.NDArray[np.float64], clv_basis: str = "segment",
+) -> dict[str, npt.NDArray[np.generic]]: ...
+
+# Churn features (npscore/churn.h).
+def churn_features(
+    customers: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
+    scores: npt.NDArray[np.generic], followed_up: Optional[npt.NDArray[np.int64]],
+    customer_ids: npt.NDArray[np.int64], signup_times: Optional[npt.NDArray[np.int64]],
+    as_of: int, cutoffs: Cutoffs, missing: str, early_life_days: float, unknown: str,
+) -> dict[str, object]: ...
+def churn_labels(
+    churned_at: npt.NDArray[np.int64], signup_times: Optional[npt.NDArray[np.int64]],
+    as_of: int, horizon_ns: int,
+) -> dict[str, object]: ...
+def check_time_split(train_as_of: int, test_as_of: int, horizon_ns: int,
+                     observed_until: int) -> None: ...
+# --- churn model (bindings/python/src/churn.cc) ---
+class _ChurnModel:
+    coef: npt.NDArray[np.float64]
+    intercept: float
+    feature_names: list[str]
+    reference: npt.NDArray[np.float64]
+    mean: npt.NDArray[np.float64]
+    scale: npt.NDArray[np.float64]
+    n_iter: int
+    converged: bool
+    grad_norm: float
+    objective: float
+    warnings: list[str]
+    is_prior: bool
+    horizon_days: float
+    C: float
+    fit_intercept: bool
+    standardize: bool
+    tol: float
+    max_iter: int
+    class_weight: object
+
+def churn_fit(
+    X: npt.NDArray[np.float64], y: npt.NDArray[np.float64],
+    sample_weight: Optional[npt.NDArray[np.float64]], names: list[str], C: float,
+    fit_intercept: bool, standardize: bool, class_weight: list[float], balanced: bool,
+    tol: float, max_iter: int, threads: int,
+) -> _ChurnModel: ...
+def churn_explain(
+    model: _ChurnModel, X: npt.NDArray[np.float64], top: int, threads: int = 0,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int32], npt.NDArray[np.float64]]: ...
+def churn_prior(horizon_days: float, rates: dict[str, object], columns: dict[str, str]) -> _ChurnModel: ...
+def churn_prior_rates() -> dict[str, tuple[float, float]]: ...
+def churn_convert_horizon(rate: float, from_days: float, horizon_days: float) -> float: ...
+def churn_evaluate(y_true: npt.NDArray[np.float64], p: npt.NDArray[np.float64], bins: int) -> dict[str, object]: ...
+def churn_serialize(model: _ChurnModel) -> bytes: ...
+def churn_parse(data: bytes) -> _ChurnModel: ...
+def churn_save(model: _ChurnModel, path: str) -> None: ...
+def churn_load(path: str) -> _ChurnModel: ...
 # --- clv -------------------------------------------------------------------------
 _F64 = npt.NDArray[np.float64]
 def rfm_summary(

@@ -1,9 +1,1005 @@
 """npscore.churn: see npscore/churn.h for the C++ core."""
 
 # --- Features ---
+#
+# Signals from NPS history as of a date, churn labels over a horizon after it,
+# and the train-on-earlier / test-on-later protocol (`time_split`, `backtest`).
+# The per-customer computation is the core's (ComputeChurnFeatures in
+# npscore/churn.h); this layer converts columns, names and fills the result.
+
+import dataclasses as _dataclasses
+import re as _re
+from typing import Any as _Any, Callable as _Callable, Optional as _Optional, \
+    Sequence as _Sequence
+
+import numpy as _np
+import pandas as _pd
+
+from . import _npscore
+from ._convert import as_cutoffs as _as_cutoffs, as_scores as _as_scores, column as _column
+from ._groups import is_int_key as _is_int_key
+from .health import _utc_nanos
+from .nps import DEFAULT_CUTOFFS as _DEFAULT_CUTOFFS
+
+#: Days after sign-up within which a detractor answer is "early-life"
+#: (DOMAIN.md section 5, 002: detractors in their first 7-10 days churn 40-50%
+#: within 90 days).
+DEFAULT_EARLY_LIFE_DAYS = 10.0
+
+_NS_PER_DAY = 86_400 * 10**9
+_NAT = _np.iinfo(_np.int64).min
+
+#: What each column of `churn_features` means (values as of `as_of`).
+FEATURES = {
+    "has_response": "1 if the customer answered at or before as_of",
+    "n_responses": "responses at or before as_of",
+    "score": "the latest score",
+    "segment=detractor": "1 if the latest score is a detractor's",
+    "segment=passive": "1 if the latest score is a passive's (promoter is the reference level)",
+    "score_change": "latest score minus the one before (0 with fewer than two responses)",
+    "segment_change": "latest segment minus the one before, -2..2 (-1: e.g. promoter to passive)",
+    "mean_score": "mean of the scores",
+    "min_score": "lowest score",
+    "detractor_share": "share of the responses that were detractor answers",
+    "days_since_response": "days from the latest response to as_of",
+    "tenure_days": "days from sign-up to the latest response",
+    "customer_age_days": "days from sign-up to as_of",
+    "early_life_detractor": "1 if the latest response is a detractor answer given within "
+                            "early_life_days of sign-up",
+    "days_detractor_waiting": "days the latest response, a detractor answer, has waited "
+                              "without a follow-up (0 if followed up or not a detractor)",
+    "detractor_followed_up": "1 if the latest response is a detractor answer followed up by "
+                             "as_of",
+    "days_to_follow_up": "days its follow-up took (0 when there is none)",
+    "theme=<name>": "1 if the latest response mentions the theme (with `themes`)",
+}
+
+
+def _instant(value: _Any, name: str, tz: str) -> int:
+    """One timestamp as int64 UTC ns (naive values read in `tz`)."""
+    if value is None:
+        raise ValueError(f"{name} must be given (a timestamp)")
+    t = int(_utc_nanos(_pd.Series([value]), name, tz)[0])
+    if t == _NAT:
+        raise ValueError(f"{name} is {value!r}: not a timestamp")
+    return t
+
+
+def _as_frame(df: _Any, name: str) -> _pd.DataFrame:
+    if not isinstance(df, _pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
+    return df
+
+
+def _customer_codes(resp_ids: _pd.Series, table_ids: _pd.Series, customer: str,
+                    unknown: str) -> tuple:
+    """(response customer ids, table ids) as int64 for the core: the ids
+    themselves for integer keys, else positions in the table (-1: unknown,
+    reported here by row and id unless skipped)."""
+    if table_ids.isna().any():
+        row = int(_np.flatnonzero(table_ids.isna().to_numpy())[0])
+        raise ValueError(f"customers column {customer!r} at row {row} is missing")
+    if _is_int_key(resp_ids) and _is_int_key(table_ids):
+        return (_np.ascontiguousarray(resp_ids.to_numpy(), dtype=_np.int64),
+                _np.ascontiguousarray(table_ids.to_numpy(), dtype=_np.int64))
+    index = _pd.Index(table_ids)
+    if not index.is_unique:
+        dup = index.duplicated(keep=False)
+        rows = _np.flatnonzero(dup)
+        first = index[rows[0]]
+        second = rows[1:][index[rows[1:]] == first][0]
+        raise ValueError(f"customer id {first!r} appears twice in the customer table "
+                         f"(rows {rows[0]} and {second})")
+    codes = index.get_indexer(resp_ids)
+    if unknown == "error" and (codes < 0).any():
+        row = int(_np.flatnonzero(codes < 0)[0])
+        raise ValueError(f"customer {resp_ids.iloc[row]!r} at row {row} is not in the customer "
+                         "table; ask to skip such rows with unknown=\"skip\"")
+    return (_np.ascontiguousarray(codes, dtype=_np.int64),
+            _np.arange(len(index), dtype=_np.int64))
+
+
+def _user_columns(customers: _pd.DataFrame, columns: _Sequence[str], keep: _np.ndarray,
+                  customer: str) -> dict:
+    """The user's columns of the kept customers: numbers as floats,
+    categories one-hot ("plan=enterprise") with the first level (the
+    categorical's first category, else the smallest value) as reference."""
+    out: dict = {}
+    for name in columns:
+        col = _column(customers, name, "feature")
+        dt = col.dtype
+        if (_pd.api.types.is_numeric_dtype(dt) and not _pd.api.types.is_bool_dtype(dt)
+                and not isinstance(dt, _pd.CategoricalDtype)):
+            values = col.to_numpy(dtype=_np.float64, na_value=_np.nan)[keep]
+            bad = ~_np.isfinite(values)
+            if bad.any():
+                row = int(_np.flatnonzero(keep)[_np.flatnonzero(bad)[0]])
+                raise ValueError(f"customers column {name!r} at row {row} (customer "
+                                 f"{customers[customer].iloc[row]!r}) is {values[bad][0]}: "
+                                 "numeric columns must be finite; fill them first")
+            out[name] = values
+            continue
+        if isinstance(dt, _pd.CategoricalDtype):
+            levels = list(dt.categories)
+        else:
+            levels = sorted(col.dropna().unique(), key=lambda v: (str(type(v)), v))
+        values = col[keep]
+        for level in levels[1:]:
+            out[f"{name}={level}"] = (values == level).to_numpy(dtype=_np.float64,
+                                                                na_value=0.0)
+        if values.isna().any():
+            out[f"{name}=<missing>"] = values.isna().to_numpy(dtype=_np.float64)
+    return out
+
+
+def _theme_flags(values: _pd.Series, name: str) -> _np.ndarray:
+    """A theme indicator column as 0.0 / 1.0 (missing = 0); other values are
+    an error naming the row."""
+    flags = values.astype("Float64").fillna(0).to_numpy(dtype=_np.float64) \
+        if not _pd.api.types.is_bool_dtype(values.dtype) else \
+        values.fillna(False).to_numpy(dtype=_np.float64)
+    bad = (flags != 0) & (flags != 1)
+    if bad.any():
+        row = int(_np.flatnonzero(bad)[0])
+        raise ValueError(f"theme column {name!r} at row {row} is {values.iloc[row]}: "
+                         "theme indicators must be 0/1 or booleans")
+    return flags
+
+
+def churn_features(
+    responses: _pd.DataFrame,
+    customers: _Optional[_pd.DataFrame] = None,
+    *,
+    as_of: _Any,
+    customer: str = "customer_id",
+    score: str = "score",
+    time: str = "responded_at",
+    followed_up: _Optional[str] = None,
+    signup: _Optional[str] = None,
+    columns: _Optional[_Sequence[str]] = None,
+    themes: _Any = None,
+    early_life_days: float = DEFAULT_EARLY_LIFE_DAYS,
+    tz: str = "UTC",
+    missing: str = "error",
+    unknown: str = "error",
+    fill: bool = True,
+    cutoffs: _Any = _DEFAULT_CUTOFFS,
+) -> _pd.DataFrame:
+    """Churn signals from NPS history as of `as_of`: one row per customer.
+
+    Only responses with ``time <= as_of`` count, and a follow-up counts only
+    if it happened by `as_of`: the features are what was known then, so a
+    model trained on them does not see the future.
+
+    Parameters
+    ----------
+    responses : one row per response, with the `customer`, `score` and
+        `time` columns (and the `followed_up` time column when given: when
+        the customer was contacted about the response; NaT = not yet).
+    customers : one row per customer with the `customer` column, and the
+        `signup` time and `columns` when given. Every customer of the table
+        that had signed up by `as_of` gets a row, answered or not. Without it,
+        the customers are those of `responses`.
+    as_of : the instant of the features (naive times are read in `tz`, as
+        are naive columns).
+    columns : the user's own columns of `customers`: numeric columns are
+        copied (they must be finite), others one-hot encoded with the first
+        level (a categorical's first category, else the smallest value) as
+        the dropped reference, named "plan=enterprise"; a missing value gets
+        its own "plan=<missing>" column. Give categoricals a categorical dtype
+        to keep the same columns across calls.
+    themes : theme indicators of the responses (bool or 0/1; missing = not
+        mentioned): names of columns of `responses`, or a DataFrame with one
+        row per response such as ``ThemeTagger().indicators(comments)``.
+        "theme=<name>" is 1 if the customer's latest response mentions it.
+    early_life_days : a detractor answer within this many days of sign-up is
+        early-life (DOMAIN.md section 5).
+    missing : "skip" leaves out responses with a missing score or time
+        (counted in ``attrs``) instead of raising.
+    unknown : "skip" leaves out responses of customers absent from
+        `customers` (counted) instead of raising.
+    fill : replace the values that do not exist (no response by `as_of`,
+        fewer than two responses, no follow-up) by neutral ones, so that the
+        table is ready for a model: scores by the middle of the passive band
+        (7.5 on 0-10: no evidence either way), changes, shares and
+        follow-up delays by 0, ``days_since_response`` and ``tenure_days``
+        of a customer without response by its age (days since sign-up), and an
+        unknown age (no sign-up time) by 0. ``has_response`` tells the filled
+        rows apart. With ``fill=False`` they stay NaN.
+
+    Returns
+    -------
+    DataFrame indexed by customer, columns as in `FEATURES` (``tenure_days``,
+    ``customer_age_days`` and ``early_life_detractor`` only with `signup`,
+    the follow-up columns only with `followed_up`), then the user's columns.
+    ``attrs`` hold ``as_of``, the row accounting (``used``, ``after_as_of``,
+    ``skipped_missing_scores``, ``skipped_missing_times``,
+    ``skipped_unknown_customers``) and ``not_yet_signed_up`` (customers of the
+    table left out because they signed up after `as_of`).
+    """
+    responses = _as_frame(responses, "responses")
+    cut = _as_cutoffs(cutoffs)
+    t_as_of = _instant(as_of, "as_of", tz)
+    resp_ids = _column(responses, customer, "customer")
+    if customers is None:
+        if signup is not None or columns:
+            raise ValueError("signup and columns are columns of `customers`: give the customer "
+                             "table")
+        table_ids = _pd.Series(_pd.unique(resp_ids.dropna()), name=customer)
+        try:
+            table_ids = table_ids.sort_values(ignore_index=True)
+        except TypeError:  # mixed id types: first-seen order
+            pass
+        if resp_ids.isna().any():
+            row = int(_np.flatnonzero(resp_ids.isna().to_numpy())[0])
+            if unknown == "error":
+                raise ValueError(f"customer at row {row} is missing")
+        customers_frame = _pd.DataFrame({customer: table_ids})
+    else:
+        customers_frame = _as_frame(customers, "customers")
+        table_ids = _column(customers_frame, customer, "customer")
+    cust_codes, table_codes = _customer_codes(resp_ids, table_ids, customer, unknown)
+    scores = _as_scores(_column(responses, score, "score"), f"column {score!r}")
+    times = _utc_nanos(_column(responses, time, "time"), f"column {time!r}", tz)
+    fol = None
+    if followed_up is not None:
+        fol = _utc_nanos(_column(responses, followed_up, "follow-up"),
+                         f"column {followed_up!r}", tz)
+    sig = None
+    if signup is not None:
+        sig = _utc_nanos(_column(customers_frame, signup, "sign-up"),
+                         f"customers column {signup!r}", tz)
+    try:
+        res = _npscore.churn_features(cust_codes, times, scores, fol, table_codes, sig, t_as_of,
+                                      cut, missing, float(early_life_days), unknown)
+    except ValueError as e:
+        if _is_int_key(resp_ids) and _is_int_key(table_ids):
+            raise
+        # The core saw table positions: name the customer by its id.
+        raise ValueError(_re.sub(r"of customer (\d+) ",
+                                 lambda g: f"of customer {table_ids.iloc[int(g.group(1))]!r} ",
+                                 str(e))) from None
+    keep = res["signed_up"].astype(bool)
+    r = {k: (v[keep] if isinstance(v, _np.ndarray) else v) for k, v in res.items()}
+    has = r["has_response"].astype(_np.float64)
+    n = r["n_responses"].astype(_np.float64)
+    seg = r["segment"]
+    age = r["customer_age_days"]
+    out: dict = {
+        "has_response": has,
+        "n_responses": n,
+        "score": r["score"],
+        "segment=detractor": (seg == -1).astype(_np.float64),
+        "segment=passive": (seg == 0).astype(_np.float64),
+        "score_change": r["score_change"],
+        "segment_change": r["segment_change"].astype(_np.float64),
+        "mean_score": r["mean_score"],
+        "min_score": r["min_score"],
+        "detractor_share": _np.divide(r["n_detractor_responses"], n,
+                                      out=_np.full(len(n), _np.nan), where=n > 0),
+        "days_since_response": r["days_since_response"],
+    }
+    if sig is not None:
+        out["tenure_days"] = r["tenure_days"]
+        out["customer_age_days"] = age
+        out["early_life_detractor"] = r["early_life_detractor"].astype(_np.float64)
+    out["days_detractor_waiting"] = r["days_detractor_waiting"]
+    if fol is not None:
+        out["detractor_followed_up"] = r["detractor_followed_up"].astype(_np.float64)
+        out["days_to_follow_up"] = r["days_to_follow_up"]
+    if fill:
+        neutral = (cut.detractor_max + 1 + cut.passive_max) / 2.0
+        known_age = _np.where(_np.isnan(age), 0.0, age)
+        for name in ("score", "mean_score", "min_score"):
+            out[name] = _np.where(_np.isnan(out[name]), neutral, out[name])
+        for name in ("score_change", "detractor_share", "days_to_follow_up",
+                     "customer_age_days"):
+            if name in out:
+                out[name] = _np.where(_np.isnan(out[name]), 0.0, out[name])
+        for name in ("days_since_response", "tenure_days"):
+            if name in out:
+                out[name] = _np.where(_np.isnan(out[name]), known_age, out[name])
+    if isinstance(themes, _pd.DataFrame):
+        if len(themes) != len(responses):
+            raise ValueError(f"themes has {len(themes)} rows but responses has "
+                             f"{len(responses)}: give one indicator row per response")
+        theme_frame, theme_names = themes, list(themes.columns)
+    else:
+        theme_frame, theme_names = responses, list(themes or ())
+    for name in theme_names:
+        flags = _theme_flags(_column(theme_frame, name, "theme"), name)
+        rows = r["latest_row"]
+        out[f"theme={name}"] = _np.where(rows >= 0, flags[_np.maximum(rows, 0)], 0.0) \
+            if len(flags) else _np.zeros(len(rows))
+    if columns:
+        out.update(_user_columns(customers_frame, list(columns), keep, customer))
+    index = _pd.Index(table_ids.to_numpy()[keep], name=customer)
+    frame = _pd.DataFrame(out, index=index)
+    frame.attrs.update(
+        as_of=_pd.Timestamp(t_as_of, unit="ns", tz="UTC"), early_life_days=float(early_life_days),
+        used=int(res["used"]), after_as_of=int(res["after_as_of"]),
+        skipped_missing_scores=int(res["skipped_missing_scores"]),
+        skipped_missing_times=int(res["skipped_missing_times"]),
+        skipped_unknown_customers=int(res["skipped_unknown_customers"]),
+        not_yet_signed_up=int((~keep).sum()), fill=bool(fill))
+    return frame
+
+
+def churn_labels(
+    churn: _pd.DataFrame,
+    *,
+    as_of: _Any,
+    horizon_days: float,
+    customer: str = "customer_id",
+    churned_at: str = "churned_at",
+    signup: _Optional[str] = None,
+    observed_until: _Any = None,
+    tz: str = "UTC",
+) -> _pd.Series:
+    """Churn labels over the `horizon_days` after `as_of`, per customer.
+
+    1 if the customer churned in ``(as_of, as_of + horizon]``, 0 if not
+    (churned later, or ``churned_at`` is NaT). Customers who had churned by
+    `as_of` are no longer customers, and those who signed up after it (with
+    `signup`, a column of `churn`) not yet: both are left out and counted in
+    ``attrs`` (``churned_before``, ``not_yet_customers``). With
+    `observed_until` (the end of the churn records), a horizon reaching
+    beyond it is an error: non-churners there would be censored, not
+    negatives. Returns an int8 Series indexed by customer.
+    """
+    churn = _as_frame(churn, "churn")
+    t_as_of = _instant(as_of, "as_of", tz)
+    horizon_ns = int(round(float(horizon_days) * _NS_PER_DAY))
+    if observed_until is not None:
+        end = _instant(observed_until, "observed_until", tz)
+        if t_as_of + horizon_ns > end:
+            raise ValueError(
+                f"as_of + horizon is {(t_as_of + horizon_ns - end) / _NS_PER_DAY:g} days after "
+                "observed_until: customers not seen to churn there are censored, not negatives; "
+                "move as_of back or shorten the horizon")
+    ids = _column(churn, customer, "customer")
+    times = _utc_nanos(_column(churn, churned_at, "churn time"), f"column {churned_at!r}", tz)
+    sig = None
+    if signup is not None:
+        sig = _utc_nanos(_column(churn, signup, "sign-up"), f"column {signup!r}", tz)
+    res = _npscore.churn_labels(times, sig, t_as_of, horizon_ns)
+    label = res["label"]
+    kept = label >= 0
+    out = _pd.Series(label[kept], index=_pd.Index(ids.to_numpy()[kept], name=customer),
+                     name="churned")
+    out.attrs.update(as_of=_pd.Timestamp(t_as_of, unit="ns", tz="UTC"),
+                     horizon_days=float(horizon_days), positives=int(res["positives"]),
+                     negatives=int(res["negatives"]), churned_before=int(res["churned_before"]),
+                     not_yet_customers=int(res["not_yet_customers"]))
+    return out
+
+
+@_dataclasses.dataclass(frozen=True)
+class TimeSplit:
+    """Features and labels of a train-on-earlier / test-on-later split:
+    ``X_train``/``y_train`` as of ``train_as_of``, ``X_test``/``y_test`` as
+    of ``test_as_of``, labels over ``horizon_days`` after each."""
+
+    X_train: _pd.DataFrame
+    y_train: _pd.Series
+    X_test: _pd.DataFrame
+    y_test: _pd.Series
+    train_as_of: _pd.Timestamp
+    test_as_of: _pd.Timestamp
+    horizon_days: float
+
+
+def _frames(data: _Any) -> tuple:
+    """(responses, customers, churn) from a Sample, a dict or a tuple."""
+    if isinstance(data, dict):
+        return data["responses"], data.get("customers"), data["churn"]
+    if isinstance(data, (tuple, list)):
+        if len(data) != 3:
+            raise ValueError("give (responses, customers, churn)")
+        return tuple(data)
+    return data.responses, getattr(data, "customers", None), data.churn
+
+
+def _observed_until(value: _Any, responses: _pd.DataFrame, churn: _pd.DataFrame, time: str,
+                    churned_at: str, tz: str) -> int:
+    if value is None:
+        return _NAT
+    if isinstance(value, str) and value == "auto":
+        latest = [_utc_nanos(_column(responses, time, "time"), f"column {time!r}", tz).max(),
+                  _utc_nanos(_column(churn, churned_at, "churn time"), f"column {churned_at!r}",
+                             tz).max()]
+        return int(max(latest))
+    return _instant(value, "observed_until", tz)
+
+
+def time_split(
+    data: _Any,
+    *,
+    train_as_of: _Any,
+    test_as_of: _Any,
+    horizon_days: float,
+    observed_until: _Any = "auto",
+    churned_at: str = "churned_at",
+    **feature_args: _Any,
+) -> TimeSplit:
+    """Features and churn labels for an honest time-based evaluation.
+
+    Train on features as of `train_as_of` with churn in the `horizon_days`
+    after it; test on features as of the later `test_as_of` with churn in the
+    horizon after that. The split must not leak: the training labels must
+    be known by `test_as_of` (``train_as_of + horizon <= test_as_of``), and
+    the test horizon must end by `observed_until` ("auto": the latest
+    response or churn time in the data; None: not checked), else a
+    ValueError says by how many days it fails.
+
+    `data` holds the frames: a `npscore.datasets.Sample`, a dict with
+    "responses", "customers" and "churn", or a (responses, customers, churn)
+    tuple. `churn` has one row per customer with `churned_at` (NaT: not
+    churned); a customer absent from it has not churned. Customers who had
+    churned by an as_of are left out of that side. `feature_args` go to
+    `churn_features` (customer, score, time, signup, columns, ...).
+    """
+    responses, customers, churn = _frames(data)
+    tz = feature_args.get("tz", "UTC")
+    customer = feature_args.get("customer", "customer_id")
+    time = feature_args.get("time", "responded_at")
+    t_train = _instant(train_as_of, "train_as_of", tz)
+    t_test = _instant(test_as_of, "test_as_of", tz)
+    horizon_ns = int(round(float(horizon_days) * _NS_PER_DAY))
+    end = _observed_until(observed_until, responses, churn, time, churned_at, tz)
+    _npscore.check_time_split(t_train, t_test, horizon_ns, end)
+
+    def side(t: int) -> tuple:
+        X = churn_features(responses, customers, as_of=_pd.Timestamp(t, unit="ns", tz="UTC"),
+                           **feature_args)
+        y = churn_labels(churn, as_of=_pd.Timestamp(t, unit="ns", tz="UTC"),
+                         horizon_days=horizon_days, customer=customer, churned_at=churned_at)
+        # Customers absent from `churn` have not churned; those it leaves out
+        # (churned by as_of) leave X too.
+        gone = _pd.Index(_column(churn, customer, "customer")).difference(y.index)
+        X = X[~X.index.isin(gone)]
+        labels = y.reindex(X.index).fillna(0).astype(_np.int8)
+        labels.attrs.update(y.attrs)
+        return X, labels
+
+    X_train, y_train = side(t_train)
+    X_test, y_test = side(t_test)
+    return TimeSplit(X_train, y_train, X_test, y_test,
+                     _pd.Timestamp(t_train, unit="ns", tz="UTC"),
+                     _pd.Timestamp(t_test, unit="ns", tz="UTC"), float(horizon_days))
+
+
+def _auc(y: _np.ndarray, p: _np.ndarray) -> float:
+    """ROC AUC by the rank-sum (Mann-Whitney) formula, ties counted half."""
+    y = _np.asarray(y).astype(bool)
+    pos, neg = int(y.sum()), int((~y).sum())
+    if pos == 0 or neg == 0:
+        return float("nan")
+    ranks = _pd.Series(_np.asarray(p, dtype=_np.float64)).rank(method="average").to_numpy()
+    return float((ranks[y].sum() - pos * (pos + 1) / 2) / (pos * neg))
+
+
+@_dataclasses.dataclass(frozen=True)
+class Backtest:
+    """The result of `backtest`: the fitted model, the test predictions and
+    their ROC AUC, and the sizes and churn rates of both sides."""
+
+    auc: float
+    model: _Any
+    split: TimeSplit
+    p_test: _pd.Series
+    n_train: int
+    n_test: int
+    train_churn_rate: float
+    test_churn_rate: float
+
+    def to_dict(self) -> dict:
+        return {"auc": self.auc, "n_train": self.n_train, "n_test": self.n_test,
+                "train_churn_rate": self.train_churn_rate,
+                "test_churn_rate": self.test_churn_rate,
+                "train_as_of": self.split.train_as_of, "test_as_of": self.split.test_as_of,
+                "horizon_days": self.split.horizon_days}
+
+
+def _default_model() -> _Any:
+    churn_model = globals().get("ChurnModel")
+    if churn_model is not None:
+        return churn_model(standardize=True)
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+
+
+def backtest(
+    data: _Any,
+    *,
+    train_as_of: _Any,
+    test_as_of: _Any,
+    horizon_days: float,
+    model_factory: _Optional[_Callable[[], _Any]] = None,
+    observed_until: _Any = "auto",
+    **feature_args: _Any,
+) -> Backtest:
+    """Trains a model on an earlier period and measures how well it ranks
+    later churners: the protocol of `time_split`, then
+    ``model_factory().fit(X_train, y_train)`` and ``predict_proba(X_test)``.
+
+    `model_factory` returns any object with scikit-learn's ``fit`` /
+    ``predict_proba`` (default: `npscore.ChurnModel` with standardisation
+    when available, else scikit-learn's standardised LogisticRegression).
+    Returns a `Backtest` with the test ROC AUC.
+    """
+    split = time_split(data, train_as_of=train_as_of, test_as_of=test_as_of,
+                       horizon_days=horizon_days, observed_until=observed_until, **feature_args)
+    for name, y in (("training", split.y_train), ("test", split.y_test)):
+        if y.nunique() < 2:
+            raise ValueError(f"the {name} labels have a single class (counts "
+                             f"{y.value_counts().to_dict()}): choose other dates or a longer "
+                             "horizon")
+    model = (model_factory or _default_model)()
+    model.fit(split.X_train, split.y_train.to_numpy())
+    p = _np.asarray(model.predict_proba(split.X_test))[:, 1]
+    y_test = split.y_test.to_numpy()
+    return Backtest(auc=_auc(y_test, p), model=model, split=split,
+                    p_test=_pd.Series(p, index=split.X_test.index, name="p_churn"),
+                    n_train=len(split.y_train), n_test=len(y_test),
+                    train_churn_rate=float(split.y_train.mean()),
+                    test_churn_rate=float(y_test.mean()))
 
 # (end of features)
 
 # --- Model ---
+#
+# ChurnModel: L2-regularised logistic regression with scikit-learn's objective
+# (fitted by Newton's method in the C++ core), a prior model from segment base
+# rates, reasons per customer, evaluation, cross-validation and persistence.
+
+import dataclasses as _dataclasses
+import math as _math
+import os as _os
+import warnings as _warnings
+from typing import Any as _Any, Callable as _Callable, Mapping as _Mapping
+
+import numpy as _np
+import pandas as _pd
+
+from . import _npscore as _core
+
+
+class ConvergenceWarning(UserWarning):
+    """A churn model fit stopped at ``max_iter`` before its gradient reached ``tol``.
+    The message gives the iterations and the final gradient norm; the model is
+    usable but not at the optimum (raise ``max_iter`` or lower ``tol``)."""
+
+
+class ChurnDataWarning(UserWarning):
+    """A finding in the training data that does not stop a fit: a constant column.
+    With an intercept a constant column is collinear with it; the L2 penalty keeps
+    the solution unique (an all-zero column gets coefficient 0), but its
+    coefficient is not interpretable. Identical non-constant columns are an error."""
+
+
+#: Default phrasing of reasons, keyed by feature column name (the names of
+#: ``churn_features``). A value is a format string with the fields ``{value}``
+#: (the row's value) and ``{name}`` (the column), or a
+#: callable ``f(value) -> str``. Columns not listed read "name = value"; a 0/1
+#: indicator set to 1 reads as its name, and a one-hot column "column=level"
+#: (churn_features' naming) as "column is level". Pass ``describe=`` to
+#: ``ChurnModel.explain`` to add or override entries.
+REASON_PHRASES: dict = {
+    "segment=detractor": "detractor at the latest answer",
+    "segment=passive": "passive at the latest answer",
+    "has_response": "has answered the survey",
+    "early_life_detractor": "detractor in the first days after sign-up",
+    "days_detractor_waiting": "detractor for {value:.0f} days without follow-up",
+    "detractor_followed_up": "detractor answer followed up",
+    "days_to_follow_up": "follow-up took {value:.0f} days",
+    "days_since_response": "{value:.0f} days since the last answer",
+    "score": "latest score {value:.0f}",
+    "mean_score": "mean score {value:.1f}",
+    "min_score": "lowest score {value:.0f}",
+    "score_change": "score changed by {value:+.0f} since the previous answer",
+    "segment_change": "segment changed by {value:+.0f} since the previous answer",
+    "detractor_share": "{value:.0%} of answers were detractor answers",
+    "n_responses": "{value:.0f} answers so far",
+    "tenure_days": "customer for {value:.0f} days at the latest answer",
+    "customer_age_days": "customer for {value:.0f} days",
+}
+
+
+def _phrase(name: str, value: float, _unused: float, describe: _Mapping) -> str:
+    fmt = describe.get(name)
+    if fmt is None:
+        fmt = REASON_PHRASES.get(name)
+    if fmt is None:
+        if value == 1.0:
+            column, eq, level = str(name).partition("=")
+            return f"{column} is {level}" if eq else str(name)
+        return f"{name} = {value:g}"
+    if callable(fmt):
+        return str(fmt(value))
+    return fmt.format(value=value, name=name)
+
+
+def _as_matrix(X: _Any, what: str = "X") -> tuple:
+    """X as a contiguous float64 2-D array (C or Fortran order, no copy where
+    possible) and its column names (None for an array)."""
+    names = None
+    if isinstance(X, _pd.DataFrame):
+        names = [str(c) for c in X.columns]
+        for c in X.columns:
+            dt = X[c].dtype if not isinstance(X[c], _pd.DataFrame) else None
+            if dt is None:
+                raise ValueError(f"{what} column {c!r} appears more than once")
+            if not (_pd.api.types.is_numeric_dtype(dt) or _pd.api.types.is_bool_dtype(dt)):
+                raise TypeError(f"{what} column {c!r} has dtype {dt}: columns must be numeric "
+                                "(one-hot encode categoricals, e.g. with churn_features)")
+        arr = X.to_numpy(dtype=_np.float64, na_value=_np.nan)
+    else:
+        arr = _np.asarray(X)
+        if arr.dtype.kind not in "fiub":
+            raise TypeError(f"{what} must be numeric, got dtype {arr.dtype}")
+        arr = arr.astype(_np.float64, copy=False)
+    if arr.ndim != 2:
+        raise ValueError(f"{what} must be two-dimensional (rows x features), got shape {arr.shape}")
+    if not (arr.flags.c_contiguous or arr.flags.f_contiguous):
+        arr = _np.ascontiguousarray(arr)
+    return arr, names
+
+
+def _as_labels(y: _Any, n: int) -> _np.ndarray:
+    if isinstance(y, _pd.DataFrame):
+        raise TypeError("y must be one column of 0/1 labels, got a DataFrame")
+    if isinstance(y, (_pd.Series, _pd.Index)):
+        if _pd.api.types.is_bool_dtype(y.dtype):
+            y = y.astype("float64") if not y.hasnans else y.astype("Float64")
+        if not _pd.api.types.is_numeric_dtype(y.dtype):
+            raise TypeError(f"y must hold 0/1 labels, got dtype {y.dtype}")
+        arr = y.to_numpy(dtype=_np.float64, na_value=_np.nan)
+    else:
+        arr = _np.asarray(y)
+        if arr.dtype.kind not in "fiub":
+            raise TypeError(f"y must hold 0/1 labels, got dtype {arr.dtype}")
+        arr = arr.astype(_np.float64)
+    arr = _np.ascontiguousarray(arr.reshape(-1) if arr.ndim == 2 and 1 in arr.shape else arr)
+    if arr.ndim != 1:
+        raise ValueError(f"y must be one-dimensional, got shape {arr.shape}")
+    if arr.shape[0] != n:
+        raise ValueError(f"y has {arr.shape[0]} labels but X has {n} rows")
+    return arr
+
+
+class ChurnModel:
+    """Churn risk as calibrated probabilities with reasons.
+
+    L2-regularised logistic regression with the objective of scikit-learn's
+    ``LogisticRegression(C=C)`` (lbfgs, ``l1_ratio=0``)::
+
+        sum_i s_i * [log(1 + exp(z_i)) - y_i * z_i] + ||coef||^2 / (2 C),
+        z_i = intercept + x_i . coef,   s_i = sample_weight_i * class_weight[y_i]
+
+    with an unpenalised intercept. ``class_weight`` is None, ``"balanced"``
+    (``sum(w) / (2 * sum(w of the class))``, with sample weights, as scikit-learn)
+    or ``{0: w0, 1: w1}``. The core solves it by Newton's method with a line
+    search until the largest gradient component of the objective divided by
+    ``sum(s)`` is at most ``tol``; a fit that reaches ``max_iter`` first warns with
+    :class:`ConvergenceWarning`. ``standardize=True`` fits on columns centred and
+    scaled by their training mean and standard deviation (ddof 0, unweighted; a
+    constant column keeps scale 1), so the penalty treats columns alike;
+    ``coef_`` and ``intercept_`` are always on the original scale of X.
+
+    X is a numpy array or a DataFrame of numeric columns (no NaN/inf: an error
+    names the row and column). With a DataFrame, ``feature_names_in_`` holds its
+    columns and later frames are matched by name (reordered if needed; a missing
+    or extra column is an error). Labels are 0/1 (bools allowed), both present.
+    The GIL is released while fitting and scoring; ``threads=0`` uses every core
+    for large inputs.
+
+    Fitted attributes: ``coef_`` (p,), ``intercept_`` (float), ``feature_names_in_``,
+    ``n_features_in_``, ``n_iter_``, ``converged_``, ``grad_norm_``,
+    ``objective_`` (objective / sum(s)), ``reference_`` (see :meth:`explain`).
+    """
+
+    def __init__(self, C: float = 1.0, *, fit_intercept: bool = True, standardize: bool = False,
+                 class_weight: _Any = None, tol: float = 1e-8, max_iter: int = 100,
+                 threads: int = 0):
+        self.C = C
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.class_weight = class_weight
+        self.tol = tol
+        self.max_iter = max_iter
+        self.threads = threads
+        self._model = None
+        self._names_given = False
+
+    # -- construction ----------------------------------------------------------
+    def get_params(self) -> dict:
+        return dict(C=self.C, fit_intercept=self.fit_intercept, standardize=self.standardize,
+                    class_weight=self.class_weight, tol=self.tol, max_iter=self.max_iter,
+                    threads=self.threads)
+
+    def _class_weight_args(self) -> tuple:
+        cw = self.class_weight
+        if cw is None:
+            return [], False
+        if isinstance(cw, str):
+            if cw != "balanced":
+                raise ValueError(f"class_weight is {cw!r}: use None, 'balanced' or {{0: w0, 1: w1}}")
+            return [], True
+        if isinstance(cw, _Mapping):
+            extra = set(cw) - {0, 1}
+            if extra:
+                raise ValueError(f"class_weight has keys {sorted(map(repr, extra))}: use 0 and 1")
+            return [float(cw.get(0, 1.0)), float(cw.get(1, 1.0))], False
+        raise TypeError(f"class_weight must be None, 'balanced' or a dict, got {type(cw).__name__}")
+
+    def fit(self, X: _Any, y: _Any, sample_weight: _Any = None) -> "ChurnModel":
+        """Fits the model; returns self."""
+        arr, names = _as_matrix(X)
+        labels = _as_labels(y, arr.shape[0])
+        w = None
+        if sample_weight is not None:
+            w = _np.ascontiguousarray(_np.asarray(sample_weight, dtype=_np.float64).reshape(-1))
+            if w.shape[0] != arr.shape[0]:
+                raise ValueError(f"sample_weight has {w.shape[0]} values but X has {arr.shape[0]} rows")
+        cw, balanced = self._class_weight_args()
+        model = _core.churn_fit(arr, labels, w, names or [], float(self.C),
+                                bool(self.fit_intercept), bool(self.standardize), cw, balanced,
+                                float(self.tol), int(self.max_iter), int(self.threads))
+        self._set_model(model, names is not None)
+        for text in model.warnings:
+            _warnings.warn(text, ChurnDataWarning, stacklevel=2)
+        if not model.converged:
+            _warnings.warn(
+                f"the churn model did not converge in {model.n_iter} iterations: the gradient "
+                f"norm is {model.grad_norm:.3g} > tol = {self.tol:g} (raise max_iter or tol)",
+                ConvergenceWarning, stacklevel=2)
+        return self
+
+    def _set_model(self, model: _Any, names_given: bool) -> None:
+        self._model = model
+        self._names_given = names_given
+
+    @classmethod
+    def _from_core(cls, model: _Any, names_given: bool = True) -> "ChurnModel":
+        cw = model.class_weight
+        obj = cls(model.C, fit_intercept=model.fit_intercept, standardize=model.standardize,
+                  class_weight=cw, tol=model.tol, max_iter=model.max_iter)
+        obj._set_model(model, names_given)
+        return obj
+
+    @classmethod
+    def prior(cls, horizon_days: float = 90, *, rates: _Mapping | None = None,
+              columns: _Mapping | None = None) -> "ChurnModel":
+        """A model usable without training data, from segment base rates.
+
+        ``rates`` overrides entries of the defaults (DOMAIN.md §5, as in
+        ``npscore.datasets.DEFAULT_CHURN_RATES``): ``detractor`` 45% within 90 days,
+        ``early_life_detractor`` 50% / 90 days, ``passive`` 25% / 180 days,
+        ``promoter`` 5% / 180 days and ``baseline`` (no answer yet) 10% / 365 days.
+        Give a rate (keeping the default horizon) or a ``(rate, horizon_days)`` pair.
+        Each rate is converted to ``horizon_days`` under a constant hazard:
+        ``p_h = 1 - (1 - p_h0) ** (h / h0)``.
+
+        The model reads four 0/1 columns of the ``churn_features`` frame:
+        ``segment=detractor``, ``segment=passive`` (promoter is the reference
+        level), ``has_response`` and ``early_life_detractor`` (rename them with
+        ``columns={"detractor": ..., "passive": ..., "answered": ...,
+        "early_life_detractor": ...}``). A customer without an answer gets the
+        baseline rate; an answer with neither segment set is a promoter's. It is a
+        logistic model (intercept logit(baseline); ``has_response`` adds
+        logit(promoter) - logit(baseline); each segment column adds its log-odds
+        over the promoter's; the early-life flag adds logit(early-life) -
+        logit(detractor)), so :meth:`predict_proba` and :meth:`explain` work as for
+        a fitted one. Extra columns of a DataFrame are ignored.
+        """
+        model = _core.churn_prior(float(horizon_days), dict(rates or {}), dict(columns or {}))
+        return cls._from_core(model)
+
+    @staticmethod
+    def default_prior_rates() -> dict:
+        """The prior's default ``{segment: (rate, horizon_days)}``."""
+        return _core.churn_prior_rates()
+
+    # -- fitted attributes -------------------------------------------------------
+    def _fitted(self) -> _Any:
+        if self._model is None:
+            raise ValueError("this ChurnModel is not fitted yet: call fit(X, y) or use ChurnModel.prior()")
+        return self._model
+
+    coef_ = property(lambda self: self._fitted().coef.copy())
+    intercept_ = property(lambda self: float(self._fitted().intercept))
+    n_iter_ = property(lambda self: int(self._fitted().n_iter))
+    converged_ = property(lambda self: bool(self._fitted().converged))
+    grad_norm_ = property(lambda self: float(self._fitted().grad_norm))
+    objective_ = property(lambda self: float(self._fitted().objective))
+    reference_ = property(lambda self: self._fitted().reference.copy())
+    n_features_in_ = property(lambda self: len(self._fitted().feature_names))
+    is_prior = property(lambda self: bool(self._fitted().is_prior))
+    horizon_days = property(lambda self: float(self._fitted().horizon_days))
+
+    @property
+    def feature_names_in_(self) -> _np.ndarray:
+        m = self._fitted()
+        if not self._names_given:
+            raise AttributeError("feature_names_in_ is set only when fit was given a DataFrame")
+        return _np.array(m.feature_names, dtype=object)
+
+    # -- scoring -------------------------------------------------------------------
+    def _matrix(self, X: _Any) -> _np.ndarray:
+        m = self._fitted()
+        names = list(m.feature_names)
+        if isinstance(X, _pd.DataFrame) and self._names_given:
+            cols = [str(c) for c in X.columns]
+            missing = [c for c in names if c not in cols]
+            if missing:
+                raise ValueError(f"X lacks the feature column(s) {missing} the model was fitted on")
+            if not m.is_prior:
+                extra = [c for c in cols if c not in names]
+                if extra:
+                    raise ValueError(f"X has column(s) {extra} the model was not fitted on")
+            if cols != names:
+                X = X.loc[:, [X.columns[cols.index(c)] for c in names]]
+        arr, _ = _as_matrix(X)
+        if arr.shape[1] != len(names):
+            raise ValueError(f"X has {arr.shape[1]} columns but the model has {len(names)} "
+                             f"features ({', '.join(names[:20])})")
+        return arr
+
+    def predict_proba(self, X: _Any) -> _np.ndarray:
+        """(n, 2) array: P(stay), P(churn) per row, like scikit-learn."""
+        p, _, _ = _core.churn_explain(self._fitted(), self._matrix(X), 0, int(self.threads))
+        return _np.column_stack([1.0 - p, p])
+
+    def predict(self, X: _Any, threshold: float = 0.5) -> _np.ndarray:
+        """1 where P(churn) > threshold, else 0."""
+        return (self.predict_proba(X)[:, 1] > threshold).astype(_np.int64)
+
+    def explain(self, X: _Any, top: int = 3, *, describe: _Mapping | None = None) -> _pd.DataFrame:
+        """Reasons per row: the ``top`` features that raise the risk most.
+
+        A feature's contribution is ``coef_j * (x_j - reference_j)`` on the log-odds
+        scale, where ``reference_`` is 0 for a 0/1 indicator column (the one-hot
+        reference level: "being a detractor" is the reason) and the training mean
+        for other columns (prior models: 0). Only positive contributions are
+        reasons; a row with fewer has missing slots (NaN contribution, missing text).
+
+        Returns one row per row of X (its index kept) with ``churn_probability``
+        and, for k = 1..top, ``reason_k`` (readable text), ``feature_k`` (column
+        name) and ``contribution_k``. Text comes from ``describe`` (a mapping from
+        column name to a format string with ``{value}`` and ``{name}``, or a
+        callable of the value), then :data:`REASON_PHRASES`,
+        then "name = value" (an indicator at 1 reads as its name). The scoring
+        kernel runs in the core (one pass, no allocation per row); only the text is
+        assembled here, once per distinct (feature, value).
+        """
+        arr = self._matrix(X)
+        top = int(top)
+        proba, feats, contrib = _core.churn_explain(self._fitted(), arr, top, int(self.threads))
+        names = list(self._fitted().feature_names)
+        describe = dict(describe or {})
+        out = {"churn_probability": proba}
+        n = arr.shape[0]
+        rows_all = _np.arange(n)
+        name_arr = _np.array(names + [None], dtype=object)  # index -1: no reason
+        for k in range(top):
+            f = feats[:, k].astype(_np.int64)
+            has = f >= 0
+            c = _np.where(has, contrib[:, k], _np.nan)
+            values = _np.where(has, arr[rows_all, _np.where(has, f, 0)], _np.nan)
+            # Text once per distinct (feature, value), then spread to the rows.
+            text = _np.full(n, None, dtype=object)
+            for j in _np.unique(f[has]):
+                rows = _np.nonzero(f == j)[0]
+                uniq, inverse = _np.unique(values[rows], return_inverse=True)
+                phrases = _np.array([_phrase(names[j], float(v), 0.0, describe) for v in uniq],
+                                    dtype=object)
+                text[rows] = phrases[inverse]
+            out[f"reason_{k + 1}"] = text
+            out[f"feature_{k + 1}"] = name_arr[f]
+            out[f"contribution_{k + 1}"] = c
+        index = X.index if isinstance(X, _pd.DataFrame) else None
+        return _pd.DataFrame(out, index=index)
+
+    # -- persistence -----------------------------------------------------------------
+    def save(self, path: _Any) -> None:
+        """Writes the model to ``path`` (versioned binary format with a checksum,
+        see npscore/churn.h); :meth:`load` reads it back bit for bit."""
+        _core.churn_save(self._fitted(), _os.fspath(path))
+
+    @classmethod
+    def load(cls, path: _Any) -> "ChurnModel":
+        """Reads a model written by :meth:`save`; a truncated, corrupted, foreign or
+        newer-version file raises ValueError naming the cause."""
+        model = _core.churn_load(_os.fspath(path))
+        names_given = not all(n == f"x{j}" for j, n in enumerate(model.feature_names))
+        return cls._from_core(model, names_given)
+
+    def __repr__(self) -> str:
+        if self._model is not None and self._model.is_prior:
+            return f"ChurnModel.prior(horizon_days={self._model.horizon_days:g})"
+        return (f"ChurnModel(C={self.C!r}, fit_intercept={self.fit_intercept!r}, "
+                f"standardize={self.standardize!r}, class_weight={self.class_weight!r}, "
+                f"tol={self.tol!r}, max_iter={self.max_iter!r})")
+
+
+@_dataclasses.dataclass
+class Evaluation:
+    """Metrics of churn probabilities against outcomes (see :func:`evaluate`)."""
+    n: int
+    positives: int
+    auc: float
+    brier: float
+    log_loss: float
+    base_rate: float
+    top_decile_rate: float
+    lift: float
+    reliability: _pd.DataFrame
+
+    def to_dict(self) -> dict:
+        d = _dataclasses.asdict(self)
+        d["reliability"] = self.reliability.to_dict(orient="list")
+        return d
+
+
+def evaluate(y_true: _Any, p: _Any, *, bins: int = 10) -> Evaluation:
+    """Scores churn probabilities ``p`` (a vector, or the (n, 2) output of
+    ``predict_proba``) against 0/1 outcomes.
+
+    ``auc``: ROC AUC (Mann-Whitney; tied probabilities count 1/2, as
+    scikit-learn's roc_auc_score). ``brier``: mean squared error. ``log_loss``:
+    mean negative log-likelihood with p clipped to [eps, 1 - eps] (float64 eps, as
+    scikit-learn). ``reliability``: rows sorted by p and cut into ``bins``
+    equal-count bins (ties in row order), each with ``count``,
+    ``mean_predicted`` and ``observed_rate``. ``lift``: the churn rate among the
+    ceil(n / 10) rows with the highest p over the overall rate.
+    """
+    p_arr = _np.asarray(p, dtype=_np.float64)
+    if p_arr.ndim == 2 and p_arr.shape[1] == 2:
+        p_arr = p_arr[:, 1]
+    p_arr = _np.ascontiguousarray(p_arr.reshape(-1) if p_arr.ndim == 2 and 1 in p_arr.shape else p_arr)
+    if p_arr.ndim != 1:
+        raise ValueError(f"p must be a vector or an (n, 2) array, got shape {p_arr.shape}")
+    y = _as_labels(y_true, p_arr.shape[0])
+    d = _core.churn_evaluate(y, p_arr, int(bins))
+    table = _pd.DataFrame({"bin": _np.arange(1, len(d["count"]) + 1), "count": d["count"],
+                           "mean_predicted": d["mean_predicted"],
+                           "observed_rate": d["observed_rate"]})
+    return Evaluation(n=int(d["n"]), positives=int(d["positives"]), auc=d["auc"], brier=d["brier"],
+                      log_loss=d["log_loss"], base_rate=d["base_rate"],
+                      top_decile_rate=d["top_decile_rate"], lift=d["lift"], reliability=table)
+
+
+def cross_validate(model: ChurnModel, X: _Any, y: _Any, *, k: int = 5, seed: int = 0,
+                   sample_weight: _Any = None, bins: int = 10) -> _pd.DataFrame:
+    """k-fold cross-validation: rows are shuffled with ``seed`` and cut into ``k``
+    folds; each fold is scored by a model with ``model``'s parameters fitted on the
+    other folds. Returns one row per fold (``fold``, ``n_train``, ``n_test``,
+    ``auc``, ``brier``, ``log_loss``, ``lift``, ``n_iter``). For honest estimates
+    on churn data prefer a split by time (train on an earlier period)."""
+    arr, names = _as_matrix(X)
+    labels = _as_labels(y, arr.shape[0])
+    n = arr.shape[0]
+    if not (2 <= int(k) <= n):
+        raise ValueError(f"k is {k}: it must be between 2 and the number of rows ({n})")
+    w = None if sample_weight is None else _np.asarray(sample_weight, dtype=_np.float64).reshape(-1)
+    order = _np.random.default_rng(seed).permutation(n)
+    folds = _np.array_split(order, int(k))
+    rows = []
+    for i, test in enumerate(folds):
+        train = _np.setdiff1d(order, test, assume_unique=True)
+        train.sort()
+        test = _np.sort(test)
+        Xtr = _pd.DataFrame(arr[train], columns=names) if names else arr[train]
+        Xte = _pd.DataFrame(arr[test], columns=names) if names else arr[test]
+        m = ChurnModel(**model.get_params()).fit(Xtr, labels[train],
+                                                 None if w is None else w[train])
+        e = evaluate(labels[test], m.predict_proba(Xte), bins=bins)
+        rows.append({"fold": i, "n_train": len(train), "n_test": len(test), "auc": e.auc,
+                     "brier": e.brier, "log_loss": e.log_loss, "lift": e.lift,
+                     "n_iter": m.n_iter_})
+    return _pd.DataFrame(rows)
 
 # (end of model)

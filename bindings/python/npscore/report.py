@@ -1,5 +1,6 @@
-"""The main job's report: what is our NPS, how sure are we, where, and what
-changed since last quarter. Each later capability adds its section here.
+"""The main job's report: what is our NPS, how sure are we, where, what
+changed since last quarter, who is likely to leave and why, whom to contact
+today and which problems to fix first.
 
 `nps_report` works on any response table (the shipped sample or a user's
 CSV); `sample_report` runs it on `npscore.datasets.load_sample()`.
@@ -213,6 +214,135 @@ def _health_section(df: pd.DataFrame, opt: ReportOptions) -> list[str]:
     return lines
 
 
+# --- From score to action: churn risk, the contact queue, revenue at risk, themes ---
+
+def _money(x: float) -> str:
+    return f"${x:,.0f}"
+
+
+def _action_sections(sample, *, horizon_days: float = 90, top: int = 10,
+                     themes: int = 5) -> list[str]:
+    """Churn risk with reasons, today's contact queue, revenue at risk and the
+    themes to fix first, for a `npscore.datasets.Sample`-like object (responses,
+    customers with `clv`, churn). "Today" is the last response in the data."""
+    from .churn import ChurnModel, backtest, churn_features, evaluate
+    from .priority import latest_responses, prioritize, revenue_at_risk
+    from .themes import top_themes
+
+    responses, customers = sample.responses, sample.customers
+    now = pd.Timestamp(pd.to_datetime(responses["responded_at"]).max())
+    end = max(now, pd.Timestamp(pd.to_datetime(sample.churn["churned_at"]).max()))
+    features = dict(signup="signup_at", columns=["plan", "company_size"])
+    # Honest estimate: train as of one date, test on the churn that followed a
+    # later one; the test horizon ends with the data.
+    test_as_of = (end - pd.Timedelta(days=horizon_days)).floor("D")
+    train_as_of = test_as_of - pd.Timedelta(days=2 * horizon_days)
+    bt = backtest(sample, train_as_of=train_as_of, test_as_of=test_as_of,
+                  horizon_days=horizon_days,
+                  model_factory=lambda: ChurnModel(standardize=True), **features)
+    ev = evaluate(bt.split.y_test.to_numpy(), bt.p_test.to_numpy())
+    # The model in use: refit on the latest labelled date, then score today.
+    model = ChurnModel(standardize=True).fit(bt.split.X_test, bt.split.y_test.to_numpy())
+    # Score the customers still with us: those who have churned are gone.
+    churned_at = pd.to_datetime(sample.churn.set_index("customer_id")["churned_at"])
+    gone = churned_at.index[churned_at.notna() & (churned_at <= now)]
+    responses = responses[~responses["customer_id"].isin(gone)]
+    customers = customers[~customers["customer_id"].isin(gone)]
+    X_now = churn_features(responses, customers, as_of=now, **features)
+    reasons = model.explain(X_now, top=3)
+    risk = reasons["churn_probability"]
+
+    lines = [
+        f"## Churn risk (next {horizon_days:g} days)",
+        f"Model: npscore.ChurnModel (L2 logistic regression, standardised) on {X_now.shape[1]} "
+        f"signals from NPS history and the account ({', '.join(features['columns'])}).",
+        f"Backtest: trained as of {train_as_of:%Y-%m-%d} (n = {bt.n_train:,}), tested on churn "
+        f"after {test_as_of:%Y-%m-%d} (n = {bt.n_test:,}, churn rate {bt.test_churn_rate:.1%}): "
+        f"ROC AUC {ev.auc:.3f}, Brier {ev.brier:.4f}, log loss {ev.log_loss:.4f}, "
+        f"top-decile lift {ev.lift:.2f}x.",
+        f"Scored as of {now:%Y-%m-%d %H:%M} UTC after refitting on {test_as_of:%Y-%m-%d}: "
+        f"{len(X_now):,} active customers ({len(gone):,} already churned), "
+        f"mean risk {risk.mean():.1%}.",
+        "",
+        f"Riskiest {top} customers:",
+    ]
+    clv = customers.set_index("customer_id")["clv"]
+    riskiest = reasons.sort_values("churn_probability", ascending=False, kind="stable").head(top)
+    table = pd.DataFrame({
+        "customer": riskiest.index,
+        "P(churn)": riskiest["churn_probability"].map("{:.1%}".format).to_numpy(),
+        "CLV": clv.reindex(riskiest.index).map(_money).to_numpy(),
+        "reasons": ["; ".join(r for r in row if isinstance(r, str))
+                    for row in riskiest[[f"reason_{k}" for k in (1, 2, 3)]].to_numpy()],
+    })
+    lines += ["", table.to_string(index=False)]
+
+    frame = latest_responses(responses, customers, churn_risk=risk)
+    queue = prioritize(frame, churn_risk="churn_risk", clv="clv", segment="segment",
+                       responded_at="responded_at", now=now, top=top, keep=["customer_id"])
+    why = reasons["reason_1"].reindex(queue["customer_id"]).fillna("").to_numpy()
+    q = pd.DataFrame({
+        "rank": queue["rank"].to_numpy(),
+        "customer": queue["customer_id"].to_numpy(),
+        "segment": queue["segment"].to_numpy(),
+        "at risk": queue["revenue_at_risk"].map(_money).to_numpy(),
+        "recoverable": queue["recoverability"].map("{:.0%}".format).to_numpy(),
+        "expected": queue["expected_recoverable"].map(_money).to_numpy(),
+        "deadline": [f"{d:%Y-%m-%d %H:%M}" + (" OVERDUE" if o else "")
+                     for d, o in zip(queue["deadline"], queue["overdue"])],
+        "play": queue["play"].to_numpy(),
+        "top reason": why,
+    })
+    lines += [
+        "",
+        f"## Whom to contact today (top {top} by expected recoverable revenue)",
+        "Priority = P(churn) x CLV x recoverability now (DOMAIN.md §5: ~65% within 1 h, "
+        "~40% at 24 h, <10% after 72 h); deadline = response + 24 h.",
+        "", q.to_string(index=False),
+    ]
+
+    lines += ["", "## Revenue at risk"]
+    for by in ("segment", "plan"):
+        r = revenue_at_risk(frame, churn_risk="churn_risk", clv="clv", by=by, score="score")
+        t = pd.DataFrame({
+            by: r[by].astype(str).to_numpy(),
+            "customers": r["customers"].to_numpy(),
+            "CLV": r["clv"].map(_money).to_numpy(),
+            "at risk": r["revenue_at_risk"].map(_money).to_numpy(),
+            "share": r["share_of_risk"].map("{:.1%}".format).to_numpy(),
+        })
+        if by != "segment":  # within a segment both NPS are +-100 or 0 by definition
+            t["NPS"] = r["nps"].round(1).to_numpy()
+            t["CLV-weighted NPS"] = r["revenue_weighted_nps"].round(1).to_numpy()
+        lines += ["", t.to_string(index=False)]
+
+    # Every answer is evidence of a problem, churned customers' included.
+    df = sample.responses.merge(sample.customers[["customer_id", "clv"]], on="customer_id",
+                                how="left",
+                         validate="many_to_one")
+    # Problems are what detractors and passives write: the tagger finds topics,
+    # not sentiment, and promoters' comments are mostly praise.
+    critics = df[pd.to_numeric(df["score"]) <= 8]
+    th = top_themes(critics, comment="comment", segment="score", clv="clv", n=themes)
+    t = pd.DataFrame({
+        "theme": th["theme"].to_numpy(),
+        "mentions": th["mentions"].to_numpy(),
+        "detractors": th["detractors"].to_numpy(),
+        "passives": th["passives"].to_numpy(),
+        "impact": th["impact"].map(_money).to_numpy(),
+        "driver": th["driver"].to_numpy(),
+    })
+    lines += [
+        "",
+        f"## Themes to fix first (top {themes} by revenue impact)",
+        "Feature Impact Score (DOMAIN.md §6): mentions by segment x the segment's average CLV, "
+        f"summed, over the {len(critics):,} answers of detractors and passives; comments "
+        "tagged by npscore.ThemeTagger's default taxonomy.",
+        "", t.to_string(index=False),
+    ]
+    return lines
+
+
 def nps_report(responses: pd.DataFrame, options: ReportOptions | None = None) -> str:
     """Returns the report for a response table as plain text (Markdown)."""
     opt = options or ReportOptions()
@@ -255,4 +385,4 @@ def sample_report(seed: int = 42, n_customers: int = 2000,
     return nps_report(responses, ReportOptions(
         by=by, weight="arr", data_note=note, title="NPS report: sample data",
         health_by="plan", health_freq="Q", health_periods=8, events=sample.events,
-        figure=figure))
+        figure=figure, extra_sections=["\n".join(_action_sections(sample))]))

@@ -1,1 +1,286 @@
-"""npscore.themes: see npscore/themes.h for the C++ core."""
+"""Which problems to fix first: theme tagging of comments and theme impact.
+
+`ThemeTagger` tags free-text comments with the themes of a taxonomy (theme ->
+keywords and phrases), multi-label, case- and accent-insensitive, on whole
+words with simple inflections; `theme_impact` ranks themes by the Feature
+Impact Score of DOMAIN.md §6 (mentions from each segment x the segment's
+average CLV, summed). The matching rules are those of npscore/themes.h:
+
+- text and keywords are folded alike: ASCII, Latin-1 and Latin Extended-A
+  letters to lower-case ASCII (é -> e, Ü -> u, ß -> ss, Œ -> oe), combining
+  accents dropped, a letter repeated three or more times read once
+  ("sloooow" -> "slow"); words are runs of letters and digits, everything
+  else (spaces, punctuation, apostrophes, hyphens, emoji) separates them;
+- a keyword matches whole words: "bug" matches "bug", "bugs", "buggy",
+  "bugged", never "debugger"; a keyword word also matches its forms with
+  "s", "es", "ed", "ing", "er", "ers", "y", "ly" (with a doubled final
+  consonant, a dropped final "e", or "y" -> "ies"/"ied"); a word written
+  "debug*" matches every word starting with "debug"; a phrase ("easy to
+  use") matches consecutive words;
+- invalid UTF-8 (bytes input, or str with lone surrogates) is an error naming
+  the comment, or with ``invalid="replace"`` separates words.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import _npscore
+from ._convert import as_scores, column
+from .nps import DEFAULT_CUTOFFS
+from .priority import segment_codes
+
+__all__ = ["DEFAULT_TAXONOMY", "ThemeTagger", "theme_impact", "top_themes", "normalize_text"]
+
+#: The default taxonomy (DOMAIN.md §7): theme -> keywords.
+DEFAULT_TAXONOMY: dict[str, tuple[str, ...]] = {
+    name: tuple(words) for name, words in _npscore.default_taxonomy()
+}
+
+_SEGMENTS = ("detractors", "passives", "promoters")
+
+
+def normalize_text(text: str, *, invalid: str = "error") -> str:
+    """The text as the tagger reads it: folded words separated by spaces."""
+    if invalid not in ("error", "replace"):
+        raise ValueError(f'invalid is "{invalid}": use "error" or "replace"')
+    return _npscore.normalize_text(text, invalid == "replace")
+
+
+def _comment_array(comments: Any) -> np.ndarray:
+    """A 1-D object array of str / bytes / None (missing values become None)."""
+    if isinstance(comments, (str, bytes)):
+        raise TypeError("comments must be a sequence of comments, not a single string")
+    if isinstance(comments, pd.DataFrame):
+        raise TypeError("comments must be one column (a Series or 1-D array), got a DataFrame")
+    arr = (comments.to_numpy(dtype=object) if isinstance(comments, (pd.Series, pd.Index))
+           else np.asarray(list(comments) if not isinstance(comments, np.ndarray) else comments,
+                           dtype=object))
+    if arr.ndim != 1:
+        raise ValueError(f"comments must be one-dimensional, got shape {arr.shape}")
+    arr = np.ascontiguousarray(arr)
+    missing = pd.isna(arr)
+    if missing.any():
+        arr = arr.copy()
+        arr[missing] = None
+    return arr
+
+
+class ThemeTagger:
+    """Tags comments with the themes of a taxonomy.
+
+    Parameters
+    ----------
+    taxonomy : mapping or sequence, optional
+        ``{theme: [keyword, ...]}`` (a single keyword may be a string) or
+        (theme, keywords) pairs; default `DEFAULT_TAXONOMY` (bug, pricing,
+        billing, usability, support, onboarding, performance, reporting,
+        feature_request). An empty taxonomy, a theme without keywords or a
+        keyword without a word raise ValueError.
+    """
+
+    def __init__(self, taxonomy: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None):
+        if taxonomy is None:
+            taxonomy = DEFAULT_TAXONOMY
+        items = list(taxonomy.items()) if isinstance(taxonomy, Mapping) else list(taxonomy)
+        pairs = []
+        for item in items:
+            try:
+                name, words = item
+            except (TypeError, ValueError):
+                raise TypeError(f"taxonomy entries must be (theme, keywords), got {item!r}") from None
+            if not isinstance(name, str):
+                raise TypeError(f"theme names must be strings, got {name!r}")
+            words = [words] if isinstance(words, str) else list(words)
+            for w in words:
+                if not isinstance(w, str):
+                    raise TypeError(f"keywords of theme {name!r} must be strings, got {w!r}")
+            pairs.append((name, words))
+        self._core = _npscore.ThemeTagger(pairs)
+
+    @property
+    def themes(self) -> list[str]:
+        """Theme names in taxonomy order (the indicator columns)."""
+        return self._core.themes
+
+    @property
+    def taxonomy(self) -> dict[str, list[str]]:
+        return dict(self._core.taxonomy)
+
+    def __repr__(self) -> str:
+        return f"ThemeTagger(themes={self.themes!r})"
+
+    def indicators(self, comments: Iterable[Any], *, invalid: str = "error",
+                   threads: int = 0) -> pd.DataFrame:
+        """Theme indicator frame: one bool column per theme, one row per comment
+        (indexed like `comments` when it is a Series). None/NaN and empty
+        comments have no theme."""
+        arr = _comment_array(comments)
+        matrix = self._core.tag(arr, invalid, int(threads))
+        index = comments.index if isinstance(comments, pd.Series) else None
+        return pd.DataFrame(matrix.astype(bool), columns=self.themes, index=index)
+
+    def tag(self, comments: Iterable[Any], *, as_matrix: bool = False, invalid: str = "error",
+            threads: int = 0) -> Any:
+        """The themes of each comment: a list of theme lists (a Series of lists
+        when `comments` is a Series), or with ``as_matrix=True`` the indicator
+        frame of `indicators`."""
+        frame = self.indicators(comments, invalid=invalid, threads=threads)
+        if as_matrix:
+            return frame
+        names = self.themes
+        m = frame.to_numpy()
+        if len(names) <= 62:
+            # One list per distinct combination of themes, copied per row (so
+            # rows never share a mutable list): far fewer numpy calls.
+            codes = m.astype(np.int64) @ (np.int64(1) << np.arange(len(names), dtype=np.int64))
+            uniq, inverse = np.unique(codes, return_inverse=True)
+            combos = [[names[j] for j in range(len(names)) if (int(u) >> j) & 1] for u in uniq]
+            lists = [combos[k].copy() for k in inverse.tolist()]
+        else:
+            lists = [[names[j] for j in np.flatnonzero(row)] for row in m]
+        if isinstance(comments, pd.Series):
+            return pd.Series(lists, index=comments.index, name="themes", dtype=object)
+        return lists
+
+
+def _indicator_matrix(df: pd.DataFrame, theme: Any) -> tuple[np.ndarray, list[str]]:
+    """(rows x themes uint8 matrix, theme names) from an indicator frame, or a
+    column (name or values) of theme lists / ";"-joined strings."""
+    if isinstance(theme, pd.DataFrame):
+        if len(theme) != len(df):
+            raise ValueError(f"the theme indicator frame has {len(theme)} rows but df has {len(df)}")
+        values = theme.to_numpy()
+        if values.dtype == object or values.dtype.kind not in "biuf":
+            raise TypeError("theme indicators must be bool or 0/1 numbers")
+        bad = ~np.isin(values, (0, 1))
+        if bad.any():
+            r, c = np.argwhere(bad)[0]
+            raise ValueError(f"theme indicator at row {r}, column {theme.columns[c]!r} is "
+                             f"{values[r, c].item()!r}: indicators must be 0/1 or bool")
+        return np.ascontiguousarray(values.astype(np.uint8)), [str(c) for c in theme.columns]
+    values = column(df, theme, "theme") if isinstance(theme, str) else pd.Series(list(theme))
+    if len(values) != len(df):
+        raise ValueError(f"theme has {len(values)} rows but df has {len(df)}")
+    lists = []
+    for i, v in enumerate(values.to_numpy(dtype=object)):
+        if isinstance(v, str):
+            lists.append([t.strip() for t in v.split(";") if t.strip()])
+        elif v is None or (isinstance(v, float) and np.isnan(v)):
+            lists.append([])
+        elif isinstance(v, (list, tuple, set, frozenset, np.ndarray)):
+            lists.append([str(t) for t in v])
+        else:
+            raise TypeError(f"theme at row {i} is {v!r}: give a list of themes, a ';'-joined "
+                            "string or None")
+    names = sorted({t for row in lists for t in row})
+    pos = {t: j for j, t in enumerate(names)}
+    matrix = np.zeros((len(lists), len(names)), dtype=np.uint8)
+    for i, row in enumerate(lists):
+        for t in row:
+            matrix[i, pos[t]] = 1
+    return matrix, names
+
+
+def theme_impact(
+    df: pd.DataFrame,
+    *,
+    theme: Any,
+    segment: Any,
+    clv: Any,
+    clv_basis: str = "segment",
+    cutoffs: Any = DEFAULT_CUTOFFS,
+) -> pd.DataFrame:
+    """Per theme: mentions by segment, NPS of the mentioners and the Feature
+    Impact Score (DOMAIN.md §6), ranked by impact.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per comment (response), with its segment and the customer's CLV.
+    theme : str, DataFrame or sequence
+        A column of theme lists (from `ThemeTagger.tag`) or of ";"-joined
+        theme names, or an indicator frame (from `ThemeTagger.indicators`,
+        rows aligned with df).
+    segment : str or array-like
+        Segment labels ("detractor", "passive", "promoter") or 0-10 scores.
+        Every row needs one.
+    clv : str or array-like
+        Customer lifetime value per row (finite, >= 0).
+    clv_basis : {"segment", "mentioners"}
+        The average CLV that multiplies a segment's mentions: the segment's
+        average over every row of df (default, as the article's table), or
+        the average over the segment's rows that mention the theme.
+
+    Returns
+    -------
+    DataFrame ranked by ``impact`` (ties: more mentions first): ``theme``,
+    ``mentions``, ``detractors``, ``passives``, ``promoters`` (mentions by
+    segment), ``nps`` with ``nps_ci_low`` / ``nps_ci_high`` (adjusted Wald,
+    95%) of the mentioners, ``avg_clv_<segment>``, ``impact_<segment>`` (
+    mentions x average CLV), ``impact`` (their sum), ``share_of_impact``,
+    ``mentioner_clv`` (total CLV of the mentioners) and ``driver`` (the
+    segment contributing most).
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    matrix, names = _indicator_matrix(df, theme)
+    if not names:
+        raise ValueError("no theme to rank: the theme column names no theme")
+    seg_values = column(df, segment, "segment") if isinstance(segment, str) else segment
+    codes = segment_codes(seg_values, cutoffs=cutoffs, allow_missing=False)
+    if len(codes) != len(df):
+        raise ValueError(f"segment has {len(codes)} rows but df has {len(df)}")
+    clv_values = column(df, clv, "clv") if isinstance(clv, str) else clv
+    value = np.ascontiguousarray(as_scores(clv_values, "clv"), dtype=np.float64)
+    if len(value) != len(df):
+        raise ValueError(f"clv has {len(value)} rows but df has {len(df)}")
+    t = _npscore.theme_impact(matrix, codes, value, clv_basis)
+    out = pd.DataFrame({"theme": np.asarray(names, dtype=object)[t["theme"]],
+                        "mentions": t["mentions"]})
+    for k, seg in enumerate(_SEGMENTS):
+        out[seg] = t["segment_mentions"][:, k]
+    out["nps"] = t["nps"]
+    out["nps_ci_low"] = t["ci_low"]
+    out["nps_ci_high"] = t["ci_high"]
+    for k, seg in enumerate(_SEGMENTS):
+        out[f"avg_clv_{seg}"] = t["segment_clv"][:, k]
+    for k, seg in enumerate(_SEGMENTS):
+        out[f"impact_{seg}"] = t["segment_impact"][:, k]
+    out["impact"] = t["impact"]
+    total = float(t["impact"].sum())
+    out["share_of_impact"] = t["impact"] / total if total > 0 else np.nan
+    out["mentioner_clv"] = t["mentioner_clv"]
+    driver = np.full(len(out), None, dtype=object)
+    known = t["driver"] != -128
+    driver[known] = np.asarray(_SEGMENTS, dtype=object)[t["driver"][known] + 1]
+    out["driver"] = pd.Series(driver, index=out.index, dtype=object)
+    out.attrs["clv_basis"] = clv_basis
+    return out
+
+
+def top_themes(
+    df: pd.DataFrame,
+    *,
+    comment: str,
+    segment: Any,
+    clv: Any,
+    n: int | None = 5,
+    tagger: ThemeTagger | None = None,
+    invalid: str = "error",
+    clv_basis: str = "segment",
+    cutoffs: Any = DEFAULT_CUTOFFS,
+) -> pd.DataFrame:
+    """Tags the `comment` column with `tagger` (default taxonomy) and returns
+    the `n` themes with the highest revenue impact (`theme_impact`), leaving
+    out themes nobody mentions. For a report's "top themes by revenue
+    impact" table."""
+    tagger = tagger or ThemeTagger()
+    ind = tagger.indicators(column(df, comment, "comment"), invalid=invalid)
+    ind.index = df.index
+    out = theme_impact(df, theme=ind, segment=segment, clv=clv, clv_basis=clv_basis, cutoffs=cutoffs)
+    out = out[out["mentions"] > 0]
+    return (out if n is None else out.head(n)).reset_index(drop=True)

@@ -11,6 +11,7 @@ namespace npscore::python {
 void BindNps(py::module_& m);
 void BindHealth(py::module_& m);
 void BindChurn(py::module_& m);
+void BindChurnFeatures(py::module_& m);
 void BindClv(py::module_& m);
 void BindPriority(py::module_& m);
 void BindThemes(py::module_& m);
@@ -23,6 +24,7 @@ PYBIND11_MODULE(_npscore, m) {
   npscore::python::BindNps(m);
   npscore::python::BindHealth(m);
   npscore::python::BindChurn(m);
+  npscore::python::BindChurnFeatures(m);
   npscore::python::BindClv(m);
   npscore::python::BindPriority(m);
   npscore::python::BindThemes(m);

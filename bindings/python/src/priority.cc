@@ -1,13 +1,126 @@
-// Python bindings of npscore/priority.h.
+// Python bindings of npscore/priority.h: thin wrappers returning numpy columns.
 
 #include "npscore/priority.h"
 
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <string>
+#include <vector>
 
 #include "common.h"
 
 namespace npscore::python {
+namespace {
 
-void BindPriority(py::module_& m) { (void)m; }
+template <typename V>
+py::array_t<V> Array(const std::vector<V>& v) {
+  return py::array_t<V>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+
+RecoveryCurve MakeCurve(const std::vector<double>& hours, const std::vector<double>& probability) {
+  RecoveryCurve c;
+  c.hours = hours;
+  c.probability = probability;
+  return c;
+}
+
+using F64 = py::array_t<double, py::array::c_style>;
+
+}  // namespace
+
+void BindPriority(py::module_& m) {
+  m.def("default_recovery", [] {
+    const RecoveryCurve c;
+    return py::make_tuple(c.hours, c.probability);
+  }, "The default recovery anchors: (hours, probability).");
+
+  m.def("recoverability", [](const F64& hours, const std::vector<double>& anchor_hours,
+                             const std::vector<double>& anchor_probability) {
+    CheckVector(hours, "hours");
+    const RecoveryCurve curve = MakeCurve(anchor_hours, anchor_probability);
+    std::vector<double> out;
+    {
+      py::gil_scoped_release release;
+      auto r = RecoverabilityAt(View<double>(hours), curve);
+      if (r.ok()) out = std::move(*r);
+      else {
+        py::gil_scoped_acquire acquire;
+        ThrowIfError(r.status());
+      }
+    }
+    return Array(out);
+  }, py::arg("hours"), py::arg("anchor_hours"), py::arg("anchor_probability"));
+
+  m.def("prioritize", [](const F64& churn_risk, const F64& clv, const py::object& segment,
+                         const py::object& responded_at, int64_t now, double sla_hours,
+                         const std::vector<double>& anchor_hours,
+                         const std::vector<double>& anchor_probability, int64_t top,
+                         const std::vector<int64_t>& capacities, int threads) {
+    CheckVector(churn_risk, "churn_risk");
+    CheckVector(clv, "clv");
+    py::array_t<int8_t, py::array::c_style> seg_hold;
+    py::array_t<int64_t, py::array::c_style> at_hold;
+    PriorityInput in;
+    in.churn_risk = View<double>(churn_risk);
+    in.clv = View<double>(clv);
+    in.segment = OptionalColumn(segment, seg_hold, "segment");
+    in.responded_at = OptionalColumn(responded_at, at_hold, "responded_at");
+    in.now = now;
+    PriorityOptions opt;
+    opt.sla_hours = sla_hours;
+    opt.recovery = MakeCurve(anchor_hours, anchor_probability);
+    opt.top = top;
+    opt.capacities = capacities;
+    opt.threads = threads;
+    absl::StatusOr<PriorityQueue> q;
+    {
+      py::gil_scoped_release release;
+      q = Prioritize(in, opt);
+    }
+    ThrowIfError(q.status());
+    py::dict out;
+    out["row"] = Array(q->row);
+    out["revenue_at_risk"] = Array(q->revenue_at_risk);
+    out["hours_since_response"] = Array(q->hours_since_response);
+    out["recoverability"] = Array(q->recoverability);
+    out["expected_recoverable"] = Array(q->expected_recoverable);
+    out["deadline"] = Array(q->deadline);
+    out["overdue"] = Array(q->overdue).attr("astype")("bool");
+    out["segment"] = Array(q->segment);
+    out["owner"] = Array(q->owner);
+    out["n_rows"] = q->n_rows;
+    out["total_revenue_at_risk"] = q->total_revenue_at_risk;
+    return out;
+  }, py::arg("churn_risk"), py::arg("clv"), py::arg("segment"), py::arg("responded_at"),
+     py::arg("now"), py::arg("sla_hours"), py::arg("anchor_hours"), py::arg("anchor_probability"),
+     py::arg("top"), py::arg("capacities"), py::arg("threads") = 0);
+
+  m.def("revenue_at_risk", [](const F64& churn_risk, const F64& clv, const py::object& codes,
+                              int32_t n_groups) {
+    CheckVector(churn_risk, "churn_risk");
+    CheckVector(clv, "clv");
+    py::array_t<int32_t, py::array::c_style> hold;
+    const absl::Span<const int32_t> c = OptionalColumn(codes, hold, "codes");
+    absl::StatusOr<RevenueAtRiskTable> t;
+    {
+      py::gil_scoped_release release;
+      t = RevenueAtRisk(View<double>(churn_risk), View<double>(clv), c, n_groups);
+    }
+    ThrowIfError(t.status());
+    py::dict out;
+    out["customers"] = Array(t->customers);
+    out["clv"] = Array(t->clv);
+    out["revenue_at_risk"] = Array(t->revenue_at_risk);
+    out["mean_churn_risk"] = Array(t->mean_churn_risk);
+    out["total_clv"] = t->total_clv;
+    out["total_revenue_at_risk"] = t->total_revenue_at_risk;
+    return out;
+  }, py::arg("churn_risk"), py::arg("clv"), py::arg("codes"), py::arg("n_groups"));
+
+  m.def("play_name", [](int code) { return std::string(PlayName(static_cast<int8_t>(code))); });
+  m.def("play_script", [](int code) { return std::string(PlayScript(static_cast<int8_t>(code))); });
+}
 
 }  // namespace npscore::python

@@ -590,9 +590,302 @@ NPSCORE_API void npscore_account_table_free(npscore_account_table *t);
 
 /* Features. */
 
+/* Signals from NPS history as of an instant (npscore/churn.h): only responses
+ * at or before as_of count, and a follow-up only if it happened by then.
+ * Times are int64 UTC nanoseconds; NPSCORE_MISSING_TIME = missing / none.
+ * Days are differences of times / 86400e9. */
+
+/** Options of npscore_churn_features_new(). */
+typedef struct npscore_churn_feature_options {
+  unsigned int version;        /**< NPSCORE_CHURN_FEATURE_OPTIONS_VERSION */
+  npscore_nps_options nps;     /**< Cut-offs and `missing`, which also covers missing
+                                    response times (an error, or skipped and counted). */
+  double early_life_days;      /**< A detractor answer within this many days of sign-up is
+                                    early-life (10; DOMAIN.md section 5). */
+  int skip_unknown_customers;  /**< 1: responses of customers not in the table are left out
+                                    and counted; 0: an error (0). */
+} npscore_churn_feature_options;
+
+#define NPSCORE_CHURN_FEATURE_OPTIONS_VERSION 1
+/** The defaults: 0-10 cut-offs, errors on missing values, a 10-day early life. */
+#define NPSCORE_CHURN_FEATURE_OPTIONS_INIT \
+  { NPSCORE_CHURN_FEATURE_OPTIONS_VERSION, NPSCORE_NPS_OPTIONS_INIT, 10.0, 0 }
+
+/** Fills *opts with the defaults of options struct `version` (pass
+ *  NPSCORE_CHURN_FEATURE_OPTIONS_VERSION). */
+NPSCORE_API npscore_status npscore_churn_feature_options_init(
+    npscore_churn_feature_options *opts, unsigned int version);
+
+/** Per-customer signals from npscore_churn_features_new(); opaque. */
+typedef struct npscore_churn_features npscore_churn_features;
+
+/** The signals of one customer as of as_of. A double is NaN where the value
+ *  does not exist (no response, fewer than two, unknown sign-up, no
+ *  follow-up); counts and flags are 0 then. "Latest" is by response time. */
+typedef struct npscore_churn_feature_row {
+  int has_response;               /**< 1 if the customer answered by as_of. */
+  int signed_up;                  /**< 0 if the sign-up time is after as_of. */
+  int64_t n_responses;            /**< Responses by as_of. */
+  int64_t latest_row;             /**< Row of the latest response, -1 without one. */
+  double score;                   /**< The latest score. */
+  int segment;                    /**< Its segment code (-1/0/+1), or NPSCORE_NO_SEGMENT. */
+  double previous_score;          /**< The score before it. */
+  double score_change;            /**< score - previous_score. */
+  int segment_change;             /**< segment - previous segment, -2..2 (0 below 2 responses). */
+  double mean_score;              /**< Over the responses by as_of. */
+  double min_score;
+  double max_score;
+  int64_t n_detractor_responses;  /**< Detractor answers among them. */
+  double days_since_response;     /**< as_of - latest response. */
+  double days_since_first_response; /**< as_of - first response. */
+  double tenure_days;             /**< Latest response - sign-up (negative if before). */
+  double customer_age_days;       /**< as_of - sign-up. */
+  int early_life_detractor;       /**< Latest response a detractor answer within
+                                       early_life_days of sign-up. */
+  int detractor_followed_up;      /**< Latest response a detractor answer followed up by as_of. */
+  double days_to_follow_up;       /**< The days its follow-up took. */
+  double days_detractor_waiting;  /**< Days the latest response, a detractor answer, has
+                                       waited without a follow-up (0 if followed up or
+                                       not a detractor). */
+} npscore_churn_feature_row;
+
+/** The accounting of the response rows: used + after_as_of + the skipped
+ *  ones = all rows. */
+typedef struct npscore_churn_feature_totals {
+  int64_t used;                 /**< Responses at or before as_of. */
+  int64_t after_as_of;          /**< Valid responses after as_of, left out. */
+  int64_t skipped_missing_scores;
+  int64_t skipped_missing_times;
+  int64_t skipped_unknown_customers;
+} npscore_churn_feature_totals;
+
+/** Computes the signals of the n_customers customers of the table
+ *  (customer_ids: distinct ids; signup_times: NULL or one per customer,
+ *  NPSCORE_MISSING_TIME = unknown) from n responses (customers: the customer
+ *  id of each; times; scores; followed_up: NULL or one follow-up time per
+ *  response, NPSCORE_MISSING_TIME = none) as of as_of, in one pass. Errors
+ *  name the row and value: a bad score, a missing time, an unknown customer,
+ *  a follow-up before its response, two responses of one customer at the
+ *  same instant where the order matters, a duplicated id, more than
+ *  2^31 - 1 responses or customers. On success *out is
+ *  a new table (one row per customer, in table order) to release with
+ *  npscore_churn_features_free(). */
+NPSCORE_API npscore_status npscore_churn_features_new(
+    npscore_churn_features **out, const int64_t *customers, const int64_t *times,
+    const void *scores, npscore_dtype dtype, size_t n, const int64_t *followed_up,
+    const int64_t *customer_ids, const int64_t *signup_times, size_t n_customers,
+    int64_t as_of, const npscore_churn_feature_options *opts);
+
+/** Returns the number of customers of f (0 for NULL). */
+NPSCORE_API size_t npscore_churn_features_size(const npscore_churn_features *f);
+
+/** Reads customer i of f. */
+NPSCORE_API npscore_status npscore_churn_features_get(npscore_churn_feature_row *out,
+                                                      const npscore_churn_features *f,
+                                                      size_t i);
+
+/** Reads the row accounting of f. */
+NPSCORE_API npscore_status npscore_churn_features_totals(npscore_churn_feature_totals *out,
+                                                         const npscore_churn_features *f);
+
+/** Frees a table from npscore_churn_features_new(); accepts NULL. */
+NPSCORE_API void npscore_churn_features_free(npscore_churn_features *f);
+
+/** Counts of npscore_churn_labels(). */
+typedef struct npscore_churn_label_totals {
+  int64_t positives;          /**< Label 1: churned in (as_of, as_of + horizon]. */
+  int64_t negatives;          /**< Label 0: churned later or not at all. */
+  int64_t churned_before;     /**< Label -1: churned at or before as_of. */
+  int64_t not_yet_customers;  /**< Label -1: signed up after as_of. */
+} npscore_churn_label_totals;
+
+/** Writes the churn label of each of n customers into out[0..n): 1 if
+ *  churned_at[i] is in (as_of, as_of + horizon_ns], 0 if later or
+ *  NPSCORE_MISSING_TIME (not churned), -1 (left out) if the customer had
+ *  churned by as_of or signs up after it (signup_times: NULL or n times).
+ *  horizon_ns must be > 0. */
+NPSCORE_API npscore_status npscore_churn_labels(int8_t *out,
+                                                npscore_churn_label_totals *out_totals,
+                                                const int64_t *churned_at,
+                                                const int64_t *signup_times, size_t n,
+                                                int64_t as_of, int64_t horizon_ns);
+
+/** Checks a train-on-earlier / test-on-later split: NPSCORE_OK if the
+ *  training labels are known by the test date (train_as_of + horizon <=
+ *  test_as_of) and, unless observed_until is NPSCORE_MISSING_TIME, the test
+ *  horizon was fully observed (test_as_of + horizon <= observed_until);
+ *  otherwise NPSCORE_EINVAL with a message saying by how many days. */
+NPSCORE_API npscore_status npscore_churn_check_time_split(int64_t train_as_of,
+                                                          int64_t test_as_of,
+                                                          int64_t horizon_ns,
+                                                          int64_t observed_until);
+
 /* (end of the churn features) */
 
 /* Model. */
+
+/** A fitted or prior churn model (npscore/churn.h ChurnModel). Read-only once
+ *  made: it may be used from several threads at once. */
+typedef struct npscore_churn_model npscore_churn_model;
+
+/** Memory layout of a rows x cols matrix of doubles. */
+typedef enum npscore_layout {
+  NPSCORE_ROW_MAJOR = 0, /**< element (i, j) at x[i * cols + j] */
+  NPSCORE_COL_MAJOR = 1  /**< element (i, j) at x[j * rows + i] */
+} npscore_layout;
+
+/** Class weights of a churn fit. */
+typedef enum npscore_class_weight {
+  NPSCORE_CLASS_WEIGHT_NONE = 0,     /**< all 1 */
+  NPSCORE_CLASS_WEIGHT_BALANCED = 1, /**< sum(w) / (2 * sum(w of the class)), as scikit-learn */
+  NPSCORE_CLASS_WEIGHT_GIVEN = 2     /**< class_weight[0], class_weight[1] */
+} npscore_class_weight;
+
+/** Options of npscore_churn_fit(): L2 logistic regression with scikit-learn's
+ *  objective sum_i s_i [log(1 + e^z_i) - y_i z_i] + ||coef||^2 / (2 C), the
+ *  intercept unpenalised, solved by Newton's method until the largest gradient
+ *  component divided by sum(s) is at most tol. */
+typedef struct npscore_churn_fit_options {
+  unsigned int version;             /**< NPSCORE_CHURN_FIT_OPTIONS_VERSION */
+  double C;                         /**< Inverse L2 strength, > 0; INFINITY: none (1). */
+  int fit_intercept;                /**< Non-zero: fit an intercept (1). */
+  int standardize;                  /**< Non-zero: fit on columns scaled by their mean and
+                                         sd (ddof 0); coefficients stay on the original scale (0). */
+  npscore_class_weight class_weight_mode; /**< (NPSCORE_CLASS_WEIGHT_NONE) */
+  double class_weight[2];           /**< Used with NPSCORE_CLASS_WEIGHT_GIVEN (1, 1). */
+  double tol;                       /**< Gradient tolerance (1e-8). */
+  int max_iter;                     /**< Newton iterations (100). */
+  int threads;                      /**< 0: one per core for large inputs (0). */
+} npscore_churn_fit_options;
+
+#define NPSCORE_CHURN_FIT_OPTIONS_VERSION 1
+#define NPSCORE_CHURN_FIT_OPTIONS_INIT                                                  \
+  { NPSCORE_CHURN_FIT_OPTIONS_VERSION, 1.0, 1, 0, NPSCORE_CLASS_WEIGHT_NONE, {1.0, 1.0}, \
+    1e-8, 100, 0 }
+
+/** How a fit ended. A fit that reached max_iter is returned with converged = 0:
+ *  check it (it is not an error). */
+typedef struct npscore_churn_fit_info {
+  int n_iter;        /**< Newton iterations done. */
+  int converged;     /**< Non-zero if the gradient reached tol. */
+  double grad_norm;  /**< Final max |gradient| / sum(s). */
+  double objective;  /**< Final objective / sum(s). */
+  size_t n_warnings; /**< Data warnings (constant columns): npscore_churn_model_warning(). */
+  int is_prior;      /**< Non-zero for a model from npscore_churn_prior(). */
+  double horizon_days; /**< Prior models: the horizon of the probabilities. */
+} npscore_churn_fit_info;
+
+/** Fits a churn model to x (rows x cols doubles, finite), labels y (rows
+ *  values, 0 or 1, both present) and sample_weight (rows values, finite, >= 0;
+ *  NULL: all 1). feature_names: NULL (x0, x1, ...) or cols distinct strings.
+ *  opts NULL: defaults. *out is set to NULL on error. */
+NPSCORE_API npscore_status npscore_churn_fit(npscore_churn_model **out, const double *x,
+                                             size_t rows, size_t cols, npscore_layout layout,
+                                             const double *y, const double *sample_weight,
+                                             const char *const *feature_names,
+                                             const npscore_churn_fit_options *opts);
+
+/** A churn rate within a horizon. */
+typedef struct npscore_churn_rate {
+  double rate;         /**< in (0, 1) */
+  double horizon_days; /**< > 0 */
+} npscore_churn_rate;
+
+/** Segment base rates of the prior model (DOMAIN.md §5). */
+typedef struct npscore_churn_prior_rates {
+  unsigned int version;                    /**< NPSCORE_CHURN_PRIOR_RATES_VERSION */
+  npscore_churn_rate detractor;            /**< 45% / 90 days */
+  npscore_churn_rate early_life_detractor; /**< 50% / 90 days */
+  npscore_churn_rate passive;              /**< 25% / 180 days */
+  npscore_churn_rate promoter;             /**< 5% / 180 days */
+  npscore_churn_rate baseline;             /**< no answer yet: 10% / 365 days */
+} npscore_churn_prior_rates;
+
+#define NPSCORE_CHURN_PRIOR_RATES_VERSION 1
+#define NPSCORE_CHURN_PRIOR_RATES_INIT                                             \
+  { NPSCORE_CHURN_PRIOR_RATES_VERSION, {0.45, 90.0}, {0.50, 90.0}, {0.25, 180.0}, \
+    {0.05, 180.0}, {0.10, 365.0} }
+
+/** A model without training data: each rate converted to horizon_days under a
+ *  constant hazard (p = 1 - (1 - p0)^(h / h0)), read from four 0/1 columns
+ *  in this order (churn_features' names): "segment=detractor",
+ *  "segment=passive", "has_response", "early_life_detractor". No answer: the
+ *  baseline rate; an answer with neither segment set: the promoter rate.
+ *  rates NULL: defaults. */
+NPSCORE_API npscore_status npscore_churn_prior(npscore_churn_model **out, double horizon_days,
+                                               const npscore_churn_prior_rates *rates);
+
+/** The fit info of a model. */
+NPSCORE_API npscore_status npscore_churn_model_info(npscore_churn_fit_info *out,
+                                                    const npscore_churn_model *model);
+
+/** The number of features of a model (0 for NULL). */
+NPSCORE_API size_t npscore_churn_model_n_features(const npscore_churn_model *model);
+
+/** Writes the n_features coefficients (original scale) into out and the
+ *  intercept into *out_intercept. */
+NPSCORE_API npscore_status npscore_churn_model_coef(double *out, double *out_intercept,
+                                                    const npscore_churn_model *model);
+
+/** The name of feature j, owned by the model; NULL if j is out of range. */
+NPSCORE_API const char *npscore_churn_model_feature_name(const npscore_churn_model *model,
+                                                         size_t j);
+
+/** Data warning k of the fit, owned by the model; NULL if k is out of range. */
+NPSCORE_API const char *npscore_churn_model_warning(const npscore_churn_model *model, size_t k);
+
+/** Writes P(churn) of each row of x into out (rows values). */
+NPSCORE_API npscore_status npscore_churn_predict(double *out, const npscore_churn_model *model,
+                                                 const double *x, size_t rows, size_t cols,
+                                                 npscore_layout layout);
+
+/** P(churn) (out_proba, rows values) and the top reasons of each row: the
+ *  feature indices (out_features) and log-odds contributions
+ *  coef_j * (x_j - reference_j) (out_contributions), rows * top values each,
+ *  row-major, largest first; -1 / 0 where a row has fewer than top positive
+ *  contributions. reference_j: 0 for 0/1 indicator columns, else the training
+ *  mean (prior models: 0). One thread. */
+NPSCORE_API npscore_status npscore_churn_explain(double *out_proba, int32_t *out_features,
+                                                 double *out_contributions,
+                                                 const npscore_churn_model *model,
+                                                 const double *x, size_t rows, size_t cols,
+                                                 npscore_layout layout, int top);
+
+/** Metrics of probabilities against outcomes. */
+typedef struct npscore_churn_evaluation {
+  int64_t n;
+  int64_t positives;
+  double auc;             /**< ROC AUC, ties count 1/2 */
+  double brier;           /**< mean (p - y)^2 */
+  double log_loss;        /**< p clipped to [eps, 1 - eps] */
+  double base_rate;
+  double top_decile_rate; /**< churn rate among the ceil(n / 10) highest p */
+  double lift;            /**< top_decile_rate / base_rate */
+} npscore_churn_evaluation;
+
+/** One calibration bin: rows sorted by p, cut into equal-count bins. */
+typedef struct npscore_reliability_bin {
+  int64_t count;
+  double mean_predicted;
+  double observed_rate;
+} npscore_reliability_bin;
+
+/** Scores p (n values in [0, 1]) against y (0/1, both present). out_bins: NULL
+ *  or room for `bins` bins, lowest p first. */
+NPSCORE_API npscore_status npscore_churn_evaluate(npscore_churn_evaluation *out,
+                                                  npscore_reliability_bin *out_bins,
+                                                  const double *y, const double *p, size_t n,
+                                                  int bins);
+
+/** Writes the model to path (versioned binary format with a checksum). */
+NPSCORE_API npscore_status npscore_churn_save(const npscore_churn_model *model, const char *path);
+
+/** Reads a model written by npscore_churn_save(); a truncated, corrupted,
+ *  foreign or newer file is NPSCORE_EINVAL with the cause in the message. */
+NPSCORE_API npscore_status npscore_churn_load(npscore_churn_model **out, const char *path);
+
+/** Frees a model; accepts NULL. */
+NPSCORE_API void npscore_churn_model_free(npscore_churn_model *model);
 
 /* (end of the churn section) */
 
@@ -699,9 +992,180 @@ NPSCORE_API npscore_status npscore_clv_lifetime_value(
 
 /* --- Priority: whom to contact first ------------------------------- */
 
+/** Options of the contact queue (npscore/priority.h). */
+typedef struct npscore_priority_options {
+  unsigned int version;                /**< NPSCORE_PRIORITY_OPTIONS_VERSION */
+  double sla_hours;                    /**< Response deadline after the answer, in (0, 1e6] (24). */
+  const double *recovery_hours;        /**< Recovery anchors: hours since the response ... */
+  const double *recovery_probability;  /**< ... and probabilities; both NULL with
+                                            n_recovery 0 for the defaults (DOMAIN.md §5). */
+  size_t n_recovery;
+  int64_t top;                         /**< Queue length; < 0 for every customer (-1). */
+  const int64_t *capacities;           /**< Owners' capacities (>= 0), NULL for no assignment. */
+  size_t n_owners;
+  int threads;                         /**< 0: automatic (0). */
+} npscore_priority_options;
+
+#define NPSCORE_PRIORITY_OPTIONS_VERSION 1
+/** The defaults: 24-hour SLA, the default recovery curve, every customer. */
+#define NPSCORE_PRIORITY_OPTIONS_INIT \
+  { NPSCORE_PRIORITY_OPTIONS_VERSION, 24.0, NULL, NULL, 0, -1, NULL, 0, 0 }
+
+/** Fills *opts with the defaults of options struct `version`. */
+NPSCORE_API npscore_status npscore_priority_options_init(npscore_priority_options *opts,
+                                                         unsigned int version);
+
+/** Writes the chance to recover a customer `hours[i]` hours (>= 0) after the
+ *  response into out[i], i < n, on the curve through the anchors
+ *  (anchor_hours[j], anchor_probability[j]), j < n_anchors: the monotone
+ *  cubic (PCHIP) interpolant in log(1 + hours), flat before the first and
+ *  after the last anchor. NULL anchors with n_anchors 0 select the defaults:
+ *  65% at 0 and 1 h, 40% at 24 h, 10% at 72 h, 5% from 168 h on. */
+NPSCORE_API npscore_status npscore_priority_recoverability(double *out, const double *hours,
+                                                           size_t n,
+                                                           const double *anchor_hours,
+                                                           const double *anchor_probability,
+                                                           size_t n_anchors);
+
+/** A ranked contact queue; opaque. */
+typedef struct npscore_priority_queue npscore_priority_queue;
+
+/** One entry of the queue. */
+typedef struct npscore_priority_entry {
+  int64_t row;                  /**< Input row. */
+  double revenue_at_risk;       /**< churn_risk * clv */
+  double hours_since_response;  /**< NaN without response times. */
+  double recoverability;        /**< 1 without response times. */
+  double expected_recoverable;  /**< revenue_at_risk * recoverability: the priority. */
+  int64_t deadline;             /**< responded_at + sla (ns UTC); INT64_MIN without times. */
+  int overdue;                  /**< 1 if now > deadline. */
+  int segment;                  /**< -1, 0, 1 or NPSCORE_NO_SEGMENT. */
+  int owner;                    /**< Index into capacities, or -1 for none. */
+} npscore_priority_entry;
+
+/** Totals of a queue over every input row. */
+typedef struct npscore_priority_totals {
+  int64_t n_rows;
+  double revenue_at_risk; /**< Sum of churn_risk * clv over every row. */
+} npscore_priority_totals;
+
+/** Ranks n customers by expected recoverable revenue: churn_risk[i] in
+ *  [0, 1], clv[i] finite >= 0, segment[i] (-1/0/1 or NPSCORE_NO_SEGMENT;
+ *  NULL: none), responded_at[i] (ns UTC, not INT64_MIN, not after `now`;
+ *  NULL: no time discount). Ties break by revenue at risk (higher first),
+ *  deadline (earlier first), then row. With capacities, each entry in queue
+ *  order goes to the owner with the most capacity left (first listed on
+ *  ties) until all capacity is used. On success *out is a new queue to
+ *  release with npscore_priority_queue_free(). */
+NPSCORE_API npscore_status npscore_priority_rank(npscore_priority_queue **out,
+                                                 const double *churn_risk, const double *clv,
+                                                 const int8_t *segment,
+                                                 const int64_t *responded_at, size_t n,
+                                                 int64_t now,
+                                                 const npscore_priority_options *opts);
+
+/** The number of entries of a queue (0 for NULL). */
+NPSCORE_API size_t npscore_priority_queue_size(const npscore_priority_queue *q);
+
+/** Reads entry k (0 = best) of a queue. */
+NPSCORE_API npscore_status npscore_priority_queue_get(npscore_priority_entry *out,
+                                                      const npscore_priority_queue *q, size_t k);
+
+/** Reads the totals of a queue. */
+NPSCORE_API npscore_status npscore_priority_queue_totals(npscore_priority_totals *out,
+                                                         const npscore_priority_queue *q);
+
+/** Frees a queue; accepts NULL. */
+NPSCORE_API void npscore_priority_queue_free(npscore_priority_queue *q);
+
+/** The recommended play of a segment code: "recover" (-1), "make_it_a_10"
+ *  (0), "advocacy" (1), "" otherwise. Static storage; never NULL. */
+NPSCORE_API const char *npscore_priority_play_name(int segment);
+
+/** The play's one-sentence script ("" for codes other than -1, 0, 1). */
+NPSCORE_API const char *npscore_priority_play_script(int segment);
+
 /* (end of the priority section) */
 
 /* --- Themes: which problems to fix first --------------------------- */
+
+/** A compiled theme taxonomy; opaque. Safe to use from several threads. */
+typedef struct npscore_theme_tagger npscore_theme_tagger;
+
+/** One theme: its name and n_keywords keywords (words or phrases), all
+ *  NUL-terminated UTF-8. */
+typedef struct npscore_theme {
+  const char *name;
+  const char *const *keywords;
+  size_t n_keywords;
+} npscore_theme;
+
+/** What to do with invalid UTF-8 in a comment. */
+typedef enum npscore_invalid_utf8 {
+  NPSCORE_INVALID_UTF8_ERROR = 0,  /**< NPSCORE_EINVAL naming the comment. */
+  NPSCORE_INVALID_UTF8_REPLACE = 1 /**< Each invalid byte separates words. */
+} npscore_invalid_utf8;
+
+/** Compiles a taxonomy of n_themes themes (n_themes 0 and themes NULL: the
+ *  default taxonomy of bug, pricing, billing, usability, support,
+ *  onboarding, performance, reporting, feature_request). Matching rules:
+ *  npscore/themes.h. On success *out is a new tagger to release with
+ *  npscore_theme_tagger_free(). */
+NPSCORE_API npscore_status npscore_theme_tagger_new(npscore_theme_tagger **out,
+                                                    const npscore_theme *themes,
+                                                    size_t n_themes);
+
+/** The number of themes of a tagger (0 for NULL). */
+NPSCORE_API size_t npscore_theme_tagger_size(const npscore_theme_tagger *tagger);
+
+/** The name of theme j; owned by the tagger. */
+NPSCORE_API npscore_status npscore_theme_tagger_name(const char **out,
+                                                     const npscore_theme_tagger *tagger,
+                                                     size_t j);
+
+/** Tags n comments: comment i is texts[i] of lengths[i] bytes (lengths NULL:
+ *  NUL-terminated; texts[i] NULL: missing, no theme). Writes n x
+ *  npscore_theme_tagger_size() indicators, row-major, into out: out[i *
+ *  n_themes + j] = 1 if comment i mentions theme j, else 0. `threads` 0 is
+ *  automatic. */
+NPSCORE_API npscore_status npscore_theme_tagger_tag(uint8_t *out,
+                                                    const npscore_theme_tagger *tagger,
+                                                    const char *const *texts,
+                                                    const size_t *lengths, size_t n,
+                                                    npscore_invalid_utf8 invalid, int threads);
+
+/** Frees a tagger; accepts NULL. */
+NPSCORE_API void npscore_theme_tagger_free(npscore_theme_tagger *tagger);
+
+/** Which average CLV multiplies a segment's mentions. */
+typedef enum npscore_impact_clv {
+  NPSCORE_IMPACT_CLV_SEGMENT = 0,   /**< The segment's average over every row. */
+  NPSCORE_IMPACT_CLV_MENTIONERS = 1 /**< The average over the segment's mentioners. */
+} npscore_impact_clv;
+
+/** One theme's impact. Per-segment arrays: [0] detractors, [1] passives,
+ *  [2] promoters. */
+typedef struct npscore_theme_impact_row {
+  int64_t theme;               /**< Theme column index. */
+  int64_t mentions;
+  int64_t segment_mentions[3];
+  double segment_clv[3];       /**< The average CLV used (NaN if none). */
+  double segment_impact[3];    /**< mentions x average CLV */
+  double impact;               /**< The Feature Impact Score: their sum. */
+  double mentioner_clv;        /**< Total CLV of the mentioners. */
+  double nps, ci_low, ci_high; /**< Of the mentioners (adjusted Wald, 95%); NaN if none. */
+  int driver;                  /**< Segment (-1/0/1) with the largest impact, or
+                                    NPSCORE_NO_SEGMENT without mentions. */
+} npscore_theme_impact_row;
+
+/** Computes the Feature Impact Score (DOMAIN.md §6) of n_themes themes from
+ *  indicators (n rows x n_themes, row-major, 0/1), segment codes (-1/0/1)
+ *  and CLV (finite, >= 0) of n rows. Writes n_themes rows into out, ranked
+ *  by impact (ties: more mentions, then column order). */
+NPSCORE_API npscore_status npscore_theme_impact(npscore_theme_impact_row *out,
+                                                const uint8_t *indicators, size_t n_themes,
+                                                const int8_t *segment, const double *clv,
+                                                size_t n, npscore_impact_clv basis);
 
 /* (end of the themes section) */
 

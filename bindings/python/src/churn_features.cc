@@ -1,0 +1,114 @@
+// Python bindings of the churn features of npscore/churn.h: thin wrappers
+// returning dicts of numpy columns.
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <vector>
+
+#include "common.h"
+#include "npscore/churn.h"
+
+namespace npscore::python {
+namespace {
+
+template <typename V>
+py::array_t<V> Column(const std::vector<V>& v) {
+  return py::array_t<V>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+
+using Int64Array = py::array_t<int64_t, py::array::c_style>;
+
+py::dict FeaturesDict(const ChurnFeatures& f) {
+  py::dict out;
+  out["has_response"] = Column(f.has_response);
+  out["signed_up"] = Column(f.signed_up);
+  out["n_responses"] = Column(f.n_responses);
+  out["latest_row"] = Column(f.latest_row);
+  out["score"] = Column(f.score);
+  out["segment"] = Column(f.segment);
+  out["previous_score"] = Column(f.previous_score);
+  out["score_change"] = Column(f.score_change);
+  out["segment_change"] = Column(f.segment_change);
+  out["mean_score"] = Column(f.mean_score);
+  out["min_score"] = Column(f.min_score);
+  out["max_score"] = Column(f.max_score);
+  out["n_detractor_responses"] = Column(f.n_detractor_responses);
+  out["days_since_response"] = Column(f.days_since_response);
+  out["days_since_first_response"] = Column(f.days_since_first_response);
+  out["tenure_days"] = Column(f.tenure_days);
+  out["customer_age_days"] = Column(f.customer_age_days);
+  out["early_life_detractor"] = Column(f.early_life_detractor);
+  out["detractor_followed_up"] = Column(f.detractor_followed_up);
+  out["days_to_follow_up"] = Column(f.days_to_follow_up);
+  out["days_detractor_waiting"] = Column(f.days_detractor_waiting);
+  out["used"] = f.used;
+  out["after_as_of"] = f.after_as_of;
+  out["skipped_missing_scores"] = f.skipped_missing_scores;
+  out["skipped_missing_times"] = f.skipped_missing_times;
+  out["skipped_unknown_customers"] = f.skipped_unknown_customers;
+  return out;
+}
+
+}  // namespace
+
+void BindChurnFeatures(py::module_& m) {
+  m.def("churn_features", [](const Int64Array& customers, const Int64Array& times,
+                             const py::array& scores, const py::object& followed_up,
+                             const Int64Array& customer_ids, const py::object& signup_times,
+                             int64_t as_of, const Cutoffs& cutoffs, const std::string& missing,
+                             double early_life_days, const std::string& unknown) {
+    CheckVector(customers, "customers");
+    CheckVector(times, "times");
+    CheckVector(customer_ids, "customer_ids");
+    Int64Array hold_f, hold_s;
+    const absl::Span<const int64_t> fol = OptionalColumn(followed_up, hold_f, "followed_up");
+    const absl::Span<const int64_t> sig = OptionalColumn(signup_times, hold_s, "signup_times");
+    ChurnFeatureOptions o;
+    o.scores = MakeScoreOptions(cutoffs, missing);
+    o.early_life_days = early_life_days;
+    if (unknown == "error") {
+      o.unknown = UnknownCustomers::kError;
+    } else if (unknown == "skip") {
+      o.unknown = UnknownCustomers::kSkip;
+    } else {
+      throw py::value_error("unknown is \"" + unknown + "\": use \"error\" or \"skip\"");
+    }
+    ChurnFeatures f = ValueOrThrow(DispatchScores(scores, [&](auto span) {
+      py::gil_scoped_release release;
+      return ComputeChurnFeatures(View<int64_t>(customers), View<int64_t>(times), span, fol,
+                                  View<int64_t>(customer_ids), sig, as_of, o);
+    }));
+    return FeaturesDict(f);
+  }, py::arg("customers"), py::arg("times"), py::arg("scores"), py::arg("followed_up"),
+     py::arg("customer_ids"), py::arg("signup_times"), py::arg("as_of"), py::arg("cutoffs"),
+     py::arg("missing"), py::arg("early_life_days"), py::arg("unknown"),
+     "Per-customer NPS-history signals as of `as_of` (see npscore/churn.h).");
+
+  m.def("churn_labels", [](const Int64Array& churned_at, const py::object& signup_times,
+                           int64_t as_of, int64_t horizon_ns) {
+    CheckVector(churned_at, "churned_at");
+    Int64Array hold;
+    const absl::Span<const int64_t> sig = OptionalColumn(signup_times, hold, "signup_times");
+    // One cheap pass over the customers: the GIL is kept.
+    const ChurnLabels l =
+        ValueOrThrow(ComputeChurnLabels(View<int64_t>(churned_at), sig, as_of, horizon_ns));
+    py::dict out;
+    out["label"] = Column(l.label);
+    out["positives"] = l.positives;
+    out["negatives"] = l.negatives;
+    out["churned_before"] = l.churned_before;
+    out["not_yet_customers"] = l.not_yet_customers;
+    return out;
+  }, py::arg("churned_at"), py::arg("signup_times"), py::arg("as_of"), py::arg("horizon_ns"),
+     "Churn labels over (as_of, as_of + horizon]: 1, 0, or -1 (left out).");
+
+  m.def("check_time_split", [](int64_t train_as_of, int64_t test_as_of, int64_t horizon_ns,
+                               int64_t observed_until) {
+    ThrowIfError(CheckTimeSplit(train_as_of, test_as_of, horizon_ns, observed_until));
+  }, py::arg("train_as_of"), py::arg("test_as_of"), py::arg("horizon_ns"),
+     py::arg("observed_until"), "Raises ValueError if the split is not honest.");
+}
+
+}  // namespace npscore::python

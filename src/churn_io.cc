@@ -1,0 +1,254 @@
+// Persistence of churn models (npscore/churn.h): a versioned little-endian
+// binary format with an FNV-1a 64 checksum over the payload.
+//
+//   "NPSCHURN"  u32 format version  u64 payload bytes  payload  u64 FNV-1a(payload)
+//
+// The payload holds the options, the fit info, the feature names, the
+// coefficients, the references and the standardisation, each field in a fixed
+// order. Doubles are stored as their IEEE-754 bits, so a loaded model predicts
+// exactly what the saved one did.
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "npscore/churn.h"
+#include "src/internal/status_macros.h"
+
+namespace npscore {
+namespace {
+
+constexpr char kMagic[8] = {'N', 'P', 'S', 'C', 'H', 'U', 'R', 'N'};
+constexpr size_t kHeader = 8 + 4 + 8;
+constexpr uint64_t kMaxFeatures = uint64_t{1} << 24;
+
+uint64_t Fnv1a64(absl::string_view bytes) {
+  uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+class Writer {
+ public:
+  void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void U32(uint32_t v) {
+    for (int k = 0; k < 4; ++k) U8(static_cast<uint8_t>(v >> (8 * k)));
+  }
+  void U64(uint64_t v) {
+    for (int k = 0; k < 8; ++k) U8(static_cast<uint8_t>(v >> (8 * k)));
+  }
+  void I32(int32_t v) { U32(static_cast<uint32_t>(v)); }
+  void F64(double v) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    U64(bits);
+  }
+  void Str(const std::string& s) {
+    U32(static_cast<uint32_t>(s.size()));
+    out_.append(s);
+  }
+  void Doubles(const std::vector<double>& v) {
+    U64(v.size());
+    for (double x : v) F64(x);
+  }
+  std::string& bytes() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(absl::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  size_t left() const { return in_.size() - pos_; }
+
+  uint8_t U8() { return Need(1) ? static_cast<uint8_t>(in_[pos_++]) : 0; }
+  uint32_t U32() {
+    uint32_t v = 0;
+    for (int k = 0; k < 4; ++k) v |= static_cast<uint32_t>(U8()) << (8 * k);
+    return v;
+  }
+  uint64_t U64() {
+    uint64_t v = 0;
+    for (int k = 0; k < 8; ++k) v |= static_cast<uint64_t>(U8()) << (8 * k);
+    return v;
+  }
+  int32_t I32() { return static_cast<int32_t>(U32()); }
+  double F64() {
+    const uint64_t bits = U64();
+    double v;
+    std::memcpy(&v, &bits, sizeof v);
+    return v;
+  }
+  std::string Str() {
+    const uint32_t len = U32();
+    if (!Need(len)) return {};
+    std::string s(in_.substr(pos_, len));
+    pos_ += len;
+    return s;
+  }
+  std::vector<double> Doubles() {
+    const uint64_t n = U64();
+    if (n > kMaxFeatures || !Need(n * 8)) return {};
+    std::vector<double> v(n);
+    for (auto& x : v) x = F64();
+    return v;
+  }
+
+ private:
+  bool Need(uint64_t k) {
+    if (!ok_ || k > left()) ok_ = false;
+    return ok_;
+  }
+  absl::string_view in_;
+  size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+absl::Status Corrupt(absl::string_view why) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("not a valid npscore churn model: ", why));
+}
+
+}  // namespace
+
+std::string SerializeChurnModel(const ChurnModel& m) {
+  Writer w;
+  w.U8(m.is_prior);
+  w.F64(m.horizon_days);
+  const ChurnFitOptions& o = m.options;
+  w.F64(o.C);
+  w.U8(o.fit_intercept);
+  w.U8(o.standardize);
+  w.Doubles(o.class_weight);
+  w.U8(o.balanced_class_weight);
+  w.F64(o.tol);
+  w.I32(o.max_iter);
+  w.I32(o.threads);
+  w.I32(m.info.n_iter);
+  w.U8(m.info.converged);
+  w.F64(m.info.grad_norm);
+  w.F64(m.info.objective);
+  w.U32(static_cast<uint32_t>(m.info.warnings.size()));
+  for (const auto& s : m.info.warnings) w.Str(s);
+  w.U64(m.feature_names.size());
+  for (const auto& s : m.feature_names) w.Str(s);
+  w.Doubles(m.coef);
+  w.F64(m.intercept);
+  w.Doubles(m.reference);
+  w.Doubles(m.mean);
+  w.Doubles(m.scale);
+  const std::string payload = std::move(w.bytes());
+
+  Writer out;
+  out.bytes().append(kMagic, sizeof kMagic);
+  out.U32(kChurnModelFormatVersion);
+  out.U64(payload.size());
+  out.bytes().append(payload);
+  out.U64(Fnv1a64(payload));
+  return std::move(out.bytes());
+}
+
+absl::StatusOr<ChurnModel> ParseChurnModel(absl::string_view bytes) {
+  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
+    return Corrupt("the file does not start with the \"NPSCHURN\" magic (not a churn model)");
+  }
+  if (bytes.size() < kHeader) return Corrupt("the file is truncated (no complete header)");
+  Reader head(bytes.substr(sizeof kMagic));
+  const uint32_t version = head.U32();
+  const uint64_t length = head.U64();
+  if (version != kChurnModelFormatVersion) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "churn model format version ", version, " is not supported: this library reads version ",
+        kChurnModelFormatVersion, version > kChurnModelFormatVersion
+                                      ? " (the file was written by a newer npscore)"
+                                      : ""));
+  }
+  const uint64_t available = bytes.size() - kHeader;
+  if (length > available || available - length < 8) {
+    return Corrupt(absl::StrCat("the file is truncated (", bytes.size(), " bytes, the header "
+                                "announces ", length, " bytes of payload + 8 of checksum)"));
+  }
+  if (available - length > 8) {
+    return Corrupt(absl::StrCat(available - length - 8, " unexpected bytes after the checksum"));
+  }
+  const absl::string_view payload = bytes.substr(kHeader, length);
+  Reader tail(bytes.substr(kHeader + length));
+  if (tail.U64() != Fnv1a64(payload)) {
+    return Corrupt("the checksum does not match (the file is corrupted)");
+  }
+  Reader r(payload);
+  ChurnModel m;
+  m.is_prior = r.U8() != 0;
+  m.horizon_days = r.F64();
+  ChurnFitOptions& o = m.options;
+  o.C = r.F64();
+  o.fit_intercept = r.U8() != 0;
+  o.standardize = r.U8() != 0;
+  o.class_weight = r.Doubles();
+  o.balanced_class_weight = r.U8() != 0;
+  o.tol = r.F64();
+  o.max_iter = r.I32();
+  o.threads = r.I32();
+  m.info.n_iter = r.I32();
+  m.info.converged = r.U8() != 0;
+  m.info.grad_norm = r.F64();
+  m.info.objective = r.F64();
+  const uint32_t n_warn = r.U32();
+  for (uint32_t k = 0; k < n_warn && r.ok(); ++k) m.info.warnings.push_back(r.Str());
+  const uint64_t p = r.U64();
+  if (p > kMaxFeatures) return Corrupt(absl::StrCat("feature count ", p, " is implausible"));
+  for (uint64_t k = 0; k < p && r.ok(); ++k) m.feature_names.push_back(r.Str());
+  m.coef = r.Doubles();
+  m.intercept = r.F64();
+  m.reference = r.Doubles();
+  m.mean = r.Doubles();
+  m.scale = r.Doubles();
+  if (!r.ok()) return Corrupt("the payload ends early");
+  if (r.left() != 0) return Corrupt("the payload has trailing bytes");
+  if (m.coef.size() != p || m.reference.size() != p ||
+      (!m.mean.empty() && m.mean.size() != p) || m.mean.size() != m.scale.size()) {
+    return Corrupt("the coefficient, reference and scaling arrays do not match the feature count");
+  }
+  for (size_t j = 0; j < p; ++j) {
+    if (!std::isfinite(m.coef[j]) || !std::isfinite(m.reference[j])) {
+      return Corrupt(absl::StrCat("coefficient or reference of feature ", j, " is not finite"));
+    }
+  }
+  if (!std::isfinite(m.intercept)) return Corrupt("the intercept is not finite");
+  return m;
+}
+
+absl::Status SaveChurnModel(const ChurnModel& model, const std::string& path) {
+  const std::string bytes = SerializeChurnModel(model);
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f) return absl::InvalidArgumentError(absl::StrCat("cannot open '", path, "' for writing"));
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  f.close();
+  if (!f) return absl::InternalError(absl::StrCat("writing '", path, "' failed"));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ChurnModel> LoadChurnModel(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return absl::InvalidArgumentError(absl::StrCat("cannot open '", path, "' for reading"));
+  const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (f.bad()) return absl::InvalidArgumentError(absl::StrCat("reading '", path, "' failed"));
+  auto m = ParseChurnModel(bytes);
+  if (!m.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("'", path, "': ", m.status().message()));
+  }
+  return m;
+}
+
+}  // namespace npscore

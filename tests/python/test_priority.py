@@ -1,0 +1,273 @@
+"""Tests of npscore.prioritize, recoverability and revenue_at_risk: values
+worked out by hand, scipy's PCHIP and numpy/pandas oracles."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.interpolate import PchipInterpolator
+
+import npscore
+from npscore.priority import DEFAULT_RECOVERY, PLAYS, segment_codes
+
+NOW = pd.Timestamp("2025-06-01 12:00", tz="UTC")
+H = pd.Timedelta(hours=1)
+EXACT = [(0, 1.0), (1, 1.0), (24, 0.5), (72, 0.25)]  # exact values at its anchors
+
+
+# --- recoverability -------------------------------------------------------------------
+
+def test_default_curve_at_domain_anchors():
+    # DOMAIN.md §5: ~65% within 1 hour, ~40% at 24 hours, < 10% after 72 hours.
+    r = npscore.recoverability([0, 0.5, 1, 24, 72, 168, 5000])
+    np.testing.assert_array_equal(r, [0.65, 0.65, 0.65, 0.40, 0.10, 0.05, 0.05])
+    assert (npscore.recoverability(np.linspace(72.001, 1000, 500)) < 0.10).all()
+    assert dict(DEFAULT_RECOVERY) == {0.0: 0.65, 1.0: 0.65, 24.0: 0.4, 72.0: 0.1, 168.0: 0.05}
+
+
+def test_curve_is_scipy_pchip_in_log_hours_and_monotone():
+    h, p = map(np.array, zip(*DEFAULT_RECOVERY))
+    oracle = PchipInterpolator(np.log1p(h), p)
+    grid = np.linspace(0, 168, 2001)
+    r = npscore.recoverability(grid)
+    np.testing.assert_allclose(r, oracle(np.log1p(grid)), rtol=0, atol=1e-12)
+    assert (np.diff(r) <= 1e-15).all()
+    custom = [(0, 0.9), (2, 0.7), (10, 0.3), (50, 0.0)]
+    h2, p2 = map(np.array, zip(*custom))
+    g2 = np.linspace(0, 50, 101)
+    np.testing.assert_allclose(npscore.recoverability(g2, recovery=custom),
+                               PchipInterpolator(np.log1p(h2), p2)(np.log1p(g2)), atol=1e-12)
+
+
+def test_recovery_forms_and_timedeltas():
+    as_dict = npscore.recoverability(24, recovery={0: 0.8, 24: 0.5})
+    as_frame = npscore.recoverability(24, recovery=pd.DataFrame({"hours": [0, 24], "probability": [0.8, 0.5]}))
+    as_td = npscore.recoverability([pd.Timedelta(days=1)], recovery=[(pd.Timedelta(0), 0.8), (24 * H, 0.5)])
+    assert as_dict == as_frame == as_td[0] == 0.5
+    assert npscore.recovery_curve().shape == (5, 2)
+
+
+@pytest.mark.parametrize("recovery, message", [
+    ([], "at least one anchor"),
+    ([(0, 0.4), (1, 0.5)], "must not rise"),
+    ([(1, 0.5), (1, 0.4)], "strictly increasing"),
+    ([(0, 1.2)], "probability 1.2"),
+    ([(-1, 0.5)], "hours -1"),
+    ([(0, 0.5, 1)], "give \\(hours, probability\\)"),
+    (pd.DataFrame({"h": [0]}), "needs columns"),
+])
+def test_bad_curves(recovery, message):
+    with pytest.raises(ValueError, match=message):
+        npscore.recovery_curve(recovery)
+
+
+def test_recovery_callable_and_bad_hours():
+    with pytest.raises(TypeError, match="not a function"):
+        npscore.recovery_curve(lambda h: 0.5)
+    with pytest.raises(ValueError, match="row 1 is -3"):
+        npscore.recoverability([1, -3])
+
+
+# --- prioritize ----------------------------------------------------------------------------
+
+def hand_frame():
+    hours = [72, 0.5, 24, 0, 24, 24, 200]
+    return pd.DataFrame({
+        "customer_id": list("abcdefg"),
+        "risk": [0.5, 0.25, 1.0, 0.9, 0.5, 0.5, 0.1],
+        "clv": [1300.0, 1000.0, 650.0, 200.0, 650.0, 650.0, 100.0],
+        "segment": ["detractor", "Passive", "promoters", "detractor", None, "passive", "promoter"],
+        "responded_at": [NOW - h * H for h in hours],
+    }, index=[10, 11, 12, 13, 14, 15, 16])
+
+
+def test_hand_checked_ranking():
+    q = npscore.prioritize(hand_frame(), churn_risk="risk", clv="clv", segment="segment",
+                           responded_at="responded_at", now=NOW, recovery=EXACT, keep=["customer_id"])
+    # Priorities: 162.5, 250, 325, 180, 162.5, 162.5, 2.5; the 162.5 tie goes
+    # to row 0 (650 at risk, more than 325), then rows 4 and 5 by row order.
+    assert q["customer_id"].tolist() == list("cbdaefg")
+    assert q.index.tolist() == [12, 11, 13, 10, 14, 15, 16]
+    assert q["rank"].tolist() == list(range(1, 8))
+    np.testing.assert_array_equal(q["expected_recoverable"], [325, 250, 180, 162.5, 162.5, 162.5, 2.5])
+    np.testing.assert_array_equal(q["revenue_at_risk"], [650, 250, 180, 650, 325, 325, 10])
+    np.testing.assert_array_equal(q["recoverability"], [0.5, 1, 1, 0.25, 0.5, 0.5, 0.25])
+    np.testing.assert_array_equal(q["hours_since_response"], [24, 0.5, 0, 72, 24, 24, 200])
+    assert q["deadline"].iloc[0] == NOW  # answered 24 h ago, 24 h SLA: due now, not overdue
+    assert q["overdue"].tolist() == [False, False, False, True, False, False, True]
+    assert q["segment"].tolist() == ["promoter", "passive", "detractor", "detractor", None, "passive", "promoter"]
+    assert q["play"].tolist() == ["advocacy", "make_it_a_10", "recover", "recover", None, "make_it_a_10",
+                                  "advocacy"]
+    assert "What would make it a 10?" in q["play_script"].iloc[1]
+    assert "close the loop" in q["play_script"].iloc[2]
+    assert q.attrs["total_revenue_at_risk"] == 650 + 250 + 650 + 180 + 325 + 325 + 10
+    assert q.attrs["n_rows"] == 7
+
+
+def test_deadline_breaks_ties_and_sla():
+    df = pd.DataFrame({"r": [0.5, 0.5], "v": [100.0, 100.0],
+                       "t": [NOW - 0.25 * H, NOW - 0.5 * H]})
+    q = npscore.prioritize(df, churn_risk="r", clv="v", responded_at="t", now=NOW, sla_hours=0.4)
+    assert q.index.tolist() == [1, 0]  # same priority and risk: the earlier deadline first
+    assert q["overdue"].tolist() == [True, False]
+    assert q["deadline"].iloc[0] == NOW - 0.5 * H + 0.4 * H
+
+
+def test_owners_and_capacity():
+    df = hand_frame()
+    for owners in ({"alice": 2, "bob": 3, "carol": 0},
+                   pd.Series({"alice": 2, "bob": 3, "carol": 0}),
+                   pd.DataFrame({"owner": ["alice", "bob", "carol"], "capacity": [2, 3, 0]})):
+        q = npscore.prioritize(df, churn_risk="risk", clv="clv", responded_at="responded_at", now=NOW,
+                               recovery=EXACT, owners=owners)
+        # Most capacity left first (first listed on ties), best customer first.
+        assert q["owner"].tolist() == ["bob", "alice", "bob", "alice", "bob", None, None]
+    q = npscore.prioritize(df, churn_risk="risk", clv="clv", owners={"a": 1}, top=3)
+    assert q["owner"].tolist() == ["a", None, None]
+    with pytest.raises(ValueError, match="capacity of owner 'a' is -1"):
+        npscore.prioritize(df, churn_risk="risk", clv="clv", owners={"a": -1})
+    with pytest.raises(ValueError, match="whole numbers"):
+        npscore.prioritize(df, churn_risk="risk", clv="clv", owners={"a": 1.5})
+    with pytest.raises(TypeError, match="owners must be"):
+        npscore.prioritize(df, churn_risk="risk", clv="clv", owners=[("a", 1)])
+
+
+def test_top_k_matches_a_numpy_sort():
+    rng = np.random.default_rng(3)
+    n = 20000
+    risk = np.round(rng.random(n), 1)
+    clv = np.round(rng.random(n) * 10) * 100
+    hours = np.round(rng.random(n) * 100)
+    at = NOW - pd.to_timedelta(hours, unit="h")
+    q_all = npscore.prioritize(None, churn_risk=risk, clv=clv, responded_at=at, now=NOW)
+    pri = risk * clv * npscore.recoverability(hours)
+    deadline = hours * -1  # earlier answer = earlier deadline
+    order = np.lexsort((np.arange(n), deadline, -(risk * clv), -pri))
+    np.testing.assert_array_equal(q_all.index.to_numpy(), order)
+    for top in (0, 1, 50, n + 5):
+        q = npscore.prioritize(None, churn_risk=risk, clv=clv, responded_at=at, now=NOW, top=top)
+        np.testing.assert_array_equal(q.index.to_numpy(), order[:top])
+    q1 = npscore.prioritize(None, churn_risk=risk, clv=clv, top=100, threads=1)
+    q3 = npscore.prioritize(None, churn_risk=risk, clv=clv, top=100, threads=3)
+    assert q1.index.tolist() == q3.index.tolist()
+
+
+def test_without_times_and_with_scores():
+    df = pd.DataFrame({"risk": [0.1, 0.2, 0.3], "clv": [10.0, 10.0, 10.0], "score": [9, np.nan, 3]})
+    q = npscore.prioritize(df, churn_risk="risk", clv="clv", segment="score")
+    assert q.index.tolist() == [2, 1, 0]
+    assert q["recoverability"].tolist() == [1.0, 1.0, 1.0]
+    assert q["deadline"].isna().all() and not q["overdue"].any()
+    assert q["segment"].tolist() == ["detractor", None, "promoter"]
+    np.testing.assert_array_equal(segment_codes(pd.Series([0, 7, 10])), [-1, 0, 1])
+    assert PLAYS["passive"][0] == "make_it_a_10"
+
+
+def test_now_defaults_to_the_current_time_and_naive_times_are_utc():
+    df = pd.DataFrame({"r": [0.5], "v": [10.0], "t": [pd.Timestamp.now(tz="UTC").tz_localize(None)
+                                                      - pd.Timedelta(hours=30)]})
+    q = npscore.prioritize(df, churn_risk="r", clv="v", responded_at="t")
+    assert 29.9 < q["hours_since_response"].iloc[0] < 30.5
+    assert q["overdue"].iloc[0]
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("risk", np.nan, "churn_risk at row 2 is NaN"),
+    ("risk", 1.5, "churn_risk at row 2 is 1.5"),
+    ("risk", -0.1, "churn_risk at row 2 is -0.1"),
+    ("clv", np.nan, "clv at row 2 is NaN"),
+    ("clv", -5.0, "clv at row 2 is -5"),
+    ("clv", np.inf, "clv at row 2 is inf"),
+    ("responded_at", pd.NaT, "responded_at at row 2 is missing \\(NaT\\)"),
+    ("responded_at", NOW + H, "responded_at at row 2 is .* after now"),
+    ("segment", "fan", "segment at row 2 is 'fan'"),
+])
+def test_bad_input_names_row_and_value(column, value, message):
+    df = hand_frame().reset_index(drop=True)
+    df[column] = df[column].astype(object) if column == "segment" else df[column]
+    df.loc[2, column] = value
+    with pytest.raises(ValueError, match=message):
+        npscore.prioritize(df, churn_risk="risk", clv="clv", segment="segment",
+                           responded_at="responded_at", now=NOW)
+
+
+def test_bad_arguments():
+    df = hand_frame()
+    with pytest.raises(ValueError, match="column 'nope' not found"):
+        npscore.prioritize(df, churn_risk="nope", clv="clv")
+    with pytest.raises(ValueError, match="clv has 2 rows"):
+        npscore.prioritize(df, churn_risk="risk", clv=[1.0, 2.0])
+    with pytest.raises(ValueError, match="top is -1"):
+        npscore.prioritize(df, churn_risk="risk", clv="clv", top=-1)
+    with pytest.raises(ValueError, match="sla_hours is 0"):
+        npscore.prioritize(df, churn_risk="risk", clv="clv", sla_hours=0)
+    with pytest.raises(TypeError, match="no DataFrame"):
+        npscore.prioritize(None, churn_risk="risk", clv="clv")
+    with pytest.raises(TypeError, match="not a number"):
+        npscore.prioritize(df, churn_risk="customer_id", clv="clv")
+    with pytest.raises(ValueError, match="segment at row 2 is 11"):
+        npscore.prioritize(df.assign(s=[1, 2, 11, 3, 4, 5, 6]), churn_risk="risk", clv="clv", segment="s")
+
+
+# --- revenue at risk -----------------------------------------------------------------------
+
+def test_revenue_at_risk_by_segment_and_slice():
+    rng = np.random.default_rng(5)
+    n = 500
+    df = pd.DataFrame({"risk": rng.random(n), "clv": rng.random(n) * 1000,
+                       "plan": rng.choice(["starter", "pro"], n),
+                       "region": rng.choice(["eu", "us", "apac"], n),
+                       "score": rng.integers(0, 11, n)})
+    df["segment"] = np.select([df.score <= 6, df.score <= 8], ["detractor", "passive"], "promoter")
+    out = npscore.revenue_at_risk(df, churn_risk="risk", clv="clv", by=["plan", "region"], score="score")
+    df["rar"] = df.risk * df.clv
+    g = df.groupby(["plan", "region"]).agg(rar=("rar", "sum"), clv=("clv", "sum"), n=("rar", "size"))
+    g = g.sort_values("rar", ascending=False).reset_index()
+    assert out[["plan", "region"]].values.tolist() == g[["plan", "region"]].values.tolist()
+    np.testing.assert_allclose(out["revenue_at_risk"], g["rar"], rtol=1e-12)
+    np.testing.assert_allclose(out["clv"], g["clv"], rtol=1e-12)
+    assert out["customers"].tolist() == g["n"].tolist()
+    np.testing.assert_allclose(out["share_of_risk"].sum(), 1.0)
+    # Revenue-weighted NPS: 100 * (sum of promoter CLV - sum of detractor CLV) / sum of CLV.
+    for _, row in out.iterrows():
+        sub = df[(df.plan == row.plan) & (df.region == row.region)]
+        code = np.where(sub.score <= 6, -1, np.where(sub.score <= 8, 0, 1))
+        assert row.revenue_weighted_nps == pytest.approx(100 * (code * sub.clv).sum() / sub.clv.sum())
+        assert row.nps == pytest.approx(100 * code.mean())
+    seg = npscore.revenue_at_risk(df, churn_risk="risk", clv="clv", by="segment")
+    assert set(seg["segment"]) == {"detractor", "passive", "promoter"}
+    total = npscore.revenue_at_risk(df, churn_risk="risk", clv="clv", score="score")
+    assert total["revenue_at_risk"].iloc[0] == pytest.approx(df.rar.sum())
+    code = np.where(df.score <= 6, -1, np.where(df.score <= 8, 0, 1))
+    assert total["revenue_weighted_nps"].iloc[0] == pytest.approx(100 * (code * df.clv).sum() / df.clv.sum())
+
+
+def test_revenue_at_risk_errors():
+    df = pd.DataFrame({"risk": [0.1, 2.0], "clv": [1.0, 1.0], "g": ["a", "b"]})
+    with pytest.raises(ValueError, match="churn_risk at row 1 is 2"):
+        npscore.revenue_at_risk(df, churn_risk="risk", clv="clv", by="g")
+    with pytest.raises(ValueError, match="clv at row 0 is -1"):
+        npscore.revenue_at_risk(df.assign(risk=0.1, clv=[-1.0, 1.0]), churn_risk="risk", clv="clv")
+
+
+def test_latest_responses_feed_the_queue():
+    responses = pd.DataFrame({
+        "customer_id": ["a", "b", "a", "c", "b"],
+        "responded_at": [NOW - 50 * H, NOW - 30 * H, NOW - 2 * H, NOW - 1 * H, NOW - 30 * H],
+        "score": [9, 3, 2, 10, 8],
+    })
+    customers = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "clv": [1000.0, 500.0, 200.0, 9.0],
+                              "plan": ["pro", "starter", "pro", "pro"]})
+    frame = npscore.priority.latest_responses(responses, customers,
+                                              churn_risk={"a": 0.5, "b": 0.2, "c": 0.1, "d": 1.0})
+    # a: the 2 h-old 2 (detractor); b: the later of two equal times (8, passive); c: 10; d never answered.
+    assert frame["customer_id"].tolist() == ["b", "a", "c"]
+    assert frame["score"].tolist() == [8, 2, 10]
+    assert frame["segment"].tolist() == ["passive", "detractor", "promoter"]
+    assert frame["churn_risk"].tolist() == [0.2, 0.5, 0.1]
+    q = npscore.prioritize(frame, churn_risk="churn_risk", clv="clv", segment="segment",
+                           responded_at="responded_at", now=NOW, top=2, keep=["customer_id", "plan"])
+    assert q["customer_id"].tolist() == ["a", "b"]
+    assert q["plan"].tolist() == ["pro", "starter"]
+    rar = npscore.revenue_at_risk(frame, churn_risk="churn_risk", clv="clv", by="segment", score="score")
+    assert rar["segment"].tolist() == ["detractor", "passive", "promoter"]
+    np.testing.assert_allclose(rar["revenue_at_risk"], [500.0, 100.0, 20.0])
