@@ -169,8 +169,9 @@ class BetaGeo:
 
     def conditional_expected_purchases(self, t: float, frequency: Any, recency: Any,
                                        T: Any) -> Any:
-        """Expected repeat purchases in the next ``t`` periods given each
-        history (lifetimes' ``conditional_expected_number_of_purchases_up_to_time``)."""
+        """Expected repeat purchases in the next ``t`` periods (one scalar
+        horizon, in the unit of recency and T) given each history (lifetimes'
+        ``conditional_expected_number_of_purchases_up_to_time``)."""
         out = _npscore.beta_geo_expected_purchases(
             self._params(), float(t), _column(frequency, "frequency"), _column(recency, "recency"),
             _column(T, "T"))
