@@ -1,6 +1,222 @@
 // The C ABI of the clv module (npscore/c_api.h): thin wrappers over
-// npscore/clv.h.
+// npscore/clv.h. Outputs are written only on success.
 
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 #include "capi/internal.h"
 #include "npscore/c_api.h"
 #include "npscore/clv.h"
+
+namespace npscore {
+namespace capi {
+namespace {
+
+npscore_status ReadClvFrequency(Call& call, int raw, Frequency* out) {
+  switch (raw) {
+    case NPSCORE_FREQ_DAY:
+      *out = Frequency::kDay;
+      return NPSCORE_OK;
+    case NPSCORE_FREQ_WEEK:
+      *out = Frequency::kWeek;
+      return NPSCORE_OK;
+    case NPSCORE_FREQ_MONTH:
+      *out = Frequency::kMonth;
+      return NPSCORE_OK;
+    case NPSCORE_FREQ_QUARTER:
+      *out = Frequency::kQuarter;
+      return NPSCORE_OK;
+  }
+  return call.Fail(NPSCORE_EINVAL, absl::StrCat("frequency is ", raw),
+                   ": use NPSCORE_FREQ_DAY (0), NPSCORE_FREQ_WEEK (1), NPSCORE_FREQ_MONTH (2)"
+                   " or NPSCORE_FREQ_QUARTER (3)");
+}
+
+npscore_status ReadFitOptions(Call& call, const npscore_clv_fit_options* opts, FitOptions* out) {
+  *out = FitOptions{};
+  if (opts == nullptr) return NPSCORE_OK;
+  if (opts->version != NPSCORE_CLV_FIT_OPTIONS_VERSION) {
+    return call.Fail(NPSCORE_EVERSION, absl::StrCat("opts->version is ", opts->version),
+                     absl::StrCat(": this library (", NPSCORE_VERSION_STRING,
+                                  ") supports version ", NPSCORE_CLV_FIT_OPTIONS_VERSION,
+                                  "; initialize options with NPSCORE_CLV_FIT_OPTIONS_INIT"));
+  }
+  out->penalizer = opts->penalizer;
+  out->max_iterations = opts->max_iterations;
+  out->tolerance = opts->tolerance;
+  out->threads = std::max(0, opts->threads);
+  return NPSCORE_OK;
+}
+
+// A column of n doubles (NULL only when n == 0) as a span.
+npscore_status Column(Call& call, const double* p, size_t n, const char* name,
+                      absl::Span<const double>* out) {
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, p, n, name));
+  *out = absl::Span<const double>(p, p == nullptr ? 0 : n);
+  return NPSCORE_OK;
+}
+
+// The three history columns.
+npscore_status Histories(Call& call, const double* f, const double* r, const double* T, size_t n,
+                         absl::Span<const double>* fs, absl::Span<const double>* rs,
+                         absl::Span<const double>* ts) {
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, f, n, "frequency", fs));
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, r, n, "recency", rs));
+  return Column(call, T, n, "T", ts);
+}
+
+void InfoToC(const FitInfo& info, npscore_clv_fit_info* out) {
+  if (out == nullptr) return;
+  out->log_likelihood = info.log_likelihood;
+  out->objective = info.objective;
+  out->gradient_norm = info.gradient_norm;
+  out->iterations = info.iterations;
+  out->customers = info.customers;
+}
+
+BetaGeoParams BgToCore(const npscore_clv_beta_geo_params& p) { return {p.r, p.alpha, p.a, p.b}; }
+GammaGammaParams GgToCore(const npscore_clv_gamma_gamma_params& p) { return {p.p, p.q, p.v}; }
+
+// Copies a core result column into the caller's array.
+npscore_status Output(Call& call, const absl::StatusOr<std::vector<double>>& r, double* out) {
+  if (!r.ok()) return call.Fail(r.status());
+  std::copy(r->begin(), r->end(), out);
+  return call.Ok();
+}
+
+}  // namespace
+}  // namespace capi
+}  // namespace npscore
+
+using npscore::capi::Column;
+using npscore::capi::Histories;
+
+NPSCORE_API npscore_status npscore_clv_rfm_summary(npscore_clv_rfm_row* out, int64_t n_customers,
+                                                   const int64_t* customers, const int64_t* times,
+                                                   const double* amounts, size_t n,
+                                                   int64_t observation_end, int frequency) {
+  NPSCORE_C_BEGIN
+  if (n_customers > 0) NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, customers, n, "customers"));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, times, n, "times"));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, amounts, amounts ? n : 0, "amounts"));
+  npscore::Frequency f;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadClvFrequency(call, frequency, &f));
+  const auto s = npscore::SummarizeRfm(
+      absl::Span<const int64_t>(customers, customers ? n : 0), n_customers,
+      absl::Span<const int64_t>(times, times ? n : 0),
+      absl::Span<const double>(amounts, amounts ? n : 0), observation_end, f);
+  if (!s.ok()) return call.Fail(s.status());
+  for (size_t c = 0; c < s->size(); ++c) {
+    out[c] = {s->frequency[c], s->recency[c], s->T[c], s->monetary_value[c], s->transactions[c]};
+  }
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_clv_fit_beta_geo(npscore_clv_beta_geo_params* out,
+                                                    npscore_clv_fit_info* out_info,
+                                                    const double* frequency, const double* recency,
+                                                    const double* T, const double* weights,
+                                                    size_t n, const npscore_clv_fit_options* opts) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(out);
+  absl::Span<const double> f, r, t, w;
+  NPSCORE_C_RETURN_IF_ERROR(Histories(call, frequency, recency, T, n, &f, &r, &t));
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, weights, weights ? n : 0, "weights", &w));
+  npscore::FitOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadFitOptions(call, opts, &o));
+  const auto fit = npscore::FitBetaGeo(f, r, t, w, o);
+  if (!fit.ok()) return call.Fail(fit.status());
+  *out = {fit->params.r, fit->params.alpha, fit->params.a, fit->params.b};
+  npscore::capi::InfoToC(fit->info, out_info);
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_clv_fit_gamma_gamma(
+    npscore_clv_gamma_gamma_params* out, npscore_clv_fit_info* out_info, const double* frequency,
+    const double* monetary_value, const double* weights, size_t n,
+    const npscore_clv_fit_options* opts) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(out);
+  absl::Span<const double> f, m, w;
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, frequency, n, "frequency", &f));
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, monetary_value, n, "monetary_value", &m));
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, weights, weights ? n : 0, "weights", &w));
+  npscore::FitOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadFitOptions(call, opts, &o));
+  const auto fit = npscore::FitGammaGamma(f, m, w, o);
+  if (!fit.ok()) return call.Fail(fit.status());
+  *out = {fit->params.p, fit->params.q, fit->params.v};
+  npscore::capi::InfoToC(fit->info, out_info);
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_clv_probability_alive(
+    double* out, const npscore_clv_beta_geo_params* params, const double* frequency,
+    const double* recency, const double* T, size_t n) {
+  NPSCORE_C_BEGIN
+  if (n > 0) NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(params);
+  absl::Span<const double> f, r, t;
+  NPSCORE_C_RETURN_IF_ERROR(Histories(call, frequency, recency, T, n, &f, &r, &t));
+  return npscore::capi::Output(
+      call, npscore::BetaGeoProbabilityAlive(npscore::capi::BgToCore(*params), f, r, t), out);
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_clv_expected_purchases(
+    double* out, const npscore_clv_beta_geo_params* params, double horizon,
+    const double* frequency, const double* recency, const double* T, size_t n) {
+  NPSCORE_C_BEGIN
+  if (n > 0) NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(params);
+  absl::Span<const double> f, r, t;
+  NPSCORE_C_RETURN_IF_ERROR(Histories(call, frequency, recency, T, n, &f, &r, &t));
+  return npscore::capi::Output(
+      call,
+      npscore::BetaGeoExpectedPurchases(npscore::capi::BgToCore(*params), horizon, f, r, t), out);
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_clv_expected_profit(
+    double* out, const npscore_clv_gamma_gamma_params* params, const double* frequency,
+    const double* monetary_value, size_t n) {
+  NPSCORE_C_BEGIN
+  if (n > 0) NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(params);
+  absl::Span<const double> f, m;
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, frequency, n, "frequency", &f));
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, monetary_value, n, "monetary_value", &m));
+  return npscore::capi::Output(
+      call, npscore::GammaGammaExpectedProfit(npscore::capi::GgToCore(*params), f, m), out);
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_clv_lifetime_value(
+    double* out, const npscore_clv_beta_geo_params* bg, const npscore_clv_gamma_gamma_params* gg,
+    const double* frequency, const double* recency, const double* T,
+    const double* monetary_value, size_t n, int months, double discount_rate,
+    double periods_per_month) {
+  NPSCORE_C_BEGIN
+  if (n > 0) NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(bg);
+  NPSCORE_C_REQUIRE(gg);
+  absl::Span<const double> f, r, t, m;
+  NPSCORE_C_RETURN_IF_ERROR(Histories(call, frequency, recency, T, n, &f, &r, &t));
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, monetary_value, n, "monetary_value", &m));
+  npscore::ClvOptions o;
+  o.months = months;
+  o.discount_rate = discount_rate;
+  o.periods_per_month = periods_per_month;
+  return npscore::capi::Output(
+      call,
+      npscore::CustomerLifetimeValue(npscore::capi::BgToCore(*bg), npscore::capi::GgToCore(*gg),
+                                     f, r, t, m, o),
+      out);
+  NPSCORE_C_END
+}

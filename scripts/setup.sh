@@ -6,7 +6,7 @@ set -euo pipefail
 
 APT_PACKAGES=(cmake ninja-build g++ pkg-config tzdata libabsl-dev libeigen3-dev libgtest-dev libbenchmark-dev)
 PIP_PACKAGES=("scikit-build-core>=0.10" "pybind11>=2.12" "numpy>=1.23" "pandas>=1.5" "matplotlib>=3.5")
-PIP_TEST_PACKAGES=("pytest>=7" "scipy>=1.9" "scikit-learn>=1.1")
+PIP_TEST_PACKAGES=("pytest>=7" "scipy>=1.9" "scikit-learn>=1.1" "lifetimes==0.11.3" "mpmath>=1.2")
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -1,8 +1,183 @@
-// npscore/clv.h: customer lifetime value: RFM summaries, BG/NBD and Gamma-Gamma models, discounted CLV.
+// npscore/clv.h: customer lifetime value: RFM summaries, BG/NBD and
+// Gamma-Gamma models, discounted CLV.
+//
+// The names and definitions are those data scientists know from the Python
+// package lifetimes (frequency, recency, T, monetary_value; r, alpha, a, b;
+// p, q, v), so results can be checked against it:
+//
+//  - SummarizeRfm turns a transaction log into one row per customer:
+//    purchases are counted per calendar period (day, ISO week, month or
+//    quarter); frequency = distinct purchase periods - 1 (repeat periods),
+//    recency = last - first purchase period, T = observation end's period -
+//    first purchase period, monetary_value = mean of the per-period totals of
+//    the repeat periods (0 when frequency is 0).
+//  - FitBetaGeo: the BG/NBD model of Fader, Hardie & Lee (2005), "Counting
+//    Your Customers the Easy Way", Marketing Science 24(2), by maximum
+//    likelihood: Newton's method on the log-parameters with the analytic
+//    gradient (Hessian by differences of it), the likelihood summed over
+//    customers on several threads, in log space (log-gamma, log-sum-exp) so
+//    that large frequencies and long histories do not overflow. Terms of the
+//    frequency alone are computed once per distinct frequency; over 100,000
+//    rows the fit starts from that of an evenly spaced subsample. A fit whose
+//    likelihood is flat at the end (a parameter running off to 0 or
+//    infinity, e.g. without repeat purchases) is an error, not an estimate.
+//  - FitGammaGamma: the Gamma-Gamma spend model of Fader, Hardie & Lee (2005),
+//    "RFM and CLV: Using Iso-Value Curves", and Fader & Hardie's note "The
+//    Gamma-Gamma Model of Monetary Value" (2013); fitted on the customers
+//    with frequency > 0 only, as the literature does (a customer without a
+//    repeat purchase has no observed repeat spend).
+//  - CustomerLifetimeValue: discounted CLV over monthly steps, computed as
+//    lifetimes' customer_lifetime_value does.
 
 #ifndef NPSCORE_CLV_H_
 #define NPSCORE_CLV_H_
 
-namespace npscore {}  // namespace npscore
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "npscore/health.h"  // Frequency, kMissingTime
+
+namespace npscore {
+
+// --- RFM summary ------------------------------------------------------------------
+
+// One row per customer code 0..n_customers-1. A code without transactions
+// has transactions == 0 and NaN in the other columns.
+struct RfmSummary {
+  std::vector<double> frequency;       // repeat purchase periods
+  std::vector<double> recency;         // periods from first to last purchase
+  std::vector<double> T;               // periods from first purchase to the observation end
+  std::vector<double> monetary_value;  // mean total of a repeat period; 0 without repeats
+  std::vector<int64_t> transactions;   // rows of the customer
+
+  size_t size() const { return frequency.size(); }
+};
+
+// Summarizes a transaction log: customers are codes in [0, n_customers),
+// times int64 nanoseconds since the epoch read as wall-clock time (the
+// period of a time is its calendar day / Monday-based week / month / quarter),
+// amounts >= 0 (empty = no monetary value: monetary_value is then 0).
+// A missing time (kMissingTime), a time after observation_end, a code out of
+// range or a negative / NaN / infinite amount is an error naming the row.
+absl::StatusOr<RfmSummary> SummarizeRfm(absl::Span<const int64_t> customers,
+                                        int64_t n_customers,
+                                        absl::Span<const int64_t> times,
+                                        absl::Span<const double> amounts,
+                                        int64_t observation_end, Frequency frequency);
+
+// --- Fitting ------------------------------------------------------------------
+
+// Options of the maximum-likelihood fits.
+struct FitOptions {
+  // Adds penalizer * (sum of squared parameters) to the mean negative
+  // log-likelihood, as lifetimes does (for BG/NBD, alpha enters in units of
+  // the largest T, so the penalty does not depend on the time unit).
+  double penalizer = 0.0;
+  int max_iterations = 200;
+  // Converged when the gradient of the mean negative log-likelihood in the
+  // log-parameters has max-norm below this.
+  double tolerance = 1e-9;
+  // Threads for the likelihood (0 = as many as the machine has).
+  int threads = 0;
+};
+
+// BG/NBD parameters: purchase rates ~ Gamma(r, alpha) (alpha in the unit of
+// recency and T), dropout probabilities ~ Beta(a, b).
+struct BetaGeoParams {
+  double r = 0, alpha = 0, a = 0, b = 0;
+};
+
+// Gamma-Gamma parameters: spend per transaction ~ Gamma(p, nu) with
+// nu ~ Gamma(q, v).
+struct GammaGammaParams {
+  double p = 0, q = 0, v = 0;
+};
+
+// Diagnostics of a fit.
+struct FitInfo {
+  double log_likelihood = 0;  // total (weighted) log-likelihood at the estimate
+  double objective = 0;       // minimized: mean negative log-likelihood + penalty
+  double gradient_norm = 0;   // max-norm of the objective's gradient (log-parameters)
+  int iterations = 0;
+  int64_t customers = 0;      // rows used (Gamma-Gamma: frequency > 0)
+};
+
+struct BetaGeoFit {
+  BetaGeoParams params;
+  FitInfo info;
+};
+
+struct GammaGammaFit {
+  GammaGammaParams params;
+  FitInfo info;
+};
+
+// Fits BG/NBD. frequency: whole numbers >= 0; 0 <= recency <= T; recency is 0
+// exactly when frequency is 0; T > 0 for at least one row. weights (empty =
+// all 1): the number of customers with each row's history (aggregated input),
+// finite and >= 0. An error names the first inconsistent row; a fit that
+// does not converge in max_iterations is an error with the last estimate.
+absl::StatusOr<BetaGeoFit> FitBetaGeo(absl::Span<const double> frequency,
+                                      absl::Span<const double> recency,
+                                      absl::Span<const double> T,
+                                      absl::Span<const double> weights = {},
+                                      const FitOptions& options = {});
+
+// Fits Gamma-Gamma on the rows with frequency > 0 (their monetary_value must
+// be > 0 and finite; rows with frequency 0 are ignored, whatever their value).
+absl::StatusOr<GammaGammaFit> FitGammaGamma(absl::Span<const double> frequency,
+                                            absl::Span<const double> monetary_value,
+                                            absl::Span<const double> weights = {},
+                                            const FitOptions& options = {});
+
+// --- Predictions ----------------------------------------------------------------
+
+// Checks that the parameters are finite and > 0.
+absl::Status ValidateBetaGeo(const BetaGeoParams& params);
+absl::Status ValidateGammaGamma(const GammaGammaParams& params);
+
+// P(alive | frequency, recency, T) per customer (1 when frequency is 0).
+absl::StatusOr<std::vector<double>> BetaGeoProbabilityAlive(const BetaGeoParams& params,
+                                                            absl::Span<const double> frequency,
+                                                            absl::Span<const double> recency,
+                                                            absl::Span<const double> T);
+
+// Expected repeat purchases in (T, T + t] given the history, per customer
+// (FHL 2005, eq. 10), t >= 0 in the unit of recency and T. Evaluated without
+// the hypergeometric function's cancellation: as the Beta expectation of
+// (1 - (1 + p t / (alpha + T))^-(r + x)) / p (series for small t, double
+// exponential quadrature otherwise), so it stays accurate when a is near 1,
+// for large frequencies and for long horizons.
+absl::StatusOr<std::vector<double>> BetaGeoExpectedPurchases(const BetaGeoParams& params,
+                                                             double t,
+                                                             absl::Span<const double> frequency,
+                                                             absl::Span<const double> recency,
+                                                             absl::Span<const double> T);
+
+// E[spend per transaction | frequency, monetary_value] per customer: the
+// weighted mean of the population mean p v / (q - 1) and the customer's
+// mean, weight p x / (p x + q - 1). Needs q > 1. Rows with frequency 0 get
+// the population mean.
+absl::StatusOr<std::vector<double>> GammaGammaExpectedProfit(
+    const GammaGammaParams& params, absl::Span<const double> frequency,
+    absl::Span<const double> monetary_value);
+
+// Options of CustomerLifetimeValue (lifetimes' defaults).
+struct ClvOptions {
+  int months = 12;                 // horizon, in months
+  double discount_rate = 0.01;     // per month
+  double periods_per_month = 4.345;  // units of recency/T per month: W 4.345, D 30, M 1, H 720
+};
+
+// Discounted CLV: sum over months i = 1..months of E[purchases in month i] *
+// E[profit per purchase] / (1 + discount_rate)^i.
+absl::StatusOr<std::vector<double>> CustomerLifetimeValue(
+    const BetaGeoParams& bg, const GammaGammaParams& gg, absl::Span<const double> frequency,
+    absl::Span<const double> recency, absl::Span<const double> T,
+    absl::Span<const double> monetary_value, const ClvOptions& options = {});
+
+}  // namespace npscore
 
 #endif  // NPSCORE_CLV_H_

@@ -1,7 +1,9 @@
 """npscore: Net Promoter Score analytics, from score to action.
 
 Segmentation and NPS with honest uncertainty (`summarize`, `compare`,
-`by_group`) and distribution health over time (`health`, `segment_trends`),
+`by_group`), distribution health over time (`health`, `segment_trends`) and
+customer lifetime value (`rfm_summary`, `BetaGeo`, `GammaGamma`,
+`customer_lifetime_value`),
 with a C++ core that is also usable from C++ and through a
 stable C ABI. See README.md for the quick starts.
 """
@@ -24,6 +26,7 @@ from .priority import prioritize, recoverability, recovery_curve, revenue_at_ris
 from .themes import ThemeTagger, theme_impact, top_themes
 from .churn import churn_features, churn_labels
 from .churn import ChurnDataWarning, ChurnModel, ConvergenceWarning, evaluate
+from .clv import BetaGeo, GammaGamma, customer_lifetime_value, rfm_summary
 from . import plot
 from . import datasets, report
 
@@ -36,5 +39,6 @@ __all__ = [
     "ThemeTagger", "theme_impact", "top_themes",
     "churn_features", "churn_labels",
     "ChurnModel", "evaluate", "ConvergenceWarning", "ChurnDataWarning",
+    "rfm_summary", "BetaGeo", "GammaGamma", "customer_lifetime_value",
     "datasets", "plot", "report",
 ]

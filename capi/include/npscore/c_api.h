@@ -891,6 +891,103 @@ NPSCORE_API void npscore_churn_model_free(npscore_churn_model *model);
 
 /* --- CLV: customer lifetime value ---------------------------------- */
 
+/* RFM summaries of transaction logs, the BG/NBD model (Fader, Hardie & Lee
+ * 2005) and the Gamma-Gamma spend model fitted by maximum likelihood, their
+ * predictions and discounted CLV, with the definitions of the Python package
+ * lifetimes (see npscore/clv.h). Per-customer columns are `const double *`
+ * of n elements; per-customer outputs are caller-allocated arrays of n. */
+
+/** One customer of an RFM summary, in periods of the summary's frequency. */
+typedef struct npscore_clv_rfm_row {
+  double frequency;      /**< Distinct purchase periods - 1 (repeat periods). */
+  double recency;        /**< Periods from the first to the last purchase. */
+  double T;              /**< Periods from the first purchase to the observation end. */
+  double monetary_value; /**< Mean total of a repeat period; 0 without one (or amounts). */
+  int64_t transactions;  /**< Rows of the customer; 0 = none (other fields NaN). */
+} npscore_clv_rfm_row;
+
+/** Summarizes n transactions: customer codes in [0, n_customers), times in
+ *  int64 nanoseconds since the epoch read as wall-clock time (INT64_MIN is
+ *  missing, an error), amounts NULL or >= 0, `frequency` an npscore_frequency
+ *  (weeks run Monday to Sunday). Writes n_customers rows to `out`. A time
+ *  after observation_end, a bad code or amount is NPSCORE_EINVAL naming the
+ *  row and value. */
+NPSCORE_API npscore_status npscore_clv_rfm_summary(
+    npscore_clv_rfm_row *out, int64_t n_customers, const int64_t *customers,
+    const int64_t *times, const double *amounts, size_t n, int64_t observation_end,
+    int frequency);
+
+/** Options of the model fits. */
+typedef struct npscore_clv_fit_options {
+  unsigned int version; /**< NPSCORE_CLV_FIT_OPTIONS_VERSION */
+  double penalizer;     /**< Adds penalizer * (sum of squared parameters) (0), as lifetimes. */
+  int max_iterations;   /**< Newton iterations (200). */
+  double tolerance;     /**< Converged below this gradient max-norm (1e-9). */
+  int threads;          /**< Threads for the likelihood; 0 = all cores (0). */
+} npscore_clv_fit_options;
+
+#define NPSCORE_CLV_FIT_OPTIONS_VERSION 1
+#define NPSCORE_CLV_FIT_OPTIONS_INIT \
+  { NPSCORE_CLV_FIT_OPTIONS_VERSION, 0.0, 200, 1e-9, 0 }
+
+/** BG/NBD parameters: rates ~ Gamma(r, alpha), dropout ~ Beta(a, b). */
+typedef struct npscore_clv_beta_geo_params {
+  double r, alpha, a, b;
+} npscore_clv_beta_geo_params;
+
+/** Gamma-Gamma parameters: spend ~ Gamma(p, nu), nu ~ Gamma(q, v). */
+typedef struct npscore_clv_gamma_gamma_params {
+  double p, q, v;
+} npscore_clv_gamma_gamma_params;
+
+/** Diagnostics of a fit. */
+typedef struct npscore_clv_fit_info {
+  double log_likelihood; /**< Total (weighted) log-likelihood at the estimate. */
+  double objective;      /**< Mean negative log-likelihood + penalty. */
+  double gradient_norm;  /**< Max-norm of the objective's gradient (log-parameters). */
+  int iterations;        /**< Newton iterations taken. */
+  int64_t customers;     /**< Rows used. */
+} npscore_clv_fit_info;
+
+/** Fits BG/NBD on n histories; weights NULL or customers per row (aggregated
+ *  input); out_info may be NULL. Inconsistent histories (recency > T,
+ *  recency 0 with frequency > 0, ...) are NPSCORE_EINVAL naming the row; a
+ *  fit that does not converge is NPSCORE_EINVAL with the last estimate. */
+NPSCORE_API npscore_status npscore_clv_fit_beta_geo(
+    npscore_clv_beta_geo_params *out, npscore_clv_fit_info *out_info, const double *frequency,
+    const double *recency, const double *T, const double *weights, size_t n,
+    const npscore_clv_fit_options *opts);
+
+/** Fits Gamma-Gamma on the rows with frequency > 0 (monetary_value > 0 there). */
+NPSCORE_API npscore_status npscore_clv_fit_gamma_gamma(
+    npscore_clv_gamma_gamma_params *out, npscore_clv_fit_info *out_info,
+    const double *frequency, const double *monetary_value, const double *weights, size_t n,
+    const npscore_clv_fit_options *opts);
+
+/** P(alive | history) for n customers into out[n]. */
+NPSCORE_API npscore_status npscore_clv_probability_alive(
+    double *out, const npscore_clv_beta_geo_params *params, const double *frequency,
+    const double *recency, const double *T, size_t n);
+
+/** Expected repeat purchases in the next t periods (t >= 0) into out[n]. */
+NPSCORE_API npscore_status npscore_clv_expected_purchases(
+    double *out, const npscore_clv_beta_geo_params *params, double t, const double *frequency,
+    const double *recency, const double *T, size_t n);
+
+/** E[spend per transaction | history] into out[n] (needs q > 1). */
+NPSCORE_API npscore_status npscore_clv_expected_profit(
+    double *out, const npscore_clv_gamma_gamma_params *params, const double *frequency,
+    const double *monetary_value, size_t n);
+
+/** Discounted CLV over `months` months into out[n]: sum over months i of
+ *  E[purchases in month i] * E[profit] / (1 + discount_rate)^i, with
+ *  periods_per_month units of recency/T per month (weeks 4.345, days 30). */
+NPSCORE_API npscore_status npscore_clv_lifetime_value(
+    double *out, const npscore_clv_beta_geo_params *bg,
+    const npscore_clv_gamma_gamma_params *gg, const double *frequency, const double *recency,
+    const double *T, const double *monetary_value, size_t n, int months, double discount_rate,
+    double periods_per_month);
+
 /* (end of the clv section) */
 
 /* --- Priority: whom to contact first ------------------------------- */

@@ -1,0 +1,181 @@
+/* Tests of the clv module's C ABI (npscore/c_api.h), as a C99 caller sees it.
+ *
+ * Expected values: RFM rows counted by hand (epoch days worked out beside
+ * each case), the published CDNOW estimates (Fader, Hardie & Lee 2005:
+ * r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, 1.226 expected purchases
+ * in 39 weeks for the customer with x = 2, t_x = 30.43, T = 38.86; Fader &
+ * Hardie's Gamma-Gamma note: p = 6.25, q = 3.74, v = 15.44) and lifetimes
+ * 0.11.3's CLV of that customer (36.2785, time = 12, discount_rate = 0.01,
+ * weekly). Every error path is checked for its status and message. Prints
+ * "N passed, M failed"; exits non-zero on any failure. */
+
+#include "check.h"
+
+#define DAY_NS (INT64_C(86400) * 1000000000)
+/* Days from 1970-01-01 to 2024-01-01 (a Monday). */
+#define DAYS_2024 (54 * 365 + 13)
+
+#define MAX_ROWS 2400
+static double g_x[MAX_ROWS], g_tx[MAX_ROWS], g_T[MAX_ROWS], g_m[MAX_ROWS];
+
+/* Reads tests/data/cdnow_summary_monetary.csv (ID,x,t_x,T,zbar); returns rows. */
+static size_t load_cdnow(void) {
+  FILE *f = fopen(NPSCORE_TEST_DATA_DIR "/cdnow_summary_monetary.csv", "r");
+  char header[128];
+  size_t n = 0;
+  int id;
+  if (f == NULL) return 0;
+  if (fgets(header, sizeof header, f) == NULL) {
+    fclose(f);
+    return 0;
+  }
+  while (n < MAX_ROWS &&
+         fscanf(f, "%d,%lf,%lf,%lf,%lf", &id, &g_x[n], &g_tx[n], &g_T[n], &g_m[n]) == 5) {
+    ++n;
+  }
+  fclose(f);
+  return n;
+}
+
+static void test_rfm(void) {
+  /* Customer 0 buys on Mon Jan 1 (10), Sun Jan 7 (5, same week), Mon Jan 15
+   * (20); customer 1 on Mon Jan 8 (7); customer 2 never. End: Wed Jan 31. */
+  const int64_t d0 = (int64_t)DAYS_2024 * DAY_NS;
+  const int64_t cust[] = {0, 0, 1, 0};
+  const int64_t times[] = {d0, d0 + 6 * DAY_NS, d0 + 7 * DAY_NS, d0 + 14 * DAY_NS};
+  const double amounts[] = {10, 5, 7, 20};
+  const int64_t end = d0 + 30 * DAY_NS;
+  npscore_clv_rfm_row rows[3];
+  CHECK_CALL(NPSCORE_OK,
+             npscore_clv_rfm_summary(rows, 3, cust, times, amounts, 4, end, NPSCORE_FREQ_WEEK),
+             NULL);
+  CHECK(rows[0].frequency == 1 && rows[0].recency == 2 && rows[0].T == 4);
+  CHECK(rows[0].monetary_value == 20 && rows[0].transactions == 3);
+  CHECK(rows[1].frequency == 0 && rows[1].recency == 0 && rows[1].T == 3);
+  CHECK(rows[1].monetary_value == 0);
+  CHECK(rows[2].transactions == 0 && isnan(rows[2].frequency));
+  /* Daily: customer 0 has three distinct days. */
+  CHECK_CALL(NPSCORE_OK,
+             npscore_clv_rfm_summary(rows, 3, cust, times, NULL, 4, end, NPSCORE_FREQ_DAY), NULL);
+  CHECK(rows[0].frequency == 2 && rows[0].recency == 14 && rows[0].T == 30);
+  CHECK(rows[0].monetary_value == 0);
+
+  /* Errors. */
+  CHECK_CALL(NPSCORE_EINVAL,
+             npscore_clv_rfm_summary(rows, 3, cust, times, amounts, 4, d0 + 10 * DAY_NS,
+                                     NPSCORE_FREQ_WEEK),
+             "time at row 3 is 2024-01-15 00:00:00", "after observation_end 2024-01-11", NULL);
+  {
+    const double bad[] = {10, 5, -1, 20};
+    CHECK_CALL(NPSCORE_EINVAL,
+               npscore_clv_rfm_summary(rows, 3, cust, times, bad, 4, end, NPSCORE_FREQ_WEEK),
+               "amount at row 2 is -1: amounts must be finite and >= 0", NULL);
+  }
+  {
+    const int64_t nat[] = {d0, INT64_MIN, d0, d0};
+    CHECK_CALL(NPSCORE_EINVAL,
+               npscore_clv_rfm_summary(rows, 3, cust, nat, NULL, 4, end, NPSCORE_FREQ_WEEK),
+               "time at row 1 is missing (NaT)", NULL);
+  }
+  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_rfm_summary(rows, 3, cust, times, NULL, 4, end, 9),
+             "frequency is 9", NULL);
+  CHECK_CALL(NPSCORE_EINVAL,
+             npscore_clv_rfm_summary(rows, 1, cust, times, NULL, 4, end, NPSCORE_FREQ_DAY),
+             "customer code at row 2 is 1: outside 0..0", NULL);
+  CHECK_CALL(NPSCORE_ENULL,
+             npscore_clv_rfm_summary(NULL, 3, cust, times, NULL, 4, end, NPSCORE_FREQ_DAY),
+             "out is NULL", NULL);
+  CHECK_CALL(NPSCORE_ENULL,
+             npscore_clv_rfm_summary(rows, 3, NULL, times, NULL, 4, end, NPSCORE_FREQ_DAY),
+             "customers is NULL", NULL);
+}
+
+static void test_models(void) {
+  const size_t n = load_cdnow();
+  npscore_clv_beta_geo_params bg;
+  npscore_clv_gamma_gamma_params gg;
+  npscore_clv_fit_info info;
+  npscore_clv_fit_options opts = NPSCORE_CLV_FIT_OPTIONS_INIT;
+  const double x1 = 2, tx1 = 30.43, T1 = 38.86, m1 = 22.35;
+  double out[3];
+  CHECK(n == 2357);
+  if (n != 2357) return;
+
+  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_beta_geo(&bg, &info, g_x, g_tx, g_T, NULL, n, NULL),
+             NULL);
+  CHECK_NEAR(bg.r, 0.243, 5e-4);
+  CHECK_NEAR(bg.alpha, 4.414, 5e-4);
+  CHECK_NEAR(bg.a, 0.793, 5e-4);
+  CHECK_NEAR(bg.b, 2.426, 5e-4);
+  CHECK_NEAR(info.log_likelihood, -9582.4, 0.05);
+  CHECK(info.customers == 2357 && info.iterations > 0);
+
+  CHECK_CALL(NPSCORE_OK, npscore_clv_expected_purchases(out, &bg, 39, &x1, &tx1, &T1, 1), NULL);
+  CHECK_NEAR(out[0], 1.226, 5e-4);
+  CHECK_CALL(NPSCORE_OK, npscore_clv_probability_alive(out, &bg, &x1, &tx1, &T1, 1), NULL);
+  CHECK_NEAR(out[0], 0.7266, 2e-4);
+
+  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_gamma_gamma(&gg, &info, g_x, g_m, NULL, n, &opts),
+             NULL);
+  CHECK_NEAR(gg.p, 6.25, 5e-3);
+  CHECK_NEAR(gg.q, 3.74, 5e-3);
+  CHECK_NEAR(gg.v, 15.44, 1e-2);
+  CHECK(info.customers == 946);
+  CHECK_CALL(NPSCORE_OK, npscore_clv_expected_profit(out, &gg, &x1, &m1, 1), NULL);
+  CHECK_NEAR(out[0], 24.6586, 1e-3);
+
+  CHECK_CALL(NPSCORE_OK,
+             npscore_clv_lifetime_value(out, &bg, &gg, &x1, &tx1, &T1, &m1, 1, 12, 0.01, 4.345),
+             NULL);
+  CHECK_NEAR(out[0], 36.2785, 2e-3);
+
+  /* Penalized: smaller parameters (lifetimes with penalizer_coef 0.1:
+   * a = 0.1287, b = 0.2671). */
+  opts.penalizer = 0.1;
+  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_beta_geo(&bg, NULL, g_x, g_tx, g_T, NULL, n, &opts),
+             NULL);
+  CHECK_NEAR(bg.a, 0.1287, 1e-3);
+  CHECK_NEAR(bg.b, 0.2671, 1e-3);
+}
+
+static void test_model_errors(void) {
+  npscore_clv_beta_geo_params bg = {0.243, 4.414, 0.793, 2.426};
+  npscore_clv_gamma_gamma_params gg = {6.25, 0.5, 15.44};
+  npscore_clv_fit_options opts = NPSCORE_CLV_FIT_OPTIONS_INIT;
+  const double x[] = {1, 2}, tx[] = {5, 0}, T[] = {10, 10}, m[] = {3, 4};
+  const double zeros[] = {0, 0, 0}, ages[] = {10, 20, 30};
+  double out[2];
+  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_fit_beta_geo(&bg, NULL, x, tx, T, NULL, 2, NULL),
+             "frequency at row 1 is 2 but recency is 0", NULL);
+  CHECK_CALL(NPSCORE_EINVAL,
+             npscore_clv_fit_beta_geo(&bg, NULL, zeros, zeros, ages, NULL, 3, NULL),
+             "BG/NBD fit did not converge", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_probability_alive(out, &bg, x, tx, T, 2),
+             "frequency at row 1 is 2 but recency is 0", NULL);
+  opts.version = 7;
+  CHECK_CALL(NPSCORE_EVERSION, npscore_clv_fit_gamma_gamma(&gg, NULL, x, m, NULL, 2, &opts),
+             "opts->version is 7", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_expected_profit(out, &gg, x, m, 2),
+             "parameter q is 0.5", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_clv_fit_beta_geo(NULL, NULL, x, tx, T, NULL, 2, NULL),
+             "out is NULL", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_clv_expected_purchases(out, NULL, 1, x, tx, T, 2),
+             "params is NULL", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_clv_expected_purchases(out, &bg, 1, x, NULL, T, 2),
+             "recency is NULL", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_expected_purchases(out, &bg, -1, x, T, T, 2),
+             "t is -1", NULL);
+  gg.q = 3.74;
+  CHECK_CALL(NPSCORE_EINVAL,
+             npscore_clv_lifetime_value(out, &bg, &gg, x, T, T, m, 2, 12, -2, 4.345),
+             "discount_rate is -2", NULL);
+  /* n == 0: nothing to do, NULL columns allowed. */
+  CHECK_CALL(NPSCORE_OK, npscore_clv_probability_alive(NULL, &bg, NULL, NULL, NULL, 0), NULL);
+}
+
+int main(void) {
+  test_rfm();
+  test_models();
+  test_model_errors();
+  return check_summary();
+}
