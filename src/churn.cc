@@ -205,31 +205,33 @@ constexpr size_t kFitBlock = 512;
 #define NPSCORE_FIT_CLONES
 #endif
 
-// H += sum_r h_r b_r b_r^T over the m rows of the row-major block B (m x q),
-// lower triangle of the row-major q x q H. Four rows per sweep over H, so each
-// load and store of H carries four multiply-adds; a Haswell (AVX2 + FMA) clone
-// is picked at load time where the processor has it.
+// H += sum_r b_r b_r^T over the m rows of the row-major block B (m x q), rows
+// already scaled by sqrt(h_r), into the lower triangle of the row-major q x q
+// H, in single precision: twice the lanes per instruction. Newton's method
+// needs the Hessian only for its direction (the gradient stays exact, so the
+// optimum does not move), and each block's float sums go into the double
+// accumulator after kFitBlock rows, so rounding does not build up over n.
+// Four rows per sweep over H, so each load and store of H carries four
+// multiply-adds; a Haswell (AVX2 + FMA) clone is picked at load time.
 NPSCORE_FIT_CLONES
-void AccumulateHessian(const double* __restrict B, const double* __restrict h, size_t m,
-                       size_t q, double* __restrict H) {
+void AccumulateHessian(const float* __restrict B, size_t m, size_t q, float* __restrict H) {
   size_t r = 0;
   for (; r + 4 <= m; r += 4) {
-    const double* b0 = B + r * q;
-    const double* b1 = b0 + q;
-    const double* b2 = b1 + q;
-    const double* b3 = b2 + q;
+    const float* b0 = B + r * q;
+    const float* b1 = b0 + q;
+    const float* b2 = b1 + q;
+    const float* b3 = b2 + q;
     for (size_t j = 0; j < q; ++j) {
-      const double a0 = h[r] * b0[j], a1 = h[r + 1] * b1[j], a2 = h[r + 2] * b2[j],
-                   a3 = h[r + 3] * b3[j];
-      double* Hj = H + j * q;
+      const float a0 = b0[j], a1 = b1[j], a2 = b2[j], a3 = b3[j];
+      float* Hj = H + j * q;
       for (size_t k = 0; k <= j; ++k) Hj[k] += a0 * b0[k] + a1 * b1[k] + a2 * b2[k] + a3 * b3[k];
     }
   }
   for (; r < m; ++r) {
-    const double* b0 = B + r * q;
+    const float* b0 = B + r * q;
     for (size_t j = 0; j < q; ++j) {
-      const double a0 = h[r] * b0[j];
-      double* Hj = H + j * q;
+      const float a0 = b0[j];
+      float* Hj = H + j * q;
       for (size_t k = 0; k <= j; ++k) Hj[k] += a0 * b0[k];
     }
   }
@@ -254,6 +256,7 @@ void GradHess(const Design& d, absl::Span<const double> zs, absl::Span<const dou
     a.H.assign(q * q, 0.0);
     RowMatrix B(kFitBlock, q);
     Eigen::VectorXd r(kFitBlock), h(kFitBlock);
+    std::vector<float> Bf(kFitBlock * q), Hf(q * q);
     for (size_t r0 = first; r0 < last; r0 += kFitBlock) {
       const size_t m = std::min(kFitBlock, last - r0);
       if (static_cast<size_t>(B.rows()) != m) {
@@ -269,7 +272,15 @@ void GradHess(const Design& d, absl::Span<const double> zs, absl::Span<const dou
         h[i] = si * mu * (1 - mu);
       }
       a.g.noalias() += B.transpose() * r;
-      AccumulateHessian(B.data(), h.data(), m, q, a.H.data());
+      for (size_t i = 0; i < m; ++i) {
+        const double sh = std::sqrt(h[i]);
+        const double* b = B.data() + i * q;
+        float* bf = Bf.data() + i * q;
+        for (size_t j = 0; j < q; ++j) bf[j] = static_cast<float>(b[j] * sh);
+      }
+      std::fill(Hf.begin(), Hf.end(), 0.0f);
+      AccumulateHessian(Bf.data(), m, q, Hf.data());
+      for (size_t j = 0; j < q * q; ++j) a.H[j] += Hf[j];
     }
     return absl::OkStatus();
   });
