@@ -198,6 +198,8 @@ struct Design {
 
 constexpr size_t kFitBlock = 512;
 
+using ConstRowMap = Eigen::Map<const RowMatrix>;
+
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
     !defined(__SANITIZE_ADDRESS__)
 #define NPSCORE_FIT_CLONES __attribute__((target_clones("arch=haswell", "default")))
@@ -241,6 +243,7 @@ void AccumulateHessian(const float* __restrict B, size_t m, size_t q, float* __r
 // the data term, accumulated per thread over blocks of rows.
 struct Accum {
   Eigen::VectorXd g;
+  double r_sum = 0;  // sum of the residuals (row-major X: the gradient's shift term)
   std::vector<double> H;  // row-major, lower triangle
 };
 
@@ -264,19 +267,37 @@ void GradHess(const Design& d, absl::Span<const double> zs, absl::Span<const dou
         r.resize(m);
         h.resize(m);
       }
-      d.Fill(r0, B);
       for (size_t i = 0; i < m; ++i) {
         const double mu = Sigmoid(z[r0 + i]);
         const double si = s[r0 + i];
         r[i] = si * (mu - y[r0 + i]);
         h[i] = si * mu * (1 - mu);
       }
-      a.g.noalias() += B.transpose() * r;
-      for (size_t i = 0; i < m; ++i) {
-        const double sh = std::sqrt(h[i]);
-        const double* b = B.data() + i * q;
-        float* bf = Bf.data() + i * q;
-        for (size_t j = 0; j < q; ++j) bf[j] = static_cast<float>(b[j] * sh);
+      if (d.X->row_major) {
+        // Straight from X: the gradient of the raw columns (shift and scale
+        // applied once at the end) and the scaled rows of the Hessian block.
+        const double* xb = d.X->values.data() + r0 * d.p;
+        a.g.head(d.p).noalias() += ConstRowMap(xb, m, d.p).transpose() * r.head(m);
+        if (d.intercept) a.g[q - 1] += r.head(m).sum();
+        a.r_sum += r.head(m).sum();
+        for (size_t i = 0; i < m; ++i) {
+          const double sh = std::sqrt(h[i]);
+          const double* x = xb + i * d.p;
+          float* bf = Bf.data() + i * q;
+          for (size_t j = 0; j < d.p; ++j) {
+            bf[j] = static_cast<float>((x[j] - d.shift[j]) * d.inv_scale[j] * sh);
+          }
+          if (d.intercept) bf[q - 1] = static_cast<float>(sh);
+        }
+      } else {
+        d.Fill(r0, B);
+        a.g.noalias() += B.transpose() * r;
+        for (size_t i = 0; i < m; ++i) {
+          const double sh = std::sqrt(h[i]);
+          const double* b = B.data() + i * q;
+          float* bf = Bf.data() + i * q;
+          for (size_t j = 0; j < q; ++j) bf[j] = static_cast<float>(b[j] * sh);
+        }
       }
       std::fill(Hf.begin(), Hf.end(), 0.0f);
       AccumulateHessian(Bf.data(), m, q, Hf.data());
@@ -285,7 +306,14 @@ void GradHess(const Design& d, absl::Span<const double> zs, absl::Span<const dou
     return absl::OkStatus();
   });
   g = acc[0].g;
-  for (size_t k = 1; k < threads; ++k) g += acc[k].g;
+  double r_sum = acc[0].r_sum;
+  for (size_t k = 1; k < threads; ++k) {
+    g += acc[k].g;
+    r_sum += acc[k].r_sum;
+  }
+  if (d.X->row_major) {  // sum_i r_i (x_ij - shift_j) / scale_j
+    for (size_t j = 0; j < d.p; ++j) g[j] = (g[j] - d.shift[j] * r_sum) * d.inv_scale[j];
+  }
   H.setZero(q, q);
   for (size_t j = 0; j < q; ++j) {
     for (size_t l = 0; l <= j; ++l) {
@@ -300,6 +328,22 @@ void GradHess(const Design& d, absl::Span<const double> zs, absl::Span<const dou
 // Pass 2: out = design * v.
 void Multiply(const Design& d, const Eigen::VectorXd& v, size_t threads, absl::Span<double> out) {
   const size_t n = out.size(), q = d.q;
+  if (d.X->row_major) {
+    // design . v = X . (v / scale) + (intercept - shift . (v / scale)): no copy of X.
+    Eigen::VectorXd w(d.p);
+    double c = d.intercept ? v[q - 1] : 0.0;
+    for (size_t j = 0; j < d.p; ++j) {
+      w[j] = v[j] * d.inv_scale[j];
+      c -= d.shift[j] * w[j];
+    }
+    (void)internal::RunChunks(n, threads, [&](size_t, size_t first, size_t last) {
+      Eigen::Map<Eigen::VectorXd> zb(out.data() + first, static_cast<Eigen::Index>(last - first));
+      zb.noalias() = ConstRowMap(d.X->values.data() + first * d.p, last - first, d.p) * w;
+      zb.array() += c;
+      return absl::OkStatus();
+    });
+    return;
+  }
   (void)internal::RunChunks(n, threads, [&](size_t, size_t first, size_t last) {
     RowMatrix B(kFitBlock, q);
     Eigen::VectorXd zb(kFitBlock);
