@@ -49,6 +49,27 @@ def best_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return best, result
 
 
+def best_times(fns: dict[str, Callable[[], Any]], repeat: int) -> tuple[dict[str, float],
+                                                                      dict[str, Any]]:
+    """Best wall time of each function over `repeat` rounds, after one warm-up
+    run of each. Within a round the functions run one after the other, so a
+    change in the load of a shared machine hits all of them alike. Returns
+    (seconds by name, result of each warm-up run by name)."""
+    results = {name: fn() for name, fn in fns.items()}
+    best = {name: math.inf for name in fns}
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(repeat):
+            for name, fn in fns.items():
+                t0 = time.perf_counter()
+                fn()
+                best[name] = min(best[name], time.perf_counter() - t0)
+    finally:
+        gc.enable()
+    return best, results
+
+
 # --- Machine --------------------------------------------------------------------------
 
 def machine(**versions: str) -> dict[str, Any]:

@@ -40,13 +40,10 @@ Run it from outside the repository so that the installed, compiled
 
 from __future__ import annotations
 
-import gc
 import importlib
-import math
 import os
 import sys
-import time
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -59,7 +56,7 @@ from npscore._convert import as_cutoffs, as_scores
 from npscore._groups import group_codes, is_int_key
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import (SCORE_OF_BYTE, best_time, finish, machine, parse_args,  # noqa: E402
+from _common import (SCORE_OF_BYTE, best_time, best_times, finish, machine, parse_args,  # noqa: E402
                      print_machine, print_table, print_targets)
 
 # The module npscore/health.py (the package re-exports its function `health`
@@ -76,27 +73,6 @@ Z95 = float(stats.norm.ppf(0.975))
 
 
 # --- Timing ---------------------------------------------------------------------
-
-def best_times(fns: dict[str, Callable[[], Any]], repeat: int) -> tuple[dict[str, float],
-                                                                      dict[str, Any]]:
-    """Best wall time of each function over `repeat` rounds, after one warm-up
-    run of each. Within a round the functions run one after the other, so a
-    change in the load of a shared machine hits all of them alike. Returns
-    (seconds by name, result of each warm-up run by name)."""
-    results = {name: fn() for name, fn in fns.items()}
-    best = {name: math.inf for name in fns}
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(repeat):
-            for name, fn in fns.items():
-                t0 = time.perf_counter()
-                fn()
-                best[name] = min(best[name], time.perf_counter() - t0)
-    finally:
-        gc.enable()
-    return best, results
-
 
 # --- Data -----------------------------------------------------------------------
 

@@ -34,14 +34,11 @@ Run it from outside the repository so that the installed, compiled
 
 from __future__ import annotations
 
-import gc
-import math
 import os
 import re
 import sys
-import time
 import unicodedata
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,28 +51,11 @@ from npscore.priority import DEFAULT_RECOVERY
 from npscore.themes import DEFAULT_TAXONOMY
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import finish, machine, parse_args, print_machine, print_table, print_targets  # noqa: E402
+from _common import best_times, finish, machine, parse_args, print_machine, print_table, print_targets  # noqa: E402
 
 TOP = 100
 NOW = pd.Timestamp("2026-01-01", tz="UTC")
 TARGET_PRIORITIZE_SECONDS = 1.0  # "well under a second" for 10M customers
-
-
-def best_times(fns: dict[str, Callable[[], Any]], repeat: int) -> tuple[dict[str, float], dict[str, Any]]:
-    """Best wall time of each function over `repeat` rounds after a warm-up."""
-    results = {name: fn() for name, fn in fns.items()}
-    best = {name: math.inf for name in fns}
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(repeat):
-            for name, fn in fns.items():
-                t0 = time.perf_counter()
-                fn()
-                best[name] = min(best[name], time.perf_counter() - t0)
-    finally:
-        gc.enable()
-    return best, results
 
 
 # --- The queue -----------------------------------------------------------------------

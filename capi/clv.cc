@@ -14,26 +14,6 @@ namespace npscore {
 namespace capi {
 namespace {
 
-npscore_status ReadClvFrequency(Call& call, int raw, Frequency* out) {
-  switch (raw) {
-    case NPSCORE_FREQ_DAY:
-      *out = Frequency::kDay;
-      return NPSCORE_OK;
-    case NPSCORE_FREQ_WEEK:
-      *out = Frequency::kWeek;
-      return NPSCORE_OK;
-    case NPSCORE_FREQ_MONTH:
-      *out = Frequency::kMonth;
-      return NPSCORE_OK;
-    case NPSCORE_FREQ_QUARTER:
-      *out = Frequency::kQuarter;
-      return NPSCORE_OK;
-  }
-  return call.Fail(NPSCORE_EINVAL, absl::StrCat("frequency is ", raw),
-                   ": use NPSCORE_FREQ_DAY (0), NPSCORE_FREQ_WEEK (1), NPSCORE_FREQ_MONTH (2)"
-                   " or NPSCORE_FREQ_QUARTER (3)");
-}
-
 npscore_status ReadFitOptions(Call& call, const npscore_clv_fit_options* opts, FitOptions* out) {
   *out = FitOptions{};
   if (opts == nullptr) return NPSCORE_OK;
@@ -103,7 +83,7 @@ NPSCORE_API npscore_status npscore_clv_rfm_summary(npscore_clv_rfm_row* out, int
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, times, n, "times"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, amounts, amounts ? n : 0, "amounts"));
   npscore::Frequency f;
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadClvFrequency(call, frequency, &f));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadFrequency(call, frequency, &f));
   const auto s = npscore::SummarizeRfm(
       absl::Span<const int64_t>(customers, customers ? n : 0), n_customers,
       absl::Span<const int64_t>(times, times ? n : 0),

@@ -83,6 +83,27 @@ npscore_status CheckColumnPointer(Call& call, const void* p, size_t n, size_t al
   return NPSCORE_OK;
 }
 
+// Reads an npscore_frequency passed as an int.
+npscore_status ReadFrequency(Call& call, int raw, Frequency* out) {
+  switch (raw) {
+    case NPSCORE_FREQ_DAY:
+      *out = Frequency::kDay;
+      return NPSCORE_OK;
+    case NPSCORE_FREQ_WEEK:
+      *out = Frequency::kWeek;
+      return NPSCORE_OK;
+    case NPSCORE_FREQ_MONTH:
+      *out = Frequency::kMonth;
+      return NPSCORE_OK;
+    case NPSCORE_FREQ_QUARTER:
+      *out = Frequency::kQuarter;
+      return NPSCORE_OK;
+  }
+  return call.Fail(NPSCORE_EINVAL, absl::StrCat("frequency is ", raw),
+                   ": use NPSCORE_FREQ_DAY (0), NPSCORE_FREQ_WEEK (1), NPSCORE_FREQ_MONTH (2)"
+                   " or NPSCORE_FREQ_QUARTER (3)");
+}
+
 }  // namespace capi
 }  // namespace npscore
 

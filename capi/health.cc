@@ -48,27 +48,6 @@ npscore_status ReadAdjustment(Call& call, int raw, absl::string_view name, Adjus
                    " NPSCORE_ADJUST_NONE (2)");
 }
 
-// Reads an npscore_frequency passed as an int.
-npscore_status ReadFrequency(Call& call, int raw, Frequency* out) {
-  switch (raw) {
-    case NPSCORE_FREQ_DAY:
-      *out = Frequency::kDay;
-      return NPSCORE_OK;
-    case NPSCORE_FREQ_WEEK:
-      *out = Frequency::kWeek;
-      return NPSCORE_OK;
-    case NPSCORE_FREQ_MONTH:
-      *out = Frequency::kMonth;
-      return NPSCORE_OK;
-    case NPSCORE_FREQ_QUARTER:
-      *out = Frequency::kQuarter;
-      return NPSCORE_OK;
-  }
-  return call.Fail(NPSCORE_EINVAL, absl::StrCat("frequency is ", raw),
-                   ": use NPSCORE_FREQ_DAY (0), NPSCORE_FREQ_WEEK (1), NPSCORE_FREQ_MONTH (2)"
-                   " or NPSCORE_FREQ_QUARTER (3)");
-}
-
 // Reads an npscore_rollup passed as an int.
 npscore_status ReadRollUp(Call& call, int raw, RollUp* out) {
   switch (raw) {

@@ -30,6 +30,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "npscore/c_api.h"
+#include "npscore/health.h"
 #include "npscore/nps.h"
 
 namespace npscore {
@@ -257,5 +258,14 @@ inline npscore_comparison ComparisonToC(const Comparison& c) {
     const npscore_status npscore_c_status_ = (expr);                 \
     if (npscore_c_status_ != NPSCORE_OK) return npscore_c_status_;   \
   } while (0)
+
+namespace npscore {
+namespace capi {
+
+// Reads an npscore_frequency passed as an int (shared by health and clv).
+npscore_status ReadFrequency(Call& call, int raw, Frequency* out);
+
+}  // namespace capi
+}  // namespace npscore
 
 #endif  // NPSCORE_CAPI_INTERNAL_H_

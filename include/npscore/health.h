@@ -340,8 +340,7 @@ enum class RollUp {
 };
 absl::StatusOr<RollUp> ParseRollUp(absl::string_view name);  // "pooled", "average", "latest"
 
-// The segment of an account without responses.
-inline constexpr int8_t kNoSegment = INT8_MIN;
+// The segment of an account without responses is kNoSegment (nps.h).
 
 // One row per account (codes 0..n_accounts-1) and the account-level NPS.
 // Per account, over the responses counted (for kLatest, each contact's latest

@@ -31,6 +31,10 @@ enum class Segment : int8_t {
   kPromoter = 1,
 };
 
+// The segment code of no segment (an account without responses, a customer
+// whose segment is unknown); shared by the health, churn and priority modules.
+inline constexpr int8_t kNoSegment = INT8_MIN;
+
 // Cutoffs on the answer scale 0..scale_max: 0..detractor_max are detractors,
 // detractor_max+1..passive_max passives, passive_max+1..scale_max promoters.
 // The defaults are the standard 0-10 NPS question.

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "npscore/nps.h"
 
 namespace npscore {
 
@@ -69,8 +70,8 @@ absl::StatusOr<std::vector<double>> RecoverabilityAt(absl::Span<const double> ho
 
 // --- The contact queue -------------------------------------------------------------
 
-// The segment code of a customer whose segment is unknown (no play).
-inline constexpr int8_t kNoSegment = INT8_MIN;
+// The segment code of a customer whose segment is unknown (no play) is
+// kNoSegment (nps.h).
 
 // Columns of the customers to rank, one entry per customer.
 struct PriorityInput {

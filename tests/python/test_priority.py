@@ -190,6 +190,18 @@ def test_bad_input_names_row_and_value(column, value, message):
                            responded_at="responded_at", now=NOW)
 
 
+def test_unparseable_response_time_names_row_and_value():
+    df = hand_frame().reset_index(drop=True)
+    df["responded_at"] = df["responded_at"].astype(str).astype(object)
+    df.loc[2, "responded_at"] = "soon"
+    with pytest.raises(ValueError, match="responded_at at row 2 is 'soon': not a timestamp"):
+        npscore.prioritize(df, churn_risk="risk", clv="clv", responded_at="responded_at", now=NOW)
+    # Strings with an offset are instants; strings without one are read as UTC.
+    df.loc[2, "responded_at"] = (NOW - 5 * H).tz_convert("America/New_York").isoformat()
+    q = npscore.prioritize(df, churn_risk="risk", clv="clv", responded_at="responded_at", now=NOW)
+    assert q.loc[2, "hours_since_response"] == pytest.approx(5.0)
+
+
 def test_bad_arguments():
     df = hand_frame()
     with pytest.raises(ValueError, match="column 'nope' not found"):

@@ -150,3 +150,41 @@ def column(df: pd.DataFrame, name: str, role: str) -> pd.Series:
     if isinstance(col, pd.DataFrame):
         raise ValueError(f"{role} column {name!r} appears {col.shape[1]} times in the DataFrame")
     return col
+
+
+def utc_index(nanos: np.ndarray) -> pd.DatetimeIndex:
+    """UTC nanoseconds as tz-aware UTC timestamps."""
+    return pd.DatetimeIndex(np.asarray(nanos, dtype=np.int64).view("datetime64[ns]"), tz="UTC")
+
+
+def utc_nanos(values: pd.Series, name: str, tz: str) -> np.ndarray:
+    """Timestamps as int64 UTC nanoseconds (NaT = int64 min). Naive times are
+    read in `tz`. Unparseable values are an error naming the row."""
+    arr = values.array
+    if isinstance(arr, pd.arrays.DatetimeArray) and (arr.tz is not None or tz == "UTC"):
+        # Already instants (or naive UTC): their int64 view, no conversion
+        # (as_unit copies even when the unit is already "ns").
+        if arr.unit != "ns":
+            arr = arr.as_unit("ns")
+        return np.ascontiguousarray(arr.asi8)
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        try:
+            parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+        except ValueError:
+            # Offsets differ between rows (e.g. -05:00 and -04:00 across DST):
+            # each string is an exact instant; strings without an offset are
+            # then read as UTC.
+            parsed = pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
+    else:
+        parsed = pd.to_datetime(values, errors="coerce")
+    bad = parsed.isna().to_numpy() & values.notna().to_numpy()
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"{name} at row {row} is {values.iloc[row]!r}: not a timestamp")
+    if getattr(parsed.dt, "tz", None) is None:
+        try:
+            parsed = parsed.dt.tz_localize(tz)
+        except Exception as e:  # pandas raises several types for bad zones / DST gaps
+            raise ValueError(f"cannot read naive {name} in time zone {tz!r}: {e}") from None
+    utc = parsed.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]")
+    return np.ascontiguousarray(utc.to_numpy().view(np.int64))

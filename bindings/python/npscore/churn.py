@@ -18,7 +18,7 @@ import pandas as _pd
 from . import _npscore
 from ._convert import as_cutoffs as _as_cutoffs, as_scores as _as_scores, column as _column
 from ._groups import is_int_key as _is_int_key
-from .health import _utc_nanos
+from ._convert import utc_nanos as _utc_nanos
 from .nps import DEFAULT_CUTOFFS as _DEFAULT_CUTOFFS
 
 #: Days after sign-up within which a detractor answer is "early-life"
@@ -469,16 +469,6 @@ def time_split(
                      _pd.Timestamp(t_test, unit="ns", tz="UTC"), float(horizon_days))
 
 
-def _auc(y: _np.ndarray, p: _np.ndarray) -> float:
-    """ROC AUC by the rank-sum (Mann-Whitney) formula, ties counted half."""
-    y = _np.asarray(y).astype(bool)
-    pos, neg = int(y.sum()), int((~y).sum())
-    if pos == 0 or neg == 0:
-        return float("nan")
-    ranks = _pd.Series(_np.asarray(p, dtype=_np.float64)).rank(method="average").to_numpy()
-    return float((ranks[y].sum() - pos * (pos + 1) / 2) / (pos * neg))
-
-
 @_dataclasses.dataclass(frozen=True)
 class Backtest:
     """The result of `backtest`: the fitted model, the test predictions and
@@ -541,7 +531,7 @@ def backtest(
     model.fit(split.X_train, split.y_train.to_numpy())
     p = _np.asarray(model.predict_proba(split.X_test))[:, 1]
     y_test = split.y_test.to_numpy()
-    return Backtest(auc=_auc(y_test, p), model=model, split=split,
+    return Backtest(auc=evaluate(y_test, p).auc, model=model, split=split,
                     p_test=_pd.Series(p, index=split.X_test.index, name="p_churn"),
                     n_train=len(split.y_train), n_test=len(y_test),
                     train_churn_rate=float(split.y_train.mean()),

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import _npscore
-from ._convert import as_scores, column
+from ._convert import as_scores, column, utc_nanos
 from ._groups import group_codes
 from .nps import DEFAULT_CUTOFFS, by_group, segment as _segment_scores, summarize
 
@@ -113,8 +113,8 @@ def segment_codes(values: Any, *, cutoffs: Any = DEFAULT_CUTOFFS, allow_missing:
 def _times(values: Any, role: str) -> np.ndarray:
     """int64 ns UTC of a datetime column (naive times are read as UTC); NaT
     stays INT64_MIN for the core to name."""
-    t = pd.to_datetime(pd.Series(values) if not isinstance(values, pd.Series) else values, utc=True)
-    return np.ascontiguousarray(t.dt.as_unit("ns").array.asi8)
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    return utc_nanos(s, role, "UTC")
 
 
 def _timestamp(value: Any, role: str) -> pd.Timestamp:

@@ -13,36 +13,31 @@
 namespace npscore::python {
 namespace {
 
-template <typename V>
-py::array_t<V> Column(const std::vector<V>& v) {
-  return py::array_t<V>(static_cast<py::ssize_t>(v.size()), v.data());
-}
-
 using Int64Array = py::array_t<int64_t, py::array::c_style>;
 
 py::dict FeaturesDict(const ChurnFeatures& f) {
   py::dict out;
-  out["has_response"] = Column(f.has_response);
-  out["signed_up"] = Column(f.signed_up);
-  out["n_responses"] = Column(f.n_responses);
-  out["latest_row"] = Column(f.latest_row);
-  out["score"] = Column(f.score);
-  out["segment"] = Column(f.segment);
-  out["previous_score"] = Column(f.previous_score);
-  out["score_change"] = Column(f.score_change);
-  out["segment_change"] = Column(f.segment_change);
-  out["mean_score"] = Column(f.mean_score);
-  out["min_score"] = Column(f.min_score);
-  out["max_score"] = Column(f.max_score);
-  out["n_detractor_responses"] = Column(f.n_detractor_responses);
-  out["days_since_response"] = Column(f.days_since_response);
-  out["days_since_first_response"] = Column(f.days_since_first_response);
-  out["tenure_days"] = Column(f.tenure_days);
-  out["customer_age_days"] = Column(f.customer_age_days);
-  out["early_life_detractor"] = Column(f.early_life_detractor);
-  out["detractor_followed_up"] = Column(f.detractor_followed_up);
-  out["days_to_follow_up"] = Column(f.days_to_follow_up);
-  out["days_detractor_waiting"] = Column(f.days_detractor_waiting);
+  out["has_response"] = Array(f.has_response);
+  out["signed_up"] = Array(f.signed_up);
+  out["n_responses"] = Array(f.n_responses);
+  out["latest_row"] = Array(f.latest_row);
+  out["score"] = Array(f.score);
+  out["segment"] = Array(f.segment);
+  out["previous_score"] = Array(f.previous_score);
+  out["score_change"] = Array(f.score_change);
+  out["segment_change"] = Array(f.segment_change);
+  out["mean_score"] = Array(f.mean_score);
+  out["min_score"] = Array(f.min_score);
+  out["max_score"] = Array(f.max_score);
+  out["n_detractor_responses"] = Array(f.n_detractor_responses);
+  out["days_since_response"] = Array(f.days_since_response);
+  out["days_since_first_response"] = Array(f.days_since_first_response);
+  out["tenure_days"] = Array(f.tenure_days);
+  out["customer_age_days"] = Array(f.customer_age_days);
+  out["early_life_detractor"] = Array(f.early_life_detractor);
+  out["detractor_followed_up"] = Array(f.detractor_followed_up);
+  out["days_to_follow_up"] = Array(f.days_to_follow_up);
+  out["days_detractor_waiting"] = Array(f.days_detractor_waiting);
   out["used"] = f.used;
   out["after_as_of"] = f.after_as_of;
   out["skipped_missing_scores"] = f.skipped_missing_scores;
@@ -95,7 +90,7 @@ void BindChurnFeatures(py::module_& m) {
     const ChurnLabels l =
         ValueOrThrow(ComputeChurnLabels(View<int64_t>(churned_at), sig, as_of, horizon_ns));
     py::dict out;
-    out["label"] = Column(l.label);
+    out["label"] = Array(l.label);
     out["positives"] = l.positives;
     out["negatives"] = l.negatives;
     out["churned_before"] = l.churned_before;

@@ -24,14 +24,6 @@ absl::Span<const double> Col(const F64& a, const char* name) {
   return View<double>(a);
 }
 
-template <typename V>
-py::array_t<V> Array(std::vector<V>&& v) {
-  // Moves the vector into a capsule that owns the buffer: no copy.
-  auto* owned = new std::vector<V>(std::move(v));
-  py::capsule free(owned, [](void* p) { delete static_cast<std::vector<V>*>(p); });
-  return py::array_t<V>(static_cast<py::ssize_t>(owned->size()), owned->data(), free);
-}
-
 FitOptions MakeFitOptions(double penalizer, int max_iterations, double tolerance) {
   FitOptions o;
   o.penalizer = penalizer;
@@ -95,12 +87,8 @@ void BindClv(py::module_& m) {
       "fit_beta_geo",
       [](const F64& frequency, const F64& recency, const F64& T, const py::object& weights,
          double penalizer, int max_iterations, double tolerance) {
-        F64 hold;
-        absl::Span<const double> w;
-        if (!weights.is_none()) {
-          hold = weights.cast<F64>();
-          w = Col(hold, "weights");
-        }
+        py::array_t<double, py::array::c_style> hold;
+        const absl::Span<const double> w = OptionalColumn(weights, hold, "weights");
         const auto fx = Col(frequency, "frequency"), rx = Col(recency, "recency"), tx = Col(T, "T");
         BetaGeoFit fit;
         {
@@ -144,12 +132,8 @@ void BindClv(py::module_& m) {
       "fit_gamma_gamma",
       [](const F64& frequency, const F64& monetary_value, const py::object& weights,
          double penalizer, int max_iterations, double tolerance) {
-        F64 hold;
-        absl::Span<const double> w;
-        if (!weights.is_none()) {
-          hold = weights.cast<F64>();
-          w = Col(hold, "weights");
-        }
+        py::array_t<double, py::array::c_style> hold;
+        const absl::Span<const double> w = OptionalColumn(weights, hold, "weights");
         const auto fx = Col(frequency, "frequency"), mx = Col(monetary_value, "monetary_value");
         GammaGammaFit fit;
         {

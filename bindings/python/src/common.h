@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -57,6 +58,20 @@ inline void CheckVector(const py::array& a, const char* name) {
   if (!(a.flags() & py::array::c_style)) {
     throw py::value_error(std::string(name) + " must be contiguous");
   }
+}
+
+// A numpy array holding a copy of `v`.
+template <typename V>
+py::array_t<V> Array(const std::vector<V>& v) {
+  return py::array_t<V>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+
+// A numpy array that takes over `v`'s buffer (moved into a capsule): no copy.
+template <typename V>
+py::array_t<V> Array(std::vector<V>&& v) {
+  auto* owned = new std::vector<V>(std::move(v));
+  py::capsule free(owned, [](void* p) { delete static_cast<std::vector<V>*>(p); });
+  return py::array_t<V>(static_cast<py::ssize_t>(owned->size()), owned->data(), free);
 }
 
 // A view of an optional column of C type V (None = empty), kept alive by

@@ -51,11 +51,6 @@ py::dict ThresholdsDict(const HealthThresholds& t) {
   return d;
 }
 
-template <typename V>
-py::array_t<V> Array(const std::vector<V>& v) {
-  return py::array_t<V>(static_cast<py::ssize_t>(v.size()), v.data());
-}
-
 // Calls f(absl::Span<const C>) with optional slice codes viewed as their own
 // signed integer type C (int8 .. int64, e.g. categorical codes as they are);
 // None is an empty int64 span.

@@ -14,11 +14,6 @@
 namespace npscore::python {
 namespace {
 
-template <typename V>
-py::array_t<V> Array(const std::vector<V>& v) {
-  return py::array_t<V>(static_cast<py::ssize_t>(v.size()), v.data());
-}
-
 RecoveryCurve MakeCurve(const std::vector<double>& hours, const std::vector<double>& probability) {
   RecoveryCurve c;
   c.hours = hours;

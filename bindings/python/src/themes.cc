@@ -18,11 +18,6 @@
 namespace npscore::python {
 namespace {
 
-template <typename V>
-py::array_t<V> Array(const std::vector<V>& v) {
-  return py::array_t<V>(static_cast<py::ssize_t>(v.size()), v.data());
-}
-
 InvalidUtf8 ParseInvalid(const std::string& invalid) {
   if (invalid == "error") return InvalidUtf8::kError;
   if (invalid == "replace") return InvalidUtf8::kReplace;
