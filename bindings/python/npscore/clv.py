@@ -133,7 +133,18 @@ def _like(result: np.ndarray, template: Any, name: str) -> Any:
     return result
 
 
-class BetaGeo:
+class _Model:
+    """What the two spend/purchase models share: their printed form."""
+
+    penalizer: float
+
+    def __repr__(self) -> str:
+        fitted = getattr(self, "params_", None)
+        body = ", ".join(f"{k}={v:.4g}" for k, v in fitted.items()) if fitted else "not fitted"
+        return f"{type(self).__name__}(penalizer={self.penalizer}; {body})"
+
+
+class BetaGeo(_Model):
     """The BG/NBD model (Fader, Hardie & Lee 2005), fitted by maximum likelihood.
 
     ``penalizer`` adds ``penalizer * (r² + alpha² + a² + b²)`` to the mean
@@ -184,13 +195,8 @@ class BetaGeo:
             _column(T, "T"))
         return _like(out, frequency, "probability_alive")
 
-    def __repr__(self) -> str:
-        fitted = getattr(self, "params_", None)
-        body = ", ".join(f"{k}={v:.4g}" for k, v in fitted.items()) if fitted else "not fitted"
-        return f"BetaGeo(penalizer={self.penalizer}; {body})"
 
-
-class GammaGamma:
+class GammaGamma(_Model):
     """The Gamma-Gamma model of spend per transaction (Fader & Hardie).
 
     Fitted on the customers with ``frequency > 0`` only, as the literature
@@ -230,11 +236,6 @@ class GammaGamma:
             self._params(), _column(frequency, "frequency"),
             _column(monetary_value, "monetary_value"))
         return _like(out, frequency, "expected_average_profit")
-
-    def __repr__(self) -> str:
-        fitted = getattr(self, "params_", None)
-        body = ", ".join(f"{k}={v:.4g}" for k, v in fitted.items()) if fitted else "not fitted"
-        return f"GammaGamma(penalizer={self.penalizer}; {body})"
 
 
 def customer_lifetime_value(
