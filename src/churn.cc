@@ -239,6 +239,27 @@ void AccumulateHessian(const float* __restrict B, size_t m, size_t q, float* __r
   }
 }
 
+// One block of row-major X for pass 1, in a single sweep: g[j] += sum_i
+// r_i x_ij (raw columns; shift and scale are applied to the sums at the end)
+// and the float rows of the Hessian block, (x_ij - shift_j) / scale_j *
+// sqrt(h_i), with sqrt(h_i) in column q - 1 for the intercept.
+NPSCORE_FIT_CLONES
+void ScaleRows(const double* __restrict xb, size_t m, size_t p, size_t q,
+               const double* __restrict shift, const double* __restrict inv_scale,
+               const double* __restrict r, const double* __restrict h, bool intercept,
+               double* __restrict g, float* __restrict bf) {
+  for (size_t i = 0; i < m; ++i) {
+    const double sh = std::sqrt(h[i]), ri = r[i];
+    const double* x = xb + i * p;
+    float* b = bf + i * q;
+    for (size_t j = 0; j < p; ++j) {
+      g[j] += ri * x[j];
+      b[j] = static_cast<float>((x[j] - shift[j]) * inv_scale[j] * sh);
+    }
+    if (intercept) b[q - 1] = static_cast<float>(sh);
+  }
+}
+
 // Pass 1 of an iteration: from z (X theta, known), the gradient and Hessian of
 // the data term, accumulated per thread over blocks of rows.
 struct Accum {
@@ -277,18 +298,10 @@ void GradHess(const Design& d, absl::Span<const double> zs, absl::Span<const dou
         // Straight from X: the gradient of the raw columns (shift and scale
         // applied once at the end) and the scaled rows of the Hessian block.
         const double* xb = d.X->values.data() + r0 * d.p;
-        a.g.head(d.p).noalias() += ConstRowMap(xb, m, d.p).transpose() * r.head(m);
+        ScaleRows(xb, m, d.p, q, d.shift.data(), d.inv_scale.data(), r.data(), h.data(),
+                  d.intercept, a.g.data(), Bf.data());
         if (d.intercept) a.g[q - 1] += r.head(m).sum();
         a.r_sum += r.head(m).sum();
-        for (size_t i = 0; i < m; ++i) {
-          const double sh = std::sqrt(h[i]);
-          const double* x = xb + i * d.p;
-          float* bf = Bf.data() + i * q;
-          for (size_t j = 0; j < d.p; ++j) {
-            bf[j] = static_cast<float>((x[j] - d.shift[j]) * d.inv_scale[j] * sh);
-          }
-          if (d.intercept) bf[q - 1] = static_cast<float>(sh);
-        }
       } else {
         d.Fill(r0, B);
         a.g.noalias() += B.transpose() * r;
