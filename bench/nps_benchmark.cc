@@ -250,7 +250,7 @@ BENCHMARK_CAPTURE(BM_Summarize, score, IntervalMethod::kScore, false)
 // A small all-promoter sample: the upper score bound sits at the edge (+100).
 BENCHMARK_CAPTURE(BM_Summarize, score_all_promoters, IntervalMethod::kScore, true)->Arg(20);
 
-// Compare two summaries with each method (kScore combines two score intervals).
+// Compare two summaries with each method (kScore inverts the score test by root finding).
 void BM_Compare(benchmark::State& state, IntervalMethod method) {
   Counts a{190, 320, 490, 0}, b{230, 300, 470, 0};
   const IntervalOptions options{method, 0.95};

@@ -12,6 +12,13 @@
 #include "npscore/c_api.h"
 #include "npscore/churn.h"
 
+// The C header repeats the core's bounds: they must agree.
+static_assert(NPSCORE_MAX_CHURN_FEATURES == npscore::kMaxChurnFeatures, "features");
+static_assert(NPSCORE_MAX_REASONS == npscore::kMaxReasons, "reasons");
+static_assert(NPSCORE_MAX_RELIABILITY_BINS == npscore::kMaxReliabilityBins, "bins");
+static_assert(NPSCORE_MAX_CHURN_HORIZON_DAYS == npscore::kMaxChurnHorizonDays, "horizon");
+static_assert(NPSCORE_MAX_CHURN_MODEL_BYTES == npscore::kMaxChurnModelBytes, "model bytes");
+
 struct npscore_churn_model {
   npscore::ChurnModel model;
 };
@@ -201,10 +208,12 @@ NPSCORE_API npscore_status npscore_churn_explain(double *out_proba, int32_t *out
                                                  npscore_layout layout, int top) {
   NPSCORE_C_BEGIN
   NPSCORE_C_REQUIRE(model);
-  if (top < 0) return call.Fail(NPSCORE_EINVAL, absl::StrCat("top is ", top), ": need >= 0");
   npscore::MatrixView X;
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadMatrix(call, x, rows, cols, layout, &X));
-  const size_t k = rows * static_cast<size_t>(top);
+  // The reason slots, when top is valid (else the core names it).
+  const bool top_ok = top >= 1 && top <= npscore::kMaxReasons &&
+                      rows <= SIZE_MAX / npscore::kMaxReasons;
+  const size_t k = top_ok ? rows * static_cast<size_t>(top) : 0;
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, out_proba, rows, "out_proba"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, out_features, k, "out_features"));
   NPSCORE_C_RETURN_IF_ERROR(

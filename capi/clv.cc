@@ -10,6 +10,10 @@
 #include "npscore/c_api.h"
 #include "npscore/clv.h"
 
+// The C header repeats the core's bounds: they must agree.
+static_assert(NPSCORE_MAX_RFM_CUSTOMERS == npscore::kMaxRfmCustomers, "customers");
+static_assert(NPSCORE_MAX_CLV_MONTHS == npscore::kMaxClvMonths, "months");
+
 namespace npscore {
 namespace capi {
 namespace {
@@ -26,7 +30,7 @@ npscore_status ReadFitOptions(Call& call, const npscore_clv_fit_options* opts, F
   out->penalizer = opts->penalizer;
   out->max_iterations = opts->max_iterations;
   out->tolerance = opts->tolerance;
-  out->threads = std::max(0, opts->threads);
+  out->threads = opts->threads;  // checked by the core
   return NPSCORE_OK;
 }
 

@@ -6,6 +6,11 @@
 #include "absl/strings/str_cat.h"
 #include "capi/internal.h"
 #include "npscore/c_api.h"
+#include "npscore/limits.h"
+
+// The C header repeats the core's bounds: they must agree.
+static_assert(NPSCORE_MAX_THREADS == npscore::kMaxThreads, "NPSCORE_MAX_THREADS");
+static_assert(NPSCORE_MAX_ITERATIONS == npscore::kMaxIterations, "NPSCORE_MAX_ITERATIONS");
 
 namespace npscore {
 namespace capi {

@@ -3,7 +3,9 @@
 // and from the core's here; the nps ones come from capi/internal.h.
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -12,6 +14,14 @@
 #include "capi/internal.h"
 #include "npscore/c_api.h"
 #include "npscore/health.h"
+
+// The C header repeats the core's bounds: they must agree.
+static_assert(NPSCORE_MAX_HEALTH_TABLE_ROWS == npscore::kMaxHealthTableRows, "table rows");
+static_assert(NPSCORE_MAX_HEALTH_HISTOGRAM_CELLS == npscore::kMaxHealthHistogramCells, "cells");
+static_assert(NPSCORE_MAX_TREND_PERIODS == npscore::kMaxTrendPeriods, "trend periods");
+static_assert(NPSCORE_MAX_MIGRATION_PERIODS == npscore::kMaxMigrationPeriods, "periods");
+static_assert(NPSCORE_MAX_EVENT_IMPACT_ROWS == npscore::kMaxEventImpactRows, "event rows");
+static_assert(NPSCORE_MAX_ACCOUNTS == npscore::kMaxAccounts, "accounts");
 
 // The opaque handles of the health module.
 struct npscore_period_grid {
@@ -66,16 +76,48 @@ npscore_status ReadRollUp(Call& call, int raw, RollUp* out) {
                    " NPSCORE_ROLLUP_LATEST (2)");
 }
 
+// Reads the fields of version 2 of the health options: the alerts against a
+// trailing baseline.
+npscore_status ReadAlertOptions(Call& call, const npscore_health_options& opts,
+                                HealthOptions* out) {
+  switch (opts.flag_mode) {
+    case NPSCORE_FLAG_MODE_ALERT:
+      out->flag_mode = FlagMode::kAlert;
+      break;
+    case NPSCORE_FLAG_MODE_REVIEW:
+      out->flag_mode = FlagMode::kReview;
+      break;
+    default:
+      return call.Fail(NPSCORE_EINVAL, absl::StrCat("opts->flag_mode is ", opts.flag_mode),
+                       ": use NPSCORE_FLAG_MODE_ALERT (0) or NPSCORE_FLAG_MODE_REVIEW (1)");
+  }
+  if (opts.frequency < NPSCORE_FREQ_DAY || opts.frequency > NPSCORE_FREQ_QUARTER) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("opts->frequency is ", opts.frequency),
+                     ": use NPSCORE_FREQ_DAY (0), NPSCORE_FREQ_WEEK (1), NPSCORE_FREQ_MONTH (2)"
+                     " or NPSCORE_FREQ_QUARTER (3)");
+  }
+  NPSCORE_C_RETURN_IF_ERROR(ReadFrequency(call, opts.frequency, &out->frequency));
+  HealthThresholds& th = out->thresholds;
+  th.baseline_months = opts.baseline_months;
+  th.drop_alpha = opts.drop_alpha;
+  th.drop_points = opts.drop_points;
+  th.cusum_k = opts.cusum_k;
+  th.cusum_h = opts.cusum_h;
+  th.power = opts.power;
+  return NPSCORE_OK;
+}
+
 // Reads `opts` (NULL = defaults) into the core's health options. Checks the
 // versions and the enum fields; the numbers are validated by the core.
 npscore_status ReadHealthOptions(Call& call, const npscore_health_options* opts,
                                  HealthOptions* out) {
   *out = HealthOptions{};
   if (opts == nullptr) return NPSCORE_OK;
-  if (opts->version != NPSCORE_HEALTH_OPTIONS_VERSION) {
+  // Version 1 ends at trend_periods: the alert fields keep their defaults.
+  if (opts->version < 1 || opts->version > NPSCORE_HEALTH_OPTIONS_VERSION) {
     return call.Fail(NPSCORE_EVERSION, absl::StrCat("opts->version is ", opts->version),
                      absl::StrCat(": this library (", NPSCORE_VERSION_STRING,
-                                  ") supports version ", NPSCORE_HEALTH_OPTIONS_VERSION,
+                                  ") supports versions 1 to ", NPSCORE_HEALTH_OPTIONS_VERSION,
                                   "; initialize options with NPSCORE_HEALTH_OPTIONS_INIT"));
   }
   GroupOptions nps;
@@ -93,6 +135,7 @@ npscore_status ReadHealthOptions(Call& call, const npscore_health_options* opts,
   th.detractor_surge_points = opts->detractor_surge_points;
   th.promoter_erosion_points = opts->promoter_erosion_points;
   th.trend_periods = opts->trend_periods;
+  if (opts->version >= 2) NPSCORE_C_RETURN_IF_ERROR(ReadAlertOptions(call, *opts, out));
   return NPSCORE_OK;
 }
 
@@ -110,33 +153,6 @@ npscore_status CheckCapacity(Call& call, size_t capacity, size_t needed, size_t*
 npscore_status IndexError(Call& call, size_t i, size_t size, absl::string_view what) {
   return call.Fail(NPSCORE_EINVAL, absl::StrCat("index i is ", i),
                    absl::StrCat(": there are ", size, " ", what));
-}
-
-// True if a + b overflows int64_t (a, b >= 0).
-bool SumOverflows(int64_t a, int64_t b) { return a > std::numeric_limits<int64_t>::max() - b; }
-
-// Checks that the respondents of one period over all slices add up within
-// int64_t. The core sums them without a check (signed overflow is undefined
-// behaviour); a slice with a negative count stops the check, as the core
-// rejects it.
-npscore_status CheckPeriodTotal(Call& call, const npscore_counts* c, size_t n_slices,
-                                const char* name) {
-  int64_t total = 0;
-  for (size_t s = 0; s < n_slices; ++s) {
-    const int64_t parts[3] = {c[s].detractors, c[s].passives, c[s].promoters};
-    for (const int64_t v : parts) {
-      if (v < 0) return NPSCORE_OK;
-    }
-    for (const int64_t v : parts) {
-      if (SumOverflows(total, v)) {
-        return call.Fail(NPSCORE_EINVAL,
-                         absl::StrCat("the respondents of period ", name, " (slice ", s, ")"),
-                         " overflow int64_t");
-      }
-      total += v;
-    }
-  }
-  return NPSCORE_OK;
 }
 
 npscore_health_row RowToC(const HealthTable& t, size_t i) {
@@ -174,6 +190,29 @@ npscore_health_row RowToC(const HealthTable& t, size_t i) {
   r.passive_trend_p_adjusted = t.passive_trend_p_adjusted[i];
   r.nps_trend = t.nps_trend[i];
   r.flags = t.flags[i];
+  return r;
+}
+
+npscore_health_baseline_row BaselineRowToC(const HealthTable& t, size_t i) {
+  npscore_health_baseline_row r;
+  r.baseline_first = t.baseline_first[i];
+  r.baseline_n = t.baseline_n[i];
+  r.baseline_nps = t.baseline_nps[i];
+  r.nps_vs_baseline = t.nps_vs_baseline[i];
+  r.vs_baseline_se = t.vs_baseline_se[i];
+  r.drop_p = t.drop_p[i];
+  r.drop_p_adjusted = t.drop_p_adjusted[i];
+  r.detractor_vs_baseline = t.detractor_vs_baseline[i];
+  r.surge_p = t.surge_p[i];
+  r.surge_p_adjusted = t.surge_p_adjusted[i];
+  r.promoter_vs_baseline = t.promoter_vs_baseline[i];
+  r.erosion_p = t.erosion_p[i];
+  r.erosion_p_adjusted = t.erosion_p_adjusted[i];
+  r.passive_growth_p = t.passive_growth_p[i];
+  r.passive_growth_p_adjusted = t.passive_growth_p_adjusted[i];
+  r.cusum = t.cusum[i];
+  r.min_detectable_drop = t.min_detectable_drop[i];
+  r.flag_family = t.flag_family[i];
   return r;
 }
 
@@ -221,12 +260,17 @@ NPSCORE_API npscore_status npscore_health_options_init(npscore_health_options* o
                                                        unsigned int version) {
   NPSCORE_C_BEGIN
   NPSCORE_C_REQUIRE(opts);
-  if (version != NPSCORE_HEALTH_OPTIONS_VERSION) {
+  if (version < 1 || version > NPSCORE_HEALTH_OPTIONS_VERSION) {
     return call.Fail(NPSCORE_EVERSION, absl::StrCat("version is ", version),
-                     absl::StrCat(": this library supports options version ",
+                     absl::StrCat(": this library supports options versions 1 to ",
                                   NPSCORE_HEALTH_OPTIONS_VERSION));
   }
-  *opts = npscore_health_options NPSCORE_HEALTH_OPTIONS_INIT;
+  const npscore_health_options defaults = NPSCORE_HEALTH_OPTIONS_INIT;
+  // A version 1 struct ends at trend_periods: write no byte beyond it.
+  const size_t size = version == 1 ? offsetof(npscore_health_options, flag_mode)
+                                   : sizeof(npscore_health_options);
+  std::memcpy(opts, &defaults, size);
+  opts->version = version;
   return call.Ok();
   NPSCORE_C_END
 }
@@ -301,14 +345,6 @@ NPSCORE_API npscore_status npscore_health_table_new(npscore_health_table** out,
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, slices, 0, "slices"));  // NULL: one slice
   npscore::HealthOptions o;
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadHealthOptions(call, opts, &o));
-  // The core bounds n_periods * n_slices by a product that would itself
-  // overflow (undefined behaviour) for huge sizes: refused here first.
-  if (slices != nullptr && n_periods > 0 && n_slices > 0 &&
-      n_periods > std::numeric_limits<int64_t>::max() / n_slices) {
-    return call.Fail(NPSCORE_EINVAL,
-                     absl::StrCat("bad table size: ", n_slices, " slices x ", n_periods,
-                                  " periods"));
-  }
   return VisitScores(call, scores, dtype, n, [&](auto s) {
     auto table = npscore::Health(
         s, absl::MakeConstSpan(periods, n), n_periods,
@@ -364,6 +400,18 @@ NPSCORE_API npscore_status npscore_health_table_histogram(const int64_t** out,
   NPSCORE_C_END
 }
 
+NPSCORE_API npscore_status npscore_health_table_baseline(npscore_health_baseline_row* out,
+                                                         const npscore_health_table* t,
+                                                         size_t i) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(t);
+  if (i >= t->table.size()) return npscore::capi::IndexError(call, i, t->table.size(), "rows");
+  *out = npscore::capi::BaselineRowToC(t->table, i);
+  return call.Ok();
+  NPSCORE_C_END
+}
+
 NPSCORE_API void npscore_health_table_free(npscore_health_table* t) { delete t; }
 
 /* --- Segment trends and p-values ------------------------------------------------------ */
@@ -402,8 +450,9 @@ NPSCORE_API npscore_status npscore_health_adjust_p_values(double* out, const dou
   npscore::Adjustment adj;
   NPSCORE_C_RETURN_IF_ERROR(
       npscore::capi::ReadAdjustment(call, adjustment, "adjustment", &adj));
-  const std::vector<double> adjusted = npscore::AdjustPValues(absl::MakeConstSpan(p, n), adj);
-  std::copy(adjusted.begin(), adjusted.end(), out);
+  const auto adjusted = npscore::AdjustPValues(absl::MakeConstSpan(p, n), adj);
+  if (!adjusted.ok()) return call.Fail(adjusted.status());
+  std::copy(adjusted->begin(), adjusted->end(), out);
   return call.Ok();
   NPSCORE_C_END
 }
@@ -458,8 +507,6 @@ NPSCORE_API npscore_status npscore_health_attribute_change(
   NPSCORE_C_REQUIRE(out_totals);
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, a, n_slices, "a"));
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, b, n_slices, "b"));
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckPeriodTotal(call, a, n_slices, "a"));
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckPeriodTotal(call, b, n_slices, "b"));
   std::vector<npscore::Counts> ca(n_slices), cb(n_slices);
   for (size_t s = 0; s < n_slices; ++s) {
     ca[s] = npscore::capi::CountsToCore(a[s]);
@@ -499,10 +546,11 @@ NPSCORE_API npscore_status npscore_health_event_impact(
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, events, n_events, "events"));
   npscore::GroupOptions o;
   NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, opts, "opts->", &o));
-  // The rows needed, when the sizes are sane (else the core reports them).
+  // The rows needed, when the sizes are within the bound (else the core
+  // reports them).
   const int64_t per_event = slices == nullptr ? 1 : n_slices;
-  if (per_event >= 1 &&
-      n_events <= std::numeric_limits<size_t>::max() / static_cast<uint64_t>(per_event)) {
+  if (per_event >= 1 && per_event <= npscore::kMaxEventImpactRows &&
+      n_events <= static_cast<uint64_t>(npscore::kMaxEventImpactRows / per_event)) {
     NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckCapacity(
         call, capacity, n_events * static_cast<size_t>(per_event), out_count,
         "one per event and slice"));

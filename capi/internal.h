@@ -22,6 +22,7 @@
 #include <cstring>
 #include <exception>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 
@@ -131,6 +132,22 @@ npscore_status VisitScores(Call& call, const void* scores, const npscore_dtype& 
 
 // --- Conversions between the C structs and the core's, for every module ------
 
+// Reads an interval method given as its C enum value `raw` into *out; an
+// unknown value is an error naming `field` ("opts->method").
+inline npscore_status ReadIntervalMethod(Call& call, int raw, absl::string_view field,
+                                         IntervalMethod* out) {
+  if (raw != NPSCORE_INTERVAL_WALD && raw != NPSCORE_INTERVAL_ADJUSTED_WALD &&
+      raw != NPSCORE_INTERVAL_SCORE) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat(field, " is ", raw),
+                     ": use NPSCORE_INTERVAL_WALD (0), NPSCORE_INTERVAL_ADJUSTED_WALD (1)"
+                     " or NPSCORE_INTERVAL_SCORE (2)");
+  }
+  *out = raw == NPSCORE_INTERVAL_WALD    ? IntervalMethod::kWald
+         : raw == NPSCORE_INTERVAL_SCORE ? IntervalMethod::kScore
+                                         : IntervalMethod::kAdjustedWald;
+  return NPSCORE_OK;
+}
+
 // Reads the nps options `opts` (NULL = defaults), whose fields messages name
 // with `prefix` ("opts->", "opts->nps."), into the core's options: scores (cutoffs, missing),
 // interval (method, confidence) and min_n. Checks the version and the enum
@@ -151,19 +168,13 @@ inline npscore_status ReadNpsOptions(Call& call, const npscore_nps_options* opts
     return call.Fail(NPSCORE_EINVAL, absl::StrCat(prefix, "missing is ", missing),
                      ": use NPSCORE_MISSING_ERROR (0) or NPSCORE_MISSING_SKIP (1)");
   }
-  const int method = RawEnum(opts->method);
-  if (method != NPSCORE_INTERVAL_WALD && method != NPSCORE_INTERVAL_ADJUSTED_WALD &&
-      method != NPSCORE_INTERVAL_SCORE) {
-    return call.Fail(NPSCORE_EINVAL, absl::StrCat(prefix, "method is ", method),
-                     ": use NPSCORE_INTERVAL_WALD (0), NPSCORE_INTERVAL_ADJUSTED_WALD (1)"
-                     " or NPSCORE_INTERVAL_SCORE (2)");
-  }
   GroupOptions& g = *out;
+  const npscore_status st = ReadIntervalMethod(call, RawEnum(opts->method),
+                                               absl::StrCat(prefix, "method"),
+                                               &g.interval.method);
+  if (st != NPSCORE_OK) return st;
   g.scores.cutoffs = {opts->detractor_max, opts->passive_max, opts->scale_max};
   g.scores.missing = missing == NPSCORE_MISSING_SKIP ? Missing::kSkip : Missing::kError;
-  g.interval.method = method == NPSCORE_INTERVAL_WALD ? IntervalMethod::kWald
-                      : method == NPSCORE_INTERVAL_SCORE ? IntervalMethod::kScore
-                                                         : IntervalMethod::kAdjustedWald;
   g.interval.confidence = opts->confidence;
   g.min_n = opts->min_n;
   return NPSCORE_OK;
@@ -232,11 +243,16 @@ inline npscore_comparison ComparisonToC(const Comparison& c) {
   ::npscore::capi::Call call(__func__); \
   try {
 
-// Closes the body: every exception becomes a status and the last error.
+// Closes the body: every exception becomes a status and the last error
+// (the core reports bad input by status; an exception here is out of memory
+// or a bug).
 #define NPSCORE_C_END                                                         \
   }                                                                           \
   catch (const std::bad_alloc&) {                                             \
     return call.Fail(NPSCORE_ENOMEM, "out of memory");                        \
+  }                                                                           \
+  catch (const std::length_error& e) { /* a size past what can be allocated */ \
+    return call.Fail(NPSCORE_ENOMEM, "out of memory: ", e.what());            \
   }                                                                           \
   catch (const std::exception& e) {                                           \
     return call.Fail(NPSCORE_EINTERNAL, "internal error: ", e.what());        \

@@ -3,7 +3,6 @@
 // are converted to and from the core's.
 
 #include <cstdint>
-#include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -20,8 +19,9 @@ namespace npscore {
 namespace capi {
 namespace {
 
-// The summary's method is not read by the core (Compare takes its own), so
-// any value a caller left there converts as its integer.
+// The summary's method converts as its integer (the core's validation
+// names a value outside the enum); a C summary is weighted when its
+// n_effective differs from n.
 Summary SummaryToCore(const npscore_summary& s) {
   Summary out;
   out.n = s.n;
@@ -36,13 +36,54 @@ Summary SummaryToCore(const npscore_summary& s) {
   out.ci_high = s.ci_high;
   out.method = static_cast<IntervalMethod>(RawEnum(s.method));
   out.confidence = s.confidence;
+  out.weighted = s.n_effective != s.n;
   return out;
 }
 
-// True if a + b overflows int64_t.
-bool AddOverflows(int64_t a, int64_t b) {
-  return b > 0 ? a > std::numeric_limits<int64_t>::max() - b
-               : a < std::numeric_limits<int64_t>::min() - b;
+static_assert(NPSCORE_EXACT_BELOW == kExactBelow, "c_api.h repeats nps.h");
+static_assert(NPSCORE_MAX_EXACT_SAMPLE == kMaxExactSample, "c_api.h repeats nps.h");
+
+npscore_test_kind TestKindToC(TestKind t) {
+  switch (t) {
+    case TestKind::kWald:
+      return NPSCORE_TEST_WALD;
+    case TestKind::kAdjustedWald:
+      return NPSCORE_TEST_ADJUSTED_WALD;
+    case TestKind::kScore:
+      return NPSCORE_TEST_SCORE;
+    case TestKind::kExact:
+      return NPSCORE_TEST_EXACT;
+    case TestKind::kMidP:
+      return NPSCORE_TEST_MID_P;
+  }
+  return NPSCORE_TEST_SCORE;
+}
+
+// Reads npscore_compare_options (NULL: the defaults) into *out.
+npscore_status ReadCompareOptions(Call& call, const npscore_compare_options* opts,
+                                  CompareOptions* out) {
+  *out = CompareOptions{};
+  if (opts == nullptr) return NPSCORE_OK;
+  if (opts->version != NPSCORE_COMPARE_OPTIONS_VERSION) {
+    return call.Fail(NPSCORE_EVERSION, absl::StrCat("opts->version is ", opts->version),
+                     absl::StrCat(": this library supports compare options version ",
+                                  NPSCORE_COMPARE_OPTIONS_VERSION));
+  }
+  const npscore_status st = ReadIntervalMethod(call, RawEnum(opts->method), "opts->method",
+                                               &out->method);
+  if (st != NPSCORE_OK) return st;
+  const int test = RawEnum(opts->test);
+  if (test < NPSCORE_COMPARE_AUTO || test > NPSCORE_COMPARE_MID_P) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("opts->test is ", test),
+                     ": use NPSCORE_COMPARE_AUTO (0), NPSCORE_COMPARE_ASYMPTOTIC (1),"
+                     " NPSCORE_COMPARE_EXACT (2) or NPSCORE_COMPARE_MID_P (3)");
+  }
+  out->confidence = opts->confidence;
+  out->test = test == NPSCORE_COMPARE_ASYMPTOTIC ? CompareTest::kAsymptotic
+              : test == NPSCORE_COMPARE_EXACT    ? CompareTest::kExact
+              : test == NPSCORE_COMPARE_MID_P    ? CompareTest::kMidP
+                                                 : CompareTest::kAuto;
+  return NPSCORE_OK;
 }
 
 }  // namespace
@@ -110,23 +151,9 @@ NPSCORE_API npscore_status npscore_nps_counts_merge(npscore_counts* out,
   NPSCORE_C_BEGIN
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_REQUIRE(other);
-  // Checked here because the core's Counts::Merge adds without a check.
-  const struct {
-    const char* name;
-    int64_t a, b;
-  } fields[] = {{"detractors", out->detractors, other->detractors},
-                {"passives", out->passives, other->passives},
-                {"promoters", out->promoters, other->promoters},
-                {"skipped", out->skipped, other->skipped}};
-  for (const auto& f : fields) {
-    if (npscore::capi::AddOverflows(f.a, f.b)) {
-      return call.Fail(NPSCORE_EINVAL, absl::StrCat(f.name, " ", f.a, " + ", f.b),
-                       " overflows int64_t");
-    }
-  }
-  npscore::Counts merged = CountsToCore(*out);
-  merged.Merge(CountsToCore(*other));
-  *out = CountsToC(merged);
+  const auto merged = npscore::MergeCounts(CountsToCore(*out), CountsToCore(*other));
+  if (!merged.ok()) return call.Fail(merged.status());
+  *out = CountsToC(*merged);
   return call.Ok();
   NPSCORE_C_END
 }
@@ -187,6 +214,40 @@ NPSCORE_API npscore_status npscore_nps_compare(npscore_comparison* out,
   const auto cmp = npscore::Compare(SummaryToCore(*a), SummaryToCore(*b), o.interval);
   if (!cmp.ok()) return call.Fail(cmp.status());
   *out = ComparisonToC(*cmp);
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_nps_compare_options_init(npscore_compare_options* opts,
+                                                            unsigned int version) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(opts);
+  if (version != NPSCORE_COMPARE_OPTIONS_VERSION) {
+    return call.Fail(NPSCORE_EVERSION, absl::StrCat("version is ", version),
+                     absl::StrCat(": this library supports compare options version ",
+                                  NPSCORE_COMPARE_OPTIONS_VERSION));
+  }
+  *opts = npscore_compare_options NPSCORE_COMPARE_OPTIONS_INIT;
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_nps_compare_test(npscore_comparison* out,
+                                                    npscore_test_kind* out_test,
+                                                    const npscore_summary* a,
+                                                    const npscore_summary* b,
+                                                    const npscore_compare_options* opts) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(out_test);
+  NPSCORE_C_REQUIRE(a);
+  NPSCORE_C_REQUIRE(b);
+  npscore::CompareOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadCompareOptions(call, opts, &o));
+  const auto cmp = npscore::Compare(SummaryToCore(*a), SummaryToCore(*b), o);
+  if (!cmp.ok()) return call.Fail(cmp.status());
+  *out = ComparisonToC(*cmp);
+  *out_test = npscore::capi::TestKindToC(cmp->test);
   return call.Ok();
   NPSCORE_C_END
 }

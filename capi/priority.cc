@@ -2,7 +2,9 @@
 // npscore/priority.h.
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -35,6 +37,26 @@ npscore_status ReadCurve(Call& call, const double* hours, const double* probabil
   return NPSCORE_OK;
 }
 
+// Entry k of the queue (an error naming k past the end).
+npscore_status ReadCase(Call& call, const PriorityQueue& p, size_t k, npscore_priority_case* out) {
+  if (k >= p.size()) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("k is ", k),
+                     absl::StrCat(": the queue has ", p.size(), " entries"));
+  }
+  out->row = p.row[k];
+  out->segment = p.segment[k];
+  out->priority = p.priority[k];
+  out->urgency = p.urgency[k];
+  out->revenue_at_risk = p.revenue_at_risk[k];
+  out->recoverability = p.recoverability[k];
+  out->expected_recoverable = p.expected_recoverable[k];
+  out->hours_since_response = p.hours_since_response[k];
+  out->deadline = p.deadline[k];
+  out->overdue = p.overdue[k] != 0;
+  out->owner = p.owner[k];
+  return NPSCORE_OK;
+}
+
 }  // namespace
 }  // namespace capi
 }  // namespace npscore
@@ -45,12 +67,17 @@ NPSCORE_API npscore_status npscore_priority_options_init(npscore_priority_option
                                                          unsigned int version) {
   NPSCORE_C_BEGIN
   NPSCORE_C_REQUIRE(opts);
-  if (version != NPSCORE_PRIORITY_OPTIONS_VERSION) {
+  if (version < 1 || version > NPSCORE_PRIORITY_OPTIONS_VERSION) {
     return call.Fail(NPSCORE_EVERSION, absl::StrCat("version is ", version),
-                     absl::StrCat(": this library supports options version ",
+                     absl::StrCat(": this library supports options versions 1 to ",
                                   NPSCORE_PRIORITY_OPTIONS_VERSION));
   }
-  *opts = npscore_priority_options NPSCORE_PRIORITY_OPTIONS_INIT;
+  const npscore_priority_options defaults = NPSCORE_PRIORITY_OPTIONS_INIT;
+  // A version 1 struct ends at threads: write no byte beyond it.
+  const size_t size = version == 1 ? offsetof(npscore_priority_options, passive_sla_hours)
+                                   : sizeof(npscore_priority_options);
+  std::memcpy(opts, &defaults, size);
+  opts->version = version;
   return call.Ok();
   NPSCORE_C_END
 }
@@ -74,12 +101,14 @@ NPSCORE_API npscore_status npscore_priority_recoverability(double* out, const do
   NPSCORE_C_END
 }
 
-NPSCORE_API npscore_status npscore_priority_rank(npscore_priority_queue** out,
-                                                 const double* churn_risk, const double* clv,
-                                                 const int8_t* segment,
-                                                 const int64_t* responded_at, size_t n,
-                                                 int64_t now,
-                                                 const npscore_priority_options* opts) {
+NPSCORE_API npscore_status npscore_priority_rank_cases(npscore_priority_queue** out,
+                                                       const double* churn_risk, const double* clv,
+                                                       const int8_t* segment,
+                                                       const int64_t* responded_at,
+                                                       const int64_t* contacted_at,
+                                                       const uint8_t* closed, size_t n,
+                                                       int64_t now,
+                                                       const npscore_priority_options* opts) {
   NPSCORE_C_BEGIN
   NPSCORE_C_REQUIRE(out);
   *out = nullptr;
@@ -88,11 +117,17 @@ NPSCORE_API npscore_status npscore_priority_rank(npscore_priority_queue** out,
   if (responded_at != nullptr) {
     NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, responded_at, n, "responded_at"));
   }
+  if (contacted_at != nullptr) {
+    NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, contacted_at, n, "contacted_at"));
+  }
+  if (closed != nullptr) {
+    NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, closed, n, "closed"));
+  }
   const npscore_priority_options defaults = NPSCORE_PRIORITY_OPTIONS_INIT;
   const npscore_priority_options& o = opts != nullptr ? *opts : defaults;
-  if (o.version != NPSCORE_PRIORITY_OPTIONS_VERSION) {
+  if (o.version < 1 || o.version > NPSCORE_PRIORITY_OPTIONS_VERSION) {
     return call.Fail(NPSCORE_EVERSION, absl::StrCat("opts->version is ", o.version),
-                     absl::StrCat(": this library (", NPSCORE_VERSION_STRING, ") supports version ",
+                     absl::StrCat(": this library (", NPSCORE_VERSION_STRING, ") supports versions 1 to ",
                                   NPSCORE_PRIORITY_OPTIONS_VERSION,
                                   "; initialize options with NPSCORE_PRIORITY_OPTIONS_INIT"));
   }
@@ -104,18 +139,37 @@ NPSCORE_API npscore_status npscore_priority_rank(npscore_priority_queue** out,
   options.sla_hours = o.sla_hours;
   options.top = o.top;
   options.threads = o.threads;
+  // Version 1 ends at threads: the per-play fields keep their defaults.
+  if (o.version >= 2) {
+    options.passive_sla_hours = o.passive_sla_hours;
+    options.promoter_sla_hours = o.promoter_sla_hours;
+    options.window_hours = o.window_hours;
+    options.urgency_hours = o.urgency_hours;
+  }
   if (o.n_owners > 0) options.capacities.assign(o.capacities, o.capacities + o.n_owners);
   npscore::PriorityInput input;
   input.churn_risk = absl::Span<const double>(churn_risk, n);
   input.clv = absl::Span<const double>(clv, n);
   if (segment != nullptr) input.segment = absl::Span<const int8_t>(segment, n);
   if (responded_at != nullptr) input.responded_at = absl::Span<const int64_t>(responded_at, n);
+  if (contacted_at != nullptr) input.contacted_at = absl::Span<const int64_t>(contacted_at, n);
+  if (closed != nullptr) input.closed = absl::Span<const uint8_t>(closed, n);
   input.now = now;
   auto q = npscore::Prioritize(input, options);
   if (!q.ok()) return call.Fail(q.status());
   *out = new npscore_priority_queue{*std::move(q)};
   return call.Ok();
   NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_priority_rank(npscore_priority_queue** out,
+                                                 const double* churn_risk, const double* clv,
+                                                 const int8_t* segment,
+                                                 const int64_t* responded_at, size_t n,
+                                                 int64_t now,
+                                                 const npscore_priority_options* opts) {
+  return npscore_priority_rank_cases(out, churn_risk, clv, segment, responded_at, nullptr, nullptr,
+                                     n, now, opts);
 }
 
 NPSCORE_API size_t npscore_priority_queue_size(const npscore_priority_queue* q) {
@@ -127,20 +181,17 @@ NPSCORE_API npscore_status npscore_priority_queue_get(npscore_priority_entry* ou
   NPSCORE_C_BEGIN
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_REQUIRE(q);
-  const npscore::PriorityQueue& p = q->queue;
-  if (k >= p.size()) {
-    return call.Fail(NPSCORE_EINVAL, absl::StrCat("k is ", k),
-                     absl::StrCat(": the queue has ", p.size(), " entries"));
-  }
-  out->row = p.row[k];
-  out->revenue_at_risk = p.revenue_at_risk[k];
-  out->hours_since_response = p.hours_since_response[k];
-  out->recoverability = p.recoverability[k];
-  out->expected_recoverable = p.expected_recoverable[k];
-  out->deadline = p.deadline[k];
-  out->overdue = p.overdue[k] != 0;
-  out->segment = p.segment[k];
-  out->owner = p.owner[k];
+  npscore_priority_case c;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadCase(call, q->queue, k, &c));
+  out->row = c.row;
+  out->revenue_at_risk = c.revenue_at_risk;
+  out->hours_since_response = c.hours_since_response;
+  out->recoverability = c.recoverability;
+  out->expected_recoverable = c.expected_recoverable;
+  out->deadline = c.deadline;
+  out->overdue = c.overdue;
+  out->segment = c.segment;
+  out->owner = c.owner;
   return call.Ok();
   NPSCORE_C_END
 }
@@ -157,6 +208,58 @@ NPSCORE_API npscore_status npscore_priority_queue_totals(npscore_priority_totals
 }
 
 NPSCORE_API void npscore_priority_queue_free(npscore_priority_queue* q) { delete q; }
+
+NPSCORE_API npscore_status npscore_priority_case_get(npscore_priority_case* out,
+                                                     const npscore_priority_queue* q, size_t k) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(q);
+  npscore_priority_case c;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadCase(call, q->queue, k, &c));
+  *out = c;
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_priority_queue_summary(npscore_priority_summary* out,
+                                                          const npscore_priority_queue* q) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(q);
+  const npscore::PriorityQueue& p = q->queue;
+  for (int k = 0; k < 4; ++k) {
+    out->queued[k] = p.queued[k];
+    out->contacted[k] = p.contacted[k];
+    out->closed[k] = p.closed[k];
+    out->missed[k] = p.missed[k];
+  }
+  out->detractors_due = p.detractors_due;
+  out->detractors_within_sla = p.detractors_within_sla;
+  out->window_hours = p.window_hours;
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+NPSCORE_API size_t npscore_priority_missed_size(const npscore_priority_queue* q) {
+  return q == nullptr ? 0 : q->queue.missed_row.size();
+}
+
+NPSCORE_API npscore_status npscore_priority_missed_get(npscore_priority_missed* out,
+                                                       const npscore_priority_queue* q, size_t k) {
+  NPSCORE_C_BEGIN
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(q);
+  const npscore::PriorityQueue& p = q->queue;
+  if (k >= p.missed_row.size()) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("k is ", k),
+                     absl::StrCat(": the missed list has ", p.missed_row.size(), " entries"));
+  }
+  out->row = p.missed_row[k];
+  out->segment = p.missed_segment[k];
+  out->revenue_at_risk = p.missed_revenue_at_risk[k];
+  return call.Ok();
+  NPSCORE_C_END
+}
 
 NPSCORE_API const char* npscore_priority_play_name(int segment) {
   return segment >= -1 && segment <= 1 ? npscore::PlayName(static_cast<int8_t>(segment)) : "";

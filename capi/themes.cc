@@ -13,6 +13,9 @@
 #include "npscore/c_api.h"
 #include "npscore/themes.h"
 
+// The C header repeats the core's bound: they must agree.
+static_assert(NPSCORE_MAX_THEMES == npscore::kMaxThemes, "themes");
+
 struct npscore_theme_tagger {
   npscore::ThemeTagger tagger;
 };

@@ -5,11 +5,15 @@
 set -euo pipefail
 
 APT_PACKAGES=(cmake ninja-build g++ pkg-config tzdata libabsl-dev libeigen3-dev libgtest-dev libbenchmark-dev)
+# The fuzz harnesses (scripts/fuzz.sh): clang 14 and its libFuzzer runtime.
+APT_TEST_PACKAGES=(clang libclang-rt-14-dev)
 PIP_PACKAGES=("scikit-build-core>=0.10" "pybind11>=2.12" "numpy>=1.23" "pandas>=1.5" "matplotlib>=3.5")
 PIP_TEST_PACKAGES=("pytest>=7" "scipy>=1.9" "scikit-learn>=1.1" "lifetimes==0.11.3" "mpmath>=1.2")
 
+apt_pkgs=("${APT_PACKAGES[@]}")
+[ "${1:-}" = "--test" ] && apt_pkgs+=("${APT_TEST_PACKAGES[@]}")
 missing=()
-for p in "${APT_PACKAGES[@]}"; do
+for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then

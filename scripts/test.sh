@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test suite on a fresh machine: installs what is missing, builds, and
 # runs the C++ (GoogleTest) and C ABI tests, the same under AddressSanitizer +
-# UndefinedBehaviorSanitizer, the install/consumer check, and Python's pytest.
+# UndefinedBehaviorSanitizer, the install/consumer check, the libFuzzer
+# harnesses briefly (scripts/fuzz.sh), and Python's pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -27,6 +28,9 @@ cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNPSCORE_SANITIZE=ON
 cmake --build build/asan -j "$JOBS"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build/asan --output-on-failure -j "$JOBS"
+
+step "fuzz harnesses (libFuzzer + ASan + UBSan, ${NPSCORE_FUZZ_SECONDS:-30} s each)"
+bash scripts/fuzz.sh
 
 step "Python: pip install . and pytest (from outside the source tree)"
 bash scripts/install-python.sh

@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "npscore/churn.h"
+#include "src/internal/bounds.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
 
@@ -55,11 +56,13 @@ absl::Status CheckShape(const MatrixView& X, const char* what) {
   return absl::OkStatus();
 }
 
+// The threads of a pass over rows x cols values: `threads` if given (options
+// are checked against kMaxThreads), else one per 2^20 values up to the
+// machine's threads; never more than the rows.
 size_t AutoThreads(int threads, size_t rows, size_t cols) {
-  if (threads > 0) return static_cast<size_t>(threads);
   const size_t hw = std::max(1u, std::thread::hardware_concurrency());
   const size_t work = rows * std::max<size_t>(cols, 1);
-  return std::max<size_t>(1, std::min(hw, work / (size_t{1} << 20)));
+  return internal::ThreadsFor(threads, std::min(hw, work / (size_t{1} << 20)), rows);
 }
 
 // Per-column statistics of the training matrix and the first bad value.
@@ -409,9 +412,12 @@ absl::StatusOr<ChurnModel> FitChurnModel(const MatrixView& X, absl::Span<const d
     return absl::InvalidArgumentError(
         absl::StrCat("tol is ", ValueText(options.tol), ": it must be finite and > 0"));
   }
-  if (options.max_iter < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("max_iter is ", options.max_iter, ": it must be >= 1"));
+  NPSCORE_RETURN_IF_ERROR(internal::CheckIterations(options.max_iter, "max_iter"));
+  NPSCORE_RETURN_IF_ERROR(internal::CheckThreads(options.threads));
+  if (p > kMaxChurnFeatures) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "X has ", p, " columns: a churn model fits at most ", kMaxChurnFeatures,
+        " (kMaxChurnFeatures; its Hessian has (columns + 1)^2 entries per thread)"));
   }
   if (!options.class_weight.empty()) {
     if (options.balanced_class_weight) {
@@ -523,7 +529,11 @@ absl::StatusOr<ChurnModel> FitChurnModel(const MatrixView& X, absl::Span<const d
   // Newton's method on F(theta) = data loss + ||w||^2 / (2C).
   const size_t q = d.q;
   const double lambda = std::isinf(options.C) ? 0.0 : 1.0 / options.C;
-  const size_t threads = AutoThreads(options.threads, n, q);
+  // Each thread accumulates its own q x q Hessian (double + float): at most
+  // kHessianBudget bytes of them in all, so wide models use fewer threads.
+  constexpr size_t kHessianBudget = size_t{1} << 30;
+  const size_t threads = std::min(AutoThreads(options.threads, n, q),
+                                  std::max<size_t>(1, kHessianBudget / (q * q * 12 + 1)));
   Eigen::VectorXd theta = Eigen::VectorXd::Zero(q), g(q), step(q);
   Eigen::MatrixXd H(q, q);
   // Start from the intercept-only optimum: the weighted log-odds of churn.
@@ -813,13 +823,14 @@ absl::Status ExplainRows(const ChurnModel& m, const MatrixView& X, size_t top, s
 
 }  // namespace
 
-absl::Status ExplainChurn(const ChurnModel& model, const MatrixView& X, int top,
-                          absl::Span<double> proba, absl::Span<int32_t> features,
-                          absl::Span<double> contributions, int threads) {
+namespace {
+
+// ExplainChurn with 0..kMaxReasons reasons (0: probabilities only).
+absl::Status Explain(const ChurnModel& model, const MatrixView& X, int top,
+                     absl::Span<double> proba, absl::Span<int32_t> features,
+                     absl::Span<double> contributions, int threads) {
   NPSCORE_RETURN_IF_ERROR(CheckChurnInput(model, X));
-  if (top < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("top is ", top, ": it must be >= 0"));
-  }
+  NPSCORE_RETURN_IF_ERROR(internal::CheckThreads(threads));
   const size_t n = X.rows, k = static_cast<size_t>(top), p = X.cols;
   if (proba.size() != n) {
     return absl::InvalidArgumentError(
@@ -833,15 +844,204 @@ absl::Status ExplainChurn(const ChurnModel& model, const MatrixView& X, int top,
   if (model.reference.size() != p) {
     return absl::InvalidArgumentError("the model has no reference for each feature");
   }
-  const size_t chunks = threads > 0 ? static_cast<size_t>(threads) : AutoThreads(0, n, p);
-  return internal::RunChunks(n, chunks, [&](size_t, size_t first, size_t last) {
+  return internal::RunChunks(n, AutoThreads(threads, n, p), [&](size_t, size_t first, size_t last) {
     auto tile = std::make_unique<ExplainTile>(p);
     return ExplainRows(model, X, k, first, last, tile.get(), proba, features, contributions);
   });
 }
 
+}  // namespace
+
+namespace {
+
+// The rules in the form the reasons pass reads: each column's group slot,
+// and each group's first column.
+struct RuleTable {
+  std::vector<uint32_t> slot;   // column -> group slot
+  std::vector<int32_t> lead;    // slot -> first column of the group
+  std::vector<uint8_t> agrees;  // column: coefficient has the documented sign
+  bool trivial = true;          // every column its own reason, no condition
+};
+
+absl::StatusOr<RuleTable> MakeRuleTable(const ChurnModel& m,
+                                        absl::Span<const ChurnReasonRule> rules) {
+  const size_t p = m.coef.size();
+  RuleTable t;
+  if (rules.empty()) {
+    for (size_t j = 0; j < p; ++j) {
+      t.slot.push_back(static_cast<uint32_t>(j));
+      t.lead.push_back(static_cast<int32_t>(j));
+      t.agrees.push_back(1);
+    }
+    return t;
+  }
+  if (rules.size() != p) {
+    return absl::InvalidArgumentError(absl::StrCat("rules has ", rules.size(),
+                                                   " entries but the model has ", p, " features"));
+  }
+  absl::flat_hash_map<std::string, uint32_t> groups;
+  for (size_t j = 0; j < p; ++j) {
+    const ChurnReasonRule& r = rules[j];
+    if (r.direction < -1 || r.direction > 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "rule of column ", ColumnText(j, m.feature_names), " has direction ", r.direction,
+          ": it must be -1, 0 or 1"));
+    }
+    if (r.when_column < -1 || r.when_column >= static_cast<int64_t>(p)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "rule of column ", ColumnText(j, m.feature_names), " has when_column ", r.when_column,
+          ": it must be -1 or a column 0..", p - 1));
+    }
+    if (r.when_column >= 0 && !(r.when_above == r.when_above)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "rule of column ", ColumnText(j, m.feature_names), " has when_above NaN"));
+    }
+    uint32_t g = static_cast<uint32_t>(t.lead.size());
+    if (!r.group.empty()) {
+      auto [it, inserted] = groups.emplace(r.group, g);
+      if (!inserted) g = it->second;
+    }
+    if (g == t.lead.size()) t.lead.push_back(static_cast<int32_t>(j));
+    t.slot.push_back(g);
+    const double w = m.coef[j];
+    t.agrees.push_back(r.direction == 0 || (r.direction > 0 ? w > 0 : w < 0));
+    t.trivial &= r.when_column < 0 && t.agrees.back() && t.lead.size() == j + 1;
+  }
+  return t;
+}
+
+// The reasons of rows [first, last) under the rules: per row, the net
+// contribution of each group of applicable columns (a column against its
+// documented sign counted only where negative), shown when positive and
+// carried by a column of the documented sign; the `top` largest, ties by
+// first column.
+void RuleReasons(const ChurnModel& m, const MatrixView& X, absl::Span<const ChurnReasonRule> rules,
+                 const RuleTable& t, size_t top, size_t first, size_t last,
+                 absl::Span<int32_t> features, absl::Span<double> contributions) {
+  const size_t p = m.coef.size(), groups = t.lead.size();
+  std::vector<double> net(groups);
+  std::vector<uint8_t> carried(groups);
+  for (size_t i = first; i < last; ++i) {
+    std::fill(net.begin(), net.end(), 0.0);
+    std::fill(carried.begin(), carried.end(), uint8_t{0});
+    for (size_t j = 0; j < p; ++j) {
+      if (!rules.empty()) {
+        const ChurnReasonRule& r = rules[j];
+        if (r.when_column >= 0 && !(X.at(i, static_cast<size_t>(r.when_column)) > r.when_above)) {
+          continue;
+        }
+      }
+      // A column whose coefficient contradicts its direction may lower a
+      // reason, never raise it (a high score is never a churn reason).
+      const double c = m.coef[j] * (X.at(i, j) - m.reference[j]);
+      net[t.slot[j]] += t.agrees[j] ? c : std::min(c, 0.0);
+      carried[t.slot[j]] |= static_cast<uint8_t>(c > 0 && t.agrees[j]);
+    }
+    int32_t* vf = features.data() + i * top;
+    double* vc = contributions.data() + i * top;
+    for (size_t k = 0; k < top; ++k) {
+      vf[k] = -1;
+      vc[k] = 0;
+    }
+    for (size_t g = 0; g < groups; ++g) {
+      const double x = net[g];
+      if (!carried[g] || !(x > vc[top - 1])) continue;
+      size_t k = top - 1;
+      while (k > 0 && x > vc[k - 1]) {
+        vc[k] = vc[k - 1];
+        vf[k] = vf[k - 1];
+        --k;
+      }
+      vc[k] = x;
+      vf[k] = t.lead[g];
+    }
+  }
+}
+
+}  // namespace
+
+absl::Status ExplainChurn(const ChurnModel& model, const MatrixView& X,
+                          absl::Span<const ChurnReasonRule> rules, int top,
+                          absl::Span<double> proba, absl::Span<int32_t> features,
+                          absl::Span<double> contributions, int threads) {
+  if (top < 1 || top > kMaxReasons) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "top is ", top, ": give 1..", kMaxReasons,
+        " reasons per row (kMaxReasons; for probabilities alone, predict)"));
+  }
+  NPSCORE_ASSIGN_OR_RETURN(RuleTable t, MakeRuleTable(model, rules));
+  if (t.trivial) return Explain(model, X, top, proba, features, contributions, threads);
+  // Probabilities (and the checks of X and the outputs) by the kernel, then
+  // the reasons under the rules.
+  NPSCORE_RETURN_IF_ERROR(Explain(model, X, top, proba, features, contributions, threads));
+  const size_t n = X.rows, k = static_cast<size_t>(top);
+  return internal::RunChunks(n, AutoThreads(threads, n, X.cols),
+                             [&](size_t, size_t first, size_t last) {
+                               RuleReasons(model, X, rules, t, k, first, last, features,
+                                           contributions);
+                               return absl::OkStatus();
+                             });
+}
+
+absl::Status ExplainChurn(const ChurnModel& model, const MatrixView& X, int top,
+                          absl::Span<double> proba, absl::Span<int32_t> features,
+                          absl::Span<double> contributions, int threads) {
+  const std::vector<ChurnReasonRule> rules = DefaultChurnReasonRules(model.feature_names);
+  return ExplainChurn(model, X, rules, top, proba, features, contributions, threads);
+}
+
+std::vector<ChurnReasonRule> DefaultChurnReasonRules(absl::Span<const std::string> names) {
+  absl::flat_hash_map<std::string, int32_t> col;
+  for (size_t j = 0; j < names.size(); ++j) col.emplace(names[j], static_cast<int32_t>(j));
+  auto at = [&](const char* name) {
+    auto it = col.find(name);
+    return it == col.end() ? int32_t{-1} : it->second;
+  };
+  const int32_t answered = at("has_response"), n_responses = at("n_responses");
+  struct Known {
+    const char* name;
+    bool history;     // in the score-history group
+    int direction;
+    int32_t when;     // condition column (-1: none)
+    double above;
+  };
+  const Known known[] = {
+      {"score", true, -1, answered, 0},
+      {"mean_score", true, -1, answered, 0},
+      {"min_score", true, -1, answered, 0},
+      {"segment=detractor", true, +1, answered, 0},
+      {"segment=passive", true, +1, answered, 0},
+      {"detractor_share", true, +1, answered, 0},
+      {"score_change", true, -1, n_responses, 1},
+      {"segment_change", true, -1, n_responses, 1},
+      {"days_since_response", false, +1, answered, 0},
+      {"tenure_days", false, -1, answered, 0},
+      {"days_detractor_waiting", false, +1, at("days_detractor_waiting"), 0},
+      {"days_to_follow_up", false, +1, at("detractor_followed_up"), 0},
+      {"detractor_followed_up", false, -1, -1, 0},
+      {"early_life_detractor", false, +1, -1, 0},
+      {"n_responses", false, -1, -1, 0},
+      {"has_response", false, -1, -1, 0},
+      {"customer_age_days", false, -1, -1, 0},
+  };
+  std::vector<ChurnReasonRule> rules(names.size());
+  for (const Known& k : known) {
+    const int32_t j = at(k.name);
+    if (j < 0) continue;
+    ChurnReasonRule& r = rules[static_cast<size_t>(j)];
+    if (k.history) r.group = kScoreHistoryGroup;
+    r.direction = k.direction;
+    // A condition on a column the model lacks is dropped: without
+    // has_response (the prior's own columns aside) nothing tells the
+    // filled-in rows apart.
+    r.when_column = k.when;
+    r.when_above = k.above;
+  }
+  return rules;
+}
+
 absl::Status PredictChurn(const ChurnModel& model, const MatrixView& X, absl::Span<double> out) {
-  return ExplainChurn(model, X, 0, out, {}, {}, 0);
+  return Explain(model, X, 0, out, {}, {}, 0);
 }
 
 // --- Prior model -------------------------------------------------------------
@@ -853,9 +1053,10 @@ double ConvertHorizon(double rate, double from_days, double horizon_days) {
 
 absl::StatusOr<ChurnModel> PriorChurnModel(double horizon_days, const ChurnPriorRates& rates,
                                            const ChurnPriorColumns& columns) {
-  if (!(horizon_days > 0 && std::isfinite(horizon_days))) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "horizon_days is ", ValueText(horizon_days), ": it must be finite and > 0"));
+  if (!(horizon_days > 0 && horizon_days <= kMaxChurnHorizonDays)) {
+    return absl::InvalidArgumentError(absl::StrCat("horizon_days is ", ValueText(horizon_days),
+                                                   ": it must be in (0, ", kMaxChurnHorizonDays,
+                                                   "] days (kMaxChurnHorizonDays)"));
   }
   struct Named {
     const char* name;
@@ -874,13 +1075,21 @@ absl::StatusOr<ChurnModel> PriorChurnModel(double horizon_days, const ChurnPrior
                                                      ValueText(r.rate),
                                                      ": it must be strictly between 0 and 1"));
     }
-    if (!(r.horizon_days > 0 && std::isfinite(r.horizon_days))) {
-      return absl::InvalidArgumentError(absl::StrCat("horizon of ", all[k].name, " is ",
-                                                     ValueText(r.horizon_days),
-                                                     " days: it must be finite and > 0"));
+    if (!(r.horizon_days > 0 && r.horizon_days <= kMaxChurnHorizonDays)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "horizon of ", all[k].name, " is ", ValueText(r.horizon_days),
+          " days: it must be in (0, ", kMaxChurnHorizonDays, "] (kMaxChurnHorizonDays)"));
     }
     const double ph = ConvertHorizon(r.rate, r.horizon_days, horizon_days);
     logit[k] = std::log(ph) - std::log1p(-ph);
+    if (!std::isfinite(logit[k])) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "horizon_days is ", ValueText(horizon_days), ": the ", all[k].name, " rate of ",
+          ValueText(r.rate), " per ", ValueText(r.horizon_days), " days becomes ", ValueText(ph),
+          " over it (", ph >= 0.5 ? "certain churn" : "no churn",
+          "), which a logistic model cannot represent: choose a horizon closer to ",
+          ValueText(r.horizon_days), " days"));
+    }
   }
   ChurnModel m;
   m.is_prior = true;
@@ -908,7 +1117,17 @@ absl::StatusOr<ChurnEvaluation> EvaluateChurn(absl::Span<const double> y,
     return absl::InvalidArgumentError(
         absl::StrCat("p has ", p.size(), " values but y has ", n));
   }
-  if (bins < 1) return absl::InvalidArgumentError(absl::StrCat("bins is ", bins, ": need >= 1"));
+  if (bins < 1 || bins > kMaxReliabilityBins) {
+    return absl::InvalidArgumentError(absl::StrCat("bins is ", bins, ": it must be in 1..",
+                                                   kMaxReliabilityBins, " (kMaxReliabilityBins)"));
+  }
+  if (n == 0) {
+    return absl::InvalidArgumentError("y and p have no rows: there is nothing to evaluate");
+  }
+  if (n > kMaxEvaluationRows) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "y has ", n, " rows: at most ", kMaxEvaluationRows, " (kMaxEvaluationRows) per evaluation"));
+  }
   ChurnEvaluation e;
   e.n = static_cast<int64_t>(n);
   constexpr double kEps = std::numeric_limits<double>::epsilon();

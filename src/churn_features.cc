@@ -161,9 +161,10 @@ absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> cus
     return absl::InvalidArgumentError(absl::StrCat(
         "signup_times has ", signup_times.size(), " rows but the customer table has ", m));
   }
-  if (!(options.early_life_days >= 0)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "early_life_days is ", options.early_life_days, ": it must be a number >= 0"));
+  if (!(options.early_life_days >= 0 && options.early_life_days <= std::numeric_limits<double>::max())) {
+    return absl::InvalidArgumentError(absl::StrCat("early_life_days is ",
+                                                   internal::ValueText(options.early_life_days),
+                                                   ": it must be finite and >= 0"));
   }
   if (as_of == kMissingTime) {
     return absl::InvalidArgumentError("as_of is missing (NaT): give the instant of the features");
@@ -171,10 +172,11 @@ absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> cus
   const bool skip_missing = options.scores.missing == Missing::kSkip;
   const bool skip_unknown = options.unknown == UnknownCustomers::kSkip;
 
-  constexpr size_t kMaxRows = static_cast<size_t>(INT32_MAX);
+  constexpr size_t kMaxRows = static_cast<size_t>(kMaxChurnFeatureRows);
   if (n > kMaxRows || m > kMaxRows) {
     return absl::InvalidArgumentError(absl::StrCat(
-        n, " responses and ", m, " customers: at most 2^31 - 1 of each per call"));
+        n, " responses and ", m, " customers: at most ", kMaxRows,
+        " of each per call (kMaxChurnFeatureRows)"));
   }
 
   CustomerIndex index;
@@ -397,8 +399,11 @@ absl::StatusOr<ChurnLabels> ComputeChurnLabels(absl::Span<const int64_t> churned
 
 absl::Status CheckTimeSplit(int64_t train_as_of, int64_t test_as_of, int64_t horizon_ns,
                             int64_t observed_until) {
-  if (train_as_of == kMissingTime || test_as_of == kMissingTime) {
-    return absl::InvalidArgumentError("train_as_of and test_as_of must be given (not NaT)");
+  if (train_as_of == kMissingTime) {
+    return absl::InvalidArgumentError("train_as_of is missing (NaT): give the training instant");
+  }
+  if (test_as_of == kMissingTime) {
+    return absl::InvalidArgumentError("test_as_of is missing (NaT): give the test instant");
   }
   if (horizon_ns <= 0) {
     return absl::InvalidArgumentError(

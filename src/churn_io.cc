@@ -8,15 +8,21 @@
 // order. Doubles are stored as their IEEE-754 bits, so a loaded model predicts
 // exactly what the saved one did.
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "npscore/churn.h"
 #include "src/internal/status_macros.h"
@@ -26,7 +32,7 @@ namespace {
 
 constexpr char kMagic[8] = {'N', 'P', 'S', 'C', 'H', 'U', 'R', 'N'};
 constexpr size_t kHeader = 8 + 4 + 8;
-constexpr uint64_t kMaxFeatures = uint64_t{1} << 24;
+constexpr uint64_t kMaxFeatures = kMaxChurnFeatures;
 
 uint64_t Fnv1a64(absl::string_view bytes) {
   uint64_t h = 14695981039346656037ULL;
@@ -99,7 +105,8 @@ class Reader {
   }
   std::vector<double> Doubles() {
     const uint64_t n = U64();
-    if (n > kMaxFeatures || !Need(n * 8)) return {};
+    if (n > kMaxFeatures) ok_ = false;
+    if (!Need(n * 8)) return {};
     std::vector<double> v(n);
     for (auto& x : v) x = F64();
     return v;
@@ -207,7 +214,11 @@ absl::StatusOr<ChurnModel> ParseChurnModel(absl::string_view bytes) {
   const uint32_t n_warn = r.U32();
   for (uint32_t k = 0; k < n_warn && r.ok(); ++k) m.info.warnings.push_back(r.Str());
   const uint64_t p = r.U64();
-  if (p > kMaxFeatures) return Corrupt(absl::StrCat("feature count ", p, " is implausible"));
+  if (p > kMaxFeatures) {
+    return Corrupt(absl::StrCat("the file announces ", p,
+                                " features, more than a churn model has (", kMaxFeatures,
+                                ", kMaxChurnFeatures)"));
+  }
   for (uint64_t k = 0; k < p && r.ok(); ++k) m.feature_names.push_back(r.Str());
   m.coef = r.Doubles();
   m.intercept = r.F64();
@@ -229,21 +240,132 @@ absl::StatusOr<ChurnModel> ParseChurnModel(absl::string_view bytes) {
   return m;
 }
 
+namespace {
+
+// The error of a failed system call on `path`: what was done, and errno's text.
+absl::Status FileError(absl::string_view what, const std::string& path, int error) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "cannot ", what, " '", path, "': ", std::generic_category().message(error)));
+}
+
+// A path as the system reads it: not empty, and without a NUL, which would
+// end it early (and name another file).
+absl::Status CheckPath(const std::string& path) {
+  if (path.empty()) return absl::InvalidArgumentError("path is empty: give a model file");
+  if (path.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "path '", absl::CEscape(path), "' contains a NUL character: it would name another file"));
+  }
+  return absl::OkStatus();
+}
+
+// What a file that is not a regular file is, for messages.
+const char* FileKind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+// Closes a file descriptor when it goes out of scope.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  // Closes now; returns 0 or the errno of close().
+  int Close() {
+    const int fd = fd_;
+    fd_ = -1;
+    return ::close(fd) == 0 ? 0 : errno;
+  }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
 absl::Status SaveChurnModel(const ChurnModel& model, const std::string& path) {
+  if (model.coef.size() > kMaxFeatures || model.feature_names.size() > kMaxFeatures) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the model has ", model.coef.size(), " features: at most ", kMaxFeatures,
+        " (kMaxChurnFeatures) can be saved"));
+  }
+  NPSCORE_RETURN_IF_ERROR(CheckPath(path));
   const std::string bytes = SerializeChurnModel(model);
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) return absl::InvalidArgumentError(absl::StrCat("cannot open '", path, "' for writing"));
-  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  f.close();
-  if (!f) return absl::InternalError(absl::StrCat("writing '", path, "' failed"));
+  if (bytes.size() > kMaxChurnModelBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the model takes ", bytes.size(), " bytes: at most ", kMaxChurnModelBytes,
+        " (kMaxChurnModelBytes) can be saved; shorten the feature names"));
+  }
+  // O_NONBLOCK: opening a FIFO without a reader fails instead of blocking.
+  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0666));
+  if (fd.get() < 0) return FileError("open for writing", path, errno);
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return FileError("inspect", path, errno);
+  if (!S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot write '", path, "': it is ",
+                                                   FileKind(st.st_mode), ", not a file"));
+  }
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t k = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return FileError("write", path, k < 0 ? errno : EIO);
+    done += static_cast<size_t>(k);
+  }
+  if (const int error = fd.Close(); error != 0) return FileError("write", path, error);
   return absl::OkStatus();
 }
 
 absl::StatusOr<ChurnModel> LoadChurnModel(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return absl::InvalidArgumentError(absl::StrCat("cannot open '", path, "' for reading"));
-  const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  if (f.bad()) return absl::InvalidArgumentError(absl::StrCat("reading '", path, "' failed"));
+  NPSCORE_RETURN_IF_ERROR(CheckPath(path));
+  // Only regular files are read: O_NONBLOCK keeps the open of a FIFO from
+  // waiting for a writer, and fstat refuses it (and directories, devices).
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (fd.get() < 0) return FileError("open", path, errno);
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return FileError("inspect", path, errno);
+  if (!S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot load '", path, "': it is ",
+                                                   FileKind(st.st_mode),
+                                                   ", not a churn model file"));
+  }
+  if (st.st_size == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot load '", path, "': the file is empty (0 bytes), not a churn model"));
+  }
+  if (static_cast<uint64_t>(st.st_size) > kMaxChurnModelBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot load '", path, "': the file has ", st.st_size,
+        " bytes, more than any churn model (", kMaxChurnModelBytes, ", kMaxChurnModelBytes)"));
+  }
+  // Read to the end (the file may have changed since fstat), within the bound.
+  std::string bytes(static_cast<size_t>(st.st_size), '\0');
+  size_t done = 0;
+  for (;;) {
+    if (done == bytes.size()) {
+      if (bytes.size() >= kMaxChurnModelBytes + 1) break;
+      bytes.resize(std::min<size_t>(kMaxChurnModelBytes + 1, bytes.size() + 4096));
+    }
+    const ssize_t k = ::read(fd.get(), &bytes[done], bytes.size() - done);
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) return FileError("read", path, errno);
+    if (k == 0) break;
+    done += static_cast<size_t>(k);
+  }
+  bytes.resize(done);
+  if (done > kMaxChurnModelBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot load '", path, "': the file has grown past ", kMaxChurnModelBytes,
+        " bytes (kMaxChurnModelBytes) while being read"));
+  }
   auto m = ParseChurnModel(bytes);
   if (!m.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("'", path, "': ", m.status().message()));

@@ -194,9 +194,10 @@ absl::StatusOr<RfmSummary> SummarizeRfm(absl::Span<const int64_t> customers,
     return absl::InvalidArgumentError(absl::StrCat("amounts has ", amounts.size(),
                                                    " rows but customers has ", n, " rows"));
   }
-  if (n_customers < 0 || static_cast<uint64_t>(n_customers) > (uint64_t{1} << 40)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("n_customers is ", n_customers, ": must be in 0..2^40"));
+  if (n_customers < 0 || n_customers > kMaxRfmCustomers) {
+    return absl::InvalidArgumentError(absl::StrCat("n_customers is ", n_customers,
+                                                   ": must be in 0..", kMaxRfmCustomers,
+                                                   " (kMaxRfmCustomers)"));
   }
   if (observation_end == kMissingTime) {
     return absl::InvalidArgumentError("observation_end is missing (NaT)");

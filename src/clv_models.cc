@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "npscore/clv.h"
+#include "src/internal/bounds.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
 
@@ -114,15 +115,12 @@ absl::Status CheckOptions(const FitOptions& o) {
     return absl::InvalidArgumentError(
         absl::StrCat("penalizer is ", ValueText(o.penalizer), ": must be finite and >= 0"));
   }
-  if (o.max_iterations < 1) {
+  NPSCORE_RETURN_IF_ERROR(internal::CheckIterations(o.max_iterations, "max_iterations"));
+  if (!(o.tolerance > 0 && Finite(o.tolerance))) {
     return absl::InvalidArgumentError(
-        absl::StrCat("max_iterations is ", o.max_iterations, ": must be >= 1"));
+        absl::StrCat("tolerance is ", ValueText(o.tolerance), ": must be finite and > 0"));
   }
-  if (!(o.tolerance > 0)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("tolerance is ", ValueText(o.tolerance), ": must be > 0"));
-  }
-  return absl::OkStatus();
+  return internal::CheckThreads(o.threads);
 }
 
 // Distinct whole frequencies: codes per row into `values`.
@@ -922,13 +920,14 @@ absl::StatusOr<std::vector<double>> CustomerLifetimeValue(
     absl::Span<const double> recency, absl::Span<const double> T,
     absl::Span<const double> monetary_value, const ClvOptions& options) {
   NPSCORE_RETURN_IF_ERROR(ValidateBetaGeo(bg));
-  if (options.months < 0 || options.months > 100000) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("time is ", options.months, " months: must be in 0..100000"));
+  if (options.months < 1 || options.months > kMaxClvMonths) {
+    return absl::InvalidArgumentError(absl::StrCat("time is ", options.months,
+                                                   " months: must be in 1..", kMaxClvMonths,
+                                                   " (kMaxClvMonths, 100 years)"));
   }
-  if (!(options.discount_rate > -1 && Finite(options.discount_rate))) {
+  if (!(options.discount_rate >= 0 && Finite(options.discount_rate))) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "discount_rate is ", ValueText(options.discount_rate), ": must be finite and > -1"));
+        "discount_rate is ", ValueText(options.discount_rate), ": must be finite and >= 0"));
   }
   if (!(options.periods_per_month > 0 && Finite(options.periods_per_month))) {
     return absl::InvalidArgumentError(absl::StrCat("periods_per_month is ",
@@ -940,18 +939,32 @@ absl::StatusOr<std::vector<double>> CustomerLifetimeValue(
                            GammaGammaExpectedProfit(gg, frequency, monetary_value));
   const int months = options.months;
   const double f = options.periods_per_month;
+  const bool discounted = options.discount_rate > 0;
   std::vector<double> discount(static_cast<size_t>(months) + 1);
   for (int i = 1; i <= months; ++i) discount[static_cast<size_t>(i)] = std::pow(1 + options.discount_rate, -i);
+  // sum_{j > k} d^j = d^(k + 1) / (1 - d) = d^k / discount_rate.
+  const double tail_factor = discounted ? 1 / options.discount_rate : 0;
+  constexpr double kTailTolerance = 0x1p-53;
   ForRows(out.size(), bg, [&](size_t i, WeightCache& cache) {
     const double x = frequency[i];
     const double alive = AliveProbability(bg, x, recency[i], T[i]);
     const double s = bg.r + x, beta = bg.b + x, scale = 1 / (bg.alpha + T[i]);
     const BetaWeights* bw = cache.Get(x);
     double value = 0, previous = 0;
-    for (int k = 1; k <= months; ++k) {
+    if (!discounted) {
+      // The increments telescope: E[purchases over the horizon].
+      value = AliveExpectation(s, bg.a, beta, months * f * scale, bw);
+    }
+    for (int k = 1; discounted && k <= months; ++k) {
       const double current = AliveExpectation(s, bg.a, beta, k * f * scale, bw);
-      value += (current - previous) * discount[static_cast<size_t>(k)];
+      const double step = current - previous;
+      value += step * discount[static_cast<size_t>(k)];
       previous = current;
+      // The expectation is concave in time, so later increments are at most
+      // this one and the rest of the sum is at most step * d^k / rate.
+      // (A step that rounding made negative proves nothing: go on.)
+      const double tail = step * discount[static_cast<size_t>(k)] * tail_factor;
+      if (step >= 0 && tail <= kTailTolerance * value) break;
     }
     out[i] *= alive * value;
   });

@@ -12,14 +12,18 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/optimization.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "src/internal/health_flags.h"
+#include "src/internal/p_values.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
+#include "src/internal/time_zone.h"
+#include "src/internal/two_sample.h"
 
 namespace npscore {
 namespace {
@@ -75,15 +79,6 @@ void Wilson(double k, double n, double z, double& low, double& high) {
   high = std::min(1.0, center + half);
 }
 
-// Two-sided p-value of the two-proportion z-test of k1/n1 against k2/n2.
-double TwoProportionP(double k1, double n1, double k2, double n2) {
-  const double pooled = (k1 + k2) / (n1 + n2);
-  const double var = pooled * (1 - pooled) * (1 / n1 + 1 / n2);
-  const double diff = k2 / n2 - k1 / n1;
-  if (!(var > 0)) return diff == 0 ? 1.0 : 0.0;
-  return 2 * NormalSurvival(std::abs(diff) / std::sqrt(var));
-}
-
 // A linear trend of per-period means y_i over period index x_i with n_i
 // responses, weighted by n_i, and the test of its slope with the
 // per-response variance pooled over the window (Cochran-Armitage for a
@@ -125,10 +120,6 @@ Trend FitTrend(const std::vector<int64_t>& n, size_t first, size_t last, Mean y,
   return t;
 }
 
-std::string Pct(double share) { return absl::StrFormat("%.1f%%", 100 * share); }
-std::string Points(double v) { return absl::StrFormat("%+.1f", v); }
-std::string PText(double p) { return absl::StrFormat("p=%.3g", p); }
-
 }  // namespace
 
 absl::StatusOr<Frequency> ParseFrequency(absl::string_view name) {
@@ -152,7 +143,24 @@ absl::StatusOr<Adjustment> ParseAdjustment(absl::string_view name) {
       absl::StrCat("unknown p-value adjustment \"", name, "\": use \"holm\", \"bh\" or \"none\""));
 }
 
-std::vector<double> AdjustPValues(absl::Span<const double> p, Adjustment adjustment) {
+absl::StatusOr<std::vector<double>> AdjustPValues(absl::Span<const double> p,
+                                                  Adjustment adjustment) {
+  if (adjustment != Adjustment::kHolm && adjustment != Adjustment::kBenjaminiHochberg &&
+      adjustment != Adjustment::kNone) {
+    return absl::InvalidArgumentError("adjustment is not an Adjustment");
+  }
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (!(p[i] >= 0 && p[i] <= 1) && !std::isnan(p[i])) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "p-value at row ", i, " is ", internal::ValueText(p[i]),
+          ": p-values must be in [0, 1] (NaN: no test, left out of the family)"));
+    }
+  }
+  return internal::AdjustValidPValues(p, adjustment);
+}
+
+std::vector<double> internal::AdjustValidPValues(absl::Span<const double> p,
+                                                 Adjustment adjustment) {
   std::vector<double> out(p.begin(), p.end());
   if (adjustment == Adjustment::kNone) return out;
   std::vector<size_t> idx;
@@ -179,19 +187,43 @@ std::vector<double> AdjustPValues(absl::Span<const double> p, Adjustment adjustm
   return out;
 }
 
+namespace {
+
+absl::Status TooManyPeriods() {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the time range spans more than ", kMaxPeriods, " periods: use a longer frequency"));
+}
+
+}  // namespace
+
 absl::StatusOr<PeriodGrid> MakePeriodGrid(int64_t min_time, int64_t max_time,
                                           Frequency frequency, absl::string_view time_zone) {
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(std::string(time_zone), &zone)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown time zone \"", time_zone, "\": use an IANA name such as \"Europe/Berlin\", or \"UTC\""));
-  }
+  NPSCORE_ASSIGN_OR_RETURN(const absl::TimeZone zone,
+                           internal::LoadTimeZone(time_zone, "time_zone"));
   if (min_time == kMissingTime || max_time == kMissingTime) {
     return absl::InvalidArgumentError("the time range has a missing (NaT) bound");
   }
   if (min_time > max_time) {
     return absl::InvalidArgumentError(
         absl::StrCat("the time range is empty: min_time ", min_time, " > max_time ", max_time));
+  }
+  if (max_time == INT64_MAX) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_time is ", max_time, " (2262-04-11T23:47:16.854775807Z), the last nanosecond "
+        "time: no period can end after it"));
+  }
+  // A range of far more than kMaxPeriods periods is refused before it is
+  // walked. No period is longer than its longest calendar length plus 3 days
+  // (a zone's offset never jumped by that much), so this never refuses a
+  // range the walk below would accept.
+  const int64_t longest_days = frequency == Frequency::kDay    ? 1
+                               : frequency == Frequency::kWeek ? 7
+                               : frequency == Frequency::kMonth ? 31
+                                                                : 92;
+  const uint64_t longest = static_cast<uint64_t>(longest_days + 3) * 86400 * 1000000000;
+  if ((static_cast<uint64_t>(max_time) - static_cast<uint64_t>(min_time)) / longest >
+      kMaxPeriods) {
+    return TooManyPeriods();
   }
   PeriodGrid grid;
   grid.frequency = frequency;
@@ -203,19 +235,26 @@ absl::StatusOr<PeriodGrid> MakePeriodGrid(int64_t min_time, int64_t max_time,
   if (frequency == Frequency::kWeek) day = WeekStart(day);
   if (frequency == Frequency::kQuarter) month = QuarterStart(month);
   const bool by_day = frequency == Frequency::kDay || frequency == Frequency::kWeek;
+  // Period bounds outside the nanosecond range are cut at its ends: the first
+  // start at the earliest time that is not NaT, the last end at INT64_MAX.
+  const absl::Time earliest = absl::FromUnixNanos(kMissingTime + 1);
+  const absl::Time latest = absl::FromUnixNanos(INT64_MAX);
   auto start_of = [&]() {
     const absl::Time t = by_day ? absl::FromCivil(day, zone) : absl::FromCivil(month, zone);
-    return absl::ToUnixNanos(t);
+    return absl::ToUnixNanos(std::clamp(t, earliest, latest));
   };
   for (int64_t start = start_of();; start = start_of()) {
+    // A civil day the zone skipped (Pacific/Apia 2011-12-30) starts at the
+    // same instant as the next one: it holds no time, and gets no period.
+    if (!grid.labels.empty() && start == grid.starts.back()) {
+      grid.starts.pop_back();
+      grid.labels.pop_back();
+    }
     if (start > max_time) {
       grid.starts.push_back(start);  // the end bound of the last period
       break;
     }
-    if (grid.labels.size() >= kMaxPeriods) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "the time range spans more than ", kMaxPeriods, " periods: use a longer frequency"));
-    }
+    if (grid.labels.size() >= kMaxPeriods) return TooManyPeriods();
     grid.starts.push_back(start);
     switch (frequency) {
       case Frequency::kDay:
@@ -241,65 +280,122 @@ absl::StatusOr<PeriodGrid> MakePeriodGrid(int64_t min_time, int64_t max_time,
 
 namespace {
 
-// The period of a time by a bucket table instead of a binary search per row:
-// buckets 2^shift ns wide, no wider than the shortest period, hold at most
-// one period start, so a time's period is its bucket's first period or the
-// next one (one table load and one compare).
+// The period of a time by a bucket table instead of a binary search per row.
+// Times are taken as offsets from the first start (unsigned, so exact for any
+// two int64 instants, on either side of 1970) and cut into buckets 2^shift ns
+// wide: no wider than the shortest period, so that a bucket holds at most one
+// period start and a time's period is its bucket's first period or the next
+// one (one table load and one compare). The table has at most
+// kBucketsPerPeriod entries per period: a grid too uneven for that (not one
+// of calendar periods) gets wider buckets, and a time in a bucket with more
+// than one start finds its period by a binary search within the bucket.
 class PeriodFinder {
  public:
+  static constexpr uint64_t kBucketsPerPeriod = 4;
+
   static absl::StatusOr<PeriodFinder> Make(const PeriodGrid& grid) {
     if (grid.starts.size() != grid.labels.size() + 1) {
       return absl::InvalidArgumentError(
           "malformed period grid: starts must have one more entry than labels");
     }
+    const size_t k = grid.size();
+    if (k > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("malformed period grid: ", k, " periods, more than int32 codes hold"));
+    }
     PeriodFinder f;
     f.starts_ = grid.starts.data();
-    const size_t k = grid.size();
     if (k == 0) return f;  // span_ 0: every time is outside
-    f.s0_ = f.starts_[0];
-    f.first_ = static_cast<uint64_t>(f.starts_[0]);
-    f.span_ = static_cast<uint64_t>(f.starts_[k]) - f.first_;
-    uint64_t shortest = f.span_;
+    const int64_t* s = f.starts_;
+    uint64_t shortest = std::numeric_limits<uint64_t>::max();
     for (size_t p = 0; p < k; ++p) {
-      shortest = std::min(shortest, static_cast<uint64_t>(f.starts_[p + 1]) -
-                                        static_cast<uint64_t>(f.starts_[p]));
+      if (s[p + 1] <= s[p]) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "malformed period grid: start ", p + 1, " (", s[p + 1], ") is not after start ", p,
+            " (", s[p], ")"));
+      }
+      shortest = std::min(shortest, Offset(s[p + 1], s[p]));
     }
-    while (f.shift_ < 62 && (uint64_t{2} << f.shift_) <= shortest) ++f.shift_;
-    f.table_.resize((f.span_ >> f.shift_) + 1);
-    for (size_t b = 0, p = 0; b < f.table_.size(); ++b) {
-      const uint64_t at = f.first_ + (static_cast<uint64_t>(b) << f.shift_);
-      while (p + 1 < k && static_cast<uint64_t>(f.starts_[p + 1]) <= at) ++p;
+    f.first_ = static_cast<uint64_t>(s[0]);
+    f.span_ = Offset(s[k], s[0]);
+    int shift = 0;
+    while (shift < 63 && (uint64_t{2} << shift) <= shortest) ++shift;
+    const uint64_t max_buckets = kBucketsPerPeriod * k + 64;
+    while ((f.span_ >> shift) + 1 > max_buckets) ++shift;  // ends by shift 63
+    f.shift_ = shift;
+    f.exact_ = (uint64_t{1} << shift) <= shortest;
+    const size_t buckets = static_cast<size_t>(f.span_ >> shift) + 1;
+    // One entry more than buckets: the last period, the bound of a search.
+    f.table_.resize(buckets + 1);
+    for (size_t b = 0, p = 0; b < buckets; ++b) {
+      const uint64_t at = static_cast<uint64_t>(b) << shift;
+      while (p + 1 < k && Offset(s[p + 1], s[0]) <= at) ++p;
       f.table_[b] = static_cast<int32_t>(p);
     }
+    f.table_[buckets] = static_cast<int32_t>(k - 1);
     return f;
   }
 
-  // The lookup itself: plain values and pointers that a row loop copies into
-  // a local (kept in registers: no store of the loop can be taken to change
-  // them). The finder must outlive it.
-  struct Lookup {
+  // The lookups themselves: plain values and pointers that a row loop copies
+  // into a local (kept in registers: no store of the loop can be taken to
+  // change them). The finder must outlive them.
+  //
+  // Exact: every bucket holds at most one period start (every grid of
+  // calendar periods). The period of t, or -1 outside the grid; a time below
+  // the first start (NaT, INT64_MIN, included) wraps to an offset of at
+  // least span, so one unsigned compare tests both ends.
+  struct Exact {
     const int64_t* starts;
     const int32_t* table;
-    int64_t s0;
     uint64_t first, span;
     int shift;
 
-    // The period of t, or -1 outside the grid (NaT, INT64_MIN, is below it).
     int32_t operator()(int64_t t) const {
       const uint64_t offset = static_cast<uint64_t>(t) - first;
-      if (t < s0 || offset >= span) return -1;
+      if (offset >= span) return -1;
       int32_t p = table[offset >> shift];
       p += t >= starts[p + 1] ? 1 : 0;
       return p;
     }
   };
-  Lookup lookup() const { return Lookup{starts_, table_.data(), s0_, first_, span_, shift_}; }
+
+  // Search: buckets were widened to bound the table; past the bucket's
+  // second period, a binary search among the periods of the bucket.
+  struct Search : Exact {
+    int32_t operator()(int64_t t) const {
+      const uint64_t offset = static_cast<uint64_t>(t) - first;
+      if (offset >= span) return -1;
+      const uint64_t b = offset >> shift;
+      int32_t p = table[b];
+      p += t >= starts[p + 1] ? 1 : 0;
+      if (ABSL_PREDICT_FALSE(t >= starts[p + 1])) {
+        // starts[p + 1] <= t < starts[table[b + 1] + 1]
+        p = static_cast<int32_t>(
+                std::upper_bound(starts + p + 1, starts + table[b + 1] + 1, t) - starts) - 1;
+      }
+      return p;
+    }
+  };
+
+  // Returns f(lookup) with the lookup this grid needs, chosen once per call
+  // so that a row loop holds one kind.
+  template <typename F>
+  decltype(auto) Visit(F&& f) const {
+    const Exact exact{starts_, table_.data(), first_, span_, shift_};
+    if (exact_) return f(exact);
+    return f(Search{exact});
+  }
 
  private:
+  // b - a for b >= a, exact in uint64 for any two int64 values.
+  static uint64_t Offset(int64_t b, int64_t a) {
+    return static_cast<uint64_t>(b) - static_cast<uint64_t>(a);
+  }
+
   const int64_t* starts_ = nullptr;
-  int64_t s0_ = 0;
   uint64_t first_ = 0, span_ = 0;
   int shift_ = 0;
+  bool exact_ = true;
   std::vector<int32_t> table_;
 };
 
@@ -320,15 +416,16 @@ absl::Status AssignPeriods(absl::Span<const int64_t> times, const PeriodGrid& gr
   const int64_t* tp = times.data();
   int32_t* op = out.data();
   auto assign = [&](size_t, size_t lo, size_t hi) -> absl::Status {
-    const PeriodFinder::Lookup find = finder.lookup();
-    const int64_t* __restrict in = tp;
-    int32_t* __restrict result = op;
-    for (size_t i = lo; i < hi; ++i) {
-      const int32_t p = find(in[i]);
-      if (p < 0 && in[i] == kMissingTime && !skip_missing) return MissingTimeError(i);
-      result[i] = p;
-    }
-    return absl::OkStatus();
+    return finder.Visit([&](const auto find) -> absl::Status {
+      const int64_t* __restrict in = tp;
+      int32_t* __restrict result = op;
+      for (size_t i = lo; i < hi; ++i) {
+        const int32_t p = find(in[i]);
+        if (p < 0 && in[i] == kMissingTime && !skip_missing) return MissingTimeError(i);
+        result[i] = p;
+      }
+      return absl::OkStatus();
+    });
   };
   return internal::RunChunks(times.size(), ThreadsFor(times.size()), assign);
 }
@@ -367,14 +464,23 @@ absl::Status ValidateHealthOptions(const HealthOptions& options) {
   const HealthThresholds& th = options.thresholds;
   NPSCORE_RETURN_IF_ERROR(ValidateCutoffs(options.scores.cutoffs));
   NPSCORE_RETURN_IF_ERROR(ValidateIntervalOptions(options.interval));
-  if (!(th.alpha > 0 && th.alpha < 1) || !(th.min_n >= 0) || th.trend_periods < 3) {
+  NPSCORE_RETURN_IF_ERROR(internal::ValidateFlagOptions(options));
+  if (!(th.alpha > 0 && th.alpha < 1)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "bad health thresholds: alpha=", th.alpha, " (must be in (0, 1)), min_n=", th.min_n,
-        " (>= 0), trend_periods=", th.trend_periods, " (>= 3)"));
+        "bad health threshold alpha=", internal::ValueText(th.alpha), ": a level in (0, 1)"));
+  }
+  if (!(th.min_n >= 0 && th.min_n <= std::numeric_limits<double>::max())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad health threshold min_n=", internal::ValueText(th.min_n), ": finite and >= 0"));
+  }
+  if (th.trend_periods < 3 || th.trend_periods > kMaxTrendPeriods) {
+    return absl::InvalidArgumentError(absl::StrCat("bad health threshold trend_periods=",
+                                                   th.trend_periods, ": in 3..", kMaxTrendPeriods,
+                                                   " (kMaxTrendPeriods)"));
   }
   if (!(th.passive_share_high >= 0 && th.passive_share_high <= 1)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "bad health threshold passive_share_high=", th.passive_share_high,
+        "bad health threshold passive_share_high=", internal::ValueText(th.passive_share_high),
         ": a share in [0, 1]"));
   }
   const std::pair<const char*, double> points[] = {
@@ -385,7 +491,7 @@ absl::Status ValidateHealthOptions(const HealthOptions& options) {
   for (const auto& [name, value] : points) {
     if (!(value >= 0 && value <= 200)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "bad health threshold ", name, "=", value, ": points in [0, 200]"));
+          "bad health threshold ", name, "=", internal::ValueText(value), ": points in [0, 200]"));
     }
   }
   return absl::OkStatus();
@@ -395,11 +501,20 @@ absl::Status ValidateHealthOptions(const HealthOptions& options) {
 absl::StatusOr<HealthTable> NewTable(int64_t n_periods, int64_t n_slices,
                                      const HealthOptions& options) {
   const Cutoffs& cut = options.scores.cutoffs;
-  constexpr int64_t kMaxRows = int64_t{1} << 28;  // checked one factor at a time: no overflow
-  if (n_periods < 0 || n_slices < 1 || n_periods > kMaxRows || n_slices > kMaxRows ||
-      n_periods * n_slices > kMaxRows / (cut.scale_max + 1)) {
+  if (n_periods < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("n_periods is ", n_periods, ": it must be >= 0"));
+  }
+  if (n_slices < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("n_slices is ", n_slices, ": it must be >= 1"));
+  }
+  // One factor at a time, so that the product cannot overflow.
+  if (n_periods > kMaxHealthTableRows || n_slices > kMaxHealthTableRows ||
+      n_periods * n_slices > kMaxHealthTableRows ||
+      n_periods * n_slices > kMaxHealthHistogramCells / (cut.scale_max + 1)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "bad table size: ", n_slices, " slices x ", n_periods, " periods"));
+        "bad table size: ", n_slices, " slices x ", n_periods, " periods: at most ",
+        kMaxHealthTableRows, " rows (kMaxHealthTableRows) and ", kMaxHealthHistogramCells,
+        " histogram counts (kMaxHealthHistogramCells; ", cut.scale_max + 1, " per row)"));
   }
   HealthTable t;
   t.n_slices = n_slices;
@@ -439,10 +554,11 @@ struct PeriodsOfTimes {
   const PeriodFinder* finder;
   bool skip_missing;
   const int32_t* Block(size_t begin, size_t end, int32_t* buffer) const {
-    const PeriodFinder::Lookup find = finder->lookup();
-    const int64_t* __restrict in = times + begin;
-    int32_t* __restrict out = buffer;
-    for (size_t i = 0; i < end - begin; ++i) out[i] = find(in[i]);
+    finder->Visit([&](const auto find) {
+      const int64_t* __restrict in = times + begin;
+      int32_t* __restrict out = buffer;
+      for (size_t i = 0; i < end - begin; ++i) out[i] = find(in[i]);
+    });
     return buffer;
   }
   absl::Status Excluded(size_t i) const {
@@ -639,17 +755,20 @@ void DeriveHealth(HealthTable& t, const HealthOptions& options, bool overlapping
       const size_t r = base + p;
       if (overlapping) continue;
       if (p > 0 && t.n[r] > 0 && t.n[r - 1] > 0) {
-        auto c = Compare(summaries[r], summaries[r - 1], options.interval);
+        // The NPS change by the score test (exact mid-p below kExactBelow),
+        // whatever the interval method of the periods' NPS.
+        auto c = internal::CompareTestOnly(
+            summaries[r], summaries[r - 1],
+            {IntervalMethod::kScore, options.interval.confidence, CompareTest::kAuto});
         if (c.ok()) {
           t.nps_change[r] = c->diff;
           t.change_se[r] = c->se;
           t.change_p[r] = c->p_value;
         }
-        const double n0 = static_cast<double>(t.n[r - 1]), n1 = static_cast<double>(t.n[r]);
         t.detractor_change[r] = 100 * (t.share_detractors[r] - t.share_detractors[r - 1]);
         t.promoter_change[r] = 100 * (t.share_promoters[r] - t.share_promoters[r - 1]);
-        det_p[r] = TwoProportionP(t.detractors[r - 1], n0, t.detractors[r], n1);
-        pro_p[r] = TwoProportionP(t.promoters[r - 1], n0, t.promoters[r], n1);
+        det_p[r] = internal::ShareChangeP(t.detractors[r - 1], t.n[r - 1], t.detractors[r], t.n[r]);
+        pro_p[r] = internal::ShareChangeP(t.promoters[r - 1], t.n[r - 1], t.promoters[r], t.n[r]);
       }
       if (t.n[r] == 0) continue;
       const size_t first = p + 1 >= k ? base + p + 1 - k : base;
@@ -677,53 +796,13 @@ void DeriveHealth(HealthTable& t, const HealthOptions& options, bool overlapping
       t.nps_trend[r] = 100 * npt.slope;
     }
   }
-  t.change_p_adjusted = AdjustPValues(t.change_p, options.adjustment);
-  t.detractor_change_p_adjusted = AdjustPValues(det_p, options.adjustment);
-  t.promoter_change_p_adjusted = AdjustPValues(pro_p, options.adjustment);
-  t.passive_trend_p_adjusted = AdjustPValues(trend_p, options.adjustment);
+  t.change_p_adjusted = internal::AdjustValidPValues(t.change_p, options.adjustment);
+  t.detractor_change_p_adjusted = internal::AdjustValidPValues(det_p, options.adjustment);
+  t.promoter_change_p_adjusted = internal::AdjustValidPValues(pro_p, options.adjustment);
+  t.passive_trend_p_adjusted = internal::AdjustValidPValues(trend_p, options.adjustment);
 
-  // Flags, each with the numbers that raised it.
-  for (size_t r = 0; r < rows; ++r) {
-    std::vector<std::string> why;
-    if (static_cast<double>(t.n[r]) < th.min_n) {
-      t.flags[r] |= kFlagLowN;
-      t.reasons[r] = absl::StrCat("n=", t.n[r], " < ", th.min_n, ": too few responses to judge");
-      continue;
-    }
-    const double pas_share = t.share_passives[r];
-    const double trend = t.passive_trend[r], trend_span = static_cast<double>(k - 1);
-    const bool large = pas_share >= th.passive_share_high;
-    const bool growing = trend >= th.passive_trend_points &&
-                         t.passive_trend_p_adjusted[r] < th.alpha &&
-                         std::abs(t.nps_trend[r] * trend_span) < th.stable_nps_points;
-    if (large || growing) {
-      t.flags[r] |= kFlagPassiveVulnerability;
-      if (large) {
-        why.push_back(absl::StrCat("passive share ", Pct(pas_share), " >= ",
-                                   Pct(th.passive_share_high)));
-      }
-      if (growing) {
-        why.push_back(absl::StrCat("passive share ", Points(trend), " points/period (",
-                                   PText(t.passive_trend_p_adjusted[r]), ") while NPS moved ",
-                                   Points(t.nps_trend[r] * trend_span), " over ", k, " periods"));
-      }
-    }
-    if (t.detractor_change[r] >= th.detractor_surge_points &&
-        t.detractor_change_p_adjusted[r] < th.alpha) {
-      t.flags[r] |= kFlagDetractorSurge;
-      why.push_back(absl::StrCat("detractor share ", Points(t.detractor_change[r]),
-                                 " points vs previous period (",
-                                 PText(t.detractor_change_p_adjusted[r]), ")"));
-    }
-    if (t.promoter_change[r] <= -th.promoter_erosion_points &&
-        t.promoter_change_p_adjusted[r] < th.alpha) {
-      t.flags[r] |= kFlagPromoterErosion;
-      why.push_back(absl::StrCat("promoter share ", Points(t.promoter_change[r]),
-                                 " points vs previous period (",
-                                 PText(t.promoter_change_p_adjusted[r]), ")"));
-    }
-    t.reasons[r] = absl::StrJoin(why, "; ");
-  }
+  // Flags, each with the numbers that raised it (src/health_flags.cc).
+  internal::DeriveFlags(t, options, trend_p, overlapping);
   }
 
 }  // namespace
@@ -747,8 +826,10 @@ template <typename T, typename C>
 absl::StatusOr<HealthTable> HealthOverTime(absl::Span<const T> scores,
                                            absl::Span<const int64_t> times,
                                            const PeriodGrid& grid, absl::Span<const C> slices,
-                                           int64_t n_slices, const HealthOptions& options,
+                                           int64_t n_slices, const HealthOptions& given,
                                            bool skip_missing_times) {
+  HealthOptions options = given;
+  options.frequency = grid.frequency;  // baselines in time follow the grid's periods
   NPSCORE_RETURN_IF_ERROR(ValidateHealthOptions(options));
   NPSCORE_ASSIGN_OR_RETURN(const PeriodFinder finder, PeriodFinder::Make(grid));
   NPSCORE_ASSIGN_OR_RETURN(
@@ -820,9 +901,14 @@ absl::StatusOr<HealthTable> RollingHealth(absl::Span<const T> scores,
 
 absl::StatusOr<std::vector<SegmentTrend>> SegmentTrends(const HealthTable& table, int periods,
                                                         Adjustment adjustment) {
-  if (periods < 3) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("periods is ", periods, ": a trend needs at least 3 periods"));
+  if (periods < 3 || periods > kMaxTrendPeriods) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "periods is ", periods, ": a trend needs 3..", kMaxTrendPeriods,
+        " periods (kMaxTrendPeriods)"));
+  }
+  if (adjustment != Adjustment::kHolm && adjustment != Adjustment::kBenjaminiHochberg &&
+      adjustment != Adjustment::kNone) {
+    return absl::InvalidArgumentError("adjustment is not an Adjustment");
   }
   const size_t P = static_cast<size_t>(table.n_periods);
   const size_t first = P > static_cast<size_t>(periods) ? P - static_cast<size_t>(periods) : 0;
@@ -858,7 +944,7 @@ absl::StatusOr<std::vector<SegmentTrend>> SegmentTrends(const HealthTable& table
   }
   std::vector<double> p(out.size());
   for (size_t i = 0; i < out.size(); ++i) p[i] = out[i].p_value;
-  const std::vector<double> adj = AdjustPValues(p, adjustment);
+  const std::vector<double> adj = internal::AdjustValidPValues(p, adjustment);
   for (size_t i = 0; i < out.size(); ++i) out[i].p_adjusted = adj[i];
   return out;
 }

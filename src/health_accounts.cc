@@ -33,8 +33,6 @@ using internal::Tally;
 using internal::TallyBlock;
 using internal::ValueText;
 
-constexpr int64_t kMaxAccounts = int64_t{1} << 31;
-
 using ContactKey = std::pair<int64_t, int64_t>;  // (account, contact)
 
 // The latest response of one contact so far; `tie` is a later row with the
@@ -57,7 +55,8 @@ absl::Status CheckAccountInputs(size_t rows, size_t accounts, size_t contacts, s
   }
   if (n_accounts < 0 || n_accounts > kMaxAccounts) {
     return absl::InvalidArgumentError(
-        absl::StrCat("n_accounts is ", n_accounts, ": must be between 0 and ", kMaxAccounts));
+        absl::StrCat("n_accounts is ", n_accounts, ": must be between 0 and ", kMaxAccounts,
+                     " (kMaxAccounts)"));
   }
   if (!weights.empty()) {
     if (weights.size() != static_cast<size_t>(n_accounts)) {
@@ -74,9 +73,9 @@ absl::Status CheckAccountInputs(size_t rows, size_t accounts, size_t contacts, s
       }
     }
   }
-  if (!(min_n >= 0)) {
+  if (!(min_n >= 0 && min_n <= std::numeric_limits<double>::max())) {
     return absl::InvalidArgumentError(
-        absl::StrCat("min_n is ", ValueText(min_n), ": must be >= 0"));
+        absl::StrCat("min_n is ", ValueText(min_n), ": must be finite and >= 0"));
   }
   return absl::OkStatus();
 }
@@ -222,12 +221,16 @@ absl::StatusOr<AccountTable> AccountNps(absl::Span<const T> scores,
       wvotes.sum_w2 += w * w;
       wvotes.rows += 1;
     } else {
-      // Every response, with its account's weight.
+      // Every response counted; with weights, the account's weight is
+      // counted once, spread evenly over its responses (w / n each), so an
+      // account that answers more often does not weigh more: the overall
+      // NPS is the weighted mean of the accounts' own NPS.
+      const double wr = w / nn;
       for (size_t g = 0; g < 3; ++g) {
         *vote[g] += c[g];
-        *wvote[g] += w * static_cast<double>(c[g]);
+        *wvote[g] += wr * static_cast<double>(c[g]);
       }
-      wvotes.sum_w2 += nn * w * w;
+      wvotes.sum_w2 += nn * wr * wr;
       wvotes.rows += n;
     }
   }

@@ -26,7 +26,6 @@ using internal::SegmentIndex;
 using internal::Tally;
 using internal::TallyBlock;
 
-constexpr size_t kMaxRows = size_t{1} << 24;  // events x slices
 
 // A kept response: its time and cell = slice * 4 + slot (0 detractor,
 // 1 passive, 2 promoter, 3 missing score).
@@ -84,15 +83,23 @@ absl::StatusOr<std::vector<EventImpactRow>> EventImpact(
   } else {
     NPSCORE_RETURN_IF_ERROR(CheckLength("slices", slices.size(), scores.size()));
   }
-  if (n_slices < 1 || static_cast<uint64_t>(n_slices) > kMaxRows ||
+  if (n_slices < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("n_slices is ", n_slices, ": it must be >= 1"));
+  }
+  constexpr size_t kMaxRows = static_cast<size_t>(kMaxEventImpactRows);
+  if (static_cast<uint64_t>(n_slices) > kMaxRows ||
       events.size() > kMaxRows / static_cast<size_t>(n_slices)) {
     return absl::InvalidArgumentError(absl::StrCat("bad table size: ", events.size(),
                                                    " events x ", n_slices, " slices (at most ",
-                                                   kMaxRows, " rows)"));
+                                                   kMaxRows, " rows, kMaxEventImpactRows)"));
   }
-  if (before_ns < 0 || after_ns < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("windows must be >= 0 ns; got before=",
-                                                   before_ns, ", after=", after_ns));
+  if (before_ns <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("before_ns is ", before_ns, ": the window before an event must be > 0 ns"));
+  }
+  if (after_ns <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("after_ns is ", after_ns, ": the window after an event must be > 0 ns"));
   }
   for (size_t k = 0; k < events.size(); ++k) {
     if (events[k] == kMissingTime) {

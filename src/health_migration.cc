@@ -24,12 +24,11 @@ using internal::SegmentIndex;
 using internal::Tally;
 using internal::TallyBlock;
 
-constexpr int64_t kMaxPeriods = int64_t{1} << 26;
 
 // A kept response: its time and key = (customer code's low bits) << 32 |
 // cell, with cell = period * 3 + segment, so that sorting and pairing read the
 // visits and nothing else. (The low bits fit in 32 below 2^43 customers, the
-// cell below 2^26 periods.)
+// cell below kMaxMigrationPeriods.)
 struct Visit {
   int64_t time;
   uint64_t key;
@@ -116,9 +115,10 @@ absl::StatusOr<MigrationTable> Migration(absl::Span<const T> scores,
   } else {
     NPSCORE_RETURN_IF_ERROR(CheckLength("periods", periods.size(), scores.size()));
   }
-  if (n_periods < 0 || n_periods > kMaxPeriods) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("n_periods is ", n_periods, ": must be between 0 and ", kMaxPeriods));
+  if (n_periods < 0 || n_periods > kMaxMigrationPeriods) {
+    return absl::InvalidArgumentError(absl::StrCat("n_periods is ", n_periods,
+                                                   ": must be between 0 and ",
+                                                   kMaxMigrationPeriods, " (kMaxMigrationPeriods)"));
   }
   MigrationTable table;
   table.n_periods = n_periods;

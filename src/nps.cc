@@ -13,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "npscore/limits.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
 
@@ -63,12 +64,6 @@ Tally TallyBlock<uint8_t>(const uint8_t* p, size_t n, uint8_t dmax, uint8_t pmax
 using namespace internal;  // NOLINT: this file defines those kernels
 
 namespace {
-
-// Segment counts that may be fractional (weighted, effective, adjusted).
-struct Triple {
-  double det, pas, pro;
-  double n() const { return det + pas + pro; }
-};
 
 
 // Weight sums per segment of one block of valid (or missing) scores.
@@ -137,16 +132,39 @@ Interval WaldInterval(double det, double pas, double pro, double z) {
   return {nps - z * se, nps + z * se};
 }
 
+}  // namespace
+
+namespace internal {
+
+// Setting the derivative of d log q + m log(1 - 2q - theta) + p log(q + theta)
+// to zero gives 2n q^2 - [d(1 - 3 theta) - 2m theta + p(1 - theta)] q
+// - d theta (1 - theta) = 0 (Tango 1998, with promoters and detractors as the
+// discordant cells); its larger root, taken in the stable form, is the MLE.
+double RestrictedDetractorShare(double det, double pas, double pro, double theta) {
+  const double n = det + pas + pro;
+  const double a = 2 * n;
+  const double b = -det - pro + (2 * n + det - pro) * theta;
+  const double c = -det * theta * (1 - theta);
+  const double root = std::sqrt(std::max(0.0, b * b - 4 * a * c));
+  double q;
+  if (b <= 0) {
+    q = (-b + root) / (2 * a);
+  } else {
+    q = b + root > 0 ? -2 * c / (b + root) : 0.0;
+  }
+  return std::min((1 - theta) / 2, std::max({0.0, -theta, q}));
+}
+
+}  // namespace internal
+
+namespace {
+
 // Tango's (1998) score statistic for H0: NPS = delta, with promoters and
 // detractors as the two discordant cells of a paired design:
 //   Z = (b - c - n delta) / sqrt(n (2 q + delta (1 - delta))),
 // q being the restricted maximum-likelihood estimate of the detractor share.
 double TangoZ(double b, double c, double n, double delta) {
-  const double a = 2 * n;
-  const double bq = -b - c + (2 * n - b + c) * delta;
-  const double cq = -c * delta * (1 - delta);
-  const double disc = std::max(0.0, bq * bq - 4 * a * cq);
-  const double q = std::max(0.0, (-bq + std::sqrt(disc)) / (2 * a));
+  const double q = RestrictedDetractorShare(c, n - b - c, b, delta);
   const double num = b - c - n * delta;
   const double var = n * (2 * q + delta * (1 - delta));
   if (var <= 0) return num > 0 ? kInf : (num < 0 ? -kInf : 0.0);
@@ -238,6 +256,124 @@ absl::Status ValidateIntervalOptions(const IntervalOptions& options) {
   return absl::InvalidArgumentError(
       absl::StrCat("confidence is ", ValueText(options.confidence),
                    ": it must lie strictly between 0 and 1"));
+}
+
+absl::Status ValidateCounts(const Counts& c) {
+  const struct {
+    const char* name;
+    int64_t value;
+  } fields[] = {{"detractors", c.detractors},
+                {"passives", c.passives},
+                {"promoters", c.promoters},
+                {"skipped", c.skipped}};
+  for (const auto& f : fields) {
+    if (f.value < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("counts: ", f.name, " is ", f.value, ": counts must be >= 0"));
+    }
+  }
+  int64_t total = 0;
+  if (__builtin_add_overflow(c.detractors, c.passives, &total) ||
+      __builtin_add_overflow(total, c.promoters, &total)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "counts: detractors + passives + promoters (", c.detractors, " + ", c.passives,
+        " + ", c.promoters, ") overflows int64"));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Validates the two parts of a merge; an error starts with "a " or "b ".
+template <typename C>
+absl::Status ValidateParts(const C& a, const C& b) {
+  for (const C* c : {&a, &b}) {
+    const absl::Status st = ValidateCounts(*c);
+    if (!st.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(c == &a ? "a " : "b ", st.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Counts> MergeCounts(const Counts& a, const Counts& b) {
+  NPSCORE_RETURN_IF_ERROR(ValidateParts(a, b));
+  const struct {
+    const char* name;
+    int64_t x, y;
+  } fields[] = {{"detractors", a.detractors, b.detractors},
+                {"passives", a.passives, b.passives},
+                {"promoters", a.promoters, b.promoters},
+                {"skipped", a.skipped, b.skipped}};
+  for (const auto& f : fields) {
+    int64_t sum;
+    if (__builtin_add_overflow(f.x, f.y, &sum)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(f.name, " ", f.x, " + ", f.y, " overflows int64"));
+    }
+  }
+  Counts out = a;
+  out.Merge(b);
+  NPSCORE_RETURN_IF_ERROR(ValidateCounts(out));  // n() may overflow though each part fits
+  return out;
+}
+
+absl::Status ValidateCounts(const WeightedCounts& c) {
+  // sum_w2 may be +inf: squares of huge weights overflow (Summarize says so).
+  const struct {
+    const char* name;
+    double value;
+    bool inf_ok;
+  } fields[] = {{"detractors", c.detractors, false},
+                {"passives", c.passives, false},
+                {"promoters", c.promoters, false},
+                {"sum_w2", c.sum_w2, true}};
+  for (const auto& f : fields) {
+    if (!(f.value >= 0 &&
+          (f.value <= std::numeric_limits<double>::max() || (f.inf_ok && f.value == kInf)))) {
+      return absl::InvalidArgumentError(absl::StrCat("weighted counts: ", f.name, " is ",
+                                                     ValueText(f.value),
+                                                     ": must be finite and >= 0"));
+    }
+  }
+  if (c.rows < 0 || c.skipped < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("weighted counts: ", c.rows < 0 ? "rows" : "skipped", " is ",
+                     c.rows < 0 ? c.rows : c.skipped, ": must be >= 0"));
+  }
+  const double t = c.total();
+  if (!std::isfinite(t)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "weighted counts: the total weight ", ValueText(t), " overflows double precision"));
+  }
+  // Weights w >= 0 over `rows` rows: sum w^2 <= (sum w)^2 <= rows * sum w^2,
+  // checked where neither side under- or overflows.
+  const double slack = 1 + 1e-6;  // rounding of long sums
+  const double t2 = t * t;
+  const double normal = std::numeric_limits<double>::min();
+  if (t2 >= normal && c.sum_w2 >= normal && std::isfinite(t2) && std::isfinite(c.sum_w2) &&
+      (c.sum_w2 > t2 * slack || t2 > static_cast<double>(c.rows) * c.sum_w2 * slack)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "weighted counts: sum_w2 is ", ValueText(c.sum_w2), " with total weight ",
+        ValueText(t), " over ", c.rows,
+        " rows: no weights >= 0 give these (need total^2 / rows <= sum_w2 <= total^2)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<WeightedCounts> MergeCounts(const WeightedCounts& a, const WeightedCounts& b) {
+  NPSCORE_RETURN_IF_ERROR(ValidateParts(a, b));
+  int64_t rows, skipped;
+  if (__builtin_add_overflow(a.rows, b.rows, &rows) ||
+      __builtin_add_overflow(a.skipped, b.skipped, &skipped)) {
+    return absl::InvalidArgumentError("rows or skipped overflow int64 when merged");
+  }
+  WeightedCounts out = a;
+  out.Merge(b);
+  NPSCORE_RETURN_IF_ERROR(ValidateCounts(out));  // totals may overflow to infinity
+  return out;
 }
 
 Counts& Counts::Merge(const Counts& o) {
@@ -435,18 +571,7 @@ absl::StatusOr<Interval> NpsInterval(double det, double pas, double pro,
 absl::StatusOr<Summary> Summarize(const Counts& counts,
                                   const IntervalOptions& options) {
   NPSCORE_RETURN_IF_ERROR(ValidateIntervalOptions(options));
-  if (counts.detractors < 0 || counts.passives < 0 || counts.promoters < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("segment counts must be >= 0; got detractors=", counts.detractors,
-                     ", passives=", counts.passives, ", promoters=", counts.promoters));
-  }
-  int64_t total = 0;
-  if (__builtin_add_overflow(counts.detractors, counts.passives, &total) ||
-      __builtin_add_overflow(total, counts.promoters, &total)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "segment counts overflow int64: detractors=", counts.detractors, ", passives=",
-        counts.passives, ", promoters=", counts.promoters));
-  }
+  NPSCORE_RETURN_IF_ERROR(ValidateCounts(counts));
   if (counts.n() == 0) {
     return absl::InvalidArgumentError(
         counts.skipped > 0
@@ -466,6 +591,7 @@ absl::StatusOr<Summary> Summarize(const Counts& counts,
 absl::StatusOr<Summary> Summarize(const WeightedCounts& counts,
                                   const IntervalOptions& options) {
   NPSCORE_RETURN_IF_ERROR(ValidateIntervalOptions(options));
+  NPSCORE_RETURN_IF_ERROR(ValidateCounts(counts));
   if (!(counts.total() > 0) || !std::isfinite(counts.total())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "total weight is ", ValueText(counts.total()), " over ", counts.rows,
@@ -486,63 +612,6 @@ absl::StatusOr<Summary> Summarize(const WeightedCounts& counts,
   s.weighted = true;
   FillStatistics(s, Critical(options.confidence));
   return s;
-}
-
-absl::StatusOr<Comparison> Compare(const Summary& a, const Summary& b,
-                                   const IntervalOptions& options) {
-  NPSCORE_RETURN_IF_ERROR(ValidateIntervalOptions(options));
-  for (const Summary* s : {&a, &b}) {
-    if (!(s->n > 0 && s->n_effective > 0)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "cannot compare: sample ", s == &a ? "a" : "b", " is empty (n = 0)"));
-    }
-  }
-  Comparison c;
-  c.method = options.method;
-  c.confidence = options.confidence;
-  c.diff = a.nps - b.nps;
-  c.se = std::sqrt(a.se * a.se + b.se * b.se);
-  if (c.se > 0) {
-    c.z = c.diff / c.se;
-  } else {
-    c.z = c.diff > 0 ? kInf : (c.diff < 0 ? -kInf : 0.0);
-  }
-  c.p_value = c.z == 0 ? 1.0 : 2 * NormalSurvival(std::abs(c.z));
-  const double z = Critical(options.confidence);
-  // Effective counts of each sample (equal to the counts when unweighted).
-  auto eff = [](const Summary& s, double add_d, double add_pa) {
-    const double k = s.n_effective / s.n;
-    return Triple{s.detractors * k + add_d, s.passives * k + add_pa,
-                  s.promoters * k + add_d};
-  };
-  switch (options.method) {
-    case IntervalMethod::kWald:
-      c.ci_low = c.diff - z * c.se;
-      c.ci_high = c.diff + z * c.se;
-      break;
-    case IntervalMethod::kAdjustedWald: {
-      const Triple ea = eff(a, 0.375, 0.75), eb = eff(b, 0.375, 0.75);
-      const double na = ea.n(), nb = eb.n();
-      const double d = 100 * ((ea.pro - ea.det) / na - (eb.pro - eb.det) / nb);
-      const double se = 100 * std::sqrt(NpsVariance(ea.det, ea.pas, ea.pro) / na +
-                                        NpsVariance(eb.det, eb.pas, eb.pro) / nb);
-      c.ci_low = d - z * se;
-      c.ci_high = d + z * se;
-      break;
-    }
-    case IntervalMethod::kScore: {
-      const Triple ea = eff(a, 0, 0), eb = eff(b, 0, 0);
-      const Interval ia = ScoreInterval(ea.det, ea.pas, ea.pro, z);
-      const Interval ib = ScoreInterval(eb.det, eb.pas, eb.pro, z);
-      const double pa = a.nps / 100, pb = b.nps / 100;
-      c.ci_low = c.diff - 100 * std::hypot(pa - ia.low, ib.high - pb);
-      c.ci_high = c.diff + 100 * std::hypot(ia.high - pa, pb - ib.low);
-      break;
-    }
-  }
-  c.ci_low = Clip(c.ci_low, -200, 200);
-  c.ci_high = Clip(c.ci_high, -200, 200);
-  return c;
 }
 
 Summary GroupTable::Row(size_t i) const {
@@ -707,9 +776,10 @@ absl::Status ValidateGroupInputs(size_t scores, size_t groups_column, size_t wei
     return absl::InvalidArgumentError(
         absl::StrCat("min_n is ", ValueText(options.min_n), ": must be >= 0"));
   }
-  if (options.threads < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("threads is ", options.threads, ": must be >= 0 (0 = automatic)"));
+  if (options.threads < 0 || options.threads > kMaxThreads) {
+    return absl::InvalidArgumentError(absl::StrCat("threads is ", options.threads,
+                                                   ": must be between 0 (automatic) and ",
+                                                   kMaxThreads));
   }
   return absl::OkStatus();
 }

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "src/internal/bounds.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
 
@@ -108,9 +109,14 @@ double Recoverability::operator()(double hours) const {
   const size_t n = x_.size();
   if (x <= x_[0]) return y_[0];
   if (x >= x_[n - 1]) return y_[n - 1];
-  // The interval [x_[k], x_[k+1]) holding x (few knots: a linear scan).
+  // The interval [x_[k], x_[k+1]) holding x: a linear scan over the usual
+  // few knots, a binary search over many.
   size_t k = 0;
-  while (x >= x_[k + 1]) ++k;
+  if (n <= 16) {
+    while (x >= x_[k + 1]) ++k;
+  } else {
+    k = static_cast<size_t>(std::upper_bound(x_.begin(), x_.end(), x) - x_.begin()) - 1;
+  }
   const double h = x_[k + 1] - x_[k];
   const double t = (x - x_[k]) / h;
   const double t2 = t * t, t3 = t2 * t;
@@ -142,6 +148,7 @@ namespace {
 // One ranked candidate. Better() is the queue order: a strict total order
 // (the row breaks every remaining tie).
 struct Key {
+  int play;  // 0 recover, 1 make_it_a_10, 2 advocacy, 3 no segment
   double priority;
   double risk;
   int64_t deadline;  // INT64_MAX without response times
@@ -149,6 +156,7 @@ struct Key {
 };
 
 inline bool Better(const Key& a, const Key& b) {
+  if (a.play != b.play) return a.play < b.play;
   if (a.priority != b.priority) return a.priority > b.priority;
   if (a.risk != b.risk) return a.risk > b.risk;
   if (a.deadline != b.deadline) return a.deadline < b.deadline;
@@ -173,29 +181,57 @@ int64_t SaturatingAdd(int64_t a, int64_t b) {
   return out;
 }
 
+int PlayIndex(int8_t segment) {
+  switch (segment) {
+    case -1: return 0;
+    case 0: return 1;
+    case 1: return 2;
+    default: return 3;
+  }
+}
+
+// The state of a case at `now`.
+enum class CaseState { kQueued, kContacted, kClosed, kMissed };
+
 // Per-row figures derived from the validated inputs.
 struct RowFigures {
-  double risk = 0, hours = 0, recoverability = 0, priority = 0;
+  double risk = 0, hours = 0, recoverability = 0, expected = 0, urgency = 0, priority = 0;
   int64_t deadline = 0;
+  int play = 3;
+  int8_t segment = kNoSegment;
+  CaseState state = CaseState::kQueued;
+  bool due = false, within_sla = false;  // detractor SLA bookkeeping
 };
 
 class Ranker {
  public:
-  Ranker(const PriorityInput& in, const PriorityOptions& opt, const Recoverability& curve)
-      : in_(in), curve_(curve), sla_ns_(static_cast<int64_t>(opt.sla_hours * kNanosPerHour)),
-        timed_(!in.responded_at.empty()) {}
+  Ranker(const PriorityInput& in, const PriorityOptions& opt, const Recoverability& curve,
+         double window_hours)
+      : in_(in), opt_(opt), curve_(curve), window_hours_(window_hours),
+        timed_(!in.responded_at.empty()) {
+    const double sla[4] = {opt.sla_hours, opt.passive_sla_hours, opt.promoter_sla_hours,
+                           opt.sla_hours};
+    for (int k = 0; k < 4; ++k) sla_ns_[k] = static_cast<int64_t>(sla[k] * kNanosPerHour);
+  }
 
   // Validates row i and derives its figures.
   absl::Status Figures(size_t i, RowFigures* f) const {
     const double p = in_.churn_risk.data()[i];
     const double v = in_.clv.data()[i];
-    if (!(p >= 0 && p <= 1)) return CheckRisk(p, i);
-    if (!(v >= 0 && v <= std::numeric_limits<double>::max())) return CheckClv(v, i);
+    NPSCORE_RETURN_IF_ERROR(CheckRisk(p, i));
+    NPSCORE_RETURN_IF_ERROR(CheckClv(v, i));
+    f->segment = kNoSegment;
     if (!in_.segment.empty()) {
       const int8_t s = in_.segment.data()[i];
       if (!((s >= -1 && s <= 1) || s == kNoSegment)) return SegmentError(i, s);
+      f->segment = s;
     }
+    f->play = PlayIndex(f->segment);
+    const bool promoter = f->play == 2;
     f->risk = p * v;
+    f->state = CaseState::kQueued;
+    f->due = f->within_sla = false;
+    if (!in_.closed.empty() && in_.closed.data()[i] != 0) f->state = CaseState::kClosed;
     if (timed_) {
       const int64_t t = in_.responded_at.data()[i];
       if (t == INT64_MIN || t > in_.now) return TimeError(i, t);
@@ -204,33 +240,52 @@ class Ranker {
                                ? (static_cast<double>(in_.now) - static_cast<double>(t)) / kNanosPerHour
                                : static_cast<double>(diff) / kNanosPerHour;
       f->hours = hours;
-      f->recoverability = curve_(hours);
-      f->deadline = SaturatingAdd(t, sla_ns_);
+      f->deadline = SaturatingAdd(t, sla_ns_[f->play]);
+      if (promoter) {
+        f->recoverability = f->expected = f->urgency = kNaN;
+        f->priority = v;
+      } else {
+        f->recoverability = curve_(hours);
+        f->expected = f->risk * f->recoverability;
+        f->urgency = f->recoverability - curve_(hours + opt_.urgency_hours);
+        f->priority = f->risk * f->urgency;
+      }
+      bool contacted = false;
+      if (!in_.contacted_at.empty()) {
+        const int64_t c = in_.contacted_at.data()[i];
+        if (c != INT64_MIN) {
+          if (c < t) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "contacted_at at row ", i, " is ", c, " ns, before responded_at (", t,
+                " ns): a contact answers a response, so it cannot come first"));
+          }
+          contacted = c <= in_.now;
+          if (f->play == 0 && contacted) {
+            f->due = true;
+            f->within_sla = c <= f->deadline;
+          }
+        }
+      }
+      if (f->play == 0 && !f->due && in_.now > f->deadline) f->due = true;
+      if (f->state == CaseState::kClosed) {
+        f->due = f->within_sla = false;  // closed by other means: outside the SLA count
+      } else {
+        if (contacted) f->state = CaseState::kContacted;
+        else if (!(hours < window_hours_)) f->state = CaseState::kMissed;
+      }
     } else {
       f->hours = kNaN;
-      f->recoverability = 1.0;
+      f->recoverability = promoter ? kNaN : 1.0;
+      f->expected = promoter ? kNaN : f->risk;
+      f->urgency = promoter ? kNaN : 1.0;
+      f->priority = promoter ? v : f->risk;
       f->deadline = INT64_MIN;
-    }
-    f->priority = f->risk * f->recoverability;
-    return absl::OkStatus();
-  }
-
-  // Validates the segment and the response time of row i (its risk and CLV
-  // are known to be valid).
-  absl::Status Check(size_t i) const {
-    if (!in_.segment.empty()) {
-      const int8_t s = in_.segment.data()[i];
-      if (!((s >= -1 && s <= 1) || s == kNoSegment)) return SegmentError(i, s);
-    }
-    if (timed_) {
-      const int64_t t = in_.responded_at.data()[i];
-      if (t == INT64_MIN || t > in_.now) return TimeError(i, t);
     }
     return absl::OkStatus();
   }
 
   Key KeyOf(const RowFigures& f, size_t i) const {
-    return {f.priority, f.risk, timed_ ? f.deadline : INT64_MAX, static_cast<int64_t>(i)};
+    return {f.play, f.priority, f.risk, timed_ ? f.deadline : INT64_MAX, static_cast<int64_t>(i)};
   }
 
   bool timed() const { return timed_; }
@@ -253,15 +308,31 @@ class Ranker {
   }
 
   const PriorityInput& in_;
+  const PriorityOptions& opt_;
   const Recoverability& curve_;
-  int64_t sla_ns_;
+  double window_hours_;
+  int64_t sla_ns_[4];
   bool timed_;
 };
 
-struct ChunkResult {
-  std::vector<Key> keys;  // a heap of the chunk's best `top`, or every key
-  double risk = 0;
+struct MissedKey {
+  double risk;
+  int64_t row;
 };
+
+struct ChunkResult {
+  std::vector<Key> keys;  // every queued case of the chunk
+  std::vector<MissedKey> missed;
+  double risk = 0;
+  int64_t queued[4] = {0, 0, 0, 0}, contacted[4] = {0, 0, 0, 0}, closed[4] = {0, 0, 0, 0},
+          missed_n[4] = {0, 0, 0, 0};
+  int64_t due = 0, within = 0;
+};
+
+absl::Status CheckHours(double v, const char* name) {
+  if (v > 0 && v <= 1e6) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(name, " is ", ValueText(v), ": it must be in (0, 1e6]"));
+}
 
 }  // namespace
 
@@ -280,10 +351,29 @@ absl::StatusOr<PriorityQueue> Prioritize(const PriorityInput& input,
     return absl::InvalidArgumentError(absl::StrCat("responded_at has ", input.responded_at.size(),
                                                    " rows but churn_risk has ", n));
   }
+  if (!input.contacted_at.empty()) {
+    if (input.contacted_at.size() != n) {
+      return absl::InvalidArgumentError(absl::StrCat("contacted_at has ", input.contacted_at.size(),
+                                                     " rows but churn_risk has ", n));
+    }
+    if (input.responded_at.empty() && n > 0) {
+      return absl::InvalidArgumentError("contacted_at needs responded_at: a contact is timed against the response");
+    }
+  }
+  if (!input.closed.empty() && input.closed.size() != n) {
+    return absl::InvalidArgumentError(absl::StrCat("closed has ", input.closed.size(),
+                                                   " rows but churn_risk has ", n));
+  }
   // 1e6 hours (114 years) keeps the deadline arithmetic far from overflow.
-  if (!(options.sla_hours > 0 && options.sla_hours <= 1e6)) {
-    return absl::InvalidArgumentError(absl::StrCat("sla_hours is ", ValueText(options.sla_hours),
-                                                   ": it must be in (0, 1e6]"));
+  NPSCORE_RETURN_IF_ERROR(CheckHours(options.sla_hours, "sla_hours"));
+  NPSCORE_RETURN_IF_ERROR(CheckHours(options.passive_sla_hours, "passive_sla_hours"));
+  NPSCORE_RETURN_IF_ERROR(CheckHours(options.promoter_sla_hours, "promoter_sla_hours"));
+  NPSCORE_RETURN_IF_ERROR(CheckHours(options.urgency_hours, "urgency_hours"));
+  if (!(options.window_hours == -1 || options.window_hours == std::numeric_limits<double>::infinity() ||
+        (options.window_hours > 0 && options.window_hours <= 1e6))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "window_hours is ", ValueText(options.window_hours),
+        ": it must be -1 (the curve's last anchor), in (0, 1e6], or +infinity (no window)"));
   }
   if (input.now == INT64_MIN && !input.responded_at.empty()) {
     return absl::InvalidArgumentError("now is missing (NaT)");
@@ -295,67 +385,54 @@ absl::StatusOr<PriorityQueue> Prioritize(const PriorityInput& input,
     }
   }
   if (options.capacities.size() > static_cast<size_t>(INT32_MAX)) {
-    return absl::InvalidArgumentError("too many owners");
+    return absl::InvalidArgumentError(absl::StrCat("capacities has ", options.capacities.size(),
+                                                   " owners: at most 2^31 - 1"));
   }
+  if (options.top == 0 || options.top < -1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "top is ", options.top, ": give the queue length (>= 1), or -1 for every customer"));
+  }
+  NPSCORE_RETURN_IF_ERROR(internal::CheckThreads(options.threads));
   NPSCORE_ASSIGN_OR_RETURN(const Recoverability curve, Recoverability::Create(options.recovery));
-  if (options.threads < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("threads is ", options.threads, ": use 0 (auto) or more"));
+  const auto& anchors = options.recovery.hours;
+  double window = options.window_hours;
+  if (window == -1) {
+    window = anchors.size() > 1 && anchors.back() > 0 ? anchors.back()
+                                                       : std::numeric_limits<double>::infinity();
   }
 
-  const Ranker ranker(input, options, curve);
+  const Ranker ranker(input, options, curve, window);
   const size_t top = options.top < 0 ? n : std::min(n, static_cast<size_t>(options.top));
-  size_t chunks = options.threads > 0 ? static_cast<size_t>(options.threads)
-                                      : std::min<size_t>({8, std::max(1u, std::thread::hardware_concurrency()),
-                                                          n / internal::kRowsPerThread + 1});
-  chunks = std::max<size_t>(1, std::min(chunks, std::max<size_t>(1, n)));
+  const size_t chunks = internal::ThreadsFor(
+      options.threads,
+      std::min<size_t>({8, std::max(1u, std::thread::hardware_concurrency()),
+                        n / internal::kRowsPerThread + 1}),
+      n);
   std::vector<ChunkResult> parts(chunks);
 
-  // An upper bound of every row's recoverability: a row whose risk times it
-  // cannot beat the worst of a full heap is skipped before the curve is
-  // evaluated (most rows, once the heap holds good candidates).
-  const double max_recoverability = input.responded_at.empty() ? 1.0 : options.recovery.probability.front();
+  // Every row is validated and classified; only queued (live, open) cases
+  // and missed ones are kept, which on a long history is a small share.
   NPSCORE_RETURN_IF_ERROR(internal::RunChunks(n, chunks, [&](size_t c, size_t first, size_t last) {
     ChunkResult& part = parts[c];
-    const size_t rows = last - first;
-    // A bounded heap (worst on top) when the queue is much shorter than the
-    // chunk; otherwise every key, selected after the merge.
-    const bool use_heap = top < rows;
-    part.keys.reserve(use_heap ? top : rows);
-    // Raw pointers: Debian's hardened Abseil bounds-checks Span::operator[].
-    const double* risk_p = input.churn_risk.data();
-    const double* clv_p = input.clv.data();
     double risk_sum = 0;
     RowFigures f;
     for (size_t i = first; i < last; ++i) {
-      const double p = risk_p[i], v = clv_p[i];
-      const double rar = p * v;
-      if (use_heap && part.keys.size() == top && top > 0 &&
-          (p >= 0 && p <= 1 && v >= 0 && v <= std::numeric_limits<double>::max()) &&
-          rar * max_recoverability < part.keys.front().priority) {
-        // Cannot enter the queue; validate the rest of the row only.
-        NPSCORE_RETURN_IF_ERROR(ranker.Check(i));
-        risk_sum += rar;
-        continue;
-      }
       NPSCORE_RETURN_IF_ERROR(ranker.Figures(i, &f));
       risk_sum += f.risk;
-      if (!use_heap) {
-        part.keys.push_back(ranker.KeyOf(f, i));
-        continue;
+      switch (f.state) {
+        case CaseState::kQueued:
+          ++part.queued[f.play];
+          part.keys.push_back(ranker.KeyOf(f, i));
+          break;
+        case CaseState::kContacted: ++part.contacted[f.play]; break;
+        case CaseState::kClosed: ++part.closed[f.play]; break;
+        case CaseState::kMissed:
+          ++part.missed_n[f.play];
+          part.missed.push_back({f.risk, static_cast<int64_t>(i)});
+          break;
       }
-      if (top == 0) continue;
-      if (part.keys.size() < top) {
-        part.keys.push_back(ranker.KeyOf(f, i));
-        std::push_heap(part.keys.begin(), part.keys.end(), Better);
-        continue;
-      }
-      const Key& worst = part.keys.front();
-      if (f.priority < worst.priority) continue;
-      const Key key = ranker.KeyOf(f, i);
-      if (!Better(key, worst)) continue;
-      std::pop_heap(part.keys.begin(), part.keys.end(), Better);
-      part.keys.back() = key;
-      std::push_heap(part.keys.begin(), part.keys.end(), Better);
+      part.due += f.due;
+      part.within += f.within_sla;
     }
     part.risk = risk_sum;
     return absl::OkStatus();
@@ -363,22 +440,35 @@ absl::StatusOr<PriorityQueue> Prioritize(const PriorityInput& input,
 
   PriorityQueue q;
   q.n_rows = static_cast<int64_t>(n);
+  q.window_hours = window;
   std::vector<Key> keys;
-  if (chunks == 1) {
-    keys = std::move(parts[0].keys);
-  } else {
-    size_t total = 0;
-    for (const auto& p : parts) total += p.keys.size();
-    keys.reserve(total);
-    for (const auto& p : parts) keys.insert(keys.end(), p.keys.begin(), p.keys.end());
+  std::vector<MissedKey> missed;
+  for (auto& p : parts) {
+    keys.insert(keys.end(), p.keys.begin(), p.keys.end());
+    missed.insert(missed.end(), p.missed.begin(), p.missed.end());
+    q.total_revenue_at_risk += p.risk;
+    for (int k = 0; k < 4; ++k) {
+      q.queued[k] += p.queued[k];
+      q.contacted[k] += p.contacted[k];
+      q.closed[k] += p.closed[k];
+      q.missed[k] += p.missed_n[k];
+    }
+    q.detractors_due += p.due;
+    q.detractors_within_sla += p.within;
   }
-  for (const auto& p : parts) q.total_revenue_at_risk += p.risk;
+  // Each play's best `top`: keys sorted play first, then cut per play.
+  std::sort(keys.begin(), keys.end(), Better);
   if (top < keys.size()) {
-    std::partial_sort(keys.begin(), keys.begin() + static_cast<ptrdiff_t>(top), keys.end(), Better);
-    keys.resize(top);
-  } else {
-    std::sort(keys.begin(), keys.end(), Better);
+    size_t out = 0, in_play = 0;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      in_play = (k > 0 && keys[k].play == keys[k - 1].play) ? in_play + 1 : 0;
+      if (in_play < top) keys[out++] = keys[k];
+    }
+    keys.resize(out);
   }
+  std::sort(missed.begin(), missed.end(), [](const MissedKey& a, const MissedKey& b) {
+    return a.risk != b.risk ? a.risk > b.risk : a.row < b.row;
+  });
 
   const size_t m = keys.size();
   q.row.resize(m);
@@ -386,6 +476,8 @@ absl::StatusOr<PriorityQueue> Prioritize(const PriorityInput& input,
   q.hours_since_response.resize(m);
   q.recoverability.resize(m);
   q.expected_recoverable.resize(m);
+  q.urgency.resize(m);
+  q.priority.resize(m);
   q.deadline.resize(m);
   q.overdue.resize(m);
   q.segment.resize(m);
@@ -398,10 +490,21 @@ absl::StatusOr<PriorityQueue> Prioritize(const PriorityInput& input,
     q.revenue_at_risk[k] = f.risk;
     q.hours_since_response[k] = f.hours;
     q.recoverability[k] = f.recoverability;
-    q.expected_recoverable[k] = f.priority;
+    q.expected_recoverable[k] = f.expected;
+    q.urgency[k] = f.urgency;
+    q.priority[k] = f.priority;
     q.deadline[k] = f.deadline;
     q.overdue[k] = ranker.timed() && input.now > f.deadline ? 1 : 0;
-    q.segment[k] = input.segment.empty() ? kNoSegment : input.segment[i];
+    q.segment[k] = f.segment;
+  }
+  q.missed_row.resize(missed.size());
+  q.missed_segment.resize(missed.size());
+  q.missed_revenue_at_risk.resize(missed.size());
+  for (size_t k = 0; k < missed.size(); ++k) {
+    const size_t i = static_cast<size_t>(missed[k].row);
+    q.missed_row[k] = missed[k].row;
+    q.missed_revenue_at_risk[k] = missed[k].risk;
+    q.missed_segment[k] = input.segment.empty() ? kNoSegment : input.segment.data()[i];
   }
 
   // Assignment: the owner with the most capacity left, first listed on ties.
@@ -459,8 +562,9 @@ absl::StatusOr<RevenueAtRiskTable> RevenueAtRisk(absl::Span<const double> churn_
     return absl::InvalidArgumentError(absl::StrCat("codes has ", codes.size(), " rows but churn_risk has ", n));
   }
   if (!grouped) n_groups = 1;
-  if (n_groups < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("n_groups is ", n_groups, ": it must be >= 0"));
+  if (n_groups < 0 || n_groups > kMaxRiskGroups) {
+    return absl::InvalidArgumentError(absl::StrCat("n_groups is ", n_groups, ": it must be in 0..",
+                                                   kMaxRiskGroups, " (kMaxRiskGroups)"));
   }
   RevenueAtRiskTable t;
   const size_t g = static_cast<size_t>(n_groups);

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "npscore/nps.h"
+#include "src/internal/bounds.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
 
@@ -372,8 +373,9 @@ absl::StatusOr<ThemeTagger> ThemeTagger::Create(std::vector<Theme> taxonomy) {
   if (taxonomy.empty()) {
     return absl::InvalidArgumentError("the taxonomy is empty: give at least one theme with keywords");
   }
-  if (taxonomy.size() > static_cast<size_t>(INT32_MAX)) {
-    return absl::InvalidArgumentError("the taxonomy has too many themes");
+  if (taxonomy.size() > kMaxThemes) {
+    return absl::InvalidArgumentError(absl::StrCat("the taxonomy has ", taxonomy.size(),
+                                                   " themes: at most ", kMaxThemes, " (kMaxThemes)"));
   }
   auto impl = std::make_unique<Impl>();
   absl::flat_hash_set<std::string> names;
@@ -460,8 +462,9 @@ absl::StatusOr<ThemeTagger> ThemeTagger::Create(std::vector<Theme> taxonomy) {
 
 absl::StatusOr<ThemeIndicators> ThemeTagger::Tag(absl::Span<const absl::string_view> comments,
                                                  const TagOptions& options) const {
-  if (options.threads < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("threads is ", options.threads, ": use 0 (auto) or more"));
+  NPSCORE_RETURN_IF_ERROR(internal::CheckThreads(options.threads));
+  if (options.invalid_utf8 != InvalidUtf8::kError && options.invalid_utf8 != InvalidUtf8::kReplace) {
+    return absl::InvalidArgumentError("invalid_utf8 is not an InvalidUtf8");
   }
   const size_t n = comments.size();
   const size_t t = impl_->taxonomy.size();
@@ -471,11 +474,11 @@ absl::StatusOr<ThemeIndicators> ThemeTagger::Tag(absl::Span<const absl::string_v
   out.values.assign(n * t, 0);
   // Comments are short: a thread is worth it from ~64k comments on.
   constexpr size_t kCommentsPerThread = size_t{1} << 16;
-  size_t chunks = options.threads > 0
-                      ? static_cast<size_t>(options.threads)
-                      : std::min<size_t>({8, std::max(1u, std::thread::hardware_concurrency()),
-                                          n / kCommentsPerThread + 1});
-  chunks = std::max<size_t>(1, std::min(chunks, std::max<size_t>(1, n)));
+  const size_t chunks = internal::ThreadsFor(
+      options.threads,
+      std::min<size_t>({8, std::max(1u, std::thread::hardware_concurrency()),
+                        n / kCommentsPerThread + 1}),
+      n);
   const bool replace = options.invalid_utf8 == InvalidUtf8::kReplace;
   uint8_t* values = out.values.data();
   NPSCORE_RETURN_IF_ERROR(internal::RunChunks(n, chunks, [&](size_t, size_t first, size_t last) {
@@ -498,15 +501,16 @@ absl::StatusOr<ThemeIndicators> ThemeTagger::Tag(absl::Span<const absl::string_v
 absl::StatusOr<ThemeImpactTable> ThemeImpact(absl::Span<const uint8_t> indicators, int64_t n_themes,
                                              absl::Span<const int8_t> segment,
                                              absl::Span<const double> clv, ImpactClv basis) {
-  if (n_themes <= 0) {
-    return absl::InvalidArgumentError(absl::StrCat("n_themes is ", n_themes, ": there must be at least one theme"));
+  if (n_themes <= 0 || n_themes > static_cast<int64_t>(kMaxThemes)) {
+    return absl::InvalidArgumentError(absl::StrCat("n_themes is ", n_themes, ": it must be in 1..",
+                                                   kMaxThemes, " (kMaxThemes)"));
   }
   const size_t n = segment.size();
   const size_t t = static_cast<size_t>(n_themes);
   if (clv.size() != n) {
     return absl::InvalidArgumentError(absl::StrCat("clv has ", clv.size(), " rows but segment has ", n));
   }
-  if (indicators.size() != n * t) {
+  if (n > SIZE_MAX / t || indicators.size() != n * t) {
     return absl::InvalidArgumentError(absl::StrCat("indicators have ", indicators.size(), " entries, not rows (",
                                                    n, ") x themes (", t, ")"));
   }

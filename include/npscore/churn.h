@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "npscore/health.h"
+#include "npscore/limits.h"
 #include "npscore/nps.h"
 
 namespace npscore {
@@ -28,6 +29,10 @@ namespace npscore {
 
 // Nanoseconds per day: every "days" figure is a difference of times / this.
 inline constexpr int64_t kNanosPerDay = int64_t{86400} * 1000 * 1000 * 1000;
+
+// Responses, and customers, of one ComputeChurnFeatures call: rows are
+// numbered in 32 bits inside (2^31 - 1; split larger inputs by customer).
+inline constexpr int64_t kMaxChurnFeatureRows = 2147483647;
 
 // What to do with a response whose customer is not in the customer table.
 enum class UnknownCustomers {
@@ -96,8 +101,9 @@ struct ChurnFeatures {
 // name the row and value: a bad score, a missing time, an unknown customer
 // (unless skipped), a follow-up before its response, two responses of one
 // customer at the same instant where it matters (latest or previous), a
-// duplicated id in the table, columns of different lengths, a negative or NaN
-// early_life_days, more than 2^31 - 1 responses or customers in one call.
+// duplicated id in the table, columns of different lengths, an
+// early_life_days that is not finite and >= 0, more than
+// kMaxChurnFeatureRows responses or customers in one call.
 template <typename T>
 absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> customers,
                                                    absl::Span<const int64_t> times,
@@ -178,10 +184,17 @@ struct ChurnFitOptions {
   // as scikit-learn's class_weight="balanced": sum(s) / (2 * sum(s | class)).
   std::vector<double> class_weight;
   bool balanced_class_weight = false;
-  double tol = 1e-8;
-  int max_iter = 100;  // Newton iterations
-  int threads = 0;     // 0: one per hardware thread, for large inputs
+  double tol = 1e-8;    // finite, > 0
+  int max_iter = 100;   // Newton iterations, 1..kMaxIterations (limits.h)
+  // 0: one per hardware thread, for large inputs; at most kMaxThreads, and
+  // fewer when the threads' Hessians would take more than 1 GiB together.
+  int threads = 0;
 };
+
+// Columns of a fitted model. Newton's method holds the (p + 1)^2 Hessian per
+// thread and factorises it at every step (O(p^3)): 4,096 columns is 134 MB
+// per thread and seconds per step. Saved models are bounded alike.
+inline constexpr size_t kMaxChurnFeatures = 4096;
 
 // How a fit ended.
 struct ChurnFitInfo {
@@ -213,11 +226,12 @@ struct ChurnModel {
   size_t n_features() const { return coef.size(); }
 };
 
-// Fits the model to X (n x p), labels y (0 or 1, both present) and optional
-// sample_weight (empty: all 1; finite, >= 0). `feature_names` is empty or has
-// p distinct names (empty: "x0", "x1", ...). Errors name the row and column of
-// a NaN/inf value, a label that is not 0/1, a single class, and identical
-// (non-constant) columns. Constant columns are fitted (the penalty keeps the
+// Fits the model to X (n x p, p <= kMaxChurnFeatures), labels y (0 or 1, both
+// present) and optional sample_weight (empty: all 1; finite, >= 0).
+// `feature_names` is empty or has p distinct names (empty: "x0", "x1", ...).
+// Errors name the row and column of a NaN/inf value, a label that is not 0/1,
+// a single class, identical (non-constant) columns, and the option out of
+// range. Constant columns are fitted (the penalty keeps the
 // solution unique) and reported in info.warnings. A fit that reaches max_iter
 // is returned with info.converged = false.
 absl::StatusOr<ChurnModel> FitChurnModel(const MatrixView& X, absl::Span<const double> y,
@@ -231,32 +245,105 @@ absl::Status CheckChurnInput(const ChurnModel& model, const MatrixView& X);
 // Writes P(churn) of each row of X into `out` (X.rows values).
 absl::Status PredictChurn(const ChurnModel& model, const MatrixView& X, absl::Span<double> out);
 
-// Reasons: for each row, the `top` columns whose contributions
-// coef_j * (x_j - reference_j) raise the risk most, largest first. Writes
-// P(churn) into `proba` (rows values), the column indices into `features`
-// and the contributions (on the log-odds scale) into `contributions` (rows *
-// top values each, row-major); a row with fewer than `top` positive
-// contributions has -1 / 0 in the remaining slots. One pass, no allocation.
+// Reasons shown per customer, at most: reasons are read by people, and the
+// output holds rows x top slots (use the coefficients for a full breakdown).
+inline constexpr int kMaxReasons = 100;
+
+// Reasons: for each row, the `top` (1..kMaxReasons) columns whose
+// contributions coef_j * (x_j - reference_j) raise the risk most, largest
+// first. Writes P(churn) into `proba` (rows values), the column indices into
+// `features` and the contributions (on the log-odds scale) into
+// `contributions` (rows * top values each, row-major); a row with fewer than
+// `top` positive contributions (e.g. top above the model's features) has
+// -1 / 0 in the remaining slots. `threads` 0..kMaxThreads (0: automatic).
+// Applies DefaultChurnReasonRules(model.feature_names) (below): columns
+// without a rule are reasons as described; churn_features' columns are
+// grouped, and left out where filled in, inapplicable or contradicting their
+// documented direction. Without rules: one pass, no allocation.
 absl::Status ExplainChurn(const ChurnModel& model, const MatrixView& X, int top,
                           absl::Span<double> proba, absl::Span<int32_t> features,
                           absl::Span<double> contributions, int threads = 1);
 
+// How the contributions of one column become reasons a person can act on.
+// Without rules every positive contribution is a reason of its own; the
+// rules below keep a reason from restating one score several times, from
+// coming from a filled-in or inapplicable value, and from contradicting the
+// column's documented meaning (a high score is never a churn reason).
+struct ChurnReasonRule {
+  // Columns with the same non-empty group are one reason: the contributions
+  // of the applicable members are summed (their net effect on the log-odds,
+  // so collinear coefficients of opposite sign offset each other) and
+  // reported under the group's first column.
+  std::string group;
+  // The documented direction: +1 a higher value raises the risk, -1 a lower
+  // value does, 0 none documented. A member whose coefficient contradicts
+  // its direction counts in the sum only where its contribution is negative
+  // (it may lower a reason, never raise it), and a reason (a column or a
+  // group) is shown only when the sum is positive and at least one
+  // applicable member whose coefficient has the documented sign (direction
+  // 0: any) contributes positively. Such a column still moves the
+  // probability; it is never worded as a reason.
+  int direction = 0;
+  // The column applies to a row only when X(row, when_column) > when_above
+  // (-1: always); an inapplicable column is left out of every reason of that
+  // row (e.g. score columns filled in for a customer who never answered).
+  int32_t when_column = -1;
+  double when_above = 0;
+};
+
+// The group of churn_features' score-history columns (latest, mean and
+// lowest score, segment indicators, detractor share, change since the
+// previous answer).
+inline constexpr char kScoreHistoryGroup[] = "score history";
+
+// The rules of churn_features' columns, by name (others get the empty rule):
+//   score history (one group, applicable when has_response > 0): score -1,
+//     mean_score -1, min_score -1, segment=detractor +1, segment=passive +1,
+//     detractor_share +1; score_change -1 and segment_change -1 only when
+//     n_responses > 1;
+//   days_since_response +1 and tenure_days -1 when has_response > 0;
+//   days_detractor_waiting +1 when it is > 0 (a detractor still waiting);
+//   days_to_follow_up +1 when detractor_followed_up > 0;
+//   detractor_followed_up -1, early_life_detractor +1, n_responses -1,
+//   has_response -1, customer_age_days -1.
+// Directions follow the domain: lower scores, longer waits and silences and
+// newer customers mean more churn; answering and being followed up, less.
+std::vector<ChurnReasonRule> DefaultChurnReasonRules(absl::Span<const std::string> feature_names);
+
+// ExplainChurn with explicit rules (one per column; empty: none). The
+// ExplainChurn above applies DefaultChurnReasonRules(model.feature_names).
+// `features` then holds a reason's column, or its group's first column, and
+// `contributions` the (group's net) contribution. Errors: rules of the wrong
+// count, a direction outside -1..1, a when_column outside the columns.
+absl::Status ExplainChurn(const ChurnModel& model, const MatrixView& X,
+                          absl::Span<const ChurnReasonRule> rules, int top,
+                          absl::Span<double> proba, absl::Span<int32_t> features,
+                          absl::Span<double> contributions, int threads = 1);
+
 // Segment base rates of the prior model: the probability of churning within
-// `horizon_days` of each. Defaults from DOMAIN.md §5 and npscore.datasets:
-// detractors 45% / 90 days (002: 40-50%), early-life detractors 50% / 90 days
-// (002, top of 40-50%), passives 25% / 180 days (002, ChurnZero: 20-30%),
-// promoters 5% / 180 days (derived from 001), no response yet 10% / 365 days
-// (illustrative).
+// `horizon_days` of each. Where each default comes from (the sample is
+// npscore.datasets.load_sample(); its rate is pooled over the month starts
+// 2023-07 to 2025-09 as of which the customer was active, with the latest
+// answer's segment as of that date):
+//   detractor 40% / 90 days: DOMAIN.md section 5 (002) gives 40-50%; the
+//     sample realises 40.3% (n 1,299), so the bottom of the range;
+//   early-life detractor 50% / 90 days: 002 (top of 40-50%); sample 50.1% (485);
+//   passive 25% / 180 days: 002 citing ChurnZero, 20-30%; sample 24.5% (3,942);
+//   promoter 9% / 180 days: no published figure (002: at Buffer promoters
+//     churned at nearly the passives' rate); sample 8.8% (9,941);
+//   no answer yet 5% / 90 days: no published figure; sample 4.9% (4,496).
+//     (Before: 10% / 365 days, i.e. 2.6% over 90 days, half what the sample
+//     realises.)
 struct SegmentRate {
   double rate = 0;
   double horizon_days = 0;
 };
 struct ChurnPriorRates {
-  SegmentRate detractor{0.45, 90};
+  SegmentRate detractor{0.40, 90};
   SegmentRate early_life_detractor{0.50, 90};
   SegmentRate passive{0.25, 180};
-  SegmentRate promoter{0.05, 180};
-  SegmentRate baseline{0.10, 365};
+  SegmentRate promoter{0.09, 180};
+  SegmentRate baseline{0.05, 90};
 };
 
 // Column names the prior model reads, as churn_features names them: 0/1
@@ -275,8 +362,15 @@ struct ChurnPriorColumns {
 // `from_days`: 1 - (1 - rate)^(horizon_days / from_days).
 double ConvertHorizon(double rate, double from_days, double horizon_days);
 
+// The longest churn horizon, in days (100 years), of a prior model and of
+// its rates: over longer horizons a constant hazard makes every rate round
+// to 1 (certain churn), which a logistic model cannot represent.
+inline constexpr double kMaxChurnHorizonDays = 36525;
+
 // A logistic model without training data: each segment's rate converted to
-// `horizon_days` under a constant hazard. Columns in the order detractor,
+// `horizon_days` (in (0, kMaxChurnHorizonDays]) under a constant hazard. A
+// rate that the conversion turns into 0 or 1 (a horizon far longer or
+// shorter than the rate's own) is an error naming the segment. Columns in the order detractor,
 // passive, answered, early-life; intercept logit(baseline); `answered` adds
 // logit(promoter) - logit(baseline); a segment column adds logit(segment) -
 // logit(promoter); the early-life column adds logit(early-life) - logit(detractor).
@@ -303,7 +397,16 @@ struct ChurnEvaluation {
   std::vector<ReliabilityBin> reliability;
 };
 
-// Scores predictions p (in [0, 1]) against labels y (0/1, both present).
+// Reliability bins of an evaluation, at most: beyond this, bins hold too
+// few rows to estimate a rate (and the table is for people to read).
+inline constexpr int kMaxReliabilityBins = 1000;
+
+// Rows of one evaluation: rows are ranked with 32-bit indices.
+inline constexpr size_t kMaxEvaluationRows = 4294967295u;
+
+// Scores predictions p (in [0, 1]) against labels y (0/1, both present) with
+// `bins` (1..kMaxReliabilityBins) reliability bins. No rows, a single class,
+// and more than kMaxEvaluationRows rows are errors.
 absl::StatusOr<ChurnEvaluation> EvaluateChurn(absl::Span<const double> y,
                                               absl::Span<const double> p, int bins = 10);
 
@@ -311,7 +414,15 @@ absl::StatusOr<ChurnEvaluation> EvaluateChurn(absl::Span<const double> y,
 // u64 payload length, the payload (options, fit info, names, coefficients,
 // references, standardisation), then the FNV-1a 64-bit hash of the payload.
 // A truncated, corrupted, foreign or newer file is an error naming the cause.
+// LoadChurnModel reads regular files only (a directory, FIFO or device is an
+// error naming the path, so a load never blocks) of at most
+// kMaxChurnModelBytes, and every error names the path and the system's
+// reason (missing, not readable, empty, ...). A model with more than
+// kMaxChurnFeatures features is neither written nor read.
 inline constexpr uint32_t kChurnModelFormatVersion = 1;
+// The largest model file read: far above any model of kMaxChurnFeatures
+// features with readable names, and bounds what a load reads into memory.
+inline constexpr uint64_t kMaxChurnModelBytes = uint64_t{64} << 20;
 std::string SerializeChurnModel(const ChurnModel& model);
 absl::StatusOr<ChurnModel> ParseChurnModel(absl::string_view bytes);
 absl::Status SaveChurnModel(const ChurnModel& model, const std::string& path);

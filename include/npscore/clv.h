@@ -27,7 +27,7 @@
 //    with frequency > 0 only, as the literature does (a customer without a
 //    repeat purchase has no observed repeat spend).
 //  - CustomerLifetimeValue: discounted CLV over monthly steps, computed as
-//    lifetimes' customer_lifetime_value does.
+//    lifetimes' customer_lifetime_value does, over at most kMaxClvMonths.
 
 #ifndef NPSCORE_CLV_H_
 #define NPSCORE_CLV_H_
@@ -38,10 +38,16 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "npscore/health.h"  // Frequency, kMissingTime
+#include "npscore/limits.h"
 
 namespace npscore {
 
 // --- RFM summary ------------------------------------------------------------------
+
+// Customer codes of one RFM summary (268 million): more than any customer
+// base, and the summary holds 40 bytes per code (10.7 GB at the bound),
+// whether the code has transactions or not.
+inline constexpr int64_t kMaxRfmCustomers = int64_t{1} << 28;
 
 // One row per customer code 0..n_customers-1. A code without transactions
 // has transactions == 0 and NaN in the other columns.
@@ -56,6 +62,7 @@ struct RfmSummary {
 };
 
 // Summarizes a transaction log: customers are codes in [0, n_customers),
+// n_customers in 0..kMaxRfmCustomers,
 // times int64 nanoseconds since the epoch read as wall-clock time (the
 // period of a time is its calendar day / Monday-based week / month / quarter),
 // amounts >= 0 (empty = no monetary value: monetary_value is then 0).
@@ -75,11 +82,12 @@ struct FitOptions {
   // log-likelihood, as lifetimes does (for BG/NBD, alpha enters in units of
   // the largest T, so the penalty does not depend on the time unit).
   double penalizer = 0.0;
-  int max_iterations = 200;
+  int max_iterations = 200;  // 1..kMaxIterations (limits.h)
   // Converged when the gradient of the mean negative log-likelihood in the
-  // log-parameters has max-norm below this.
+  // log-parameters has max-norm below this (finite, > 0).
   double tolerance = 1e-9;
-  // Threads for the likelihood (0 = as many as the machine has).
+  // Threads for the likelihood (0 = as many as the machine has; at most
+  // kMaxThreads).
   int threads = 0;
 };
 
@@ -164,15 +172,25 @@ absl::StatusOr<std::vector<double>> GammaGammaExpectedProfit(
     const GammaGammaParams& params, absl::Span<const double> frequency,
     absl::Span<const double> monetary_value);
 
+// The longest CLV horizon, in months: 100 years, beyond any customer
+// relationship the BG/NBD model describes. A month costs about 1-3 us per
+// customer (one core) where the discount does not end the sum early, so the
+// bound keeps a call under about 4 ms per customer.
+inline constexpr int kMaxClvMonths = 1200;
+
 // Options of CustomerLifetimeValue (lifetimes' defaults).
 struct ClvOptions {
-  int months = 12;                 // horizon, in months
-  double discount_rate = 0.01;     // per month
+  int months = 12;                 // horizon, in months: 1..kMaxClvMonths
+  double discount_rate = 0.01;     // per month, finite and >= 0
   double periods_per_month = 4.345;  // units of recency/T per month: W 4.345, D 30, M 1, H 720
 };
 
 // Discounted CLV: sum over months i = 1..months of E[purchases in month i] *
-// E[profit per purchase] / (1 + discount_rate)^i.
+// E[profit per purchase] / (1 + discount_rate)^i. Without a discount the
+// sum telescopes to E[purchases over the whole horizon] (one evaluation);
+// with one, the monthly expectations rise ever more slowly (they are
+// concave in time), so once the rest of the sum is provably below 2^-53 of
+// the part summed, the months left are skipped.
 absl::StatusOr<std::vector<double>> CustomerLifetimeValue(
     const BetaGeoParams& bg, const GammaGammaParams& gg, absl::Span<const double> frequency,
     absl::Span<const double> recency, absl::Span<const double> T,

@@ -56,8 +56,14 @@ struct PeriodGrid {
   size_t size() const { return labels.size(); }
 };
 
-// Returns the periods of `frequency` in `time_zone` (an IANA name such as
-// "Europe/Berlin", or "UTC") that cover [min_time, max_time].
+// Returns the periods of `frequency` in `time_zone` that cover
+// [min_time, max_time]. `time_zone` is "UTC" or an IANA name such as
+// "Europe/Berlin" of the system's time-zone database ($TZDIR, else
+// /usr/share/zoneinfo): ASCII letters, digits, '_', '-' and '+' in parts
+// separated by '/', at most 64 bytes; never a path. A calendar day the zone
+// skipped (Pacific/Apia 2011-12-30) has no period, so no period is empty of
+// time. Bounds beyond the nanosecond range are cut at its ends (max_time
+// must be below INT64_MAX).
 absl::StatusOr<PeriodGrid> MakePeriodGrid(int64_t min_time, int64_t max_time,
                                           Frequency frequency,
                                           absl::string_view time_zone = "UTC");
@@ -91,21 +97,31 @@ enum class Adjustment {
 };
 absl::StatusOr<Adjustment> ParseAdjustment(absl::string_view name);  // "holm", "bh", "none"
 
-// Returns the adjusted p-values, in the input order. NaN entries are left out
-// of the family and stay NaN.
-std::vector<double> AdjustPValues(absl::Span<const double> p, Adjustment adjustment);
+// Returns the adjusted p-values, in the input order. Each entry must be in
+// [0, 1], or NaN for "no test": NaN entries are left out of the family and
+// stay NaN. Any other value (negative, above 1, infinite) is an error naming
+// its row.
+absl::StatusOr<std::vector<double>> AdjustPValues(absl::Span<const double> p,
+                                                  Adjustment adjustment);
 
 // Documented, overridable thresholds behind the health flags (shares are
 // fractions 0..1, changes in percentage points of share per period).
 struct HealthThresholds {
-  double alpha = 0.05;                // significance level of every test
+  double alpha = 0.05;                // level of every flag test but nps_drop's
   double min_n = 30;                  // fewer responses: flag `low_n`, no verdicts
-  double passive_share_high = 0.40;   // a passive share this large is vulnerable
+  double passive_share_high = 0.40;   // Wilson lower bound of the passive share: vulnerable
   double passive_trend_points = 1.0;  // passive share growth (points/period) ...
   double stable_nps_points = 5.0;     // ... while |NPS change over the trend| is below this
   double detractor_surge_points = 5.0;  // detractor share up at least this much ...
   double promoter_erosion_points = 5.0; // promoter share down at least this much ...
-  int trend_periods = 6;              // periods in a trend window
+  int trend_periods = 6;              // periods in a trend window, 3..kMaxTrendPeriods
+  // --- Alerts against a trailing baseline (src/health_flags.cc) -------------
+  double baseline_months = 12;  // baseline: the periods in the months before a period
+  double drop_alpha = 0.01;     // one-sided level of the nps_drop test
+  double drop_points = 5.0;     // nps_drop needs an NPS drop of at least this
+  double cusum_k = 0.5;         // level_shift: CUSUM reference value, in SEs
+  double cusum_h = 4.0;         // level_shift: CUSUM decision interval, in SEs
+  double power = 0.80;          // power at which min_detectable_drop is stated
 };
 
 // Health flags of one period, as bits.
@@ -114,7 +130,65 @@ enum HealthFlag : uint32_t {
   kFlagPassiveVulnerability = 1u << 1,// large or growing passive share, NPS stable
   kFlagDetractorSurge = 1u << 2,      // detractor share up significantly
   kFlagPromoterErosion = 1u << 3,     // promoter share down significantly
+  kFlagNpsDrop = 1u << 4,             // NPS significantly below its trailing baseline
+  kFlagLevelShift = 1u << 5,          // NPS persistently below its baseline (CUSUM)
 };
+
+// --- Alerts: flags against a trailing baseline --------------------------------
+//
+// Every drop flag compares a period with its *baseline*: the responses of the
+// same slice pooled over the periods in the `baseline_months` before it
+// (12 months = 12 monthly, 4 quarterly, 52 weekly or 365 daily periods),
+// never the period itself. With fewer than min_n responses on either side
+// there is no verdict.
+//   nps_drop          NPS at least drop_points below the baseline, one-sided
+//                     p < drop_alpha: half the two-sided p of Compare's score
+//                     test (exact mid-p below kExactBelow), as for the change
+//                     against the previous period;
+//   detractor_surge   detractor share >= detractor_surge_points above it,
+//   promoter_erosion  promoter share >= promoter_erosion_points below it,
+//                     one-sided p < alpha: half the two-sided p of the pooled
+//                     two-proportion test (exact mid-p below kExactBelow);
+//   level_shift       Page's lower CUSUM of the standardised deviation
+//                     z = (NPS - baseline NPS) / SE(difference):
+//                     S = max(0, S - z - cusum_k), a flag when S >= cusum_h;
+//                     S then restarts at 0 and so does the baseline (only
+//                     periods after the signal count), so one shift raises
+//                     one flag, not one per period.
+// passive_vulnerability reads the Wilson lower bound of the passive share
+// (not the point share) against passive_share_high, or a significant passive
+// growth (one-sided) while the NPS is stable.
+//
+// The p-values of one period (its slices x the four tests above) form one
+// family. FlagMode::kAlert (the default) adjusts each family on its own by
+// Holm: a period is judged as it was when it closed, and more history never
+// makes a flag harder to raise. FlagMode::kReview adjusts all families of the
+// table together by Benjamini-Hochberg: a retrospective look that controls
+// the false discovery rate over the whole history.
+
+// How the p-values behind the flags are adjusted.
+enum class FlagMode {
+  kAlert,   // Holm within each period (slices x flag tests): alerting
+  kReview,  // Benjamini-Hochberg over all periods, slices and flag tests
+};
+absl::StatusOr<FlagMode> ParseFlagMode(absl::string_view name);  // "alert", "review"
+const char* FlagModeName(FlagMode mode);                        // "alert", "review"
+
+// The number of periods of `frequency` in `months` months (a month is
+// 365.2425 / 12 days): 12 months are 12 months, 4 quarters, 52 weeks or 365
+// days. Errors when that is less than one period.
+absl::StatusOr<int64_t> BaselinePeriods(double months, Frequency frequency);
+
+// The smallest NPS drop, in points, that a one-sided level-`alpha` test of a
+// period of `n` responses against a baseline of `baseline_n` responses with
+// per-respondent variance `variance` (NpsVariance, -1..1 scale) detects with
+// probability `power`:
+//   (z_{1 - alpha} + z_{power}) * 100 * sqrt(variance * (1/n + 1/baseline_n)).
+// NaN unless n > 0, baseline_n > 0, 0 < alpha < 1 and 0 < power < 1.
+double MinDetectableDrop(double variance, double n, double baseline_n, double alpha,
+                         double power);
+
+// --- End of the alerts section ------------------------------------------------
 
 // Options for a health table.
 struct HealthOptions {
@@ -122,7 +196,23 @@ struct HealthOptions {
   IntervalOptions interval;
   Adjustment adjustment = Adjustment::kHolm;
   HealthThresholds thresholds;
+  // Alerts (see above): the flags' adjustment, and the length of one period
+  // so that baselines are defined in time (Health over period codes reads
+  // it; HealthOverTime takes the grid's).
+  FlagMode flag_mode = FlagMode::kAlert;
+  Frequency frequency = Frequency::kMonth;
 };
+
+// Bounds of a health table (rows are (slice, period) pairs; a row holds about
+// 400 bytes, plus its histogram of scale_max + 1 counts): 2^22 rows (1,000
+// slices x 4,000 days) is about 1.7 GB, and the histograms at most 512 MiB.
+// A larger request is an error naming the sizes.
+inline constexpr int64_t kMaxHealthTableRows = int64_t{1} << 22;
+inline constexpr int64_t kMaxHealthHistogramCells = int64_t{1} << 26;
+// The longest trend window (HealthThresholds::trend_periods, SegmentTrends'
+// periods): a trend over more periods than this (83 years of months, 2.7 of
+// days) averages away the change it is meant to show.
+inline constexpr int kMaxTrendPeriods = 1000;
 
 // One row per (slice, period), slice-major: row = slice * n_periods + period.
 // Shares are fractions 0..1 with Wilson score intervals; NPS figures and
@@ -156,6 +246,26 @@ struct HealthTable {
   double confidence = 0.95;
   Adjustment adjustment = Adjustment::kHolm;
   HealthThresholds thresholds;
+  // --- Alerts against a trailing baseline (see FlagMode) ----------------------
+  // The baseline of a row is periods [baseline_first, period) of its slice
+  // (-1 for rolling windows, which have none); its responses and NPS. The
+  // deviations are this period minus the baseline (NPS and shares in points);
+  // the *_p are one-sided (a drop, a surge, an erosion, passive growth) and
+  // *_p_adjusted are adjusted as `flag_mode` says, within a family of
+  // `flag_family` tests. NaN where there is no verdict (n or baseline_n
+  // below min_n). `cusum` is the lower CUSUM after this period (NaN where it
+  // was not updated); `min_detectable_drop` is MinDetectableDrop at
+  // drop_alpha / m (m: the flag tests of the row's period, Holm's first
+  // step) and `power`, with the baseline's variance and this period's n,
+  // never below drop_points.
+  std::vector<int64_t> baseline_first, baseline_n, flag_family;
+  std::vector<double> baseline_nps, nps_vs_baseline, vs_baseline_se, drop_p, drop_p_adjusted;
+  std::vector<double> detractor_vs_baseline, surge_p, surge_p_adjusted;
+  std::vector<double> promoter_vs_baseline, erosion_p, erosion_p_adjusted;
+  std::vector<double> passive_growth_p, passive_growth_p_adjusted;
+  std::vector<double> cusum, min_detectable_drop;
+  FlagMode flag_mode = FlagMode::kAlert;
+  int64_t baseline_periods = 12;  // periods in a full baseline
 
   size_t size() const { return n.size(); }
 };
@@ -234,12 +344,17 @@ struct SegmentTrend {
   double slope_points = 0, slope_se = 0, z = 0, p_value = 1, p_adjusted = 1;
 };
 
-// Trends of the three shares per slice over the last `periods` periods of a
-// health table (p-values adjusted across all slices and segments).
+// Trends of the three shares per slice over the last `periods`
+// (3..kMaxTrendPeriods) periods of a health table (p-values adjusted across
+// all slices and segments).
 absl::StatusOr<std::vector<SegmentTrend>> SegmentTrends(const HealthTable& table, int periods,
                                                         Adjustment adjustment = Adjustment::kHolm);
 
 // --- Migration between segments ----------------------------------------------------
+
+// Periods of a migration table, at most: more than any period grid has, and
+// the table holds 9 counts per period (75 MB at the bound).
+inline constexpr int64_t kMaxMigrationPeriods = int64_t{1} << 20;
 
 // Segment moves between consecutive responses of the same customer, counted
 // in the period of the later response. Index 0 detractor, 1 passive, 2
@@ -262,7 +377,8 @@ struct MigrationTable {
 // passes), then each customer's few responses by time. `customers` are
 // customer ids (any int64), `times` UTC nanoseconds, `periods` the period of
 // each row (negative = leave the row out, e.g. a time outside the grid;
-// empty = a single period 0, and n_periods is then taken as 1). Rows are left
+// empty = a single period 0, and n_periods is then taken as 1; n_periods is
+// in 0..kMaxMigrationPeriods). Rows are left
 // out before pairing, so a pair always links two kept responses: a row whose
 // period is negative, or whose score is missing and skipped
 // (options.missing), takes part in no pair. Errors name the row: a bad score
@@ -312,8 +428,13 @@ struct EventImpactRow {
   bool outside_data = false;  // no scored response on either side
 };
 
+// Rows of an event impact table (events x slices), at most: a row holds two
+// summaries and a comparison (about 250 bytes; 1 GB at the bound).
+inline constexpr int64_t kMaxEventImpactRows = int64_t{1} << 22;
+
 // For each event time e: "before" is [e - before_ns, e), "after" is
-// [e, e + after_ns) (bounds saturate at the int64 range). `slices` may be
+// [e, e + after_ns) (both windows > 0 ns; bounds saturate at the int64 range;
+// at most kMaxEventImpactRows events x slices). `slices` may be
 // empty (one slice); a negative slice code leaves the row out. Rows are
 // ordered by event (in the order given, sorted or not), then slice; an empty
 // side gives NaN statistics, not an error. The kept responses are sorted by
@@ -322,7 +443,7 @@ struct EventImpactRow {
 // scores_options.missing (skipped ones are counted in Summary::skipped of
 // their window). Errors name the row or event: a bad score, a slice code >=
 // n_slices, a missing time (NaT) on a kept row, a missing event time, and a
-// negative window.
+// window that is not > 0 ns.
 template <typename T>
 absl::StatusOr<std::vector<EventImpactRow>> EventImpact(
     absl::Span<const T> scores, absl::Span<const int64_t> times,
@@ -342,6 +463,10 @@ absl::StatusOr<RollUp> ParseRollUp(absl::string_view name);  // "pooled", "avera
 
 // The segment of an account without responses is kNoSegment (nps.h).
 
+// Accounts of one roll-up (67 million, more than any B2B customer base): the
+// table holds about 34 bytes per account, with responses or without.
+inline constexpr int64_t kMaxAccounts = int64_t{1} << 26;
+
 // One row per account (codes 0..n_accounts-1) and the account-level NPS.
 // Per account, over the responses counted (for kLatest, each contact's latest
 // response; otherwise all): `responses`, `contacts` (distinct contacts among
@@ -356,8 +481,10 @@ struct AccountTable {
   std::vector<int8_t> segment;          // -1 / 0 / +1, or kNoSegment
   std::vector<uint8_t> small;           // fewer than min_n responses counted
   // Over the accounts that are not small: for kPooled and kLatest every
-  // counted response, weighted by its account's weight when given
-  // (revenue-weighted NPS, QuestionPro/GreenBook 2017); for kAverage one vote
+  // counted response; with weights, each account's weight is counted once,
+  // split evenly over its counted responses (weight / responses each), so
+  // the revenue-weighted NPS is the weighted mean of the accounts' own NPS
+  // and accounts that answer more often weigh no more; for kAverage one vote
   // per account (its segment), weighted by the account's weight when given.
   // Weighted summaries use Kish's effective n. n = 0 and NaN statistics when
   // no account (or no weight) qualifies; `skipped` counts missing scores.
@@ -371,7 +498,7 @@ struct AccountTable {
 // left out before the latest response is chosen). Errors name the row,
 // account or value: a bad score, an account code >= n_accounts, a missing
 // time (kLatest), two latest responses of one contact at the same instant,
-// a bad weight, min_n < 0.
+// a bad weight, n_accounts outside 0..kMaxAccounts, min_n not finite and >= 0.
 template <typename T>
 absl::StatusOr<AccountTable> AccountNps(absl::Span<const T> scores,
                                         absl::Span<const int64_t> accounts, int64_t n_accounts,

@@ -69,8 +69,18 @@ struct Counts {
   int64_t skipped = 0;  // missing scores left out (Missing::kSkip)
 
   int64_t n() const { return detractors + passives + promoters; }
+  // Adds `other` without checks: both must be valid (ValidateCounts) and the
+  // sums must fit in int64_t. MergeCounts checks both.
   Counts& Merge(const Counts& other);
 };
+
+// Returns OK if every count is >= 0 and n() fits in int64_t; the error names
+// the field and its value.
+absl::Status ValidateCounts(const Counts& counts);
+
+// The counts of two partitions together: a + b, after checking both
+// (ValidateCounts) and that no sum overflows.
+absl::StatusOr<Counts> MergeCounts(const Counts& a, const Counts& b);
 
 // Weighted segment totals (e.g. weight = ARR or CLV). `sum_w2` is the sum of
 // squared weights, for Kish's effective sample size (sum w)^2 / sum w^2.
@@ -84,8 +94,19 @@ struct WeightedCounts {
 
   double total() const { return detractors + passives + promoters; }
   double n_effective() const;
+  // Adds `other` without checks (see MergeCounts).
   WeightedCounts& Merge(const WeightedCounts& other);
 };
+
+// Returns OK if the weighted totals could come from finite weights >= 0:
+// totals finite and >= 0, sum_w2 >= 0 (+inf when the squares overflow), rows
+// and skipped >= 0, and total^2 / rows <= sum_w2 <= total^2 (Cauchy-Schwarz:
+// the effective n lies in [1, rows]) with a relative rounding slack of 1e-6,
+// checked where neither side under- or overflows.
+absl::Status ValidateCounts(const WeightedCounts& counts);
+
+// The weighted totals of two partitions together, after checking both.
+absl::StatusOr<WeightedCounts> MergeCounts(const WeightedCounts& a, const WeightedCounts& b);
 
 // Confidence-interval method for an NPS.
 enum class IntervalMethod {
@@ -131,16 +152,66 @@ struct Summary {
   double share_promoters() const { return n > 0 ? promoters / n : 0; }
 };
 
+// Which test gives a comparison's p-value, and with it the interval (the
+// two always agree: p < 1 - confidence exactly when 0 is outside the
+// interval).
+enum class CompareTest {
+  kAuto,        // kMidP when both samples are unweighted and the smaller has
+                // fewer than kExactBelow respondents and the method is kScore;
+                // else kAsymptotic
+  kAsymptotic,  // the method's own statistic against the normal distribution
+  kExact,       // permutation test, conventional p (never above its level)
+  kMidP,        // permutation test, mid-p (half the probability of ties)
+};
+
+// Parses "auto", "asymptotic", "exact" or "mid-p".
+absl::StatusOr<CompareTest> ParseCompareTest(absl::string_view name);
+// Returns the canonical name of `test`.
+const char* CompareTestName(CompareTest test);
+
+// The test that gave a comparison's p-value.
+enum class TestKind {
+  kWald,          // unpooled Wald z = diff / se
+  kAdjustedWald,  // Wald z after 0.375 / 0.75 / 0.375 pseudo-respondents per sample
+  kScore,         // score test: variance at the restricted MLE under the null
+  kExact,         // permutation test of |diff|, conventional p
+  kMidP,          // permutation test of |diff|, mid-p
+};
+
+// Returns "wald", "adjusted-wald", "score", "exact" or "mid-p".
+const char* TestKindName(TestKind test);
+
+// Below this many respondents in the smaller sample, CompareTest::kAuto uses
+// the exact mid-p test (unweighted samples, score method): there the score
+// test's type-I error reaches 7-10% for some distributions, the mid-p test's
+// stays below 6.5%.
+inline constexpr int64_t kExactBelow = 10;
+
+// The largest smaller sample for kExact / kMidP: the permutation
+// distribution has up to (n + 1)(n + 2) / 2 tables (n = the smaller sample),
+// about 500,000 at this bound (about 0.1 s).
+inline constexpr int64_t kMaxExactSample = 1000;
+
+// Options of Compare: the interval method (which also picks the test's
+// statistic), the confidence level and the test.
+struct CompareOptions {
+  IntervalMethod method = IntervalMethod::kScore;
+  double confidence = 0.95;
+  CompareTest test = CompareTest::kAuto;
+};
+
 // The difference a - b between two independent NPS and its test.
 struct Comparison {
   double diff = 0;     // nps(a) - nps(b), -200..200
-  double se = 0;       // 100 * sqrt(Va / na + Vb / nb)
-  double z = 0;        // diff / se (Wald test of equal NPS)
-  double p_value = 1;  // two-sided
-  double ci_low = 0;   // interval for the difference, by `method`
-  double ci_high = 0;
+  double se = 0;       // 100 * sqrt(Va / na + Vb / nb): the plain SE of diff
+  double z = 0;        // the test statistic (see TestKind); for the exact
+                       // tests, the score statistic
+  double p_value = 1;  // two-sided, from `test`
+  double ci_low = 0;   // interval for the difference, by `method`, within
+  double ci_high = 0;  // [-200, 200]; agrees with p_value (see CompareTest)
   IntervalMethod method = IntervalMethod::kAdjustedWald;
   double confidence = 0.95;
+  TestKind test = TestKind::kWald;
 };
 
 // --- Kernels over score columns -------------------------------------------
@@ -188,17 +259,41 @@ absl::StatusOr<Summary> Summarize(const Counts& counts,
 absl::StatusOr<Summary> Summarize(const WeightedCounts& counts,
                                   const IntervalOptions& options = {});
 
-// Compares two independent summaries. z and p_value come from the Wald test
-// of equal NPS. The interval for the difference follows `method`:
-//   kWald          diff +- z * se;
-//   kAdjustedWald  the Wald interval after adding 0.375 / 0.75 / 0.375
+// Returns OK if a summary holds what Summarize could have produced: counts
+// finite and >= 0 adding up to n > 0; n_effective finite and > 0 (equal to n
+// when unweighted); nps and se equal (within 1e-6 relative, 1e-9 absolute)
+// to what the counts give; the interval finite and within [-100, 100];
+// skipped >= 0; method and confidence valid. Errors start with `name`.
+absl::Status ValidateSummary(const Summary& s, absl::string_view name = "summary");
+
+// Compares two independent summaries (validated first): diff = nps(a) -
+// nps(b), its plain SE, and a two-sided test of equal NPS with an interval
+// for the difference that agrees with it. By method:
+//   kScore         the score test: z = (diff - delta) / SE(delta), SE(delta)
+//                  from the maximum-likelihood segment shares of the two
+//                  samples restricted to NPS_a - NPS_b = delta (delta = 0 for
+//                  the p-value); the interval is the set of delta whose |z|
+//                  is below the critical value. With CompareTest kExact /
+//                  kMidP (kAuto below kExactBelow), p comes from the
+//                  permutation distribution of |diff| given the pooled
+//                  segment counts, and the interval is the score interval
+//                  with the critical value replaced by c / SE(0), c being the
+//                  exact test's critical difference, so that it excludes 0
+//                  exactly when the exact p is significant. Weighted samples
+//                  use their effective counts (share x n_effective) and the
+//                  asymptotic test.
+//   kWald          z = diff / se; interval diff +- z * se.
+//   kAdjustedWald  the same after adding 0.375 / 0.75 / 0.375
 //                  pseudo-respondents to each sample (half of the one-sample
-//                  adjustment per sample, as Agresti-Caffo halve
-//                  Agresti-Coull's for a difference of proportions);
-//   kScore         Newcombe's hybrid (MOVER) combining each sample's score
-//                  interval.
+//                  adjustment, as Agresti-Caffo halve Agresti-Coull's).
+// The exact tests need the kScore method and unweighted samples.
 absl::StatusOr<Comparison> Compare(const Summary& a, const Summary& b,
-                                   const IntervalOptions& options = {});
+                                   const CompareOptions& options = {});
+
+// Compare with the interval options of a summary: the same as
+// CompareOptions{options.method, options.confidence, CompareTest::kAuto}.
+absl::StatusOr<Comparison> Compare(const Summary& a, const Summary& b,
+                                   const IntervalOptions& options);
 
 // --- By group ---------------------------------------------------------------
 
@@ -223,8 +318,9 @@ struct GroupOptions {
   IntervalOptions interval;
   double min_n = 30;  // groups below it are flagged `small`
   // Threads for the counting pass: 0 = as many as the machine has (at least
-  // 2^20 rows each), 1 = this thread only. Unweighted counts merge exactly, so
-  // the result never depends on it; weighted passes use one thread.
+  // 2^20 rows each), 1 = this thread only, at most kMaxThreads (limits.h).
+  // Unweighted counts merge exactly, so the result never depends on it;
+  // weighted passes use one thread.
   int threads = 0;
 };
 

@@ -4,10 +4,11 @@
 // Every customer who answered carries an expected revenue at risk, P(churn) x
 // CLV. How much of it can still be saved falls with the time since the answer
 // (DOMAIN.md §5: a personal response within 1 hour recovers up to ~65%,
-// within 24 hours ~40%, after 72 hours under 10%). The queue ranks customers
-// by the expected recoverable revenue, risk x recoverability now, stamps each
-// with its response deadline (answer + SLA) and hands the queue out to owners
-// without exceeding their capacities.
+// within 24 hours ~40%, after 72 hours under 10%). There is one queue per
+// play (recover, make it a 10, advocacy) with its own SLA; a case stays
+// queued while it is live (not contacted, not closed, inside the curve's
+// window) and is ranked by the value of acting now rather than a day later;
+// stale uncontacted cases go to a missed list for account review.
 //
 // Times are int64 nanoseconds since the Unix epoch, UTC (numpy
 // datetime64[ns]); INT64_MIN is missing (NaT), as in npscore/health.h.
@@ -21,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "npscore/limits.h"
 #include "npscore/nps.h"
 
 namespace npscore {
@@ -45,7 +47,8 @@ struct RecoveryCurve {
 
 // Returns OK if the curve has at least one anchor, as many hours as
 // probabilities, hours finite, >= 0 and strictly increasing, probabilities in
-// [0, 1] and non-increasing.
+// [0, 1] and non-increasing. Any number of anchors is read (a point is found
+// by binary search among many).
 absl::Status ValidateRecoveryCurve(const RecoveryCurve& curve);
 
 // A validated curve, ready to evaluate (cheap to copy; thread-safe to read).
@@ -80,52 +83,110 @@ struct PriorityInput {
   absl::Span<const int8_t> segment;       // optional: -1/0/+1 (nps.h Segment) or kNoSegment
   absl::Span<const int64_t> responded_at; // optional: response times (ns UTC), no NaT
   int64_t now = 0;                        // the time the queue is made for (ns UTC)
+  // Optional: when the customer was contacted about this response (ns UTC);
+  // kMissingTime (NaT) for not yet. A contact at or before `now` takes the
+  // case out of the queue; a later one counts as not yet made (a replay).
+  // Needs responded_at; a contact before the response is an error.
+  absl::Span<const int64_t> contacted_at;
+  // Optional: nonzero for a case that is closed (handled by other means):
+  // it leaves the queue and the missed list.
+  absl::Span<const uint8_t> closed;
 };
 
 // Options of the queue.
 struct PriorityOptions {
-  double sla_hours = 24.0;  // response deadline after the answer (DOMAIN.md §5: 24 h)
+  // Response deadlines after the answer, per play: "recover" (detractors and
+  // customers without a segment, 24 h), "make_it_a_10" (passives, 72 h) and
+  // "advocacy" (promoters, 7 days); each in (0, 1e6].
+  double sla_hours = 24.0;
+  double passive_sla_hours = 72.0;
+  double promoter_sla_hours = 168.0;
   RecoveryCurve recovery;   // recoverability by hours since the answer
-  // Length of the queue: the `top` best customers (partial selection), or
-  // every customer when top < 0.
+  // The window in which a case is live: a response older than this (and not
+  // contacted or closed) leaves the queue for the missed list (account
+  // review). -1: the curve's last anchor (168 h by default), where the
+  // recoverability reaches its permanent floor; a one-anchor curve has no
+  // window. Otherwise in (0, 1e6], or +infinity for no window.
+  double window_hours = -1;
+  // The delay the priority weighs: the value of acting now rather than
+  // `urgency_hours` later, in (0, 1e6] (24 h: today rather than tomorrow).
+  double urgency_hours = 24.0;
+  // Length of the queue: the `top` best customers (partial selection; a top
+  // above the number of customers gives every customer), or every customer
+  // when -1. 0 and other negative values are errors.
   int64_t top = -1;
-  // Owners' capacities (customers each can take), in owner order; empty: no
-  // assignment.
+  // Owners' capacities (customers each can take, >= 0), in owner order;
+  // empty: no assignment.
   std::vector<int64_t> capacities;
-  int threads = 0;  // 0: as many as the input size warrants (at most 8)
+  int threads = 0;  // 0: as many as the input size warrants (at most 8); at most kMaxThreads
 };
 
-// The queue, best first. Rows are ranked by expected recoverable revenue
-// (risk x recoverability), ties broken by revenue at risk (higher first), then
-// by deadline (earlier first), then by input row (lower first): the order is a
-// total order, the same on any number of threads.
+// The queues, one per play, concatenated in play order: "recover"
+// (detractors), then "make_it_a_10" (passives), "advocacy" (promoters), and
+// last customers without a segment (who are ranked like detractors). Only
+// live cases are queued: not closed, not contacted by `now`, and (with
+// response times) answered less than the window ago.
 //
-// Assignment: walking the queue best first, each customer goes to the owner
-// with the most capacity left (ties: the owner listed first), so the most
-// valuable customers are spread over the owners; once every capacity is used
-// up, the remaining customers have no owner (-1).
+// Priority within a play queue (with response times):
+//   recover, make_it_a_10, no segment: the value of acting now rather than
+//     `urgency_hours` later, churn_risk x clv x [r(h) - r(h + urgency_hours)]
+//     (r: the recovery curve, h: hours since the answer). It is highest for
+//     fresh answers and 0 once the curve has reached its floor, so neither
+//     the floor nor a stale answer holds a place.
+//   advocacy: the CLV (the value of a referral or a case study); promoters
+//     get no recoverability (NaN).
+// Without response times the urgency is 1 (priority = revenue at risk, or the
+// CLV for promoters), deadlines are kMissingTime and nothing is overdue or
+// missed. Ties break by revenue at risk (higher first), then deadline
+// (earlier first), then input row: a total order, the same on any number of
+// threads. `top` limits each play's queue separately.
 //
-// Without response times, recoverability is 1 (no time discount), deadlines
-// are kMissingTime and nothing is overdue.
+// Assignment: walking the concatenated queue (recover first), each case goes
+// to the owner with the most capacity left (ties: the owner listed first);
+// once every capacity is used up, the remaining cases have no owner (-1).
 struct PriorityQueue {
   std::vector<int64_t> row;               // input row of each queue entry
   std::vector<double> revenue_at_risk;    // churn_risk x clv
   std::vector<double> hours_since_response;  // (now - responded_at) / 1 h; NaN without times
-  std::vector<double> recoverability;     // the curve at hours_since_response
-  std::vector<double> expected_recoverable;  // revenue_at_risk x recoverability: the priority
-  std::vector<int64_t> deadline;          // responded_at + sla_hours (ns UTC)
-  std::vector<uint8_t> overdue;           // now > deadline
+  std::vector<double> recoverability;     // r(hours); NaN for promoters
+  std::vector<double> expected_recoverable;  // revenue_at_risk x recoverability (NaN for promoters)
+  std::vector<double> urgency;            // r(h) - r(h + urgency_hours); 1 without times, NaN for promoters
+  std::vector<double> priority;           // the ranking value within the play (see above)
+  std::vector<int64_t> deadline;          // responded_at + the play's SLA (ns UTC)
+  std::vector<uint8_t> overdue;           // now > deadline (an open, live case past its SLA)
   std::vector<int8_t> segment;            // as given (kNoSegment without segments)
   std::vector<int32_t> owner;             // index into capacities, -1 for none
   int64_t n_rows = 0;                     // customers ranked
   double total_revenue_at_risk = 0;       // over all customers, not just the queue
+  double window_hours = 0;                // the window applied (+inf for none)
+
+  // The missed list (account review): open cases answered at least the window
+  // ago, never contacted by `now`, by revenue at risk (highest first; ties:
+  // row). Every play's; segment tells which.
+  std::vector<int64_t> missed_row;
+  std::vector<int8_t> missed_segment;
+  std::vector<double> missed_revenue_at_risk;
+
+  // Counts over every row, by play (index: 0 recover, 1 make_it_a_10,
+  // 2 advocacy, 3 no segment).
+  int64_t queued[4] = {0, 0, 0, 0};      // live, open (before `top`)
+  int64_t contacted[4] = {0, 0, 0, 0};   // contacted by now (not closed)
+  int64_t closed[4] = {0, 0, 0, 0};
+  int64_t missed[4] = {0, 0, 0, 0};
+  // Detractors' SLA: those whose deadline has passed or who were contacted by
+  // now, and how many of them were contacted within the SLA (needs
+  // contacted_at; both 0 without response times).
+  int64_t detractors_due = 0;
+  int64_t detractors_within_sla = 0;
 
   size_t size() const { return row.size(); }
 };
 
-// Validates the columns (churn risk in [0, 1], CLV finite >= 0, segment codes,
-// response times not missing and not after `now`; errors name the row and the
-// value) and returns the queue.
+// Validates the options (SLAs, window, urgency, top, capacities, threads, the
+// recovery curve) and the columns (churn risk in [0, 1], CLV finite >= 0,
+// segment codes, response times not missing and not after `now`, contact
+// times not before the response; errors name the row and the value) and
+// returns the queues.
 absl::StatusOr<PriorityQueue> Prioritize(const PriorityInput& input,
                                          const PriorityOptions& options = {});
 
@@ -150,9 +211,13 @@ struct RevenueAtRiskTable {
   size_t size() const { return customers.size(); }
 };
 
+// Groups of one RevenueAtRisk call (67 million): the table holds 32 bytes per
+// group, with rows or without (2.1 GB at the bound).
+inline constexpr int32_t kMaxRiskGroups = int32_t{1} << 26;
+
 // Sums revenue at risk by group: `codes` in [0, n_groups) (or -1 to leave a
-// row out; empty codes: one group of every row). Churn risk and CLV are
-// validated as in Prioritize.
+// row out; empty codes: one group of every row), n_groups in
+// 0..kMaxRiskGroups. Churn risk and CLV are validated as in Prioritize.
 absl::StatusOr<RevenueAtRiskTable> RevenueAtRisk(absl::Span<const double> churn_risk,
                                                  absl::Span<const double> clv,
                                                  absl::Span<const int32_t> codes,

@@ -37,10 +37,16 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "npscore/limits.h"
 
 namespace npscore {
 
 // --- Tagging ----------------------------------------------------------------------
+
+// Themes of one taxonomy, at most: a taxonomy for people to act on has tens of
+// themes, and tagging writes n_comments x themes indicators (1 KiB per
+// comment at the bound).
+inline constexpr size_t kMaxThemes = 1024;
 
 // One theme of a taxonomy: its name and its keywords (words or phrases).
 struct Theme {
@@ -60,7 +66,7 @@ enum class InvalidUtf8 {
 
 struct TagOptions {
   InvalidUtf8 invalid_utf8 = InvalidUtf8::kError;
-  int threads = 0;  // 0: as many as the input size warrants (at most 8)
+  int threads = 0;  // 0: as many as the input size warrants (at most 8); at most kMaxThreads
 };
 
 // Theme indicators: values[row * n_themes + theme] is 1 if comment `row`
@@ -79,7 +85,7 @@ absl::StatusOr<std::string> NormalizeText(absl::string_view text, bool replace =
 // A compiled taxonomy. Thread-safe to use from several threads at once.
 class ThemeTagger {
  public:
-  // Compiles `taxonomy`: at least one theme, unique non-empty names, every
+  // Compiles `taxonomy`: 1..kMaxThemes themes, unique non-empty names, every
   // theme with at least one keyword, every keyword with at least one word.
   static absl::StatusOr<ThemeTagger> Create(std::vector<Theme> taxonomy);
 
@@ -130,8 +136,8 @@ struct ThemeImpactTable {
 };
 
 // Computes the theme impact from indicators (n_rows x n_themes, row-major,
-// entries 0/1), segment codes (-1/0/1; nps.h Segment) and CLV (finite, >= 0)
-// per row. The NPS interval is adjusted Wald at 95%.
+// entries 0/1; n_themes in 1..kMaxThemes), segment codes (-1/0/1; nps.h
+// Segment) and CLV (finite, >= 0) per row. The NPS interval is adjusted Wald at 95%.
 absl::StatusOr<ThemeImpactTable> ThemeImpact(absl::Span<const uint8_t> indicators,
                                              int64_t n_themes,
                                              absl::Span<const int8_t> segment,

@@ -5,6 +5,7 @@
 #define NPSCORE_SRC_INTERNAL_SCORE_KERNELS_H_
 
 #include <algorithm>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -77,11 +78,16 @@ inline bool IsValidScore(T x, T scale_max) {
   }
 }
 
+// A value as error messages print it: integers in full, floating-point
+// values by their shortest text that reads back as the same value
+// (7.0000001 stays 7.0000001, never "7"); "NaN", "inf" and "-inf".
 template <typename T>
 std::string ValueText(T x) {
   if constexpr (std::is_floating_point_v<T>) {
     if (x != x) return "NaN";
-    return absl::StrCat(static_cast<double>(x));
+    char buf[64];
+    const std::to_chars_result r = std::to_chars(buf, buf + sizeof buf, x);
+    return std::string(buf, r.ptr);
   } else if constexpr (std::is_signed_v<T>) {
     return absl::StrCat(static_cast<int64_t>(x));
   } else {
@@ -214,6 +220,11 @@ inline constexpr size_t kRowsPerThread = size_t{1} << 20;
 
 // The critical value of a two-sided interval at `confidence`.
 double Critical(double confidence);
+
+// Tango's (1998) restricted maximum-likelihood detractor share of segment
+// counts (possibly fractional) when their NPS, on -1..1, is held at theta;
+// within the shares that NPS allows.
+double RestrictedDetractorShare(double det, double pas, double pro, double theta);
 
 // A Summary with the options' method and confidence and NaN statistics.
 Summary EmptySummary(const IntervalOptions& options);

@@ -123,6 +123,25 @@ static void test_saturated_and_errors(void) {
   npscore_churn_model_free(NULL);
 }
 
+/* The reason rules reach C: the prior's segment columns are churn_features'
+ * score-history columns, so one row with both set gets ONE reason under
+ * column 0 with the sum of both contributions; has_response, whose
+ * coefficient (logit(promoter) - logit(baseline) < 0 at 90 days) agrees with
+ * its documented direction, contributes negatively and is no reason. */
+static void test_explain_groups_score_history(void) {
+  const double x[4] = {1, 1, 1, 0};
+  double p[1], c[3];
+  int32_t f[3];
+  npscore_churn_model *m = NULL;
+  const double pp = 1 - sqrt(0.91), pv = 1 - sqrt(0.75);
+  const double lp = log(pp / (1 - pp));
+  CHECK_CALL(NPSCORE_OK, npscore_churn_prior(&m, 90.0, NULL), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_churn_explain(p, f, c, m, x, 1, 4, NPSCORE_ROW_MAJOR, 3), NULL);
+  CHECK(f[0] == 0 && f[1] == -1 && f[2] == -1);
+  CHECK_NEAR(c[0], (log(0.40 / 0.60) - lp) + (log(pv / (1 - pv)) - lp), 1e-12);
+  npscore_churn_model_free(m);
+}
+
 static void test_prior_and_explain(void) {
   /* Rows: detractor, early-life detractor, passive, promoter, no answer. */
   /* Columns: segment=detractor, segment=passive, has_response, early_life_detractor. */
@@ -134,15 +153,15 @@ static void test_prior_and_explain(void) {
   npscore_churn_fit_info info;
   CHECK_CALL(NPSCORE_OK, npscore_churn_prior(&m, 90.0, NULL), NULL);
   CHECK_CALL(NPSCORE_OK, npscore_churn_explain(p, f, c, m, x, 5, 4, NPSCORE_ROW_MAJOR, 2), NULL);
-  CHECK_NEAR(p[0], 0.45, 1e-12);
+  CHECK_NEAR(p[0], 0.40, 1e-12);
   CHECK_NEAR(p[1], 0.50, 1e-12);
   CHECK_NEAR(p[2], 1 - sqrt(0.75), 1e-12);
-  CHECK_NEAR(p[3], 1 - sqrt(0.95), 1e-12);
-  CHECK_NEAR(p[4], 1 - pow(0.9, 90.0 / 365.0), 1e-12);
+  CHECK_NEAR(p[3], 1 - sqrt(0.91), 1e-12);
+  CHECK_NEAR(p[4], 0.05, 1e-12);
   /* Early-life detractor: reasons "detractor" then "early life", by hand. */
   CHECK(f[2] == 0 && f[3] == 3);
-  CHECK_NEAR(c[2], log(0.45 / 0.55) - log(p[3] / (1 - p[3])), 1e-12);
-  CHECK_NEAR(c[3], log(0.5 / 0.5) - log(0.45 / 0.55), 1e-12);
+  CHECK_NEAR(c[2], log(0.40 / 0.60) - log(p[3] / (1 - p[3])), 1e-12);
+  CHECK_NEAR(c[3], log(0.5 / 0.5) - log(0.40 / 0.60), 1e-12);
   CHECK(f[8] == -1 && c[8] == 0.0); /* no answer: nothing raises the risk */
   CHECK_CALL(NPSCORE_OK, npscore_churn_model_info(&info, m), NULL);
   CHECK(info.is_prior && info.horizon_days == 90.0);
@@ -153,7 +172,7 @@ static void test_prior_and_explain(void) {
   CHECK_CALL(NPSCORE_OK, npscore_churn_prior(&m, 180.0, &r), NULL);
   CHECK_CALL(NPSCORE_OK, npscore_churn_predict(p, m, x, 5, 4, NPSCORE_ROW_MAJOR), NULL);
   CHECK_NEAR(p[2], 0.3, 1e-12);
-  CHECK_NEAR(p[0], 1 - 0.55 * 0.55, 1e-12);
+  CHECK_NEAR(p[0], 1 - 0.60 * 0.60, 1e-12);
   npscore_churn_model_free(m);
   r.passive.rate = 1.0;
   CHECK_CALL(NPSCORE_EINVAL, npscore_churn_prior(&m, 180.0, &r), "rate of passive is 1", NULL);
@@ -226,6 +245,7 @@ int main(void) {
   test_fit();
   test_saturated_and_errors();
   test_prior_and_explain();
+  test_explain_groups_score_history();
   test_evaluate();
   test_save_load();
   return check_summary();

@@ -193,6 +193,154 @@ static void test_compare_by_hand(void) {
   CHECK(cmp.ci_low < 20 && 20 < cmp.ci_high);
   CHECK_CALL(NPSCORE_OK, npscore_nps_compare(&cmp, &a, &b, NULL), NULL);
   CHECK(cmp.method == NPSCORE_INTERVAL_ADJUSTED_WALD && cmp.ci_low < 20 && 20 < cmp.ci_high);
+  /* The default (adjusted Wald) takes its p-value from its own statistic:
+   * a + (.375, .75, .375) = (20.375, 30.75, 50.375), n 101.5, and
+   * b + the same = (30.375, 30.75, 40.375). */
+  {
+    const double na = 101.5, da = 20.375 / na, pa = 50.375 / na;
+    const double db = 30.375 / na, pb = 40.375 / na;
+    const double va = (pa + da) - (pa - da) * (pa - da), vb = (pb + db) - (pb - db) * (pb - db);
+    const double d = 100 * ((pa - da) - (pb - db)), se_adj = 100 * sqrt(va / na + vb / na);
+    CHECK_NEAR(cmp.z, d / se_adj, 1e-10);
+    CHECK_NEAR(cmp.p_value, erfc(fabs(d / se_adj) / sqrt(2.0)), 1e-12);
+    CHECK_NEAR(cmp.ci_low, d - kZ95 * se_adj, 1e-9);
+    CHECK_NEAR(cmp.ci_high, d + kZ95 * se_adj, 1e-9);
+  }
+}
+
+/* --- Compare with a chosen test ------------------------------------------------- */
+
+static void test_compare_test(void) {
+  npscore_compare_options o;
+  const npscore_compare_options init = NPSCORE_COMPARE_OPTIONS_INIT;
+  npscore_counts ct = counts3(0, 0, 5), cz = counts3(5, 0, 0);
+  npscore_summary tens, zeros;
+  npscore_comparison cmp;
+  npscore_test_kind kind;
+  memset(&o, 0x5a, sizeof o);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_compare_options_init(&o, NPSCORE_COMPARE_OPTIONS_VERSION),
+             NULL);
+  CHECK(o.version == 1 && init.version == 1 && o.method == NPSCORE_INTERVAL_SCORE);
+  CHECK(o.confidence == 0.95 && o.test == NPSCORE_COMPARE_AUTO);
+  CHECK_CALL(NPSCORE_EVERSION, npscore_nps_compare_options_init(&o, 7), "version is 7", NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&tens, &ct, NULL), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&zeros, &cz, NULL), NULL);
+  /* Five 10s against five 0s: 2 of the C(10, 5) = 252 splits are as extreme. */
+  o.test = NPSCORE_COMPARE_EXACT;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_compare_test(&cmp, &kind, &tens, &zeros, &o), NULL);
+  CHECK(kind == NPSCORE_TEST_EXACT);
+  CHECK_NEAR(cmp.p_value, 2.0 / 252, 1e-12);
+  CHECK(cmp.diff == 200 && cmp.ci_low > 0 && cmp.ci_high == 200);
+  /* The defaults (NULL): below 10 a side, the mid-p version: half the ties. */
+  CHECK_CALL(NPSCORE_OK, npscore_nps_compare_test(&cmp, &kind, &tens, &zeros, NULL), NULL);
+  CHECK(kind == NPSCORE_TEST_MID_P);
+  CHECK_NEAR(cmp.p_value, 1.0 / 252, 1e-12);
+  /* The score test: restricted shares 1/2, 1/2 on both sides, z = sqrt(10). */
+  o.test = NPSCORE_COMPARE_ASYMPTOTIC;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_compare_test(&cmp, &kind, &tens, &zeros, &o), NULL);
+  CHECK(kind == NPSCORE_TEST_SCORE);
+  CHECK_NEAR(cmp.z, sqrt(10.0), 1e-9);
+  CHECK_NEAR(cmp.p_value, erfc(sqrt(5.0)), 1e-12);
+  /* Errors: the exact tests need the score method; unknown test values. */
+  o.test = NPSCORE_COMPARE_EXACT;
+  o.method = NPSCORE_INTERVAL_WALD;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_compare_test(&cmp, &kind, &tens, &zeros, &o),
+             "test \"exact\" needs method \"score\"", NULL);
+  o.method = NPSCORE_INTERVAL_SCORE;
+  o.test = (npscore_compare_test)9;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_compare_test(&cmp, &kind, &tens, &zeros, &o),
+             "opts->test is 9", NULL);
+  o.test = NPSCORE_COMPARE_AUTO;
+  o.version = 2;
+  CHECK_CALL(NPSCORE_EVERSION, npscore_nps_compare_test(&cmp, &kind, &tens, &zeros, &o),
+             "opts->version is 2", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_compare_test(&cmp, NULL, &tens, &zeros, NULL),
+             "out_test is NULL", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_compare_test(NULL, &kind, &tens, &zeros, NULL),
+             "out is NULL", NULL);
+}
+
+/* Every method and test: p < 1 - confidence exactly when 0 is outside the
+ * interval, over a grid of small and unbalanced samples. */
+static void test_compare_agreement(void) {
+  const npscore_interval_method methods[3] = {
+      NPSCORE_INTERVAL_WALD, NPSCORE_INTERVAL_ADJUSTED_WALD, NPSCORE_INTERVAL_SCORE};
+  npscore_compare_options o = NPSCORE_COMPARE_OPTIONS_INIT;
+  npscore_summary a, b;
+  npscore_comparison cmp;
+  npscore_test_kind kind;
+  int agree = 1, calls = 0, m, t, k;
+  for (k = 0; k < 400; ++k) {
+    npscore_counts ca = counts3(k % 4, (k / 4) % 3, (k / 12) % 5);
+    npscore_counts cb = counts3((k * 7) % 9, (k * 3) % 5, (k * 5) % 13 + 1);
+    if (ca.detractors + ca.passives + ca.promoters == 0) continue;
+    npscore_nps_summarize_counts(&a, &ca, NULL);
+    npscore_nps_summarize_counts(&b, &cb, NULL);
+    for (m = 0; m < 3; ++m) {
+      for (t = 0; t < 4; ++t) {
+        o.method = methods[m];
+        o.test = (npscore_compare_test)t;
+        if (t >= 2 && m != 2) continue; /* exact tests: score method only */
+        if (npscore_nps_compare_test(&cmp, &kind, &a, &b, &o) != NPSCORE_OK) {
+          agree = 0;
+          continue;
+        }
+        ++calls;
+        if ((cmp.p_value < 0.05) != (cmp.ci_low > 0 || cmp.ci_high < 0)) agree = 0;
+      }
+    }
+  }
+  CHECK(agree);
+  CHECK(calls > 2000);
+}
+
+/* Hand-made inputs the core refuses, naming the field and value. */
+static void test_hand_made_inputs(void) {
+  npscore_counts c = counts3(2, 3, 5), neg = counts3(-1, 0, 0);
+  npscore_summary a, s;
+  npscore_comparison cmp;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_counts_merge(&c, &neg), "b counts: detractors is -1",
+             ">= 0", NULL);
+  CHECK(c.detractors == 2); /* unchanged */
+  neg = counts3(0, 0, 0);
+  neg.skipped = -3;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_counts_merge(&c, &neg), "skipped is -3", NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_summarize_counts(&a, &c, NULL), NULL);
+  s = a;
+  s.se = -1;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_compare(&cmp, &a, &s, NULL), "sample b: se is -1",
+             NULL);
+  s.se = NAN;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_compare(&cmp, &s, &a, NULL), "sample a: se is NaN",
+             NULL);
+  s = a;
+  s.promoters = 6;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_compare(&cmp, &a, &s, NULL),
+             "n is 10 but detractors + passives + promoters is 11", NULL);
+  s = a;
+  s.nps = 31;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_compare(&cmp, &a, &s, NULL),
+             "nps is 31 but its counts give 30", NULL);
+  s = a;
+  s.ci_low = -150;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_compare(&cmp, &a, &s, NULL), "ci_low is -150", NULL);
+  s = a;
+  s.method = (npscore_interval_method)5;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_compare(&cmp, &a, &s, NULL), "method is 5", NULL);
+  /* A weighted summary (n_effective != n) is compared by its effective
+   * counts, with the score test even when small. */
+  s = a;
+  s.n = 20;
+  s.detractors = 4;
+  s.passives = 6;
+  s.promoters = 10;
+  s.n_effective = 5;
+  s.se = 100 * sqrt((0.7 - 0.09) / 5);
+  {
+    npscore_test_kind kind;
+    CHECK_CALL(NPSCORE_OK, npscore_nps_compare_test(&cmp, &kind, &a, &s, NULL), NULL);
+    CHECK(kind == NPSCORE_TEST_SCORE && cmp.diff == 0 && cmp.p_value == 1);
+  }
 }
 
 /* --- Segments, counts, merging ------------------------------------------------- */
@@ -481,7 +629,7 @@ static void test_score_errors(void) {
   c = counts3(0, 0, 0);
   CHECK_CALL(NPSCORE_EINVAL, npscore_nps_summarize_counts(&s, &c, NULL), "n = 0", NULL);
   c = counts3(1, -2, 3);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_summarize_counts(&s, &c, NULL), "passives=-2",
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_summarize_counts(&s, &c, NULL), "passives is -2",
              ">= 0", NULL);
 }
 
@@ -679,6 +827,9 @@ int main(void) {
   test_adjusted_wald_by_hand();
   test_score_interval_invariants();
   test_compare_by_hand();
+  test_compare_test();
+  test_compare_agreement();
+  test_hand_made_inputs();
   test_segment();
   test_merge_equals_single_pass();
   test_every_dtype();

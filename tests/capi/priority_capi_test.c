@@ -47,66 +47,135 @@ static void test_recoverability(void) {
   }
 }
 
-/* The hand-checked queue: a curve of 1 up to 1 h, 0.5 at 24 h, 0.25 from
- * 72 h; hours since the answer 72, 0.5, 24, 0, 24, 24, 200. Priorities:
- * 650*0.25 = 162.5, 250, 325, 180, 162.5, 162.5, 2.5; the 162.5 tie goes to
- * row 0 (650 at risk), then rows 4 and 5 by row order. */
+/* The hand-checked queues (as in tests/cpp/priority_test.cc): a curve with
+ * anchors every 24 h, r(0) = 1, r(24) = 0.5, r(48) = 0.3, r(72) = 0.25, so
+ * the window is 72 h and the urgency r(h) - r(h + 24) is 0.5 at 0 h, 0.2 at
+ * 24 h, 0.05 at 48 h. recover: row 3 (180 * 0.5 = 90), row 0 (650 * 0.05 =
+ * 32.5); row 7 was contacted 2 h after its answer, row 8 is closed, row 9
+ * (80 h) is missed. make_it_a_10: row 1 (250 * 0.5), row 5 (325 * 0.2).
+ * advocacy: row 2 by its CLV 650 (row 6, 200 h: missed). No segment: row 4. */
 static void test_rank(void) {
-  const double risk[7] = {0.5, 0.25, 1.0, 0.9, 0.5, 0.5, 0.1};
-  const double clv[7] = {1300, 1000, 650, 200, 650, 650, 100};
-  const int8_t seg[7] = {-1, 0, 1, -1, NPSCORE_NO_SEGMENT, 0, 1};
+  const double risk[10] = {0.5, 0.25, 1.0, 0.9, 0.5, 0.5, 0.1, 0.2, 1.0, 0.4};
+  const double clv[10] = {1300, 1000, 650, 200, 650, 650, 100, 1000, 5000, 1000};
+  const int8_t seg[10] = {-1, 0, 1, -1, NPSCORE_NO_SEGMENT, 0, 1, -1, -1, -1};
+  const uint8_t closed[10] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 0};
   const int64_t now = 1000 * HOUR_NS;
-  int64_t at[7];
-  const double ah[4] = {0, 1, 24, 72}, ap[4] = {1.0, 1.0, 0.5, 0.25};
+  int64_t at[10], contacted[10];
+  const double ah[4] = {0, 24, 48, 72}, ap[4] = {1.0, 0.5, 0.3, 0.25};
   const int64_t caps[3] = {2, 3, 0};
-  const int64_t want_rows[7] = {2, 1, 3, 0, 4, 5, 6};
-  const int want_owner[7] = {1, 0, 1, 0, 1, -1, -1};
-  const int want_overdue[7] = {0, 0, 0, 1, 0, 0, 1};
+  const int64_t want_rows[6] = {3, 0, 1, 5, 2, 4};
+  const double want_priority[6] = {90, 32.5, 125, 65, 650, 65};
+  const int want_owner[6] = {1, 0, 1, 0, 1, -1};
+  const int want_overdue[6] = {0, 1, 0, 0, 0, 0};
   npscore_priority_options o = NPSCORE_PRIORITY_OPTIONS_INIT;
   npscore_priority_queue *q = NULL;
   npscore_priority_entry e;
+  npscore_priority_case c;
+  npscore_priority_summary sum;
+  npscore_priority_missed m;
   npscore_priority_totals tot;
   size_t k;
-  at[0] = now - 72 * HOUR_NS;
-  at[1] = now - HOUR_NS / 2;
-  at[2] = now - 24 * HOUR_NS;
-  at[3] = now;
-  at[4] = now - 24 * HOUR_NS;
-  at[5] = now - 24 * HOUR_NS;
-  at[6] = now - 200 * HOUR_NS;
+  const int64_t hours_ago[10] = {48, 0, 24, 0, 24, 24, 200, 30, 100, 80};
+  for (k = 0; k < 10; ++k) {
+    at[k] = now - hours_ago[k] * HOUR_NS;
+    contacted[k] = INT64_MIN;
+  }
+  contacted[3] = now + HOUR_NS;       /* after now: not yet made */
+  contacted[7] = now - 28 * HOUR_NS;  /* 2 h after the answer */
+  CHECK(o.version == 2 && o.passive_sla_hours == 72.0 && o.promoter_sla_hours == 168.0);
+  CHECK(o.window_hours == -1.0 && o.urgency_hours == 24.0);
   o.recovery_hours = ah;
   o.recovery_probability = ap;
   o.n_recovery = 4;
   o.capacities = caps;
   o.n_owners = 3;
-  CHECK_CALL(NPSCORE_OK, npscore_priority_rank(&q, risk, clv, seg, at, 7, now, &o), NULL);
-  CHECK(npscore_priority_queue_size(q) == 7);
-  for (k = 0; k < 7; ++k) {
+  CHECK_CALL(NPSCORE_OK, npscore_priority_rank_cases(&q, risk, clv, seg, at, contacted, closed, 10,
+                                                     now, &o), NULL);
+  CHECK(npscore_priority_queue_size(q) == 6);
+  for (k = 0; k < 6; ++k) {
     CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&e, q, k), NULL);
     CHECK(e.row == want_rows[k]);
     CHECK(e.owner == want_owner[k]);
     CHECK(e.overdue == want_overdue[k]);
+    CHECK_CALL(NPSCORE_OK, npscore_priority_case_get(&c, q, k), NULL);
+    CHECK(c.row == want_rows[k] && c.owner == want_owner[k] && c.overdue == want_overdue[k]);
+    CHECK_NEAR(c.priority, want_priority[k], 1e-12);
   }
-  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&e, q, 0), NULL);
-  CHECK(e.expected_recoverable == 325.0 && e.revenue_at_risk == 650.0 && e.recoverability == 0.5);
-  CHECK(e.deadline == now && e.segment == 1);
-  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&e, q, 4), NULL);
-  CHECK(e.segment == NPSCORE_NO_SEGMENT);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_case_get(&c, q, 1), NULL);
+  CHECK_NEAR(c.urgency, 0.05, 1e-15);
+  CHECK(c.recoverability == 0.3 && c.revenue_at_risk == 650.0 && c.segment == -1);
+  CHECK_NEAR(c.expected_recoverable, 195, 1e-12);
+  CHECK(c.deadline == now - 24 * HOUR_NS && c.hours_since_response == 48.0);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_case_get(&c, q, 4), NULL);
+  CHECK(c.segment == 1 && isnan(c.recoverability) && isnan(c.urgency));
+  CHECK(c.deadline == now - 24 * HOUR_NS + 168 * HOUR_NS);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_summary(&sum, q), NULL);
+  CHECK(sum.queued[0] == 2 && sum.queued[1] == 2 && sum.queued[2] == 1 && sum.queued[3] == 1);
+  CHECK(sum.contacted[0] == 1 && sum.closed[0] == 1 && sum.missed[0] == 1 && sum.missed[2] == 1);
+  CHECK(sum.detractors_due == 3 && sum.detractors_within_sla == 1 && sum.window_hours == 72.0);
+  CHECK(npscore_priority_missed_size(q) == 2);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_missed_get(&m, q, 0), NULL);
+  CHECK(m.row == 9 && m.segment == -1 && m.revenue_at_risk == 400.0);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_missed_get(&m, q, 1), NULL);
+  CHECK(m.row == 6 && m.segment == 1);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_missed_get(&m, q, 2), "k is 2", "2 entries", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_case_get(&c, q, 6), "k is 6", "6 entries", NULL);
   CHECK_CALL(NPSCORE_OK, npscore_priority_queue_totals(&tot, q), NULL);
-  CHECK(tot.n_rows == 7);
-  CHECK_NEAR(tot.revenue_at_risk, 650 + 250 + 650 + 180 + 325 + 325 + 10, 1e-9);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_queue_get(&e, q, 7), "k is 7", "7 entries", NULL);
+  CHECK(tot.n_rows == 10);
+  CHECK_NEAR(tot.revenue_at_risk, 650 + 250 + 650 + 180 + 325 + 325 + 10 + 200 + 5000 + 400, 1e-9);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_queue_get(&e, q, 6), "k is 6", "6 entries", NULL);
   npscore_priority_queue_free(q);
+  CHECK(npscore_priority_missed_size(NULL) == 0);
 
-  /* Top 2 without times: no discount, ranked by risk * clv (650, 650, 325, ...). */
+  /* Per-play SLAs and the window: recover 72 h, passives 12 h, no window.
+   * Row 9 is live again (urgency r(80) - r(104) = 0) and overdue (80 h >
+   * 72 h), as are the passive row 5 (24 h > 12 h) and the promoter row 6
+   * (200 h > 168 h); row 0 (48 h) is no longer overdue. */
+  {
+    const int64_t rows2[8] = {3, 0, 9, 1, 5, 2, 6, 4};
+    const int overdue2[8] = {0, 0, 1, 0, 1, 0, 1, 0};
+    o.sla_hours = 72;
+    o.passive_sla_hours = 12;
+    o.window_hours = INFINITY;
+    o.capacities = NULL;
+    o.n_owners = 0;
+    CHECK_CALL(NPSCORE_OK, npscore_priority_rank_cases(&q, risk, clv, seg, at, contacted, closed,
+                                                       10, now, &o), NULL);
+    CHECK(npscore_priority_queue_size(q) == 8 && npscore_priority_missed_size(q) == 0);
+    for (k = 0; k < 8; ++k) {
+      CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&e, q, k), NULL);
+      CHECK(e.row == rows2[k] && e.overdue == overdue2[k]);
+    }
+    npscore_priority_queue_free(q);
+  }
+
+  /* A version 1 struct: the per-play fields are not read (defaults). */
+  {
+    npscore_priority_options v1;
+    memset(&v1, 0x7f, sizeof v1);
+    CHECK_CALL(NPSCORE_OK, npscore_priority_options_init(&v1, 1), NULL);
+    CHECK(v1.version == 1 && v1.sla_hours == 24.0);
+    CHECK(v1.passive_sla_hours != 72.0); /* beyond a version 1 struct: untouched */
+    v1.recovery_hours = ah;
+    v1.recovery_probability = ap;
+    v1.n_recovery = 4;
+    CHECK_CALL(NPSCORE_OK, npscore_priority_rank(&q, risk, clv, seg, at, 10, now, &v1), NULL);
+    CHECK(npscore_priority_queue_size(q) == 7); /* rows 7 and 8 queued: no contacts given */
+    CHECK_CALL(NPSCORE_OK, npscore_priority_queue_summary(&sum, q), NULL);
+    CHECK(sum.missed[0] == 2 && sum.window_hours == 72.0); /* rows 8 (100 h) and 9 */
+    npscore_priority_queue_free(q);
+  }
+
+  /* Top 2 without times or segments: no discount, no window, ranked by
+   * risk * clv (5000, 650, 650, ...). */
   o = (npscore_priority_options)NPSCORE_PRIORITY_OPTIONS_INIT;
   o.top = 2;
-  CHECK_CALL(NPSCORE_OK, npscore_priority_rank(&q, risk, clv, NULL, NULL, 7, 0, &o), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_rank(&q, risk, clv, NULL, NULL, 10, 0, &o), NULL);
   CHECK(npscore_priority_queue_size(q) == 2);
   CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&e, q, 0), NULL);
-  CHECK(e.row == 0 && e.recoverability == 1.0 && isnan(e.hours_since_response) && e.overdue == 0);
+  CHECK(e.row == 8 && e.recoverability == 1.0 && isnan(e.hours_since_response) && e.overdue == 0);
   CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&e, q, 1), NULL);
-  CHECK(e.row == 2 && e.deadline == INT64_MIN && e.owner == -1);
+  CHECK(e.row == 0 && e.deadline == INT64_MIN && e.owner == -1);
   npscore_priority_queue_free(q);
   npscore_priority_queue_free(NULL);
   CHECK(npscore_priority_queue_size(NULL) == 0);
@@ -138,6 +207,16 @@ static void test_rank_errors(void) {
   CHECK_CALL(NPSCORE_EINVAL, npscore_priority_rank(&q, ok_risk, clv, NULL, NULL, 2, 0, &o),
              "capacity of owner 0 is -1", NULL);
   o = (npscore_priority_options)NPSCORE_PRIORITY_OPTIONS_INIT;
+  o.window_hours = 0;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_rank(&q, ok_risk, clv, NULL, NULL, 2, 0, &o),
+             "window_hours is 0", NULL);
+  o = (npscore_priority_options)NPSCORE_PRIORITY_OPTIONS_INIT;
+  {
+    const int64_t at[2] = {0, 2}, early[2] = {INT64_MIN, 1};
+    CHECK_CALL(NPSCORE_EINVAL,
+               npscore_priority_rank_cases(&q, ok_risk, clv, NULL, at, early, NULL, 2, 5, NULL),
+               "contacted_at at row 1 is 1 ns, before responded_at (2 ns)", NULL);
+  }
   o.version = 7;
   CHECK_CALL(NPSCORE_EVERSION, npscore_priority_rank(&q, ok_risk, clv, NULL, NULL, 2, 0, &o),
              "opts->version is 7", NULL);

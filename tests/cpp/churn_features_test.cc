@@ -195,7 +195,9 @@ TEST(ChurnFeaturesTest, Errors) {
   EXPECT_NE(Error(run(bad)).find("signup_times has 3 rows"), std::string::npos);
   ChurnFeatureOptions o;
   o.early_life_days = kNaN;
-  EXPECT_NE(Error(run(e, 200 * D, o)).find("early_life_days is nan"), std::string::npos);
+  EXPECT_EQ(Error(run(e, 200 * D, o)), "early_life_days is NaN: it must be finite and >= 0");
+  o.early_life_days = HUGE_VAL;  // would make every detractor answer "early-life"
+  EXPECT_EQ(Error(run(e, 200 * D, o)), "early_life_days is inf: it must be finite and >= 0");
   o = {};
   o.scores.cutoffs = {8, 6, 10};
   EXPECT_FALSE(run(e, 200 * D, o).ok());
@@ -315,7 +317,10 @@ TEST(TimeSplitTest, Check) {
   EXPECT_NE(std::string(st.message()).find("10 days after the end of observation"),
             std::string::npos) << st;
   EXPECT_FALSE(CheckTimeSplit(0, 90 * D, 0).ok());
-  EXPECT_FALSE(CheckTimeSplit(kMissingTime, 90 * D, D).ok());
+  EXPECT_EQ(CheckTimeSplit(kMissingTime, 90 * D, D).message(),
+            "train_as_of is missing (NaT): give the training instant");
+  EXPECT_EQ(CheckTimeSplit(0, kMissingTime, D).message(),
+            "test_as_of is missing (NaT): give the test instant");
   EXPECT_FALSE(CheckTimeSplit(0, INT64_MAX, D).ok());
 }
 

@@ -7,8 +7,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -190,6 +194,50 @@ TEST(ChurnFitTest, BadInputErrors) {
   EXPECT_FALSE(dup.ok());
 }
 
+// Options a caller can set to anything: each out-of-range value is an error
+// naming the option and its bound, before any allocation (the probe:
+// threads = 2^31 - 1 allocated without limit).
+TEST(ChurnFitTest, OptionBoundsAreErrors) {
+  const Data d = Simulate(50, 2, 3);
+  auto msg = [&](ChurnFitOptions o) {
+    auto m = FitChurnModel(d.View(), d.y, {}, o);
+    return m.ok() ? std::string("ok") : std::string(m.status().message());
+  };
+  ChurnFitOptions o;
+  o.threads = 2147483647;
+  EXPECT_EQ(msg(o), "threads is 2147483647: use 0 (automatic) or 1..256 (kMaxThreads)");
+  o.threads = -1;
+  EXPECT_EQ(msg(o), "threads is -1: use 0 (automatic) or 1..256 (kMaxThreads)");
+  o.threads = kMaxThreads;  // more threads than rows: each gets at most one row's work
+  EXPECT_EQ(msg(o), "ok");
+  o = {};
+  o.max_iter = kMaxIterations + 1;
+  EXPECT_EQ(msg(o), "max_iter is 10001: it must be in 1..10000 (kMaxIterations)");
+  o.max_iter = 0;
+  EXPECT_EQ(msg(o), "max_iter is 0: it must be in 1..10000 (kMaxIterations)");
+  o = {};
+  o.tol = HUGE_VAL;
+  EXPECT_EQ(msg(o), "tol is inf: it must be finite and > 0");
+  o = {};
+  o.C = std::nan("");
+  EXPECT_NE(msg(o).find("C is NaN"), std::string::npos);
+  o = {};
+  o.class_weight = {1.0, -2.0};
+  EXPECT_NE(msg(o).find("class weight of class 1 is -2"), std::string::npos);
+}
+
+// X with more columns than kMaxChurnFeatures is refused before the
+// (p + 1)^2 Hessian is allocated.
+TEST(ChurnFitTest, TooManyColumnsIsAnError) {
+  const size_t p = kMaxChurnFeatures + 1;
+  std::vector<double> x(2 * p, 0.0), y = {0, 1};
+  x[0] = 1;
+  auto m = FitChurnModel(MatrixView{x, 2, p, true}, y, {}, {});
+  EXPECT_EQ(m.status().message(),
+            "X has 4097 columns: a churn model fits at most 4096 (kMaxChurnFeatures; its Hessian "
+            "has (columns + 1)^2 entries per thread)");
+}
+
 // --- Reasons --------------------------------------------------------------------
 
 TEST(ChurnExplainTest, TopContributionsByHand) {
@@ -270,14 +318,14 @@ TEST(ChurnPriorTest, DocumentedRatesAndHorizons) {
                                  0, 0, 1, 0, 0, 0, 0, 0};
   std::vector<double> p(5);
   ASSERT_TRUE(PredictChurn(*m, MatrixView{x, 5, 4, true}, absl::MakeSpan(p)).ok());
-  EXPECT_NEAR(p[0], 0.45, 1e-12);
+  EXPECT_NEAR(p[0], 0.40, 1e-12);
   EXPECT_NEAR(p[1], 0.50, 1e-12);
   EXPECT_NEAR(p[2], 1 - std::sqrt(0.75), 1e-12);
-  EXPECT_NEAR(p[3], 1 - std::sqrt(0.95), 1e-12);
-  EXPECT_NEAR(p[4], 1 - std::pow(0.9, 90.0 / 365), 1e-12);
+  EXPECT_NEAR(p[3], 1 - std::sqrt(0.91), 1e-12);
+  EXPECT_NEAR(p[4], 0.05, 1e-12);
   auto m180 = PriorChurnModel(180);
   ASSERT_TRUE(PredictChurn(*m180, MatrixView{x, 5, 4, true}, absl::MakeSpan(p)).ok());
-  EXPECT_NEAR(p[0], 1 - 0.55 * 0.55, 1e-12);
+  EXPECT_NEAR(p[0], 1 - 0.60 * 0.60, 1e-12);
   EXPECT_NEAR(p[2], 0.25, 1e-12);
   ChurnPriorRates bad;
   bad.passive.rate = 1.2;
@@ -308,6 +356,91 @@ TEST(ChurnEvaluateTest, ByHand) {
   EXPECT_FALSE(EvaluateChurn({1, 1}, {0.2, 0.3}).ok());
   EXPECT_FALSE(EvaluateChurn({1, 0}, {0.2, 1.3}).ok());
   EXPECT_FALSE(EvaluateChurn({1, 0}, {0.2}).ok());
+}
+
+// The probe: evaluate(n = 0) said "y has only class 0", and bins of
+// 2^31 - 1 ran for minutes. No rows, bins outside 1..kMaxReliabilityBins and
+// a single class are each an error in the core's own words.
+TEST(ChurnEvaluateTest, EmptyInputAndBinBounds) {
+  EXPECT_EQ(EvaluateChurn({}, {}).status().message(),
+            "y and p have no rows: there is nothing to evaluate");
+  const std::vector<double> y = {0, 1, 0, 1}, p = {0.1, 0.7, 0.4, 0.9};
+  EXPECT_EQ(EvaluateChurn(y, p, 2147483647).status().message(),
+            "bins is 2147483647: it must be in 1..1000 (kMaxReliabilityBins)");
+  EXPECT_EQ(EvaluateChurn(y, p, 0).status().message(),
+            "bins is 0: it must be in 1..1000 (kMaxReliabilityBins)");
+  auto many = EvaluateChurn(y, p, kMaxReliabilityBins);
+  ASSERT_TRUE(many.ok());
+  // More bins than rows: the empty bins say so (count 0, NaN rates).
+  int64_t rows = 0;
+  for (const ReliabilityBin& b : many->reliability) rows += b.count;
+  EXPECT_EQ(rows, 4);
+  EXPECT_TRUE(std::isnan(many->reliability[0].observed_rate));
+  EXPECT_EQ(EvaluateChurn({0, 0}, {0.1, 0.2}).status().message(),
+            "y has only class 0: AUC and lift need both churners and non-churners");
+}
+
+// --- Reasons: bounds ----------------------------------------------------------------
+
+// top is 1..kMaxReasons (0 asks for nothing; use PredictChurn); the threads
+// of a call are bounded like every module's.
+TEST(ChurnExplainTest, TopAndThreadsAreBounded) {
+  auto m = PriorChurnModel(90);
+  ASSERT_TRUE(m.ok());
+  const std::vector<double> x = {1, 0, 1, 0};
+  std::vector<double> proba(1), contrib(kMaxReasons + 1);
+  std::vector<int32_t> features(kMaxReasons + 1);
+  const MatrixView X{x, 1, 4, true};
+  auto explain = [&](int top, int threads = 1) {
+    const size_t k = top > 0 ? static_cast<size_t>(top) : 0;
+    return ExplainChurn(*m, X, top, absl::MakeSpan(proba),
+                        absl::MakeSpan(features).subspan(0, k),
+                        absl::MakeSpan(contrib).subspan(0, k), threads);
+  };
+  EXPECT_EQ(explain(0).message(),
+            "top is 0: give 1..100 reasons per row (kMaxReasons; for probabilities alone, "
+            "predict)");
+  EXPECT_EQ(explain(-3).message().substr(0, 10), "top is -3:");
+  EXPECT_EQ(explain(kMaxReasons + 1).message().substr(0, 12), "top is 101: ");
+  EXPECT_TRUE(explain(kMaxReasons).ok());
+  // A detractor's only positive contribution is segment=detractor (column
+  // 0); every other slot, up to top = 100 > 4 features, is -1 / 0.
+  EXPECT_EQ(features[0], 0);
+  EXPECT_GT(contrib[0], 0);
+  for (int k = 1; k < kMaxReasons; ++k) {
+    EXPECT_EQ(features[static_cast<size_t>(k)], -1);
+    EXPECT_EQ(contrib[static_cast<size_t>(k)], 0);
+  }
+  EXPECT_EQ(explain(3, kMaxThreads + 1).message(),
+            "threads is 257: use 0 (automatic) or 1..256 (kMaxThreads)");
+}
+
+// The prior's horizon is bounded (kMaxChurnHorizonDays), and a horizon that
+// turns a rate into exactly 0 or 1 is an error naming the segment instead of
+// a model with infinite or NaN coefficients.
+TEST(ChurnPriorTest, HorizonBoundsAndDegenerateRates) {
+  EXPECT_EQ(PriorChurnModel(kMaxChurnHorizonDays + 1).status().message(),
+            "horizon_days is 36526: it must be in (0, 36525] days (kMaxChurnHorizonDays)");
+  EXPECT_FALSE(PriorChurnModel(std::nan("")).ok());
+  EXPECT_FALSE(PriorChurnModel(HUGE_VAL).ok());
+  // 40% per 90 days over 60 years rounds to certain churn in double precision.
+  auto certain = PriorChurnModel(21900);
+  ASSERT_FALSE(certain.ok());
+  EXPECT_NE(certain.status().message().find("the detractor rate of 0.4 per 90 days becomes 1"),
+            std::string::npos)
+      << certain.status();
+  EXPECT_NE(certain.status().message().find("certain churn"), std::string::npos);
+  ChurnPriorRates rates;
+  rates.promoter.horizon_days = 1e300;
+  EXPECT_NE(PriorChurnModel(90, rates).status().message().find("horizon of promoter is 1e+300"),
+            std::string::npos);
+  // Every model the prior does return has finite coefficients.
+  for (double h : {1e-6, 1.0, 90.0, 3650.0}) {
+    auto m = PriorChurnModel(h);
+    ASSERT_TRUE(m.ok()) << h << ": " << m.status();
+    for (double c : m->coef) EXPECT_TRUE(std::isfinite(c)) << h;
+    EXPECT_TRUE(std::isfinite(m->intercept)) << h;
+  }
 }
 
 // --- Persistence ------------------------------------------------------------------
@@ -362,6 +495,72 @@ TEST(ChurnIoTest, RoundTripIsExactAndCorruptionIsCaught) {
   EXPECT_EQ(loaded->coef, m->coef);
   std::remove(path.c_str());
   EXPECT_FALSE(LoadChurnModel(path).ok());
+}
+
+// Loading what is not a model file: every case is an InvalidArgument error
+// naming the path and the reason, never an exception (the probe: a
+// directory gave basic_filebuf::underflow) and never a blocking read.
+TEST(ChurnIoTest, LoadErrorsNameThePath) {
+  const std::string dir = ::testing::TempDir();
+  auto load = [](const std::string& path) {
+    auto m = LoadChurnModel(path);
+    EXPECT_FALSE(m.ok());
+    EXPECT_EQ(m.status().code(), absl::StatusCode::kInvalidArgument) << m.status();
+    return std::string(m.status().message());
+  };
+  const std::string missing = dir + "/npscore_no_such_model.bin";
+  EXPECT_EQ(load(missing), "cannot open '" + missing + "': No such file or directory");
+  EXPECT_EQ(load(dir), "cannot load '" + dir + "': it is a directory, not a churn model file");
+  const std::string empty = dir + "/npscore_empty_model.bin";
+  { std::ofstream(empty.c_str()); }
+  EXPECT_EQ(load(empty), "cannot load '" + empty + "': the file is empty (0 bytes), not a churn model");
+  std::remove(empty.c_str());
+  const std::string fifo = dir + "/npscore_model_fifo";
+  std::remove(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(load(fifo), "cannot load '" + fifo + "': it is a FIFO (named pipe), not a churn model file");
+  std::remove(fifo.c_str());
+  const std::string text = dir + "/npscore_text_model.bin";
+  { std::ofstream(text.c_str()) << "hello"; }
+  EXPECT_EQ(load(text), "'" + text +
+                            "': not a valid npscore churn model: the file does not start with the "
+                            "\"NPSCHURN\" magic (not a churn model)");
+  if (::geteuid() != 0) {  // root reads anything
+    ::chmod(text.c_str(), 0);
+    EXPECT_EQ(load(text), "cannot open '" + text + "': Permission denied");
+  }
+  std::remove(text.c_str());
+  EXPECT_EQ(load(""), "path is empty: give a model file");
+  // A NUL would end the path early and name another file.
+  std::string nul = dir + "/model";
+  nul.push_back('\0');
+  nul += ".txt";
+  EXPECT_EQ(load(nul),
+            "path '" + dir + "/model\\000.txt' contains a NUL character: it would name another file");
+  // Saving into a directory that does not exist, or onto a directory.
+  auto prior = PriorChurnModel(90);
+  ASSERT_TRUE(prior.ok());
+  const std::string nowhere = dir + "/npscore_no_such_dir/model.bin";
+  EXPECT_EQ(SaveChurnModel(*prior, nowhere).message(),
+            "cannot open for writing '" + nowhere + "': No such file or directory");
+  EXPECT_EQ(SaveChurnModel(*prior, dir).message(),
+            "cannot open for writing '" + dir + "': Is a directory");
+}
+
+// A model with more features than kMaxChurnFeatures is neither saved nor
+// loaded, so every saved file loads.
+TEST(ChurnIoTest, FeatureCountIsBounded) {
+  ChurnModel m;
+  const size_t p = kMaxChurnFeatures + 1;
+  for (size_t j = 0; j < p; ++j) m.feature_names.push_back("f" + std::to_string(j));
+  m.coef.assign(p, 0.5);
+  m.reference.assign(p, 0.0);
+  const std::string path = ::testing::TempDir() + "/npscore_wide_model.bin";
+  EXPECT_EQ(SaveChurnModel(m, path).message(),
+            "the model has 4097 features: at most 4096 (kMaxChurnFeatures) can be saved");
+  auto parsed = ParseChurnModel(SerializeChurnModel(m));
+  EXPECT_NE(parsed.status().message().find("announces 4097 features"), std::string::npos)
+      << parsed.status();
 }
 
 }  // namespace

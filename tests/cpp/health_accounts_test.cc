@@ -110,19 +110,36 @@ TEST(AccountNpsTest, Latest) {
 
 TEST(AccountNpsTest, RevenueWeighted) {
   // Weights 1, 3, 2, 5 (account 3 has no response and adds nothing).
-  // Pooled: each response carries its account's weight:
-  //   d = 1*1 + 2*1 = 3, pa = 1*1 + 2*1 = 3, pr = 1*2 + 3*3 = 11; total 17;
-  //   NPS = 100 * 8 / 17; sum w^2 = 4*1 + 3*9 + 2*4 = 39; n_eff = 17^2 / 39.
+  // Pooled: each account's weight counted once, split over its responses
+  // (account 0: 4 responses of 1/4, account 1: 3 of 1, account 2: 2 of 1):
+  //   d = 1/4 + 1 = 5/4, pa = 1/4 + 1 = 5/4, pr = 2/4 + 3 = 7/2; total 6;
+  //   NPS = 100 * (7/2 - 5/4) / 6 = 37.5, the weighted mean of the accounts'
+  //   NPS (25, 100, -50) with weights (1, 3, 2);
+  //   sum w^2 = 4/16 + 3 + 2 = 21/4; n_eff = 36 / (21/4).
   const std::vector<double> w = {1, 3, 2, 5};
   auto t = RollUpOf(Data(), RollUp::kPooled, w);
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_TRUE(t->overall.weighted);
-  EXPECT_NEAR(t->overall.n, 17, 1e-12);
-  EXPECT_NEAR(t->overall.nps, 800.0 / 17, 1e-12);
-  const double n_eff = 289.0 / 39;
+  EXPECT_NEAR(t->overall.n, 6, 1e-12);
+  EXPECT_NEAR(t->overall.nps, 37.5, 1e-12);
+  EXPECT_NEAR(t->overall.nps, (1 * 25.0 + 3 * 100.0 + 2 * -50.0) / 6, 1e-12);
+  const double n_eff = 36.0 / (21.0 / 4);
   EXPECT_NEAR(t->overall.n_effective, n_eff, 1e-12);
-  const double p = 11.0 / 17, d = 3.0 / 17, v = (p + d) - (p - d) * (p - d);
+  const double p = 3.5 / 6, d = 1.25 / 6, v = (p + d) - (p - d) * (p - d);
   EXPECT_NEAR(t->overall.se, 100 * std::sqrt(v / n_eff), 1e-10);
+  // An account answering twice as often (its responses duplicated) weighs
+  // the same: the overall NPS does not move.
+  Data twice = Data();
+  for (size_t i = 0; i < 4; ++i) {  // account 0's four rows again
+    twice.scores.push_back(twice.scores[i]);
+    twice.accounts.push_back(0);
+    twice.contacts.push_back(twice.contacts[i]);
+    twice.times.push_back(twice.times[i]);
+  }
+  auto dup = RollUpOf(twice, RollUp::kPooled, w);
+  ASSERT_TRUE(dup.ok()) << dup.status();
+  EXPECT_NEAR(dup->overall.nps, 37.5, 1e-12);
+  EXPECT_EQ(dup->responses[0], 8);
   // Average: votes passive (1), promoter (3), detractor (2): total 6,
   // NPS 100 * (3 - 2) / 6; n_eff = 36 / (1 + 9 + 4).
   auto a = RollUpOf(Data(), RollUp::kAverage, w);
@@ -130,11 +147,13 @@ TEST(AccountNpsTest, RevenueWeighted) {
   EXPECT_NEAR(a->overall.n, 6, 1e-12);
   EXPECT_NEAR(a->overall.nps, 100.0 / 6, 1e-12);
   EXPECT_NEAR(a->overall.n_effective, 36.0 / 14, 1e-12);
-  // Equal weights give the unweighted NPS.
+  // Equal weights give the plain mean of the accounts' NPS, (25 + 100 - 50)
+  // / 3, with per-response weights 1/2 (x4), 2/3 (x3), 1 (x2): n_eff = 36 /
+  // (1 + 4/3 + 2).
   auto e = RollUpOf(Data(), RollUp::kPooled, {2, 2, 2, 2});
   ASSERT_TRUE(e.ok());
-  EXPECT_NEAR(e->overall.nps, 100.0 / 3, 1e-12);
-  EXPECT_NEAR(e->overall.n_effective, 9, 1e-12);
+  EXPECT_NEAR(e->overall.nps, 25, 1e-12);
+  EXPECT_NEAR(e->overall.n_effective, 36 / (1 + 4.0 / 3 + 2), 1e-12);
 }
 
 TEST(AccountNpsTest, SegmentOfTheMeanScore) {
@@ -196,6 +215,14 @@ TEST(AccountNpsTest, Errors) {
   EXPECT_FALSE(RollUpOf(d, RollUp::kPooled, {1, 1}).ok());
   EXPECT_NE(RollUpOf(d, RollUp::kPooled, {}, -1).status().message().find("min_n is -1"),
             std::string::npos);
+  // An infinite min_n would make every account small: refused.
+  EXPECT_EQ(RollUpOf(d, RollUp::kPooled, {}, HUGE_VAL).status().message(),
+            "min_n is inf: must be finite and >= 0");
+  // n_accounts beyond kMaxAccounts is refused before the table is allocated.
+  auto many = AccountNps<double>(d.scores, d.accounts, kMaxAccounts + 1, {}, {}, RollUp::kPooled,
+                                 {}, 1, Skip());
+  EXPECT_EQ(many.status().message(),
+            "n_accounts is 67108865: must be between 0 and 67108864 (kMaxAccounts)");
   auto code = AccountNps<double>(d.scores, d.accounts, 2, {}, {}, RollUp::kPooled, {}, 1, Skip());
   EXPECT_NE(code.status().message().find("account code at row 8 is 2"), std::string::npos)
       << code.status();

@@ -151,6 +151,11 @@ TEST(AttributionTest, Errors) {
   const std::vector<Counts> neg = {C(1, -1, 1), C(1, 1, 1)};
   auto n = AttributeChange(neg, two);
   EXPECT_NE(n.status().message().find("slice 0 in period a"), std::string::npos) << n.status();
+  // Counts whose total overflows int64 are an error in the core (no
+  // undefined signed overflow), naming the period and slice.
+  const std::vector<Counts> huge = {C(INT64_MAX, 0, 0), C(0, 0, 1)};
+  EXPECT_EQ(AttributeChange(huge, two).status().message(),
+            "counts of period a overflow int64 at slice 1");
 }
 
 }  // namespace

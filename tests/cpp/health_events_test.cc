@@ -201,8 +201,21 @@ TEST(EventImpactTest, Errors) {
   EXPECT_TRUE(EventImpact<int32_t>(scores, times, slices, 1, events, 5, 5).ok());
   times = {1, 2, 3};
   auto neg = EventImpact<int32_t>(scores, times, {}, 0, events, -5, 5);
-  EXPECT_NE(neg.status().message().find("windows must be >= 0"), std::string::npos)
-      << neg.status();
+  EXPECT_EQ(neg.status().message(),
+            "before_ns is -5: the window before an event must be > 0 ns");
+  // A zero-width window holds no response: an error, not a table of NaN.
+  auto zero = EventImpact<int32_t>(scores, times, {}, 0, events, 5, 0);
+  EXPECT_EQ(zero.status().message(), "after_ns is 0: the window after an event must be > 0 ns");
+  // More rows (events x slices) than kMaxEventImpactRows: refused before any
+  // allocation, whatever the product.
+  const std::vector<int64_t> zeros = {0, 0, 0};
+  auto big = EventImpact<int32_t>(scores, times, zeros, kMaxEventImpactRows + 1, events, 5, 5);
+  EXPECT_NE(big.status().message().find("kMaxEventImpactRows"), std::string::npos) << big.status();
+  const std::vector<int64_t> two_events = {1, 2};
+  auto product =
+      EventImpact<int32_t>(scores, times, zeros, kMaxEventImpactRows / 2 + 1, two_events, 5, 5);
+  EXPECT_NE(product.status().message().find("bad table size: 2 events"), std::string::npos)
+      << product.status();
   const std::vector<int64_t> missing_event = {2, kMissingTime};
   auto ev = EventImpact<int32_t>(scores, times, {}, 0, missing_event, 5, 5);
   EXPECT_NE(ev.status().message().find("event time at index 1 is missing"), std::string::npos)

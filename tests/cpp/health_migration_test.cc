@@ -124,6 +124,12 @@ TEST(MigrationTest, Errors) {
   const std::vector<int64_t> short_times = {1, 2};
   EXPECT_FALSE(Migration<int32_t>(scores, customers, short_times, {}, 0).ok());
   EXPECT_FALSE(Migration<int32_t>(scores, customers, times, periods, -1).ok());
+  // n_periods beyond kMaxMigrationPeriods is refused before the 9 counts per
+  // period are allocated.
+  auto huge = Migration<int32_t>(scores, customers, times, periods, int64_t{1} << 40);
+  EXPECT_EQ(huge.status().message(),
+            "n_periods is 1099511627776: must be between 0 and 1048576 (kMaxMigrationPeriods)");
+  EXPECT_FALSE(Migration<int32_t>(scores, customers, times, periods, kMaxMigrationPeriods + 1).ok());
 }
 
 // The reference: per-customer lists sorted by time, as one would write it

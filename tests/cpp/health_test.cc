@@ -63,7 +63,7 @@ TEST(PeriodGridTest, IsoWeeksAndQuarters) {
 
 TEST(PeriodGridTest, Errors) {
   EXPECT_NE(MakePeriodGrid(0, 1, Frequency::kMonth, "Mars/Olympus").status().message().find(
-                "unknown time zone \"Mars/Olympus\""),
+                "time_zone \"Mars/Olympus\" is not a zone of the time-zone database"),
             std::string::npos);
   EXPECT_FALSE(MakePeriodGrid(5, 1, Frequency::kMonth).ok());
   EXPECT_FALSE(ParseFrequency("fortnight").ok());
@@ -80,18 +80,38 @@ TEST(PeriodGridTest, Errors) {
 TEST(AdjustPValuesTest, HolmAndBenjaminiHochberg) {
   const std::vector<double> p = {0.01, 0.04, 0.03, 0.005, std::nan("")};
   // Holm: sorted .005*4=.02, .01*3=.03, .03*2=.06, .04*1=.04 -> monotone .06.
-  auto holm = AdjustPValues(p, Adjustment::kHolm);
+  auto holm = AdjustPValues(p, Adjustment::kHolm).value();
   EXPECT_NEAR(holm[0], 0.03, 1e-15);
   EXPECT_NEAR(holm[1], 0.06, 1e-15);
   EXPECT_NEAR(holm[2], 0.06, 1e-15);
   EXPECT_NEAR(holm[3], 0.02, 1e-15);
   EXPECT_TRUE(std::isnan(holm[4]));
   // BH: .005*4/1=.02, .01*4/2=.02, .03*4/3=.04, .04*4/4=.04.
-  auto bh = AdjustPValues(p, Adjustment::kBenjaminiHochberg);
+  auto bh = AdjustPValues(p, Adjustment::kBenjaminiHochberg).value();
   EXPECT_NEAR(bh[0], 0.02, 1e-15);
   EXPECT_NEAR(bh[1], 0.04, 1e-15);
   EXPECT_NEAR(bh[2], 0.04, 1e-15);
   EXPECT_NEAR(bh[3], 0.02, 1e-15);
+}
+
+// A p-value outside [0, 1] is an error naming its row, for every adjustment
+// (the probe got -0.4 back as an "adjusted" p-value); 0, 1 and NaN
+// ("no test") are valid.
+TEST(AdjustPValuesTest, RejectsValuesOutsideTheUnitInterval) {
+  for (Adjustment a : {Adjustment::kHolm, Adjustment::kBenjaminiHochberg, Adjustment::kNone}) {
+    auto r = AdjustPValues({0.2, -0.4, 0.3}, a);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().message(),
+              "p-value at row 1 is -0.4: p-values must be in [0, 1] (NaN: no test, left out of "
+              "the family)");
+    EXPECT_FALSE(AdjustPValues({0.5, 1.0000001}, a).ok());
+    EXPECT_EQ(AdjustPValues({0.5, HUGE_VAL}, a).status().message().substr(0, 24),
+              "p-value at row 1 is inf:");
+    auto ok = AdjustPValues({0.0, 1.0, std::nan("")}, a);
+    ASSERT_TRUE(ok.ok());
+    EXPECT_TRUE(std::isnan((*ok)[2]));
+  }
+  EXPECT_FALSE(AdjustPValues({0.5}, static_cast<Adjustment>(7)).ok());
 }
 
 // Rows with the given segment mix: d detractors (score 3), pa passives (7),
@@ -118,7 +138,9 @@ TEST(HealthTest, SameNpsDifferentHealth) {
   EXPECT_DOUBLE_EQ(t->nps[1], 50);
   EXPECT_EQ(t->flags[0], 0u) << t->reasons[0];
   EXPECT_TRUE(t->flags[1] & kFlagPassiveVulnerability);
-  EXPECT_NE(t->reasons[1].find("passive share 50.0% >= 40.0%"), std::string::npos) << t->reasons[1];
+  // Judged on the Wilson lower bound of 50/100: 40.4% >= 40%.
+  EXPECT_NE(t->reasons[1].find("passive share 50.0% (95% interval from 40.4%) >= 40.0%"),
+            std::string::npos) << t->reasons[1];
   EXPECT_EQ(t->histogram[11 + 7], 50);  // slice 1's histogram: 50 sevens
 }
 
@@ -134,7 +156,10 @@ TEST(HealthTest, ChangeAgainstPreviousPeriodMatchesCompare) {
   // NPS 30 -> -10; se = 100 sqrt(.61/100 + .69/100).
   EXPECT_NEAR(t->nps_change[1], -40, 1e-12);
   EXPECT_NEAR(t->change_se[1], 100 * std::sqrt(0.0061 + 0.0069), 1e-10);
-  EXPECT_NEAR(t->change_p[1], std::erfc(0.4 / std::sqrt(0.013) / std::sqrt(2.0)), 1e-12);
+  // The score test of nps.h: the likelihood maximized under equal NPS by
+  // scipy (Lagrange conditions, brentq) gives z = -3.40698123121959,
+  // p = 0.000656856437108.
+  EXPECT_NEAR(t->change_p[1], 0.000656856437108, 1e-14);
   EXPECT_TRUE(std::isnan(t->nps_change[0]));
   // Detractors 20% -> 40%: pooled .3, z = .2 / sqrt(.3 * .7 * .02).
   const double zd = 0.2 / std::sqrt(0.3 * 0.7 * 0.02);
@@ -291,6 +316,72 @@ TEST(HealthTest, BadThresholdsAndSizesAreErrors) {
   EXPECT_NE(Health<int32_t>(s, p, int64_t{1} << 40, sl, int64_t{1} << 40).status().message()
                 .find("bad table size"),
             std::string::npos);
+}
+
+// Each threshold is named with its value; NaN and infinity are refused where
+// they mean nothing (min_n = inf would silently flag every period low_n).
+TEST(HealthTest, EachBadThresholdIsNamed) {
+  std::vector<int32_t> s = {9}, p = {0};
+  auto message = [&](auto set) {
+    HealthOptions opt;
+    set(opt.thresholds);
+    return std::string(Health<int32_t>(s, p, 1, {}, 1, opt).status().message());
+  };
+  EXPECT_EQ(message([](HealthThresholds& t) { t.alpha = 1; }),
+            "bad health threshold alpha=1: a level in (0, 1)");
+  EXPECT_EQ(message([](HealthThresholds& t) { t.alpha = std::nan(""); }),
+            "bad health threshold alpha=NaN: a level in (0, 1)");
+  EXPECT_EQ(message([](HealthThresholds& t) { t.min_n = HUGE_VAL; }),
+            "bad health threshold min_n=inf: finite and >= 0");
+  EXPECT_EQ(message([](HealthThresholds& t) { t.min_n = -1; }),
+            "bad health threshold min_n=-1: finite and >= 0");
+  EXPECT_EQ(message([](HealthThresholds& t) { t.trend_periods = 2; }),
+            "bad health threshold trend_periods=2: in 3..1000 (kMaxTrendPeriods)");
+  EXPECT_EQ(message([](HealthThresholds& t) { t.trend_periods = kMaxTrendPeriods + 1; }),
+            "bad health threshold trend_periods=1001: in 3..1000 (kMaxTrendPeriods)");
+  EXPECT_EQ(message([](HealthThresholds& t) { t.stable_nps_points = HUGE_VAL; }),
+            "bad health threshold stable_nps_points=inf: points in [0, 200]");
+  HealthOptions opt;
+  opt.thresholds.trend_periods = kMaxTrendPeriods;
+  EXPECT_TRUE(Health<int32_t>(s, p, 1, {}, 1, opt).ok());
+}
+
+// The table's size is bounded by kMaxHealthTableRows rows and
+// kMaxHealthHistogramCells histogram counts: a request beyond them fails
+// before anything is allocated, naming the sizes; at the bound it works.
+TEST(HealthTest, TableSizeBounds) {
+  std::vector<int32_t> s = {9}, p = {0};
+  std::vector<int64_t> sl = {0};
+  auto table = [&](int64_t periods, int64_t slices, HealthOptions opt = {}) {
+    return Health<int32_t>(s, p, periods, sl, slices, opt);
+  };
+  EXPECT_EQ(table(-1, 1).status().message(), "n_periods is -1: it must be >= 0");
+  EXPECT_EQ(table(1, 0).status().message(), "n_slices is 0: it must be >= 1");
+  auto rows = table(kMaxHealthTableRows / 4 + 1, 4);
+  EXPECT_NE(rows.status().message().find("bad table size: 4 slices x 1048577 periods: at most "
+                                         "4194304 rows (kMaxHealthTableRows)"),
+            std::string::npos)
+      << rows.status();
+  // With 1001 histogram bins per row, the cells bind first (the table would
+  // be 67,041 rows, well within kMaxHealthTableRows).
+  HealthOptions wide;
+  wide.scores.cutoffs = {600, 800, 1000};
+  auto cells = table(kMaxHealthHistogramCells / 1001 + 1, 1, wide);
+  EXPECT_NE(cells.status().message().find("(kMaxHealthHistogramCells; 1001 per row)"),
+            std::string::npos)
+      << cells.status();
+}
+
+// SegmentTrends: the window is 3..kMaxTrendPeriods periods and the
+// adjustment one of the enum's values.
+TEST(HealthTest, SegmentTrendWindowIsBounded) {
+  std::vector<int32_t> s = {9, 7, 3}, p = {0, 1, 2};
+  auto t = Health<int32_t>(s, p, 3, {}, 1);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(SegmentTrends(*t, kMaxTrendPeriods + 1).status().message(),
+            "periods is 1001: a trend needs 3..1000 periods (kMaxTrendPeriods)");
+  EXPECT_TRUE(SegmentTrends(*t, kMaxTrendPeriods).ok());
+  EXPECT_FALSE(SegmentTrends(*t, 3, static_cast<Adjustment>(9)).ok());
 }
 
 }  // namespace

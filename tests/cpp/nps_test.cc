@@ -250,7 +250,7 @@ TEST(WeightedTest, BadWeights) {
 TEST(CompareTest, TwoSampleByHand) {
   // a: 20/30/50 (NPS 30, V .61), b: 30/30/40 (NPS 10, V .70 - .01 = .69).
   Summary a = Sum(20, 30, 50), b = Sum(30, 30, 40);
-  auto c = Compare(a, b, {IntervalMethod::kWald, 0.95});
+  auto c = Compare(a, b, IntervalOptions{IntervalMethod::kWald, 0.95});
   ASSERT_TRUE(c.ok());
   const double se = std::sqrt(0.61 / 100 + 0.69 / 100);
   EXPECT_NEAR(c->diff, 20, 1e-10);
@@ -258,7 +258,7 @@ TEST(CompareTest, TwoSampleByHand) {
   EXPECT_NEAR(c->z, 0.2 / se, 1e-10);
   EXPECT_NEAR(c->p_value, std::erfc(0.2 / se / std::sqrt(2.0)), 1e-12);
   EXPECT_NEAR(c->ci_low, 100 * (0.2 - 1.959963984540054 * se), 1e-8);
-  auto r = Compare(b, a, {IntervalMethod::kWald, 0.95});
+  auto r = Compare(b, a, IntervalOptions{IntervalMethod::kWald, 0.95});
   EXPECT_NEAR(r->diff, -20, 1e-10);  // the sign follows a - b
   EXPECT_NEAR(r->p_value, c->p_value, 1e-15);
 }
@@ -266,7 +266,7 @@ TEST(CompareTest, TwoSampleByHand) {
 TEST(CompareTest, IntervalsContainDifference) {
   Summary a = Sum(20, 30, 50), b = Sum(30, 30, 40);
   for (auto m : {IntervalMethod::kAdjustedWald, IntervalMethod::kScore}) {
-    auto c = Compare(a, b, {m, 0.95});
+    auto c = Compare(a, b, IntervalOptions{m, 0.95});
     ASSERT_TRUE(c.ok());
     EXPECT_LT(c->ci_low, 20) << IntervalMethodName(m);
     EXPECT_GT(c->ci_high, 20) << IntervalMethodName(m);

@@ -94,6 +94,30 @@ TEST(ThemeTagger, BadTaxonomies) {
   EXPECT_NE(ThemeTagger::Create({{"", {"x"}}}).status().message().find("empty name"), std::string::npos);
   EXPECT_NE(ThemeTagger::Create({{"a", {"!!"}}}).status().message().find("has no word"), std::string::npos);
   EXPECT_NE(ThemeTagger::Create({{"a", {"\xFF"}}}).status().message().find("not valid UTF-8"), std::string::npos);
+  // More themes than kMaxThemes: each comment would take that many indicators.
+  std::vector<Theme> many;
+  for (size_t t = 0; t <= kMaxThemes; ++t) many.push_back({"t" + std::to_string(t), {"w" + std::to_string(t)}});
+  EXPECT_EQ(ThemeTagger::Create(many).status().message(),
+            "the taxonomy has 1025 themes: at most 1024 (kMaxThemes)");
+  many.pop_back();
+  EXPECT_TRUE(ThemeTagger::Create(many).ok());
+}
+
+TEST(ThemeTagger, ThreadsAreBounded) {
+  auto tagger = ThemeTagger::Create(DefaultTaxonomy());
+  ASSERT_TRUE(tagger.ok());
+  const std::vector<absl::string_view> comments = {"buggy app", "too expensive"};
+  TagOptions o;
+  o.threads = kMaxThreads + 1;
+  EXPECT_EQ(tagger->Tag(comments, o).status().message(),
+            "threads is 257: use 0 (automatic) or 1..256 (kMaxThreads)");
+  o.threads = -1;
+  EXPECT_FALSE(tagger->Tag(comments, o).ok());
+  o.threads = kMaxThreads;  // more threads than comments: the same indicators
+  auto many = tagger->Tag(comments, o);
+  auto one = tagger->Tag(comments);
+  ASSERT_TRUE(many.ok() && one.ok());
+  EXPECT_EQ(many->values, one->values);
 }
 
 TEST(ThemeTagger, DefaultTaxonomyOnTypicalComments) {
@@ -191,7 +215,13 @@ TEST(ThemeImpact, BadInput) {
   std::vector<uint8_t> bad_ind{1, 2};
   EXPECT_NE(ThemeImpact(bad_ind, 1, seg, ok).status().message().find("row 1, theme 0 is 2"), std::string::npos);
   EXPECT_FALSE(ThemeImpact(ind, 2, seg, ok).ok());
-  EXPECT_FALSE(ThemeImpact(ind, 0, seg, ok).ok());
+  EXPECT_EQ(ThemeImpact(ind, 0, seg, ok).status().message(),
+            "n_themes is 0: it must be in 1..1024 (kMaxThemes)");
+  // n_themes sizes the table even without rows: bounded before allocating.
+  EXPECT_EQ(ThemeImpact({}, int64_t{1} << 40, {}, {}).status().message(),
+            "n_themes is 1099511627776: it must be in 1..1024 (kMaxThemes)");
+  // rows x themes that overflows size_t is a length error, not a wrap-around.
+  EXPECT_FALSE(ThemeImpact(ind, 1024, std::vector<int8_t>(2), std::vector<double>(2)).ok());
 }
 
 }  // namespace

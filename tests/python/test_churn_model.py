@@ -204,8 +204,15 @@ def test_explain_matches_hand_computation():
     np.testing.assert_array_equal(out["churn_probability"], m.predict_proba(df.iloc[:50])[:, 1])
     contrib = m.coef_ * (df.iloc[:50].to_numpy() - ref)
     names = list(df.columns)
+    # The core's reason rules (npscore/churn.h): a column is a reason only when
+    # its coefficient has the documented sign (days waiting +1, tenure -1,
+    # detractor +1, "other" none), days waiting only while > 0.
+    direction = np.array([1, -1, 1, 0])
+    agrees = (direction == 0) | (np.sign(m.coef_) == direction)
     for i in range(50):
-        order = [j for j in np.argsort(-contrib[i], kind="stable") if contrib[i, j] > 0][:2]
+        applies = agrees & np.array([df.iloc[i, 0] > 0, True, True, True])
+        order = [j for j in np.argsort(-contrib[i], kind="stable")
+                 if contrib[i, j] > 0 and applies[j]][:2]
         for k in range(2):
             if k < len(order):
                 j = order[k]
@@ -218,7 +225,7 @@ def test_explain_matches_hand_computation():
                 elif names[j] == "other":
                     assert text == f"other is {v:.1f}"
                 elif names[j] == "segment=detractor":
-                    assert text == "detractor at the latest answer"
+                    assert text == "score history: detractor at the latest answer"
             else:
                 assert pd.isna(out[f"feature_{k + 1}"].iloc[i])
                 assert pd.isna(out[f"reason_{k + 1}"].iloc[i])
@@ -239,20 +246,20 @@ def test_prior_reproduces_documented_rates_and_horizons():
     })
     m = ChurnModel.prior(90)
     p = m.predict_proba(rows)[:, 1]
-    expected = [0.45, 0.50, 1 - 0.75 ** 0.5, 1 - 0.95 ** 0.5, 1 - 0.9 ** (90 / 365)]
+    expected = [0.40, 0.50, 1 - 0.75 ** 0.5, 1 - 0.91 ** 0.5, 0.05]
     np.testing.assert_allclose(p, expected, rtol=1e-12)
     p180 = ChurnModel.prior(180).predict_proba(rows)[:, 1]
-    np.testing.assert_allclose(p180, [1 - 0.55 ** 2, 1 - 0.5 ** 2, 0.25, 0.05, 1 - 0.9 ** (180 / 365)],
+    np.testing.assert_allclose(p180, [1 - 0.6 ** 2, 1 - 0.5 ** 2, 0.25, 0.09, 1 - 0.95 ** 2],
                                rtol=1e-12)
     # Overrides: a bare rate keeps its default horizon; a pair sets both.
     m2 = ChurnModel.prior(30, rates={"passive": 0.3, "promoter": (0.02, 30)})
     p2 = m2.predict_proba(rows)[:, 1]
     assert p2[2] == pytest.approx(1 - 0.7 ** (30 / 180), rel=1e-12)
     assert p2[3] == pytest.approx(0.02, rel=1e-12)
-    assert ChurnModel.default_prior_rates()["detractor"] == (0.45, 90.0)
+    assert ChurnModel.default_prior_rates()["detractor"] == (0.40, 90.0)
     assert m.is_prior and m.horizon_days == 90
     reasons = m.explain(rows, top=2)
-    assert reasons["reason_1"].iloc[1] == "detractor at the latest answer"
+    assert reasons["reason_1"].iloc[1] == "score history: detractor at the latest answer"
     assert reasons["reason_2"].iloc[1] == "detractor in the first days after sign-up"
     with pytest.raises(ValueError, match="unknown segment"):
         ChurnModel.prior(90, rates={"churner": 0.5})
@@ -262,7 +269,7 @@ def test_prior_reproduces_documented_rates_and_horizons():
         m.predict_proba(rows.drop(columns="segment=passive"))
     renamed = ChurnModel.prior(90, columns={"detractor": "is_det"})
     assert renamed.predict_proba(rows.rename(columns={"segment=detractor": "is_det"}))[0, 1] == \
-        pytest.approx(0.45)
+        pytest.approx(0.40)
 
 
 # --- evaluation ------------------------------------------------------------------------
@@ -383,7 +390,8 @@ def test_sample_data_earlier_period_ranks_later_churners():
     from npscore.churn import time_split
 
     split = time_split(datasets.load_sample(), train_as_of="2024-03-31", test_as_of="2024-12-31",
-                       horizon_days=90, signup="signup_at", columns=["plan"])
+                       horizon_days=90, signup="signup_at", columns=["plan"],
+                       static_columns=True)
     m = ChurnModel(standardize=True, tol=1e-10).fit(split.X_train, split.y_train)
     e = evaluate(split.y_test, m.predict_proba(split.X_test))
     sk = make_pipeline(StandardScaler(), LogisticRegression(tol=1e-10, max_iter=10_000))
@@ -397,5 +405,6 @@ def test_sample_data_earlier_period_ranks_later_churners():
     assert ep.auc > 0.7
     assert 0.5 * ep.base_rate < p.mean() < 1.5 * ep.base_rate
     top = m.explain(split.X_test, top=3).nlargest(5, "churn_probability")
-    assert (top["feature_1"] == "segment=detractor").all()
-    assert (top["reason_1"] == "detractor at the latest answer").all()
+    # One score-history reason, under the group's first column.
+    assert (top["feature_1"] == "score").all()
+    assert top["reason_1"].str.startswith("score history: latest score ").all()

@@ -81,16 +81,15 @@ def hand_summary(d, pa, pr, method="adjusted-wald", confidence=0.95, n_eff=None)
 
 
 def hand_compare(after, before, method="adjusted-wald", confidence=0.95):
-    """after - before: Wald test with SE = sqrt(se_a^2 + se_b^2); the interval
-    is diff +- z SE (Wald) or the Wald interval after adding 0.375 / 0.75 /
-    0.375 to each sample (adjusted Wald, Agresti-Caffo style)."""
+    """after - before: Wald test with SE = sqrt(se_a^2 + se_b^2) and the
+    interval diff +- z SE (Wald), or the Wald test and interval after adding
+    0.375 / 0.75 / 0.375 to each sample (adjusted Wald, Agresti-Caffo style)."""
     if after["n"] == 0 or before["n"] == 0:
         return dict(diff=np.nan, se=np.nan, z=np.nan, p_value=np.nan, ci_low=np.nan,
                     ci_high=np.nan)
     diff = after["nps"] - before["nps"]
     se = np.hypot(after["se"], before["se"])
     z = diff / se if se > 0 else (np.inf if diff > 0 else (-np.inf if diff < 0 else 0.0))
-    p = 1.0 if z == 0 else 2 * stats.norm.sf(abs(z))
     zc = crit(confidence)
     if method == "wald":
         lo, hi = diff - zc * se, diff + zc * se
@@ -104,6 +103,8 @@ def hand_compare(after, before, method="adjusted-wald", confidence=0.95):
         eb, vb = adj(before)
         dd, ss = 100 * (ea - eb), 100 * np.sqrt(va + vb)
         lo, hi = dd - zc * ss, dd + zc * ss
+        z = dd / ss  # the p-value comes from the method's own statistic
+    p = 1.0 if z == 0 else 2 * stats.norm.sf(abs(z))
     return dict(diff=diff, se=se, z=z, p_value=p, ci_low=np.clip(lo, -200, 200),
                 ci_high=np.clip(hi, -200, 200))
 
@@ -659,7 +660,9 @@ def oracle_accounts(df, how, weight=None, min_n=1, method="adjusted-wald"):
     else:
         rows = d[d["account"].isin(big)]
         codes = rows["net"].to_numpy()
-        w = rows["account"].map(rev).to_numpy() if weight else np.ones(len(rows))
+        # Each account's revenue counted once, split over its counted responses.
+        w = ((rows["account"].map(rev) / rows.groupby("account")["account"].transform("size"))
+             .to_numpy() if weight else np.ones(len(rows)))
     wd, wpa, wpr = (w[codes == c].sum() for c in (-1, 0, 1))
     n_eff = w.sum() ** 2 / (w**2).sum()
     overall = hand_summary(wd, wpa, wpr, method, n_eff=n_eff)
@@ -712,11 +715,13 @@ def test_account_nps_pooled_average_weighted_hand_example():
     assert (o["n"], o["detractors"], o["passives"], o["promoters"]) == (6, 3, 0, 3)
     avg = npscore.account_nps(df, account="acc", contact="who", how="average").attrs["overall"]
     assert (avg["n"], avg["detractors"], avg["passives"], avg["promoters"]) == (3, 1, 1, 1)
-    # revenue-weighted pooled: each response carries its account's weight
+    # revenue-weighted pooled: each account's revenue counted once, split
+    # over its responses (A 100/3 each, B 25, C 10): the revenue-weighted
+    # mean of the accounts' NPS, (100 * 100/3 - 50 * 100 + 10 * 100) / 160
     w = npscore.account_nps(df, account="acc", contact="who", weight="rev").attrs["overall"]
-    wt = np.array([100, 50, 100, 10, 100, 50.0])
+    wt = np.array([100 / 3, 25, 100 / 3, 10, 100 / 3, 25])
     assert_close(w["n"], wt.sum())
-    assert_close(w["nps"], 100 * (210 - 200) / 410)
+    assert_close(w["nps"], (100 * 100 / 3 - 50 * 100 + 10 * 100) / 160)
     assert_close(w["n_effective"], wt.sum() ** 2 / (wt**2).sum())
 
 

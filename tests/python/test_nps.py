@@ -20,6 +20,7 @@ import pytest
 from scipy import optimize, special, stats
 
 import npscore
+from two_sample_oracle import permutation_p, score_z_by_mle
 
 METHODS = ("wald", "adjusted-wald", "score")
 
@@ -344,13 +345,12 @@ def _hand_stats(scores):
     return 100 * (p - d) / n, 100 * np.sqrt(hand_var(d, pa, p) / n)
 
 
-@pytest.mark.parametrize("method", METHODS)
-def test_compare_by_hand(method):
-    """diff = nps(a) - nps(b), se = sqrt(se_a^2 + se_b^2), z = diff / se,
+def test_compare_wald_by_hand():
+    """Wald: diff = nps(a) - nps(b), se = sqrt(se_a^2 + se_b^2), z = diff / se,
     p = 2 * scipy norm.sf(|z|); the interval contains the difference."""
     a, b = _two_samples()
     (na, sa), (nb, sb) = _hand_stats(a), _hand_stats(b)
-    c = npscore.compare(a, b, method=method)
+    c = npscore.compare(a, b, method="wald")
     diff, se = na - nb, np.hypot(sa, sb)
     assert c.diff == pytest.approx(diff, abs=1e-9)
     assert c.diff > 0
@@ -359,15 +359,17 @@ def test_compare_by_hand(method):
     assert c.p_value == pytest.approx(2 * stats.norm.sf(abs(diff / se)), rel=1e-8)
     assert c.ci_low < c.diff < c.ci_high
     assert -200 <= c.ci_low and c.ci_high <= 200
-    assert c.method == method and c.confidence == 0.95
+    assert c.method == "wald" and c.confidence == 0.95 and c.test == "wald"
     d = c.to_dict()
-    assert set(d) >= {"diff", "se", "z", "p_value", "ci_low", "ci_high", "method", "confidence"}
-    assert d["diff"] == c.diff and d["p_value"] == c.p_value
+    assert set(d) >= {"diff", "se", "z", "p_value", "ci_low", "ci_high", "method", "confidence",
+                      "test"}
+    assert d["diff"] == c.diff and d["p_value"] == c.p_value and d["test"] == "wald"
 
 
 def test_compare_wald_and_adjusted_intervals_by_hand():
     """Wald: diff +- z se. Adjusted: 0.375 / 0.75 / 0.375 added per sample
-    (header's documented rule), Wald on the adjusted shares."""
+    (header's documented rule), Wald on the adjusted shares, and the p-value
+    from the same adjusted statistic."""
     a, b = _two_samples()
     z = stats.norm.ppf(0.95)
     c = npscore.compare(a, b, method="wald", confidence=0.9)
@@ -384,6 +386,149 @@ def test_compare_wald_and_adjusted_intervals_by_hand():
     half = z * np.sqrt(va + vb)
     assert (c.ci_low, c.ci_high) == pytest.approx((100 * (ea - eb - half), 100 * (ea - eb + half)),
                                                   abs=1e-9)
+    assert c.z == pytest.approx((ea - eb) / np.sqrt(va + vb), rel=1e-10)
+    assert c.p_value == pytest.approx(2 * stats.norm.sf(abs(c.z)), rel=1e-8)
+    assert c.test == "adjusted-wald"
+
+
+@pytest.mark.parametrize("a, b", [((20, 30, 50), (30, 30, 40)), ((3, 0, 9), (1, 7, 2)),
+                                  ((12, 20, 28), (2, 5, 11)), ((0, 12, 0), (4, 4, 4))])
+def test_compare_score_test_by_likelihood(a, b):
+    """The default method: the score test, its variance at the shares that
+    maximise the likelihood under equal NPS (scipy), and an interval whose
+    bounds are the differences where the statistic reaches +-z."""
+    sa, sb = npscore.summarize_counts(*a), npscore.summarize_counts(*b)
+    c = npscore.compare(sa, sb, test="asymptotic", confidence=0.9)
+    assert c.method == "score" and c.test == "score"
+    assert c.z == pytest.approx(score_z_by_mle(a, b), abs=2e-6)
+    assert c.p_value == pytest.approx(2 * stats.norm.sf(abs(c.z)), rel=1e-10)
+    z90 = stats.norm.ppf(0.95)
+    assert score_z_by_mle(a, b, c.ci_low / 100) == pytest.approx(z90, abs=1e-4)
+    assert score_z_by_mle(a, b, c.ci_high / 100) == pytest.approx(-z90, abs=1e-4)
+
+
+def _brute_permutation(a, b):
+    """p and mid-p of |diff| over every split of the respondents (itertools)."""
+    from itertools import combinations
+    codes = [-1] * (a[0] + b[0]) + [0] * (a[1] + b[1]) + [1] * (a[2] + b[2])
+    na, nb = sum(a), sum(b)
+    total = sum(codes)
+
+    def stat(sum_a):  # n_a n_b |diff|, an exact integer
+        return abs(nb * sum_a - na * (total - sum_a))
+
+    observed = stat(a[2] - a[0])
+    s = [stat(sum(codes[i] for i in idx)) for idx in combinations(range(na + nb), na)]
+    above = sum(v > observed for v in s)
+    ties = sum(v == observed for v in s)
+    return (above + ties) / len(s), (above + ties / 2) / len(s)
+
+
+def test_compare_five_tens_against_five_zeros():
+    """The issue's example: 0.2.0 said p = 0. Exact: 2 of the C(10, 5) = 252
+    splits are as extreme (0.0079, also scipy's permutation_test); the
+    default takes the mid-p below 10 a side (1/252); the asymptotic score
+    test gives 2 * norm.sf(sqrt(10))."""
+    tens, zeros = [10] * 5, [0] * 5
+    p, mid = _brute_permutation((0, 0, 5), (5, 0, 0))
+    assert p == pytest.approx(2 / 252) and mid == pytest.approx(1 / 252)
+    res = stats.permutation_test(
+        (np.array(tens) >= 9, np.array(zeros) >= 9),
+        lambda x, y: abs(np.mean(x) - np.mean(y)), permutation_type="independent",
+        n_resamples=np.inf, alternative="greater")
+    assert res.pvalue == pytest.approx(2 / 252)
+
+    exact = npscore.compare(tens, zeros, test="exact")
+    assert exact.test == "exact" and exact.p_value == pytest.approx(2 / 252, rel=1e-12)
+    default = npscore.compare(tens, zeros)
+    assert default.test == "mid-p" and default.p_value == pytest.approx(mid, rel=1e-12)
+    score = npscore.compare(tens, zeros, test="asymptotic")
+    assert score.test == "score"
+    assert score.p_value == pytest.approx(2 * stats.norm.sf(np.sqrt(10)), rel=1e-10)
+    wald = npscore.compare(tens, zeros, method="wald")
+    assert wald.p_value == 0.0  # the 0.2.0 answer, now only with method="wald"
+    for c in (exact, default, score):
+        assert 0 < c.ci_low and c.ci_high == 200
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_compare_exact_matches_brute_force(seed):
+    """Exact p and mid-p against every split of the respondents."""
+    rng = np.random.default_rng(seed)
+    for _ in range(8):
+        na, nb = int(rng.integers(1, 8)), int(rng.integers(1, 8))
+        a, b = tuple(rng.multinomial(na, [0.3, 0.3, 0.4])), tuple(rng.multinomial(nb, [0.4, 0.3, 0.3]))
+        p, mid = _brute_permutation(a, b)
+        assert permutation_p(a, b) == pytest.approx(p, abs=1e-12)  # the two oracles agree
+        sa, sb = npscore.summarize_counts(*a), npscore.summarize_counts(*b)
+        assert npscore.compare(sa, sb, test="exact").p_value == pytest.approx(p, abs=1e-12)
+        same = (a[2] - a[0]) * nb == (b[2] - b[0]) * na  # no difference: p = 1
+        assert npscore.compare(sa, sb, test="mid-p").p_value == pytest.approx(
+            1.0 if same else mid, abs=1e-12)
+
+
+@pytest.mark.parametrize("method, test", [
+    ("wald", "auto"), ("adjusted-wald", "auto"), ("score", "auto"), ("score", "asymptotic"),
+    ("score", "exact"), ("score", "mid-p")])
+def test_compare_p_value_and_interval_agree(method, test):
+    """p < 1 - confidence exactly when 0 lies outside [ci_low, ci_high], over
+    random small, large and unbalanced samples and three levels."""
+    rng = np.random.default_rng(5)
+    outcomes = set()
+    for _ in range(120):
+        na, nb = int(rng.integers(1, 12)), int(rng.integers(1, 70))
+        a = rng.multinomial(na, rng.dirichlet([1, 1, 1]))
+        b = rng.multinomial(nb, rng.dirichlet([1, 1, 1]))
+        sa, sb = npscore.summarize_counts(*a), npscore.summarize_counts(*b)
+        for confidence in (0.8, 0.95, 0.99):
+            c = npscore.compare(sa, sb, method=method, test=test, confidence=confidence)
+            significant = c.p_value < 1 - confidence
+            assert significant == (c.ci_low > 0 or c.ci_high < 0), (a, b, c)
+            outcomes.add(significant)
+    assert outcomes == {True, False}
+
+
+def _type_one_error(n, shares):
+    """P(p < 0.05) of the default compare, both samples n answers from the
+    same shares: summed exactly over every pair of samples."""
+    tables = [(d, n - d - p, p) for d in range(n + 1) for p in range(n - d + 1)]
+    prob = np.array([stats.multinomial.pmf(t, n, shares) for t in tables])
+    sums = [npscore.summarize_counts(*t) for t in tables]
+    rejected = np.array([[npscore.compare(x, y).p_value < 0.05 for y in sums] for x in sums])
+    return float(prob @ rejected @ prob)
+
+
+@pytest.mark.parametrize("shares", [(0.2, 0.3, 0.5), (0.4, 0.2, 0.4), (0.1, 0.8, 0.1)])
+def test_compare_keeps_its_level(shares):
+    """Type-I error of the default test within [0.03, 0.07]: exactly (every
+    pair of samples) at 5 and 10 answers a side, by a seeded simulation at
+    30. Five answers a side at 80% passives is the exception: no split of the
+    few detractors and promoters there can be significant (0.2%)."""
+    low5 = 0.001 if shares[1] == 0.8 else 0.03
+    assert low5 <= _type_one_error(5, shares) <= 0.07
+    assert 0.03 <= _type_one_error(10, shares) <= 0.07
+    rng = np.random.default_rng(30)
+    reps = 1500
+    rejected = 0
+    for _ in range(reps):
+        a, b = rng.multinomial(30, shares), rng.multinomial(30, shares)
+        c = npscore.compare(npscore.summarize_counts(*a), npscore.summarize_counts(*b))
+        rejected += c.p_value < 0.05
+    assert 0.03 <= rejected / reps <= 0.07
+
+
+def test_compare_options_are_checked():
+    """Unknown tests, exact tests with a Wald method or on weighted samples,
+    and hand-made summaries are errors naming the argument."""
+    a, b = [0, 7, 9, 10], [3, 9, 10]
+    assert_mentions(raises(ValueError, npscore.compare, a, b, test="fisher"), r"fisher", r"mid-p")
+    assert_mentions(raises(TypeError, npscore.compare, a, b, test=1), r"test must be")
+    assert_mentions(raises(ValueError, npscore.compare, a, b, method="wald", test="exact"),
+                    r"exact", r"needs method \"score\"")
+    w = npscore.summarize(a, weights=[1.0, 2.0, 3.0, 1.0])
+    assert_mentions(raises(ValueError, npscore.compare, w, b, test="mid-p"),
+                    r"sample a is weighted")
+    assert npscore.compare(w, b).test == "score"  # effective counts, asymptotic
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -540,6 +685,18 @@ def test_count_partitions_merge_exactly():
     assert (whole.detractors, whole.passives, whole.promoters) == hand_counts(valid)
     assert whole.skipped == int(np.isnan(scores).sum())
     assert whole.n == valid.size
+
+
+def test_counts_refuse_negative_values():
+    """Counts built by hand are checked: a negative count or a merge that
+    overflows int64 is a ValueError naming the field and value."""
+    assert_mentions(raises(ValueError, npscore.Counts, 1, -2, 3), r"passives is -2", r">= 0")
+    assert_mentions(raises(ValueError, npscore.Counts, 1, 2, 3, skipped=-1), r"skipped is -1")
+    big = npscore.Counts(0, 2**63 - 1, 0)
+    assert_mentions(raises(ValueError, big.merge, npscore.Counts(0, 1, 0)), r"passives",
+                    r"overflow")
+    m = npscore.Counts(1, 2, 3, 4).merge(npscore.Counts(5, 6, 7, 8))
+    assert (m.detractors, m.passives, m.promoters, m.skipped) == (6, 8, 10, 12)
 
 
 # --- 7. Input kinds -----------------------------------------------------------------
@@ -771,6 +928,24 @@ def test_strings_are_rejected_naming_row(scores):
     """A string among the scores -> TypeError naming its row (1) and value."""
     msg = raises(TypeError, npscore.summarize, scores)
     assert_mentions(msg, r"\brow 1\b", r"'x'|'9'")
+
+
+@pytest.mark.parametrize("value, text", [(7.0000001, "7.0000001"), (9.5, "9.5"),
+                                         (10.000000000000002, "10.000000000000002"),
+                                         (1e300, "1e+300")])
+def test_errors_print_the_value_given(value, text):
+    """A bad score is printed so that it can be told apart (shortest text
+    that reads back as the same double), never rounded to "7"."""
+    msg = raises(ValueError, npscore.summarize, [9, value])
+    assert_mentions(msg, r"\brow 1\b", re.escape(f" is {text}:"))
+
+
+def test_iterables_are_read_whole():
+    """A generator or other one-pass iterable is read like a list."""
+    ref = npscore.summarize([9, 10, 3, 7]).to_dict()
+    assert npscore.summarize(x for x in [9, 10, 3, 7]).to_dict() == ref
+    assert npscore.summarize(iter([9, 10, 3, 7])).to_dict() == ref
+    assert npscore.summarize(map(int, "9 10 3 7".split())).to_dict() == ref
 
 
 def test_two_dimensional_input():

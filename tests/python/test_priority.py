@@ -1,5 +1,5 @@
-"""Tests of npscore.prioritize, recoverability and revenue_at_risk: values
-worked out by hand, scipy's PCHIP and numpy/pandas oracles."""
+"""Tests of npscore.prioritize, missed_cases, recoverability and revenue_at_risk:
+values worked out by hand, scipy's PCHIP and numpy/pandas oracles."""
 
 import numpy as np
 import pandas as pd
@@ -69,45 +69,107 @@ def test_recovery_callable_and_bad_hours():
 
 # --- prioritize ----------------------------------------------------------------------------
 
+# A curve with anchors every 24 h: every hours-since-answer h below and h + 24
+# fall on an anchor, so recoverability and urgency r(h) - r(h + 24) are exact
+# (0.5 at 0 h, 0.2 at 24 h, 0.05 at 48 h); window 72 h, the last anchor.
+DAILY = [(0, 1.0), (24, 0.5), (48, 0.3), (72, 0.25)]
+
+
 def hand_frame():
-    hours = [72, 0.5, 24, 0, 24, 24, 200]
+    hours = [48, 0, 24, 0, 24, 24, 200, 30, 100, 80]
+    contacted = [pd.NaT] * 10
+    contacted[3] = NOW + H          # after now: not yet made (a replay)
+    contacted[7] = NOW - 28 * H     # 2 h after the answer: within the 24 h SLA
     return pd.DataFrame({
-        "customer_id": list("abcdefg"),
-        "risk": [0.5, 0.25, 1.0, 0.9, 0.5, 0.5, 0.1],
-        "clv": [1300.0, 1000.0, 650.0, 200.0, 650.0, 650.0, 100.0],
-        "segment": ["detractor", "Passive", "promoters", "detractor", None, "passive", "promoter"],
+        "customer_id": list("abcdefghij"),
+        "risk": [0.5, 0.25, 1.0, 0.9, 0.5, 0.5, 0.1, 0.2, 1.0, 0.4],
+        "clv": [1300.0, 1000.0, 650.0, 200.0, 650.0, 650.0, 100.0, 1000.0, 5000.0, 1000.0],
+        "segment": ["detractor", "Passive", "promoters", "detractor", None, "passive", "promoter",
+                    "detractor", "detractor", "detractor"],
         "responded_at": [NOW - h * H for h in hours],
-    }, index=[10, 11, 12, 13, 14, 15, 16])
+        "contacted_at": pd.to_datetime(contacted, utc=True),
+        "closed": [False] * 8 + [True, False],
+    }, index=range(10, 20))
 
 
-def test_hand_checked_ranking():
-    q = npscore.prioritize(hand_frame(), churn_risk="risk", clv="clv", segment="segment",
-                           responded_at="responded_at", now=NOW, recovery=EXACT, keep=["customer_id"])
-    # Priorities: 162.5, 250, 325, 180, 162.5, 162.5, 2.5; the 162.5 tie goes
-    # to row 0 (650 at risk, more than 325), then rows 4 and 5 by row order.
-    assert q["customer_id"].tolist() == list("cbdaefg")
-    assert q.index.tolist() == [12, 11, 13, 10, 14, 15, 16]
-    assert q["rank"].tolist() == list(range(1, 8))
-    np.testing.assert_array_equal(q["expected_recoverable"], [325, 250, 180, 162.5, 162.5, 162.5, 2.5])
-    np.testing.assert_array_equal(q["revenue_at_risk"], [650, 250, 180, 650, 325, 325, 10])
-    np.testing.assert_array_equal(q["recoverability"], [0.5, 1, 1, 0.25, 0.5, 0.5, 0.25])
-    np.testing.assert_array_equal(q["hours_since_response"], [24, 0.5, 0, 72, 24, 24, 200])
-    assert q["deadline"].iloc[0] == NOW  # answered 24 h ago, 24 h SLA: due now, not overdue
-    assert q["overdue"].tolist() == [False, False, False, True, False, False, True]
-    assert q["segment"].tolist() == ["promoter", "passive", "detractor", "detractor", None, "passive", "promoter"]
-    assert q["play"].tolist() == ["advocacy", "make_it_a_10", "recover", "recover", None, "make_it_a_10",
-                                  "advocacy"]
-    assert "What would make it a 10?" in q["play_script"].iloc[1]
-    assert "close the loop" in q["play_script"].iloc[2]
-    assert q.attrs["total_revenue_at_risk"] == 650 + 250 + 650 + 180 + 325 + 325 + 10
-    assert q.attrs["n_rows"] == 7
+def hand_queue(**kw):
+    args = dict(churn_risk="risk", clv="clv", segment="segment", responded_at="responded_at",
+                contacted_at="contacted_at", closed="closed", now=NOW, recovery=DAILY,
+                keep=["customer_id"])
+    args.update(kw)
+    return npscore.prioritize(hand_frame(), **args)
+
+
+def test_hand_checked_queues_per_play():
+    q = hand_queue()
+    # recover: d 180 x 0.5 = 90, a 650 x 0.05 = 32.5 (h contacted, i closed,
+    # j 80 h old: missed); make it a 10: b 250 x 0.5, f 325 x 0.2; advocacy:
+    # c by CLV (g 200 h old: missed); no segment: e 325 x 0.2.
+    assert q["customer_id"].tolist() == list("dabfce")
+    assert q.index.tolist() == [13, 10, 11, 15, 12, 14]
+    assert q["rank"].tolist() == [1, 2, 1, 2, 1, 1]
+    assert q["play"].tolist() == ["recover", "recover", "make_it_a_10", "make_it_a_10", "advocacy", None]
+    # (0.5 - 0.3 and 0.3 - 0.25 are exact to a few ulps only)
+    np.testing.assert_allclose(q["priority"], [90, 32.5, 125, 65, 650, 65], rtol=1e-14)
+    np.testing.assert_allclose(q["urgency"], [0.5, 0.05, 0.5, 0.2, np.nan, 0.2], rtol=1e-14)
+    np.testing.assert_array_equal(q["recoverability"], [1, 0.3, 1, 0.5, np.nan, 0.5])
+    np.testing.assert_array_equal(q["expected_recoverable"], [180, 195, 250, 162.5, np.nan, 162.5])
+    np.testing.assert_array_equal(q["revenue_at_risk"], [180, 650, 250, 325, 650, 325])
+    # Deadlines by play: 24 h, 72 h, 7 days; e (no segment) has the recover
+    # SLA and is due exactly now: not overdue. Only a is overdue.
+    assert q["deadline"].tolist() == [NOW + 24 * H, NOW - 24 * H, NOW + 72 * H, NOW + 48 * H,
+                                      NOW + 144 * H, NOW]
+    assert q["overdue"].tolist() == [False, True, False, False, False, False]
+    assert "close the loop" in q["play_script"].iloc[0]
+    assert "What would make it a 10?" in q["play_script"].iloc[2]
+    assert q.attrs["queued"] == {"recover": 2, "make_it_a_10": 2, "advocacy": 1, "none": 1}
+    assert q.attrs["contacted"]["recover"] == 1 and q.attrs["closed"]["recover"] == 1
+    assert q.attrs["missed"] == {"recover": 1, "make_it_a_10": 0, "advocacy": 1, "none": 0}
+    # Due: a and j (past the deadline), h (contacted); d's deadline is ahead.
+    assert (q.attrs["detractors_due"], q.attrs["detractors_within_sla"]) == (3, 1)
+    assert q.attrs["share_within_sla"] == pytest.approx(1 / 3)
+    assert q.attrs["window_hours"] == 72
+    assert q.attrs["sla_hours"] == {"recover": 24, "make_it_a_10": 72, "advocacy": 168}
+    assert q.attrs["total_revenue_at_risk"] == 650 + 250 + 650 + 180 + 325 + 325 + 10 + 200 + 5000 + 400
+    assert q.attrs["n_rows"] == 10
+    m = npscore.priority.missed_cases(hand_frame(), churn_risk="risk", clv="clv", segment="segment",
+                                      responded_at="responded_at", contacted_at="contacted_at",
+                                      closed="closed", now=NOW, recovery=DAILY, keep=["customer_id"])
+    assert m["customer_id"].tolist() == ["j", "g"]
+    assert m["play"].tolist() == ["recover", "advocacy"]
+    assert m["hours_since_response"].tolist() == [80, 200]
+    np.testing.assert_array_equal(m["revenue_at_risk"], [400, 10])
+
+
+def test_top_slas_and_window_are_per_play():
+    assert hand_queue(top=1)["customer_id"].tolist() == list("dbce")
+    q = hand_queue(sla_hours={"recover": 72, "passive": 12}, window_hours=float("inf"))
+    # j (80 h, urgency 0) and g are live again; j, f (24 h > 12 h) and g
+    # (200 h > 7 days) are overdue, a (48 h < 72 h) is not.
+    assert q["customer_id"].tolist() == list("dajbfcge")
+    assert q["overdue"].tolist() == [False, False, True, False, True, False, True, False]
+    assert q.attrs["window_hours"] == float("inf")
+    assert hand_queue(sla_hours=1)["deadline"].iloc[0] == NOW + H
+    with pytest.raises(ValueError, match="sla_hours has key 'vip'"):
+        hand_queue(sla_hours={"vip": 3})
+    with pytest.raises(ValueError, match="window_hours is 0"):
+        hand_queue(window_hours=0)
+    with pytest.raises(ValueError, match="contacted_at at row 1 is .* before responded_at"):
+        df = hand_frame()
+        df.loc[11, "contacted_at"] = NOW - H
+        npscore.prioritize(df, churn_risk="risk", clv="clv", responded_at="responded_at",
+                           contacted_at="contacted_at", now=NOW)
+    with pytest.raises(ValueError, match="contacted_at needs responded_at"):
+        npscore.prioritize(hand_frame(), churn_risk="risk", clv="clv", contacted_at="contacted_at")
 
 
 def test_deadline_breaks_ties_and_sla():
     df = pd.DataFrame({"r": [0.5, 0.5], "v": [100.0, 100.0],
                        "t": [NOW - 0.25 * H, NOW - 0.5 * H]})
-    q = npscore.prioritize(df, churn_risk="r", clv="v", responded_at="t", now=NOW, sla_hours=0.4)
-    assert q.index.tolist() == [1, 0]  # same priority and risk: the earlier deadline first
+    # A flat curve: equal urgency (0) and risk: the earlier deadline first.
+    q = npscore.prioritize(df, churn_risk="r", clv="v", responded_at="t", now=NOW, sla_hours=0.4,
+                           recovery=[(0, 0.5)])
+    assert q.index.tolist() == [1, 0]
     assert q["overdue"].tolist() == [True, False]
     assert q["deadline"].iloc[0] == NOW - 0.5 * H + 0.4 * H
 
@@ -117,15 +179,14 @@ def test_owners_and_capacity():
     for owners in ({"alice": 2, "bob": 3, "carol": 0},
                    pd.Series({"alice": 2, "bob": 3, "carol": 0}),
                    pd.DataFrame({"owner": ["alice", "bob", "carol"], "capacity": [2, 3, 0]})):
-        q = npscore.prioritize(df, churn_risk="risk", clv="clv", responded_at="responded_at", now=NOW,
-                               recovery=EXACT, owners=owners)
-        # Most capacity left first (first listed on ties), best customer first.
-        assert q["owner"].tolist() == ["bob", "alice", "bob", "alice", "bob", None, None]
+        q = hand_queue(owners=owners)
+        # Most capacity left first (first listed on ties), in queue order.
+        assert q["owner"].tolist() == ["bob", "alice", "bob", "alice", "bob", None]
     q = npscore.prioritize(df, churn_risk="risk", clv="clv", owners={"a": 1}, top=3)
     assert q["owner"].tolist() == ["a", None, None]
     with pytest.raises(ValueError, match="capacity of owner 'a' is -1"):
         npscore.prioritize(df, churn_risk="risk", clv="clv", owners={"a": -1})
-    with pytest.raises(ValueError, match="whole numbers"):
+    with pytest.raises(ValueError, match="whole number"):
         npscore.prioritize(df, churn_risk="risk", clv="clv", owners={"a": 1.5})
     with pytest.raises(TypeError, match="owners must be"):
         npscore.prioritize(df, churn_risk="risk", clv="clv", owners=[("a", 1)])
@@ -139,11 +200,12 @@ def test_top_k_matches_a_numpy_sort():
     hours = np.round(rng.random(n) * 100)
     at = NOW - pd.to_timedelta(hours, unit="h")
     q_all = npscore.prioritize(None, churn_risk=risk, clv=clv, responded_at=at, now=NOW)
-    pri = risk * clv * npscore.recoverability(hours)
+    # The value of acting now rather than 24 h later (all inside the window).
+    pri = (risk * clv) * (npscore.recoverability(hours) - npscore.recoverability(hours + 24))
     deadline = hours * -1  # earlier answer = earlier deadline
     order = np.lexsort((np.arange(n), deadline, -(risk * clv), -pri))
     np.testing.assert_array_equal(q_all.index.to_numpy(), order)
-    for top in (0, 1, 50, n + 5):
+    for top in (1, 50, n + 5):
         q = npscore.prioritize(None, churn_risk=risk, clv=clv, responded_at=at, now=NOW, top=top)
         np.testing.assert_array_equal(q.index.to_numpy(), order[:top])
     q1 = npscore.prioritize(None, churn_risk=risk, clv=clv, top=100, threads=1)
@@ -154,10 +216,12 @@ def test_top_k_matches_a_numpy_sort():
 def test_without_times_and_with_scores():
     df = pd.DataFrame({"risk": [0.1, 0.2, 0.3], "clv": [10.0, 10.0, 10.0], "score": [9, np.nan, 3]})
     q = npscore.prioritize(df, churn_risk="risk", clv="clv", segment="score")
-    assert q.index.tolist() == [2, 1, 0]
-    assert q["recoverability"].tolist() == [1.0, 1.0, 1.0]
+    # One queue per play: recover, advocacy (by CLV, no recoverability), none.
+    assert q.index.tolist() == [2, 0, 1]
+    np.testing.assert_array_equal(q["recoverability"], [1.0, np.nan, 1.0])
+    np.testing.assert_array_equal(q["priority"], [3.0, 10.0, 2.0])
     assert q["deadline"].isna().all() and not q["overdue"].any()
-    assert q["segment"].tolist() == ["detractor", None, "promoter"]
+    assert q["segment"].tolist() == ["detractor", "promoter", None]
     np.testing.assert_array_equal(segment_codes(pd.Series([0, 7, 10])), [-1, 0, 1])
     assert PLAYS["passive"][0] == "make_it_a_10"
 
@@ -217,7 +281,7 @@ def test_bad_arguments():
     with pytest.raises(TypeError, match="not a number"):
         npscore.prioritize(df, churn_risk="customer_id", clv="clv")
     with pytest.raises(ValueError, match="segment at row 2 is 11"):
-        npscore.prioritize(df.assign(s=[1, 2, 11, 3, 4, 5, 6]), churn_risk="risk", clv="clv", segment="s")
+        npscore.prioritize(df.assign(s=[1, 2, 11, 3, 4, 5, 6, 7, 8, 9]), churn_risk="risk", clv="clv", segment="s")
 
 
 # --- revenue at risk -----------------------------------------------------------------------
@@ -277,9 +341,9 @@ def test_latest_responses_feed_the_queue():
     assert frame["segment"].tolist() == ["passive", "detractor", "promoter"]
     assert frame["churn_risk"].tolist() == [0.2, 0.5, 0.1]
     q = npscore.prioritize(frame, churn_risk="churn_risk", clv="clv", segment="segment",
-                           responded_at="responded_at", now=NOW, top=2, keep=["customer_id", "plan"])
-    assert q["customer_id"].tolist() == ["a", "b"]
-    assert q["plan"].tolist() == ["pro", "starter"]
+                           responded_at="responded_at", now=NOW, top=1, keep=["customer_id", "plan"])
+    assert q["customer_id"].tolist() == ["a", "b", "c"]  # one queue per play
+    assert q["plan"].tolist() == ["pro", "starter", "pro"]
     rar = npscore.revenue_at_risk(frame, churn_risk="churn_risk", clv="clv", by="segment", score="score")
     assert rar["segment"].tolist() == ["detractor", "passive", "promoter"]
     np.testing.assert_allclose(rar["revenue_at_risk"], [500.0, 100.0, 20.0])

@@ -38,7 +38,8 @@ def test_sample_report_overall_nps_matches_pandas(sample_text):
     want = _nps_by_hand(sample.responses["score"])
     got = float(re.search(r"^NPS ([+-]\d+\.\d)", sample_text, re.M).group(1))
     assert got == pytest.approx(want, abs=0.051)
-    n = int(re.search(r"n = ([\d,]+)", sample_text).group(1).replace(",", ""))
+    n = int(re.search(r"^NPS [+-]\d+\.\d \(([\d,]+) responses", sample_text, re.M).group(1)
+            .replace(",", ""))
     assert n == len(sample.responses)
 
 
@@ -115,16 +116,24 @@ def test_sample_report_action_sections(sample_text):
         assert heading in sample_text
     auc = float(re.search(r"ROC AUC (\d\.\d+)", sample_text).group(1))
     assert 0.6 < auc <= 1.0
-    # The queue is ranked by expected recoverable revenue, which is at risk x recoverable.
+    # One queue per play, live cases only (answered < 168 h ago), each ranked by
+    # the value of acting today ("lost by tomorrow"); expected = at risk x recoverable.
     block = sample_text.split("## Whom to contact today", 1)[1].split("\n## ", 1)[0]
-    rows = re.findall(r"^\s*(\d+)\s+\S+\s+(?:detractor|passive|promoter)\s+(\$[\d,]+)\s+"
-                      r"(\d+)%\s+(\$[\d,]+)", block, re.M)
-    assert [int(r[0]) for r in rows] == list(range(1, 11))
-    expected = [_money(r[3]) for r in rows]
-    assert expected == sorted(expected, reverse=True)
-    for _, at_risk, recoverable, got in rows:
-        assert _money(got) == pytest.approx(_money(at_risk) * int(recoverable) / 100,
-                                            rel=0.011, abs=1)
+    queues = {part.split(":", 1)[0]: part for part in block.split("### ")[1:]}
+    assert {"Recover (detractors)", "Make it a 10 (passives)", "Advocacy (promoters)"} <= set(queues)
+    for name in ("Recover (detractors)", "Make it a 10 (passives)"):
+        rows = re.findall(r"^\s*(\d+)\s+\S+\s+(\d+) h ago\s+(\$[\d,]+)\s+(\d+)%\s+(\$[\d,]+)\s+"
+                          r"(\$[\d,]+)", queues[name], re.M)
+        assert rows and [int(r[0]) for r in rows] == list(range(1, len(rows) + 1))
+        assert all(int(r[1]) < 168 for r in rows)
+        lost = [_money(r[5]) for r in rows]
+        assert lost == sorted(lost, reverse=True)
+        for r in rows:
+            # the recoverability is shown in whole percent: +-0.5% of the money at risk
+            assert _money(r[4]) == pytest.approx(_money(r[2]) * int(r[3]) / 100,
+                                                 abs=_money(r[2]) * 0.005 + 1)
+    assert "%" not in queues["Advocacy (promoters)"].split("\n", 2)[2]  # no recovery on promoters
+    assert re.search(r"Detractor SLA: .* contacted within 24 h \(\d+%\)", block)
     # Revenue at risk: the segment and plan tables count the same customers and money.
     block = sample_text.split("## Revenue at risk", 1)[1].split("\n## ", 1)[0]
     tables = [re.findall(r"^\s*\S+\s+(\d+)\s+\$[\d,]+\s+(\$[\d,]+)", b, re.M)

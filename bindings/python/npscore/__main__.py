@@ -40,6 +40,19 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _read_responses(path: Path) -> pd.DataFrame:
+    """The CSV as a DataFrame, with duplicated header names kept as they are
+    (pandas renames the second "score" to "score.1"), so that a duplicated
+    column the report reads is refused as it is for a DataFrame."""
+    df = pd.read_csv(path)
+    header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False)
+    names = header.iloc[0].tolist() if len(header) else []
+    if len(names) == df.shape[1] and len(set(names)) < len(names):
+        df.columns = [n if n != "" and names.count(n) > 1 else c
+                      for n, c in zip(names, df.columns)]
+    return df
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.out:
@@ -49,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             figure = args.out.with_name(args.out.stem + "_health.png") if args.out else None
             text = sample_report(seed=args.seed, n_customers=args.customers, figure=figure)
         else:
-            df = pd.read_csv(args.input)
+            df = _read_responses(args.input)
             time = args.time
             if time is None:
                 time = "responded_at" if "responded_at" in df.columns else ""
@@ -68,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             text = nps_report(df, opt)
     except (ValueError, TypeError, OSError) as e:
-        print(f"npscore: error: {e}", file=sys.stderr)
+        hint = ""
+        if "not timestamps" in str(e) and args.input is not None:
+            hint = " (in the CSV, write times as text such as 2025-01-31T09:30:00Z)"
+        print(f"npscore: error: {e}{hint}", file=sys.stderr)
         return 2
     print(text, end="")
     if args.out:

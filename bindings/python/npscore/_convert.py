@@ -7,12 +7,15 @@ Arrays whose dtype the core reads natively (float32/64, signed and unsigned
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.errors import OutOfBoundsDatetime
 
 from . import _npscore
+from ._args import is_number, materialize, shown
 
 # numpy dtype kinds the core reads without conversion.
 _NATIVE_KINDS = {"f": (4, 8), "i": (1, 2, 4, 8), "u": (1, 2, 4, 8)}
@@ -66,6 +69,7 @@ def as_scores(scores: Any, name: str = "scores") -> np.ndarray:
     """Returns `scores` as a 1-D contiguous numeric array (NaN = missing)."""
     if isinstance(scores, pd.DataFrame):
         raise TypeError(f"{name} must be one column (a Series or 1-D array), got a DataFrame")
+    scores = materialize(scores, name)
     if isinstance(scores, (pd.Series, pd.Index)):
         dtype = scores.dtype
         if isinstance(dtype, pd.api.extensions.ExtensionDtype) and not isinstance(
@@ -88,7 +92,8 @@ def as_scores(scores: Any, name: str = "scores") -> np.ndarray:
         arr = np.asarray(scores)
     if arr.ndim != 1:
         if arr.ndim == 0:
-            raise TypeError(f"{name} must be a sequence of scores, got a scalar")
+            raise TypeError(f"{name} must be a sequence of numbers (a list, array or Series), "
+                            f"got {type(scores).__name__} {shown(scores)}")
         raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
     kind, size = arr.dtype.kind, arr.dtype.itemsize
     if kind in _NATIVE_KINDS and size in _NATIVE_KINDS[kind]:
@@ -157,34 +162,217 @@ def utc_index(nanos: np.ndarray) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(np.asarray(nanos, dtype=np.int64).view("datetime64[ns]"), tz="UTC")
 
 
+# How to turn numbers into times: npscore never guesses the unit of a number
+# (0..59 read as nanoseconds since 1970 would all land in one period).
+_UNIT_HINT = ('convert the column first with pd.to_datetime(values, unit="s") (seconds '
+              'since 1970-01-01 UTC; or unit="ms", "us", "ns", "D")')
+_RANGE = "outside the times npscore reads (1677-09-21 .. 2262-04-11 UTC)"
+# A UTC offset or zone after a clock time: "10:00+02:00", "10:00Z", "10:00 UTC".
+_OFFSET = (r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[zZ]|[+-]\d\d(?::?\d\d)?|(?:UTC|GMT)"
+           r"(?:[+-]\d{1,2}(?::?\d\d)?)?)\s*$")
+
+
+def _is_number(v: Any) -> bool:
+    """A number that is not missing (NaN is a missing time)."""
+    return is_number(v) and not (isinstance(v, (float, np.floating)) and np.isnan(v))
+
+
+def _check_time_dtype(values: pd.Series, name: str) -> None:
+    """Refuses columns that hold numbers, booleans or durations: they are not
+    timestamps, and numbers have no unit npscore could trust."""
+    dt = values.dtype
+    if isinstance(dt, pd.CategoricalDtype):
+        dt = dt.categories.dtype
+    if pd.api.types.is_bool_dtype(dt):
+        raise TypeError(f"{name} holds booleans ({values.dtype}), not timestamps")
+    if pd.api.types.is_numeric_dtype(dt):
+        raise TypeError(f"{name} holds numbers ({values.dtype}), not timestamps: npscore does "
+                        f"not guess their unit; {_UNIT_HINT}")
+    if pd.api.types.is_timedelta64_dtype(dt):
+        raise TypeError(f"{name} holds durations ({values.dtype}), not timestamps")
+    if dt == object and pd.api.types.infer_dtype(values, skipna=True) not in (
+            "string", "datetime", "datetime64", "date", "empty"):
+        for row, v in enumerate(values.to_numpy(dtype=object)):
+            if _is_number(v):
+                raise TypeError(f"{name} at row {row} is {v!r}: a number, not a timestamp "
+                                f"(npscore does not guess its unit); {_UNIT_HINT}")
+            if isinstance(v, (pd.Timedelta, np.timedelta64, datetime.timedelta)):
+                raise TypeError(f"{name} at row {row} is {v!r}: a duration, not a timestamp")
+
+
+def _naive_and_aware(values: pd.Series) -> tuple[int, int]:
+    """Rows of the first naive and the first time-zone-aware entry (-1: none)."""
+    arr = values.to_numpy(dtype=object)
+    naive = aware = -1
+    text = np.fromiter((isinstance(v, str) for v in arr), dtype=bool, count=len(arr))
+    for i in np.flatnonzero(~text):
+        v = arr[i]
+        if isinstance(v, datetime.datetime):
+            if v.tzinfo is None:
+                naive = i if naive < 0 else naive
+            else:
+                aware = i if aware < 0 else aware
+        elif isinstance(v, (np.datetime64, datetime.date)):
+            naive = i if naive < 0 else naive
+        if naive >= 0 and aware >= 0:
+            break
+    rows = np.flatnonzero(text)
+    if len(rows):
+        # Strings: an offset after the clock time makes them aware; the
+        # others are parsed one by one until a naive one is confirmed.
+        has_offset = pd.Series(arr[rows], dtype=object).str.contains(_OFFSET, regex=True,
+                                                                      na=False).to_numpy()
+        if has_offset.any():
+            first = int(rows[np.flatnonzero(has_offset)[0]])
+            aware = first if aware < 0 else min(aware, first)
+        for i in rows[~has_offset]:
+            try:
+                ts = pd.Timestamp(arr[i])
+            except (TypeError, ValueError):
+                continue
+            if ts is not pd.NaT and ts.tzinfo is None:
+                naive = int(i) if naive < 0 else min(naive, int(i))
+                break
+            if ts is not pd.NaT:
+                aware = int(i) if aware < 0 else min(aware, int(i))
+    return int(naive), int(aware)
+
+
+def _mixed_error(values: pd.Series, name: str, naive: int, aware: int) -> ValueError:
+    first, second = sorted((naive, aware))
+    kind = {naive: "naive", aware: "time-zone aware"}
+    return ValueError(
+        f"{name} mixes naive and time-zone-aware times: row {first} is "
+        f"{values.iloc[first]!r} ({kind[first]}) but row {second} is {values.iloc[second]!r} "
+        f"({kind[second]}); give every time a zone or offset, or none (naive times are read "
+        "in tz)")
+
+
+def _range_error(values: pd.Series, parsed: pd.Series, name: str) -> ValueError:
+    p = parsed.dt.tz_localize(None) if getattr(parsed.dt, "tz", None) is not None else parsed
+    out = ((p < pd.Timestamp.min) | (p > pd.Timestamp.max)).to_numpy()
+    row = int(np.flatnonzero(out)[0]) if out.any() else 0
+    return ValueError(f"{name} at row {row} is {values.iloc[row]!r}: {_RANGE}")
+
+
+def parse_times(values: pd.Series, name: str) -> pd.Series:
+    """A column of times (datetime dtype, or text / datetime objects) as a
+    datetime Series, naive or aware, NaT where missing. Numbers, booleans,
+    durations, unparseable entries and a mix of naive and aware times are
+    errors naming the row and value."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values
+    _check_time_dtype(values, name)
+    try:
+        parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+    except ValueError:
+        # Offsets differ between rows (e.g. -05:00 and -04:00 across DST):
+        # each string is an exact instant. Naive entries among them would be
+        # read in another zone than the others: that is an error.
+        naive, aware = _naive_and_aware(values)
+        if naive >= 0 and aware >= 0:
+            raise _mixed_error(values, name, naive, aware) from None
+        parsed = pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
+    bad = parsed.isna().to_numpy() & values.notna().to_numpy()
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        value = values.iloc[row]
+        try:
+            alone = pd.Timestamp(value)  # fine on its own: it clashes with the others
+        except (TypeError, ValueError):
+            alone = pd.NaT
+        if alone is not pd.NaT:
+            naive, aware = _naive_and_aware(values)
+            if naive >= 0 and aware >= 0:
+                raise _mixed_error(values, name, naive, aware)
+        raise ValueError(f"{name} at row {row} is {value!r}: not a timestamp")
+    return parsed
+
+
+def _dst_problem(parsed: pd.Series, tz: str) -> tuple[int, str]:
+    """The first naive time that cannot be read in `tz` and why."""
+    was = parsed.isna().to_numpy()
+    gap = parsed.dt.tz_localize(tz, nonexistent="NaT", ambiguous=np.zeros(len(parsed), dtype=bool))
+    rows = np.flatnonzero(gap.isna().to_numpy() & ~was)
+    if len(rows):
+        return int(rows[0]), (f"this local time does not exist in {tz} (clocks jump forward); "
+                              "give times with a UTC offset")
+    twice = parsed.dt.tz_localize(tz, nonexistent="shift_forward", ambiguous="NaT")
+    rows = np.flatnonzero(twice.isna().to_numpy() & ~was)
+    return (int(rows[0]) if len(rows) else 0), (f"this local time occurs twice in {tz} (clocks "
+                                                 "go back); give times with a UTC offset")
+
+
+def _localize(parsed: pd.Series, values: pd.Series, name: str, tz: str) -> pd.Series:
+    """Naive times read in `tz`; a local time that does not exist (a DST
+    gap) or exists twice (clocks going back) is an error naming the row."""
+    try:
+        return parsed.dt.tz_localize(tz)
+    except (ValueError, TypeError):  # pandas' NonExistentTimeError / AmbiguousTimeError
+        pass
+    row, why = _dst_problem(parsed, tz)
+    raise ValueError(f"{name} at row {row} is {values.iloc[row]!r}: {why}")
+
+
 def utc_nanos(values: pd.Series, name: str, tz: str) -> np.ndarray:
     """Timestamps as int64 UTC nanoseconds (NaT = int64 min). Naive times are
-    read in `tz`. Unparseable values are an error naming the row."""
+    read in `tz`. Numbers (no unit), unparseable values and mixed naive and
+    aware times are errors naming the row."""
     arr = values.array
     if isinstance(arr, pd.arrays.DatetimeArray) and (arr.tz is not None or tz == "UTC"):
         # Already instants (or naive UTC): their int64 view, no conversion
         # (as_unit copies even when the unit is already "ns").
         if arr.unit != "ns":
-            arr = arr.as_unit("ns")
+            try:
+                arr = arr.as_unit("ns")
+            except (OutOfBoundsDatetime, OverflowError):
+                raise _range_error(values, values, name) from None
         return np.ascontiguousarray(arr.asi8)
-    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-        try:
-            parsed = pd.to_datetime(values, errors="coerce", format="mixed")
-        except ValueError:
-            # Offsets differ between rows (e.g. -05:00 and -04:00 across DST):
-            # each string is an exact instant; strings without an offset are
-            # then read as UTC.
-            parsed = pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
-    else:
-        parsed = pd.to_datetime(values, errors="coerce")
-    bad = parsed.isna().to_numpy() & values.notna().to_numpy()
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{name} at row {row} is {values.iloc[row]!r}: not a timestamp")
+    parsed = parse_times(values, name)
     if getattr(parsed.dt, "tz", None) is None:
-        try:
-            parsed = parsed.dt.tz_localize(tz)
-        except Exception as e:  # pandas raises several types for bad zones / DST gaps
-            raise ValueError(f"cannot read naive {name} in time zone {tz!r}: {e}") from None
-    utc = parsed.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]")
+        parsed = _localize(parsed, values, name, tz)
+    try:
+        utc = parsed.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]")
+    except (OutOfBoundsDatetime, OverflowError):
+        raise _range_error(values, parsed, name) from None
     return np.ascontiguousarray(utc.to_numpy().view(np.int64))
+
+
+def timestamp(value: Any, name: str) -> pd.Timestamp:
+    """One timestamp argument (a string, datetime, np.datetime64 or
+    pd.Timestamp) as a pd.Timestamp, naive or aware. None, NaT, numbers
+    (no unit) and text that is no time are errors naming `name`."""
+    if value is None:
+        raise ValueError(f"{name} must be given (a timestamp)")
+    if _is_number(value):
+        raise TypeError(f"{name} is {value!r}: a number, not a timestamp (npscore does not guess "
+                        f"its unit); give a date such as \"2025-01-31\", or "
+                        f"pd.Timestamp({value!r}, unit=\"s\") for seconds since 1970-01-01 UTC")
+    if isinstance(value, (bool, np.bool_, pd.Timedelta, np.timedelta64, datetime.timedelta)):
+        raise TypeError(f"{name} is {value!r}: not a timestamp")
+    try:
+        ts = pd.Timestamp(value)
+    except (OutOfBoundsDatetime, OverflowError):
+        raise ValueError(f"{name} is {value!r}: {_RANGE}") from None
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} is {value!r}: not a timestamp") from None
+    if ts is pd.NaT:
+        raise ValueError(f"{name} is {value!r}: not a timestamp")
+    return ts
+
+
+def instant(value: Any, name: str, tz: str) -> int:
+    """One timestamp argument as int64 UTC nanoseconds; a naive one is read
+    in `tz`."""
+    ts = timestamp(value, name)
+    series = pd.Series([ts])
+    if ts.tzinfo is None:
+        try:
+            series = series.dt.tz_localize(tz)
+        except (ValueError, TypeError):
+            raise ValueError(f"{name} is {value!r}: {_dst_problem(series, tz)[1]}") from None
+    try:
+        return int(series.dt.tz_convert("UTC").dt.tz_localize(None)
+                   .astype("datetime64[ns]").to_numpy().view(np.int64)[0])
+    except (OutOfBoundsDatetime, OverflowError):
+        raise ValueError(f"{name} is {value!r}: {_RANGE}") from None

@@ -7,6 +7,8 @@ import numpy.typing as npt
 
 __version__: str
 version_number: int
+#: The core's documented bounds checked by the Python layer (npscore._args).
+limits: dict[str, float]
 
 class Cutoffs:
     detractor_max: int
@@ -56,6 +58,7 @@ class Comparison:
     ci_high: float
     method: str
     confidence: float
+    test: str
     def to_dict(self) -> dict[str, object]: ...
 
 def segment(scores: npt.NDArray[np.generic], cutoffs: Cutoffs) -> npt.NDArray[np.int8]: ...
@@ -69,7 +72,7 @@ def summarize(
     confidence: float,
 ) -> Summary: ...
 def summarize_counts(counts: Counts, method: str, confidence: float) -> Summary: ...
-def compare(a: Summary, b: Summary, method: str, confidence: float) -> Comparison: ...
+def compare(a: Summary, b: Summary, method: str, confidence: float, test: str) -> Comparison: ...
 def by_group(
     scores: npt.NDArray[np.generic],
     codes: npt.NDArray[np.int64],
@@ -113,19 +116,20 @@ def health_table(
     scores: npt.NDArray[np.generic], periods: npt.NDArray[np.int32], n_periods: int,
     slices: Optional[npt.NDArray[np.signedinteger]], n_slices: int, cutoffs: Cutoffs,
     missing: str, method: str, confidence: float, adjustment: str,
-    thresholds: dict[str, float],
+    thresholds: dict[str, float], mode: str = "alert", freq: str = "M",
 ) -> dict[str, object]: ...
 def health_over_time(
     scores: npt.NDArray[np.generic], times: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
     labels: list[str], slices: Optional[npt.NDArray[np.signedinteger]], n_slices: int,
     cutoffs: Cutoffs, missing: str, method: str, confidence: float, adjustment: str,
-    thresholds: dict[str, float],
+    thresholds: dict[str, float], mode: str = "alert", freq: str = "M",
 ) -> dict[str, object]: ...
 def rolling_health_table(
     scores: npt.NDArray[np.generic], base_periods: npt.NDArray[np.int32], n_base: int,
     slices: Optional[npt.NDArray[np.signedinteger]], n_slices: int, first: npt.NDArray[np.int64],
     last: npt.NDArray[np.int64], cutoffs: Cutoffs, missing: str, method: str,
-    confidence: float, adjustment: str, thresholds: dict[str, float],
+    confidence: float, adjustment: str, thresholds: dict[str, float], mode: str = "alert",
+    freq: str = "M",
 ) -> dict[str, object]: ...
 def segment_trends(
     scores: npt.NDArray[np.generic], periods: npt.NDArray[np.int32], n_periods: int,
@@ -161,6 +165,9 @@ def prioritize(
     segment: Optional[npt.NDArray[np.int8]], responded_at: Optional[npt.NDArray[np.int64]],
     now: int, sla_hours: float, anchor_hours: list[float], anchor_probability: list[float],
     top: int, capacities: list[int], threads: int = 0,
+    contacted_at: Optional[npt.NDArray[np.int64]] = None,
+    closed: Optional[npt.NDArray[np.uint8]] = None, passive_sla_hours: float = 72.0,
+    promoter_sla_hours: float = 168.0, window_hours: float = -1.0, urgency_hours: float = 24.0,
 ) -> dict[str, object]: ...
 def revenue_at_risk(
     churn_risk: npt.NDArray[np.float64], clv: npt.NDArray[np.float64],
@@ -231,6 +238,8 @@ def churn_fit(
 def churn_explain(
     model: _ChurnModel, X: npt.NDArray[np.float64], top: int, threads: int = 0,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int32], npt.NDArray[np.float64]]: ...
+def churn_reason_rules(names: list[str]) -> list[tuple[str, int, int, float]]: ...
+def churn_predict(model: _ChurnModel, X: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]: ...
 def churn_prior(horizon_days: float, rates: dict[str, object], columns: dict[str, str]) -> _ChurnModel: ...
 def churn_prior_rates() -> dict[str, tuple[float, float]]: ...
 def churn_convert_horizon(rate: float, from_days: float, horizon_days: float) -> float: ...

@@ -16,7 +16,9 @@ import numpy as _np
 import pandas as _pd
 
 from . import _npscore
+from . import _args
 from ._convert import as_cutoffs as _as_cutoffs, as_scores as _as_scores, column as _column
+from ._convert import as_weights as _as_weights, instant as _convert_instant
 from ._groups import is_int_key as _is_int_key
 from ._convert import utc_nanos as _utc_nanos
 from .nps import DEFAULT_CUTOFFS as _DEFAULT_CUTOFFS
@@ -57,12 +59,16 @@ FEATURES = {
 
 def _instant(value: _Any, name: str, tz: str) -> int:
     """One timestamp as int64 UTC ns (naive values read in `tz`)."""
-    if value is None:
-        raise ValueError(f"{name} must be given (a timestamp)")
-    t = int(_utc_nanos(_pd.Series([value]), name, tz)[0])
-    if t == _NAT:
-        raise ValueError(f"{name} is {value!r}: not a timestamp")
-    return t
+    return _convert_instant(value, name, _args.time_zone(tz))
+
+
+def _horizon_ns(horizon_days: _Any) -> int:
+    """A horizon in days (finite, > 0) as nanoseconds; one that no time can
+    hold is an error naming it."""
+    most = float(_args.LIMITS.get("horizon_days", _args.INT64_MAX // _NS_PER_DAY))
+    days = _args.number(horizon_days, "horizon_days", finite=True, lower=0, lower_open=True,
+                        upper=most)
+    return int(round(days * _NS_PER_DAY))
 
 
 def _as_frame(df: _Any, name: str) -> _pd.DataFrame:
@@ -132,6 +138,25 @@ def _user_columns(customers: _pd.DataFrame, columns: _Sequence[str], keep: _np.n
     return out
 
 
+def _snapshot(customers: _pd.DataFrame, customer: str, valid_from: str,
+              columns: _Sequence[str], t_as_of: int, tz: str) -> _pd.DataFrame:
+    """The customer table as of t_as_of: one row per customer (its first
+    row, for the id and sign-up), each user column from the customer's latest
+    row valid by then (NaT: always valid; none: missing)."""
+    vf = _utc_nanos(_column(customers, valid_from, "valid-from"),
+                    f"customers column {valid_from!r}", tz)
+    ids = _column(customers, customer, "customer")
+    table = customers.loc[~ids.duplicated(keep="first").to_numpy()].reset_index(drop=True)
+    ok = vf <= t_as_of
+    valid = customers.loc[ok]
+    latest = valid.iloc[_np.argsort(vf[ok], kind="stable")]
+    latest = latest.drop_duplicates(customer, keep="last").set_index(customer)
+    for name in columns:
+        _column(customers, name, "feature")
+        table[name] = latest[name].reindex(table[customer].to_numpy()).set_axis(table.index)
+    return table
+
+
 def _theme_flags(values: _pd.Series, name: str) -> _np.ndarray:
     """A theme indicator column as 0.0 / 1.0 (missing = 0); other values are
     an error naming the row."""
@@ -157,6 +182,8 @@ def churn_features(
     followed_up: _Optional[str] = None,
     signup: _Optional[str] = None,
     columns: _Optional[_Sequence[str]] = None,
+    static_columns: bool = False,
+    valid_from: _Optional[str] = None,
     themes: _Any = None,
     early_life_days: float = DEFAULT_EARLY_LIFE_DAYS,
     tz: str = "UTC",
@@ -181,13 +208,25 @@ def churn_features(
         that had signed up by `as_of` gets a row, answered or not. Without it,
         the customers are those of `responses`.
     as_of : the instant of the features (naive times are read in `tz`, as
-        are naive columns).
+        are naive columns). Times are timestamps or text, never plain
+        numbers (no unit).
     columns : the user's own columns of `customers`: numeric columns are
         copied (they must be finite), others one-hot encoded with the first
         level (a categorical's first category, else the smallest value) as
         the dropped reference, named "plan=enterprise"; a missing value gets
         its own "plan=<missing>" column. Give categoricals a categorical dtype
-        to keep the same columns across calls.
+        to keep the same columns across calls. They are taken as of `as_of`
+        like every other signal, so one of the next two is required:
+    valid_from : a time column of `customers` for point-in-time snapshots:
+        the table may hold several rows per customer (one per change), and
+        each of the `columns` takes the value of the customer's latest row
+        with ``valid_from <= as_of`` (NaT: valid since always; none valid
+        yet: missing). The customer's first row gives the `signup` time.
+    static_columns : True states that the `columns` never change, so their
+        current values are their values at `as_of`. Without it (and without
+        `valid_from`), `columns` is an error: a plan or seat count read today
+        leaks the future into a model trained on an earlier date (a customer
+        who downgraded before churning looks like a churner of the lower plan).
     themes : theme indicators of the responses (bool or 0/1; missing = not
         mentioned): names of columns of `responses`, or a DataFrame with one
         row per response such as ``ThemeTagger().indicators(comments)``.
@@ -219,6 +258,24 @@ def churn_features(
     """
     responses = _as_frame(responses, "responses")
     cut = _as_cutoffs(cutoffs)
+    tz = _args.time_zone(tz)
+    _args.option(missing, "missing")
+    _args.option(unknown, "unknown")
+    early_life_days = _args.number(early_life_days, "early_life_days")
+    fill = _args.flag(fill, "fill")
+    columns = _args.labels(columns, "columns")
+    static_columns = _args.flag(static_columns, "static_columns")
+    if valid_from is not None and static_columns:
+        raise ValueError("give valid_from (point-in-time snapshots) or static_columns=True "
+                         "(the columns never change), not both")
+    if columns and valid_from is None and not static_columns:
+        raise ValueError(
+            f"columns {list(columns)} are read from the customer table as it is now, but "
+            "features are taken as of as_of: give valid_from=<time column> for a table of "
+            "point-in-time snapshots, or static_columns=True to state that these columns "
+            "never change")
+    if not isinstance(themes, _pd.DataFrame):
+        themes = _args.labels(themes, "themes")
     t_as_of = _instant(as_of, "as_of", tz)
     resp_ids = _column(responses, customer, "customer")
     if customers is None:
@@ -237,6 +294,9 @@ def churn_features(
         customers_frame = _pd.DataFrame({customer: table_ids})
     else:
         customers_frame = _as_frame(customers, "customers")
+        if valid_from is not None:
+            customers_frame = _snapshot(customers_frame, customer, valid_from, columns or [],
+                                        t_as_of, tz)
         table_ids = _column(customers_frame, customer, "customer")
     cust_codes, table_codes = _customer_codes(resp_ids, table_ids, customer, unknown)
     scores = _as_scores(_column(responses, score, "score"), f"column {score!r}")
@@ -251,7 +311,7 @@ def churn_features(
                          f"customers column {signup!r}", tz)
     try:
         res = _npscore.churn_features(cust_codes, times, scores, fol, table_codes, sig, t_as_of,
-                                      cut, missing, float(early_life_days), unknown)
+                                      cut, missing, early_life_days, unknown)
     except ValueError as e:
         if _is_int_key(resp_ids) and _is_int_key(table_ids):
             raise
@@ -316,7 +376,7 @@ def churn_features(
     index = _pd.Index(table_ids.to_numpy()[keep], name=customer)
     frame = _pd.DataFrame(out, index=index)
     frame.attrs.update(
-        as_of=_pd.Timestamp(t_as_of, unit="ns", tz="UTC"), early_life_days=float(early_life_days),
+        as_of=_pd.Timestamp(t_as_of, unit="ns", tz="UTC"), early_life_days=early_life_days,
         used=int(res["used"]), after_as_of=int(res["after_as_of"]),
         skipped_missing_scores=int(res["skipped_missing_scores"]),
         skipped_missing_times=int(res["skipped_missing_times"]),
@@ -349,7 +409,7 @@ def churn_labels(
     """
     churn = _as_frame(churn, "churn")
     t_as_of = _instant(as_of, "as_of", tz)
-    horizon_ns = int(round(float(horizon_days) * _NS_PER_DAY))
+    horizon_ns = _horizon_ns(horizon_days)
     if observed_until is not None:
         end = _instant(observed_until, "observed_until", tz)
         if t_as_of + horizon_ns > end:
@@ -358,6 +418,12 @@ def churn_labels(
                 "observed_until: customers not seen to churn there are censored, not negatives; "
                 "move as_of back or shorten the horizon")
     ids = _column(churn, customer, "customer")
+    dup = ids.duplicated(keep=False).to_numpy()
+    if dup.any():
+        rows = _np.flatnonzero(dup)
+        second = rows[1:][(ids.iloc[rows[1:]] == ids.iloc[rows[0]]).to_numpy()][0]
+        raise ValueError(f"customer {ids.iloc[rows[0]]!r} appears twice in the churn table "
+                         f"(rows {rows[0]} and {second}): give one row per customer")
     times = _utc_nanos(_column(churn, churned_at, "churn time"), f"column {churned_at!r}", tz)
     sig = None
     if signup is not None:
@@ -368,7 +434,7 @@ def churn_labels(
     out = _pd.Series(label[kept], index=_pd.Index(ids.to_numpy()[kept], name=customer),
                      name="churned")
     out.attrs.update(as_of=_pd.Timestamp(t_as_of, unit="ns", tz="UTC"),
-                     horizon_days=float(horizon_days), positives=int(res["positives"]),
+                     horizon_days=horizon_ns / _NS_PER_DAY, positives=int(res["positives"]),
                      negatives=int(res["negatives"]), churned_before=int(res["churned_before"]),
                      not_yet_customers=int(res["not_yet_customers"]))
     return out
@@ -392,11 +458,18 @@ class TimeSplit:
 def _frames(data: _Any) -> tuple:
     """(responses, customers, churn) from a Sample, a dict or a tuple."""
     if isinstance(data, dict):
+        lacking = [k for k in ("responses", "churn") if k not in data]
+        if lacking:
+            raise ValueError(f"data lacks {', '.join(map(repr, lacking))}: give a dict with "
+                             "'responses', 'churn' (and 'customers')")
         return data["responses"], data.get("customers"), data["churn"]
     if isinstance(data, (tuple, list)):
         if len(data) != 3:
-            raise ValueError("give (responses, customers, churn)")
+            raise ValueError(f"data has {len(data)} items: give (responses, customers, churn)")
         return tuple(data)
+    if not (hasattr(data, "responses") and hasattr(data, "churn")):
+        raise TypeError("data must be a npscore.datasets.Sample, a dict or a (responses, "
+                        f"customers, churn) tuple, got {type(data).__name__}")
     return data.responses, getattr(data, "customers", None), data.churn
 
 
@@ -445,7 +518,7 @@ def time_split(
     time = feature_args.get("time", "responded_at")
     t_train = _instant(train_as_of, "train_as_of", tz)
     t_test = _instant(test_as_of, "test_as_of", tz)
-    horizon_ns = int(round(float(horizon_days) * _NS_PER_DAY))
+    horizon_ns = _horizon_ns(horizon_days)
     end = _observed_until(observed_until, responses, churn, time, churned_at, tz)
     _npscore.check_time_split(t_train, t_test, horizon_ns, end)
 
@@ -466,13 +539,20 @@ def time_split(
     X_test, y_test = side(t_test)
     return TimeSplit(X_train, y_train, X_test, y_test,
                      _pd.Timestamp(t_train, unit="ns", tz="UTC"),
-                     _pd.Timestamp(t_test, unit="ns", tz="UTC"), float(horizon_days))
+                     _pd.Timestamp(t_test, unit="ns", tz="UTC"), horizon_ns / _NS_PER_DAY)
 
 
 @_dataclasses.dataclass(frozen=True)
 class Backtest:
     """The result of `backtest`: the fitted model, the test predictions and
-    their ROC AUC, and the sizes and churn rates of both sides."""
+    their ROC AUC and Brier score, the sizes and churn rates of both sides,
+    and the baseline every model must beat: the prior
+    (``ChurnModel.prior(horizon_days)``, segment base rates, no training) on
+    the same test rows (``prior_auc``, ``prior_brier``, ``p_prior``; without
+    sign-up times no answer counts as early-life; NaN when the features lack
+    the prior's other columns). ``beats_prior`` is True when the
+    model has both the higher AUC and the lower Brier score. ``str()`` prints
+    both side by side."""
 
     auc: float
     model: _Any
@@ -482,13 +562,36 @@ class Backtest:
     n_test: int
     train_churn_rate: float
     test_churn_rate: float
+    brier: float = float("nan")
+    prior_auc: float = float("nan")
+    prior_brier: float = float("nan")
+    p_prior: _Optional[_pd.Series] = None
+
+    @property
+    def beats_prior(self) -> bool:
+        return bool(self.auc > self.prior_auc and self.brier < self.prior_brier)
 
     def to_dict(self) -> dict:
-        return {"auc": self.auc, "n_train": self.n_train, "n_test": self.n_test,
+        return {"auc": self.auc, "brier": self.brier, "prior_auc": self.prior_auc,
+                "prior_brier": self.prior_brier, "beats_prior": self.beats_prior,
+                "n_train": self.n_train, "n_test": self.n_test,
                 "train_churn_rate": self.train_churn_rate,
                 "test_churn_rate": self.test_churn_rate,
                 "train_as_of": self.split.train_as_of, "test_as_of": self.split.test_as_of,
                 "horizon_days": self.split.horizon_days}
+
+    def __str__(self) -> str:
+        verdict = ("the model beats the prior" if self.beats_prior else
+                   "the model does not beat the prior: score with ChurnModel.prior")
+        return (f"backtest: trained as of {self.split.train_as_of:%Y-%m-%d} (n = {self.n_train:,}), "
+                f"tested on the {self.split.horizon_days:g} days after "
+                f"{self.split.test_as_of:%Y-%m-%d} (n = {self.n_test:,}, churn rate "
+                f"{self.test_churn_rate:.1%})\n"
+                f"            AUC     Brier\n"
+                f"  model   {self.auc:.3f}   {self.brier:.4f}\n"
+                f"  prior   {self.prior_auc:.3f}   {self.prior_brier:.4f}   "
+                f"(segment base rates, no training)\n"
+                f"  {verdict}")
 
 
 def _default_model() -> _Any:
@@ -518,8 +621,14 @@ def backtest(
     `model_factory` returns any object with scikit-learn's ``fit`` /
     ``predict_proba`` (default: `npscore.ChurnModel` with standardisation
     when available, else scikit-learn's standardised LogisticRegression).
-    Returns a `Backtest` with the test ROC AUC.
+    Returns a `Backtest` with the test ROC AUC and Brier score of the model
+    and, side by side, of the prior (``ChurnModel.prior(horizon_days)``) on
+    the same rows: ``print(backtest(...))`` shows both, ``beats_prior`` says
+    whether the model is worth using.
     """
+    if model_factory is not None and not callable(model_factory):
+        raise TypeError("model_factory must be a callable returning a model with fit and "
+                        f"predict_proba, got {type(model_factory).__name__}")
     split = time_split(data, train_as_of=train_as_of, test_as_of=test_as_of,
                        horizon_days=horizon_days, observed_until=observed_until, **feature_args)
     for name, y in (("training", split.y_train), ("test", split.y_test)):
@@ -531,11 +640,25 @@ def backtest(
     model.fit(split.X_train, split.y_train.to_numpy())
     p = _np.asarray(model.predict_proba(split.X_test))[:, 1]
     y_test = split.y_test.to_numpy()
-    return Backtest(auc=evaluate(y_test, p).auc, model=model, split=split,
+    ev = evaluate(y_test, p)
+    # The baseline: the prior's segment rates over the same horizon.
+    prior = globals()["ChurnModel"].prior(split.horizon_days)
+    p_prior, prior_ev = None, None
+    X_prior = split.X_test
+    if "early_life_detractor" not in X_prior.columns:  # no sign-up times: no early-life flag
+        X_prior = X_prior.assign(early_life_detractor=0.0)
+    if set(prior._fitted().feature_names) <= set(map(str, X_prior.columns)):
+        pp = prior.predict_proba(X_prior)[:, 1]
+        p_prior = _pd.Series(pp, index=split.X_test.index, name="p_prior")
+        prior_ev = evaluate(y_test, pp)
+    nan = float("nan")
+    return Backtest(auc=ev.auc, model=model, split=split,
                     p_test=_pd.Series(p, index=split.X_test.index, name="p_churn"),
                     n_train=len(split.y_train), n_test=len(y_test),
                     train_churn_rate=float(split.y_train.mean()),
-                    test_churn_rate=float(y_test.mean()))
+                    test_churn_rate=float(y_test.mean()), brier=ev.brier,
+                    prior_auc=prior_ev.auc if prior_ev else nan,
+                    prior_brier=prior_ev.brier if prior_ev else nan, p_prior=p_prior)
 
 # (end of features)
 
@@ -597,6 +720,40 @@ REASON_PHRASES: dict = {
 }
 
 
+#: The reason group of churn_features' score-history columns (the core's
+#: kScoreHistoryGroup): latest, mean and lowest score, the segment columns,
+#: the detractor share and the change since the previous answer are one
+#: reason, worded by :func:`_history_phrase`.
+SCORE_HISTORY = "score history"
+
+
+def _history_phrase(get: _Callable[[str], _Optional[float]]) -> str:
+    """One phrase for a row's score history from the columns it has (`get`
+    returns a column's value, None when absent): the latest score (or
+    segment), and, for customers with more than one answer, the mean and
+    lowest score where they differ from it and a fall since the previous one."""
+    score, n = get("score"), get("n_responses")
+    if score is not None:
+        parts = [f"latest score {score:g}"]
+    elif get("segment=detractor") == 1:
+        parts = ["detractor at the latest answer"]
+    elif get("segment=passive") == 1:
+        parts = ["passive at the latest answer"]
+    else:
+        parts = []
+    if n is None or n > 1:
+        mean, low, change = get("mean_score"), get("min_score"), get("score_change")
+        if mean is not None and score is not None and abs(mean - score) >= 0.05:
+            parts.append(f"mean {mean:.1f}")
+        if low is not None and score is not None and low < score:
+            parts.append(f"lowest {low:g}")
+        if change is not None and change < 0:
+            parts.append(f"down {-change:g} since the previous answer")
+        if n is not None and n > 1:
+            parts.append(f"{n:.0f} answers")
+    return f"{SCORE_HISTORY}: " + ", ".join(parts) if parts else SCORE_HISTORY
+
+
 def _phrase(name: str, value: float, _unused: float, describe: _Mapping) -> str:
     fmt = describe.get(name)
     if fmt is None:
@@ -608,7 +765,21 @@ def _phrase(name: str, value: float, _unused: float, describe: _Mapping) -> str:
         return f"{name} = {value:g}"
     if callable(fmt):
         return str(fmt(value))
-    return fmt.format(value=value, name=name)
+    try:
+        return str(fmt).format(value=value, name=name)
+    except (KeyError, IndexError, ValueError) as e:
+        raise ValueError(f"the reason text of {name!r} is {fmt!r}: a format string may use only "
+                         f"{{value}} and {{name}} ({type(e).__name__}: {e})") from None
+
+
+def _row_getter(frame: _pd.DataFrame, i: int) -> _Callable[[str], _Optional[float]]:
+    """A column's value in row i of frame as a float, None when absent."""
+    def get(name: str) -> _Optional[float]:
+        if name not in frame.columns:
+            return None
+        value = frame[name].iloc[i]
+        return None if _pd.isna(value) else float(value)
+    return get
 
 
 def _as_matrix(X: _Any, what: str = "X") -> tuple:
@@ -637,26 +808,63 @@ def _as_matrix(X: _Any, what: str = "X") -> tuple:
     return arr, names
 
 
-def _as_labels(y: _Any, n: int) -> _np.ndarray:
+def _label_values(values: _np.ndarray, name: str) -> _np.ndarray:
+    """Labels held as objects (a list with None, text, ...) as float64; the
+    first entry that is no number is named."""
+    try:
+        return _as_scores(values, name)
+    except TypeError as e:
+        raise TypeError(f"{e} (give 0/1 labels)") from None
+
+
+def _as_labels(y: _Any, n: int, name: str = "y", other: str = "X has {n} rows") -> _np.ndarray:
+    """0/1 labels as float64 (NaN = missing, for the core to name); text or
+    other objects are an error naming the row. `other` words the length
+    they must match."""
     if isinstance(y, _pd.DataFrame):
-        raise TypeError("y must be one column of 0/1 labels, got a DataFrame")
+        raise TypeError(f"{name} must be one column of 0/1 labels, got a DataFrame")
+    y = _args.materialize(y, name)
     if isinstance(y, (_pd.Series, _pd.Index)):
         if _pd.api.types.is_bool_dtype(y.dtype):
             y = y.astype("float64") if not y.hasnans else y.astype("Float64")
         if not _pd.api.types.is_numeric_dtype(y.dtype):
-            raise TypeError(f"y must hold 0/1 labels, got dtype {y.dtype}")
-        arr = y.to_numpy(dtype=_np.float64, na_value=_np.nan)
+            arr = _label_values(y.to_numpy(dtype=object), name)
+        else:
+            arr = y.to_numpy(dtype=_np.float64, na_value=_np.nan)
     else:
         arr = _np.asarray(y)
-        if arr.dtype.kind not in "fiub":
-            raise TypeError(f"y must hold 0/1 labels, got dtype {arr.dtype}")
+        if arr.ndim == 1 and arr.dtype.kind not in "fiub":
+            arr = _label_values(arr.astype(object), name)
+        elif arr.dtype.kind not in "fiub":
+            raise TypeError(f"{name} must hold 0/1 labels, got dtype {arr.dtype}")
         arr = arr.astype(_np.float64)
     arr = _np.ascontiguousarray(arr.reshape(-1) if arr.ndim == 2 and 1 in arr.shape else arr)
     if arr.ndim != 1:
-        raise ValueError(f"y must be one-dimensional, got shape {arr.shape}")
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
     if arr.shape[0] != n:
-        raise ValueError(f"y has {arr.shape[0]} labels but X has {n} rows")
+        raise ValueError(f"{name} has {arr.shape[0]} labels but {other.format(n=n)}")
     return arr
+
+
+@_dataclasses.dataclass(frozen=True)
+class ReasonStability:
+    """The result of :meth:`ChurnModel.reason_stability`: ``top_reason_agreement``
+    per row of X (share of bootstrap refits naming the same top reason),
+    its mean, ``sign_stability`` per coefficient (share of refits with the
+    same sign) and ``unstable_signs``, the features whose sign holds in fewer
+    than 90% of refits."""
+
+    n_boot: int
+    top_reason_agreement: _pd.Series
+    mean_top_reason_agreement: float
+    sign_stability: _pd.Series
+    unstable_signs: list
+
+    def to_dict(self) -> dict:
+        return {"n_boot": self.n_boot,
+                "mean_top_reason_agreement": self.mean_top_reason_agreement,
+                "sign_stability": self.sign_stability.to_dict(),
+                "unstable_signs": list(self.unstable_signs)}
 
 
 class ChurnModel:
@@ -709,6 +917,23 @@ class ChurnModel:
                     class_weight=self.class_weight, tol=self.tol, max_iter=self.max_iter,
                     threads=self.threads)
 
+    def _checked_params(self) -> dict:
+        """The hyper-parameters, type- and range-checked here (fit, not
+        __init__, validates them, as scikit-learn's contract asks); the core
+        checks the ranges it documents."""
+        return dict(
+            C=_args.number(self.C, "C"),
+            fit_intercept=_args.flag(self.fit_intercept, "fit_intercept"),
+            standardize=_args.flag(self.standardize, "standardize"),
+            tol=_args.number(self.tol, "tol"),
+            max_iter=_args.whole(self.max_iter, "max_iter", minimum=None,
+                                 maximum=_args.limit("iterations")),
+            threads=self._threads())
+
+    def _threads(self) -> int:
+        return _args.whole(self.threads, "threads", minimum=0, maximum=_args.limit("threads"),
+                           hint=" (0: one per core)")
+
     def _class_weight_args(self) -> tuple:
         cw = self.class_weight
         if cw is None:
@@ -721,22 +946,23 @@ class ChurnModel:
             extra = set(cw) - {0, 1}
             if extra:
                 raise ValueError(f"class_weight has keys {sorted(map(repr, extra))}: use 0 and 1")
-            return [float(cw.get(0, 1.0)), float(cw.get(1, 1.0))], False
+            return [_args.number(cw.get(c, 1.0), f"class_weight[{c}]") for c in (0, 1)], False
         raise TypeError(f"class_weight must be None, 'balanced' or a dict, got {type(cw).__name__}")
 
     def fit(self, X: _Any, y: _Any, sample_weight: _Any = None) -> "ChurnModel":
         """Fits the model; returns self."""
+        params = self._checked_params()
         arr, names = _as_matrix(X)
         labels = _as_labels(y, arr.shape[0])
         w = None
         if sample_weight is not None:
-            w = _np.ascontiguousarray(_np.asarray(sample_weight, dtype=_np.float64).reshape(-1))
+            w = _as_weights(sample_weight, "sample_weight")
             if w.shape[0] != arr.shape[0]:
                 raise ValueError(f"sample_weight has {w.shape[0]} values but X has {arr.shape[0]} rows")
         cw, balanced = self._class_weight_args()
-        model = _core.churn_fit(arr, labels, w, names or [], float(self.C),
-                                bool(self.fit_intercept), bool(self.standardize), cw, balanced,
-                                float(self.tol), int(self.max_iter), int(self.threads))
+        model = _core.churn_fit(arr, labels, w, names or [], params["C"],
+                                params["fit_intercept"], params["standardize"], cw, balanced,
+                                params["tol"], params["max_iter"], params["threads"])
         self._set_model(model, names is not None)
         for text in model.warnings:
             _warnings.warn(text, ChurnDataWarning, stacklevel=2)
@@ -764,10 +990,14 @@ class ChurnModel:
               columns: _Mapping | None = None) -> "ChurnModel":
         """A model usable without training data, from segment base rates.
 
-        ``rates`` overrides entries of the defaults (DOMAIN.md §5, as in
-        ``npscore.datasets.DEFAULT_CHURN_RATES``): ``detractor`` 45% within 90 days,
-        ``early_life_detractor`` 50% / 90 days, ``passive`` 25% / 180 days,
-        ``promoter`` 5% / 180 days and ``baseline`` (no answer yet) 10% / 365 days.
+        ``rates`` overrides entries of the defaults: ``detractor`` 40% within 90
+        days, ``early_life_detractor`` 50% / 90 days, ``passive`` 25% / 180 days,
+        ``promoter`` 9% / 180 days and ``baseline`` (no answer yet) 5% / 90 days.
+        Sources (npscore/churn.h ChurnPriorRates): the published ranges (40-50%
+        for detractors, 20-30% for passives) where they exist, set to what the
+        shipped sample (``npscore.datasets.load_sample()``) realises, pooled over
+        monthly dates 2023-07 to 2025-09: detractors 40.3%, early-life 50.1%,
+        passives 24.5%, promoters 8.8%, no answer 4.9%.
         Give a rate (keeping the default horizon) or a ``(rate, horizon_days)`` pair.
         Each rate is converted to ``horizon_days`` under a constant hazard:
         ``p_h = 1 - (1 - p_h0) ** (h / h0)``.
@@ -784,7 +1014,26 @@ class ChurnModel:
         logit(detractor)), so :meth:`predict_proba` and :meth:`explain` work as for
         a fitted one. Extra columns of a DataFrame are ignored.
         """
-        model = _core.churn_prior(float(horizon_days), dict(rates or {}), dict(columns or {}))
+        horizon_days = _args.number(horizon_days, "horizon_days")
+        rates = _args.mapping(rates, "rates", "{segment: rate or (rate, horizon_days)}")
+        for key, value in rates.items():
+            if not isinstance(key, str):
+                raise TypeError("rates keys must be segment names such as 'detractor', got "
+                                f"{key!r}")
+            if isinstance(value, (tuple, list)):
+                if len(value) != 2:
+                    raise ValueError(f"rates[{key!r}] is {value!r}: give a rate or a (rate, "
+                                     "horizon_days) pair")
+                rates[key] = (_args.number(value[0], f"rates[{key!r}] rate"),
+                              _args.number(value[1], f"rates[{key!r}] horizon_days"))
+            else:
+                rates[key] = _args.number(value, f"rates[{key!r}]")
+        columns = _args.mapping(columns, "columns", "{role: column name}")
+        for key, value in columns.items():
+            if not isinstance(key, str) or not isinstance(value, str):
+                raise TypeError(f"columns must map role names to column names (strings), got "
+                                f"{key!r}: {value!r}")
+        model = _core.churn_prior(horizon_days, rates, columns)
         return cls._from_core(model)
 
     @staticmethod
@@ -839,11 +1088,12 @@ class ChurnModel:
 
     def predict_proba(self, X: _Any) -> _np.ndarray:
         """(n, 2) array: P(stay), P(churn) per row, like scikit-learn."""
-        p, _, _ = _core.churn_explain(self._fitted(), self._matrix(X), 0, int(self.threads))
+        p = _core.churn_predict(self._fitted(), self._matrix(X))
         return _np.column_stack([1.0 - p, p])
 
     def predict(self, X: _Any, threshold: float = 0.5) -> _np.ndarray:
         """1 where P(churn) > threshold, else 0."""
+        threshold = _args.number(threshold, "threshold", lower=0, upper=1)
         return (self.predict_proba(X)[:, 1] > threshold).astype(_np.int64)
 
     def explain(self, X: _Any, top: int = 3, *, describe: _Mapping | None = None) -> _pd.DataFrame:
@@ -863,12 +1113,28 @@ class ChurnModel:
         then "name = value" (an indicator at 1 reads as its name). The scoring
         kernel runs in the core (one pass, no allocation per row); only the text is
         assembled here, once per distinct (feature, value).
+
+        The core's reason rules apply to churn_features' columns (see
+        ``npscore/churn.h``, DefaultChurnReasonRules): the score-history columns
+        (score, mean_score, min_score, the segment columns, detractor_share,
+        score_change, segment_change) are ONE reason, ``feature_k`` naming the
+        first of them and ``contribution_k`` their net contribution, worded
+        "score history: latest score 3, mean 4.5, lowest 2, 3 answers"; a column
+        is no reason where it does not apply (the score columns of a customer who
+        never answered, filled in by churn_features; days waiting without
+        follow-up unless the customer is a detractor still waiting; changes
+        below two answers), nor when its coefficient contradicts its documented
+        direction (a higher score never raises the risk). Probabilities are
+        unaffected.
         """
+        top = _args.whole(top, "top", minimum=1, maximum=_args.limit("reasons"))
+        describe = _args.mapping(describe, "describe",
+                                 "{column: format string or callable}")
         arr = self._matrix(X)
-        top = int(top)
-        proba, feats, contrib = _core.churn_explain(self._fitted(), arr, top, int(self.threads))
+        proba, feats, contrib = _core.churn_explain(self._fitted(), arr, top, self._threads())
         names = list(self._fitted().feature_names)
-        describe = dict(describe or {})
+        groups = [rule[0] for rule in _core.churn_reason_rules(names)]
+        frame = X if isinstance(X, _pd.DataFrame) else _pd.DataFrame(arr, columns=names)
         out = {"churn_probability": proba}
         n = arr.shape[0]
         rows_all = _np.arange(n)
@@ -882,6 +1148,9 @@ class ChurnModel:
             text = _np.full(n, None, dtype=object)
             for j in _np.unique(f[has]):
                 rows = _np.nonzero(f == j)[0]
+                if groups[j] == SCORE_HISTORY and names[j] not in describe:
+                    text[rows] = [_history_phrase(_row_getter(frame, i)) for i in rows]
+                    continue
                 uniq, inverse = _np.unique(values[rows], return_inverse=True)
                 phrases = _np.array([_phrase(names[j], float(v), 0.0, describe) for v in uniq],
                                     dtype=object)
@@ -892,17 +1161,69 @@ class ChurnModel:
         index = X.index if isinstance(X, _pd.DataFrame) else None
         return _pd.DataFrame(out, index=index)
 
+    def reason_stability(self, X: _Any, y: _Any, *, n_boot: int = 30, seed: int = 0,
+                         sample_weight: _Any = None) -> "ReasonStability":
+        """How much the reasons depend on the training sample.
+
+        Refits this model's hyper-parameters on ``n_boot`` bootstrap samples of
+        the rows of (X, y) (drawn with replacement, seeded by ``seed``) and
+        explains X with each refit. Returns a :class:`ReasonStability`: per row
+        of X, the share of refits whose top reason names the same feature or
+        group as this model's (a row without a reason agrees with a refit
+        without one); per coefficient, the share of refits with the same sign
+        as this model's (0 counts as its own sign). Reasons whose row agrees
+        in fewer than, say, 80% of refits, and coefficients whose sign flips
+        in more than 10%, say more about the sample than about the customer.
+        """
+        m = self._fitted()
+        if m.is_prior:
+            raise ValueError("a prior model has no training sample to resample: reason stability "
+                             "is for fitted models")
+        n_boot = _args.whole(n_boot, "n_boot", minimum=2, maximum=10000)
+        seed = _args.whole(seed, "seed", minimum=0, maximum=2**32 - 1)
+        arr = self._matrix(X)
+        labels = _as_labels(y, arr.shape[0])
+        w = None if sample_weight is None else _as_weights(sample_weight, "sample_weight")
+        data = _pd.DataFrame(arr, columns=list(m.feature_names)) if self._names_given else arr
+        threads = self._threads()
+        base = _core.churn_explain(m, arr, 1, threads)[1][:, 0]
+        coef = _np.sign(m.coef)
+        rng = _np.random.default_rng(seed)
+        agree = _np.zeros(arr.shape[0])
+        same_sign = _np.zeros(len(coef))
+        for _ in range(n_boot):
+            idx = rng.integers(0, arr.shape[0], arr.shape[0])
+            refit = type(self)(**self.get_params())
+            with _warnings.catch_warnings():
+                _warnings.simplefilter("ignore", ChurnDataWarning)
+                _warnings.simplefilter("ignore", ConvergenceWarning)
+                sub = data.iloc[idx] if isinstance(data, _pd.DataFrame) else arr[idx]
+                refit.fit(sub, labels[idx], None if w is None else w[idx])
+            agree += _core.churn_explain(refit._fitted(), arr, 1, threads)[1][:, 0] == base
+            same_sign += _np.sign(refit._fitted().coef) == coef
+        index = X.index if isinstance(X, _pd.DataFrame) else None
+        per_row = _pd.Series(agree / n_boot, index=index, name="top_reason_agreement")
+        signs = _pd.Series(same_sign / n_boot, index=list(m.feature_names), name="sign_stability")
+        return ReasonStability(n_boot=n_boot, top_reason_agreement=per_row,
+                               mean_top_reason_agreement=float(per_row.mean()),
+                               sign_stability=signs,
+                               unstable_signs=[k for k, v in signs.items() if v < 0.9])
+
     # -- persistence -----------------------------------------------------------------
     def save(self, path: _Any) -> None:
         """Writes the model to ``path`` (versioned binary format with a checksum,
         see npscore/churn.h); :meth:`load` reads it back bit for bit."""
-        _core.churn_save(self._fitted(), _os.fspath(path))
+        _core.churn_save(self._fitted(), _model_path(path, "write"))
 
     @classmethod
     def load(cls, path: _Any) -> "ChurnModel":
         """Reads a model written by :meth:`save`; a truncated, corrupted, foreign or
         newer-version file raises ValueError naming the cause."""
-        model = _core.churn_load(_os.fspath(path))
+        file = _model_path(path, "read")
+        try:
+            model = _core.churn_load(file)
+        except RuntimeError as e:  # an I/O failure the core did not word: name the file
+            raise OSError(f"cannot read a churn model from {file!r}: {e}") from None
         names_given = not all(n == f"x{j}" for j, n in enumerate(model.feature_names))
         return cls._from_core(model, names_given)
 
@@ -912,6 +1233,24 @@ class ChurnModel:
         return (f"ChurnModel(C={self.C!r}, fit_intercept={self.fit_intercept!r}, "
                 f"standardize={self.standardize!r}, class_weight={self.class_weight!r}, "
                 f"tol={self.tol!r}, max_iter={self.max_iter!r})")
+
+
+def _model_path(path: _Any, verb: str) -> str:
+    """A model file path as a str; a directory or a NUL in the name is an
+    error naming the path."""
+    try:
+        file = _os.fspath(path)
+    except TypeError:
+        raise TypeError(f"path must be a file path (str or os.PathLike), got "
+                        f"{type(path).__name__}") from None
+    if isinstance(file, bytes):
+        file = _os.fsdecode(file)
+    if "\x00" in file:
+        raise ValueError(f"path {file!r} contains a NUL character")
+    if _os.path.isdir(file):
+        where = "from" if verb == "read" else "to"
+        raise IsADirectoryError(f"cannot {verb} a churn model {where} {file!r}: it is a directory")
+    return file
 
 
 @_dataclasses.dataclass
@@ -945,14 +1284,24 @@ def evaluate(y_true: _Any, p: _Any, *, bins: int = 10) -> Evaluation:
     ``mean_predicted`` and ``observed_rate``. ``lift``: the churn rate among the
     ceil(n / 10) rows with the highest p over the overall rate.
     """
-    p_arr = _np.asarray(p, dtype=_np.float64)
+    bins = _args.whole(bins, "bins", minimum=None, maximum=_args.limit("bins"))
+    p = _args.materialize(p, "p")
+    if isinstance(p, _pd.DataFrame):
+        p = p.to_numpy()
+    if _np.ndim(p) == 2:
+        p_arr = _np.asarray(p)
+        if p_arr.dtype.kind not in "fiub":
+            raise TypeError(f"p must hold probabilities (numbers), got dtype {p_arr.dtype}")
+        p_arr = p_arr.astype(_np.float64, copy=False)
+    else:
+        p_arr = _as_scores(p, "p").astype(_np.float64, copy=False)
     if p_arr.ndim == 2 and p_arr.shape[1] == 2:
         p_arr = p_arr[:, 1]
     p_arr = _np.ascontiguousarray(p_arr.reshape(-1) if p_arr.ndim == 2 and 1 in p_arr.shape else p_arr)
     if p_arr.ndim != 1:
         raise ValueError(f"p must be a vector or an (n, 2) array, got shape {p_arr.shape}")
-    y = _as_labels(y_true, p_arr.shape[0])
-    d = _core.churn_evaluate(y, p_arr, int(bins))
+    y = _as_labels(y_true, p_arr.shape[0], "y_true", "p has {n} values")
+    d = _core.churn_evaluate(y, p_arr, bins)
     table = _pd.DataFrame({"bin": _np.arange(1, len(d["count"]) + 1), "count": d["count"],
                            "mean_predicted": d["mean_predicted"],
                            "observed_rate": d["observed_rate"]})
@@ -968,14 +1317,21 @@ def cross_validate(model: ChurnModel, X: _Any, y: _Any, *, k: int = 5, seed: int
     other folds. Returns one row per fold (``fold``, ``n_train``, ``n_test``,
     ``auc``, ``brier``, ``log_loss``, ``lift``, ``n_iter``). For honest estimates
     on churn data prefer a split by time (train on an earlier period)."""
+    if not isinstance(model, ChurnModel):
+        raise TypeError(f"model must be a ChurnModel, got {type(model).__name__}")
+    k = _args.whole(k, "k", minimum=2, maximum=None)
+    seed = _args.whole(seed, "seed", minimum=0, maximum=None, none=True)
+    bins = _args.whole(bins, "bins", minimum=None, maximum=_args.limit("bins"))
     arr, names = _as_matrix(X)
     labels = _as_labels(y, arr.shape[0])
     n = arr.shape[0]
-    if not (2 <= int(k) <= n):
+    if k > n:
         raise ValueError(f"k is {k}: it must be between 2 and the number of rows ({n})")
-    w = None if sample_weight is None else _np.asarray(sample_weight, dtype=_np.float64).reshape(-1)
+    w = None if sample_weight is None else _as_weights(sample_weight, "sample_weight")
+    if w is not None and len(w) != n:
+        raise ValueError(f"sample_weight has {len(w)} values but X has {n} rows")
     order = _np.random.default_rng(seed).permutation(n)
-    folds = _np.array_split(order, int(k))
+    folds = _np.array_split(order, k)
     rows = []
     for i, test in enumerate(folds):
         train = _np.setdiff1d(order, test, assume_unique=True)

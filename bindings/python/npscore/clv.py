@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from . import _npscore
-from ._convert import as_scores, column
+from . import _args
+from ._convert import as_scores, column, parse_times, timestamp
 from ._groups import _key_codes, is_int_key
 
 __all__ = ["rfm_summary", "BetaGeo", "GammaGamma", "customer_lifetime_value"]
@@ -32,29 +33,29 @@ _PERIODS_PER_MONTH = {"W": 4.345, "M": 1.0, "D": 30.0, "H": 720.0, "h": 720.0}
 def _wall_nanos(values: pd.Series, name: str) -> np.ndarray:
     """Times as int64 nanoseconds of their wall-clock reading (time-zone aware
     values keep their local time, as pandas' to_period does); NaT = int64 min."""
-    arr = values.array
-    if isinstance(arr, pd.arrays.DatetimeArray):
-        if arr.tz is not None:
-            arr = arr.tz_localize(None)
+    arr = parse_times(values, name).array
+    if arr.tz is not None:
+        arr = arr.tz_localize(None)
+    try:
         return np.ascontiguousarray(arr.as_unit("ns").asi8)
-    parsed = pd.to_datetime(values, errors="coerce", format="mixed")
-    bad = parsed.isna().to_numpy() & values.notna().to_numpy()
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{name} at row {row} is {values.iloc[row]!r}: not a timestamp")
-    return _wall_nanos(parsed, name)
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        out = np.flatnonzero(((arr < pd.Timestamp.min) | (arr > pd.Timestamp.max)))
+        row = int(out[0]) if len(out) else 0
+        raise ValueError(f"{name} at row {row} is {values.iloc[row]!r}: outside the times "
+                         "npscore reads (1677-09-21 .. 2262-04-11)") from None
 
 
 def _timestamp_nanos(value: Any, name: str) -> int:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as e:
-        raise ValueError(f"{name} is {value!r}: not a timestamp ({e})") from None
-    if ts is pd.NaT:
-        raise ValueError(f"{name} is missing (NaT)")
+    """One timestamp's wall-clock reading in ns (an aware one keeps its
+    local time, like the column)."""
+    ts = timestamp(value, name)
     if ts.tz is not None:
         ts = ts.tz_localize(None)
-    return int(ts.as_unit("ns").value)
+    try:
+        return int(ts.as_unit("ns").value)
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        raise ValueError(f"{name} is {value!r}: outside the times npscore reads "
+                         "(1677-09-21 .. 2262-04-11)") from None
 
 
 def _customer_codes(cust: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -98,14 +99,20 @@ def rfm_summary(
     read as their local wall-clock time.
 
     Errors (naming the row and value): a transaction after
-    ``observation_end`` (lifetimes silently drops them), a missing time, a
-    negative, NaN or infinite amount. Rows are in ascending customer order,
+    ``observation_end`` (lifetimes silently drops them), a missing time or
+    customer, dates given as plain numbers (no unit), a negative, NaN or
+    infinite amount. Rows are in ascending customer order,
     indexed by the customer key.
     """
+    _args.option(freq, "freq")
     cust = column(transactions, customer, "customer")
     when = column(transactions, date, "date")
+    if cust.isna().any():
+        row = int(np.flatnonzero(cust.isna().to_numpy())[0])
+        raise ValueError(f"customer column {customer!r} at row {row} is missing: every "
+                         "transaction needs a customer")
     codes, keys = _customer_codes(cust)
-    times = _wall_nanos(when, "date")
+    times = _wall_nanos(when, f"column {date!r}")
     amounts = None
     if amount is not None:
         amounts = np.ascontiguousarray(as_scores(column(transactions, amount, "amount"), "amount"),
@@ -131,6 +138,14 @@ def _like(result: np.ndarray, template: Any, name: str) -> Any:
     if isinstance(template, pd.Series):
         return pd.Series(result, index=template.index, name=name)
     return result
+
+
+def _fit_args(penalizer: Any, max_iterations: Any, tolerance: Any) -> tuple:
+    """The fit settings, type-checked (the core checks their ranges)."""
+    return (_args.number(penalizer, "penalizer"),
+            _args.whole(max_iterations, "max_iterations", minimum=None,
+                        maximum=_args.limit("iterations")),
+            _args.number(tolerance, "tolerance"))
 
 
 class _Model:
@@ -162,10 +177,12 @@ class BetaGeo(_Model):
             max_iterations: int = 200, tolerance: float = 1e-9) -> "BetaGeo":
         """Fits on per-customer histories; ``weights`` counts customers per row
         for aggregated input. Returns self."""
+        penalizer, max_iterations, tolerance = _fit_args(self.penalizer, max_iterations,
+                                                         tolerance)
         w = None if weights is None else _column(weights, "weights")
         params, info = _npscore.fit_beta_geo(
             _column(frequency, "frequency"), _column(recency, "recency"), _column(T, "T"), w,
-            float(self.penalizer), int(max_iterations), float(tolerance))
+            penalizer, max_iterations, tolerance)
         self.params_ = dict(zip(("r", "alpha", "a", "b"), params))
         self.log_likelihood_ = info["log_likelihood"]
         self.n_iter_ = info["iterations"]
@@ -184,8 +201,8 @@ class BetaGeo(_Model):
         horizon, in the unit of recency and T) given each history (lifetimes'
         ``conditional_expected_number_of_purchases_up_to_time``)."""
         out = _npscore.beta_geo_expected_purchases(
-            self._params(), float(t), _column(frequency, "frequency"), _column(recency, "recency"),
-            _column(T, "T"))
+            self._params(), _args.number(t, "t"), _column(frequency, "frequency"),
+            _column(recency, "recency"), _column(T, "T"))
         return _like(out, frequency, "expected_purchases")
 
     def probability_alive(self, frequency: Any, recency: Any, T: Any) -> Any:
@@ -212,10 +229,12 @@ class GammaGamma(_Model):
 
     def fit(self, frequency: Any, monetary_value: Any, weights: Any = None, *,
             max_iterations: int = 200, tolerance: float = 1e-9) -> "GammaGamma":
+        penalizer, max_iterations, tolerance = _fit_args(self.penalizer, max_iterations,
+                                                         tolerance)
         w = None if weights is None else _column(weights, "weights")
         params, info = _npscore.fit_gamma_gamma(
             _column(frequency, "frequency"), _column(monetary_value, "monetary_value"), w,
-            float(self.penalizer), int(max_iterations), float(tolerance))
+            penalizer, max_iterations, tolerance)
         self.params_ = dict(zip(("p", "q", "v"), params))
         self.log_likelihood_ = info["log_likelihood"]
         self.n_iter_ = info["iterations"]
@@ -255,14 +274,17 @@ def customer_lifetime_value(
     (1 + discount_rate)^i, as lifetimes computes it. ``freq`` is the unit of
     ``recency`` and ``T``: ``"W"`` (4.345 per month), ``"D"`` (30), ``"M"``
     (1) or ``"H"`` (720). Note lifetimes' own default is ``"D"``."""
-    if not isinstance(bg, BetaGeo) or not isinstance(gg, GammaGamma):
-        raise TypeError("bg must be a fitted BetaGeo and gg a fitted GammaGamma")
-    if freq not in _PERIODS_PER_MONTH:
-        raise ValueError(f"freq is {freq!r}: use 'W', 'D', 'M' or 'H'")
-    if isinstance(time, bool) or not float(time).is_integer():
-        raise ValueError(f"time is {time!r}: a whole number of months")
+    if not isinstance(bg, BetaGeo):
+        raise TypeError(f"bg must be a fitted BetaGeo, got {type(bg).__name__}")
+    if not isinstance(gg, GammaGamma):
+        raise TypeError(f"gg must be a fitted GammaGamma, got {type(gg).__name__}")
+    if freq != "h":  # "h" is pandas' spelling of hours
+        _args.option(freq, "freq", ("W", "D", "M", "H"))
+    time = _args.whole(time, "time", minimum=1, maximum=_args.limit("months"),
+                       hint=" (months)")
+    discount_rate = _args.number(discount_rate, "discount_rate")
     out = _npscore.customer_lifetime_value(
         bg._params(), gg._params(), _column(frequency, "frequency"), _column(recency, "recency"),
-        _column(T, "T"), _column(monetary_value, "monetary_value"), int(time),
-        float(discount_rate), _PERIODS_PER_MONTH[freq])
+        _column(T, "T"), _column(monetary_value, "monetary_value"), time,
+        discount_rate, _PERIODS_PER_MONTH[freq])
     return _like(out, frequency, "clv")

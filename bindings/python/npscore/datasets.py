@@ -95,15 +95,19 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
+from . import _args
+
 __all__ = [
     "COMPANY_SIZES",
     "DEFAULT_ARR",
+    "MAX_CUSTOMERS",
     "DEFAULT_CHURN_HORIZONS",
     "DEFAULT_CHURN_RATES",
     "DEFAULT_CLV_PARAMS",
     "DEFAULT_COMMENT_PARAMS",
     "DEFAULT_CONTACTS",
     "DEFAULT_EARLY_LIFE_DAYS",
+    "DEFAULT_FOLLOW_UP",
     "DEFAULT_END",
     "DEFAULT_INDUSTRY_MIX",
     "DEFAULT_LATENT",
@@ -127,6 +131,7 @@ __all__ = [
     "Sample",
     "load_sample",
     "make_churn",
+    "make_contacts",
     "make_customers",
     "make_responses",
     "make_transactions",
@@ -174,6 +179,10 @@ THEMES: Tuple[str, ...] = (
 # --------------------------------------------------------------------------------------------------
 # Documented defaults.
 # --------------------------------------------------------------------------------------------------
+
+#: Largest number of customers a generator makes: the frames are held in memory, about 1 kB
+#: per customer with responses and transactions (1 GB at the bound).
+MAX_CUSTOMERS = 1_000_000
 
 #: First day of the simulated window (inclusive, UTC).
 DEFAULT_START = "2023-01-01"
@@ -607,16 +616,24 @@ def _merged(default: Mapping[str, Any], override: Optional[Mapping[str, Any]], n
     return out
 
 
+def _seed(seed: Any) -> Optional[int]:
+    """A seed: a whole number >= 0, or None for fresh entropy."""
+    return _args.whole(seed, "seed", minimum=0, maximum=None, none=True,
+                       hint=" (or None for fresh entropy)")
+
+
 def _rng(seed: Optional[int], stream: str) -> np.random.Generator:
     """Returns the generator of one stream; ``seed=None`` gives fresh entropy."""
+    seed = _seed(seed)
     if seed is None:
         return np.random.default_rng()
-    return np.random.default_rng([_STREAM[stream], int(seed)])
+    return np.random.default_rng([_STREAM[stream], seed])
 
 
 def _world_key(seed: Optional[int]) -> np.ndarray:
     """Returns the 64-bit key (a length-1 uint64 array) of the keyed customer traits of ``seed``."""
-    entropy = None if seed is None else [0x5EED, int(seed)]
+    seed = _seed(seed)
+    entropy = None if seed is None else [0x5EED, seed]
     return np.random.SeedSequence(entropy).generate_state(1, np.uint64)
 
 
@@ -802,7 +819,7 @@ def make_customers(
     Parameters
     ----------
     n_customers : int, default 2000
-        Number of customers.
+        Number of customers, 0..``MAX_CUSTOMERS``.
     seed : int or None, default 0
         Seed of ``numpy.random.default_rng``; None draws fresh entropy.
     start, end : str or Timestamp, default ``DEFAULT_START``, ``DEFAULT_END``
@@ -840,9 +857,7 @@ def make_customers(
     latent satisfaction. So CLV ranks promoters above passives above detractors on average (DOMAIN.md
     §6, 002) and a retention gain of 5 points raises CLV by tens of percent (§5, 001).
     """
-    if isinstance(n_customers, bool) or not isinstance(n_customers, (int, np.integer)) or n_customers < 0:
-        raise ValueError(f"n_customers must be a non-negative integer, got {n_customers!r}")
-    n = int(n_customers)
+    n = _args.whole(n_customers, "n_customers", minimum=0, maximum=MAX_CUSTOMERS)
     start_ts, end_ts = _utc(start, "start"), _utc(end, "end")
     if end_ts <= start_ts:
         raise ValueError("end must be after start")
@@ -1501,6 +1516,71 @@ def make_churn(
 
 
 # --------------------------------------------------------------------------------------------------
+# The contact log: who was called back, and when.
+# --------------------------------------------------------------------------------------------------
+
+#: Follow-up behaviour of the simulated CX team, per segment of the answer (illustrative): the
+#: share contacted on time and its delay range in hours after the answer, the share contacted late
+#: and its range; the rest are never contacted. On time is within the play's default SLA (24 h,
+#: 72 h, 7 days); late is after it.
+DEFAULT_FOLLOW_UP: Dict[str, Dict[str, Any]] = {
+    "detractor": {"on_time": 0.5, "on_time_hours": (0.5, 20.0), "late": 0.2, "late_hours": (30.0, 150.0)},
+    "passive": {"on_time": 0.35, "on_time_hours": (4.0, 70.0), "late": 0.15, "late_hours": (80.0, 300.0)},
+    "promoter": {"on_time": 0.25, "on_time_hours": (12.0, 160.0), "late": 0.0, "late_hours": (170.0, 400.0)},
+}
+
+
+def make_contacts(
+    responses: pd.DataFrame,
+    seed: Optional[int] = 42,
+    follow_up: Optional[Mapping[str, Mapping[str, Any]]] = None,
+) -> pd.DataFrame:
+    """Return a simulated contact log: when each response was followed up, if ever.
+
+    A separate table (``load_sample`` is unchanged): pass ``load_sample().responses``. Each response
+    is contacted on time, late or never with the shares of ``follow_up`` for its segment (from its
+    score: 0-6 detractor, 7-8 passive, 9-10 promoter), after a delay drawn uniformly from the
+    segment's hour range; a response without a score is never contacted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per response, in its order: ``response_id``, ``customer_id``, ``responded_at``,
+        ``contacted_at`` (UTC; NaT if never contacted).
+    """
+    _require(responses, ["response_id", "customer_id", "responded_at", "score"], "responses")
+    spec = _merged(DEFAULT_FOLLOW_UP, follow_up, "follow_up")
+    rng = np.random.default_rng(None if _seed(seed) is None else [0xC0417AC7, _seed(seed)])
+    n = len(responses)
+    at = _utc_series(responses["responded_at"], "responses.responded_at")
+    score = pd.to_numeric(responses["score"], errors="coerce").to_numpy(dtype=np.float64)
+    codes = np.full(n, -128, dtype=np.int16)
+    known = ~np.isnan(score)
+    codes[known] = _segment_codes(score[known]) - 1  # -1/0/+1
+    u, v = rng.random(n), rng.random(n)
+    delay = np.full(n, np.nan)
+    for label, code in (("detractor", -1), ("passive", 0), ("promoter", 1)):
+        sp = spec[label]
+        on_time, late = float(sp["on_time"]), float(sp["late"])
+        if not (0 <= on_time and 0 <= late and on_time + late <= 1):
+            raise ValueError(f"follow_up[{label!r}]: need on_time, late >= 0 with on_time + late <= 1")
+        sel = codes == code
+        lo, hi = sp["on_time_hours"]
+        fast = sel & (u < on_time)
+        delay[fast] = lo + (hi - lo) * v[fast]
+        lo, hi = sp["late_hours"]
+        slow = sel & (u >= on_time) & (u < on_time + late)
+        delay[slow] = lo + (hi - lo) * v[slow]
+    contacted = at + pd.to_timedelta(delay, unit="h")
+    return pd.DataFrame({
+        "response_id": responses["response_id"].to_numpy(),
+        "customer_id": responses["customer_id"].to_numpy(),
+        "responded_at": at.to_numpy(),
+        "contacted_at": contacted.to_numpy(),
+    }).astype({"responded_at": "datetime64[ns, UTC]", "contacted_at": "datetime64[ns, UTC]"})
+
+
+# --------------------------------------------------------------------------------------------------
 # The sample.
 # --------------------------------------------------------------------------------------------------
 
@@ -1558,13 +1638,14 @@ def load_sample(seed: int = 42, n_customers: int = 2000) -> Sample:
     seed : int, default 42
         Seed of every generator.
     n_customers : int, default 2000
-        Number of customers.
+        Number of customers, 1..``MAX_CUSTOMERS``.
 
     Returns
     -------
     Sample
         Frozen dataclass of ``customers``, ``responses``, ``transactions``, ``churn`` and ``events``.
     """
+    n_customers = _args.whole(n_customers, "n_customers", minimum=1, maximum=MAX_CUSTOMERS)
     customers = make_customers(n_customers, seed=seed)
     responses = make_responses(customers, seed=seed)
     churn = make_churn(customers, responses, seed=seed)

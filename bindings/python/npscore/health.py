@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from . import _npscore
-from ._convert import as_cutoffs, as_scores, column
+from . import _args
+from ._convert import as_cutoffs, as_scores, column, instant as _instant
 from ._convert import utc_index as _utc_index, utc_nanos as _utc_nanos
 from ._groups import group_codes, is_int_key
 from .nps import DEFAULT_CUTOFFS, DEFAULT_METHOD
@@ -30,9 +31,12 @@ __all__ = ["health", "segment_trends", "migration", "attribute_change", "event_i
            "account_nps", "DEFAULT_THRESHOLDS", "FLAGS"]
 
 #: Documented defaults of the health flags (see `health`): significance
-#: level, minimum n, passive share that counts as vulnerable, passive growth in
-#: points per period with the NPS band that counts as "stable", detractor
-#: surge and promoter erosion sizes in points, and the trend window.
+#: level, minimum n, passive share that counts as vulnerable (Wilson lower
+#: bound), passive growth in points per period with the NPS band that counts
+#: as "stable", detractor surge and promoter erosion sizes in points, the
+#: trend window; and the alerts against a trailing baseline: its length in
+#: months, nps_drop's one-sided level and size in points, the CUSUM's k and h
+#: (in standard errors), and the power at which min_detectable_drop is stated.
 DEFAULT_THRESHOLDS: dict = _npscore.default_health_thresholds()
 
 #: Flag names by bit, as the core defines them.
@@ -41,13 +45,29 @@ FLAGS = {
     2: "passive_vulnerability",
     4: "detractor_surge",
     8: "promoter_erosion",
+    16: "nps_drop",
+    32: "level_shift",
 }
 
 _SEGMENTS = {-1: "detractors", 0: "passives", 1: "promoters"}
+
 _NS_PER_DAY = 86_400 * 10**9
 # The ``flags`` text of every combination of flag bits.
 _FLAG_TEXT = np.array([",".join(n for b, n in FLAGS.items() if v & b)
                        for v in range(2 * max(FLAGS))], dtype=object)
+
+
+def _thresholds(thresholds: Any) -> dict:
+    """Overrides of DEFAULT_THRESHOLDS: names as strings, values numbers (the
+    core checks the names and ranges)."""
+    out = _args.mapping(thresholds, "thresholds", "{name: value} (see DEFAULT_THRESHOLDS)")
+    for key, value in out.items():
+        if not isinstance(key, str):
+            raise TypeError(f"thresholds keys must be names such as 'min_n', got {key!r}")
+        out[key] = (_args.whole(value, f"thresholds[{key!r}]", minimum=None,
+                                maximum=_args.limit("trend_periods"))
+                    if key == "trend_periods" else _args.number(value, f"thresholds[{key!r}]"))
+    return out
 
 
 def _latest_only(customers: np.ndarray, periods: np.ndarray, slices: np.ndarray,
@@ -77,12 +97,19 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
     reads them. With bucket=False (basis "all", calendar periods only) the
     times themselves stand in the place of the period codes: the core then
     buckets them while counting (health_over_time)."""
-    if basis not in ("all", "latest"):
-        raise ValueError(f"basis is {basis!r}: use \"all\" or \"latest\"")
+    _args.option(basis, "basis", ("all", "latest"))
+    _args.shared(freq=freq, missing=missing)
+    tz = _args.time_zone(tz)
     if basis == "latest" and window is not None:
         raise ValueError("basis=\"latest\" is not available with rolling windows yet; "
                          "use calendar periods (window=None)")
-    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    days = None
+    if window is not None:
+        span = _args.duration(window, "window") / pd.Timedelta(days=1)
+        if not (span >= 1 and float(span).is_integer()):
+            raise ValueError(f"window is {window!r}: give a whole number of days, e.g. '90D'")
+        days = int(span)
+    keys = _args.labels(by, "by")
     if kind is not None:
         keys = [kind] + [k for k in keys if k != kind]
     scores = as_scores(column(df, score, "score"), f"column {score!r}")
@@ -91,20 +118,27 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
         t_min, t_max, _ = _npscore.time_range(times)  # one pass, NaT left out
         if t_min > t_max:
             raise ValueError(f"column {time!r} has no timestamps: nothing to bucket")
-    lo = _utc_nanos(pd.Series([start]), "start", tz)[0] if start is not None else t_min
-    hi = _utc_nanos(pd.Series([end]), "end", tz)[0] if end is not None else t_max
+    lo = _instant(start, "start", tz) if start is not None else t_min
+    hi = _instant(end, "end", tz) if end is not None else t_max
+    if lo > hi:
+        if start is not None and end is not None:
+            raise ValueError(f"start ({start!r}) is after end ({end!r})")
+        if start is not None:
+            raise ValueError(f"start ({start!r}) is after the last time of column {time!r}: "
+                             "no period to show")
+        raise ValueError(f"end ({end!r}) is before the first time of column {time!r}: "
+                         "no period to show")
     starts, labels = _npscore.period_grid(int(lo), int(hi), freq, tz)
     windows = None
     grid_starts, grid_labels = starts, labels
     if window is not None:
         # Rolling windows: responses are bucketed by day, and the window of
         # each period is the `window` days before the period's end.
-        days = pd.Timedelta(window) / pd.Timedelta(days=1)
-        if not (days >= 1 and float(days).is_integer()):
-            raise ValueError(f"window is {window!r}: give a whole number of days, e.g. '90D'")
-        days = int(days)
-        grid_starts, grid_labels = _npscore.period_grid(
-            int(lo) - days * _NS_PER_DAY - _NS_PER_DAY, int(hi), "D", tz)
+        first_day = int(lo) - days * _NS_PER_DAY - _NS_PER_DAY
+        if first_day <= np.iinfo(np.int64).min:
+            raise ValueError(f"window is {window!r}: it reaches before 1677-09-21, the earliest "
+                             "time npscore reads")
+        grid_starts, grid_labels = _npscore.period_grid(first_day, int(hi), "D", tz)
         last = np.searchsorted(grid_starts, starts[1:], side="left")
         windows = (np.ascontiguousarray(np.maximum(last - days, 0), dtype=np.int64),
                    np.ascontiguousarray(np.minimum(last, len(grid_labels)), dtype=np.int64))
@@ -158,6 +192,7 @@ def health(
     end: Any = None,
     window: Any = None,
     cutoffs: Any = DEFAULT_CUTOFFS,
+    mode: str = "alert",
 ) -> pd.DataFrame:
     """Distribution health per period (and slice): one row per period.
 
@@ -165,7 +200,10 @@ def health(
     ----------
     df : DataFrame of responses.
     score, time : column names of the score and the response timestamp.
-        Naive timestamps are read in `tz`.
+        Times are a datetime column or text; naive ones are read in `tz`.
+        Plain numbers are an error (npscore does not guess their unit:
+        convert them with ``pd.to_datetime(col, unit="s")``), and so are
+        naive and time-zone-aware times mixed in one column.
     freq : "D", "W" (ISO weeks, Monday first), "M" or "Q", in time zone `tz`
         (an IANA name such as "Europe/Berlin").
     by : slice column(s) (region, plan, ...). Missing keys form their own slice.
@@ -175,8 +213,17 @@ def health(
         period (the number left out is ``df.attrs["dropped_by_basis"]``).
     method, confidence : the NPS interval (see `npscore.summarize`).
     adjust : "holm" (default), "bh" (Benjamini-Hochberg) or "none": the
-        adjustment of p-values across all periods and slices.
+        adjustment across all periods and slices of the descriptive
+        p-values (``change_p_adjusted``, ``*_change_p_adjusted``,
+        ``passive_trend_p_adjusted``). The flags follow `mode`.
     thresholds : overrides of `DEFAULT_THRESHOLDS` for the flags.
+    mode : how the p-values behind the flags are adjusted. "alert"
+        (default): Holm within each period over its slices x flag tests, so
+        each period is judged as it was when it closed and a longer history
+        never makes a flag harder to raise. "review": Benjamini-Hochberg over
+        every period, slice and flag test (a retrospective look at the whole
+        history). ``attrs["flag_mode"]`` and ``attrs["flag_adjustment"]``
+        say which was used.
     missing : "skip" leaves out missing scores (counted in ``skipped``) and
         missing timestamps (counted in ``df.attrs["excluded"]``).
     start, end : the range of periods (default: the data's range), so that
@@ -198,17 +245,45 @@ def health(
     ``change_p``, ``change_p_adjusted``, ``detractor_change`` and
     ``promoter_change`` (points) with adjusted p-values, ``passive_trend``
     and ``nps_trend`` (points per period over the trend window),
-    ``passive_trend_p_adjusted``, boolean ``flag_*`` columns, ``flags`` (the
+    ``passive_trend_p_adjusted``; against the trailing baseline:
+    ``baseline_from`` / ``baseline_to`` (its first and last period),
+    ``baseline_n``, ``baseline_nps``, ``nps_vs_baseline`` with
+    ``vs_baseline_se``, ``drop_p``, ``detractor_vs_baseline`` with
+    ``surge_p``, ``promoter_vs_baseline`` with ``erosion_p``,
+    ``passive_growth_p`` (all one-sided) and their ``*_adjusted`` (by
+    `mode`, within a family of ``flag_family`` tests), ``cusum``,
+    ``min_detectable_drop``; boolean ``flag_*`` columns, ``flags`` (the
     names, comma-separated) and ``reasons`` (the numbers behind them).
 
-    Flags (thresholds in `DEFAULT_THRESHOLDS`): ``low_n`` (n < min_n: no
-    verdicts), ``passive_vulnerability`` (passive share >= passive_share_high,
-    or passives growing >= passive_trend_points a period, significantly,
-    while the NPS moved less than stable_nps_points over the window),
-    ``detractor_surge`` / ``promoter_erosion`` (a share change of at least
-    the threshold against the previous period, significant after
-    adjustment).
+    Flags (thresholds in `DEFAULT_THRESHOLDS`). The *baseline* of a period
+    is its slice's responses pooled over the `baseline_months` before it
+    (12 months: 12 monthly, 4 quarterly, 52 weekly periods); with fewer than
+    min_n responses on either side there is no verdict.
+
+    - ``low_n``: n < min_n, no verdicts.
+    - ``nps_drop``: NPS at least drop_points below the baseline, one-sided
+      p below drop_alpha after adjustment: half the two-sided p of
+      `npscore.compare`'s score test (method "score", test "auto").
+    - ``level_shift``: Page's lower CUSUM of z = (NPS - baseline NPS) /
+      SE(difference), S = max(0, S - z - cusum_k), reaches cusum_h; the sum
+      and the baseline then restart after the period.
+    - ``detractor_surge`` / ``promoter_erosion``: the share at least the
+      threshold above / below the baseline, one-sided p below alpha after
+      adjustment (the pooled two-proportion test; exact mid-p below 10).
+    - ``passive_vulnerability``: the Wilson lower bound of the passive share
+      >= passive_share_high, or passives growing >= passive_trend_points a
+      period (one-sided p below alpha after adjustment) while the NPS moved
+      less than stable_nps_points over the trend window.
+
+    ``se`` is the NPS's standard error; ``min_detectable_drop`` is the drop
+    that period would reveal with probability `power`:
+    (z[1 - drop_alpha/m] + z[power]) * 100 * sqrt(V (1/n + 1/baseline_n)),
+    V the baseline's per-respondent variance, m the flag tests of the period
+    (never below drop_points). Rolling windows have no baseline tests.
     """
+    _args.shared(method=method, adjust=adjust, confidence=confidence)
+    _args.option(mode, "mode", ("alert", "review"))
+    thresholds = _thresholds(thresholds)
     # Calendar periods over all responses: the core finds each row's period
     # while counting (no period codes written and read back).
     fused = window is None and basis == "all"
@@ -216,8 +291,8 @@ def health(
                         end, window, bucket=not fused)
     scores, periods, starts, labels, slices, slice_keys, dropped = prepared[:7]
     n_periods, n_slices = len(labels), len(slice_keys)
-    args = (as_cutoffs(cutoffs), missing, method, float(confidence), adjust,
-            dict(thresholds or {}))
+    args = (as_cutoffs(cutoffs), missing, method, float(confidence), adjust, thresholds,
+            mode, freq)
     if fused:
         try:
             cols = _npscore.health_over_time(scores, periods, starts, labels, slices, n_slices,
@@ -258,6 +333,7 @@ def health(
         data[f"flag_{name}"] = (bits & bit) != 0
     data["flags"] = _FLAG_TEXT[bits]
     data["reasons"] = cols["reasons"]
+    data.update(_baseline_columns(cols, labels, n_slices))
     keys = slice_keys.loc[slice_keys.index.repeat(n_periods)].reset_index(drop=True)
     out = pd.concat([keys, pd.DataFrame(data)], axis=1)  # the key columns keep their dtypes
     # Slices without a single response (unobserved categories) are dropped.
@@ -268,8 +344,43 @@ def health(
     out.attrs.update(method=method, confidence=float(confidence), adjust=adjust, freq=freq,
                      tz=tz, basis=basis, window=None if window is None else str(window),
                      thresholds=cols["thresholds"],
-                     excluded=int(cols["excluded"]), dropped_by_basis=dropped)
+                     excluded=int(cols["excluded"]), dropped_by_basis=dropped,
+                     **_flag_attrs(cols, freq, window))
     return out
+
+
+def _baseline_columns(cols: dict, labels: Sequence[str], n_slices: int) -> dict:
+    """The alert columns of a health table, with the baseline's first and
+    last period as labels (None where a row has no baseline)."""
+    first = cols["baseline_first"]
+    period = np.tile(np.arange(len(labels)), n_slices)
+    has = (first >= 0) & (first < period)
+    names = np.asarray(labels, dtype=object)
+    out = {
+        "baseline_from": np.where(has, names[np.clip(first, 0, None)], None),
+        "baseline_to": np.where(has, names[np.clip(period - 1, 0, None)], None),
+    }
+    for name in ("baseline_n", "baseline_nps", "nps_vs_baseline", "vs_baseline_se", "drop_p",
+                 "drop_p_adjusted", "detractor_vs_baseline", "surge_p", "surge_p_adjusted",
+                 "promoter_vs_baseline", "erosion_p", "erosion_p_adjusted", "passive_growth_p",
+                 "passive_growth_p_adjusted", "flag_family", "cusum", "min_detectable_drop"):
+        out[name] = cols[name]
+    return out
+
+
+def _flag_attrs(cols: dict, freq: str, window: Any) -> dict:
+    """What the flags compared against and how they were adjusted, in words."""
+    mode = cols["flag_mode"]
+    th = cols["thresholds"]
+    if window is not None:
+        baseline = "none (rolling windows overlap: no baseline tests)"
+    else:
+        baseline = (f"the {th['baseline_months']:g} months before each period "
+                    f"({cols['baseline_periods']} periods of {freq!r}), pooled per slice")
+    adjustment = ("Holm within each period over its slices x flag tests" if mode == "alert"
+                  else "Benjamini-Hochberg over all periods, slices and flag tests")
+    return {"flag_mode": mode, "flag_adjustment": adjustment, "baseline": baseline,
+            "baseline_periods": int(cols["baseline_periods"])}
 
 
 def segment_trends(
@@ -301,13 +412,17 @@ def segment_trends(
     adjusted p-value is below `alpha`, else "flat" — so "passives growing 2
     points a month while NPS is flat" is stated, not eyeballed.
     """
+    periods = _args.whole(periods, "periods", minimum=None,
+                          maximum=_args.limit("trend_periods"))
+    alpha = _args.number(alpha, "alpha", lower=0, upper=1, lower_open=True, upper_open=True)
+    _args.shared(adjust=adjust)
     scores, per, starts, labels, slices, slice_keys, _ = _prepare(
         df, score, time, freq, by, kind, basis, customer, tz, missing, start, end)
     cols = _npscore.segment_trends(scores, per, len(labels), slices, len(slice_keys),
-                                   as_cutoffs(cutoffs), missing, int(periods), adjust)
+                                   as_cutoffs(cutoffs), missing, periods, adjust)
     out = slice_keys.take(cols["slice"]).reset_index(drop=True)
     out["segment"] = [_SEGMENTS[s] for s in cols["segment"]]
-    first = max(0, len(labels) - int(periods))
+    first = max(0, len(labels) - periods)
     out["from_period"] = labels[first]
     out["to_period"] = labels[-1]
     for name in ("periods", "n", "start_share", "end_share", "slope_points", "slope_se", "z",
@@ -354,6 +469,10 @@ def migration(
     many NPS declines (DOMAIN.md section 4). Two responses of one customer at
     the same instant are an error naming both rows.
     """
+    tz = _args.time_zone(tz)
+    if freq is not None:
+        _args.shared(freq=freq)
+    _args.shared(missing=missing)
     scores = as_scores(column(df, score, "score"), f"column {score!r}")
     ids = column(df, customer, "customer")
     if is_int_key(ids):  # the core takes any int64 ids (never missing): messages name them
@@ -426,6 +545,7 @@ def attribute_change(
     so the first rows are the slices that drove the change. Periods are
     labels of `freq` as `health` prints them ("2025-03", "2025Q1", ...).
     """
+    _args.labels(by, "by", empty=False)
     scores, periods, starts, labels, slices, slice_keys, _ = _prepare(
         df, score, time, freq, by, None, "all", "", tz, missing, None, None)
     want = []
@@ -487,14 +607,30 @@ def event_impact(
     the data's range is reported, not an error).
     """
     if not isinstance(events, pd.DataFrame):
-        events = pd.DataFrame(events)
-    before, after = window if isinstance(window, (tuple, list)) else (window, window)
-    before_ns, after_ns = (int(pd.Timedelta(w).value) for w in (before, after))
+        try:
+            events = pd.DataFrame(events)
+        except (ValueError, TypeError):
+            raise TypeError("events must be a DataFrame (or records) with a time column, got "
+                            f"{type(events).__name__}") from None
+    if isinstance(window, (tuple, list)):
+        if len(window) != 2:
+            raise ValueError(f"window is {window!r}: give one duration or a (before, after) pair")
+        before, after = window
+    else:
+        before = after = window
+    before = _args.duration(before, "window" if before is window else "window[0]")
+    after = _args.duration(after, "window" if after is window else "window[1]")
+    for w, label in ((before, "before"), (after, "after")):
+        if w < pd.Timedelta(0):
+            raise ValueError(f"window ({label}) is {w}: it must be >= 0")
+    before_ns, after_ns = int(before.value), int(after.value)
+    tz = _args.time_zone(tz)
+    _args.shared(adjust=adjust, missing=missing, method=method, confidence=confidence)
     scores = as_scores(column(df, score, "score"), f"column {score!r}")
     times = _utc_nanos(column(df, time, "time"), f"column {time!r}", tz)
     event_ns = _utc_nanos(column(events, event_time, "event time"),
                           f"events column {event_time!r}", tz)
-    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    keys = _args.labels(by, "by")
     if keys:
         slices, slice_keys = group_codes(df, keys)
         slices = np.ascontiguousarray(slices, dtype=np.int64)
@@ -505,6 +641,8 @@ def event_impact(
                                  float(confidence))
     records = []
     ev_frame = events.rename(columns={c: f"event_{c}" for c in events.columns if c in keys})
+    if keys and len(slice_keys) == 0:
+        rows = []  # no response, so no slice (the core reads an empty slice column as none)
     for ev, sl, b, a, c, outside in rows:
         rec = ev_frame.iloc[int(ev)].to_dict()
         rec.update(slice_keys.iloc[int(sl)].to_dict() if keys else {})
@@ -514,7 +652,10 @@ def event_impact(
                    z=c.z, p_value=c.p_value, ci_low=c.ci_low, ci_high=c.ci_high,
                    outside_data=bool(outside))
         records.append(rec)
-    out = pd.DataFrame(records)
+    stats = ["n_before", "nps_before", "ci_low_before", "ci_high_before", "n_after", "nps_after",
+             "ci_low_after", "ci_high_after", "diff", "se", "z", "p_value", "ci_low", "ci_high",
+             "outside_data"]
+    out = pd.DataFrame(records, columns=[*ev_frame.columns, *keys, *stats])
     if len(out):
         out["p_adjusted"] = _npscore.adjust_p_values(
             np.ascontiguousarray(out["p_value"].to_numpy(dtype=np.float64)), adjust)
@@ -551,6 +692,8 @@ def account_nps(
     than `min_n` responses: left out of the overall figure) and the weight.
     ``attrs["overall"]`` is the account-level summary (a dict).
     """
+    _args.shared(how=how, missing=missing, method=method, min_n=min_n, confidence=confidence)
+    tz = _args.time_zone(tz)
     scores = as_scores(column(df, score, "score"), f"column {score!r}")
     acc = column(df, account, "account")
     _codes_or_error(acc, f"column {account!r}")  # a missing account id is an error
@@ -568,7 +711,8 @@ def account_nps(
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
             raise ValueError(f"column {weight!r} at row {row} (account {acc.iloc[row]!r}) is "
-                             f"{w[row]}: weights must be finite and >= 0")
+                             f"{'NaN' if np.isnan(w[row]) else w[row]}: weights must be finite "
+                             "and >= 0")
         lo = np.full(len(acc_keys), np.inf)
         hi = np.full(len(acc_keys), -np.inf)
         np.minimum.at(lo, acc_codes, w)
@@ -579,7 +723,9 @@ def account_nps(
             raise ValueError(f"column {weight!r} differs within account {acc_keys[a]!r} "
                              f"({lo[a]} vs {hi[a]}): give one weight per account")
         weights = np.ascontiguousarray(lo)
-    res = _npscore.account_nps(scores, acc_codes, len(acc_keys), contacts, times, how, weights,
+    # No response: every roll-up is empty (the core reads empty columns as none given).
+    core_how = "pooled" if len(scores) == 0 else how
+    res = _npscore.account_nps(scores, acc_codes, len(acc_keys), contacts, times, core_how, weights,
                                float(min_n), as_cutoffs(cutoffs), missing, method,
                                float(confidence))
     out = pd.DataFrame({account: acc_keys})

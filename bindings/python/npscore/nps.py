@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import _npscore
+from ._args import labels as _labels, option as _option, shared as _shared
 from ._convert import as_cutoffs, as_scores, as_weights, column
 from ._groups import group_codes, is_int_key
 
@@ -26,6 +27,11 @@ Cutoffs = _npscore.Cutoffs
 
 DEFAULT_METHOD = "adjusted-wald"
 DEFAULT_CUTOFFS = (6, 8, 10)
+
+#: How revenue weights count: "account" (default) counts each account's
+#: weight once, spread evenly over its responses; "response" gives every
+#: response its account's full weight.
+WEIGHT_BY = ("account", "response")
 
 __all__ = [
     "Comparison", "Counts", "Cutoffs", "Summary",
@@ -44,13 +50,52 @@ def segment(scores: Any, *, cutoffs: Any = DEFAULT_CUTOFFS) -> np.ndarray:
 
 def count(scores: Any, *, cutoffs: Any = DEFAULT_CUTOFFS, missing: str = "error") -> Counts:
     """Respondents per segment: the mergeable aggregate (`Counts.merge`)."""
+    _shared(missing=missing)
     return _npscore.count(as_scores(scores), as_cutoffs(cutoffs), missing)
+
+
+def _spread_over_accounts(scores: np.ndarray, weights: np.ndarray, accounts: Any,
+                          within: Sequence[Any] = (), role: str = "account") -> np.ndarray:
+    """Per-response weights that count each account's weight once: every
+    response of an account (within the same `within` keys) gets the
+    account's weight divided by the number of its responses with a score.
+    Rows without a score keep their weight (they are skipped or rejected
+    by the core)."""
+    acc = pd.Series(np.asarray(accounts, dtype=object) if not isinstance(accounts, pd.Series)
+                    else accounts.to_numpy(), copy=False)
+    if len(acc) != len(weights):
+        raise ValueError(f"{role} has {len(acc)} rows but there are {len(weights)} scores")
+    lost = acc.isna().to_numpy()
+    if lost.any():
+        row = int(np.flatnonzero(lost)[0])
+        raise ValueError(f"{role} at row {row} is missing: weighting by account needs every "
+                         "weighted response's account (or weight_by=\"response\")")
+    counted = (~np.isnan(scores) if scores.dtype.kind == "f"
+               else np.ones(len(scores), dtype=bool)).astype(np.int64)
+    keys = {f"_k{i}": pd.Series(np.asarray(k), copy=False) for i, k in enumerate(within)}
+    frame = pd.DataFrame({**keys, "_account": acc, "_counted": counted})
+    n = frame.groupby([*keys, "_account"], dropna=False, sort=False, observed=True)[
+        "_counted"].transform("sum").to_numpy()
+    return np.ascontiguousarray(np.where(n > 0, weights / np.where(n > 0, n, 1), weights),
+                                dtype=np.float64)
+
+
+def _revenue_weights(scores: np.ndarray, weights: np.ndarray | None, account: Any,
+                     weight_by: str, within: Sequence[Any] = (),
+                     role: str = "account") -> np.ndarray | None:
+    """The weights the core gets under the `weight_by` rule."""
+    _option(weight_by, "weight_by", WEIGHT_BY)
+    if weights is None or account is None or weight_by == "response":
+        return weights
+    return _spread_over_accounts(scores, weights, account, within, role)
 
 
 def summarize(
     scores: Any,
     weights: Any = None,
     *,
+    account: Any = None,
+    weight_by: str = "account",
     method: str = DEFAULT_METHOD,
     confidence: float = 0.95,
     missing: str = "error",
@@ -66,6 +111,18 @@ def summarize(
         Per-response weights (e.g. account ARR or CLV). Counts then become
         weighted sums and the SE uses Kish's effective sample size
         ``n_effective = (sum w)^2 / sum w^2``.
+    account : array-like, optional
+        The account (customer) of each response, for revenue weights. With
+        `weights` and the default ``weight_by="account"``, each account's
+        weight is counted once: each of its responses weighs
+        ``weight / (its responses with a score)``, so the weighted NPS is the
+        revenue-weighted mean of the accounts' own NPS and accounts that
+        answer more often weigh no more. Without `account`, each response is
+        its own account. A missing account id is an error.
+    weight_by : {"account", "response"}
+        "response": every response carries its full weight (the account's
+        revenue counted once per answer; inflated when frequent answerers
+        are happier). Ignored without `weights`.
     method : {"adjusted-wald", "wald", "score"}
         Interval method: "adjusted-wald" (Rocks 2016: adds 0.75 detractors,
         1.5 passives and 0.75 promoters), "wald", or "score" (Tango's 1998
@@ -78,10 +135,11 @@ def summarize(
     cutoffs : (detractor_max, passive_max[, scale_max])
         Segment cut-offs; default (6, 8, 10).
     """
-    return _npscore.summarize(
-        as_scores(scores), as_weights(weights), as_cutoffs(cutoffs), missing, method,
-        float(confidence),
-    )
+    _shared(method=method, confidence=confidence, missing=missing)
+    values = as_scores(scores)
+    w = _revenue_weights(values, as_weights(weights), account, weight_by)
+    return _npscore.summarize(values, w, as_cutoffs(cutoffs), missing, method,
+                              float(confidence))
 
 
 def _whole_count(value: Any, name: str) -> int:
@@ -114,6 +172,7 @@ def summarize_counts(
     confidence: float = 0.95,
 ) -> Summary:
     """NPS with SE and interval from segment counts (see `summarize`)."""
+    _shared(method=method, confidence=confidence)
     counts = Counts(
         _whole_count(detractors, "detractors"),
         _whole_count(passives, "passives"),
@@ -122,23 +181,47 @@ def summarize_counts(
     return _npscore.summarize_counts(counts, method, float(confidence))
 
 
+COMPARE_METHOD = "score"
+COMPARE_TEST = "auto"
+
+
 def compare(
     a: Any,
     b: Any,
     *,
-    method: str = DEFAULT_METHOD,
+    method: str = COMPARE_METHOD,
+    test: str = COMPARE_TEST,
     confidence: float = 0.95,
     missing: str = "error",
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> Comparison:
     """Compares two independent samples: ``diff = nps(a) - nps(b)``.
 
-    `a` and `b` are score arrays or `Summary` objects. ``z`` and ``p_value``
-    (two-sided) come from the Wald test of equal NPS with
-    ``se = sqrt(se_a^2 + se_b^2)``. The interval for the difference follows
-    `method`: "wald"; "adjusted-wald" (0.375 / 0.75 / 0.375 pseudo-respondents
-    added to each sample); "score" (Newcombe's hybrid of the two score
-    intervals).
+    `a` and `b` are score arrays or `Summary` objects. The two-sided
+    ``p_value`` and the interval ``[ci_low, ci_high]`` come from one test, so
+    they always agree: ``p_value < 1 - confidence`` exactly when 0 lies
+    outside the interval. ``test`` names the test used.
+
+    method : {"score", "wald", "adjusted-wald"}
+        "score" (default): the score test of equal NPS, its variance taken at
+        the maximum-likelihood segment shares restricted to the null, and the
+        interval of the differences it does not reject. "wald": ``z = diff /
+        se`` and ``diff +- z se`` (large samples only). "adjusted-wald": the
+        same after adding 0.375 detractors, 0.75 passives and 0.375 promoters
+        to each sample.
+    test : {"auto", "asymptotic", "exact", "mid-p"}
+        "auto" (default): with the score method and unweighted samples, the
+        exact mid-p permutation test when the smaller sample has fewer than 10
+        respondents, else the method's asymptotic test. "exact" / "mid-p"
+        (score method, unweighted, smaller sample of at most 1000): the
+        permutation test of ``|diff|`` given the pooled segment counts,
+        conventional or mid-p; the interval is then the score interval at the
+        exact critical value. Weighted samples use their effective counts and
+        the asymptotic test.
+    confidence : float
+        Two-sided level in (0, 1) of the interval (and of the agreement rule).
+    missing, cutoffs
+        As for `summarize`, when `a` or `b` are scores.
     """
     def as_summary(x: Any, label: str) -> Summary:
         if isinstance(x, Summary):
@@ -149,7 +232,11 @@ def compare(
         except (ValueError, TypeError) as e:
             raise type(e)(f"sample {label}: {e}") from None
 
-    return _npscore.compare(as_summary(a, "a"), as_summary(b, "b"), method, float(confidence))
+    if not isinstance(test, str):
+        raise TypeError(f"test must be a string (\"auto\", \"asymptotic\", \"exact\" or "
+                        f"\"mid-p\"), got {test!r}")
+    return _npscore.compare(as_summary(a, "a"), as_summary(b, "b"), method,
+                            float(confidence), test)
 
 
 def _grouped(df: pd.DataFrame, by: Sequence[str], scores: np.ndarray,
@@ -180,6 +267,8 @@ def by_group(
     by: Union[str, Sequence[str], None] = None,
     weight: str | None = None,
     *,
+    account: str | None = None,
+    weight_by: str = "account",
     min_n: float = 30,
     method: str = DEFAULT_METHOD,
     confidence: float = 0.95,
@@ -195,6 +284,13 @@ def by_group(
     are sorted by key; rows with a missing key form their own group rather
     than being dropped.
 
+    Revenue weights (`weight`, e.g. ``"arr"``) with `account` (the column of
+    account or customer ids) and the default ``weight_by="account"`` count
+    each account's weight once within each group: each of its responses in
+    the group weighs ``weight / (its responses in the group)``.
+    ``weight_by="response"`` (or no `account`) gives every response the full
+    weight. See `summarize`.
+
     Speed: integer keys are grouped directly by the core and categorical
     keys by their codes; a text key (Python strings) must first be coded,
     in C++ (fast when equal values share one object, as after ``read_csv``;
@@ -203,12 +299,17 @@ def by_group(
     """
     if by is None:
         raise TypeError("by_group() needs `by`: one key column name or a list of them")
-    keys = [by] if isinstance(by, str) else list(by)
-    if not keys:
-        raise ValueError("by must name at least one column")
+    _shared(method=method, confidence=confidence, missing=missing, min_n=min_n)
+    keys = _labels(by, "by", empty=False)
     scores = as_scores(column(df, score, "score"), f"column {score!r}")
     weights = None if weight is None else as_weights(column(df, weight, "weight"),
                                                      f"column {weight!r}")
+    if weights is not None and account is not None and weight_by == "account":
+        weights = _revenue_weights(
+            scores, weights, column(df, account, "account"), weight_by,
+            within=[column(df, k, "group") for k in keys], role=f"column {account!r}")
+    else:
+        _option(weight_by, "weight_by", WEIGHT_BY)
     out, cols = _grouped(df, keys, scores, weights,
                          (as_cutoffs(cutoffs), missing, method, float(confidence), float(min_n)))
     n = cols["n"]
@@ -227,4 +328,6 @@ def by_group(
     out.attrs["method"] = method
     out.attrs["confidence"] = float(confidence)
     out.attrs["min_n"] = float(min_n)
+    if weights is not None:
+        out.attrs["weight_by"] = weight_by if account is not None else "response"
     return out

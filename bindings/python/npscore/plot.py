@@ -7,6 +7,8 @@ from typing import Any, Mapping, Optional
 import numpy as np
 import pandas as pd
 
+from ._convert import utc_nanos
+
 __all__ = ["health"]
 
 _COLORS = {"detractors": "#d62728", "passives": "#bdbdbd", "promoters": "#2ca02c"}
@@ -34,6 +36,21 @@ def health(
 
     Returns the matplotlib Figure.
     """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be the DataFrame npscore.health returns, got "
+                        f"{type(table).__name__}")
+    lacking = [c for c in ("period", "period_start", "nps", "ci_low", "ci_high", "flags",
+                           "flag_low_n") if c not in table.columns]
+    if lacking:
+        raise ValueError(f"table lacks the column(s) {lacking}: give the DataFrame "
+                         "npscore.health returns")
+    if where is not None and not isinstance(where, Mapping):
+        raise TypeError(f"where must be a mapping {{column: value}}, got {type(where).__name__}")
+    event_ns = None
+    if events is not None and len(events):
+        if not isinstance(events, pd.DataFrame) or "time" not in events.columns:
+            raise ValueError("events must be a DataFrame with a 'time' column (and 'label')")
+        event_ns = utc_nanos(events["time"], "events column 'time'", "UTC")
     import matplotlib
 
     if ax is None:
@@ -77,13 +94,10 @@ def health(
     if marks.any():
         nps_ax.scatter(x[marks], t["nps"].to_numpy()[marks], s=120, facecolors="none",
                        edgecolors="black", linewidths=1.5, zorder=5, label="flagged")
-    if events is not None and len(events):
-        starts = (pd.to_datetime(t["period_start"], utc=True).dt.tz_localize(None)
-                  .astype("datetime64[ns]").to_numpy().view(np.int64))
-        for _, ev in events.iterrows():
-            when = pd.Timestamp(ev["time"])
-            when = when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
-            pos = np.searchsorted(starts, when.as_unit("ns").value, side="right") - 1
+    if event_ns is not None:
+        starts = utc_nanos(t["period_start"], "period_start", "UTC")
+        for (_, ev), when in zip(events.iterrows(), event_ns):
+            pos = np.searchsorted(starts, when, side="right") - 1
             if 0 <= pos < len(t):
                 ax.axvline(pos, color="black", ls="--", lw=1)
                 label = str(ev.get("label", ""))
@@ -110,4 +124,5 @@ _HEALTH_COLUMNS = {
     "promoter_change", "promoter_change_p_adjusted", "passive_trend",
     "passive_trend_p_adjusted", "nps_trend", "flags", "reasons",
     "flag_low_n", "flag_passive_vulnerability", "flag_detractor_surge", "flag_promoter_erosion",
+    "flag_nps_drop", "flag_level_shift",
 }

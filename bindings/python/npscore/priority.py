@@ -1,12 +1,14 @@
-"""Whom to contact first: revenue at risk, recoverability and the contact queue.
+"""Whom to contact first: revenue at risk, recoverability and the contact queues.
 
 Each customer carries an expected revenue at risk, ``P(churn) x CLV``. How much
 of it can still be saved falls with the time since the survey answer
-(DOMAIN.md §5: a personal response within 1 hour recovers up to ~65%, within
-24 hours ~40%, after 72 hours under 10%). `prioritize` ranks customers by the
-expected recoverable revenue (risk x recoverability now), stamps each with its
-response deadline and recommended play, and hands the queue out to owners
-within their capacities. The ranking, the curve and the assignment are
+(a personal response within 1 hour recovers up to ~65%, within 24 hours ~40%,
+after 72 hours under 10%). `prioritize` keeps one queue per play (recover,
+make it a 10, advocacy), each with its own response deadline, holding only
+live cases (not contacted, not closed, inside the recovery window); it ranks
+them by the value of acting today rather than tomorrow and hands them out to
+owners within their capacities. `missed_cases` lists the stale, uncontacted
+cases for account review. The ranking, the curve and the assignment are
 computed by the C++ core (npscore/priority.h).
 """
 
@@ -19,13 +21,14 @@ import numpy as np
 import pandas as pd
 
 from . import _npscore
-from ._convert import as_scores, column, utc_nanos
+from . import _args
+from ._convert import as_scores, column, timestamp, utc_nanos
 from ._groups import group_codes
 from .nps import DEFAULT_CUTOFFS, by_group, segment as _segment_scores, summarize
 
 __all__ = [
-    "DEFAULT_RECOVERY", "PLAYS", "recoverability", "recovery_curve", "prioritize",
-    "revenue_at_risk", "segment_codes", "latest_responses",
+    "DEFAULT_RECOVERY", "DEFAULT_SLA_HOURS", "PLAYS", "recoverability", "recovery_curve",
+    "prioritize", "missed_cases", "revenue_at_risk", "segment_codes", "latest_responses",
 ]
 
 #: The default recovery anchors (hours since the response, probability of
@@ -57,6 +60,7 @@ def _values(df: pd.DataFrame | None, arg: Any, role: str) -> Any:
         if df is None:
             raise TypeError(f"{role}={arg!r} names a column, but no DataFrame was given")
         return column(df, arg, role)
+    arg = _args.materialize(arg, role)
     if df is not None and hasattr(arg, "__len__") and len(arg) != len(df):
         raise ValueError(f"{role} has {len(arg)} rows but the DataFrame has {len(df)}")
     return arg
@@ -74,6 +78,10 @@ def segment_codes(values: Any, *, cutoffs: Any = DEFAULT_CUTOFFS, allow_missing:
     unknown when `allow_missing`, else an error naming the row."""
     if isinstance(values, pd.DataFrame):
         raise TypeError(f"{name} must be one column, got a DataFrame")
+    values = _args.materialize(values, name)
+    if np.ndim(values) == 0 or isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of segment labels or scores, got "
+                        f"{type(values).__name__}")
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     missing = s.isna().to_numpy()
     if missing.any() and not allow_missing:
@@ -118,9 +126,7 @@ def _times(values: Any, role: str) -> np.ndarray:
 
 
 def _timestamp(value: Any, role: str) -> pd.Timestamp:
-    t = pd.Timestamp.now(tz="UTC") if value is None else pd.Timestamp(value)
-    if t is pd.NaT:
-        raise ValueError(f"{role} is NaT")
+    t = pd.Timestamp.now(tz="UTC") if value is None else timestamp(value, role)
     return t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
 
 
@@ -172,6 +178,7 @@ def recoverability(hours: Any, *, recovery: Any = None) -> np.ndarray:
     """The chance to recover a customer `hours` after the response (array of
     hours >= 0, or Timedeltas) on the curve `recovery` (see `recovery_curve`)."""
     curve = recovery_curve(recovery)
+    hours = _args.materialize(hours, "hours")
     scalar = np.ndim(hours) == 0
     h = pd.Series(np.atleast_1d(np.asarray(hours, dtype=object)))
     if len(h) and all(isinstance(v, (pd.Timedelta, np.timedelta64)) for v in h):
@@ -198,12 +205,10 @@ def _owners(owners: Any) -> tuple[list[str], list[int]]:
                         f"with columns 'owner' and 'capacity', got {type(owners).__name__}")
     names, caps = [], []
     for name, cap in items:
-        if isinstance(cap, (bool, np.bool_)) or not float(cap).is_integer():
-            raise ValueError(f"capacity of owner {name!r} is {cap!r}: capacities must be whole numbers >= 0")
-        if cap < 0:
-            raise ValueError(f"capacity of owner {name!r} is {cap!r}: capacities must be whole numbers >= 0")
+        caps.append(_args.whole(cap, f"capacity of owner {name!r}", minimum=0,
+                                maximum=_args.INT64_MAX,
+                                hint=" (customers the owner can take)"))
         names.append(name)
-        caps.append(int(cap))
     if len(set(names)) != len(names):
         raise ValueError("owners lists an owner twice")
     return names, caps
@@ -212,75 +217,35 @@ def _owners(owners: Any) -> tuple[list[str], list[int]]:
 # --- The queue -----------------------------------------------------------------------
 
 
-def prioritize(
-    df: pd.DataFrame | None,
-    *,
-    churn_risk: Any,
-    clv: Any,
-    segment: Any = None,
-    responded_at: Any = None,
-    now: Any = None,
-    sla_hours: float = 24,
-    recovery: Any = None,
-    owners: Any = None,
-    top: int | None = None,
-    keep: Sequence[str] = (),
-    cutoffs: Any = DEFAULT_CUTOFFS,
-    threads: int = 0,
-) -> pd.DataFrame:
-    """The contact queue: customers ranked by expected recoverable revenue.
+#: The default response deadline (SLA) per play, in hours after the answer:
+#: recover (detractors, and customers without a segment) 24 h, make it a 10
+#: (passives) 72 h, advocacy (promoters) 7 days.
+DEFAULT_SLA_HOURS: dict[str, float] = {"recover": 24.0, "make_it_a_10": 72.0, "advocacy": 168.0}
 
-    Parameters
-    ----------
-    df : DataFrame or None
-        One row per customer (or per response to act on). May be None when
-        every column argument is an array.
-    churn_risk, clv : str or array-like
-        Column names of `df` (or arrays): P(churn) in [0, 1] and customer
-        lifetime value (finite, >= 0). NaN or out-of-range values raise
-        ValueError naming the row and the value.
-    segment : str or array-like, optional
-        Segment labels ("detractor", "passive", "promoter") or 0-10 scores
-        (segmented with `cutoffs`); decides the recommended play. Missing
-        entries get no play.
-    responded_at : str or array-like, optional
-        Response times (naive times are UTC). NaT, or a time after `now`,
-        raises ValueError naming the row. Without them, recoverability is 1
-        (no time discount), deadlines are NaT and nothing is overdue.
-    now : timestamp-like, optional
-        The time the queue is made for; default: the current time (UTC).
-    sla_hours : float
-        Response deadline after the answer (DOMAIN.md §5: within 24 hours).
-    recovery : anchors, optional
-        The recoverability curve (see `recovery_curve`); default
-        `DEFAULT_RECOVERY`.
-    owners : mapping, Series or DataFrame, optional
-        Owners and their capacities, e.g. ``{"alice": 20, "bob": 15}``.
-        Walking the queue best first, each customer goes to the owner with
-        the most capacity left (ties: the owner listed first), so the most
-        valuable customers are spread over the team; once all capacity is
-        used, the rest have ``owner`` None. Only rows in the returned queue
-        are assigned.
-    top : int, optional
-        Return only the `top` best customers (a partial selection: fast on
-        millions of rows); default: every customer.
-    keep : column names
-        Columns of `df` copied into the result (e.g. ``["customer_id"]``).
+_PLAY_ORDER = ("recover", "make_it_a_10", "advocacy", None)  # the core's play index 0..3
+_SLA_KEYS = {"recover": "recover", "detractor": "recover", "detractors": "recover",
+             "make_it_a_10": "make_it_a_10", "passive": "make_it_a_10", "passives": "make_it_a_10",
+             "advocacy": "advocacy", "promoter": "advocacy", "promoters": "advocacy"}
 
-    Returns
-    -------
-    DataFrame, best first, indexed by `df`'s index labels of the rows: ``rank``
-    (1..), the `keep` columns, ``churn_risk``, ``clv``, ``revenue_at_risk``
-    (churn_risk x clv), ``segment``, ``hours_since_response``,
-    ``recoverability``, ``expected_recoverable`` (revenue_at_risk x
-    recoverability: the priority), ``deadline`` (responded_at + sla_hours),
-    ``overdue`` (now > deadline), ``play`` and ``play_script`` (the
-    recommended play: detractor "recover", passive "make_it_a_10", promoter
-    "advocacy"), and ``owner`` when owners are given. Ties break by revenue at
-    risk (higher first), then deadline (earlier first), then input row.
-    ``attrs`` holds ``now``, ``sla_hours``, ``n_rows`` and the totals over
-    every row (``total_revenue_at_risk``).
-    """
+
+def _sla(sla_hours: Any) -> dict[str, float]:
+    """Per-play SLAs from a number (the recover SLA) or a mapping by play or segment."""
+    out = dict(DEFAULT_SLA_HOURS)
+    if isinstance(sla_hours, Mapping):
+        for key, value in sla_hours.items():
+            play = _SLA_KEYS.get(str(key).strip().lower()) if isinstance(key, str) else None
+            if play is None:
+                raise ValueError(f"sla_hours has key {key!r}: use a play ('recover', "
+                                 "'make_it_a_10', 'advocacy') or a segment name")
+            out[play] = _args.number(value, f"sla_hours[{key!r}]")
+    else:
+        out["recover"] = _args.number(sla_hours, "sla_hours")
+    return out
+
+
+def _rank(df, *, churn_risk, clv, segment, responded_at, contacted_at, closed, now, sla_hours,
+          window_hours, urgency_hours, recovery, owners, top, keep, cutoffs, threads):
+    """The core's queues as (queue frame, missed frame, summary dict)."""
     risk = _float_column(_values(df, churn_risk, "churn_risk"), "churn_risk")
     value = _float_column(_values(df, clv, "clv"), "clv")
     n = len(risk)
@@ -291,57 +256,261 @@ def prioritize(
             raise ValueError(f"segment has {len(seg)} rows but churn_risk has {n}")
     times = None if responded_at is None else _times(_values(df, responded_at, "responded_at"),
                                                      "responded_at")
+    contacts = None
+    if contacted_at is not None:
+        if times is None:
+            raise ValueError("contacted_at needs responded_at: a contact is timed against the response")
+        contacts = _times(_values(df, contacted_at, "contacted_at"), "contacted_at")
+    shut = None
+    if closed is not None:
+        c = pd.Series(_values(df, closed, "closed"))
+        if c.isna().any():
+            raise ValueError(f"closed at row {int(np.flatnonzero(c.isna().to_numpy())[0])} is "
+                             "missing: use True or False")
+        if not (pd.api.types.is_bool_dtype(c.dtype) or pd.api.types.is_integer_dtype(c.dtype)):
+            raise TypeError(f"closed must be booleans (or 0/1), got {c.dtype}")
+        shut = np.ascontiguousarray(c.to_numpy() != 0, dtype=np.uint8)
     t_now = _timestamp(now, "now")
     curve = recovery_curve(recovery)
     names, caps = ([], []) if owners is None else _owners(owners)
-    if top is not None:
-        if isinstance(top, (bool, np.bool_)) or int(top) != top or top < 0:
-            raise ValueError(f"top is {top!r}: give a whole number >= 0 (or None for every row)")
-    try:
-        sla = float(sla_hours)
-    except (TypeError, ValueError):
-        raise TypeError(f"sla_hours must be a number, got {sla_hours!r}") from None
+    top = _args.whole(top, "top", minimum=1, maximum=_args.INT64_MAX,
+                      none=True, hint=" (or None for every row)")
+    threads = _args.whole(threads, "threads", minimum=0, maximum=_args.limit("threads"),
+                          hint=" (0: automatic)")
+    sla = _sla(sla_hours)
+    window = -1.0 if window_hours is None else _args.number(window_hours, "window_hours")
+    urgency = _args.number(urgency_hours, "urgency_hours")
+    keep = _args.labels(keep, "keep")
+    if keep and df is None:
+        raise TypeError("keep names columns of df, but no DataFrame was given")
     q = _npscore.prioritize(
-        risk, value, seg, times, int(t_now.value), sla,
+        risk, value, seg, times, int(t_now.as_unit("ns").value), sla["recover"],
         curve["hours"].tolist(), curve["probability"].tolist(),
-        -1 if top is None else int(top), caps, int(threads),
+        -1 if top is None else top, caps, threads, contacts, shut,
+        sla["make_it_a_10"], sla["advocacy"], window, urgency,
     )
+    labels_of = pd.RangeIndex(n) if df is None else df.index
+
+    def labels(codes: np.ndarray) -> pd.Series:
+        out = np.full(len(codes), None, dtype=object)
+        known = codes != _NO_SEGMENT
+        out[known] = _SEGMENT_NAMES[codes[known] + 1]
+        return out
+
+    def plays(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        play = np.full(len(codes), None, dtype=object)
+        script = np.full(len(codes), None, dtype=object)
+        for label, code in (("detractor", -1), ("passive", 0), ("promoter", 1)):
+            sel = codes == code
+            play[sel], script[sel] = PLAYS[label]
+        return play, script
+
     rows = q["row"]
-    index = df.index[rows] if df is not None else pd.RangeIndex(n)[rows]
-    out = pd.DataFrame({"rank": np.arange(1, len(rows) + 1, dtype=np.int64)}, index=index)
+    codes = q["segment"]
+    play, script = plays(codes)
+    # rank within each play's queue
+    rank = np.zeros(len(rows), dtype=np.int64)
+    for k in range(len(rows)):
+        rank[k] = 1 if k == 0 or codes[k] != codes[k - 1] else rank[k - 1] + 1
+    out = pd.DataFrame({"rank": rank}, index=labels_of[rows])
+    out["play"] = pd.Series(play, index=out.index, dtype=object)
     for name in keep:
-        if df is None:
-            raise TypeError("keep needs a DataFrame")
         out[name] = column(df, name, "keep").to_numpy()[rows]
     out["churn_risk"] = risk[rows]
     out["clv"] = value[rows]
     out["revenue_at_risk"] = q["revenue_at_risk"]
-    codes = q["segment"]
-    known = codes != _NO_SEGMENT
-    labels = np.full(len(rows), None, dtype=object)
-    labels[known] = _SEGMENT_NAMES[codes[known] + 1]
-    out["segment"] = pd.Series(labels, index=out.index, dtype=object)
+    out["segment"] = pd.Series(labels(codes), index=out.index, dtype=object)
     out["hours_since_response"] = q["hours_since_response"]
     out["recoverability"] = q["recoverability"]
     out["expected_recoverable"] = q["expected_recoverable"]
+    out["urgency"] = q["urgency"]
+    out["priority"] = q["priority"]
     deadline = q["deadline"].copy()
     out["deadline"] = pd.to_datetime(deadline.view("datetime64[ns]")).tz_localize("UTC")
     out["overdue"] = q["overdue"]
-    play = np.full(len(rows), None, dtype=object)
-    script = np.full(len(rows), None, dtype=object)
-    for label, code in (("detractor", -1), ("passive", 0), ("promoter", 1)):
-        sel = codes == code
-        play[sel], script[sel] = PLAYS[label]
-    out["play"] = pd.Series(play, index=out.index, dtype=object)
     out["play_script"] = pd.Series(script, index=out.index, dtype=object)
     if owners is not None:
         owner = np.full(len(rows), None, dtype=object)
         assigned = q["owner"] >= 0
         owner[assigned] = np.asarray(names, dtype=object)[q["owner"][assigned]]
         out["owner"] = pd.Series(owner, index=out.index, dtype=object)
-    out.attrs.update(now=t_now, sla_hours=sla, n_rows=int(q["n_rows"]),
-                     total_revenue_at_risk=float(q["total_revenue_at_risk"]))
-    return out
+
+    mrows = q["missed_row"]
+    mcodes = q["missed_segment"]
+    missed = pd.DataFrame({"play": plays(mcodes)[0]}, index=labels_of[mrows])
+    for name in keep:
+        missed[name] = column(df, name, "keep").to_numpy()[mrows]
+    missed["churn_risk"] = risk[mrows]
+    missed["clv"] = value[mrows]
+    missed["revenue_at_risk"] = q["missed_revenue_at_risk"]
+    missed["segment"] = pd.Series(labels(mcodes), index=missed.index, dtype=object)
+    if times is not None:
+        missed["responded_at"] = pd.to_datetime(times[mrows].view("datetime64[ns]")).tz_localize("UTC")
+        missed["hours_since_response"] = (int(t_now.as_unit("ns").value) - times[mrows]) / _NS_PER_HOUR
+
+    due, within = int(q["detractors_due"]), int(q["detractors_within_sla"])
+    summary: dict[str, Any] = dict(
+        now=t_now, sla_hours=sla, window_hours=float(q["window_hours"]),
+        urgency_hours=urgency, n_rows=int(q["n_rows"]),
+        total_revenue_at_risk=float(q["total_revenue_at_risk"]),
+        detractors_due=due, detractors_within_sla=within,
+        share_within_sla=within / due if due and contacts is not None else float("nan"),
+    )
+    for key in ("queued", "contacted", "closed", "missed"):
+        summary[key] = {str(p) if p else "none": int(v) for p, v in zip(_PLAY_ORDER, q[key])}
+    out.attrs.update(summary)
+    missed.attrs.update(summary)
+    return out, missed, summary
+
+
+_RANK_DOC = """
+    Parameters
+    ----------
+    df : DataFrame or None
+        One row per case (a customer's response to act on). May be None when
+        every column argument is an array.
+    churn_risk, clv : str or array-like
+        Column names of `df` (or arrays): P(churn) in [0, 1] and customer
+        lifetime value (finite, >= 0). NaN or out-of-range values raise
+        ValueError naming the row and the value.
+    segment : str or array-like, optional
+        Segment labels ("detractor", "passive", "promoter") or 0-10 scores
+        (segmented with `cutoffs`); decides the play and so the queue.
+        Missing entries are queued last, ranked like detractors.
+    responded_at : str or array-like, optional
+        Response times (naive times are UTC; numbers, which have no unit,
+        are an error). NaT, or a time after `now`, raises ValueError naming
+        the row. Without them there is no time discount (urgency 1), no
+        window, deadlines are NaT and nothing is overdue.
+    contacted_at : str or array-like, optional
+        When the customer was contacted about the response (NaT: not yet).
+        A contact at or before `now` takes the case out of the queue; a later
+        one counts as not yet made, so a log can be replayed day by day. A
+        contact before the response is an error naming the row.
+    closed : str or array-like of bool, optional
+        Cases closed by other means: out of the queue and the missed list.
+    now : timestamp-like, optional
+        The time the queue is made for; default: the current time (UTC).
+    sla_hours : number or mapping
+        Response deadlines after the answer per play: a number sets the
+        recover SLA (default 24); a mapping by play or segment sets any of
+        them. The others keep `DEFAULT_SLA_HOURS` (24 h, 72 h, 7 days).
+    window_hours : float, optional
+        A case answered this long ago and still open leaves the queue for the
+        missed list (account review). Default: the recovery curve's last
+        anchor (168 h), where recoverability reaches its permanent floor.
+        ``float("inf")``: no window.
+    urgency_hours : float
+        The priority weighs acting now against acting this much later
+        (default 24: today rather than tomorrow).
+    recovery : anchors, optional
+        The recoverability curve (see `recovery_curve`); default
+        `DEFAULT_RECOVERY`.
+    owners : mapping, Series or DataFrame, optional
+        Owners and their capacities, e.g. ``{"alice": 20, "bob": 15}``.
+        Walking the queue (recover first, then make it a 10, then advocacy),
+        each case goes to the owner with the most capacity left (ties: the
+        owner listed first); once all capacity is used, the rest have
+        ``owner`` None.
+    top : int, optional
+        Keep only the `top` best cases of each play's queue.
+    keep : column names
+        Columns of `df` copied into the result (e.g. ``["customer_id"]``).
+"""
+
+
+def prioritize(
+    df: pd.DataFrame | None,
+    *,
+    churn_risk: Any,
+    clv: Any,
+    segment: Any = None,
+    responded_at: Any = None,
+    contacted_at: Any = None,
+    closed: Any = None,
+    now: Any = None,
+    sla_hours: Any = 24,
+    window_hours: float | None = None,
+    urgency_hours: float = 24,
+    recovery: Any = None,
+    owners: Any = None,
+    top: int | None = None,
+    keep: Sequence[str] = (),
+    cutoffs: Any = DEFAULT_CUTOFFS,
+    threads: int = 0,
+) -> pd.DataFrame:
+    """The contact queues of live cases, one per play, each best first.
+
+    A case is live while it is open (not contacted by `now`, not closed) and,
+    with response times, answered less than `window_hours` ago. The queues
+    follow the play: "recover" (detractors), "make_it_a_10" (passives),
+    "advocacy" (promoters), then customers without a segment. Within a queue:
+
+    - recover and make it a 10 rank by the value of acting today rather than
+      tomorrow, ``priority = churn_risk x clv x [r(h) - r(h + urgency_hours)]``
+      (r: the recovery curve, h: hours since the answer). It is highest for
+      fresh answers and 0 at the curve's floor, so stale cases hold no place.
+    - advocacy ranks promoters by their CLV; they get no recoverability (NaN).
+    - ties break by revenue at risk, then deadline, then input row.
+{doc}
+    Returns
+    -------
+    DataFrame in queue order, indexed by `df`'s index labels of the rows:
+    ``rank`` (1.. within its play), ``play``, the `keep` columns,
+    ``churn_risk``, ``clv``, ``revenue_at_risk`` (churn_risk x clv),
+    ``segment``, ``hours_since_response``, ``recoverability`` (r(h)),
+    ``expected_recoverable`` (revenue_at_risk x recoverability),
+    ``urgency`` (r(h) - r(h + urgency_hours)), ``priority``, ``deadline``
+    (answer + the play's SLA), ``overdue`` (an open, live case past its
+    deadline), ``play_script``, and ``owner`` when owners are given.
+    ``attrs`` holds ``now``, ``sla_hours`` (per play), ``window_hours``,
+    ``n_rows``, ``total_revenue_at_risk``, the counts ``queued``,
+    ``contacted``, ``closed``, ``missed`` (dicts by play), and the detractor
+    SLA: ``detractors_due`` (past their deadline, or contacted),
+    ``detractors_within_sla`` and ``share_within_sla`` (NaN without
+    `contacted_at`). The missed cases themselves: `missed_cases`.
+    """
+    return _rank(df, churn_risk=churn_risk, clv=clv, segment=segment, responded_at=responded_at,
+                 contacted_at=contacted_at, closed=closed, now=now, sla_hours=sla_hours,
+                 window_hours=window_hours, urgency_hours=urgency_hours, recovery=recovery,
+                 owners=owners, top=top, keep=keep, cutoffs=cutoffs, threads=threads)[0]
+
+
+def missed_cases(
+    df: pd.DataFrame | None,
+    *,
+    churn_risk: Any,
+    clv: Any,
+    segment: Any = None,
+    responded_at: Any = None,
+    contacted_at: Any = None,
+    closed: Any = None,
+    now: Any = None,
+    sla_hours: Any = 24,
+    window_hours: float | None = None,
+    urgency_hours: float = 24,
+    recovery: Any = None,
+    keep: Sequence[str] = (),
+    cutoffs: Any = DEFAULT_CUTOFFS,
+    threads: int = 0,
+) -> pd.DataFrame:
+    """The missed list (account review): open cases answered at least the
+    window ago and never contacted by `now`, every play's, by revenue at risk
+    (highest first). Arguments as in `prioritize`.
+
+    Returns a DataFrame indexed by `df`'s labels: ``play``, the `keep`
+    columns, ``churn_risk``, ``clv``, ``revenue_at_risk``, ``segment``,
+    ``responded_at`` and ``hours_since_response``; ``attrs`` as in
+    `prioritize`.
+    """
+    return _rank(df, churn_risk=churn_risk, clv=clv, segment=segment, responded_at=responded_at,
+                 contacted_at=contacted_at, closed=closed, now=now, sla_hours=sla_hours,
+                 window_hours=window_hours, urgency_hours=urgency_hours, recovery=recovery,
+                 owners=None, top=None, keep=keep, cutoffs=cutoffs, threads=threads)[1]
+
+
+if prioritize.__doc__:  # None under python -OO
+    prioritize.__doc__ = prioritize.__doc__.format(doc=_RANK_DOC.rstrip())
 
 
 # --- Revenue at risk by segment and slice -------------------------------------------------
@@ -355,21 +524,32 @@ def revenue_at_risk(
     by: Union[str, Sequence[str], None] = None,
     score: str | None = None,
     cutoffs: Any = DEFAULT_CUTOFFS,
+    customers: pd.DataFrame | None = None,
+    customer: str = "customer_id",
 ) -> pd.DataFrame:
     """Revenue at risk (sum of P(churn) x CLV) by group, with revenue-weighted NPS.
 
     One row per group of the key columns `by` (e.g. a segment column, or
     ``["plan", "region"]``), or one row for everything when `by` is None:
     ``customers``, ``clv`` (total), ``revenue_at_risk``, ``share_of_risk``
-    (of the total revenue at risk), ``risk_rate`` (revenue_at_risk / clv)
-    and ``mean_churn_risk``; sorted by revenue at risk, highest first. With
+    (of the total revenue at risk), ``risk_rate`` (revenue_at_risk / clv: the
+    CLV-weighted churn risk), ``mean_churn_risk`` and ``expected_churners``
+    (the sum of P(churn)); sorted by revenue at risk, highest first. With
     `score` (a 0-10 score column), also ``nps`` and ``revenue_weighted_nps``
-    (every respondent weighted by their CLV, QuestionPro/GreenBook 2017), both
-    from `npscore.by_group` / `npscore.summarize`, with their intervals.
+    (every row weighted by its CLV, QuestionPro/GreenBook 2017; with one row
+    per customer each customer's CLV counts once), both from
+    `npscore.by_group` / `npscore.summarize`, with their intervals.
+
+    `customers` (optional): the table of all customers, with the `customer`
+    id column and the `churn_risk` and `clv` columns. Those whose id is not
+    in ``df[customer]`` (who never answered) add one last row with
+    ``answered`` False and missing keys, so that their value is not lost
+    from view; ``share_of_risk`` is then of the total over both. Without
+    `customers` there is no ``answered`` column.
     """
     risk = _float_column(column(df, churn_risk, "churn_risk"), f"column {churn_risk!r}")
     value = _float_column(column(df, clv, "clv"), f"column {clv!r}")
-    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    keys = _args.labels(by, "by")
     if keys:
         codes, out = group_codes(df, keys)
         t = _npscore.revenue_at_risk(risk, value, np.ascontiguousarray(codes, dtype=np.int32), len(out))
@@ -385,6 +565,7 @@ def revenue_at_risk(
         out["risk_rate"] = np.where(t["clv"] > 0, t["revenue_at_risk"] / np.where(t["clv"] > 0, t["clv"], 1),
                                     np.nan)
     out["mean_churn_risk"] = t["mean_churn_risk"]
+    out["expected_churners"] = t["mean_churn_risk"] * t["customers"]
     out = out[out["customers"] > 0]
     if score is not None:
         if keys:
@@ -403,9 +584,42 @@ def revenue_at_risk(
             out["revenue_weighted_ci_low"] = w.ci_low
             out["revenue_weighted_ci_high"] = w.ci_high
     out = out.sort_values("revenue_at_risk", ascending=False, kind="stable").reset_index(drop=True)
+    total_clv = float(t["total_clv"])
+    if customers is not None:
+        out, total, total_clv = _with_never_answered(out, df, customers, customer, churn_risk,
+                                                     clv, float(total), total_clv)
     out.attrs["total_revenue_at_risk"] = float(total)
-    out.attrs["total_clv"] = float(t["total_clv"])
+    out.attrs["total_clv"] = total_clv
     return out
+
+
+def _with_never_answered(out: pd.DataFrame, df: pd.DataFrame, customers: pd.DataFrame,
+                         customer: str, churn_risk: str, clv: str, total: float,
+                         total_clv: float) -> tuple[pd.DataFrame, float, float]:
+    """`out` with ``answered`` and a last row for the customers of
+    `customers` absent from `df`; the new totals of risk and CLV."""
+    table = _args.frame(customers, "customers")
+    ids = column(table, customer, "customer")
+    silent = table[~ids.isin(column(df, customer, "customer")).to_numpy()]
+    risk = _float_column(column(silent, churn_risk, "churn_risk"),
+                         f"column {churn_risk!r} of customers")
+    value = _float_column(column(silent, clv, "clv"), f"column {clv!r} of customers")
+    t = _npscore.revenue_at_risk(risk, value, None, 1)
+    out = out.assign(answered=True)
+    if len(silent):
+        row = {"customers": t["customers"][0], "clv": t["clv"][0],
+               "revenue_at_risk": t["revenue_at_risk"][0],
+               "risk_rate": (t["revenue_at_risk"][0] / t["clv"][0] if t["clv"][0] > 0
+                             else np.nan),
+               "mean_churn_risk": t["mean_churn_risk"][0],
+               "expected_churners": t["mean_churn_risk"][0] * t["customers"][0],
+               "answered": False}
+        out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
+        total += float(t["total_revenue_at_risk"])
+        total_clv += float(t["total_clv"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share_of_risk"] = out["revenue_at_risk"] / total if total > 0 else np.nan
+    return out, total, total_clv
 
 
 # --- From a response table to one row per customer -------------------------------------------
@@ -435,13 +649,21 @@ def latest_responses(
                                    responded_at="responded_at", now=..., top=10,
                                    keep=["customer_id"])
     """
-    column(responses, customer, "customer")
-    column(responses, responded_at, "responded_at")
-    column(customers, customer, "customer")
+    ids = column(responses, customer, "customer")
+    times = utc_nanos(column(responses, responded_at, "responded_at"),
+                      f"column {responded_at!r}", "UTC")
+    table_ids = column(_args.frame(customers, "customers"), customer, "customer")
+    if churn_risk is not None and not isinstance(churn_risk, (str, pd.Series, Mapping)):
+        raise TypeError("churn_risk must be a column name of customers, a Series or a mapping "
+                        f"from customer id to P(churn), got {type(churn_risk).__name__}")
     r = responses.reset_index(drop=True)
-    order = np.lexsort((np.arange(len(r)), pd.to_datetime(r[responded_at], utc=True).to_numpy()))
+    order = np.lexsort((np.arange(len(r)), times))
     latest = r.iloc[order].drop_duplicates(customer, keep="last")
-    frame = latest.merge(customers, on=customer, how="inner", suffixes=("", "_customer"))
+    try:
+        frame = latest.merge(customers, on=customer, how="inner", suffixes=("", "_customer"))
+    except ValueError:  # pandas refuses to join ids of different kinds (e.g. int and str)
+        raise TypeError(f"customer column {customer!r} holds {ids.dtype} ids in responses but "
+                        f"{table_ids.dtype} ids in customers: give both the same type") from None
     if score in frame.columns:
         codes = segment_codes(frame[score], cutoffs=cutoffs)
         labels = np.full(len(codes), None, dtype=object)

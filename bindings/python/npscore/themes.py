@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import _npscore
+from . import _args
 from ._convert import as_scores, column
 from .nps import DEFAULT_CUTOFFS
 from .priority import segment_codes
@@ -45,8 +46,9 @@ _SEGMENTS = ("detractors", "passives", "promoters")
 
 def normalize_text(text: str, *, invalid: str = "error") -> str:
     """The text as the tagger reads it: folded words separated by spaces."""
-    if invalid not in ("error", "replace"):
-        raise ValueError(f'invalid is "{invalid}": use "error" or "replace"')
+    _args.option(invalid, "invalid", ("error", "replace"))
+    if not isinstance(text, (str, bytes)):
+        raise TypeError(f"text must be a str (or UTF-8 bytes), got {type(text).__name__}")
     return _npscore.normalize_text(text, invalid == "replace")
 
 
@@ -56,6 +58,10 @@ def _comment_array(comments: Any) -> np.ndarray:
         raise TypeError("comments must be a sequence of comments, not a single string")
     if isinstance(comments, pd.DataFrame):
         raise TypeError("comments must be one column (a Series or 1-D array), got a DataFrame")
+    comments = _args.materialize(comments, "comments")
+    if np.ndim(comments) == 0:
+        raise TypeError("comments must be a sequence of comments (a list, array or Series), "
+                        f"got {type(comments).__name__}")
     arr = (comments.to_numpy(dtype=object) if isinstance(comments, (pd.Series, pd.Index))
            else np.asarray(list(comments) if not isinstance(comments, np.ndarray) else comments,
                            dtype=object))
@@ -85,6 +91,9 @@ class ThemeTagger:
     def __init__(self, taxonomy: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None):
         if taxonomy is None:
             taxonomy = DEFAULT_TAXONOMY
+        if isinstance(taxonomy, (str, bytes)) or not isinstance(taxonomy, (Mapping, Iterable)):
+            raise TypeError("taxonomy must be a mapping {theme: keywords} or (theme, keywords) "
+                            f"pairs, got {type(taxonomy).__name__}")
         items = list(taxonomy.items()) if isinstance(taxonomy, Mapping) else list(taxonomy)
         pairs = []
         for item in items:
@@ -94,6 +103,9 @@ class ThemeTagger:
                 raise TypeError(f"taxonomy entries must be (theme, keywords), got {item!r}") from None
             if not isinstance(name, str):
                 raise TypeError(f"theme names must be strings, got {name!r}")
+            if not isinstance(words, (str, Iterable)) or isinstance(words, bytes):
+                raise TypeError(f"keywords of theme {name!r} must be a string or a list of "
+                                f"strings, got {words!r}")
             words = [words] if isinstance(words, str) else list(words)
             for w in words:
                 if not isinstance(w, str):
@@ -118,8 +130,11 @@ class ThemeTagger:
         """Theme indicator frame: one bool column per theme, one row per comment
         (indexed like `comments` when it is a Series). None/NaN and empty
         comments have no theme."""
+        _args.option(invalid, "invalid", ("error", "replace"))
+        threads = _args.whole(threads, "threads", minimum=0, maximum=_args.limit("threads"),
+                              hint=" (0: automatic)")
         arr = _comment_array(comments)
-        matrix = self._core.tag(arr, invalid, int(threads))
+        matrix = self._core.tag(arr, invalid, threads)
         index = comments.index if isinstance(comments, pd.Series) else None
         return pd.DataFrame(matrix.astype(bool), columns=self.themes, index=index)
 
@@ -162,7 +177,11 @@ def _indicator_matrix(df: pd.DataFrame, theme: Any) -> tuple[np.ndarray, list[st
             raise ValueError(f"theme indicator at row {r}, column {theme.columns[c]!r} is "
                              f"{values[r, c].item()!r}: indicators must be 0/1 or bool")
         return np.ascontiguousarray(values.astype(np.uint8)), [str(c) for c in theme.columns]
-    values = column(df, theme, "theme") if isinstance(theme, str) else pd.Series(list(theme))
+    if theme is None or (np.ndim(theme) == 0 and not isinstance(theme, str)):
+        raise TypeError("theme must be a column name, a sequence of theme lists or an indicator "
+                        f"DataFrame, got {type(theme).__name__}")
+    values = (column(df, theme, "theme") if isinstance(theme, str)
+              else pd.Series(list(_args.materialize(theme, "theme"))))
     if len(values) != len(df):
         raise ValueError(f"theme has {len(values)} rows but df has {len(df)}")
     lists = []
@@ -227,6 +246,7 @@ def theme_impact(
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    _args.option(clv_basis, "clv_basis", ("segment", "mentioners"))
     matrix, names = _indicator_matrix(df, theme)
     if not names:
         raise ValueError("no theme to rank: the theme column names no theme")
@@ -278,6 +298,10 @@ def top_themes(
     the `n` themes with the highest revenue impact (`theme_impact`), leaving
     out themes nobody mentions. For a report's "top themes by revenue
     impact" table."""
+    n = _args.whole(n, "n", minimum=1, maximum=None, none=True,
+                    hint=" (or None for every theme)")
+    if tagger is not None and not isinstance(tagger, ThemeTagger):
+        raise TypeError(f"tagger must be a ThemeTagger, got {type(tagger).__name__}")
     tagger = tagger or ThemeTagger()
     ind = tagger.indicators(column(df, comment, "comment"), invalid=invalid)
     ind.index = df.index

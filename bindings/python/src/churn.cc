@@ -150,6 +150,34 @@ void BindChurn(py::module_& m) {
       "P(churn), and the top reasons per row: column indices (-1: none) and log-odds contributions.");
 
   m.def(
+      "churn_reason_rules",
+      [](const std::vector<std::string>& names) {
+        py::list out;
+        for (const ChurnReasonRule& r : DefaultChurnReasonRules(names)) {
+          out.append(py::make_tuple(r.group, r.direction, r.when_column, r.when_above));
+        }
+        return out;
+      },
+      py::arg("names"),
+      "The reason rules of columns named as churn_features names them (npscore/churn.h "
+      "DefaultChurnReasonRules): (group, direction, when_column, when_above) per column.");
+
+  m.def(
+      "churn_predict",
+      [](const ChurnModel& model, const py::array& X) {
+        const MatrixView v = ViewMatrix(X);
+        py::array_t<double> proba(static_cast<py::ssize_t>(v.rows));
+        absl::Status st;
+        {
+          py::gil_scoped_release release;
+          st = PredictChurn(model, v, absl::Span<double>(proba.mutable_data(), v.rows));
+        }
+        ThrowIfError(st);
+        return proba;
+      },
+      py::arg("model"), py::arg("X"), "P(churn) per row (npscore/churn.h PredictChurn).");
+
+  m.def(
       "churn_prior",
       [](double horizon_days, const py::dict& rates, const py::dict& columns) {
         ChurnPriorRates r;

@@ -33,6 +33,12 @@ HealthThresholds MakeThresholds(const py::dict& d) {
     else if (key == "detractor_surge_points") t.detractor_surge_points = v.cast<double>();
     else if (key == "promoter_erosion_points") t.promoter_erosion_points = v.cast<double>();
     else if (key == "trend_periods") t.trend_periods = v.cast<int>();
+    else if (key == "baseline_months") t.baseline_months = v.cast<double>();
+    else if (key == "drop_alpha") t.drop_alpha = v.cast<double>();
+    else if (key == "drop_points") t.drop_points = v.cast<double>();
+    else if (key == "cusum_k") t.cusum_k = v.cast<double>();
+    else if (key == "cusum_h") t.cusum_h = v.cast<double>();
+    else if (key == "power") t.power = v.cast<double>();
     else throw py::value_error("unknown health threshold \"" + key + "\"");
   }
   return t;
@@ -48,6 +54,12 @@ py::dict ThresholdsDict(const HealthThresholds& t) {
   d["detractor_surge_points"] = t.detractor_surge_points;
   d["promoter_erosion_points"] = t.promoter_erosion_points;
   d["trend_periods"] = t.trend_periods;
+  d["baseline_months"] = t.baseline_months;
+  d["drop_alpha"] = t.drop_alpha;
+  d["drop_points"] = t.drop_points;
+  d["cusum_k"] = t.cusum_k;
+  d["cusum_h"] = t.cusum_h;
+  d["power"] = t.power;
   return d;
 }
 
@@ -190,8 +202,12 @@ HealthTable RunHealth(const py::array& scores, const py::array_t<int32_t, py::ar
 
 HealthOptions MakeHealthOptions(const Cutoffs& cutoffs, const std::string& missing,
                                 const std::string& method, double confidence,
-                                const std::string& adjustment, const py::dict& thresholds) {
+                                const std::string& adjustment, const py::dict& thresholds,
+                                const std::string& mode = "alert",
+                                const std::string& freq = "M") {
   HealthOptions opt;
+  opt.flag_mode = ValueOrThrow(ParseFlagMode(mode));
+  opt.frequency = ValueOrThrow(ParseFrequency(freq));
   opt.scores = MakeScoreOptions(cutoffs, missing);
   opt.interval = MakeIntervalOptions(method, confidence);
   opt.adjustment = ValueOrThrow(ParseAdjustment(adjustment));
@@ -233,6 +249,27 @@ py::dict TableDict(const HealthTable& t) {
     out["nps_trend"] = Array(t.nps_trend);
     out["flags"] = Array(t.flags);
     out["reasons"] = t.reasons;
+    // Alerts against the trailing baseline.
+    out["baseline_first"] = Array(t.baseline_first);
+    out["baseline_n"] = Array(t.baseline_n);
+    out["flag_family"] = Array(t.flag_family);
+    out["baseline_nps"] = Array(t.baseline_nps);
+    out["nps_vs_baseline"] = Array(t.nps_vs_baseline);
+    out["vs_baseline_se"] = Array(t.vs_baseline_se);
+    out["drop_p"] = Array(t.drop_p);
+    out["drop_p_adjusted"] = Array(t.drop_p_adjusted);
+    out["detractor_vs_baseline"] = Array(t.detractor_vs_baseline);
+    out["surge_p"] = Array(t.surge_p);
+    out["surge_p_adjusted"] = Array(t.surge_p_adjusted);
+    out["promoter_vs_baseline"] = Array(t.promoter_vs_baseline);
+    out["erosion_p"] = Array(t.erosion_p);
+    out["erosion_p_adjusted"] = Array(t.erosion_p_adjusted);
+    out["passive_growth_p"] = Array(t.passive_growth_p);
+    out["passive_growth_p_adjusted"] = Array(t.passive_growth_p_adjusted);
+    out["cusum"] = Array(t.cusum);
+    out["min_detectable_drop"] = Array(t.min_detectable_drop);
+    out["flag_mode"] = std::string(FlagModeName(t.flag_mode));
+    out["baseline_periods"] = t.baseline_periods;
     py::array_t<int64_t> hist({static_cast<py::ssize_t>(t.size()),
                                static_cast<py::ssize_t>(t.scale_max + 1)});
     std::copy(t.histogram.begin(), t.histogram.end(), hist.mutable_data());
@@ -266,7 +303,7 @@ void BindHealth(py::module_& m) {
   m.def("adjust_p_values", [](const py::array_t<double, py::array::c_style>& p,
                               const std::string& adjustment) {
     CheckVector(p, "p");
-    return Array(AdjustPValues(View<double>(p), ValueOrThrow(ParseAdjustment(adjustment))));
+    return Array(ValueOrThrow(AdjustPValues(View<double>(p), ValueOrThrow(ParseAdjustment(adjustment)))));
   }, py::arg("p"), py::arg("adjustment"), "Holm / Benjamini-Hochberg adjusted p-values (NaN kept).");
 
   m.def("period_grid", [](int64_t min_time, int64_t max_time, const std::string& freq,
@@ -299,13 +336,17 @@ void BindHealth(py::module_& m) {
                            int64_t n_periods, const py::object& slices, int64_t n_slices,
                            const Cutoffs& cutoffs, const std::string& missing,
                            const std::string& method, double confidence,
-                           const std::string& adjustment, const py::dict& thresholds) {
+                           const std::string& adjustment, const py::dict& thresholds,
+                           const std::string& mode, const std::string& freq) {
     const HealthOptions opt = MakeHealthOptions(cutoffs, missing, method, confidence, adjustment,
-                                                thresholds);
+                                                thresholds, mode, freq);
     return TableDict(RunHealth(scores, periods, n_periods, slices, n_slices, opt));
   }, py::arg("scores"), py::arg("periods"), py::arg("n_periods"), py::arg("slices"),
      py::arg("n_slices"), py::arg("cutoffs"), py::arg("missing"), py::arg("method"),
-     py::arg("confidence"), py::arg("adjustment"), py::arg("thresholds"));
+     py::arg("confidence"), py::arg("adjustment"), py::arg("thresholds"),
+     py::arg("mode") = "alert", py::arg("freq") = "M",
+     "The health table over period codes of `freq` (the length of a period, for baselines "
+     "in time); `mode` \"alert\" or \"review\" adjusts the flags' p-values.");
 
   m.def("health_over_time", [](const py::array& scores,
                                const py::array_t<int64_t, py::array::c_style>& times,
@@ -314,12 +355,14 @@ void BindHealth(py::module_& m) {
                                int64_t n_slices, const Cutoffs& cutoffs,
                                const std::string& missing, const std::string& method,
                                double confidence, const std::string& adjustment,
-                               const py::dict& thresholds) {
+                               const py::dict& thresholds, const std::string& mode,
+                               const std::string& freq) {
     CheckVector(times, "times");
     CheckVector(starts, "starts");
     const HealthOptions opt = MakeHealthOptions(cutoffs, missing, method, confidence, adjustment,
-                                                thresholds);
+                                                thresholds, mode, freq);
     PeriodGrid g;
+    g.frequency = opt.frequency;
     g.starts.assign(starts.data(), starts.data() + starts.size());
     g.labels = labels;
     const bool skip = opt.scores.missing == Missing::kSkip;
@@ -332,8 +375,9 @@ void BindHealth(py::module_& m) {
   }, py::arg("scores"), py::arg("times"), py::arg("starts"), py::arg("labels"),
      py::arg("slices"), py::arg("n_slices"), py::arg("cutoffs"), py::arg("missing"),
      py::arg("method"), py::arg("confidence"), py::arg("adjustment"), py::arg("thresholds"),
-     "health_table with the periods of `times` on the grid (starts, labels) found while "
-     "counting; missing=\"skip\" also leaves out missing times.");
+     py::arg("mode") = "alert", py::arg("freq") = "M",
+     "health_table with the periods of `times` on the grid (starts, labels; periods of "
+     "`freq`) found while counting; missing=\"skip\" also leaves out missing times.");
 
   m.def("rolling_health_table", [](const py::array& scores,
                                    const py::array_t<int32_t, py::array::c_style>& base_periods,
@@ -342,12 +386,13 @@ void BindHealth(py::module_& m) {
                                    const py::array_t<int64_t, py::array::c_style>& last,
                                    const Cutoffs& cutoffs, const std::string& missing,
                                    const std::string& method, double confidence,
-                                   const std::string& adjustment, const py::dict& thresholds) {
+                                   const std::string& adjustment, const py::dict& thresholds,
+                                   const std::string& mode, const std::string& freq) {
     CheckVector(base_periods, "base_periods");
     CheckVector(first, "first");
     CheckVector(last, "last");
     const HealthOptions opt = MakeHealthOptions(cutoffs, missing, method, confidence, adjustment,
-                                                thresholds);
+                                                thresholds, mode, freq);
     return TableDict(ValueOrThrow(DispatchCodes(slices, [&](auto sl) {
       return DispatchScores(scores, [&](auto span) {
         py::gil_scoped_release release;
@@ -358,7 +403,7 @@ void BindHealth(py::module_& m) {
   }, py::arg("scores"), py::arg("base_periods"), py::arg("n_base"), py::arg("slices"),
      py::arg("n_slices"), py::arg("first"), py::arg("last"), py::arg("cutoffs"),
      py::arg("missing"), py::arg("method"), py::arg("confidence"), py::arg("adjustment"),
-     py::arg("thresholds"));
+     py::arg("thresholds"), py::arg("mode") = "alert", py::arg("freq") = "M");
 
   m.def("segment_trends", [](const py::array& scores, const py::array_t<int32_t, py::array::c_style>& periods,
                              int64_t n_periods, const py::object& slices, int64_t n_slices,

@@ -3,6 +3,10 @@
 
 #include <pybind11/pybind11.h>
 
+#include "npscore/churn.h"
+#include "npscore/clv.h"
+#include "npscore/health.h"
+#include "npscore/limits.h"
 #include "npscore/version.h"
 
 namespace py = pybind11;
@@ -21,6 +25,17 @@ PYBIND11_MODULE(_npscore, m) {
   m.doc() = "npscore's compiled core; use the `npscore` package instead.";
   m.attr("__version__") = NPSCORE_VERSION_STRING;
   m.attr("version_number") = NPSCORE_VERSION_NUMBER;
+  // The core's documented bounds that the Python layer checks before
+  // converting an argument (npscore._args): name -> largest allowed value.
+  py::dict limits;
+  limits["threads"] = npscore::kMaxThreads;
+  limits["iterations"] = npscore::kMaxIterations;
+  limits["reasons"] = npscore::kMaxReasons;
+  limits["bins"] = npscore::kMaxReliabilityBins;
+  limits["months"] = npscore::kMaxClvMonths;
+  limits["trend_periods"] = npscore::kMaxTrendPeriods;
+  limits["horizon_days"] = npscore::kMaxChurnHorizonDays;
+  m.attr("limits") = limits;
   npscore::python::BindNps(m);
   npscore::python::BindHealth(m);
   npscore::python::BindChurn(m);

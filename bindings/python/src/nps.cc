@@ -67,7 +67,9 @@ void BindNps(py::module_& m) {
 
   py::class_<Counts>(m, "Counts", "Respondents per segment; mergeable across partitions.")
       .def(py::init([](int64_t d, int64_t pa, int64_t p, int64_t skipped) {
-             return Counts{d, pa, p, skipped};
+             const Counts c{d, pa, p, skipped};
+             ThrowIfError(ValidateCounts(c));
+             return c;
            }),
            py::arg("detractors"), py::arg("passives"), py::arg("promoters"),
            py::arg("skipped") = 0)
@@ -76,7 +78,7 @@ void BindNps(py::module_& m) {
       .def_readonly("promoters", &Counts::promoters)
       .def_readonly("skipped", &Counts::skipped)
       .def_property_readonly("n", &Counts::n)
-      .def("merge", [](const Counts& a, const Counts& b) { return Counts(a).Merge(b); },
+      .def("merge", [](const Counts& a, const Counts& b) { return ValueOrThrow(MergeCounts(a, b)); },
            "Returns the counts of both partitions together.")
       .def("__repr__", [](const Counts& c) {
         return "Counts(detractors=" + std::to_string(c.detractors) +
@@ -118,6 +120,8 @@ void BindNps(py::module_& m) {
       .def_readonly("ci_high", &Comparison::ci_high)
       .def_property_readonly("method", [](const Comparison& c) { return IntervalMethodName(c.method); })
       .def_readonly("confidence", &Comparison::confidence)
+      .def_property_readonly("test", [](const Comparison& c) { return TestKindName(c.test); },
+                             "The test that gave p_value: wald, adjusted-wald, score, exact or mid-p.")
       .def("to_dict", [](const Comparison& c) {
         py::dict d;
         d["diff"] = c.diff;
@@ -128,11 +132,13 @@ void BindNps(py::module_& m) {
         d["ci_high"] = c.ci_high;
         d["method"] = IntervalMethodName(c.method);
         d["confidence"] = c.confidence;
+        d["test"] = TestKindName(c.test);
         return d;
       }, "The fields as a plain dict.")
       .def("__repr__", [](const Comparison& c) {
-        return std::string(py::str("Comparison(diff={:.2f}, ci=[{:.2f}, {:.2f}], p_value={:.4g})")
-                               .format(c.diff, c.ci_low, c.ci_high, c.p_value));
+        return std::string(
+            py::str("Comparison(diff={:.2f}, ci=[{:.2f}, {:.2f}], p_value={:.4g}, test='{}')")
+                .format(c.diff, c.ci_low, c.ci_high, c.p_value, TestKindName(c.test)));
       });
 
   m.def("segment", [](const py::array& scores, const Cutoffs& cutoffs) {
@@ -182,9 +188,16 @@ void BindNps(py::module_& m) {
   }, py::arg("counts"), py::arg("method"), py::arg("confidence"));
 
   m.def("compare", [](const Summary& a, const Summary& b, const std::string& method,
-                      double confidence) {
-    return ValueOrThrow(Compare(a, b, MakeIntervalOptions(method, confidence)));
-  }, py::arg("a"), py::arg("b"), py::arg("method"), py::arg("confidence"));
+                      double confidence, const std::string& test) {
+    const IntervalOptions io = MakeIntervalOptions(method, confidence);
+    const CompareOptions o{io.method, io.confidence, ValueOrThrow(ParseCompareTest(test))};
+    absl::StatusOr<Comparison> c;
+    {
+      py::gil_scoped_release release;  // the interval's root finding takes ~0.1 ms
+      c = Compare(a, b, o);
+    }
+    return ValueOrThrow(std::move(c));
+  }, py::arg("a"), py::arg("b"), py::arg("method"), py::arg("confidence"), py::arg("test"));
 
   m.def("factorize_keys", [](const py::array_t<int64_t, py::array::c_style>& keys) {
     CheckVector(keys, "keys");

@@ -52,7 +52,10 @@ void BindPriority(py::module_& m) {
                          const py::object& responded_at, int64_t now, double sla_hours,
                          const std::vector<double>& anchor_hours,
                          const std::vector<double>& anchor_probability, int64_t top,
-                         const std::vector<int64_t>& capacities, int threads) {
+                         const std::vector<int64_t>& capacities, int threads,
+                         const py::object& contacted_at, const py::object& closed,
+                         double passive_sla_hours, double promoter_sla_hours, double window_hours,
+                         double urgency_hours) {
     CheckVector(churn_risk, "churn_risk");
     CheckVector(clv, "clv");
     py::array_t<int8_t, py::array::c_style> seg_hold;
@@ -63,8 +66,16 @@ void BindPriority(py::module_& m) {
     in.segment = OptionalColumn(segment, seg_hold, "segment");
     in.responded_at = OptionalColumn(responded_at, at_hold, "responded_at");
     in.now = now;
+    py::array_t<int64_t, py::array::c_style> contact_hold;
+    py::array_t<uint8_t, py::array::c_style> closed_hold;
+    in.contacted_at = OptionalColumn(contacted_at, contact_hold, "contacted_at");
+    in.closed = OptionalColumn(closed, closed_hold, "closed");
     PriorityOptions opt;
     opt.sla_hours = sla_hours;
+    opt.passive_sla_hours = passive_sla_hours;
+    opt.promoter_sla_hours = promoter_sla_hours;
+    opt.window_hours = window_hours;
+    opt.urgency_hours = urgency_hours;
     opt.recovery = MakeCurve(anchor_hours, anchor_probability);
     opt.top = top;
     opt.capacities = capacities;
@@ -81,16 +92,31 @@ void BindPriority(py::module_& m) {
     out["hours_since_response"] = Array(q->hours_since_response);
     out["recoverability"] = Array(q->recoverability);
     out["expected_recoverable"] = Array(q->expected_recoverable);
+    out["urgency"] = Array(q->urgency);
+    out["priority"] = Array(q->priority);
     out["deadline"] = Array(q->deadline);
     out["overdue"] = Array(q->overdue).attr("astype")("bool");
     out["segment"] = Array(q->segment);
     out["owner"] = Array(q->owner);
     out["n_rows"] = q->n_rows;
     out["total_revenue_at_risk"] = q->total_revenue_at_risk;
+    out["missed_row"] = Array(q->missed_row);
+    out["missed_segment"] = Array(q->missed_segment);
+    out["missed_revenue_at_risk"] = Array(q->missed_revenue_at_risk);
+    out["queued"] = std::vector<int64_t>(q->queued, q->queued + 4);
+    out["contacted"] = std::vector<int64_t>(q->contacted, q->contacted + 4);
+    out["closed"] = std::vector<int64_t>(q->closed, q->closed + 4);
+    out["missed"] = std::vector<int64_t>(q->missed, q->missed + 4);
+    out["detractors_due"] = q->detractors_due;
+    out["detractors_within_sla"] = q->detractors_within_sla;
+    out["window_hours"] = q->window_hours;
     return out;
   }, py::arg("churn_risk"), py::arg("clv"), py::arg("segment"), py::arg("responded_at"),
      py::arg("now"), py::arg("sla_hours"), py::arg("anchor_hours"), py::arg("anchor_probability"),
-     py::arg("top"), py::arg("capacities"), py::arg("threads") = 0);
+     py::arg("top"), py::arg("capacities"), py::arg("threads") = 0,
+     py::arg("contacted_at") = py::none(), py::arg("closed") = py::none(),
+     py::arg("passive_sla_hours") = 72.0, py::arg("promoter_sla_hours") = 168.0,
+     py::arg("window_hours") = -1.0, py::arg("urgency_hours") = 24.0);
 
   m.def("revenue_at_risk", [](const F64& churn_risk, const F64& clv, const py::object& codes,
                               int32_t n_groups) {

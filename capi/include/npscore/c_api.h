@@ -69,6 +69,20 @@ NPSCORE_API int npscore_version_number(void);
 /** Returns NPSCORE_VERSION_STRING of the library actually linked. */
 NPSCORE_API const char *npscore_version_string(void);
 
+/* --- Limits -------------------------------------------------------------------
+ *
+ * Every size, count and thread argument has an upper bound, so that no
+ * integer a caller passes makes the library allocate without limit or run
+ * for hours; beyond it a call fails with NPSCORE_EINVAL naming the argument
+ * and the bound. Zero and negative sizes are errors too, except where a
+ * function documents 0 or -1 as "automatic" / "all". The bounds of a module
+ * are given in its section (NPSCORE_MAX_*); these are shared by all. */
+
+/** Threads of one call (a `threads` option; 0 is automatic). */
+#define NPSCORE_MAX_THREADS 256
+/** Iterations of an iterative fit (max_iter, max_iterations). */
+#define NPSCORE_MAX_ITERATIONS 10000
+
 /* --- Types ----------------------------------------------------------------- */
 
 /** Element type of a score column. */
@@ -144,13 +158,14 @@ typedef struct npscore_summary {
   double confidence;
 } npscore_summary;
 
-/** The difference a - b of two independent NPS, with its Wald test. */
+/** The difference a - b of two independent NPS, with its test. */
 typedef struct npscore_comparison {
   double diff;    /**< nps(a) - nps(b), -200..200 */
   double se;      /**< sqrt(se(a)^2 + se(b)^2) */
-  double z;       /**< diff / se */
+  double z;       /**< The test statistic (diff / se for the Wald test). */
   double p_value; /**< Two-sided. */
-  double ci_low;  /**< Interval for the difference, by `method`. */
+  double ci_low;  /**< Interval for the difference, by `method`; excludes 0
+                       exactly when p_value < 1 - confidence. */
   double ci_high;
   npscore_interval_method method;
   double confidence;
@@ -182,7 +197,8 @@ NPSCORE_API npscore_status npscore_nps_count(npscore_counts *out, const void *sc
                                              const npscore_nps_options *opts);
 
 /** Adds *other into *out: merges the counts of two partitions. NPSCORE_EINVAL
- *  if a sum would overflow int64_t (then *out is unchanged). */
+ *  if a count is negative or a sum would overflow int64_t (then *out is
+ *  unchanged). */
 NPSCORE_API npscore_status npscore_nps_counts_merge(npscore_counts *out,
                                                     const npscore_counts *other);
 
@@ -202,12 +218,77 @@ NPSCORE_API npscore_status npscore_nps_summarize_counts(npscore_summary *out,
                                                         const npscore_counts *counts,
                                                         const npscore_nps_options *opts);
 
-/** Compares two independent summaries: diff = nps(a) - nps(b), its Wald test
- *  and an interval for it by opts->method. */
+/** Compares two independent summaries: diff = nps(a) - nps(b), a two-sided
+ *  test of equal NPS and an interval for the difference, both by
+ *  opts->method (wald: z = diff / se; adjusted-wald: the same after 0.375 /
+ *  0.75 / 0.375 pseudo-respondents per sample; score: the score test, exact
+ *  mid-p below NPSCORE_EXACT_BELOW respondents), so that p < 1 - confidence
+ *  exactly when 0 is outside [ci_low, ci_high]. The same as
+ *  npscore_nps_compare_test() with NPSCORE_COMPARE_AUTO. The summaries are
+ *  validated: counts finite, >= 0 and adding up to n > 0, nps and se equal to
+ *  what the counts give, interval within [-100, 100]. */
 NPSCORE_API npscore_status npscore_nps_compare(npscore_comparison *out,
                                                const npscore_summary *a,
                                                const npscore_summary *b,
                                                const npscore_nps_options *opts);
+
+/** Which test gives npscore_nps_compare_test()'s p-value and, with it, the
+ *  interval. */
+typedef enum npscore_compare_test {
+  NPSCORE_COMPARE_AUTO = 0,       /**< MID_P for unweighted samples whose smaller one has
+                                       fewer than NPSCORE_EXACT_BELOW respondents, with
+                                       the score method; else ASYMPTOTIC. */
+  NPSCORE_COMPARE_ASYMPTOTIC = 1, /**< The method's own statistic, normal reference. */
+  NPSCORE_COMPARE_EXACT = 2,      /**< Permutation test of |diff| given the pooled
+                                       segment counts: conventional p. */
+  NPSCORE_COMPARE_MID_P = 3       /**< The same permutation test, mid-p. */
+} npscore_compare_test;
+
+/** The test that gave a comparison's p-value. */
+typedef enum npscore_test_kind {
+  NPSCORE_TEST_WALD = 0,          /**< z = diff / se. */
+  NPSCORE_TEST_ADJUSTED_WALD = 1, /**< Wald after pseudo-respondents. */
+  NPSCORE_TEST_SCORE = 2,         /**< Score test (restricted MLE under the null). */
+  NPSCORE_TEST_EXACT = 3,         /**< Permutation test, conventional p. */
+  NPSCORE_TEST_MID_P = 4          /**< Permutation test, mid-p. */
+} npscore_test_kind;
+
+/** Below this many respondents in the smaller sample, NPSCORE_COMPARE_AUTO
+ *  uses the exact mid-p test. */
+#define NPSCORE_EXACT_BELOW 10
+/** The largest smaller sample for NPSCORE_COMPARE_EXACT and _MID_P. */
+#define NPSCORE_MAX_EXACT_SAMPLE 1000
+
+/** Options of npscore_nps_compare_test(). */
+typedef struct npscore_compare_options {
+  unsigned int version;           /**< NPSCORE_COMPARE_OPTIONS_VERSION */
+  npscore_interval_method method; /**< Test statistic and interval (NPSCORE_INTERVAL_SCORE). */
+  double confidence;              /**< Two-sided level in (0, 1) (0.95). */
+  npscore_compare_test test;      /**< Which test (NPSCORE_COMPARE_AUTO). */
+} npscore_compare_options;
+
+#define NPSCORE_COMPARE_OPTIONS_VERSION 1
+/** The defaults: the score test (exact mid-p for small samples), 95%. */
+#define NPSCORE_COMPARE_OPTIONS_INIT                                    \
+  { NPSCORE_COMPARE_OPTIONS_VERSION, NPSCORE_INTERVAL_SCORE, 0.95,      \
+    NPSCORE_COMPARE_AUTO }
+
+/** Fills *opts with the defaults of options struct `version` (pass
+ *  NPSCORE_COMPARE_OPTIONS_VERSION). */
+NPSCORE_API npscore_status npscore_nps_compare_options_init(npscore_compare_options *opts,
+                                                            unsigned int version);
+
+/** Compares two independent summaries with the test of opts->test (NULL
+ *  opts: NPSCORE_COMPARE_OPTIONS_INIT): *out as npscore_nps_compare() and
+ *  *out_test the test that gave out->p_value. For the exact tests (score
+ *  method and unweighted samples only) the interval is the score interval at
+ *  the critical value that makes it exclude 0 exactly when the exact p is
+ *  below 1 - confidence; out->z is then the score statistic. */
+NPSCORE_API npscore_status npscore_nps_compare_test(npscore_comparison *out,
+                                                    npscore_test_kind *out_test,
+                                                    const npscore_summary *a,
+                                                    const npscore_summary *b,
+                                                    const npscore_compare_options *opts);
 
 /* --- By group ------------------------------------------------------------------ */
 
@@ -269,11 +350,32 @@ typedef enum npscore_rollup {
   NPSCORE_ROLLUP_LATEST = 2   /**< Each contact's latest response only, pooled. */
 } npscore_rollup;
 
+/** Rows (slices x periods) of a health table: about 400 bytes each. */
+#define NPSCORE_MAX_HEALTH_TABLE_ROWS 4194304
+/** Score histogram counts of a health table: rows x (scale_max + 1). */
+#define NPSCORE_MAX_HEALTH_HISTOGRAM_CELLS 67108864
+/** Periods of a trend window (trend_periods, npscore_health_segment_trends). */
+#define NPSCORE_MAX_TREND_PERIODS 1000
+/** Periods of npscore_health_migration(). */
+#define NPSCORE_MAX_MIGRATION_PERIODS 1048576
+/** Rows (events x slices) of npscore_health_event_impact(). */
+#define NPSCORE_MAX_EVENT_IMPACT_ROWS 4194304
+/** Accounts of npscore_health_account_nps(). */
+#define NPSCORE_MAX_ACCOUNTS 67108864
+
 /* Health flags of one period: bits of npscore_health_row.flags. */
 #define NPSCORE_FLAG_LOW_N 0x1u                 /**< Too few responses to judge (< min_n). */
 #define NPSCORE_FLAG_PASSIVE_VULNERABILITY 0x2u /**< Large or growing passive share, NPS stable. */
 #define NPSCORE_FLAG_DETRACTOR_SURGE 0x4u       /**< Detractor share up significantly. */
 #define NPSCORE_FLAG_PROMOTER_EROSION 0x8u      /**< Promoter share down significantly. */
+#define NPSCORE_FLAG_NPS_DROP 0x10u             /**< NPS significantly below its baseline. */
+#define NPSCORE_FLAG_LEVEL_SHIFT 0x20u          /**< NPS persistently below its baseline (CUSUM). */
+
+/** How the p-values behind the flags are adjusted (npscore/health.h FlagMode). */
+typedef enum npscore_flag_mode {
+  NPSCORE_FLAG_MODE_ALERT = 0, /**< Holm within each period (slices x flag tests): alerting. */
+  NPSCORE_FLAG_MODE_REVIEW = 1 /**< Benjamini-Hochberg over all periods, slices and tests. */
+} npscore_flag_mode;
 
 /** The segment of an account without responses (npscore_account_row). */
 #define NPSCORE_NO_SEGMENT (-128)
@@ -285,25 +387,40 @@ typedef struct npscore_health_options {
   npscore_nps_options nps;        /**< Scores and intervals, with its own version
                                        (nps.min_n is not used: see min_n). */
   int adjustment;                 /**< An npscore_adjustment (NPSCORE_ADJUST_HOLM). */
-  double alpha;                   /**< Level of every test, in (0, 1) (0.05). */
+  double alpha;                   /**< Level of every flag test but nps_drop's, in (0, 1) (0.05). */
   double min_n;                   /**< Fewer responses: flag LOW_N, no verdicts (30). */
-  double passive_share_high;      /**< A passive share this large is vulnerable (0.40). */
+  double passive_share_high;      /**< A passive share whose Wilson lower bound reaches
+                                       this is vulnerable (0.40). */
   double passive_trend_points;    /**< Passive share growth in points/period ... (1.0) */
   double stable_nps_points;       /**< ... while |NPS change over the window| < this (5.0). */
   double detractor_surge_points;  /**< Detractor share up at least this much (5.0). */
   double promoter_erosion_points; /**< Promoter share down at least this much (5.0). */
-  int trend_periods;              /**< Periods in a trend window, >= 3 (6). */
+  int trend_periods;              /**< Periods in a trend window,
+                                       3..NPSCORE_MAX_TREND_PERIODS (6). */
+  /* Version 2: alerts against a trailing baseline (npscore/health.h). */
+  int flag_mode;                  /**< An npscore_flag_mode (NPSCORE_FLAG_MODE_ALERT). */
+  int frequency;                  /**< Period length of the period codes, an
+                                       npscore_frequency, so that baselines are in
+                                       time (NPSCORE_FREQ_MONTH). */
+  double baseline_months;         /**< Baseline: the periods in these months before (12). */
+  double drop_alpha;              /**< One-sided level of the nps_drop test (0.01). */
+  double drop_points;             /**< nps_drop needs a drop of at least this (5.0). */
+  double cusum_k;                 /**< level_shift: CUSUM reference value, in SEs (0.5). */
+  double cusum_h;                 /**< level_shift: CUSUM decision interval, in SEs (4.0). */
+  double power;                   /**< Power of min_detectable_drop (0.80). */
 } npscore_health_options;
 
-#define NPSCORE_HEALTH_OPTIONS_VERSION 1
+#define NPSCORE_HEALTH_OPTIONS_VERSION 2
 /** The defaults: those of the core (npscore/health.h HealthThresholds). */
-#define NPSCORE_HEALTH_OPTIONS_INIT                             \
-  { NPSCORE_HEALTH_OPTIONS_VERSION, NPSCORE_NPS_OPTIONS_INIT,  \
-    NPSCORE_ADJUST_HOLM, 0.05, 30.0, 0.40, 1.0, 5.0, 5.0, 5.0, 6 }
+#define NPSCORE_HEALTH_OPTIONS_INIT                                         \
+  { NPSCORE_HEALTH_OPTIONS_VERSION, NPSCORE_NPS_OPTIONS_INIT,              \
+    NPSCORE_ADJUST_HOLM, 0.05, 30.0, 0.40, 1.0, 5.0, 5.0, 5.0, 6,          \
+    NPSCORE_FLAG_MODE_ALERT, NPSCORE_FREQ_MONTH, 12.0, 0.01, 5.0, 0.5, 4.0, 0.80 }
 
 /** Fills *opts with the defaults of options struct `version` (pass
- *  NPSCORE_HEALTH_OPTIONS_VERSION). NPSCORE_EVERSION if the library does not
- *  know that version. */
+ *  NPSCORE_HEALTH_OPTIONS_VERSION; version 1 fills the fields up to
+ *  trend_periods only). NPSCORE_EVERSION if the library does not know that
+ *  version. */
 NPSCORE_API npscore_status npscore_health_options_init(npscore_health_options *opts,
                                                        unsigned int version);
 
@@ -313,9 +430,10 @@ NPSCORE_API npscore_status npscore_health_options_init(npscore_health_options *o
 typedef struct npscore_period_grid npscore_period_grid;
 
 /** Makes the periods of `frequency` (an npscore_frequency) in `time_zone`
- *  (an IANA name such as "Europe/Berlin", or "UTC") that cover
- *  [min_time, max_time]. On success *out is a new grid to release with
- *  npscore_period_grid_free(). */
+ *  (an IANA name such as "Europe/Berlin" of the system's time-zone database,
+ *  or "UTC"; at most 64 bytes, never a path) that cover [min_time, max_time].
+ *  A calendar day the zone skipped has no period. On success *out is a new
+ *  grid to release with npscore_period_grid_free(). */
 NPSCORE_API npscore_status npscore_health_period_grid(npscore_period_grid **out,
                                                       int64_t min_time, int64_t max_time,
                                                       int frequency, const char *time_zone);
@@ -390,8 +508,9 @@ typedef struct npscore_health_row {
  *  one row per (slice, period), slice-major (row = slice * n_periods +
  *  period). periods[i] is in [0, n_periods) or -1 (leave the row out);
  *  slices (NULL = one slice, n_slices is then ignored) likewise in
- *  [0, n_slices) or -1. On success *out is a new table to release with
- *  npscore_health_table_free(). */
+ *  [0, n_slices) or -1. The table has at most NPSCORE_MAX_HEALTH_TABLE_ROWS
+ *  rows and NPSCORE_MAX_HEALTH_HISTOGRAM_CELLS histogram counts. On success
+ *  *out is a new table to release with npscore_health_table_free(). */
 NPSCORE_API npscore_status npscore_health_table_new(npscore_health_table **out,
                                                     const void *scores, npscore_dtype dtype,
                                                     size_t n, const int32_t *periods,
@@ -420,6 +539,40 @@ NPSCORE_API npscore_status npscore_health_table_histogram(const int64_t **out,
                                                           const npscore_health_table *t,
                                                           size_t i);
 
+/** The alert figures of one row of a health table: the row against its
+ *  baseline, the periods [baseline_first, period) of its slice (12 months by
+ *  default). Deviations are this period minus the baseline (NPS and shares
+ *  in points). The *_p are one-sided (a drop, a surge, an erosion, passive
+ *  growth); *_p_adjusted are adjusted as the options' flag_mode says, within
+ *  a family of flag_family tests. NaN where there is no verdict (n or
+ *  baseline_n below min_n, or rolling windows). */
+typedef struct npscore_health_baseline_row {
+  int64_t baseline_first; /**< First period of the baseline; -1 without one. */
+  int64_t baseline_n;     /**< Responses in the baseline. */
+  double baseline_nps;
+  double nps_vs_baseline; /**< NPS minus the baseline's, with the SE of the difference. */
+  double vs_baseline_se;
+  double drop_p;
+  double drop_p_adjusted;
+  double detractor_vs_baseline; /**< Detractor share minus the baseline's, points. */
+  double surge_p;
+  double surge_p_adjusted;
+  double promoter_vs_baseline;  /**< Promoter share minus the baseline's, points. */
+  double erosion_p;
+  double erosion_p_adjusted;
+  double passive_growth_p;      /**< The passive trend's test, one-sided (growing). */
+  double passive_growth_p_adjusted;
+  double cusum;               /**< Lower CUSUM after this period (NaN: not updated). */
+  double min_detectable_drop; /**< Smallest drop (points) this period reveals with the
+                                   options' power (see npscore/health.h). */
+  int64_t flag_family;        /**< Tests in the family of the adjustment. */
+} npscore_health_baseline_row;
+
+/** Reads the alert figures of row i of t. */
+NPSCORE_API npscore_status npscore_health_table_baseline(npscore_health_baseline_row *out,
+                                                         const npscore_health_table *t,
+                                                         size_t i);
+
 /** Frees a table from npscore_health_table_new(); accepts NULL. */
 NPSCORE_API void npscore_health_table_free(npscore_health_table *t);
 
@@ -441,7 +594,8 @@ typedef struct npscore_segment_trend {
   double p_adjusted;   /**< Adjusted across all slices and segments. */
 } npscore_segment_trend;
 
-/** Trends of the three shares of each slice over the last `periods` (>= 3)
+/** Trends of the three shares of each slice over the last `periods`
+ *  (3..NPSCORE_MAX_TREND_PERIODS)
  *  periods of table: 3 rows per slice (detractor, passive, promoter), slice
  *  by slice, into out[0..*out_count). If capacity is below the 3 * slices
  *  rows needed, the call fails with NPSCORE_EINVAL and sets *out_count to the
@@ -452,7 +606,9 @@ NPSCORE_API npscore_status npscore_health_segment_trends(npscore_segment_trend *
                                                          int periods, int adjustment);
 
 /** Writes the adjusted values of n p-values into out[0..n), in the input
- *  order (out may be p). NaN entries are left out of the family and stay
+ *  order (out may be p). Each p-value must be in [0, 1], or NaN for "no
+ *  test" (any other value is NPSCORE_EINVAL naming its row). NaN entries
+ *  are left out of the family and stay
  *  NaN. */
 NPSCORE_API npscore_status npscore_health_adjust_p_values(double *out, const double *p,
                                                           size_t n, int adjustment);
@@ -471,10 +627,10 @@ typedef struct npscore_migration_totals {
  *  customer, in the period of the later response:
  *  out_counts[(period * 3 + from) * 3 + to] with segment indexes 0..2.
  *  periods (NULL = one period, n_periods is then ignored) holds the period of
- *  each row, < n_periods, or -1 to leave the row out; out_counts has
- *  n_periods * 9 entries (9 without periods). Errors name the row: a bad
- *  score, period code or missing time, or two kept responses of one customer
- *  at the same instant. */
+ *  each row, < n_periods (at most NPSCORE_MAX_MIGRATION_PERIODS), or -1 to
+ *  leave the row out; out_counts has n_periods * 9 entries (9 without
+ *  periods). Errors name the row: a bad score, period code or missing time,
+ *  or two kept responses of one customer at the same instant. */
 NPSCORE_API npscore_status npscore_health_migration(
     int64_t *out_counts, npscore_migration_totals *out_totals, const void *scores,
     npscore_dtype dtype, size_t n, const int64_t *customers, const int64_t *times,
@@ -528,7 +684,8 @@ typedef struct npscore_event_impact_row {
  *  rows, by event (in the order given) then slice, into out[0..*out_count).
  *  slices (NULL = one slice, n_slices is then ignored) holds codes in
  *  [0, n_slices) or -1 (leave the row out). Window bounds saturate at the
- *  int64_t range. If capacity is below the rows needed, the call fails with
+ *  int64_t range; before_ns and after_ns must be > 0, and events x slices at
+ *  most NPSCORE_MAX_EVENT_IMPACT_ROWS. If capacity is below the rows needed, the call fails with
  *  NPSCORE_EINVAL and sets *out_count to the rows needed. Errors name the
  *  row or event. */
 NPSCORE_API npscore_status npscore_health_event_impact(
@@ -558,7 +715,10 @@ typedef struct npscore_account_row {
  *  range, or negative to leave the row out) by `how` (an npscore_rollup).
  *  contacts (contact ids) and times are optional (NULL) except for
  *  NPSCORE_ROLLUP_LATEST; account_weights is NULL or n_accounts finite
- *  weights >= 0 (e.g. revenue). Accounts with fewer than min_n (>= 0)
+ *  weights >= 0 (e.g. revenue): for POOLED and LATEST each account's weight
+ *  counts once, split evenly over its counted responses, so the overall NPS
+ *  is the weighted mean of the accounts' NPS; n_accounts is at most
+ *  NPSCORE_MAX_ACCOUNTS. Accounts with fewer than min_n (finite, >= 0)
  *  responses counted are small and left out of the overall summary (opts'
  *  min_n is not used here). On success *out is a new table to release with
  *  npscore_account_table_free(). */
@@ -753,9 +913,10 @@ typedef struct npscore_churn_fit_options {
                                          sd (ddof 0); coefficients stay on the original scale (0). */
   npscore_class_weight class_weight_mode; /**< (NPSCORE_CLASS_WEIGHT_NONE) */
   double class_weight[2];           /**< Used with NPSCORE_CLASS_WEIGHT_GIVEN (1, 1). */
-  double tol;                       /**< Gradient tolerance (1e-8). */
-  int max_iter;                     /**< Newton iterations (100). */
-  int threads;                      /**< 0: one per core for large inputs (0). */
+  double tol;                       /**< Gradient tolerance, finite and > 0 (1e-8). */
+  int max_iter;                     /**< Newton iterations, 1..NPSCORE_MAX_ITERATIONS (100). */
+  int threads;                      /**< 0: one per core for large inputs; at most
+                                         NPSCORE_MAX_THREADS (0). */
 } npscore_churn_fit_options;
 
 #define NPSCORE_CHURN_FIT_OPTIONS_VERSION 1
@@ -775,9 +936,22 @@ typedef struct npscore_churn_fit_info {
   double horizon_days; /**< Prior models: the horizon of the probabilities. */
 } npscore_churn_fit_info;
 
-/** Fits a churn model to x (rows x cols doubles, finite), labels y (rows
- *  values, 0 or 1, both present) and sample_weight (rows values, finite, >= 0;
- *  NULL: all 1). feature_names: NULL (x0, x1, ...) or cols distinct strings.
+/** Columns of a fitted (or loaded) churn model: its Newton step holds a
+ *  (cols + 1)^2 Hessian per thread. */
+#define NPSCORE_MAX_CHURN_FEATURES 4096
+/** Reasons per row of npscore_churn_explain() (`top`). */
+#define NPSCORE_MAX_REASONS 100
+/** Reliability bins of npscore_churn_evaluate(). */
+#define NPSCORE_MAX_RELIABILITY_BINS 1000
+/** Horizon, in days, of a prior model and of its rates (100 years). */
+#define NPSCORE_MAX_CHURN_HORIZON_DAYS 36525.0
+/** Size of a model file that npscore_churn_load() reads (64 MiB). */
+#define NPSCORE_MAX_CHURN_MODEL_BYTES 67108864
+
+/** Fits a churn model to x (rows x cols doubles, finite; rows >= 1, cols at
+ *  most NPSCORE_MAX_CHURN_FEATURES), labels y (rows values, 0 or 1, both
+ *  present) and sample_weight (rows values, finite, >= 0; NULL: all 1).
+ *  feature_names: NULL (x0, x1, ...) or cols distinct strings.
  *  opts NULL: defaults. *out is set to NULL on error. */
 NPSCORE_API npscore_status npscore_churn_fit(npscore_churn_model **out, const double *x,
                                              size_t rows, size_t cols, npscore_layout layout,
@@ -788,30 +962,34 @@ NPSCORE_API npscore_status npscore_churn_fit(npscore_churn_model **out, const do
 /** A churn rate within a horizon. */
 typedef struct npscore_churn_rate {
   double rate;         /**< in (0, 1) */
-  double horizon_days; /**< > 0 */
+  double horizon_days; /**< in (0, NPSCORE_MAX_CHURN_HORIZON_DAYS] */
 } npscore_churn_rate;
 
-/** Segment base rates of the prior model (DOMAIN.md §5). */
+/** Segment base rates of the prior model: DOMAIN.md §5 where it gives a
+ *  figure, else (and where the shipped sample realises another rate) the
+ *  sample's; sources per rate in npscore/churn.h (ChurnPriorRates). */
 typedef struct npscore_churn_prior_rates {
   unsigned int version;                    /**< NPSCORE_CHURN_PRIOR_RATES_VERSION */
-  npscore_churn_rate detractor;            /**< 45% / 90 days */
+  npscore_churn_rate detractor;            /**< 40% / 90 days */
   npscore_churn_rate early_life_detractor; /**< 50% / 90 days */
   npscore_churn_rate passive;              /**< 25% / 180 days */
-  npscore_churn_rate promoter;             /**< 5% / 180 days */
-  npscore_churn_rate baseline;             /**< no answer yet: 10% / 365 days */
+  npscore_churn_rate promoter;             /**< 9% / 180 days */
+  npscore_churn_rate baseline;             /**< no answer yet: 5% / 90 days */
 } npscore_churn_prior_rates;
 
 #define NPSCORE_CHURN_PRIOR_RATES_VERSION 1
 #define NPSCORE_CHURN_PRIOR_RATES_INIT                                             \
-  { NPSCORE_CHURN_PRIOR_RATES_VERSION, {0.45, 90.0}, {0.50, 90.0}, {0.25, 180.0}, \
-    {0.05, 180.0}, {0.10, 365.0} }
+  { NPSCORE_CHURN_PRIOR_RATES_VERSION, {0.40, 90.0}, {0.50, 90.0}, {0.25, 180.0}, \
+    {0.09, 180.0}, {0.05, 90.0} }
 
 /** A model without training data: each rate converted to horizon_days under a
  *  constant hazard (p = 1 - (1 - p0)^(h / h0)), read from four 0/1 columns
  *  in this order (churn_features' names): "segment=detractor",
  *  "segment=passive", "has_response", "early_life_detractor". No answer: the
  *  baseline rate; an answer with neither segment set: the promoter rate.
- *  rates NULL: defaults. */
+ *  rates NULL: defaults. horizon_days is in (0, NPSCORE_MAX_CHURN_HORIZON_DAYS];
+ *  a rate that the conversion makes 0 or 1 (a horizon far from the rate's
+ *  own) is NPSCORE_EINVAL naming the segment. */
 NPSCORE_API npscore_status npscore_churn_prior(npscore_churn_model **out, double horizon_days,
                                                const npscore_churn_prior_rates *rates);
 
@@ -843,8 +1021,16 @@ NPSCORE_API npscore_status npscore_churn_predict(double *out, const npscore_chur
  *  feature indices (out_features) and log-odds contributions
  *  coef_j * (x_j - reference_j) (out_contributions), rows * top values each,
  *  row-major, largest first; -1 / 0 where a row has fewer than top positive
- *  contributions. reference_j: 0 for 0/1 indicator columns, else the training
- *  mean (prior models: 0). One thread. */
+ *  contributions (e.g. top above the model's features). top is in
+ *  1..NPSCORE_MAX_REASONS (for probabilities alone, use npscore_churn_predict).
+ *  reference_j: 0 for 0/1 indicator columns, else the training mean (prior
+ *  models: 0). Columns named as churn_features names them follow the core's
+ *  reason rules (npscore/churn.h, DefaultChurnReasonRules): the score-history
+ *  columns are one reason, reported under the first of them with their net
+ *  contribution; a column is left out where it does not apply (scores of a
+ *  customer who never answered, days waiting of a non-detractor) and is no
+ *  reason when its coefficient contradicts its documented direction. One
+ *  thread. */
 NPSCORE_API npscore_status npscore_churn_explain(double *out_proba, int32_t *out_features,
                                                  double *out_contributions,
                                                  const npscore_churn_model *model,
@@ -870,18 +1056,25 @@ typedef struct npscore_reliability_bin {
   double observed_rate;
 } npscore_reliability_bin;
 
-/** Scores p (n values in [0, 1]) against y (0/1, both present). out_bins: NULL
+/** Scores p (n >= 1 values in [0, 1]) against y (0/1, both present) with
+ *  `bins` (1..NPSCORE_MAX_RELIABILITY_BINS) reliability bins. out_bins: NULL
  *  or room for `bins` bins, lowest p first. */
 NPSCORE_API npscore_status npscore_churn_evaluate(npscore_churn_evaluation *out,
                                                   npscore_reliability_bin *out_bins,
                                                   const double *y, const double *p, size_t n,
                                                   int bins);
 
-/** Writes the model to path (versioned binary format with a checksum). */
+/** Writes the model to path (versioned binary format with a checksum): a
+ *  regular file, created or truncated. A path that cannot be written, or is
+ *  not a regular file, is NPSCORE_EINVAL naming the path and the reason. */
 NPSCORE_API npscore_status npscore_churn_save(const npscore_churn_model *model, const char *path);
 
 /** Reads a model written by npscore_churn_save(); a truncated, corrupted,
- *  foreign or newer file is NPSCORE_EINVAL with the cause in the message. */
+ *  foreign or newer file is NPSCORE_EINVAL with the cause in the message.
+ *  So is a path that is missing, unreadable, empty, not a regular file (a
+ *  directory, FIFO or device: never read, so a load never blocks) or larger
+ *  than NPSCORE_MAX_CHURN_MODEL_BYTES; the message names the path and the
+ *  system's reason. */
 NPSCORE_API npscore_status npscore_churn_load(npscore_churn_model **out, const char *path);
 
 /** Frees a model; accepts NULL. */
@@ -897,6 +1090,11 @@ NPSCORE_API void npscore_churn_model_free(npscore_churn_model *model);
  * lifetimes (see npscore/clv.h). Per-customer columns are `const double *`
  * of n elements; per-customer outputs are caller-allocated arrays of n. */
 
+/** Customer codes of npscore_clv_rfm_summary() (n_customers). */
+#define NPSCORE_MAX_RFM_CUSTOMERS 268435456
+/** Months of npscore_clv_lifetime_value() (100 years). */
+#define NPSCORE_MAX_CLV_MONTHS 1200
+
 /** One customer of an RFM summary, in periods of the summary's frequency. */
 typedef struct npscore_clv_rfm_row {
   double frequency;      /**< Distinct purchase periods - 1 (repeat periods). */
@@ -909,7 +1107,8 @@ typedef struct npscore_clv_rfm_row {
 /** Summarizes n transactions: customer codes in [0, n_customers), times in
  *  int64 nanoseconds since the epoch read as wall-clock time (INT64_MIN is
  *  missing, an error), amounts NULL or >= 0, `frequency` an npscore_frequency
- *  (weeks run Monday to Sunday). Writes n_customers rows to `out`. A time
+ *  (weeks run Monday to Sunday). Writes n_customers (0..
+ *  NPSCORE_MAX_RFM_CUSTOMERS) rows to `out`. A time
  *  after observation_end, a bad code or amount is NPSCORE_EINVAL naming the
  *  row and value. */
 NPSCORE_API npscore_status npscore_clv_rfm_summary(
@@ -920,10 +1119,12 @@ NPSCORE_API npscore_status npscore_clv_rfm_summary(
 /** Options of the model fits. */
 typedef struct npscore_clv_fit_options {
   unsigned int version; /**< NPSCORE_CLV_FIT_OPTIONS_VERSION */
-  double penalizer;     /**< Adds penalizer * (sum of squared parameters) (0), as lifetimes. */
-  int max_iterations;   /**< Newton iterations (200). */
-  double tolerance;     /**< Converged below this gradient max-norm (1e-9). */
-  int threads;          /**< Threads for the likelihood; 0 = all cores (0). */
+  double penalizer;     /**< Adds penalizer * (sum of squared parameters) (0), as lifetimes;
+                             finite, >= 0. */
+  int max_iterations;   /**< Newton iterations, 1..NPSCORE_MAX_ITERATIONS (200). */
+  double tolerance;     /**< Converged below this gradient max-norm; finite, > 0 (1e-9). */
+  int threads;          /**< Threads for the likelihood; 0 = all cores; at most
+                             NPSCORE_MAX_THREADS (0). */
 } npscore_clv_fit_options;
 
 #define NPSCORE_CLV_FIT_OPTIONS_VERSION 1
@@ -979,9 +1180,12 @@ NPSCORE_API npscore_status npscore_clv_expected_profit(
     double *out, const npscore_clv_gamma_gamma_params *params, const double *frequency,
     const double *monetary_value, size_t n);
 
-/** Discounted CLV over `months` months into out[n]: sum over months i of
- *  E[purchases in month i] * E[profit] / (1 + discount_rate)^i, with
- *  periods_per_month units of recency/T per month (weeks 4.345, days 30). */
+/** Discounted CLV over `months` (1..NPSCORE_MAX_CLV_MONTHS)
+ *  months into out[n]: sum over months i of E[purchases in month i] *
+ *  E[profit] / (1 + discount_rate)^i, discount_rate finite and >= 0, with
+ *  periods_per_month (finite, > 0) units of recency/T per month (weeks
+ *  4.345, days 30). A month costs about 1-3 us per customer; without a
+ *  discount the sum takes one step. */
 NPSCORE_API npscore_status npscore_clv_lifetime_value(
     double *out, const npscore_clv_beta_geo_params *bg,
     const npscore_clv_gamma_gamma_params *gg, const double *frequency, const double *recency,
@@ -1000,16 +1204,28 @@ typedef struct npscore_priority_options {
   const double *recovery_probability;  /**< ... and probabilities; both NULL with
                                             n_recovery 0 for the defaults (DOMAIN.md §5). */
   size_t n_recovery;
-  int64_t top;                         /**< Queue length; < 0 for every customer (-1). */
+  int64_t top;                         /**< Queue length >= 1 (more than the rows: every row),
+                                            or -1 for every customer (-1); 0 and other
+                                            negative values are NPSCORE_EINVAL. */
   const int64_t *capacities;           /**< Owners' capacities (>= 0), NULL for no assignment. */
   size_t n_owners;
-  int threads;                         /**< 0: automatic (0). */
+  int threads;                         /**< 0: automatic; at most NPSCORE_MAX_THREADS (0). */
+  /* Version 2: one queue per play, live cases only (npscore/priority.h).
+   * sla_hours above is the "recover" SLA (detractors, no segment). */
+  double passive_sla_hours;            /**< "make_it_a_10" SLA, in (0, 1e6] (72). */
+  double promoter_sla_hours;           /**< "advocacy" SLA, in (0, 1e6] (168). */
+  double window_hours;                 /**< A case older than this leaves the queue for the
+                                            missed list: -1 for the curve's last anchor
+                                            (168 h), (0, 1e6], or INFINITY (-1). */
+  double urgency_hours;                /**< Priority = risk x [r(h) - r(h + this)], in
+                                            (0, 1e6] (24: today rather than tomorrow). */
 } npscore_priority_options;
 
-#define NPSCORE_PRIORITY_OPTIONS_VERSION 1
-/** The defaults: 24-hour SLA, the default recovery curve, every customer. */
+#define NPSCORE_PRIORITY_OPTIONS_VERSION 2
+/** The defaults: SLAs 24 h / 72 h / 7 days, the default recovery curve and
+ *  its window, every customer. */
 #define NPSCORE_PRIORITY_OPTIONS_INIT \
-  { NPSCORE_PRIORITY_OPTIONS_VERSION, 24.0, NULL, NULL, 0, -1, NULL, 0, 0 }
+  { NPSCORE_PRIORITY_OPTIONS_VERSION, 24.0, NULL, NULL, 0, -1, NULL, 0, 0, 72.0, 168.0, -1.0, 24.0 }
 
 /** Fills *opts with the defaults of options struct `version`. */
 NPSCORE_API npscore_status npscore_priority_options_init(npscore_priority_options *opts,
@@ -1035,10 +1251,12 @@ typedef struct npscore_priority_entry {
   int64_t row;                  /**< Input row. */
   double revenue_at_risk;       /**< churn_risk * clv */
   double hours_since_response;  /**< NaN without response times. */
-  double recoverability;        /**< 1 without response times. */
-  double expected_recoverable;  /**< revenue_at_risk * recoverability: the priority. */
-  int64_t deadline;             /**< responded_at + sla (ns UTC); INT64_MIN without times. */
-  int overdue;                  /**< 1 if now > deadline. */
+  double recoverability;        /**< 1 without response times; NaN for promoters. */
+  double expected_recoverable;  /**< revenue_at_risk * recoverability (the priority is
+                                     in npscore_priority_case). */
+  int64_t deadline;             /**< responded_at + the play's SLA (ns UTC); INT64_MIN
+                                     without times. */
+  int overdue;                  /**< 1 if now > deadline (open, live, past its SLA). */
   int segment;                  /**< -1, 0, 1 or NPSCORE_NO_SEGMENT. */
   int owner;                    /**< Index into capacities, or -1 for none. */
 } npscore_priority_entry;
@@ -1049,11 +1267,13 @@ typedef struct npscore_priority_totals {
   double revenue_at_risk; /**< Sum of churn_risk * clv over every row. */
 } npscore_priority_totals;
 
-/** Ranks n customers by expected recoverable revenue: churn_risk[i] in
- *  [0, 1], clv[i] finite >= 0, segment[i] (-1/0/1 or NPSCORE_NO_SEGMENT;
- *  NULL: none), responded_at[i] (ns UTC, not INT64_MIN, not after `now`;
- *  NULL: no time discount). Ties break by revenue at risk (higher first),
- *  deadline (earlier first), then row. With capacities, each entry in queue
+/** Ranks n customers into one queue per play (see
+ *  npscore_priority_rank_cases, of which this is the call without contact
+ *  times or closed flags): churn_risk[i] in [0, 1], clv[i] finite >= 0,
+ *  segment[i] (-1/0/1 or NPSCORE_NO_SEGMENT; NULL: none), responded_at[i]
+ *  (ns UTC, not INT64_MIN, not after `now`; NULL: no time discount and no
+ *  window). Ties break by revenue at risk (higher first), deadline (earlier
+ *  first), then row. With capacities, each entry in queue
  *  order goes to the owner with the most capacity left (first listed on
  *  ties) until all capacity is used. On success *out is a new queue to
  *  release with npscore_priority_queue_free(). */
@@ -1077,6 +1297,75 @@ NPSCORE_API npscore_status npscore_priority_queue_totals(npscore_priority_totals
 
 /** Frees a queue; accepts NULL. */
 NPSCORE_API void npscore_priority_queue_free(npscore_priority_queue *q);
+
+/** Like npscore_priority_rank, with the state of each case: contacted_at[i]
+ *  (ns UTC; INT64_MIN for not contacted; a contact at or before `now` takes
+ *  the case out of the queue, a later one counts as not yet made; not before
+ *  responded_at[i]; NULL: none) and closed[i] (nonzero: closed, out of the
+ *  queue and the missed list; NULL: none). The queue holds one block per play
+ *  (recover, make_it_a_10, advocacy, no segment), each ranked by the value of
+ *  acting now rather than urgency_hours later, churn_risk x clv x [r(h) -
+ *  r(h + urgency_hours)] (promoters: by clv), and only live cases: open and
+ *  answered less than window_hours ago; older open cases form the missed list.
+ *  `top` limits each play's block. */
+NPSCORE_API npscore_status npscore_priority_rank_cases(npscore_priority_queue **out,
+                                                       const double *churn_risk, const double *clv,
+                                                       const int8_t *segment,
+                                                       const int64_t *responded_at,
+                                                       const int64_t *contacted_at,
+                                                       const uint8_t *closed, size_t n,
+                                                       int64_t now,
+                                                       const npscore_priority_options *opts);
+
+/** One entry of the queue, with its priority (npscore_priority_case_get). */
+typedef struct npscore_priority_case {
+  int64_t row;                  /**< Input row. */
+  int segment;                  /**< -1, 0, 1 or NPSCORE_NO_SEGMENT: the play. */
+  double priority;              /**< The ranking value within the play. */
+  double urgency;               /**< r(h) - r(h + urgency_hours); 1 without times; NaN for
+                                     promoters. */
+  double revenue_at_risk;       /**< churn_risk * clv */
+  double recoverability;        /**< r(h); 1 without times; NaN for promoters. */
+  double expected_recoverable;  /**< revenue_at_risk * recoverability. */
+  double hours_since_response;  /**< NaN without response times. */
+  int64_t deadline;             /**< responded_at + the play's SLA; INT64_MIN without times. */
+  int overdue;                  /**< 1 if now > deadline (open, live, past its SLA). */
+  int owner;                    /**< Index into capacities, or -1 for none. */
+} npscore_priority_case;
+
+/** Reads entry k (0 = best) of a queue with its priority and urgency. */
+NPSCORE_API npscore_status npscore_priority_case_get(npscore_priority_case *out,
+                                                     const npscore_priority_queue *q, size_t k);
+
+/** Counts of a queue over every input row, by play: index 0 recover, 1
+ *  make_it_a_10, 2 advocacy, 3 no segment. */
+typedef struct npscore_priority_summary {
+  int64_t queued[4];              /**< Live, open cases (before `top`). */
+  int64_t contacted[4];           /**< Contacted by now. */
+  int64_t closed[4];              /**< Closed. */
+  int64_t missed[4];              /**< Open, answered at least window_hours ago. */
+  int64_t detractors_due;         /**< Detractors past their deadline or contacted. */
+  int64_t detractors_within_sla;  /**< ... of whom contacted within the SLA. */
+  double window_hours;            /**< The window applied (INFINITY for none). */
+} npscore_priority_summary;
+
+/** Reads the summary of a queue. */
+NPSCORE_API npscore_status npscore_priority_queue_summary(npscore_priority_summary *out,
+                                                          const npscore_priority_queue *q);
+
+/** One case of the missed list (account review). */
+typedef struct npscore_priority_missed {
+  int64_t row;              /**< Input row. */
+  int segment;              /**< -1, 0, 1 or NPSCORE_NO_SEGMENT. */
+  double revenue_at_risk;   /**< churn_risk * clv; the list is sorted by it, highest first. */
+} npscore_priority_missed;
+
+/** The number of cases on the missed list (0 for NULL). */
+NPSCORE_API size_t npscore_priority_missed_size(const npscore_priority_queue *q);
+
+/** Reads case k of the missed list. */
+NPSCORE_API npscore_status npscore_priority_missed_get(npscore_priority_missed *out,
+                                                       const npscore_priority_queue *q, size_t k);
 
 /** The recommended play of a segment code: "recover" (-1), "make_it_a_10"
  *  (0), "advocacy" (1), "" otherwise. Static storage; never NULL. */
@@ -1106,9 +1395,14 @@ typedef enum npscore_invalid_utf8 {
   NPSCORE_INVALID_UTF8_REPLACE = 1 /**< Each invalid byte separates words. */
 } npscore_invalid_utf8;
 
-/** Compiles a taxonomy of n_themes themes (n_themes 0 and themes NULL: the
- *  default taxonomy of bug, pricing, billing, usability, support,
- *  onboarding, performance, reporting, feature_request). Matching rules:
+/** Themes of a taxonomy (npscore_theme_tagger_new) and of
+ *  npscore_theme_impact() (n_themes). */
+#define NPSCORE_MAX_THEMES 1024
+
+/** Compiles a taxonomy of n_themes (1..NPSCORE_MAX_THEMES) themes (n_themes
+ *  0 and themes NULL: the default taxonomy of bug, pricing, billing,
+ *  usability, support, onboarding, performance, reporting,
+ *  feature_request). Matching rules:
  *  npscore/themes.h. On success *out is a new tagger to release with
  *  npscore_theme_tagger_free(). */
 NPSCORE_API npscore_status npscore_theme_tagger_new(npscore_theme_tagger **out,
@@ -1127,7 +1421,7 @@ NPSCORE_API npscore_status npscore_theme_tagger_name(const char **out,
  *  NUL-terminated; texts[i] NULL: missing, no theme). Writes n x
  *  npscore_theme_tagger_size() indicators, row-major, into out: out[i *
  *  n_themes + j] = 1 if comment i mentions theme j, else 0. `threads` 0 is
- *  automatic. */
+ *  automatic, at most NPSCORE_MAX_THREADS. */
 NPSCORE_API npscore_status npscore_theme_tagger_tag(uint8_t *out,
                                                     const npscore_theme_tagger *tagger,
                                                     const char *const *texts,
@@ -1158,7 +1452,8 @@ typedef struct npscore_theme_impact_row {
                                     NPSCORE_NO_SEGMENT without mentions. */
 } npscore_theme_impact_row;
 
-/** Computes the Feature Impact Score (DOMAIN.md §6) of n_themes themes from
+/** Computes the Feature Impact Score (DOMAIN.md §6) of n_themes
+ *  (1..NPSCORE_MAX_THEMES) themes from
  *  indicators (n rows x n_themes, row-major, 0/1), segment codes (-1/0/1)
  *  and CLV (finite, >= 0) of n rows. Writes n_themes rows into out, ranked
  *  by impact (ties: more mentions, then column order). */

@@ -1,0 +1,1467 @@
+/* The C ABI's bad-input catalogue: one abusive call per case, each with the
+ * status it must return and a part of the message it must leave in
+ * npscore_last_error_message(). Every exported function of the health,
+ * churn, clv, priority and themes modules has at least one case; so has
+ * every finding of issue 9 about them (nonsense accepted, unbounded sizes,
+ * unclear errors). Run by ctest, and under AddressSanitizer +
+ * UndefinedBehaviorSanitizer by scripts/test.sh: a case that crashes, leaks
+ * or reads out of bounds fails there too.
+ *
+ * Output: one line per case, "ok", "FAIL" or "skip", its id, the function,
+ * the status and the message; then "N passed, M failed" (ctest fails the run
+ * on a nonzero M).
+ *
+ * Adding cases: write the call as a CASE(name) function below (it returns
+ * the call's status; fixtures made in setup() are in the g_* globals), then
+ * add a row to the table of its module: { id, function, finding, name,
+ * expected status, expected message part }. The id is unique and
+ * kebab-case; `finding` says what the case abuses:
+ *   null        a NULL pointer where data is required (n > 0)
+ *   size        a zero, negative or unbounded size, count or thread number
+ *   value       NaN, infinity or an out-of-range number or enum value
+ *   version     an unknown options struct version
+ *   data        bad data, named by its first offending row and value
+ *   file        a path that is not a readable model file
+ *   handle      a NULL handle or an index out of range
+ * The nps module has its own table, kNpsCases, for its cases. C99. */
+
+#define _POSIX_C_SOURCE 200809L
+
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h" /* counts3() */
+#include "npscore/c_api.h"
+
+/* A case function's return value when it cannot run here (it is then
+ * neither passed nor failed). */
+#define SKIP_CASE ((npscore_status)1000)
+
+typedef struct bad_case {
+  const char *id;                /* unique, kebab-case */
+  const char *function;          /* the C function abused */
+  const char *finding;           /* null, size, value, version, data, file, handle */
+  npscore_status (*call)(void);  /* makes the call; returns its status */
+  npscore_status want;           /* the status it must return */
+  const char *message;           /* part of the message (NULL: none checked) */
+} bad_case;
+
+#define CASE(name) static npscore_status name(void)
+
+/* Set by a case when a promise besides the status is broken (e.g. a handle
+ * output left non-NULL after an error). */
+static const char *g_broken = NULL;
+
+/* The status of a call that makes a handle: after an error the handle must
+ * be NULL; after an (unexpected) success it is freed by the caller. */
+static npscore_status handle_status(npscore_status st, const void *handle) {
+  if (st != NPSCORE_OK && handle != NULL) g_broken = "the handle output is not NULL after an error";
+  return st;
+}
+
+/* Fixtures, made once in setup(). */
+static char g_dir[256];          /* a fresh temporary directory */
+static char g_path[512];         /* scratch path */
+static npscore_health_table *g_table = NULL;
+static npscore_account_table *g_accounts = NULL;
+static npscore_period_grid *g_grid = NULL;
+static npscore_churn_model *g_model = NULL;  /* the prior model: 4 features */
+static npscore_churn_features *g_features = NULL;
+static npscore_priority_queue *g_queue = NULL;
+static npscore_theme_tagger *g_tagger = NULL;
+
+static const double kScores[6] = {9, 7, 3, 10, 6, 8};
+static const int32_t kPeriods[6] = {0, 0, 1, 1, 2, 2};
+static const int64_t kIds[6] = {1, 2, 1, 2, 1, 2};
+static const int64_t kTimes[6] = {10, 11, 20, 21, 30, 31};
+
+/* 2 rows x (NPSCORE_MAX_CHURN_FEATURES + 1) columns of zeros but one. */
+static double g_wide[2 * (NPSCORE_MAX_CHURN_FEATURES + 1)];
+
+static const char *path_in_dir(const char *name) {
+  snprintf(g_path, sizeof g_path, "%s/%s", g_dir, name);
+  return g_path;
+}
+
+/* --- Health ------------------------------------------------------------------ */
+
+CASE(adjust_p_negative) {
+  const double p[3] = {0.2, -0.4, 0.3};
+  double out[3];
+  return npscore_health_adjust_p_values(out, p, 3, NPSCORE_ADJUST_HOLM);
+}
+CASE(adjust_p_above_one) {
+  const double p[2] = {0.5, 1.5};
+  double out[2];
+  return npscore_health_adjust_p_values(out, p, 2, NPSCORE_ADJUST_BH);
+}
+CASE(adjust_p_inf) {
+  const double p[2] = {HUGE_VAL, 0.5};
+  double out[2];
+  return npscore_health_adjust_p_values(out, p, 2, NPSCORE_ADJUST_NONE);
+}
+CASE(adjust_p_nan_is_no_test) {
+  double p[3] = {0.01, 0.0, 0.04};
+  p[1] = nan("");
+  return npscore_health_adjust_p_values(p, p, 3, NPSCORE_ADJUST_HOLM);
+}
+CASE(adjust_p_null) {
+  double out[3];
+  return npscore_health_adjust_p_values(out, NULL, 3, NPSCORE_ADJUST_HOLM);
+}
+CASE(adjust_p_enum) {
+  const double p[1] = {0.5};
+  double out[1];
+  return npscore_health_adjust_p_values(out, p, 1, 9);
+}
+CASE(health_options_init_version) {
+  npscore_health_options o;
+  return npscore_health_options_init(&o, 99);
+}
+/* npscore_health_table_new with options changed by `edit`. */
+static npscore_status table_with(void (*edit)(npscore_health_options *)) {
+  npscore_health_options o = NPSCORE_HEALTH_OPTIONS_INIT;
+  npscore_health_table *t = NULL;
+  npscore_status st;
+  edit(&o);
+  st = handle_status(npscore_health_table_new(&t, kScores, NPSCORE_F64, 6, kPeriods, 3, NULL, 1, &o),
+                     t);
+  npscore_health_table_free(t);
+  return st;
+}
+static void edit_version(npscore_health_options *o) { o->version = 99; }
+static void edit_nps_version(npscore_health_options *o) { o->nps.version = 5; }
+static void edit_alpha_nan(npscore_health_options *o) { o->alpha = nan(""); }
+static void edit_min_n_inf(npscore_health_options *o) { o->min_n = HUGE_VAL; }
+static void edit_trend_huge(npscore_health_options *o) { o->trend_periods = INT_MAX; }
+static void edit_trend_two(npscore_health_options *o) { o->trend_periods = 2; }
+static void edit_share(npscore_health_options *o) { o->passive_share_high = 2; }
+static void edit_points(npscore_health_options *o) { o->detractor_surge_points = -1; }
+static void edit_adjustment(npscore_health_options *o) { o->adjustment = 7; }
+static void edit_missing(npscore_health_options *o) { o->nps.missing = (npscore_missing)7; }
+CASE(table_version) { return table_with(edit_version); }
+CASE(table_nps_version) { return table_with(edit_nps_version); }
+CASE(table_alpha_nan) { return table_with(edit_alpha_nan); }
+CASE(table_min_n_inf) { return table_with(edit_min_n_inf); }
+CASE(table_trend_huge) { return table_with(edit_trend_huge); }
+CASE(table_trend_two) { return table_with(edit_trend_two); }
+CASE(table_share) { return table_with(edit_share); }
+CASE(table_points) { return table_with(edit_points); }
+CASE(table_adjustment) { return table_with(edit_adjustment); }
+CASE(table_missing) { return table_with(edit_missing); }
+CASE(table_n_periods_huge) {
+  const int64_t slices[6] = {0, 0, 0, 1, 1, 1};
+  npscore_health_table *t = NULL;
+  npscore_status st = handle_status(
+      npscore_health_table_new(&t, kScores, NPSCORE_F64, 6, kPeriods, INT64_MAX, slices, 2, NULL), t);
+  npscore_health_table_free(t);
+  return st;
+}
+CASE(table_rows_over_bound) {
+  const int64_t slices[6] = {0, 0, 0, 1, 1, 1};
+  npscore_health_table *t = NULL;
+  npscore_status st = handle_status(
+      npscore_health_table_new(&t, kScores, NPSCORE_F64, 6, kPeriods,
+                               NPSCORE_MAX_HEALTH_TABLE_ROWS / 2 + 1, slices, 2, NULL),
+      t);
+  npscore_health_table_free(t);
+  return st;
+}
+CASE(table_n_slices_zero) {
+  const int64_t slices[6] = {0, 0, 0, 0, 0, 0};
+  npscore_health_table *t = NULL;
+  npscore_status st = handle_status(
+      npscore_health_table_new(&t, kScores, NPSCORE_F64, 6, kPeriods, 3, slices, 0, NULL), t);
+  npscore_health_table_free(t);
+  return st;
+}
+CASE(table_dtype) {
+  npscore_health_table *t = NULL;
+  npscore_status st = handle_status(
+      npscore_health_table_new(&t, kScores, (npscore_dtype)99, 6, kPeriods, 3, NULL, 1, NULL), t);
+  npscore_health_table_free(t);
+  return st;
+}
+CASE(table_scores_null) {
+  npscore_health_table *t = NULL;
+  npscore_status st = handle_status(
+      npscore_health_table_new(&t, NULL, NPSCORE_F64, 6, kPeriods, 3, NULL, 1, NULL), t);
+  npscore_health_table_free(t);
+  return st;
+}
+CASE(table_periods_null) {
+  npscore_health_table *t = NULL;
+  npscore_status st = handle_status(
+      npscore_health_table_new(&t, kScores, NPSCORE_F64, 6, NULL, 3, NULL, 1, NULL), t);
+  npscore_health_table_free(t);
+  return st;
+}
+CASE(table_bad_score) {
+  const double scores[3] = {9, 7, 11};
+  npscore_health_table *t = NULL;
+  npscore_status st = handle_status(
+      npscore_health_table_new(&t, scores, NPSCORE_F64, 3, kPeriods, 3, NULL, 1, NULL), t);
+  npscore_health_table_free(t);
+  return st;
+}
+CASE(table_get_index) {
+  npscore_health_row row;
+  return npscore_health_table_get(&row, g_table, 1000);
+}
+CASE(table_get_null) {
+  npscore_health_row row;
+  return npscore_health_table_get(&row, NULL, 0);
+}
+CASE(table_reasons_index) {
+  const char *why;
+  return npscore_health_table_reasons(&why, g_table, 3);
+}
+CASE(table_histogram_null) {
+  const int64_t *h;
+  return npscore_health_table_histogram(&h, NULL, g_table, 0);
+}
+CASE(table_baseline_index) {
+  npscore_health_baseline_row row;
+  return npscore_health_table_baseline(&row, g_table, (size_t)-1);
+}
+CASE(table_size_null) { return npscore_health_table_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL; }
+CASE(table_free_null) {
+  npscore_health_table_free(NULL);
+  return NPSCORE_OK;
+}
+CASE(trends_periods_huge) {
+  npscore_segment_trend out[3];
+  size_t count = 0;
+  return npscore_health_segment_trends(out, 3, &count, g_table, INT_MAX, NPSCORE_ADJUST_HOLM);
+}
+CASE(trends_capacity) {
+  size_t count = 0;
+  npscore_status st = npscore_health_segment_trends(NULL, 0, &count, g_table, 3, NPSCORE_ADJUST_HOLM);
+  if (count != 3) g_broken = "*out_count is not the 3 rows needed";
+  return st;
+}
+CASE(trends_table_null) {
+  npscore_segment_trend out[3];
+  size_t count = 0;
+  return npscore_health_segment_trends(out, 3, &count, NULL, 3, NPSCORE_ADJUST_HOLM);
+}
+CASE(migration_n_periods_huge) {
+  int64_t counts[27];
+  npscore_migration_totals tot;
+  return npscore_health_migration(counts, &tot, kScores, NPSCORE_F64, 6, kIds, kTimes, kPeriods,
+                                  INT64_C(1) << 40, NULL);
+}
+CASE(migration_customers_null) {
+  int64_t counts[9];
+  npscore_migration_totals tot;
+  return npscore_health_migration(counts, &tot, kScores, NPSCORE_F64, 6, NULL, kTimes, NULL, 0, NULL);
+}
+CASE(migration_same_instant) {
+  const int64_t times[6] = {10, 11, 10, 21, 30, 31};
+  int64_t counts[9];
+  npscore_migration_totals tot;
+  return npscore_health_migration(counts, &tot, kScores, NPSCORE_F64, 6, kIds, times, NULL, 0, NULL);
+}
+CASE(attribution_negative) {
+  npscore_attribution_row out[2];
+  npscore_attribution_totals tot;
+  npscore_counts a[2], b[2];
+  a[0] = counts3(1, 1, 1);
+  a[1] = counts3(1, -4, 1);
+  b[0] = b[1] = counts3(2, 2, 2);
+  return npscore_health_attribute_change(out, &tot, a, b, 2);
+}
+CASE(attribution_overflow) {
+  npscore_attribution_row out[2];
+  npscore_attribution_totals tot;
+  npscore_counts a[2], b[2];
+  a[0] = counts3(INT64_MAX, 0, 0);
+  a[1] = counts3(0, 0, 1);
+  b[0] = b[1] = counts3(2, 2, 2);
+  return npscore_health_attribute_change(out, &tot, a, b, 2);
+}
+CASE(attribution_null) {
+  npscore_attribution_totals tot;
+  npscore_counts b[2];
+  b[0] = b[1] = counts3(2, 2, 2);
+  return npscore_health_attribute_change(NULL, &tot, NULL, b, 2);
+}
+CASE(events_window_zero) {
+  const int64_t events[1] = {20};
+  npscore_event_impact_row out[1];
+  size_t count = 0;
+  return npscore_health_event_impact(out, 1, &count, kScores, NPSCORE_F64, 6, kTimes, NULL, 1,
+                                     events, 1, 5, 0, NULL);
+}
+CASE(events_window_negative) {
+  const int64_t events[1] = {20};
+  npscore_event_impact_row out[1];
+  size_t count = 0;
+  return npscore_health_event_impact(out, 1, &count, kScores, NPSCORE_F64, 6, kTimes, NULL, 1,
+                                     events, 1, -5, 5, NULL);
+}
+CASE(events_slices_huge) {
+  const int64_t events[2] = {20, 30};
+  const int64_t slices[6] = {0, 0, 0, 0, 0, 0};
+  npscore_event_impact_row out[1];
+  size_t count = 0;
+  return npscore_health_event_impact(out, 1, &count, kScores, NPSCORE_F64, 6, kTimes, slices,
+                                     INT64_MAX, events, 2, 5, 5, NULL);
+}
+CASE(events_nat) {
+  const int64_t events[1] = {NPSCORE_MISSING_TIME};
+  npscore_event_impact_row out[1];
+  size_t count = 0;
+  return npscore_health_event_impact(out, 1, &count, kScores, NPSCORE_F64, 6, kTimes, NULL, 1,
+                                     events, 1, 5, 5, NULL);
+}
+static npscore_status accounts_with(int64_t n_accounts, int how, double min_n) {
+  const int64_t accounts[6] = {0, 0, 1, 1, 0, 1};
+  npscore_account_table *t = NULL;
+  npscore_status st = handle_status(
+      npscore_health_account_nps(&t, kScores, NPSCORE_F64, 6, accounts, n_accounts, NULL, NULL, how,
+                                 NULL, min_n, NULL),
+      t);
+  npscore_account_table_free(t);
+  return st;
+}
+CASE(accounts_how) { return accounts_with(2, 9, 1); }
+CASE(accounts_huge) { return accounts_with(INT64_C(1) << 40, NPSCORE_ROLLUP_POOLED, 1); }
+CASE(accounts_min_n_nan) { return accounts_with(2, NPSCORE_ROLLUP_POOLED, nan("")); }
+CASE(accounts_latest_without_times) { return accounts_with(2, NPSCORE_ROLLUP_LATEST, 1); }
+CASE(account_get_index) {
+  npscore_account_row row;
+  return npscore_account_table_get(&row, g_accounts, 2);
+}
+CASE(account_overall_null) {
+  npscore_summary s;
+  return npscore_account_table_overall(&s, NULL);
+}
+CASE(account_size_null) {
+  npscore_account_table_free(NULL);
+  return npscore_account_table_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
+}
+CASE(grid_frequency) {
+  npscore_period_grid *g = NULL;
+  npscore_status st = handle_status(npscore_health_period_grid(&g, 0, 1, 9, "UTC"), g);
+  npscore_period_grid_free(g);
+  return st;
+}
+CASE(grid_zone_null) {
+  npscore_period_grid *g = NULL;
+  npscore_status st = handle_status(npscore_health_period_grid(&g, 0, 1, NPSCORE_FREQ_DAY, NULL), g);
+  npscore_period_grid_free(g);
+  return st;
+}
+CASE(grid_get_index) {
+  int64_t start, end;
+  const char *label;
+  return npscore_period_grid_get(&start, &end, &label, g_grid, 1000000);
+}
+CASE(grid_size_null) {
+  npscore_period_grid_free(NULL);
+  return npscore_period_grid_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
+}
+CASE(assign_grid_null) {
+  int32_t out[6];
+  return npscore_health_assign_periods(out, kTimes, 6, NULL, 0);
+}
+
+static const bad_case kHealthCases[] = {
+    {"adjust-p-negative", "npscore_health_adjust_p_values", "value", adjust_p_negative,
+     NPSCORE_EINVAL, "p-value at row 1 is -0.4: p-values must be in [0, 1]"},
+    {"adjust-p-above-one", "npscore_health_adjust_p_values", "value", adjust_p_above_one,
+     NPSCORE_EINVAL, "p-value at row 1 is 1.5"},
+    {"adjust-p-inf", "npscore_health_adjust_p_values", "value", adjust_p_inf, NPSCORE_EINVAL,
+     "p-value at row 0 is inf"},
+    {"adjust-p-nan-is-no-test", "npscore_health_adjust_p_values", "value",
+     adjust_p_nan_is_no_test, NPSCORE_OK, NULL},
+    {"adjust-p-null", "npscore_health_adjust_p_values", "null", adjust_p_null, NPSCORE_ENULL,
+     "p is NULL but n is 3"},
+    {"adjust-p-enum", "npscore_health_adjust_p_values", "value", adjust_p_enum, NPSCORE_EINVAL,
+     "adjustment is 9"},
+    {"health-options-init-version", "npscore_health_options_init", "version",
+     health_options_init_version, NPSCORE_EVERSION, "version is 99"},
+    {"table-version", "npscore_health_table_new", "version", table_version, NPSCORE_EVERSION,
+     "opts->version is 99"},
+    {"table-nps-version", "npscore_health_table_new", "version", table_nps_version,
+     NPSCORE_EVERSION, "opts->nps.version is 5"},
+    {"table-alpha-nan", "npscore_health_table_new", "value", table_alpha_nan, NPSCORE_EINVAL,
+     "bad health threshold alpha=NaN"},
+    {"table-min-n-inf", "npscore_health_table_new", "value", table_min_n_inf, NPSCORE_EINVAL,
+     "bad health threshold min_n=inf"},
+    {"table-trend-periods-huge", "npscore_health_table_new", "size", table_trend_huge,
+     NPSCORE_EINVAL, "trend_periods=2147483647: in 3..1000"},
+    {"table-trend-periods-two", "npscore_health_table_new", "size", table_trend_two,
+     NPSCORE_EINVAL, "trend_periods=2: in 3..1000"},
+    {"table-passive-share-two", "npscore_health_table_new", "value", table_share, NPSCORE_EINVAL,
+     "passive_share_high=2"},
+    {"table-surge-points-negative", "npscore_health_table_new", "value", table_points,
+     NPSCORE_EINVAL, "detractor_surge_points=-1"},
+    {"table-adjustment-enum", "npscore_health_table_new", "value", table_adjustment,
+     NPSCORE_EINVAL, "opts->adjustment is 7"},
+    {"table-missing-enum", "npscore_health_table_new", "value", table_missing, NPSCORE_EINVAL,
+     "opts->nps.missing is 7"},
+    {"table-n-periods-huge", "npscore_health_table_new", "size", table_n_periods_huge,
+     NPSCORE_EINVAL, "bad table size: 2 slices x 9223372036854775807 periods"},
+    {"table-rows-over-bound", "npscore_health_table_new", "size", table_rows_over_bound,
+     NPSCORE_EINVAL, "at most 4194304 rows"},
+    {"table-n-slices-zero", "npscore_health_table_new", "size", table_n_slices_zero,
+     NPSCORE_EINVAL, "n_slices is 0"},
+    {"table-dtype-enum", "npscore_health_table_new", "value", table_dtype, NPSCORE_EINVAL,
+     "dtype is 99"},
+    {"table-scores-null", "npscore_health_table_new", "null", table_scores_null, NPSCORE_ENULL,
+     "scores is NULL but n is 6"},
+    {"table-periods-null", "npscore_health_table_new", "null", table_periods_null, NPSCORE_ENULL,
+     "periods is NULL but n is 6"},
+    {"table-bad-score", "npscore_health_table_new", "data", table_bad_score, NPSCORE_EINVAL,
+     "score at row 2 is 11"},
+    {"table-get-index", "npscore_health_table_get", "handle", table_get_index, NPSCORE_EINVAL,
+     "index i is 1000: there are 3 rows"},
+    {"table-get-null", "npscore_health_table_get", "handle", table_get_null, NPSCORE_ENULL,
+     "t is NULL"},
+    {"table-reasons-index", "npscore_health_table_reasons", "handle", table_reasons_index,
+     NPSCORE_EINVAL, "index i is 3"},
+    {"table-histogram-null", "npscore_health_table_histogram", "null", table_histogram_null,
+     NPSCORE_ENULL, "out_bins is NULL"},
+    {"table-baseline-index", "npscore_health_table_baseline", "handle", table_baseline_index,
+     NPSCORE_EINVAL, "index i is 18446744073709551615"},
+    {"table-size-null", "npscore_health_table_size", "handle", table_size_null, NPSCORE_OK, NULL},
+    {"table-free-null", "npscore_health_table_free", "handle", table_free_null, NPSCORE_OK, NULL},
+    {"trends-periods-huge", "npscore_health_segment_trends", "size", trends_periods_huge,
+     NPSCORE_EINVAL, "periods is 2147483647: a trend needs 3..1000 periods"},
+    {"trends-capacity", "npscore_health_segment_trends", "size", trends_capacity, NPSCORE_EINVAL,
+     "capacity is 0: 3 rows are needed"},
+    {"trends-table-null", "npscore_health_segment_trends", "handle", trends_table_null,
+     NPSCORE_ENULL, "table is NULL"},
+    {"migration-n-periods-huge", "npscore_health_migration", "size", migration_n_periods_huge,
+     NPSCORE_EINVAL, "n_periods is 1099511627776: must be between 0 and 1048576"},
+    {"migration-customers-null", "npscore_health_migration", "null", migration_customers_null,
+     NPSCORE_ENULL, "customers is NULL but n is 6"},
+    {"migration-same-instant", "npscore_health_migration", "data", migration_same_instant,
+     NPSCORE_EINVAL, "customer 1 has two responses at the same instant (10 ns) in rows 0 and 2"},
+    {"attribution-negative", "npscore_health_attribute_change", "data", attribution_negative,
+     NPSCORE_EINVAL, "counts of slice 1 in period a must be >= 0"},
+    {"attribution-overflow", "npscore_health_attribute_change", "data", attribution_overflow,
+     NPSCORE_EINVAL, "counts of period a overflow int64 at slice 1"},
+    {"attribution-null", "npscore_health_attribute_change", "null", attribution_null,
+     NPSCORE_ENULL, "out is NULL but n is 2"},
+    {"events-window-zero", "npscore_health_event_impact", "size", events_window_zero,
+     NPSCORE_EINVAL, "after_ns is 0: the window after an event must be > 0 ns"},
+    {"events-window-negative", "npscore_health_event_impact", "size", events_window_negative,
+     NPSCORE_EINVAL, "before_ns is -5"},
+    {"events-slices-huge", "npscore_health_event_impact", "size", events_slices_huge,
+     NPSCORE_EINVAL, "bad table size: 2 events x 9223372036854775807 slices"},
+    {"events-nat", "npscore_health_event_impact", "data", events_nat, NPSCORE_EINVAL,
+     "event time at index 0 is missing (NaT)"},
+    {"accounts-how-enum", "npscore_health_account_nps", "value", accounts_how, NPSCORE_EINVAL,
+     "how is 9"},
+    {"accounts-n-accounts-huge", "npscore_health_account_nps", "size", accounts_huge,
+     NPSCORE_EINVAL, "n_accounts is 1099511627776: must be between 0 and 67108864"},
+    {"accounts-min-n-nan", "npscore_health_account_nps", "value", accounts_min_n_nan,
+     NPSCORE_EINVAL, "min_n is NaN: must be finite and >= 0"},
+    {"accounts-latest-without-times", "npscore_health_account_nps", "null",
+     accounts_latest_without_times, NPSCORE_EINVAL, "needs contact ids and response times"},
+    {"account-get-index", "npscore_account_table_get", "handle", account_get_index,
+     NPSCORE_EINVAL, "index i is 2: there are 2 accounts"},
+    {"account-overall-null", "npscore_account_table_overall", "handle", account_overall_null,
+     NPSCORE_ENULL, "t is NULL"},
+    {"account-size-null", "npscore_account_table_size", "handle", account_size_null, NPSCORE_OK,
+     NULL},
+    {"grid-frequency-enum", "npscore_health_period_grid", "value", grid_frequency, NPSCORE_EINVAL,
+     "frequency is 9"},
+    {"grid-zone-null", "npscore_health_period_grid", "null", grid_zone_null, NPSCORE_ENULL,
+     "time_zone is NULL"},
+    {"grid-get-index", "npscore_period_grid_get", "handle", grid_get_index, NPSCORE_EINVAL,
+     "index i is 1000000"},
+    {"grid-size-null", "npscore_period_grid_size", "handle", grid_size_null, NPSCORE_OK, NULL},
+    {"assign-grid-null", "npscore_health_assign_periods", "handle", assign_grid_null,
+     NPSCORE_ENULL, "grid is NULL"},
+    {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
+
+/* --- Churn: features, labels, time split ------------------------------------------ */
+
+static const int64_t kCustomerIds[2] = {1, 2};
+
+static npscore_status features_with(void (*edit)(npscore_churn_feature_options *), int64_t as_of) {
+  npscore_churn_feature_options o = NPSCORE_CHURN_FEATURE_OPTIONS_INIT;
+  npscore_churn_features *f = NULL;
+  npscore_status st;
+  if (edit != NULL) edit(&o);
+  st = handle_status(npscore_churn_features_new(&f, kIds, kTimes, kScores, NPSCORE_F64, 6, NULL,
+                                                kCustomerIds, NULL, 2, as_of, &o),
+                     f);
+  npscore_churn_features_free(f);
+  return st;
+}
+static void edit_features_version(npscore_churn_feature_options *o) { o->version = 3; }
+static void edit_skip_unknown(npscore_churn_feature_options *o) { o->skip_unknown_customers = 2; }
+static void edit_early_life_inf(npscore_churn_feature_options *o) { o->early_life_days = HUGE_VAL; }
+static void edit_early_life_negative(npscore_churn_feature_options *o) { o->early_life_days = -1; }
+CASE(feature_options_init_version) {
+  npscore_churn_feature_options o;
+  return npscore_churn_feature_options_init(&o, 0);
+}
+CASE(features_version) { return features_with(edit_features_version, 100); }
+CASE(features_skip_unknown) { return features_with(edit_skip_unknown, 100); }
+CASE(features_early_life_inf) { return features_with(edit_early_life_inf, 100); }
+CASE(features_early_life_negative) { return features_with(edit_early_life_negative, 100); }
+CASE(features_as_of_nat) { return features_with(NULL, NPSCORE_MISSING_TIME); }
+CASE(features_ids_null) {
+  npscore_churn_features *f = NULL;
+  npscore_status st = handle_status(npscore_churn_features_new(&f, kIds, kTimes, kScores, NPSCORE_F64,
+                                                               6, NULL, NULL, NULL, 2, 100, NULL),
+                                    f);
+  npscore_churn_features_free(f);
+  return st;
+}
+CASE(features_unknown_customer) {
+  const int64_t ids[1] = {1};
+  npscore_churn_features *f = NULL;
+  npscore_status st = handle_status(npscore_churn_features_new(&f, kIds, kTimes, kScores, NPSCORE_F64,
+                                                               6, NULL, ids, NULL, 1, 100, NULL),
+                                    f);
+  npscore_churn_features_free(f);
+  return st;
+}
+CASE(features_get_index) {
+  npscore_churn_feature_row row;
+  return npscore_churn_features_get(&row, g_features, 2);
+}
+CASE(features_totals_null) {
+  npscore_churn_feature_totals t;
+  return npscore_churn_features_totals(&t, NULL);
+}
+CASE(features_size_null) {
+  npscore_churn_features_free(NULL);
+  return npscore_churn_features_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
+}
+CASE(labels_horizon_zero) {
+  int8_t out[2];
+  npscore_churn_label_totals tot;
+  const int64_t churned[2] = {5, NPSCORE_MISSING_TIME};
+  return npscore_churn_labels(out, &tot, churned, NULL, 2, 0, 0);
+}
+CASE(labels_horizon_overflow) {
+  int8_t out[2];
+  npscore_churn_label_totals tot;
+  const int64_t churned[2] = {5, NPSCORE_MISSING_TIME};
+  return npscore_churn_labels(out, &tot, churned, NULL, 2, INT64_MAX - 1, 10);
+}
+CASE(labels_churned_null) {
+  int8_t out[2];
+  npscore_churn_label_totals tot;
+  return npscore_churn_labels(out, &tot, NULL, NULL, 2, 0, 10);
+}
+CASE(time_split_nat) {
+  return npscore_churn_check_time_split(NPSCORE_MISSING_TIME, 100, 10, NPSCORE_MISSING_TIME);
+}
+CASE(time_split_leak) { return npscore_churn_check_time_split(0, 86400000000000, 2 * 86400000000000, NPSCORE_MISSING_TIME); }
+
+/* --- Churn: the model -------------------------------------------------------------- */
+
+/* 8 rows x 2 columns, row-major, both classes. */
+static const double kX[16] = {0, 1, 1, 0, 2, 1, 3, 0, 4, 1, 5, 0, 6, 1, 7, 0};
+static const double kY[8] = {0, 0, 1, 0, 1, 1, 0, 1};
+
+static npscore_status fit_with(void (*edit)(npscore_churn_fit_options *)) {
+  npscore_churn_fit_options o = NPSCORE_CHURN_FIT_OPTIONS_INIT;
+  npscore_churn_model *m = NULL;
+  npscore_status st;
+  edit(&o);
+  st = handle_status(npscore_churn_fit(&m, kX, 8, 2, NPSCORE_ROW_MAJOR, kY, NULL, NULL, &o), m);
+  npscore_churn_model_free(m);
+  return st;
+}
+static void edit_threads_huge(npscore_churn_fit_options *o) { o->threads = INT_MAX; }
+static void edit_threads_negative(npscore_churn_fit_options *o) { o->threads = -1; }
+static void edit_max_iter_huge(npscore_churn_fit_options *o) { o->max_iter = INT_MAX; }
+static void edit_max_iter_zero(npscore_churn_fit_options *o) { o->max_iter = 0; }
+static void edit_tol_nan(npscore_churn_fit_options *o) { o->tol = nan(""); }
+static void edit_c_negative(npscore_churn_fit_options *o) { o->C = -1; }
+static void edit_class_mode(npscore_churn_fit_options *o) { o->class_weight_mode = (npscore_class_weight)7; }
+static void edit_class_weight(npscore_churn_fit_options *o) {
+  o->class_weight_mode = NPSCORE_CLASS_WEIGHT_GIVEN;
+  o->class_weight[0] = -1;
+}
+static void edit_fit_version(npscore_churn_fit_options *o) { o->version = 0; }
+CASE(fit_threads_huge) { return fit_with(edit_threads_huge); }
+CASE(fit_threads_negative) { return fit_with(edit_threads_negative); }
+CASE(fit_max_iter_huge) { return fit_with(edit_max_iter_huge); }
+CASE(fit_max_iter_zero) { return fit_with(edit_max_iter_zero); }
+CASE(fit_tol_nan) { return fit_with(edit_tol_nan); }
+CASE(fit_c_negative) { return fit_with(edit_c_negative); }
+CASE(fit_class_mode) { return fit_with(edit_class_mode); }
+CASE(fit_class_weight) { return fit_with(edit_class_weight); }
+CASE(fit_version) { return fit_with(edit_fit_version); }
+CASE(fit_layout) {
+  npscore_churn_model *m = NULL;
+  npscore_status st = handle_status(
+      npscore_churn_fit(&m, kX, 8, 2, (npscore_layout)5, kY, NULL, NULL, NULL), m);
+  npscore_churn_model_free(m);
+  return st;
+}
+CASE(fit_no_rows) {
+  npscore_churn_model *m = NULL;
+  npscore_status st =
+      handle_status(npscore_churn_fit(&m, NULL, 0, 2, NPSCORE_ROW_MAJOR, NULL, NULL, NULL, NULL), m);
+  npscore_churn_model_free(m);
+  return st;
+}
+CASE(fit_too_wide) {
+  const double y[2] = {0, 1};
+  npscore_churn_model *m = NULL;
+  npscore_status st = handle_status(npscore_churn_fit(&m, g_wide, 2, NPSCORE_MAX_CHURN_FEATURES + 1,
+                                                      NPSCORE_ROW_MAJOR, y, NULL, NULL, NULL),
+                                    m);
+  npscore_churn_model_free(m);
+  return st;
+}
+CASE(fit_y_null) {
+  npscore_churn_model *m = NULL;
+  npscore_status st =
+      handle_status(npscore_churn_fit(&m, kX, 8, 2, NPSCORE_ROW_MAJOR, NULL, NULL, NULL, NULL), m);
+  npscore_churn_model_free(m);
+  return st;
+}
+CASE(fit_name_null) {
+  const char *names[2] = {"tenure", NULL};
+  npscore_churn_model *m = NULL;
+  npscore_status st =
+      handle_status(npscore_churn_fit(&m, kX, 8, 2, NPSCORE_ROW_MAJOR, kY, NULL, names, NULL), m);
+  npscore_churn_model_free(m);
+  return st;
+}
+CASE(fit_x_nan) {
+  double x[16];
+  npscore_churn_model *m = NULL;
+  npscore_status st;
+  memcpy(x, kX, sizeof x);
+  x[7] = nan("");
+  st = handle_status(npscore_churn_fit(&m, x, 8, 2, NPSCORE_ROW_MAJOR, kY, NULL, NULL, NULL), m);
+  npscore_churn_model_free(m);
+  return st;
+}
+CASE(fit_label_two) {
+  double y[8];
+  npscore_churn_model *m = NULL;
+  npscore_status st;
+  memcpy(y, kY, sizeof y);
+  y[5] = 2;
+  st = handle_status(npscore_churn_fit(&m, kX, 8, 2, NPSCORE_ROW_MAJOR, y, NULL, NULL, NULL), m);
+  npscore_churn_model_free(m);
+  return st;
+}
+static npscore_status prior_with(double horizon, double detractor_rate, unsigned version) {
+  npscore_churn_prior_rates r = NPSCORE_CHURN_PRIOR_RATES_INIT;
+  npscore_churn_model *m = NULL;
+  npscore_status st;
+  r.version = version;
+  r.detractor.rate = detractor_rate;
+  st = handle_status(npscore_churn_prior(&m, horizon, &r), m);
+  npscore_churn_model_free(m);
+  return st;
+}
+CASE(prior_horizon_huge) { return prior_with(1e9, 0.45, NPSCORE_CHURN_PRIOR_RATES_VERSION); }
+CASE(prior_horizon_nan) { return prior_with(nan(""), 0.45, NPSCORE_CHURN_PRIOR_RATES_VERSION); }
+CASE(prior_horizon_degenerate) { return prior_with(21900, 0.45, NPSCORE_CHURN_PRIOR_RATES_VERSION); }
+CASE(prior_rate_one) { return prior_with(90, 1, NPSCORE_CHURN_PRIOR_RATES_VERSION); }
+CASE(prior_version) { return prior_with(90, 0.45, 42); }
+CASE(model_info_null) {
+  npscore_churn_fit_info info;
+  return npscore_churn_model_info(&info, NULL);
+}
+CASE(model_coef_null) {
+  double b;
+  return npscore_churn_model_coef(NULL, &b, g_model);
+}
+CASE(model_n_features_null) {
+  return npscore_churn_model_n_features(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
+}
+CASE(model_feature_name_range) {
+  return npscore_churn_model_feature_name(g_model, 4) == NULL &&
+                 npscore_churn_model_feature_name(NULL, 0) == NULL
+             ? NPSCORE_OK
+             : NPSCORE_EINTERNAL;
+}
+CASE(model_warning_range) {
+  return npscore_churn_model_warning(g_model, 0) == NULL ? NPSCORE_OK : NPSCORE_EINTERNAL;
+}
+CASE(model_free_null) {
+  npscore_churn_model_free(NULL);
+  return NPSCORE_OK;
+}
+CASE(predict_columns) {
+  double out[2];
+  const double x[6] = {1, 0, 1, 0, 0, 1};
+  return npscore_churn_predict(out, g_model, x, 2, 3, NPSCORE_ROW_MAJOR);
+}
+CASE(predict_out_null) {
+  const double x[8] = {1, 0, 1, 0, 0, 1, 1, 0};
+  return npscore_churn_predict(NULL, g_model, x, 2, 4, NPSCORE_ROW_MAJOR);
+}
+static npscore_status explain_top(int top) {
+  const double x[4] = {1, 0, 1, 0};
+  double proba[1], contributions[NPSCORE_MAX_REASONS];
+  int32_t features[NPSCORE_MAX_REASONS];
+  return npscore_churn_explain(proba, features, contributions, g_model, x, 1, 4, NPSCORE_ROW_MAJOR,
+                               top);
+}
+CASE(explain_top_zero) { return explain_top(0); }
+CASE(explain_top_huge) { return explain_top(INT_MAX); }
+CASE(explain_top_negative) { return explain_top(-1); }
+CASE(explain_top_max) { return explain_top(NPSCORE_MAX_REASONS); }
+static npscore_status evaluate_with(size_t n, int bins, double p1) {
+  const double y[4] = {0, 1, 0, 1};
+  double p[4] = {0.1, 0.8, 0.3, 0.6};
+  npscore_churn_evaluation e;
+  p[1] = p1;
+  return npscore_churn_evaluate(&e, NULL, n ? y : NULL, n ? p : NULL, n, bins);
+}
+CASE(evaluate_no_rows) { return evaluate_with(0, 10, 0.8); }
+CASE(evaluate_bins_huge) { return evaluate_with(4, INT_MAX, 0.8); }
+CASE(evaluate_bins_zero) { return evaluate_with(4, 0, 0.8); }
+CASE(evaluate_p_nan) { return evaluate_with(4, 10, nan("")); }
+CASE(evaluate_p_above_one) { return evaluate_with(4, 10, 1.25); }
+CASE(evaluate_one_class) {
+  const double y[2] = {1, 1}, p[2] = {0.2, 0.4};
+  npscore_churn_evaluation e;
+  return npscore_churn_evaluate(&e, NULL, y, p, 2, 10);
+}
+CASE(save_path_null) { return npscore_churn_save(g_model, NULL); }
+CASE(save_directory) { return npscore_churn_save(g_model, g_dir); }
+CASE(save_missing_directory) { return npscore_churn_save(g_model, path_in_dir("nowhere/m.bin")); }
+static npscore_status load_path(const char *path) {
+  npscore_churn_model *m = NULL;
+  npscore_status st = handle_status(npscore_churn_load(&m, path), m);
+  npscore_churn_model_free(m);
+  return st;
+}
+CASE(load_directory) { return load_path(path_in_dir("models")); }
+CASE(load_missing) { return load_path(path_in_dir("no_such_model.bin")); }
+CASE(load_empty) { return load_path(path_in_dir("empty.bin")); }
+CASE(load_garbage) { return load_path(path_in_dir("garbage.bin")); }
+CASE(load_fifo) { return load_path(path_in_dir("fifo")); }
+CASE(load_unreadable) {
+  if (geteuid() == 0) return SKIP_CASE; /* root reads any file */
+  return load_path(path_in_dir("unreadable.bin"));
+}
+CASE(load_path_null) { return load_path(NULL); }
+
+static const bad_case kChurnCases[] = {
+    {"feature-options-init-version", "npscore_churn_feature_options_init", "version",
+     feature_options_init_version, NPSCORE_EVERSION, "version is 0"},
+    {"features-version", "npscore_churn_features_new", "version", features_version,
+     NPSCORE_EVERSION, "opts->version is 3"},
+    {"features-skip-unknown-two", "npscore_churn_features_new", "value", features_skip_unknown,
+     NPSCORE_EINVAL, "opts->skip_unknown_customers is 2"},
+    {"features-early-life-inf", "npscore_churn_features_new", "value", features_early_life_inf,
+     NPSCORE_EINVAL, "early_life_days is inf: it must be finite and >= 0"},
+    {"features-early-life-negative", "npscore_churn_features_new", "value",
+     features_early_life_negative, NPSCORE_EINVAL, "early_life_days is -1"},
+    {"features-as-of-nat", "npscore_churn_features_new", "value", features_as_of_nat,
+     NPSCORE_EINVAL, "as_of is missing (NaT)"},
+    {"features-ids-null", "npscore_churn_features_new", "null", features_ids_null, NPSCORE_ENULL,
+     "customer_ids is NULL but n is 2"},
+    {"features-unknown-customer", "npscore_churn_features_new", "data",
+     features_unknown_customer, NPSCORE_EINVAL, "customer 2 at row 1 is not in the customer table"},
+    {"features-get-index", "npscore_churn_features_get", "handle", features_get_index,
+     NPSCORE_EINVAL, "index i is 2: there are 2 customers"},
+    {"features-totals-null", "npscore_churn_features_totals", "handle", features_totals_null,
+     NPSCORE_ENULL, "f is NULL"},
+    {"features-size-null", "npscore_churn_features_size", "handle", features_size_null,
+     NPSCORE_OK, NULL},
+    {"labels-horizon-zero", "npscore_churn_labels", "size", labels_horizon_zero, NPSCORE_EINVAL,
+     "horizon is 0 ns: it must be > 0"},
+    {"labels-horizon-overflow", "npscore_churn_labels", "value", labels_horizon_overflow,
+     NPSCORE_EINVAL, "as_of + horizon must be a representable time"},
+    {"labels-churned-null", "npscore_churn_labels", "null", labels_churned_null, NPSCORE_ENULL,
+     "churned_at is NULL but n is 2"},
+    {"time-split-nat", "npscore_churn_check_time_split", "value", time_split_nat, NPSCORE_EINVAL,
+     "train_as_of is missing (NaT)"},
+    {"time-split-leak", "npscore_churn_check_time_split", "value", time_split_leak,
+     NPSCORE_EINVAL, "1 days after test_as_of"},
+    {"fit-threads-huge", "npscore_churn_fit", "size", fit_threads_huge, NPSCORE_EINVAL,
+     "threads is 2147483647: use 0 (automatic) or 1..256"},
+    {"fit-threads-negative", "npscore_churn_fit", "size", fit_threads_negative, NPSCORE_EINVAL,
+     "threads is -1"},
+    {"fit-max-iter-huge", "npscore_churn_fit", "size", fit_max_iter_huge, NPSCORE_EINVAL,
+     "max_iter is 2147483647: it must be in 1..10000"},
+    {"fit-max-iter-zero", "npscore_churn_fit", "size", fit_max_iter_zero, NPSCORE_EINVAL,
+     "max_iter is 0"},
+    {"fit-tol-nan", "npscore_churn_fit", "value", fit_tol_nan, NPSCORE_EINVAL,
+     "tol is NaN: it must be finite and > 0"},
+    {"fit-c-negative", "npscore_churn_fit", "value", fit_c_negative, NPSCORE_EINVAL, "C is -1"},
+    {"fit-class-weight-mode-enum", "npscore_churn_fit", "value", fit_class_mode, NPSCORE_EINVAL,
+     "opts->class_weight_mode is 7"},
+    {"fit-class-weight-negative", "npscore_churn_fit", "value", fit_class_weight, NPSCORE_EINVAL,
+     "class weight of class 0 is -1"},
+    {"fit-version", "npscore_churn_fit", "version", fit_version, NPSCORE_EVERSION,
+     "opts->version is 0"},
+    {"fit-layout-enum", "npscore_churn_fit", "value", fit_layout, NPSCORE_EINVAL, "layout is 5"},
+    {"fit-no-rows", "npscore_churn_fit", "size", fit_no_rows, NPSCORE_EINVAL, "X has no rows"},
+    {"fit-too-many-columns", "npscore_churn_fit", "size", fit_too_wide, NPSCORE_EINVAL,
+     "X has 4097 columns: a churn model fits at most 4096"},
+    {"fit-y-null", "npscore_churn_fit", "null", fit_y_null, NPSCORE_ENULL, "y is NULL but n is 8"},
+    {"fit-feature-name-null", "npscore_churn_fit", "null", fit_name_null, NPSCORE_ENULL,
+     "feature_names[1] is NULL"},
+    {"fit-x-nan", "npscore_churn_fit", "data", fit_x_nan, NPSCORE_EINVAL,
+     "X at row 3, column 1 ('x1') is NaN"},
+    {"fit-label-two", "npscore_churn_fit", "data", fit_label_two, NPSCORE_EINVAL,
+     "label at row 5 is 2"},
+    {"prior-horizon-huge", "npscore_churn_prior", "value", prior_horizon_huge, NPSCORE_EINVAL,
+     "horizon_days is 1e+09: it must be in (0, 36525]"},
+    {"prior-horizon-nan", "npscore_churn_prior", "value", prior_horizon_nan, NPSCORE_EINVAL,
+     "horizon_days is NaN"},
+    {"prior-horizon-degenerate", "npscore_churn_prior", "value", prior_horizon_degenerate,
+     NPSCORE_EINVAL, "the detractor rate of 0.45 per 90 days becomes 1"},
+    {"prior-rate-one", "npscore_churn_prior", "value", prior_rate_one, NPSCORE_EINVAL,
+     "rate of detractor is 1: it must be strictly between 0 and 1"},
+    {"prior-rates-version", "npscore_churn_prior", "version", prior_version, NPSCORE_EVERSION,
+     "rates->version is 42"},
+    {"model-info-null", "npscore_churn_model_info", "handle", model_info_null, NPSCORE_ENULL,
+     "model is NULL"},
+    {"model-coef-null", "npscore_churn_model_coef", "null", model_coef_null, NPSCORE_ENULL,
+     "out is NULL"},
+    {"model-n-features-null", "npscore_churn_model_n_features", "handle", model_n_features_null,
+     NPSCORE_OK, NULL},
+    {"model-feature-name-range", "npscore_churn_model_feature_name", "handle",
+     model_feature_name_range, NPSCORE_OK, NULL},
+    {"model-warning-range", "npscore_churn_model_warning", "handle", model_warning_range,
+     NPSCORE_OK, NULL},
+    {"model-free-null", "npscore_churn_model_free", "handle", model_free_null, NPSCORE_OK, NULL},
+    {"predict-columns", "npscore_churn_predict", "size", predict_columns, NPSCORE_EINVAL,
+     "X has 3 columns but the model has 4 features"},
+    {"predict-out-null", "npscore_churn_predict", "null", predict_out_null, NPSCORE_ENULL,
+     "out is NULL but n is 2"},
+    {"explain-top-zero", "npscore_churn_explain", "size", explain_top_zero, NPSCORE_EINVAL,
+     "top is 0: give 1..100 reasons per row"},
+    {"explain-top-huge", "npscore_churn_explain", "size", explain_top_huge, NPSCORE_EINVAL,
+     "top is 2147483647"},
+    {"explain-top-negative", "npscore_churn_explain", "size", explain_top_negative,
+     NPSCORE_EINVAL, "top is -1"},
+    {"explain-top-max", "npscore_churn_explain", "size", explain_top_max, NPSCORE_OK, NULL},
+    {"evaluate-no-rows", "npscore_churn_evaluate", "size", evaluate_no_rows, NPSCORE_EINVAL,
+     "y and p have no rows: there is nothing to evaluate"},
+    {"evaluate-bins-huge", "npscore_churn_evaluate", "size", evaluate_bins_huge, NPSCORE_EINVAL,
+     "bins is 2147483647: it must be in 1..1000"},
+    {"evaluate-bins-zero", "npscore_churn_evaluate", "size", evaluate_bins_zero, NPSCORE_EINVAL,
+     "bins is 0"},
+    {"evaluate-p-nan", "npscore_churn_evaluate", "data", evaluate_p_nan, NPSCORE_EINVAL,
+     "probability at row 1 is NaN"},
+    {"evaluate-p-above-one", "npscore_churn_evaluate", "data", evaluate_p_above_one,
+     NPSCORE_EINVAL, "probability at row 1 is 1.25"},
+    {"evaluate-one-class", "npscore_churn_evaluate", "data", evaluate_one_class, NPSCORE_EINVAL,
+     "y has only class 1"},
+    {"save-path-null", "npscore_churn_save", "null", save_path_null, NPSCORE_ENULL,
+     "path is NULL"},
+    {"save-directory", "npscore_churn_save", "file", save_directory, NPSCORE_EINVAL,
+     "': Is a directory"},
+    {"save-missing-directory", "npscore_churn_save", "file", save_missing_directory,
+     NPSCORE_EINVAL, "nowhere/m.bin': No such file or directory"},
+    {"load-directory", "npscore_churn_load", "file", load_directory, NPSCORE_EINVAL,
+     "/models': it is a directory, not a churn model file"},
+    {"load-missing", "npscore_churn_load", "file", load_missing, NPSCORE_EINVAL,
+     "/no_such_model.bin': No such file or directory"},
+    {"load-empty", "npscore_churn_load", "file", load_empty, NPSCORE_EINVAL,
+     "/empty.bin': the file is empty (0 bytes)"},
+    {"load-garbage", "npscore_churn_load", "file", load_garbage, NPSCORE_EINVAL,
+     "garbage.bin': not a valid npscore churn model"},
+    {"load-fifo", "npscore_churn_load", "file", load_fifo, NPSCORE_EINVAL,
+     "/fifo': it is a FIFO (named pipe)"},
+    {"load-unreadable", "npscore_churn_load", "file", load_unreadable, NPSCORE_EINVAL,
+     "/unreadable.bin': Permission denied"},
+    {"load-path-null", "npscore_churn_load", "null", load_path_null, NPSCORE_ENULL,
+     "path is NULL"},
+    {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
+
+/* --- CLV ------------------------------------------------------------------------------ */
+
+static const double kFreq[3] = {2, 0, 5}, kRec[3] = {30, 0, 20}, kAge[3] = {40, 35, 38},
+                    kMoney[3] = {20, 0, 15};
+
+CASE(rfm_customers_huge) {
+  npscore_clv_rfm_row out[1];
+  const int64_t customers[1] = {0}, times[1] = {0};
+  return npscore_clv_rfm_summary(out, INT64_C(1) << 40, customers, times, NULL, 1, 0,
+                                 NPSCORE_FREQ_WEEK);
+}
+CASE(rfm_customers_negative) {
+  npscore_clv_rfm_row out[1];
+  const int64_t customers[1] = {0}, times[1] = {0};
+  return npscore_clv_rfm_summary(out, -1, customers, times, NULL, 1, 0, NPSCORE_FREQ_WEEK);
+}
+CASE(rfm_frequency_enum) {
+  npscore_clv_rfm_row out[1];
+  const int64_t customers[1] = {0}, times[1] = {0};
+  return npscore_clv_rfm_summary(out, 1, customers, times, NULL, 1, 0, 7);
+}
+CASE(rfm_times_null) {
+  npscore_clv_rfm_row out[1];
+  const int64_t customers[1] = {0};
+  return npscore_clv_rfm_summary(out, 1, customers, NULL, NULL, 1, 0, NPSCORE_FREQ_WEEK);
+}
+CASE(rfm_amount_negative) {
+  npscore_clv_rfm_row out[1];
+  const int64_t customers[2] = {0, 0}, times[2] = {0, 0};
+  const double amounts[2] = {5, -1};
+  return npscore_clv_rfm_summary(out, 1, customers, times, amounts, 2, 0, NPSCORE_FREQ_WEEK);
+}
+static npscore_status bg_with(void (*edit)(npscore_clv_fit_options *)) {
+  npscore_clv_fit_options o = NPSCORE_CLV_FIT_OPTIONS_INIT;
+  npscore_clv_beta_geo_params bg;
+  edit(&o);
+  return npscore_clv_fit_beta_geo(&bg, NULL, kFreq, kRec, kAge, NULL, 3, &o);
+}
+static npscore_status gg_with(void (*edit)(npscore_clv_fit_options *)) {
+  npscore_clv_fit_options o = NPSCORE_CLV_FIT_OPTIONS_INIT;
+  npscore_clv_gamma_gamma_params gg;
+  edit(&o);
+  return npscore_clv_fit_gamma_gamma(&gg, NULL, kFreq, kMoney, NULL, 3, &o);
+}
+static void edit_clv_threads_negative(npscore_clv_fit_options *o) { o->threads = -1; }
+static void edit_clv_threads_huge(npscore_clv_fit_options *o) { o->threads = INT_MAX; }
+static void edit_clv_iterations(npscore_clv_fit_options *o) { o->max_iterations = INT_MAX; }
+static void edit_clv_tolerance(npscore_clv_fit_options *o) { o->tolerance = HUGE_VAL; }
+static void edit_clv_penalizer(npscore_clv_fit_options *o) { o->penalizer = nan(""); }
+static void edit_clv_version(npscore_clv_fit_options *o) { o->version = 2; }
+CASE(bg_threads_negative) { return bg_with(edit_clv_threads_negative); }
+CASE(bg_threads_huge) { return bg_with(edit_clv_threads_huge); }
+CASE(bg_iterations_huge) { return bg_with(edit_clv_iterations); }
+CASE(bg_tolerance_inf) { return bg_with(edit_clv_tolerance); }
+CASE(bg_penalizer_nan) { return bg_with(edit_clv_penalizer); }
+CASE(bg_version) { return bg_with(edit_clv_version); }
+CASE(gg_threads_huge) { return gg_with(edit_clv_threads_huge); }
+CASE(bg_recency_after_t) {
+  const double rec[3] = {50, 0, 20};
+  npscore_clv_beta_geo_params bg;
+  return npscore_clv_fit_beta_geo(&bg, NULL, kFreq, rec, kAge, NULL, 3, NULL);
+}
+CASE(gg_money_null) {
+  npscore_clv_gamma_gamma_params gg;
+  return npscore_clv_fit_gamma_gamma(&gg, NULL, kFreq, NULL, NULL, 3, NULL);
+}
+CASE(alive_params) {
+  const npscore_clv_beta_geo_params bg = {0, 4.4, 0.8, 2.4};
+  double out[3];
+  return npscore_clv_probability_alive(out, &bg, kFreq, kRec, kAge, 3);
+}
+CASE(purchases_t_nan) {
+  const npscore_clv_beta_geo_params bg = {0.24, 4.4, 0.8, 2.4};
+  double out[3];
+  return npscore_clv_expected_purchases(out, &bg, nan(""), kFreq, kRec, kAge, 3);
+}
+CASE(profit_q) {
+  const npscore_clv_gamma_gamma_params gg = {6.25, 0.5, 15.4};
+  double out[3];
+  return npscore_clv_expected_profit(out, &gg, kFreq, kMoney, 3);
+}
+static npscore_status clv_with(int months, double discount, double periods_per_month) {
+  const npscore_clv_beta_geo_params bg = {0.24, 4.4, 0.8, 2.4};
+  const npscore_clv_gamma_gamma_params gg = {6.25, 3.74, 15.4};
+  double out[3];
+  return npscore_clv_lifetime_value(out, &bg, &gg, kFreq, kRec, kAge, kMoney, 3, months, discount,
+                                    periods_per_month);
+}
+CASE(clv_months_huge) { return clv_with(100000, 0.01, 4.345); }
+CASE(clv_months_zero) { return clv_with(0, 0.01, 4.345); }
+CASE(clv_discount_negative) { return clv_with(12, -0.5, 4.345); }
+CASE(clv_periods_zero) { return clv_with(12, 0.01, 0); }
+CASE(clv_months_max) { return clv_with(NPSCORE_MAX_CLV_MONTHS, 0.01, 4.345); }
+CASE(clv_bg_null) {
+  const npscore_clv_gamma_gamma_params gg = {6.25, 3.74, 15.4};
+  double out[3];
+  return npscore_clv_lifetime_value(out, NULL, &gg, kFreq, kRec, kAge, kMoney, 3, 12, 0.01, 4.345);
+}
+
+static const bad_case kClvCases[] = {
+    {"rfm-customers-huge", "npscore_clv_rfm_summary", "size", rfm_customers_huge, NPSCORE_EINVAL,
+     "n_customers is 1099511627776: must be in 0..268435456"},
+    {"rfm-customers-negative", "npscore_clv_rfm_summary", "size", rfm_customers_negative,
+     NPSCORE_EINVAL, "n_customers is -1"},
+    {"rfm-frequency-enum", "npscore_clv_rfm_summary", "value", rfm_frequency_enum,
+     NPSCORE_EINVAL, "frequency is 7"},
+    {"rfm-times-null", "npscore_clv_rfm_summary", "null", rfm_times_null, NPSCORE_ENULL,
+     "times is NULL but n is 1"},
+    {"rfm-amount-negative", "npscore_clv_rfm_summary", "data", rfm_amount_negative,
+     NPSCORE_EINVAL, "amount at row 1 is -1"},
+    {"bg-threads-negative", "npscore_clv_fit_beta_geo", "size", bg_threads_negative,
+     NPSCORE_EINVAL, "threads is -1: use 0 (automatic) or 1..256"},
+    {"bg-threads-huge", "npscore_clv_fit_beta_geo", "size", bg_threads_huge, NPSCORE_EINVAL,
+     "threads is 2147483647"},
+    {"bg-max-iterations-huge", "npscore_clv_fit_beta_geo", "size", bg_iterations_huge,
+     NPSCORE_EINVAL, "max_iterations is 2147483647: it must be in 1..10000"},
+    {"bg-tolerance-inf", "npscore_clv_fit_beta_geo", "value", bg_tolerance_inf, NPSCORE_EINVAL,
+     "tolerance is inf: must be finite and > 0"},
+    {"bg-penalizer-nan", "npscore_clv_fit_beta_geo", "value", bg_penalizer_nan, NPSCORE_EINVAL,
+     "penalizer is NaN"},
+    {"bg-version", "npscore_clv_fit_beta_geo", "version", bg_version, NPSCORE_EVERSION,
+     "opts->version is 2"},
+    {"bg-recency-after-t", "npscore_clv_fit_beta_geo", "data", bg_recency_after_t,
+     NPSCORE_EINVAL, "recency at row 0 is 50, more than T (40)"},
+    {"gg-threads-huge", "npscore_clv_fit_gamma_gamma", "size", gg_threads_huge, NPSCORE_EINVAL,
+     "threads is 2147483647"},
+    {"gg-monetary-null", "npscore_clv_fit_gamma_gamma", "null", gg_money_null, NPSCORE_ENULL,
+     "monetary_value is NULL but n is 3"},
+    {"alive-params-zero", "npscore_clv_probability_alive", "value", alive_params,
+     NPSCORE_EINVAL, "parameter r is 0: must be finite and > 0"},
+    {"purchases-t-nan", "npscore_clv_expected_purchases", "value", purchases_t_nan,
+     NPSCORE_EINVAL, "t is NaN"},
+    {"profit-q-below-one", "npscore_clv_expected_profit", "value", profit_q, NPSCORE_EINVAL,
+     "parameter q is 0.5"},
+    {"clv-months-huge", "npscore_clv_lifetime_value", "size", clv_months_huge, NPSCORE_EINVAL,
+     "time is 100000 months: must be in 1..1200"},
+    {"clv-months-zero", "npscore_clv_lifetime_value", "size", clv_months_zero, NPSCORE_EINVAL,
+     "time is 0 months"},
+    {"clv-months-max", "npscore_clv_lifetime_value", "size", clv_months_max, NPSCORE_OK, NULL},
+    {"clv-discount-negative", "npscore_clv_lifetime_value", "value", clv_discount_negative,
+     NPSCORE_EINVAL, "discount_rate is -0.5: must be finite and >= 0"},
+    {"clv-periods-per-month-zero", "npscore_clv_lifetime_value", "value", clv_periods_zero,
+     NPSCORE_EINVAL, "periods_per_month is 0"},
+    {"clv-bg-null", "npscore_clv_lifetime_value", "null", clv_bg_null, NPSCORE_ENULL,
+     "bg is NULL"},
+    {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
+
+/* --- Priority ---------------------------------------------------------------------------- */
+
+static const double kRisk[3] = {0.5, 0.2, 0.9}, kClv[3] = {100, 400, 50};
+
+static npscore_status rank_with(void (*edit)(npscore_priority_options *)) {
+  npscore_priority_options o = NPSCORE_PRIORITY_OPTIONS_INIT;
+  npscore_priority_queue *q = NULL;
+  npscore_status st;
+  edit(&o);
+  st = handle_status(npscore_priority_rank(&q, kRisk, kClv, NULL, NULL, 3, 0, &o), q);
+  npscore_priority_queue_free(q);
+  return st;
+}
+static const int64_t kCapacities[2] = {2, -3};
+static const double kRisingHours[2] = {0, 10}, kRisingProbability[2] = {0.2, 0.5};
+static void edit_rank_version(npscore_priority_options *o) { o->version = 9; }
+static void edit_rank_threads(npscore_priority_options *o) { o->threads = INT_MAX; }
+static void edit_rank_top_zero(npscore_priority_options *o) { o->top = 0; }
+static void edit_rank_top_negative(npscore_priority_options *o) { o->top = -5; }
+static void edit_rank_sla_nan(npscore_priority_options *o) { o->sla_hours = nan(""); }
+static void edit_rank_sla_huge(npscore_priority_options *o) { o->sla_hours = 1e7; }
+static void edit_rank_capacity(npscore_priority_options *o) {
+  o->capacities = kCapacities;
+  o->n_owners = 2;
+}
+static void edit_rank_capacities_null(npscore_priority_options *o) { o->n_owners = 2; }
+static void edit_rank_recovery_null(npscore_priority_options *o) { o->n_recovery = 2; }
+static void edit_rank_recovery_rising(npscore_priority_options *o) {
+  o->recovery_hours = kRisingHours;
+  o->recovery_probability = kRisingProbability;
+  o->n_recovery = 2;
+}
+CASE(options_init_version) {
+  npscore_priority_options o;
+  return npscore_priority_options_init(&o, 0);
+}
+CASE(rank_version) { return rank_with(edit_rank_version); }
+CASE(rank_threads) { return rank_with(edit_rank_threads); }
+CASE(rank_top_zero) { return rank_with(edit_rank_top_zero); }
+CASE(rank_top_negative) { return rank_with(edit_rank_top_negative); }
+CASE(rank_sla_nan) { return rank_with(edit_rank_sla_nan); }
+CASE(rank_sla_huge) { return rank_with(edit_rank_sla_huge); }
+CASE(rank_capacity) { return rank_with(edit_rank_capacity); }
+CASE(rank_capacities_null) { return rank_with(edit_rank_capacities_null); }
+CASE(rank_recovery_null) { return rank_with(edit_rank_recovery_null); }
+CASE(rank_recovery_rising) { return rank_with(edit_rank_recovery_rising); }
+static npscore_status rank_rows(const double *risk, const double *clv, const int8_t *segment,
+                                const int64_t *at, int64_t now) {
+  npscore_priority_queue *q = NULL;
+  npscore_status st = handle_status(npscore_priority_rank(&q, risk, clv, segment, at, 3, now, NULL), q);
+  npscore_priority_queue_free(q);
+  return st;
+}
+CASE(rank_risk_nan) {
+  double risk[3] = {0.5, 0, 0.9};
+  risk[1] = nan("");
+  return rank_rows(risk, kClv, NULL, NULL, 0);
+}
+CASE(rank_clv_inf) {
+  const double clv[3] = {100, HUGE_VAL, 50};
+  return rank_rows(kRisk, clv, NULL, NULL, 0);
+}
+CASE(rank_segment) {
+  const int8_t segment[3] = {5, 0, 1};
+  return rank_rows(kRisk, kClv, segment, NULL, 0);
+}
+CASE(rank_after_now) {
+  const int64_t at[3] = {0, 50, 10};
+  return rank_rows(kRisk, kClv, NULL, at, 20);
+}
+CASE(rank_now_nat) {
+  const int64_t at[3] = {0, 5, 10};
+  return rank_rows(kRisk, kClv, NULL, at, NPSCORE_MISSING_TIME);
+}
+CASE(rank_risk_null) { return rank_rows(NULL, kClv, NULL, NULL, 0); }
+CASE(recoverability_negative) {
+  const double hours[2] = {-1, 3};
+  double out[2];
+  return npscore_priority_recoverability(out, hours, 2, NULL, NULL, 0);
+}
+CASE(recoverability_zero_anchors) {
+  const double hours[1] = {3};
+  double out[1];
+  return npscore_priority_recoverability(out, hours, 1, kRisingHours, kRisingProbability, 0);
+}
+CASE(queue_get_index) {
+  npscore_priority_entry e;
+  return npscore_priority_queue_get(&e, g_queue, 9);
+}
+CASE(queue_totals_null) {
+  npscore_priority_totals t;
+  return npscore_priority_queue_totals(&t, NULL);
+}
+CASE(queue_size_null) {
+  npscore_priority_queue_free(NULL);
+  return npscore_priority_queue_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
+}
+CASE(play_name_bad) {
+  return strcmp(npscore_priority_play_name(7), "") == 0 && strcmp(npscore_priority_play_name(-128), "") == 0
+             ? NPSCORE_OK
+             : NPSCORE_EINTERNAL;
+}
+CASE(play_script_bad) {
+  return strcmp(npscore_priority_play_script(INT_MIN), "") == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
+}
+
+static const bad_case kPriorityCases[] = {
+    {"options-init-version", "npscore_priority_options_init", "version", options_init_version,
+     NPSCORE_EVERSION, "version is 0"},
+    {"rank-version", "npscore_priority_rank", "version", rank_version, NPSCORE_EVERSION,
+     "opts->version is 9"},
+    {"rank-threads-huge", "npscore_priority_rank", "size", rank_threads, NPSCORE_EINVAL,
+     "threads is 2147483647: use 0 (automatic) or 1..256"},
+    {"rank-top-zero", "npscore_priority_rank", "size", rank_top_zero, NPSCORE_EINVAL,
+     "top is 0: give the queue length (>= 1), or -1 for every customer"},
+    {"rank-top-negative", "npscore_priority_rank", "size", rank_top_negative, NPSCORE_EINVAL,
+     "top is -5"},
+    {"rank-sla-nan", "npscore_priority_rank", "value", rank_sla_nan, NPSCORE_EINVAL,
+     "sla_hours is NaN: it must be in (0, 1e6]"},
+    {"rank-sla-huge", "npscore_priority_rank", "value", rank_sla_huge, NPSCORE_EINVAL,
+     "sla_hours is 1e+07"},
+    {"rank-capacity-negative", "npscore_priority_rank", "value", rank_capacity, NPSCORE_EINVAL,
+     "capacity of owner 1 is -3"},
+    {"rank-capacities-null", "npscore_priority_rank", "null", rank_capacities_null,
+     NPSCORE_ENULL, "opts->capacities is NULL but n is 2"},
+    {"rank-recovery-null", "npscore_priority_rank", "null", rank_recovery_null, NPSCORE_ENULL,
+     "opts->recovery_hours is NULL but n is 2"},
+    {"rank-recovery-rising", "npscore_priority_rank", "value", rank_recovery_rising,
+     NPSCORE_EINVAL, "recoverability must not rise with time"},
+    {"rank-risk-nan", "npscore_priority_rank", "data", rank_risk_nan, NPSCORE_EINVAL,
+     "churn_risk at row 1 is NaN"},
+    {"rank-clv-inf", "npscore_priority_rank", "data", rank_clv_inf, NPSCORE_EINVAL,
+     "clv at row 1 is inf"},
+    {"rank-segment-bad", "npscore_priority_rank", "data", rank_segment, NPSCORE_EINVAL,
+     "segment at row 0 is 5"},
+    {"rank-responded-after-now", "npscore_priority_rank", "data", rank_after_now,
+     NPSCORE_EINVAL, "responded_at at row 1 is 50 ns, after now (20 ns)"},
+    {"rank-now-nat", "npscore_priority_rank", "value", rank_now_nat, NPSCORE_EINVAL,
+     "now is missing (NaT)"},
+    {"rank-risk-null", "npscore_priority_rank", "null", rank_risk_null, NPSCORE_ENULL,
+     "churn_risk is NULL but n is 3"},
+    {"recoverability-negative", "npscore_priority_recoverability", "data",
+     recoverability_negative, NPSCORE_EINVAL, "hours at row 0 is -1"},
+    {"recoverability-zero-anchors", "npscore_priority_recoverability", "size",
+     recoverability_zero_anchors, NPSCORE_EINVAL, "the recovery curve has 0 anchors"},
+    {"queue-get-index", "npscore_priority_queue_get", "handle", queue_get_index, NPSCORE_EINVAL,
+     "k is 9: the queue has 3 entries"},
+    {"queue-totals-null", "npscore_priority_queue_totals", "handle", queue_totals_null,
+     NPSCORE_ENULL, "q is NULL"},
+    {"queue-size-null", "npscore_priority_queue_size", "handle", queue_size_null, NPSCORE_OK,
+     NULL},
+    {"play-name-bad", "npscore_priority_play_name", "value", play_name_bad, NPSCORE_OK, NULL},
+    {"play-script-bad", "npscore_priority_play_script", "value", play_script_bad, NPSCORE_OK,
+     NULL},
+    {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
+
+/* --- Themes ---------------------------------------------------------------------------------- */
+
+static const char *const kKeywords[1] = {"bug"};
+
+static npscore_status tagger_from(const npscore_theme *themes, size_t n) {
+  npscore_theme_tagger *t = NULL;
+  npscore_status st = handle_status(npscore_theme_tagger_new(&t, themes, n), t);
+  npscore_theme_tagger_free(t);
+  return st;
+}
+CASE(tagger_too_many) {
+  static npscore_theme themes[NPSCORE_MAX_THEMES + 1];
+  static char names[NPSCORE_MAX_THEMES + 1][8];
+  size_t k;
+  for (k = 0; k <= NPSCORE_MAX_THEMES; ++k) {
+    snprintf(names[k], sizeof names[k], "t%u", (unsigned)k);
+    themes[k].name = names[k];
+    themes[k].keywords = kKeywords;
+    themes[k].n_keywords = 1;
+  }
+  return tagger_from(themes, NPSCORE_MAX_THEMES + 1);
+}
+CASE(tagger_empty) {
+  npscore_theme theme = {"bug", kKeywords, 1};
+  return tagger_from(&theme, 0);
+}
+CASE(tagger_name_null) {
+  npscore_theme theme = {NULL, kKeywords, 1};
+  return tagger_from(&theme, 1);
+}
+CASE(tagger_keywords_null) {
+  npscore_theme theme = {"bug", NULL, 2};
+  return tagger_from(&theme, 1);
+}
+CASE(tagger_no_keywords) {
+  npscore_theme theme = {"bug", kKeywords, 0};
+  return tagger_from(&theme, 1);
+}
+CASE(tagger_name_index) {
+  const char *name;
+  return npscore_theme_tagger_name(&name, g_tagger, 99);
+}
+CASE(tagger_size_null) {
+  npscore_theme_tagger_free(NULL);
+  return npscore_theme_tagger_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
+}
+static npscore_status tag_with(const char *text, int invalid, int threads) {
+  const char *texts[1];
+  uint8_t out[NPSCORE_MAX_THEMES];
+  texts[0] = text;
+  return npscore_theme_tagger_tag(out, g_tagger, texts, NULL, 1, (npscore_invalid_utf8)invalid,
+                                  threads);
+}
+CASE(tag_threads_huge) { return tag_with("buggy", 0, INT_MAX); }
+CASE(tag_threads_negative) { return tag_with("buggy", 0, -2); }
+CASE(tag_invalid_enum) { return tag_with("buggy", 5, 0); }
+CASE(tag_bad_utf8) { return tag_with("ok \xC3\x28", NPSCORE_INVALID_UTF8_ERROR, 0); }
+CASE(tag_texts_null) {
+  uint8_t out[16];
+  return npscore_theme_tagger_tag(out, g_tagger, NULL, NULL, 2, NPSCORE_INVALID_UTF8_ERROR, 0);
+}
+CASE(tag_tagger_null) {
+  const char *texts[1] = {"bug"};
+  uint8_t out[16];
+  return npscore_theme_tagger_tag(out, NULL, texts, NULL, 1, NPSCORE_INVALID_UTF8_ERROR, 0);
+}
+static npscore_status impact_with(size_t n_themes, int basis, uint8_t indicator, double clv0) {
+  npscore_theme_impact_row out[2];
+  const uint8_t indicators[2] = {indicator, 0};
+  const int8_t segment[2] = {-1, 1};
+  const double clv[2] = {clv0, 20};
+  return npscore_theme_impact(out, indicators, n_themes, segment, clv, n_themes ? 2 / n_themes : 0,
+                              (npscore_impact_clv)basis);
+}
+CASE(impact_themes_zero) {
+  npscore_theme_impact_row out[1];
+  return npscore_theme_impact(out, NULL, 0, NULL, NULL, 0, NPSCORE_IMPACT_CLV_SEGMENT);
+}
+CASE(impact_themes_huge) {
+  npscore_theme_impact_row out[1];
+  return npscore_theme_impact(out, NULL, (size_t)1 << 40, NULL, NULL, 0, NPSCORE_IMPACT_CLV_SEGMENT);
+}
+CASE(impact_basis) { return impact_with(1, 3, 1, 10); }
+CASE(impact_indicator) { return impact_with(1, 0, 2, 10); }
+CASE(impact_clv_nan) { return impact_with(1, 0, 1, nan("")); }
+CASE(impact_segment_null) {
+  npscore_theme_impact_row out[1];
+  const uint8_t indicators[2] = {1, 0};
+  const double clv[2] = {1, 2};
+  return npscore_theme_impact(out, indicators, 1, NULL, clv, 2, NPSCORE_IMPACT_CLV_SEGMENT);
+}
+
+static const bad_case kThemesCases[] = {
+    {"tagger-too-many-themes", "npscore_theme_tagger_new", "size", tagger_too_many,
+     NPSCORE_EINVAL, "the taxonomy has 1025 themes: at most 1024"},
+    {"tagger-empty", "npscore_theme_tagger_new", "size", tagger_empty, NPSCORE_EINVAL,
+     "the taxonomy is empty"},
+    {"tagger-name-null", "npscore_theme_tagger_new", "null", tagger_name_null, NPSCORE_ENULL,
+     "themes[0].name is NULL"},
+    {"tagger-keywords-null", "npscore_theme_tagger_new", "null", tagger_keywords_null,
+     NPSCORE_ENULL, "themes[0].keywords is NULL"},
+    {"tagger-no-keywords", "npscore_theme_tagger_new", "data", tagger_no_keywords,
+     NPSCORE_EINVAL, "theme \"bug\" has no keywords"},
+    {"tagger-name-index", "npscore_theme_tagger_name", "handle", tagger_name_index,
+     NPSCORE_EINVAL, "j is 99: the tagger has 9 themes"},
+    {"tagger-size-null", "npscore_theme_tagger_size", "handle", tagger_size_null, NPSCORE_OK,
+     NULL},
+    {"tag-threads-huge", "npscore_theme_tagger_tag", "size", tag_threads_huge, NPSCORE_EINVAL,
+     "threads is 2147483647: use 0 (automatic) or 1..256"},
+    {"tag-threads-negative", "npscore_theme_tagger_tag", "size", tag_threads_negative,
+     NPSCORE_EINVAL, "threads is -2"},
+    {"tag-invalid-enum", "npscore_theme_tagger_tag", "value", tag_invalid_enum, NPSCORE_EINVAL,
+     "invalid is 5"},
+    {"tag-bad-utf8", "npscore_theme_tagger_tag", "data", tag_bad_utf8, NPSCORE_EINVAL,
+     "comment 0 is not valid UTF-8 (byte 3 is 0xc3)"},
+    {"tag-texts-null", "npscore_theme_tagger_tag", "null", tag_texts_null, NPSCORE_ENULL,
+     "texts is NULL but n is 2"},
+    {"tag-tagger-null", "npscore_theme_tagger_tag", "handle", tag_tagger_null, NPSCORE_ENULL,
+     "tagger is NULL"},
+    {"impact-themes-zero", "npscore_theme_impact", "size", impact_themes_zero, NPSCORE_EINVAL,
+     "n_themes is 0: it must be in 1..1024"},
+    {"impact-themes-huge", "npscore_theme_impact", "size", impact_themes_huge, NPSCORE_EINVAL,
+     "n_themes is 1099511627776"},
+    {"impact-basis-enum", "npscore_theme_impact", "value", impact_basis, NPSCORE_EINVAL,
+     "basis is 3"},
+    {"impact-indicator-two", "npscore_theme_impact", "data", impact_indicator, NPSCORE_EINVAL,
+     "theme indicator at row 0, theme 0 is 2"},
+    {"impact-clv-nan", "npscore_theme_impact", "data", impact_clv_nan, NPSCORE_EINVAL,
+     "clv at row 0 is NaN"},
+    {"impact-segment-null", "npscore_theme_impact", "null", impact_segment_null, NPSCORE_ENULL,
+     "segment is NULL but n is 2"},
+    {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
+
+/* --- Common --------------------------------------------------------------------------------- */
+
+CASE(version_matches) {
+  return npscore_version_number() == NPSCORE_VERSION_NUMBER &&
+                 strcmp(npscore_version_string(), NPSCORE_VERSION_STRING) == 0
+             ? NPSCORE_OK
+             : NPSCORE_EINTERNAL;
+}
+CASE(last_error_cleared) {
+  const double p[1] = {0.5};
+  double out[1];
+  (void)npscore_health_adjust_p_values(out, p, 1, 9);
+  (void)npscore_health_adjust_p_values(out, p, 1, NPSCORE_ADJUST_HOLM);
+  return npscore_last_error_message()[0] == '\0' ? NPSCORE_OK : NPSCORE_EINTERNAL;
+}
+
+static const bad_case kCommonCases[] = {
+    {"version-matches-header", "npscore_version_number", "value", version_matches, NPSCORE_OK,
+     NULL},
+    {"last-error-cleared-on-success", "npscore_last_error_message", "value", last_error_cleared,
+     NPSCORE_OK, NULL},
+    {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
+
+/* --- nps (npscore_nps_*, npscore_group_table_*) --------------------------------------------- */
+
+/* The nps module's cases go here, in the same form. */
+static const bad_case kNpsCases[] = {{NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
+
+/* --- Fixtures and the runner ------------------------------------------------------------------ */
+
+static int write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  if (f == NULL) return 0;
+  fputs(text, f);
+  return fclose(f) == 0;
+}
+
+/* Makes the fixtures; returns 0 (after printing why) if one cannot be made. */
+static int setup(void) {
+  const char *tmp = getenv("TMPDIR");
+  const int64_t accounts[6] = {0, 0, 1, 1, 0, 1};
+  int ok = 1;
+  snprintf(g_dir, sizeof g_dir, "%s/npscore_catalogue_XXXXXX", tmp != NULL && tmp[0] ? tmp : "/tmp");
+  if (mkdtemp(g_dir) == NULL) {
+    perror("mkdtemp");
+    return 0;
+  }
+  ok &= mkdir(path_in_dir("models"), 0700) == 0;
+  ok &= write_file(path_in_dir("empty.bin"), "");
+  ok &= write_file(path_in_dir("garbage.bin"), "PK\x03\x04 not a model");
+  ok &= write_file(path_in_dir("unreadable.bin"), "NPSCHURN");
+  ok &= chmod(path_in_dir("unreadable.bin"), 0) == 0;
+  ok &= mkfifo(path_in_dir("fifo"), 0600) == 0;
+  g_wide[0] = 1;
+  ok &= npscore_health_table_new(&g_table, kScores, NPSCORE_F64, 6, kPeriods, 3, NULL, 1, NULL) ==
+        NPSCORE_OK;
+  ok &= npscore_health_account_nps(&g_accounts, kScores, NPSCORE_F64, 6, accounts, 2, NULL, NULL,
+                                   NPSCORE_ROLLUP_POOLED, NULL, 1, NULL) == NPSCORE_OK;
+  ok &= npscore_health_period_grid(&g_grid, 0, 86400000000000, NPSCORE_FREQ_DAY, "UTC") ==
+        NPSCORE_OK;
+  ok &= npscore_churn_prior(&g_model, 90, NULL) == NPSCORE_OK;
+  ok &= npscore_churn_features_new(&g_features, kIds, kTimes, kScores, NPSCORE_F64, 6, NULL,
+                                   kCustomerIds, NULL, 2, 100, NULL) == NPSCORE_OK;
+  ok &= npscore_priority_rank(&g_queue, kRisk, kClv, NULL, NULL, 3, 0, NULL) == NPSCORE_OK;
+  ok &= npscore_theme_tagger_new(&g_tagger, NULL, 0) == NPSCORE_OK;
+  if (!ok) fprintf(stderr, "setup failed: %s\n", npscore_last_error_message());
+  return ok;
+}
+
+static void teardown(void) {
+  const char *files[] = {"empty.bin", "garbage.bin", "unreadable.bin", "fifo"};
+  size_t k;
+  for (k = 0; k < sizeof files / sizeof files[0]; ++k) remove(path_in_dir(files[k]));
+  rmdir(path_in_dir("models"));
+  rmdir(g_dir);
+  npscore_health_table_free(g_table);
+  npscore_account_table_free(g_accounts);
+  npscore_period_grid_free(g_grid);
+  npscore_churn_model_free(g_model);
+  npscore_churn_features_free(g_features);
+  npscore_priority_queue_free(g_queue);
+  npscore_theme_tagger_free(g_tagger);
+}
+
+static const char *status_name(npscore_status s) {
+  switch (s) {
+    case NPSCORE_OK: return "NPSCORE_OK";
+    case NPSCORE_EINVAL: return "NPSCORE_EINVAL";
+    case NPSCORE_ENOMEM: return "NPSCORE_ENOMEM";
+    case NPSCORE_EINTERNAL: return "NPSCORE_EINTERNAL";
+    case NPSCORE_ENULL: return "NPSCORE_ENULL";
+    case NPSCORE_EVERSION: return "NPSCORE_EVERSION";
+  }
+  return "(not a status)";
+}
+
+/* Runs the cases of one table; adds to the counts. The last error is
+ * cleared before each case: a failure must set it, a success must leave it
+ * empty. */
+static void run(const bad_case *cases, int *passed, int *failed, int *skipped) {
+  const bad_case *c;
+  for (c = cases; c->id != NULL; ++c) {
+    npscore_status got;
+    const char *msg;
+    int ok;
+    npscore_health_options reset;
+    g_broken = NULL;
+    (void)npscore_health_options_init(&reset, NPSCORE_HEALTH_OPTIONS_VERSION); /* clears it */
+    got = c->call();
+    msg = npscore_last_error_message();
+    if (got == SKIP_CASE) {
+      ++*skipped;
+      printf("skip %s  %s\n", c->id, c->function);
+      continue;
+    }
+    ok = got == c->want && g_broken == NULL;
+    if (ok && c->want == NPSCORE_OK) {
+      ok = msg[0] == '\0';  /* success leaves no message */
+    } else if (ok && c->message != NULL) {
+      ok = strstr(msg, c->function) == msg && strstr(msg, c->message) != NULL;
+    }
+    printf("%s %s  %s: %s \"%s\"\n", ok ? "ok  " : "FAIL", c->id, c->function, status_name(got),
+           msg);
+    if (!ok) {
+      printf("     want %s with \"%s\"%s%s\n", status_name(c->want),
+             c->message != NULL ? c->message : "", g_broken != NULL ? "; " : "",
+             g_broken != NULL ? g_broken : "");
+      ++*failed;
+    } else {
+      ++*passed;
+    }
+  }
+}
+
+int main(void) {
+  int passed = 0, failed = 0, skipped = 0;
+  if (!setup()) return EXIT_FAILURE;
+  run(kHealthCases, &passed, &failed, &skipped);
+  run(kChurnCases, &passed, &failed, &skipped);
+  run(kClvCases, &passed, &failed, &skipped);
+  run(kPriorityCases, &passed, &failed, &skipped);
+  run(kThemesCases, &passed, &failed, &skipped);
+  run(kCommonCases, &passed, &failed, &skipped);
+  run(kNpsCases, &passed, &failed, &skipped);
+  teardown();
+  printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

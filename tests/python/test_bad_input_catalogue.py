@@ -1,0 +1,987 @@
+"""The bad-input catalogue of the Python API (issue 9).
+
+One table, `CASES`: each case is a wrong call, the exception it must raise
+and a regular expression its message must match. Messages are npscore's:
+they name the argument, and for data the first offending row and value;
+none is pybind11's ("incompatible function arguments"), pandas' or numpy's,
+and no wrong call succeeds silently. `CATEGORIES` names each kind of bad
+input the catalogue covers; every public function of the API appears in at
+least one case (`test_every_public_function_is_in_the_catalogue`).
+
+`python tests/python/test_bad_input_catalogue.py` prints the catalogue as a
+Markdown table (for the documentation).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import re
+import sys
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import npscore
+import npscore.__main__ as cli
+from npscore import churn, datasets, plot, priority, report, themes
+
+# --- Kinds of bad input (the categories of unclear errors and silent results) -----
+
+CATEGORIES = {
+    "time-number": "a time column or timestamp given as plain numbers (was read as ns since 1970)",
+    "time-mixed": "naive and time-zone-aware times mixed in one column",
+    "time-text": "text that is no timestamp, durations or booleans as times",
+    "time-range": "times outside what int64 nanoseconds hold (before 1677, after 2262)",
+    "time-dst": "naive local times that do not exist or exist twice in the zone",
+    "time-zone": "time zones of the wrong type, unknown, or paths / NUL bytes",
+    "duplicate-column": "a column name given twice (DataFrame, CSV header, or argument list)",
+    "size-negative-zero": "negative or zero sizes (n, top, bins, periods, k, time, window, ...)",
+    "size-huge": "integers beyond the core's bound or the C type (was pybind11's message)",
+    "size-nan": "NaN or infinity where a whole number or a finite number is needed",
+    "size-fraction": "fractions where a whole number is needed",
+    "wrong-type-number": "text, None or a bool where a number is needed",
+    "wrong-type-option": "a non-string where an option string is needed (was pybind11's message)",
+    "unknown-option": "an option string that is not one of the choices",
+    "wrong-type-mapping": "a non-mapping, or mapping entries of the wrong type",
+    "wrong-type-frame": "a non-DataFrame where a table is needed",
+    "wrong-type-callable": "a non-callable where a factory is needed",
+    "duration": "durations without a unit, unparseable, out of range or negative",
+    "iterable": "generators (read once), sets and dicts (no row order), scalars for columns",
+    "data-text": "text in numeric columns",
+    "data-missing": "missing values (NaN / None / NaT) where a value is required",
+    "data-range": "values outside their domain (negative CLV, probabilities > 1, ...)",
+    "length-mismatch": "columns of different lengths",
+    "duplicate-id": "an id that appears twice in a table that needs one row per id",
+    "id-types": "ids of different types in two tables that are joined",
+    "empty": "empty inputs",
+    "file": "model files: directories, missing files, NUL bytes in paths, wrong types",
+    "format-string": "reason texts with unknown format fields",
+    "not-fitted": "a model used before it is fitted",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    id: str                       # unique, stable: the pytest id
+    covers: str                   # the public function called, e.g. "health", "ChurnModel.fit"
+    category: str                 # a key of CATEGORIES
+    call: Callable[[], Any]       # makes the bad call
+    error: type                   # expected exception type
+    match: str                    # regular expression the message must match (re.search)
+
+
+# --- Inputs -----------------------------------------------------------------------------
+
+RNG = np.random.default_rng(9)
+N = 60
+RESP = pd.DataFrame({
+    "score": RNG.integers(0, 11, N),
+    "responded_at": pd.Timestamp("2025-01-01") + pd.to_timedelta(np.arange(N) * 3, unit="D"),
+    "plan": RNG.choice(["basic", "pro"], N),
+    "customer_id": RNG.integers(0, 15, N),
+    "comment": RNG.choice(["a bug in the app", "too expensive", "great", None], N),
+    "clv": RNG.uniform(100, 1000, N),
+    "p": RNG.uniform(0, 1, N),
+})
+EVENTS = pd.DataFrame({"time": [pd.Timestamp("2025-03-01")], "label": ["release"]})
+X = RNG.normal(size=(80, 3))
+Y = (X[:, 0] + RNG.normal(size=80) > 0).astype(int)
+MODEL = npscore.ChurnModel().fit(X, Y)
+NOW = pd.Timestamp("2026-01-01", tz="UTC")
+SAMPLE = datasets.load_sample(seed=1, n_customers=120)
+RFM = npscore.rfm_summary(SAMPLE.transactions, customer="customer_id", date="date", amount="amount",
+                          observation_end="2025-12-31")
+BG = npscore.BetaGeo().fit(RFM.frequency, RFM.recency, RFM["T"])
+GG = npscore.GammaGamma().fit(RFM.frequency, RFM.monetary_value)
+HEALTH = npscore.health(RESP)
+
+
+def resp(**columns: Any) -> pd.DataFrame:
+    """RESP with columns replaced."""
+    return RESP.assign(**columns)
+
+
+def first(values: Any, rest: pd.Series) -> list:
+    """`values` at row 0, then the rest of `rest`."""
+    return [values] + list(rest.iloc[1:])
+
+
+def dup(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """df with column `name` twice."""
+    return pd.concat([df, df[[name]]], axis=1)
+
+
+INT_TIMES = resp(responded_at=np.arange(N))                    # 0..59: "seconds"?
+MIXED_TIMES = resp(responded_at=first(pd.Timestamp("2025-02-01", tz="UTC"),
+                                      RESP.responded_at.astype(object)))
+MIXED_TEXT = resp(responded_at=["2025-01-01T00:00+01:00"]
+                  + [str(t) for t in RESP.responded_at.iloc[1:]])
+BERLIN_GAP = resp(responded_at=first(pd.Timestamp("2025-03-30 02:30"), RESP.responded_at))
+BERLIN_TWICE = resp(responded_at=first(pd.Timestamp("2025-10-26 02:30"), RESP.responded_at))
+NOT_A_TIME = resp(responded_at=first("soon", RESP.responded_at.astype(object)))
+SCORES_AS_TEXT = resp(score=first("9", RESP.score.astype(object)))
+
+
+def csv_with_duplicate_header(tmp_dir: Any) -> str:
+    path = tmp_dir / "dup.csv"
+    RESP[["score", "score", "responded_at"]].to_csv(path, index=False)
+    return str(path)
+
+
+def cli_main(argv: list) -> int:
+    """The CLI's exit code and message, as an exception for the table."""
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = cli.main(argv)
+    if code != 0:
+        raise SystemExit(err.getvalue().strip())
+    return code
+
+
+def _cli_duplicate_header() -> None:
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as d:
+        cli_main(["report", "--input", csv_with_duplicate_header(Path(d))])
+
+
+def _load_directory() -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        npscore.ChurnModel.load(d)
+
+
+def _save_directory() -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        MODEL.save(d)
+
+
+def _gen(values: list):
+    return (v for v in values)
+
+
+C = Case
+BIG = 2**40
+UNIT = r'pd\.to_datetime\(values, unit="s"\)'
+NUMBER_TIME = r"a number, not a timestamp \(npscore does not guess its unit\)"
+
+CASES: list[Case] = [
+    # --- Finding 1: a time column of plain numbers --------------------------------
+    C("health-int-times", "health", "time-number", lambda: npscore.health(INT_TIMES, freq="D"),
+      TypeError, rf"column 'responded_at' holds numbers \(int64\), not timestamps: npscore does "
+                 rf"not guess their unit; convert the column first with {UNIT}"),
+    C("health-float-times", "health", "time-number",
+      lambda: npscore.health(resp(responded_at=np.arange(N) * 1.5)),
+      TypeError, r"column 'responded_at' holds numbers \(float64\)"),
+    C("health-object-int-time", "health", "time-number",
+      lambda: npscore.health(resp(responded_at=first(5, RESP.responded_at.astype(object)))),
+      TypeError, rf"column 'responded_at' at row 0 is 5: {NUMBER_TIME}"),
+    C("segment-trends-int-times", "segment_trends", "time-number",
+      lambda: npscore.segment_trends(INT_TIMES), TypeError, r"holds numbers \(int64\)"),
+    C("migration-int-times", "migration", "time-number",
+      lambda: npscore.migration(INT_TIMES, freq="M"), TypeError, r"holds numbers"),
+    C("attribute-change-int-times", "attribute_change", "time-number",
+      lambda: npscore.attribute_change(INT_TIMES, by="plan", period_a="2025-01",
+                                       period_b="2025-02"), TypeError, r"holds numbers"),
+    C("event-impact-int-event-times", "event_impact", "time-number",
+      lambda: npscore.event_impact(RESP, pd.DataFrame({"time": [5]})),
+      TypeError, r"events column 'time' holds numbers \(int64\)"),
+    C("account-nps-int-times", "account_nps", "time-number",
+      lambda: npscore.account_nps(INT_TIMES, account="plan", contact="customer_id", how="latest"),
+      TypeError, r"column 'responded_at' holds numbers"),
+    C("churn-features-int-times", "churn_features", "time-number",
+      lambda: npscore.churn_features(INT_TIMES, as_of="2025-06-01"), TypeError, r"holds numbers"),
+    C("churn-labels-int-times", "churn_labels", "time-number",
+      lambda: npscore.churn_labels(SAMPLE.churn.assign(churned_at=0), as_of="2025-01-01",
+                                   horizon_days=90),
+      TypeError, r"column 'churned_at' holds numbers"),
+    C("prioritize-int-times", "prioritize", "time-number",
+      lambda: npscore.prioritize(None, churn_risk=[0.5], clv=[1.0], responded_at=[5], now=NOW),
+      TypeError, r"responded_at holds numbers \(int64\)"),
+    C("rfm-int-dates", "rfm_summary", "time-number",
+      lambda: npscore.rfm_summary(SAMPLE.transactions.assign(date=1), customer="customer_id",
+                                  date="date", observation_end="2025-12-31"),
+      TypeError, r"column 'date' holds numbers"),
+    C("latest-responses-int-times", "priority.latest_responses", "time-number",
+      lambda: priority.latest_responses(INT_TIMES, SAMPLE.customers),
+      TypeError, r"column 'responded_at' holds numbers"),
+    C("report-int-times", "report.nps_report", "time-number",
+      lambda: report.nps_report(INT_TIMES), TypeError, r"column 'responded_at' holds numbers"),
+    C("plot-int-event-times", "plot.health", "time-number",
+      lambda: plot.health(HEALTH, events=pd.DataFrame({"time": [5], "label": ["x"]})),
+      TypeError, r"events column 'time' holds numbers"),
+    C("health-start-number", "health", "time-number", lambda: npscore.health(RESP, start=5),
+      TypeError, rf"start is 5: {NUMBER_TIME}; give a date such as \"2025-01-31\""),
+    C("prioritize-now-number", "prioritize", "time-number",
+      lambda: npscore.prioritize(RESP, churn_risk="p", clv="clv", now=1_700_000_000),
+      TypeError, r'now is 1700000000: a number.*pd\.Timestamp\(1700000000, unit="s"\)'),
+    C("churn-features-as-of-number", "churn_features", "time-number",
+      lambda: npscore.churn_features(RESP, as_of=20250101),
+      TypeError, r"as_of is 20250101: a number"),
+    C("rfm-observation-end-number", "rfm_summary", "time-number",
+      lambda: npscore.rfm_summary(SAMPLE.transactions, customer="customer_id", date="date",
+                                  observation_end=20251231),
+      TypeError, r"observation_end is 20251231: a number"),
+    C("time-split-as-of-number", "churn.time_split", "time-number",
+      lambda: churn.time_split(SAMPLE, train_as_of=1, test_as_of="2025-01-01", horizon_days=90),
+      TypeError, r"train_as_of is 1: a number"),
+    # --- Mixed naive and aware times ----------------------------------------------
+    C("health-mixed-naive-aware", "health", "time-mixed", lambda: npscore.health(MIXED_TIMES),
+      ValueError, r"column 'responded_at' mixes naive and time-zone-aware times: row 0 is "
+                  r"Timestamp\('2025-02-01 00:00:00\+0000', tz='UTC'\) \(time-zone aware\) but "
+                  r"row 1 is Timestamp\('2025-01-04 00:00:00'\) \(naive\)"),
+    C("health-mixed-text-offsets", "health", "time-mixed", lambda: npscore.health(MIXED_TEXT),
+      ValueError, r"mixes naive and time-zone-aware times: row 0 is '2025-01-01T00:00\+01:00' "
+                  r"\(time-zone aware\) but row 1 is '2025-01-04 00:00:00' \(naive\)"),
+    C("churn-features-mixed", "churn_features", "time-mixed",
+      lambda: npscore.churn_features(MIXED_TIMES, as_of="2025-12-01"),
+      ValueError, r"mixes naive and time-zone-aware times"),
+    C("rfm-mixed", "rfm_summary", "time-mixed",
+      lambda: npscore.rfm_summary(
+          pd.DataFrame({"c": [1, 2], "d": [pd.Timestamp("2024-01-01"),
+                                           pd.Timestamp("2024-01-02", tz="UTC")]}),
+          customer="c", date="d", observation_end="2025-01-01"),
+      ValueError, r"column 'd' mixes naive and time-zone-aware times: row 0"),
+    # --- Other bad times --------------------------------------------------------
+    C("health-text-time", "health", "time-text", lambda: npscore.health(NOT_A_TIME),
+      ValueError, r"column 'responded_at' at row 0 is 'soon': not a timestamp"),
+    C("health-timedelta-times", "health", "time-text",
+      lambda: npscore.health(resp(responded_at=pd.to_timedelta(np.arange(N), unit="D"))),
+      TypeError, r"column 'responded_at' holds durations \(timedelta64\[.*\]\), not timestamps"),
+    C("health-bool-times", "health", "time-text",
+      lambda: npscore.health(resp(responded_at=True)), TypeError, r"holds booleans \(bool\)"),
+    C("report-text-time", "report.nps_report", "time-text", lambda: report.nps_report(NOT_A_TIME),
+      ValueError, r"column 'responded_at' at row 0 is 'soon': not a timestamp"),
+    C("latest-responses-text-time", "priority.latest_responses", "time-text",
+      lambda: priority.latest_responses(NOT_A_TIME, SAMPLE.customers),
+      ValueError, r"row 0 is 'soon': not a timestamp"),
+    C("health-end-not-a-time", "health", "time-text", lambda: npscore.health(RESP, end="later"),
+      ValueError, r"end is 'later': not a timestamp"),
+    C("health-start-after-end", "health", "time-text",
+      lambda: npscore.health(RESP, start="2026-01-01", end="2025-01-01"),
+      ValueError, r"start \('2026-01-01'\) is after end \('2025-01-01'\)"),
+    C("health-time-before-1677", "health", "time-range",
+      lambda: npscore.health(resp(responded_at=first("1500-01-01", RESP.responded_at.astype(str)))),
+      ValueError, r"column 'responded_at' at row 0 is '1500-01-01': outside the times npscore "
+                  r"reads \(1677-09-21 \.\. 2262-04-11 UTC\)"),
+    C("churn-features-as-of-2300", "churn_features", "time-range",
+      lambda: npscore.churn_features(RESP, as_of="2300-01-01"),
+      ValueError, r"as_of is '2300-01-01': outside the times npscore reads"),
+    C("health-dst-gap", "health", "time-dst",
+      lambda: npscore.health(BERLIN_GAP, tz="Europe/Berlin"),
+      ValueError, r"column 'responded_at' at row 0 is Timestamp\('2025-03-30 02:30:00'\): this "
+                  r"local time does not exist in Europe/Berlin \(clocks jump forward\)"),
+    C("health-dst-twice", "health", "time-dst",
+      lambda: npscore.health(BERLIN_TWICE, tz="Europe/Berlin"),
+      ValueError, r"row 0 is Timestamp\('2025-10-26 02:30:00'\): this local time occurs twice "
+                  r"in Europe/Berlin \(clocks go back\)"),
+    # --- Time zones ---------------------------------------------------------------
+    C("health-tz-int", "health", "time-zone", lambda: npscore.health(RESP, tz=5),
+      TypeError, r'tz must be an IANA time-zone name such as "Europe/Berlin" or "UTC", got 5'),
+    C("health-tz-none", "health", "time-zone", lambda: npscore.health(RESP, tz=None),
+      TypeError, r"tz must be an IANA time-zone name.*got None"),
+    C("health-tz-unknown", "health", "time-zone", lambda: npscore.health(RESP, tz="Mars/Olympus"),
+      ValueError, r'tz "Mars/Olympus" is not'),
+    C("health-tz-nul", "health", "time-zone",
+      lambda: npscore.health(RESP, tz="Europe/Berlin\x00junk"), ValueError, r'tz "Europe/Berlin'),
+    C("health-tz-path", "health", "time-zone",
+      lambda: npscore.health(RESP, tz="/usr/share/zoneinfo/Asia/Tokyo"),
+      ValueError, r'tz "/usr/share/zoneinfo/Asia/Tokyo" is not'),
+    C("migration-tz-int", "migration", "time-zone", lambda: npscore.migration(RESP, tz=5),
+      TypeError, r"tz must be an IANA time-zone name"),
+    C("churn-features-tz-empty", "churn_features", "time-zone",
+      lambda: npscore.churn_features(RESP, as_of="2025-06-01", tz=""), ValueError, r'tz "" is not'),
+    C("churn-labels-tz-bytes", "churn_labels", "time-zone",
+      lambda: npscore.churn_labels(SAMPLE.churn, as_of="2025-01-01", horizon_days=90, tz=b"UTC"),
+      TypeError, r"tz must be an IANA time-zone name"),
+    C("event-impact-tz-float", "event_impact", "time-zone",
+      lambda: npscore.event_impact(RESP, EVENTS, tz=1.5), TypeError, r"tz must be an IANA"),
+    C("account-nps-tz-int", "account_nps", "time-zone",
+      lambda: npscore.account_nps(RESP, account="plan", tz=0), TypeError, r"tz must be an IANA"),
+    C("segment-trends-tz-list", "segment_trends", "time-zone",
+      lambda: npscore.segment_trends(RESP, tz=["UTC"]), TypeError, r"tz must be an IANA"),
+    C("attribute-change-tz-unknown", "attribute_change", "time-zone",
+      lambda: npscore.attribute_change(RESP, by="plan", period_a="2025-01", period_b="2025-02",
+                                       tz="Nowhere/City"), ValueError, r'tz "Nowhere/City" is not'),
+    # --- Finding 2: duplicate column names -----------------------------------------
+    C("cli-duplicate-header", "__main__.main", "duplicate-column", _cli_duplicate_header,
+      SystemExit, r"npscore: error: score column 'score' appears 2 times in the DataFrame"),
+    C("report-duplicate-column", "report.nps_report", "duplicate-column",
+      lambda: report.nps_report(dup(RESP, "score")),
+      ValueError, r"score column 'score' appears 2 times in the DataFrame"),
+    C("by-group-duplicate-score", "by_group", "duplicate-column",
+      lambda: npscore.by_group(dup(RESP, "score"), by="plan"),
+      ValueError, r"score column 'score' appears 2 times"),
+    C("health-duplicate-time", "health", "duplicate-column",
+      lambda: npscore.health(dup(RESP, "responded_at")),
+      ValueError, r"time column 'responded_at' appears 2 times"),
+    C("revenue-at-risk-duplicate-clv", "revenue_at_risk", "duplicate-column",
+      lambda: npscore.revenue_at_risk(dup(RESP, "clv"), churn_risk="p", clv="clv"),
+      ValueError, r"clv column 'clv' appears 2 times"),
+    C("top-themes-duplicate-comment", "top_themes", "duplicate-column",
+      lambda: npscore.top_themes(dup(RESP, "comment"), comment="comment", segment="score",
+                                 clv="clv"),
+      ValueError, r"comment column 'comment' appears 2 times"),
+    C("fit-duplicate-feature", "ChurnModel.fit", "duplicate-column",
+      lambda: npscore.ChurnModel().fit(pd.DataFrame(X, columns=["a", "a", "b"]), Y),
+      ValueError, r"X column 'a' appears more than once"),
+    C("health-by-twice", "health", "duplicate-column",
+      lambda: npscore.health(RESP, by=["plan", "plan"]),
+      ValueError, r"by names column 'plan' twice"),
+    # --- Finding 3: negative or zero sizes -----------------------------------------
+    C("top-themes-n-negative", "top_themes", "size-negative-zero",
+      lambda: npscore.top_themes(RESP, comment="comment", segment="score", clv="clv", n=-1),
+      ValueError, r"n is -1: it must be a whole number >= 1 \(or None for every theme\)"),
+    C("top-themes-n-zero", "top_themes", "size-negative-zero",
+      lambda: npscore.top_themes(RESP, comment="comment", segment="score", clv="clv", n=0),
+      ValueError, r"n is 0: it must be a whole number >= 1"),
+    C("missed-cases-window-zero", "priority.missed_cases", "size-negative-zero",
+      lambda: npscore.priority.missed_cases(RESP, churn_risk="p", clv="clv", window_hours=0, now=NOW),
+      ValueError, r"window_hours is 0: it must be -1"),
+    C("make-contacts-not-a-frame", "datasets.make_contacts", "wrong-type-frame",
+      lambda: datasets.make_contacts([1, 2]), TypeError, r"responses must be a pandas DataFrame"),
+    C("prioritize-top-zero", "prioritize", "size-negative-zero",
+      lambda: npscore.prioritize(RESP, churn_risk="p", clv="clv", top=0, now=NOW),
+      ValueError, r"top is 0: it must be a whole number >= 1 \(or None for every row\)"),
+    C("prioritize-threads-negative", "prioritize", "size-negative-zero",
+      lambda: npscore.prioritize(RESP, churn_risk="p", clv="clv", threads=-1, now=NOW),
+      ValueError, r"threads is -1: it must be a whole number >= 0 \(0: automatic\)"),
+    C("prioritize-capacity-negative", "prioritize", "size-negative-zero",
+      lambda: npscore.prioritize(RESP, churn_risk="p", clv="clv", owners={"ann": -2}, now=NOW),
+      ValueError, r"capacity of owner 'ann' is -2: it must be a whole number >= 0"),
+    C("explain-top-zero", "ChurnModel.explain", "size-negative-zero",
+      lambda: MODEL.explain(X, top=0),
+      ValueError, r"top is 0: it must be a whole number >= 1"),
+    C("evaluate-bins-zero", "evaluate", "size-negative-zero",
+      lambda: npscore.evaluate(Y, MODEL.predict_proba(X), bins=0), ValueError, r"bins is 0"),
+    C("fit-threads-negative", "ChurnModel.fit", "size-negative-zero",
+      lambda: npscore.ChurnModel(threads=-1).fit(X, Y),
+      ValueError, r"threads is -1: it must be a whole number >= 0 \(0: one per core\)"),
+    C("fit-max-iter-zero", "ChurnModel.fit", "size-negative-zero",
+      lambda: npscore.ChurnModel(max_iter=0).fit(X, Y), ValueError, r"max_iter is 0"),
+    C("segment-trends-periods-zero", "segment_trends", "size-negative-zero",
+      lambda: npscore.segment_trends(RESP, periods=0),
+      ValueError, r"periods is 0: a trend needs 3"),
+    C("cross-validate-k-one", "churn.cross_validate", "size-negative-zero",
+      lambda: churn.cross_validate(npscore.ChurnModel(), X, Y, k=1),
+      ValueError, r"k is 1: it must be a whole number >= 2"),
+    C("clv-time-zero", "customer_lifetime_value", "size-negative-zero",
+      lambda: npscore.customer_lifetime_value(BG, GG, RFM.frequency, RFM.recency, RFM["T"],
+                                              RFM.monetary_value, time=0),
+      ValueError, r"time is 0: it must be a whole number >= 1 \(months\)"),
+    C("bg-max-iterations-zero", "BetaGeo.fit", "size-negative-zero",
+      lambda: npscore.BetaGeo().fit(RFM.frequency, RFM.recency, RFM["T"], max_iterations=0),
+      ValueError, r"max_iterations is 0"),
+    C("gg-max-iterations-negative", "GammaGamma.fit", "size-negative-zero",
+      lambda: npscore.GammaGamma().fit(RFM.frequency, RFM.monetary_value, max_iterations=-5),
+      ValueError, r"max_iterations is -5"),
+    C("tag-threads-negative", "ThemeTagger.tag", "size-negative-zero",
+      lambda: npscore.ThemeTagger().tag(["bug"], threads=-1), ValueError, r"threads is -1"),
+    C("indicators-threads-negative", "ThemeTagger.indicators", "size-negative-zero",
+      lambda: npscore.ThemeTagger().indicators(["bug"], threads=-3), ValueError, r"threads is -3"),
+    C("health-window-zero", "health", "size-negative-zero",
+      lambda: npscore.health(RESP, window="0D"),
+      ValueError, r"window is '0D': give a whole number of days"),
+    C("event-impact-window-negative", "event_impact", "size-negative-zero",
+      lambda: npscore.event_impact(RESP, EVENTS, window="-30D"),
+      ValueError, r"window \(before\) is -30 days.*: it must be >= 0"),
+    C("load-sample-zero", "datasets.load_sample", "size-negative-zero",
+      lambda: datasets.load_sample(n_customers=0),
+      ValueError, r"n_customers is 0: it must be a whole number >= 1"),
+    C("make-customers-negative", "datasets.make_customers", "size-negative-zero",
+      lambda: datasets.make_customers(-1), ValueError, r"n_customers is -1"),
+    C("report-health-periods-zero", "report.nps_report", "size-negative-zero",
+      lambda: report.nps_report(RESP, report.ReportOptions(health_periods=0)),
+      ValueError, r"health_periods is 0: it must be a whole number >= 1"),
+    C("sample-report-zero", "report.sample_report", "size-negative-zero",
+      lambda: report.sample_report(n_customers=0), ValueError, r"n_customers is 0"),
+    C("by-group-min-n-negative", "by_group", "size-negative-zero",
+      lambda: npscore.by_group(RESP, by="plan", min_n=-1), ValueError, r"min_n is -1"),
+    C("account-nps-min-n-negative", "account_nps", "size-negative-zero",
+      lambda: npscore.account_nps(RESP, account="plan", min_n=-1), ValueError, r"min_n is -1"),
+    # --- Huge integers -------------------------------------------------------------
+    C("fit-threads-huge", "ChurnModel.fit", "size-huge",
+      lambda: npscore.ChurnModel(threads=BIG).fit(X, Y),
+      ValueError, rf"threads is {BIG}: it must be at most \d+"),
+    C("explain-threads-huge", "ChurnModel.explain", "size-huge",
+      lambda: _refit(threads=BIG).explain(X), ValueError, rf"threads is {BIG}"),
+    C("evaluate-bins-int32-max", "evaluate", "size-huge",
+      lambda: npscore.evaluate(Y, MODEL.predict_proba(X), bins=2**31 - 1),
+      ValueError, r"bins is 2147483647: it must be at most \d+"),
+    C("explain-top-huge", "ChurnModel.explain", "size-huge", lambda: MODEL.explain(X, top=BIG),
+      ValueError, rf"top is {BIG}: it must be at most \d+"),
+    C("reason-stability-n-boot-one", "ChurnModel.reason_stability", "size-negative-zero",
+      lambda: MODEL.reason_stability(X, Y, n_boot=1), ValueError,
+      r"n_boot is 1: it must be a whole number >= 2"),
+    C("prioritize-capacity-huge", "prioritize", "size-huge",
+      lambda: npscore.prioritize(RESP, churn_risk="p", clv="clv", owners={"a": 10**30}, now=NOW),
+      ValueError, r"capacity of owner 'a' is 10{30}: it must be at most 9223372036854775807"),
+    C("prioritize-top-huge", "prioritize", "size-huge",
+      lambda: npscore.prioritize(RESP, churn_risk="p", clv="clv", top=2**70, now=NOW),
+      ValueError, r"top is 1180591620717411303424: it must be at most"),
+    C("tag-threads-huge", "ThemeTagger.tag", "size-huge",
+      lambda: npscore.ThemeTagger().tag(["bug"], threads=BIG), ValueError, rf"threads is {BIG}"),
+    C("segment-trends-periods-huge", "segment_trends", "size-huge",
+      lambda: npscore.segment_trends(RESP, periods=BIG), ValueError, rf"periods is {BIG}"),
+    C("clv-time-huge", "customer_lifetime_value", "size-huge",
+      lambda: npscore.customer_lifetime_value(BG, GG, RFM.frequency, RFM.recency, RFM["T"],
+                                              RFM.monetary_value, time=100000),
+      ValueError, r"time is 100000: it must be at most \d+"),
+    C("bg-max-iterations-huge", "BetaGeo.fit", "size-huge",
+      lambda: npscore.BetaGeo().fit(RFM.frequency, RFM.recency, RFM["T"], max_iterations=BIG),
+      ValueError, rf"max_iterations is {BIG}: it must be at most"),
+    C("load-sample-huge", "datasets.load_sample", "size-huge",
+      lambda: datasets.load_sample(n_customers=BIG), ValueError, rf"n_customers is {BIG}: it must "
+                                                                 r"be at most 1000000"),
+    C("churn-labels-horizon-huge", "churn_labels", "size-huge",
+      lambda: npscore.churn_labels(SAMPLE.churn, as_of="2025-01-01", horizon_days=1e9),
+      ValueError, r"horizon_days is 1000000000.0: it must be finite and > 0 and <= \d+"),
+    C("summarize-counts-huge", "summarize_counts", "size-huge",
+      lambda: npscore.summarize_counts(2**70, 1, 1), ValueError, r"detractors is \d+: counts must"),
+    # --- NaN and infinity ---------------------------------------------------------
+    C("churn-labels-horizon-nan", "churn_labels", "size-nan",
+      lambda: npscore.churn_labels(SAMPLE.churn, as_of="2025-01-01", horizon_days=float("nan")),
+      ValueError, r"horizon_days is NaN: it must be finite and > 0"),
+    C("churn-labels-horizon-inf", "churn_labels", "size-nan",
+      lambda: npscore.churn_labels(SAMPLE.churn, as_of="2025-01-01", horizon_days=np.inf),
+      ValueError, r"horizon_days is inf: it must be finite"),
+    C("time-split-horizon-nan", "churn.time_split", "size-nan",
+      lambda: churn.time_split(SAMPLE, train_as_of="2024-01-01", test_as_of="2025-01-01",
+                               horizon_days=float("nan")), ValueError, r"horizon_days is NaN"),
+    C("backtest-horizon-nan", "churn.backtest", "size-nan",
+      lambda: churn.backtest(SAMPLE, train_as_of="2024-01-01", test_as_of="2025-01-01",
+                             horizon_days=float("nan")), ValueError, r"horizon_days is NaN"),
+    C("prior-horizon-nan", "ChurnModel.prior", "size-nan",
+      lambda: npscore.ChurnModel.prior(horizon_days=float("nan")),
+      ValueError, r"horizon_days is NaN"),
+    C("evaluate-bins-nan", "evaluate", "size-nan",
+      lambda: npscore.evaluate(Y, MODEL.predict_proba(X), bins=float("nan")),
+      ValueError, r"bins is NaN: it must be a whole number"),
+    C("prioritize-top-nan", "prioritize", "size-nan",
+      lambda: npscore.prioritize(RESP, churn_risk="p", clv="clv", top=float("nan"), now=NOW),
+      ValueError, r"top is NaN"),
+    C("top-themes-n-nan", "top_themes", "size-nan",
+      lambda: npscore.top_themes(RESP, comment="comment", segment="score", clv="clv",
+                                 n=float("nan")), ValueError, r"n is NaN"),
+    C("cross-validate-k-nan", "churn.cross_validate", "size-nan",
+      lambda: churn.cross_validate(npscore.ChurnModel(), X, Y, k=float("nan")),
+      ValueError, r"k is NaN"),
+    C("predict-threshold-nan", "ChurnModel.predict", "size-nan",
+      lambda: MODEL.predict(X, threshold=float("nan")), ValueError, r"threshold is NaN"),
+    C("segment-trends-alpha-nan", "segment_trends", "size-nan",
+      lambda: npscore.segment_trends(RESP, alpha=float("nan")), ValueError, r"alpha is NaN"),
+    C("summarize-confidence-nan", "summarize", "size-nan",
+      lambda: npscore.summarize([9, 7, 3], confidence=float("nan")), ValueError,
+      r"confidence is NaN"),
+    C("compare-confidence-nan", "compare", "size-nan",
+      lambda: npscore.compare([9, 7], [3, 10], confidence=float("nan")), ValueError,
+      r"confidence is NaN"),
+    # --- Fractions ---------------------------------------------------------------
+    C("top-themes-n-fraction", "top_themes", "size-fraction",
+      lambda: npscore.top_themes(RESP, comment="comment", segment="score", clv="clv", n=1.5),
+      ValueError, r"n is 1.5: it must be a whole number >= 1"),
+    C("segment-trends-periods-fraction", "segment_trends", "size-fraction",
+      lambda: npscore.segment_trends(RESP, periods=4.5),
+      ValueError, r"periods is 4.5: it must be a whole number"),
+    C("prioritize-capacity-fraction", "prioritize", "size-fraction",
+      lambda: npscore.prioritize(RESP, churn_risk="p", clv="clv", owners={"a": 1.5}, now=NOW),
+      ValueError, r"capacity of owner 'a' is 1.5: it must be a whole number >= 0"),
+    C("cross-validate-seed-fraction", "churn.cross_validate", "size-fraction",
+      lambda: churn.cross_validate(npscore.ChurnModel(), X, Y, seed=0.5),
+      ValueError, r"seed is 0.5: it must be a whole number >= 0"),
+    C("make-customers-seed-negative", "datasets.make_customers", "size-fraction",
+      lambda: datasets.make_customers(5, seed=-1),
+      ValueError, r"seed is -1: it must be a whole number >= 0 \(or None for fresh entropy\)"),
+    # --- Text, None, bools where numbers are needed ---------------------------------------
+    C("fit-C-text", "ChurnModel.fit", "wrong-type-number",
+      lambda: npscore.ChurnModel(C="3").fit(X, Y), TypeError, r"C must be a number, got '3'"),
+    C("fit-tol-none", "ChurnModel.fit", "wrong-type-number",
+      lambda: npscore.ChurnModel(tol=None).fit(X, Y), TypeError, r"tol must be a number, got None"),
+    C("fit-standardize-text", "ChurnModel.fit", "wrong-type-number",
+      lambda: npscore.ChurnModel(standardize="no").fit(X, Y),
+      TypeError, r"standardize must be True or False, got 'no'"),
+    C("fit-class-weight-text", "ChurnModel.fit", "wrong-type-number",
+      lambda: npscore.ChurnModel(class_weight={0: "x"}).fit(X, Y),
+      TypeError, r"class_weight\[0\] must be a number, got 'x'"),
+    C("fit-threads-bool", "ChurnModel.fit", "wrong-type-number",
+      lambda: npscore.ChurnModel(threads=True).fit(X, Y),
+      TypeError, r"threads must be a whole number >= 0 .*got True"),
+    C("explain-top-text", "ChurnModel.explain", "wrong-type-number",
+      lambda: MODEL.explain(X, top="3"), TypeError, r"top must be a whole number >= 1, got '3'"),
+    C("predict-threshold-text", "ChurnModel.predict", "wrong-type-number",
+      lambda: MODEL.predict(X, threshold="0.5"),
+      TypeError, r"threshold must be a number, got '0.5'"),
+    C("evaluate-bins-none", "evaluate", "wrong-type-number",
+      lambda: npscore.evaluate(Y, MODEL.predict_proba(X), bins=None),
+      TypeError, r"bins must be a whole number, got None"),
+    C("churn-labels-horizon-text", "churn_labels", "wrong-type-number",
+      lambda: npscore.churn_labels(SAMPLE.churn, as_of="2025-01-01", horizon_days="90"),
+      TypeError, r"horizon_days must be a number, got '90'"),
+    C("churn-features-early-life-none", "churn_features", "wrong-type-number",
+      lambda: npscore.churn_features(RESP, as_of="2025-06-01", early_life_days=None),
+      TypeError, r"early_life_days must be a number, got None"),
+    C("churn-features-fill-text", "churn_features", "wrong-type-number",
+      lambda: npscore.churn_features(RESP, as_of="2025-06-01", fill="yes"),
+      TypeError, r"fill must be True or False, got 'yes'"),
+    C("prioritize-sla-none", "prioritize", "wrong-type-number",
+      lambda: npscore.prioritize(RESP, churn_risk="p", clv="clv", sla_hours=None, now=NOW),
+      TypeError, r"sla_hours must be a number, got None"),
+    C("prioritize-capacity-text", "prioritize", "wrong-type-number",
+      lambda: npscore.prioritize(RESP, churn_risk="p", clv="clv", owners={"a": "3"}, now=NOW),
+      TypeError, r"capacity of owner 'a' must be a whole number >= 0 .*got '3'"),
+    C("health-confidence-text", "health", "wrong-type-number",
+      lambda: npscore.health(RESP, confidence="0.9"), TypeError, r"confidence must be a number"),
+    C("health-threshold-text", "health", "wrong-type-number",
+      lambda: npscore.health(RESP, thresholds={"min_n": "x"}),
+      TypeError, r"thresholds\['min_n'\] must be a number, got 'x'"),
+    C("account-nps-min-n-none", "account_nps", "wrong-type-number",
+      lambda: npscore.account_nps(RESP, account="plan", min_n=None),
+      TypeError, r"min_n must be a number, got None"),
+    C("by-group-min-n-text", "by_group", "wrong-type-number",
+      lambda: npscore.by_group(RESP, by="plan", min_n="30"), TypeError, r"min_n must be a number"),
+    C("summarize-confidence-none", "summarize", "wrong-type-number",
+      lambda: npscore.summarize([9, 7], confidence=None),
+      TypeError, r"confidence must be a number"),
+    C("summarize-counts-confidence-text", "summarize_counts", "wrong-type-number",
+      lambda: npscore.summarize_counts(1, 2, 3, confidence="high"),
+      TypeError, r"confidence must be a number, got 'high'"),
+    C("clv-discount-text", "customer_lifetime_value", "wrong-type-number",
+      lambda: npscore.customer_lifetime_value(BG, GG, RFM.frequency, RFM.recency, RFM["T"],
+                                              RFM.monetary_value, discount_rate="1%"),
+      TypeError, r"discount_rate must be a number, got '1%'"),
+    C("bg-penalizer-none", "BetaGeo.fit", "wrong-type-number",
+      lambda: npscore.BetaGeo(penalizer=None).fit(RFM.frequency, RFM.recency, RFM["T"]),
+      TypeError, r"penalizer must be a number, got None"),
+    C("bg-expected-t-text", "BetaGeo.conditional_expected_purchases", "wrong-type-number",
+      lambda: BG.conditional_expected_purchases("4", RFM.frequency, RFM.recency, RFM["T"]),
+      TypeError, r"t must be a number, got '4'"),
+    C("gg-tolerance-text", "GammaGamma.fit", "wrong-type-number",
+      lambda: npscore.GammaGamma().fit(RFM.frequency, RFM.monetary_value, tolerance="tiny"),
+      TypeError, r"tolerance must be a number, got 'tiny'"),
+    C("load-sample-n-text", "datasets.load_sample", "wrong-type-number",
+      lambda: datasets.load_sample(n_customers="100"),
+      TypeError, r"n_customers must be a whole number >= 1, got '100'"),
+    # --- Option strings -----------------------------------------------------------
+    C("summarize-method-int", "summarize", "wrong-type-option",
+      lambda: npscore.summarize([9, 7], method=5), TypeError, r"method must be a string, got 5"),
+    C("count-missing-none", "count", "wrong-type-option",
+      lambda: npscore.count([9, 7], missing=None),
+      TypeError, r"missing must be a string, got None"),
+    C("health-freq-int", "health", "wrong-type-option", lambda: npscore.health(RESP, freq=5),
+      TypeError, r"freq must be a string, got 5"),
+    C("health-adjust-none", "health", "wrong-type-option",
+      lambda: npscore.health(RESP, adjust=None),
+      TypeError, r"adjust must be a string, got None"),
+    C("account-nps-how-int", "account_nps", "wrong-type-option",
+      lambda: npscore.account_nps(RESP, account="plan", how=1), TypeError, r"how must be a string"),
+    C("event-impact-method-int", "event_impact", "wrong-type-option",
+      lambda: npscore.event_impact(RESP, EVENTS, method=1), TypeError, r"method must be a string"),
+    C("migration-missing-int", "migration", "wrong-type-option",
+      lambda: npscore.migration(RESP, missing=0), TypeError, r"missing must be a string"),
+    C("rfm-freq-none", "rfm_summary", "wrong-type-option",
+      lambda: npscore.rfm_summary(SAMPLE.transactions, customer="customer_id", date="date",
+                                  observation_end="2025-12-31", freq=None),
+      TypeError, r"freq must be a string, got None"),
+    C("churn-features-unknown-int", "churn_features", "wrong-type-option",
+      lambda: npscore.churn_features(RESP, as_of="2025-06-01", unknown=1),
+      TypeError, r"unknown must be a string"),
+    C("tag-invalid-int", "ThemeTagger.tag", "wrong-type-option",
+      lambda: npscore.ThemeTagger().tag(["x"], invalid=5),
+      TypeError, r'invalid must be a string \("error" or "replace"\), got 5'),
+    C("theme-impact-basis-none", "theme_impact", "wrong-type-option",
+      lambda: npscore.theme_impact(RESP, theme=[["bug"]] * N, segment="score", clv="clv",
+                                   clv_basis=None),
+      TypeError, r'clv_basis must be a string \("segment" or "mentioners"\), got None'),
+    C("normalize-text-int", "themes.normalize_text", "wrong-type-option",
+      lambda: themes.normalize_text(5),
+      TypeError, r"text must be a str \(or UTF-8 bytes\), got int"),
+    C("clv-freq-unknown", "customer_lifetime_value", "unknown-option",
+      lambda: npscore.customer_lifetime_value(BG, GG, RFM.frequency, RFM.recency, RFM["T"],
+                                              RFM.monetary_value, freq="Y"),
+      ValueError, r'freq is "Y": use "W", "D", "M" or "H"'),
+    C("health-basis-unknown", "health", "unknown-option", lambda: npscore.health(RESP, basis="x"),
+      ValueError, r'basis is "x": use "all" or "latest"'),
+    C("fit-class-weight-unknown", "ChurnModel.fit", "unknown-option",
+      lambda: npscore.ChurnModel(class_weight="auto").fit(X, Y),
+      ValueError, r"class_weight is 'auto': use None, 'balanced'"),
+    # --- Mappings, frames, callables -------------------------------------------------
+    C("health-thresholds-text", "health", "wrong-type-mapping",
+      lambda: npscore.health(RESP, thresholds="strict"),
+      TypeError, r"thresholds must be a mapping \{name: value\}.*got str 'strict'"),
+    C("prior-rates-int", "ChurnModel.prior", "wrong-type-mapping",
+      lambda: npscore.ChurnModel.prior(rates=5), TypeError, r"rates must be a mapping"),
+    C("prior-rate-none", "ChurnModel.prior", "wrong-type-mapping",
+      lambda: npscore.ChurnModel.prior(rates={"detractor": None}),
+      TypeError, r"rates\['detractor'\] must be a number, got None"),
+    C("prior-rate-triple", "ChurnModel.prior", "wrong-type-mapping",
+      lambda: npscore.ChurnModel.prior(rates={"passive": (0.2, 90, 1)}),
+      ValueError, r"rates\['passive'\] is \(0.2, 90, 1\): give a rate or a \(rate, horizon_days\)"),
+    C("prior-columns-int", "ChurnModel.prior", "wrong-type-mapping",
+      lambda: npscore.ChurnModel.prior(columns={"detractor": 5}),
+      TypeError, r"columns must map role names to column names \(strings\)"),
+    C("explain-describe-list", "ChurnModel.explain", "wrong-type-mapping",
+      lambda: MODEL.explain(X, describe=["x0"]), TypeError, r"describe must be a mapping"),
+    C("owners-list", "prioritize", "wrong-type-mapping",
+      lambda: npscore.prioritize(RESP, churn_risk="p", clv="clv", owners=[("a", 1)], now=NOW),
+      TypeError, r"owners must be a mapping \{owner: capacity\}"),
+    C("tagger-taxonomy-int", "ThemeTagger", "wrong-type-mapping", lambda: npscore.ThemeTagger(5),
+      TypeError, r"taxonomy must be a mapping \{theme: keywords\} or \(theme, keywords\) pairs"),
+    C("tagger-keywords-int", "ThemeTagger", "wrong-type-mapping",
+      lambda: npscore.ThemeTagger({"bug": 5}),
+      TypeError, r"keywords of theme 'bug' must be a string or a list of strings, got 5"),
+    C("recovery-curve-int", "recovery_curve", "wrong-type-mapping",
+      lambda: npscore.recovery_curve(5),
+      TypeError, r"recovery must be \(hours, probability\) pairs"),
+    C("plot-where-list", "plot.health", "wrong-type-mapping",
+      lambda: plot.health(HEALTH, where=["plan"]), TypeError, r"where must be a mapping"),
+    C("health-by-dict", "health", "wrong-type-mapping",
+      lambda: npscore.health(RESP, by={"plan": 1}),
+      TypeError, r"by must be a column name or a list of column names, got dict"),
+    C("prioritize-keep-none-in-list", "prioritize", "wrong-type-mapping",
+      lambda: npscore.prioritize(RESP, churn_risk="p", clv="clv", keep=[["plan"]], now=NOW),
+      TypeError, r"keep must list column names, got \['plan'\]"),
+    C("health-df-list", "health", "wrong-type-frame", lambda: npscore.health([1, 2]),
+      TypeError, r"expected a pandas DataFrame, got list"),
+    C("report-options-dict", "report.nps_report", "wrong-type-frame",
+      lambda: report.nps_report(RESP, {"by": ["plan"]}),
+      TypeError, r"options must be a ReportOptions, got dict"),
+    C("report-by-string", "report.nps_report", "wrong-type-frame",
+      lambda: report.nps_report(RESP, report.ReportOptions(by="region")),
+      ValueError, r"group column 'region' not found"),
+    C("plot-table-list", "plot.health", "wrong-type-frame", lambda: plot.health([1]),
+      TypeError, r"table must be the DataFrame npscore.health returns, got list"),
+    C("plot-table-other-frame", "plot.health", "wrong-type-frame", lambda: plot.health(RESP),
+      ValueError, r"table lacks the column\(s\) \['period', 'period_start'"),
+    C("plot-events-without-time", "plot.health", "wrong-type-frame",
+      lambda: plot.health(HEALTH, events=pd.DataFrame({"when": ["2025-01-01"]})),
+      ValueError, r"events must be a DataFrame with a 'time' column"),
+    C("event-impact-events-int", "event_impact", "wrong-type-frame",
+      lambda: npscore.event_impact(RESP, 5),
+      TypeError, r"events must be a DataFrame \(or records\) with a time column, got int"),
+    C("time-split-data-int", "churn.time_split", "wrong-type-frame",
+      lambda: churn.time_split(5, train_as_of="2024-01-01", test_as_of="2025-01-01",
+                               horizon_days=90),
+      TypeError, r"data must be a npscore.datasets.Sample, a dict or a \(responses, customers, "
+                 r"churn\) tuple, got int"),
+    C("time-split-dict-without-churn", "churn.time_split", "wrong-type-frame",
+      lambda: churn.time_split({"responses": SAMPLE.responses}, train_as_of="2024-01-01",
+                               test_as_of="2025-01-01", horizon_days=90),
+      ValueError, r"data lacks 'churn'"),
+    C("churn-labels-frame-list", "churn_labels", "wrong-type-frame",
+      lambda: npscore.churn_labels([1], as_of="2025-01-01", horizon_days=90),
+      TypeError, r"churn must be a pandas DataFrame, got list"),
+    C("make-responses-int", "datasets.make_responses", "wrong-type-frame",
+      lambda: datasets.make_responses(5), TypeError, r"customers must be a pandas DataFrame"),
+    C("make-transactions-int", "datasets.make_transactions", "wrong-type-frame",
+      lambda: datasets.make_transactions(5), TypeError, r"customers must be a pandas DataFrame"),
+    C("make-churn-int", "datasets.make_churn", "wrong-type-frame",
+      lambda: datasets.make_churn(5, SAMPLE.responses), TypeError, r"must be a pandas DataFrame"),
+    C("cross-validate-model-int", "churn.cross_validate", "wrong-type-frame",
+      lambda: churn.cross_validate(5, X, Y), TypeError, r"model must be a ChurnModel, got int"),
+    C("clv-bg-unfitted-type", "customer_lifetime_value", "wrong-type-frame",
+      lambda: npscore.customer_lifetime_value(GG, GG, [1], [1], [2], [3]),
+      TypeError, r"bg must be a fitted BetaGeo, got GammaGamma"),
+    C("top-themes-tagger-dict", "top_themes", "wrong-type-frame",
+      lambda: npscore.top_themes(RESP, comment="comment", segment="score", clv="clv",
+                                 tagger={"bug": ["bug"]}),
+      TypeError, r"tagger must be a ThemeTagger, got dict"),
+    C("backtest-factory-int", "churn.backtest", "wrong-type-callable",
+      lambda: churn.backtest(SAMPLE, train_as_of="2024-01-01", test_as_of="2025-01-01",
+                             horizon_days=90, model_factory=5),
+      TypeError, r"model_factory must be a callable returning a model"),
+    # --- Durations --------------------------------------------------------------------
+    C("event-impact-window-number", "event_impact", "duration",
+      lambda: npscore.event_impact(RESP, EVENTS, window=30),
+      TypeError, r'window is 30: give a duration such as "30D" .*\(a number has no unit\)'),
+    C("event-impact-window-bare-text", "event_impact", "duration",
+      lambda: npscore.event_impact(RESP, EVENTS, window="30"),
+      TypeError, r"window is '30': give a duration.*\(a number has no unit\)"),
+    C("event-impact-window-unparseable", "event_impact", "duration",
+      lambda: npscore.event_impact(RESP, EVENTS, window="a month"),
+      ValueError, r"window is 'a month': give a duration such as \"30D\""),
+    C("event-impact-window-huge", "event_impact", "duration",
+      lambda: npscore.event_impact(RESP, EVENTS, window="100000000D"),
+      ValueError, r"window is '100000000D': give a duration .*within about 292 years"),
+    C("event-impact-window-triple", "event_impact", "duration",
+      lambda: npscore.event_impact(RESP, EVENTS, window=("1D", "2D", "3D")),
+      ValueError, r"give one duration or a \(before, after\) pair"),
+    C("health-window-none-like", "health", "duration",
+      lambda: npscore.health(RESP, window=True), TypeError, r"window is True: give a duration"),
+    C("health-window-fraction", "health", "duration",
+      lambda: npscore.health(RESP, window="36h"),
+      ValueError, r"window is '36h': give a whole number of days"),
+    # --- Iterables ------------------------------------------------------------------
+    C("summarize-set", "summarize", "iterable", lambda: npscore.summarize({9, 10}),
+      TypeError, r"scores must be an ordered sequence \(a list, array or Series\), got a set"),
+    C("summarize-scalar", "summarize", "iterable", lambda: npscore.summarize(9),
+      TypeError, r"scores must be a sequence of numbers \(a list, array or Series\), got int 9"),
+    C("segment-string", "segment", "iterable", lambda: npscore.segment("9"),
+      TypeError, r"scores must be a sequence of numbers .*got str '9'"),
+    C("compare-dict", "compare", "iterable", lambda: npscore.compare({0: 9}, [9]),
+      TypeError, r"sample a: scores must be an ordered sequence .*got a dict"),
+    C("tag-none", "ThemeTagger.tag", "iterable", lambda: npscore.ThemeTagger().tag(None),
+      TypeError, r"comments must be a sequence of comments .*got NoneType"),
+    C("tag-one-string", "ThemeTagger.tag", "iterable", lambda: npscore.ThemeTagger().tag("bug"),
+      TypeError, r"comments must be a sequence of comments, not a single string"),
+    C("theme-impact-theme-none", "theme_impact", "iterable",
+      lambda: npscore.theme_impact(RESP, theme=None, segment="score", clv="clv"),
+      TypeError, r"theme must be a column name, a sequence of theme lists or an indicator "
+                 r"DataFrame, got NoneType"),
+    C("segment-codes-scalar", "priority.segment_codes", "iterable",
+      lambda: priority.segment_codes(5),
+      TypeError, r"segment must be a sequence of segment labels or scores, got int"),
+    C("recoverability-set", "recoverability", "iterable", lambda: npscore.recoverability({1, 2}),
+      TypeError, r"hours must be an ordered sequence"),
+    C("evaluate-generator-mismatch", "evaluate", "iterable",
+      lambda: npscore.evaluate(_gen([0, 1, 1]), [0.2, 0.7]),
+      ValueError, r"y_true has 3 labels but p has 2 values"),
+    # --- Data: text, missing, out of range ------------------------------------------
+    C("health-text-score", "health", "data-text", lambda: npscore.health(SCORES_AS_TEXT),
+      TypeError, r"column 'score' at row 0 is '9': not a number"),
+    C("fit-sample-weight-text", "ChurnModel.fit", "data-text",
+      lambda: npscore.ChurnModel().fit(X, Y, sample_weight=["a"] * len(Y)),
+      TypeError, r"sample_weight at row 0 is 'a': not a number"),
+    C("fit-labels-text", "ChurnModel.fit", "data-text",
+      lambda: npscore.ChurnModel().fit(X, ["yes"] * len(Y)),
+      TypeError, r"y at row 0 is 'yes': not a number \(give 0/1 labels\)"),
+    C("evaluate-p-text", "evaluate", "data-text", lambda: npscore.evaluate([0, 1], ["low", "high"]),
+      TypeError, r"p at row 0 is 'low': not a number"),
+    C("revenue-at-risk-text-clv", "revenue_at_risk", "data-text",
+      lambda: npscore.revenue_at_risk(resp(clv=first("lots", RESP.clv.astype(object))),
+                                      churn_risk="p", clv="clv"),
+      TypeError, r"column 'clv' at row 0 is 'lots': not a number"),
+    C("tag-int-comment", "ThemeTagger.indicators", "data-text",
+      lambda: npscore.ThemeTagger().indicators(["fine", 5]),
+      TypeError, r"comment 1 is a int: comments must be str, bytes or None"),
+    C("rfm-missing-customer", "rfm_summary", "data-missing",
+      lambda: npscore.rfm_summary(SAMPLE.transactions.assign(customer_id=None),
+                                  customer="customer_id", date="date",
+                                  observation_end="2025-12-31"),
+      ValueError, r"customer column 'customer_id' at row 0 is missing"),
+    C("migration-missing-customer", "migration", "data-missing",
+      lambda: npscore.migration(resp(customer_id=first(np.nan, RESP.customer_id.astype(float)))),
+      ValueError, r"column 'customer_id' at row 0 is missing"),
+    C("prioritize-nan-risk", "prioritize", "data-range",
+      lambda: npscore.prioritize(resp(p=first(np.nan, RESP.p)), churn_risk="p", clv="clv", now=NOW),
+      ValueError, r"churn_risk at row 0 is NaN"),
+    C("account-nps-nan-weight", "account_nps", "data-missing",
+      lambda: npscore.account_nps(resp(clv=np.nan), account="plan", weight="clv"),
+      ValueError, r"column 'clv' at row 0 \(account '\w+'\) is NaN: weights must be finite"),
+    C("recoverability-negative", "recoverability", "data-range",
+      lambda: npscore.recoverability(-1), ValueError, r"hours at row 0 is -1"),
+    C("theme-impact-negative-clv", "theme_impact", "data-range",
+      lambda: npscore.theme_impact(resp(clv=-1.0), theme=[["bug"]] * N, segment="score", clv="clv"),
+      ValueError, r"clv at row 0 is -1"),
+    C("segment-out-of-scale", "segment", "data-range", lambda: npscore.segment([9, 11]),
+      ValueError, r"score at row 1 is 11"),
+    C("fit-labels-two", "ChurnModel.fit", "data-range", lambda: npscore.ChurnModel().fit(X, Y * 2),
+      ValueError, r"label at row \d+ is 2: labels must be 0 or 1"),
+    # --- Lengths ------------------------------------------------------------------------
+    C("fit-sample-weight-length", "ChurnModel.fit", "length-mismatch",
+      lambda: npscore.ChurnModel().fit(X, Y, sample_weight=[1.0]),
+      ValueError, r"sample_weight has 1 values but X has 80 rows"),
+    C("cross-validate-weight-length", "churn.cross_validate", "length-mismatch",
+      lambda: churn.cross_validate(npscore.ChurnModel(), X, Y, sample_weight=[1.0, 2.0]),
+      ValueError, r"sample_weight has 2 values but X has 80 rows"),
+    C("prioritize-array-length", "prioritize", "length-mismatch",
+      lambda: npscore.prioritize(RESP, churn_risk=[0.1], clv="clv", now=NOW),
+      ValueError, r"churn_risk has 1 rows but the DataFrame has 60"),
+    C("bg-length", "BetaGeo.probability_alive", "length-mismatch",
+      lambda: BG.probability_alive([1, 2], [1], [3, 4]),
+      ValueError, r"recency has 1 rows but frequency has 2 rows"),
+    C("gg-length", "GammaGamma.conditional_expected_average_profit", "length-mismatch",
+      lambda: GG.conditional_expected_average_profit([1, 2], [10.0]),
+      ValueError, r"monetary_value has 1 rows but frequency has 2 rows"),
+    C("theme-impact-length", "theme_impact", "length-mismatch",
+      lambda: npscore.theme_impact(RESP, theme=[["bug"]], segment="score", clv="clv"),
+      ValueError, r"theme has 1 rows but df has 60"),
+    C("predict-columns", "ChurnModel.predict_proba", "length-mismatch",
+      lambda: MODEL.predict_proba(np.zeros((2, 5))),
+      ValueError, r"X has 5 columns but the model has 3 features"),
+    # --- Ids ------------------------------------------------------------------------------
+    C("churn-labels-duplicate-customer", "churn_labels", "duplicate-id",
+      lambda: npscore.churn_labels(pd.concat([SAMPLE.churn, SAMPLE.churn.iloc[:1]]),
+                                   as_of="2025-01-01", horizon_days=90),
+      ValueError, r"customer '\w+' appears twice in the churn table \(rows 0 and \d+\)"),
+    C("churn-features-duplicate-customer", "churn_features", "duplicate-id",
+      lambda: npscore.churn_features(SAMPLE.responses, pd.concat([SAMPLE.customers] * 2),
+                                     as_of="2025-01-01"),
+      ValueError, r"customer id '\w+' appears twice in the customer table"),
+    C("owners-twice", "prioritize", "duplicate-id",
+      lambda: npscore.prioritize(RESP, churn_risk="p", clv="clv",
+                                 owners=pd.Series([1, 2], index=["a", "a"]), now=NOW),
+      ValueError, r"owners lists an owner twice"),
+    C("latest-responses-id-types", "priority.latest_responses", "id-types",
+      lambda: priority.latest_responses(RESP, SAMPLE.customers),
+      TypeError, r"customer column 'customer_id' holds int64 ids in responses but \w+ ids in "
+                 r"customers: give both the same type"),
+    # --- Empty inputs ---------------------------------------------------------------------
+    C("summarize-empty", "summarize", "empty", lambda: npscore.summarize([]),
+      ValueError, r"no scores to summarize \(n = 0\)"),
+    C("health-empty", "health", "empty", lambda: npscore.health(RESP.iloc[:0]),
+      ValueError, r"column 'responded_at' has no timestamps: nothing to bucket"),
+    C("fit-empty", "ChurnModel.fit", "empty",
+      lambda: npscore.ChurnModel().fit(np.zeros((0, 3)), np.zeros(0)),
+      ValueError, r"X has no rows"),
+    C("bg-empty", "BetaGeo.fit", "empty", lambda: npscore.BetaGeo().fit([], [], []),
+      ValueError, r"no customers to fit"),
+    C("tagger-empty-taxonomy", "ThemeTagger", "empty", lambda: npscore.ThemeTagger({}),
+      ValueError, r"the taxonomy is empty"),
+    C("by-group-no-keys", "by_group", "empty", lambda: npscore.by_group(RESP, by=[]),
+      ValueError, r"by must name at least one column"),
+    C("recovery-no-anchor", "recovery_curve", "empty", lambda: npscore.recovery_curve([]),
+      ValueError, r"the recovery curve needs at least one anchor"),
+    # --- Files -------------------------------------------------------------------------------
+    C("load-directory", "ChurnModel.load", "file", _load_directory,
+      IsADirectoryError, r"cannot read a churn model from '.+': it is a directory"),
+    C("save-directory", "ChurnModel.save", "file", _save_directory,
+      IsADirectoryError, r"cannot write a churn model to '.+': it is a directory"),
+    C("load-nul-path", "ChurnModel.load", "file", lambda: npscore.ChurnModel.load("/tmp/m\x00x"),
+      ValueError, r"path '/tmp/m\\x00x' contains a NUL character"),
+    C("load-int-path", "ChurnModel.load", "file", lambda: npscore.ChurnModel.load(5),
+      TypeError, r"path must be a file path \(str or os.PathLike\), got int"),
+    C("load-missing-file", "ChurnModel.load", "file",
+      lambda: npscore.ChurnModel.load("/nonexistent/churn.model"),
+      ValueError, r"/nonexistent/churn.model"),
+    # --- Reason texts, fitted state -------------------------------------------------------
+    C("explain-describe-bad-field", "ChurnModel.explain", "format-string",
+      lambda: MODEL.explain(X, describe={"x0": "{bogus:.0f} days"}),
+      ValueError, r"the reason text of 'x0' is '\{bogus:.0f\} days': a format string may use "
+                  r"only \{value\} and \{name\}"),
+    C("predict-unfitted", "ChurnModel.predict_proba", "not-fitted",
+      lambda: npscore.ChurnModel().predict_proba(X), ValueError, r"not fitted yet"),
+    C("gg-unfitted", "GammaGamma.conditional_expected_average_profit", "not-fitted",
+      lambda: npscore.GammaGamma().conditional_expected_average_profit([1], [1.0]),
+      ValueError, r"this GammaGamma is not fitted"),
+    C("bg-unfitted", "BetaGeo.conditional_expected_purchases", "not-fitted",
+      lambda: npscore.BetaGeo().conditional_expected_purchases(1, [1], [1], [2]),
+      ValueError, r"this BetaGeo is not fitted"),
+    C("cutoffs-reversed", "Cutoffs", "data-range", lambda: npscore.Cutoffs(9, 6, 10),
+      ValueError, r"bad cutoffs \(detractor_max=9, passive_max=6, scale_max=10\)"),
+    C("summarize-cutoffs-text", "summarize", "wrong-type-number",
+      lambda: npscore.summarize([9], cutoffs="6,8"),
+      TypeError, r"cutoffs must be \(detractor_max, passive_max\[, scale_max\]\) integers, "
+                 r"got '6,8'"),
+]
+
+
+def _refit(**params: Any) -> npscore.ChurnModel:
+    m = npscore.ChurnModel().fit(X, Y)
+    for k, v in params.items():
+        setattr(m, k, v)
+    return m
+
+
+# --- The tests -------------------------------------------------------------------------
+
+
+# Messages that must never reach a user: another library's words, or a
+# traceback from deep inside.
+FOREIGN = re.compile(r"incompatible function arguments|Unable to cast Python instance|"
+                     r"cannot convert float NaN to integer|basic_filebuf|"
+                     r"float\(\) argument must be|int\(\) argument must be|"
+                     r"object is not iterable|object is not subscriptable|has no attribute|"
+                     r"could not convert string to float|Out of bounds nanosecond|"
+                     r"positional indexer is out-of-bounds|got a scalar")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input(case: Case) -> None:
+    with pytest.raises(case.error) as info:
+        case.call()
+    message = str(info.value)
+    assert re.search(case.match, message), f"{case.id}: message {message!r} !~ {case.match!r}"
+    assert not FOREIGN.search(message), f"{case.id}: a foreign message: {message!r}"
+
+
+def test_catalogue_is_well_formed() -> None:
+    ids = [c.id for c in CASES]
+    assert len(ids) == len(set(ids)), "case ids must be unique"
+    assert {c.category for c in CASES} == set(CATEGORIES), \
+        "every category has a case, and only those"
+
+
+def _public() -> set:
+    """Every public function and method of the Python API that takes an
+    argument: the package's __all__ (and its classes' methods), the
+    submodules' public functions and the command line."""
+    names = set()
+
+    def add(qual: str, obj: Any) -> None:
+        if inspect.isclass(obj):
+            if issubclass(obj, Warning) or obj.__module__.startswith("npscore._npscore"):
+                return  # warnings, and result records of the compiled core
+            names.add(qual)
+            for attr, member in vars(obj).items():
+                fn = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
+                if attr.startswith("_") or not inspect.isfunction(fn):
+                    continue
+                params = [p for p in inspect.signature(fn).parameters if p not in ("self", "cls")]
+                if params:
+                    names.add(f"{qual}.{attr}")
+        elif inspect.isfunction(obj) and inspect.signature(obj).parameters:
+            names.add(qual)
+
+    for name in npscore.__all__:
+        add(name, getattr(npscore, name))
+    for mod, prefix in ((churn, "churn."), (priority, "priority."), (themes, "themes."),
+                        (report, "report."), (plot, "plot."), (datasets, "datasets.")):
+        for name in getattr(mod, "__all__", None) or dir(mod):
+            obj = getattr(mod, name)
+            if name.startswith("_") or getattr(obj, "__module__", None) != mod.__name__:
+                continue
+            if f"{name}" in npscore.__all__ and getattr(npscore, name) is obj:
+                continue  # the same object as a top-level name
+            if inspect.isfunction(obj):
+                add(prefix + name, obj)
+    names.add("__main__.main")
+    # Result records and option holders of the Python layer: no checks of their own.
+    # Estimators store their hyper-parameters unchanged and check them in fit
+    # (scikit-learn's contract): the fit cases cover their constructors.
+    names -= {"ChurnModel", "BetaGeo", "GammaGamma",
+              "Evaluation", "Backtest", "TimeSplit", "datasets.Sample", "report.ReportOptions",
+              "churn.Evaluation", "churn.Backtest", "churn.TimeSplit"}
+    return names
+
+
+def test_every_public_function_is_in_the_catalogue() -> None:
+    covered = {c.covers for c in CASES}
+    missing = sorted(_public() - covered)
+    assert not missing, f"public functions without a bad-input case: {missing}"
+
+
+def _message(case: Case) -> str:
+    """The message the bad call raises now, on one line."""
+    try:
+        case.call()
+    except (Exception, SystemExit) as e:  # every case raises: the table shows what
+        return " ".join(str(e).split())
+    return "(no error)"
+
+
+def markdown() -> str:
+    """The catalogue as a Markdown table, grouped by category, with the
+    message each bad call raises."""
+    lines = ["| category | function | case | raises | message |", "|---|---|---|---|---|"]
+    for key in CATEGORIES:
+        for c in (c for c in CASES if c.category == key):
+            text = _message(c).replace("|", "\\|")
+            lines.append(f"| {key} | `{c.covers}` | {c.id} | {c.error.__name__} | {text} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.stdout.write("Kinds of bad input:\n\n")
+    for key, text in CATEGORIES.items():
+        sys.stdout.write(f"- `{key}`: {text}\n")
+    sys.stdout.write("\n" + markdown() + "\n")
