@@ -45,7 +45,7 @@ enum class UnknownCustomers {
 struct ChurnFeatureOptions {
   ScoreOptions scores;
   // A detractor answer given at most this many days after sign-up is
-  // "early-life" (DOMAIN.md section 5, 002: "first 7-10 days").
+  // "early-life" (docs/sources.md section 5, 002: "first 7-10 days").
   double early_life_days = 10;
   UnknownCustomers unknown = UnknownCustomers::kError;
 };
@@ -325,7 +325,7 @@ absl::Status ExplainChurn(const ChurnModel& model, const MatrixView& X,
 // npscore.datasets.load_sample(); its rate is pooled over the month starts
 // 2023-07 to 2025-09 as of which the customer was active, with the latest
 // answer's segment as of that date):
-//   detractor 40% / 90 days: DOMAIN.md section 5 (002) gives 40-50%; the
+//   detractor 40% / 90 days: docs/sources.md section 5 (002) gives 40-50%; the
 //     sample realises 40.3% (n 1,299), so the bottom of the range;
 //   early-life detractor 50% / 90 days: 002 (top of 40-50%); sample 50.1% (485);
 //   passive 25% / 180 days: 002 citing ChurnZero, 20-30%; sample 24.5% (3,942);

@@ -3,7 +3,7 @@
 //
 // Every customer who answered carries an expected revenue at risk, P(churn) x
 // CLV. How much of it can still be saved falls with the time since the answer
-// (DOMAIN.md §5: a personal response within 1 hour recovers up to ~65%,
+// (docs/sources.md §5: a personal response within 1 hour recovers up to ~65%,
 // within 24 hours ~40%, after 72 hours under 10%). There is one queue per
 // play (recover, make it a 10, advocacy) with its own SLA; a case stays
 // queued while it is live (not contacted, not closed, inside the curve's
@@ -37,7 +37,7 @@ namespace npscore {
 // the first anchor it equals the first probability, after the last anchor the
 // last probability (a floor).
 //
-// The defaults rest on DOMAIN.md §5 (article 002): 65% at 0 and 1 hour (flat
+// The defaults rest on docs/sources.md §5 (article 002): 65% at 0 and 1 hour (flat
 // within the first hour), 40% at 24 hours, 10% at 72 hours and a floor of 5%
 // from one week (168 hours) on, so that every time past 72 hours is below 10%.
 struct RecoveryCurve {
@@ -190,7 +190,7 @@ struct PriorityQueue {
 absl::StatusOr<PriorityQueue> Prioritize(const PriorityInput& input,
                                          const PriorityOptions& options = {});
 
-// The recommended play for a segment code (DOMAIN.md §7): "recover" for a
+// The recommended play for a segment code (docs/sources.md §7): "recover" for a
 // detractor, "make_it_a_10" for a passive, "advocacy" for a promoter; "" for
 // kNoSegment or any other code.
 const char* PlayName(int8_t segment);

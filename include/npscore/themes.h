@@ -54,7 +54,7 @@ struct Theme {
   std::vector<std::string> keywords;
 };
 
-// The default taxonomy (DOMAIN.md §7): bug, pricing, billing, usability,
+// The default taxonomy (docs/sources.md §7): bug, pricing, billing, usability,
 // support, onboarding, performance, reporting, feature_request.
 std::vector<Theme> DefaultTaxonomy();
 
@@ -110,7 +110,7 @@ class ThemeTagger {
 // --- Theme impact -------------------------------------------------------------------
 
 // Which average CLV multiplies a segment's mentions in the Feature Impact
-// Score (DOMAIN.md §6: "requests from each segment x the segment's average
+// Score (docs/sources.md §6: "requests from each segment x the segment's average
 // CLV").
 enum class ImpactClv {
   kSegment,    // the segment's average CLV over every row (default)

@@ -17,7 +17,7 @@ static void test_options(void) {
 }
 
 static void test_recoverability(void) {
-  /* DOMAIN.md §5 anchors of the default curve. */
+  /* docs/sources.md §5 anchors of the default curve. */
   const double hours[6] = {0, 1, 24, 72, 168, 1000};
   const double want[6] = {0.65, 0.65, 0.40, 0.10, 0.05, 0.05};
   double out[6];

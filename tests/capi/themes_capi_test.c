@@ -1,6 +1,6 @@
 /* Tests of the themes module's C ABI (npscore/c_api.h), as a C99 caller sees
  * it: the default and a custom taxonomy on tricky text, invalid UTF-8, and
- * the Feature Impact table of DOMAIN.md §6 (45 x 12,000 = 540,000; 120 x
+ * the Feature Impact table of docs/sources.md §6 (45 x 12,000 = 540,000; 120 x
  * 8,000 = 960,000; 85 x 5,000 = 425,000). Prints "N passed, M failed";
  * exits non-zero on any failure. */
 

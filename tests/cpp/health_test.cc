@@ -126,7 +126,7 @@ void Add(std::vector<int32_t>& scores, std::vector<int32_t>& periods, std::vecto
 }
 
 TEST(HealthTest, SameNpsDifferentHealth) {
-  // DOMAIN.md section 4: +50 as 60/30/10 is healthy; +50 as 50/50/0 has a
+  // docs/sources.md section 4: +50 as 60/30/10 is healthy; +50 as 50/50/0 has a
   // huge passive base one step from leaving, and is flagged.
   std::vector<int32_t> s, p;
   std::vector<int64_t> sl;

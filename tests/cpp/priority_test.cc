@@ -17,7 +17,7 @@ const double kNaN = std::numeric_limits<double>::quiet_NaN();
 TEST(Recoverability, DefaultCurvePassesThroughDomainAnchors) {
   auto r = Recoverability::Create();
   ASSERT_TRUE(r.ok()) << r.status();
-  // DOMAIN.md §5: ~65% within 1 hour, ~40% at 24 hours, < 10% after 72 hours.
+  // docs/sources.md §5: ~65% within 1 hour, ~40% at 24 hours, < 10% after 72 hours.
   EXPECT_DOUBLE_EQ((*r)(0), 0.65);
   EXPECT_DOUBLE_EQ((*r)(0.5), 0.65);
   EXPECT_DOUBLE_EQ((*r)(1), 0.65);

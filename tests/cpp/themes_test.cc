@@ -146,7 +146,7 @@ TEST(ThemeTagger, ThreadsGiveTheSameIndicators) {
   EXPECT_EQ(a->values, b->values);
 }
 
-// DOMAIN.md §6 / article 002: 45 promoters x $12,000 = 540,000; 120 passives
+// docs/sources.md §6 / article 002: 45 promoters x $12,000 = 540,000; 120 passives
 // x $8,000 = 960,000; 85 detractors x $5,000 = 425,000.
 TEST(ThemeImpact, FeatureImpactTableExactly) {
   std::vector<uint8_t> ind;

@@ -4,7 +4,7 @@ npscore.churn.cross_validate.
 Oracles: scikit-learn's LogisticRegression (lbfgs, l1_ratio=0, tight tol) on the
 same design for coefficients and probabilities, StandardScaler for the
 standardised fit, sklearn.metrics (roc_auc_score, brier_score_loss, log_loss)
-for the evaluation, the documented segment rates (DOMAIN.md §5) and the
+for the evaluation, the documented segment rates (docs/sources.md §5) and the
 constant-hazard conversion by hand for the prior, and hand computations for
 the reasons.
 """

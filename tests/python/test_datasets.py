@@ -1,6 +1,6 @@
 """Tests of npscore.datasets: the seeded synthetic B2B SaaS data.
 
-The checks compare the generated data with the figures the module documents (DOMAIN.md §2, §5, §7),
+The checks compare the generated data with the figures the module documents (docs/sources.md §2, §5, §7),
 with closed-form expectations of the simulated processes (churn hazards, BG/NBD, Gamma-Gamma), and with
 invariants that could fail (cadence rule, referential integrity, determinism).
 """
@@ -252,7 +252,7 @@ def test_promoters_migrate_to_passives(sample):
 
 def test_erosion_lowers_promoter_share_with_tenure():
     # Same seed with and without erosion (same random draws): erosion must cost long-tenured
-    # customers promoters (DOMAIN.md §4, 001: NPS declines as promoters become passives).
+    # customers promoters (docs/sources.md §4, 001: NPS declines as promoters become passives).
     customers = datasets.make_customers(2000, seed=5)
     signup = customers.set_index("customer_id")["signup_at"]
 
@@ -345,8 +345,8 @@ def _churn_within(sample: datasets.Sample, days: int) -> pd.DataFrame:
 def test_churn_rates_by_segment(sample):
     within90 = _churn_within(sample, 90).groupby("segment")["hit"].mean()
     within180 = _churn_within(sample, 180).groupby("segment")["hit"].mean()
-    assert 0.35 <= within90["detractor"] <= 0.55  # DOMAIN.md §5: 40–50% within 90 days
-    assert 0.18 <= within180["passive"] <= 0.33  # DOMAIN.md §5: 20–30% within 180 days
+    assert 0.35 <= within90["detractor"] <= 0.55  # docs/sources.md §5: 40–50% within 90 days
+    assert 0.18 <= within180["passive"] <= 0.33  # docs/sources.md §5: 20–30% within 180 days
     assert within180["promoter"] <= 0.15
     assert within90["detractor"] > within90["passive"] > within90["promoter"]
     assert within180["passive"] > within180["promoter"]
@@ -500,8 +500,8 @@ def test_defaults_are_documented_and_not_mutated():
     datasets.make_customers(50, seed=0, latent={"plan_effect": {"starter": -3.0}})
     assert repr(datasets.DEFAULT_LATENT) == before
     for name in ("make_customers", "make_responses", "make_churn"):
-        assert "DOMAIN.md" in getattr(datasets, name).__doc__, name
-    assert "DOMAIN.md" in datasets.__doc__
+        assert "docs/sources.md" in getattr(datasets, name).__doc__, name
+    assert "docs/sources.md" in datasets.__doc__
 
 
 def test_invalid_inputs_raise(small_world):

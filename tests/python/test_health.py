@@ -1,5 +1,5 @@
 """Tests of npscore's distribution-health capability: `npscore.health` and
-`npscore.segment_trends` (issue 3, DOMAIN.md section 4).
+`npscore.segment_trends` (issue 3, docs/sources.md section 4).
 
 Every expected value is computed independently of npscore: period buckets by
 pandas (`tz_convert` to local time, then `to_period`; ISO week labels from
@@ -52,7 +52,7 @@ def hand_var(d, pa, pr):
 
 
 def hand_ci(d, pa, pr, method, z):
-    """Wald, or adjusted Wald (add 0.75 / 1.5 / 0.75, DOMAIN.md 3), on -100..100."""
+    """Wald, or adjusted Wald (add 0.75 / 1.5 / 0.75, docs/sources.md 3), on -100..100."""
     if method == "adjusted-wald":
         d, pa, pr = d + 0.75, pa + 1.5, pr + 0.75
     n = d + pa + pr
@@ -441,7 +441,7 @@ def test_segment_trends_cochran_armitage(regional, periods, adjust):
 
 
 def test_seed_example_same_nps_different_health():
-    """DOMAIN.md 4: +50 as 60/30/10 is healthy, +50 as 50/50/0 is flagged
+    """docs/sources.md 4: +50 as 60/30/10 is healthy, +50 as 50/50/0 is flagged
     passive_vulnerability with the passive share named in the reason."""
     rng = np.random.default_rng(1)
     a = scores_with_counts(rng, 10, 30, 60)

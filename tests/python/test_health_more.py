@@ -1,4 +1,4 @@
-"""More tests of npscore's distribution-health capability (issue 3, DOMAIN.md
+"""More tests of npscore's distribution-health capability (issue 3, docs/sources.md
 sections 2 and 4): `npscore.migration`, `npscore.attribute_change`,
 `npscore.event_impact`, `npscore.account_nps`, plus smoke tests of
 `npscore.plot.health` and of the report's health section.
@@ -37,7 +37,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def seg_code(scores) -> np.ndarray:
-    """-1 / 0 / +1 for 0-6 / 7-8 / 9-10 (DOMAIN.md 2); NaN stays NaN."""
+    """-1 / 0 / +1 for 0-6 / 7-8 / 9-10 (docs/sources.md 2); NaN stays NaN."""
     s = np.asarray(scores, float)
     return np.where(np.isnan(s), np.nan, np.where(s <= 6, -1.0, np.where(s <= 8, 0.0, 1.0)))
 

@@ -1,7 +1,7 @@
 """Tests of npscore's first capability: segmentation and NPS with uncertainty.
 
 Every expected value is computed independently of npscore: from the R package
-NPS's unit tests (DOMAIN.md section 3), by hand with numpy / scipy (Wald,
+NPS's unit tests (docs/sources.md section 3), by hand with numpy / scipy (Wald,
 adjusted Wald, Kish, normal tails), by numerically maximising the multinomial
 likelihood (Tango's score interval), with a pandas groupby oracle, or from
 the C header that defines the version.
@@ -127,7 +127,7 @@ def test_r_raw_scores_1_to_15():
 
 
 def test_segment_codes_and_nps_is_mean_code():
-    """DOMAIN.md section 2: 0-6 detractor, 7-8 passive, 9-10 promoter;
+    """docs/sources.md section 2: 0-6 detractor, 7-8 passive, 9-10 promoter;
     NPS = 100 * mean(code) = %promoters - %detractors."""
     codes = npscore.segment(np.arange(11))
     assert codes.dtype == np.int8
@@ -187,7 +187,7 @@ def test_adjusted_wald_interval_by_hand(counts, confidence):
 
 
 def test_adjusted_wald_is_the_default_method():
-    """DOMAIN.md: adjusted Wald is the default (hand computation)."""
+    """docs/sources.md: adjusted Wald is the default (hand computation)."""
     s = npscore.summarize([0, 3, 7, 9, 10, 10])
     assert s.method == "adjusted-wald" and s.confidence == 0.95
     assert (s.ci_low, s.ci_high) == pytest.approx(hand_adjusted_wald(2, 1, 3, 0.95), abs=1e-9)

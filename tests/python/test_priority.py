@@ -17,7 +17,7 @@ EXACT = [(0, 1.0), (1, 1.0), (24, 0.5), (72, 0.25)]  # exact values at its ancho
 # --- recoverability -------------------------------------------------------------------
 
 def test_default_curve_at_domain_anchors():
-    # DOMAIN.md §5: ~65% within 1 hour, ~40% at 24 hours, < 10% after 72 hours.
+    # docs/sources.md §5: ~65% within 1 hour, ~40% at 24 hours, < 10% after 72 hours.
     r = npscore.recoverability([0, 0.5, 1, 24, 72, 168, 5000])
     np.testing.assert_array_equal(r, [0.65, 0.65, 0.65, 0.40, 0.10, 0.05, 0.05])
     assert (npscore.recoverability(np.linspace(72.001, 1000, 500)) < 0.10).all()

@@ -1,6 +1,6 @@
 """Tests of npscore.ThemeTagger and theme_impact: tricky text, the default
 taxonomy against the generator's ground truth, and the Feature Impact table
-of DOMAIN.md §6 exactly."""
+of docs/sources.md §6 exactly."""
 
 import numpy as np
 import pandas as pd
@@ -111,7 +111,7 @@ def test_threads_agree(tagger):
 # --- theme impact -------------------------------------------------------------------------
 
 def article_frame():
-    """DOMAIN.md §6: 45 promoters at $12,000, 120 passives at $8,000 and 85
+    """docs/sources.md §6: 45 promoters at $12,000, 120 passives at $8,000 and 85
     detractors at $5,000 request the feature; others do not."""
     rows = ([("promoter", 12000, ["feature_request"])] * 45 + [("passive", 8000, ["feature_request"])] * 120
             + [("detractor", 5000, ["feature_request", "bug"])] * 85 + [("promoter", 12000, [])] * 30)

@@ -24,7 +24,7 @@ from ._convert import utc_nanos as _utc_nanos
 from .nps import DEFAULT_CUTOFFS as _DEFAULT_CUTOFFS
 
 #: Days after sign-up within which a detractor answer is "early-life"
-#: (DOMAIN.md section 5, 002: detractors in their first 7-10 days churn 40-50%
+#: (docs/sources.md section 5, 002: detractors in their first 7-10 days churn 40-50%
 #: within 90 days).
 DEFAULT_EARLY_LIFE_DAYS = 10.0
 
@@ -232,7 +232,7 @@ def churn_features(
         row per response such as ``ThemeTagger().indicators(comments)``.
         "theme=<name>" is 1 if the customer's latest response mentions it.
     early_life_days : a detractor answer within this many days of sign-up is
-        early-life (DOMAIN.md section 5).
+        early-life (docs/sources.md section 5).
     missing : "skip" leaves out responses with a missing score or time
         (counted in ``attrs``) instead of raising.
     unknown : "skip" leaves out responses of customers absent from

@@ -1,7 +1,7 @@
 """Seeded synthetic B2B SaaS data for npscore: customers, NPS responses, purchases and churn.
 
 The generators in this module build a small, self-consistent world in which the questions npscore
-answers (the project's domain notes, DOMAIN.md §1) have known answers: who is a promoter, passive or
+answers (the project's domain notes, docs/sources.md §1) have known answers: who is a promoter, passive or
 detractor, how the score distribution changes over time and after events, who churns and why, and what
 each customer is worth. ``load_sample()`` is the fixed-seed sample data that ships with the project.
 
@@ -28,8 +28,8 @@ frame. Calling the generators with different seeds redraws those traits.
 
 Assumptions and their sources
 -----------------------------
-Section numbers refer to DOMAIN.md; article numbers (000–004) to its §8. Figures
-marked *illustrative* are not in DOMAIN.md: they are chosen only so that the slices differ and the
+Section numbers refer to docs/sources.md; article numbers (000–004) to its §8. Figures
+marked *illustrative* are not in docs/sources.md: they are chosen only so that the slices differ and the
 output looks plausible. Each one is a module-level default that a keyword argument overrides.
 
 ==============================================  ===========================================================
@@ -156,13 +156,13 @@ INDUSTRIES: Tuple[str, ...] = (
 )
 #: Company-size bands by employees, smallest first (an ordered categorical).
 COMPANY_SIZES: Tuple[str, ...] = ("1-50", "51-500", "501+")
-#: Segments by score: detractor 0–6, passive 7–8, promoter 9–10 (DOMAIN.md §2, 004).
+#: Segments by score: detractor 0–6, passive 7–8, promoter 9–10 (docs/sources.md §2, 004).
 SEGMENTS: Tuple[str, ...] = ("detractor", "passive", "promoter")
-#: Survey kinds (DOMAIN.md §4, 002): relational (periodic) and transactional (after a touchpoint).
+#: Survey kinds (docs/sources.md §4, 002): relational (periodic) and transactional (after a touchpoint).
 SURVEY_KINDS: Tuple[str, ...] = ("relational", "transactional")
-#: Touchpoints that trigger a transactional survey (DOMAIN.md §4, 002).
+#: Touchpoints that trigger a transactional survey (docs/sources.md §4, 002).
 TOUCHPOINTS: Tuple[str, ...] = ("support_ticket", "onboarding", "purchase", "training")
-#: Comment themes (DOMAIN.md §7): "usability" stands for usability/UI, "feature_request" for feature
+#: Comment themes (docs/sources.md §7): "usability" stands for usability/UI, "feature_request" for feature
 #: requests.
 THEMES: Tuple[str, ...] = (
     "bug",
@@ -218,7 +218,7 @@ DEFAULT_ARR: Dict[str, Dict[str, float]] = {
 #: Customer lifetime value: ``gross_margin * arr * (1 + d) / (1 + d - r)`` where ``d`` is
 #: ``discount_rate`` and the annual retention ``r = 1 - churn`` with
 #: ``logit(churn) = logit(base_annual_churn) - satisfaction_slope * (satisfaction - intercept)``.
-#: DOMAIN.md §6 (002) ranks CLV promoters > passives > detractors; §5 (001) says +5% retention gives
+#: docs/sources.md §6 (002) ranks CLV promoters > passives > detractors; §5 (001) says +5% retention gives
 #: 25–95% more profit, and these defaults give about +38% for retention 0.85 → 0.90.
 DEFAULT_CLV_PARAMS: Dict[str, float] = {
     "gross_margin": 0.75,
@@ -238,7 +238,7 @@ DEFAULT_CONTACTS: Dict[str, Dict[str, float]] = {
 #:
 #: ``intercept``, ``customer_sd``, ``contact_sd``: population mean and the spread of persistent
 #: customer and contact effects (illustrative). ``*_effect``: slice effects so NPS differs by slice
-#: (DOMAIN.md §4, 004; sizes illustrative). ``touchpoint_effect``: shift of transactional responses
+#: (docs/sources.md §4, 004; sizes illustrative). ``touchpoint_effect``: shift of transactional responses
 #: by touchpoint (illustrative; §4, 002 says to report them apart). ``drift_sd_per_year``: random-walk
 #: drift of each customer, so segments migrate (§4, 001). ``erosion_share``, ``erosion_per_year``,
 #: ``erosion_cap``: a share of customers whose satisfaction erodes with tenure, moving promoters to
@@ -279,11 +279,11 @@ DEFAULT_SCORE_PMF: Tuple[float, ...] = (
 )
 
 #: Relational surveys per customer and year: a rotating cohort of 25% of customers each month means
-#: every customer is asked every fourth month (DOMAIN.md §7, 002).
+#: every customer is asked every fourth month (docs/sources.md §7, 002).
 DEFAULT_SURVEYS_PER_YEAR = 3.0
 
 #: Survey process. ``min_gap_days``: at most one relational survey per customer per 90 days
-#: (DOMAIN.md §7, 002); the cadence period is ``max(365.25 / surveys_per_year, min_gap_days)`` plus a
+#: (docs/sources.md §7, 002); the cadence period is ``max(365.25 / surveys_per_year, min_gap_days)`` plus a
 #: uniform delay of up to ``cadence_jitter_days``. ``first_relational_days``: no relational survey
 #: before this tenure. ``relational_response_rate``: chance that the asked contact answers.
 #: ``touchpoint_rate_per_year``: Poisson rate of support tickets, purchases and trainings;
@@ -309,7 +309,7 @@ DEFAULT_SURVEY_PARAMS: Dict[str, Any] = {
 #: segment (the rest are empty strings). ``generic_share``: share of comments without a theme ("ok").
 #: ``second_theme_rate``: share of themed comments that mention a second theme. ``positive_share``:
 #: chance that a comment is praise rather than complaint, by segment. ``theme_weights``: relative
-#: theme frequencies by segment (DOMAIN.md §7 themes). ``touchpoint_theme``: the theme a touchpoint
+#: theme frequencies by segment (docs/sources.md §7 themes). ``touchpoint_theme``: the theme a touchpoint
 #: makes likelier, multiplied by ``touchpoint_theme_boost``. ``event_theme_boost``: while an event of
 #: ``EVENTS`` is active for a customer, its theme weight is multiplied by ``1 + event_theme_boost``.
 DEFAULT_COMMENT_PARAMS: Dict[str, Any] = {
@@ -341,7 +341,7 @@ DEFAULT_COMMENT_PARAMS: Dict[str, Any] = {
     "event_theme_boost": 6.0,
 }
 
-#: Event log built into the sample (DOMAIN.md §4, 004: "keep an event log (releases, pricing changes,
+#: Event log built into the sample (docs/sources.md §4, 004: "keep an event log (releases, pricing changes,
 #: outages) and test NPS before and after each event"). Each entry has ``time`` (UTC), ``kind``,
 #: ``label``, the ``plan`` it affects (``None``: all plans), the comment ``theme`` it raises, its
 #: ``end`` (``None``: permanent) and its ``effect`` on latent satisfaction (logit units; the latent
@@ -378,7 +378,7 @@ EVENTS: List[Dict[str, Any]] = [
 ]
 
 #: Churn probability within the horizon of ``DEFAULT_CHURN_HORIZONS``, set by the segment of the
-#: customer's latest response. Detractors 45% within 90 days (DOMAIN.md §5, 002: 40–50%); early-life
+#: customer's latest response. Detractors 45% within 90 days (docs/sources.md §5, 002: 40–50%); early-life
 #: detractors (a detractor answer within ``DEFAULT_EARLY_LIFE_DAYS`` of sign-up) 50% within 90 days
 #: (§5, 002: 40–50% for detractors in their first 7–10 days, the top of the range); passives 25% within
 #: 180 days (§5, 002 citing ChurnZero: 20–30%); promoters 5% within 180 days (derived from §5, 001:
@@ -401,7 +401,7 @@ DEFAULT_CHURN_HORIZONS: Dict[str, float] = {
     "promoter": 180.0,
     "baseline": 365.0,
 }
-#: A detractor answer at most this many days after sign-up counts as early-life (DOMAIN.md §5, 002:
+#: A detractor answer at most this many days after sign-up counts as early-life (docs/sources.md §5, 002:
 #: "first 7–10 days").
 DEFAULT_EARLY_LIFE_DAYS = 10.0
 
@@ -832,7 +832,7 @@ def make_customers(
     arr : mapping of mappings, optional
         Lognormal ``median`` and ``sigma`` of ARR by plan; merged into ``DEFAULT_ARR``.
     clv_params : mapping, optional
-        Merged into ``DEFAULT_CLV_PARAMS`` (CLV ordering of DOMAIN.md §6, 002; retention economics of
+        Merged into ``DEFAULT_CLV_PARAMS`` (CLV ordering of docs/sources.md §6, 002; retention economics of
         §5, 001).
     latent : mapping, optional
         Merged into ``DEFAULT_LATENT``; pass the same value to ``make_responses``.
@@ -854,7 +854,7 @@ def make_customers(
     -----
     CLV is ``gross_margin * arr * (1 + d) / (1 + d - r)``: the discounted value of the ARR margin
     over a geometric lifetime with annual retention ``r``, where ``r`` rises with the customer's
-    latent satisfaction. So CLV ranks promoters above passives above detractors on average (DOMAIN.md
+    latent satisfaction. So CLV ranks promoters above passives above detractors on average (docs/sources.md
     §6, 002) and a retention gain of 5 points raises CLV by tens of percent (§5, 001).
     """
     n = _args.whole(n_customers, "n_customers", minimum=0, maximum=MAX_CUSTOMERS)
@@ -1063,7 +1063,7 @@ def make_responses(
     start, end : str or Timestamp, default ``DEFAULT_START``, ``DEFAULT_END``
         Responses fall in ``[start, end]`` and never before the customer's sign-up.
     surveys_per_year : float, default ``DEFAULT_SURVEYS_PER_YEAR`` (3)
-        Relational survey waves per customer and year (DOMAIN.md §7, 002: rotating cohorts of 25%
+        Relational survey waves per customer and year (docs/sources.md §7, 002: rotating cohorts of 25%
         of customers a month). The period never drops below ``min_gap_days`` (90, §7): at most one
         relational response per customer per 90 days, whatever this value.
     survey : mapping, optional
@@ -1399,7 +1399,7 @@ def make_churn(
     sets the constant hazard ``-log(1 - rates[s]) / horizons[s]`` per day until the customer's next
     response (of any contact, relational or transactional). So ``rates[s]`` is the chance of churning within
     ``horizons[s]`` days of a response when no other response intervenes: detractors 45% in 90 days,
-    passives 25% in 180 days (DOMAIN.md §5, 002), promoters 5% in 180 days (derived from §5, 001), and
+    passives 25% in 180 days (docs/sources.md §5, 002), promoters 5% in 180 days (derived from §5, 001), and
     detractors answering within ``early_life_days`` of sign-up 50% in 90 days (§5, 002).
 
     Parameters

@@ -466,7 +466,7 @@ def migration(
     ``to_promoters``, their ``rate_*`` (shares of the row) and ``pairs``.
     ``attrs`` hold the totals and the promoter-to-passive erosion
     (``promoter_to_passive``, ``promoter_to_passive_rate``), the move behind
-    many NPS declines (DOMAIN.md section 4). Two responses of one customer at
+    many NPS declines (docs/sources.md section 4). Two responses of one customer at
     the same instant are an error naming both rows.
     """
     tz = _args.time_zone(tz)

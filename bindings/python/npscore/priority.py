@@ -33,12 +33,12 @@ __all__ = [
 
 #: The default recovery anchors (hours since the response, probability of
 #: recovering the customer): 65% at 0 and 1 hour, 40% at 24 hours, 10% at 72
-#: hours, 5% from a week on (DOMAIN.md §5, article 002). Between anchors the
+#: hours, 5% from a week on (docs/sources.md §5, article 002). Between anchors the
 #: curve is the monotone cubic (PCHIP) interpolant in log(1 + hours); before
 #: the first anchor it is the first probability, after the last the last.
 DEFAULT_RECOVERY: tuple[tuple[float, float], ...] = tuple(zip(*_npscore.default_recovery()))
 
-#: The recommended play per segment (DOMAIN.md §7): (name, script).
+#: The recommended play per segment (docs/sources.md §7): (name, script).
 PLAYS: dict[str, tuple[str, str]] = {
     label: (_npscore.play_name(code), _npscore.play_script(code))
     for label, code in (("detractor", -1), ("passive", 0), ("promoter", 1))

@@ -624,7 +624,7 @@ def _action_sections(sample, *, horizon_days: float = 90, top: int = 10,
     lines += [
         "",
         f"## Themes to fix first (top {themes} by revenue impact)",
-        "Feature Impact Score (DOMAIN.md §6): mentions by segment x the segment's average CLV, "
+        "Feature Impact Score (docs/sources.md §6): mentions by segment x the segment's average CLV, "
         f"summed, over the {len(critics):,} answers of detractors and passives; comments "
         "tagged by npscore.ThemeTagger's default taxonomy.",
         "", t.to_string(index=False),

@@ -3,7 +3,7 @@
 `ThemeTagger` tags free-text comments with the themes of a taxonomy (theme ->
 keywords and phrases), multi-label, case- and accent-insensitive, on whole
 words with simple inflections; `theme_impact` ranks themes by the Feature
-Impact Score of DOMAIN.md §6 (mentions from each segment x the segment's
+Impact Score of docs/sources.md §6 (mentions from each segment x the segment's
 average CLV, summed). The matching rules are those of npscore/themes.h:
 
 - text and keywords are folded alike: ASCII, Latin-1 and Latin Extended-A
@@ -36,7 +36,7 @@ from .priority import segment_codes
 
 __all__ = ["DEFAULT_TAXONOMY", "ThemeTagger", "theme_impact", "top_themes", "normalize_text"]
 
-#: The default taxonomy (DOMAIN.md §7): theme -> keywords.
+#: The default taxonomy (docs/sources.md §7): theme -> keywords.
 DEFAULT_TAXONOMY: dict[str, tuple[str, ...]] = {
     name: tuple(words) for name, words in _npscore.default_taxonomy()
 }
@@ -214,7 +214,7 @@ def theme_impact(
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> pd.DataFrame:
     """Per theme: mentions by segment, NPS of the mentioners and the Feature
-    Impact Score (DOMAIN.md §6), ranked by impact.
+    Impact Score (docs/sources.md §6), ranked by impact.
 
     Parameters
     ----------

@@ -761,7 +761,7 @@ typedef struct npscore_churn_feature_options {
   npscore_nps_options nps;     /**< Cut-offs and `missing`, which also covers missing
                                     response times (an error, or skipped and counted). */
   double early_life_days;      /**< A detractor answer within this many days of sign-up is
-                                    early-life (10; DOMAIN.md section 5). */
+                                    early-life (10; docs/sources.md section 5). */
   int skip_unknown_customers;  /**< 1: responses of customers not in the table are left out
                                     and counted; 0: an error (0). */
 } npscore_churn_feature_options;
@@ -965,7 +965,7 @@ typedef struct npscore_churn_rate {
   double horizon_days; /**< in (0, NPSCORE_MAX_CHURN_HORIZON_DAYS] */
 } npscore_churn_rate;
 
-/** Segment base rates of the prior model: DOMAIN.md §5 where it gives a
+/** Segment base rates of the prior model: docs/sources.md §5 where it gives a
  *  figure, else (and where the shipped sample realises another rate) the
  *  sample's; sources per rate in npscore/churn.h (ChurnPriorRates). */
 typedef struct npscore_churn_prior_rates {
@@ -1202,7 +1202,7 @@ typedef struct npscore_priority_options {
   double sla_hours;                    /**< Response deadline after the answer, in (0, 1e6] (24). */
   const double *recovery_hours;        /**< Recovery anchors: hours since the response ... */
   const double *recovery_probability;  /**< ... and probabilities; both NULL with
-                                            n_recovery 0 for the defaults (DOMAIN.md §5). */
+                                            n_recovery 0 for the defaults (docs/sources.md §5). */
   size_t n_recovery;
   int64_t top;                         /**< Queue length >= 1 (more than the rows: every row),
                                             or -1 for every customer (-1); 0 and other
@@ -1452,7 +1452,7 @@ typedef struct npscore_theme_impact_row {
                                     NPSCORE_NO_SEGMENT without mentions. */
 } npscore_theme_impact_row;
 
-/** Computes the Feature Impact Score (DOMAIN.md §6) of n_themes
+/** Computes the Feature Impact Score (docs/sources.md §6) of n_themes
  *  (1..NPSCORE_MAX_THEMES) themes from
  *  indicators (n rows x n_themes, row-major, 0/1), segment codes (-1/0/1)
  *  and CLV (finite, >= 0) of n rows. Writes n_themes rows into out, ranked
