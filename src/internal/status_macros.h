@@ -1,5 +1,5 @@
 // Status propagation macros for the npscore core. Abseil's own are newer than
-// the Abseil release Debian ships, so npscore defines its own (STYLE.md).
+// the Abseil release Debian ships, so npscore defines its own.
 
 #ifndef NPSCORE_SRC_INTERNAL_STATUS_MACROS_H_
 #define NPSCORE_SRC_INTERNAL_STATUS_MACROS_H_
