@@ -76,6 +76,18 @@ def test_cli_on_csv(tmp_path, capsys):
     assert out.read_text() == text
 
 
+def test_cli_keeps_na_as_a_value(tmp_path, capsys):
+    """A region coded "NA" (North America) is a value, not a missing key; only
+    an empty field is missing."""
+    csv = tmp_path / "r.csv"
+    csv.write_text("score,region\n10,NA\n9,NA\n3,EMEA\n,EMEA\n")
+    assert main(["report", "--input", str(csv), "--time", "", "--by", "region",
+                 "--skip-missing"]) == 0
+    text = capsys.readouterr().out
+    assert re.search(r"^\s*NA( \*)?\s+2\s", text, re.M)
+    assert "NaN" not in text and "1 missing skipped" in text
+
+
 def test_cli_bad_input_is_a_clear_error(tmp_path, capsys):
     csv = tmp_path / "r.csv"
     pd.DataFrame({"score": [10, 11]}).to_csv(csv, index=False)

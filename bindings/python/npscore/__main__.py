@@ -43,8 +43,11 @@ def _parser() -> argparse.ArgumentParser:
 def _read_responses(path: Path) -> pd.DataFrame:
     """The CSV as a DataFrame, with duplicated header names kept as they are
     (pandas renames the second "score" to "score.1"), so that a duplicated
-    column the report reads is refused as it is for a DataFrame."""
-    df = pd.read_csv(path)
+    column the report reads is refused as it is for a DataFrame. Only an
+    empty field is missing: "NA" (North America), "None" or "null" stay values,
+    so no key is turned into a missing one silently (a score written "NA" is
+    then an error naming its row)."""
+    df = pd.read_csv(path, keep_default_na=False, na_values=[""])
     header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False)
     names = header.iloc[0].tolist() if len(header) else []
     if len(names) == df.shape[1] and len(set(names)) < len(names):
