@@ -1,7 +1,8 @@
-// The C ABI of the churn module (npscore/c_api.h): thin wrappers over
+// The C ABI of the churn model (npscore/c_api.h): thin wrappers over
 // npscore/churn.h.
 
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -19,6 +20,26 @@ static_assert(NPSCORE_MAX_RELIABILITY_BINS == npscore::kMaxReliabilityBins, "bin
 static_assert(NPSCORE_MAX_CHURN_HORIZON_DAYS == npscore::kMaxChurnHorizonDays, "horizon");
 static_assert(NPSCORE_MAX_CHURN_MODEL_BYTES == npscore::kMaxChurnModelBytes, "model bytes");
 
+// The prior options' macro gives the core's default rates (the fit
+// options' core struct is not constexpr: the INIT-vs-_init() test, whose
+// _init() is built from the core's defaults, checks those).
+namespace {
+constexpr npscore_churn_prior_options kPriorInit = NPSCORE_CHURN_PRIOR_OPTIONS_INIT;
+constexpr npscore::ChurnPriorRates kCorePrior{};
+static_assert(kPriorInit.detractor_rate == kCorePrior.detractor.rate &&
+                  kPriorInit.detractor_days == kCorePrior.detractor.horizon_days &&
+                  kPriorInit.early_life_detractor_rate == kCorePrior.early_life_detractor.rate &&
+                  kPriorInit.early_life_detractor_days ==
+                      kCorePrior.early_life_detractor.horizon_days &&
+                  kPriorInit.passive_rate == kCorePrior.passive.rate &&
+                  kPriorInit.passive_days == kCorePrior.passive.horizon_days &&
+                  kPriorInit.promoter_rate == kCorePrior.promoter.rate &&
+                  kPriorInit.promoter_days == kCorePrior.promoter.horizon_days &&
+                  kPriorInit.baseline_rate == kCorePrior.baseline.rate &&
+                  kPriorInit.baseline_days == kCorePrior.baseline.horizon_days,
+              "NPSCORE_CHURN_PRIOR_OPTIONS_INIT must equal npscore::ChurnPriorRates{}");
+}  // namespace
+
 struct npscore_churn_model {
   npscore::ChurnModel model;
 };
@@ -27,12 +48,50 @@ namespace npscore {
 namespace capi {
 namespace {
 
+// Bytes known by each version of the options structs (one version so far).
+constexpr size_t kFitOptionsSize[] = {sizeof(npscore_churn_fit_options)};
+constexpr size_t kPriorOptionsSize[] = {sizeof(npscore_churn_prior_options)};
+
+// The fit options' defaults, from the core's.
+npscore_churn_fit_options FitDefaults() {
+  const ChurnFitOptions d;
+  npscore_churn_fit_options o;
+  o.version = NPSCORE_CHURN_FIT_OPTIONS_VERSION;
+  o.C = d.C;
+  o.fit_intercept = d.fit_intercept ? 1 : 0;
+  o.standardize = d.standardize ? 1 : 0;
+  o.class_weight_mode = d.balanced_class_weight  ? NPSCORE_CLASS_WEIGHT_BALANCED
+                        : d.class_weight.empty() ? NPSCORE_CLASS_WEIGHT_NONE
+                                                 : NPSCORE_CLASS_WEIGHT_GIVEN;
+  o.class_weight[0] = d.class_weight.size() == 2 ? d.class_weight[0] : 1.0;
+  o.class_weight[1] = d.class_weight.size() == 2 ? d.class_weight[1] : 1.0;
+  o.tol = d.tol;
+  o.max_iter = d.max_iter;
+  o.threads = d.threads;
+  return o;
+}
+
+// The prior options' defaults, from the core's.
+npscore_churn_prior_options PriorDefaults() {
+  const ChurnPriorRates d;
+  return {NPSCORE_CHURN_PRIOR_OPTIONS_VERSION,
+          d.detractor.rate,
+          d.detractor.horizon_days,
+          d.early_life_detractor.rate,
+          d.early_life_detractor.horizon_days,
+          d.passive.rate,
+          d.passive.horizon_days,
+          d.promoter.rate,
+          d.promoter.horizon_days,
+          d.baseline.rate,
+          d.baseline.horizon_days};
+}
+
 // Reads a layout and the matrix pointer into a view; NPSCORE_OK or the error.
-npscore_status ReadMatrix(Call& call, const double* x, size_t rows, size_t cols,
-                          const npscore_layout& layout, MatrixView* out) {
-  const int raw = RawEnum(layout);
-  if (raw != NPSCORE_ROW_MAJOR && raw != NPSCORE_COL_MAJOR) {
-    return call.Fail(NPSCORE_EINVAL, absl::StrCat("layout is ", raw),
+npscore_status ReadMatrix(Call& call, const double* x, size_t rows, size_t cols, int32_t layout,
+                          MatrixView* out) {
+  if (layout != NPSCORE_ROW_MAJOR && layout != NPSCORE_COL_MAJOR) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("layout is ", layout),
                      ": use NPSCORE_ROW_MAJOR (0) or NPSCORE_COL_MAJOR (1)");
   }
   if (cols != 0 && rows > SIZE_MAX / 8 / cols) {
@@ -42,15 +101,27 @@ npscore_status ReadMatrix(Call& call, const double* x, size_t rows, size_t cols,
   out->values = absl::Span<const double>(x, rows * cols);
   out->rows = rows;
   out->cols = cols;
-  out->row_major = raw == NPSCORE_ROW_MAJOR;
+  out->row_major = layout == NPSCORE_ROW_MAJOR;
   return NPSCORE_OK;
 }
 
-npscore_status VersionError(Call& call, const char* what, unsigned int got, unsigned int want,
-                            const char* init) {
-  return call.Fail(NPSCORE_EVERSION, absl::StrCat(what, " is ", got),
-                   absl::StrCat(": this library (", NPSCORE_VERSION_STRING, ") supports version ",
-                                want, "; initialize with ", init));
+// Writes strings[k], owned by the model, to *out; `index` past the end is an
+// error counting `what`.
+npscore_status StringAt(Call& call, const std::vector<std::string>& strings, size_t k,
+                        const char* index, const char* what, const char** out) {
+  if (k >= strings.size()) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat(index, " is ", k),
+                     absl::StrCat(": the model has ", strings.size(), " ", what));
+  }
+  *out = strings[k].c_str();
+  return call.Ok();
+}
+
+// A failed save or load: NPSCORE_EIO when the file system refused, else the
+// status's own code.
+npscore_status FailFile(Call& call, const absl::Status& status) {
+  return IsChurnFileError(status) ? call.Fail(NPSCORE_EIO, status.message())
+                                  : call.Fail(status);
 }
 
 }  // namespace
@@ -61,41 +132,56 @@ using npscore::capi::Call;
 
 extern "C" {
 
-NPSCORE_API npscore_status npscore_churn_fit(npscore_churn_model **out, const double *x,
-                                             size_t rows, size_t cols, npscore_layout layout,
-                                             const double *y, const double *sample_weight,
-                                             const char *const *feature_names,
-                                             const npscore_churn_fit_options *opts) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_churn_fit_options_init(npscore_churn_fit_options *opts,
+                                                          uint32_t version, npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  return npscore::capi::InitOptions(call, opts, version, npscore::capi::FitDefaults(),
+                                    npscore::capi::kFitOptionsSize);
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_churn_prior_options_init(npscore_churn_prior_options *opts,
+                                                            uint32_t version,
+                                                            npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  return npscore::capi::InitOptions(call, opts, version, npscore::capi::PriorDefaults(),
+                                    npscore::capi::kPriorOptionsSize);
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_churn_model_fit(npscore_churn_model **out, const double *x,
+                                                   size_t rows, size_t cols, int32_t layout,
+                                                   const double *y, const double *sample_weight,
+                                                   const char *const *feature_names,
+                                                   const npscore_churn_fit_options *opts,
+                                                   npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   *out = nullptr;
   npscore::MatrixView X;
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadMatrix(call, x, rows, cols, layout, &X));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, y, rows, "y"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, sample_weight, 0, "sample_weight"));
+  npscore_churn_fit_options c;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadOptions(call, opts, npscore::capi::FitDefaults(),
+                                                       npscore::capi::kFitOptionsSize, "opts",
+                                                       &c));
   npscore::ChurnFitOptions o;
-  if (opts != nullptr) {
-    if (opts->version != NPSCORE_CHURN_FIT_OPTIONS_VERSION) {
-      return npscore::capi::VersionError(call, "opts->version", opts->version,
-                                         NPSCORE_CHURN_FIT_OPTIONS_VERSION,
-                                         "NPSCORE_CHURN_FIT_OPTIONS_INIT");
-    }
-    o.C = opts->C;
-    o.fit_intercept = opts->fit_intercept != 0;
-    o.standardize = opts->standardize != 0;
-    const int mode = npscore::capi::RawEnum(opts->class_weight_mode);
-    if (mode == NPSCORE_CLASS_WEIGHT_BALANCED) {
-      o.balanced_class_weight = true;
-    } else if (mode == NPSCORE_CLASS_WEIGHT_GIVEN) {
-      o.class_weight = {opts->class_weight[0], opts->class_weight[1]};
-    } else if (mode != NPSCORE_CLASS_WEIGHT_NONE) {
-      return call.Fail(NPSCORE_EINVAL, absl::StrCat("opts->class_weight_mode is ", mode),
-                       ": use NPSCORE_CLASS_WEIGHT_NONE, _BALANCED or _GIVEN");
-    }
-    o.tol = opts->tol;
-    o.max_iter = opts->max_iter;
-    o.threads = opts->threads;
+  o.C = c.C;
+  o.fit_intercept = c.fit_intercept != 0;
+  o.standardize = c.standardize != 0;
+  if (c.class_weight_mode == NPSCORE_CLASS_WEIGHT_BALANCED) {
+    o.balanced_class_weight = true;
+  } else if (c.class_weight_mode == NPSCORE_CLASS_WEIGHT_GIVEN) {
+    o.class_weight = {c.class_weight[0], c.class_weight[1]};
+  } else if (c.class_weight_mode != NPSCORE_CLASS_WEIGHT_NONE) {
+    return call.Fail(NPSCORE_EINVAL,
+                     absl::StrCat("opts->class_weight_mode is ", c.class_weight_mode),
+                     ": use NPSCORE_CLASS_WEIGHT_NONE, _BALANCED or _GIVEN");
   }
+  o.tol = c.tol;
+  o.max_iter = c.max_iter;
+  o.threads = c.threads;
   std::vector<std::string> names;
   if (feature_names != nullptr) {
     for (size_t j = 0; j < cols; ++j) {
@@ -114,25 +200,23 @@ NPSCORE_API npscore_status npscore_churn_fit(npscore_churn_model **out, const do
   NPSCORE_C_END
 }
 
-NPSCORE_API npscore_status npscore_churn_prior(npscore_churn_model **out, double horizon_days,
-                                               const npscore_churn_prior_rates *rates) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_churn_model_new(npscore_churn_model **out,
+                                                   double horizon_days,
+                                                   const npscore_churn_prior_options *opts,
+                                                   npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   *out = nullptr;
+  npscore_churn_prior_options c;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadOptions(call, opts, npscore::capi::PriorDefaults(),
+                                                       npscore::capi::kPriorOptionsSize, "opts",
+                                                       &c));
   npscore::ChurnPriorRates r;
-  if (rates != nullptr) {
-    if (rates->version != NPSCORE_CHURN_PRIOR_RATES_VERSION) {
-      return npscore::capi::VersionError(call, "rates->version", rates->version,
-                                         NPSCORE_CHURN_PRIOR_RATES_VERSION,
-                                         "NPSCORE_CHURN_PRIOR_RATES_INIT");
-    }
-    auto conv = [](const npscore_churn_rate& c) { return npscore::SegmentRate{c.rate, c.horizon_days}; };
-    r.detractor = conv(rates->detractor);
-    r.early_life_detractor = conv(rates->early_life_detractor);
-    r.passive = conv(rates->passive);
-    r.promoter = conv(rates->promoter);
-    r.baseline = conv(rates->baseline);
-  }
+  r.detractor = {c.detractor_rate, c.detractor_days};
+  r.early_life_detractor = {c.early_life_detractor_rate, c.early_life_detractor_days};
+  r.passive = {c.passive_rate, c.passive_days};
+  r.promoter = {c.promoter_rate, c.promoter_days};
+  r.baseline = {c.baseline_rate, c.baseline_days};
   auto m = npscore::PriorChurnModel(horizon_days, r);
   if (!m.ok()) return call.Fail(m.status());
   *out = new npscore_churn_model{*std::move(m)};
@@ -141,8 +225,9 @@ NPSCORE_API npscore_status npscore_churn_prior(npscore_churn_model **out, double
 }
 
 NPSCORE_API npscore_status npscore_churn_model_info(npscore_churn_fit_info *out,
-                                                    const npscore_churn_model *model) {
-  NPSCORE_C_BEGIN
+                                                    const npscore_churn_model *model,
+                                                    npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_REQUIRE(model);
   const npscore::ChurnModel& m = model->model;
@@ -163,12 +248,15 @@ NPSCORE_API size_t npscore_churn_model_n_features(const npscore_churn_model *mod
   return model == nullptr ? 0 : model->model.coef.size();
 }
 
-NPSCORE_API npscore_status npscore_churn_model_coef(double *out, double *out_intercept,
-                                                    const npscore_churn_model *model) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_churn_model_coef(double *out, size_t out_capacity,
+                                                    double *out_intercept,
+                                                    const npscore_churn_model *model,
+                                                    npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(model);
   const npscore::ChurnModel& m = model->model;
-  if (out == nullptr && !m.coef.empty()) return call.Null("out");
+  NPSCORE_C_RETURN_IF_ERROR(
+      npscore::capi::CheckOutput(call, out, out_capacity, m.coef.size(), "out"));
   NPSCORE_C_REQUIRE(out_intercept);
   for (size_t j = 0; j < m.coef.size(); ++j) out[j] = m.coef[j];
   *out_intercept = m.intercept;
@@ -176,50 +264,69 @@ NPSCORE_API npscore_status npscore_churn_model_coef(double *out, double *out_int
   NPSCORE_C_END
 }
 
-NPSCORE_API const char *npscore_churn_model_feature_name(const npscore_churn_model *model,
-                                                         size_t j) {
-  if (model == nullptr || j >= model->model.feature_names.size()) return nullptr;
-  return model->model.feature_names[j].c_str();
+NPSCORE_API npscore_status npscore_churn_model_feature_name(const char **out,
+                                                            const npscore_churn_model *model,
+                                                            size_t j, npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(model);
+  return npscore::capi::StringAt(call, model->model.feature_names, j, "j", "features", out);
+  NPSCORE_C_END
 }
 
-NPSCORE_API const char *npscore_churn_model_warning(const npscore_churn_model *model, size_t k) {
-  if (model == nullptr || k >= model->model.info.warnings.size()) return nullptr;
-  return model->model.info.warnings[k].c_str();
+NPSCORE_API npscore_status npscore_churn_model_warning(const char **out,
+                                                       const npscore_churn_model *model,
+                                                       size_t k, npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(model);
+  return npscore::capi::StringAt(call, model->model.info.warnings, k, "k", "warnings", out);
+  NPSCORE_C_END
 }
 
-NPSCORE_API npscore_status npscore_churn_predict(double *out, const npscore_churn_model *model,
-                                                 const double *x, size_t rows, size_t cols,
-                                                 npscore_layout layout) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_churn_model_predict(double *out, size_t out_capacity,
+                                                       const npscore_churn_model *model,
+                                                       const double *x, size_t rows,
+                                                       size_t cols, int32_t layout,
+                                                       npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(model);
   npscore::MatrixView X;
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadMatrix(call, x, rows, cols, layout, &X));
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, out, rows, "out"));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckOutput(call, out, out_capacity, rows, "out"));
   const absl::Status st = npscore::PredictChurn(model->model, X, absl::Span<double>(out, rows));
   if (!st.ok()) return call.Fail(st);
   return call.Ok();
   NPSCORE_C_END
 }
 
-NPSCORE_API npscore_status npscore_churn_explain(double *out_proba, int32_t *out_features,
-                                                 double *out_contributions,
-                                                 const npscore_churn_model *model,
-                                                 const double *x, size_t rows, size_t cols,
-                                                 npscore_layout layout, int top) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_churn_model_explain(
+    double *out_proba, size_t out_proba_capacity, int32_t *out_features,
+    size_t out_features_capacity, double *out_contributions, size_t out_contributions_capacity,
+    const npscore_churn_model *model, const double *x, size_t rows, size_t cols, int32_t layout,
+    size_t top, npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(model);
   npscore::MatrixView X;
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadMatrix(call, x, rows, cols, layout, &X));
-  // The reason slots, when top is valid (else the core names it).
-  const bool top_ok = top >= 1 && top <= npscore::kMaxReasons &&
-                      rows <= SIZE_MAX / npscore::kMaxReasons;
-  const size_t k = top_ok ? rows * static_cast<size_t>(top) : 0;
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, out_proba, rows, "out_proba"));
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, out_features, k, "out_features"));
+  if (top < 1 || top > static_cast<size_t>(npscore::kMaxReasons)) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("top is ", top),
+                     absl::StrCat(": give 1..", npscore::kMaxReasons,
+                                  " reasons per row (NPSCORE_MAX_REASONS; for probabilities "
+                                  "alone, npscore_churn_model_predict)"));
+  }
+  if (rows > SIZE_MAX / npscore::kMaxReasons) {
+    return call.Fail(NPSCORE_EINVAL, "rows * top overflows");
+  }
+  const size_t k = rows * top;
   NPSCORE_C_RETURN_IF_ERROR(
-      npscore::capi::CheckColumn(call, out_contributions, k, "out_contributions"));
+      npscore::capi::CheckOutput(call, out_proba, out_proba_capacity, rows, "out_proba"));
+  NPSCORE_C_RETURN_IF_ERROR(
+      npscore::capi::CheckOutput(call, out_features, out_features_capacity, k, "out_features"));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckOutput(
+      call, out_contributions, out_contributions_capacity, k, "out_contributions"));
   const absl::Status st = npscore::ExplainChurn(
-      model->model, X, top, absl::Span<double>(out_proba, rows),
+      model->model, X, static_cast<int>(top), absl::Span<double>(out_proba, rows),
       absl::Span<int32_t>(out_features, k), absl::Span<double>(out_contributions, k), 1);
   if (!st.ok()) return call.Fail(st);
   return call.Ok();
@@ -227,15 +334,25 @@ NPSCORE_API npscore_status npscore_churn_explain(double *out_proba, int32_t *out
 }
 
 NPSCORE_API npscore_status npscore_churn_evaluate(npscore_churn_evaluation *out,
-                                                  npscore_reliability_bin *out_bins,
-                                                  const double *y, const double *p, size_t n,
-                                                  int bins) {
-  NPSCORE_C_BEGIN
+                                                  npscore_churn_reliability_bin *out_bins,
+                                                  size_t out_bins_capacity, const double *y,
+                                                  const double *p, size_t n, size_t bins,
+                                                  npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, y, n, "y"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, p, n, "p"));
+  if (bins < 1 || bins > static_cast<size_t>(npscore::kMaxReliabilityBins)) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("bins is ", bins),
+                     absl::StrCat(": it must be in 1..", npscore::kMaxReliabilityBins,
+                                  " (NPSCORE_MAX_RELIABILITY_BINS)"));
+  }
+  if (out_bins != nullptr || out_bins_capacity != 0) {
+    NPSCORE_C_RETURN_IF_ERROR(
+        npscore::capi::CheckOutput(call, out_bins, out_bins_capacity, bins, "out_bins"));
+  }
   auto e = npscore::EvaluateChurn(absl::Span<const double>(y, n), absl::Span<const double>(p, n),
-                                  bins);
+                                  static_cast<int>(bins));
   if (!e.ok()) return call.Fail(e.status());
   npscore_churn_evaluation r;
   r.n = e->n;
@@ -246,9 +363,13 @@ NPSCORE_API npscore_status npscore_churn_evaluate(npscore_churn_evaluation *out,
   r.base_rate = e->base_rate;
   r.top_decile_rate = e->top_decile_rate;
   r.lift = e->lift;
+  if (out_bins != nullptr && e->reliability.size() != bins) {
+    return call.Fail(NPSCORE_EINTERNAL,
+                     absl::StrCat("the evaluation has ", e->reliability.size(), " bins, not ", bins));
+  }
   *out = r;
   if (out_bins != nullptr) {
-    for (size_t b = 0; b < e->reliability.size(); ++b) {
+    for (size_t b = 0; b < bins; ++b) {
       out_bins[b].count = e->reliability[b].count;
       out_bins[b].mean_predicted = e->reliability[b].mean_predicted;
       out_bins[b].observed_rate = e->reliability[b].observed_rate;
@@ -258,23 +379,25 @@ NPSCORE_API npscore_status npscore_churn_evaluate(npscore_churn_evaluation *out,
   NPSCORE_C_END
 }
 
-NPSCORE_API npscore_status npscore_churn_save(const npscore_churn_model *model, const char *path) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_churn_model_save(const npscore_churn_model *model,
+                                                    const char *path, npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(model);
   NPSCORE_C_REQUIRE(path);
   const absl::Status st = npscore::SaveChurnModel(model->model, path);
-  if (!st.ok()) return call.Fail(st);
+  if (!st.ok()) return npscore::capi::FailFile(call, st);
   return call.Ok();
   NPSCORE_C_END
 }
 
-NPSCORE_API npscore_status npscore_churn_load(npscore_churn_model **out, const char *path) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_churn_model_load(npscore_churn_model **out, const char *path,
+                                                    npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   *out = nullptr;
   NPSCORE_C_REQUIRE(path);
   auto m = npscore::LoadChurnModel(path);
-  if (!m.ok()) return call.Fail(m.status());
+  if (!m.ok()) return npscore::capi::FailFile(call, m.status());
   *out = new npscore_churn_model{*std::move(m)};
   return call.Ok();
   NPSCORE_C_END

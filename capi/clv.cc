@@ -10,27 +10,39 @@
 #include "npscore/c_api.h"
 #include "npscore/clv.h"
 
-// The C header repeats the core's bounds: they must agree.
+// The C header repeats the core's bounds and defaults: they must agree.
 static_assert(NPSCORE_MAX_RFM_CUSTOMERS == npscore::kMaxRfmCustomers, "customers");
 static_assert(NPSCORE_MAX_CLV_MONTHS == npscore::kMaxClvMonths, "months");
+namespace {
+constexpr npscore_clv_fit_options kFitInit = NPSCORE_CLV_FIT_OPTIONS_INIT;
+constexpr npscore::FitOptions kCoreFit{};
+static_assert(kFitInit.penalizer == kCoreFit.penalizer &&
+                  kFitInit.max_iterations == kCoreFit.max_iterations &&
+                  kFitInit.tolerance == kCoreFit.tolerance && kFitInit.threads == kCoreFit.threads,
+              "NPSCORE_CLV_FIT_OPTIONS_INIT must equal npscore::FitOptions{}");
+}  // namespace
 
 namespace npscore {
 namespace capi {
 namespace {
 
+// Bytes known by each version of the options struct (one version so far).
+constexpr size_t kFitOptionsSize[] = {sizeof(npscore_clv_fit_options)};
+
+// The fit options' defaults, from the core's.
+npscore_clv_fit_options FitDefaults() {
+  const FitOptions d;
+  return {NPSCORE_CLV_FIT_OPTIONS_VERSION, d.penalizer, d.max_iterations, d.tolerance, d.threads};
+}
+
 npscore_status ReadFitOptions(Call& call, const npscore_clv_fit_options* opts, FitOptions* out) {
+  npscore_clv_fit_options c;
+  NPSCORE_C_RETURN_IF_ERROR(ReadOptions(call, opts, FitDefaults(), kFitOptionsSize, "opts", &c));
   *out = FitOptions{};
-  if (opts == nullptr) return NPSCORE_OK;
-  if (opts->version != NPSCORE_CLV_FIT_OPTIONS_VERSION) {
-    return call.Fail(NPSCORE_EVERSION, absl::StrCat("opts->version is ", opts->version),
-                     absl::StrCat(": this library (", NPSCORE_VERSION_STRING,
-                                  ") supports version ", NPSCORE_CLV_FIT_OPTIONS_VERSION,
-                                  "; initialize options with NPSCORE_CLV_FIT_OPTIONS_INIT"));
-  }
-  out->penalizer = opts->penalizer;
-  out->max_iterations = opts->max_iterations;
-  out->tolerance = opts->tolerance;
-  out->threads = opts->threads;  // checked by the core
+  out->penalizer = c.penalizer;
+  out->max_iterations = c.max_iterations;
+  out->tolerance = c.tolerance;
+  out->threads = c.threads;  // checked by the core
   return NPSCORE_OK;
 }
 
@@ -57,15 +69,21 @@ void InfoToC(const FitInfo& info, npscore_clv_fit_info* out) {
   out->objective = info.objective;
   out->gradient_norm = info.gradient_norm;
   out->iterations = info.iterations;
+  out->converged = info.converged ? 1 : 0;
   out->customers = info.customers;
 }
 
 BetaGeoParams BgToCore(const npscore_clv_beta_geo_params& p) { return {p.r, p.alpha, p.a, p.b}; }
 GammaGammaParams GgToCore(const npscore_clv_gamma_gamma_params& p) { return {p.p, p.q, p.v}; }
 
-// Copies a core result column into the caller's array.
-npscore_status Output(Call& call, const absl::StatusOr<std::vector<double>>& r, double* out) {
+// Copies a core result column of n values into the caller's array.
+npscore_status Output(Call& call, const absl::StatusOr<std::vector<double>>& r, size_t n,
+                      double* out) {
   if (!r.ok()) return call.Fail(r.status());
+  if (r->size() != n) {
+    return call.Fail(NPSCORE_EINTERNAL, absl::StrCat("the result has ", r->size(),
+                                                     " values, not ", n));
+  }
   std::copy(r->begin(), r->end(), out);
   return call.Ok();
 }
@@ -74,25 +92,45 @@ npscore_status Output(Call& call, const absl::StatusOr<std::vector<double>>& r, 
 }  // namespace capi
 }  // namespace npscore
 
+using npscore::capi::CheckOutput;
 using npscore::capi::Column;
 using npscore::capi::Histories;
 
-NPSCORE_API npscore_status npscore_clv_rfm_summary(npscore_clv_rfm_row* out, int64_t n_customers,
-                                                   const int64_t* customers, const int64_t* times,
-                                                   const double* amounts, size_t n,
-                                                   int64_t observation_end, int frequency) {
-  NPSCORE_C_BEGIN
-  if (n_customers > 0) NPSCORE_C_REQUIRE(out);
+extern "C" {
+
+NPSCORE_API npscore_status npscore_clv_fit_options_init(npscore_clv_fit_options* opts,
+                                                        uint32_t version, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  return npscore::capi::InitOptions(call, opts, version, npscore::capi::FitDefaults(),
+                                    npscore::capi::kFitOptionsSize);
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_clv_rfm_summary(
+    npscore_clv_rfm_row* out, size_t out_capacity, size_t n_customers, const int64_t* customers,
+    const int64_t* times, const double* amounts, size_t n, int64_t observation_end,
+    int32_t frequency, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  if (n_customers > static_cast<size_t>(npscore::kMaxRfmCustomers)) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("n_customers is ", n_customers),
+                     absl::StrCat(": must be in 0..", npscore::kMaxRfmCustomers,
+                                  " (NPSCORE_MAX_RFM_CUSTOMERS)"));
+  }
+  NPSCORE_C_RETURN_IF_ERROR(CheckOutput(call, out, out_capacity, n_customers, "out"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, customers, n, "customers"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, times, n, "times"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, amounts, amounts ? n : 0, "amounts"));
   npscore::Frequency f;
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadFrequency(call, frequency, &f));
   const auto s = npscore::SummarizeRfm(
-      absl::Span<const int64_t>(customers, customers ? n : 0), n_customers,
-      absl::Span<const int64_t>(times, times ? n : 0),
+      absl::Span<const int64_t>(customers, customers ? n : 0),
+      static_cast<int64_t>(n_customers), absl::Span<const int64_t>(times, times ? n : 0),
       absl::Span<const double>(amounts, amounts ? n : 0), observation_end, f);
   if (!s.ok()) return call.Fail(s.status());
+  if (s->size() != n_customers) {
+    return call.Fail(NPSCORE_EINTERNAL, absl::StrCat("the summary has ", s->size(),
+                                                     " rows, not ", n_customers));
+  }
   for (size_t c = 0; c < s->size(); ++c) {
     out[c] = {s->frequency[c], s->recency[c], s->T[c], s->monetary_value[c], s->transactions[c]};
   }
@@ -104,8 +142,9 @@ NPSCORE_API npscore_status npscore_clv_fit_beta_geo(npscore_clv_beta_geo_params*
                                                     npscore_clv_fit_info* out_info,
                                                     const double* frequency, const double* recency,
                                                     const double* T, const double* weights,
-                                                    size_t n, const npscore_clv_fit_options* opts) {
-  NPSCORE_C_BEGIN
+                                                    size_t n, const npscore_clv_fit_options* opts,
+                                                    npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   absl::Span<const double> f, r, t, w;
   NPSCORE_C_RETURN_IF_ERROR(Histories(call, frequency, recency, T, n, &f, &r, &t));
@@ -123,8 +162,8 @@ NPSCORE_API npscore_status npscore_clv_fit_beta_geo(npscore_clv_beta_geo_params*
 NPSCORE_API npscore_status npscore_clv_fit_gamma_gamma(
     npscore_clv_gamma_gamma_params* out, npscore_clv_fit_info* out_info, const double* frequency,
     const double* monetary_value, const double* weights, size_t n,
-    const npscore_clv_fit_options* opts) {
-  NPSCORE_C_BEGIN
+    const npscore_clv_fit_options* opts, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   absl::Span<const double> f, m, w;
   NPSCORE_C_RETURN_IF_ERROR(Column(call, frequency, n, "frequency", &f));
@@ -141,53 +180,55 @@ NPSCORE_API npscore_status npscore_clv_fit_gamma_gamma(
 }
 
 NPSCORE_API npscore_status npscore_clv_probability_alive(
-    double* out, const npscore_clv_beta_geo_params* params, const double* frequency,
-    const double* recency, const double* T, size_t n) {
-  NPSCORE_C_BEGIN
-  if (n > 0) NPSCORE_C_REQUIRE(out);
+    double* out, size_t out_capacity, const npscore_clv_beta_geo_params* params,
+    const double* frequency, const double* recency, const double* T, size_t n,
+    npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(CheckOutput(call, out, out_capacity, n, "out"));
   NPSCORE_C_REQUIRE(params);
   absl::Span<const double> f, r, t;
   NPSCORE_C_RETURN_IF_ERROR(Histories(call, frequency, recency, T, n, &f, &r, &t));
   return npscore::capi::Output(
-      call, npscore::BetaGeoProbabilityAlive(npscore::capi::BgToCore(*params), f, r, t), out);
+      call, npscore::BetaGeoProbabilityAlive(npscore::capi::BgToCore(*params), f, r, t), n, out);
   NPSCORE_C_END
 }
 
 NPSCORE_API npscore_status npscore_clv_expected_purchases(
-    double* out, const npscore_clv_beta_geo_params* params, double horizon,
-    const double* frequency, const double* recency, const double* T, size_t n) {
-  NPSCORE_C_BEGIN
-  if (n > 0) NPSCORE_C_REQUIRE(out);
+    double* out, size_t out_capacity, const npscore_clv_beta_geo_params* params, double t,
+    const double* frequency, const double* recency, const double* T, size_t n,
+    npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(CheckOutput(call, out, out_capacity, n, "out"));
   NPSCORE_C_REQUIRE(params);
-  absl::Span<const double> f, r, t;
-  NPSCORE_C_RETURN_IF_ERROR(Histories(call, frequency, recency, T, n, &f, &r, &t));
+  absl::Span<const double> f, r, ts;
+  NPSCORE_C_RETURN_IF_ERROR(Histories(call, frequency, recency, T, n, &f, &r, &ts));
   return npscore::capi::Output(
-      call,
-      npscore::BetaGeoExpectedPurchases(npscore::capi::BgToCore(*params), horizon, f, r, t), out);
+      call, npscore::BetaGeoExpectedPurchases(npscore::capi::BgToCore(*params), t, f, r, ts), n,
+      out);
   NPSCORE_C_END
 }
 
 NPSCORE_API npscore_status npscore_clv_expected_profit(
-    double* out, const npscore_clv_gamma_gamma_params* params, const double* frequency,
-    const double* monetary_value, size_t n) {
-  NPSCORE_C_BEGIN
-  if (n > 0) NPSCORE_C_REQUIRE(out);
+    double* out, size_t out_capacity, const npscore_clv_gamma_gamma_params* params,
+    const double* frequency, const double* monetary_value, size_t n, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(CheckOutput(call, out, out_capacity, n, "out"));
   NPSCORE_C_REQUIRE(params);
   absl::Span<const double> f, m;
   NPSCORE_C_RETURN_IF_ERROR(Column(call, frequency, n, "frequency", &f));
   NPSCORE_C_RETURN_IF_ERROR(Column(call, monetary_value, n, "monetary_value", &m));
   return npscore::capi::Output(
-      call, npscore::GammaGammaExpectedProfit(npscore::capi::GgToCore(*params), f, m), out);
+      call, npscore::GammaGammaExpectedProfit(npscore::capi::GgToCore(*params), f, m), n, out);
   NPSCORE_C_END
 }
 
 NPSCORE_API npscore_status npscore_clv_lifetime_value(
-    double* out, const npscore_clv_beta_geo_params* bg, const npscore_clv_gamma_gamma_params* gg,
-    const double* frequency, const double* recency, const double* T,
-    const double* monetary_value, size_t n, int months, double discount_rate,
-    double periods_per_month) {
-  NPSCORE_C_BEGIN
-  if (n > 0) NPSCORE_C_REQUIRE(out);
+    double* out, size_t out_capacity, const npscore_clv_beta_geo_params* bg,
+    const npscore_clv_gamma_gamma_params* gg, const double* frequency, const double* recency,
+    const double* T, const double* monetary_value, size_t n, int32_t months,
+    double discount_rate, double periods_per_month, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(CheckOutput(call, out, out_capacity, n, "out"));
   NPSCORE_C_REQUIRE(bg);
   NPSCORE_C_REQUIRE(gg);
   absl::Span<const double> f, r, t, m;
@@ -201,6 +242,8 @@ NPSCORE_API npscore_status npscore_clv_lifetime_value(
       call,
       npscore::CustomerLifetimeValue(npscore::capi::BgToCore(*bg), npscore::capi::GgToCore(*gg),
                                      f, r, t, m, o),
-      out);
+      n, out);
   NPSCORE_C_END
 }
+
+}  // extern "C"

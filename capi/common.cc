@@ -1,6 +1,7 @@
 // The C ABI's status, last error message and version (npscore/c_api.h).
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -63,7 +64,30 @@ npscore_status StatusCode(const absl::Status& status) noexcept {
 
 npscore_status Call::Null(absl::string_view argument, absl::string_view detail) noexcept {
   SetLastError(function_, argument, detail.empty() ? absl::string_view(" is NULL") : detail);
+  Record(NPSCORE_ENULL);
   return NPSCORE_ENULL;
+}
+
+npscore_status Call::Range(absl::string_view argument, size_t capacity, size_t needed) noexcept {
+  try {
+    return Fail(NPSCORE_ERANGE, argument,
+                absl::StrCat(" has capacity ", capacity, " but the result needs ", needed,
+                             needed == 1 ? " element" : " elements"));
+  } catch (...) {
+    return Fail(NPSCORE_ERANGE, argument, " is too small");
+  }
+}
+
+void Call::Record(npscore_status code) noexcept {
+  if (err_ == nullptr) return;
+  const char* message = npscore_last_error_message();
+  const size_t len = std::strlen(message);
+  const size_t room = sizeof err_->message - 1;
+  const size_t n = len < room ? len : room;
+  std::memcpy(err_->message, message, n);
+  err_->message[n] = '\0';
+  err_->truncated = len > room ? 1 : 0;
+  err_->status = code;
 }
 
 npscore_status CheckColumnPointer(Call& call, const void* p, size_t n, size_t alignment,
@@ -88,7 +112,7 @@ npscore_status CheckColumnPointer(Call& call, const void* p, size_t n, size_t al
   return NPSCORE_OK;
 }
 
-// Reads an npscore_frequency passed as an int.
+// Reads an npscore_health_frequency value.
 npscore_status ReadFrequency(Call& call, int raw, Frequency* out) {
   switch (raw) {
     case NPSCORE_FREQ_DAY:
@@ -117,6 +141,20 @@ extern "C" {
 NPSCORE_API const char* npscore_last_error_message(void) {
   const npscore::capi::LastError& e = npscore::capi::ThreadLastError();
   return e.fallback != nullptr ? e.fallback : e.message.c_str();
+}
+
+NPSCORE_API const char* npscore_status_string(int32_t status) {
+  switch (status) {
+    case NPSCORE_OK: return "NPSCORE_OK: success";
+    case NPSCORE_EINVAL: return "NPSCORE_EINVAL: invalid argument or data";
+    case NPSCORE_ENOMEM: return "NPSCORE_ENOMEM: out of memory";
+    case NPSCORE_EINTERNAL: return "NPSCORE_EINTERNAL: internal error (a bug in npscore)";
+    case NPSCORE_ENULL: return "NPSCORE_ENULL: a required pointer was NULL";
+    case NPSCORE_EVERSION: return "NPSCORE_EVERSION: options version not supported";
+    case NPSCORE_ERANGE: return "NPSCORE_ERANGE: output capacity too small";
+    case NPSCORE_EIO: return "NPSCORE_EIO: a file could not be read or written";
+  }
+  return "unknown npscore_status";
 }
 
 NPSCORE_API int npscore_version_number(void) { return NPSCORE_VERSION_NUMBER; }

@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "capi/arrow.h"
 #include "capi/internal.h"
 #include "npscore/c_api.h"
 #include "npscore/health.h"
@@ -24,23 +26,27 @@ static_assert(NPSCORE_MAX_EVENT_IMPACT_ROWS == npscore::kMaxEventImpactRows, "ev
 static_assert(NPSCORE_MAX_ACCOUNTS == npscore::kMaxAccounts, "accounts");
 
 // The opaque handles of the health module.
-struct npscore_period_grid {
+struct npscore_health_period_grid {
   npscore::PeriodGrid grid;
 };
 
+// Tables are shared with their Arrow exports (capi/arrow.h), which view
+// their columns and may outlive the handle.
 struct npscore_health_table {
-  npscore::HealthTable table;
+  std::shared_ptr<const npscore::HealthTable> shared;
+  const npscore::HealthTable& table = *shared;
 };
 
-struct npscore_account_table {
-  npscore::AccountTable table;
+struct npscore_health_account_table {
+  std::shared_ptr<const npscore::AccountTable> shared;
+  const npscore::AccountTable& table = *shared;
 };
 
 namespace npscore {
 namespace capi {
 namespace {
 
-// Reads an npscore_adjustment passed as an int, called `name` in messages.
+// Reads an npscore_health_adjustment value, called `name` in messages.
 npscore_status ReadAdjustment(Call& call, int raw, absl::string_view name, Adjustment* out) {
   switch (raw) {
     case NPSCORE_ADJUST_HOLM:
@@ -58,7 +64,7 @@ npscore_status ReadAdjustment(Call& call, int raw, absl::string_view name, Adjus
                    " NPSCORE_ADJUST_NONE (2)");
 }
 
-// Reads an npscore_rollup passed as an int.
+// Reads an npscore_health_rollup value.
 npscore_status ReadRollUp(Call& call, int raw, RollUp* out) {
   switch (raw) {
     case NPSCORE_ROLLUP_POOLED:
@@ -76,11 +82,86 @@ npscore_status ReadRollUp(Call& call, int raw, RollUp* out) {
                    " NPSCORE_ROLLUP_LATEST (2)");
 }
 
-// Reads the fields of version 2 of the health options: the alerts against a
-// trailing baseline.
-npscore_status ReadAlertOptions(Call& call, const npscore_health_options& opts,
-                                HealthOptions* out) {
-  switch (opts.flag_mode) {
+constexpr npscore_health_adjustment AdjustmentToC(Adjustment a) {
+  switch (a) {
+    case Adjustment::kHolm:
+      return NPSCORE_ADJUST_HOLM;
+    case Adjustment::kBenjaminiHochberg:
+      return NPSCORE_ADJUST_BH;
+    case Adjustment::kNone:
+      return NPSCORE_ADJUST_NONE;
+  }
+  return NPSCORE_ADJUST_HOLM;
+}
+
+constexpr npscore_health_frequency FrequencyToC(Frequency f) {
+  switch (f) {
+    case Frequency::kDay:
+      return NPSCORE_FREQ_DAY;
+    case Frequency::kWeek:
+      return NPSCORE_FREQ_WEEK;
+    case Frequency::kMonth:
+      return NPSCORE_FREQ_MONTH;
+    case Frequency::kQuarter:
+      return NPSCORE_FREQ_QUARTER;
+  }
+  return NPSCORE_FREQ_MONTH;
+}
+
+// The fields of npscore_health_options that are HealthThresholds' fields of
+// the same name: X(field) for each.
+#define NPSCORE_HEALTH_THRESHOLD_FIELDS(X)                                              \
+  X(alpha) X(min_n) X(passive_share_high) X(passive_trend_points) X(stable_nps_points) \
+  X(detractor_surge_points) X(promoter_erosion_points) X(trend_periods)              \
+  X(baseline_months) X(drop_alpha) X(drop_points) X(cusum_k) X(cusum_h) X(power)
+
+// The health options with the core's defaults (HealthOptions): what
+// npscore_health_options_init() writes.
+constexpr npscore_health_options HealthOptionsDefaults() {
+  constexpr HealthOptions h{};
+  constexpr HealthThresholds th = h.thresholds;
+  npscore_health_options o{};
+  o.version = NPSCORE_HEALTH_OPTIONS_VERSION;
+  o.adjustment = AdjustmentToC(h.adjustment);
+  o.flag_mode = h.flag_mode == FlagMode::kReview ? NPSCORE_FLAG_MODE_REVIEW
+                                                 : NPSCORE_FLAG_MODE_ALERT;
+  o.frequency = FrequencyToC(h.frequency);
+#define NPSCORE_COPY_(field) o.field = th.field;
+  NPSCORE_HEALTH_THRESHOLD_FIELDS(NPSCORE_COPY_)
+#undef NPSCORE_COPY_
+  return o;
+}
+
+constexpr size_t kHealthOptionsSizes[] = {sizeof(npscore_health_options)};
+
+// NPSCORE_HEALTH_OPTIONS_INIT is the core's defaults, field by field.
+constexpr npscore_health_options kInit = NPSCORE_HEALTH_OPTIONS_INIT;
+constexpr npscore_health_options kCore = HealthOptionsDefaults();
+static_assert(kInit.version == kCore.version, "version");
+static_assert(kInit.adjustment == kCore.adjustment, "adjustment");
+static_assert(kInit.flag_mode == kCore.flag_mode, "flag_mode");
+static_assert(kInit.frequency == kCore.frequency, "frequency");
+#define NPSCORE_SAME_(field) static_assert(kInit.field == kCore.field, #field);
+NPSCORE_HEALTH_THRESHOLD_FIELDS(NPSCORE_SAME_)
+#undef NPSCORE_SAME_
+
+// Reads `nps_opts` and `opts` (NULL = defaults) into the core's health
+// options. Checks the versions and the enum fields; the numbers are
+// validated by the core.
+npscore_status ReadHealthOptions(Call& call, const npscore_nps_options* nps_opts,
+                                 const npscore_health_options* opts, HealthOptions* out) {
+  *out = HealthOptions{};
+  GroupOptions nps;
+  NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, nps_opts, "nps_opts", &nps));
+  out->scores = nps.scores;
+  out->interval = nps.interval;
+  npscore_health_options o;
+  NPSCORE_C_RETURN_IF_ERROR(
+      ReadOptions(call, opts, HealthOptionsDefaults(), kHealthOptionsSizes, "opts", &o));
+  if (opts == nullptr) return NPSCORE_OK;
+  NPSCORE_C_RETURN_IF_ERROR(
+      ReadAdjustment(call, o.adjustment, "opts->adjustment", &out->adjustment));
+  switch (o.flag_mode) {
     case NPSCORE_FLAG_MODE_ALERT:
       out->flag_mode = FlagMode::kAlert;
       break;
@@ -88,65 +169,20 @@ npscore_status ReadAlertOptions(Call& call, const npscore_health_options& opts,
       out->flag_mode = FlagMode::kReview;
       break;
     default:
-      return call.Fail(NPSCORE_EINVAL, absl::StrCat("opts->flag_mode is ", opts.flag_mode),
+      return call.Fail(NPSCORE_EINVAL, absl::StrCat("opts->flag_mode is ", o.flag_mode),
                        ": use NPSCORE_FLAG_MODE_ALERT (0) or NPSCORE_FLAG_MODE_REVIEW (1)");
   }
-  if (opts.frequency < NPSCORE_FREQ_DAY || opts.frequency > NPSCORE_FREQ_QUARTER) {
-    return call.Fail(NPSCORE_EINVAL, absl::StrCat("opts->frequency is ", opts.frequency),
+  if (o.frequency < NPSCORE_FREQ_DAY || o.frequency > NPSCORE_FREQ_QUARTER) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("opts->frequency is ", o.frequency),
                      ": use NPSCORE_FREQ_DAY (0), NPSCORE_FREQ_WEEK (1), NPSCORE_FREQ_MONTH (2)"
                      " or NPSCORE_FREQ_QUARTER (3)");
   }
-  NPSCORE_C_RETURN_IF_ERROR(ReadFrequency(call, opts.frequency, &out->frequency));
+  NPSCORE_C_RETURN_IF_ERROR(ReadFrequency(call, o.frequency, &out->frequency));
   HealthThresholds& th = out->thresholds;
-  th.baseline_months = opts.baseline_months;
-  th.drop_alpha = opts.drop_alpha;
-  th.drop_points = opts.drop_points;
-  th.cusum_k = opts.cusum_k;
-  th.cusum_h = opts.cusum_h;
-  th.power = opts.power;
+#define NPSCORE_COPY_(field) th.field = o.field;
+  NPSCORE_HEALTH_THRESHOLD_FIELDS(NPSCORE_COPY_)
+#undef NPSCORE_COPY_
   return NPSCORE_OK;
-}
-
-// Reads `opts` (NULL = defaults) into the core's health options. Checks the
-// versions and the enum fields; the numbers are validated by the core.
-npscore_status ReadHealthOptions(Call& call, const npscore_health_options* opts,
-                                 HealthOptions* out) {
-  *out = HealthOptions{};
-  if (opts == nullptr) return NPSCORE_OK;
-  // Version 1 ends at trend_periods: the alert fields keep their defaults.
-  if (opts->version < 1 || opts->version > NPSCORE_HEALTH_OPTIONS_VERSION) {
-    return call.Fail(NPSCORE_EVERSION, absl::StrCat("opts->version is ", opts->version),
-                     absl::StrCat(": this library (", NPSCORE_VERSION_STRING,
-                                  ") supports versions 1 to ", NPSCORE_HEALTH_OPTIONS_VERSION,
-                                  "; initialize options with NPSCORE_HEALTH_OPTIONS_INIT"));
-  }
-  GroupOptions nps;
-  NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, &opts->nps, "opts->nps.", &nps));
-  NPSCORE_C_RETURN_IF_ERROR(
-      ReadAdjustment(call, opts->adjustment, "opts->adjustment", &out->adjustment));
-  out->scores = nps.scores;
-  out->interval = nps.interval;
-  HealthThresholds& th = out->thresholds;
-  th.alpha = opts->alpha;
-  th.min_n = opts->min_n;
-  th.passive_share_high = opts->passive_share_high;
-  th.passive_trend_points = opts->passive_trend_points;
-  th.stable_nps_points = opts->stable_nps_points;
-  th.detractor_surge_points = opts->detractor_surge_points;
-  th.promoter_erosion_points = opts->promoter_erosion_points;
-  th.trend_periods = opts->trend_periods;
-  if (opts->version >= 2) NPSCORE_C_RETURN_IF_ERROR(ReadAlertOptions(call, *opts, out));
-  return NPSCORE_OK;
-}
-
-// Checks that `capacity` rows are enough for `needed`; if not, sets
-// *out_count to `needed` (so the caller learns the size) and fails.
-npscore_status CheckCapacity(Call& call, size_t capacity, size_t needed, size_t* out_count,
-                             absl::string_view what) {
-  if (capacity >= needed) return NPSCORE_OK;
-  *out_count = needed;
-  return call.Fail(NPSCORE_EINVAL, absl::StrCat("capacity is ", capacity),
-                   absl::StrCat(": ", needed, " rows are needed (", what, ")"));
 }
 
 // The index error of a handle's accessor.
@@ -155,71 +191,51 @@ npscore_status IndexError(Call& call, size_t i, size_t size, absl::string_view w
                    absl::StrCat(": there are ", size, " ", what));
 }
 
+// The columns of a health table that are fields of the same name in
+// npscore_health_row / npscore_health_baseline_row: count (int64) and
+// statistic (double) columns. The row getters and the Arrow export both use
+// these lists, so they cannot disagree.
+#define NPSCORE_HEALTH_ROW_COUNTS(X) X(n) X(detractors) X(passives) X(promoters) X(skipped)
+#define NPSCORE_HEALTH_ROW_STATS(X)                                                         \
+  X(share_detractors) X(share_detractors_low) X(share_detractors_high) X(share_passives)    \
+  X(share_passives_low) X(share_passives_high) X(share_promoters) X(share_promoters_low)    \
+  X(share_promoters_high) X(nps) X(se) X(ci_low) X(ci_high) X(nps_change) X(change_se)      \
+  X(change_p) X(change_p_adjusted) X(detractor_change) X(detractor_change_p_adjusted)       \
+  X(promoter_change) X(promoter_change_p_adjusted) X(passive_trend)                        \
+  X(passive_trend_p_adjusted) X(nps_trend)
+#define NPSCORE_HEALTH_BASELINE_COUNTS(X) X(baseline_first) X(baseline_n) X(flag_family)
+#define NPSCORE_HEALTH_BASELINE_STATS(X)                                                    \
+  X(baseline_nps) X(nps_vs_baseline) X(vs_baseline_se) X(drop_p) X(drop_p_adjusted)         \
+  X(detractor_vs_baseline) X(surge_p) X(surge_p_adjusted) X(promoter_vs_baseline)           \
+  X(erosion_p) X(erosion_p_adjusted) X(passive_growth_p) X(passive_growth_p_adjusted)       \
+  X(cusum) X(min_detectable_drop)
+
 npscore_health_row RowToC(const HealthTable& t, size_t i) {
   npscore_health_row r;
   const int64_t periods = t.n_periods;
   r.slice = static_cast<int64_t>(i) / periods;
   r.period = static_cast<int64_t>(i) % periods;
-  r.n = t.n[i];
-  r.detractors = t.detractors[i];
-  r.passives = t.passives[i];
-  r.promoters = t.promoters[i];
-  r.skipped = t.skipped[i];
-  r.share_detractors = t.share_detractors[i];
-  r.share_detractors_low = t.share_detractors_low[i];
-  r.share_detractors_high = t.share_detractors_high[i];
-  r.share_passives = t.share_passives[i];
-  r.share_passives_low = t.share_passives_low[i];
-  r.share_passives_high = t.share_passives_high[i];
-  r.share_promoters = t.share_promoters[i];
-  r.share_promoters_low = t.share_promoters_low[i];
-  r.share_promoters_high = t.share_promoters_high[i];
-  r.nps = t.nps[i];
-  r.se = t.se[i];
-  r.ci_low = t.ci_low[i];
-  r.ci_high = t.ci_high[i];
-  r.nps_change = t.nps_change[i];
-  r.change_se = t.change_se[i];
-  r.change_p = t.change_p[i];
-  r.change_p_adjusted = t.change_p_adjusted[i];
-  r.detractor_change = t.detractor_change[i];
-  r.detractor_change_p_adjusted = t.detractor_change_p_adjusted[i];
-  r.promoter_change = t.promoter_change[i];
-  r.promoter_change_p_adjusted = t.promoter_change_p_adjusted[i];
-  r.passive_trend = t.passive_trend[i];
-  r.passive_trend_p_adjusted = t.passive_trend_p_adjusted[i];
-  r.nps_trend = t.nps_trend[i];
+#define NPSCORE_ROW_(field) r.field = t.field[i];
+  NPSCORE_HEALTH_ROW_COUNTS(NPSCORE_ROW_)
+  NPSCORE_HEALTH_ROW_STATS(NPSCORE_ROW_)
+#undef NPSCORE_ROW_
   r.flags = t.flags[i];
   return r;
 }
 
 npscore_health_baseline_row BaselineRowToC(const HealthTable& t, size_t i) {
   npscore_health_baseline_row r;
-  r.baseline_first = t.baseline_first[i];
-  r.baseline_n = t.baseline_n[i];
-  r.baseline_nps = t.baseline_nps[i];
-  r.nps_vs_baseline = t.nps_vs_baseline[i];
-  r.vs_baseline_se = t.vs_baseline_se[i];
-  r.drop_p = t.drop_p[i];
-  r.drop_p_adjusted = t.drop_p_adjusted[i];
-  r.detractor_vs_baseline = t.detractor_vs_baseline[i];
-  r.surge_p = t.surge_p[i];
-  r.surge_p_adjusted = t.surge_p_adjusted[i];
-  r.promoter_vs_baseline = t.promoter_vs_baseline[i];
-  r.erosion_p = t.erosion_p[i];
-  r.erosion_p_adjusted = t.erosion_p_adjusted[i];
-  r.passive_growth_p = t.passive_growth_p[i];
-  r.passive_growth_p_adjusted = t.passive_growth_p_adjusted[i];
-  r.cusum = t.cusum[i];
-  r.min_detectable_drop = t.min_detectable_drop[i];
-  r.flag_family = t.flag_family[i];
+#define NPSCORE_ROW_(field) r.field = t.field[i];
+  NPSCORE_HEALTH_BASELINE_COUNTS(NPSCORE_ROW_)
+  NPSCORE_HEALTH_BASELINE_STATS(NPSCORE_ROW_)
+#undef NPSCORE_ROW_
   return r;
 }
 
-npscore_segment_trend TrendToC(const SegmentTrend& s) {
-  npscore_segment_trend out;
+npscore_health_segment_trend TrendToC(const SegmentTrend& s) {
+  npscore_health_segment_trend out;
   out.slice = s.slice;
-  out.segment = static_cast<int>(s.segment);
+  out.segment = static_cast<int32_t>(s.segment);
   out.periods = s.periods;
   out.n = s.n;
   out.start_share = s.start_share;
@@ -232,8 +248,8 @@ npscore_segment_trend TrendToC(const SegmentTrend& s) {
   return out;
 }
 
-npscore_event_impact_row EventRowToC(const EventImpactRow& r) {
-  npscore_event_impact_row out;
+npscore_health_event_impact_row EventRowToC(const EventImpactRow& r) {
+  npscore_health_event_impact_row out;
   out.event = r.event;
   out.slice = r.slice;
   out.before = SummaryToC(r.before);
@@ -248,7 +264,9 @@ npscore_event_impact_row EventRowToC(const EventImpactRow& r) {
 }  // namespace npscore
 
 using npscore::capi::Call;
+using npscore::capi::CheckCapacity;
 using npscore::capi::CheckColumn;
+using npscore::capi::CountToCore;
 using npscore::capi::ReadNpsOptions;
 using npscore::capi::VisitScores;
 
@@ -257,30 +275,22 @@ extern "C" {
 /* --- Options ----------------------------------------------------------------- */
 
 NPSCORE_API npscore_status npscore_health_options_init(npscore_health_options* opts,
-                                                       unsigned int version) {
-  NPSCORE_C_BEGIN
-  NPSCORE_C_REQUIRE(opts);
-  if (version < 1 || version > NPSCORE_HEALTH_OPTIONS_VERSION) {
-    return call.Fail(NPSCORE_EVERSION, absl::StrCat("version is ", version),
-                     absl::StrCat(": this library supports options versions 1 to ",
-                                  NPSCORE_HEALTH_OPTIONS_VERSION));
-  }
-  const npscore_health_options defaults = NPSCORE_HEALTH_OPTIONS_INIT;
-  // A version 1 struct ends at trend_periods: write no byte beyond it.
-  const size_t size = version == 1 ? offsetof(npscore_health_options, flag_mode)
-                                   : sizeof(npscore_health_options);
-  std::memcpy(opts, &defaults, size);
-  opts->version = version;
-  return call.Ok();
+                                                       uint32_t version, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  return npscore::capi::InitOptions(call, opts, version,
+                                    npscore::capi::HealthOptionsDefaults(),
+                                    npscore::capi::kHealthOptionsSizes);
   NPSCORE_C_END
 }
 
 /* --- Periods ------------------------------------------------------------------- */
 
-NPSCORE_API npscore_status npscore_health_period_grid(npscore_period_grid** out,
-                                                      int64_t min_time, int64_t max_time,
-                                                      int frequency, const char* time_zone) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_health_period_grid_new(npscore_health_period_grid** out,
+                                                          int64_t min_time, int64_t max_time,
+                                                          int32_t frequency,
+                                                          const char* time_zone,
+                                                          npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   *out = nullptr;
   NPSCORE_C_REQUIRE(time_zone);
@@ -288,19 +298,20 @@ NPSCORE_API npscore_status npscore_health_period_grid(npscore_period_grid** out,
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadFrequency(call, frequency, &f));
   auto grid = npscore::MakePeriodGrid(min_time, max_time, f, time_zone);
   if (!grid.ok()) return call.Fail(grid.status());
-  *out = new npscore_period_grid{std::move(*grid)};
+  *out = new npscore_health_period_grid{std::move(*grid)};
   return call.Ok();
   NPSCORE_C_END
 }
 
-NPSCORE_API size_t npscore_period_grid_size(const npscore_period_grid* grid) {
+NPSCORE_API size_t npscore_health_period_grid_size(const npscore_health_period_grid* grid) {
   return grid == nullptr ? 0 : grid->grid.size();
 }
 
-NPSCORE_API npscore_status npscore_period_grid_get(int64_t* out_start, int64_t* out_end,
-                                                   const char** out_label,
-                                                   const npscore_period_grid* grid, size_t i) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_health_period_grid_get(int64_t* out_start, int64_t* out_end,
+                                                          const char** out_label,
+                                                          const npscore_health_period_grid* grid,
+                                                          size_t i, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out_start);
   NPSCORE_C_REQUIRE(out_end);
   NPSCORE_C_REQUIRE(out_label);
@@ -314,12 +325,18 @@ NPSCORE_API npscore_status npscore_period_grid_get(int64_t* out_start, int64_t* 
   NPSCORE_C_END
 }
 
-NPSCORE_API npscore_status npscore_health_assign_periods(int32_t* out, const int64_t* times,
-                                                         size_t n,
-                                                         const npscore_period_grid* grid,
-                                                         int skip_missing) {
-  NPSCORE_C_BEGIN
-  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, out, n, "out"));
+NPSCORE_API void npscore_health_period_grid_free(npscore_health_period_grid* grid) {
+  delete grid;
+}
+
+NPSCORE_API npscore_status npscore_health_assign_periods(int32_t* out, size_t out_capacity,
+                                                         const int64_t* times, size_t n,
+                                                         const npscore_health_period_grid* grid,
+                                                         int32_t skip_missing,
+                                                         npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, out, out_capacity, "out"));
+  NPSCORE_C_RETURN_IF_ERROR(CheckCapacity(call, "out", out_capacity, n));
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, times, n, "times"));
   NPSCORE_C_REQUIRE(grid);
   const absl::Status st = npscore::AssignPeriods(absl::MakeConstSpan(times, n), grid->grid,
@@ -328,30 +345,36 @@ NPSCORE_API npscore_status npscore_health_assign_periods(int32_t* out, const int
   NPSCORE_C_END
 }
 
-NPSCORE_API void npscore_period_grid_free(npscore_period_grid* grid) { delete grid; }
-
 /* --- The per-period table ----------------------------------------------------------- */
 
 NPSCORE_API npscore_status npscore_health_table_new(npscore_health_table** out,
-                                                    const void* scores, npscore_dtype dtype,
+                                                    const void* scores, int32_t dtype,
                                                     size_t n, const int32_t* periods,
-                                                    int64_t n_periods, const int64_t* slices,
-                                                    int64_t n_slices,
-                                                    const npscore_health_options* opts) {
-  NPSCORE_C_BEGIN
+                                                    size_t n_periods, const int64_t* slices,
+                                                    size_t n_slices,
+                                                    const npscore_nps_options* nps_opts,
+                                                    const npscore_health_options* opts,
+                                                    npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   *out = nullptr;
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, periods, n, "periods"));
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, slices, 0, "slices"));  // NULL: one slice
+  int64_t core_periods, core_slices = 1;
+  NPSCORE_C_RETURN_IF_ERROR(CountToCore(call, n_periods, "n_periods", &core_periods));
+  if (slices != nullptr) {
+    NPSCORE_C_RETURN_IF_ERROR(CountToCore(call, n_slices, "n_slices", &core_slices));
+  }
   npscore::HealthOptions o;
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadHealthOptions(call, opts, &o));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadHealthOptions(call, nps_opts, opts, &o));
   return VisitScores(call, scores, dtype, n, [&](auto s) {
     auto table = npscore::Health(
-        s, absl::MakeConstSpan(periods, n), n_periods,
+        s, absl::MakeConstSpan(periods, n), core_periods,
         slices == nullptr ? absl::Span<const int64_t>() : absl::MakeConstSpan(slices, n),
-        n_slices, o);
+        core_slices, o);
     if (!table.ok()) return call.Fail(table.status());
-    *out = new npscore_health_table{std::move(*table)};
+    *out = new npscore_health_table{
+        std::make_shared<const npscore::HealthTable>(std::move(*table))};
     return call.Ok();
   });
   NPSCORE_C_END
@@ -362,8 +385,9 @@ NPSCORE_API size_t npscore_health_table_size(const npscore_health_table* t) {
 }
 
 NPSCORE_API npscore_status npscore_health_table_get(npscore_health_row* out,
-                                                    const npscore_health_table* t, size_t i) {
-  NPSCORE_C_BEGIN
+                                                    const npscore_health_table* t, size_t i,
+                                                    npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_REQUIRE(t);
   if (i >= t->table.size()) return npscore::capi::IndexError(call, i, t->table.size(), "rows");
@@ -373,9 +397,9 @@ NPSCORE_API npscore_status npscore_health_table_get(npscore_health_row* out,
 }
 
 NPSCORE_API npscore_status npscore_health_table_reasons(const char** out,
-                                                        const npscore_health_table* t,
-                                                        size_t i) {
-  NPSCORE_C_BEGIN
+                                                        const npscore_health_table* t, size_t i,
+                                                        npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_REQUIRE(t);
   if (i >= t->table.size()) return npscore::capi::IndexError(call, i, t->table.size(), "rows");
@@ -387,8 +411,8 @@ NPSCORE_API npscore_status npscore_health_table_reasons(const char** out,
 NPSCORE_API npscore_status npscore_health_table_histogram(const int64_t** out,
                                                           size_t* out_bins,
                                                           const npscore_health_table* t,
-                                                          size_t i) {
-  NPSCORE_C_BEGIN
+                                                          size_t i, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_REQUIRE(out_bins);
   NPSCORE_C_REQUIRE(t);
@@ -402,8 +426,8 @@ NPSCORE_API npscore_status npscore_health_table_histogram(const int64_t** out,
 
 NPSCORE_API npscore_status npscore_health_table_baseline(npscore_health_baseline_row* out,
                                                          const npscore_health_table* t,
-                                                         size_t i) {
-  NPSCORE_C_BEGIN
+                                                         size_t i, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_REQUIRE(t);
   if (i >= t->table.size()) return npscore::capi::IndexError(call, i, t->table.size(), "rows");
@@ -414,22 +438,55 @@ NPSCORE_API npscore_status npscore_health_table_baseline(npscore_health_baseline
 
 NPSCORE_API void npscore_health_table_free(npscore_health_table* t) { delete t; }
 
+NPSCORE_API npscore_status npscore_health_table_export_arrow(struct ArrowArray* out,
+                                                             struct ArrowSchema* out_schema,
+                                                             const npscore_health_table* t,
+                                                             npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(out_schema);
+  NPSCORE_C_REQUIRE(t);
+  const npscore::HealthTable& h = t->table;
+  const size_t rows = h.size();
+  std::vector<int64_t> slice(rows), period(rows);
+  for (size_t i = 0; i < rows; ++i) {
+    slice[i] = static_cast<int64_t>(i) / h.n_periods;
+    period[i] = static_cast<int64_t>(i) % h.n_periods;
+  }
+  npscore::capi::ArrowTableExport e(static_cast<int64_t>(rows), t->shared);
+  e.AddI64("slice", std::move(slice));
+  e.AddI64("period", std::move(period));
+#define NPSCORE_COUNT_(field) e.AddI64(#field, h.field.data());
+#define NPSCORE_STAT_(field) e.AddF64(#field, h.field.data());
+  NPSCORE_HEALTH_ROW_COUNTS(NPSCORE_COUNT_)
+  NPSCORE_HEALTH_ROW_STATS(NPSCORE_STAT_)
+  e.AddU32("flags", h.flags.data());
+  e.AddUtf8("reasons", [&](int64_t i) -> absl::string_view { return h.reasons[size_t(i)]; });
+  NPSCORE_HEALTH_BASELINE_COUNTS(NPSCORE_COUNT_)
+  NPSCORE_HEALTH_BASELINE_STATS(NPSCORE_STAT_)
+#undef NPSCORE_COUNT_
+#undef NPSCORE_STAT_
+  e.Export(out, out_schema);
+  return call.Ok();
+  NPSCORE_C_END
+}
+
 /* --- Segment trends and p-values ------------------------------------------------------ */
 
-NPSCORE_API npscore_status npscore_health_segment_trends(npscore_segment_trend* out,
-                                                         size_t capacity, size_t* out_count,
+NPSCORE_API npscore_status npscore_health_segment_trends(npscore_health_segment_trend* out,
+                                                         size_t out_capacity, size_t* out_count,
                                                          const npscore_health_table* table,
-                                                         int periods, int adjustment) {
-  NPSCORE_C_BEGIN
-  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, out, capacity, "out"));
+                                                         int32_t periods, int32_t adjustment,
+                                                         npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, out, out_capacity, "out"));
   NPSCORE_C_REQUIRE(out_count);
   NPSCORE_C_REQUIRE(table);
   npscore::Adjustment adj;
   NPSCORE_C_RETURN_IF_ERROR(
       npscore::capi::ReadAdjustment(call, adjustment, "adjustment", &adj));
   const size_t needed = 3 * static_cast<size_t>(table->table.n_slices);
-  NPSCORE_C_RETURN_IF_ERROR(
-      npscore::capi::CheckCapacity(call, capacity, needed, out_count, "3 per slice"));
+  NPSCORE_C_RETURN_IF_ERROR(CheckCapacity(call, "out", out_capacity, needed, out_count));
   auto trends = npscore::SegmentTrends(table->table, periods, adj);
   if (!trends.ok()) return call.Fail(trends.status());
   if (trends->size() != needed) {
@@ -442,10 +499,13 @@ NPSCORE_API npscore_status npscore_health_segment_trends(npscore_segment_trend* 
   NPSCORE_C_END
 }
 
-NPSCORE_API npscore_status npscore_health_adjust_p_values(double* out, const double* p,
-                                                          size_t n, int adjustment) {
-  NPSCORE_C_BEGIN
-  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, out, n, "out"));
+NPSCORE_API npscore_status npscore_health_adjust_p_values(double* out, size_t out_capacity,
+                                                          const double* p, size_t n,
+                                                          int32_t adjustment,
+                                                          npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, out, out_capacity, "out"));
+  NPSCORE_C_RETURN_IF_ERROR(CheckCapacity(call, "out", out_capacity, n));
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, p, n, "p"));
   npscore::Adjustment adj;
   NPSCORE_C_RETURN_IF_ERROR(
@@ -460,34 +520,40 @@ NPSCORE_API npscore_status npscore_health_adjust_p_values(double* out, const dou
 /* --- Migration ------------------------------------------------------------------------ */
 
 NPSCORE_API npscore_status npscore_health_migration(
-    int64_t* out_counts, npscore_migration_totals* out_totals, const void* scores,
-    npscore_dtype dtype, size_t n, const int64_t* customers, const int64_t* times,
-    const int32_t* periods, int64_t n_periods, const npscore_nps_options* opts) {
-  NPSCORE_C_BEGIN
-  // Cells of out_counts (a bad n_periods is reported by the core).
-  const int64_t cells =
-      periods == nullptr ? 9
-      : (n_periods > 0 && n_periods <= std::numeric_limits<int64_t>::max() / 9) ? n_periods * 9
-                                                                                : 0;
-  NPSCORE_C_RETURN_IF_ERROR(
-      CheckColumn(call, out_counts, static_cast<size_t>(cells), "out_counts"));
+    int64_t* out, size_t out_capacity, npscore_health_migration_totals* out_totals,
+    const void* scores, int32_t dtype, size_t n, const int64_t* customers,
+    const int64_t* times, const int32_t* periods, size_t n_periods,
+    const npscore_nps_options* nps_opts, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, out, out_capacity, "out"));
   NPSCORE_C_REQUIRE(out_totals);
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, customers, n, "customers"));
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, times, n, "times"));
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, periods, 0, "periods"));  // NULL: one period
+  int64_t core_periods = 1;
+  if (periods != nullptr) {
+    NPSCORE_C_RETURN_IF_ERROR(CountToCore(call, n_periods, "n_periods", &core_periods));
+  }
+  // The cells needed, when n_periods is within its bound (else the core
+  // reports it).
+  if (core_periods >= 1 && core_periods <= npscore::kMaxMigrationPeriods) {
+    NPSCORE_C_RETURN_IF_ERROR(
+        CheckCapacity(call, "out", out_capacity, static_cast<size_t>(core_periods) * 9));
+  }
   npscore::GroupOptions o;
-  NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, opts, "opts->", &o));
+  NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, nps_opts, "nps_opts", &o));
   return VisitScores(call, scores, dtype, n, [&](auto s) {
     auto table = npscore::Migration(
         s, absl::MakeConstSpan(customers, n), absl::MakeConstSpan(times, n),
         periods == nullptr ? absl::Span<const int32_t>() : absl::MakeConstSpan(periods, n),
-        n_periods, o.scores);
+        core_periods, o.scores);
     if (!table.ok()) return call.Fail(table.status());
-    if (table->counts.size() != static_cast<size_t>(cells)) {
+    if (table->counts.size() > out_capacity) {
       return call.Fail(NPSCORE_EINTERNAL, absl::StrCat("internal error: ", table->counts.size(),
-                                                       " migration cells for ", cells));
+                                                       " migration cells for capacity ",
+                                                       out_capacity));
     }
-    std::copy(table->counts.begin(), table->counts.end(), out_counts);
+    std::copy(table->counts.begin(), table->counts.end(), out);
     out_totals->customers = table->customers;
     out_totals->pairs = table->pairs;
     out_totals->excluded = table->excluded;
@@ -500,10 +566,12 @@ NPSCORE_API npscore_status npscore_health_migration(
 /* --- Attribution ---------------------------------------------------------------------- */
 
 NPSCORE_API npscore_status npscore_health_attribute_change(
-    npscore_attribution_row* out, npscore_attribution_totals* out_totals,
-    const npscore_counts* a, const npscore_counts* b, size_t n_slices) {
-  NPSCORE_C_BEGIN
-  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, out, n_slices, "out"));
+    npscore_health_attribution_row* out, size_t out_capacity,
+    npscore_health_attribution_totals* out_totals, const npscore_nps_counts* a,
+    const npscore_nps_counts* b, size_t n_slices, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, out, out_capacity, "out"));
+  NPSCORE_C_RETURN_IF_ERROR(CheckCapacity(call, "out", out_capacity, n_slices));
   NPSCORE_C_REQUIRE(out_totals);
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, a, n_slices, "a"));
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, b, n_slices, "b"));
@@ -515,7 +583,7 @@ NPSCORE_API npscore_status npscore_health_attribute_change(
   const auto att = npscore::AttributeChange(ca, cb);
   if (!att.ok()) return call.Fail(att.status());
   for (size_t s = 0; s < n_slices; ++s) {
-    npscore_attribution_row& r = out[s];
+    npscore_health_attribution_row& r = out[s];
     r.weight_a = att->weight_a[s];
     r.weight_b = att->weight_b[s];
     r.nps_a = att->nps_a[s];
@@ -534,37 +602,40 @@ NPSCORE_API npscore_status npscore_health_attribute_change(
 /* --- Event impact --------------------------------------------------------------------- */
 
 NPSCORE_API npscore_status npscore_health_event_impact(
-    npscore_event_impact_row* out, size_t capacity, size_t* out_count, const void* scores,
-    npscore_dtype dtype, size_t n, const int64_t* times, const int64_t* slices,
-    int64_t n_slices, const int64_t* events, size_t n_events, int64_t before_ns,
-    int64_t after_ns, const npscore_nps_options* opts) {
-  NPSCORE_C_BEGIN
-  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, out, capacity, "out"));
+    npscore_health_event_impact_row* out, size_t out_capacity, size_t* out_count,
+    const void* scores, int32_t dtype, size_t n, const int64_t* times, const int64_t* slices,
+    size_t n_slices, const int64_t* events, size_t n_events, int64_t before_ns,
+    int64_t after_ns, const npscore_nps_options* nps_opts, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, out, out_capacity, "out"));
   NPSCORE_C_REQUIRE(out_count);
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, times, n, "times"));
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, slices, 0, "slices"));  // NULL: one slice
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, events, n_events, "events"));
   npscore::GroupOptions o;
-  NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, opts, "opts->", &o));
+  NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, nps_opts, "nps_opts", &o));
   // The rows needed, when the sizes are within the bound (else the core
   // reports them).
-  const int64_t per_event = slices == nullptr ? 1 : n_slices;
+  int64_t per_event = 1;
+  if (slices != nullptr) {
+    NPSCORE_C_RETURN_IF_ERROR(CountToCore(call, n_slices, "n_slices", &per_event));
+  }
   if (per_event >= 1 && per_event <= npscore::kMaxEventImpactRows &&
       n_events <= static_cast<uint64_t>(npscore::kMaxEventImpactRows / per_event)) {
-    NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckCapacity(
-        call, capacity, n_events * static_cast<size_t>(per_event), out_count,
-        "one per event and slice"));
+    NPSCORE_C_RETURN_IF_ERROR(CheckCapacity(
+        call, "out", out_capacity, n_events * static_cast<size_t>(per_event), out_count));
   }
   return VisitScores(call, scores, dtype, n, [&](auto s) {
     auto rows = npscore::EventImpact(
         s, absl::MakeConstSpan(times, n),
         slices == nullptr ? absl::Span<const int64_t>() : absl::MakeConstSpan(slices, n),
-        n_slices, absl::MakeConstSpan(events, n_events), before_ns, after_ns, o.scores,
+        per_event, absl::MakeConstSpan(events, n_events), before_ns, after_ns, o.scores,
         o.interval);
     if (!rows.ok()) return call.Fail(rows.status());
-    if (rows->size() > capacity) {
+    if (rows->size() > out_capacity) {
       return call.Fail(NPSCORE_EINTERNAL, absl::StrCat("internal error: ", rows->size(),
-                                                       " event rows for capacity ", capacity));
+                                                       " event rows for capacity ",
+                                                       out_capacity));
     }
     for (size_t k = 0; k < rows->size(); ++k) out[k] = npscore::capi::EventRowToC((*rows)[k]);
     *out_count = rows->size();
@@ -575,12 +646,12 @@ NPSCORE_API npscore_status npscore_health_event_impact(
 
 /* --- Account roll-up ---------------------------------------------------------------------- */
 
-NPSCORE_API npscore_status npscore_health_account_nps(
-    npscore_account_table** out, const void* scores, npscore_dtype dtype, size_t n,
-    const int64_t* accounts, int64_t n_accounts, const int64_t* contacts,
-    const int64_t* times, int how, const double* account_weights, double min_n,
-    const npscore_nps_options* opts) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_health_account_table_new(
+    npscore_health_account_table** out, const void* scores, int32_t dtype, size_t n,
+    const int64_t* accounts, size_t n_accounts, const int64_t* contacts,
+    const int64_t* times, int32_t how, const double* account_weights, double min_n,
+    const npscore_nps_options* nps_opts, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   *out = nullptr;
   NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, accounts, n, "accounts"));
@@ -590,31 +661,35 @@ NPSCORE_API npscore_status npscore_health_account_nps(
   npscore::RollUp roll;
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadRollUp(call, how, &roll));
   npscore::GroupOptions o;
-  NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, opts, "opts->", &o));
-  // A negative n_accounts is reported by the core, before it reads weights.
+  NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, nps_opts, "nps_opts", &o));
+  // An n_accounts beyond the bound is reported by the core, before it reads
+  // the weights.
+  int64_t core_accounts;
+  NPSCORE_C_RETURN_IF_ERROR(CountToCore(call, n_accounts, "n_accounts", &core_accounts));
   const size_t n_weights =
-      account_weights == nullptr || n_accounts < 0 ? 0 : static_cast<size_t>(n_accounts);
+      account_weights == nullptr || core_accounts > npscore::kMaxAccounts ? 0 : n_accounts;
   return VisitScores(call, scores, dtype, n, [&](auto s) {
     auto table = npscore::AccountNps(
-        s, absl::MakeConstSpan(accounts, n), n_accounts,
+        s, absl::MakeConstSpan(accounts, n), core_accounts,
         contacts == nullptr ? absl::Span<const int64_t>() : absl::MakeConstSpan(contacts, n),
         times == nullptr ? absl::Span<const int64_t>() : absl::MakeConstSpan(times, n), roll,
         absl::MakeConstSpan(account_weights, n_weights), min_n, o.scores, o.interval);
     if (!table.ok()) return call.Fail(table.status());
-    *out = new npscore_account_table{std::move(*table)};
+    *out = new npscore_health_account_table{
+        std::make_shared<const npscore::AccountTable>(std::move(*table))};
     return call.Ok();
   });
   NPSCORE_C_END
 }
 
-NPSCORE_API size_t npscore_account_table_size(const npscore_account_table* t) {
+NPSCORE_API size_t npscore_health_account_table_size(const npscore_health_account_table* t) {
   return t == nullptr ? 0 : t->table.responses.size();
 }
 
-NPSCORE_API npscore_status npscore_account_table_get(npscore_account_row* out,
-                                                     const npscore_account_table* t,
-                                                     size_t i) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_health_account_table_get(npscore_health_account_row* out,
+                                                            const npscore_health_account_table* t,
+                                                            size_t i, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_REQUIRE(t);
   const npscore::AccountTable& a = t->table;
@@ -631,9 +706,9 @@ NPSCORE_API npscore_status npscore_account_table_get(npscore_account_row* out,
   NPSCORE_C_END
 }
 
-NPSCORE_API npscore_status npscore_account_table_overall(npscore_summary* out,
-                                                         const npscore_account_table* t) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_health_account_table_overall(
+    npscore_nps_summary* out, const npscore_health_account_table* t, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_REQUIRE(t);
   *out = npscore::capi::SummaryToC(t->table.overall);
@@ -641,6 +716,32 @@ NPSCORE_API npscore_status npscore_account_table_overall(npscore_summary* out,
   NPSCORE_C_END
 }
 
-NPSCORE_API void npscore_account_table_free(npscore_account_table* t) { delete t; }
+NPSCORE_API void npscore_health_account_table_free(npscore_health_account_table* t) {
+  delete t;
+}
+
+NPSCORE_API npscore_status npscore_health_account_table_export_arrow(
+    struct ArrowArray* out, struct ArrowSchema* out_schema, const npscore_health_account_table* t,
+    npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(out_schema);
+  NPSCORE_C_REQUIRE(t);
+  const npscore::AccountTable& a = t->table;
+  npscore::capi::ArrowTableExport e(static_cast<int64_t>(a.responses.size()), t->shared);
+  e.AddI64("responses", a.responses.data());
+  if (a.contacts.empty()) {  // no contact ids given: -1, as in the row getter
+    e.AddI64("contacts", std::vector<int64_t>(a.responses.size(), -1));
+  } else {
+    e.AddI64("contacts", a.contacts.data());
+  }
+  e.AddF64("mean_score", a.mean_score.data());
+  e.AddF64("nps", a.nps.data());
+  e.AddI8("segment", a.segment.data());
+  e.AddBool("small", a.small.data());
+  e.Export(out, out_schema);
+  return call.Ok();
+  NPSCORE_C_END
+}
 
 }  // extern "C"

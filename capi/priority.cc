@@ -4,22 +4,44 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
+#include <memory>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "capi/arrow.h"
 #include "capi/internal.h"
 #include "npscore/c_api.h"
 #include "npscore/priority.h"
 
+// Shared with its Arrow exports (capi/arrow.h), which may outlive the handle.
 struct npscore_priority_queue {
-  npscore::PriorityQueue queue;
+  std::shared_ptr<const npscore::PriorityQueue> shared;
+  const npscore::PriorityQueue& queue = *shared;
 };
 
 namespace npscore {
 namespace capi {
 namespace {
+
+// Bytes known by each version of the options struct (one version so far).
+constexpr size_t kOptionsSize[] = {sizeof(npscore_priority_options)};
+
+// The options' defaults, from the core's (its struct holds vectors, so is
+// not constexpr: the INIT-vs-_init() test checks the macro against this).
+npscore_priority_options Defaults() {
+  const PriorityOptions d;
+  npscore_priority_options o;
+  o.version = NPSCORE_PRIORITY_OPTIONS_VERSION;
+  o.sla_hours = d.sla_hours;
+  o.passive_sla_hours = d.passive_sla_hours;
+  o.promoter_sla_hours = d.promoter_sla_hours;
+  o.window_hours = d.window_hours;
+  o.urgency_hours = d.urgency_hours;
+  o.top = d.top;
+  o.threads = d.threads;
+  return o;
+}
 
 // The recovery curve of n anchors (NULL arrays and n 0: the defaults).
 npscore_status ReadCurve(Call& call, const double* hours, const double* probability, size_t n,
@@ -37,24 +59,27 @@ npscore_status ReadCurve(Call& call, const double* hours, const double* probabil
   return NPSCORE_OK;
 }
 
-// Entry k of the queue (an error naming k past the end).
-npscore_status ReadCase(Call& call, const PriorityQueue& p, size_t k, npscore_priority_case* out) {
-  if (k >= p.size()) {
-    return call.Fail(NPSCORE_EINVAL, absl::StrCat("k is ", k),
-                     absl::StrCat(": the queue has ", p.size(), " entries"));
-  }
-  out->row = p.row[k];
-  out->segment = p.segment[k];
-  out->priority = p.priority[k];
-  out->urgency = p.urgency[k];
-  out->revenue_at_risk = p.revenue_at_risk[k];
-  out->recoverability = p.recoverability[k];
-  out->expected_recoverable = p.expected_recoverable[k];
-  out->hours_since_response = p.hours_since_response[k];
-  out->deadline = p.deadline[k];
-  out->overdue = p.overdue[k] != 0;
-  out->owner = p.owner[k];
+// An optional column of n elements (NULL: none) as a span.
+template <typename T>
+npscore_status Optional(Call& call, const T* p, size_t n, const char* name,
+                        absl::Span<const T>* out) {
+  if (p == nullptr) return NPSCORE_OK;
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, p, n, name));
+  *out = absl::Span<const T>(p, n);
   return NPSCORE_OK;
+}
+
+// Writes text(segment) of a play's segment code (-1, 0, 1 or
+// NPSCORE_NO_SEGMENT; another code is an error) to *out.
+npscore_status PlayText(Call& call, int32_t segment, const char* (*text)(int8_t),
+                        const char** out) {
+  if (out == nullptr) return call.Null("out");
+  if (!(segment >= -1 && segment <= 1) && segment != NPSCORE_NO_SEGMENT) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("segment is ", segment),
+                     ": use -1 (detractor), 0 (passive), 1 (promoter) or NPSCORE_NO_SEGMENT");
+  }
+  *out = text(static_cast<int8_t>(segment));
+  return call.Ok();
 }
 
 }  // namespace
@@ -64,31 +89,20 @@ npscore_status ReadCase(Call& call, const PriorityQueue& p, size_t k, npscore_pr
 extern "C" {
 
 NPSCORE_API npscore_status npscore_priority_options_init(npscore_priority_options* opts,
-                                                         unsigned int version) {
-  NPSCORE_C_BEGIN
-  NPSCORE_C_REQUIRE(opts);
-  if (version < 1 || version > NPSCORE_PRIORITY_OPTIONS_VERSION) {
-    return call.Fail(NPSCORE_EVERSION, absl::StrCat("version is ", version),
-                     absl::StrCat(": this library supports options versions 1 to ",
-                                  NPSCORE_PRIORITY_OPTIONS_VERSION));
-  }
-  const npscore_priority_options defaults = NPSCORE_PRIORITY_OPTIONS_INIT;
-  // A version 1 struct ends at threads: write no byte beyond it.
-  const size_t size = version == 1 ? offsetof(npscore_priority_options, passive_sla_hours)
-                                   : sizeof(npscore_priority_options);
-  std::memcpy(opts, &defaults, size);
-  opts->version = version;
-  return call.Ok();
+                                                         uint32_t version, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  return npscore::capi::InitOptions(call, opts, version, npscore::capi::Defaults(),
+                                    npscore::capi::kOptionsSize);
   NPSCORE_C_END
 }
 
-NPSCORE_API npscore_status npscore_priority_recoverability(double* out, const double* hours,
-                                                           size_t n,
+NPSCORE_API npscore_status npscore_priority_recoverability(double* out, size_t out_capacity,
+                                                           const double* hours, size_t n,
                                                            const double* anchor_hours,
                                                            const double* anchor_probability,
-                                                           size_t n_anchors) {
-  NPSCORE_C_BEGIN
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, out, n, "out"));
+                                                           size_t n_anchors, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckOutput(call, out, out_capacity, n, "out"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, hours, n, "hours"));
   npscore::RecoveryCurve curve;
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadCurve(call, anchor_hours, anchor_probability,
@@ -101,104 +115,86 @@ NPSCORE_API npscore_status npscore_priority_recoverability(double* out, const do
   NPSCORE_C_END
 }
 
-NPSCORE_API npscore_status npscore_priority_rank_cases(npscore_priority_queue** out,
-                                                       const double* churn_risk, const double* clv,
-                                                       const int8_t* segment,
-                                                       const int64_t* responded_at,
-                                                       const int64_t* contacted_at,
-                                                       const uint8_t* closed, size_t n,
-                                                       int64_t now,
-                                                       const npscore_priority_options* opts) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_priority_queue_new(
+    npscore_priority_queue** out, const double* churn_risk, const double* clv,
+    const int8_t* segment, const int64_t* responded_at, const int64_t* contacted_at,
+    const uint8_t* closed, size_t n, int64_t now, const double* recovery_hours,
+    const double* recovery_probability, size_t n_recovery, const int64_t* capacities,
+    size_t n_owners, const npscore_priority_options* opts, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   *out = nullptr;
+  npscore::PriorityInput input;
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, churn_risk, n, "churn_risk"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, clv, n, "clv"));
-  if (responded_at != nullptr) {
-    NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, responded_at, n, "responded_at"));
-  }
-  if (contacted_at != nullptr) {
-    NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, contacted_at, n, "contacted_at"));
-  }
-  if (closed != nullptr) {
-    NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, closed, n, "closed"));
-  }
-  const npscore_priority_options defaults = NPSCORE_PRIORITY_OPTIONS_INIT;
-  const npscore_priority_options& o = opts != nullptr ? *opts : defaults;
-  if (o.version < 1 || o.version > NPSCORE_PRIORITY_OPTIONS_VERSION) {
-    return call.Fail(NPSCORE_EVERSION, absl::StrCat("opts->version is ", o.version),
-                     absl::StrCat(": this library (", NPSCORE_VERSION_STRING, ") supports versions 1 to ",
-                                  NPSCORE_PRIORITY_OPTIONS_VERSION,
-                                  "; initialize options with NPSCORE_PRIORITY_OPTIONS_INIT"));
-  }
-  npscore::PriorityOptions options;
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadCurve(call, o.recovery_hours, o.recovery_probability,
-                                                     o.n_recovery, "opts->recovery_hours",
-                                                     "opts->recovery_probability", &options.recovery));
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, o.capacities, o.n_owners, "opts->capacities"));
-  options.sla_hours = o.sla_hours;
-  options.top = o.top;
-  options.threads = o.threads;
-  // Version 1 ends at threads: the per-play fields keep their defaults.
-  if (o.version >= 2) {
-    options.passive_sla_hours = o.passive_sla_hours;
-    options.promoter_sla_hours = o.promoter_sla_hours;
-    options.window_hours = o.window_hours;
-    options.urgency_hours = o.urgency_hours;
-  }
-  if (o.n_owners > 0) options.capacities.assign(o.capacities, o.capacities + o.n_owners);
-  npscore::PriorityInput input;
   input.churn_risk = absl::Span<const double>(churn_risk, n);
   input.clv = absl::Span<const double>(clv, n);
-  if (segment != nullptr) input.segment = absl::Span<const int8_t>(segment, n);
-  if (responded_at != nullptr) input.responded_at = absl::Span<const int64_t>(responded_at, n);
-  if (contacted_at != nullptr) input.contacted_at = absl::Span<const int64_t>(contacted_at, n);
-  if (closed != nullptr) input.closed = absl::Span<const uint8_t>(closed, n);
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::Optional(call, segment, n, "segment", &input.segment));
+  NPSCORE_C_RETURN_IF_ERROR(
+      npscore::capi::Optional(call, responded_at, n, "responded_at", &input.responded_at));
+  NPSCORE_C_RETURN_IF_ERROR(
+      npscore::capi::Optional(call, contacted_at, n, "contacted_at", &input.contacted_at));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::Optional(call, closed, n, "closed", &input.closed));
   input.now = now;
+  npscore_priority_options c;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadOptions(call, opts, npscore::capi::Defaults(),
+                                                       npscore::capi::kOptionsSize, "opts", &c));
+  npscore::PriorityOptions options;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadCurve(call, recovery_hours, recovery_probability,
+                                                     n_recovery, "recovery_hours",
+                                                     "recovery_probability", &options.recovery));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, capacities, n_owners, "capacities"));
+  if (n_owners > 0) options.capacities.assign(capacities, capacities + n_owners);
+  options.sla_hours = c.sla_hours;
+  options.passive_sla_hours = c.passive_sla_hours;
+  options.promoter_sla_hours = c.promoter_sla_hours;
+  options.window_hours = c.window_hours;
+  options.urgency_hours = c.urgency_hours;
+  options.top = c.top;
+  options.threads = c.threads;
   auto q = npscore::Prioritize(input, options);
   if (!q.ok()) return call.Fail(q.status());
-  *out = new npscore_priority_queue{*std::move(q)};
+  *out = new npscore_priority_queue{std::make_shared<const npscore::PriorityQueue>(*std::move(q))};
   return call.Ok();
   NPSCORE_C_END
-}
-
-NPSCORE_API npscore_status npscore_priority_rank(npscore_priority_queue** out,
-                                                 const double* churn_risk, const double* clv,
-                                                 const int8_t* segment,
-                                                 const int64_t* responded_at, size_t n,
-                                                 int64_t now,
-                                                 const npscore_priority_options* opts) {
-  return npscore_priority_rank_cases(out, churn_risk, clv, segment, responded_at, nullptr, nullptr,
-                                     n, now, opts);
 }
 
 NPSCORE_API size_t npscore_priority_queue_size(const npscore_priority_queue* q) {
   return q == nullptr ? 0 : q->queue.size();
 }
 
-NPSCORE_API npscore_status npscore_priority_queue_get(npscore_priority_entry* out,
-                                                      const npscore_priority_queue* q, size_t k) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_priority_queue_get(npscore_priority_case* out,
+                                                      const npscore_priority_queue* q, size_t k,
+                                                      npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_REQUIRE(q);
+  const npscore::PriorityQueue& p = q->queue;
+  if (k >= p.size()) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("k is ", k),
+                     absl::StrCat(": the queue has ", p.size(), " entries"));
+  }
   npscore_priority_case c;
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadCase(call, q->queue, k, &c));
-  out->row = c.row;
-  out->revenue_at_risk = c.revenue_at_risk;
-  out->hours_since_response = c.hours_since_response;
-  out->recoverability = c.recoverability;
-  out->expected_recoverable = c.expected_recoverable;
-  out->deadline = c.deadline;
-  out->overdue = c.overdue;
-  out->segment = c.segment;
-  out->owner = c.owner;
+  c.row = p.row[k];
+  c.segment = p.segment[k];
+  c.priority = p.priority[k];
+  c.urgency = p.urgency[k];
+  c.revenue_at_risk = p.revenue_at_risk[k];
+  c.recoverability = p.recoverability[k];
+  c.expected_recoverable = p.expected_recoverable[k];
+  c.hours_since_response = p.hours_since_response[k];
+  c.deadline = p.deadline[k];
+  c.overdue = p.overdue[k] != 0 ? 1 : 0;
+  c.owner = p.owner[k];
+  *out = c;
   return call.Ok();
   NPSCORE_C_END
 }
 
 NPSCORE_API npscore_status npscore_priority_queue_totals(npscore_priority_totals* out,
-                                                         const npscore_priority_queue* q) {
-  NPSCORE_C_BEGIN
+                                                         const npscore_priority_queue* q,
+                                                         npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_REQUIRE(q);
   out->n_rows = q->queue.n_rows;
@@ -207,23 +203,10 @@ NPSCORE_API npscore_status npscore_priority_queue_totals(npscore_priority_totals
   NPSCORE_C_END
 }
 
-NPSCORE_API void npscore_priority_queue_free(npscore_priority_queue* q) { delete q; }
-
-NPSCORE_API npscore_status npscore_priority_case_get(npscore_priority_case* out,
-                                                     const npscore_priority_queue* q, size_t k) {
-  NPSCORE_C_BEGIN
-  NPSCORE_C_REQUIRE(out);
-  NPSCORE_C_REQUIRE(q);
-  npscore_priority_case c;
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadCase(call, q->queue, k, &c));
-  *out = c;
-  return call.Ok();
-  NPSCORE_C_END
-}
-
 NPSCORE_API npscore_status npscore_priority_queue_summary(npscore_priority_summary* out,
-                                                          const npscore_priority_queue* q) {
-  NPSCORE_C_BEGIN
+                                                          const npscore_priority_queue* q,
+                                                          npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_REQUIRE(q);
   const npscore::PriorityQueue& p = q->queue;
@@ -240,13 +223,43 @@ NPSCORE_API npscore_status npscore_priority_queue_summary(npscore_priority_summa
   NPSCORE_C_END
 }
 
+NPSCORE_API void npscore_priority_queue_free(npscore_priority_queue* q) { delete q; }
+
+NPSCORE_API npscore_status npscore_priority_queue_export_arrow(struct ArrowArray* out,
+                                                               struct ArrowSchema* out_schema,
+                                                               const npscore_priority_queue* q,
+                                                               npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(out_schema);
+  NPSCORE_C_REQUIRE(q);
+  const npscore::PriorityQueue& p = q->queue;
+  // The fields of npscore_priority_case, in its order, best entry first.
+  npscore::capi::ArrowTableExport e(static_cast<int64_t>(p.size()), q->shared);
+  e.AddI64("row", p.row.data());
+  e.AddI8("segment", p.segment.data());
+  e.AddF64("priority", p.priority.data());
+  e.AddF64("urgency", p.urgency.data());
+  e.AddF64("revenue_at_risk", p.revenue_at_risk.data());
+  e.AddF64("recoverability", p.recoverability.data());
+  e.AddF64("expected_recoverable", p.expected_recoverable.data());
+  e.AddF64("hours_since_response", p.hours_since_response.data());
+  e.AddI64("deadline", p.deadline.data());
+  e.AddBool("overdue", p.overdue.data());
+  e.AddI32("owner", p.owner.data());
+  e.Export(out, out_schema);
+  return call.Ok();
+  NPSCORE_C_END
+}
+
 NPSCORE_API size_t npscore_priority_missed_size(const npscore_priority_queue* q) {
   return q == nullptr ? 0 : q->queue.missed_row.size();
 }
 
 NPSCORE_API npscore_status npscore_priority_missed_get(npscore_priority_missed* out,
-                                                       const npscore_priority_queue* q, size_t k) {
-  NPSCORE_C_BEGIN
+                                                       const npscore_priority_queue* q, size_t k,
+                                                       npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_REQUIRE(q);
   const npscore::PriorityQueue& p = q->queue;
@@ -261,12 +274,18 @@ NPSCORE_API npscore_status npscore_priority_missed_get(npscore_priority_missed* 
   NPSCORE_C_END
 }
 
-NPSCORE_API const char* npscore_priority_play_name(int segment) {
-  return segment >= -1 && segment <= 1 ? npscore::PlayName(static_cast<int8_t>(segment)) : "";
+NPSCORE_API npscore_status npscore_priority_play_name(const char** out, int32_t segment,
+                                                      npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  return npscore::capi::PlayText(call, segment, npscore::PlayName, out);
+  NPSCORE_C_END
 }
 
-NPSCORE_API const char* npscore_priority_play_script(int segment) {
-  return segment >= -1 && segment <= 1 ? npscore::PlayScript(static_cast<int8_t>(segment)) : "";
+NPSCORE_API npscore_status npscore_priority_play_script(const char** out, int32_t segment,
+                                                        npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  return npscore::capi::PlayText(call, segment, npscore::PlayScript, out);
+  NPSCORE_C_END
 }
 
 }  // extern "C"

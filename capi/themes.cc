@@ -16,16 +16,16 @@
 // The C header repeats the core's bound: they must agree.
 static_assert(NPSCORE_MAX_THEMES == npscore::kMaxThemes, "themes");
 
-struct npscore_theme_tagger {
+struct npscore_themes_tagger {
   npscore::ThemeTagger tagger;
 };
 
 extern "C" {
 
-NPSCORE_API npscore_status npscore_theme_tagger_new(npscore_theme_tagger** out,
-                                                    const npscore_theme* themes,
-                                                    size_t n_themes) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_themes_tagger_new(npscore_themes_tagger** out,
+                                                     const npscore_themes_theme* themes,
+                                                     size_t n_themes, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   *out = nullptr;
   std::vector<npscore::Theme> taxonomy;
@@ -38,7 +38,7 @@ NPSCORE_API npscore_status npscore_theme_tagger_new(npscore_theme_tagger** out,
                        ": give at least one theme (or NULL and 0 for the default taxonomy)");
     }
     for (size_t t = 0; t < n_themes; ++t) {
-      const npscore_theme& th = themes[t];
+      const npscore_themes_theme& th = themes[t];
       if (th.name == nullptr) return call.Null(absl::StrCat("themes[", t, "].name"));
       if (th.keywords == nullptr && th.n_keywords > 0) {
         return call.Null(absl::StrCat("themes[", t, "].keywords"));
@@ -53,18 +53,19 @@ NPSCORE_API npscore_status npscore_theme_tagger_new(npscore_theme_tagger** out,
   }
   auto tagger = npscore::ThemeTagger::Create(std::move(taxonomy));
   if (!tagger.ok()) return call.Fail(tagger.status());
-  *out = new npscore_theme_tagger{*std::move(tagger)};
+  *out = new npscore_themes_tagger{*std::move(tagger)};
   return call.Ok();
   NPSCORE_C_END
 }
 
-NPSCORE_API size_t npscore_theme_tagger_size(const npscore_theme_tagger* tagger) {
+NPSCORE_API size_t npscore_themes_tagger_size(const npscore_themes_tagger* tagger) {
   return tagger == nullptr ? 0 : tagger->tagger.n_themes();
 }
 
-NPSCORE_API npscore_status npscore_theme_tagger_name(const char** out,
-                                                     const npscore_theme_tagger* tagger, size_t j) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_themes_tagger_name(const char** out,
+                                                      const npscore_themes_tagger* tagger,
+                                                      size_t j, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_REQUIRE(tagger);
   const auto& taxonomy = tagger->tagger.taxonomy();
@@ -77,21 +78,26 @@ NPSCORE_API npscore_status npscore_theme_tagger_name(const char** out,
   NPSCORE_C_END
 }
 
-NPSCORE_API npscore_status npscore_theme_tagger_tag(uint8_t* out,
-                                                    const npscore_theme_tagger* tagger,
-                                                    const char* const* texts,
-                                                    const size_t* lengths, size_t n,
-                                                    npscore_invalid_utf8 invalid, int threads) {
-  NPSCORE_C_BEGIN
+NPSCORE_API npscore_status npscore_themes_tagger_tag(uint8_t* out, size_t out_capacity,
+                                                     const npscore_themes_tagger* tagger,
+                                                     const char* const* texts,
+                                                     const size_t* lengths, size_t n,
+                                                     int32_t invalid, int32_t threads,
+                                                     npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
   NPSCORE_C_REQUIRE(tagger);
+  const size_t n_themes = tagger->tagger.n_themes();
+  if (n_themes > 0 && n > SIZE_MAX / n_themes) {
+    return call.Fail(NPSCORE_EINVAL, "n x the tagger's themes overflows");
+  }
+  NPSCORE_C_RETURN_IF_ERROR(
+      npscore::capi::CheckOutput(call, out, out_capacity, n * n_themes, "out"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, texts, n, "texts"));
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, out, n, "out"));
   if (lengths != nullptr) {
     NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, lengths, n, "lengths"));
   }
-  const int raw = npscore::capi::RawEnum(invalid);
-  if (raw != NPSCORE_INVALID_UTF8_ERROR && raw != NPSCORE_INVALID_UTF8_REPLACE) {
-    return call.Fail(NPSCORE_EINVAL, absl::StrCat("invalid is ", raw),
+  if (invalid != NPSCORE_INVALID_UTF8_ERROR && invalid != NPSCORE_INVALID_UTF8_REPLACE) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("invalid is ", invalid),
                      ": use NPSCORE_INVALID_UTF8_ERROR (0) or NPSCORE_INVALID_UTF8_REPLACE (1)");
   }
   std::vector<absl::string_view> views(n);
@@ -100,43 +106,57 @@ NPSCORE_API npscore_status npscore_theme_tagger_tag(uint8_t* out,
     views[i] = lengths != nullptr ? absl::string_view(texts[i], lengths[i]) : absl::string_view(texts[i]);
   }
   npscore::TagOptions opt;
-  opt.invalid_utf8 = raw == NPSCORE_INVALID_UTF8_REPLACE ? npscore::InvalidUtf8::kReplace
+  opt.invalid_utf8 = invalid == NPSCORE_INVALID_UTF8_REPLACE ? npscore::InvalidUtf8::kReplace
                                                          : npscore::InvalidUtf8::kError;
   opt.threads = threads;
   auto ind = tagger->tagger.Tag(views, opt);
   if (!ind.ok()) return call.Fail(ind.status());
+  if (ind->values.size() != n * n_themes) {
+    return call.Fail(NPSCORE_EINTERNAL, absl::StrCat("the tagger gave ", ind->values.size(),
+                                                     " indicators, not ", n * n_themes));
+  }
   if (!ind->values.empty()) std::memcpy(out, ind->values.data(), ind->values.size());
   return call.Ok();
   NPSCORE_C_END
 }
 
-NPSCORE_API void npscore_theme_tagger_free(npscore_theme_tagger* tagger) { delete tagger; }
+NPSCORE_API void npscore_themes_tagger_free(npscore_themes_tagger* tagger) { delete tagger; }
 
-NPSCORE_API npscore_status npscore_theme_impact(npscore_theme_impact_row* out,
-                                                const uint8_t* indicators, size_t n_themes,
-                                                const int8_t* segment, const double* clv,
-                                                size_t n, npscore_impact_clv basis) {
-  NPSCORE_C_BEGIN
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, out, n_themes, "out"));
+NPSCORE_API npscore_status npscore_themes_impact(npscore_themes_impact_row* out,
+                                                 size_t out_capacity, const uint8_t* indicators,
+                                                 size_t n_themes, const int8_t* segment,
+                                                 const double* clv, size_t n, int32_t basis,
+                                                 npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  if (n_themes < 1 || n_themes > static_cast<size_t>(npscore::kMaxThemes)) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("n_themes is ", n_themes),
+                     absl::StrCat(": it must be in 1..", npscore::kMaxThemes,
+                                  " (NPSCORE_MAX_THEMES)"));
+  }
+  NPSCORE_C_RETURN_IF_ERROR(
+      npscore::capi::CheckOutput(call, out, out_capacity, n_themes, "out"));
   if (n_themes > 0 && n > SIZE_MAX / n_themes) {
     return call.Fail(NPSCORE_EINVAL, "n x n_themes overflows");
   }
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, indicators, n * n_themes, "indicators"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, segment, n, "segment"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, clv, n, "clv"));
-  const int raw = npscore::capi::RawEnum(basis);
-  if (raw != NPSCORE_IMPACT_CLV_SEGMENT && raw != NPSCORE_IMPACT_CLV_MENTIONERS) {
-    return call.Fail(NPSCORE_EINVAL, absl::StrCat("basis is ", raw),
+  if (basis != NPSCORE_IMPACT_CLV_SEGMENT && basis != NPSCORE_IMPACT_CLV_MENTIONERS) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("basis is ", basis),
                      ": use NPSCORE_IMPACT_CLV_SEGMENT (0) or NPSCORE_IMPACT_CLV_MENTIONERS (1)");
   }
   auto t = npscore::ThemeImpact(absl::Span<const uint8_t>(indicators, n * n_themes),
                                 static_cast<int64_t>(n_themes), absl::Span<const int8_t>(segment, n),
                                 absl::Span<const double>(clv, n),
-                                raw == NPSCORE_IMPACT_CLV_MENTIONERS ? npscore::ImpactClv::kMentioners
+                                basis == NPSCORE_IMPACT_CLV_MENTIONERS ? npscore::ImpactClv::kMentioners
                                                                      : npscore::ImpactClv::kSegment);
   if (!t.ok()) return call.Fail(t.status());
+  if (t->size() != n_themes) {
+    return call.Fail(NPSCORE_EINTERNAL, absl::StrCat("the impact table has ", t->size(),
+                                                     " rows, not ", n_themes));
+  }
   for (size_t r = 0; r < t->size(); ++r) {
-    npscore_theme_impact_row& row = out[r];
+    npscore_themes_impact_row& row = out[r];
     row.theme = t->theme[r];
     row.mentions = t->mentions[r];
     for (size_t k = 0; k < 3; ++k) {

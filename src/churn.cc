@@ -10,7 +10,6 @@
 #include <memory>
 #include <numeric>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -23,8 +22,10 @@
 #include "absl/strings/str_cat.h"
 #include "npscore/churn.h"
 #include "src/internal/bounds.h"
+#include "src/internal/parallel.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
+#include "src/internal/target_clones.h"
 
 namespace npscore {
 namespace {
@@ -56,13 +57,10 @@ absl::Status CheckShape(const MatrixView& X, const char* what) {
   return absl::OkStatus();
 }
 
-// The threads of a pass over rows x cols values: `threads` if given (options
-// are checked against kMaxThreads), else one per 2^20 values up to the
-// machine's threads; never more than the rows.
+// The threads of a pass over rows of `cols` values each (ThreadCount's
+// policy; automatic: one thread per 2^20 values).
 size_t AutoThreads(int threads, size_t rows, size_t cols) {
-  const size_t hw = std::max(1u, std::thread::hardware_concurrency());
-  const size_t work = rows * std::max<size_t>(cols, 1);
-  return internal::ThreadsFor(threads, std::min(hw, work / (size_t{1} << 20)), rows);
+  return internal::ThreadCount(threads, rows, (size_t{1} << 20) / std::max<size_t>(cols, 1));
 }
 
 // Per-column statistics of the training matrix and the first bad value.
@@ -71,17 +69,10 @@ struct ColumnStats {
   std::vector<bool> indicator;  // every value is 0 or 1
 };
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__)
-#define NPSCORE_SCAN_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define NPSCORE_SCAN_CLONES
-#endif
-
 // Welford's update of rows [i0, i1) into the per-column accumulators, plus
 // min, max, a count of values other than 0/1 and of non-finite values. The
 // loop over columns has no branch, so it vectorizes for row-major X.
-NPSCORE_SCAN_CLONES
+NPSCORE_CLONES_AVX2
 void ScanRows(const MatrixView& X, size_t i0, size_t i1, double* __restrict mean,
               double* __restrict m2, double* __restrict mn, double* __restrict mx,
               double* __restrict other, double* __restrict bad) {
@@ -203,13 +194,6 @@ constexpr size_t kFitBlock = 512;
 
 using ConstRowMap = Eigen::Map<const RowMatrix>;
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__)
-#define NPSCORE_FIT_CLONES __attribute__((target_clones("arch=haswell", "default")))
-#else
-#define NPSCORE_FIT_CLONES
-#endif
-
 // H += sum_r b_r b_r^T over the m rows of the row-major block B (m x q), rows
 // already scaled by sqrt(h_r), into the lower triangle of the row-major q x q
 // H, in single precision: twice the lanes per instruction. Newton's method
@@ -218,7 +202,7 @@ using ConstRowMap = Eigen::Map<const RowMatrix>;
 // accumulator after kFitBlock rows, so rounding does not build up over n.
 // Four rows per sweep over H, so each load and store of H carries four
 // multiply-adds; a Haswell (AVX2 + FMA) clone is picked at load time.
-NPSCORE_FIT_CLONES
+NPSCORE_CLONES_HASWELL
 void AccumulateHessian(const float* __restrict B, size_t m, size_t q, float* __restrict H) {
   size_t r = 0;
   for (; r + 4 <= m; r += 4) {
@@ -246,7 +230,7 @@ void AccumulateHessian(const float* __restrict B, size_t m, size_t q, float* __r
 // r_i x_ij (raw columns; shift and scale are applied to the sums at the end)
 // and the float rows of the Hessian block, (x_ij - shift_j) / scale_j *
 // sqrt(h_i), with sqrt(h_i) in column q - 1 for the intercept.
-NPSCORE_FIT_CLONES
+NPSCORE_CLONES_HASWELL
 void ScaleRows(const double* __restrict xb, size_t m, size_t p, size_t q,
                const double* __restrict shift, const double* __restrict inv_scale,
                const double* __restrict r, const double* __restrict h, bool intercept,
@@ -614,7 +598,8 @@ absl::Status CheckChurnInput(const ChurnModel& model, const MatrixView& X) {
   const size_t p = model.coef.size();
   if (X.cols != p) {
     std::string names;
-    for (size_t j = 0; j < p && j < 20; ++j) {
+    // A hand-built model may carry fewer names than coefficients.
+    for (size_t j = 0; j < p && j < 20 && j < model.feature_names.size(); ++j) {
       absl::StrAppend(&names, j ? ", " : "", model.feature_names[j]);
     }
     if (p > 20) absl::StrAppend(&names, ", ...");
@@ -629,13 +614,6 @@ namespace {
 
 constexpr size_t kTile = 64;
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__)
-#define NPSCORE_CHURN_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define NPSCORE_CHURN_CLONES
-#endif
-
 // The top-K reasons of a tile of rows whose contributions are column-major
 // (c[j * kTile + r]), for p <= 512 columns. Each positive contribution carries
 // its column in the low 10 bits of its mantissa (1023 - j, so that of two
@@ -643,10 +621,15 @@ constexpr size_t kTile = 64;
 // min/max insertion network over the values alone: no branch, no index
 // bookkeeping, and every row of the tile in its own vector lane. The exact
 // contributions are read back from the tile afterwards. Values within 2^-42
-// (relative) of each other are ranked by column.
+// (relative) of each other are ranked by column. A contribution of +inf (a
+// finite coefficient times a finite x - reference can overflow) is tagged as
+// the largest finite value: its own tag would be a NaN, which the network
+// cannot order.
 inline double Tag(double x, size_t j) {
+  constexpr double kLargest = std::numeric_limits<double>::max();
+  const double y = x > kLargest ? kLargest : x;
   uint64_t bits;
-  std::memcpy(&bits, &x, sizeof bits);
+  std::memcpy(&bits, &y, sizeof bits);
   bits = (bits & ~uint64_t{0x3FF}) | (1023 - j);
   double t;
   std::memcpy(&t, &bits, sizeof t);
@@ -691,7 +674,7 @@ struct ExplainTile {
 // Contributions and log-odds of rows [r0, r0 + t) for columns [j0, j1) into
 // the tile (column j at c[(j - j0) * kTile]); adds to z. The log-odds are summed
 // in column order in both layouts, so a row scores the same whatever the layout.
-NPSCORE_CHURN_CLONES
+NPSCORE_CLONES_AVX2
 void FillTile(const double* values, size_t rows, size_t p, bool row_major, const double* w,
               const double* ref, size_t r0, size_t t, size_t j0, size_t j1, double* c,
               double* z) {
@@ -719,7 +702,7 @@ void FillTile(const double* values, size_t rows, size_t p, bool row_major, const
 }
 
 template <size_t K>
-NPSCORE_CHURN_CLONES void TopKTileK(const double* c, size_t p, ExplainTile* s) {
+NPSCORE_CLONES_AVX2 void TopKTileK(const double* c, size_t p, ExplainTile* s) {
   TopKTile<K>(c, p, s->v);
 }
 

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "npscore/churn.h"
@@ -242,10 +243,19 @@ absl::StatusOr<ChurnModel> ParseChurnModel(absl::string_view bytes) {
 
 namespace {
 
+// The payload that marks a file-system error (IsChurnFileError).
+constexpr absl::string_view kFileErrorPayload = "type.npscore/churn.file_error";
+
+// `status` marked as a file-system error.
+absl::Status AsFileError(absl::Status status) {
+  status.SetPayload(kFileErrorPayload, absl::Cord("1"));
+  return status;
+}
+
 // The error of a failed system call on `path`: what was done, and errno's text.
 absl::Status FileError(absl::string_view what, const std::string& path, int error) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      "cannot ", what, " '", path, "': ", std::generic_category().message(error)));
+  return AsFileError(absl::InvalidArgumentError(absl::StrCat(
+      "cannot ", what, " '", path, "': ", std::generic_category().message(error))));
 }
 
 // A path as the system reads it: not empty, and without a NUL, which would
@@ -291,6 +301,10 @@ class Fd {
 
 }  // namespace
 
+bool IsChurnFileError(const absl::Status& status) {
+  return status.GetPayload(kFileErrorPayload).has_value();
+}
+
 absl::Status SaveChurnModel(const ChurnModel& model, const std::string& path) {
   if (model.coef.size() > kMaxFeatures || model.feature_names.size() > kMaxFeatures) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -310,8 +324,8 @@ absl::Status SaveChurnModel(const ChurnModel& model, const std::string& path) {
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return FileError("inspect", path, errno);
   if (!S_ISREG(st.st_mode)) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot write '", path, "': it is ",
-                                                   FileKind(st.st_mode), ", not a file"));
+    return AsFileError(absl::InvalidArgumentError(
+        absl::StrCat("cannot write '", path, "': it is ", FileKind(st.st_mode), ", not a file")));
   }
   size_t done = 0;
   while (done < bytes.size()) {
@@ -333,9 +347,8 @@ absl::StatusOr<ChurnModel> LoadChurnModel(const std::string& path) {
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return FileError("inspect", path, errno);
   if (!S_ISREG(st.st_mode)) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot load '", path, "': it is ",
-                                                   FileKind(st.st_mode),
-                                                   ", not a churn model file"));
+    return AsFileError(absl::InvalidArgumentError(absl::StrCat(
+        "cannot load '", path, "': it is ", FileKind(st.st_mode), ", not a churn model file")));
   }
   if (st.st_size == 0) {
     return absl::InvalidArgumentError(

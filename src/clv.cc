@@ -18,7 +18,6 @@
 #include <memory>
 #include <new>
 #include <string>
-#include <thread>
 #include <vector>
 
 #if defined(__linux__)
@@ -27,6 +26,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "src/internal/parallel.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
 
@@ -172,10 +172,8 @@ void Summarize(Entry* first, Entry* last, size_t c, RfmSummary* out) {
   out->monetary_value[c] = distinct > 1 ? repeat_sum / freq : 0.0;
 }
 
-size_t Threads(size_t rows) {
-  const size_t hw = std::max(1u, std::thread::hardware_concurrency());
-  return std::max<size_t>(1, std::min(hw, rows / (internal::kRowsPerThread / 4) + 1));
-}
+// Threads for a pass over `rows` transactions (no caller option: automatic).
+size_t Threads(size_t rows) { return internal::ThreadCount(0, rows, internal::kRowsPerThread / 4); }
 
 }  // namespace
 

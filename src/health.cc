@@ -8,7 +8,6 @@
 #include <limits>
 #include <numeric>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -20,6 +19,7 @@
 #include "absl/time/time.h"
 #include "src/internal/health_flags.h"
 #include "src/internal/p_values.h"
+#include "src/internal/parallel.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
 #include "src/internal/time_zone.h"
@@ -28,24 +28,18 @@
 namespace npscore {
 namespace {
 
-using internal::AsScore;
 using internal::Critical;
 using internal::EmptySummary;
 using internal::FillStatistics;
 using internal::FindBadScore;
 using internal::kBlock;
 using internal::Tally;
-using internal::TallyBlock;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr size_t kMaxPeriods = 100000;
 
-// Threads for a pass over `rows` rows: one per internal::kRowsPerThread rows,
-// up to the machine's threads.
-size_t ThreadsFor(size_t rows) {
-  return std::max<size_t>(
-      1, std::min<size_t>(std::thread::hardware_concurrency(), rows / internal::kRowsPerThread));
-}
+// Threads for a pass over `rows` rows (no caller option: automatic).
+size_t ThreadsFor(size_t rows) { return internal::ThreadCount(0, rows, internal::kRowsPerThread); }
 
 // The first civil period (as a day or a month) that contains `cs`.
 absl::CivilDay WeekStart(absl::CivilDay d) {
@@ -582,9 +576,6 @@ absl::Status CountHistogram(absl::Span<const T> scores, const Periods& periods,
   const int64_t n_periods = t.n_periods, n_slices = t.n_slices;
   const size_t P = static_cast<size_t>(n_periods);
   const size_t bins = static_cast<size_t>(cut.scale_max) + 1;
-  const T dmax = AsScore<T>(cut.detractor_max);
-  const T pmax = AsScore<T>(cut.passive_max);
-  const T smax = AsScore<T>(cut.scale_max);
   const T* sp = scores.data();
   const C* slp = slices.empty() ? nullptr : slices.data();
   // Rows [first, last) into one histogram; chunks run on separate threads
@@ -593,30 +584,33 @@ absl::Status CountHistogram(absl::Span<const T> scores, const Periods& periods,
     std::vector<int64_t> hist, skipped;
     int64_t excluded = 0;
   };
-  // Everything the row loop reads is copied into locals first: the counts are
-  // int64 stores, which the compiler would otherwise assume may change the
-  // captured sizes and pointers, reloading them on every row.
-  auto count_into = [&](size_t first, size_t last, auto* __restrict hist,
-                        int64_t* __restrict skipped, int64_t& excluded_out) -> absl::Status {
-    const T* __restrict xs = sp;
+  // Everything the row loop reads is copied into locals of the block body
+  // first: the counts are int64 stores, which the compiler would otherwise
+  // assume may change the captured sizes and pointers, reloading them on
+  // every row.
+  auto count_into = [&](size_t first, size_t last, auto* hist_out, int64_t* skipped_out,
+                        int64_t& excluded_out) -> absl::Status {
     int32_t buffer[kBlock];
-    const C* __restrict ss = slp;
-    const uint64_t np = static_cast<uint64_t>(n_periods), ns = static_cast<uint64_t>(n_slices);
-    const size_t nbins = bins, stride = P;
-    int64_t excluded = 0;
-    for (size_t begin = first; begin < last; begin += kBlock) {
-      const size_t end = std::min(last, begin + kBlock);
-      const Tally tally = TallyBlock(xs + begin, end - begin, dmax, pmax, smax);
-      const int64_t allowed = options.missing == Missing::kSkip ? tally.missing : 0;
-      const int32_t* __restrict block = periods.Block(begin, end, buffer);  // rows from begin
-      if (tally.invalid != allowed) {
-        // The first bad row of the block: a bad score, or a row left out
-        // with an error (a missing time) before it.
-        for (size_t i = begin; i < end; ++i) {
-          if (block[i - begin] < 0) NPSCORE_RETURN_IF_ERROR(periods.Excluded(i));
-          NPSCORE_RETURN_IF_ERROR(FindBadScore(scores, i, i + 1, cut, options.missing));
-        }
+    int64_t excluded_total = 0;
+    // The first bad row of a block with a bad score: that score, or a row
+    // left out with an error (a missing time) before it.
+    auto bad_block = [&](size_t begin, size_t end) -> absl::Status {
+      const int32_t* block = periods.Block(begin, end, buffer);
+      for (size_t i = begin; i < end; ++i) {
+        if (block[i - begin] < 0) NPSCORE_RETURN_IF_ERROR(periods.Excluded(i));
+        NPSCORE_RETURN_IF_ERROR(FindBadScore(scores, i, i + 1, cut, options.missing));
       }
+      return absl::OkStatus();
+    };
+    auto body = [&](size_t begin, size_t end, const Tally&) -> absl::Status {
+      auto* __restrict hist = hist_out;
+      int64_t* __restrict skipped = skipped_out;
+      const T* __restrict xs = sp;
+      const C* __restrict ss = slp;
+      const uint64_t np = static_cast<uint64_t>(n_periods), ns = static_cast<uint64_t>(n_slices);
+      const size_t nbins = bins, stride = P;
+      int64_t excluded = 0;
+      const int32_t* __restrict block = periods.Block(begin, end, buffer);  // rows from begin
       for (size_t i = begin; i < end; ++i) {
         const int64_t p = block[i - begin], s = ss != nullptr ? static_cast<int64_t>(ss[i]) : 0;
         // One unsigned compare each finds a negative code and one too large.
@@ -626,7 +620,7 @@ absl::Status CountHistogram(absl::Span<const T> scores, const Periods& periods,
             ++excluded;
             continue;
           }
-          excluded_out += excluded;
+          excluded_out += excluded_total + excluded;
           return absl::InvalidArgumentError(absl::StrCat(
               p >= n_periods ? "period" : "slice", " code at row ", i, " is ",
               p >= n_periods ? p : s, ": outside 0..", (p >= n_periods ? n_periods : n_slices) - 1));
@@ -639,8 +633,12 @@ absl::Status CountHistogram(absl::Span<const T> scores, const Periods& periods,
           ++hist[row * nbins + static_cast<size_t>(x)];
         }
       }
-    }
-    excluded_out += excluded;
+      excluded_total += excluded;
+      return absl::OkStatus();
+    };
+    NPSCORE_RETURN_IF_ERROR(
+        internal::ForEachValidBlock(scores, first, last, cut, options.missing, body, bad_block));
+    excluded_out += excluded_total;
     return absl::OkStatus();
   };
   // 32-bit counts halve the histogram (720 x 11 bins fit L1 instead of L2);

@@ -24,13 +24,11 @@ namespace {
 using internal::AsScore;
 using internal::CheckLength;
 using internal::EmptySummary;
-using internal::FindBadScore;
+using internal::ForEachValidBlock;
 using internal::IsMissing;
-using internal::kBlock;
 using internal::kNaN;
 using internal::SegmentIndex;
 using internal::Tally;
-using internal::TallyBlock;
 using internal::ValueText;
 
 using ContactKey = std::pair<int64_t, int64_t>;  // (account, contact)
@@ -110,7 +108,6 @@ absl::StatusOr<AccountTable> AccountNps(absl::Span<const T> scores,
   const bool latest = how == RollUp::kLatest;
   const T dmax = AsScore<T>(cut.detractor_max);
   const T pmax = AsScore<T>(cut.passive_max);
-  const T smax = AsScore<T>(cut.scale_max);
   const T* sp = scores.data();
   const int64_t* ap = accounts.data();
   const int64_t* cp = contacts.data();
@@ -128,45 +125,44 @@ absl::StatusOr<AccountTable> AccountNps(absl::Span<const T> scores,
   int64_t skipped = 0;
 
   // One pass: validate, then count (or keep each contact's latest response).
-  for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
-    const size_t end = std::min(scores.size(), begin + kBlock);
-    const Tally tally = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
-    const int64_t allowed = options.missing == Missing::kSkip ? tally.missing : 0;
-    if (tally.invalid != allowed) return FindBadScore(scores, begin, end, cut, options.missing);
-    for (size_t i = begin; i < end; ++i) {
-      const int64_t a = ap[i];
-      if (a < 0) continue;
-      if (a >= n_accounts) {
-        return absl::InvalidArgumentError(absl::StrCat("account code at row ", i, " is ", a,
-                                                       ": outside 0..", n_accounts - 1));
-      }
-      if (IsMissing(sp[i])) {
-        ++skipped;
-        continue;
-      }
-      if (!latest) {
-        count(static_cast<size_t>(a), sp[i]);
-        if (has_contacts && seen.insert(ContactKey{a, cp[i]}).second) {
-          ++n_contacts[static_cast<size_t>(a)];
+  NPSCORE_RETURN_IF_ERROR(ForEachValidBlock(
+      scores, 0, scores.size(), cut, options.missing,
+      [&](size_t begin, size_t end, const Tally&) -> absl::Status {
+        for (size_t i = begin; i < end; ++i) {
+          const int64_t a = ap[i];
+          if (a < 0) continue;
+          if (a >= n_accounts) {
+            return absl::InvalidArgumentError(absl::StrCat("account code at row ", i, " is ", a,
+                                                           ": outside 0..", n_accounts - 1));
+          }
+          if (IsMissing(sp[i])) {
+            ++skipped;
+            continue;
+          }
+          if (!latest) {
+            count(static_cast<size_t>(a), sp[i]);
+            if (has_contacts && seen.insert(ContactKey{a, cp[i]}).second) {
+              ++n_contacts[static_cast<size_t>(a)];
+            }
+            continue;
+          }
+          const int64_t t = tp[i];
+          if (t == kMissingTime) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "time at row ", i, " is missing (NaT): the latest response needs a time"));
+          }
+          const int64_t row = static_cast<int64_t>(i);
+          auto [it, inserted] = last.try_emplace(ContactKey{a, cp[i]}, Latest{t, row, -1});
+          Latest& l = it->second;
+          if (inserted) continue;
+          if (t > l.time) {
+            l = Latest{t, row, -1};
+          } else if (t == l.time && l.tie < 0) {
+            l.tie = row;
+          }
         }
-        continue;
-      }
-      const int64_t t = tp[i];
-      if (t == kMissingTime) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "time at row ", i, " is missing (NaT): the latest response needs a time"));
-      }
-      const int64_t row = static_cast<int64_t>(i);
-      auto [it, inserted] = last.try_emplace(ContactKey{a, cp[i]}, Latest{t, row, -1});
-      Latest& l = it->second;
-      if (inserted) continue;
-      if (t > l.time) {
-        l = Latest{t, row, -1};
-      } else if (t == l.time && l.tie < 0) {
-        l.tie = row;
-      }
-    }
-  }
+        return absl::OkStatus();
+      }));
   if (latest) {
     // A tie left at a contact's latest instant is an error; the one with the
     // smallest row is named, whatever the map's order.

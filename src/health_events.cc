@@ -18,13 +18,11 @@ namespace {
 using internal::AsScore;
 using internal::CheckLength;
 using internal::EmptySummary;
-using internal::FindBadScore;
+using internal::ForEachValidBlock;
 using internal::IsMissing;
-using internal::kBlock;
 using internal::kNaN;
 using internal::SegmentIndex;
 using internal::Tally;
-using internal::TallyBlock;
 
 
 // A kept response: its time and cell = slice * 4 + slot (0 detractor,
@@ -112,37 +110,33 @@ absl::StatusOr<std::vector<EventImpactRow>> EventImpact(
   const size_t S = static_cast<size_t>(n_slices);
   const T dmax = AsScore<T>(cut.detractor_max);
   const T pmax = AsScore<T>(cut.passive_max);
-  const T smax = AsScore<T>(cut.scale_max);
   const T* sp = scores.data();
   const int64_t* tp = times.data();
   const int64_t* slp = slices.empty() ? nullptr : slices.data();
   std::vector<Stamp> stamps;
   stamps.reserve(scores.size());
   bool in_order = true;
-  for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
-    const size_t end = std::min(scores.size(), begin + kBlock);
-    const Tally tally = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
-    const int64_t allowed = scores_options.missing == Missing::kSkip ? tally.missing : 0;
-    if (tally.invalid != allowed) {
-      return FindBadScore(scores, begin, end, cut, scores_options.missing);
-    }
-    for (size_t i = begin; i < end; ++i) {
-      const int64_t s = slp ? slp[i] : 0;
-      if (s < 0) continue;
-      if (s >= n_slices) {
-        return absl::InvalidArgumentError(absl::StrCat("slice code at row ", i, " is ", s,
-                                                       ": outside 0..", n_slices - 1));
-      }
-      if (tp[i] == kMissingTime) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "time at row ", i, " is missing (NaT): a response needs a time to fall in a window"));
-      }
-      const T x = sp[i];
-      const size_t slot = IsMissing(x) ? 3 : static_cast<size_t>(SegmentIndex(x, dmax, pmax));
-      in_order &= stamps.empty() || stamps.back().time <= tp[i];
-      stamps.push_back(Stamp{tp[i], static_cast<size_t>(s) * 4 + slot});
-    }
-  }
+  NPSCORE_RETURN_IF_ERROR(ForEachValidBlock(
+      scores, 0, scores.size(), cut, scores_options.missing,
+      [&](size_t begin, size_t end, const Tally&) -> absl::Status {
+        for (size_t i = begin; i < end; ++i) {
+          const int64_t s = slp ? slp[i] : 0;
+          if (s < 0) continue;
+          if (s >= n_slices) {
+            return absl::InvalidArgumentError(absl::StrCat("slice code at row ", i, " is ", s,
+                                                           ": outside 0..", n_slices - 1));
+          }
+          if (tp[i] == kMissingTime) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "time at row ", i, " is missing (NaT): a response needs a time to fall in a window"));
+          }
+          const T x = sp[i];
+          const size_t slot = IsMissing(x) ? 3 : static_cast<size_t>(SegmentIndex(x, dmax, pmax));
+          in_order &= stamps.empty() || stamps.back().time <= tp[i];
+          stamps.push_back(Stamp{tp[i], static_cast<size_t>(s) * 4 + slot});
+        }
+        return absl::OkStatus();
+      }));
   if (!in_order) {
     std::sort(stamps.begin(), stamps.end(),
               [](const Stamp& a, const Stamp& b) { return a.time < b.time; });

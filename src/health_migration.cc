@@ -17,12 +17,10 @@ namespace {
 
 using internal::AsScore;
 using internal::CheckLength;
-using internal::FindBadScore;
+using internal::ForEachValidBlock;
 using internal::IsMissing;
-using internal::kBlock;
 using internal::SegmentIndex;
 using internal::Tally;
-using internal::TallyBlock;
 
 
 // A kept response: its time and key = (customer code's low bits) << 32 |
@@ -135,37 +133,35 @@ absl::StatusOr<MigrationTable> Migration(absl::Span<const T> scores,
   const size_t blocks = (code.size() >> shift) + 1, low = size_t{1} << shift;
   const T dmax = AsScore<T>(cut.detractor_max);
   const T pmax = AsScore<T>(cut.passive_max);
-  const T smax = AsScore<T>(cut.scale_max);
   const T* sp = scores.data();
   const int64_t* tp = times.data();
   const int32_t* pp = periods.empty() ? nullptr : periods.data();
   std::vector<size_t> bound(blocks + 1, 0);
-  for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
-    const size_t end = std::min(scores.size(), begin + kBlock);
-    const Tally tally = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
-    const int64_t allowed = options.missing == Missing::kSkip ? tally.missing : 0;
-    if (tally.invalid != allowed) return FindBadScore(scores, begin, end, cut, options.missing);
-    for (size_t i = begin; i < end; ++i) {
-      const int64_t p = pp ? pp[i] : 0;
-      if (p < 0) {
-        ++table.excluded;
-        continue;
-      }
-      if (p >= n_periods) {
-        return absl::InvalidArgumentError(absl::StrCat("period code at row ", i, " is ", p,
-                                                       ": outside 0..", n_periods - 1));
-      }
-      if (IsMissing(sp[i])) {
-        ++table.skipped;
-        continue;
-      }
-      if (tp[i] == kMissingTime) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "time at row ", i, " is missing (NaT): a response needs a time to be ordered"));
-      }
-      ++bound[(code(i) >> shift) + 1];
-    }
-  }
+  NPSCORE_RETURN_IF_ERROR(ForEachValidBlock(
+      scores, 0, scores.size(), cut, options.missing,
+      [&](size_t begin, size_t end, const Tally&) -> absl::Status {
+        for (size_t i = begin; i < end; ++i) {
+          const int64_t p = pp ? pp[i] : 0;
+          if (p < 0) {
+            ++table.excluded;
+            continue;
+          }
+          if (p >= n_periods) {
+            return absl::InvalidArgumentError(absl::StrCat("period code at row ", i, " is ", p,
+                                                           ": outside 0..", n_periods - 1));
+          }
+          if (IsMissing(sp[i])) {
+            ++table.skipped;
+            continue;
+          }
+          if (tp[i] == kMissingTime) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "time at row ", i, " is missing (NaT): a response needs a time to be ordered"));
+          }
+          ++bound[(code(i) >> shift) + 1];
+        }
+        return absl::OkStatus();
+      }));
 
   // Pass 2: scatter the kept responses into their blocks. Afterwards
   // bound[b] is the end of block b (and the start of b + 1).

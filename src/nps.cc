@@ -8,14 +8,17 @@
 #include <cstring>
 #include <limits>
 #include <system_error>
-#include <thread>
 #include <type_traits>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "npscore/limits.h"
+#include "src/internal/bounds.h"
+#include "src/internal/parallel.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
+#include "src/internal/target_clones.h"
 
 namespace npscore {
 namespace internal {
@@ -24,15 +27,8 @@ namespace internal {
 // test costs several operations per element and 64-bit compares need SSE4.2.
 // An AVX2 clone, picked at load time where the processor has it, brings
 // them to the memory-bandwidth floor. 8-bit columns are faster as they are.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__)
-#define NPSCORE_TARGET_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define NPSCORE_TARGET_CLONES
-#endif
-
 #define NPSCORE_CLONED_TALLY_(T, Name)                                                   \
-  NPSCORE_TARGET_CLONES Tally Name(const T* p, size_t n, T dmax, T pmax, T smax) {       \
+  NPSCORE_CLONES_AVX2 Tally Name(const T* p, size_t n, T dmax, T pmax, T smax) {         \
     return TallyBlockImpl(p, n, dmax, pmax, smax);                                       \
   }                                                                                      \
   template <>                                                                            \
@@ -503,24 +499,18 @@ absl::StatusOr<Counts> CountSegments(absl::Span<const T> scores,
                                      const ScoreOptions& options) {
   const Cutoffs& cut = options.cutoffs;
   NPSCORE_RETURN_IF_ERROR(ValidateCutoffs(cut));
-  const T dmax = AsScore<T>(cut.detractor_max);
-  const T pmax = AsScore<T>(cut.passive_max);
-  const T smax = AsScore<T>(cut.scale_max);
   Counts counts;
-  for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
-    const size_t end = std::min(scores.size(), begin + kBlock);
-    // Missing values compare false, so they are neither detractors nor
-    // promoters; they are subtracted from the passives below.
-    const Tally t = TallyBlock(scores.data() + begin, end - begin, dmax, pmax, smax);
-    const int64_t allowed = options.missing == Missing::kSkip ? t.missing : 0;
-    if (t.invalid != allowed) {
-      return FindBadScore(scores, begin, end, cut, options.missing);
-    }
-    counts.detractors += t.det;
-    counts.promoters += t.pro;
-    counts.passives += static_cast<int64_t>(end - begin) - t.det - t.pro - t.missing;
-    counts.skipped += t.missing;
-  }
+  // Missing values compare false, so they are neither detractors nor
+  // promoters; they are subtracted from the passives.
+  NPSCORE_RETURN_IF_ERROR(ForEachValidBlock(
+      scores, 0, scores.size(), cut, options.missing,
+      [&](size_t begin, size_t end, const Tally& t) {
+        counts.detractors += t.det;
+        counts.promoters += t.pro;
+        counts.passives += static_cast<int64_t>(end - begin) - t.det - t.pro - t.missing;
+        counts.skipped += t.missing;
+        return absl::OkStatus();
+      }));
   return counts;
 }
 
@@ -533,24 +523,22 @@ absl::StatusOr<WeightedCounts> CountSegmentsWeighted(
   NPSCORE_RETURN_IF_ERROR(CheckLength("weights", weights.size(), scores.size()));
   const T dmax = AsScore<T>(cut.detractor_max);
   const T pmax = AsScore<T>(cut.passive_max);
-  const T smax = AsScore<T>(cut.scale_max);
   WeightedCounts counts;
   const T* __restrict sp = scores.data();
   const double* __restrict wp = weights.data();
-  for (size_t begin = 0; begin < scores.size(); begin += kBlock) {
-    const size_t end = std::min(scores.size(), begin + kBlock);
-    const Tally t = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
-    const int64_t allowed = options.missing == Missing::kSkip ? t.missing : 0;
-    if (t.invalid != allowed) return FindBadScore(scores, begin, end, cut, options.missing);
-    const WeightTally wt = TallyWeightsBlock(sp + begin, wp + begin, end - begin, dmax, pmax);
-    if (wt.bad != 0) return CheckWeights(weights, scores, begin, end);
-    counts.detractors += wt.det;
-    counts.passives += wt.pas;
-    counts.promoters += wt.pro;
-    counts.sum_w2 += wt.w2;
-    counts.rows += static_cast<int64_t>(end - begin) - t.missing;
-    counts.skipped += t.missing;
-  }
+  NPSCORE_RETURN_IF_ERROR(ForEachValidBlock(
+      scores, 0, scores.size(), cut, options.missing,
+      [&](size_t begin, size_t end, const Tally& t) {
+        const WeightTally wt = TallyWeightsBlock(sp + begin, wp + begin, end - begin, dmax, pmax);
+        if (wt.bad != 0) return CheckWeights(weights, scores, begin, end);
+        counts.detractors += wt.det;
+        counts.passives += wt.pas;
+        counts.promoters += wt.pro;
+        counts.sum_w2 += wt.w2;
+        counts.rows += static_cast<int64_t>(end - begin) - t.missing;
+        counts.skipped += t.missing;
+        return absl::OkStatus();
+      }));
   return counts;
 }
 
@@ -695,56 +683,52 @@ absl::Status TallyGroups(absl::Span<const T> scores, const Group& group,
   const Cutoffs& cut = options.cutoffs;
   const T dmax = AsScore<T>(cut.detractor_max);
   const T pmax = AsScore<T>(cut.passive_max);
-  const T smax = AsScore<T>(cut.scale_max);
   const bool weighted = !weights.empty();
-  const T* __restrict sp = scores.data();
-  const double* __restrict wp = weights.data();
-  int64_t* __restrict counts = tally.cnt.data();
-  for (size_t begin = first; begin < last; begin += kBlock) {
-    const size_t end = std::min(last, begin + kBlock);
-    const Tally t = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
-    const int64_t allowed = options.missing == Missing::kSkip ? t.missing : 0;
-    if (t.invalid != allowed) return FindBadScore(scores, begin, end, cut, options.missing);
-    NPSCORE_RETURN_IF_ERROR(group.Check(begin, end));
-    if (!weighted) {
-      for (size_t i = begin; i < end; ++i) {
-        const T x = sp[i];
-        const size_t slot = IsMissing(x) ? 3 : static_cast<size_t>(SegmentIndex(x, dmax, pmax));
-        ++counts[4 * group(i) + slot];
-      }
-      continue;
-    }
-    int64_t bad_weight = 0;
-    for (size_t i = begin; i < end; ++i) {
-      const double w = wp[i];
-      bad_weight += !IsMissing(sp[i]) & !(w >= 0 && w <= std::numeric_limits<double>::max());
-    }
-    if (bad_weight != 0) return CheckWeights(weights, scores, begin, end);
-    for (size_t i = begin; i < end; ++i) {
-      const T x = sp[i];
-      const size_t slot = IsMissing(x) ? 3 : static_cast<size_t>(SegmentIndex(x, dmax, pmax));
-      const size_t c = group(i);
-      const double w = wp[i];
-      ++counts[4 * c + slot];
-      tally.wsum[4 * c + slot] += w;
-      tally.w2[c] += slot == 3 ? 0.0 : w * w;
-    }
-  }
-  return absl::OkStatus();
+  return ForEachValidBlock(
+      scores, first, last, cut, options.missing,
+      [&](size_t begin, size_t end, const Tally&) -> absl::Status {
+        // Locals, not captures: the counts' stores could otherwise alias them.
+        const T* __restrict sp = scores.data();
+        const double* __restrict wp = weights.data();
+        int64_t* __restrict counts = tally.cnt.data();
+        NPSCORE_RETURN_IF_ERROR(group.Check(begin, end));
+        if (!weighted) {
+          for (size_t i = begin; i < end; ++i) {
+            const T x = sp[i];
+            const size_t slot = IsMissing(x) ? 3 : static_cast<size_t>(SegmentIndex(x, dmax, pmax));
+            ++counts[4 * group(i) + slot];
+          }
+          return absl::OkStatus();
+        }
+        int64_t bad_weight = 0;
+        for (size_t i = begin; i < end; ++i) {
+          const double w = wp[i];
+          bad_weight += !IsMissing(sp[i]) & !(w >= 0 && w <= std::numeric_limits<double>::max());
+        }
+        if (bad_weight != 0) return CheckWeights(weights, scores, begin, end);
+        for (size_t i = begin; i < end; ++i) {
+          const T x = sp[i];
+          const size_t slot = IsMissing(x) ? 3 : static_cast<size_t>(SegmentIndex(x, dmax, pmax));
+          const size_t c = group(i);
+          const double w = wp[i];
+          ++counts[4 * c + slot];
+          tally.wsum[4 * c + slot] += w;
+          tally.w2[c] += slot == 3 ? 0.0 : w * w;
+        }
+        return absl::OkStatus();
+      });
 }
 
-// The number of threads for a by-group pass over `rows` rows. Unweighted
-// counts are integers, so per-thread tallies merge exactly; a weighted pass
-// stays on one thread so its sums do not depend on the machine's core count.
+// The number of threads for a by-group pass over `rows` rows (ThreadCount's
+// policy). Unweighted counts are integers, so per-thread tallies merge
+// exactly; a weighted pass stays on one thread so its sums do not depend on
+// the machine's core count.
 size_t GroupThreads(const GroupOptions& options, size_t rows, size_t groups, bool weighted) {
   if (weighted) return 1;
-  const size_t wanted = options.threads > 0 ? static_cast<size_t>(options.threads)
-                                            : std::max(1u, std::thread::hardware_concurrency());
-  size_t threads = std::max<size_t>(1, std::min(wanted, rows / kRowsPerThread));
-  // Each extra thread holds its own tally (32 bytes a group): only worth it
-  // while the tallies stay small next to the rows they save time on.
-  while (threads > 1 && groups * 32 * threads > rows * 8) --threads;
-  return threads;
+  const size_t threads = ThreadCount(options.threads, rows, kRowsPerThread);
+  // Each thread holds its own tally (32 bytes a group): at most as many
+  // tallies as keep them within a quarter of the score column's 8 bytes a row.
+  return std::max<size_t>(1, std::min(threads, rows / std::max<size_t>(1, groups * 4)));
 }
 
 // Tallies all rows into g groups, on several threads when worthwhile.
@@ -776,12 +760,7 @@ absl::Status ValidateGroupInputs(size_t scores, size_t groups_column, size_t wei
     return absl::InvalidArgumentError(
         absl::StrCat("min_n is ", ValueText(options.min_n), ": must be >= 0"));
   }
-  if (options.threads < 0 || options.threads > kMaxThreads) {
-    return absl::InvalidArgumentError(absl::StrCat("threads is ", options.threads,
-                                                   ": must be between 0 (automatic) and ",
-                                                   kMaxThreads));
-  }
-  return absl::OkStatus();
+  return CheckThreads(options.threads);
 }
 
 // The table of the groups in `which` (all groups when empty), from a tally.

@@ -5,13 +5,13 @@
 #include <cstdint>
 #include <limits>
 #include <queue>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "src/internal/bounds.h"
+#include "src/internal/parallel.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
 
@@ -403,11 +403,7 @@ absl::StatusOr<PriorityQueue> Prioritize(const PriorityInput& input,
 
   const Ranker ranker(input, options, curve, window);
   const size_t top = options.top < 0 ? n : std::min(n, static_cast<size_t>(options.top));
-  const size_t chunks = internal::ThreadsFor(
-      options.threads,
-      std::min<size_t>({8, std::max(1u, std::thread::hardware_concurrency()),
-                        n / internal::kRowsPerThread + 1}),
-      n);
+  const size_t chunks = internal::ThreadCount(options.threads, n, internal::kRowsPerThread, 8);
   std::vector<ChunkResult> parts(chunks);
 
   // Every row is validated and classified; only queued (live, open) cases

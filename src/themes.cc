@@ -5,7 +5,6 @@
 #include <cstring>
 #include <limits>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -15,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "npscore/nps.h"
 #include "src/internal/bounds.h"
+#include "src/internal/parallel.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
 
@@ -474,11 +474,7 @@ absl::StatusOr<ThemeIndicators> ThemeTagger::Tag(absl::Span<const absl::string_v
   out.values.assign(n * t, 0);
   // Comments are short: a thread is worth it from ~64k comments on.
   constexpr size_t kCommentsPerThread = size_t{1} << 16;
-  const size_t chunks = internal::ThreadsFor(
-      options.threads,
-      std::min<size_t>({8, std::max(1u, std::thread::hardware_concurrency()),
-                        n / kCommentsPerThread + 1}),
-      n);
+  const size_t chunks = internal::ThreadCount(options.threads, n, kCommentsPerThread, 8);
   const bool replace = options.invalid_utf8 == InvalidUtf8::kReplace;
   uint8_t* values = out.values.data();
   NPSCORE_RETURN_IF_ERROR(internal::RunChunks(n, chunks, [&](size_t, size_t first, size_t last) {

@@ -11,7 +11,8 @@ int main(void) {
   const int32_t scores[12] = {10, 9, 9, 8, 7, 10, 3, 6, 9, 10, 5, 8};
   const int32_t bad[4] = {10, 9, 11, 4};
   npscore_nps_options opts = NPSCORE_NPS_OPTIONS_INIT;
-  npscore_summary s;
+  npscore_nps_summary s;
+  npscore_error err; /* the status and message of one call */
   npscore_status st;
 
   /* The library linked must be the one this header describes. */
@@ -22,7 +23,7 @@ int main(void) {
   }
 
   opts.method = NPSCORE_INTERVAL_SCORE; /* good coverage at small n */
-  st = npscore_nps_summarize(&s, scores, NPSCORE_I32, 12, NULL, &opts);
+  st = npscore_nps_summarize(&s, scores, NPSCORE_I32, 12, NULL, &opts, NULL);
   if (st != NPSCORE_OK) {
     fprintf(stderr, "error %d: %s\n", (int)st, npscore_last_error_message());
     return EXIT_FAILURE;
@@ -34,12 +35,13 @@ int main(void) {
          100 * s.confidence, s.ci_low, s.ci_high);
 
   /* An 11 on a 0-10 scale: the status says "invalid argument", the message
-   * names the row and the value. */
-  st = npscore_nps_summarize(&s, bad, NPSCORE_I32, 4, NULL, NULL);
-  if (st != NPSCORE_EINVAL) {
+   * names the row and the value. Passing an npscore_error gets both from the
+   * call itself (the way for runtimes that move calls between threads). */
+  st = npscore_nps_summarize(&s, bad, NPSCORE_I32, 4, NULL, NULL, &err);
+  if (st != NPSCORE_EINVAL || err.status != NPSCORE_EINVAL) {
     fprintf(stderr, "expected NPSCORE_EINVAL for a bad score, got %d\n", (int)st);
     return EXIT_FAILURE;
   }
-  printf("bad input -> error %d: %s\n", (int)st, npscore_last_error_message());
+  printf("bad input -> %s\n  %s\n", npscore_status_string(err.status), err.message);
   return EXIT_SUCCESS;
 }

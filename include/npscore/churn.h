@@ -427,6 +427,11 @@ std::string SerializeChurnModel(const ChurnModel& model);
 absl::StatusOr<ChurnModel> ParseChurnModel(absl::string_view bytes);
 absl::Status SaveChurnModel(const ChurnModel& model, const std::string& path);
 absl::StatusOr<ChurnModel> LoadChurnModel(const std::string& path);
+// True for an error of SaveChurnModel / LoadChurnModel that the file system
+// caused (the file cannot be opened, read or written, or is not a regular
+// file), false for invalid content or an invalid path. Both are
+// InvalidArgument; the C API reports the former as NPSCORE_EIO.
+bool IsChurnFileError(const absl::Status& status);
 
 // (end of churn model)
 

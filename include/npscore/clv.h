@@ -86,8 +86,8 @@ struct FitOptions {
   // Converged when the gradient of the mean negative log-likelihood in the
   // log-parameters has max-norm below this (finite, > 0).
   double tolerance = 1e-9;
-  // Threads for the likelihood (0 = as many as the machine has; at most
-  // kMaxThreads).
+  // Threads for the likelihood: 0 = automatic (one per 20,000 customers, at
+  // most the machine's), 1..kMaxThreads (limits.h) = that many.
   int threads = 0;
 };
 
@@ -109,6 +109,9 @@ struct FitInfo {
   double objective = 0;       // minimized: mean negative log-likelihood + penalty
   double gradient_norm = 0;   // max-norm of the objective's gradient (log-parameters)
   int iterations = 0;
+  // False if the fit stopped at max_iterations before the gradient reached
+  // the tolerance: the estimate is the last one, usable but to be checked.
+  bool converged = false;
   int64_t customers = 0;      // rows used (Gamma-Gamma: frequency > 0)
 };
 
@@ -125,8 +128,10 @@ struct GammaGammaFit {
 // Fits BG/NBD. frequency: whole numbers >= 0; 0 <= recency <= T; recency is 0
 // exactly when frequency is 0; T > 0 for at least one row. weights (empty =
 // all 1): the number of customers with each row's history (aggregated input),
-// finite and >= 0. An error names the first inconsistent row; a fit that
-// does not converge in max_iterations is an error with the last estimate.
+// finite and >= 0. An error names the first inconsistent row. A fit that
+// stops at max_iterations returns its last estimate with info.converged
+// false; a fit without an estimate (a parameter running off to 0 or
+// infinity, a flat likelihood) is an error.
 absl::StatusOr<BetaGeoFit> FitBetaGeo(absl::Span<const double> frequency,
                                       absl::Span<const double> recency,
                                       absl::Span<const double> T,

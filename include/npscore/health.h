@@ -108,7 +108,7 @@ absl::StatusOr<std::vector<double>> AdjustPValues(absl::Span<const double> p,
 // fractions 0..1, changes in percentage points of share per period).
 struct HealthThresholds {
   double alpha = 0.05;                // level of every flag test but nps_drop's
-  double min_n = 30;                  // fewer responses: flag `low_n`, no verdicts
+  double min_n = kDefaultMinN;        // fewer responses: flag `low_n`, no verdicts
   double passive_share_high = 0.40;   // Wilson lower bound of the passive share: vulnerable
   double passive_trend_points = 1.0;  // passive share growth (points/period) ...
   double stable_nps_points = 5.0;     // ... while |NPS change over the trend| is below this
@@ -243,7 +243,7 @@ struct HealthTable {
   std::vector<uint32_t> flags;       // HealthFlag bits
   std::vector<std::string> reasons;  // the numbers that raised each flag, "; "-separated
   IntervalMethod method = IntervalMethod::kAdjustedWald;
-  double confidence = 0.95;
+  double confidence = kDefaultConfidence;
   Adjustment adjustment = Adjustment::kHolm;
   HealthThresholds thresholds;
   // --- Alerts against a trailing baseline (see FlagMode) ----------------------

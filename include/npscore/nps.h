@@ -120,10 +120,15 @@ absl::StatusOr<IntervalMethod> ParseIntervalMethod(absl::string_view name);
 // Returns the canonical name of `method` ("wald", "adjusted-wald", "score").
 const char* IntervalMethodName(IntervalMethod method);
 
+// The default two-sided confidence level of every interval, and the default
+// responses below which a group (or a period's slice) is flagged small.
+inline constexpr double kDefaultConfidence = 0.95;
+inline constexpr double kDefaultMinN = 30;
+
 // Interval options: the method and the two-sided confidence level in (0, 1).
 struct IntervalOptions {
   IntervalMethod method = IntervalMethod::kAdjustedWald;
-  double confidence = 0.95;
+  double confidence = kDefaultConfidence;
 };
 
 // Returns OK if 0 < confidence < 1.
@@ -144,7 +149,7 @@ struct Summary {
   double ci_low = 0;   // interval bounds by `method`, within [-100, 100]
   double ci_high = 0;
   IntervalMethod method = IntervalMethod::kAdjustedWald;
-  double confidence = 0.95;
+  double confidence = kDefaultConfidence;
   bool weighted = false;  // counts are weighted sums
 
   double share_detractors() const { return n > 0 ? detractors / n : 0; }
@@ -196,7 +201,7 @@ inline constexpr int64_t kMaxExactSample = 1000;
 // statistic), the confidence level and the test.
 struct CompareOptions {
   IntervalMethod method = IntervalMethod::kScore;
-  double confidence = 0.95;
+  double confidence = kDefaultConfidence;
   CompareTest test = CompareTest::kAuto;
 };
 
@@ -210,7 +215,7 @@ struct Comparison {
   double ci_low = 0;   // interval for the difference, by `method`, within
   double ci_high = 0;  // [-200, 200]; agrees with p_value (see CompareTest)
   IntervalMethod method = IntervalMethod::kAdjustedWald;
-  double confidence = 0.95;
+  double confidence = kDefaultConfidence;
   TestKind test = TestKind::kWald;
 };
 
@@ -304,7 +309,7 @@ struct GroupTable {
   std::vector<double> nps, se, ci_low, ci_high;
   std::vector<uint8_t> small;  // 1 where n (or n_effective) < min_n
   IntervalMethod method = IntervalMethod::kAdjustedWald;
-  double confidence = 0.95;
+  double confidence = kDefaultConfidence;
   bool weighted = false;
 
   size_t size() const { return n.size(); }
@@ -316,11 +321,12 @@ struct GroupTable {
 struct GroupOptions {
   ScoreOptions scores;
   IntervalOptions interval;
-  double min_n = 30;  // groups below it are flagged `small`
-  // Threads for the counting pass: 0 = as many as the machine has (at least
-  // 2^20 rows each), 1 = this thread only, at most kMaxThreads (limits.h).
-  // Unweighted counts merge exactly, so the result never depends on it;
-  // weighted passes use one thread.
+  double min_n = kDefaultMinN;  // groups below it are flagged `small`
+  // Threads for the counting pass: 0 = automatic (one per 2^20 rows, at most
+  // the machine's), 1..kMaxThreads (limits.h) = that many, fewer only when
+  // there are fewer rows or the per-thread tallies (32 bytes a group) would
+  // pass a quarter of the scores' size. Unweighted counts merge exactly, so
+  // the result never depends on it; weighted passes use one thread.
   int threads = 0;
 };
 

@@ -29,14 +29,6 @@ inline absl::Status CheckIterations(int iterations, absl::string_view name) {
                                                  kMaxIterations, " (kMaxIterations)"));
 }
 
-// The threads a pass over `work_items` items runs on: `threads` when given
-// (never more than the items, so no thread starts without work), else
-// `automatic`; always at least 1.
-inline size_t ThreadsFor(int threads, size_t automatic, size_t work_items) {
-  const size_t want = threads > 0 ? static_cast<size_t>(threads) : automatic;
-  return std::max<size_t>(1, std::min(want, std::max<size_t>(1, work_items)));
-}
-
 }  // namespace internal
 }  // namespace npscore
 

@@ -11,14 +11,14 @@
 #include <limits>
 #include <string>
 #include <system_error>
-#include <thread>
 #include <type_traits>
-#include <vector>
 
+#include "absl/base/optimization.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "npscore/nps.h"
+#include "src/internal/status_macros.h"
 
 namespace npscore {
 namespace internal {
@@ -187,36 +187,40 @@ __attribute__((always_inline)) inline Tally TallyBlockImpl(const T* __restrict p
 template <typename T>
 Tally TallyBlock(const T* p, size_t n, T dmax, T pmax, T smax);
 
-// Runs work(k, first, last) for `chunks` consecutive row ranges covering
-// [0, rows), on up to `chunks` threads (this one included; if a thread cannot
-// be started, this thread runs its chunk). Returns the status of the earliest
-// failing chunk, so an error names the first bad row as a single pass would.
-template <typename Work>
-absl::Status RunChunks(size_t rows, size_t chunks, const Work& work) {
-  if (chunks <= 1) return work(size_t{0}, size_t{0}, rows);
-  std::vector<absl::Status> status(chunks);
-  std::vector<std::thread> pool;
-  const size_t chunk = (rows + chunks - 1) / chunks;
-  auto run = [&](size_t k) {
-    status[k] = work(k, std::min(rows, k * chunk), std::min(rows, (k + 1) * chunk));
-  };
-  size_t started = 1;
-  try {
-    for (; started < chunks; ++started) pool.emplace_back(run, started);
-  } catch (const std::system_error&) {
-    // No more threads to be had: this thread takes the remaining chunks.
-  }
-  for (size_t k = started; k < chunks; ++k) run(k);
-  run(0);
-  for (auto& th : pool) th.join();
-  for (const absl::Status& st : status) {
-    if (!st.ok()) return st;
+// The block-wise score validation shared by every counting kernel: for each
+// block of kBlock rows of [first, last), in order, one vectorized tally
+// (TallyBlock) checks the scores; a block with a bad score (or a missing one
+// unless `missing` is kSkip) returns bad_block(begin, end), the error naming
+// its first bad row, and a valid block goes to body(begin, end, tally), whose
+// error stops the pass. No allocation; body's own pass over the block finds
+// it in cache.
+template <typename T, typename Body, typename BadBlock>
+absl::Status ForEachValidBlock(absl::Span<const T> scores, size_t first, size_t last,
+                               const Cutoffs& cutoffs, Missing missing, const Body& body,
+                               const BadBlock& bad_block) {
+  const T dmax = AsScore<T>(cutoffs.detractor_max);
+  const T pmax = AsScore<T>(cutoffs.passive_max);
+  const T smax = AsScore<T>(cutoffs.scale_max);
+  const T* sp = scores.data();
+  for (size_t begin = first; begin < last; begin += kBlock) {
+    const size_t end = std::min(last, begin + kBlock);
+    const Tally t = TallyBlock(sp + begin, end - begin, dmax, pmax, smax);
+    const int64_t allowed = missing == Missing::kSkip ? t.missing : 0;
+    if (ABSL_PREDICT_FALSE(t.invalid != allowed)) return bad_block(begin, end);
+    NPSCORE_RETURN_IF_ERROR(body(begin, end, t));
   }
   return absl::OkStatus();
 }
 
-// Rows per thread below which a counting pass stays on one thread.
-inline constexpr size_t kRowsPerThread = size_t{1} << 20;
+// The same, the error of a bad block being FindBadScore's.
+template <typename T, typename Body>
+absl::Status ForEachValidBlock(absl::Span<const T> scores, size_t first, size_t last,
+                               const Cutoffs& cutoffs, Missing missing, const Body& body) {
+  return ForEachValidBlock(scores, first, last, cutoffs, missing, body,
+                           [&](size_t begin, size_t end) {
+                             return FindBadScore(scores, begin, end, cutoffs, missing);
+                           });
+}
 
 // The critical value of a two-sided interval at `confidence`.
 double Critical(double confidence);

@@ -1,7 +1,7 @@
 /* The C ABI's bad-input catalogue: one abusive call per case, each with the
  * status it must return and a part of the message it must leave in
- * npscore_last_error_message(). Every exported function of the health,
- * churn, clv, priority and themes modules has at least one case; so has
+ * npscore_last_error_message(). Every exported function of every module
+ * has at least one case; so has
  * every finding of issue 9 about them (nonsense accepted, unbounded sizes,
  * unclear errors). Run by ctest, and under AddressSanitizer +
  * UndefinedBehaviorSanitizer by scripts/test.sh: a case that crashes, leaks
@@ -19,11 +19,14 @@
  *   null        a NULL pointer where data is required (n > 0)
  *   size        a zero, negative or unbounded size, count or thread number
  *   value       NaN, infinity or an out-of-range number or enum value
- *   version     an unknown options struct version
+ *   version     an unknown options struct version (0 or newer than the library's)
+ *   range       an output array's capacity one element too small (NPSCORE_ERANGE)
+ *   err         the per-call npscore_error
  *   data        bad data, named by its first offending row and value
  *   file        a path that is not a readable model file
  *   handle      a NULL handle or an index out of range
- * The nps module has its own table, kNpsCases, for its cases. C99. */
+ * Each module has its own table (kNpsCases, kHealthCases, ...); kCommonCases
+ * holds the per-call npscore_error and the status names. C99. */
 
 #define _POSIX_C_SOURCE 200809L
 
@@ -46,7 +49,7 @@
 typedef struct bad_case {
   const char *id;                /* unique, kebab-case */
   const char *function;          /* the C function abused */
-  const char *finding;           /* null, size, value, version, data, file, handle */
+  const char *finding;           /* null, size, value, version, range, err, data, file, handle */
   npscore_status (*call)(void);  /* makes the call; returns its status */
   npscore_status want;           /* the status it must return */
   const char *message;           /* part of the message (NULL: none checked) */
@@ -69,12 +72,12 @@ static npscore_status handle_status(npscore_status st, const void *handle) {
 static char g_dir[256];          /* a fresh temporary directory */
 static char g_path[512];         /* scratch path */
 static npscore_health_table *g_table = NULL;
-static npscore_account_table *g_accounts = NULL;
-static npscore_period_grid *g_grid = NULL;
+static npscore_health_account_table *g_accounts = NULL;
+static npscore_health_period_grid *g_grid = NULL;
 static npscore_churn_model *g_model = NULL;  /* the prior model: 4 features */
 static npscore_churn_features *g_features = NULL;
 static npscore_priority_queue *g_queue = NULL;
-static npscore_theme_tagger *g_tagger = NULL;
+static npscore_themes_tagger *g_tagger = NULL;
 
 static const double kScores[6] = {9, 7, 3, 10, 6, 8};
 static const int32_t kPeriods[6] = {0, 0, 1, 1, 2, 2};
@@ -94,49 +97,66 @@ static const char *path_in_dir(const char *name) {
 CASE(adjust_p_negative) {
   const double p[3] = {0.2, -0.4, 0.3};
   double out[3];
-  return npscore_health_adjust_p_values(out, p, 3, NPSCORE_ADJUST_HOLM);
+  return npscore_health_adjust_p_values(out, 3, p, 3, NPSCORE_ADJUST_HOLM, NULL);
 }
 CASE(adjust_p_above_one) {
   const double p[2] = {0.5, 1.5};
   double out[2];
-  return npscore_health_adjust_p_values(out, p, 2, NPSCORE_ADJUST_BH);
+  return npscore_health_adjust_p_values(out, 2, p, 2, NPSCORE_ADJUST_BH, NULL);
 }
 CASE(adjust_p_inf) {
   const double p[2] = {HUGE_VAL, 0.5};
   double out[2];
-  return npscore_health_adjust_p_values(out, p, 2, NPSCORE_ADJUST_NONE);
+  return npscore_health_adjust_p_values(out, 2, p, 2, NPSCORE_ADJUST_NONE, NULL);
 }
 CASE(adjust_p_nan_is_no_test) {
   double p[3] = {0.01, 0.0, 0.04};
   p[1] = nan("");
-  return npscore_health_adjust_p_values(p, p, 3, NPSCORE_ADJUST_HOLM);
+  return npscore_health_adjust_p_values(p, 3, p, 3, NPSCORE_ADJUST_HOLM, NULL);
 }
 CASE(adjust_p_null) {
   double out[3];
-  return npscore_health_adjust_p_values(out, NULL, 3, NPSCORE_ADJUST_HOLM);
+  return npscore_health_adjust_p_values(out, 3, NULL, 3, NPSCORE_ADJUST_HOLM, NULL);
 }
 CASE(adjust_p_enum) {
   const double p[1] = {0.5};
   double out[1];
-  return npscore_health_adjust_p_values(out, p, 1, 9);
+  return npscore_health_adjust_p_values(out, 1, p, 1, 9, NULL);
 }
 CASE(health_options_init_version) {
   npscore_health_options o;
-  return npscore_health_options_init(&o, 99);
+  return npscore_health_options_init(&o, 99, NULL);
 }
+/* The nps options of table_with(), which an edit may change. */
+static npscore_nps_options g_table_nps;
 /* npscore_health_table_new with options changed by `edit`. */
 static npscore_status table_with(void (*edit)(npscore_health_options *)) {
+  const npscore_nps_options nps = NPSCORE_NPS_OPTIONS_INIT;
   npscore_health_options o = NPSCORE_HEALTH_OPTIONS_INIT;
   npscore_health_table *t = NULL;
   npscore_status st;
+  g_table_nps = nps;
   edit(&o);
-  st = handle_status(npscore_health_table_new(&t, kScores, NPSCORE_F64, 6, kPeriods, 3, NULL, 1, &o),
-                     t);
+  st = handle_status(
+      npscore_health_table_new(&t, kScores, NPSCORE_F64, 6, kPeriods, 3, NULL, 1, &g_table_nps, &o,
+                               NULL),
+      t);
   npscore_health_table_free(t);
   return st;
 }
 static void edit_version(npscore_health_options *o) { o->version = 99; }
-static void edit_nps_version(npscore_health_options *o) { o->nps.version = 5; }
+static void edit_version_zero(npscore_health_options *o) { o->version = 0; }
+static void edit_version_next(npscore_health_options *o) {
+  o->version = NPSCORE_HEALTH_OPTIONS_VERSION + 1;
+}
+static void edit_nps_version(npscore_health_options *o) {
+  (void)o;
+  g_table_nps.version = 5;
+}
+static void edit_nps_version_zero(npscore_health_options *o) {
+  (void)o;
+  g_table_nps.version = 0;
+}
 static void edit_alpha_nan(npscore_health_options *o) { o->alpha = nan(""); }
 static void edit_min_n_inf(npscore_health_options *o) { o->min_n = HUGE_VAL; }
 static void edit_trend_huge(npscore_health_options *o) { o->trend_periods = INT_MAX; }
@@ -144,9 +164,23 @@ static void edit_trend_two(npscore_health_options *o) { o->trend_periods = 2; }
 static void edit_share(npscore_health_options *o) { o->passive_share_high = 2; }
 static void edit_points(npscore_health_options *o) { o->detractor_surge_points = -1; }
 static void edit_adjustment(npscore_health_options *o) { o->adjustment = 7; }
-static void edit_missing(npscore_health_options *o) { o->nps.missing = (npscore_missing)7; }
+static void edit_missing(npscore_health_options *o) {
+  (void)o;
+  g_table_nps.missing = 7;
+}
 CASE(table_version) { return table_with(edit_version); }
+CASE(table_version_zero) { return table_with(edit_version_zero); }
+CASE(table_version_next) { return table_with(edit_version_next); }
 CASE(table_nps_version) { return table_with(edit_nps_version); }
+CASE(table_nps_version_zero) { return table_with(edit_nps_version_zero); }
+CASE(health_options_init_zero) {
+  npscore_health_options o;
+  return npscore_health_options_init(&o, 0, NULL);
+}
+CASE(health_options_init_next) {
+  npscore_health_options o;
+  return npscore_health_options_init(&o, NPSCORE_HEALTH_OPTIONS_VERSION + 1, NULL);
+}
 CASE(table_alpha_nan) { return table_with(edit_alpha_nan); }
 CASE(table_min_n_inf) { return table_with(edit_min_n_inf); }
 CASE(table_trend_huge) { return table_with(edit_trend_huge); }
@@ -159,7 +193,8 @@ CASE(table_n_periods_huge) {
   const int64_t slices[6] = {0, 0, 0, 1, 1, 1};
   npscore_health_table *t = NULL;
   npscore_status st = handle_status(
-      npscore_health_table_new(&t, kScores, NPSCORE_F64, 6, kPeriods, INT64_MAX, slices, 2, NULL), t);
+      npscore_health_table_new(&t, kScores, NPSCORE_F64, 6, kPeriods, INT64_MAX, slices, 2, NULL,
+                               NULL, NULL), t);
   npscore_health_table_free(t);
   return st;
 }
@@ -168,7 +203,7 @@ CASE(table_rows_over_bound) {
   npscore_health_table *t = NULL;
   npscore_status st = handle_status(
       npscore_health_table_new(&t, kScores, NPSCORE_F64, 6, kPeriods,
-                               NPSCORE_MAX_HEALTH_TABLE_ROWS / 2 + 1, slices, 2, NULL),
+                               NPSCORE_MAX_HEALTH_TABLE_ROWS / 2 + 1, slices, 2, NULL, NULL, NULL),
       t);
   npscore_health_table_free(t);
   return st;
@@ -177,28 +212,30 @@ CASE(table_n_slices_zero) {
   const int64_t slices[6] = {0, 0, 0, 0, 0, 0};
   npscore_health_table *t = NULL;
   npscore_status st = handle_status(
-      npscore_health_table_new(&t, kScores, NPSCORE_F64, 6, kPeriods, 3, slices, 0, NULL), t);
+      npscore_health_table_new(&t, kScores, NPSCORE_F64, 6, kPeriods, 3, slices, 0, NULL, NULL,
+                               NULL), t);
   npscore_health_table_free(t);
   return st;
 }
 CASE(table_dtype) {
   npscore_health_table *t = NULL;
   npscore_status st = handle_status(
-      npscore_health_table_new(&t, kScores, (npscore_dtype)99, 6, kPeriods, 3, NULL, 1, NULL), t);
+      npscore_health_table_new(&t, kScores, 99, 6, kPeriods, 3, NULL, 1, NULL, NULL, NULL), t);
   npscore_health_table_free(t);
   return st;
 }
 CASE(table_scores_null) {
   npscore_health_table *t = NULL;
   npscore_status st = handle_status(
-      npscore_health_table_new(&t, NULL, NPSCORE_F64, 6, kPeriods, 3, NULL, 1, NULL), t);
+      npscore_health_table_new(&t, NULL, NPSCORE_F64, 6, kPeriods, 3, NULL, 1, NULL, NULL,
+                               NULL), t);
   npscore_health_table_free(t);
   return st;
 }
 CASE(table_periods_null) {
   npscore_health_table *t = NULL;
   npscore_status st = handle_status(
-      npscore_health_table_new(&t, kScores, NPSCORE_F64, 6, NULL, 3, NULL, 1, NULL), t);
+      npscore_health_table_new(&t, kScores, NPSCORE_F64, 6, NULL, 3, NULL, 1, NULL, NULL, NULL), t);
   npscore_health_table_free(t);
   return st;
 }
@@ -206,129 +243,136 @@ CASE(table_bad_score) {
   const double scores[3] = {9, 7, 11};
   npscore_health_table *t = NULL;
   npscore_status st = handle_status(
-      npscore_health_table_new(&t, scores, NPSCORE_F64, 3, kPeriods, 3, NULL, 1, NULL), t);
+      npscore_health_table_new(&t, scores, NPSCORE_F64, 3, kPeriods, 3, NULL, 1, NULL, NULL,
+                               NULL), t);
   npscore_health_table_free(t);
   return st;
 }
 CASE(table_get_index) {
   npscore_health_row row;
-  return npscore_health_table_get(&row, g_table, 1000);
+  return npscore_health_table_get(&row, g_table, 1000, NULL);
 }
 CASE(table_get_null) {
   npscore_health_row row;
-  return npscore_health_table_get(&row, NULL, 0);
+  return npscore_health_table_get(&row, NULL, 0, NULL);
 }
 CASE(table_reasons_index) {
   const char *why;
-  return npscore_health_table_reasons(&why, g_table, 3);
+  return npscore_health_table_reasons(&why, g_table, 3, NULL);
 }
 CASE(table_histogram_null) {
   const int64_t *h;
-  return npscore_health_table_histogram(&h, NULL, g_table, 0);
+  return npscore_health_table_histogram(&h, NULL, g_table, 0, NULL);
 }
 CASE(table_baseline_index) {
   npscore_health_baseline_row row;
-  return npscore_health_table_baseline(&row, g_table, (size_t)-1);
+  return npscore_health_table_baseline(&row, g_table, (size_t)-1, NULL);
 }
-CASE(table_size_null) { return npscore_health_table_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL; }
+CASE(table_size_null) {
+  return npscore_health_table_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
+}
 CASE(table_free_null) {
   npscore_health_table_free(NULL);
   return NPSCORE_OK;
 }
 CASE(trends_periods_huge) {
-  npscore_segment_trend out[3];
+  npscore_health_segment_trend out[3];
   size_t count = 0;
-  return npscore_health_segment_trends(out, 3, &count, g_table, INT_MAX, NPSCORE_ADJUST_HOLM);
+  return npscore_health_segment_trends(out, 3, &count, g_table, INT_MAX, NPSCORE_ADJUST_HOLM, NULL);
 }
 CASE(trends_capacity) {
   size_t count = 0;
-  npscore_status st = npscore_health_segment_trends(NULL, 0, &count, g_table, 3, NPSCORE_ADJUST_HOLM);
+  npscore_status st = npscore_health_segment_trends(NULL, 0, &count, g_table, 3,
+                                                    NPSCORE_ADJUST_HOLM, NULL);
   if (count != 3) g_broken = "*out_count is not the 3 rows needed";
   return st;
 }
 CASE(trends_table_null) {
-  npscore_segment_trend out[3];
+  npscore_health_segment_trend out[3];
   size_t count = 0;
-  return npscore_health_segment_trends(out, 3, &count, NULL, 3, NPSCORE_ADJUST_HOLM);
+  return npscore_health_segment_trends(out, 3, &count, NULL, 3, NPSCORE_ADJUST_HOLM, NULL);
 }
 CASE(migration_n_periods_huge) {
   int64_t counts[27];
-  npscore_migration_totals tot;
-  return npscore_health_migration(counts, &tot, kScores, NPSCORE_F64, 6, kIds, kTimes, kPeriods,
-                                  INT64_C(1) << 40, NULL);
+  npscore_health_migration_totals tot;
+  return npscore_health_migration(counts, 27, &tot, kScores, NPSCORE_F64, 6, kIds, kTimes,
+                                  kPeriods, INT64_C(1) << 40, NULL, NULL);
 }
 CASE(migration_customers_null) {
   int64_t counts[9];
-  npscore_migration_totals tot;
-  return npscore_health_migration(counts, &tot, kScores, NPSCORE_F64, 6, NULL, kTimes, NULL, 0, NULL);
+  npscore_health_migration_totals tot;
+  return npscore_health_migration(counts, 9, &tot, kScores, NPSCORE_F64, 6, NULL, kTimes, NULL, 0,
+                                  NULL, NULL);
 }
 CASE(migration_same_instant) {
   const int64_t times[6] = {10, 11, 10, 21, 30, 31};
   int64_t counts[9];
-  npscore_migration_totals tot;
-  return npscore_health_migration(counts, &tot, kScores, NPSCORE_F64, 6, kIds, times, NULL, 0, NULL);
+  npscore_health_migration_totals tot;
+  return npscore_health_migration(counts, 9, &tot, kScores, NPSCORE_F64, 6, kIds, times, NULL, 0,
+                                  NULL, NULL);
 }
 CASE(attribution_negative) {
-  npscore_attribution_row out[2];
-  npscore_attribution_totals tot;
-  npscore_counts a[2], b[2];
+  npscore_health_attribution_row out[2];
+  npscore_health_attribution_totals tot;
+  npscore_nps_counts a[2], b[2];
   a[0] = counts3(1, 1, 1);
   a[1] = counts3(1, -4, 1);
   b[0] = b[1] = counts3(2, 2, 2);
-  return npscore_health_attribute_change(out, &tot, a, b, 2);
+  return npscore_health_attribute_change(out, 2, &tot, a, b, 2, NULL);
 }
 CASE(attribution_overflow) {
-  npscore_attribution_row out[2];
-  npscore_attribution_totals tot;
-  npscore_counts a[2], b[2];
+  npscore_health_attribution_row out[2];
+  npscore_health_attribution_totals tot;
+  npscore_nps_counts a[2], b[2];
   a[0] = counts3(INT64_MAX, 0, 0);
   a[1] = counts3(0, 0, 1);
   b[0] = b[1] = counts3(2, 2, 2);
-  return npscore_health_attribute_change(out, &tot, a, b, 2);
+  return npscore_health_attribute_change(out, 2, &tot, a, b, 2, NULL);
 }
 CASE(attribution_null) {
-  npscore_attribution_totals tot;
-  npscore_counts b[2];
+  npscore_health_attribution_totals tot;
+  npscore_nps_counts b[2];
   b[0] = b[1] = counts3(2, 2, 2);
-  return npscore_health_attribute_change(NULL, &tot, NULL, b, 2);
+  return npscore_health_attribute_change(NULL, 2, &tot, NULL, b, 2, NULL);
 }
 CASE(events_window_zero) {
   const int64_t events[1] = {20};
-  npscore_event_impact_row out[1];
+  npscore_health_event_impact_row out[1];
   size_t count = 0;
   return npscore_health_event_impact(out, 1, &count, kScores, NPSCORE_F64, 6, kTimes, NULL, 1,
-                                     events, 1, 5, 0, NULL);
+                                     events, 1, 5, 0, NULL, NULL);
 }
 CASE(events_window_negative) {
   const int64_t events[1] = {20};
-  npscore_event_impact_row out[1];
+  npscore_health_event_impact_row out[1];
   size_t count = 0;
   return npscore_health_event_impact(out, 1, &count, kScores, NPSCORE_F64, 6, kTimes, NULL, 1,
-                                     events, 1, -5, 5, NULL);
+                                     events, 1, -5, 5, NULL, NULL);
 }
 CASE(events_slices_huge) {
   const int64_t events[2] = {20, 30};
   const int64_t slices[6] = {0, 0, 0, 0, 0, 0};
-  npscore_event_impact_row out[1];
+  npscore_health_event_impact_row out[1];
   size_t count = 0;
   return npscore_health_event_impact(out, 1, &count, kScores, NPSCORE_F64, 6, kTimes, slices,
-                                     INT64_MAX, events, 2, 5, 5, NULL);
+                                     INT64_MAX, events, 2, 5, 5, NULL, NULL);
 }
 CASE(events_nat) {
   const int64_t events[1] = {NPSCORE_MISSING_TIME};
-  npscore_event_impact_row out[1];
+  npscore_health_event_impact_row out[1];
   size_t count = 0;
   return npscore_health_event_impact(out, 1, &count, kScores, NPSCORE_F64, 6, kTimes, NULL, 1,
-                                     events, 1, 5, 5, NULL);
+                                     events, 1, 5, 5, NULL, NULL);
 }
-static npscore_status accounts_with(int64_t n_accounts, int how, double min_n) {
+static npscore_status accounts_with(size_t n_accounts, int32_t how, double min_n) {
   const int64_t accounts[6] = {0, 0, 1, 1, 0, 1};
-  npscore_account_table *t = NULL;
+  npscore_health_account_table *t = NULL;
   npscore_status st = handle_status(
-      npscore_health_account_nps(&t, kScores, NPSCORE_F64, 6, accounts, n_accounts, NULL, NULL, how,
-                                 NULL, min_n, NULL),
+      npscore_health_account_table_new(&t, kScores, NPSCORE_F64, 6, accounts, n_accounts, NULL,
+                                       NULL, how,
+                                 NULL, min_n, NULL, NULL),
       t);
-  npscore_account_table_free(t);
+  npscore_health_account_table_free(t);
   return st;
 }
 CASE(accounts_how) { return accounts_with(2, 9, 1); }
@@ -336,41 +380,96 @@ CASE(accounts_huge) { return accounts_with(INT64_C(1) << 40, NPSCORE_ROLLUP_POOL
 CASE(accounts_min_n_nan) { return accounts_with(2, NPSCORE_ROLLUP_POOLED, nan("")); }
 CASE(accounts_latest_without_times) { return accounts_with(2, NPSCORE_ROLLUP_LATEST, 1); }
 CASE(account_get_index) {
-  npscore_account_row row;
-  return npscore_account_table_get(&row, g_accounts, 2);
+  npscore_health_account_row row;
+  return npscore_health_account_table_get(&row, g_accounts, 2, NULL);
 }
 CASE(account_overall_null) {
-  npscore_summary s;
-  return npscore_account_table_overall(&s, NULL);
+  npscore_nps_summary s;
+  return npscore_health_account_table_overall(&s, NULL, NULL);
 }
 CASE(account_size_null) {
-  npscore_account_table_free(NULL);
-  return npscore_account_table_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
+  npscore_health_account_table_free(NULL);
+  return npscore_health_account_table_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
 }
 CASE(grid_frequency) {
-  npscore_period_grid *g = NULL;
-  npscore_status st = handle_status(npscore_health_period_grid(&g, 0, 1, 9, "UTC"), g);
-  npscore_period_grid_free(g);
+  npscore_health_period_grid *g = NULL;
+  npscore_status st = handle_status(npscore_health_period_grid_new(&g, 0, 1, 9, "UTC", NULL), g);
+  npscore_health_period_grid_free(g);
   return st;
 }
 CASE(grid_zone_null) {
-  npscore_period_grid *g = NULL;
-  npscore_status st = handle_status(npscore_health_period_grid(&g, 0, 1, NPSCORE_FREQ_DAY, NULL), g);
-  npscore_period_grid_free(g);
+  npscore_health_period_grid *g = NULL;
+  npscore_status st = handle_status(npscore_health_period_grid_new(&g, 0, 1, NPSCORE_FREQ_DAY, NULL,
+                                                                   NULL), g);
+  npscore_health_period_grid_free(g);
   return st;
 }
 CASE(grid_get_index) {
   int64_t start, end;
   const char *label;
-  return npscore_period_grid_get(&start, &end, &label, g_grid, 1000000);
+  return npscore_health_period_grid_get(&start, &end, &label, g_grid, 1000000, NULL);
 }
 CASE(grid_size_null) {
-  npscore_period_grid_free(NULL);
-  return npscore_period_grid_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
+  npscore_health_period_grid_free(NULL);
+  return npscore_health_period_grid_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
 }
 CASE(assign_grid_null) {
   int32_t out[6];
-  return npscore_health_assign_periods(out, kTimes, 6, NULL, 0);
+  return npscore_health_assign_periods(out, 6, kTimes, 6, NULL, 0, NULL);
+}
+/* Every array output with a capacity one element too small. */
+CASE(assign_capacity) {
+  int32_t out[6];
+  return npscore_health_assign_periods(out, 5, kTimes, 6, g_grid, 0, NULL);
+}
+CASE(adjust_p_capacity) {
+  const double p[3] = {0.2, 0.4, 0.3};
+  double out[3];
+  return npscore_health_adjust_p_values(out, 2, p, 3, NPSCORE_ADJUST_HOLM, NULL);
+}
+CASE(trends_capacity_one_short) {
+  npscore_health_segment_trend out[3];
+  size_t count = 0;
+  npscore_status st =
+      npscore_health_segment_trends(out, 2, &count, g_table, 3, NPSCORE_ADJUST_HOLM, NULL);
+  if (count != 3) g_broken = "*out_count is not the 3 rows needed";
+  return st;
+}
+CASE(migration_capacity) {
+  int64_t counts[27];
+  npscore_health_migration_totals tot;
+  return npscore_health_migration(counts, 26, &tot, kScores, NPSCORE_F64, 6, kIds, kTimes,
+                                  kPeriods, 3, NULL, NULL);
+}
+CASE(migration_capacity_one_period) {
+  int64_t counts[9];
+  npscore_health_migration_totals tot;
+  return npscore_health_migration(counts, 8, &tot, kScores, NPSCORE_F64, 6, kIds, kTimes, NULL, 0,
+                                  NULL, NULL);
+}
+CASE(migration_nps_version) {
+  npscore_nps_options nps = NPSCORE_NPS_OPTIONS_INIT;
+  int64_t counts[9];
+  npscore_health_migration_totals tot;
+  nps.version = NPSCORE_NPS_OPTIONS_VERSION + 1;
+  return npscore_health_migration(counts, 9, &tot, kScores, NPSCORE_F64, 6, kIds, kTimes, NULL, 0,
+                                  &nps, NULL);
+}
+CASE(attribution_capacity) {
+  npscore_health_attribution_row out[2];
+  npscore_health_attribution_totals tot;
+  npscore_nps_counts a[2], b[2];
+  a[0] = a[1] = b[0] = b[1] = counts3(2, 2, 2);
+  return npscore_health_attribute_change(out, 1, &tot, a, b, 2, NULL);
+}
+CASE(events_capacity) {
+  const int64_t events[2] = {20, 30};
+  npscore_health_event_impact_row out[2];
+  size_t count = 0;
+  npscore_status st = npscore_health_event_impact(out, 1, &count, kScores, NPSCORE_F64, 6, kTimes,
+                                                  NULL, 1, events, 2, 5, 5, NULL, NULL);
+  if (count != 2) g_broken = "*out_count is not the 2 rows needed";
+  return st;
 }
 
 static const bad_case kHealthCases[] = {
@@ -390,8 +489,18 @@ static const bad_case kHealthCases[] = {
      health_options_init_version, NPSCORE_EVERSION, "version is 99"},
     {"table-version", "npscore_health_table_new", "version", table_version, NPSCORE_EVERSION,
      "opts->version is 99"},
+    {"table-version-zero", "npscore_health_table_new", "version", table_version_zero,
+     NPSCORE_EVERSION, "opts->version is 0: this library"},
+    {"table-version-next", "npscore_health_table_new", "version", table_version_next,
+     NPSCORE_EVERSION, "opts->version is 2: this library"},
     {"table-nps-version", "npscore_health_table_new", "version", table_nps_version,
-     NPSCORE_EVERSION, "opts->nps.version is 5"},
+     NPSCORE_EVERSION, "nps_opts->version is 5"},
+    {"table-nps-version-zero", "npscore_health_table_new", "version", table_nps_version_zero,
+     NPSCORE_EVERSION, "nps_opts->version is 0"},
+    {"health-options-init-zero", "npscore_health_options_init", "version",
+     health_options_init_zero, NPSCORE_EVERSION, "version is 0"},
+    {"health-options-init-next", "npscore_health_options_init", "version",
+     health_options_init_next, NPSCORE_EVERSION, "version is 2"},
     {"table-alpha-nan", "npscore_health_table_new", "value", table_alpha_nan, NPSCORE_EINVAL,
      "bad health threshold alpha=NaN"},
     {"table-min-n-inf", "npscore_health_table_new", "value", table_min_n_inf, NPSCORE_EINVAL,
@@ -407,7 +516,7 @@ static const bad_case kHealthCases[] = {
     {"table-adjustment-enum", "npscore_health_table_new", "value", table_adjustment,
      NPSCORE_EINVAL, "opts->adjustment is 7"},
     {"table-missing-enum", "npscore_health_table_new", "value", table_missing, NPSCORE_EINVAL,
-     "opts->nps.missing is 7"},
+     "nps_opts->missing is 7"},
     {"table-n-periods-huge", "npscore_health_table_new", "size", table_n_periods_huge,
      NPSCORE_EINVAL, "bad table size: 2 slices x 9223372036854775807 periods"},
     {"table-rows-over-bound", "npscore_health_table_new", "size", table_rows_over_bound,
@@ -436,8 +545,8 @@ static const bad_case kHealthCases[] = {
     {"table-free-null", "npscore_health_table_free", "handle", table_free_null, NPSCORE_OK, NULL},
     {"trends-periods-huge", "npscore_health_segment_trends", "size", trends_periods_huge,
      NPSCORE_EINVAL, "periods is 2147483647: a trend needs 3..1000 periods"},
-    {"trends-capacity", "npscore_health_segment_trends", "size", trends_capacity, NPSCORE_EINVAL,
-     "capacity is 0: 3 rows are needed"},
+    {"trends-capacity", "npscore_health_segment_trends", "range", trends_capacity, NPSCORE_ERANGE,
+     "out has capacity 0 but the result needs 3 elements"},
     {"trends-table-null", "npscore_health_segment_trends", "handle", trends_table_null,
      NPSCORE_ENULL, "table is NULL"},
     {"migration-n-periods-huge", "npscore_health_migration", "size", migration_n_periods_huge,
@@ -460,32 +569,56 @@ static const bad_case kHealthCases[] = {
      NPSCORE_EINVAL, "bad table size: 2 events x 9223372036854775807 slices"},
     {"events-nat", "npscore_health_event_impact", "data", events_nat, NPSCORE_EINVAL,
      "event time at index 0 is missing (NaT)"},
-    {"accounts-how-enum", "npscore_health_account_nps", "value", accounts_how, NPSCORE_EINVAL,
+    {"accounts-how-enum", "npscore_health_account_table_new", "value", accounts_how, NPSCORE_EINVAL,
      "how is 9"},
-    {"accounts-n-accounts-huge", "npscore_health_account_nps", "size", accounts_huge,
+    {"accounts-n-accounts-huge", "npscore_health_account_table_new", "size", accounts_huge,
      NPSCORE_EINVAL, "n_accounts is 1099511627776: must be between 0 and 67108864"},
-    {"accounts-min-n-nan", "npscore_health_account_nps", "value", accounts_min_n_nan,
+    {"accounts-min-n-nan", "npscore_health_account_table_new", "value", accounts_min_n_nan,
      NPSCORE_EINVAL, "min_n is NaN: must be finite and >= 0"},
-    {"accounts-latest-without-times", "npscore_health_account_nps", "null",
+    {"accounts-latest-without-times", "npscore_health_account_table_new", "null",
      accounts_latest_without_times, NPSCORE_EINVAL, "needs contact ids and response times"},
-    {"account-get-index", "npscore_account_table_get", "handle", account_get_index,
+    {"account-get-index", "npscore_health_account_table_get", "handle", account_get_index,
      NPSCORE_EINVAL, "index i is 2: there are 2 accounts"},
-    {"account-overall-null", "npscore_account_table_overall", "handle", account_overall_null,
+    {"account-overall-null", "npscore_health_account_table_overall", "handle", account_overall_null,
      NPSCORE_ENULL, "t is NULL"},
-    {"account-size-null", "npscore_account_table_size", "handle", account_size_null, NPSCORE_OK,
+    {"account-size-null", "npscore_health_account_table_size", "handle", account_size_null,
+     NPSCORE_OK,
      NULL},
-    {"grid-frequency-enum", "npscore_health_period_grid", "value", grid_frequency, NPSCORE_EINVAL,
+    {"grid-frequency-enum", "npscore_health_period_grid_new", "value", grid_frequency,
+     NPSCORE_EINVAL,
      "frequency is 9"},
-    {"grid-zone-null", "npscore_health_period_grid", "null", grid_zone_null, NPSCORE_ENULL,
+    {"grid-zone-null", "npscore_health_period_grid_new", "null", grid_zone_null, NPSCORE_ENULL,
      "time_zone is NULL"},
-    {"grid-get-index", "npscore_period_grid_get", "handle", grid_get_index, NPSCORE_EINVAL,
+    {"grid-get-index", "npscore_health_period_grid_get", "handle", grid_get_index, NPSCORE_EINVAL,
      "index i is 1000000"},
-    {"grid-size-null", "npscore_period_grid_size", "handle", grid_size_null, NPSCORE_OK, NULL},
+    {"grid-size-null", "npscore_health_period_grid_size", "handle", grid_size_null, NPSCORE_OK,
+     NULL},
     {"assign-grid-null", "npscore_health_assign_periods", "handle", assign_grid_null,
      NPSCORE_ENULL, "grid is NULL"},
+    {"assign-capacity", "npscore_health_assign_periods", "range", assign_capacity, NPSCORE_ERANGE,
+     "out has capacity 5 but the result needs 6 elements"},
+    {"adjust-p-capacity", "npscore_health_adjust_p_values", "range", adjust_p_capacity,
+     NPSCORE_ERANGE, "out has capacity 2 but the result needs 3 elements"},
+    {"trends-capacity-one-short", "npscore_health_segment_trends", "range",
+     trends_capacity_one_short, NPSCORE_ERANGE,
+     "out has capacity 2 but the result needs 3 elements"},
+    {"migration-capacity", "npscore_health_migration", "range", migration_capacity,
+     NPSCORE_ERANGE, "out has capacity 26 but the result needs 27 elements"},
+    {"migration-capacity-one-period", "npscore_health_migration", "range",
+     migration_capacity_one_period, NPSCORE_ERANGE,
+     "out has capacity 8 but the result needs 9 elements"},
+    {"migration-nps-version", "npscore_health_migration", "version", migration_nps_version,
+     NPSCORE_EVERSION, "nps_opts->version is 2"},
+    {"attribution-capacity", "npscore_health_attribute_change", "range", attribution_capacity,
+     NPSCORE_ERANGE, "out has capacity 1 but the result needs 2 elements"},
+    {"events-capacity", "npscore_health_event_impact", "range", events_capacity, NPSCORE_ERANGE,
+     "out has capacity 1 but the result needs 2 elements"},
     {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
 
 /* --- Churn: features, labels, time split ------------------------------------------ */
+
+/* Checks the per-call error against the returned status (kCommonCases). */
+static npscore_status with_err(npscore_status st, const npscore_error *err);
 
 static const int64_t kCustomerIds[2] = {1, 2};
 
@@ -495,18 +628,42 @@ static npscore_status features_with(void (*edit)(npscore_churn_feature_options *
   npscore_status st;
   if (edit != NULL) edit(&o);
   st = handle_status(npscore_churn_features_new(&f, kIds, kTimes, kScores, NPSCORE_F64, 6, NULL,
-                                                kCustomerIds, NULL, 2, as_of, &o),
+                                                kCustomerIds, NULL, 2, as_of, NULL, &o, NULL),
                      f);
   npscore_churn_features_free(f);
   return st;
 }
 static void edit_features_version(npscore_churn_feature_options *o) { o->version = 3; }
+static void edit_features_version_zero(npscore_churn_feature_options *o) { o->version = 0; }
 static void edit_skip_unknown(npscore_churn_feature_options *o) { o->skip_unknown_customers = 2; }
 static void edit_early_life_inf(npscore_churn_feature_options *o) { o->early_life_days = HUGE_VAL; }
 static void edit_early_life_negative(npscore_churn_feature_options *o) { o->early_life_days = -1; }
 CASE(feature_options_init_version) {
   npscore_churn_feature_options o;
-  return npscore_churn_feature_options_init(&o, 0);
+  return npscore_churn_feature_options_init(&o, 0, NULL);
+}
+CASE(feature_options_init_next) {
+  npscore_churn_feature_options o;
+  return npscore_churn_feature_options_init(&o, NPSCORE_CHURN_FEATURE_OPTIONS_VERSION + 1, NULL);
+}
+CASE(features_version_zero) { return features_with(edit_features_version_zero, 100); }
+CASE(features_nps_version) {
+  npscore_nps_options nps = NPSCORE_NPS_OPTIONS_INIT;
+  npscore_churn_features *f = NULL;
+  npscore_status st;
+  nps.version = 0;
+  st = handle_status(npscore_churn_features_new(&f, kIds, kTimes, kScores, NPSCORE_F64, 6, NULL,
+                                                kCustomerIds, NULL, 2, 100, &nps, NULL, NULL),
+                     f);
+  npscore_churn_features_free(f);
+  return st;
+}
+/* The per-call error of a churn call: status and the thread's message. */
+CASE(features_err) {
+  npscore_churn_feature_row row;
+  npscore_error err;
+  memset(&err, 0x5a, sizeof err);
+  return with_err(npscore_churn_features_get(&row, g_features, 7, &err), &err);
 }
 CASE(features_version) { return features_with(edit_features_version, 100); }
 CASE(features_skip_unknown) { return features_with(edit_skip_unknown, 100); }
@@ -516,7 +673,7 @@ CASE(features_as_of_nat) { return features_with(NULL, NPSCORE_MISSING_TIME); }
 CASE(features_ids_null) {
   npscore_churn_features *f = NULL;
   npscore_status st = handle_status(npscore_churn_features_new(&f, kIds, kTimes, kScores, NPSCORE_F64,
-                                                               6, NULL, NULL, NULL, 2, 100, NULL),
+                                                               6, NULL, NULL, NULL, 2, 100, NULL, NULL, NULL),
                                     f);
   npscore_churn_features_free(f);
   return st;
@@ -525,18 +682,18 @@ CASE(features_unknown_customer) {
   const int64_t ids[1] = {1};
   npscore_churn_features *f = NULL;
   npscore_status st = handle_status(npscore_churn_features_new(&f, kIds, kTimes, kScores, NPSCORE_F64,
-                                                               6, NULL, ids, NULL, 1, 100, NULL),
+                                                               6, NULL, ids, NULL, 1, 100, NULL, NULL, NULL),
                                     f);
   npscore_churn_features_free(f);
   return st;
 }
 CASE(features_get_index) {
   npscore_churn_feature_row row;
-  return npscore_churn_features_get(&row, g_features, 2);
+  return npscore_churn_features_get(&row, g_features, 2, NULL);
 }
 CASE(features_totals_null) {
   npscore_churn_feature_totals t;
-  return npscore_churn_features_totals(&t, NULL);
+  return npscore_churn_features_totals(&t, NULL, NULL);
 }
 CASE(features_size_null) {
   npscore_churn_features_free(NULL);
@@ -546,23 +703,29 @@ CASE(labels_horizon_zero) {
   int8_t out[2];
   npscore_churn_label_totals tot;
   const int64_t churned[2] = {5, NPSCORE_MISSING_TIME};
-  return npscore_churn_labels(out, &tot, churned, NULL, 2, 0, 0);
+  return npscore_churn_labels(out, 2, &tot, churned, NULL, 2, 0, 0, NULL);
 }
 CASE(labels_horizon_overflow) {
   int8_t out[2];
   npscore_churn_label_totals tot;
   const int64_t churned[2] = {5, NPSCORE_MISSING_TIME};
-  return npscore_churn_labels(out, &tot, churned, NULL, 2, INT64_MAX - 1, 10);
+  return npscore_churn_labels(out, 2, &tot, churned, NULL, 2, INT64_MAX - 1, 10, NULL);
+}
+CASE(labels_capacity) {
+  int8_t out[2];
+  const int64_t churned[2] = {5, NPSCORE_MISSING_TIME};
+  npscore_error err;
+  return with_err(npscore_churn_labels(out, 1, NULL, churned, NULL, 2, 0, 10, &err), &err);
 }
 CASE(labels_churned_null) {
   int8_t out[2];
   npscore_churn_label_totals tot;
-  return npscore_churn_labels(out, &tot, NULL, NULL, 2, 0, 10);
+  return npscore_churn_labels(out, 2, &tot, NULL, NULL, 2, 0, 10, NULL);
 }
 CASE(time_split_nat) {
-  return npscore_churn_check_time_split(NPSCORE_MISSING_TIME, 100, 10, NPSCORE_MISSING_TIME);
+  return npscore_churn_check_time_split(NPSCORE_MISSING_TIME, 100, 10, NPSCORE_MISSING_TIME, NULL);
 }
-CASE(time_split_leak) { return npscore_churn_check_time_split(0, 86400000000000, 2 * 86400000000000, NPSCORE_MISSING_TIME); }
+CASE(time_split_leak) { return npscore_churn_check_time_split(0, 86400000000000, 2 * 86400000000000, NPSCORE_MISSING_TIME, NULL); }
 
 /* --- Churn: the model -------------------------------------------------------------- */
 
@@ -575,7 +738,7 @@ static npscore_status fit_with(void (*edit)(npscore_churn_fit_options *)) {
   npscore_churn_model *m = NULL;
   npscore_status st;
   edit(&o);
-  st = handle_status(npscore_churn_fit(&m, kX, 8, 2, NPSCORE_ROW_MAJOR, kY, NULL, NULL, &o), m);
+  st = handle_status(npscore_churn_model_fit(&m, kX, 8, 2, NPSCORE_ROW_MAJOR, kY, NULL, NULL, &o, NULL), m);
   npscore_churn_model_free(m);
   return st;
 }
@@ -585,12 +748,15 @@ static void edit_max_iter_huge(npscore_churn_fit_options *o) { o->max_iter = INT
 static void edit_max_iter_zero(npscore_churn_fit_options *o) { o->max_iter = 0; }
 static void edit_tol_nan(npscore_churn_fit_options *o) { o->tol = nan(""); }
 static void edit_c_negative(npscore_churn_fit_options *o) { o->C = -1; }
-static void edit_class_mode(npscore_churn_fit_options *o) { o->class_weight_mode = (npscore_class_weight)7; }
+static void edit_class_mode(npscore_churn_fit_options *o) { o->class_weight_mode = (int32_t)7; }
 static void edit_class_weight(npscore_churn_fit_options *o) {
   o->class_weight_mode = NPSCORE_CLASS_WEIGHT_GIVEN;
   o->class_weight[0] = -1;
 }
 static void edit_fit_version(npscore_churn_fit_options *o) { o->version = 0; }
+static void edit_fit_version_next(npscore_churn_fit_options *o) {
+  o->version = NPSCORE_CHURN_FIT_OPTIONS_VERSION + 1;
+}
 CASE(fit_threads_huge) { return fit_with(edit_threads_huge); }
 CASE(fit_threads_negative) { return fit_with(edit_threads_negative); }
 CASE(fit_max_iter_huge) { return fit_with(edit_max_iter_huge); }
@@ -600,25 +766,42 @@ CASE(fit_c_negative) { return fit_with(edit_c_negative); }
 CASE(fit_class_mode) { return fit_with(edit_class_mode); }
 CASE(fit_class_weight) { return fit_with(edit_class_weight); }
 CASE(fit_version) { return fit_with(edit_fit_version); }
+CASE(fit_version_next) { return fit_with(edit_fit_version_next); }
+CASE(fit_options_init_zero) {
+  npscore_churn_fit_options o;
+  return npscore_churn_fit_options_init(&o, 0, NULL);
+}
+CASE(fit_options_init_next) {
+  npscore_churn_fit_options o;
+  return npscore_churn_fit_options_init(&o, NPSCORE_CHURN_FIT_OPTIONS_VERSION + 1, NULL);
+}
+CASE(prior_options_init_zero) {
+  npscore_churn_prior_options o;
+  return npscore_churn_prior_options_init(&o, 0, NULL);
+}
+CASE(prior_options_init_next) {
+  npscore_churn_prior_options o;
+  return npscore_churn_prior_options_init(&o, NPSCORE_CHURN_PRIOR_OPTIONS_VERSION + 1, NULL);
+}
 CASE(fit_layout) {
   npscore_churn_model *m = NULL;
   npscore_status st = handle_status(
-      npscore_churn_fit(&m, kX, 8, 2, (npscore_layout)5, kY, NULL, NULL, NULL), m);
+      npscore_churn_model_fit(&m, kX, 8, 2, (int32_t)5, kY, NULL, NULL, NULL, NULL), m);
   npscore_churn_model_free(m);
   return st;
 }
 CASE(fit_no_rows) {
   npscore_churn_model *m = NULL;
   npscore_status st =
-      handle_status(npscore_churn_fit(&m, NULL, 0, 2, NPSCORE_ROW_MAJOR, NULL, NULL, NULL, NULL), m);
+      handle_status(npscore_churn_model_fit(&m, NULL, 0, 2, NPSCORE_ROW_MAJOR, NULL, NULL, NULL, NULL, NULL), m);
   npscore_churn_model_free(m);
   return st;
 }
 CASE(fit_too_wide) {
   const double y[2] = {0, 1};
   npscore_churn_model *m = NULL;
-  npscore_status st = handle_status(npscore_churn_fit(&m, g_wide, 2, NPSCORE_MAX_CHURN_FEATURES + 1,
-                                                      NPSCORE_ROW_MAJOR, y, NULL, NULL, NULL),
+  npscore_status st = handle_status(npscore_churn_model_fit(&m, g_wide, 2, NPSCORE_MAX_CHURN_FEATURES + 1,
+                                                      NPSCORE_ROW_MAJOR, y, NULL, NULL, NULL, NULL),
                                     m);
   npscore_churn_model_free(m);
   return st;
@@ -626,7 +809,7 @@ CASE(fit_too_wide) {
 CASE(fit_y_null) {
   npscore_churn_model *m = NULL;
   npscore_status st =
-      handle_status(npscore_churn_fit(&m, kX, 8, 2, NPSCORE_ROW_MAJOR, NULL, NULL, NULL, NULL), m);
+      handle_status(npscore_churn_model_fit(&m, kX, 8, 2, NPSCORE_ROW_MAJOR, NULL, NULL, NULL, NULL, NULL), m);
   npscore_churn_model_free(m);
   return st;
 }
@@ -634,7 +817,7 @@ CASE(fit_name_null) {
   const char *names[2] = {"tenure", NULL};
   npscore_churn_model *m = NULL;
   npscore_status st =
-      handle_status(npscore_churn_fit(&m, kX, 8, 2, NPSCORE_ROW_MAJOR, kY, NULL, names, NULL), m);
+      handle_status(npscore_churn_model_fit(&m, kX, 8, 2, NPSCORE_ROW_MAJOR, kY, NULL, names, NULL, NULL), m);
   npscore_churn_model_free(m);
   return st;
 }
@@ -644,7 +827,7 @@ CASE(fit_x_nan) {
   npscore_status st;
   memcpy(x, kX, sizeof x);
   x[7] = nan("");
-  st = handle_status(npscore_churn_fit(&m, x, 8, 2, NPSCORE_ROW_MAJOR, kY, NULL, NULL, NULL), m);
+  st = handle_status(npscore_churn_model_fit(&m, x, 8, 2, NPSCORE_ROW_MAJOR, kY, NULL, NULL, NULL, NULL), m);
   npscore_churn_model_free(m);
   return st;
 }
@@ -654,45 +837,57 @@ CASE(fit_label_two) {
   npscore_status st;
   memcpy(y, kY, sizeof y);
   y[5] = 2;
-  st = handle_status(npscore_churn_fit(&m, kX, 8, 2, NPSCORE_ROW_MAJOR, y, NULL, NULL, NULL), m);
+  st = handle_status(npscore_churn_model_fit(&m, kX, 8, 2, NPSCORE_ROW_MAJOR, y, NULL, NULL, NULL, NULL), m);
   npscore_churn_model_free(m);
   return st;
 }
-static npscore_status prior_with(double horizon, double detractor_rate, unsigned version) {
-  npscore_churn_prior_rates r = NPSCORE_CHURN_PRIOR_RATES_INIT;
+static npscore_status prior_with(double horizon, double detractor_rate, uint32_t version) {
+  npscore_churn_prior_options r = NPSCORE_CHURN_PRIOR_OPTIONS_INIT;
   npscore_churn_model *m = NULL;
   npscore_status st;
   r.version = version;
-  r.detractor.rate = detractor_rate;
-  st = handle_status(npscore_churn_prior(&m, horizon, &r), m);
+  r.detractor_rate = detractor_rate;
+  st = handle_status(npscore_churn_model_new(&m, horizon, &r, NULL), m);
   npscore_churn_model_free(m);
   return st;
 }
-CASE(prior_horizon_huge) { return prior_with(1e9, 0.45, NPSCORE_CHURN_PRIOR_RATES_VERSION); }
-CASE(prior_horizon_nan) { return prior_with(nan(""), 0.45, NPSCORE_CHURN_PRIOR_RATES_VERSION); }
-CASE(prior_horizon_degenerate) { return prior_with(21900, 0.45, NPSCORE_CHURN_PRIOR_RATES_VERSION); }
-CASE(prior_rate_one) { return prior_with(90, 1, NPSCORE_CHURN_PRIOR_RATES_VERSION); }
+CASE(prior_horizon_huge) { return prior_with(1e9, 0.45, NPSCORE_CHURN_PRIOR_OPTIONS_VERSION); }
+CASE(prior_horizon_nan) { return prior_with(nan(""), 0.45, NPSCORE_CHURN_PRIOR_OPTIONS_VERSION); }
+CASE(prior_horizon_degenerate) { return prior_with(21900, 0.45, NPSCORE_CHURN_PRIOR_OPTIONS_VERSION); }
+CASE(prior_rate_one) { return prior_with(90, 1, NPSCORE_CHURN_PRIOR_OPTIONS_VERSION); }
 CASE(prior_version) { return prior_with(90, 0.45, 42); }
+CASE(prior_version_zero) { return prior_with(90, 0.45, 0); }
 CASE(model_info_null) {
   npscore_churn_fit_info info;
-  return npscore_churn_model_info(&info, NULL);
+  return npscore_churn_model_info(&info, NULL, NULL);
 }
 CASE(model_coef_null) {
   double b;
-  return npscore_churn_model_coef(NULL, &b, g_model);
+  return npscore_churn_model_coef(NULL, 4, &b, g_model, NULL);
+}
+CASE(model_coef_capacity) {
+  double b, coef[4];
+  npscore_error err;
+  return with_err(npscore_churn_model_coef(coef, 3, &b, g_model, &err), &err);
 }
 CASE(model_n_features_null) {
   return npscore_churn_model_n_features(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
 }
 CASE(model_feature_name_range) {
-  return npscore_churn_model_feature_name(g_model, 4) == NULL &&
-                 npscore_churn_model_feature_name(NULL, 0) == NULL
-             ? NPSCORE_OK
-             : NPSCORE_EINTERNAL;
+  const char *name = "unchanged";
+  npscore_status st = npscore_churn_model_feature_name(&name, g_model, 4, NULL);
+  if (strcmp(name, "unchanged") != 0) g_broken = "*out written on error";
+  return st;
+}
+CASE(model_feature_name_null) {
+  const char *name;
+  return npscore_churn_model_feature_name(&name, NULL, 0, NULL);
 }
 CASE(model_warning_range) {
-  return npscore_churn_model_warning(g_model, 0) == NULL ? NPSCORE_OK : NPSCORE_EINTERNAL;
+  const char *text;
+  return npscore_churn_model_warning(&text, g_model, 0, NULL);
 }
+CASE(model_warning_out_null) { return npscore_churn_model_warning(NULL, g_model, 0, NULL); }
 CASE(model_free_null) {
   npscore_churn_model_free(NULL);
   return NPSCORE_OK;
@@ -700,46 +895,72 @@ CASE(model_free_null) {
 CASE(predict_columns) {
   double out[2];
   const double x[6] = {1, 0, 1, 0, 0, 1};
-  return npscore_churn_predict(out, g_model, x, 2, 3, NPSCORE_ROW_MAJOR);
+  return npscore_churn_model_predict(out, 2, g_model, x, 2, 3, NPSCORE_ROW_MAJOR, NULL);
 }
 CASE(predict_out_null) {
   const double x[8] = {1, 0, 1, 0, 0, 1, 1, 0};
-  return npscore_churn_predict(NULL, g_model, x, 2, 4, NPSCORE_ROW_MAJOR);
+  return npscore_churn_model_predict(NULL, 2, g_model, x, 2, 4, NPSCORE_ROW_MAJOR, NULL);
 }
-static npscore_status explain_top(int top) {
-  const double x[4] = {1, 0, 1, 0};
-  double proba[1], contributions[NPSCORE_MAX_REASONS];
-  int32_t features[NPSCORE_MAX_REASONS];
-  return npscore_churn_explain(proba, features, contributions, g_model, x, 1, 4, NPSCORE_ROW_MAJOR,
-                               top);
+CASE(predict_capacity) {
+  const double x[8] = {1, 0, 1, 0, 0, 1, 1, 0};
+  double out[2];
+  npscore_error err;
+  return with_err(npscore_churn_model_predict(out, 1, g_model, x, 2, 4, NPSCORE_ROW_MAJOR, &err),
+                  &err);
 }
-CASE(explain_top_zero) { return explain_top(0); }
-CASE(explain_top_huge) { return explain_top(INT_MAX); }
-CASE(explain_top_negative) { return explain_top(-1); }
-CASE(explain_top_max) { return explain_top(NPSCORE_MAX_REASONS); }
-static npscore_status evaluate_with(size_t n, int bins, double p1) {
+/* Explains 2 rows with `top` reasons and the given capacities (0: exact). */
+static npscore_status explain_with(size_t top, size_t proba_cap, size_t features_cap,
+                                   size_t contributions_cap) {
+  const double x[8] = {1, 0, 1, 0, 0, 1, 1, 0};
+  double proba[2], contributions[2 * NPSCORE_MAX_REASONS];
+  int32_t features[2 * NPSCORE_MAX_REASONS];
+  const size_t k = top <= NPSCORE_MAX_REASONS ? 2 * top : 2 * NPSCORE_MAX_REASONS;
+  return npscore_churn_model_explain(proba, proba_cap ? proba_cap : 2, features,
+                                     features_cap ? features_cap : k, contributions,
+                                     contributions_cap ? contributions_cap : k, g_model, x, 2, 4,
+                                     NPSCORE_ROW_MAJOR, top, NULL);
+}
+CASE(explain_top_zero) { return explain_with(0, 0, 0, 0); }
+CASE(explain_top_huge) { return explain_with(INT_MAX, 0, 0, 0); }
+CASE(explain_top_size_max) { return explain_with(SIZE_MAX, 0, 0, 0); }
+CASE(explain_top_max) { return explain_with(NPSCORE_MAX_REASONS, 0, 0, 0); }
+CASE(explain_proba_capacity) { return explain_with(3, 1, 0, 0); }
+CASE(explain_features_capacity) { return explain_with(3, 0, 5, 0); }
+CASE(explain_contributions_capacity) { return explain_with(3, 0, 0, 5); }
+static npscore_status evaluate_with(size_t n, size_t bins, double p1) {
   const double y[4] = {0, 1, 0, 1};
   double p[4] = {0.1, 0.8, 0.3, 0.6};
   npscore_churn_evaluation e;
   p[1] = p1;
-  return npscore_churn_evaluate(&e, NULL, n ? y : NULL, n ? p : NULL, n, bins);
+  return npscore_churn_evaluate(&e, NULL, 0, n ? y : NULL, n ? p : NULL, n, bins, NULL);
 }
 CASE(evaluate_no_rows) { return evaluate_with(0, 10, 0.8); }
 CASE(evaluate_bins_huge) { return evaluate_with(4, INT_MAX, 0.8); }
 CASE(evaluate_bins_zero) { return evaluate_with(4, 0, 0.8); }
 CASE(evaluate_p_nan) { return evaluate_with(4, 10, nan("")); }
 CASE(evaluate_p_above_one) { return evaluate_with(4, 10, 1.25); }
+CASE(evaluate_bins_capacity) {
+  const double y[4] = {0, 1, 0, 1}, p[4] = {0.1, 0.8, 0.3, 0.6};
+  npscore_churn_evaluation e;
+  npscore_churn_reliability_bin bins[3];
+  return npscore_churn_evaluate(&e, bins, 2, y, p, 4, 3, NULL);
+}
 CASE(evaluate_one_class) {
   const double y[2] = {1, 1}, p[2] = {0.2, 0.4};
   npscore_churn_evaluation e;
-  return npscore_churn_evaluate(&e, NULL, y, p, 2, 10);
+  return npscore_churn_evaluate(&e, NULL, 0, y, p, 2, 10, NULL);
 }
-CASE(save_path_null) { return npscore_churn_save(g_model, NULL); }
-CASE(save_directory) { return npscore_churn_save(g_model, g_dir); }
-CASE(save_missing_directory) { return npscore_churn_save(g_model, path_in_dir("nowhere/m.bin")); }
+CASE(save_path_null) { return npscore_churn_model_save(g_model, NULL, NULL); }
+CASE(save_path_empty) { return npscore_churn_model_save(g_model, "", NULL); }
+CASE(save_err) {
+  npscore_error err;
+  return with_err(npscore_churn_model_save(g_model, g_dir, &err), &err);
+}
+CASE(save_directory) { return npscore_churn_model_save(g_model, g_dir, NULL); }
+CASE(save_missing_directory) { return npscore_churn_model_save(g_model, path_in_dir("nowhere/m.bin"), NULL); }
 static npscore_status load_path(const char *path) {
   npscore_churn_model *m = NULL;
-  npscore_status st = handle_status(npscore_churn_load(&m, path), m);
+  npscore_status st = handle_status(npscore_churn_model_load(&m, path, NULL), m);
   npscore_churn_model_free(m);
   return st;
 }
@@ -753,12 +974,40 @@ CASE(load_unreadable) {
   return load_path(path_in_dir("unreadable.bin"));
 }
 CASE(load_path_null) { return load_path(NULL); }
+/* A message longer than npscore_error.message (the path is in it): cut to
+ * fit, NUL-terminated, a prefix of the thread's message, truncated = 1. */
+CASE(load_long_path_err) {
+  static char path[2 * NPSCORE_ERROR_MESSAGE_SIZE];
+  npscore_churn_model *m = NULL;
+  npscore_error err;
+  const char *msg;
+  npscore_status st;
+  memset(path, 'a', sizeof path - 1);
+  path[0] = '/';
+  path[sizeof path - 1] = '\0';
+  st = handle_status(npscore_churn_model_load(&m, path, &err), m);
+  msg = npscore_last_error_message();
+  if (err.status != (int32_t)st) g_broken = "err->status is not the status returned";
+  if (err.truncated != 1) g_broken = "err->truncated is not 1 for a long message";
+  if (strlen(err.message) != NPSCORE_ERROR_MESSAGE_SIZE - 1 ||
+      strncmp(err.message, msg, NPSCORE_ERROR_MESSAGE_SIZE - 1) != 0) {
+    g_broken = "err->message is not the message cut to fit";
+  }
+  npscore_churn_model_free(m);
+  return st;
+}
 
 static const bad_case kChurnCases[] = {
     {"feature-options-init-version", "npscore_churn_feature_options_init", "version",
      feature_options_init_version, NPSCORE_EVERSION, "version is 0"},
+    {"feature-options-init-next", "npscore_churn_feature_options_init", "version",
+     feature_options_init_next, NPSCORE_EVERSION, "version is 2"},
     {"features-version", "npscore_churn_features_new", "version", features_version,
      NPSCORE_EVERSION, "opts->version is 3"},
+    {"features-version-zero", "npscore_churn_features_new", "version", features_version_zero,
+     NPSCORE_EVERSION, "opts->version is 0"},
+    {"features-nps-version-zero", "npscore_churn_features_new", "version", features_nps_version,
+     NPSCORE_EVERSION, "version is 0"},
     {"features-skip-unknown-two", "npscore_churn_features_new", "value", features_skip_unknown,
      NPSCORE_EINVAL, "opts->skip_unknown_customers is 2"},
     {"features-early-life-inf", "npscore_churn_features_new", "value", features_early_life_inf,
@@ -773,6 +1022,8 @@ static const bad_case kChurnCases[] = {
      features_unknown_customer, NPSCORE_EINVAL, "customer 2 at row 1 is not in the customer table"},
     {"features-get-index", "npscore_churn_features_get", "handle", features_get_index,
      NPSCORE_EINVAL, "index i is 2: there are 2 customers"},
+    {"features-err", "npscore_churn_features_get", "err", features_err, NPSCORE_EINVAL,
+     "index i is 7"},
     {"features-totals-null", "npscore_churn_features_totals", "handle", features_totals_null,
      NPSCORE_ENULL, "f is NULL"},
     {"features-size-null", "npscore_churn_features_size", "handle", features_size_null,
@@ -781,104 +1032,144 @@ static const bad_case kChurnCases[] = {
      "horizon is 0 ns: it must be > 0"},
     {"labels-horizon-overflow", "npscore_churn_labels", "value", labels_horizon_overflow,
      NPSCORE_EINVAL, "as_of + horizon must be a representable time"},
+    {"labels-capacity", "npscore_churn_labels", "range", labels_capacity, NPSCORE_ERANGE,
+     "out has capacity 1 but the result needs 2"},
     {"labels-churned-null", "npscore_churn_labels", "null", labels_churned_null, NPSCORE_ENULL,
      "churned_at is NULL but n is 2"},
     {"time-split-nat", "npscore_churn_check_time_split", "value", time_split_nat, NPSCORE_EINVAL,
      "train_as_of is missing (NaT)"},
     {"time-split-leak", "npscore_churn_check_time_split", "value", time_split_leak,
      NPSCORE_EINVAL, "1 days after test_as_of"},
-    {"fit-threads-huge", "npscore_churn_fit", "size", fit_threads_huge, NPSCORE_EINVAL,
+    {"fit-threads-huge", "npscore_churn_model_fit", "size", fit_threads_huge, NPSCORE_EINVAL,
      "threads is 2147483647: use 0 (automatic) or 1..256"},
-    {"fit-threads-negative", "npscore_churn_fit", "size", fit_threads_negative, NPSCORE_EINVAL,
-     "threads is -1"},
-    {"fit-max-iter-huge", "npscore_churn_fit", "size", fit_max_iter_huge, NPSCORE_EINVAL,
+    {"fit-threads-negative", "npscore_churn_model_fit", "size", fit_threads_negative,
+     NPSCORE_EINVAL, "threads is -1"},
+    {"fit-max-iter-huge", "npscore_churn_model_fit", "size", fit_max_iter_huge, NPSCORE_EINVAL,
      "max_iter is 2147483647: it must be in 1..10000"},
-    {"fit-max-iter-zero", "npscore_churn_fit", "size", fit_max_iter_zero, NPSCORE_EINVAL,
+    {"fit-max-iter-zero", "npscore_churn_model_fit", "size", fit_max_iter_zero, NPSCORE_EINVAL,
      "max_iter is 0"},
-    {"fit-tol-nan", "npscore_churn_fit", "value", fit_tol_nan, NPSCORE_EINVAL,
+    {"fit-tol-nan", "npscore_churn_model_fit", "value", fit_tol_nan, NPSCORE_EINVAL,
      "tol is NaN: it must be finite and > 0"},
-    {"fit-c-negative", "npscore_churn_fit", "value", fit_c_negative, NPSCORE_EINVAL, "C is -1"},
-    {"fit-class-weight-mode-enum", "npscore_churn_fit", "value", fit_class_mode, NPSCORE_EINVAL,
-     "opts->class_weight_mode is 7"},
-    {"fit-class-weight-negative", "npscore_churn_fit", "value", fit_class_weight, NPSCORE_EINVAL,
-     "class weight of class 0 is -1"},
-    {"fit-version", "npscore_churn_fit", "version", fit_version, NPSCORE_EVERSION,
+    {"fit-c-negative", "npscore_churn_model_fit", "value", fit_c_negative, NPSCORE_EINVAL,
+     "C is -1"},
+    {"fit-class-weight-mode-enum", "npscore_churn_model_fit", "value", fit_class_mode,
+     NPSCORE_EINVAL, "opts->class_weight_mode is 7"},
+    {"fit-class-weight-negative", "npscore_churn_model_fit", "value", fit_class_weight,
+     NPSCORE_EINVAL, "class weight of class 0 is -1"},
+    {"fit-version", "npscore_churn_model_fit", "version", fit_version, NPSCORE_EVERSION,
      "opts->version is 0"},
-    {"fit-layout-enum", "npscore_churn_fit", "value", fit_layout, NPSCORE_EINVAL, "layout is 5"},
-    {"fit-no-rows", "npscore_churn_fit", "size", fit_no_rows, NPSCORE_EINVAL, "X has no rows"},
-    {"fit-too-many-columns", "npscore_churn_fit", "size", fit_too_wide, NPSCORE_EINVAL,
+    {"fit-version-next", "npscore_churn_model_fit", "version", fit_version_next,
+     NPSCORE_EVERSION, "opts->version is 2"},
+    {"fit-options-init-zero", "npscore_churn_fit_options_init", "version", fit_options_init_zero,
+     NPSCORE_EVERSION, "version is 0"},
+    {"fit-options-init-next", "npscore_churn_fit_options_init", "version", fit_options_init_next,
+     NPSCORE_EVERSION, "version is 2"},
+    {"fit-layout-enum", "npscore_churn_model_fit", "value", fit_layout, NPSCORE_EINVAL,
+     "layout is 5"},
+    {"fit-no-rows", "npscore_churn_model_fit", "size", fit_no_rows, NPSCORE_EINVAL,
+     "X has no rows"},
+    {"fit-too-many-columns", "npscore_churn_model_fit", "size", fit_too_wide, NPSCORE_EINVAL,
      "X has 4097 columns: a churn model fits at most 4096"},
-    {"fit-y-null", "npscore_churn_fit", "null", fit_y_null, NPSCORE_ENULL, "y is NULL but n is 8"},
-    {"fit-feature-name-null", "npscore_churn_fit", "null", fit_name_null, NPSCORE_ENULL,
+    {"fit-y-null", "npscore_churn_model_fit", "null", fit_y_null, NPSCORE_ENULL,
+     "y is NULL but n is 8"},
+    {"fit-feature-name-null", "npscore_churn_model_fit", "null", fit_name_null, NPSCORE_ENULL,
      "feature_names[1] is NULL"},
-    {"fit-x-nan", "npscore_churn_fit", "data", fit_x_nan, NPSCORE_EINVAL,
+    {"fit-x-nan", "npscore_churn_model_fit", "data", fit_x_nan, NPSCORE_EINVAL,
      "X at row 3, column 1 ('x1') is NaN"},
-    {"fit-label-two", "npscore_churn_fit", "data", fit_label_two, NPSCORE_EINVAL,
+    {"fit-label-two", "npscore_churn_model_fit", "data", fit_label_two, NPSCORE_EINVAL,
      "label at row 5 is 2"},
-    {"prior-horizon-huge", "npscore_churn_prior", "value", prior_horizon_huge, NPSCORE_EINVAL,
-     "horizon_days is 1e+09: it must be in (0, 36525]"},
-    {"prior-horizon-nan", "npscore_churn_prior", "value", prior_horizon_nan, NPSCORE_EINVAL,
+    {"prior-options-init-zero", "npscore_churn_prior_options_init", "version",
+     prior_options_init_zero, NPSCORE_EVERSION, "version is 0"},
+    {"prior-options-init-next", "npscore_churn_prior_options_init", "version",
+     prior_options_init_next, NPSCORE_EVERSION, "version is 2"},
+    {"prior-horizon-huge", "npscore_churn_model_new", "value", prior_horizon_huge,
+     NPSCORE_EINVAL, "horizon_days is 1e+09: it must be in (0, 36525]"},
+    {"prior-horizon-nan", "npscore_churn_model_new", "value", prior_horizon_nan, NPSCORE_EINVAL,
      "horizon_days is NaN"},
-    {"prior-horizon-degenerate", "npscore_churn_prior", "value", prior_horizon_degenerate,
+    {"prior-horizon-degenerate", "npscore_churn_model_new", "value", prior_horizon_degenerate,
      NPSCORE_EINVAL, "the detractor rate of 0.45 per 90 days becomes 1"},
-    {"prior-rate-one", "npscore_churn_prior", "value", prior_rate_one, NPSCORE_EINVAL,
+    {"prior-rate-one", "npscore_churn_model_new", "value", prior_rate_one, NPSCORE_EINVAL,
      "rate of detractor is 1: it must be strictly between 0 and 1"},
-    {"prior-rates-version", "npscore_churn_prior", "version", prior_version, NPSCORE_EVERSION,
-     "rates->version is 42"},
+    {"prior-options-version", "npscore_churn_model_new", "version", prior_version,
+     NPSCORE_EVERSION, "opts->version is 42"},
+    {"prior-options-version-zero", "npscore_churn_model_new", "version", prior_version_zero,
+     NPSCORE_EVERSION, "opts->version is 0"},
     {"model-info-null", "npscore_churn_model_info", "handle", model_info_null, NPSCORE_ENULL,
      "model is NULL"},
     {"model-coef-null", "npscore_churn_model_coef", "null", model_coef_null, NPSCORE_ENULL,
      "out is NULL"},
+    {"model-coef-capacity", "npscore_churn_model_coef", "range", model_coef_capacity,
+     NPSCORE_ERANGE, "out has capacity 3 but the result needs 4"},
     {"model-n-features-null", "npscore_churn_model_n_features", "handle", model_n_features_null,
      NPSCORE_OK, NULL},
     {"model-feature-name-range", "npscore_churn_model_feature_name", "handle",
-     model_feature_name_range, NPSCORE_OK, NULL},
+     model_feature_name_range, NPSCORE_EINVAL, "j is 4: the model has 4 features"},
+    {"model-feature-name-null", "npscore_churn_model_feature_name", "handle",
+     model_feature_name_null, NPSCORE_ENULL, "model is NULL"},
     {"model-warning-range", "npscore_churn_model_warning", "handle", model_warning_range,
-     NPSCORE_OK, NULL},
+     NPSCORE_EINVAL, "k is 0: the model has 0 warnings"},
+    {"model-warning-out-null", "npscore_churn_model_warning", "null", model_warning_out_null,
+     NPSCORE_ENULL, "out is NULL"},
     {"model-free-null", "npscore_churn_model_free", "handle", model_free_null, NPSCORE_OK, NULL},
-    {"predict-columns", "npscore_churn_predict", "size", predict_columns, NPSCORE_EINVAL,
+    {"predict-columns", "npscore_churn_model_predict", "size", predict_columns, NPSCORE_EINVAL,
      "X has 3 columns but the model has 4 features"},
-    {"predict-out-null", "npscore_churn_predict", "null", predict_out_null, NPSCORE_ENULL,
+    {"predict-out-null", "npscore_churn_model_predict", "null", predict_out_null, NPSCORE_ENULL,
      "out is NULL but n is 2"},
-    {"explain-top-zero", "npscore_churn_explain", "size", explain_top_zero, NPSCORE_EINVAL,
+    {"predict-capacity", "npscore_churn_model_predict", "range", predict_capacity,
+     NPSCORE_ERANGE, "out has capacity 1 but the result needs 2"},
+    {"explain-top-zero", "npscore_churn_model_explain", "size", explain_top_zero, NPSCORE_EINVAL,
      "top is 0: give 1..100 reasons per row"},
-    {"explain-top-huge", "npscore_churn_explain", "size", explain_top_huge, NPSCORE_EINVAL,
+    {"explain-top-huge", "npscore_churn_model_explain", "size", explain_top_huge, NPSCORE_EINVAL,
      "top is 2147483647"},
-    {"explain-top-negative", "npscore_churn_explain", "size", explain_top_negative,
-     NPSCORE_EINVAL, "top is -1"},
-    {"explain-top-max", "npscore_churn_explain", "size", explain_top_max, NPSCORE_OK, NULL},
+    {"explain-top-size-max", "npscore_churn_model_explain", "size", explain_top_size_max,
+     NPSCORE_EINVAL, "top is 18446744073709551615"},
+    {"explain-top-max", "npscore_churn_model_explain", "size", explain_top_max, NPSCORE_OK, NULL},
+    {"explain-proba-capacity", "npscore_churn_model_explain", "range", explain_proba_capacity,
+     NPSCORE_ERANGE, "out_proba has capacity 1 but the result needs 2"},
+    {"explain-features-capacity", "npscore_churn_model_explain", "range",
+     explain_features_capacity, NPSCORE_ERANGE, "out_features has capacity 5 but the result needs 6"},
+    {"explain-contributions-capacity", "npscore_churn_model_explain", "range",
+     explain_contributions_capacity, NPSCORE_ERANGE,
+     "out_contributions has capacity 5 but the result needs 6"},
     {"evaluate-no-rows", "npscore_churn_evaluate", "size", evaluate_no_rows, NPSCORE_EINVAL,
      "y and p have no rows: there is nothing to evaluate"},
     {"evaluate-bins-huge", "npscore_churn_evaluate", "size", evaluate_bins_huge, NPSCORE_EINVAL,
      "bins is 2147483647: it must be in 1..1000"},
     {"evaluate-bins-zero", "npscore_churn_evaluate", "size", evaluate_bins_zero, NPSCORE_EINVAL,
      "bins is 0"},
+    {"evaluate-bins-capacity", "npscore_churn_evaluate", "range", evaluate_bins_capacity,
+     NPSCORE_ERANGE, "out_bins has capacity 2 but the result needs 3"},
     {"evaluate-p-nan", "npscore_churn_evaluate", "data", evaluate_p_nan, NPSCORE_EINVAL,
      "probability at row 1 is NaN"},
     {"evaluate-p-above-one", "npscore_churn_evaluate", "data", evaluate_p_above_one,
      NPSCORE_EINVAL, "probability at row 1 is 1.25"},
     {"evaluate-one-class", "npscore_churn_evaluate", "data", evaluate_one_class, NPSCORE_EINVAL,
      "y has only class 1"},
-    {"save-path-null", "npscore_churn_save", "null", save_path_null, NPSCORE_ENULL,
+    {"save-path-null", "npscore_churn_model_save", "null", save_path_null, NPSCORE_ENULL,
      "path is NULL"},
-    {"save-directory", "npscore_churn_save", "file", save_directory, NPSCORE_EINVAL,
+    {"save-path-empty", "npscore_churn_model_save", "file", save_path_empty, NPSCORE_EINVAL,
+     "path is empty"},
+    {"save-directory", "npscore_churn_model_save", "file", save_directory, NPSCORE_EIO,
      "': Is a directory"},
-    {"save-missing-directory", "npscore_churn_save", "file", save_missing_directory,
-     NPSCORE_EINVAL, "nowhere/m.bin': No such file or directory"},
-    {"load-directory", "npscore_churn_load", "file", load_directory, NPSCORE_EINVAL,
+    {"save-err", "npscore_churn_model_save", "err", save_err, NPSCORE_EIO, "': Is a directory"},
+    {"save-missing-directory", "npscore_churn_model_save", "file", save_missing_directory,
+     NPSCORE_EIO, "nowhere/m.bin': No such file or directory"},
+    {"load-directory", "npscore_churn_model_load", "file", load_directory, NPSCORE_EIO,
      "/models': it is a directory, not a churn model file"},
-    {"load-missing", "npscore_churn_load", "file", load_missing, NPSCORE_EINVAL,
+    {"load-missing", "npscore_churn_model_load", "file", load_missing, NPSCORE_EIO,
      "/no_such_model.bin': No such file or directory"},
-    {"load-empty", "npscore_churn_load", "file", load_empty, NPSCORE_EINVAL,
+    {"load-empty", "npscore_churn_model_load", "file", load_empty, NPSCORE_EINVAL,
      "/empty.bin': the file is empty (0 bytes)"},
-    {"load-garbage", "npscore_churn_load", "file", load_garbage, NPSCORE_EINVAL,
+    {"load-garbage", "npscore_churn_model_load", "file", load_garbage, NPSCORE_EINVAL,
      "garbage.bin': not a valid npscore churn model"},
-    {"load-fifo", "npscore_churn_load", "file", load_fifo, NPSCORE_EINVAL,
+    {"load-fifo", "npscore_churn_model_load", "file", load_fifo, NPSCORE_EIO,
      "/fifo': it is a FIFO (named pipe)"},
-    {"load-unreadable", "npscore_churn_load", "file", load_unreadable, NPSCORE_EINVAL,
+    {"load-unreadable", "npscore_churn_model_load", "file", load_unreadable, NPSCORE_EIO,
      "/unreadable.bin': Permission denied"},
-    {"load-path-null", "npscore_churn_load", "null", load_path_null, NPSCORE_ENULL,
+    {"load-path-null", "npscore_churn_model_load", "null", load_path_null, NPSCORE_ENULL,
      "path is NULL"},
+    {"load-long-path-err", "npscore_churn_model_load", "err", load_long_path_err, NPSCORE_EIO,
+     "File name too long"},
     {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
 
 /* --- CLV ------------------------------------------------------------------------------ */
@@ -889,41 +1180,50 @@ static const double kFreq[3] = {2, 0, 5}, kRec[3] = {30, 0, 20}, kAge[3] = {40, 
 CASE(rfm_customers_huge) {
   npscore_clv_rfm_row out[1];
   const int64_t customers[1] = {0}, times[1] = {0};
-  return npscore_clv_rfm_summary(out, INT64_C(1) << 40, customers, times, NULL, 1, 0,
-                                 NPSCORE_FREQ_WEEK);
+  return npscore_clv_rfm_summary(out, 1, (size_t)1 << 40, customers, times, NULL, 1, 0,
+                                 NPSCORE_FREQ_WEEK, NULL);
 }
-CASE(rfm_customers_negative) {
+CASE(rfm_customers_size_max) {
   npscore_clv_rfm_row out[1];
   const int64_t customers[1] = {0}, times[1] = {0};
-  return npscore_clv_rfm_summary(out, -1, customers, times, NULL, 1, 0, NPSCORE_FREQ_WEEK);
+  return npscore_clv_rfm_summary(out, 1, SIZE_MAX, customers, times, NULL, 1, 0, NPSCORE_FREQ_WEEK,
+                                 NULL);
+}
+CASE(rfm_capacity) {
+  npscore_clv_rfm_row out[2];
+  const int64_t customers[1] = {0}, times[1] = {0};
+  npscore_error err;
+  return with_err(
+      npscore_clv_rfm_summary(out, 1, 2, customers, times, NULL, 1, 0, NPSCORE_FREQ_WEEK, &err),
+      &err);
 }
 CASE(rfm_frequency_enum) {
   npscore_clv_rfm_row out[1];
   const int64_t customers[1] = {0}, times[1] = {0};
-  return npscore_clv_rfm_summary(out, 1, customers, times, NULL, 1, 0, 7);
+  return npscore_clv_rfm_summary(out, 1, 1, customers, times, NULL, 1, 0, 7, NULL);
 }
 CASE(rfm_times_null) {
   npscore_clv_rfm_row out[1];
   const int64_t customers[1] = {0};
-  return npscore_clv_rfm_summary(out, 1, customers, NULL, NULL, 1, 0, NPSCORE_FREQ_WEEK);
+  return npscore_clv_rfm_summary(out, 1, 1, customers, NULL, NULL, 1, 0, NPSCORE_FREQ_WEEK, NULL);
 }
 CASE(rfm_amount_negative) {
   npscore_clv_rfm_row out[1];
   const int64_t customers[2] = {0, 0}, times[2] = {0, 0};
   const double amounts[2] = {5, -1};
-  return npscore_clv_rfm_summary(out, 1, customers, times, amounts, 2, 0, NPSCORE_FREQ_WEEK);
+  return npscore_clv_rfm_summary(out, 1, 1, customers, times, amounts, 2, 0, NPSCORE_FREQ_WEEK, NULL);
 }
 static npscore_status bg_with(void (*edit)(npscore_clv_fit_options *)) {
   npscore_clv_fit_options o = NPSCORE_CLV_FIT_OPTIONS_INIT;
   npscore_clv_beta_geo_params bg;
   edit(&o);
-  return npscore_clv_fit_beta_geo(&bg, NULL, kFreq, kRec, kAge, NULL, 3, &o);
+  return npscore_clv_fit_beta_geo(&bg, NULL, kFreq, kRec, kAge, NULL, 3, &o, NULL);
 }
 static npscore_status gg_with(void (*edit)(npscore_clv_fit_options *)) {
   npscore_clv_fit_options o = NPSCORE_CLV_FIT_OPTIONS_INIT;
   npscore_clv_gamma_gamma_params gg;
   edit(&o);
-  return npscore_clv_fit_gamma_gamma(&gg, NULL, kFreq, kMoney, NULL, 3, &o);
+  return npscore_clv_fit_gamma_gamma(&gg, NULL, kFreq, kMoney, NULL, 3, &o, NULL);
 }
 static void edit_clv_threads_negative(npscore_clv_fit_options *o) { o->threads = -1; }
 static void edit_clv_threads_huge(npscore_clv_fit_options *o) { o->threads = INT_MAX; }
@@ -931,43 +1231,78 @@ static void edit_clv_iterations(npscore_clv_fit_options *o) { o->max_iterations 
 static void edit_clv_tolerance(npscore_clv_fit_options *o) { o->tolerance = HUGE_VAL; }
 static void edit_clv_penalizer(npscore_clv_fit_options *o) { o->penalizer = nan(""); }
 static void edit_clv_version(npscore_clv_fit_options *o) { o->version = 2; }
+static void edit_clv_version_zero(npscore_clv_fit_options *o) { o->version = 0; }
+static void edit_clv_one_iteration(npscore_clv_fit_options *o) { o->max_iterations = 1; }
 CASE(bg_threads_negative) { return bg_with(edit_clv_threads_negative); }
 CASE(bg_threads_huge) { return bg_with(edit_clv_threads_huge); }
 CASE(bg_iterations_huge) { return bg_with(edit_clv_iterations); }
 CASE(bg_tolerance_inf) { return bg_with(edit_clv_tolerance); }
 CASE(bg_penalizer_nan) { return bg_with(edit_clv_penalizer); }
 CASE(bg_version) { return bg_with(edit_clv_version); }
+CASE(bg_version_zero) { return bg_with(edit_clv_version_zero); }
+CASE(bg_one_iteration) { return bg_with(edit_clv_one_iteration); }
+CASE(clv_options_init_zero) {
+  npscore_clv_fit_options o;
+  return npscore_clv_fit_options_init(&o, 0, NULL);
+}
+CASE(clv_options_init_next) {
+  npscore_clv_fit_options o;
+  return npscore_clv_fit_options_init(&o, NPSCORE_CLV_FIT_OPTIONS_VERSION + 1, NULL);
+}
 CASE(gg_threads_huge) { return gg_with(edit_clv_threads_huge); }
 CASE(bg_recency_after_t) {
   const double rec[3] = {50, 0, 20};
   npscore_clv_beta_geo_params bg;
-  return npscore_clv_fit_beta_geo(&bg, NULL, kFreq, rec, kAge, NULL, 3, NULL);
+  return npscore_clv_fit_beta_geo(&bg, NULL, kFreq, rec, kAge, NULL, 3, NULL, NULL);
 }
 CASE(gg_money_null) {
   npscore_clv_gamma_gamma_params gg;
-  return npscore_clv_fit_gamma_gamma(&gg, NULL, kFreq, NULL, NULL, 3, NULL);
+  return npscore_clv_fit_gamma_gamma(&gg, NULL, kFreq, NULL, NULL, 3, NULL, NULL);
 }
 CASE(alive_params) {
   const npscore_clv_beta_geo_params bg = {0, 4.4, 0.8, 2.4};
   double out[3];
-  return npscore_clv_probability_alive(out, &bg, kFreq, kRec, kAge, 3);
+  return npscore_clv_probability_alive(out, 3, &bg, kFreq, kRec, kAge, 3, NULL);
+}
+CASE(alive_capacity) {
+  const npscore_clv_beta_geo_params bg = {0.24, 4.4, 0.8, 2.4};
+  double out[3];
+  npscore_error err;
+  return with_err(npscore_clv_probability_alive(out, 2, &bg, kFreq, kRec, kAge, 3, &err), &err);
+}
+CASE(purchases_capacity) {
+  const npscore_clv_beta_geo_params bg = {0.24, 4.4, 0.8, 2.4};
+  double out[3];
+  return npscore_clv_expected_purchases(out, 2, &bg, 1, kFreq, kRec, kAge, 3, NULL);
+}
+CASE(profit_capacity) {
+  const npscore_clv_gamma_gamma_params gg = {6.25, 3.74, 15.4};
+  double out[3];
+  return npscore_clv_expected_profit(out, 2, &gg, kFreq, kMoney, 3, NULL);
+}
+CASE(clv_capacity) {
+  const npscore_clv_beta_geo_params bg = {0.24, 4.4, 0.8, 2.4};
+  const npscore_clv_gamma_gamma_params gg = {6.25, 3.74, 15.4};
+  double out[3];
+  return npscore_clv_lifetime_value(out, 2, &bg, &gg, kFreq, kRec, kAge, kMoney, 3, 12, 0.01, 4.345,
+                                    NULL);
 }
 CASE(purchases_t_nan) {
   const npscore_clv_beta_geo_params bg = {0.24, 4.4, 0.8, 2.4};
   double out[3];
-  return npscore_clv_expected_purchases(out, &bg, nan(""), kFreq, kRec, kAge, 3);
+  return npscore_clv_expected_purchases(out, 3, &bg, nan(""), kFreq, kRec, kAge, 3, NULL);
 }
 CASE(profit_q) {
   const npscore_clv_gamma_gamma_params gg = {6.25, 0.5, 15.4};
   double out[3];
-  return npscore_clv_expected_profit(out, &gg, kFreq, kMoney, 3);
+  return npscore_clv_expected_profit(out, 3, &gg, kFreq, kMoney, 3, NULL);
 }
-static npscore_status clv_with(int months, double discount, double periods_per_month) {
+static npscore_status clv_with(int32_t months, double discount, double periods_per_month) {
   const npscore_clv_beta_geo_params bg = {0.24, 4.4, 0.8, 2.4};
   const npscore_clv_gamma_gamma_params gg = {6.25, 3.74, 15.4};
   double out[3];
-  return npscore_clv_lifetime_value(out, &bg, &gg, kFreq, kRec, kAge, kMoney, 3, months, discount,
-                                    periods_per_month);
+  return npscore_clv_lifetime_value(out, 3, &bg, &gg, kFreq, kRec, kAge, kMoney, 3, months, discount,
+                                    periods_per_month, NULL);
 }
 CASE(clv_months_huge) { return clv_with(100000, 0.01, 4.345); }
 CASE(clv_months_zero) { return clv_with(0, 0.01, 4.345); }
@@ -977,14 +1312,16 @@ CASE(clv_months_max) { return clv_with(NPSCORE_MAX_CLV_MONTHS, 0.01, 4.345); }
 CASE(clv_bg_null) {
   const npscore_clv_gamma_gamma_params gg = {6.25, 3.74, 15.4};
   double out[3];
-  return npscore_clv_lifetime_value(out, NULL, &gg, kFreq, kRec, kAge, kMoney, 3, 12, 0.01, 4.345);
+  return npscore_clv_lifetime_value(out, 3, NULL, &gg, kFreq, kRec, kAge, kMoney, 3, 12, 0.01, 4.345, NULL);
 }
 
 static const bad_case kClvCases[] = {
     {"rfm-customers-huge", "npscore_clv_rfm_summary", "size", rfm_customers_huge, NPSCORE_EINVAL,
      "n_customers is 1099511627776: must be in 0..268435456"},
-    {"rfm-customers-negative", "npscore_clv_rfm_summary", "size", rfm_customers_negative,
-     NPSCORE_EINVAL, "n_customers is -1"},
+    {"rfm-customers-size-max", "npscore_clv_rfm_summary", "size", rfm_customers_size_max,
+     NPSCORE_EINVAL, "n_customers is 18446744073709551615"},
+    {"rfm-capacity", "npscore_clv_rfm_summary", "range", rfm_capacity, NPSCORE_ERANGE,
+     "out has capacity 1 but the result needs 2"},
     {"rfm-frequency-enum", "npscore_clv_rfm_summary", "value", rfm_frequency_enum,
      NPSCORE_EINVAL, "frequency is 7"},
     {"rfm-times-null", "npscore_clv_rfm_summary", "null", rfm_times_null, NPSCORE_ENULL,
@@ -1003,6 +1340,13 @@ static const bad_case kClvCases[] = {
      "penalizer is NaN"},
     {"bg-version", "npscore_clv_fit_beta_geo", "version", bg_version, NPSCORE_EVERSION,
      "opts->version is 2"},
+    {"bg-version-zero", "npscore_clv_fit_beta_geo", "version", bg_version_zero, NPSCORE_EVERSION,
+     "opts->version is 0"},
+    {"bg-one-iteration", "npscore_clv_fit_beta_geo", "size", bg_one_iteration, NPSCORE_OK, NULL},
+    {"clv-options-init-zero", "npscore_clv_fit_options_init", "version", clv_options_init_zero,
+     NPSCORE_EVERSION, "version is 0"},
+    {"clv-options-init-next", "npscore_clv_fit_options_init", "version", clv_options_init_next,
+     NPSCORE_EVERSION, "version is 2"},
     {"bg-recency-after-t", "npscore_clv_fit_beta_geo", "data", bg_recency_after_t,
      NPSCORE_EINVAL, "recency at row 0 is 50, more than T (40)"},
     {"gg-threads-huge", "npscore_clv_fit_gamma_gamma", "size", gg_threads_huge, NPSCORE_EINVAL,
@@ -1011,6 +1355,14 @@ static const bad_case kClvCases[] = {
      "monetary_value is NULL but n is 3"},
     {"alive-params-zero", "npscore_clv_probability_alive", "value", alive_params,
      NPSCORE_EINVAL, "parameter r is 0: must be finite and > 0"},
+    {"alive-capacity", "npscore_clv_probability_alive", "range", alive_capacity, NPSCORE_ERANGE,
+     "out has capacity 2 but the result needs 3"},
+    {"purchases-capacity", "npscore_clv_expected_purchases", "range", purchases_capacity,
+     NPSCORE_ERANGE, "out has capacity 2 but the result needs 3"},
+    {"profit-capacity", "npscore_clv_expected_profit", "range", profit_capacity, NPSCORE_ERANGE,
+     "out has capacity 2 but the result needs 3"},
+    {"clv-capacity", "npscore_clv_lifetime_value", "range", clv_capacity, NPSCORE_ERANGE,
+     "out has capacity 2 but the result needs 3"},
     {"purchases-t-nan", "npscore_clv_expected_purchases", "value", purchases_t_nan,
      NPSCORE_EINVAL, "t is NaN"},
     {"profit-q-below-one", "npscore_clv_expected_profit", "value", profit_q, NPSCORE_EINVAL,
@@ -1037,7 +1389,7 @@ static npscore_status rank_with(void (*edit)(npscore_priority_options *)) {
   npscore_priority_queue *q = NULL;
   npscore_status st;
   edit(&o);
-  st = handle_status(npscore_priority_rank(&q, kRisk, kClv, NULL, NULL, 3, 0, &o), q);
+  st = handle_status(npscore_priority_queue_new(&q, kRisk, kClv, NULL, NULL, NULL, NULL, 3, 0, NULL, NULL, 0, NULL, 0, &o, NULL), q);
   npscore_priority_queue_free(q);
   return st;
 }
@@ -1049,35 +1401,41 @@ static void edit_rank_top_zero(npscore_priority_options *o) { o->top = 0; }
 static void edit_rank_top_negative(npscore_priority_options *o) { o->top = -5; }
 static void edit_rank_sla_nan(npscore_priority_options *o) { o->sla_hours = nan(""); }
 static void edit_rank_sla_huge(npscore_priority_options *o) { o->sla_hours = 1e7; }
-static void edit_rank_capacity(npscore_priority_options *o) {
-  o->capacities = kCapacities;
-  o->n_owners = 2;
-}
-static void edit_rank_capacities_null(npscore_priority_options *o) { o->n_owners = 2; }
-static void edit_rank_recovery_null(npscore_priority_options *o) { o->n_recovery = 2; }
-static void edit_rank_recovery_rising(npscore_priority_options *o) {
-  o->recovery_hours = kRisingHours;
-  o->recovery_probability = kRisingProbability;
-  o->n_recovery = 2;
+static void edit_rank_version_zero(npscore_priority_options *o) { o->version = 0; }
+/* npscore_priority_queue_new with the given recovery curve and capacities. */
+static npscore_status queue_with(const double *hours, const double *probability, size_t n_recovery,
+                                 const int64_t *capacities, size_t n_owners) {
+  npscore_priority_queue *q = NULL;
+  npscore_status st = handle_status(
+      npscore_priority_queue_new(&q, kRisk, kClv, NULL, NULL, NULL, NULL, 3, 0, hours, probability,
+                                 n_recovery, capacities, n_owners, NULL, NULL),
+      q);
+  npscore_priority_queue_free(q);
+  return st;
 }
 CASE(options_init_version) {
   npscore_priority_options o;
-  return npscore_priority_options_init(&o, 0);
+  return npscore_priority_options_init(&o, 0, NULL);
+}
+CASE(options_init_next) {
+  npscore_priority_options o;
+  return npscore_priority_options_init(&o, NPSCORE_PRIORITY_OPTIONS_VERSION + 1, NULL);
 }
 CASE(rank_version) { return rank_with(edit_rank_version); }
+CASE(rank_version_zero) { return rank_with(edit_rank_version_zero); }
 CASE(rank_threads) { return rank_with(edit_rank_threads); }
 CASE(rank_top_zero) { return rank_with(edit_rank_top_zero); }
 CASE(rank_top_negative) { return rank_with(edit_rank_top_negative); }
 CASE(rank_sla_nan) { return rank_with(edit_rank_sla_nan); }
 CASE(rank_sla_huge) { return rank_with(edit_rank_sla_huge); }
-CASE(rank_capacity) { return rank_with(edit_rank_capacity); }
-CASE(rank_capacities_null) { return rank_with(edit_rank_capacities_null); }
-CASE(rank_recovery_null) { return rank_with(edit_rank_recovery_null); }
-CASE(rank_recovery_rising) { return rank_with(edit_rank_recovery_rising); }
+CASE(rank_capacity) { return queue_with(NULL, NULL, 0, kCapacities, 2); }
+CASE(rank_capacities_null) { return queue_with(NULL, NULL, 0, NULL, 2); }
+CASE(rank_recovery_null) { return queue_with(NULL, NULL, 2, NULL, 0); }
+CASE(rank_recovery_rising) { return queue_with(kRisingHours, kRisingProbability, 2, NULL, 0); }
 static npscore_status rank_rows(const double *risk, const double *clv, const int8_t *segment,
                                 const int64_t *at, int64_t now) {
   npscore_priority_queue *q = NULL;
-  npscore_status st = handle_status(npscore_priority_rank(&q, risk, clv, segment, at, 3, now, NULL), q);
+  npscore_status st = handle_status(npscore_priority_queue_new(&q, risk, clv, segment, at, NULL, NULL, 3, now, NULL, NULL, 0, NULL, 0, NULL, NULL), q);
   npscore_priority_queue_free(q);
   return st;
 }
@@ -1106,71 +1464,92 @@ CASE(rank_risk_null) { return rank_rows(NULL, kClv, NULL, NULL, 0); }
 CASE(recoverability_negative) {
   const double hours[2] = {-1, 3};
   double out[2];
-  return npscore_priority_recoverability(out, hours, 2, NULL, NULL, 0);
+  return npscore_priority_recoverability(out, 2, hours, 2, NULL, NULL, 0, NULL);
+}
+CASE(recoverability_capacity) {
+  const double hours[2] = {1, 3};
+  double out[2];
+  npscore_error err;
+  return with_err(npscore_priority_recoverability(out, 1, hours, 2, NULL, NULL, 0, &err), &err);
 }
 CASE(recoverability_zero_anchors) {
   const double hours[1] = {3};
   double out[1];
-  return npscore_priority_recoverability(out, hours, 1, kRisingHours, kRisingProbability, 0);
+  return npscore_priority_recoverability(out, 1, hours, 1, kRisingHours, kRisingProbability, 0, NULL);
 }
 CASE(queue_get_index) {
-  npscore_priority_entry e;
-  return npscore_priority_queue_get(&e, g_queue, 9);
+  npscore_priority_case e;
+  return npscore_priority_queue_get(&e, g_queue, 9, NULL);
 }
 CASE(queue_totals_null) {
   npscore_priority_totals t;
-  return npscore_priority_queue_totals(&t, NULL);
+  return npscore_priority_queue_totals(&t, NULL, NULL);
 }
 CASE(queue_size_null) {
   npscore_priority_queue_free(NULL);
   return npscore_priority_queue_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
 }
 CASE(play_name_bad) {
-  return strcmp(npscore_priority_play_name(7), "") == 0 && strcmp(npscore_priority_play_name(-128), "") == 0
-             ? NPSCORE_OK
-             : NPSCORE_EINTERNAL;
+  const char *name = "unchanged";
+  npscore_status st = npscore_priority_play_name(&name, 7, NULL);
+  if (strcmp(name, "unchanged") != 0) g_broken = "*out written on error";
+  return st;
+}
+CASE(play_name_no_segment) {
+  const char *name = NULL;
+  npscore_status st = npscore_priority_play_name(&name, NPSCORE_NO_SEGMENT, NULL);
+  if (st == NPSCORE_OK && (name == NULL || name[0] != '\0')) g_broken = "not \"\" for no segment";
+  return st;
 }
 CASE(play_script_bad) {
-  return strcmp(npscore_priority_play_script(INT_MIN), "") == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
+  const char *text;
+  return npscore_priority_play_script(&text, INT_MIN, NULL);
 }
+CASE(play_script_out_null) { return npscore_priority_play_script(NULL, 0, NULL); }
 
 static const bad_case kPriorityCases[] = {
     {"options-init-version", "npscore_priority_options_init", "version", options_init_version,
      NPSCORE_EVERSION, "version is 0"},
-    {"rank-version", "npscore_priority_rank", "version", rank_version, NPSCORE_EVERSION,
+    {"options-init-next", "npscore_priority_options_init", "version", options_init_next,
+     NPSCORE_EVERSION, "version is 2"},
+    {"queue-version", "npscore_priority_queue_new", "version", rank_version, NPSCORE_EVERSION,
      "opts->version is 9"},
-    {"rank-threads-huge", "npscore_priority_rank", "size", rank_threads, NPSCORE_EINVAL,
+    {"queue-version-zero", "npscore_priority_queue_new", "version", rank_version_zero,
+     NPSCORE_EVERSION, "opts->version is 0"},
+    {"queue-threads-huge", "npscore_priority_queue_new", "size", rank_threads, NPSCORE_EINVAL,
      "threads is 2147483647: use 0 (automatic) or 1..256"},
-    {"rank-top-zero", "npscore_priority_rank", "size", rank_top_zero, NPSCORE_EINVAL,
+    {"queue-top-zero", "npscore_priority_queue_new", "size", rank_top_zero, NPSCORE_EINVAL,
      "top is 0: give the queue length (>= 1), or -1 for every customer"},
-    {"rank-top-negative", "npscore_priority_rank", "size", rank_top_negative, NPSCORE_EINVAL,
-     "top is -5"},
-    {"rank-sla-nan", "npscore_priority_rank", "value", rank_sla_nan, NPSCORE_EINVAL,
+    {"queue-top-negative", "npscore_priority_queue_new", "size", rank_top_negative,
+     NPSCORE_EINVAL, "top is -5"},
+    {"queue-sla-nan", "npscore_priority_queue_new", "value", rank_sla_nan, NPSCORE_EINVAL,
      "sla_hours is NaN: it must be in (0, 1e6]"},
-    {"rank-sla-huge", "npscore_priority_rank", "value", rank_sla_huge, NPSCORE_EINVAL,
+    {"queue-sla-huge", "npscore_priority_queue_new", "value", rank_sla_huge, NPSCORE_EINVAL,
      "sla_hours is 1e+07"},
-    {"rank-capacity-negative", "npscore_priority_rank", "value", rank_capacity, NPSCORE_EINVAL,
-     "capacity of owner 1 is -3"},
-    {"rank-capacities-null", "npscore_priority_rank", "null", rank_capacities_null,
-     NPSCORE_ENULL, "opts->capacities is NULL but n is 2"},
-    {"rank-recovery-null", "npscore_priority_rank", "null", rank_recovery_null, NPSCORE_ENULL,
-     "opts->recovery_hours is NULL but n is 2"},
-    {"rank-recovery-rising", "npscore_priority_rank", "value", rank_recovery_rising,
+    {"queue-capacity-negative", "npscore_priority_queue_new", "value", rank_capacity,
+     NPSCORE_EINVAL, "capacity of owner 1 is -3"},
+    {"queue-capacities-null", "npscore_priority_queue_new", "null", rank_capacities_null,
+     NPSCORE_ENULL, "capacities is NULL but n is 2"},
+    {"queue-recovery-null", "npscore_priority_queue_new", "null", rank_recovery_null,
+     NPSCORE_ENULL, "recovery_hours is NULL but n is 2"},
+    {"queue-recovery-rising", "npscore_priority_queue_new", "value", rank_recovery_rising,
      NPSCORE_EINVAL, "recoverability must not rise with time"},
-    {"rank-risk-nan", "npscore_priority_rank", "data", rank_risk_nan, NPSCORE_EINVAL,
+    {"queue-risk-nan", "npscore_priority_queue_new", "data", rank_risk_nan, NPSCORE_EINVAL,
      "churn_risk at row 1 is NaN"},
-    {"rank-clv-inf", "npscore_priority_rank", "data", rank_clv_inf, NPSCORE_EINVAL,
+    {"queue-clv-inf", "npscore_priority_queue_new", "data", rank_clv_inf, NPSCORE_EINVAL,
      "clv at row 1 is inf"},
-    {"rank-segment-bad", "npscore_priority_rank", "data", rank_segment, NPSCORE_EINVAL,
+    {"queue-segment-bad", "npscore_priority_queue_new", "data", rank_segment, NPSCORE_EINVAL,
      "segment at row 0 is 5"},
-    {"rank-responded-after-now", "npscore_priority_rank", "data", rank_after_now,
+    {"queue-responded-after-now", "npscore_priority_queue_new", "data", rank_after_now,
      NPSCORE_EINVAL, "responded_at at row 1 is 50 ns, after now (20 ns)"},
-    {"rank-now-nat", "npscore_priority_rank", "value", rank_now_nat, NPSCORE_EINVAL,
+    {"queue-now-nat", "npscore_priority_queue_new", "value", rank_now_nat, NPSCORE_EINVAL,
      "now is missing (NaT)"},
-    {"rank-risk-null", "npscore_priority_rank", "null", rank_risk_null, NPSCORE_ENULL,
+    {"queue-risk-null", "npscore_priority_queue_new", "null", rank_risk_null, NPSCORE_ENULL,
      "churn_risk is NULL but n is 3"},
     {"recoverability-negative", "npscore_priority_recoverability", "data",
      recoverability_negative, NPSCORE_EINVAL, "hours at row 0 is -1"},
+    {"recoverability-capacity", "npscore_priority_recoverability", "range",
+     recoverability_capacity, NPSCORE_ERANGE, "out has capacity 1 but the result needs 2"},
     {"recoverability-zero-anchors", "npscore_priority_recoverability", "size",
      recoverability_zero_anchors, NPSCORE_EINVAL, "the recovery curve has 0 anchors"},
     {"queue-get-index", "npscore_priority_queue_get", "handle", queue_get_index, NPSCORE_EINVAL,
@@ -1179,23 +1558,28 @@ static const bad_case kPriorityCases[] = {
      NPSCORE_ENULL, "q is NULL"},
     {"queue-size-null", "npscore_priority_queue_size", "handle", queue_size_null, NPSCORE_OK,
      NULL},
-    {"play-name-bad", "npscore_priority_play_name", "value", play_name_bad, NPSCORE_OK, NULL},
-    {"play-script-bad", "npscore_priority_play_script", "value", play_script_bad, NPSCORE_OK,
-     NULL},
+    {"play-name-bad", "npscore_priority_play_name", "value", play_name_bad, NPSCORE_EINVAL,
+     "segment is 7"},
+    {"play-name-no-segment", "npscore_priority_play_name", "value", play_name_no_segment,
+     NPSCORE_OK, NULL},
+    {"play-script-bad", "npscore_priority_play_script", "value", play_script_bad, NPSCORE_EINVAL,
+     "segment is -2147483648"},
+    {"play-script-out-null", "npscore_priority_play_script", "null", play_script_out_null,
+     NPSCORE_ENULL, "out is NULL"},
     {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
 
 /* --- Themes ---------------------------------------------------------------------------------- */
 
 static const char *const kKeywords[1] = {"bug"};
 
-static npscore_status tagger_from(const npscore_theme *themes, size_t n) {
-  npscore_theme_tagger *t = NULL;
-  npscore_status st = handle_status(npscore_theme_tagger_new(&t, themes, n), t);
-  npscore_theme_tagger_free(t);
+static npscore_status tagger_from(const npscore_themes_theme *themes, size_t n) {
+  npscore_themes_tagger *t = NULL;
+  npscore_status st = handle_status(npscore_themes_tagger_new(&t, themes, n, NULL), t);
+  npscore_themes_tagger_free(t);
   return st;
 }
 CASE(tagger_too_many) {
-  static npscore_theme themes[NPSCORE_MAX_THEMES + 1];
+  static npscore_themes_theme themes[NPSCORE_MAX_THEMES + 1];
   static char names[NPSCORE_MAX_THEMES + 1][8];
   size_t k;
   for (k = 0; k <= NPSCORE_MAX_THEMES; ++k) {
@@ -1207,35 +1591,35 @@ CASE(tagger_too_many) {
   return tagger_from(themes, NPSCORE_MAX_THEMES + 1);
 }
 CASE(tagger_empty) {
-  npscore_theme theme = {"bug", kKeywords, 1};
+  npscore_themes_theme theme = {"bug", kKeywords, 1};
   return tagger_from(&theme, 0);
 }
 CASE(tagger_name_null) {
-  npscore_theme theme = {NULL, kKeywords, 1};
+  npscore_themes_theme theme = {NULL, kKeywords, 1};
   return tagger_from(&theme, 1);
 }
 CASE(tagger_keywords_null) {
-  npscore_theme theme = {"bug", NULL, 2};
+  npscore_themes_theme theme = {"bug", NULL, 2};
   return tagger_from(&theme, 1);
 }
 CASE(tagger_no_keywords) {
-  npscore_theme theme = {"bug", kKeywords, 0};
+  npscore_themes_theme theme = {"bug", kKeywords, 0};
   return tagger_from(&theme, 1);
 }
 CASE(tagger_name_index) {
   const char *name;
-  return npscore_theme_tagger_name(&name, g_tagger, 99);
+  return npscore_themes_tagger_name(&name, g_tagger, 99, NULL);
 }
 CASE(tagger_size_null) {
-  npscore_theme_tagger_free(NULL);
-  return npscore_theme_tagger_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
+  npscore_themes_tagger_free(NULL);
+  return npscore_themes_tagger_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
 }
 static npscore_status tag_with(const char *text, int invalid, int threads) {
   const char *texts[1];
   uint8_t out[NPSCORE_MAX_THEMES];
   texts[0] = text;
-  return npscore_theme_tagger_tag(out, g_tagger, texts, NULL, 1, (npscore_invalid_utf8)invalid,
-                                  threads);
+  return npscore_themes_tagger_tag(out, (1) * npscore_themes_tagger_size(g_tagger), g_tagger, texts, NULL, 1, (int32_t)invalid,
+                                  threads, NULL);
 }
 CASE(tag_threads_huge) { return tag_with("buggy", 0, INT_MAX); }
 CASE(tag_threads_negative) { return tag_with("buggy", 0, -2); }
@@ -1243,78 +1627,99 @@ CASE(tag_invalid_enum) { return tag_with("buggy", 5, 0); }
 CASE(tag_bad_utf8) { return tag_with("ok \xC3\x28", NPSCORE_INVALID_UTF8_ERROR, 0); }
 CASE(tag_texts_null) {
   uint8_t out[16];
-  return npscore_theme_tagger_tag(out, g_tagger, NULL, NULL, 2, NPSCORE_INVALID_UTF8_ERROR, 0);
+  return npscore_themes_tagger_tag(out, (2) * npscore_themes_tagger_size(g_tagger), g_tagger, NULL, NULL, 2, NPSCORE_INVALID_UTF8_ERROR, 0, NULL);
+}
+CASE(tag_capacity) {
+  const char *texts[2] = {"bug", "slow"};
+  uint8_t out[2 * NPSCORE_MAX_THEMES];
+  npscore_error err;
+  return with_err(npscore_themes_tagger_tag(out, 2 * npscore_themes_tagger_size(g_tagger) - 1,
+                                            g_tagger, texts, NULL, 2, NPSCORE_INVALID_UTF8_ERROR,
+                                            0, &err),
+                  &err);
 }
 CASE(tag_tagger_null) {
   const char *texts[1] = {"bug"};
   uint8_t out[16];
-  return npscore_theme_tagger_tag(out, NULL, texts, NULL, 1, NPSCORE_INVALID_UTF8_ERROR, 0);
+  return npscore_themes_tagger_tag(out, (1) * npscore_themes_tagger_size(NULL), NULL, texts, NULL, 1, NPSCORE_INVALID_UTF8_ERROR, 0, NULL);
 }
 static npscore_status impact_with(size_t n_themes, int basis, uint8_t indicator, double clv0) {
-  npscore_theme_impact_row out[2];
+  npscore_themes_impact_row out[2];
   const uint8_t indicators[2] = {indicator, 0};
   const int8_t segment[2] = {-1, 1};
   const double clv[2] = {clv0, 20};
-  return npscore_theme_impact(out, indicators, n_themes, segment, clv, n_themes ? 2 / n_themes : 0,
-                              (npscore_impact_clv)basis);
+  return npscore_themes_impact(out, n_themes, indicators, n_themes, segment, clv, n_themes ? 2 / n_themes : 0,
+                              (int32_t)basis, NULL);
 }
 CASE(impact_themes_zero) {
-  npscore_theme_impact_row out[1];
-  return npscore_theme_impact(out, NULL, 0, NULL, NULL, 0, NPSCORE_IMPACT_CLV_SEGMENT);
+  npscore_themes_impact_row out[1];
+  return npscore_themes_impact(out, 0, NULL, 0, NULL, NULL, 0, NPSCORE_IMPACT_CLV_SEGMENT, NULL);
 }
 CASE(impact_themes_huge) {
-  npscore_theme_impact_row out[1];
-  return npscore_theme_impact(out, NULL, (size_t)1 << 40, NULL, NULL, 0, NPSCORE_IMPACT_CLV_SEGMENT);
+  npscore_themes_impact_row out[1];
+  return npscore_themes_impact(out, (size_t)1 << 40, NULL, (size_t)1 << 40, NULL, NULL, 0, NPSCORE_IMPACT_CLV_SEGMENT, NULL);
 }
 CASE(impact_basis) { return impact_with(1, 3, 1, 10); }
 CASE(impact_indicator) { return impact_with(1, 0, 2, 10); }
 CASE(impact_clv_nan) { return impact_with(1, 0, 1, nan("")); }
+CASE(impact_capacity) {
+  npscore_themes_impact_row out[2];
+  const uint8_t indicators[4] = {1, 0, 0, 1};
+  const int8_t segment[2] = {-1, 1};
+  const double clv[2] = {1, 2};
+  return npscore_themes_impact(out, 1, indicators, 2, segment, clv, 2, NPSCORE_IMPACT_CLV_SEGMENT,
+                               NULL);
+}
 CASE(impact_segment_null) {
-  npscore_theme_impact_row out[1];
+  npscore_themes_impact_row out[1];
   const uint8_t indicators[2] = {1, 0};
   const double clv[2] = {1, 2};
-  return npscore_theme_impact(out, indicators, 1, NULL, clv, 2, NPSCORE_IMPACT_CLV_SEGMENT);
+  return npscore_themes_impact(out, 1, indicators, 1, NULL, clv, 2, NPSCORE_IMPACT_CLV_SEGMENT, NULL);
 }
 
 static const bad_case kThemesCases[] = {
-    {"tagger-too-many-themes", "npscore_theme_tagger_new", "size", tagger_too_many,
+    {"tagger-too-many-themes", "npscore_themes_tagger_new", "size", tagger_too_many,
      NPSCORE_EINVAL, "the taxonomy has 1025 themes: at most 1024"},
-    {"tagger-empty", "npscore_theme_tagger_new", "size", tagger_empty, NPSCORE_EINVAL,
+    {"tagger-empty", "npscore_themes_tagger_new", "size", tagger_empty, NPSCORE_EINVAL,
      "the taxonomy is empty"},
-    {"tagger-name-null", "npscore_theme_tagger_new", "null", tagger_name_null, NPSCORE_ENULL,
+    {"tagger-name-null", "npscore_themes_tagger_new", "null", tagger_name_null, NPSCORE_ENULL,
      "themes[0].name is NULL"},
-    {"tagger-keywords-null", "npscore_theme_tagger_new", "null", tagger_keywords_null,
+    {"tagger-keywords-null", "npscore_themes_tagger_new", "null", tagger_keywords_null,
      NPSCORE_ENULL, "themes[0].keywords is NULL"},
-    {"tagger-no-keywords", "npscore_theme_tagger_new", "data", tagger_no_keywords,
+    {"tagger-no-keywords", "npscore_themes_tagger_new", "data", tagger_no_keywords,
      NPSCORE_EINVAL, "theme \"bug\" has no keywords"},
-    {"tagger-name-index", "npscore_theme_tagger_name", "handle", tagger_name_index,
+    {"tagger-name-index", "npscore_themes_tagger_name", "handle", tagger_name_index,
      NPSCORE_EINVAL, "j is 99: the tagger has 9 themes"},
-    {"tagger-size-null", "npscore_theme_tagger_size", "handle", tagger_size_null, NPSCORE_OK,
+    {"tagger-size-null", "npscore_themes_tagger_size", "handle", tagger_size_null, NPSCORE_OK,
      NULL},
-    {"tag-threads-huge", "npscore_theme_tagger_tag", "size", tag_threads_huge, NPSCORE_EINVAL,
+    {"tag-threads-huge", "npscore_themes_tagger_tag", "size", tag_threads_huge, NPSCORE_EINVAL,
      "threads is 2147483647: use 0 (automatic) or 1..256"},
-    {"tag-threads-negative", "npscore_theme_tagger_tag", "size", tag_threads_negative,
+    {"tag-threads-negative", "npscore_themes_tagger_tag", "size", tag_threads_negative,
      NPSCORE_EINVAL, "threads is -2"},
-    {"tag-invalid-enum", "npscore_theme_tagger_tag", "value", tag_invalid_enum, NPSCORE_EINVAL,
+    {"tag-invalid-enum", "npscore_themes_tagger_tag", "value", tag_invalid_enum, NPSCORE_EINVAL,
      "invalid is 5"},
-    {"tag-bad-utf8", "npscore_theme_tagger_tag", "data", tag_bad_utf8, NPSCORE_EINVAL,
+    {"tag-bad-utf8", "npscore_themes_tagger_tag", "data", tag_bad_utf8, NPSCORE_EINVAL,
      "comment 0 is not valid UTF-8 (byte 3 is 0xc3)"},
-    {"tag-texts-null", "npscore_theme_tagger_tag", "null", tag_texts_null, NPSCORE_ENULL,
+    {"tag-texts-null", "npscore_themes_tagger_tag", "null", tag_texts_null, NPSCORE_ENULL,
      "texts is NULL but n is 2"},
-    {"tag-tagger-null", "npscore_theme_tagger_tag", "handle", tag_tagger_null, NPSCORE_ENULL,
+    {"tag-tagger-null", "npscore_themes_tagger_tag", "handle", tag_tagger_null, NPSCORE_ENULL,
      "tagger is NULL"},
-    {"impact-themes-zero", "npscore_theme_impact", "size", impact_themes_zero, NPSCORE_EINVAL,
+    {"tag-capacity", "npscore_themes_tagger_tag", "range", tag_capacity, NPSCORE_ERANGE,
+     "out has capacity 17 but the result needs 18"},
+    {"impact-themes-zero", "npscore_themes_impact", "size", impact_themes_zero, NPSCORE_EINVAL,
      "n_themes is 0: it must be in 1..1024"},
-    {"impact-themes-huge", "npscore_theme_impact", "size", impact_themes_huge, NPSCORE_EINVAL,
+    {"impact-themes-huge", "npscore_themes_impact", "size", impact_themes_huge, NPSCORE_EINVAL,
      "n_themes is 1099511627776"},
-    {"impact-basis-enum", "npscore_theme_impact", "value", impact_basis, NPSCORE_EINVAL,
+    {"impact-basis-enum", "npscore_themes_impact", "value", impact_basis, NPSCORE_EINVAL,
      "basis is 3"},
-    {"impact-indicator-two", "npscore_theme_impact", "data", impact_indicator, NPSCORE_EINVAL,
+    {"impact-indicator-two", "npscore_themes_impact", "data", impact_indicator, NPSCORE_EINVAL,
      "theme indicator at row 0, theme 0 is 2"},
-    {"impact-clv-nan", "npscore_theme_impact", "data", impact_clv_nan, NPSCORE_EINVAL,
+    {"impact-clv-nan", "npscore_themes_impact", "data", impact_clv_nan, NPSCORE_EINVAL,
      "clv at row 0 is NaN"},
-    {"impact-segment-null", "npscore_theme_impact", "null", impact_segment_null, NPSCORE_ENULL,
+    {"impact-segment-null", "npscore_themes_impact", "null", impact_segment_null, NPSCORE_ENULL,
      "segment is NULL but n is 2"},
+    {"impact-capacity", "npscore_themes_impact", "range", impact_capacity, NPSCORE_ERANGE,
+     "out has capacity 1 but the result needs 2"},
     {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
 
 /* --- Common --------------------------------------------------------------------------------- */
@@ -1328,9 +1733,84 @@ CASE(version_matches) {
 CASE(last_error_cleared) {
   const double p[1] = {0.5};
   double out[1];
-  (void)npscore_health_adjust_p_values(out, p, 1, 9);
-  (void)npscore_health_adjust_p_values(out, p, 1, NPSCORE_ADJUST_HOLM);
+  (void)npscore_health_adjust_p_values(out, 1, p, 1, 9, NULL);
+  (void)npscore_health_adjust_p_values(out, 1, p, 1, NPSCORE_ADJUST_HOLM, NULL);
   return npscore_last_error_message()[0] == '\0' ? NPSCORE_OK : NPSCORE_EINTERNAL;
+}
+
+/* The per-call error: the status and the same message as the thread's last
+ * error, for every kind of failure (g_broken says what differs). */
+static npscore_status with_err(npscore_status st, const npscore_error *err) {
+  if (err->status != (int32_t)st) g_broken = "err->status is not the status returned";
+  if (strcmp(err->message, npscore_last_error_message()) != 0) {
+    g_broken = "err->message is not npscore_last_error_message()";
+  }
+  if (err->truncated != 0) g_broken = "err->truncated is set for a short message";
+  return st;
+}
+CASE(err_einval) {
+  const double scores[3] = {9, 11, 3};
+  npscore_nps_counts c;
+  npscore_error err;
+  memset(&err, 0x5a, sizeof err);
+  return with_err(npscore_nps_count(&c, scores, NPSCORE_F64, 3, NULL, &err), &err);
+}
+CASE(err_enull) {
+  npscore_error err;
+  memset(&err, 0x5a, sizeof err);
+  return with_err(npscore_nps_count(NULL, NULL, NPSCORE_F64, 0, NULL, &err), &err);
+}
+CASE(err_erange) {
+  int8_t out[2];
+  const double scores[3] = {9, 7, 3};
+  npscore_error err;
+  return with_err(npscore_nps_segment(out, 2, scores, NPSCORE_F64, 3, NULL, &err), &err);
+}
+CASE(err_eversion) {
+  npscore_nps_options o;
+  npscore_error err;
+  return with_err(npscore_nps_options_init(&o, 0, &err), &err);
+}
+/* A success after a failure: err says NPSCORE_OK and "". */
+CASE(err_after_success) {
+  const double scores[3] = {9, 7, 3};
+  npscore_nps_counts c;
+  npscore_error err;
+  (void)npscore_nps_count(&c, scores, 99, 3, NULL, &err);
+  if (err.status != NPSCORE_EINVAL || err.message[0] == '\0') {
+    g_broken = "the failure was not recorded";
+  }
+  if (npscore_nps_count(&c, scores, NPSCORE_F64, 3, NULL, &err) != NPSCORE_OK) {
+    return NPSCORE_EINTERNAL;
+  }
+  if (err.status != NPSCORE_OK || err.message[0] != '\0' || err.truncated != 0) {
+    g_broken = "err is not NPSCORE_OK and \"\" after a success";
+  }
+  return NPSCORE_OK;
+}
+/* err == NULL: the status and the thread's message only. */
+CASE(err_null) {
+  const double scores[1] = {12};
+  npscore_nps_counts c;
+  return npscore_nps_count(&c, scores, NPSCORE_F64, 1, NULL, NULL);
+}
+CASE(status_strings) {
+  const npscore_status all[] = {NPSCORE_OK,     NPSCORE_EINVAL,   NPSCORE_ENOMEM,
+                                NPSCORE_EINTERNAL, NPSCORE_ENULL, NPSCORE_EVERSION,
+                                NPSCORE_ERANGE, NPSCORE_EIO};
+  const char *names[] = {"NPSCORE_OK:",     "NPSCORE_EINVAL:",   "NPSCORE_ENOMEM:",
+                         "NPSCORE_EINTERNAL:", "NPSCORE_ENULL:", "NPSCORE_EVERSION:",
+                         "NPSCORE_ERANGE:", "NPSCORE_EIO:"};
+  size_t k;
+  for (k = 0; k < sizeof all / sizeof all[0]; ++k) {
+    const char *s = npscore_status_string(all[k]);
+    if (s == NULL || strncmp(s, names[k], strlen(names[k])) != 0) g_broken = names[k];
+  }
+  if (strcmp(npscore_status_string(-99), "unknown npscore_status") != 0 ||
+      strcmp(npscore_status_string(1), "unknown npscore_status") != 0) {
+    g_broken = "an unknown status is not \"unknown npscore_status\"";
+  }
+  return NPSCORE_OK;
 }
 
 static const bad_case kCommonCases[] = {
@@ -1338,12 +1818,208 @@ static const bad_case kCommonCases[] = {
      NULL},
     {"last-error-cleared-on-success", "npscore_last_error_message", "value", last_error_cleared,
      NPSCORE_OK, NULL},
+    {"err-einval", "npscore_nps_count", "err", err_einval, NPSCORE_EINVAL, "row 1 is 11"},
+    {"err-enull", "npscore_nps_count", "err", err_enull, NPSCORE_ENULL, "out is NULL"},
+    {"err-erange", "npscore_nps_segment", "err", err_erange, NPSCORE_ERANGE,
+     "out has capacity 2 but the result needs 3 elements"},
+    {"err-eversion", "npscore_nps_options_init", "err", err_eversion, NPSCORE_EVERSION,
+     "version is 0"},
+    {"err-after-success", "npscore_nps_count", "err", err_after_success, NPSCORE_OK, NULL},
+    {"err-null", "npscore_nps_count", "err", err_null, NPSCORE_EINVAL, "row 0 is 12"},
+    {"status-strings", "npscore_status_string", "value", status_strings, NPSCORE_OK, NULL},
     {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
 
-/* --- nps (npscore_nps_*, npscore_group_table_*) --------------------------------------------- */
+/* --- nps (npscore_nps_*, npscore_nps_group_table_*) ---------------------------------------- */
 
-/* The nps module's cases go here, in the same form. */
-static const bad_case kNpsCases[] = {{NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
+static const double kNpsScores[3] = {9, 7, 3};
+
+CASE(nps_options_init_zero) {
+  npscore_nps_options o;
+  return npscore_nps_options_init(&o, 0, NULL);
+}
+CASE(nps_options_init_next) {
+  npscore_nps_options o;
+  return npscore_nps_options_init(&o, NPSCORE_NPS_OPTIONS_VERSION + 1, NULL);
+}
+CASE(nps_options_init_null) { return npscore_nps_options_init(NULL, 1, NULL); }
+/* npscore_nps_summarize with options of version `version`. */
+static npscore_status summarize_version(uint32_t version) {
+  npscore_nps_options o = NPSCORE_NPS_OPTIONS_INIT;
+  npscore_nps_summary s;
+  o.version = version;
+  return npscore_nps_summarize(&s, kNpsScores, NPSCORE_F64, 3, NULL, &o, NULL);
+}
+CASE(summarize_version_zero) { return summarize_version(0); }
+CASE(summarize_version_next) { return summarize_version(NPSCORE_NPS_OPTIONS_VERSION + 1); }
+CASE(summarize_version_one) { return summarize_version(1); }
+CASE(summarize_method_enum) {
+  npscore_nps_options o = NPSCORE_NPS_OPTIONS_INIT;
+  npscore_nps_summary s;
+  o.method = 3;
+  return npscore_nps_summarize(&s, kNpsScores, NPSCORE_F64, 3, NULL, &o, NULL);
+}
+CASE(summarize_weights_negative) {
+  const double w[3] = {1, -2, 1};
+  npscore_nps_summary s;
+  return npscore_nps_summarize(&s, kNpsScores, NPSCORE_F64, 3, w, NULL, NULL);
+}
+CASE(count_dtype_enum) {
+  npscore_nps_counts c;
+  return npscore_nps_count(&c, kNpsScores, -1, 3, NULL, NULL);
+}
+CASE(count_scores_null) {
+  npscore_nps_counts c;
+  return npscore_nps_count(&c, NULL, NPSCORE_F64, 3, NULL, NULL);
+}
+CASE(segment_capacity) {
+  int8_t out[3];
+  return npscore_nps_segment(out, 2, kNpsScores, NPSCORE_F64, 3, NULL, NULL);
+}
+CASE(segment_size_query) {
+  return npscore_nps_segment(NULL, 0, kNpsScores, NPSCORE_F64, 3, NULL, NULL);
+}
+CASE(segment_missing) {
+  double scores[2] = {9, 0};
+  int8_t out[2];
+  scores[1] = nan("");
+  return npscore_nps_segment(out, 2, scores, NPSCORE_F64, 2, NULL, NULL);
+}
+CASE(merge_overflow) {
+  npscore_nps_counts a = counts3(INT64_MAX, 0, 0), b = counts3(1, 0, 0);
+  return npscore_nps_counts_merge(&a, &b, NULL);
+}
+CASE(summarize_counts_empty) {
+  npscore_nps_counts c = counts3(0, 0, 0);
+  npscore_nps_summary s;
+  return npscore_nps_summarize_counts(&s, &c, NULL, NULL);
+}
+CASE(compare_inconsistent) {
+  npscore_nps_counts c = counts3(1, 2, 3);
+  npscore_nps_summary a;
+  npscore_nps_comparison cmp;
+  if (npscore_nps_summarize_counts(&a, &c, NULL, NULL) != NPSCORE_OK) return NPSCORE_EINTERNAL;
+  a.nps = 99;
+  return npscore_nps_compare(&cmp, &a, &a, NULL, NULL);
+}
+/* npscore_nps_compare_test with compare options edited. */
+static npscore_status compare_test_with(uint32_t version, int32_t test) {
+  npscore_nps_compare_options o = NPSCORE_NPS_COMPARE_OPTIONS_INIT;
+  npscore_nps_counts c = counts3(1, 2, 3);
+  npscore_nps_summary a;
+  npscore_nps_comparison cmp;
+  int32_t kind;
+  if (npscore_nps_summarize_counts(&a, &c, NULL, NULL) != NPSCORE_OK) return NPSCORE_EINTERNAL;
+  o.version = version;
+  o.test = test;
+  return npscore_nps_compare_test(&cmp, &kind, &a, &a, &o, NULL);
+}
+CASE(compare_test_version_zero) { return compare_test_with(0, NPSCORE_COMPARE_AUTO); }
+CASE(compare_test_version_next) {
+  return compare_test_with(NPSCORE_NPS_COMPARE_OPTIONS_VERSION + 1, NPSCORE_COMPARE_AUTO);
+}
+CASE(compare_test_enum) { return compare_test_with(1, 9); }
+CASE(compare_options_init_zero) {
+  npscore_nps_compare_options o;
+  return npscore_nps_compare_options_init(&o, 0, NULL);
+}
+CASE(compare_options_init_next) {
+  npscore_nps_compare_options o;
+  return npscore_nps_compare_options_init(&o, NPSCORE_NPS_COMPARE_OPTIONS_VERSION + 1, NULL);
+}
+/* npscore_nps_group_table_new over kNpsScores with these codes and groups. */
+static npscore_status groups_with(const int64_t *codes, size_t n_groups) {
+  npscore_nps_group_table *t = NULL;
+  npscore_status st = handle_status(
+      npscore_nps_group_table_new(&t, kNpsScores, NPSCORE_F64, 3, codes, n_groups, NULL, NULL,
+                                  NULL),
+      t);
+  npscore_nps_group_table_free(t);
+  return st;
+}
+static const int64_t kNpsCodes[3] = {0, 1, 0};
+CASE(groups_codes_null) { return groups_with(NULL, 2); }
+CASE(groups_zero) { return groups_with(kNpsCodes, 0); }
+CASE(groups_huge) { return groups_with(kNpsCodes, (size_t)-1); }
+CASE(groups_code_outside) {
+  const int64_t codes[3] = {0, 2, 0};
+  return groups_with(codes, 2);
+}
+CASE(group_get_index) {
+  npscore_nps_group_table *t = NULL;
+  npscore_nps_summary s;
+  int32_t small;
+  npscore_status st;
+  if (npscore_nps_group_table_new(&t, kNpsScores, NPSCORE_F64, 3, kNpsCodes, 2, NULL, NULL,
+                                  NULL) != NPSCORE_OK) {
+    return NPSCORE_EINTERNAL;
+  }
+  st = npscore_nps_group_table_get(&s, &small, t, 2, NULL);
+  npscore_nps_group_table_free(t);
+  return st;
+}
+CASE(group_get_null) {
+  npscore_nps_summary s;
+  int32_t small;
+  npscore_nps_group_table_free(NULL);
+  if (npscore_nps_group_table_size(NULL) != 0) g_broken = "size of NULL is not 0";
+  return npscore_nps_group_table_get(&s, &small, NULL, 0, NULL);
+}
+
+static const bad_case kNpsCases[] = {
+    {"nps-options-init-zero", "npscore_nps_options_init", "version", nps_options_init_zero,
+     NPSCORE_EVERSION, "version is 0: this library"},
+    {"nps-options-init-next", "npscore_nps_options_init", "version", nps_options_init_next,
+     NPSCORE_EVERSION, "version is 2: this library"},
+    {"nps-options-init-null", "npscore_nps_options_init", "null", nps_options_init_null,
+     NPSCORE_ENULL, "opts is NULL"},
+    {"summarize-version-zero", "npscore_nps_summarize", "version", summarize_version_zero,
+     NPSCORE_EVERSION, "opts->version is 0"},
+    {"summarize-version-next", "npscore_nps_summarize", "version", summarize_version_next,
+     NPSCORE_EVERSION, "opts->version is 2"},
+    {"summarize-version-one", "npscore_nps_summarize", "version", summarize_version_one,
+     NPSCORE_OK, NULL},
+    {"summarize-method-enum", "npscore_nps_summarize", "value", summarize_method_enum,
+     NPSCORE_EINVAL, "opts->method is 3"},
+    {"summarize-weights-negative", "npscore_nps_summarize", "data", summarize_weights_negative,
+     NPSCORE_EINVAL, "row 1"},
+    {"count-dtype-enum", "npscore_nps_count", "value", count_dtype_enum, NPSCORE_EINVAL,
+     "dtype is -1"},
+    {"count-scores-null", "npscore_nps_count", "null", count_scores_null, NPSCORE_ENULL,
+     "scores is NULL but n is 3"},
+    {"segment-capacity", "npscore_nps_segment", "range", segment_capacity, NPSCORE_ERANGE,
+     "out has capacity 2 but the result needs 3 elements"},
+    {"segment-size-query", "npscore_nps_segment", "range", segment_size_query, NPSCORE_ERANGE,
+     "out has capacity 0 but the result needs 3 elements"},
+    {"segment-missing", "npscore_nps_segment", "data", segment_missing, NPSCORE_EINVAL, "row 1"},
+    {"merge-overflow", "npscore_nps_counts_merge", "value", merge_overflow, NPSCORE_EINVAL,
+     "overflow"},
+    {"summarize-counts-empty", "npscore_nps_summarize_counts", "data", summarize_counts_empty,
+     NPSCORE_EINVAL, NULL},
+    {"compare-inconsistent", "npscore_nps_compare", "data", compare_inconsistent, NPSCORE_EINVAL,
+     "nps"},
+    {"compare-test-version-zero", "npscore_nps_compare_test", "version",
+     compare_test_version_zero, NPSCORE_EVERSION, "opts->version is 0"},
+    {"compare-test-version-next", "npscore_nps_compare_test", "version",
+     compare_test_version_next, NPSCORE_EVERSION, "opts->version is 2"},
+    {"compare-test-enum", "npscore_nps_compare_test", "value", compare_test_enum, NPSCORE_EINVAL,
+     "opts->test is 9"},
+    {"compare-options-init-zero", "npscore_nps_compare_options_init", "version",
+     compare_options_init_zero, NPSCORE_EVERSION, "version is 0"},
+    {"compare-options-init-next", "npscore_nps_compare_options_init", "version",
+     compare_options_init_next, NPSCORE_EVERSION, "version is 2"},
+    {"groups-codes-null", "npscore_nps_group_table_new", "null", groups_codes_null, NPSCORE_ENULL,
+     "codes is NULL but n is 3"},
+    {"groups-zero", "npscore_nps_group_table_new", "size", groups_zero, NPSCORE_EINVAL,
+     "group code at row 0 is 0"},
+    {"groups-huge", "npscore_nps_group_table_new", "size", groups_huge, NPSCORE_EINVAL,
+     "n_groups is 18446744073709551615"},
+    {"groups-code-outside", "npscore_nps_group_table_new", "data", groups_code_outside,
+     NPSCORE_EINVAL, "row 1"},
+    {"group-get-index", "npscore_nps_group_table_get", "handle", group_get_index, NPSCORE_EINVAL,
+     "index i is 2: the table has 2 groups"},
+    {"group-get-null", "npscore_nps_group_table_get", "handle", group_get_null, NPSCORE_ENULL,
+     "t is NULL"},
+    {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
 
 /* --- Fixtures and the runner ------------------------------------------------------------------ */
 
@@ -1359,7 +2035,8 @@ static int setup(void) {
   const char *tmp = getenv("TMPDIR");
   const int64_t accounts[6] = {0, 0, 1, 1, 0, 1};
   int ok = 1;
-  snprintf(g_dir, sizeof g_dir, "%s/npscore_catalogue_XXXXXX", tmp != NULL && tmp[0] ? tmp : "/tmp");
+  snprintf(g_dir, sizeof g_dir, "%s/npscore_catalogue_XXXXXX",
+           tmp != NULL && tmp[0] ? tmp : "/tmp");
   if (mkdtemp(g_dir) == NULL) {
     perror("mkdtemp");
     return 0;
@@ -1371,17 +2048,20 @@ static int setup(void) {
   ok &= chmod(path_in_dir("unreadable.bin"), 0) == 0;
   ok &= mkfifo(path_in_dir("fifo"), 0600) == 0;
   g_wide[0] = 1;
-  ok &= npscore_health_table_new(&g_table, kScores, NPSCORE_F64, 6, kPeriods, 3, NULL, 1, NULL) ==
+  ok &= npscore_health_table_new(&g_table, kScores, NPSCORE_F64, 6, kPeriods, 3, NULL, 1, NULL,
+                                 NULL, NULL) ==
         NPSCORE_OK;
-  ok &= npscore_health_account_nps(&g_accounts, kScores, NPSCORE_F64, 6, accounts, 2, NULL, NULL,
-                                   NPSCORE_ROLLUP_POOLED, NULL, 1, NULL) == NPSCORE_OK;
-  ok &= npscore_health_period_grid(&g_grid, 0, 86400000000000, NPSCORE_FREQ_DAY, "UTC") ==
+  ok &= npscore_health_account_table_new(&g_accounts, kScores, NPSCORE_F64, 6, accounts, 2, NULL,
+                                         NULL,
+                                   NPSCORE_ROLLUP_POOLED, NULL, 1, NULL, NULL) == NPSCORE_OK;
+  ok &= npscore_health_period_grid_new(&g_grid, 0, 86400000000000, NPSCORE_FREQ_DAY, "UTC", NULL) ==
         NPSCORE_OK;
-  ok &= npscore_churn_prior(&g_model, 90, NULL) == NPSCORE_OK;
+  ok &= npscore_churn_model_new(&g_model, 90, NULL, NULL) == NPSCORE_OK;
   ok &= npscore_churn_features_new(&g_features, kIds, kTimes, kScores, NPSCORE_F64, 6, NULL,
-                                   kCustomerIds, NULL, 2, 100, NULL) == NPSCORE_OK;
-  ok &= npscore_priority_rank(&g_queue, kRisk, kClv, NULL, NULL, 3, 0, NULL) == NPSCORE_OK;
-  ok &= npscore_theme_tagger_new(&g_tagger, NULL, 0) == NPSCORE_OK;
+                                   kCustomerIds, NULL, 2, 100, NULL, NULL, NULL) == NPSCORE_OK;
+  ok &= npscore_priority_queue_new(&g_queue, kRisk, kClv, NULL, NULL, NULL, NULL, 3, 0, NULL, NULL,
+                                   0, NULL, 0, NULL, NULL) == NPSCORE_OK;
+  ok &= npscore_themes_tagger_new(&g_tagger, NULL, 0, NULL) == NPSCORE_OK;
   if (!ok) fprintf(stderr, "setup failed: %s\n", npscore_last_error_message());
   return ok;
 }
@@ -1393,12 +2073,12 @@ static void teardown(void) {
   rmdir(path_in_dir("models"));
   rmdir(g_dir);
   npscore_health_table_free(g_table);
-  npscore_account_table_free(g_accounts);
-  npscore_period_grid_free(g_grid);
+  npscore_health_account_table_free(g_accounts);
+  npscore_health_period_grid_free(g_grid);
   npscore_churn_model_free(g_model);
   npscore_churn_features_free(g_features);
   npscore_priority_queue_free(g_queue);
-  npscore_theme_tagger_free(g_tagger);
+  npscore_themes_tagger_free(g_tagger);
 }
 
 static const char *status_name(npscore_status s) {
@@ -1409,6 +2089,8 @@ static const char *status_name(npscore_status s) {
     case NPSCORE_EINTERNAL: return "NPSCORE_EINTERNAL";
     case NPSCORE_ENULL: return "NPSCORE_ENULL";
     case NPSCORE_EVERSION: return "NPSCORE_EVERSION";
+    case NPSCORE_ERANGE: return "NPSCORE_ERANGE";
+    case NPSCORE_EIO: return "NPSCORE_EIO";
   }
   return "(not a status)";
 }
@@ -1424,7 +2106,7 @@ static void run(const bad_case *cases, int *passed, int *failed, int *skipped) {
     int ok;
     npscore_health_options reset;
     g_broken = NULL;
-    (void)npscore_health_options_init(&reset, NPSCORE_HEALTH_OPTIONS_VERSION); /* clears it */
+    (void)npscore_health_options_init(&reset, NPSCORE_HEALTH_OPTIONS_VERSION, NULL); /* clears it */
     got = c->call();
     msg = npscore_last_error_message();
     if (got == SKIP_CASE) {

@@ -62,8 +62,8 @@ static inline int check_summary(void) {
 /* The two-sided 97.5% normal quantile, z for a 95% interval. */
 static const double kZ95 = 1.959963984540054;
 
-static inline npscore_counts counts3(int64_t d, int64_t pa, int64_t p) {
-  npscore_counts c;
+static inline npscore_nps_counts counts3(int64_t d, int64_t pa, int64_t p) {
+  npscore_nps_counts c;
   c.detractors = d;
   c.passives = pa;
   c.promoters = p;

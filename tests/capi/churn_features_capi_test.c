@@ -35,22 +35,34 @@ static npscore_churn_features *features(int64_t as_of) {
   npscore_churn_features *f = NULL;
   CHECK_CALL(NPSCORE_OK,
              npscore_churn_features_new(&f, k_customers, k_times, k_scores, NPSCORE_I32, 7,
-                                        k_followed, k_ids, k_signup, 4, as_of, NULL),
+                                        k_followed, k_ids, k_signup, 4, as_of, NULL, NULL, NULL),
              NULL);
   return f;
 }
 
+/* The macro and the function give the same value, field by field (the
+ * function builds it from the C++ core's defaults); versions 1..current are
+ * accepted, 0 and current + 1 are NPSCORE_EVERSION, with the per-call error. */
 static void test_options(void) {
   npscore_churn_feature_options o;
   const npscore_churn_feature_options init = NPSCORE_CHURN_FEATURE_OPTIONS_INIT;
+  npscore_error err;
   memset(&o, 0x5a, sizeof o);
-  CHECK_CALL(NPSCORE_OK,
-             npscore_churn_feature_options_init(&o, NPSCORE_CHURN_FEATURE_OPTIONS_VERSION), NULL);
-  CHECK(o.version == 1 && init.version == 1 && init.early_life_days == 10.0);
-  CHECK(o.early_life_days == 10.0 && o.skip_unknown_customers == 0);
-  CHECK(o.nps.detractor_max == 6 && o.nps.missing == NPSCORE_MISSING_ERROR);
-  CHECK_CALL(NPSCORE_EVERSION, npscore_churn_feature_options_init(&o, 99), "version is 99", NULL);
-  CHECK_CALL(NPSCORE_ENULL, npscore_churn_feature_options_init(NULL, 1), "opts is NULL", NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_churn_feature_options_init(&o, 1, &err), NULL);
+  CHECK(err.status == NPSCORE_OK && err.message[0] == '\0' && err.truncated == 0);
+  CHECK(o.version == 1 && init.version == NPSCORE_CHURN_FEATURE_OPTIONS_VERSION);
+  CHECK(o.early_life_days == init.early_life_days);
+  CHECK(o.skip_unknown_customers == init.skip_unknown_customers);
+  CHECK(init.early_life_days == 10.0 && init.skip_unknown_customers == 0);
+  CHECK_CALL(NPSCORE_EVERSION, npscore_churn_feature_options_init(&o, 0, &err), "version is 0",
+             NULL);
+  CHECK(err.status == NPSCORE_EVERSION &&
+        strcmp(err.message, npscore_last_error_message()) == 0);
+  CHECK_CALL(NPSCORE_EVERSION,
+             npscore_churn_feature_options_init(&o, NPSCORE_CHURN_FEATURE_OPTIONS_VERSION + 1,
+                                                NULL),
+             "version is 2", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_churn_feature_options_init(NULL, 1, NULL), "opts is NULL", NULL);
 }
 
 static void test_hand_example(void) {
@@ -58,11 +70,11 @@ static void test_hand_example(void) {
   npscore_churn_feature_row r;
   npscore_churn_feature_totals t;
   CHECK(npscore_churn_features_size(f) == 4);
-  CHECK_CALL(NPSCORE_OK, npscore_churn_features_totals(&t, f), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_churn_features_totals(&t, f, NULL), NULL);
   CHECK(t.used == 5 && t.after_as_of == 2 && t.skipped_missing_scores == 0 &&
         t.skipped_missing_times == 0 && t.skipped_unknown_customers == 0);
   /* Customer 10: 9, 7, then 4 at day 190, followed up at day 195. */
-  CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 0), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 0, NULL), NULL);
   CHECK(r.has_response == 1 && r.signed_up == 1 && r.n_responses == 3 && r.latest_row == 3);
   CHECK(r.score == 4 && r.segment == -1 && r.previous_score == 7 && r.score_change == -3);
   CHECK(r.segment_change == -1 && r.min_score == 4 && r.max_score == 9);
@@ -73,28 +85,28 @@ static void test_hand_example(void) {
   CHECK(r.early_life_detractor == 0 && r.detractor_followed_up == 1 &&
         r.days_to_follow_up == 5 && r.days_detractor_waiting == 0);
   /* Customer 20: a detractor answer at day 150 (tenure 50), waiting 50 days. */
-  CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 1), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 1, NULL), NULL);
   CHECK(r.n_responses == 1 && r.score == 3 && isnan(r.previous_score) &&
         isnan(r.score_change) && r.segment_change == 0);
   CHECK(r.tenure_days == 50 && r.days_detractor_waiting == 50 && r.detractor_followed_up == 0 &&
         isnan(r.days_to_follow_up));
   /* Customer 30: a promoter with an unknown sign-up. */
-  CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 2), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 2, NULL), NULL);
   CHECK(r.segment == 1 && isnan(r.tenure_days) && isnan(r.customer_age_days) &&
         r.signed_up == 1);
   /* Customer 40: no response, signs up 300 days after as_of. */
-  CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 3), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 3, NULL), NULL);
   CHECK(r.has_response == 0 && r.signed_up == 0 && r.n_responses == 0 && r.latest_row == -1 &&
         r.segment == NPSCORE_NO_SEGMENT && isnan(r.score) && r.customer_age_days == -300);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_churn_features_get(&r, f, 4), "index i is 4",
+  CHECK_CALL(NPSCORE_EINVAL, npscore_churn_features_get(&r, f, 4, NULL), "index i is 4",
              "there are 4 customers", NULL);
-  CHECK_CALL(NPSCORE_ENULL, npscore_churn_features_get(NULL, f, 0), "out is NULL", NULL);
-  CHECK_CALL(NPSCORE_ENULL, npscore_churn_features_get(&r, NULL, 0), "f is NULL", NULL);
-  CHECK_CALL(NPSCORE_ENULL, npscore_churn_features_totals(&t, NULL), "f is NULL", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_churn_features_get(NULL, f, 0, NULL), "out is NULL", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_churn_features_get(&r, NULL, 0, NULL), "f is NULL", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_churn_features_totals(&t, NULL, NULL), "f is NULL", NULL);
   npscore_churn_features_free(f);
   /* As of day 193 the follow-up of day 195 has not happened: waiting 3 days. */
   f = features(193 * DAY_NS);
-  CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 0), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 0, NULL), NULL);
   CHECK(r.detractor_followed_up == 0 && r.days_detractor_waiting == 3);
   npscore_churn_features_free(f);
   npscore_churn_features_free(NULL);
@@ -108,50 +120,51 @@ static void test_options_in_use(void) {
   const double scores[4] = {9, 8, NAN, 7};
   const int64_t ids[2] = {1, 2};
   const int64_t signup[2] = {0, 0};
+  npscore_nps_options nps = NPSCORE_NPS_OPTIONS_INIT;
   npscore_churn_feature_options o = NPSCORE_CHURN_FEATURE_OPTIONS_INIT;
   npscore_churn_features *f = NULL;
   npscore_churn_feature_totals t;
   npscore_churn_feature_row r;
   CHECK_CALL(NPSCORE_EINVAL,
              npscore_churn_features_new(&f, customers, times, scores, NPSCORE_F64, 4, NULL, ids,
-                                        signup, 2, 10 * DAY_NS, &o),
+                                        signup, 2, 10 * DAY_NS, &nps, &o, NULL),
              "response time at row 1 is missing", NULL);
   CHECK(f == NULL);
-  o.nps.missing = NPSCORE_MISSING_SKIP;
+  nps.missing = NPSCORE_MISSING_SKIP;
   CHECK_CALL(NPSCORE_EINVAL,
              npscore_churn_features_new(&f, customers, times, scores, NPSCORE_F64, 4, NULL, ids,
-                                        signup, 2, 10 * DAY_NS, &o),
+                                        signup, 2, 10 * DAY_NS, &nps, &o, NULL),
              "customer 9 at row 3 is not in the customer table", NULL);
   o.skip_unknown_customers = 1;
   o.early_life_days = 1.5; /* the answer at day 1 is early-life */
   CHECK_CALL(NPSCORE_OK,
              npscore_churn_features_new(&f, customers, times, scores, NPSCORE_F64, 4, NULL, ids,
-                                        signup, 2, 10 * DAY_NS, &o),
+                                        signup, 2, 10 * DAY_NS, &nps, &o, NULL),
              NULL);
-  CHECK_CALL(NPSCORE_OK, npscore_churn_features_totals(&t, f), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_churn_features_totals(&t, f, NULL), NULL);
   CHECK(t.used == 1 && t.skipped_missing_scores == 1 && t.skipped_missing_times == 1 &&
         t.skipped_unknown_customers == 1);
-  CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 0), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 0, NULL), NULL);
   CHECK(r.score == 9 && r.early_life_detractor == 0); /* a promoter */
-  CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 1), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 1, NULL), NULL);
   CHECK(r.has_response == 0);
   npscore_churn_features_free(f);
   o.version = 7;
   CHECK_CALL(NPSCORE_EVERSION,
              npscore_churn_features_new(&f, customers, times, scores, NPSCORE_F64, 4, NULL, ids,
-                                        signup, 2, 10 * DAY_NS, &o),
+                                        signup, 2, 10 * DAY_NS, &nps, &o, NULL),
              "opts->version is 7", NULL);
   o.version = NPSCORE_CHURN_FEATURE_OPTIONS_VERSION;
   o.skip_unknown_customers = 2;
   CHECK_CALL(NPSCORE_EINVAL,
              npscore_churn_features_new(&f, customers, times, scores, NPSCORE_F64, 4, NULL, ids,
-                                        signup, 2, 10 * DAY_NS, &o),
+                                        signup, 2, 10 * DAY_NS, &nps, &o, NULL),
              "opts->skip_unknown_customers is 2", NULL);
   o.skip_unknown_customers = 0;
   o.early_life_days = -1;
   CHECK_CALL(NPSCORE_EINVAL,
              npscore_churn_features_new(&f, customers, times, scores, NPSCORE_F64, 4, NULL, ids,
-                                        signup, 2, 10 * DAY_NS, &o),
+                                        signup, 2, 10 * DAY_NS, &nps, &o, NULL),
              "early_life_days is -1", NULL);
 }
 
@@ -165,50 +178,50 @@ static void test_errors(void) {
   scores[2] = 11;
   CHECK_CALL(NPSCORE_EINVAL,
              npscore_churn_features_new(&f, k_customers, k_times, scores, NPSCORE_I32, 7, NULL,
-                                        k_ids, NULL, 4, 200 * DAY_NS, NULL),
+                                        k_ids, NULL, 4, 200 * DAY_NS, NULL, NULL, NULL),
              "score at row 2 is 11", NULL);
   times[2] = 190 * DAY_NS;
   CHECK_CALL(NPSCORE_EINVAL,
              npscore_churn_features_new(&f, k_customers, times, k_scores, NPSCORE_I32, 7, NULL,
-                                        k_ids, NULL, 4, 200 * DAY_NS, NULL),
+                                        k_ids, NULL, 4, 200 * DAY_NS, NULL, NULL, NULL),
              "rows 2 and 3 are responses of customer 10 at the same instant", NULL);
   ids[3] = 20;
   CHECK_CALL(NPSCORE_EINVAL,
              npscore_churn_features_new(&f, k_customers, k_times, k_scores, NPSCORE_I32, 7, NULL,
-                                        ids, NULL, 4, 200 * DAY_NS, NULL),
+                                        ids, NULL, 4, 200 * DAY_NS, NULL, NULL, NULL),
              "customer id 20 appears twice in the customer table (rows 1 and 3)", NULL);
   CHECK_CALL(NPSCORE_EINVAL,
              npscore_churn_features_new(&f, k_customers, k_times, k_scores, NPSCORE_I32, 7, NULL,
-                                        k_ids, NULL, 4, NAT, NULL),
+                                        k_ids, NULL, 4, NAT, NULL, NULL, NULL),
              "as_of is missing", NULL);
   CHECK_CALL(NPSCORE_EINVAL,
-             npscore_churn_features_new(&f, k_customers, k_times, k_scores, (npscore_dtype)42, 7,
-                                        NULL, k_ids, NULL, 4, 0, NULL),
+             npscore_churn_features_new(&f, k_customers, k_times, k_scores, 42, 7,
+                                        NULL, k_ids, NULL, 4, 0, NULL, NULL, NULL),
              "dtype is 42", NULL);
   CHECK_CALL(NPSCORE_ENULL,
              npscore_churn_features_new(NULL, k_customers, k_times, k_scores, NPSCORE_I32, 7,
-                                        NULL, k_ids, NULL, 4, 0, NULL),
+                                        NULL, k_ids, NULL, 4, 0, NULL, NULL, NULL),
              "out is NULL", NULL);
   CHECK_CALL(NPSCORE_ENULL,
              npscore_churn_features_new(&f, NULL, k_times, k_scores, NPSCORE_I32, 7, NULL, k_ids,
-                                        NULL, 4, 0, NULL),
+                                        NULL, 4, 0, NULL, NULL, NULL),
              "customers is NULL but n is 7", NULL);
   CHECK_CALL(NPSCORE_ENULL,
              npscore_churn_features_new(&f, k_customers, NULL, k_scores, NPSCORE_I32, 7, NULL,
-                                        k_ids, NULL, 4, 0, NULL),
+                                        k_ids, NULL, 4, 0, NULL, NULL, NULL),
              "times is NULL but n is 7", NULL);
   CHECK_CALL(NPSCORE_ENULL,
              npscore_churn_features_new(&f, k_customers, k_times, k_scores, NPSCORE_I32, 7, NULL,
-                                        NULL, NULL, 4, 0, NULL),
+                                        NULL, NULL, 4, 0, NULL, NULL, NULL),
              "customer_ids is NULL but n is 4", NULL);
   CHECK_CALL(NPSCORE_EINVAL,
              npscore_churn_features_new(&f, k_customers, k_times, (const char *)k_scores + 1,
-                                        NPSCORE_I32, 6, NULL, k_ids, NULL, 4, 0, NULL),
+                                        NPSCORE_I32, 6, NULL, k_ids, NULL, 4, 0, NULL, NULL, NULL),
              "scores is not aligned", NULL);
   /* Nothing at all: an empty table. */
   CHECK_CALL(NPSCORE_OK,
              npscore_churn_features_new(&f, NULL, NULL, NULL, NPSCORE_F64, 0, NULL, NULL, NULL, 0,
-                                        0, NULL),
+                                        0, NULL, NULL, NULL),
              NULL);
   CHECK(npscore_churn_features_size(f) == 0);
   npscore_churn_features_free(f);
@@ -224,29 +237,30 @@ static void test_labels_and_split(void) {
   int8_t out[7];
   npscore_churn_label_totals t;
   CHECK_CALL(NPSCORE_OK,
-             npscore_churn_labels(out, &t, churned, signup, 7, 100 * DAY_NS, 90 * DAY_NS), NULL);
+             npscore_churn_labels(out, 7, &t, churned, signup, 7, 100 * DAY_NS, 90 * DAY_NS, NULL), NULL);
   CHECK(memcmp(out, want, sizeof want) == 0);
   CHECK(t.positives == 2 && t.negatives == 2 && t.churned_before == 2 &&
         t.not_yet_customers == 1);
-  CHECK_CALL(NPSCORE_OK, npscore_churn_labels(out, &t, churned, NULL, 7, 100 * DAY_NS, DAY_NS),
+  CHECK_CALL(NPSCORE_OK, npscore_churn_labels(out, 7, &t, churned, NULL, 7, 100 * DAY_NS, DAY_NS, NULL),
              NULL);
   CHECK(out[6] == 0 && t.not_yet_customers == 0);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_churn_labels(out, &t, churned, NULL, 7, 0, 0),
+  CHECK_CALL(NPSCORE_EINVAL, npscore_churn_labels(out, 7, &t, churned, NULL, 7, 0, 0, NULL),
              "horizon is 0 ns", NULL);
-  CHECK_CALL(NPSCORE_ENULL, npscore_churn_labels(out, NULL, churned, NULL, 7, 0, 1),
-             "out_totals is NULL", NULL);
-  CHECK_CALL(NPSCORE_ENULL, npscore_churn_labels(out, &t, NULL, NULL, 7, 0, 1),
+  CHECK_CALL(NPSCORE_OK, npscore_churn_labels(out, 7, NULL, churned, NULL, 7, 0, 1, NULL), NULL);
+  CHECK_CALL(NPSCORE_ERANGE, npscore_churn_labels(out, 6, &t, churned, NULL, 7, 0, 1, NULL),
+             "out has capacity 6 but the result needs 7", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_churn_labels(out, 7, &t, NULL, NULL, 7, 0, 1, NULL),
              "churned_at is NULL", NULL);
 
-  CHECK_CALL(NPSCORE_OK, npscore_churn_check_time_split(0, 90 * DAY_NS, 90 * DAY_NS, NAT), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_churn_check_time_split(0, 90 * DAY_NS, 90 * DAY_NS, NAT, NULL), NULL);
   CHECK_CALL(NPSCORE_OK,
-             npscore_churn_check_time_split(0, 90 * DAY_NS, 90 * DAY_NS, 180 * DAY_NS), NULL);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_churn_check_time_split(0, 80 * DAY_NS, 90 * DAY_NS, NAT),
+             npscore_churn_check_time_split(0, 90 * DAY_NS, 90 * DAY_NS, 180 * DAY_NS, NULL), NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_churn_check_time_split(0, 80 * DAY_NS, 90 * DAY_NS, NAT, NULL),
              "10 days after test_as_of", "leakage", NULL);
   CHECK_CALL(NPSCORE_EINVAL,
-             npscore_churn_check_time_split(0, 90 * DAY_NS, 90 * DAY_NS, 170 * DAY_NS),
+             npscore_churn_check_time_split(0, 90 * DAY_NS, 90 * DAY_NS, 170 * DAY_NS, NULL),
              "10 days after the end of observation", NULL);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_churn_check_time_split(0, 1, -5, NAT),
+  CHECK_CALL(NPSCORE_EINVAL, npscore_churn_check_time_split(0, 1, -5, NAT, NULL),
              "horizon is -5 ns", NULL);
 }
 

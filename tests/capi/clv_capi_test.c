@@ -47,7 +47,7 @@ static void test_rfm(void) {
   const int64_t end = d0 + 30 * DAY_NS;
   npscore_clv_rfm_row rows[3];
   CHECK_CALL(NPSCORE_OK,
-             npscore_clv_rfm_summary(rows, 3, cust, times, amounts, 4, end, NPSCORE_FREQ_WEEK),
+             npscore_clv_rfm_summary(rows, 3, 3, cust, times, amounts, 4, end, NPSCORE_FREQ_WEEK, NULL),
              NULL);
   CHECK(rows[0].frequency == 1 && rows[0].recency == 2 && rows[0].T == 4);
   CHECK(rows[0].monetary_value == 20 && rows[0].transactions == 3);
@@ -56,37 +56,40 @@ static void test_rfm(void) {
   CHECK(rows[2].transactions == 0 && isnan(rows[2].frequency));
   /* Daily: customer 0 has three distinct days. */
   CHECK_CALL(NPSCORE_OK,
-             npscore_clv_rfm_summary(rows, 3, cust, times, NULL, 4, end, NPSCORE_FREQ_DAY), NULL);
+             npscore_clv_rfm_summary(rows, 3, 3, cust, times, NULL, 4, end, NPSCORE_FREQ_DAY, NULL), NULL);
   CHECK(rows[0].frequency == 2 && rows[0].recency == 14 && rows[0].T == 30);
   CHECK(rows[0].monetary_value == 0);
 
   /* Errors. */
   CHECK_CALL(NPSCORE_EINVAL,
-             npscore_clv_rfm_summary(rows, 3, cust, times, amounts, 4, d0 + 10 * DAY_NS,
-                                     NPSCORE_FREQ_WEEK),
+             npscore_clv_rfm_summary(rows, 3, 3, cust, times, amounts, 4, d0 + 10 * DAY_NS,
+                                     NPSCORE_FREQ_WEEK, NULL),
              "time at row 3 is 2024-01-15 00:00:00", "after observation_end 2024-01-11", NULL);
   {
     const double bad[] = {10, 5, -1, 20};
     CHECK_CALL(NPSCORE_EINVAL,
-               npscore_clv_rfm_summary(rows, 3, cust, times, bad, 4, end, NPSCORE_FREQ_WEEK),
+               npscore_clv_rfm_summary(rows, 3, 3, cust, times, bad, 4, end, NPSCORE_FREQ_WEEK, NULL),
                "amount at row 2 is -1: amounts must be finite and >= 0", NULL);
   }
   {
     const int64_t nat[] = {d0, INT64_MIN, d0, d0};
     CHECK_CALL(NPSCORE_EINVAL,
-               npscore_clv_rfm_summary(rows, 3, cust, nat, NULL, 4, end, NPSCORE_FREQ_WEEK),
+               npscore_clv_rfm_summary(rows, 3, 3, cust, nat, NULL, 4, end, NPSCORE_FREQ_WEEK, NULL),
                "time at row 1 is missing (NaT)", NULL);
   }
-  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_rfm_summary(rows, 3, cust, times, NULL, 4, end, 9),
+  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_rfm_summary(rows, 3, 3, cust, times, NULL, 4, end, 9, NULL),
              "frequency is 9", NULL);
   CHECK_CALL(NPSCORE_EINVAL,
-             npscore_clv_rfm_summary(rows, 1, cust, times, NULL, 4, end, NPSCORE_FREQ_DAY),
+             npscore_clv_rfm_summary(rows, 1, 1, cust, times, NULL, 4, end, NPSCORE_FREQ_DAY, NULL),
              "customer code at row 2 is 1: outside 0..0", NULL);
   CHECK_CALL(NPSCORE_ENULL,
-             npscore_clv_rfm_summary(NULL, 3, cust, times, NULL, 4, end, NPSCORE_FREQ_DAY),
+             npscore_clv_rfm_summary(NULL, 3, 3, cust, times, NULL, 4, end, NPSCORE_FREQ_DAY, NULL),
              "out is NULL", NULL);
+  CHECK_CALL(NPSCORE_ERANGE,
+             npscore_clv_rfm_summary(rows, 2, 3, cust, times, NULL, 4, end, NPSCORE_FREQ_DAY, NULL),
+             "out has capacity 2 but the result needs 3", NULL);
   CHECK_CALL(NPSCORE_ENULL,
-             npscore_clv_rfm_summary(rows, 3, NULL, times, NULL, 4, end, NPSCORE_FREQ_DAY),
+             npscore_clv_rfm_summary(rows, 3, 3, NULL, times, NULL, 4, end, NPSCORE_FREQ_DAY, NULL),
              "customers is NULL", NULL);
 }
 
@@ -101,38 +104,61 @@ static void test_models(void) {
   CHECK(n == 2357);
   if (n != 2357) return;
 
-  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_beta_geo(&bg, &info, g_x, g_tx, g_T, NULL, n, NULL),
+  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_beta_geo(&bg, &info, g_x, g_tx, g_T, NULL, n, NULL, NULL),
              NULL);
   CHECK_NEAR(bg.r, 0.243, 5e-4);
   CHECK_NEAR(bg.alpha, 4.414, 5e-4);
   CHECK_NEAR(bg.a, 0.793, 5e-4);
   CHECK_NEAR(bg.b, 2.426, 5e-4);
   CHECK_NEAR(info.log_likelihood, -9582.4, 0.05);
-  CHECK(info.customers == 2357 && info.iterations > 0);
+  CHECK(info.customers == 2357 && info.iterations > 0 && info.converged == 1);
 
-  CHECK_CALL(NPSCORE_OK, npscore_clv_expected_purchases(out, &bg, 39, &x1, &tx1, &T1, 1), NULL);
+  /* Stopped at the iteration limit: not an error, converged = 0 and the
+   * last (finite, positive) estimate. */
+  opts.max_iterations = 2;
+  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_beta_geo(&bg, &info, g_x, g_tx, g_T, NULL, n, &opts, NULL),
+             NULL);
+  CHECK(info.converged == 0 && info.iterations == 2 && info.gradient_norm >= opts.tolerance);
+  CHECK(isfinite(bg.r) && bg.r > 0 && isfinite(bg.alpha) && bg.alpha > 0 && isfinite(bg.a) &&
+        bg.a > 0 && isfinite(bg.b) && bg.b > 0);
+  opts.max_iterations = 200;
+  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_beta_geo(&bg, &info, g_x, g_tx, g_T, NULL, n, &opts, NULL),
+             NULL);
+  CHECK(info.converged == 1);
+
+  CHECK_CALL(NPSCORE_OK, npscore_clv_expected_purchases(out, 1, &bg, 39, &x1, &tx1, &T1, 1, NULL), NULL);
   CHECK_NEAR(out[0], 1.226, 5e-4);
-  CHECK_CALL(NPSCORE_OK, npscore_clv_probability_alive(out, &bg, &x1, &tx1, &T1, 1), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_clv_probability_alive(out, 1, &bg, &x1, &tx1, &T1, 1, NULL), NULL);
   CHECK_NEAR(out[0], 0.7266, 2e-4);
+  CHECK_CALL(NPSCORE_ERANGE, npscore_clv_probability_alive(out, 0, &bg, &x1, &tx1, &T1, 1, NULL),
+             "out has capacity 0 but the result needs 1", NULL);
+  CHECK_CALL(NPSCORE_ERANGE,
+             npscore_clv_expected_purchases(out, 0, &bg, 39, &x1, &tx1, &T1, 1, NULL),
+             "out has capacity 0 ", NULL);
 
-  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_gamma_gamma(&gg, &info, g_x, g_m, NULL, n, &opts),
+  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_gamma_gamma(&gg, &info, g_x, g_m, NULL, n, &opts, NULL),
              NULL);
   CHECK_NEAR(gg.p, 6.25, 5e-3);
   CHECK_NEAR(gg.q, 3.74, 5e-3);
   CHECK_NEAR(gg.v, 15.44, 1e-2);
   CHECK(info.customers == 946);
-  CHECK_CALL(NPSCORE_OK, npscore_clv_expected_profit(out, &gg, &x1, &m1, 1), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_clv_expected_profit(out, 1, &gg, &x1, &m1, 1, NULL), NULL);
   CHECK_NEAR(out[0], 24.6586, 1e-3);
+  CHECK_CALL(NPSCORE_ERANGE, npscore_clv_expected_profit(out, 0, &gg, &x1, &m1, 1, NULL),
+             "out has capacity 0 ", NULL);
 
   CHECK_CALL(NPSCORE_OK,
-             npscore_clv_lifetime_value(out, &bg, &gg, &x1, &tx1, &T1, &m1, 1, 12, 0.01, 4.345),
+             npscore_clv_lifetime_value(out, 1, &bg, &gg, &x1, &tx1, &T1, &m1, 1, 12, 0.01, 4.345, NULL),
              NULL);
   CHECK_NEAR(out[0], 36.2785, 2e-3);
+  CHECK_CALL(NPSCORE_ERANGE,
+             npscore_clv_lifetime_value(out, 0, &bg, &gg, &x1, &tx1, &T1, &m1, 1, 12, 0.01, 4.345, NULL),
+             "out has capacity 0 ", NULL);
 
   /* Penalized: smaller parameters (lifetimes with penalizer_coef 0.1:
    * a = 0.1287, b = 0.2671). */
   opts.penalizer = 0.1;
-  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_beta_geo(&bg, NULL, g_x, g_tx, g_T, NULL, n, &opts),
+  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_beta_geo(&bg, NULL, g_x, g_tx, g_T, NULL, n, &opts, NULL),
              NULL);
   CHECK_NEAR(bg.a, 0.1287, 1e-3);
   CHECK_NEAR(bg.b, 0.2671, 1e-3);
@@ -145,35 +171,60 @@ static void test_model_errors(void) {
   const double x[] = {1, 2}, tx[] = {5, 0}, T[] = {10, 10}, m[] = {3, 4};
   const double zeros[] = {0, 0, 0}, ages[] = {10, 20, 30};
   double out[2];
-  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_fit_beta_geo(&bg, NULL, x, tx, T, NULL, 2, NULL),
+  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_fit_beta_geo(&bg, NULL, x, tx, T, NULL, 2, NULL, NULL),
              "frequency at row 1 is 2 but recency is 0", NULL);
   CHECK_CALL(NPSCORE_EINVAL,
-             npscore_clv_fit_beta_geo(&bg, NULL, zeros, zeros, ages, NULL, 3, NULL),
+             npscore_clv_fit_beta_geo(&bg, NULL, zeros, zeros, ages, NULL, 3, NULL, NULL),
              "BG/NBD fit did not converge", NULL);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_probability_alive(out, &bg, x, tx, T, 2),
+  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_probability_alive(out, 2, &bg, x, tx, T, 2, NULL),
              "frequency at row 1 is 2 but recency is 0", NULL);
   opts.version = 7;
-  CHECK_CALL(NPSCORE_EVERSION, npscore_clv_fit_gamma_gamma(&gg, NULL, x, m, NULL, 2, &opts),
+  CHECK_CALL(NPSCORE_EVERSION, npscore_clv_fit_gamma_gamma(&gg, NULL, x, m, NULL, 2, &opts, NULL),
              "opts->version is 7", NULL);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_expected_profit(out, &gg, x, m, 2),
+  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_expected_profit(out, 2, &gg, x, m, 2, NULL),
              "parameter q is 0.5", NULL);
-  CHECK_CALL(NPSCORE_ENULL, npscore_clv_fit_beta_geo(NULL, NULL, x, tx, T, NULL, 2, NULL),
+  CHECK_CALL(NPSCORE_ENULL, npscore_clv_fit_beta_geo(NULL, NULL, x, tx, T, NULL, 2, NULL, NULL),
              "out is NULL", NULL);
-  CHECK_CALL(NPSCORE_ENULL, npscore_clv_expected_purchases(out, NULL, 1, x, tx, T, 2),
+  CHECK_CALL(NPSCORE_ENULL, npscore_clv_expected_purchases(out, 2, NULL, 1, x, tx, T, 2, NULL),
              "params is NULL", NULL);
-  CHECK_CALL(NPSCORE_ENULL, npscore_clv_expected_purchases(out, &bg, 1, x, NULL, T, 2),
+  CHECK_CALL(NPSCORE_ENULL, npscore_clv_expected_purchases(out, 2, &bg, 1, x, NULL, T, 2, NULL),
              "recency is NULL", NULL);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_expected_purchases(out, &bg, -1, x, T, T, 2),
+  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_expected_purchases(out, 2, &bg, -1, x, T, T, 2, NULL),
              "t is -1", NULL);
   gg.q = 3.74;
   CHECK_CALL(NPSCORE_EINVAL,
-             npscore_clv_lifetime_value(out, &bg, &gg, x, T, T, m, 2, 12, -2, 4.345),
+             npscore_clv_lifetime_value(out, 2, &bg, &gg, x, T, T, m, 2, 12, -2, 4.345, NULL),
              "discount_rate is -2", NULL);
   /* n == 0: nothing to do, NULL columns allowed. */
-  CHECK_CALL(NPSCORE_OK, npscore_clv_probability_alive(NULL, &bg, NULL, NULL, NULL, 0), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_clv_probability_alive(NULL, 0, &bg, NULL, NULL, NULL, 0, NULL), NULL);
+}
+
+/* The macro and the function give the same value, field by field (the
+ * function builds it from the C++ core's defaults); versions 1..current are
+ * accepted, 0 and current + 1 are NPSCORE_EVERSION. */
+static void test_options(void) {
+  const npscore_clv_fit_options init = NPSCORE_CLV_FIT_OPTIONS_INIT;
+  npscore_clv_fit_options o;
+  npscore_error err;
+  memset(&o, 0x5a, sizeof o);
+  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_options_init(&o, 1, &err), NULL);
+  CHECK(err.status == NPSCORE_OK && err.message[0] == '\0');
+  CHECK(o.version == 1 && init.version == NPSCORE_CLV_FIT_OPTIONS_VERSION);
+  CHECK(o.penalizer == init.penalizer);
+  CHECK(o.max_iterations == init.max_iterations);
+  CHECK(o.tolerance == init.tolerance);
+  CHECK(o.threads == init.threads);
+  CHECK(init.penalizer == 0 && init.max_iterations == 200 && init.tolerance == 1e-9);
+  CHECK_CALL(NPSCORE_EVERSION, npscore_clv_fit_options_init(&o, 0, &err), "version is 0", NULL);
+  CHECK(err.status == NPSCORE_EVERSION && strcmp(err.message, npscore_last_error_message()) == 0);
+  CHECK_CALL(NPSCORE_EVERSION,
+             npscore_clv_fit_options_init(&o, NPSCORE_CLV_FIT_OPTIONS_VERSION + 1, NULL),
+             "version is 2", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_clv_fit_options_init(NULL, 1, NULL), "opts is NULL", NULL);
 }
 
 int main(void) {
+  test_options();
   test_rfm();
   test_models();
   test_model_errors();

@@ -10,9 +10,9 @@
 int main() {
   const npscore_nps_options defaults = NPSCORE_NPS_OPTIONS_INIT;
   npscore_nps_options opts;
-  if (npscore_nps_options_init(&opts, NPSCORE_NPS_OPTIONS_VERSION) != NPSCORE_OK) return 1;
+  if (npscore_nps_options_init(&opts, NPSCORE_NPS_OPTIONS_VERSION, NULL) != NPSCORE_OK) return 1;
   if (opts.method != defaults.method || opts.scale_max != defaults.scale_max) return 1;
-  npscore_group_table* table = nullptr;
-  npscore_group_table_free(table);
+  npscore_nps_group_table* table = nullptr;
+  npscore_nps_group_table_free(table);
   return npscore_version_number() == NPSCORE_VERSION_NUMBER ? 0 : 1;
 }

@@ -1,4 +1,4 @@
-/* Tests of the health alerts through the C ABI: the version 2 options (flag
+/* Tests of the health alerts through the C ABI: the alert options (flag
  * mode, period length, baseline and CUSUM thresholds), the flags
  * NPSCORE_FLAG_NPS_DROP / NPSCORE_FLAG_LEVEL_SHIFT and
  * npscore_health_table_baseline(). Expected values are worked out beside
@@ -24,31 +24,17 @@ static size_t add(double *scores, int32_t *periods, int64_t *slices, size_t at, 
 
 static void test_options(void) {
   npscore_health_options o;
-  const npscore_health_options init = NPSCORE_HEALTH_OPTIONS_INIT;
-  const unsigned char *bytes = (const unsigned char *)&o;
-  size_t i, tail_kept = 1;
   memset(&o, 0x5a, sizeof o);
-  CHECK_CALL(NPSCORE_OK, npscore_health_options_init(&o, NPSCORE_HEALTH_OPTIONS_VERSION), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_health_options_init(&o, NPSCORE_HEALTH_OPTIONS_VERSION, NULL),
+             NULL);
   /* The documented defaults of the core (npscore/health.h HealthThresholds,
-   * HealthOptions), in the function and in the macro. */
-  CHECK(NPSCORE_HEALTH_OPTIONS_VERSION == 2 && o.version == 2 && init.version == 2);
+   * HealthOptions); header_test.c compares the macro with the function. */
+  CHECK(NPSCORE_HEALTH_OPTIONS_VERSION == 1 && o.version == 1);
   CHECK(o.flag_mode == NPSCORE_FLAG_MODE_ALERT && o.frequency == NPSCORE_FREQ_MONTH);
   CHECK(o.baseline_months == 12 && o.drop_alpha == 0.01 && o.drop_points == 5);
   CHECK(o.cusum_k == 0.5 && o.cusum_h == 4 && o.power == 0.80);
-  CHECK(init.flag_mode == o.flag_mode && init.frequency == o.frequency &&
-        init.baseline_months == o.baseline_months && init.drop_alpha == o.drop_alpha &&
-        init.drop_points == o.drop_points && init.cusum_k == o.cusum_k &&
-        init.cusum_h == o.cusum_h && init.power == o.power);
-  /* Version 1 ends at trend_periods: not a byte beyond it is written. */
-  memset(&o, 0x5a, sizeof o);
-  CHECK_CALL(NPSCORE_OK, npscore_health_options_init(&o, 1), NULL);
-  CHECK(o.version == 1 && o.trend_periods == 6 && o.alpha == 0.05);
-  for (i = offsetof(npscore_health_options, flag_mode); i < sizeof o; ++i) {
-    tail_kept = tail_kept && bytes[i] == 0x5a;
-  }
-  CHECK(tail_kept);
-  CHECK_CALL(NPSCORE_EVERSION, npscore_health_options_init(&o, 3), "version is 3", NULL);
-  CHECK_CALL(NPSCORE_EVERSION, npscore_health_options_init(&o, 0), "version is 0", NULL);
+  CHECK_CALL(NPSCORE_EVERSION, npscore_health_options_init(&o, 2, NULL), "version is 2", NULL);
+  CHECK_CALL(NPSCORE_EVERSION, npscore_health_options_init(&o, 0, NULL), "version is 0", NULL);
   CHECK(NPSCORE_FLAG_NPS_DROP == 0x10 && NPSCORE_FLAG_LEVEL_SHIFT == 0x20);
 }
 
@@ -75,9 +61,10 @@ static void test_drop_against_baseline(void) {
   const double zz = 2.3263478740408408 + 0.8416212335729143;
   double mdd_alpha_quantile;
   CHECK_CALL(NPSCORE_OK,
-             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, &o),
+             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, NULL,
+                                      &o, NULL),
              NULL);
-  CHECK_CALL(NPSCORE_OK, npscore_health_table_baseline(&b, t, 13), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_health_table_baseline(&b, t, 13, NULL), NULL);
   CHECK(b.baseline_first == 1 && b.baseline_n == 1200);
   CHECK_NEAR(b.baseline_nps, 30, 1e-12);
   CHECK_NEAR(b.nps_vs_baseline, -40, 1e-12);
@@ -92,29 +79,30 @@ static void test_drop_against_baseline(void) {
              (mdd_alpha_quantile + 0.8416212335729143) * 100 * sqrt(0.61 * (0.01 + 1.0 / 1200)),
              1e-6);
   CHECK(b.min_detectable_drop > zz * 100 * sqrt(0.61 * (0.01 + 1.0 / 1200)));
-  CHECK_CALL(NPSCORE_OK, npscore_health_table_get(&r, t, 13), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_health_table_get(&r, t, 13, NULL), NULL);
   CHECK((r.flags & NPSCORE_FLAG_NPS_DROP) && (r.flags & NPSCORE_FLAG_DETRACTOR_SURGE) &&
         (r.flags & NPSCORE_FLAG_PROMOTER_EROSION));
-  CHECK_CALL(NPSCORE_OK, npscore_health_table_reasons(&why, t, 13), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_health_table_reasons(&why, t, 13, NULL), NULL);
   CHECK(strstr(why, "NPS -40.0 points vs the 12 periods before (+30.0, n=1200") != NULL);
   CHECK(strstr(why, "Holm-adjusted within the period") != NULL);
   /* Month 0 has no baseline. */
-  CHECK_CALL(NPSCORE_OK, npscore_health_table_baseline(&b, t, 0), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_health_table_baseline(&b, t, 0, NULL), NULL);
   CHECK(b.baseline_first == 0 && b.baseline_n == 0 && isnan(b.baseline_nps) &&
         isnan(b.drop_p) && b.flag_family == 0);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_health_table_baseline(&b, t, 14), "index i is 14", NULL);
-  CHECK_CALL(NPSCORE_ENULL, npscore_health_table_baseline(NULL, t, 0), "out is NULL", NULL);
-  CHECK_CALL(NPSCORE_ENULL, npscore_health_table_baseline(&b, NULL, 0), "t is NULL", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_health_table_baseline(&b, t, 14, NULL), "index i is 14", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_health_table_baseline(NULL, t, 0, NULL), "out is NULL", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_health_table_baseline(&b, NULL, 0, NULL), "t is NULL", NULL);
   npscore_health_table_free(t);
 
   /* Review mode: Benjamini-Hochberg over the table, named in the reasons. */
   o.flag_mode = NPSCORE_FLAG_MODE_REVIEW;
   CHECK_CALL(NPSCORE_OK,
-             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, &o),
+             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, NULL,
+                                      &o, NULL),
              NULL);
-  CHECK_CALL(NPSCORE_OK, npscore_health_table_reasons(&why, t, 13), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_health_table_reasons(&why, t, 13, NULL), NULL);
   CHECK(strstr(why, "BH-adjusted over the table") != NULL);
-  CHECK_CALL(NPSCORE_OK, npscore_health_table_baseline(&b, t, 13), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_health_table_baseline(&b, t, 13, NULL), NULL);
   CHECK(b.flag_family > 4);
   npscore_health_table_free(t);
 
@@ -122,19 +110,11 @@ static void test_drop_against_baseline(void) {
   o.flag_mode = NPSCORE_FLAG_MODE_ALERT;
   o.frequency = NPSCORE_FREQ_QUARTER;
   CHECK_CALL(NPSCORE_OK,
-             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, &o),
+             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, NULL,
+                                      &o, NULL),
              NULL);
-  CHECK_CALL(NPSCORE_OK, npscore_health_table_baseline(&b, t, 13), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_health_table_baseline(&b, t, 13, NULL), NULL);
   CHECK(b.baseline_first == 9 && b.baseline_n == 400);
-  npscore_health_table_free(t);
-
-  /* Version 1 options keep the alert defaults (12 monthly periods). */
-  o.version = 1;
-  CHECK_CALL(NPSCORE_OK,
-             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, &o),
-             NULL);
-  CHECK_CALL(NPSCORE_OK, npscore_health_table_baseline(&b, t, 13), NULL);
-  CHECK(b.baseline_first == 1 && b.baseline_n == 1200);
   npscore_health_table_free(t);
 }
 
@@ -157,15 +137,16 @@ static void test_level_shift(void) {
   }
   o.drop_alpha = 1e-9; /* keep nps_drop out of the way */
   CHECK_CALL(NPSCORE_OK,
-             npscore_health_table_new(&t, scores, NPSCORE_F64, n, periods, 12, NULL, 1, &o),
+             npscore_health_table_new(&t, scores, NPSCORE_F64, n, periods, 12, NULL, 1, NULL, &o,
+                                      NULL),
              NULL);
   for (i = 0; i < 12; ++i) {
-    CHECK_CALL(NPSCORE_OK, npscore_health_table_get(&r, t, i), NULL);
-    CHECK_CALL(NPSCORE_OK, npscore_health_table_baseline(&b, t, i), NULL);
+    CHECK_CALL(NPSCORE_OK, npscore_health_table_get(&r, t, i, NULL), NULL);
+    CHECK_CALL(NPSCORE_OK, npscore_health_table_baseline(&b, t, i, NULL), NULL);
     if (r.flags & NPSCORE_FLAG_LEVEL_SHIFT) {
       ++shifts;
       CHECK(i >= 6 && b.cusum >= 4);
-      CHECK_CALL(NPSCORE_OK, npscore_health_table_reasons(&why, t, i), NULL);
+      CHECK_CALL(NPSCORE_OK, npscore_health_table_reasons(&why, t, i, NULL), NULL);
       CHECK(strstr(why, "CUSUM") != NULL && strstr(why, ">= 4 SEs (k=0.5)") != NULL);
     }
     /* No baseline in month 0, nor just after the signal (it restarts). */
@@ -182,29 +163,34 @@ static void test_bad_options(void) {
   npscore_health_table *t = NULL;
   o.flag_mode = 5;
   CHECK_CALL(NPSCORE_EINVAL,
-             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, &o),
+             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, NULL,
+                                      &o, NULL),
              "opts->flag_mode is 5", "NPSCORE_FLAG_MODE_REVIEW", NULL);
   CHECK(t == NULL);
   o.flag_mode = NPSCORE_FLAG_MODE_ALERT;
   o.frequency = 9;
   CHECK_CALL(NPSCORE_EINVAL,
-             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, &o),
+             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, NULL,
+                                      &o, NULL),
              "opts->frequency is 9", NULL);
   o.frequency = NPSCORE_FREQ_MONTH;
   o.drop_alpha = 0;
   CHECK_CALL(NPSCORE_EINVAL,
-             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, &o),
+             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, NULL,
+                                      &o, NULL),
              "drop_alpha=0", NULL);
   o.drop_alpha = 0.01;
   o.frequency = NPSCORE_FREQ_QUARTER;
   o.baseline_months = 1;
   CHECK_CALL(NPSCORE_EINVAL,
-             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, &o),
+             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, NULL,
+                                      &o, NULL),
              "baseline_months=1", "shorter than one period (a quarter)", NULL);
-  o.version = 3;
+  o.version = 2;
   CHECK_CALL(NPSCORE_EVERSION,
-             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, &o),
-             "opts->version is 3", NULL);
+             npscore_health_table_new(&t, g_scores, NPSCORE_F64, n, g_periods, 14, NULL, 1, NULL,
+                                      &o, NULL),
+             "opts->version is 2", NULL);
   CHECK(t == NULL);
 }
 

@@ -39,15 +39,15 @@ static uint64_t next_random(void) {
 
 /* The grid's bounds: n + 1 instants, period i is [b[i], b[i + 1]). Returns
  * a malloc'ed array, or NULL when a get fails. */
-static int64_t *bounds_of(const npscore_period_grid *g, size_t *n) {
+static int64_t *bounds_of(const npscore_health_period_grid *g, size_t *n) {
   size_t i;
   int64_t *b;
-  *n = npscore_period_grid_size(g);
+  *n = npscore_health_period_grid_size(g);
   b = (int64_t *)malloc((*n + 1) * sizeof *b);
   for (i = 0; b != NULL && i < *n; ++i) {
     const char *label;
     int64_t end;
-    if (npscore_period_grid_get(&b[i], &end, &label, g, i) != NPSCORE_OK) {
+    if (npscore_health_period_grid_get(&b[i], &end, &label, g, i, NULL) != NPSCORE_OK) {
       free(b);
       return NULL;
     }
@@ -73,7 +73,7 @@ static int32_t search(const int64_t *b, size_t n, int64_t t) {
 
 /* Assigns `n` times on grid g (skipping NaT) and checks each against the
  * binary search; returns the number of mismatches. */
-static int check_against_search(const npscore_period_grid *g, const int64_t *t, size_t n) {
+static int check_against_search(const npscore_health_period_grid *g, const int64_t *t, size_t n) {
   size_t k, i;
   int bad = 0;
   int64_t *b = bounds_of(g, &k);
@@ -84,7 +84,7 @@ static int check_against_search(const npscore_period_grid *g, const int64_t *t, 
     free(p);
     return 1;
   }
-  CHECK_CALL(NPSCORE_OK, npscore_health_assign_periods(p, t, n, g, 1), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_health_assign_periods(p, n, t, n, g, 1, NULL), NULL);
   for (i = 0; i < n; ++i) {
     if (p[i] != search(b, k, t[i])) {
       if (bad == 0) {
@@ -100,7 +100,7 @@ static int check_against_search(const npscore_period_grid *g, const int64_t *t, 
 }
 
 /* Times around [lo, hi]: uniform with a margin, every bound +- 1 ns, NaT. */
-static size_t times_around(int64_t *t, size_t cap, const npscore_period_grid *g, int64_t lo,
+static size_t times_around(int64_t *t, size_t cap, const npscore_health_period_grid *g, int64_t lo,
                            int64_t hi) {
   size_t n = 0, k, i;
   int64_t *b = bounds_of(g, &k);
@@ -123,16 +123,17 @@ static void test_placeholder_1900_monthly_counts(void) {
   int32_t p[1201];
   int64_t got[12] = {0}, want[12] = {0};
   const int64_t y2024 = utc_ns(2024, 1, 1), y2025 = utc_ns(2025, 1, 1);
-  npscore_period_grid *g = NULL;
+  npscore_health_period_grid *g = NULL;
   size_t i;
   int m, smallest = 1200;
   for (i = 0; i < 1200; ++i) t[i] = y2024 + (int64_t)(next_random() % (uint64_t)(y2025 - y2024));
   t[1200] = utc_ns(1900, 1, 1);
   CHECK(t[1200] == -INT64_C(2208988800) * 1000000000); /* 70 years before 1970 */
   CHECK_CALL(NPSCORE_OK,
-             npscore_health_period_grid(&g, t[1200], y2025 - 1, NPSCORE_FREQ_MONTH, "UTC"), NULL);
-  CHECK(npscore_period_grid_size(g) == 125 * 12);
-  CHECK_CALL(NPSCORE_OK, npscore_health_assign_periods(p, t, 1201, g, 0), NULL);
+             npscore_health_period_grid_new(&g, t[1200], y2025 - 1, NPSCORE_FREQ_MONTH, "UTC",
+                                            NULL), NULL);
+  CHECK(npscore_health_period_grid_size(g) == 125 * 12);
+  CHECK_CALL(NPSCORE_OK, npscore_health_assign_periods(p, 1201, t, 1201, g, 0, NULL), NULL);
   CHECK(p[1200] == 0);
   for (i = 0; i < 1200; ++i) {
     for (m = 1; m <= 12; ++m) {
@@ -148,7 +149,7 @@ static void test_placeholder_1900_monthly_counts(void) {
   }
   CHECK(smallest > 60); /* not [0, 0, ..., 1200] */
   CHECK(check_against_search(g, t, 1201) == 0);
-  npscore_period_grid_free(g);
+  npscore_health_period_grid_free(g);
 }
 
 static void test_every_frequency_across_the_epoch(void) {
@@ -163,14 +164,15 @@ static void test_every_frequency_across_the_epoch(void) {
   for (z = 0; z < sizeof zones / sizeof zones[0]; ++z) {
     for (f = NPSCORE_FREQ_DAY; f <= NPSCORE_FREQ_QUARTER; ++f) {
       for (r = 0; r < sizeof ranges / sizeof ranges[0]; ++r) {
-        npscore_period_grid *g = NULL;
+        npscore_health_period_grid *g = NULL;
         size_t n;
         CHECK_CALL(NPSCORE_OK,
-                   npscore_health_period_grid(&g, ranges[r][0], ranges[r][1], f, zones[z]), NULL);
+                   npscore_health_period_grid_new(&g, ranges[r][0], ranges[r][1], f, zones[z],
+                                                  NULL), NULL);
         if (g == NULL) continue;
         n = times_around(t, sizeof t / sizeof t[0], g, ranges[r][0], ranges[r][1]);
         CHECK(check_against_search(g, t, n) == 0);
-        npscore_period_grid_free(g);
+        npscore_health_period_grid_free(g);
       }
     }
   }
@@ -179,27 +181,28 @@ static void test_every_frequency_across_the_epoch(void) {
 static void test_skipped_day_has_no_period(void) {
   /* Samoa moved across the date line: in Pacific/Apia, 2011-12-29 24:00
    * (UTC-10) was followed by 2011-12-31 00:00 (UTC+14). */
-  npscore_period_grid *g = NULL;
+  npscore_health_period_grid *g = NULL;
   const int64_t lo = utc_ns(2011, 12, 27) + 10 * HOUR_NS; /* 12-27 00:00 at UTC-10 */
   const int64_t hi = utc_ns(2012, 1, 2) - 14 * HOUR_NS;   /* 2012-01-02 00:00 at UTC+14 */
   static const char *want[] = {"2011-12-27", "2011-12-28", "2011-12-29", "2011-12-31",
                                "2012-01-01", "2012-01-02"};
   static int64_t t[600];
   size_t i, n;
-  CHECK_CALL(NPSCORE_OK, npscore_health_period_grid(&g, lo, hi, NPSCORE_FREQ_DAY, "Pacific/Apia"),
+  CHECK_CALL(NPSCORE_OK, npscore_health_period_grid_new(&g, lo, hi, NPSCORE_FREQ_DAY,
+                                                        "Pacific/Apia", NULL),
              NULL);
-  CHECK(npscore_period_grid_size(g) == 6);
-  for (i = 0; i < 6 && i < npscore_period_grid_size(g); ++i) {
+  CHECK(npscore_health_period_grid_size(g) == 6);
+  for (i = 0; i < 6 && i < npscore_health_period_grid_size(g); ++i) {
     int64_t start, end;
     const char *label = NULL;
-    CHECK_CALL(NPSCORE_OK, npscore_period_grid_get(&start, &end, &label, g, i), NULL);
+    CHECK_CALL(NPSCORE_OK, npscore_health_period_grid_get(&start, &end, &label, g, i, NULL), NULL);
     CHECK(label != NULL && strcmp(label, want[i]) == 0);
     CHECK(end - start == DAY_NS); /* every day that exists lasts 24 h */
     if (i == 3) CHECK(start == utc_ns(2011, 12, 30) + 10 * HOUR_NS); /* 12-31 00:00 at +14 */
   }
   n = times_around(t, sizeof t / sizeof t[0], g, lo, hi);
   CHECK(check_against_search(g, t, n) == 0);
-  npscore_period_grid_free(g);
+  npscore_health_period_grid_free(g);
 }
 
 static void test_zone_names_are_iana_names(void) {
@@ -217,26 +220,28 @@ static void test_zone_names_are_iana_names(void) {
       {"right/Europe/Berlin", "leap-second"}};
   char long_name[200];
   size_t i;
-  npscore_period_grid *g = NULL, *before = NULL;
-  CHECK_CALL(NPSCORE_OK, npscore_health_period_grid(&before, 0, 0, NPSCORE_FREQ_DAY, "UTC"),
+  npscore_health_period_grid *g = NULL, *before = NULL;
+  CHECK_CALL(NPSCORE_OK, npscore_health_period_grid_new(&before, 0, 0, NPSCORE_FREQ_DAY, "UTC",
+                                                        NULL),
              NULL);
   for (i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
     g = before; /* *out is NULL after an error */
     CHECK_CALL(NPSCORE_EINVAL,
-               npscore_health_period_grid(&g, 0, DAY_NS, NPSCORE_FREQ_MONTH, bad[i][0]),
-               "npscore_health_period_grid", bad[i][1], NULL);
+               npscore_health_period_grid_new(&g, 0, DAY_NS, NPSCORE_FREQ_MONTH, bad[i][0], NULL),
+               "npscore_health_period_grid_new", bad[i][1], NULL);
     CHECK(g == NULL);
   }
   memset(long_name, 'A', sizeof long_name - 1);
   long_name[sizeof long_name - 1] = '\0';
   CHECK_CALL(NPSCORE_EINVAL,
-             npscore_health_period_grid(&g, 0, DAY_NS, NPSCORE_FREQ_MONTH, long_name),
+             npscore_health_period_grid_new(&g, 0, DAY_NS, NPSCORE_FREQ_MONTH, long_name, NULL),
              "longer than 64 bytes", "(199 bytes)", NULL);
   CHECK(strlen(npscore_last_error_message()) < 400);
-  npscore_period_grid_free(before);
+  npscore_health_period_grid_free(before);
   CHECK_CALL(NPSCORE_OK,
-             npscore_health_period_grid(&g, 0, DAY_NS, NPSCORE_FREQ_MONTH, "Europe/Berlin"), NULL);
-  npscore_period_grid_free(g);
+             npscore_health_period_grid_new(&g, 0, DAY_NS, NPSCORE_FREQ_MONTH, "Europe/Berlin",
+                                            NULL), NULL);
+  npscore_health_period_grid_free(g);
 }
 
 int main(void) {

@@ -8,12 +8,33 @@
 
 #define HOUR_NS (INT64_C(3600) * 1000000000)
 
+/* The macro and the function give the same value, field by field (the
+ * function builds it from the C++ core's defaults); versions 1..current are
+ * accepted, 0 and current + 1 are NPSCORE_EVERSION. */
 static void test_options(void) {
+  const npscore_priority_options init = NPSCORE_PRIORITY_OPTIONS_INIT;
   npscore_priority_options o;
-  CHECK_CALL(NPSCORE_OK, npscore_priority_options_init(&o, NPSCORE_PRIORITY_OPTIONS_VERSION), NULL);
-  CHECK(o.sla_hours == 24.0 && o.top == -1 && o.recovery_hours == NULL && o.n_owners == 0);
-  CHECK_CALL(NPSCORE_EVERSION, npscore_priority_options_init(&o, 99), "version is 99", NULL);
-  CHECK_CALL(NPSCORE_ENULL, npscore_priority_options_init(NULL, 1), "opts", NULL);
+  npscore_error err;
+  memset(&o, 0x5a, sizeof o);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_options_init(&o, 1, &err), NULL);
+  CHECK(err.status == NPSCORE_OK && err.message[0] == '\0');
+  CHECK(o.version == 1 && init.version == NPSCORE_PRIORITY_OPTIONS_VERSION);
+  CHECK(o.sla_hours == init.sla_hours);
+  CHECK(o.passive_sla_hours == init.passive_sla_hours);
+  CHECK(o.promoter_sla_hours == init.promoter_sla_hours);
+  CHECK(o.window_hours == init.window_hours);
+  CHECK(o.urgency_hours == init.urgency_hours);
+  CHECK(o.top == init.top);
+  CHECK(o.threads == init.threads);
+  CHECK(init.sla_hours == 24.0 && init.passive_sla_hours == 72.0 &&
+        init.promoter_sla_hours == 168.0 && init.window_hours == -1.0 &&
+        init.urgency_hours == 24.0 && init.top == -1 && init.threads == 0);
+  CHECK_CALL(NPSCORE_EVERSION, npscore_priority_options_init(&o, 0, &err), "version is 0", NULL);
+  CHECK(err.status == NPSCORE_EVERSION && strcmp(err.message, npscore_last_error_message()) == 0);
+  CHECK_CALL(NPSCORE_EVERSION,
+             npscore_priority_options_init(&o, NPSCORE_PRIORITY_OPTIONS_VERSION + 1, NULL),
+             "version is 2", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_priority_options_init(NULL, 1, NULL), "opts", NULL);
 }
 
 static void test_recoverability(void) {
@@ -22,28 +43,30 @@ static void test_recoverability(void) {
   const double want[6] = {0.65, 0.65, 0.40, 0.10, 0.05, 0.05};
   double out[6];
   size_t i;
-  CHECK_CALL(NPSCORE_OK, npscore_priority_recoverability(out, hours, 6, NULL, NULL, 0), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_recoverability(out, 6, hours, 6, NULL, NULL, 0, NULL), NULL);
   for (i = 0; i < 6; ++i) CHECK_NEAR(out[i], want[i], 1e-15);
   {
     /* Two anchors: linear in log1p(hours); halfway in log1p is e^0.5 - 1. */
     const double ah[2] = {0, 1.718281828459045}, ap[2] = {0.8, 0.4};
     const double h = exp(0.5) - 1;
-    CHECK_CALL(NPSCORE_OK, npscore_priority_recoverability(out, &h, 1, ah, ap, 2), NULL);
+    CHECK_CALL(NPSCORE_OK, npscore_priority_recoverability(out, 1, &h, 1, ah, ap, 2, NULL), NULL);
     CHECK_NEAR(out[0], 0.6, 1e-12);
   }
   {
     const double ah[2] = {0, 10}, ap[2] = {0.4, 0.5};
     const double bad = -1;
-    CHECK_CALL(NPSCORE_EINVAL, npscore_priority_recoverability(out, hours, 1, ah, ap, 2),
+    CHECK_CALL(NPSCORE_EINVAL, npscore_priority_recoverability(out, 1, hours, 1, ah, ap, 2, NULL),
                "must not rise", NULL);
-    CHECK_CALL(NPSCORE_EINVAL, npscore_priority_recoverability(out, &bad, 1, NULL, NULL, 0),
+    CHECK_CALL(NPSCORE_EINVAL, npscore_priority_recoverability(out, 1, &bad, 1, NULL, NULL, 0, NULL),
                "row 0 is -1", NULL);
-    CHECK_CALL(NPSCORE_EINVAL, npscore_priority_recoverability(out, hours, 1, ah, ap, 0),
+    CHECK_CALL(NPSCORE_EINVAL, npscore_priority_recoverability(out, 1, hours, 1, ah, ap, 0, NULL),
                "0 anchors", NULL);
-    CHECK_CALL(NPSCORE_ENULL, npscore_priority_recoverability(out, hours, 1, ah, NULL, 2),
+    CHECK_CALL(NPSCORE_ENULL, npscore_priority_recoverability(out, 1, hours, 1, ah, NULL, 2, NULL),
                "anchor_probability", NULL);
-    CHECK_CALL(NPSCORE_ENULL, npscore_priority_recoverability(NULL, hours, 1, NULL, NULL, 0),
-               "out", NULL);
+    CHECK_CALL(NPSCORE_ENULL, npscore_priority_recoverability(NULL, 1, hours, 1, NULL, NULL, 0, NULL),
+               "out is NULL", NULL);
+    CHECK_CALL(NPSCORE_ERANGE, npscore_priority_recoverability(out, 5, hours, 6, NULL, NULL, 0, NULL),
+               "out has capacity 5 but the result needs 6", NULL);
   }
 }
 
@@ -69,7 +92,7 @@ static void test_rank(void) {
   const int want_overdue[6] = {0, 1, 0, 0, 0, 0};
   npscore_priority_options o = NPSCORE_PRIORITY_OPTIONS_INIT;
   npscore_priority_queue *q = NULL;
-  npscore_priority_entry e;
+  npscore_priority_case e;
   npscore_priority_case c;
   npscore_priority_summary sum;
   npscore_priority_missed m;
@@ -82,48 +105,43 @@ static void test_rank(void) {
   }
   contacted[3] = now + HOUR_NS;       /* after now: not yet made */
   contacted[7] = now - 28 * HOUR_NS;  /* 2 h after the answer */
-  CHECK(o.version == 2 && o.passive_sla_hours == 72.0 && o.promoter_sla_hours == 168.0);
+  CHECK(o.version == 1 && o.passive_sla_hours == 72.0 && o.promoter_sla_hours == 168.0);
   CHECK(o.window_hours == -1.0 && o.urgency_hours == 24.0);
-  o.recovery_hours = ah;
-  o.recovery_probability = ap;
-  o.n_recovery = 4;
-  o.capacities = caps;
-  o.n_owners = 3;
-  CHECK_CALL(NPSCORE_OK, npscore_priority_rank_cases(&q, risk, clv, seg, at, contacted, closed, 10,
-                                                     now, &o), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_new(&q, risk, clv, seg, at, contacted, closed, 10,
+                                                     now, ah, ap, 4, caps, 3, &o, NULL), NULL);
   CHECK(npscore_priority_queue_size(q) == 6);
   for (k = 0; k < 6; ++k) {
-    CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&e, q, k), NULL);
+    CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&e, q, k, NULL), NULL);
     CHECK(e.row == want_rows[k]);
     CHECK(e.owner == want_owner[k]);
     CHECK(e.overdue == want_overdue[k]);
-    CHECK_CALL(NPSCORE_OK, npscore_priority_case_get(&c, q, k), NULL);
+    CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&c, q, k, NULL), NULL);
     CHECK(c.row == want_rows[k] && c.owner == want_owner[k] && c.overdue == want_overdue[k]);
     CHECK_NEAR(c.priority, want_priority[k], 1e-12);
   }
-  CHECK_CALL(NPSCORE_OK, npscore_priority_case_get(&c, q, 1), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&c, q, 1, NULL), NULL);
   CHECK_NEAR(c.urgency, 0.05, 1e-15);
   CHECK(c.recoverability == 0.3 && c.revenue_at_risk == 650.0 && c.segment == -1);
   CHECK_NEAR(c.expected_recoverable, 195, 1e-12);
   CHECK(c.deadline == now - 24 * HOUR_NS && c.hours_since_response == 48.0);
-  CHECK_CALL(NPSCORE_OK, npscore_priority_case_get(&c, q, 4), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&c, q, 4, NULL), NULL);
   CHECK(c.segment == 1 && isnan(c.recoverability) && isnan(c.urgency));
   CHECK(c.deadline == now - 24 * HOUR_NS + 168 * HOUR_NS);
-  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_summary(&sum, q), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_summary(&sum, q, NULL), NULL);
   CHECK(sum.queued[0] == 2 && sum.queued[1] == 2 && sum.queued[2] == 1 && sum.queued[3] == 1);
   CHECK(sum.contacted[0] == 1 && sum.closed[0] == 1 && sum.missed[0] == 1 && sum.missed[2] == 1);
   CHECK(sum.detractors_due == 3 && sum.detractors_within_sla == 1 && sum.window_hours == 72.0);
   CHECK(npscore_priority_missed_size(q) == 2);
-  CHECK_CALL(NPSCORE_OK, npscore_priority_missed_get(&m, q, 0), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_missed_get(&m, q, 0, NULL), NULL);
   CHECK(m.row == 9 && m.segment == -1 && m.revenue_at_risk == 400.0);
-  CHECK_CALL(NPSCORE_OK, npscore_priority_missed_get(&m, q, 1), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_missed_get(&m, q, 1, NULL), NULL);
   CHECK(m.row == 6 && m.segment == 1);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_missed_get(&m, q, 2), "k is 2", "2 entries", NULL);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_case_get(&c, q, 6), "k is 6", "6 entries", NULL);
-  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_totals(&tot, q), NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_missed_get(&m, q, 2, NULL), "k is 2", "2 entries", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_queue_get(&c, q, 6, NULL), "k is 6", "6 entries", NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_totals(&tot, q, NULL), NULL);
   CHECK(tot.n_rows == 10);
   CHECK_NEAR(tot.revenue_at_risk, 650 + 250 + 650 + 180 + 325 + 325 + 10 + 200 + 5000 + 400, 1e-9);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_queue_get(&e, q, 6), "k is 6", "6 entries", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_queue_get(&e, q, 6, NULL), "k is 6", "6 entries", NULL);
   npscore_priority_queue_free(q);
   CHECK(npscore_priority_missed_size(NULL) == 0);
 
@@ -137,32 +155,13 @@ static void test_rank(void) {
     o.sla_hours = 72;
     o.passive_sla_hours = 12;
     o.window_hours = INFINITY;
-    o.capacities = NULL;
-    o.n_owners = 0;
-    CHECK_CALL(NPSCORE_OK, npscore_priority_rank_cases(&q, risk, clv, seg, at, contacted, closed,
-                                                       10, now, &o), NULL);
+    CHECK_CALL(NPSCORE_OK, npscore_priority_queue_new(&q, risk, clv, seg, at, contacted, closed,
+                                                       10, now, ah, ap, 4, NULL, 0, &o, NULL), NULL);
     CHECK(npscore_priority_queue_size(q) == 8 && npscore_priority_missed_size(q) == 0);
     for (k = 0; k < 8; ++k) {
-      CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&e, q, k), NULL);
+      CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&e, q, k, NULL), NULL);
       CHECK(e.row == rows2[k] && e.overdue == overdue2[k]);
     }
-    npscore_priority_queue_free(q);
-  }
-
-  /* A version 1 struct: the per-play fields are not read (defaults). */
-  {
-    npscore_priority_options v1;
-    memset(&v1, 0x7f, sizeof v1);
-    CHECK_CALL(NPSCORE_OK, npscore_priority_options_init(&v1, 1), NULL);
-    CHECK(v1.version == 1 && v1.sla_hours == 24.0);
-    CHECK(v1.passive_sla_hours != 72.0); /* beyond a version 1 struct: untouched */
-    v1.recovery_hours = ah;
-    v1.recovery_probability = ap;
-    v1.n_recovery = 4;
-    CHECK_CALL(NPSCORE_OK, npscore_priority_rank(&q, risk, clv, seg, at, 10, now, &v1), NULL);
-    CHECK(npscore_priority_queue_size(q) == 7); /* rows 7 and 8 queued: no contacts given */
-    CHECK_CALL(NPSCORE_OK, npscore_priority_queue_summary(&sum, q), NULL);
-    CHECK(sum.missed[0] == 2 && sum.window_hours == 72.0); /* rows 8 (100 h) and 9 */
     npscore_priority_queue_free(q);
   }
 
@@ -170,11 +169,11 @@ static void test_rank(void) {
    * risk * clv (5000, 650, 650, ...). */
   o = (npscore_priority_options)NPSCORE_PRIORITY_OPTIONS_INIT;
   o.top = 2;
-  CHECK_CALL(NPSCORE_OK, npscore_priority_rank(&q, risk, clv, NULL, NULL, 10, 0, &o), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_new(&q, risk, clv, NULL, NULL, NULL, NULL, 10, 0, NULL, NULL, 0, NULL, 0, &o, NULL), NULL);
   CHECK(npscore_priority_queue_size(q) == 2);
-  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&e, q, 0), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&e, q, 0, NULL), NULL);
   CHECK(e.row == 8 && e.recoverability == 1.0 && isnan(e.hours_since_response) && e.overdue == 0);
-  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&e, q, 1), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_get(&e, q, 1, NULL), NULL);
   CHECK(e.row == 0 && e.deadline == INT64_MIN && e.owner == -1);
   npscore_priority_queue_free(q);
   npscore_priority_queue_free(NULL);
@@ -187,53 +186,65 @@ static void test_rank_errors(void) {
   const int64_t caps[1] = {-1};
   npscore_priority_queue *q = (npscore_priority_queue *)&q; /* must be reset to NULL */
   npscore_priority_options o = NPSCORE_PRIORITY_OPTIONS_INIT;
-  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_rank(&q, risk, clv, NULL, NULL, 2, 0, NULL),
+  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_queue_new(&q, risk, clv, NULL, NULL, NULL, NULL, 2, 0, NULL, NULL, 0, NULL, 0, NULL, NULL),
              "churn_risk at row 1 is 1.5", NULL);
   CHECK(q == NULL);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_rank(&q, ok_risk, neg, NULL, NULL, 2, 0, NULL),
+  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_queue_new(&q, ok_risk, neg, NULL, NULL, NULL, NULL, 2, 0, NULL, NULL, 0, NULL, 0, NULL, NULL),
              "clv at row 1 is -3", NULL);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_rank(&q, ok_risk, clv, NULL, nat, 2, 5, NULL),
+  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_queue_new(&q, ok_risk, clv, NULL, nat, NULL, NULL, 2, 5, NULL, NULL, 0, NULL, 0, NULL, NULL),
              "responded_at at row 1 is missing (NaT)", NULL);
-  CHECK_CALL(NPSCORE_ENULL, npscore_priority_rank(&q, NULL, clv, NULL, NULL, 2, 0, NULL),
+  CHECK_CALL(NPSCORE_ENULL, npscore_priority_queue_new(&q, NULL, clv, NULL, NULL, NULL, NULL, 2, 0, NULL, NULL, 0, NULL, 0, NULL, NULL),
              "churn_risk", NULL);
-  CHECK_CALL(NPSCORE_ENULL, npscore_priority_rank(NULL, ok_risk, clv, NULL, NULL, 2, 0, NULL),
+  CHECK_CALL(NPSCORE_ENULL, npscore_priority_queue_new(NULL, ok_risk, clv, NULL, NULL, NULL, NULL, 2, 0, NULL, NULL, 0, NULL, 0, NULL, NULL),
              "out", NULL);
   o.sla_hours = -1;
-  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_rank(&q, ok_risk, clv, NULL, NULL, 2, 0, &o),
+  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_queue_new(&q, ok_risk, clv, NULL, NULL, NULL, NULL, 2, 0, NULL, NULL, 0, NULL, 0, &o, NULL),
              "sla_hours is -1", NULL);
   o = (npscore_priority_options)NPSCORE_PRIORITY_OPTIONS_INIT;
-  o.capacities = caps;
-  o.n_owners = 1;
-  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_rank(&q, ok_risk, clv, NULL, NULL, 2, 0, &o),
+  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_queue_new(&q, ok_risk, clv, NULL, NULL, NULL, NULL, 2, 0, NULL, NULL, 0, caps, 1, &o, NULL),
              "capacity of owner 0 is -1", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_priority_queue_new(&q, ok_risk, clv, NULL, NULL, NULL, NULL, 2, 0, NULL, NULL, 0, NULL, 1, &o, NULL),
+             "capacities is NULL but n is 1", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_priority_queue_new(&q, ok_risk, clv, NULL, NULL, NULL, NULL, 2, 0, NULL, NULL, 2, NULL, 0, &o, NULL),
+             "recovery_hours is NULL but n is 2", NULL);
   o = (npscore_priority_options)NPSCORE_PRIORITY_OPTIONS_INIT;
   o.window_hours = 0;
-  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_rank(&q, ok_risk, clv, NULL, NULL, 2, 0, &o),
+  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_queue_new(&q, ok_risk, clv, NULL, NULL, NULL, NULL, 2, 0, NULL, NULL, 0, NULL, 0, &o, NULL),
              "window_hours is 0", NULL);
   o = (npscore_priority_options)NPSCORE_PRIORITY_OPTIONS_INIT;
   {
     const int64_t at[2] = {0, 2}, early[2] = {INT64_MIN, 1};
     CHECK_CALL(NPSCORE_EINVAL,
-               npscore_priority_rank_cases(&q, ok_risk, clv, NULL, at, early, NULL, 2, 5, NULL),
+               npscore_priority_queue_new(&q, ok_risk, clv, NULL, at, early, NULL, 2, 5, NULL, NULL, 0, NULL, 0, NULL, NULL),
                "contacted_at at row 1 is 1 ns, before responded_at (2 ns)", NULL);
   }
   o.version = 7;
-  CHECK_CALL(NPSCORE_EVERSION, npscore_priority_rank(&q, ok_risk, clv, NULL, NULL, 2, 0, &o),
+  CHECK_CALL(NPSCORE_EVERSION, npscore_priority_queue_new(&q, ok_risk, clv, NULL, NULL, NULL, NULL, 2, 0, NULL, NULL, 0, NULL, 0, &o, NULL),
              "opts->version is 7", NULL);
   /* Nothing to rank is fine: an empty queue. */
-  CHECK_CALL(NPSCORE_OK, npscore_priority_rank(&q, NULL, NULL, NULL, NULL, 0, 0, NULL), NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_queue_new(&q, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, NULL, 0, NULL, NULL), NULL);
   CHECK(npscore_priority_queue_size(q) == 0);
   npscore_priority_queue_free(q);
 }
 
+/* The play's name of a segment code (or "" for none), through the string rule. */
+static const char *play(int32_t segment) {
+  const char *name = NULL;
+  CHECK_CALL(NPSCORE_OK, npscore_priority_play_name(&name, segment, NULL), NULL);
+  return name != NULL ? name : "(NULL)";
+}
+
 static void test_plays(void) {
-  CHECK(strcmp(npscore_priority_play_name(-1), "recover") == 0);
-  CHECK(strcmp(npscore_priority_play_name(0), "make_it_a_10") == 0);
-  CHECK(strcmp(npscore_priority_play_name(1), "advocacy") == 0);
-  CHECK(strcmp(npscore_priority_play_name(NPSCORE_NO_SEGMENT), "") == 0);
-  CHECK(strcmp(npscore_priority_play_name(300), "") == 0);
-  CHECK(strstr(npscore_priority_play_script(0), "What would make it a 10?") != NULL);
-  CHECK(strcmp(npscore_priority_play_script(5), "") == 0);
+  const char *text = NULL;
+  CHECK(strcmp(play(-1), "recover") == 0);
+  CHECK(strcmp(play(0), "make_it_a_10") == 0);
+  CHECK(strcmp(play(1), "advocacy") == 0);
+  CHECK(strcmp(play(NPSCORE_NO_SEGMENT), "") == 0);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_play_name(&text, 300, NULL), "segment is 300", NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_priority_play_script(&text, 0, NULL), NULL);
+  CHECK(text != NULL && strstr(text, "What would make it a 10?") != NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_priority_play_script(&text, 5, NULL), "segment is 5", NULL);
+  CHECK_CALL(NPSCORE_ENULL, npscore_priority_play_script(NULL, 0, NULL), "out is NULL", NULL);
 }
 
 int main(void) {

@@ -22,6 +22,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "tests/cpp/cdnow.h"
 
 namespace npscore {
 namespace {
@@ -31,27 +32,8 @@ int64_t Utc(int y, int m, int d, int hh = 0) {
       absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), absl::UTCTimeZone()));
 }
 
-struct Cdnow {
-  std::vector<double> x, tx, T, m;
-};
-
-// tests/data/cdnow_summary_monetary.csv: ID,x,t_x,T,zbar (2357 customers).
-Cdnow LoadCdnow() {
-  Cdnow d;
-  std::ifstream in(std::string(NPSCORE_TEST_DATA_DIR) + "/cdnow_summary_monetary.csv");
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::stringstream ss(line);
-    std::string f[5];
-    for (auto& s : f) std::getline(ss, s, ',');
-    d.x.push_back(std::stod(f[1]));
-    d.tx.push_back(std::stod(f[2]));
-    d.T.push_back(std::stod(f[3]));
-    d.m.push_back(std::stod(f[4]));
-  }
-  return d;
-}
+using test_data::Cdnow;
+using test_data::LoadCdnow;
 
 // --- RFM ---------------------------------------------------------------------------
 
@@ -191,6 +173,34 @@ TEST(BetaGeoTest, ReproducesCdnow) {
   EXPECT_NEAR((*e)[0], 1.226, 5e-4);
   auto alive = BetaGeoProbabilityAlive(p, {2.0}, {30.43}, {38.86});
   EXPECT_NEAR((*alive)[0], 0.7266, 2e-4);  // lifetimes: 0.72660914
+}
+
+// Stopping at max_iterations is not an error: the last estimate comes back
+// (finite, positive, its gradient above the tolerance) with converged false;
+// given the iterations it needs, the same fit converges.
+TEST(BetaGeoTest, IterationLimitReturnsTheLastEstimate) {
+  const Cdnow d = LoadCdnow();
+  FitOptions o;
+  o.max_iterations = 2;
+  auto bg = FitBetaGeo(d.x, d.tx, d.T, {}, o);
+  ASSERT_TRUE(bg.ok()) << bg.status();
+  EXPECT_FALSE(bg->info.converged);
+  EXPECT_EQ(bg->info.iterations, 2);
+  EXPECT_GE(bg->info.gradient_norm, o.tolerance);
+  for (double v : {bg->params.r, bg->params.alpha, bg->params.a, bg->params.b}) {
+    EXPECT_TRUE(std::isfinite(v) && v > 0) << v;
+  }
+  EXPECT_TRUE(std::isfinite(bg->info.log_likelihood));
+  auto gg = FitGammaGamma(d.x, d.m, {}, o);
+  ASSERT_TRUE(gg.ok()) << gg.status();
+  EXPECT_FALSE(gg->info.converged);
+  EXPECT_TRUE(std::isfinite(gg->params.p) && std::isfinite(gg->params.q) &&
+              std::isfinite(gg->params.v));
+  auto full = FitBetaGeo(d.x, d.tx, d.T);
+  ASSERT_TRUE(full.ok());
+  EXPECT_TRUE(full->info.converged);
+  EXPECT_LT(full->info.gradient_norm, FitOptions{}.tolerance * 1e3);
+  EXPECT_TRUE(FitGammaGamma(d.x, d.m)->info.converged);
 }
 
 TEST(BetaGeoTest, WeightsEqualRepeatedRows) {

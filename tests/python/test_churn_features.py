@@ -191,7 +191,7 @@ def test_time_zones():
     got = features(ny, cust, as_of.tz_convert("America/New_York").tz_localize(None),
                    tz="America/New_York")
     pd.testing.assert_frame_equal(base, got)
-    assert got.attrs["as_of"] == as_of
+    assert pd.Timestamp(got.attrs["as_of"]) == as_of  # ISO 8601, JSON- and Arrow-safe
     # Naive in UTC by default, and microsecond resolution.
     naive = responses.copy()
     naive["responded_at"] = naive["responded_at"].dt.tz_localize(None).astype("datetime64[us]")

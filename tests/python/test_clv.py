@@ -236,6 +236,24 @@ def test_beta_geo_expectation_against_mpmath():
         assert got == pytest.approx(exact(r, alpha, a, b, t, x, tx, T), rel=1e-9), (r, a, b, t, x)
 
 
+def test_iteration_limit_warns_and_keeps_the_estimate(cdnow, bg, gg):
+    # Stopping at max_iterations is not an error: the last estimate is kept
+    # (finite, positive), converged_ is False and a ConvergenceWarning says so.
+    assert bg.converged_ and gg.converged_
+    with pytest.warns(npscore.ConvergenceWarning,
+                      match="the BG/NBD fit did not converge in 2 iterations"):
+        m = npscore.BetaGeo().fit(cdnow["frequency"], cdnow["recency"], cdnow["T"],
+                                  max_iterations=2)
+    assert not m.converged_ and m.n_iter_ == 2 and m.fit_info_["converged"] is False
+    assert m.fit_info_["gradient_norm"] >= 1e-9
+    assert all(np.isfinite(v) and v > 0 for v in m.params_.values())
+    assert m.params_ != bg.params_
+    with pytest.warns(npscore.ConvergenceWarning, match="the Gamma-Gamma fit did not converge"):
+        g = npscore.GammaGamma().fit(cdnow["frequency"], cdnow["monetary_value"],
+                                     max_iterations=1)
+    assert not g.converged_ and all(np.isfinite(v) for v in g.params_.values())
+
+
 def test_beta_geo_weights_equal_rows(cdnow, bg):
     agg = cdnow.groupby(["frequency", "recency", "T"]).size().rename("w").reset_index()
     w = npscore.BetaGeo().fit(agg["frequency"], agg["recency"], agg["T"], weights=agg["w"])

@@ -28,7 +28,24 @@ from .churn import churn_features, churn_labels
 from .churn import ChurnDataWarning, ChurnModel, ConvergenceWarning, evaluate
 from .clv import BetaGeo, GammaGamma, customer_lifetime_value, rfm_summary
 from . import plot
-from . import datasets, report
+from . import report
+
+
+def __getattr__(name: str):
+    # npscore.datasets (the sample-data simulator) is imported on first use,
+    # so `import npscore` does not pay for it.
+    if name == "datasets":
+        import importlib
+
+        module = importlib.import_module(f"{__name__}.datasets")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | {"datasets"})
+
 
 __all__ = [
     "__version__",

@@ -28,10 +28,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="timestamp column, '' for none (default: responded_at when present)")
     r.add_argument("--by", default="", help="comma-separated slice columns")
     r.add_argument("--weight", default=None, help="weight column, e.g. arr")
-    r.add_argument("--method", default="adjusted-wald",
+    r.add_argument("--method", default=ReportOptions.method,
                    choices=["adjusted-wald", "wald", "score"])
-    r.add_argument("--confidence", type=float, default=0.95)
-    r.add_argument("--min-n", type=float, default=30)
+    r.add_argument("--confidence", type=float, default=ReportOptions.confidence)
+    r.add_argument("--min-n", type=float, default=ReportOptions.min_n)
     r.add_argument("--skip-missing", action="store_true",
                    help="leave out missing scores (and report how many)")
     r.add_argument("--seed", type=int, default=42, help="sample data seed (default: 42)")

@@ -1,6 +1,6 @@
 """Typed stub of the compiled core module npscore._npscore."""
 
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 import numpy.typing as npt
@@ -9,6 +9,9 @@ __version__: str
 version_number: int
 #: The core's documented bounds checked by the Python layer (npscore._args).
 limits: dict[str, float]
+#: The core's defaults, read from its option structs: the Python layer's
+#: module constants and signature defaults come from here.
+defaults: dict[str, Any]
 
 class Cutoffs:
     detractor_max: int
@@ -257,7 +260,7 @@ def rfm_summary(
 def fit_beta_geo(
     frequency: _F64, recency: _F64, T: _F64, weights: Optional[_F64], penalizer: float,
     max_iterations: int, tolerance: float,
-) -> tuple[tuple[float, float, float, float], dict[str, float]]: ...
+) -> tuple[tuple[float, float, float, float], dict[str, float | bool]]: ...
 def beta_geo_probability_alive(
     params: tuple[float, float, float, float], frequency: _F64, recency: _F64, T: _F64,
 ) -> _F64: ...
@@ -268,7 +271,7 @@ def beta_geo_expected_purchases(
 def fit_gamma_gamma(
     frequency: _F64, monetary_value: _F64, weights: Optional[_F64], penalizer: float,
     max_iterations: int, tolerance: float,
-) -> tuple[tuple[float, float, float], dict[str, float]]: ...
+) -> tuple[tuple[float, float, float], dict[str, float | bool]]: ...
 def gamma_gamma_expected_profit(
     params: tuple[float, float, float], frequency: _F64, monetary_value: _F64,
 ) -> _F64: ...

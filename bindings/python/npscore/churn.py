@@ -26,7 +26,7 @@ from .nps import DEFAULT_CUTOFFS as _DEFAULT_CUTOFFS
 #: Days after sign-up within which a detractor answer is "early-life"
 #: (docs/sources.md section 5, 002: detractors in their first 7-10 days churn 40-50%
 #: within 90 days).
-DEFAULT_EARLY_LIFE_DAYS = 10.0
+DEFAULT_EARLY_LIFE_DAYS: float = _npscore.defaults["early_life_days"]
 
 _NS_PER_DAY = 86_400 * 10**9
 _NAT = _np.iinfo(_np.int64).min
@@ -251,7 +251,8 @@ def churn_features(
     DataFrame indexed by customer, columns as in `FEATURES` (``tenure_days``,
     ``customer_age_days`` and ``early_life_detractor`` only with `signup`,
     the follow-up columns only with `followed_up`), then the user's columns.
-    ``attrs`` hold ``as_of``, the row accounting (``used``, ``after_as_of``,
+    ``attrs`` hold ``as_of`` (ISO 8601 text, so that the frame converts to
+    Arrow with its attributes), the row accounting (``used``, ``after_as_of``,
     ``skipped_missing_scores``, ``skipped_missing_times``,
     ``skipped_unknown_customers``) and ``not_yet_signed_up`` (customers of the
     table left out because they signed up after `as_of`).
@@ -376,7 +377,7 @@ def churn_features(
     index = _pd.Index(table_ids.to_numpy()[keep], name=customer)
     frame = _pd.DataFrame(out, index=index)
     frame.attrs.update(
-        as_of=_pd.Timestamp(t_as_of, unit="ns", tz="UTC"), early_life_days=early_life_days,
+        as_of=_pd.Timestamp(t_as_of, unit="ns", tz="UTC").isoformat(), early_life_days=early_life_days,
         used=int(res["used"]), after_as_of=int(res["after_as_of"]),
         skipped_missing_scores=int(res["skipped_missing_scores"]),
         skipped_missing_times=int(res["skipped_missing_times"]),
@@ -433,7 +434,7 @@ def churn_labels(
     kept = label >= 0
     out = _pd.Series(label[kept], index=_pd.Index(ids.to_numpy()[kept], name=customer),
                      name="churned")
-    out.attrs.update(as_of=_pd.Timestamp(t_as_of, unit="ns", tz="UTC"),
+    out.attrs.update(as_of=_pd.Timestamp(t_as_of, unit="ns", tz="UTC").isoformat(),
                      horizon_days=horizon_ns / _NS_PER_DAY, positives=int(res["positives"]),
                      negatives=int(res["negatives"]), churned_before=int(res["churned_before"]),
                      not_yet_customers=int(res["not_yet_customers"]))
@@ -680,9 +681,10 @@ from . import _npscore as _core
 
 
 class ConvergenceWarning(UserWarning):
-    """A churn model fit stopped at ``max_iter`` before its gradient reached ``tol``.
-    The message gives the iterations and the final gradient norm; the model is
-    usable but not at the optimum (raise ``max_iter`` or lower ``tol``)."""
+    """A fit (churn model, BG/NBD, Gamma-Gamma) stopped at its iteration limit
+    (``max_iter``, ``max_iterations``) before its gradient reached the tolerance.
+    The message gives the iterations and the final gradient norm; the estimate is
+    usable but not at the optimum (raise the limit or the tolerance)."""
 
 
 class ChurnDataWarning(UserWarning):
@@ -898,8 +900,9 @@ class ChurnModel:
     ``objective_`` (objective / sum(s)), ``reference_`` (see :meth:`explain`).
     """
 
-    def __init__(self, C: float = 1.0, *, fit_intercept: bool = True, standardize: bool = False,
-                 class_weight: _Any = None, tol: float = 1e-8, max_iter: int = 100,
+    def __init__(self, C: float = _core.defaults["C"], *, fit_intercept: bool = True,
+                 standardize: bool = False, class_weight: _Any = None,
+                 tol: float = _core.defaults["tol"], max_iter: int = _core.defaults["max_iter"],
                  threads: int = 0):
         self.C = C
         self.fit_intercept = fit_intercept

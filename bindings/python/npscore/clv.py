@@ -14,6 +14,7 @@ The computations are in the core; this module only converts columns.
 
 from __future__ import annotations
 
+import warnings as _warnings
 from typing import Any, Optional
 
 import numpy as np
@@ -22,7 +23,15 @@ import pandas as pd
 from . import _npscore
 from . import _args
 from ._convert import as_scores, column, parse_times, timestamp
+from .churn import ConvergenceWarning
 from ._groups import _key_codes, is_int_key
+
+# The core's defaults (written once, in its FitOptions and ClvOptions).
+DEFAULT_PENALIZER: float = _npscore.defaults["penalizer"]
+DEFAULT_MAX_ITERATIONS: int = _npscore.defaults["max_iterations"]
+DEFAULT_TOLERANCE: float = _npscore.defaults["tolerance"]
+DEFAULT_MONTHS: int = _npscore.defaults["months"]
+DEFAULT_DISCOUNT_RATE: float = _npscore.defaults["discount_rate"]
 
 __all__ = ["rfm_summary", "BetaGeo", "GammaGamma", "customer_lifetime_value"]
 
@@ -149,9 +158,23 @@ def _fit_args(penalizer: Any, max_iterations: Any, tolerance: Any) -> tuple:
 
 
 class _Model:
-    """What the two spend/purchase models share: their printed form."""
+    """What the two spend/purchase models share: their printed form and fit info."""
 
     penalizer: float
+    _label: str
+
+    def _set_info(self, info: dict, tolerance: float) -> None:
+        """Keeps a fit's diagnostics; warns if the fit stopped at its iteration limit."""
+        self.log_likelihood_ = info["log_likelihood"]
+        self.n_iter_ = info["iterations"]
+        self.converged_ = bool(info["converged"])
+        self.fit_info_ = info
+        if not self.converged_:
+            _warnings.warn(
+                f"the {self._label} fit did not converge in {self.n_iter_} iterations: the "
+                f"gradient norm is {info['gradient_norm']:.3g} > tolerance = {tolerance:g} "
+                f"(raise max_iterations or tolerance); the last estimate is kept",
+                ConvergenceWarning, stacklevel=3)
 
     def __repr__(self) -> str:
         fitted = getattr(self, "params_", None)
@@ -165,16 +188,20 @@ class BetaGeo(_Model):
     ``penalizer`` adds ``penalizer * (r² + alpha² + a² + b²)`` to the mean
     negative log-likelihood, as lifetimes' ``penalizer_coef`` does (alpha in
     units of the largest ``T``). After ``fit``: ``params_`` (dict with ``r,
-    alpha, a, b``), ``log_likelihood_``, ``n_iter_``. A fit that does not
-    converge, or whose likelihood is flat (e.g. no repeat purchases), raises
-    a ValueError naming the last estimate.
+    alpha, a, b``), ``log_likelihood_``, ``n_iter_``, ``converged_``. A fit
+    that stops at ``max_iterations`` before the gradient reaches ``tolerance``
+    keeps its last estimate and warns with :class:`ConvergenceWarning`; a fit
+    without an estimate (a parameter running off to 0 or infinity, a flat
+    likelihood, e.g. no repeat purchases) raises a ValueError naming it.
     """
 
-    def __init__(self, penalizer: float = 0.0) -> None:
+    _label = "BG/NBD"
+
+    def __init__(self, penalizer: float = DEFAULT_PENALIZER) -> None:
         self.penalizer = penalizer
 
     def fit(self, frequency: Any, recency: Any, T: Any, weights: Any = None, *,
-            max_iterations: int = 200, tolerance: float = 1e-9) -> "BetaGeo":
+            max_iterations: int = DEFAULT_MAX_ITERATIONS, tolerance: float = DEFAULT_TOLERANCE) -> "BetaGeo":
         """Fits on per-customer histories; ``weights`` counts customers per row
         for aggregated input. Returns self."""
         penalizer, max_iterations, tolerance = _fit_args(self.penalizer, max_iterations,
@@ -184,9 +211,7 @@ class BetaGeo(_Model):
             _column(frequency, "frequency"), _column(recency, "recency"), _column(T, "T"), w,
             penalizer, max_iterations, tolerance)
         self.params_ = dict(zip(("r", "alpha", "a", "b"), params))
-        self.log_likelihood_ = info["log_likelihood"]
-        self.n_iter_ = info["iterations"]
-        self.fit_info_ = info
+        self._set_info(info, tolerance)
         return self
 
     def _params(self) -> tuple[float, float, float, float]:
@@ -221,14 +246,16 @@ class GammaGamma(_Model):
     ``monetary_value`` is ignored). ``penalizer`` adds ``penalizer * (p² +
     q² + v²)`` to the mean negative log-likelihood, like lifetimes. After
     ``fit``: ``params_`` (dict with ``p, q, v``), ``log_likelihood_``,
-    ``n_iter_``.
+    ``n_iter_``, ``converged_``; non-convergence as :class:`BetaGeo`.
     """
 
-    def __init__(self, penalizer: float = 0.0) -> None:
+    _label = "Gamma-Gamma"
+
+    def __init__(self, penalizer: float = DEFAULT_PENALIZER) -> None:
         self.penalizer = penalizer
 
     def fit(self, frequency: Any, monetary_value: Any, weights: Any = None, *,
-            max_iterations: int = 200, tolerance: float = 1e-9) -> "GammaGamma":
+            max_iterations: int = DEFAULT_MAX_ITERATIONS, tolerance: float = DEFAULT_TOLERANCE) -> "GammaGamma":
         penalizer, max_iterations, tolerance = _fit_args(self.penalizer, max_iterations,
                                                          tolerance)
         w = None if weights is None else _column(weights, "weights")
@@ -236,9 +263,7 @@ class GammaGamma(_Model):
             _column(frequency, "frequency"), _column(monetary_value, "monetary_value"), w,
             penalizer, max_iterations, tolerance)
         self.params_ = dict(zip(("p", "q", "v"), params))
-        self.log_likelihood_ = info["log_likelihood"]
-        self.n_iter_ = info["iterations"]
-        self.fit_info_ = info
+        self._set_info(info, tolerance)
         return self
 
     def _params(self) -> tuple[float, float, float]:
@@ -265,8 +290,8 @@ def customer_lifetime_value(
     T: Any,
     monetary_value: Any,
     *,
-    time: int = 12,
-    discount_rate: float = 0.01,
+    time: int = DEFAULT_MONTHS,
+    discount_rate: float = DEFAULT_DISCOUNT_RATE,
     freq: str = "W",
 ) -> Any:
     """Discounted CLV over ``time`` months: the sum over months i = 1..time of

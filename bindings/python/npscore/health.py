@@ -25,7 +25,7 @@ from . import _args
 from ._convert import as_cutoffs, as_scores, column, instant as _instant
 from ._convert import utc_index as _utc_index, utc_nanos as _utc_nanos
 from ._groups import group_codes, is_int_key
-from .nps import DEFAULT_CUTOFFS, DEFAULT_METHOD
+from .nps import DEFAULT_CONFIDENCE, DEFAULT_CUTOFFS, DEFAULT_METHOD
 
 __all__ = ["health", "segment_trends", "migration", "attribute_change", "event_impact",
            "account_nps", "DEFAULT_THRESHOLDS", "FLAGS"]
@@ -38,6 +38,7 @@ __all__ = ["health", "segment_trends", "migration", "attribute_change", "event_i
 #: months, nps_drop's one-sided level and size in points, the CUSUM's k and h
 #: (in standard errors), and the power at which min_detectable_drop is stated.
 DEFAULT_THRESHOLDS: dict = _npscore.default_health_thresholds()
+DEFAULT_ALPHA: float = DEFAULT_THRESHOLDS["alpha"]
 
 #: Flag names by bit, as the core defines them.
 FLAGS = {
@@ -184,7 +185,7 @@ def health(
     customer: str = "customer_id",
     tz: str = "UTC",
     method: str = DEFAULT_METHOD,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     adjust: str = "holm",
     thresholds: Optional[Mapping[str, float]] = None,
     missing: str = "error",
@@ -396,7 +397,7 @@ def segment_trends(
     customer: str = "customer_id",
     tz: str = "UTC",
     adjust: str = "holm",
-    alpha: float = 0.05,
+    alpha: float = DEFAULT_ALPHA,
     missing: str = "error",
     start: Any = None,
     end: Any = None,
@@ -591,7 +592,7 @@ def event_impact(
     adjust: str = "holm",
     missing: str = "error",
     method: str = DEFAULT_METHOD,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> pd.DataFrame:
     """NPS in a window before and after each event (release, pricing change,
@@ -677,7 +678,7 @@ def account_nps(
     tz: str = "UTC",
     missing: str = "error",
     method: str = DEFAULT_METHOD,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> pd.DataFrame:
     """B2B roll-up: one row per account, and the account-level NPS.

@@ -25,8 +25,13 @@ Comparison = _npscore.Comparison
 Counts = _npscore.Counts
 Cutoffs = _npscore.Cutoffs
 
-DEFAULT_METHOD = "adjusted-wald"
-DEFAULT_CUTOFFS = (6, 8, 10)
+# The core's defaults (written once, in the C++ option structs).
+DEFAULT_METHOD: str = _npscore.defaults["method"]
+DEFAULT_CUTOFFS: tuple = tuple(_npscore.defaults["cutoffs"])
+DEFAULT_CONFIDENCE: float = _npscore.defaults["confidence"]
+DEFAULT_MIN_N: float = _npscore.defaults["min_n"]
+#: The segment code of a row without a valid score (int8 -128).
+NO_SEGMENT: int = _npscore.defaults["no_segment"]
 
 #: How revenue weights count: "account" (default) counts each account's
 #: weight once, spread evenly over its responses; "response" gives every
@@ -97,7 +102,7 @@ def summarize(
     account: Any = None,
     weight_by: str = "account",
     method: str = DEFAULT_METHOD,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     missing: str = "error",
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> Summary:
@@ -169,7 +174,7 @@ def summarize_counts(
     promoters: Any,
     *,
     method: str = DEFAULT_METHOD,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
 ) -> Summary:
     """NPS with SE and interval from segment counts (see `summarize`)."""
     _shared(method=method, confidence=confidence)
@@ -181,7 +186,7 @@ def summarize_counts(
     return _npscore.summarize_counts(counts, method, float(confidence))
 
 
-COMPARE_METHOD = "score"
+COMPARE_METHOD: str = _npscore.defaults["compare_method"]
 COMPARE_TEST = "auto"
 
 
@@ -191,7 +196,7 @@ def compare(
     *,
     method: str = COMPARE_METHOD,
     test: str = COMPARE_TEST,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     missing: str = "error",
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> Comparison:
@@ -269,9 +274,9 @@ def by_group(
     *,
     account: str | None = None,
     weight_by: str = "account",
-    min_n: float = 30,
+    min_n: float = DEFAULT_MIN_N,
     method: str = DEFAULT_METHOD,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     missing: str = "error",
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> pd.DataFrame:

@@ -47,7 +47,7 @@ PLAYS: dict[str, tuple[str, str]] = {
 _SEGMENT_LABELS = {"detractor": -1, "detractors": -1, "passive": 0, "passives": 0,
                    "promoter": 1, "promoters": 1}
 _SEGMENT_NAMES = np.array(["detractor", "passive", "promoter"], dtype=object)
-_NO_SEGMENT = -128  # npscore::kNoSegment
+_NO_SEGMENT: int = _npscore.defaults["no_segment"]
 _NS_PER_HOUR = 3_600_000_000_000
 
 
@@ -220,7 +220,12 @@ def _owners(owners: Any) -> tuple[list[str], list[int]]:
 #: The default response deadline (SLA) per play, in hours after the answer:
 #: recover (detractors, and customers without a segment) 24 h, make it a 10
 #: (passives) 72 h, advocacy (promoters) 7 days.
-DEFAULT_SLA_HOURS: dict[str, float] = {"recover": 24.0, "make_it_a_10": 72.0, "advocacy": 168.0}
+DEFAULT_SLA_HOURS: dict[str, float] = {"recover": _npscore.defaults["sla_hours"],
+                                        "make_it_a_10": _npscore.defaults["passive_sla_hours"],
+                                        "advocacy": _npscore.defaults["promoter_sla_hours"]}
+#: The delay the priority weighs, in hours (the value of acting now rather
+#: than this much later).
+DEFAULT_URGENCY_HOURS: float = _npscore.defaults["urgency_hours"]
 
 _PLAY_ORDER = ("recover", "make_it_a_10", "advocacy", None)  # the core's play index 0..3
 _SLA_KEYS = {"recover": "recover", "detractor": "recover", "detractors": "recover",
@@ -350,7 +355,7 @@ def _rank(df, *, churn_risk, clv, segment, responded_at, contacted_at, closed, n
 
     due, within = int(q["detractors_due"]), int(q["detractors_within_sla"])
     summary: dict[str, Any] = dict(
-        now=t_now, sla_hours=sla, window_hours=float(q["window_hours"]),
+        now=t_now.isoformat(), sla_hours=sla, window_hours=float(q["window_hours"]),
         urgency_hours=urgency, n_rows=int(q["n_rows"]),
         total_revenue_at_risk=float(q["total_revenue_at_risk"]),
         detractors_due=due, detractors_within_sla=within,
@@ -429,9 +434,9 @@ def prioritize(
     contacted_at: Any = None,
     closed: Any = None,
     now: Any = None,
-    sla_hours: Any = 24,
+    sla_hours: Any = DEFAULT_SLA_HOURS["recover"],
     window_hours: float | None = None,
-    urgency_hours: float = 24,
+    urgency_hours: float = DEFAULT_URGENCY_HOURS,
     recovery: Any = None,
     owners: Any = None,
     top: int | None = None,
@@ -463,7 +468,7 @@ def prioritize(
     ``urgency`` (r(h) - r(h + urgency_hours)), ``priority``, ``deadline``
     (answer + the play's SLA), ``overdue`` (an open, live case past its
     deadline), ``play_script``, and ``owner`` when owners are given.
-    ``attrs`` holds ``now``, ``sla_hours`` (per play), ``window_hours``,
+    ``attrs`` holds ``now`` (ISO 8601 text), ``sla_hours`` (per play), ``window_hours``,
     ``n_rows``, ``total_revenue_at_risk``, the counts ``queued``,
     ``contacted``, ``closed``, ``missed`` (dicts by play), and the detractor
     SLA: ``detractors_due`` (past their deadline, or contacted),
@@ -486,9 +491,9 @@ def missed_cases(
     contacted_at: Any = None,
     closed: Any = None,
     now: Any = None,
-    sla_hours: Any = 24,
+    sla_hours: Any = DEFAULT_SLA_HOURS["recover"],
     window_hours: float | None = None,
-    urgency_hours: float = 24,
+    urgency_hours: float = DEFAULT_URGENCY_HOURS,
     recovery: Any = None,
     keep: Sequence[str] = (),
     cutoffs: Any = DEFAULT_CUTOFFS,

@@ -19,7 +19,7 @@ from . import __version__
 from . import _args
 from ._convert import column, utc_nanos
 from .health import attribute_change, event_impact, health, segment_trends
-from .nps import by_group, compare, summarize
+from .nps import DEFAULT_CONFIDENCE, DEFAULT_METHOD, DEFAULT_MIN_N, by_group, compare, summarize
 
 METHODS = ("wald", "adjusted-wald", "score")
 
@@ -59,9 +59,9 @@ class ReportOptions:
     # Survey kinds (relational / transactional) are reported separately
     # when this column is in the table; None blends them.
     kind: Optional[str] = "survey_kind"
-    method: str = "adjusted-wald"
-    confidence: float = 0.95
-    min_n: float = 30
+    method: str = DEFAULT_METHOD
+    confidence: float = DEFAULT_CONFIDENCE
+    min_n: float = DEFAULT_MIN_N
     missing: str = "error"
     title: str = "NPS report"
     data_note: str = ""

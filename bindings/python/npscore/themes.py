@@ -31,7 +31,7 @@ import pandas as pd
 from . import _npscore
 from . import _args
 from ._convert import as_scores, column
-from .nps import DEFAULT_CUTOFFS
+from .nps import DEFAULT_CUTOFFS, NO_SEGMENT
 from .priority import segment_codes
 
 __all__ = ["DEFAULT_TAXONOMY", "ThemeTagger", "theme_impact", "top_themes", "normalize_text"]
@@ -275,7 +275,7 @@ def theme_impact(
     out["share_of_impact"] = t["impact"] / total if total > 0 else np.nan
     out["mentioner_clv"] = t["mentioner_clv"]
     driver = np.full(len(out), None, dtype=object)
-    known = t["driver"] != -128
+    known = t["driver"] != NO_SEGMENT
     driver[known] = np.asarray(_SEGMENTS, dtype=object)[t["driver"][known] + 1]
     out["driver"] = pd.Series(driver, index=out.index, dtype=object)
     out.attrs["clv_basis"] = clv_basis

@@ -38,6 +38,7 @@ py::dict InfoDict(const FitInfo& info) {
   d["objective"] = info.objective;
   d["gradient_norm"] = info.gradient_norm;
   d["iterations"] = info.iterations;
+  d["converged"] = info.converged;
   d["customers"] = info.customers;
   return d;
 }

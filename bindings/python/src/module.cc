@@ -7,6 +7,8 @@
 #include "npscore/clv.h"
 #include "npscore/health.h"
 #include "npscore/limits.h"
+#include "npscore/nps.h"
+#include "npscore/priority.h"
 #include "npscore/version.h"
 
 namespace py = pybind11;
@@ -36,6 +38,38 @@ PYBIND11_MODULE(_npscore, m) {
   limits["trend_periods"] = npscore::kMaxTrendPeriods;
   limits["horizon_days"] = npscore::kMaxChurnHorizonDays;
   m.attr("limits") = limits;
+  // The core's defaults, read from its option structs and constants (where
+  // each is written once), for the Python layer's module constants and
+  // signature defaults: name -> value.
+  py::dict defaults;
+  const npscore::Cutoffs cutoffs;
+  defaults["cutoffs"] = py::make_tuple(cutoffs.detractor_max, cutoffs.passive_max,
+                                       cutoffs.scale_max);
+  const npscore::IntervalOptions interval;
+  defaults["confidence"] = interval.confidence;
+  defaults["method"] = npscore::IntervalMethodName(interval.method);
+  defaults["compare_method"] = npscore::IntervalMethodName(npscore::CompareOptions().method);
+  defaults["min_n"] = npscore::GroupOptions().min_n;
+  defaults["no_segment"] = npscore::kNoSegment;
+  defaults["early_life_days"] = npscore::ChurnFeatureOptions().early_life_days;
+  const npscore::ChurnFitOptions churn_fit;
+  defaults["C"] = churn_fit.C;
+  defaults["tol"] = churn_fit.tol;
+  defaults["max_iter"] = churn_fit.max_iter;
+  const npscore::FitOptions clv_fit;
+  defaults["penalizer"] = clv_fit.penalizer;
+  defaults["max_iterations"] = clv_fit.max_iterations;
+  defaults["tolerance"] = clv_fit.tolerance;
+  const npscore::ClvOptions clv;
+  defaults["months"] = clv.months;
+  defaults["discount_rate"] = clv.discount_rate;
+  const npscore::PriorityOptions priority;
+  defaults["sla_hours"] = priority.sla_hours;
+  defaults["passive_sla_hours"] = priority.passive_sla_hours;
+  defaults["promoter_sla_hours"] = priority.promoter_sla_hours;
+  defaults["urgency_hours"] = priority.urgency_hours;
+  defaults["window_hours"] = priority.window_hours;
+  m.attr("defaults") = defaults;
   npscore::python::BindNps(m);
   npscore::python::BindHealth(m);
   npscore::python::BindChurn(m);

@@ -55,7 +55,9 @@ void BindNps(py::module_& m) {
              ThrowIfError(ValidateCutoffs(c));
              return c;
            }),
-           py::arg("detractor_max") = 6, py::arg("passive_max") = 8, py::arg("scale_max") = 10)
+           py::arg("detractor_max") = Cutoffs().detractor_max,
+           py::arg("passive_max") = Cutoffs().passive_max,
+           py::arg("scale_max") = Cutoffs().scale_max)
       .def_readonly("detractor_max", &Cutoffs::detractor_max)
       .def_readonly("passive_max", &Cutoffs::passive_max)
       .def_readonly("scale_max", &Cutoffs::scale_max)

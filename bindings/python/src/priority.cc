@@ -115,8 +115,10 @@ void BindPriority(py::module_& m) {
      py::arg("now"), py::arg("sla_hours"), py::arg("anchor_hours"), py::arg("anchor_probability"),
      py::arg("top"), py::arg("capacities"), py::arg("threads") = 0,
      py::arg("contacted_at") = py::none(), py::arg("closed") = py::none(),
-     py::arg("passive_sla_hours") = 72.0, py::arg("promoter_sla_hours") = 168.0,
-     py::arg("window_hours") = -1.0, py::arg("urgency_hours") = 24.0);
+     py::arg("passive_sla_hours") = PriorityOptions().passive_sla_hours,
+     py::arg("promoter_sla_hours") = PriorityOptions().promoter_sla_hours,
+     py::arg("window_hours") = PriorityOptions().window_hours,
+     py::arg("urgency_hours") = PriorityOptions().urgency_hours);
 
   m.def("revenue_at_risk", [](const F64& churn_risk, const F64& clv, const py::object& codes,
                               int32_t n_groups) {

@@ -1,0 +1,3 @@
+module npscore
+
+go 1.24
