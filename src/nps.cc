@@ -7,11 +7,13 @@
 #include <cstddef>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <system_error>
 #include <type_traits>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "npscore/limits.h"
 #include "src/internal/bounds.h"
@@ -396,9 +398,11 @@ WeightedCounts& WeightedCounts::Merge(const WeightedCounts& o) {
 }
 
 absl::StatusOr<IntervalMethod> ParseIntervalMethod(absl::string_view name) {
-  if (name == "wald") return IntervalMethod::kWald;
-  if (name == "adjusted-wald") return IntervalMethod::kAdjustedWald;
-  if (name == "score") return IntervalMethod::kScore;
+  // ASCII case is ignored, as by every option parser of the core.
+  const std::string s = absl::AsciiStrToLower(name);
+  if (s == "wald") return IntervalMethod::kWald;
+  if (s == "adjusted-wald") return IntervalMethod::kAdjustedWald;
+  if (s == "score") return IntervalMethod::kScore;
   return absl::InvalidArgumentError(
       absl::StrCat("unknown interval method \"", name,
                    "\": use \"wald\", \"adjusted-wald\" or \"score\""));
@@ -526,11 +530,20 @@ absl::StatusOr<WeightedCounts> CountSegmentsWeighted(
   WeightedCounts counts;
   const T* __restrict sp = scores.data();
   const double* __restrict wp = weights.data();
+  // A block with a bad score or weight: the error of its first bad row,
+  // whichever kind it is.
+  auto first_bad_row = [&](size_t begin, size_t end) -> absl::Status {
+    for (size_t i = begin; i < end; ++i) {
+      NPSCORE_RETURN_IF_ERROR(FindBadScore(scores, i, i + 1, cut, options.missing));
+      NPSCORE_RETURN_IF_ERROR(CheckWeights(weights, scores, i, i + 1));
+    }
+    return absl::OkStatus();
+  };
   NPSCORE_RETURN_IF_ERROR(ForEachValidBlock(
       scores, 0, scores.size(), cut, options.missing,
       [&](size_t begin, size_t end, const Tally& t) {
         const WeightTally wt = TallyWeightsBlock(sp + begin, wp + begin, end - begin, dmax, pmax);
-        if (wt.bad != 0) return CheckWeights(weights, scores, begin, end);
+        if (wt.bad != 0) return first_bad_row(begin, end);
         counts.detractors += wt.det;
         counts.passives += wt.pas;
         counts.promoters += wt.pro;
@@ -538,7 +551,8 @@ absl::StatusOr<WeightedCounts> CountSegmentsWeighted(
         counts.rows += static_cast<int64_t>(end - begin) - t.missing;
         counts.skipped += t.missing;
         return absl::OkStatus();
-      }));
+      },
+      first_bad_row));
   return counts;
 }
 
@@ -684,6 +698,16 @@ absl::Status TallyGroups(absl::Span<const T> scores, const Group& group,
   const T dmax = AsScore<T>(cut.detractor_max);
   const T pmax = AsScore<T>(cut.passive_max);
   const bool weighted = !weights.empty();
+  // A block with a bad score, group or weight: the error of its first bad
+  // row, whichever kind it is.
+  auto first_bad_row = [&](size_t begin, size_t end) -> absl::Status {
+    for (size_t i = begin; i < end; ++i) {
+      NPSCORE_RETURN_IF_ERROR(FindBadScore(scores, i, i + 1, cut, options.missing));
+      NPSCORE_RETURN_IF_ERROR(group.Check(i, i + 1));
+      if (weighted) NPSCORE_RETURN_IF_ERROR(CheckWeights(weights, scores, i, i + 1));
+    }
+    return absl::OkStatus();
+  };
   return ForEachValidBlock(
       scores, first, last, cut, options.missing,
       [&](size_t begin, size_t end, const Tally&) -> absl::Status {
@@ -691,7 +715,7 @@ absl::Status TallyGroups(absl::Span<const T> scores, const Group& group,
         const T* __restrict sp = scores.data();
         const double* __restrict wp = weights.data();
         int64_t* __restrict counts = tally.cnt.data();
-        NPSCORE_RETURN_IF_ERROR(group.Check(begin, end));
+        if (!group.Check(begin, end).ok()) return first_bad_row(begin, end);
         if (!weighted) {
           for (size_t i = begin; i < end; ++i) {
             const T x = sp[i];
@@ -705,7 +729,7 @@ absl::Status TallyGroups(absl::Span<const T> scores, const Group& group,
           const double w = wp[i];
           bad_weight += !IsMissing(sp[i]) & !(w >= 0 && w <= std::numeric_limits<double>::max());
         }
-        if (bad_weight != 0) return CheckWeights(weights, scores, begin, end);
+        if (bad_weight != 0) return first_bad_row(begin, end);
         for (size_t i = begin; i < end; ++i) {
           const T x = sp[i];
           const size_t slot = IsMissing(x) ? 3 : static_cast<size_t>(SegmentIndex(x, dmax, pmax));
@@ -716,7 +740,8 @@ absl::Status TallyGroups(absl::Span<const T> scores, const Group& group,
           tally.w2[c] += slot == 3 ? 0.0 : w * w;
         }
         return absl::OkStatus();
-      });
+      },
+      first_bad_row);
 }
 
 // The number of threads for a by-group pass over `rows` rows (ThreadCount's

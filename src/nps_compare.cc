@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "npscore/nps.h"
 #include "src/internal/score_kernels.h"
@@ -379,10 +380,12 @@ absl::StatusOr<Comparison> CompareImpl(const Summary& a, const Summary& b,
 }  // namespace
 
 absl::StatusOr<CompareTest> ParseCompareTest(absl::string_view name) {
-  if (name == "auto") return CompareTest::kAuto;
-  if (name == "asymptotic") return CompareTest::kAsymptotic;
-  if (name == "exact") return CompareTest::kExact;
-  if (name == "mid-p") return CompareTest::kMidP;
+  // ASCII case is ignored, as by every option parser of the core.
+  const std::string s = absl::AsciiStrToLower(name);
+  if (s == "auto") return CompareTest::kAuto;
+  if (s == "asymptotic") return CompareTest::kAsymptotic;
+  if (s == "exact") return CompareTest::kExact;
+  if (s == "mid-p") return CompareTest::kMidP;
   return absl::InvalidArgumentError(
       absl::StrCat("unknown test \"", name,
                    "\": use \"auto\", \"asymptotic\", \"exact\" or \"mid-p\""));

@@ -429,6 +429,7 @@ TEST(CompareValidationTest, ParseAndNames) {
                  CompareTest::kMidP}) {
     EXPECT_EQ(*ParseCompareTest(CompareTestName(t)), t);
   }
+  EXPECT_EQ(*ParseCompareTest("Mid-P"), CompareTest::kMidP);  // ASCII case is ignored
   EXPECT_NE(ParseCompareTest("fisher").status().message().find("unknown test \"fisher\""),
             std::string::npos);
   EXPECT_STREQ(TestKindName(TestKind::kMidP), "mid-p");

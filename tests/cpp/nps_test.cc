@@ -207,6 +207,9 @@ TEST(CountTest, BadCutoffsAndOptions) {
   EXPECT_FALSE(Summarize(Counts{}, {}).ok());
   EXPECT_FALSE(ParseIntervalMethod("bootstrap").ok());
   EXPECT_EQ(*ParseIntervalMethod("score"), IntervalMethod::kScore);
+  // ASCII case is ignored, as by every option parser.
+  EXPECT_EQ(*ParseIntervalMethod("Wald"), IntervalMethod::kWald);
+  EXPECT_EQ(*ParseIntervalMethod("ADJUSTED-WALD"), IntervalMethod::kAdjustedWald);
 }
 
 TEST(WeightedTest, EqualWeightsMatchUnweighted) {
@@ -245,6 +248,32 @@ TEST(WeightedTest, BadWeights) {
   w = {1, 2, kNaN};
   EXPECT_NE(CountSegmentsWeighted<double>(s, w).status().message().find("row 2 is NaN"),
             std::string::npos);
+}
+
+TEST(WeightedTest, TheFirstBadRowIsNamedWhateverItsKind) {
+  // A bad weight at row 0 comes before a bad score at row 1 of the same block
+  // (and a bad score before a bad weight later on).
+  std::vector<double> s = {10, 11, 9, 8};
+  std::vector<double> w = {-1, 1, 1, 1};
+  auto c = CountSegmentsWeighted<double>(s, w);
+  EXPECT_NE(c.status().message().find("weight at row 0 is -1"), std::string::npos) << c.status();
+  w = {1, 1, -1, 1};
+  c = CountSegmentsWeighted<double>(s, w);
+  EXPECT_NE(c.status().message().find("score at row 1 is 11"), std::string::npos) << c.status();
+  // By group: a bad weight at row 0, a bad group code at row 1, a bad score
+  // at row 2: each is named when it comes first.
+  std::vector<double> scores = {9, 10, 11, 8};
+  std::vector<int64_t> codes = {0, 5, 1, 1};
+  std::vector<double> weights = {-1, 1, 1, 1};
+  auto g = SummarizeByGroup<double, int64_t>(scores, codes, 2, weights);
+  EXPECT_NE(g.status().message().find("weight at row 0 is -1"), std::string::npos) << g.status();
+  weights = {1, 1, 1, 1};
+  g = SummarizeByGroup<double, int64_t>(scores, codes, 2, weights);
+  EXPECT_NE(g.status().message().find("row 1"), std::string::npos) << g.status();
+  codes = {0, 1, 1, 1};
+  weights = {1, 1, 1, -1};
+  g = SummarizeByGroup<double, int64_t>(scores, codes, 2, weights);
+  EXPECT_NE(g.status().message().find("score at row 2 is 11"), std::string::npos) << g.status();
 }
 
 TEST(CompareTest, TwoSampleByHand) {

@@ -1,6 +1,6 @@
 // libFuzzer harness: caller strings -> the option parsers ParseFrequency,
-// ParseAdjustment, ParseFlagMode, ParseRollUp (ASCII case-insensitive) and
-// ParseIntervalMethod, ParseCompareTest (exact spelling). Each is checked
+// ParseAdjustment, ParseFlagMode, ParseRollUp, ParseIntervalMethod and
+// ParseCompareTest (all ASCII case-insensitive). Each is checked
 // against its table of accepted names below: a name is accepted exactly when
 // the table has it, as the table's value; a refusal is InvalidArgument and
 // quotes the name. Every accepted name round-trips: where the module has a
@@ -119,9 +119,9 @@ void CheckTables() {
   CheckTable("ParseAdjustment", kAdjustments, true, npscore::ParseAdjustment, kNoName);
   CheckTable("ParseFlagMode", kFlagModes, true, npscore::ParseFlagMode, npscore::FlagModeName);
   CheckTable("ParseRollUp", kRollUps, true, npscore::ParseRollUp, kNoName);
-  CheckTable("ParseIntervalMethod", kMethods, false, npscore::ParseIntervalMethod,
+  CheckTable("ParseIntervalMethod", kMethods, true, npscore::ParseIntervalMethod,
              npscore::IntervalMethodName);
-  CheckTable("ParseCompareTest", kTests, false, npscore::ParseCompareTest,
+  CheckTable("ParseCompareTest", kTests, true, npscore::ParseCompareTest,
              npscore::CompareTestName);
 }
 
@@ -149,11 +149,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Check("ParseRollUp", kRollUps, true, npscore::ParseRollUp, kNoName, name);
       break;
     case 4:
-      Check("ParseIntervalMethod", kMethods, false, npscore::ParseIntervalMethod,
+      Check("ParseIntervalMethod", kMethods, true, npscore::ParseIntervalMethod,
             npscore::IntervalMethodName, name);
       break;
     default:
-      Check("ParseCompareTest", kTests, false, npscore::ParseCompareTest,
+      Check("ParseCompareTest", kTests, true, npscore::ParseCompareTest,
             npscore::CompareTestName, name);
       break;
   }
