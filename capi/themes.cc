@@ -20,6 +20,22 @@ struct npscore_themes_tagger {
   npscore::ThemeTagger tagger;
 };
 
+namespace {
+
+// Reads an npscore_themes_invalid_utf8 value into *out.
+npscore_status ReadInvalidUtf8(npscore::capi::Call& call, int32_t invalid,
+                               npscore::InvalidUtf8* out) {
+  if (invalid != NPSCORE_INVALID_UTF8_ERROR && invalid != NPSCORE_INVALID_UTF8_REPLACE) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("invalid is ", invalid),
+                     ": use NPSCORE_INVALID_UTF8_ERROR (0) or NPSCORE_INVALID_UTF8_REPLACE (1)");
+  }
+  *out = invalid == NPSCORE_INVALID_UTF8_REPLACE ? npscore::InvalidUtf8::kReplace
+                                                 : npscore::InvalidUtf8::kError;
+  return NPSCORE_OK;
+}
+
+}  // namespace
+
 extern "C" {
 
 NPSCORE_API npscore_status npscore_themes_tagger_new(npscore_themes_tagger** out,
@@ -96,18 +112,13 @@ NPSCORE_API npscore_status npscore_themes_tagger_tag(uint8_t* out, size_t out_ca
   if (lengths != nullptr) {
     NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, lengths, n, "lengths"));
   }
-  if (invalid != NPSCORE_INVALID_UTF8_ERROR && invalid != NPSCORE_INVALID_UTF8_REPLACE) {
-    return call.Fail(NPSCORE_EINVAL, absl::StrCat("invalid is ", invalid),
-                     ": use NPSCORE_INVALID_UTF8_ERROR (0) or NPSCORE_INVALID_UTF8_REPLACE (1)");
-  }
+  npscore::TagOptions opt;
+  NPSCORE_C_RETURN_IF_ERROR(ReadInvalidUtf8(call, invalid, &opt.invalid_utf8));
   std::vector<absl::string_view> views(n);
   for (size_t i = 0; i < n; ++i) {
     if (texts[i] == nullptr) continue;
     views[i] = lengths != nullptr ? absl::string_view(texts[i], lengths[i]) : absl::string_view(texts[i]);
   }
-  npscore::TagOptions opt;
-  opt.invalid_utf8 = invalid == NPSCORE_INVALID_UTF8_REPLACE ? npscore::InvalidUtf8::kReplace
-                                                         : npscore::InvalidUtf8::kError;
   opt.threads = threads;
   auto ind = tagger->tagger.Tag(views, opt);
   if (!ind.ok()) return call.Fail(ind.status());
@@ -121,6 +132,28 @@ NPSCORE_API npscore_status npscore_themes_tagger_tag(uint8_t* out, size_t out_ca
 }
 
 NPSCORE_API void npscore_themes_tagger_free(npscore_themes_tagger* tagger) { delete tagger; }
+
+NPSCORE_API npscore_status npscore_themes_normalize_text(char* out, size_t out_capacity,
+                                                         size_t* out_length, const char* text,
+                                                         size_t length, int32_t invalid,
+                                                         npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_REQUIRE(out_length);
+  if (text == nullptr && length > 0) return call.Null("text", " is NULL but length is not 0");
+  npscore::InvalidUtf8 mode;
+  NPSCORE_C_RETURN_IF_ERROR(ReadInvalidUtf8(call, invalid, &mode));
+  auto folded = npscore::NormalizeText(absl::string_view(text == nullptr ? "" : text, length),
+                                       mode == npscore::InvalidUtf8::kReplace);
+  if (!folded.ok()) return call.Fail(folded.status());
+  *out_length = folded->size();  // the size needed, also when out is too small
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_RETURN_IF_ERROR(
+      npscore::capi::CheckCapacity(call, "out", out_capacity, folded->size() + 1));
+  std::memcpy(out, folded->data(), folded->size());
+  out[folded->size()] = '\0';
+  return call.Ok();
+  NPSCORE_C_END
+}
 
 NPSCORE_API npscore_status npscore_themes_impact(npscore_themes_impact_row* out,
                                                  size_t out_capacity, const uint8_t* indicators,

@@ -125,8 +125,53 @@ static void test_feature_impact_table(void) {
              "out has capacity 0 but the result needs 1", NULL);
 }
 
+static void test_normalize_text(void) {
+  /* "L\xc3\xb6ve the UI!!": the o with umlaut folds to o, punctuation separates. */
+  static const char text[] = "L\xc3\xb6ve  the UI!!";
+  static const char bad[] = "ok \xff then";
+  char out[64];
+  char small[5];
+  size_t len = 0;
+  npscore_error err;
+  CHECK_CALL(NPSCORE_OK,
+             npscore_themes_normalize_text(out, sizeof out, &len, text, strlen(text),
+                                           NPSCORE_INVALID_UTF8_ERROR, &err),
+             NULL);
+  CHECK(strcmp(out, "love the ui") == 0 && len == 11 && err.status == NPSCORE_OK);
+  /* Too small: NPSCORE_ERANGE, and the length needed; NULL out: the same. */
+  CHECK_CALL(NPSCORE_ERANGE,
+             npscore_themes_normalize_text(small, sizeof small, &len, text, strlen(text),
+                                           NPSCORE_INVALID_UTF8_ERROR, NULL),
+             "out has capacity 5 but the result needs 12", NULL);
+  CHECK(len == 11);
+  len = 0;
+  CHECK_CALL(NPSCORE_ENULL,
+             npscore_themes_normalize_text(NULL, 0, &len, text, strlen(text),
+                                           NPSCORE_INVALID_UTF8_ERROR, NULL),
+             "out", NULL);
+  CHECK(len == 11);
+  /* Invalid UTF-8: an error naming the byte, or a word separator. */
+  CHECK_CALL(NPSCORE_EINVAL,
+             npscore_themes_normalize_text(out, sizeof out, &len, bad, strlen(bad),
+                                           NPSCORE_INVALID_UTF8_ERROR, NULL),
+             "byte 3", NULL);
+  CHECK_CALL(NPSCORE_OK,
+             npscore_themes_normalize_text(out, sizeof out, &len, bad, strlen(bad),
+                                           NPSCORE_INVALID_UTF8_REPLACE, NULL),
+             NULL);
+  CHECK(strcmp(out, "ok then") == 0);
+  CHECK_CALL(NPSCORE_EINVAL,
+             npscore_themes_normalize_text(out, sizeof out, &len, text, 3, 7, NULL),
+             "invalid is 7", NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_themes_normalize_text(out, 1, &len, NULL, 0,
+                                                       NPSCORE_INVALID_UTF8_ERROR, NULL),
+             NULL);
+  CHECK(out[0] == '\0' && len == 0);
+}
+
 int main(void) {
   (void)kZ95;
+  test_normalize_text();
   test_default_tagger();
   test_custom_tagger();
   test_feature_impact_table();

@@ -24,7 +24,6 @@ C_HEADER = ROOT / "capi" / "include" / "npscore" / "c_api.h"
 KNOWN_GAPS = {
     ("NPS by key (account-weighted)", "C"),
     ("Rolling health windows", "C"),
-    ("Multiple-testing adjustment", "Python"),
     ("Churn design matrix (segments, themes, fill rule)", "C++"),
     ("Churn design matrix (segments, themes, fill rule)", "C"),
     ("Backtest and cross-validation", "C++"),
@@ -32,7 +31,6 @@ KNOWN_GAPS = {
     ("Revenue at risk", "C"),
     ("Latest response per customer", "C++"),
     ("Latest response per customer", "C"),
-    ("Text normalisation", "C"),
 }
 
 # Entries a layer does not need (*n/a*): C++ takes spans over any memory,

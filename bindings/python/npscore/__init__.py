@@ -21,7 +21,8 @@ from .nps import (
     summarize,
     summarize_counts,
 )
-from .health import account_nps, attribute_change, event_impact, health, migration, segment_trends
+from .health import (account_nps, adjust_p_values, attribute_change, event_impact, health,
+                     migration, segment_trends)
 from .priority import prioritize, recoverability, recovery_curve, revenue_at_risk
 from .themes import ThemeTagger, theme_impact, top_themes
 from .churn import churn_features, churn_labels
@@ -52,6 +53,7 @@ __all__ = [
     "Comparison", "Counts", "Cutoffs", "Summary",
     "by_group", "compare", "count", "segment", "summarize", "summarize_counts",
     "health", "segment_trends", "migration", "attribute_change", "event_impact", "account_nps",
+    "adjust_p_values",
     "prioritize", "recoverability", "recovery_curve", "revenue_at_risk",
     "ThemeTagger", "theme_impact", "top_themes",
     "churn_features", "churn_labels",

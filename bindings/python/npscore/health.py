@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import _npscore
 from . import _args
-from ._convert import as_cutoffs, as_scores, column, instant as _instant
+from ._convert import as_cutoffs, as_scores, as_weights, column, instant as _instant
 from ._convert import utc_index as _utc_index, utc_nanos as _utc_nanos
 from ._groups import group_codes, is_int_key
 from .nps import DEFAULT_CONFIDENCE, DEFAULT_CUTOFFS, DEFAULT_METHOD
@@ -662,6 +662,25 @@ def event_impact(
             np.ascontiguousarray(out["p_value"].to_numpy(dtype=np.float64)), adjust)
     out.attrs.update(window_before=str(pd.Timedelta(before)), window_after=str(pd.Timedelta(after)),
                      adjust=adjust)
+    return out
+
+
+def adjust_p_values(p: Any, *, adjust: str = "holm") -> Any:
+    """P-values adjusted for testing a family of hypotheses at once.
+
+    ``adjust`` (as in `health`, `segment_trends` and `event_impact`):
+    "holm" (Holm 1979: controls the family-wise error rate),
+    "bh" (Benjamini-Hochberg 1995: controls the false discovery rate) or
+    "none". Each p must lie in [0, 1]; NaN means "no test": it is left out
+    of the family and stays NaN. Returns a float64 array, or a Series with
+    the same index when given a Series (statsmodels' ``multipletests`` gives
+    the same values for "holm" and "fdr_bh").
+    """
+    _args.shared(adjust=adjust)  # the core parses it, ignoring case
+    values = as_weights(p, "p")
+    out = _npscore.adjust_p_values(values, adjust)
+    if isinstance(p, pd.Series):
+        return pd.Series(out, index=p.index, name=p.name)
     return out
 
 

@@ -1524,6 +1524,19 @@ NPSCORE_API npscore_status npscore_themes_tagger_name(const char **out,
                                                       const npscore_themes_tagger *tagger,
                                                       size_t j, npscore_error *err);
 
+/** Folds `length` bytes of `text` as the tagger reads comments: lower-case
+ *  ASCII words separated by single spaces ("Löve the UI!!" -> "love the
+ *  ui"), for checking keywords. Writes the result, NUL-terminated, into out
+ *  (capacity out_capacity bytes) and its length (without the NUL) into
+ *  *out_length, which is also set when out is too small (NPSCORE_ERANGE)
+ *  or NULL (NPSCORE_ENULL), so a caller can ask for the size first.
+ *  `invalid` is an npscore_themes_invalid_utf8: an error naming the byte,
+ *  or each invalid byte separating words. */
+NPSCORE_API npscore_status npscore_themes_normalize_text(char *out, size_t out_capacity,
+                                                         size_t *out_length, const char *text,
+                                                         size_t length, int32_t invalid,
+                                                         npscore_error *err);
+
 /** Tags n comments: comment i is texts[i] of lengths[i] bytes (lengths NULL:
  *  NUL-terminated; texts[i] NULL: missing, no theme). Writes n x
  *  npscore_themes_tagger_size() indicators, row-major, into out (capacity
