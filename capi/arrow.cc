@@ -300,10 +300,21 @@ NPSCORE_API npscore_status npscore_arrow_column(const void** out_data, int32_t* 
                      " but there is no validity buffer");
   }
   if (length > 0 && values == nullptr) return call.Null("array->buffers[1]");
-  if (static_cast<uint64_t>(offset) > SIZE_MAX / kind->size) {
-    return call.Fail(NPSCORE_EINVAL, absl::StrCat("array->offset is ", offset), ": too large");
+  // The first and one-past-last addresses are computed as integers: an offset
+  // or length beyond the caller's buffer must not overflow pointer arithmetic
+  // (undefined behaviour); a view that would wrap the address space is refused.
+  const uint64_t span = static_cast<uint64_t>(offset) + static_cast<uint64_t>(length);
+  const uintptr_t base = reinterpret_cast<uintptr_t>(values);
+  if (span > UINTPTR_MAX / kind->size ||
+      (values != nullptr && base > UINTPTR_MAX - static_cast<uintptr_t>(span) * kind->size)) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("array->offset is ", offset, " and length ",
+                                                  length),
+                     ": the column would run past the end of the address space");
   }
-  const char* first = values == nullptr ? nullptr : values + static_cast<size_t>(offset) * kind->size;
+  const char* first =
+      values == nullptr
+          ? nullptr
+          : reinterpret_cast<const char*>(base + static_cast<uintptr_t>(offset) * kind->size);
   if (first != nullptr && reinterpret_cast<uintptr_t>(first) % kind->size != 0) {
     return call.Fail(NPSCORE_EINVAL, "array->buffers[1] + offset",
                      absl::StrCat(" is not aligned to ", kind->size, " bytes"));

@@ -451,6 +451,11 @@ static void test_arrow_column(void) {
   make_array(&a, &s, "i", buffers, 3, 0, 2);
   CHECK_CALL(NPSCORE_EINVAL, npscore_arrow_column(&data, &dtype, &n, &a, &s, NULL),
              "no validity buffer", NULL);
+  /* An offset past the end of the address space (found by the fuzzer): refused,
+     without forming the pointer. */
+  make_array(&a, &s, "l", buffers, 1, INT64_MAX / 2, 0);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_arrow_column(&data, &dtype, &n, &a, &s, NULL),
+             "past the end of the address space", NULL);
   buffers[1] = (const char *)scores + 1;
   make_array(&a, &s, "i", buffers, 3, 0, 0);
   CHECK_CALL(NPSCORE_EINVAL, npscore_arrow_column(&data, &dtype, &n, &a, &s, NULL),
