@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "src/internal/splitmix64.h"
+
 namespace npscore {
 namespace bench {
 
@@ -46,24 +48,8 @@ struct HugePageAllocator {
 template <typename T>
 using Column = std::vector<T, HugePageAllocator<T>>;
 
-// splitmix64: a fast, fixed-seed generator, so every run sees the same data.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform on [0, n).
-  uint64_t Below(uint64_t n) {
-    return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
-  }
-
- private:
-  uint64_t state_;
-};
+// A fixed-seed generator (the core's SplitMix64), so every run sees the same data.
+using Rng = npscore::internal::SplitMix64;
 
 // A byte -> score table with a typical 0-10 answer distribution (about 19%
 // detractors, 32% passives, 49% promoters), so each random byte is a score.

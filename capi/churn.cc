@@ -3,12 +3,14 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "capi/churn_handles.h"
 #include "capi/internal.h"
 #include "npscore/c_api.h"
 #include "npscore/churn.h"
@@ -40,9 +42,6 @@ static_assert(kPriorInit.detractor_rate == kCorePrior.detractor.rate &&
               "NPSCORE_CHURN_PRIOR_OPTIONS_INIT must equal npscore::ChurnPriorRates{}");
 }  // namespace
 
-struct npscore_churn_model {
-  npscore::ChurnModel model;
-};
 
 namespace npscore {
 namespace capi {
@@ -117,6 +116,64 @@ npscore_status StringAt(Call& call, const std::vector<std::string>& strings, siz
   return call.Ok();
 }
 
+// Reads fit options (NULL: defaults) into the core's.
+npscore_status ReadFitOptions(Call& call, const npscore_churn_fit_options* opts,
+                              ChurnFitOptions* out) {
+  npscore_churn_fit_options c;
+  NPSCORE_C_RETURN_IF_ERROR(ReadOptions(call, opts, FitDefaults(), kFitOptionsSize, "opts", &c));
+  ChurnFitOptions& o = *out;
+  o.C = c.C;
+  o.fit_intercept = c.fit_intercept != 0;
+  o.standardize = c.standardize != 0;
+  if (c.class_weight_mode == NPSCORE_CLASS_WEIGHT_BALANCED) {
+    o.balanced_class_weight = true;
+  } else if (c.class_weight_mode == NPSCORE_CLASS_WEIGHT_GIVEN) {
+    o.class_weight = {c.class_weight[0], c.class_weight[1]};
+  } else if (c.class_weight_mode != NPSCORE_CLASS_WEIGHT_NONE) {
+    return call.Fail(NPSCORE_EINVAL,
+                     absl::StrCat("opts->class_weight_mode is ", c.class_weight_mode),
+                     ": use NPSCORE_CLASS_WEIGHT_NONE, _BALANCED or _GIVEN");
+  }
+  o.tol = c.tol;
+  o.max_iter = c.max_iter;
+  o.threads = c.threads;
+  return NPSCORE_OK;
+}
+
+// Reads `cols` feature names (NULL: none, the core names them x0, x1, ...).
+npscore_status ReadNames(Call& call, const char* const* names, size_t cols,
+                         std::vector<std::string>* out) {
+  if (names == nullptr) return NPSCORE_OK;
+  for (size_t j = 0; j < cols; ++j) {
+    if (names[j] == nullptr) return call.Null(absl::StrCat("feature_names[", j, "]"));
+    out->emplace_back(names[j]);
+  }
+  return NPSCORE_OK;
+}
+
+// Checks a reliability bin count.
+npscore_status CheckBins(Call& call, size_t bins) {
+  if (bins < 1 || bins > static_cast<size_t>(kMaxReliabilityBins)) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("bins is ", bins),
+                     absl::StrCat(": it must be in 1..", kMaxReliabilityBins,
+                                  " (NPSCORE_MAX_RELIABILITY_BINS)"));
+  }
+  return NPSCORE_OK;
+}
+
+npscore_churn_evaluation EvaluationToC(const ChurnEvaluation& e) {
+  npscore_churn_evaluation r;
+  r.n = e.n;
+  r.positives = e.positives;
+  r.auc = e.auc;
+  r.brier = e.brier;
+  r.log_loss = e.log_loss;
+  r.base_rate = e.base_rate;
+  r.top_decile_rate = e.top_decile_rate;
+  r.lift = e.lift;
+  return r;
+}
+
 // A failed save or load: NPSCORE_EIO when the file system refused, else the
 // status's own code.
 npscore_status FailFile(Call& call, const absl::Status& status) {
@@ -162,35 +219,10 @@ NPSCORE_API npscore_status npscore_churn_model_fit(npscore_churn_model **out, co
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadMatrix(call, x, rows, cols, layout, &X));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, y, rows, "y"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, sample_weight, 0, "sample_weight"));
-  npscore_churn_fit_options c;
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadOptions(call, opts, npscore::capi::FitDefaults(),
-                                                       npscore::capi::kFitOptionsSize, "opts",
-                                                       &c));
   npscore::ChurnFitOptions o;
-  o.C = c.C;
-  o.fit_intercept = c.fit_intercept != 0;
-  o.standardize = c.standardize != 0;
-  if (c.class_weight_mode == NPSCORE_CLASS_WEIGHT_BALANCED) {
-    o.balanced_class_weight = true;
-  } else if (c.class_weight_mode == NPSCORE_CLASS_WEIGHT_GIVEN) {
-    o.class_weight = {c.class_weight[0], c.class_weight[1]};
-  } else if (c.class_weight_mode != NPSCORE_CLASS_WEIGHT_NONE) {
-    return call.Fail(NPSCORE_EINVAL,
-                     absl::StrCat("opts->class_weight_mode is ", c.class_weight_mode),
-                     ": use NPSCORE_CLASS_WEIGHT_NONE, _BALANCED or _GIVEN");
-  }
-  o.tol = c.tol;
-  o.max_iter = c.max_iter;
-  o.threads = c.threads;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadFitOptions(call, opts, &o));
   std::vector<std::string> names;
-  if (feature_names != nullptr) {
-    for (size_t j = 0; j < cols; ++j) {
-      if (feature_names[j] == nullptr) {
-        return call.Null(absl::StrCat("feature_names[", j, "]"));
-      }
-      names.emplace_back(feature_names[j]);
-    }
-  }
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadNames(call, feature_names, cols, &names));
   absl::Span<const double> w;
   if (sample_weight != nullptr) w = absl::Span<const double>(sample_weight, rows);
   auto m = npscore::FitChurnModel(X, absl::Span<const double>(y, rows), w, o, names);
@@ -342,11 +374,7 @@ NPSCORE_API npscore_status npscore_churn_evaluate(npscore_churn_evaluation *out,
   NPSCORE_C_REQUIRE(out);
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, y, n, "y"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, p, n, "p"));
-  if (bins < 1 || bins > static_cast<size_t>(npscore::kMaxReliabilityBins)) {
-    return call.Fail(NPSCORE_EINVAL, absl::StrCat("bins is ", bins),
-                     absl::StrCat(": it must be in 1..", npscore::kMaxReliabilityBins,
-                                  " (NPSCORE_MAX_RELIABILITY_BINS)"));
-  }
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckBins(call, bins));
   if (out_bins != nullptr || out_bins_capacity != 0) {
     NPSCORE_C_RETURN_IF_ERROR(
         npscore::capi::CheckOutput(call, out_bins, out_bins_capacity, bins, "out_bins"));
@@ -354,15 +382,7 @@ NPSCORE_API npscore_status npscore_churn_evaluate(npscore_churn_evaluation *out,
   auto e = npscore::EvaluateChurn(absl::Span<const double>(y, n), absl::Span<const double>(p, n),
                                   static_cast<int>(bins));
   if (!e.ok()) return call.Fail(e.status());
-  npscore_churn_evaluation r;
-  r.n = e->n;
-  r.positives = e->positives;
-  r.auc = e->auc;
-  r.brier = e->brier;
-  r.log_loss = e->log_loss;
-  r.base_rate = e->base_rate;
-  r.top_decile_rate = e->top_decile_rate;
-  r.lift = e->lift;
+  const npscore_churn_evaluation r = npscore::capi::EvaluationToC(*e);
   if (out_bins != nullptr && e->reliability.size() != bins) {
     return call.Fail(NPSCORE_EINTERNAL,
                      absl::StrCat("the evaluation has ", e->reliability.size(), " bins, not ", bins));
@@ -375,6 +395,105 @@ NPSCORE_API npscore_status npscore_churn_evaluate(npscore_churn_evaluation *out,
       out_bins[b].observed_rate = e->reliability[b].observed_rate;
     }
   }
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+static_assert(NPSCORE_MAX_CHURN_FOLDS == npscore::kMaxChurnFolds, "folds");
+
+NPSCORE_API npscore_status npscore_churn_folds(int32_t *out, size_t out_capacity, size_t n,
+                                               int32_t k, uint64_t seed, npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckOutput(call, out, out_capacity, n, "out"));
+  auto folds = npscore::ChurnFolds(n, k, seed);
+  if (!folds.ok()) return call.Fail(folds.status());
+  for (size_t i = 0; i < n; ++i) out[i] = (*folds)[i];
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_churn_cross_validate(
+    npscore_churn_fold *out, size_t out_capacity, const double *x, size_t rows, size_t cols,
+    int32_t layout, const double *y, const double *sample_weight,
+    const npscore_churn_fit_options *opts, int32_t k, uint64_t seed, size_t bins,
+    npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckOutput(
+      call, out, out_capacity, k > 0 ? static_cast<size_t>(k) : 0, "out"));
+  npscore::MatrixView X;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadMatrix(call, x, rows, cols, layout, &X));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, y, rows, "y"));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, sample_weight, 0, "sample_weight"));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckBins(call, bins));
+  npscore::ChurnFitOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadFitOptions(call, opts, &o));
+  auto folds = npscore::CrossValidateChurn(
+      X, absl::Span<const double>(y, rows),
+      sample_weight == nullptr ? absl::Span<const double>()
+                               : absl::Span<const double>(sample_weight, rows),
+      o, k, seed, static_cast<int>(bins));
+  if (!folds.ok()) return call.Fail(folds.status());
+  for (size_t f = 0; f < folds->size(); ++f) {
+    const npscore::ChurnFold& r = (*folds)[f];
+    out[f].fold = r.fold;
+    out[f].n_train = r.n_train;
+    out[f].n_test = r.n_test;
+    out[f].evaluation = npscore::capi::EvaluationToC(r.evaluation);
+    out[f].n_iter = r.n_iter;
+    out[f].converged = r.converged ? 1 : 0;
+  }
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_churn_backtest(
+    npscore_churn_model **out_model, npscore_churn_backtest_result *out, double *out_p_test,
+    double *out_p_prior, size_t out_capacity, const double *x_train, size_t train_rows,
+    const double *y_train, const double *x_test, size_t test_rows, const double *y_test,
+    size_t cols, int32_t layout, const char *const *feature_names, double horizon_days,
+    const npscore_churn_fit_options *opts, size_t bins, npscore_error *err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_REQUIRE(out_model);
+  *out_model = nullptr;
+  NPSCORE_C_REQUIRE(out);
+  if (out_p_test != nullptr) {
+    NPSCORE_C_RETURN_IF_ERROR(
+        npscore::capi::CheckOutput(call, out_p_test, out_capacity, test_rows, "out_p_test"));
+  }
+  if (out_p_prior != nullptr) {
+    NPSCORE_C_RETURN_IF_ERROR(
+        npscore::capi::CheckOutput(call, out_p_prior, out_capacity, test_rows, "out_p_prior"));
+  }
+  npscore::MatrixView train, test;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadMatrix(call, x_train, train_rows, cols, layout,
+                                                      &train));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadMatrix(call, x_test, test_rows, cols, layout,
+                                                      &test));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, y_train, train_rows, "y_train"));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, y_test, test_rows, "y_test"));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckBins(call, bins));
+  npscore::ChurnFitOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadFitOptions(call, opts, &o));
+  std::vector<std::string> names;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadNames(call, feature_names, cols, &names));
+  auto b = npscore::BacktestChurn(train, absl::Span<const double>(y_train, train_rows), test,
+                                  absl::Span<const double>(y_test, test_rows), names,
+                                  horizon_days, o, static_cast<int>(bins));
+  if (!b.ok()) return call.Fail(b.status());
+  npscore_churn_backtest_result r;
+  std::memset(&r, 0, sizeof r);
+  r.test = npscore::capi::EvaluationToC(b->test);
+  if (b->has_prior()) r.prior = npscore::capi::EvaluationToC(b->prior);
+  r.has_prior = b->has_prior() ? 1 : 0;
+  r.beats_prior = b->beats_prior() ? 1 : 0;
+  r.train_churn_rate = b->train_churn_rate;
+  r.test_churn_rate = b->test_churn_rate;
+  for (size_t i = 0; i < test_rows; ++i) {
+    if (out_p_test != nullptr) out_p_test[i] = b->p_test[i];
+    if (out_p_prior != nullptr) out_p_prior[i] = b->has_prior() ? b->p_prior[i] : NAN;
+  }
+  *out = r;
+  *out_model = new npscore_churn_model{std::move(b->model)};
   return call.Ok();
   NPSCORE_C_END
 }

@@ -7,16 +7,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "capi/arrow.h"
+#include "capi/churn_handles.h"
 #include "capi/internal.h"
 #include "npscore/c_api.h"
 #include "npscore/churn.h"
 
-// The opaque handle of the features table.
-// Shared with its Arrow exports (capi/arrow.h), which may outlive the handle.
-struct npscore_churn_features {
-  std::shared_ptr<const npscore::ChurnFeatures> shared;
-  const npscore::ChurnFeatures& features = *shared;
-};
 
 namespace npscore {
 namespace capi {

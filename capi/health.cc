@@ -259,6 +259,40 @@ npscore_health_event_impact_row EventRowToC(const EventImpactRow& r) {
   return out;
 }
 
+// The over-time constructors: checks the columns and options shared by both,
+// then makes the table with `make(scores, times, slices, n_slices, options,
+// skip_missing_times)`.
+template <typename Make>
+npscore_status NewTableOverTime(Call& call, npscore_health_table** out,
+                                const void* scores, int32_t dtype, size_t n,
+                                const int64_t* times, const npscore_health_period_grid* grid,
+                                const int64_t* slices, size_t n_slices,
+                                const npscore_nps_options* nps_opts,
+                                const npscore_health_options* opts, Make&& make) {
+  NPSCORE_C_REQUIRE(out);
+  *out = nullptr;
+  NPSCORE_C_REQUIRE(grid);
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, times, n, "times"));
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, slices, 0, "slices"));  // NULL: one slice
+  int64_t core_slices = 1;
+  if (slices != nullptr) {
+    NPSCORE_C_RETURN_IF_ERROR(CountToCore(call, n_slices, "n_slices", &core_slices));
+  }
+  npscore::HealthOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(ReadHealthOptions(call, nps_opts, opts, &o));
+  const bool skip = o.scores.missing == npscore::Missing::kSkip;
+  return VisitScores(call, scores, dtype, n, [&](auto s) {
+    auto table = make(
+        s, absl::MakeConstSpan(times, n),
+        slices == nullptr ? absl::Span<const int64_t>() : absl::MakeConstSpan(slices, n),
+        core_slices, o, skip);
+    if (!table.ok()) return call.Fail(table.status());
+    *out = new npscore_health_table{
+        std::make_shared<const npscore::HealthTable>(std::move(*table))};
+    return call.Ok();
+  });
+}
+
 }  // namespace
 }  // namespace capi
 }  // namespace npscore
@@ -377,6 +411,58 @@ NPSCORE_API npscore_status npscore_health_table_new(npscore_health_table** out,
         std::make_shared<const npscore::HealthTable>(std::move(*table))};
     return call.Ok();
   });
+  NPSCORE_C_END
+}
+
+static_assert(NPSCORE_MAX_WINDOW_DAYS == npscore::kMaxWindowDays, "c_api.h repeats health.h");
+
+NPSCORE_API npscore_status npscore_health_table_new_over_time(
+    npscore_health_table** out, const void* scores, int32_t dtype, size_t n,
+    const int64_t* times, const npscore_health_period_grid* grid, const int64_t* slices,
+    size_t n_slices, const npscore_nps_options* nps_opts, const npscore_health_options* opts,
+    npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  return npscore::capi::NewTableOverTime(call, out, scores, dtype, n, times, grid, slices, n_slices, nps_opts,
+                          opts, [&](auto s, auto t, auto sl, int64_t k, const auto& o, bool skip) {
+                            return npscore::HealthOverTime(s, t, grid->grid, sl, k, o, skip);
+                          });
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_health_table_new_rolling(
+    npscore_health_table** out, const void* scores, int32_t dtype, size_t n,
+    const int64_t* times, const npscore_health_period_grid* grid, int64_t window_days,
+    const int64_t* slices, size_t n_slices, const npscore_nps_options* nps_opts,
+    const npscore_health_options* opts, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  return npscore::capi::NewTableOverTime(call, out, scores, dtype, n, times, grid, slices, n_slices, nps_opts,
+                          opts, [&](auto s, auto t, auto sl, int64_t k, const auto& o, bool skip) {
+                            return npscore::RollingHealthOverTime(s, t, grid->grid, window_days,
+                                                                  sl, k, o, skip);
+                          });
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_health_table_window(int64_t* out_start, int64_t* out_end,
+                                                       const npscore_health_table* t,
+                                                       size_t period, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_REQUIRE(out_start);
+  NPSCORE_C_REQUIRE(out_end);
+  NPSCORE_C_REQUIRE(t);
+  const std::vector<int64_t>& start = t->table.window_start;
+  if (start.empty()) {
+    return call.Fail(NPSCORE_EINVAL, "t",
+                     " is not a rolling table (npscore_health_table_new_rolling): it has no "
+                     "windows");
+  }
+  if (period >= start.size()) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("period is ", period),
+                     absl::StrCat(": the table has ", start.size(), " periods"));
+  }
+  *out_start = start[period];
+  *out_end = t->table.window_end[period];
+  return call.Ok();
   NPSCORE_C_END
 }
 

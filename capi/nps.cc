@@ -14,9 +14,12 @@
 
 // The opaque handle behind npscore_nps_group_table.
 // Shared with its Arrow exports (capi/arrow.h), which may outlive the handle.
+// A table made by key also holds its keys (owned by `shared`'s control block,
+// which keeps the whole KeyedGroupTable alive).
 struct npscore_nps_group_table {
   std::shared_ptr<const npscore::GroupTable> shared;
   const npscore::GroupTable& table = *shared;
+  const int64_t* keys = nullptr;  // one per group; NULL for a table by group code
 };
 
 namespace npscore {
@@ -320,6 +323,51 @@ NPSCORE_API npscore_status npscore_nps_group_table_new(npscore_nps_group_table**
   NPSCORE_C_END
 }
 
+NPSCORE_API npscore_status npscore_nps_group_table_new_by_key(
+    npscore_nps_group_table** out, const void* scores, int32_t dtype, size_t n,
+    const int64_t* keys, const double* weights, const npscore_nps_options* opts,
+    npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_REQUIRE(out);
+  *out = nullptr;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, keys, n, "keys"));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, weights, 0, "weights"));
+  npscore::GroupOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(ReadNpsOptions(call, opts, "opts", &o));
+  return VisitScores(call, scores, dtype, n, [&](auto s) {
+    auto keyed = npscore::SummarizeByKey(
+        s, absl::MakeConstSpan(keys, n),
+        weights == nullptr ? absl::Span<const double>() : absl::MakeConstSpan(weights, n), o);
+    if (!keyed.ok()) return call.Fail(keyed.status());
+    auto owner = std::make_shared<const npscore::KeyedGroupTable>(std::move(*keyed));
+    const int64_t* key_data = owner->keys.data();
+    *out = new npscore_nps_group_table{
+        std::shared_ptr<const npscore::GroupTable>(owner, &owner->table)};
+    (*out)->keys = key_data;
+    return call.Ok();
+  });
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_nps_group_table_key(int64_t* out,
+                                                      const npscore_nps_group_table* t, size_t i,
+                                                      npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_REQUIRE(out);
+  NPSCORE_C_REQUIRE(t);
+  if (t->keys == nullptr) {
+    return call.Fail(NPSCORE_EINVAL, "t",
+                     " was made by group code (npscore_nps_group_table_new): it has no keys");
+  }
+  if (i >= t->table.size()) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("index i is ", i),
+                     absl::StrCat(": the table has ", t->table.size(), " groups"));
+  }
+  *out = t->keys[i];
+  return call.Ok();
+  NPSCORE_C_END
+}
+
 NPSCORE_API size_t npscore_nps_group_table_size(const npscore_nps_group_table* t) {
   return t == nullptr ? 0 : t->table.size();
 }
@@ -356,6 +404,7 @@ NPSCORE_API npscore_status npscore_nps_group_table_export_arrow(struct ArrowArra
   npscore::capi::ArrowTableExport e(static_cast<int64_t>(g.size()), t->shared);
   // The fields of npscore_nps_summary, then `small` (method and confidence,
   // the same for every group, are left to the caller's options).
+  if (t->keys != nullptr) e.AddI64("key", t->keys);  // a table by key: its keys first
   e.AddF64("n", g.n.data());
   e.AddF64("detractors", g.detractors.data());
   e.AddF64("passives", g.passives.data());

@@ -1,6 +1,7 @@
 // The C ABI of the priority module (npscore/c_api.h): thin wrappers over
 // npscore/priority.h.
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -111,6 +112,41 @@ NPSCORE_API npscore_status npscore_priority_recoverability(double* out, size_t o
   auto r = npscore::RecoverabilityAt(absl::Span<const double>(hours, n), curve);
   if (!r.ok()) return call.Fail(r.status());
   for (size_t i = 0; i < n; ++i) out[i] = (*r)[i];
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+static_assert(NPSCORE_MAX_RISK_GROUPS == npscore::kMaxRiskGroups, "c_api.h repeats priority.h");
+
+NPSCORE_API npscore_status npscore_priority_revenue_at_risk(
+    npscore_priority_risk_group* out, size_t out_capacity, double* out_total_clv,
+    double* out_total_revenue_at_risk, const double* churn_risk, const double* clv, size_t n,
+    const int32_t* codes, size_t n_groups, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_REQUIRE(out_total_clv);
+  NPSCORE_C_REQUIRE(out_total_revenue_at_risk);
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, churn_risk, n, "churn_risk"));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, clv, n, "clv"));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, codes, 0, "codes"));  // NULL: one
+  if (codes != nullptr && n_groups > static_cast<size_t>(npscore::kMaxRiskGroups)) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("n_groups is ", n_groups),
+                     absl::StrCat(": it must be in 0..", npscore::kMaxRiskGroups));
+  }
+  const size_t groups = codes == nullptr ? 1 : n_groups;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckOutput(call, out, out_capacity, groups, "out"));
+  auto t = npscore::RevenueAtRisk(
+      absl::MakeConstSpan(churn_risk, n), absl::MakeConstSpan(clv, n),
+      codes == nullptr ? absl::Span<const int32_t>() : absl::MakeConstSpan(codes, n),
+      static_cast<int32_t>(groups));
+  if (!t.ok()) return call.Fail(t.status());
+  for (size_t g = 0; g < t->size(); ++g) {
+    out[g] = npscore_priority_risk_group{t->customers[g],       t->clv[g],
+                                         t->revenue_at_risk[g], t->share_of_risk[g],
+                                         t->risk_rate[g],       t->mean_churn_risk[g],
+                                         t->expected_churners[g]};
+  }
+  *out_total_clv = t->total_clv;
+  *out_total_revenue_at_risk = t->total_revenue_at_risk;
   return call.Ok();
   NPSCORE_C_END
 }
@@ -285,6 +321,37 @@ NPSCORE_API npscore_status npscore_priority_play_script(const char** out, int32_
                                                         npscore_error* err) {
   NPSCORE_C_BEGIN_WITH(err)
   return npscore::capi::PlayText(call, segment, npscore::PlayScript, out);
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_priority_latest_responses(
+    int64_t* out, size_t out_capacity, size_t* out_count,
+    npscore_priority_latest_counts* out_counts, const int64_t* customers, const int64_t* times,
+    const int64_t* groups, size_t n, int32_t missing, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, out, out_capacity, "out"));
+  NPSCORE_C_REQUIRE(out_count);
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, customers, n, "customers"));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, times, n, "times"));
+  absl::Span<const int64_t> group_codes;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::Optional(call, groups, n, "groups", &group_codes));
+  if (missing != NPSCORE_MISSING_ERROR && missing != NPSCORE_MISSING_SKIP) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("missing is ", missing),
+                     ": use NPSCORE_MISSING_ERROR (0) or NPSCORE_MISSING_SKIP (1)");
+  }
+  auto r = npscore::LatestResponses(
+      absl::MakeConstSpan(customers, n), absl::MakeConstSpan(times, n), group_codes,
+      missing == NPSCORE_MISSING_SKIP ? npscore::Missing::kSkip : npscore::Missing::kError);
+  if (!r.ok()) return call.Fail(r.status());
+  NPSCORE_C_RETURN_IF_ERROR(
+      npscore::capi::CheckCapacity(call, "out", out_capacity, r->size(), out_count));
+  std::copy(r->row.begin(), r->row.end(), out);
+  *out_count = r->size();
+  if (out_counts != nullptr) {
+    *out_counts = npscore_priority_latest_counts{static_cast<int64_t>(r->size()), r->superseded,
+                                                 r->left_out, r->skipped_missing_times};
+  }
+  return call.Ok();
   NPSCORE_C_END
 }
 

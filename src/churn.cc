@@ -973,39 +973,47 @@ absl::Status ExplainChurn(const ChurnModel& model, const MatrixView& X, int top,
   return ExplainChurn(model, X, rules, top, proba, features, contributions, threads);
 }
 
+namespace {
+// The name of a churn_features column (npscore/churn.h holds them).
+std::string Name(ChurnFeatureColumn c) { return ChurnFeatureColumnName(c); }
+}  // namespace
+
 std::vector<ChurnReasonRule> DefaultChurnReasonRules(absl::Span<const std::string> names) {
   absl::flat_hash_map<std::string, int32_t> col;
   for (size_t j = 0; j < names.size(); ++j) col.emplace(names[j], static_cast<int32_t>(j));
-  auto at = [&](const char* name) {
+  auto at = [&](const std::string& name) {
     auto it = col.find(name);
     return it == col.end() ? int32_t{-1} : it->second;
   };
-  const int32_t answered = at("has_response"), n_responses = at("n_responses");
+  const int32_t answered = at(Name(ChurnFeatureColumn::kHasResponse));
+  const int32_t n_responses = at(Name(ChurnFeatureColumn::kNResponses));
+  const int32_t waiting = at(Name(ChurnFeatureColumn::kDaysDetractorWaiting));
+  const int32_t followed_up = at(Name(ChurnFeatureColumn::kDetractorFollowedUp));
   struct Known {
-    const char* name;
+    std::string name;
     bool history;     // in the score-history group
     int direction;
     int32_t when;     // condition column (-1: none)
     double above;
   };
   const Known known[] = {
-      {"score", true, -1, answered, 0},
-      {"mean_score", true, -1, answered, 0},
-      {"min_score", true, -1, answered, 0},
-      {"segment=detractor", true, +1, answered, 0},
-      {"segment=passive", true, +1, answered, 0},
-      {"detractor_share", true, +1, answered, 0},
-      {"score_change", true, -1, n_responses, 1},
-      {"segment_change", true, -1, n_responses, 1},
-      {"days_since_response", false, +1, answered, 0},
-      {"tenure_days", false, -1, answered, 0},
-      {"days_detractor_waiting", false, +1, at("days_detractor_waiting"), 0},
-      {"days_to_follow_up", false, +1, at("detractor_followed_up"), 0},
-      {"detractor_followed_up", false, -1, -1, 0},
-      {"early_life_detractor", false, +1, -1, 0},
-      {"n_responses", false, -1, -1, 0},
-      {"has_response", false, -1, -1, 0},
-      {"customer_age_days", false, -1, -1, 0},
+      {Name(ChurnFeatureColumn::kScore), true, -1, answered, 0},
+      {Name(ChurnFeatureColumn::kMeanScore), true, -1, answered, 0},
+      {Name(ChurnFeatureColumn::kMinScore), true, -1, answered, 0},
+      {Name(ChurnFeatureColumn::kSegmentDetractor), true, +1, answered, 0},
+      {Name(ChurnFeatureColumn::kSegmentPassive), true, +1, answered, 0},
+      {Name(ChurnFeatureColumn::kDetractorShare), true, +1, answered, 0},
+      {Name(ChurnFeatureColumn::kScoreChange), true, -1, n_responses, 1},
+      {Name(ChurnFeatureColumn::kSegmentChange), true, -1, n_responses, 1},
+      {Name(ChurnFeatureColumn::kDaysSinceResponse), false, +1, answered, 0},
+      {Name(ChurnFeatureColumn::kTenureDays), false, -1, answered, 0},
+      {Name(ChurnFeatureColumn::kDaysDetractorWaiting), false, +1, waiting, 0},
+      {Name(ChurnFeatureColumn::kDaysToFollowUp), false, +1, followed_up, 0},
+      {Name(ChurnFeatureColumn::kDetractorFollowedUp), false, -1, -1, 0},
+      {Name(ChurnFeatureColumn::kEarlyLifeDetractor), false, +1, -1, 0},
+      {Name(ChurnFeatureColumn::kNResponses), false, -1, -1, 0},
+      {Name(ChurnFeatureColumn::kHasResponse), false, -1, -1, 0},
+      {Name(ChurnFeatureColumn::kCustomerAgeDays), false, -1, -1, 0},
   };
   std::vector<ChurnReasonRule> rules(names.size());
   for (const Known& k : known) {
@@ -1088,6 +1096,18 @@ absl::StatusOr<ChurnModel> PriorChurnModel(double horizon_days, const ChurnPrior
   m.coef = {logit[0] - logit[3], logit[2] - logit[3], logit[3] - logit[4], logit[1] - logit[0]};
   m.reference.assign(4, 0.0);
   m.info.converged = true;
+  // With churn_features' names the prior reads four columns of the design
+  // made with sign-up times (early_life_detractor needs them).
+  const ChurnPriorColumns defaults;
+  if (columns.detractor == defaults.detractor && columns.passive == defaults.passive &&
+      columns.answered == defaults.answered &&
+      columns.early_life_detractor == defaults.early_life_detractor) {
+    ChurnDesignSpec spec;
+    spec.signup = true;
+    NPSCORE_ASSIGN_OR_RETURN(const ChurnDesign full, MakeChurnDesign(spec));
+    NPSCORE_ASSIGN_OR_RETURN(ChurnDesign own, SelectChurnDesignColumns(full, m.feature_names));
+    NPSCORE_RETURN_IF_ERROR(AttachChurnDesign(std::move(own), &m));
+  }
   return m;
 }
 

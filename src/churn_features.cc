@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "npscore/churn.h"
+#include "src/internal/latest.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
 
@@ -214,10 +215,7 @@ absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> cus
         ++f.skipped_missing_times;
         continue;
       }
-      return absl::InvalidArgumentError(absl::StrCat(
-          "response time at row ", i,
-          " is missing (NaT); ask to skip missing values (Python: missing=\"skip\", C: "
-          "NPSCORE_MISSING_SKIP) to leave such rows out"));
+      return internal::MissingTimeError(static_cast<int64_t>(i));
     }
     const int32_t r = index.Find(cust[i]);
     if (r < 0) {
@@ -252,19 +250,24 @@ absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> cus
       s.min = std::min(s.min, v);
       s.max = std::max(s.max, v);
       s.first_time = std::min(s.first_time, t);
-      if (t > s.latest_time) {
+      // The latest and the previous under the one rule (internal/latest.h).
+      const internal::Recency vs_latest = internal::CompareToLatest(t, s.latest_time);
+      const internal::Recency vs_previous = s.previous_row < 0
+                                                ? internal::Recency::kLater
+                                                : internal::CompareToLatest(t, s.previous_time);
+      if (vs_latest == internal::Recency::kLater) {
         s.previous_time = s.latest_time;
         s.previous_row = s.latest_row;
         s.ties = static_cast<uint8_t>((s.ties & kLatestTie) ? kPreviousTie : 0);
         s.latest_time = t;
         s.latest_row = row;
-      } else if (t == s.latest_time) {
+      } else if (vs_latest == internal::Recency::kSameInstant) {
         s.ties |= kLatestTie;
-      } else if (s.previous_row < 0 || t > s.previous_time) {
+      } else if (vs_previous == internal::Recency::kLater) {
         s.previous_time = t;
         s.previous_row = row;
         s.ties &= static_cast<uint8_t>(~kPreviousTie);
-      } else if (t == s.previous_time) {
+      } else if (vs_previous == internal::Recency::kSameInstant) {
         s.ties |= kPreviousTie;
       }
     }
@@ -287,9 +290,7 @@ absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> cus
         rows[found++] = static_cast<int64_t>(i);
       }
     }
-    return absl::InvalidArgumentError(absl::StrCat(
-        "rows ", rows[0], " and ", rows[1], " are responses of customer ", customer_ids[r],
-        " at the same instant: cannot tell which came last"));
+    return internal::SameInstantError(rows[0], rows[1], customer_ids[r]);
   }
 
   f.has_response.assign(m, 0);

@@ -5,8 +5,19 @@
 //
 // The payload holds the options, the fit info, the feature names, the
 // coefficients, the references and the standardisation, each field in a fixed
-// order. Doubles are stored as their IEEE-754 bits, so a loaded model predicts
-// exactly what the saved one did.
+// order; version 2 appends the design (below). Doubles are stored as their
+// IEEE-754 bits, so a loaded model predicts exactly what the saved one did.
+// A model without a design is written as version 1, byte for byte as before
+// designs existed, so older readers keep reading it.
+//
+// The design (SerializeChurnDesign, also on its own):
+//   u8 signup  u8 followed_up  u8 fill  i32 detractor_max  i32 passive_max  i32 scale_max
+//   u32 themes, each a string
+//   u32 user columns, each: string name, u8 categorical, u8 missing_column,
+//                           u32 levels, each a string
+//   u32 columns, each: string name, u8 source, i32 index, i32 level, u8 fill
+// Strings are a u32 byte count and the bytes. A parsed design is validated
+// (ValidateChurnDesign): each column's name is the one its source gives.
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -120,8 +131,81 @@ class Reader {
   }
   absl::string_view in_;
   size_t pos_ = 0;
+
+ public:
+  void Fail() { ok_ = false; }
+
+ private:
   bool ok_ = true;
 };
+
+// The largest count of themes, user columns, levels or columns read from a
+// design: each makes at most one column, and a design has at most
+// kMaxChurnFeatures of them (+1: a categorical's reference level has none).
+constexpr uint32_t kMaxDesignCount = kMaxChurnFeatures + 1;
+
+void WriteDesign(const ChurnDesign& d, Writer& w) {
+  const ChurnDesignSpec& s = d.spec;
+  w.U8(s.signup);
+  w.U8(s.followed_up);
+  w.U8(s.fill);
+  w.I32(s.cutoffs.detractor_max);
+  w.I32(s.cutoffs.passive_max);
+  w.I32(s.cutoffs.scale_max);
+  w.U32(static_cast<uint32_t>(s.themes.size()));
+  for (const auto& t : s.themes) w.Str(t);
+  w.U32(static_cast<uint32_t>(s.user.size()));
+  for (const ChurnUserColumn& u : s.user) {
+    w.Str(u.name);
+    w.U8(u.categorical);
+    w.U8(u.missing_column);
+    w.U32(static_cast<uint32_t>(u.levels.size()));
+    for (const auto& l : u.levels) w.Str(l);
+  }
+  w.U32(static_cast<uint32_t>(d.columns.size()));
+  for (const ChurnDesignColumn& c : d.columns) {
+    w.Str(c.name);
+    w.U8(static_cast<uint8_t>(c.source));
+    w.I32(c.index);
+    w.I32(c.level);
+    w.U8(static_cast<uint8_t>(c.fill));
+  }
+}
+
+// Reads a design; the caller checks r.ok() and validates it.
+ChurnDesign ReadDesign(Reader& r) {
+  ChurnDesign d;
+  ChurnDesignSpec& s = d.spec;
+  const auto count = [&r]() {
+    const uint32_t n = r.U32();
+    return n <= kMaxDesignCount ? n : (r.Fail(), 0u);
+  };
+  s.signup = r.U8() != 0;
+  s.followed_up = r.U8() != 0;
+  s.fill = r.U8() != 0;
+  s.cutoffs.detractor_max = r.I32();
+  s.cutoffs.passive_max = r.I32();
+  s.cutoffs.scale_max = r.I32();
+  for (uint32_t k = 0, n = count(); k < n && r.ok(); ++k) s.themes.push_back(r.Str());
+  for (uint32_t k = 0, n = count(); k < n && r.ok(); ++k) {
+    ChurnUserColumn u;
+    u.name = r.Str();
+    u.categorical = r.U8() != 0;
+    u.missing_column = r.U8() != 0;
+    for (uint32_t l = 0, m = count(); l < m && r.ok(); ++l) u.levels.push_back(r.Str());
+    s.user.push_back(std::move(u));
+  }
+  for (uint32_t k = 0, n = count(); k < n && r.ok(); ++k) {
+    ChurnDesignColumn c;
+    c.name = r.Str();
+    c.source = static_cast<ChurnColumnSource>(r.U8());
+    c.index = r.I32();
+    c.level = r.I32();
+    c.fill = static_cast<ChurnFill>(r.U8());
+    d.columns.push_back(std::move(c));
+  }
+  return d;
+}
 
 absl::Status Corrupt(absl::string_view why) {
   return absl::InvalidArgumentError(
@@ -156,11 +240,12 @@ std::string SerializeChurnModel(const ChurnModel& m) {
   w.Doubles(m.reference);
   w.Doubles(m.mean);
   w.Doubles(m.scale);
+  if (m.design.has_value()) WriteDesign(*m.design, w);
   const std::string payload = std::move(w.bytes());
 
   Writer out;
   out.bytes().append(kMagic, sizeof kMagic);
-  out.U32(kChurnModelFormatVersion);
+  out.U32(m.design.has_value() ? kChurnModelFormatVersion : 1);
   out.U64(payload.size());
   out.bytes().append(payload);
   out.U64(Fnv1a64(payload));
@@ -175,10 +260,10 @@ absl::StatusOr<ChurnModel> ParseChurnModel(absl::string_view bytes) {
   Reader head(bytes.substr(sizeof kMagic));
   const uint32_t version = head.U32();
   const uint64_t length = head.U64();
-  if (version != kChurnModelFormatVersion) {
+  if (version < 1 || version > kChurnModelFormatVersion) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "churn model format version ", version, " is not supported: this library reads version ",
-        kChurnModelFormatVersion, version > kChurnModelFormatVersion
+        "churn model format version ", version, " is not supported: this library reads versions ",
+        "1 to ", kChurnModelFormatVersion, version > kChurnModelFormatVersion
                                       ? " (the file was written by a newer npscore)"
                                       : ""));
   }
@@ -226,6 +311,7 @@ absl::StatusOr<ChurnModel> ParseChurnModel(absl::string_view bytes) {
   m.reference = r.Doubles();
   m.mean = r.Doubles();
   m.scale = r.Doubles();
+  if (version >= 2) m.design = ReadDesign(r);
   if (!r.ok()) return Corrupt("the payload ends early");
   if (r.left() != 0) return Corrupt("the payload has trailing bytes");
   if (m.coef.size() != p || m.reference.size() != p ||
@@ -238,7 +324,34 @@ absl::StatusOr<ChurnModel> ParseChurnModel(absl::string_view bytes) {
     }
   }
   if (!std::isfinite(m.intercept)) return Corrupt("the intercept is not finite");
+  if (m.design.has_value()) {
+    ChurnDesign design = std::move(*m.design);
+    m.design.reset();
+    const absl::Status st = AttachChurnDesign(std::move(design), &m);
+    if (!st.ok()) return Corrupt(absl::StrCat("the design: ", st.message()));
+  }
   return m;
+}
+
+std::string SerializeChurnDesign(const ChurnDesign& design) {
+  Writer w;
+  WriteDesign(design, w);
+  return std::move(w.bytes());
+}
+
+absl::StatusOr<ChurnDesign> ParseChurnDesign(absl::string_view bytes) {
+  Reader r(bytes);
+  ChurnDesign d = ReadDesign(r);
+  if (!r.ok()) return absl::InvalidArgumentError("not a valid churn design: it ends early");
+  if (r.left() != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not a valid churn design: ", r.left(), " trailing bytes"));
+  }
+  const absl::Status st = ValidateChurnDesign(d);
+  if (!st.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("not a valid churn design: ", st.message()));
+  }
+  return d;
 }
 
 namespace {

@@ -897,6 +897,72 @@ absl::StatusOr<HealthTable> RollingHealth(absl::Span<const T> scores,
   return t;
 }
 
+absl::StatusOr<RollingWindows> MakeRollingWindows(const PeriodGrid& grid, int64_t window_days) {
+  if (window_days < 1 || window_days > kMaxWindowDays) {
+    return absl::InvalidArgumentError(absl::StrCat("window_days is ", window_days,
+                                                   ": it must be in 1..", kMaxWindowDays));
+  }
+  if (grid.size() == 0 || grid.starts.size() != grid.size() + 1) {
+    return absl::InvalidArgumentError("the period grid is empty or malformed");
+  }
+  // The day grid starts a day before the earliest window can (a day of 23 to
+  // 25 hours in a zone with DST changes is still one day) and ends with the
+  // last period.
+  constexpr int64_t kNsPerDay = int64_t{86400} * 1000000000;
+  const int64_t reach = (window_days + 1) * kNsPerDay;
+  if (grid.starts.front() < INT64_MIN + 1 + reach) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "window_days is ", window_days,
+        ": the first window reaches before 1677-09-21, the earliest time npscore reads"));
+  }
+  RollingWindows w;
+  NPSCORE_ASSIGN_OR_RETURN(w.days, MakePeriodGrid(grid.starts.front() - reach,
+                                                  grid.starts.back() - 1, Frequency::kDay,
+                                                  grid.time_zone));
+  const int64_t n_days = static_cast<int64_t>(w.days.size());
+  w.first.resize(grid.size());
+  w.last.resize(grid.size());
+  for (size_t p = 0; p < grid.size(); ++p) {
+    // The first day starting at or after the period's end ends the window.
+    const int64_t end = std::lower_bound(w.days.starts.begin(), w.days.starts.end(),
+                                         grid.starts[p + 1]) -
+                        w.days.starts.begin();
+    w.last[p] = std::min(end, n_days);
+    w.first[p] = std::max<int64_t>(w.last[p] - window_days, 0);
+  }
+  return w;
+}
+
+template <typename T, typename C>
+absl::StatusOr<HealthTable> RollingHealthOverTime(absl::Span<const T> scores,
+                                                  absl::Span<const int64_t> times,
+                                                  const PeriodGrid& grid, int64_t window_days,
+                                                  absl::Span<const C> slices, int64_t n_slices,
+                                                  const HealthOptions& given,
+                                                  bool skip_missing_times) {
+  HealthOptions options = given;
+  options.frequency = grid.frequency;
+  NPSCORE_RETURN_IF_ERROR(ValidateHealthOptions(options));
+  NPSCORE_ASSIGN_OR_RETURN(const RollingWindows w, MakeRollingWindows(grid, window_days));
+  if (times.size() != scores.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "times has ", times.size(), " rows but scores has ", scores.size(), " rows"));
+  }
+  std::vector<int32_t> days(times.size());
+  NPSCORE_RETURN_IF_ERROR(AssignPeriods(times, w.days, absl::MakeSpan(days), skip_missing_times));
+  NPSCORE_ASSIGN_OR_RETURN(
+      HealthTable t,
+      RollingHealth(scores, absl::Span<const int32_t>(days), static_cast<int64_t>(w.days.size()),
+                    slices, n_slices, w.first, w.last, options));
+  t.window_start.resize(grid.size());
+  t.window_end.resize(grid.size());
+  for (size_t p = 0; p < grid.size(); ++p) {
+    t.window_start[p] = w.days.starts[static_cast<size_t>(w.first[p])];
+    t.window_end[p] = w.days.starts[static_cast<size_t>(w.last[p])];
+  }
+  return t;
+}
+
 absl::StatusOr<std::vector<SegmentTrend>> SegmentTrends(const HealthTable& table, int periods,
                                                         Adjustment adjustment) {
   if (periods < 3 || periods > kMaxTrendPeriods) {
@@ -957,7 +1023,10 @@ absl::StatusOr<std::vector<SegmentTrend>> SegmentTrends(const HealthTable& table
       int64_t, const HealthOptions&, bool);                                                \
   template absl::StatusOr<HealthTable> RollingHealth<T, C>(                                \
       absl::Span<const T>, absl::Span<const int32_t>, int64_t, absl::Span<const C>,        \
-      int64_t, absl::Span<const int64_t>, absl::Span<const int64_t>, const HealthOptions&);
+      int64_t, absl::Span<const int64_t>, absl::Span<const int64_t>, const HealthOptions&); \
+  template absl::StatusOr<HealthTable> RollingHealthOverTime<T, C>(                        \
+      absl::Span<const T>, absl::Span<const int64_t>, const PeriodGrid&, int64_t,          \
+      absl::Span<const C>, int64_t, const HealthOptions&, bool);
 #define NPSCORE_INSTANTIATE_(T)           \
   NPSCORE_INSTANTIATE_CODES_(T, int8_t)   \
   NPSCORE_INSTANTIATE_CODES_(T, int16_t)  \

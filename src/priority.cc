@@ -567,7 +567,7 @@ absl::StatusOr<RevenueAtRiskTable> RevenueAtRisk(absl::Span<const double> churn_
   t.customers.assign(g, 0);
   t.clv.assign(g, 0.0);
   t.revenue_at_risk.assign(g, 0.0);
-  t.mean_churn_risk.assign(g, 0.0);
+  t.expected_churners.assign(g, 0.0);
   for (size_t i = 0; i < n; ++i) {
     NPSCORE_RETURN_IF_ERROR(CheckRisk(churn_risk[i], i));
     NPSCORE_RETURN_IF_ERROR(CheckClv(clv[i], i));
@@ -580,12 +580,22 @@ absl::StatusOr<RevenueAtRiskTable> RevenueAtRisk(absl::Span<const double> churn_
     ++t.customers[c];
     t.clv[c] += clv[i];
     t.revenue_at_risk[c] += churn_risk[i] * clv[i];
-    t.mean_churn_risk[c] += churn_risk[i];
+    t.expected_churners[c] += churn_risk[i];
   }
+  t.mean_churn_risk.resize(g);
+  t.share_of_risk.resize(g);
+  t.risk_rate.resize(g);
   for (size_t k = 0; k < g; ++k) {
-    t.mean_churn_risk[k] = t.customers[k] > 0 ? t.mean_churn_risk[k] / static_cast<double>(t.customers[k]) : kNaN;
+    t.mean_churn_risk[k] = t.customers[k] > 0
+                               ? t.expected_churners[k] / static_cast<double>(t.customers[k])
+                               : kNaN;
+    t.risk_rate[k] = t.clv[k] > 0 ? t.revenue_at_risk[k] / t.clv[k] : kNaN;
     t.total_clv += t.clv[k];
     t.total_revenue_at_risk += t.revenue_at_risk[k];
+  }
+  for (size_t k = 0; k < g; ++k) {
+    t.share_of_risk[k] =
+        t.total_revenue_at_risk > 0 ? t.revenue_at_risk[k] / t.total_revenue_at_risk : kNaN;
   }
   return t;
 }

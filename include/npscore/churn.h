@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -147,6 +148,178 @@ absl::Status CheckTimeSplit(int64_t train_as_of, int64_t test_as_of, int64_t hor
 
 // (end of churn features)
 
+// --- Design matrix: the model's columns from the features (src/churn_design.cc) ---
+//
+// A ChurnDesign says which columns a churn model reads and how each is made
+// from ComputeChurnFeatures' result, the themes of each customer's latest
+// response and the caller's own columns, including the fill rule for values
+// that do not exist. A model carries the design it was fitted on (saved in
+// the model file), so a model saved from any language rebuilds the same
+// matrix, and scores identically, from any other.
+
+// The columns made from ChurnFeatures, in the design's order. Their names
+// (kChurnFeatureColumnNames) are the ones churn_features, the prior model and
+// the reason rules use: this is their one definition.
+enum class ChurnFeatureColumn : int32_t {
+  kHasResponse = 0,       // 1 if the customer answered by as_of
+  kNResponses,            // answers by as_of
+  kScore,                 // the latest score
+  kSegmentDetractor,      // 1 if the latest score is a detractor's
+  kSegmentPassive,        // 1 if a passive's (promoter is the reference level)
+  kScoreChange,           // latest score - the one before
+  kSegmentChange,         // latest segment - the one before (-2..2)
+  kMeanScore,
+  kMinScore,
+  kDetractorShare,        // n_detractor_responses / n_responses
+  kDaysSinceResponse,
+  kTenureDays,            // with sign-up times only
+  kCustomerAgeDays,       // with sign-up times only
+  kEarlyLifeDetractor,    // with sign-up times only
+  kDaysDetractorWaiting,
+  kDetractorFollowedUp,   // with follow-up times only
+  kDaysToFollowUp,        // with follow-up times only
+};
+inline constexpr int kChurnFeatureColumnCount = 17;
+inline constexpr const char* kChurnFeatureColumnNames[kChurnFeatureColumnCount] = {
+    "has_response",      "n_responses",         "score",
+    "segment=detractor", "segment=passive",     "score_change",
+    "segment_change",    "mean_score",          "min_score",
+    "detractor_share",   "days_since_response", "tenure_days",
+    "customer_age_days", "early_life_detractor", "days_detractor_waiting",
+    "detractor_followed_up", "days_to_follow_up"};
+
+// The name of a features column.
+inline const char* ChurnFeatureColumnName(ChurnFeatureColumn c) {
+  return kChurnFeatureColumnNames[static_cast<int>(c)];
+}
+
+// Prefix of a theme column ("theme=pricing") and the level of a user
+// categorical's missing values ("plan=<missing>").
+inline constexpr char kChurnThemePrefix[] = "theme=";
+inline constexpr char kChurnMissingLevel[] = "<missing>";
+
+// Where a design column's values come from.
+enum class ChurnColumnSource : uint8_t {
+  kFeature = 0,  // a ChurnFeatureColumn (`index`)
+  kTheme,        // theme `index`: its flag on the customer's latest response (0 without one)
+  kUserNumeric,  // user column `index`, copied (finite)
+  kUserLevel,    // user column `index`: 1 where its code is `level`, else 0
+  kUserMissing,  // user column `index`: 1 where its code is -1 (missing), else 0
+};
+
+// How a value that does not exist (NaN) is filled when the design fills.
+enum class ChurnFill : uint8_t {
+  kNone = 0,      // kept (NaN)
+  kZero,          // 0: changes, shares, follow-up delays, an unknown age
+  kNeutralScore,  // the middle of the passive band: (detractor_max + 1 + passive_max) / 2
+  kCustomerAge,   // the customer's age in days (customer_age_days; 0 when unknown)
+};
+
+// One column of a design.
+struct ChurnDesignColumn {
+  std::string name;
+  ChurnColumnSource source = ChurnColumnSource::kFeature;
+  int32_t index = 0;  // feature column, theme, or user column (see the source)
+  int32_t level = 0;  // kUserLevel: the level's index in its user column's levels
+  ChurnFill fill = ChurnFill::kNone;  // applied only when the design fills
+};
+
+// A user column of a design: numeric (copied) or categorical, one-hot
+// encoded with levels[0] the dropped reference level, and a "<name>=<missing>"
+// column when `missing_column`.
+struct ChurnUserColumn {
+  std::string name;
+  bool categorical = false;
+  std::vector<std::string> levels;  // categorical: every level, the reference first
+  bool missing_column = false;      // categorical: a column for missing values
+};
+
+// What the features were computed with, which decides the design's columns.
+struct ChurnDesignSpec {
+  bool signup = false;       // sign-up times given: tenure, age, early-life columns
+  bool followed_up = false;  // follow-up times given: the two follow-up columns
+  std::vector<std::string> themes;      // "theme=<name>" columns, in this order
+  std::vector<ChurnUserColumn> user;    // the caller's columns, in this order
+  bool fill = true;          // fill values that do not exist (ChurnFill rules)
+  Cutoffs cutoffs;           // the segment cut-offs of the features (neutral score)
+};
+
+// A design: the spec and the ordered columns it makes (the features' columns
+// in ChurnFeatureColumn order, those of absent inputs left out, then the
+// themes, then the user columns, each categorical's levels after the first
+// and its missing column).
+struct ChurnDesign {
+  ChurnDesignSpec spec;
+  std::vector<ChurnDesignColumn> columns;
+
+  size_t size() const { return columns.size(); }
+  std::vector<std::string> names() const;
+};
+
+// Makes the design of `spec`. Errors: invalid cut-offs, an empty or
+// duplicated theme or user column name, a categorical without levels or with
+// a repeated level, a numeric column with levels, two columns of the same
+// name, more than kMaxChurnFeatures columns.
+absl::StatusOr<ChurnDesign> MakeChurnDesign(const ChurnDesignSpec& spec);
+
+// The design restricted to the columns `names` (in that order), each of
+// which must be a column of `design`: the design of a model that reads a
+// subset, such as the prior.
+absl::StatusOr<ChurnDesign> SelectChurnDesignColumns(const ChurnDesign& design,
+                                                     absl::Span<const std::string> names);
+
+// Validates a design read from outside (a file, a caller): every column's
+// source, index, level and fill are in range, the names distinct and each
+// equal to the name its source gives, the cut-offs valid.
+absl::Status ValidateChurnDesign(const ChurnDesign& design);
+
+// The data a design's columns come from, besides the features. Theme flags
+// are per response row (0 or 1; the row numbering of the responses given to
+// ComputeChurnFeatures): theme t of row r at theme_flags[t * n_response_rows
+// + r]; empty without themes. User columns are per customer of the features
+// table, one entry per user column of the spec: `numeric` holds the values of
+// a numeric column (finite for the customers in the matrix) and an empty span
+// for a categorical one; `codes` the level index of each customer for a
+// categorical (-1: missing) and an empty span for a numeric one.
+struct ChurnDesignData {
+  absl::Span<const double> theme_flags;
+  size_t n_response_rows = 0;
+  std::vector<absl::Span<const double>> numeric;
+  std::vector<absl::Span<const int32_t>> codes;
+};
+
+struct MatrixView;  // below
+
+// A design matrix: column-major (element (i, j) at values[j * rows + i]), one
+// row per customer of the features table who had signed up by as_of
+// (`customer_rows` gives each row's customer index in the table).
+struct ChurnMatrix {
+  std::vector<double> values;
+  size_t rows = 0;
+  size_t cols = 0;
+  std::vector<int64_t> customer_rows;
+
+  MatrixView view() const;  // defined below MatrixView
+};
+
+// Builds the matrix of `design` from `features` and `data`. Customers who
+// signed up after as_of are left out. Errors name the argument and, for data,
+// the first offending row and value: theme flags of the wrong size or not
+// 0/1, a latest response row outside them, user columns of the wrong count
+// or length, a non-finite numeric value or a level code outside -1..levels-1
+// of a customer in the matrix.
+absl::StatusOr<ChurnMatrix> BuildChurnMatrix(const ChurnDesign& design,
+                                             const ChurnFeatures& features,
+                                             const ChurnDesignData& data = {});
+
+// Serialised form of a design (little-endian, the model file's encoding; the
+// layout is documented in src/churn_design.cc). Parse validates as
+// ValidateChurnDesign; a truncated or trailing input is an error.
+std::string SerializeChurnDesign(const ChurnDesign& design);
+absl::StatusOr<ChurnDesign> ParseChurnDesign(absl::string_view bytes);
+
+// (end of the design matrix)
+
 // --- Model: logistic regression, prior, reasons, evaluation, persistence (src/churn.cc) ---
 
 // A read-only view of a dense rows x cols matrix of doubles, row-major
@@ -161,6 +334,8 @@ struct MatrixView {
     return row_major ? values[i * cols + j] : values[j * rows + i];
   }
 };
+
+inline MatrixView ChurnMatrix::view() const { return MatrixView{values, rows, cols, false}; }
 
 // Hyper-parameters of the L2-regularised logistic regression. The objective is
 // scikit-learn's LogisticRegression(C=C) (l1_ratio=0, the lbfgs objective):
@@ -222,6 +397,9 @@ struct ChurnModel {
   ChurnFitInfo info;
   bool is_prior = false;
   double horizon_days = 0;  // prior models: the horizon of the probabilities
+  // The design the model reads (none for a model fitted on a matrix made
+  // elsewhere): its column names equal feature_names (AttachChurnDesign).
+  std::optional<ChurnDesign> design;
 
   size_t n_features() const { return coef.size(); }
 };
@@ -241,6 +419,17 @@ absl::StatusOr<ChurnModel> FitChurnModel(const MatrixView& X, absl::Span<const d
 
 // Checks that X has the model's column count and finite values.
 absl::Status CheckChurnInput(const ChurnModel& model, const MatrixView& X);
+
+// Gives `model` the design it reads (FitChurnModel's and PriorChurnModel's
+// results, or a model from elsewhere): the design must be valid and its
+// column names equal the model's feature names, in order (for a model that
+// reads some of a design's columns, SelectChurnDesignColumns first).
+absl::Status AttachChurnDesign(ChurnDesign design, ChurnModel* model);
+
+// Checks the column names of a matrix against the model's design (without
+// one, its feature names): the same names in the same order. The error
+// names the first column that differs.
+absl::Status CheckChurnColumns(const ChurnModel& model, absl::Span<const std::string> names);
 
 // Writes P(churn) of each row of X into `out` (X.rows values).
 absl::Status PredictChurn(const ChurnModel& model, const MatrixView& X, absl::Span<double> out);
@@ -352,10 +541,11 @@ struct ChurnPriorRates {
 // answer gets the baseline rate; an answer with neither segment set is a
 // promoter's.
 struct ChurnPriorColumns {
-  std::string detractor = "segment=detractor";
-  std::string passive = "segment=passive";
-  std::string answered = "has_response";
-  std::string early_life_detractor = "early_life_detractor";
+  std::string detractor = ChurnFeatureColumnName(ChurnFeatureColumn::kSegmentDetractor);
+  std::string passive = ChurnFeatureColumnName(ChurnFeatureColumn::kSegmentPassive);
+  std::string answered = ChurnFeatureColumnName(ChurnFeatureColumn::kHasResponse);
+  std::string early_life_detractor =
+      ChurnFeatureColumnName(ChurnFeatureColumn::kEarlyLifeDetractor);
 };
 
 // The rate over `horizon_days` of a constant hazard that gives `rate` over
@@ -374,6 +564,9 @@ inline constexpr double kMaxChurnHorizonDays = 36525;
 // passive, answered, early-life; intercept logit(baseline); `answered` adds
 // logit(promoter) - logit(baseline); a segment column adds logit(segment) -
 // logit(promoter); the early-life column adds logit(early-life) - logit(detractor).
+// With the default column names the model carries the design of its four
+// columns (features with sign-up times; without them early_life_detractor is
+// 0, a customer without an answer is never early-life).
 absl::StatusOr<ChurnModel> PriorChurnModel(double horizon_days, const ChurnPriorRates& rates = {},
                                            const ChurnPriorColumns& columns = {});
 
@@ -410,16 +603,95 @@ inline constexpr size_t kMaxEvaluationRows = 4294967295u;
 absl::StatusOr<ChurnEvaluation> EvaluateChurn(absl::Span<const double> y,
                                               absl::Span<const double> p, int bins = 10);
 
+// --- Validation: k-fold cross-validation and the backtest (src/churn_validate.cc) ---
+
+// Folds of one ChurnFolds call, at most (each fold fits a model).
+inline constexpr int kMaxChurnFolds = 1000;
+
+// The fold (0..k-1) of each of n rows for k-fold cross-validation: the rows
+// shuffled by a Fisher-Yates pass driven by SplitMix64 from `seed` (unbiased
+// bounded draws), then cut in that order into k folds whose sizes differ by
+// at most one (the first n % k folds one row larger). The same (n, k, seed)
+// gives the same folds in every language and on every platform. k in
+// 2..min(n, kMaxChurnFolds).
+absl::StatusOr<std::vector<int32_t>> ChurnFolds(size_t n, int k, uint64_t seed);
+
+// One fold of CrossValidateChurn: the model fitted on the other folds,
+// scored on this one.
+struct ChurnFold {
+  int32_t fold = 0;
+  int64_t n_train = 0;
+  int64_t n_test = 0;
+  ChurnEvaluation evaluation;
+  int n_iter = 0;
+  bool converged = false;
+};
+
+// k-fold cross-validation of FitChurnModel(options) on (X, y, sample_weight)
+// with the folds of ChurnFolds(X.rows, k, seed): for each fold, a model fitted
+// on the rows of the other folds (in row order) scores this fold's rows,
+// evaluated by EvaluateChurn with `bins` bins. Errors name the fold (a fold
+// whose training or test labels hold a single class cannot be scored). For
+// churn data a split by time (BacktestChurn) is the honest estimate; use this
+// to compare model settings on one snapshot.
+absl::StatusOr<std::vector<ChurnFold>> CrossValidateChurn(
+    const MatrixView& X, absl::Span<const double> y, absl::Span<const double> sample_weight,
+    const ChurnFitOptions& options, int k, uint64_t seed, int bins = 10);
+
+// P(churn) of the prior model over `horizon_days` (PriorChurnModel with the
+// default rates) for the rows of a features matrix whose columns are
+// `names`: the baseline every fitted model must beat. The prior's columns are
+// looked up by name; without an early_life_detractor column (no sign-up
+// times) no answer counts as early-life. Returns false, writing nothing, when
+// another of the prior's columns is absent; else writes X.rows values.
+absl::StatusOr<bool> PredictChurnPrior(const MatrixView& X, absl::Span<const std::string> names,
+                                       double horizon_days, absl::Span<double> out);
+
+// A backtest: a model trained on features as of an earlier date and scored
+// on the churn that followed a later one, beside the prior on the same rows.
+struct ChurnBacktest {
+  ChurnModel model;
+  std::vector<double> p_test;   // the model's P(churn) of each test row
+  std::vector<double> p_prior;  // the prior's (empty when X_test lacks its columns)
+  ChurnEvaluation test;         // of p_test
+  ChurnEvaluation prior;        // of p_prior (n = 0 without it)
+  double train_churn_rate = 0;
+  double test_churn_rate = 0;
+
+  bool has_prior() const { return !p_prior.empty(); }
+  // The model is worth using: a higher AUC and a lower Brier score than the prior's.
+  bool beats_prior() const {
+    return has_prior() && test.auc > prior.auc && test.brier < prior.brier;
+  }
+};
+
+// Fits FitChurnModel(options) on (X_train, y_train), predicts X_test and
+// evaluates it against y_test (EvaluateChurn, `bins` bins), with the prior
+// over `horizon_days` (PredictChurnPrior) on the same rows. Both matrices
+// have the columns `feature_names` (the features of two as-of dates, e.g.
+// from one ChurnDesign; see CheckTimeSplit for the dates). Errors: labels of
+// a single class on either side (naming the side and its counts), and
+// FitChurnModel's and EvaluateChurn's.
+absl::StatusOr<ChurnBacktest> BacktestChurn(const MatrixView& X_train,
+                                            absl::Span<const double> y_train,
+                                            const MatrixView& X_test,
+                                            absl::Span<const double> y_test,
+                                            absl::Span<const std::string> feature_names,
+                                            double horizon_days,
+                                            const ChurnFitOptions& options = {}, int bins = 10);
+
 // Persistence. Format (little-endian): "NPSCHURN" magic, u32 format version,
 // u64 payload length, the payload (options, fit info, names, coefficients,
-// references, standardisation), then the FNV-1a 64-bit hash of the payload.
+// references, standardisation; version 2 adds the design), then the FNV-1a
+// 64-bit hash of the payload. A model without a design is written as version
+// 1 (the bytes of npscore 0.4), one with a design as version 2; both are read.
 // A truncated, corrupted, foreign or newer file is an error naming the cause.
 // LoadChurnModel reads regular files only (a directory, FIFO or device is an
 // error naming the path, so a load never blocks) of at most
 // kMaxChurnModelBytes, and every error names the path and the system's
 // reason (missing, not readable, empty, ...). A model with more than
 // kMaxChurnFeatures features is neither written nor read.
-inline constexpr uint32_t kChurnModelFormatVersion = 1;
+inline constexpr uint32_t kChurnModelFormatVersion = 2;
 // The largest model file read: far above any model of kMaxChurnFeatures
 // features with readable names, and bounds what a load reads into memory.
 inline constexpr uint64_t kMaxChurnModelBytes = uint64_t{64} << 20;

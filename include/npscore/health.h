@@ -240,6 +240,9 @@ struct HealthTable {
   // with responses): slopes in points per period, Cochran-Armitage-style
   // tests (binomial / trinomial variance pooled over the window).
   std::vector<double> passive_trend, passive_trend_p_adjusted, nps_trend;
+  // Rolling tables over times (RollingHealthOverTime): period p's window is
+  // [window_start[p], window_end[p]) in UTC ns. Empty otherwise.
+  std::vector<int64_t> window_start, window_end;
   std::vector<uint32_t> flags;       // HealthFlag bits
   std::vector<std::string> reasons;  // the numbers that raised each flag, "; "-separated
   IntervalMethod method = IntervalMethod::kAdjustedWald;
@@ -329,6 +332,32 @@ absl::StatusOr<HealthTable> RollingHealth(absl::Span<const T> scores,
   return RollingHealth<T, int64_t>(scores, base_periods, n_base, slices, n_slices, first, last,
                                    options);
 }
+
+// Rolling windows of `window_days` calendar days (1..kMaxWindowDays) ending
+// at each period end of `grid` ("the last 90 days at each month end"): a day
+// grid in the grid's time zone that covers every window, and for each period
+// p the days [first[p], last[p]) of its window, so that it is
+// [days.starts[first[p]], days.starts[last[p]]).
+struct RollingWindows {
+  PeriodGrid days;
+  std::vector<int64_t> first, last;
+};
+inline constexpr int64_t kMaxWindowDays = 36600;  // 100 years
+absl::StatusOr<RollingWindows> MakeRollingWindows(const PeriodGrid& grid, int64_t window_days);
+
+// Rolling health over timestamps: each period of `grid` is the window of
+// `window_days` days ending at its end (MakeRollingWindows), counted by
+// RollingHealth over the days of the times (`times` in UTC ns). A time
+// outside every window leaves its row out (`excluded`), as does a missing
+// time when `skip_missing_times`; otherwise a missing time is an error naming
+// its row. The table's window_start / window_end give each window.
+template <typename T, typename C>
+absl::StatusOr<HealthTable> RollingHealthOverTime(absl::Span<const T> scores,
+                                                  absl::Span<const int64_t> times,
+                                                  const PeriodGrid& grid, int64_t window_days,
+                                                  absl::Span<const C> slices, int64_t n_slices,
+                                                  const HealthOptions& options = {},
+                                                  bool skip_missing_times = false);
 
 // --- Segment trends ---------------------------------------------------------------
 

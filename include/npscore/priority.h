@@ -205,6 +205,11 @@ struct RevenueAtRiskTable {
   std::vector<double> clv;              // sum of CLV
   std::vector<double> revenue_at_risk;  // sum of churn_risk x clv
   std::vector<double> mean_churn_risk;  // NaN for an empty group
+  std::vector<double> expected_churners;  // sum of churn_risk
+  // revenue_at_risk / total_revenue_at_risk (NaN when the total is 0)
+  std::vector<double> share_of_risk;
+  // revenue_at_risk / clv: the CLV-weighted churn risk (NaN when clv is 0)
+  std::vector<double> risk_rate;
   double total_clv = 0;
   double total_revenue_at_risk = 0;
 
@@ -222,6 +227,44 @@ absl::StatusOr<RevenueAtRiskTable> RevenueAtRisk(absl::Span<const double> churn_
                                                  absl::Span<const double> clv,
                                                  absl::Span<const int32_t> codes,
                                                  int32_t n_groups);
+
+// --- Latest response per customer ---------------------------------------------------
+
+// The rows of each customer's latest response (per group), and what was read.
+struct LatestResponseRows {
+  std::vector<int64_t> row;           // one row per (customer, group), ascending
+  int64_t used = 0;                   // responses compared
+  int64_t superseded = 0;             // used responses with a later one: used - row.size()
+  int64_t left_out = 0;               // rows with group code -1
+  int64_t skipped_missing_times = 0;  // rows with a missing time (Missing::kSkip)
+
+  size_t size() const { return row.size(); }
+};
+
+// Finds the latest response of each customer within each group: the row of
+// the latest time among the responses with the same customer id (any int64)
+// and the same group code. `groups` (empty: one group of every row) holds
+// codes >= 0 (any values, e.g. period * n_slices + slice), or -1 to leave the
+// row out, unread. Times are ns UTC; a missing time (kMissingTime) of a row
+// not left out is an error naming the row, or with Missing::kSkip is left out
+// and counted.
+//
+// The one tie rule of npscore, shared with ComputeChurnFeatures: two
+// responses of one customer (in one group) at the same latest instant are an
+// error naming both rows and the customer ("rows 12 and 40 are responses of
+// customer 7 at the same instant: cannot tell which is the latest"); with
+// several such ties, the one whose second row comes first. A tie at an
+// earlier instant, superseded by a later response, is no error. Nothing is
+// dropped silently: every row is in `row`, `superseded`, `left_out` or
+// `skipped_missing_times`.
+//
+// One pass after a validating scan; per-(customer, group) state in a table
+// indexed by the ids' offsets when ids and codes are dense (a span no wider
+// than 2x the rows + 64Ki), else in a hash map; no sort.
+absl::StatusOr<LatestResponseRows> LatestResponses(absl::Span<const int64_t> customers,
+                                                   absl::Span<const int64_t> times,
+                                                   absl::Span<const int64_t> groups = {},
+                                                   Missing missing = Missing::kError);
 
 }  // namespace npscore
 

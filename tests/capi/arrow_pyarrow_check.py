@@ -25,6 +25,7 @@ lib.npscore_health_table_export_arrow.argtypes = [P, P, P, P]
 lib.npscore_health_table_reasons.argtypes = [P, P, C.c_size_t, P]
 lib.npscore_health_table_free.argtypes = [P]
 lib.npscore_nps_group_table_new.argtypes = [P, P, C.c_int32, C.c_size_t, P, C.c_size_t, P, P, P]
+lib.npscore_nps_group_table_new_by_key.argtypes = [P, P, C.c_int32, C.c_size_t, P, P, P, P]
 lib.npscore_nps_group_table_export_arrow.argtypes = [P, P, P, P]
 lib.npscore_nps_group_table_free.argtypes = [P]
 lib.npscore_health_account_table_new.argtypes = [P, P, C.c_int32, C.c_size_t, P, C.c_size_t, P,
@@ -106,6 +107,16 @@ ok(lib.npscore_nps_group_table_new(C.byref(g), ints.ctypes.data, I32, 10, groups
 gb = pa.RecordBatch.from_struct_array(export(lib.npscore_nps_group_table_export_arrow, g))
 check(gb.column("nps").to_pylist()[:2] == [100.0, -25.0], "group NPS by hand")
 check(gb.column("small").to_pylist() == [True, True, True], "groups below min_n are small")
+lib.npscore_nps_group_table_free(g)
+
+# By key: sparse account ids come out sorted in a leading int64 "key" column.
+keys = np.array([70, 70, -3, -3, -3, 10**12, 10**12, 10**12, 70, -3], dtype=np.int64)
+ok(lib.npscore_nps_group_table_new_by_key(C.byref(g), ints.ctypes.data, I32, 10, keys.ctypes.data,
+                                          None, None, None))
+kb = pa.RecordBatch.from_struct_array(export(lib.npscore_nps_group_table_export_arrow, g))
+check(kb.schema.names[0] == "key" and kb.column("key").type == pa.int64(), "key column first")
+check(kb.column("key").to_pylist() == [-3, 70, 10**12], "keys ascending")
+check(kb.column("nps").to_pylist()[:2] == [-25.0, 100.0], "NPS by key by hand")
 lib.npscore_nps_group_table_free(g)
 
 a = P()

@@ -471,8 +471,61 @@ CASE(events_capacity) {
   if (count != 2) g_broken = "*out_count is not the 2 rows needed";
   return st;
 }
+/* The over-time constructors on a 2-month UTC grid: 3 times, the second
+   missing (or `times` as given). */
+static npscore_status over_time_with(int rolling, const int64_t *times, int64_t window_days) {
+  static const double scores[3] = {9, 3, 7};
+  npscore_health_period_grid *g = NULL;
+  npscore_health_table *t = NULL;
+  npscore_status st;
+  if (npscore_health_period_grid_new(&g, 0, INT64_C(40) * 86400 * 1000000000, NPSCORE_FREQ_MONTH,
+                                     "UTC", NULL) != NPSCORE_OK) {
+    return NPSCORE_EINTERNAL;
+  }
+  st = handle_status(rolling ? npscore_health_table_new_rolling(&t, scores, NPSCORE_F64, 3, times,
+                                                                g, window_days, NULL, 0, NULL,
+                                                                NULL, NULL)
+                             : npscore_health_table_new_over_time(&t, scores, NPSCORE_F64, 3,
+                                                                  times, g, NULL, 0, NULL, NULL,
+                                                                  NULL),
+                     t);
+  npscore_health_table_free(t);
+  npscore_health_period_grid_free(g);
+  return st;
+}
+static const int64_t kTimesWithNaT[3] = {0, NPSCORE_MISSING_TIME, 86400};
+static const int64_t kTimesOk[3] = {0, 1, 86400};
+CASE(over_time_missing_time) { return over_time_with(0, kTimesWithNaT, 0); }
+CASE(over_time_times_null) { return over_time_with(0, NULL, 0); }
+CASE(rolling_missing_time) { return over_time_with(1, kTimesWithNaT, 30); }
+CASE(rolling_window_zero) { return over_time_with(1, kTimesOk, 0); }
+CASE(rolling_window_huge) { return over_time_with(1, kTimesOk, INT64_MAX); }
+CASE(table_window_not_rolling) {
+  npscore_health_table *t = NULL;
+  int64_t a, b;
+  npscore_status st;
+  if (npscore_health_table_new(&t, kScores, NPSCORE_F64, 6, kPeriods, 3, NULL, 1, NULL, NULL,
+                               NULL) != NPSCORE_OK) {
+    return NPSCORE_EINTERNAL;
+  }
+  st = npscore_health_table_window(&a, &b, t, 0, NULL);
+  npscore_health_table_free(t);
+  return st;
+}
 
 static const bad_case kHealthCases[] = {
+    {"over-time-missing-time", "npscore_health_table_new_over_time", "value",
+     over_time_missing_time, NPSCORE_EINVAL, "row 1"},
+    {"over-time-times-null", "npscore_health_table_new_over_time", "null", over_time_times_null,
+     NPSCORE_ENULL, "times is NULL but n is 3"},
+    {"rolling-missing-time", "npscore_health_table_new_rolling", "value", rolling_missing_time,
+     NPSCORE_EINVAL, "row 1"},
+    {"rolling-window-zero", "npscore_health_table_new_rolling", "value", rolling_window_zero,
+     NPSCORE_EINVAL, "window_days is 0"},
+    {"rolling-window-huge", "npscore_health_table_new_rolling", "size", rolling_window_huge,
+     NPSCORE_EINVAL, "window_days is 9223372036854775807"},
+    {"table-window-not-rolling", "npscore_health_table_window", "handle",
+     table_window_not_rolling, NPSCORE_EINVAL, "not a rolling table"},
     {"adjust-p-negative", "npscore_health_adjust_p_values", "value", adjust_p_negative,
      NPSCORE_EINVAL, "p-value at row 1 is -0.4: p-values must be in [0, 1]"},
     {"adjust-p-above-one", "npscore_health_adjust_p_values", "value", adjust_p_above_one,
@@ -997,7 +1050,218 @@ CASE(load_long_path_err) {
   return st;
 }
 
+/* --- Churn: the design matrix ------------------------------------------------------- */
+
+/* A design with one theme over g_features (2 customers, 6 response rows). */
+static npscore_churn_design *theme_design(void) {
+  const char *const themes[1] = {"bug"};
+  npscore_churn_design *d = NULL;
+  if (npscore_churn_design_new(&d, themes, 1, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL) !=
+      NPSCORE_OK) {
+    g_broken = "the fixture design could not be made";
+  }
+  return d;
+}
+CASE(design_options_init_zero) {
+  npscore_churn_design_options o;
+  return npscore_churn_design_options_init(&o, 0, NULL);
+}
+CASE(design_fill_two) {
+  npscore_churn_design_options o = NPSCORE_CHURN_DESIGN_OPTIONS_INIT;
+  npscore_churn_design *d = NULL;
+  npscore_status st;
+  o.fill = 2;
+  st = handle_status(
+      npscore_churn_design_new(&d, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, &o, NULL), d);
+  npscore_churn_design_free(d);
+  return st;
+}
+CASE(design_options_version) {
+  npscore_churn_design_options o = NPSCORE_CHURN_DESIGN_OPTIONS_INIT;
+  npscore_churn_design *d = NULL;
+  npscore_status st;
+  o.version = NPSCORE_CHURN_DESIGN_OPTIONS_VERSION + 1;
+  st = handle_status(
+      npscore_churn_design_new(&d, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, &o, NULL), d);
+  npscore_churn_design_free(d);
+  return st;
+}
+CASE(design_themes_null) {
+  npscore_churn_design *d = NULL;
+  npscore_status st = handle_status(
+      npscore_churn_design_new(&d, NULL, 2, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL), d);
+  npscore_churn_design_free(d);
+  return st;
+}
+CASE(design_level_twice) {
+  const char *const user[1] = {"plan"};
+  const size_t n_levels[1] = {2};
+  const char *const levels[2] = {"pro", "pro"};
+  npscore_churn_design *d = NULL;
+  npscore_status st = handle_status(
+      npscore_churn_design_new(&d, NULL, 0, user, n_levels, levels, NULL, 1, NULL, NULL, NULL),
+      d);
+  npscore_churn_design_free(d);
+  return st;
+}
+CASE(design_levels_huge) {
+  const char *const user[1] = {"plan"};
+  const size_t n_levels[1] = {SIZE_MAX};
+  npscore_churn_design *d = NULL;
+  npscore_status st = handle_status(
+      npscore_churn_design_new(&d, NULL, 0, user, n_levels, NULL, NULL, 1, NULL, NULL, NULL), d);
+  npscore_churn_design_free(d);
+  return st;
+}
+CASE(design_size_null) {
+  npscore_churn_design_free(NULL);
+  return npscore_churn_design_size(NULL) == 0 ? NPSCORE_OK : NPSCORE_EINTERNAL;
+}
+CASE(design_column_name_range) {
+  npscore_churn_design *d = theme_design();
+  const char *name;
+  npscore_status st = npscore_churn_design_column_name(&name, d, 13, NULL);
+  npscore_churn_design_free(d);
+  return st;
+}
+CASE(design_matrix_capacity) {
+  npscore_churn_design *d = theme_design();
+  double out[25];
+  size_t rows = 0;
+  const double flags[6] = {0, 0, 0, 0, 1, 0};
+  npscore_error err;
+  npscore_status st = with_err(
+      npscore_churn_design_matrix(out, 25, &rows, d, g_features, flags, 6, NULL, NULL, 0, &err),
+      &err);
+  if (rows != 2) g_broken = "*out_rows is not the row count after NPSCORE_ERANGE";
+  npscore_churn_design_free(d);
+  return st;
+}
+CASE(design_matrix_flag_two) {
+  npscore_churn_design *d = theme_design();
+  double out[26];
+  size_t rows = 0;
+  const double flags[6] = {0, 0, 0, 2, 1, 0};
+  npscore_status st =
+      npscore_churn_design_matrix(out, 26, &rows, d, g_features, flags, 6, NULL, NULL, 0, NULL);
+  npscore_churn_design_free(d);
+  return st;
+}
+CASE(design_matrix_flags_null) {
+  npscore_churn_design *d = theme_design();
+  double out[26];
+  size_t rows = 0;
+  npscore_status st =
+      npscore_churn_design_matrix(out, 26, &rows, d, g_features, NULL, 6, NULL, NULL, 0, NULL);
+  npscore_churn_design_free(d);
+  return st;
+}
+CASE(design_matrix_n_user) {
+  npscore_churn_design *d = theme_design();
+  double out[26];
+  size_t rows = 0;
+  const double flags[6] = {0, 0, 0, 0, 1, 0};
+  npscore_status st =
+      npscore_churn_design_matrix(out, 26, &rows, d, g_features, flags, 6, NULL, NULL, 1, NULL);
+  npscore_churn_design_free(d);
+  return st;
+}
+CASE(design_matrix_features_null) {
+  npscore_churn_design *d = theme_design();
+  double out[26];
+  size_t rows = 0;
+  npscore_status st =
+      npscore_churn_design_matrix(out, 26, &rows, d, NULL, NULL, 0, NULL, NULL, 0, NULL);
+  npscore_churn_design_free(d);
+  return st;
+}
+CASE(model_design_none) {
+  npscore_churn_model *m = NULL;
+  npscore_churn_design *d = NULL;
+  npscore_status st;
+  if (npscore_churn_model_fit(&m, kX, 8, 2, NPSCORE_ROW_MAJOR, kY, NULL, NULL, NULL, NULL) !=
+      NPSCORE_OK) {
+    return SKIP_CASE;
+  }
+  st = handle_status(npscore_churn_model_design(&d, m, NULL), d);
+  npscore_churn_design_free(d);
+  npscore_churn_model_free(m);
+  return st;
+}
+CASE(model_with_design_mismatch) {
+  npscore_churn_design *d = theme_design();
+  npscore_churn_model *m = NULL;
+  npscore_status st = handle_status(npscore_churn_model_with_design(&m, g_model, d, NULL), m);
+  npscore_churn_model_free(m);
+  npscore_churn_design_free(d);
+  return st;
+}
+CASE(folds_k_too_large) {
+  int32_t out[3];
+  return npscore_churn_folds(out, 3, 3, 4, 0, NULL);
+}
+CASE(folds_capacity) {
+  int32_t out[3];
+  return npscore_churn_folds(out, 3, 5, 2, 0, NULL);
+}
+static npscore_status cv_with(const double *y, int32_t k, size_t bins) {
+  static const double x[6] = {1, 2, 3, 4, 5, 6};
+  npscore_churn_fold out[6];
+  return npscore_churn_cross_validate(out, 6, x, 6, 1, NPSCORE_ROW_MAJOR, y, NULL, NULL, k, 0,
+                                      bins, NULL);
+}
+static const double kCvLabels[6] = {0, 1, 0, 1, 0, 1};
+CASE(cv_single_class_fold) {
+  static const double y[6] = {0, 0, 0, 0, 0, 1};
+  return cv_with(y, 2, 10);
+}
+CASE(cv_k_one) { return cv_with(kCvLabels, 1, 10); }
+CASE(cv_bins_zero) { return cv_with(kCvLabels, 2, 0); }
+CASE(cv_y_null) { return cv_with(NULL, 2, 10); }
+static npscore_status backtest_with(const double *y_test, double horizon, const char *name0) {
+  static const double x[4] = {1, 0, 1, 0};
+  static const double y[4] = {1, 0, 1, 0};
+  const char *names[1];
+  npscore_churn_model *m = NULL;
+  npscore_churn_backtest_result r;
+  npscore_status st;
+  names[0] = name0;
+  st = npscore_churn_backtest(&m, &r, NULL, NULL, 0, x, 4, y, x, 4, y_test, 1, NPSCORE_ROW_MAJOR,
+                              names, horizon, NULL, 10, NULL);
+  if (st != NPSCORE_OK && m != NULL) g_broken = "*out_model set on error";
+  npscore_churn_model_free(m);
+  return st;
+}
+CASE(backtest_single_class) {
+  static const double y[4] = {1, 1, 1, 1};
+  return backtest_with(y, 90, "x");
+}
+CASE(backtest_name_null) {
+  static const double y[4] = {1, 0, 1, 0};
+  return backtest_with(y, 90, NULL);
+}
+CASE(backtest_horizon_nan) {
+  static const double y[4] = {1, 0, 1, 0};
+  return backtest_with(y, nan(""), "segment=detractor");
+}
+
 static const bad_case kChurnCases[] = {
+    {"folds-k-too-large", "npscore_churn_folds", "size", folds_k_too_large, NPSCORE_EINVAL,
+     "k is 4: it must be between 2 and the number of rows (3)"},
+    {"folds-capacity", "npscore_churn_folds", "size", folds_capacity, NPSCORE_ERANGE, "out"},
+    {"cv-single-class-fold", "npscore_churn_cross_validate", "data", cv_single_class_fold,
+     NPSCORE_EINVAL, "fold "},
+    {"cv-k-one", "npscore_churn_cross_validate", "size", cv_k_one, NPSCORE_EINVAL, "k is 1"},
+    {"cv-bins-zero", "npscore_churn_cross_validate", "size", cv_bins_zero, NPSCORE_EINVAL,
+     "bins is 0"},
+    {"cv-y-null", "npscore_churn_cross_validate", "null", cv_y_null, NPSCORE_ENULL,
+     "y is NULL but n is 6"},
+    {"backtest-single-class", "npscore_churn_backtest", "data", backtest_single_class,
+     NPSCORE_EINVAL, "the test labels have a single class (0 zeros, 4 ones)"},
+    {"backtest-name-null", "npscore_churn_backtest", "null", backtest_name_null, NPSCORE_ENULL,
+     "feature_names[0] is NULL"},
+    {"backtest-horizon-nan", "npscore_churn_backtest", "value", backtest_horizon_nan,
+     NPSCORE_EINVAL, "horizon"},
     {"feature-options-init-version", "npscore_churn_feature_options_init", "version",
      feature_options_init_version, NPSCORE_EVERSION, "version is 0"},
     {"feature-options-init-next", "npscore_churn_feature_options_init", "version",
@@ -1170,6 +1434,37 @@ static const bad_case kChurnCases[] = {
      "path is NULL"},
     {"load-long-path-err", "npscore_churn_model_load", "err", load_long_path_err, NPSCORE_EIO,
      "File name too long"},
+    {"design-options-init-zero", "npscore_churn_design_options_init", "version",
+     design_options_init_zero, NPSCORE_EVERSION, "version is 0"},
+    {"design-options-version", "npscore_churn_design_new", "version", design_options_version,
+     NPSCORE_EVERSION, "opts->version is 2"},
+    {"design-fill-two", "npscore_churn_design_new", "value", design_fill_two, NPSCORE_EINVAL,
+     "opts->fill is 2: use 0 or 1"},
+    {"design-themes-null", "npscore_churn_design_new", "null", design_themes_null, NPSCORE_ENULL,
+     "themes is NULL"},
+    {"design-level-twice", "npscore_churn_design_new", "data", design_level_twice,
+     NPSCORE_EINVAL, "level 'pro' of user column 'plan' is given twice (level 1)"},
+    {"design-levels-huge", "npscore_churn_design_new", "size", design_levels_huge,
+     NPSCORE_EINVAL, "user_n_levels[0] is 18446744073709551615"},
+    {"design-size-null", "npscore_churn_design_size", "handle", design_size_null, NPSCORE_OK,
+     NULL},
+    {"design-column-name-range", "npscore_churn_design_column_name", "handle",
+     design_column_name_range, NPSCORE_EINVAL, "j is 13: the design has 13 columns"},
+    {"design-matrix-capacity", "npscore_churn_design_matrix", "range", design_matrix_capacity,
+     NPSCORE_ERANGE, "out has capacity 25 but the result needs 26"},
+    {"design-matrix-flag-two", "npscore_churn_design_matrix", "data", design_matrix_flag_two,
+     NPSCORE_EINVAL, "theme 'bug' at row 3 is 2: theme flags must be 0 or 1"},
+    {"design-matrix-flags-null", "npscore_churn_design_matrix", "null", design_matrix_flags_null,
+     NPSCORE_ENULL, "theme_flags is NULL"},
+    {"design-matrix-n-user", "npscore_churn_design_matrix", "size", design_matrix_n_user,
+     NPSCORE_EINVAL, "n_user is 1: the design has 0 user columns"},
+    {"design-matrix-features-null", "npscore_churn_design_matrix", "handle",
+     design_matrix_features_null, NPSCORE_ENULL, "f is NULL"},
+    {"model-design-none", "npscore_churn_model_design", "handle", model_design_none,
+     NPSCORE_EINVAL, "the model has no design"},
+    {"model-with-design-mismatch", "npscore_churn_model_with_design", "data",
+     model_with_design_mismatch, NPSCORE_EINVAL,
+     "the design has 13 columns but the model has 4 features"},
     {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
 
 /* --- CLV ------------------------------------------------------------------------------ */
@@ -1506,10 +1801,65 @@ CASE(play_script_bad) {
   return npscore_priority_play_script(&text, INT_MIN, NULL);
 }
 CASE(play_script_out_null) { return npscore_priority_play_script(NULL, 0, NULL); }
+/* npscore_priority_latest_responses over 3 rows with the given times and
+ * groups, into `capacity` rows. */
+static npscore_status latest_with(const int64_t *times, const int64_t *groups, size_t capacity) {
+  static const int64_t customers[3] = {4, 5, 4};
+  int64_t out[3];
+  size_t count;
+  return npscore_priority_latest_responses(out, capacity, &count, NULL, customers, times, groups,
+                                           3, NPSCORE_MISSING_ERROR, NULL);
+}
+CASE(latest_tie) {
+  const int64_t times[3] = {10, 3, 10};
+  return latest_with(times, NULL, 3);
+}
+CASE(latest_time_nat) {
+  const int64_t times[3] = {10, NPSCORE_MISSING_TIME, 20};
+  return latest_with(times, NULL, 3);
+}
+CASE(latest_group_bad) {
+  const int64_t times[3] = {10, 3, 20};
+  const int64_t groups[3] = {0, -7, 0};
+  return latest_with(times, groups, 3);
+}
+CASE(latest_capacity) {
+  const int64_t times[3] = {10, 3, 20};
+  return latest_with(times, NULL, 1);
+}
+CASE(latest_times_null) { return latest_with(NULL, NULL, 3); }
+static npscore_status risk_with(const double *risk, const int32_t *codes, size_t capacity) {
+  static const double clv[2] = {100, 200};
+  npscore_priority_risk_group out[2];
+  double total_clv, total_risk;
+  return npscore_priority_revenue_at_risk(out, capacity, &total_clv, &total_risk, risk, clv, 2,
+                                          codes, 2, NULL);
+}
+static const double kRiskByGroup[2] = {0.2, 0.4};
+CASE(risk_nan) {
+  const double risk[2] = {0.2, nan("")};
+  return risk_with(risk, NULL, 1);
+}
+CASE(risk_capacity) {
+  const int32_t codes[2] = {0, 1};
+  return risk_with(kRiskByGroup, codes, 1);
+}
+CASE(risk_code_outside) {
+  const int32_t codes[2] = {0, 2};
+  return risk_with(kRiskByGroup, codes, 2);
+}
+CASE(risk_column_null) { return risk_with(NULL, NULL, 1); }
 
 static const bad_case kPriorityCases[] = {
     {"options-init-version", "npscore_priority_options_init", "version", options_init_version,
      NPSCORE_EVERSION, "version is 0"},
+    {"risk-nan", "npscore_priority_revenue_at_risk", "value", risk_nan, NPSCORE_EINVAL, "row 1"},
+    {"risk-capacity", "npscore_priority_revenue_at_risk", "size", risk_capacity, NPSCORE_ERANGE,
+     "out"},
+    {"risk-code-outside", "npscore_priority_revenue_at_risk", "data", risk_code_outside,
+     NPSCORE_EINVAL, "group code at row 1 is 2"},
+    {"risk-column-null", "npscore_priority_revenue_at_risk", "null", risk_column_null,
+     NPSCORE_ENULL, "churn_risk is NULL but n is 2"},
     {"options-init-next", "npscore_priority_options_init", "version", options_init_next,
      NPSCORE_EVERSION, "version is 2"},
     {"queue-version", "npscore_priority_queue_new", "version", rank_version, NPSCORE_EVERSION,
@@ -1566,6 +1916,17 @@ static const bad_case kPriorityCases[] = {
      "segment is -2147483648"},
     {"play-script-out-null", "npscore_priority_play_script", "null", play_script_out_null,
      NPSCORE_ENULL, "out is NULL"},
+    {"latest-tie", "npscore_priority_latest_responses", "data", latest_tie, NPSCORE_EINVAL,
+     "rows 0 and 2 are responses of customer 4 at the same instant: cannot tell which is the "
+     "latest"},
+    {"latest-time-nat", "npscore_priority_latest_responses", "data", latest_time_nat,
+     NPSCORE_EINVAL, "response time at row 1 is missing (NaT)"},
+    {"latest-group-bad", "npscore_priority_latest_responses", "data", latest_group_bad,
+     NPSCORE_EINVAL, "group code at row 1 is -7"},
+    {"latest-capacity", "npscore_priority_latest_responses", "range", latest_capacity,
+     NPSCORE_ERANGE, "out has capacity 1 but the result needs 2"},
+    {"latest-times-null", "npscore_priority_latest_responses", "null", latest_times_null,
+     NPSCORE_ENULL, "times is NULL but n is 3"},
     {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
 
 /* --- Themes ---------------------------------------------------------------------------------- */
@@ -1964,6 +2325,36 @@ CASE(group_get_null) {
   if (npscore_nps_group_table_size(NULL) != 0) g_broken = "size of NULL is not 0";
   return npscore_nps_group_table_get(&s, &small, NULL, 0, NULL);
 }
+CASE(by_key_keys_null) {
+  npscore_nps_group_table *t = NULL;
+  npscore_status st = handle_status(
+      npscore_nps_group_table_new_by_key(&t, kNpsScores, NPSCORE_F64, 3, NULL, NULL, NULL, NULL),
+      t);
+  npscore_nps_group_table_free(t);
+  return st;
+}
+CASE(by_key_weight_negative) {
+  npscore_nps_group_table *t = NULL;
+  const double weights[3] = {1, -1, 1};
+  npscore_status st = handle_status(
+      npscore_nps_group_table_new_by_key(&t, kNpsScores, NPSCORE_F64, 3, kNpsCodes, weights, NULL,
+                                         NULL),
+      t);
+  npscore_nps_group_table_free(t);
+  return st;
+}
+CASE(group_key_not_keyed) {
+  npscore_nps_group_table *t = NULL;
+  int64_t key;
+  npscore_status st;
+  if (npscore_nps_group_table_new(&t, kNpsScores, NPSCORE_F64, 3, kNpsCodes, 2, NULL, NULL,
+                                  NULL) != NPSCORE_OK) {
+    return NPSCORE_EINTERNAL;
+  }
+  st = npscore_nps_group_table_key(&key, t, 0, NULL);
+  npscore_nps_group_table_free(t);
+  return st;
+}
 
 static const bad_case kNpsCases[] = {
     {"nps-options-init-zero", "npscore_nps_options_init", "version", nps_options_init_zero,
@@ -2019,6 +2410,12 @@ static const bad_case kNpsCases[] = {
      "index i is 2: the table has 2 groups"},
     {"group-get-null", "npscore_nps_group_table_get", "handle", group_get_null, NPSCORE_ENULL,
      "t is NULL"},
+    {"by-key-keys-null", "npscore_nps_group_table_new_by_key", "null", by_key_keys_null,
+     NPSCORE_ENULL, "keys is NULL but n is 3"},
+    {"by-key-weight-negative", "npscore_nps_group_table_new_by_key", "data",
+     by_key_weight_negative, NPSCORE_EINVAL, "weight at row 1 is -1"},
+    {"group-key-not-keyed", "npscore_nps_group_table_key", "handle", group_key_not_keyed,
+     NPSCORE_EINVAL, "made by group code"},
     {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
 
 /* --- Fixtures and the runner ------------------------------------------------------------------ */

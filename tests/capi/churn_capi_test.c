@@ -331,7 +331,105 @@ static void test_non_convergence_and_files(void) {
   CHECK(m == NULL);
 }
 
+/* Folds: the values derived by hand in tests/cpp/churn_validate_test.cc
+   (SplitMix64 from seed 42). Cross-validation: each fold equals a fit on the
+   other folds done here call by call. Backtest: the model and the prior on
+   the same test rows. */
+#define NV 240
+static void test_validation(void) {
+  static double x[NV * 2], y[NV], xtr[NV * 2], ytr[NV], xte[NV * 2], yte[NV], p[NV], prior[NV];
+  static const char *const names[2] = {"segment=detractor", "days_since_response"};
+  const int32_t want[10] = {0, 2, 2, 2, 1, 0, 1, 1, 0, 0};
+  int32_t folds[NV];
+  npscore_churn_fold cv[3];
+  npscore_churn_backtest_result b;
+  npscore_churn_model *m = NULL;
+  npscore_error err;
+  uint64_t state = 99;
+  size_t i, f;
+  CHECK_CALL(NPSCORE_OK, npscore_churn_folds(folds, NV, 10, 3, 42, NULL), NULL);
+  CHECK(memcmp(folds, want, sizeof want) == 0);
+  /* Detractors (x0 = 1) churn 60%, others 10%, more so the longer they wait. */
+  for (i = 0; i < NV; ++i) {
+    double u1, u2, u3;
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    u1 = (double)(state >> 11) / 9007199254740992.0;
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    u2 = (double)(state >> 11) / 9007199254740992.0;
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    u3 = (double)(state >> 11) / 9007199254740992.0;
+    x[2 * i] = u1 < 0.3;
+    x[2 * i + 1] = 100 * u2;
+    y[i] = u3 < (x[2 * i] ? 0.5 : 0.05) + x[2 * i + 1] / 1000;
+  }
+  CHECK_CALL(NPSCORE_OK, npscore_churn_cross_validate(cv, 3, x, NV, 2, NPSCORE_ROW_MAJOR, y, NULL,
+                                                      NULL, 3, 7, 10, NULL),
+             NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_churn_folds(folds, NV, NV, 3, 7, NULL), NULL);
+  for (f = 0; f < 3; ++f) {
+    size_t ntr = 0, nte = 0;
+    npscore_churn_evaluation e;
+    for (i = 0; i < NV; ++i) {
+      if (folds[i] == (int32_t)f) {
+        xte[2 * nte] = x[2 * i];
+        xte[2 * nte + 1] = x[2 * i + 1];
+        yte[nte++] = y[i];
+      } else {
+        xtr[2 * ntr] = x[2 * i];
+        xtr[2 * ntr + 1] = x[2 * i + 1];
+        ytr[ntr++] = y[i];
+      }
+    }
+    CHECK_CALL(NPSCORE_OK, npscore_churn_model_fit(&m, xtr, ntr, 2, NPSCORE_ROW_MAJOR, ytr, NULL,
+                                                   NULL, NULL, NULL),
+               NULL);
+    CHECK_CALL(NPSCORE_OK, npscore_churn_model_predict(p, NV, m, xte, nte, 2, NPSCORE_ROW_MAJOR,
+                                                       NULL),
+               NULL);
+    CHECK_CALL(NPSCORE_OK, npscore_churn_evaluate(&e, NULL, 0, yte, p, nte, 10, NULL), NULL);
+    CHECK(cv[f].fold == (int64_t)f && cv[f].n_test == (int64_t)nte &&
+          cv[f].n_train == (int64_t)ntr);
+    /* The fold's fit reads a column-major copy: rounding may differ in the last bits. */
+    CHECK_NEAR(cv[f].evaluation.auc, e.auc, 1e-12);
+    CHECK_NEAR(cv[f].evaluation.brier, e.brier, 1e-12);
+    CHECK(cv[f].converged == 1 && cv[f].n_iter >= 1);
+    npscore_churn_model_free(m);
+    m = NULL;
+  }
+  /* Backtest: train on the first half, test on the second. Without a
+     has_response column the prior is absent (NaN, has_prior 0). */
+  CHECK_CALL(NPSCORE_OK, npscore_churn_backtest(&m, &b, p, prior, NV, x, NV / 2, y, x + NV, NV / 2,
+                                                y + NV / 2, 2, NPSCORE_ROW_MAJOR, names, 90.0,
+                                                NULL, 10, NULL),
+             NULL);
+  CHECK(m != NULL && b.has_prior == 0 && b.beats_prior == 0 && isnan(prior[0]));
+  CHECK(b.test.n == NV / 2 && b.test.auc > 0.6);
+  {
+    double q[NV / 2];
+    CHECK_CALL(NPSCORE_OK, npscore_churn_model_predict(q, NV / 2, m, x + NV, NV / 2, 2,
+                                                       NPSCORE_ROW_MAJOR, NULL),
+               NULL);
+    CHECK(memcmp(q, p, sizeof q) == 0);
+  }
+  npscore_churn_model_free(m);
+  m = NULL;
+  /* One class on the test side is an error naming it. */
+  for (i = 0; i < NV / 2; ++i) yte[i] = 0;
+  CHECK_CALL(NPSCORE_EINVAL, npscore_churn_backtest(&m, &b, NULL, NULL, 0, x, NV / 2, y, x + NV,
+                                                    NV / 2, yte, 2, NPSCORE_ROW_MAJOR, names, 90.0,
+                                                    NULL, 10, &err),
+             "the test labels have a single class", NULL);
+  CHECK(m == NULL && err.status == NPSCORE_EINVAL);
+  CHECK_CALL(NPSCORE_ERANGE, npscore_churn_cross_validate(cv, 2, x, NV, 2, NPSCORE_ROW_MAJOR, y,
+                                                          NULL, NULL, 3, 7, 10, NULL),
+             "out", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_churn_folds(folds, NV, 10, 1, 0, NULL), "k is 1", NULL);
+}
+
+#undef NV
+
 int main(void) {
+  test_validation();
   make_data();
   test_options();
   test_non_convergence_and_files();

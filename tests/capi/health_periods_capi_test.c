@@ -244,10 +244,125 @@ static void test_zone_names_are_iana_names(void) {
   npscore_health_period_grid_free(g);
 }
 
+/* Health over times and over rolling windows, against codes assigned first and
+   against counts by brute force over each window's bounds (Europe/Berlin,
+   months of 2024, 90-day windows, two slices, times from 2023-10 to 2025-01). */
+#define N_OVER_TIME 4000
+static void test_over_time_and_rolling(void) {
+  static int64_t times[N_OVER_TIME], slices[N_OVER_TIME];
+  static double scores[N_OVER_TIME];
+  static int32_t codes[N_OVER_TIME];
+  const int64_t lo = utc_ns(2023, 10, 1), hi = utc_ns(2025, 1, 1);
+  npscore_health_period_grid *g = NULL;
+  npscore_health_table *coded = NULL, *fused = NULL, *rolling = NULL;
+  npscore_nps_options skip = NPSCORE_NPS_OPTIONS_INIT;
+  size_t i, p, k, n_periods;
+  int s;
+  for (i = 0; i < N_OVER_TIME; ++i) {
+    times[i] = lo + (int64_t)(next_random() % (uint64_t)(hi - lo));
+    scores[i] = (double)(next_random() % 11);
+    slices[i] = (int64_t)(next_random() % 2);
+  }
+  CHECK_CALL(NPSCORE_OK,
+             npscore_health_period_grid_new(&g, utc_ns(2024, 1, 1), utc_ns(2024, 12, 31),
+                                            NPSCORE_FREQ_MONTH, "Europe/Berlin", NULL),
+             NULL);
+  n_periods = npscore_health_period_grid_size(g);
+  CHECK(n_periods == 12);
+  /* Over time = the same table over codes assigned first. */
+  CHECK_CALL(NPSCORE_OK, npscore_health_assign_periods(codes, N_OVER_TIME, times, N_OVER_TIME, g,
+                                                       0, NULL),
+             NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_health_table_new(&coded, scores, NPSCORE_F64, N_OVER_TIME, codes,
+                                                  n_periods, slices, 2, NULL, NULL, NULL),
+             NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_health_table_new_over_time(&fused, scores, NPSCORE_F64,
+                                                            N_OVER_TIME, times, g, slices, 2, NULL,
+                                                            NULL, NULL),
+             NULL);
+  CHECK(npscore_health_table_size(fused) == 2 * n_periods);
+  for (k = 0; k < 2 * n_periods; ++k) {
+    npscore_health_row a, b;
+    CHECK_CALL(NPSCORE_OK, npscore_health_table_get(&a, coded, k, NULL), NULL);
+    CHECK_CALL(NPSCORE_OK, npscore_health_table_get(&b, fused, k, NULL), NULL);
+    CHECK(a.n == b.n && a.detractors == b.detractors && a.promoters == b.promoters);
+    CHECK(a.flags == b.flags && (a.nps == b.nps || (isnan(a.nps) && isnan(b.nps))));
+  }
+  /* Rolling: each window ends at its period's end and spans 90 Berlin days
+     (90 x 24 h, or an hour less or more across a DST change); its counts are
+     those of the responses inside it. */
+  CHECK_CALL(NPSCORE_OK, npscore_health_table_new_rolling(&rolling, scores, NPSCORE_F64,
+                                                          N_OVER_TIME, times, g, 90, slices, 2,
+                                                          NULL, NULL, NULL),
+             NULL);
+  CHECK(npscore_health_table_size(rolling) == 2 * n_periods);
+  for (p = 0; p < n_periods; ++p) {
+    int64_t ws = 0, we = 0, start, end;
+    const char *label;
+    CHECK_CALL(NPSCORE_OK, npscore_health_table_window(&ws, &we, rolling, p, NULL), NULL);
+    CHECK_CALL(NPSCORE_OK, npscore_health_period_grid_get(&start, &end, &label, g, p, NULL), NULL);
+    CHECK(we == end);
+    CHECK(we - ws >= 90 * DAY_NS - HOUR_NS && we - ws <= 90 * DAY_NS + HOUR_NS);
+    for (s = 0; s < 2; ++s) {
+      npscore_health_row r;
+      int64_t n = 0, det = 0, pro = 0;
+      for (i = 0; i < N_OVER_TIME; ++i) {
+        if (slices[i] != s || times[i] < ws || times[i] >= we) continue;
+        ++n;
+        det += scores[i] <= 6;
+        pro += scores[i] >= 9;
+      }
+      CHECK_CALL(NPSCORE_OK, npscore_health_table_get(&r, rolling, (size_t)s * n_periods + p, NULL),
+                 NULL);
+      CHECK(r.n == n && r.detractors == det && r.promoters == pro);
+      CHECK_NEAR(r.nps, 100.0 * (double)(pro - det) / (double)n, 1e-9);
+      CHECK(isnan(r.nps_change)); /* overlapping windows: no test against the previous one */
+    }
+  }
+  /* Errors: a window of 0 days, a table without windows, a missing time. */
+  {
+    npscore_health_table *t = NULL;
+    int64_t ws, we;
+    CHECK_CALL(NPSCORE_EINVAL, npscore_health_table_new_rolling(&t, scores, NPSCORE_F64,
+                                                                N_OVER_TIME, times, g, 0, slices, 2,
+                                                                NULL, NULL, NULL),
+               "window_days is 0", NULL);
+    CHECK(t == NULL);
+    CHECK_CALL(NPSCORE_EINVAL, npscore_health_table_window(&ws, &we, fused, 0, NULL),
+               "not a rolling table", NULL);
+    CHECK_CALL(NPSCORE_EINVAL, npscore_health_table_window(&ws, &we, rolling, 12, NULL),
+               "period is 12", NULL);
+    times[7] = NPSCORE_MISSING_TIME;
+    CHECK_CALL(NPSCORE_EINVAL, npscore_health_table_new_rolling(&t, scores, NPSCORE_F64,
+                                                                N_OVER_TIME, times, g, 90, slices, 2,
+                                                                NULL, NULL, NULL),
+               "row 7", NULL);
+    CHECK_CALL(NPSCORE_EINVAL, npscore_health_table_new_over_time(&t, scores, NPSCORE_F64,
+                                                                  N_OVER_TIME, times, g, slices, 2,
+                                                                  NULL, NULL, NULL),
+               "row 7", NULL);
+    skip.missing = NPSCORE_MISSING_SKIP;
+    CHECK_CALL(NPSCORE_OK, npscore_health_table_new_rolling(&t, scores, NPSCORE_F64, N_OVER_TIME,
+                                                            times, g, 90, slices, 2, &skip, NULL,
+                                                            NULL),
+               NULL);
+    npscore_health_table_free(t);
+    CHECK_CALL(NPSCORE_ENULL, npscore_health_table_new_rolling(&t, scores, NPSCORE_F64,
+                                                               N_OVER_TIME, times, NULL, 90, slices,
+                                                               2, NULL, NULL, NULL),
+               "grid is NULL", NULL);
+  }
+  npscore_health_table_free(coded);
+  npscore_health_table_free(fused);
+  npscore_health_table_free(rolling);
+  npscore_health_period_grid_free(g);
+}
+
 int main(void) {
   test_placeholder_1900_monthly_counts();
   test_every_frequency_across_the_epoch();
   test_skipped_day_has_no_period();
   test_zone_names_are_iana_names();
+  test_over_time_and_rolling();
   return check_summary();
 }

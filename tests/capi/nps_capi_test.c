@@ -595,6 +595,69 @@ static void test_by_group(void) {
   CHECK(npscore_nps_group_table_size(NULL) == 0);
 }
 
+/* By key: sparse account ids in any order, against a count by hand, then the
+   same table by group code (keys replaced by their rank) must agree. */
+static void test_by_key(void) {
+  /* account 900000000000: 9, 10, 3 (2 promoters, 1 detractor: +33.3);
+     account -5: 7, 8 (passives: 0); account 42: 0 (detractor: -100). */
+  const double scores[6] = {9, 7, 0, 10, 8, 3};
+  const int64_t keys[6] = {900000000000LL, -5, 42, 900000000000LL, -5, 900000000000LL};
+  const int64_t codes[6] = {2, 0, 1, 2, 0, 2};
+  const double weights[6] = {1, 1, 1, 3, 1, 1}; /* the 10 counts three times */
+  npscore_nps_group_table *t = NULL, *by_code = NULL;
+  npscore_nps_summary s, c;
+  int32_t small = -1;
+  int64_t key = 0;
+  size_t i;
+  npscore_error err;
+  CHECK_CALL(NPSCORE_OK, npscore_nps_group_table_new_by_key(&t, scores, NPSCORE_F64, 6, keys, NULL,
+                                                            NULL, NULL),
+             NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_group_table_new(&by_code, scores, NPSCORE_F64, 6, codes, 3,
+                                                     NULL, NULL, NULL),
+             NULL);
+  CHECK(npscore_nps_group_table_size(t) == 3);
+  {
+    const int64_t want_keys[3] = {-5, 42, 900000000000LL};
+    const double want_nps[3] = {0.0, -100.0, 100.0 / 3.0};
+    for (i = 0; i < 3; ++i) {
+      CHECK_CALL(NPSCORE_OK, npscore_nps_group_table_key(&key, t, i, NULL), NULL);
+      CHECK(key == want_keys[i]);
+      CHECK_CALL(NPSCORE_OK, npscore_nps_group_table_get(&s, &small, t, i, NULL), NULL);
+      CHECK_CALL(NPSCORE_OK, npscore_nps_group_table_get(&c, &small, by_code, i, NULL), NULL);
+      CHECK_NEAR(s.nps, want_nps[i], 1e-12);
+      CHECK(s.n == c.n && s.nps == c.nps && s.ci_low == c.ci_low && s.ci_high == c.ci_high);
+      CHECK(small == 1); /* n < 30 */
+    }
+  }
+  npscore_nps_group_table_free(t);
+  /* Weighted: account 900000000000 has weights 1, 3, 1 on 9, 10, 3: (4 - 1) / 5. */
+  CHECK_CALL(NPSCORE_OK, npscore_nps_group_table_new_by_key(&t, scores, NPSCORE_F64, 6, keys,
+                                                            weights, NULL, NULL),
+             NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_nps_group_table_get(&s, &small, t, 2, NULL), NULL);
+  CHECK_NEAR(s.nps, 60.0, 1e-12);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_group_table_key(&key, t, 3, &err), "index i is 3", NULL);
+  CHECK(err.status == NPSCORE_EINVAL && strstr(err.message, "index i is 3") != NULL);
+  npscore_nps_group_table_free(t);
+  /* A table by group code has no keys. */
+  CHECK_CALL(NPSCORE_EINVAL, npscore_nps_group_table_key(&key, by_code, 0, NULL),
+             "made by group code", NULL);
+  npscore_nps_group_table_free(by_code);
+  /* Errors: a missing key column, a bad score named by row. */
+  t = NULL;
+  CHECK_CALL(NPSCORE_ENULL, npscore_nps_group_table_new_by_key(&t, scores, NPSCORE_F64, 6, NULL,
+                                                               NULL, NULL, NULL),
+             "keys is NULL", NULL);
+  {
+    const double bad[3] = {9, 11, 7};
+    CHECK_CALL(NPSCORE_EINVAL, npscore_nps_group_table_new_by_key(&t, bad, NPSCORE_F64, 3, keys,
+                                                                 NULL, NULL, NULL),
+               "row 1", "11", NULL);
+  }
+  CHECK(t == NULL);
+}
+
 /* --- Error paths --------------------------------------------------------------- */
 
 static void test_score_errors(void) {
@@ -933,6 +996,7 @@ int main(void) {
   test_every_dtype();
   test_weighted();
   test_by_group();
+  test_by_key();
   test_score_errors();
   test_weight_errors();
   test_option_errors();

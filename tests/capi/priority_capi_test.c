@@ -247,6 +247,57 @@ static void test_plays(void) {
   CHECK_CALL(NPSCORE_ENULL, npscore_priority_play_script(NULL, 0, NULL), "out is NULL", NULL);
 }
 
+/* Revenue at risk by hand: group 0 = rows 0, 2 (0.5 x 100 + 0.1 x 300 = 80 of
+   CLV 400); group 1 = row 3 (0.9 x 0: nothing at risk); row 1 left out (-1);
+   group 2 empty. Total at risk 80 of CLV 400. */
+static void test_revenue_at_risk(void) {
+  const double risk[4] = {0.5, 0.99, 0.1, 0.9};
+  const double clv[4] = {100, 1e9, 300, 0};
+  const int32_t codes[4] = {0, -1, 0, 1};
+  npscore_priority_risk_group g[3];
+  double total_clv = -1, total_risk = -1;
+  npscore_error err;
+  CHECK_CALL(NPSCORE_OK, npscore_priority_revenue_at_risk(g, 3, &total_clv, &total_risk, risk, clv,
+                                                          4, codes, 3, NULL),
+             NULL);
+  CHECK(g[0].customers == 2 && g[1].customers == 1 && g[2].customers == 0);
+  CHECK_NEAR(g[0].clv, 400, 1e-12);
+  CHECK_NEAR(g[0].revenue_at_risk, 80, 1e-12);
+  CHECK_NEAR(g[0].share_of_risk, 1.0, 1e-15);
+  CHECK_NEAR(g[0].risk_rate, 0.2, 1e-15);
+  CHECK_NEAR(g[0].mean_churn_risk, 0.3, 1e-15);
+  CHECK_NEAR(g[0].expected_churners, 0.6, 1e-15);
+  CHECK(g[1].revenue_at_risk == 0 && g[1].share_of_risk == 0 && isnan(g[1].risk_rate));
+  CHECK_NEAR(g[1].expected_churners, 0.9, 1e-15);
+  CHECK(isnan(g[2].mean_churn_risk) && isnan(g[2].risk_rate) && g[2].expected_churners == 0);
+  CHECK_NEAR(total_clv, 400, 1e-12);
+  CHECK_NEAR(total_risk, 80, 1e-12);
+  /* Without codes: one group of every row. */
+  CHECK_CALL(NPSCORE_OK, npscore_priority_revenue_at_risk(g, 1, &total_clv, &total_risk, risk, clv,
+                                                          4, NULL, 99, NULL),
+             NULL);
+  CHECK(g[0].customers == 4);
+  CHECK_NEAR(g[0].revenue_at_risk, 80 + 0.99e9, 1e-3);
+  /* Too small an output, a bad risk named by row, a code outside. */
+  CHECK_CALL(NPSCORE_ERANGE, npscore_priority_revenue_at_risk(g, 2, &total_clv, &total_risk, risk,
+                                                              clv, 4, codes, 3, &err),
+             "out", NULL);
+  CHECK(err.status == NPSCORE_ERANGE);
+  {
+    const double bad[4] = {0.5, 1.5, 0.1, 0.9};
+    const int32_t outside[4] = {0, 0, 3, 0};
+    CHECK_CALL(NPSCORE_EINVAL, npscore_priority_revenue_at_risk(g, 3, &total_clv, &total_risk, bad,
+                                                                clv, 4, codes, 3, NULL),
+               "row 1", "1.5", NULL);
+    CHECK_CALL(NPSCORE_EINVAL, npscore_priority_revenue_at_risk(g, 3, &total_clv, &total_risk,
+                                                                risk, clv, 4, outside, 3, NULL),
+               "row 2 is 3", NULL);
+  }
+  CHECK_CALL(NPSCORE_ENULL, npscore_priority_revenue_at_risk(g, 3, NULL, &total_risk, risk, clv, 4,
+                                                             codes, 3, NULL),
+             "out_total_clv is NULL", NULL);
+}
+
 int main(void) {
   (void)kZ95;
   test_options();
@@ -254,5 +305,6 @@ int main(void) {
   test_rank();
   test_rank_errors();
   test_plays();
+  test_revenue_at_risk();
   return check_summary();
 }

@@ -180,7 +180,7 @@ TEST(ChurnFeaturesTest, Errors) {
   bad.times[2] = 190 * D;  // ties with row 3, the latest of customer 10
   EXPECT_EQ(Error(run(bad)),
             "rows 2 and 3 are responses of customer 10 at the same instant: cannot tell which "
-            "came last");
+            "is the latest");
   bad = e;
   bad.times[0] = 50 * D;  // ties with row 2, the previous of customer 10
   EXPECT_NE(Error(run(bad)).find("rows 0 and 2"), std::string::npos);

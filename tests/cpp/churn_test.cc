@@ -481,8 +481,8 @@ TEST(ChurnIoTest, RoundTripIsExactAndCorruptionIsCaught) {
   }
   EXPECT_NE(error("PK\x03\x04 a zip file").find("magic"), std::string::npos);
   std::string newer = bytes;
-  newer[8] = 2;
-  EXPECT_NE(error(newer).find("format version 2 is not supported"), std::string::npos);
+  newer[8] = 3;
+  EXPECT_NE(error(newer).find("format version 3 is not supported"), std::string::npos);
   std::string flipped = bytes;
   flipped[40] ^= 1;
   EXPECT_NE(error(flipped).find("checksum"), std::string::npos);

@@ -627,3 +627,78 @@ TEST(HealthOverTimeTest, NamesTheFirstBadRowScoreOrTime) {
 
 }  // namespace
 }  // namespace npscore
+
+namespace npscore {
+namespace {
+
+constexpr int64_t kDayNs = int64_t{86400} * 1000000000;
+
+// Windows end at each period end and span `window_days` calendar days of the
+// grid's zone: in New York a 30-day window across the March DST change is
+// 30 x 24 h minus an hour, and starts at local midnight.
+TEST(RollingWindowsTest, CalendarDaysInTheGridsZoneEndingAtEachPeriodEnd) {
+  const int64_t mar1 = absl::ToUnixNanos(absl::FromCivil(absl::CivilDay(2025, 3, 1),
+                                                         absl::UTCTimeZone()));
+  auto grid = MakePeriodGrid(mar1, mar1 + 40 * kDayNs, Frequency::kMonth, "America/New_York");
+  ASSERT_TRUE(grid.ok()) << grid.status();
+  auto w = MakeRollingWindows(*grid, 30);
+  ASSERT_TRUE(w.ok()) << w.status();
+  ASSERT_EQ(w->first.size(), grid->size());
+  absl::TimeZone ny;
+  ASSERT_TRUE(absl::LoadTimeZone("America/New_York", &ny));
+  for (size_t p = 0; p < grid->size(); ++p) {
+    const int64_t end = w->days.starts[static_cast<size_t>(w->last[p])];
+    const int64_t start = w->days.starts[static_cast<size_t>(w->first[p])];
+    EXPECT_EQ(end, grid->starts[p + 1]);
+    EXPECT_EQ(w->last[p] - w->first[p], 30);
+    const absl::CivilDay want = absl::ToCivilDay(absl::FromUnixNanos(end), ny) - 30;
+    EXPECT_EQ(start, absl::ToUnixNanos(absl::FromCivil(absl::CivilSecond(want), ny)));
+  }
+  // March's window (Feb 1 .. Mar 31 local) holds the spring-forward day: 23 h.
+  EXPECT_EQ(w->days.starts[static_cast<size_t>(w->last[1])] -
+                w->days.starts[static_cast<size_t>(w->first[1])],
+            30 * kDayNs - 3600 * int64_t{1000000000});
+  EXPECT_FALSE(MakeRollingWindows(*grid, 0).ok());
+  EXPECT_FALSE(MakeRollingWindows(*grid, kMaxWindowDays + 1).ok());
+  EXPECT_FALSE(MakeRollingWindows(PeriodGrid{}, 30).ok());
+}
+
+// RollingHealthOverTime counts what a brute-force pass over each window's
+// bounds counts, and names a missing time by its row.
+TEST(RollingWindowsTest, HealthOverTimeEqualsCountsInsideEachWindow) {
+  std::mt19937_64 rng(7);
+  const int64_t lo = absl::ToUnixNanos(absl::FromCivil(absl::CivilDay(2024, 1, 1),
+                                                       absl::UTCTimeZone()));
+  std::vector<int64_t> times(3000);
+  std::vector<int32_t> scores(times.size());
+  for (size_t i = 0; i < times.size(); ++i) {
+    times[i] = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(200 * kDayNs));
+    scores[i] = static_cast<int32_t>(rng() % 11);
+  }
+  auto grid = MakePeriodGrid(lo + 60 * kDayNs, lo + 199 * kDayNs, Frequency::kWeek, "UTC");
+  ASSERT_TRUE(grid.ok());
+  auto t = RollingHealthOverTime<int32_t, int64_t>(scores, times, *grid, 28, {}, 1);
+  ASSERT_TRUE(t.ok()) << t.status();
+  ASSERT_EQ(t->window_start.size(), grid->size());
+  for (size_t p = 0; p < grid->size(); ++p) {
+    EXPECT_EQ(t->window_end[p] - t->window_start[p], 28 * kDayNs);
+    int64_t n = 0, det = 0;
+    for (size_t i = 0; i < times.size(); ++i) {
+      if (times[i] < t->window_start[p] || times[i] >= t->window_end[p]) continue;
+      ++n;
+      det += scores[i] <= 6;
+    }
+    EXPECT_EQ(t->n[p], n);
+    EXPECT_EQ(t->detractors[p], det);
+  }
+  times[11] = kMissingTime;
+  auto bad = RollingHealthOverTime<int32_t, int64_t>(scores, times, *grid, 28, {}, 1);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("row 11"), std::string::npos) << bad.status();
+  EXPECT_TRUE((RollingHealthOverTime<int32_t, int64_t>(scores, times, *grid, 28, {}, 1, {},
+                                                       /*skip_missing_times=*/true)
+                   .ok()));
+}
+
+}  // namespace
+}  // namespace npscore

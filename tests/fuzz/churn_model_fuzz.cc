@@ -10,10 +10,16 @@
 //     columns of the model with positive contributions, largest first.
 // A loader error must be InvalidArgument. A failed check aborts.
 //
-// Input: byte 0 selects the mode (% 4):
+// A model with a design must carry a valid design whose names are its
+// features', which builds a matrix of its columns from fixed features (or
+// an InvalidArgument error: the fixed data lacks its themes or user columns).
+//
+// Input: byte 0 selects the mode (% 5):
 //   0  the rest is a model file as it is;
-//   1  the rest is a payload: the harness adds the header and the checksum,
-//      so the fuzzer explores the payload's fields, not the checksum;
+//   1  the rest is a version 1 payload (no design): the harness adds the
+//      header and the checksum, so the fuzzer explores the payload's fields,
+//      not the checksum;
+//   4  the same for a version 2 payload (with a design);
 //   2  the rest is up to 6 length-prefixed feature names (a length byte, then
 //      that many bytes) of a fit on a fixed 12-row data set;
 //   3  8 bytes of horizon (a double, in days), then the prior's 4 column names.
@@ -82,6 +88,34 @@ void CheckSameModel(const npscore::ChurnModel& a, const npscore::ChurnModel& b) 
       !SameBits(a.info.grad_norm, b.info.grad_norm) ||
       !SameBits(a.info.objective, b.info.objective) || a.info.warnings != b.info.warnings) {
     Fail("round trip", "fit info differs");
+  }
+  if (a.design.has_value() != b.design.has_value() ||
+      (a.design.has_value() && npscore::SerializeChurnDesign(*a.design) !=
+                                   npscore::SerializeChurnDesign(*b.design))) {
+    Fail("round trip", "design differs");
+  }
+}
+
+// A model's design: valid, named as the model's features, and building a
+// matrix of its columns from fixed features.
+void CheckDesign(const npscore::ChurnModel& m) {
+  if (!m.design.has_value()) return;
+  const npscore::ChurnDesign& d = *m.design;
+  const absl::Status valid = npscore::ValidateChurnDesign(d);
+  if (!valid.ok()) Fail("a loaded design is not valid", std::string(valid.message()));
+  if (d.names() != m.feature_names) Fail("design", "names differ from the features'");
+  const std::vector<int64_t> customers = {1, 2, 1}, times = {10, 20, 30};
+  const std::vector<double> scores = {3, 9, 7};
+  const std::vector<int64_t> ids = {1, 2, 3};
+  auto f = npscore::ComputeChurnFeatures<double>(customers, times, scores, {}, ids, {}, 100);
+  if (!f.ok()) Fail("fixed features", std::string(f.status().message()));
+  auto x = npscore::BuildChurnMatrix(d, *f);
+  if (!x.ok()) {
+    CheckInvalidArgument(x.status(), "design matrix");
+    return;
+  }
+  if (x->rows != 3 || x->cols != d.size() || x->values.size() != 3 * d.size()) {
+    Fail("design matrix", "wrong shape");
   }
 }
 
@@ -160,6 +194,7 @@ void CheckModel(const npscore::ChurnModel& m) {
       Fail("rules", "a default rule out of range");
     }
   }
+  CheckDesign(m);
   CheckPredictions(m);
 }
 
@@ -240,13 +275,14 @@ void Prior(double horizon, const std::vector<std::string>& names) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   const absl::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 4) {
+  switch (data[0] % 5) {
     case 0:
       Load(rest);
       break;
-    case 1: {
+    case 1:
+    case 4: {
       std::string file = "NPSCHURN";
-      AppendLE(&file, npscore::kChurnModelFormatVersion, 4);
+      AppendLE(&file, data[0] % 5 == 1 ? 1 : npscore::kChurnModelFormatVersion, 4);
       AppendLE(&file, rest.size(), 8);
       file.append(rest.data(), rest.size());
       AppendLE(&file, Fnv1a64(rest), 8);
@@ -256,7 +292,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2:
       Fit(Names(rest, 6));
       break;
-    default: {
+    case 3: {
       if (rest.size() < 8) return 0;
       double horizon;
       std::memcpy(&horizon, rest.data(), 8);

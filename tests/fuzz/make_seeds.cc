@@ -71,6 +71,16 @@ bool ChurnSeeds() {
                                        names);
   auto prior = npscore::PriorChurnModel(90);
   if (!fitted.ok() || !prior.ok()) return false;
+  // The fit again, carrying the design of its columns (a categorical plan).
+  npscore::ChurnDesignSpec spec;
+  spec.themes = {"pricing"};
+  spec.user = {{"plan", true, {"basic", "pro"}, true}, {"seats", false, {}, false}};
+  auto full = npscore::MakeChurnDesign(spec);
+  if (!full.ok()) return false;
+  auto own = npscore::SelectChurnDesignColumns(*full, names);
+  npscore::ChurnModel designed = *fitted;
+  if (!own.ok() || !npscore::AttachChurnDesign(*own, &designed).ok()) return false;
+  const std::string design_file = npscore::SerializeChurnModel(designed);
   const std::string fit_file = npscore::SerializeChurnModel(*fitted);
   const std::string prior_file = npscore::SerializeChurnModel(*prior);
   constexpr size_t kHeader = 8 + 4 + 8;
@@ -81,7 +91,10 @@ bool ChurnSeeds() {
          Write("churn_model", "file_truncated", Byte(0) + fit_file.substr(0, 40)) &&
          Write("churn_model", "payload_fit", Byte(1) + payload) &&
          Write("churn_model", "payload_prior",
-               Byte(1) + prior_file.substr(kHeader, prior_file.size() - kHeader - 8)) &&
+               Byte(4) + prior_file.substr(kHeader, prior_file.size() - kHeader - 8)) &&
+         Write("churn_model", "file_fit_design", Byte(0) + design_file) &&
+         Write("churn_model", "payload_fit_design",
+               Byte(4) + design_file.substr(kHeader, design_file.size() - kHeader - 8)) &&
          Write("churn_model", "fit_names",
                Byte(2) + Prefixed({"score", "segment=passive", "n_responses",
                                    "r\xc3\xa9gion=\xc3\xa9"})) &&

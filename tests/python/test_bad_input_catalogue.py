@@ -837,6 +837,20 @@ CASES: list[Case] = [
       lambda: priority.latest_responses(RESP, SAMPLE.customers),
       TypeError, r"customer column 'customer_id' holds int64 ids in responses but \w+ ids in "
                  r"customers: give both the same type"),
+    C("latest-responses-tie", "priority.latest_responses", "duplicate-id",
+      lambda: priority.latest_responses(
+          pd.DataFrame({"customer_id": [4, 4], "responded_at": [NOW, NOW], "score": [9, 3]}),
+          pd.DataFrame({"customer_id": [4]})),
+      ValueError, r"^rows 0 and 1 are responses of customer 4 at the same instant: cannot tell "
+                  r"which is the latest$"),
+    C("latest-responses-nat", "priority.latest_responses", "data-missing",
+      lambda: priority.latest_responses(
+          pd.DataFrame({"customer_id": [4, 5], "responded_at": [NOW, pd.NaT], "score": [9, 3]}),
+          pd.DataFrame({"customer_id": [4, 5]})),
+      ValueError, r"^response time at row 1 is missing \(NaT\); ask to skip missing values"),
+    C("latest-responses-missing-option", "priority.latest_responses", "unknown-option",
+      lambda: priority.latest_responses(RESP, RESP, missing="ignore"),
+      ValueError, r'^missing is "ignore": use "error" or "skip"$'),
     # --- Empty inputs ---------------------------------------------------------------------
     C("summarize-empty", "summarize", "empty", lambda: npscore.summarize([]),
       ValueError, r"no scores to summarize \(n = 0\)"),

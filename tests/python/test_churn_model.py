@@ -308,13 +308,21 @@ def test_cross_validate_and_time_split_auc():
     assert list(folds["fold"]) == [0, 1, 2, 3]
     assert folds["n_test"].sum() == 1000
     assert (folds["auc"] > 0.55).all()
-    # Same folds by hand with sklearn give the same AUCs.
-    order = np.random.default_rng(1).permutation(1000)
-    for i, test in enumerate(np.array_split(order, 4)):
-        train = np.setdiff1d(order, test)
-        sk = sk_fit(X[train], y[train], C=0.5)
-        assert folds["auc"].iloc[i] == pytest.approx(
-            roc_auc_score(y[np.sort(test)], sk.predict_proba(X[np.sort(test)])[:, 1]), abs=1e-6)
+    # The folds are the core's (a SplitMix64 shuffle: the same seed gives the
+    # same folds in every language), 250 rows each; each fold is
+    # scikit-learn's fit on the other folds' rows.
+    fold_of = npscore._npscore.churn_folds(1000, 4, 1)
+    assert np.bincount(fold_of).tolist() == [250] * 4
+    for i in range(4):
+        test = fold_of == i
+        sk = sk_fit(X[~test], y[~test], C=0.5)
+        p = sk.predict_proba(X[test])[:, 1]
+        assert folds["auc"].iloc[i] == pytest.approx(roc_auc_score(y[test], p), abs=1e-6)
+        assert folds["brier"].iloc[i] == pytest.approx(brier_score_loss(y[test], p), abs=1e-6)
+        assert folds["log_loss"].iloc[i] == pytest.approx(log_loss(y[test], p), abs=1e-6)
+    pd.testing.assert_frame_equal(folds, cross_validate(ChurnModel(C=0.5), X, y, k=4, seed=1))
+    with pytest.raises(ValueError, match=r"k is 1001: it must be between 2 and the number of rows"):
+        cross_validate(ChurnModel(), X, y, k=1001)
 
 
 # --- persistence -----------------------------------------------------------------------
@@ -408,3 +416,4 @@ def test_sample_data_earlier_period_ranks_later_churners():
     # One score-history reason, under the group's first column.
     assert (top["feature_1"] == "score").all()
     assert top["reason_1"].str.startswith("score history: latest score ").all()
+

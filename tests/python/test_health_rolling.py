@@ -44,3 +44,17 @@ def test_window_must_be_whole_days(responses):
         npscore.health(responses, window="36h")
     with pytest.raises(ValueError, match="latest"):
         npscore.health(responses.assign(customer_id=1), window="30D", basis="latest")
+
+
+@pytest.mark.parametrize("tz", ["UTC", "Europe/Berlin"])
+def test_each_window_is_the_calendar_days_before_its_period_end(responses, tz):
+    # Data end mid-month (2024-12-15): December's window still ends on
+    # 2025-01-01 local midnight and starts 90 local days before it.
+    cut = responses[responses.responded_at < pd.Timestamp("2024-12-15", tz="UTC")]
+    h = npscore.health(cut, freq="M", window="90D", tz=tz)
+    for _, row in h.iterrows():
+        end = pd.Period(row.period, "M").end_time.ceil("D").tz_localize(tz)
+        assert row.window_end == end.tz_convert("UTC")
+        start = (end.tz_localize(None) - pd.Timedelta(days=90)).tz_localize(tz)
+        assert row.window_start == start.tz_convert("UTC")
+    assert h.period.iloc[-1] == "2024-12"

@@ -328,18 +328,25 @@ def test_revenue_at_risk_errors():
 def test_latest_responses_feed_the_queue():
     responses = pd.DataFrame({
         "customer_id": ["a", "b", "a", "c", "b"],
-        "responded_at": [NOW - 50 * H, NOW - 30 * H, NOW - 2 * H, NOW - 1 * H, NOW - 30 * H],
+        "responded_at": [NOW - 50 * H, NOW - 30 * H, NOW - 2 * H, NOW - 1 * H, NOW - 29 * H],
         "score": [9, 3, 2, 10, 8],
     })
     customers = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "clv": [1000.0, 500.0, 200.0, 9.0],
                               "plan": ["pro", "starter", "pro", "pro"]})
     frame = npscore.priority.latest_responses(responses, customers,
                                               churn_risk={"a": 0.5, "b": 0.2, "c": 0.1, "d": 1.0})
-    # a: the 2 h-old 2 (detractor); b: the later of two equal times (8, passive); c: 10; d never answered.
-    assert frame["customer_id"].tolist() == ["b", "a", "c"]
-    assert frame["score"].tolist() == [8, 2, 10]
-    assert frame["segment"].tolist() == ["passive", "detractor", "promoter"]
-    assert frame["churn_risk"].tolist() == [0.2, 0.5, 0.1]
+    # a: the 2 h-old 2 (detractor); b: the 29 h-old 8 (passive); c: 10; d never answered.
+    # In the order of the latest responses' rows (2, 3, 4).
+    assert frame["customer_id"].tolist() == ["a", "c", "b"]
+    assert frame["score"].tolist() == [2, 10, 8]
+    assert frame["segment"].tolist() == ["detractor", "promoter", "passive"]
+    assert frame["churn_risk"].tolist() == [0.5, 0.1, 0.2]
+    # Two answers of b at the same instant: which is the latest cannot be told.
+    tied = responses.assign(responded_at=responses["responded_at"].where(responses.index != 4,
+                                                                        NOW - 30 * H))
+    with pytest.raises(ValueError, match="^rows 1 and 4 are responses of customer 'b' at the "
+                                         "same instant: cannot tell which is the latest$"):
+        npscore.priority.latest_responses(tied, customers)
     q = npscore.prioritize(frame, churn_risk="churn_risk", clv="clv", segment="segment",
                            responded_at="responded_at", now=NOW, top=1, keep=["customer_id", "plan"])
     assert q["customer_id"].tolist() == ["a", "b", "c"]  # one queue per play

@@ -127,12 +127,12 @@ def health_over_time(
     cutoffs: Cutoffs, missing: str, method: str, confidence: float, adjustment: str,
     thresholds: dict[str, float], mode: str = "alert", freq: str = "M",
 ) -> dict[str, object]: ...
-def rolling_health_table(
-    scores: npt.NDArray[np.generic], base_periods: npt.NDArray[np.int32], n_base: int,
-    slices: Optional[npt.NDArray[np.signedinteger]], n_slices: int, first: npt.NDArray[np.int64],
-    last: npt.NDArray[np.int64], cutoffs: Cutoffs, missing: str, method: str,
-    confidence: float, adjustment: str, thresholds: dict[str, float], mode: str = "alert",
-    freq: str = "M",
+def rolling_health_over_time(
+    scores: npt.NDArray[np.generic], times: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
+    labels: list[str], tz: str, window_days: int,
+    slices: Optional[npt.NDArray[np.signedinteger]], n_slices: int, cutoffs: Cutoffs,
+    missing: str, method: str, confidence: float, adjustment: str,
+    thresholds: dict[str, float], mode: str = "alert", freq: str = "M",
 ) -> dict[str, object]: ...
 def segment_trends(
     scores: npt.NDArray[np.generic], periods: npt.NDArray[np.int32], n_periods: int,
@@ -176,6 +176,10 @@ def revenue_at_risk(
     churn_risk: npt.NDArray[np.float64], clv: npt.NDArray[np.float64],
     codes: Optional[npt.NDArray[np.int32]], n_groups: int,
 ) -> dict[str, object]: ...
+def latest_responses(
+    customers: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
+    groups: Optional[npt.NDArray[np.int64]] = None, missing: str = "error",
+) -> dict[str, object]: ...
 def play_name(code: int) -> str: ...
 def play_script(code: int) -> str: ...
 
@@ -203,7 +207,24 @@ def churn_features(
     scores: npt.NDArray[np.generic], followed_up: Optional[npt.NDArray[np.int64]],
     customer_ids: npt.NDArray[np.int64], signup_times: Optional[npt.NDArray[np.int64]],
     as_of: int, cutoffs: Cutoffs, missing: str, early_life_days: float, unknown: str,
-) -> dict[str, object]: ...
+) -> dict[str, object]: ...  # "table": the core's _ChurnFeatures
+class _ChurnFeatures: ...
+class _ChurnDesign:
+    names: list[str]
+    fill: bool
+    def serialize(self) -> bytes: ...
+    def select(self, names: list[str]) -> _ChurnDesign: ...
+def churn_feature_columns() -> list[str]: ...
+def churn_design(
+    signup: bool, followed_up: bool, themes: list[str],
+    user: list[tuple[str, bool, list[str], bool]], fill: bool, cutoffs: Cutoffs,
+) -> _ChurnDesign: ...
+def churn_design_parse(data: bytes) -> _ChurnDesign: ...
+def churn_design_matrix(
+    design: _ChurnDesign, features: _ChurnFeatures, theme_flags: npt.NDArray[np.float64],
+    n_response_rows: int, numeric: list[Optional[npt.NDArray[np.float64]]],
+    codes: list[Optional[npt.NDArray[np.int32]]],
+) -> npt.NDArray[np.float64]: ...
 def churn_labels(
     churned_at: npt.NDArray[np.int64], signup_times: Optional[npt.NDArray[np.int64]],
     as_of: int, horizon_ns: int,
@@ -225,6 +246,7 @@ class _ChurnModel:
     warnings: list[str]
     is_prior: bool
     horizon_days: float
+    design: Optional[_ChurnDesign]
     C: float
     fit_intercept: bool
     standardize: bool
@@ -236,8 +258,9 @@ def churn_fit(
     X: npt.NDArray[np.float64], y: npt.NDArray[np.float64],
     sample_weight: Optional[npt.NDArray[np.float64]], names: list[str], C: float,
     fit_intercept: bool, standardize: bool, class_weight: list[float], balanced: bool,
-    tol: float, max_iter: int, threads: int,
+    tol: float, max_iter: int, threads: int, design: Optional[_ChurnDesign] = None,
 ) -> _ChurnModel: ...
+def churn_check_columns(model: _ChurnModel, names: list[str]) -> None: ...
 def churn_explain(
     model: _ChurnModel, X: npt.NDArray[np.float64], top: int, threads: int = 0,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int32], npt.NDArray[np.float64]]: ...
@@ -247,6 +270,16 @@ def churn_prior(horizon_days: float, rates: dict[str, object], columns: dict[str
 def churn_prior_rates() -> dict[str, tuple[float, float]]: ...
 def churn_convert_horizon(rate: float, from_days: float, horizon_days: float) -> float: ...
 def churn_evaluate(y_true: npt.NDArray[np.float64], p: npt.NDArray[np.float64], bins: int) -> dict[str, object]: ...
+def churn_folds(n: int, k: int, seed: int) -> npt.NDArray[np.int32]: ...
+def churn_cross_validate(
+    X: npt.NDArray[np.float64], y: npt.NDArray[np.float64],
+    sample_weight: Optional[npt.NDArray[np.float64]], C: float, fit_intercept: bool,
+    standardize: bool, class_weight: list[float], balanced: bool, tol: float, max_iter: int,
+    threads: int, k: int, seed: int, bins: int,
+) -> dict[str, npt.NDArray[Any]]: ...
+def churn_prior_proba(
+    X: npt.NDArray[np.float64], names: list[str], horizon_days: float,
+) -> Optional[npt.NDArray[np.float64]]: ...
 def churn_serialize(model: _ChurnModel) -> bytes: ...
 def churn_parse(data: bytes) -> _ChurnModel: ...
 def churn_save(model: _ChurnModel, path: str) -> None: ...

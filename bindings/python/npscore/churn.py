@@ -7,6 +7,7 @@
 # The per-customer computation is the core's (ComputeChurnFeatures in
 # npscore/churn.h); this layer converts columns, names and fills the result.
 
+import base64 as _base64
 import dataclasses as _dataclasses
 import re as _re
 from typing import Any as _Any, Callable as _Callable, Optional as _Optional, \
@@ -31,30 +32,34 @@ DEFAULT_EARLY_LIFE_DAYS: float = _npscore.defaults["early_life_days"]
 _NS_PER_DAY = 86_400 * 10**9
 _NAT = _np.iinfo(_np.int64).min
 
-#: What each column of `churn_features` means (values as of `as_of`).
-FEATURES = {
-    "has_response": "1 if the customer answered at or before as_of",
-    "n_responses": "responses at or before as_of",
-    "score": "the latest score",
-    "segment=detractor": "1 if the latest score is a detractor's",
-    "segment=passive": "1 if the latest score is a passive's (promoter is the reference level)",
-    "score_change": "latest score minus the one before (0 with fewer than two responses)",
-    "segment_change": "latest segment minus the one before, -2..2 (-1: e.g. promoter to passive)",
-    "mean_score": "mean of the scores",
-    "min_score": "lowest score",
-    "detractor_share": "share of the responses that were detractor answers",
-    "days_since_response": "days from the latest response to as_of",
-    "tenure_days": "days from sign-up to the latest response",
-    "customer_age_days": "days from sign-up to as_of",
-    "early_life_detractor": "1 if the latest response is a detractor answer given within "
-                            "early_life_days of sign-up",
-    "days_detractor_waiting": "days the latest response, a detractor answer, has waited "
-                              "without a follow-up (0 if followed up or not a detractor)",
-    "detractor_followed_up": "1 if the latest response is a detractor answer followed up by "
-                             "as_of",
-    "days_to_follow_up": "days its follow-up took (0 when there is none)",
-    "theme=<name>": "1 if the latest response mentions the theme (with `themes`)",
-}
+#: What each column of `churn_features` means (values as of `as_of`). The
+#: names are the core's (npscore/churn.h kChurnFeatureColumnNames), in order.
+FEATURES = dict(zip(_npscore.churn_feature_columns(), (
+    "1 if the customer answered at or before as_of",
+    "responses at or before as_of",
+    "the latest score",
+    "1 if the latest score is a detractor's",
+    "1 if the latest score is a passive's (promoter is the reference level)",
+    "latest score minus the one before (0 with fewer than two responses)",
+    "latest segment minus the one before, -2..2 (-1: e.g. promoter to passive)",
+    "mean of the scores",
+    "lowest score",
+    "share of the responses that were detractor answers",
+    "days from the latest response to as_of",
+    "days from sign-up to the latest response",
+    "days from sign-up to as_of",
+    "1 if the latest response is a detractor answer given within early_life_days of sign-up",
+    "days the latest response, a detractor answer, has waited without a follow-up (0 if "
+    "followed up or not a detractor)",
+    "1 if the latest response is a detractor answer followed up by as_of",
+    "days its follow-up took (0 when there is none)",
+)), **{"theme=<name>": "1 if the latest response mentions the theme (with `themes`)"})
+
+#: The key of ``churn_features(...).attrs`` holding the frame's design (the
+#: core's ChurnDesign, serialised and base64-encoded so that the attrs stay
+#: JSON- and Arrow-safe); ``ChurnModel.fit`` reads it, so the fitted model
+#: carries its design into the model file.
+DESIGN_ATTR = "churn_design"
 
 
 def _instant(value: _Any, name: str, tz: str) -> int:
@@ -106,36 +111,46 @@ def _customer_codes(resp_ids: _pd.Series, table_ids: _pd.Series, customer: str,
 
 
 def _user_columns(customers: _pd.DataFrame, columns: _Sequence[str], keep: _np.ndarray,
-                  customer: str) -> dict:
-    """The user's columns of the kept customers: numbers as floats,
-    categories one-hot ("plan=enterprise") with the first level (the
-    categorical's first category, else the smallest value) as reference."""
-    out: dict = {}
+                  customer: str) -> tuple:
+    """The user's columns for the core's design: (spec, numeric, codes), one
+    entry each per column. Numbers are copied (finite for the kept
+    customers); categories are one-hot encoded by the core ("plan=enterprise")
+    with the first level (the categorical's first category, else the smallest
+    value) as reference, from level codes per customer (-1: missing), and a
+    "<name>=<missing>" column when a kept customer's value is missing."""
+    spec: list = []
+    numeric: list = []
+    codes: list = []
     for name in columns:
         col = _column(customers, name, "feature")
         dt = col.dtype
         if (_pd.api.types.is_numeric_dtype(dt) and not _pd.api.types.is_bool_dtype(dt)
                 and not isinstance(dt, _pd.CategoricalDtype)):
-            values = col.to_numpy(dtype=_np.float64, na_value=_np.nan)[keep]
+            everyone = _np.ascontiguousarray(col.to_numpy(dtype=_np.float64, na_value=_np.nan))
+            values = everyone[keep]
             bad = ~_np.isfinite(values)
             if bad.any():
                 row = int(_np.flatnonzero(keep)[_np.flatnonzero(bad)[0]])
                 raise ValueError(f"customers column {name!r} at row {row} (customer "
                                  f"{customers[customer].iloc[row]!r}) is {values[bad][0]}: "
                                  "numeric columns must be finite; fill them first")
-            out[name] = values
+            spec.append((f"{name}", False, [], False))
+            numeric.append(everyone)
+            codes.append(None)
             continue
         if isinstance(dt, _pd.CategoricalDtype):
             levels = list(dt.categories)
+            code = col.cat.codes.to_numpy()
         else:
             levels = sorted(col.dropna().unique(), key=lambda v: (str(type(v)), v))
-        values = col[keep]
-        for level in levels[1:]:
-            out[f"{name}={level}"] = (values == level).to_numpy(dtype=_np.float64,
-                                                                na_value=0.0)
-        if values.isna().any():
-            out[f"{name}=<missing>"] = values.isna().to_numpy(dtype=_np.float64)
-    return out
+            code = _pd.Index(levels, dtype=object).get_indexer(col.astype(object))
+        missing = bool(col[keep].isna().any())
+        if not levels and not missing:
+            continue  # no value at all: no column
+        spec.append((f"{name}", True, [f"{level}" for level in levels], missing))
+        numeric.append(None)
+        codes.append(_np.ascontiguousarray(code, dtype=_np.int32))
+    return spec, numeric, codes
 
 
 def _snapshot(customers: _pd.DataFrame, customer: str, valid_from: str,
@@ -320,46 +335,10 @@ def churn_features(
         raise ValueError(_re.sub(r"of customer (\d+) ",
                                  lambda g: f"of customer {table_ids.iloc[int(g.group(1))]!r} ",
                                  str(e))) from None
+    table = res.pop("table")
     keep = res["signed_up"].astype(bool)
-    r = {k: (v[keep] if isinstance(v, _np.ndarray) else v) for k, v in res.items()}
-    has = r["has_response"].astype(_np.float64)
-    n = r["n_responses"].astype(_np.float64)
-    seg = r["segment"]
-    age = r["customer_age_days"]
-    out: dict = {
-        "has_response": has,
-        "n_responses": n,
-        "score": r["score"],
-        "segment=detractor": (seg == -1).astype(_np.float64),
-        "segment=passive": (seg == 0).astype(_np.float64),
-        "score_change": r["score_change"],
-        "segment_change": r["segment_change"].astype(_np.float64),
-        "mean_score": r["mean_score"],
-        "min_score": r["min_score"],
-        "detractor_share": _np.divide(r["n_detractor_responses"], n,
-                                      out=_np.full(len(n), _np.nan), where=n > 0),
-        "days_since_response": r["days_since_response"],
-    }
-    if sig is not None:
-        out["tenure_days"] = r["tenure_days"]
-        out["customer_age_days"] = age
-        out["early_life_detractor"] = r["early_life_detractor"].astype(_np.float64)
-    out["days_detractor_waiting"] = r["days_detractor_waiting"]
-    if fol is not None:
-        out["detractor_followed_up"] = r["detractor_followed_up"].astype(_np.float64)
-        out["days_to_follow_up"] = r["days_to_follow_up"]
-    if fill:
-        neutral = (cut.detractor_max + 1 + cut.passive_max) / 2.0
-        known_age = _np.where(_np.isnan(age), 0.0, age)
-        for name in ("score", "mean_score", "min_score"):
-            out[name] = _np.where(_np.isnan(out[name]), neutral, out[name])
-        for name in ("score_change", "detractor_share", "days_to_follow_up",
-                     "customer_age_days"):
-            if name in out:
-                out[name] = _np.where(_np.isnan(out[name]), 0.0, out[name])
-        for name in ("days_since_response", "tenure_days"):
-            if name in out:
-                out[name] = _np.where(_np.isnan(out[name]), known_age, out[name])
+    # Themes of each response row, for the core to read at each customer's
+    # latest response.
     if isinstance(themes, _pd.DataFrame):
         if len(themes) != len(responses):
             raise ValueError(f"themes has {len(themes)} rows but responses has "
@@ -367,15 +346,17 @@ def churn_features(
         theme_frame, theme_names = themes, list(themes.columns)
     else:
         theme_frame, theme_names = responses, list(themes or ())
-    for name in theme_names:
-        flags = _theme_flags(_column(theme_frame, name, "theme"), name)
-        rows = r["latest_row"]
-        out[f"theme={name}"] = _np.where(rows >= 0, flags[_np.maximum(rows, 0)], 0.0) \
-            if len(flags) else _np.zeros(len(rows))
-    if columns:
-        out.update(_user_columns(customers_frame, list(columns), keep, customer))
+    flags = [_theme_flags(_column(theme_frame, name, "theme"), name) for name in theme_names]
+    n_rows = len(responses) if flags else 0
+    flags = _np.ascontiguousarray(_np.concatenate(flags) if flags and n_rows else
+                                  _np.zeros(0), dtype=_np.float64)
+    user, numeric, codes = _user_columns(customers_frame, list(columns), keep, customer) \
+        if columns else ([], [], [])
+    design = _npscore.churn_design(sig is not None, fol is not None,
+                                   [f"{name}" for name in theme_names], user, fill, cut)
+    values = _npscore.churn_design_matrix(design, table, flags, n_rows, numeric, codes)
     index = _pd.Index(table_ids.to_numpy()[keep], name=customer)
-    frame = _pd.DataFrame(out, index=index)
+    frame = _pd.DataFrame(values, index=index, columns=design.names, copy=False)
     frame.attrs.update(
         as_of=_pd.Timestamp(t_as_of, unit="ns", tz="UTC").isoformat(), early_life_days=early_life_days,
         used=int(res["used"]), after_as_of=int(res["after_as_of"]),
@@ -383,6 +364,7 @@ def churn_features(
         skipped_missing_times=int(res["skipped_missing_times"]),
         skipped_unknown_customers=int(res["skipped_unknown_customers"]),
         not_yet_signed_up=int((~keep).sum()), fill=bool(fill))
+    frame.attrs[DESIGN_ATTR] = _base64.b64encode(design.serialize()).decode("ascii")
     return frame
 
 
@@ -642,14 +624,12 @@ def backtest(
     p = _np.asarray(model.predict_proba(split.X_test))[:, 1]
     y_test = split.y_test.to_numpy()
     ev = evaluate(y_test, p)
-    # The baseline: the prior's segment rates over the same horizon.
-    prior = globals()["ChurnModel"].prior(split.horizon_days)
+    # The baseline: the prior's segment rates over the same horizon (the core
+    # finds its columns by name; without sign-up times no answer is early-life).
     p_prior, prior_ev = None, None
-    X_prior = split.X_test
-    if "early_life_detractor" not in X_prior.columns:  # no sign-up times: no early-life flag
-        X_prior = X_prior.assign(early_life_detractor=0.0)
-    if set(prior._fitted().feature_names) <= set(map(str, X_prior.columns)):
-        pp = prior.predict_proba(X_prior)[:, 1]
+    arr, names = _as_matrix(split.X_test)
+    pp = _npscore.churn_prior_proba(arr, list(names or []), float(split.horizon_days))
+    if pp is not None:
         p_prior = _pd.Series(pp, index=split.X_test.index, name="p_prior")
         prior_ev = evaluate(y_test, pp)
     nan = float("nan")
@@ -965,7 +945,8 @@ class ChurnModel:
         cw, balanced = self._class_weight_args()
         model = _core.churn_fit(arr, labels, w, names or [], params["C"],
                                 params["fit_intercept"], params["standardize"], cw, balanced,
-                                params["tol"], params["max_iter"], params["threads"])
+                                params["tol"], params["max_iter"], params["threads"],
+                                _frame_design(X, names))
         self._set_model(model, names is not None)
         for text in model.warnings:
             _warnings.warn(text, ChurnDataWarning, stacklevel=2)
@@ -975,6 +956,15 @@ class ChurnModel:
                 f"norm is {model.grad_norm:.3g} > tol = {self.tol:g} (raise max_iter or tol)",
                 ConvergenceWarning, stacklevel=2)
         return self
+
+    @property
+    def design_columns_(self) -> _Optional[list]:
+        """The columns of the design the model reads (None without one): a model
+        fitted on a ``churn_features`` frame (or a subset of its columns) and
+        the default prior carry their design, saved in the model file, so C,
+        C++ and other languages rebuild the same matrix from the features."""
+        design = self._fitted().design
+        return None if design is None else list(design.names)
 
     def _set_model(self, model: _Any, names_given: bool) -> None:
         self._model = model
@@ -1083,6 +1073,8 @@ class ChurnModel:
                     raise ValueError(f"X has column(s) {extra} the model was not fitted on")
             if cols != names:
                 X = X.loc[:, [X.columns[cols.index(c)] for c in names]]
+            if m.design is not None:
+                _core.churn_check_columns(m, [str(c) for c in X.columns])
         arr, _ = _as_matrix(X)
         if arr.shape[1] != len(names):
             raise ValueError(f"X has {arr.shape[1]} columns but the model has {len(names)} "
@@ -1238,6 +1230,24 @@ class ChurnModel:
                 f"tol={self.tol!r}, max_iter={self.max_iter!r})")
 
 
+def _frame_design(X: _Any, names: _Optional[list]) -> _Any:
+    """The core design of the columns `names` of a churn_features frame (its
+    attrs), or None when X is no such frame or has columns the design lacks."""
+    if not isinstance(X, _pd.DataFrame) or not names:
+        return None
+    text = X.attrs.get(DESIGN_ATTR)
+    if not isinstance(text, str):
+        return None
+    try:
+        design = _core.churn_design_parse(_base64.b64decode(text.encode("ascii"),
+                                                            validate=True))
+    except (ValueError, TypeError, UnicodeError):  # not a design: the frame was changed
+        return None
+    if not set(names) <= set(design.names):
+        return None
+    return design.select(names)
+
+
 def _model_path(path: _Any, verb: str) -> str:
     """A model file path as a str; a directory or a NUL in the name is an
     error naming the path."""
@@ -1319,35 +1329,30 @@ def cross_validate(model: ChurnModel, X: _Any, y: _Any, *, k: int = 5, seed: int
     folds; each fold is scored by a model with ``model``'s parameters fitted on the
     other folds. Returns one row per fold (``fold``, ``n_train``, ``n_test``,
     ``auc``, ``brier``, ``log_loss``, ``lift``, ``n_iter``). For honest estimates
-    on churn data prefer a split by time (train on an earlier period)."""
+    on churn data prefer a split by time (train on an earlier period).
+
+    The folds are the core's (``CrossValidateChurn``; C
+    ``npscore_churn_cross_validate``): a SplitMix64-driven shuffle of the rows,
+    so the same ``seed`` gives the same folds in every language; the first
+    ``n % k`` folds hold one row more."""
     if not isinstance(model, ChurnModel):
         raise TypeError(f"model must be a ChurnModel, got {type(model).__name__}")
     k = _args.whole(k, "k", minimum=2, maximum=None)
-    seed = _args.whole(seed, "seed", minimum=0, maximum=None, none=True)
+    seed = _args.whole(seed, "seed", minimum=0, maximum=2**64 - 1, none=True)
+    if seed is None:  # fresh folds, as numpy's default_rng(None)
+        seed = int(_np.random.default_rng().integers(2**63))
     bins = _args.whole(bins, "bins", minimum=None, maximum=_args.limit("bins"))
     arr, names = _as_matrix(X)
     labels = _as_labels(y, arr.shape[0])
     n = arr.shape[0]
-    if k > n:
-        raise ValueError(f"k is {k}: it must be between 2 and the number of rows ({n})")
     w = None if sample_weight is None else _as_weights(sample_weight, "sample_weight")
     if w is not None and len(w) != n:
         raise ValueError(f"sample_weight has {len(w)} values but X has {n} rows")
-    order = _np.random.default_rng(seed).permutation(n)
-    folds = _np.array_split(order, k)
-    rows = []
-    for i, test in enumerate(folds):
-        train = _np.setdiff1d(order, test, assume_unique=True)
-        train.sort()
-        test = _np.sort(test)
-        Xtr = _pd.DataFrame(arr[train], columns=names) if names else arr[train]
-        Xte = _pd.DataFrame(arr[test], columns=names) if names else arr[test]
-        m = ChurnModel(**model.get_params()).fit(Xtr, labels[train],
-                                                 None if w is None else w[train])
-        e = evaluate(labels[test], m.predict_proba(Xte), bins=bins)
-        rows.append({"fold": i, "n_train": len(train), "n_test": len(test), "auc": e.auc,
-                     "brier": e.brier, "log_loss": e.log_loss, "lift": e.lift,
-                     "n_iter": m.n_iter_})
-    return _pd.DataFrame(rows)
+    params = model._checked_params()
+    cw, balanced = model._class_weight_args()
+    folds = _core.churn_cross_validate(
+        arr, labels, w, params["C"], params["fit_intercept"], params["standardize"], cw,
+        balanced, params["tol"], params["max_iter"], params["threads"], k, seed, bins)
+    return _pd.DataFrame(folds)
 
 # (end of model)

@@ -26,6 +26,7 @@ from ._convert import as_cutoffs, as_scores, as_weights, column, instant as _ins
 from ._convert import utc_index as _utc_index, utc_nanos as _utc_nanos
 from ._groups import group_codes, is_int_key
 from .nps import DEFAULT_CONFIDENCE, DEFAULT_CUTOFFS, DEFAULT_METHOD
+from .priority import _latest_rows
 
 __all__ = ["health", "segment_trends", "migration", "attribute_change", "event_impact",
            "account_nps", "DEFAULT_THRESHOLDS", "FLAGS"]
@@ -52,7 +53,6 @@ FLAGS = {
 
 _SEGMENTS = {-1: "detractors", 0: "passives", 1: "promoters"}
 
-_NS_PER_DAY = 86_400 * 10**9
 # The ``flags`` text of every combination of flag bits.
 _FLAG_TEXT = np.array([",".join(n for b, n in FLAGS.items() if v & b)
                        for v in range(2 * max(FLAGS))], dtype=object)
@@ -71,23 +71,15 @@ def _thresholds(thresholds: Any) -> dict:
     return out
 
 
-def _latest_only(customers: np.ndarray, periods: np.ndarray, slices: np.ndarray,
+def _latest_only(customers: pd.Series, periods: np.ndarray, slices: np.ndarray,
                  times: np.ndarray, eligible: np.ndarray) -> np.ndarray:
-    """Mask of each customer's latest eligible response per (period, slice).
-    Two responses of one customer at the same instant are an error."""
-    order = np.lexsort((times, slices, periods, customers, ~eligible))
-    order = order[eligible[order]]
-    c, p, s, t = customers[order], periods[order], slices[order], times[order]
-    same_group = (c[1:] == c[:-1]) & (p[1:] == p[:-1]) & (s[1:] == s[:-1])
-    tie = same_group & (t[1:] == t[:-1])
-    if tie.any():
-        i = int(np.flatnonzero(tie)[0])
-        raise ValueError(f"rows {order[i]} and {order[i + 1]} are responses of the same "
-                         "customer at the same instant: cannot tell which is the latest")
-    last = np.ones(len(order), dtype=bool)
-    last[:-1] = ~same_group
+    """Mask of each customer's latest eligible response per (period, slice),
+    by the core's one rule (npscore.priority.latest_responses): two at the
+    same latest instant are an error naming both rows and the customer."""
+    n_slices = int(slices.max()) + 1 if len(slices) else 1
+    groups = np.where(eligible, periods.astype(np.int64) * n_slices + slices, -1)
     keep = np.zeros(len(customers), dtype=bool)
-    keep[order[last]] = True
+    keep[_latest_rows(customers, times, groups)] = True
     return keep
 
 
@@ -95,9 +87,10 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
              basis: str, customer: str, tz: str, missing: str, start: Any, end: Any,
              window: Any = None, bucket: bool = True):
     """Scores, period codes, slice codes and the keys of both, as the core
-    reads them. With bucket=False (basis "all", calendar periods only) the
-    times themselves stand in the place of the period codes: the core then
-    buckets them while counting (health_over_time)."""
+    reads them, then the window's whole days (None without) and the time zone.
+    With bucket=False (basis "all") the times themselves stand in the place of
+    the period codes: the core then buckets them while counting
+    (health_over_time, rolling_health_over_time)."""
     _args.option(basis, "basis", ("all", "latest"))
     _args.shared(freq=freq, missing=missing)
     tz = _args.time_zone(tz)
@@ -130,24 +123,11 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
         raise ValueError(f"end ({end!r}) is before the first time of column {time!r}: "
                          "no period to show")
     starts, labels = _npscore.period_grid(int(lo), int(hi), freq, tz)
-    windows = None
-    grid_starts, grid_labels = starts, labels
-    if window is not None:
-        # Rolling windows: responses are bucketed by day, and the window of
-        # each period is the `window` days before the period's end.
-        first_day = int(lo) - days * _NS_PER_DAY - _NS_PER_DAY
-        if first_day <= np.iinfo(np.int64).min:
-            raise ValueError(f"window is {window!r}: it reaches before 1677-09-21, the earliest "
-                             "time npscore reads")
-        grid_starts, grid_labels = _npscore.period_grid(first_day, int(hi), "D", tz)
-        last = np.searchsorted(grid_starts, starts[1:], side="left")
-        windows = (np.ascontiguousarray(np.maximum(last - days, 0), dtype=np.int64),
-                   np.ascontiguousarray(np.minimum(last, len(grid_labels)), dtype=np.int64))
-    if not bucket and basis == "all" and window is None:
+    if not bucket and basis == "all":
         periods = times
     else:
         try:
-            periods = _npscore.assign_periods(times, grid_starts, grid_labels, missing == "skip")
+            periods = _npscore.assign_periods(times, starts, labels, missing == "skip")
         except ValueError as e:
             raise ValueError(f"column {time!r}: {e}") from None
     if keys:
@@ -156,7 +136,7 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
         slices, slice_keys = None, pd.DataFrame(index=range(1))
     dropped = 0
     if basis == "latest":
-        cust, _ = pd.factorize(column(df, customer, "customer"), use_na_sentinel=False)
+        cust = column(df, customer, "customer")
         # Only rows that can count compete for "latest": a missing score or
         # time does not hide an earlier scored response. The others stay, so
         # the core still reports them (an error, or skipped / excluded).
@@ -167,10 +147,7 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
         scores, periods = np.ascontiguousarray(scores[keep]), np.ascontiguousarray(periods[keep])
         if slices is not None:
             slices = np.ascontiguousarray(slices[keep])
-    if window is not None:
-        return scores, periods, starts, labels, slices, slice_keys, dropped, (
-            grid_starts, grid_labels, windows)
-    return scores, periods, starts, labels, slices, slice_keys, dropped
+    return scores, periods, starts, labels, slices, slice_keys, dropped, days, tz
 
 
 def health(
@@ -287,35 +264,35 @@ def health(
     thresholds = _thresholds(thresholds)
     # Calendar periods over all responses: the core finds each row's period
     # while counting (no period codes written and read back).
-    fused = window is None and basis == "all"
+    fused = basis == "all"
     prepared = _prepare(df, score, time, freq, by, kind, basis, customer, tz, missing, start,
                         end, window, bucket=not fused)
-    scores, periods, starts, labels, slices, slice_keys, dropped = prepared[:7]
+    scores, periods, starts, labels, slices, slice_keys, dropped, days, zone = prepared
     n_periods, n_slices = len(labels), len(slice_keys)
     args = (as_cutoffs(cutoffs), missing, method, float(confidence), adjust, thresholds,
             mode, freq)
     if fused:
         try:
-            cols = _npscore.health_over_time(scores, periods, starts, labels, slices, n_slices,
-                                             *args)
+            if window is None:
+                cols = _npscore.health_over_time(scores, periods, starts, labels, slices,
+                                                 n_slices, *args)
+            else:  # the core finds each window (days ending at the period end)
+                cols = _npscore.rolling_health_over_time(scores, periods, starts, labels, zone,
+                                                         days, slices, n_slices, *args)
         except ValueError as e:
             if str(e).startswith("time at row"):
                 raise ValueError(f"column {time!r}: {e}") from None
             raise
-    elif window is None:
-        cols = _npscore.health_table(scores, periods, n_periods, slices, n_slices, *args)
     else:
-        day_starts, day_labels, (first, last) = prepared[7]
-        cols = _npscore.rolling_health_table(scores, periods, len(day_labels), slices, n_slices,
-                                             first, last, *args)
+        cols = _npscore.health_table(scores, periods, n_periods, slices, n_slices, *args)
     # One frame from a dict of columns (inserting ~50 columns one by one costs
     # more than the compiled table at a million rows).
     data: dict = {}
     data["period"] = np.tile(np.asarray(labels, dtype=object), n_slices)
     data["period_start"] = _utc_index(np.tile(starts[:-1], n_slices))
     if window is not None:
-        data["window_start"] = _utc_index(np.tile(day_starts[first], n_slices))
-        data["window_end"] = _utc_index(np.tile(day_starts[last], n_slices))
+        data["window_start"] = _utc_index(np.tile(cols["window_start"], n_slices))
+        data["window_end"] = _utc_index(np.tile(cols["window_end"], n_slices))
     for name in ("n", "detractors", "passives", "promoters", "skipped"):
         data[name] = cols[name]
     hist = cols["histogram"]
@@ -417,8 +394,8 @@ def segment_trends(
                           maximum=_args.limit("trend_periods"))
     alpha = _args.number(alpha, "alpha", lower=0, upper=1, lower_open=True, upper_open=True)
     _args.shared(adjust=adjust)
-    scores, per, starts, labels, slices, slice_keys, _ = _prepare(
-        df, score, time, freq, by, kind, basis, customer, tz, missing, start, end)
+    scores, per, starts, labels, slices, slice_keys = _prepare(
+        df, score, time, freq, by, kind, basis, customer, tz, missing, start, end)[:6]
     cols = _npscore.segment_trends(scores, per, len(labels), slices, len(slice_keys),
                                    as_cutoffs(cutoffs), missing, periods, adjust)
     out = slice_keys.take(cols["slice"]).reset_index(drop=True)
@@ -547,8 +524,8 @@ def attribute_change(
     labels of `freq` as `health` prints them ("2025-03", "2025Q1", ...).
     """
     _args.labels(by, "by", empty=False)
-    scores, periods, starts, labels, slices, slice_keys, _ = _prepare(
-        df, score, time, freq, by, None, "all", "", tz, missing, None, None)
+    scores, periods, starts, labels, slices, slice_keys = _prepare(
+        df, score, time, freq, by, None, "all", "", tz, missing, None, None)[:6]
     want = []
     for name, label in (("period_a", period_a), ("period_b", period_b)):
         label = str(label)

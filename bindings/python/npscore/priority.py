@@ -565,12 +565,8 @@ def revenue_at_risk(
     out["clv"] = t["clv"]
     out["revenue_at_risk"] = t["revenue_at_risk"]
     total = t["total_revenue_at_risk"]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["share_of_risk"] = t["revenue_at_risk"] / total if total > 0 else np.nan
-        out["risk_rate"] = np.where(t["clv"] > 0, t["revenue_at_risk"] / np.where(t["clv"] > 0, t["clv"], 1),
-                                    np.nan)
-    out["mean_churn_risk"] = t["mean_churn_risk"]
-    out["expected_churners"] = t["mean_churn_risk"] * t["customers"]
+    for name in ("share_of_risk", "risk_rate", "mean_churn_risk", "expected_churners"):
+        out[name] = t[name]
     out = out[out["customers"] > 0]
     if score is not None:
         if keys:
@@ -614,10 +610,9 @@ def _with_never_answered(out: pd.DataFrame, df: pd.DataFrame, customers: pd.Data
     if len(silent):
         row = {"customers": t["customers"][0], "clv": t["clv"][0],
                "revenue_at_risk": t["revenue_at_risk"][0],
-               "risk_rate": (t["revenue_at_risk"][0] / t["clv"][0] if t["clv"][0] > 0
-                             else np.nan),
+               "risk_rate": t["risk_rate"][0],
                "mean_churn_risk": t["mean_churn_risk"][0],
-               "expected_churners": t["mean_churn_risk"][0] * t["customers"][0],
+               "expected_churners": t["expected_churners"][0],
                "answered": False}
         out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
         total += float(t["total_revenue_at_risk"])
@@ -630,6 +625,37 @@ def _with_never_answered(out: pd.DataFrame, df: pd.DataFrame, customers: pd.Data
 # --- From a response table to one row per customer -------------------------------------------
 
 
+# The core's tie error: the customer is named by the id passed to it.
+_TIE = re.compile(r"^(rows (\d+) and \d+ are responses of customer )(-?\d+)( .*)$", re.S)
+
+
+def _latest_rows(ids: Any, times: np.ndarray, groups: np.ndarray | None = None,
+                 missing: str = "error") -> np.ndarray:
+    """Rows (ascending) of each customer's latest response, per group code
+    (-1: row left out), by the core's one rule: two responses of a customer
+    in a group at the same latest instant are an error naming both rows and
+    the customer. Integer ids go to the core as they are; other ids (text,
+    nullable, mixed) as codes, and the error names the original id."""
+    values = ids.to_numpy() if isinstance(ids, pd.Series) else np.asarray(ids)
+    as_ints = values.dtype.kind == "i" or (
+        values.dtype.kind == "u" and (len(values) == 0 or values.max() <= np.iinfo(np.int64).max))
+    codes = values if as_ints else pd.factorize(values, use_na_sentinel=False)[0]
+    if groups is not None:
+        groups = np.ascontiguousarray(groups, dtype=np.int64)
+    try:
+        out = _npscore.latest_responses(np.ascontiguousarray(codes, dtype=np.int64),
+                                        np.ascontiguousarray(times, dtype=np.int64), groups,
+                                        missing)
+    except ValueError as e:
+        tie = _TIE.match(str(e))
+        if as_ints or tie is None:
+            raise
+        who = values[int(tie.group(2))]
+        raise ValueError(f"{tie.group(1)}{who!r}{tie.group(4)}" if isinstance(who, str)
+                         else f"{tie.group(1)}{who}{tie.group(4)}") from None
+    return out["row"]
+
+
 def latest_responses(
     responses: pd.DataFrame,
     customers: pd.DataFrame,
@@ -639,9 +665,18 @@ def latest_responses(
     score: str = "score",
     churn_risk: Any = None,
     cutoffs: Any = DEFAULT_CUTOFFS,
+    missing: str = "error",
 ) -> pd.DataFrame:
     """One row per customer who answered: their latest response (by
-    `responded_at`; ties: the later row) joined with the customer table.
+    `responded_at`) joined with the customer table, in the order of those
+    responses' rows.
+
+    Tie rule (npscore's one rule, computed by the core): two responses of a
+    customer at the same latest instant are a ValueError naming both rows
+    and the customer ("rows 12 and 40 are responses of customer 7 at the
+    same instant: cannot tell which is the latest"); a tie superseded by a
+    later response is none. A missing `responded_at` (NaT) is an error
+    naming its row, unless ``missing="skip"`` leaves such responses out.
 
     The result holds the customer table's columns (e.g. ``clv``, ``plan``,
     ``region``), the latest response's columns, ``segment`` (from `score`)
@@ -654,6 +689,7 @@ def latest_responses(
                                    responded_at="responded_at", now=..., top=10,
                                    keep=["customer_id"])
     """
+    _args.option(missing, "missing", ("error", "skip"))
     ids = column(responses, customer, "customer")
     times = utc_nanos(column(responses, responded_at, "responded_at"),
                       f"column {responded_at!r}", "UTC")
@@ -661,9 +697,8 @@ def latest_responses(
     if churn_risk is not None and not isinstance(churn_risk, (str, pd.Series, Mapping)):
         raise TypeError("churn_risk must be a column name of customers, a Series or a mapping "
                         f"from customer id to P(churn), got {type(churn_risk).__name__}")
-    r = responses.reset_index(drop=True)
-    order = np.lexsort((np.arange(len(r)), times))
-    latest = r.iloc[order].drop_duplicates(customer, keep="last")
+    rows = _latest_rows(ids, times, missing=missing)
+    latest = responses.reset_index(drop=True).iloc[rows]
     try:
         frame = latest.merge(customers, on=customer, how="inner", suffixes=("", "_customer"))
     except ValueError:  # pandas refuses to join ids of different kinds (e.g. int and str)

@@ -62,6 +62,21 @@ SegmentRate ReadRate(const py::handle& v, const char* name, double default_horiz
   return {v.cast<double>(), default_horizon};
 }
 
+ChurnFitOptions MakeFitOptions(double C, bool fit_intercept, bool standardize,
+                               const std::vector<double>& class_weight, bool balanced, double tol,
+                               int max_iter, int threads) {
+  ChurnFitOptions o;
+  o.C = C;
+  o.fit_intercept = fit_intercept;
+  o.standardize = standardize;
+  o.class_weight = class_weight;
+  o.balanced_class_weight = balanced;
+  o.tol = tol;
+  o.max_iter = max_iter;
+  o.threads = threads;
+  return o;
+}
+
 }  // namespace
 
 void BindChurn(py::module_& m) {
@@ -78,6 +93,10 @@ void BindChurn(py::module_& m) {
       .def_property_readonly("objective", [](const ChurnModel& c) { return c.info.objective; })
       .def_property_readonly("warnings", [](const ChurnModel& c) { return c.info.warnings; })
       .def_readonly("is_prior", &ChurnModel::is_prior)
+      .def_property_readonly("design", [](const ChurnModel& c) -> py::object {
+        if (!c.design.has_value()) return py::none();
+        return py::cast(*c.design);
+      })
       .def_readonly("horizon_days", &ChurnModel::horizon_days)
       .def_property_readonly("C", [](const ChurnModel& c) { return c.options.C; })
       .def_property_readonly("fit_intercept",
@@ -100,31 +119,37 @@ void BindChurn(py::module_& m) {
       [](const py::array& X, const py::array_t<double, py::array::c_style>& y,
          const py::object& sample_weight, const std::vector<std::string>& names, double C,
          bool fit_intercept, bool standardize, const std::vector<double>& class_weight,
-         bool balanced, double tol, int max_iter, int threads) {
+         bool balanced, double tol, int max_iter, int threads, const py::object& design) {
         const MatrixView v = ViewMatrix(X);
         const absl::Span<const double> ys = Vector(y, "y");
         py::array_t<double, py::array::c_style> hold;
         const absl::Span<const double> w = OptionalColumn(sample_weight, hold, "sample_weight");
-        ChurnFitOptions o;
-        o.C = C;
-        o.fit_intercept = fit_intercept;
-        o.standardize = standardize;
-        o.class_weight = class_weight;
-        o.balanced_class_weight = balanced;
-        o.tol = tol;
-        o.max_iter = max_iter;
-        o.threads = threads;
+        const ChurnFitOptions o = MakeFitOptions(C, fit_intercept, standardize, class_weight,
+                                                 balanced, tol, max_iter, threads);
         absl::StatusOr<ChurnModel> r;
         {
           py::gil_scoped_release release;
           r = FitChurnModel(v, ys, w, o, names);
         }
-        return ValueOrThrow(std::move(r));
+        ChurnModel model = ValueOrThrow(std::move(r));
+        if (!design.is_none()) {
+          ThrowIfError(AttachChurnDesign(design.cast<ChurnDesign>(), &model));
+        }
+        return model;
       },
       py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("names"), py::arg("C"),
       py::arg("fit_intercept"), py::arg("standardize"), py::arg("class_weight"),
       py::arg("balanced"), py::arg("tol"), py::arg("max_iter"), py::arg("threads"),
-      "Fits the L2 logistic churn model (npscore/churn.h FitChurnModel).");
+      py::arg("design") = py::none(),
+      "Fits the L2 logistic churn model (npscore/churn.h FitChurnModel), carrying `design`.");
+
+  m.def(
+      "churn_check_columns",
+      [](const ChurnModel& model, const std::vector<std::string>& names) {
+        ThrowIfError(CheckChurnColumns(model, names));
+      },
+      py::arg("model"), py::arg("names"),
+      "Raises ValueError unless `names` are the model's design (or feature) columns, in order.");
 
   m.def(
       "churn_explain",
@@ -263,6 +288,79 @@ void BindChurn(py::module_& m) {
         return d;
       },
       py::arg("y_true"), py::arg("p"), py::arg("bins"));
+
+  m.def(
+      "churn_folds",
+      [](size_t n, int k, uint64_t seed) {
+        return ToArray(ValueOrThrow(ChurnFolds(n, k, seed)));
+      },
+      py::arg("n"), py::arg("k"), py::arg("seed"),
+      "The fold of each of n rows (npscore/churn.h ChurnFolds).");
+
+  m.def(
+      "churn_cross_validate",
+      [](const py::array& X, const py::array_t<double, py::array::c_style>& y,
+         const py::object& sample_weight, double C, bool fit_intercept, bool standardize,
+         const std::vector<double>& class_weight, bool balanced, double tol, int max_iter,
+         int threads, int k, uint64_t seed, int bins) {
+        const MatrixView v = ViewMatrix(X);
+        const absl::Span<const double> ys = Vector(y, "y");
+        py::array_t<double, py::array::c_style> hold;
+        const absl::Span<const double> w = OptionalColumn(sample_weight, hold, "sample_weight");
+        const ChurnFitOptions o = MakeFitOptions(C, fit_intercept, standardize, class_weight,
+                                                 balanced, tol, max_iter, threads);
+        absl::StatusOr<std::vector<ChurnFold>> r;
+        {
+          py::gil_scoped_release release;
+          r = CrossValidateChurn(v, ys, w, o, k, seed, bins);
+        }
+        const std::vector<ChurnFold> folds = ValueOrThrow(std::move(r));
+        std::vector<int64_t> fold, n_train, n_test, n_iter;
+        std::vector<double> auc, brier, log_loss, lift;
+        for (const ChurnFold& f : folds) {
+          fold.push_back(f.fold);
+          n_train.push_back(f.n_train);
+          n_test.push_back(f.n_test);
+          auc.push_back(f.evaluation.auc);
+          brier.push_back(f.evaluation.brier);
+          log_loss.push_back(f.evaluation.log_loss);
+          lift.push_back(f.evaluation.lift);
+          n_iter.push_back(f.n_iter);
+        }
+        py::dict d;
+        d["fold"] = ToArray(fold);
+        d["n_train"] = ToArray(n_train);
+        d["n_test"] = ToArray(n_test);
+        d["auc"] = ToArray(auc);
+        d["brier"] = ToArray(brier);
+        d["log_loss"] = ToArray(log_loss);
+        d["lift"] = ToArray(lift);
+        d["n_iter"] = ToArray(n_iter);
+        return d;
+      },
+      py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("C"),
+      py::arg("fit_intercept"), py::arg("standardize"), py::arg("class_weight"),
+      py::arg("balanced"), py::arg("tol"), py::arg("max_iter"), py::arg("threads"), py::arg("k"),
+      py::arg("seed"), py::arg("bins"),
+      "k-fold cross-validation of the churn model (npscore/churn.h CrossValidateChurn).");
+
+  m.def(
+      "churn_prior_proba",
+      [](const py::array& X, const std::vector<std::string>& names,
+         double horizon_days) -> py::object {
+        const MatrixView v = ViewMatrix(X);
+        std::vector<double> p(v.rows);
+        absl::StatusOr<bool> has;
+        {
+          py::gil_scoped_release release;
+          has = PredictChurnPrior(v, names, horizon_days, absl::MakeSpan(p));
+        }
+        if (!ValueOrThrow(std::move(has))) return py::none();
+        return ToArray(p);
+      },
+      py::arg("X"), py::arg("names"), py::arg("horizon_days"),
+      "P(churn) of the prior for a features matrix with columns `names`, or None when it "
+      "lacks the prior's columns (npscore/churn.h PredictChurnPrior).");
 
   m.def("churn_serialize", [](const ChurnModel& model) {
     return py::bytes(SerializeChurnModel(model));

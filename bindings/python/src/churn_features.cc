@@ -4,8 +4,12 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
+
+#include <pybind11/stl.h>
 
 #include "common.h"
 #include "npscore/churn.h"
@@ -46,9 +50,86 @@ py::dict FeaturesDict(const ChurnFeatures& f) {
   return out;
 }
 
+using DoubleArray = py::array_t<double, py::array::c_style>;
+using CodeArray = py::array_t<int32_t, py::array::c_style>;
+
+// A user column of a design as Python gives it: (name, categorical, levels,
+// missing_column).
+using UserTuple = std::tuple<std::string, bool, std::vector<std::string>, bool>;
+
 }  // namespace
 
 void BindChurnFeatures(py::module_& m) {
+  // The core's features table, kept for BuildChurnMatrix (opaque in Python).
+  py::class_<ChurnFeatures, std::shared_ptr<ChurnFeatures>>(m, "_ChurnFeatures");
+
+  py::class_<ChurnDesign>(m, "_ChurnDesign")
+      .def_property_readonly("names", &ChurnDesign::names)
+      .def_property_readonly("fill", [](const ChurnDesign& d) { return d.spec.fill; })
+      .def("serialize", [](const ChurnDesign& d) { return py::bytes(SerializeChurnDesign(d)); })
+      .def("select", [](const ChurnDesign& d, const std::vector<std::string>& names) {
+        return ValueOrThrow(SelectChurnDesignColumns(d, names));
+      }, py::arg("names"), "The design of the columns `names` (npscore/churn.h).");
+
+  m.def("churn_feature_columns", []() {
+    return std::vector<std::string>(std::begin(kChurnFeatureColumnNames),
+                                    std::end(kChurnFeatureColumnNames));
+  }, "The names of the columns made from the churn features (npscore/churn.h).");
+
+  m.def("churn_design", [](bool signup, bool followed_up, const std::vector<std::string>& themes,
+                           const std::vector<UserTuple>& user, bool fill, const Cutoffs& cutoffs) {
+    ChurnDesignSpec spec;
+    spec.signup = signup;
+    spec.followed_up = followed_up;
+    spec.themes = themes;
+    for (const auto& [name, categorical, levels, missing] : user) {
+      spec.user.push_back({name, categorical, levels, missing});
+    }
+    spec.fill = fill;
+    spec.cutoffs = cutoffs;
+    return ValueOrThrow(MakeChurnDesign(spec));
+  }, py::arg("signup"), py::arg("followed_up"), py::arg("themes"), py::arg("user"),
+     py::arg("fill"), py::arg("cutoffs"),
+     "The design of churn_features' columns (MakeChurnDesign).");
+
+  m.def("churn_design_parse", [](const py::bytes& b) {
+    return ValueOrThrow(ParseChurnDesign(std::string(b)));
+  }, py::arg("data"));
+
+  m.def("churn_design_matrix", [](const ChurnDesign& design, const ChurnFeatures& features,
+                                  const DoubleArray& theme_flags, size_t n_response_rows,
+                                  const std::vector<py::object>& numeric,
+                                  const std::vector<py::object>& codes) {
+    CheckVector(theme_flags, "theme_flags");
+    ChurnDesignData data;
+    data.theme_flags = View<double>(theme_flags);
+    data.n_response_rows = n_response_rows;
+    std::vector<DoubleArray> hold_numeric(numeric.size());
+    std::vector<CodeArray> hold_codes(codes.size());
+    for (size_t k = 0; k < numeric.size(); ++k) {
+      data.numeric.push_back(OptionalColumn(numeric[k], hold_numeric[k], "numeric"));
+    }
+    for (size_t k = 0; k < codes.size(); ++k) {
+      data.codes.push_back(OptionalColumn(codes[k], hold_codes[k], "codes"));
+    }
+    absl::StatusOr<ChurnMatrix> r;
+    {
+      py::gil_scoped_release release;
+      r = BuildChurnMatrix(design, features, data);
+    }
+    auto* owned = new ChurnMatrix(ValueOrThrow(std::move(r)));
+    py::capsule free(owned, [](void* p) { delete static_cast<ChurnMatrix*>(p); });
+    const auto rows = static_cast<py::ssize_t>(owned->rows);
+    const auto cols = static_cast<py::ssize_t>(owned->cols);
+    // Column-major: (rows, cols) in Fortran order, without a copy.
+    return py::array_t<double>({rows, cols},
+                               {static_cast<py::ssize_t>(sizeof(double)),
+                                static_cast<py::ssize_t>(sizeof(double)) * rows},
+                               owned->values.data(), free);
+  }, py::arg("design"), py::arg("features"), py::arg("theme_flags"), py::arg("n_response_rows"),
+     py::arg("numeric"), py::arg("codes"),
+     "The design matrix (BuildChurnMatrix): rows = customers signed up by as_of, Fortran order.");
+
   m.def("churn_features", [](const Int64Array& customers, const Int64Array& times,
                              const py::array& scores, const py::object& followed_up,
                              const Int64Array& customer_ids, const py::object& signup_times,
@@ -70,12 +151,14 @@ void BindChurnFeatures(py::module_& m) {
     } else {
       throw py::value_error("unknown is \"" + unknown + "\": use \"error\" or \"skip\"");
     }
-    ChurnFeatures f = ValueOrThrow(DispatchScores(scores, [&](auto span) {
+    auto f = std::make_shared<ChurnFeatures>(ValueOrThrow(DispatchScores(scores, [&](auto span) {
       py::gil_scoped_release release;
       return ComputeChurnFeatures(View<int64_t>(customers), View<int64_t>(times), span, fol,
                                   View<int64_t>(customer_ids), sig, as_of, o);
-    }));
-    return FeaturesDict(f);
+    })));
+    py::dict out = FeaturesDict(*f);
+    out["table"] = f;
+    return out;
   }, py::arg("customers"), py::arg("times"), py::arg("scores"), py::arg("followed_up"),
      py::arg("customer_ids"), py::arg("signup_times"), py::arg("as_of"), py::arg("cutoffs"),
      py::arg("missing"), py::arg("early_life_days"), py::arg("unknown"),

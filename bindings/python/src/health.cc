@@ -223,6 +223,10 @@ py::dict TableDict(const HealthTable& t) {
     out["passives"] = Array(t.passives);
     out["promoters"] = Array(t.promoters);
     out["skipped"] = Array(t.skipped);
+    if (!t.window_start.empty()) {
+      out["window_start"] = Array(t.window_start);
+      out["window_end"] = Array(t.window_end);
+    }
     out["share_detractors"] = Array(t.share_detractors);
     out["share_detractors_low"] = Array(t.share_detractors_low);
     out["share_detractors_high"] = Array(t.share_detractors_high);
@@ -379,31 +383,39 @@ void BindHealth(py::module_& m) {
      "health_table with the periods of `times` on the grid (starts, labels; periods of "
      "`freq`) found while counting; missing=\"skip\" also leaves out missing times.");
 
-  m.def("rolling_health_table", [](const py::array& scores,
-                                   const py::array_t<int32_t, py::array::c_style>& base_periods,
-                                   int64_t n_base, const py::object& slices, int64_t n_slices,
-                                   const py::array_t<int64_t, py::array::c_style>& first,
-                                   const py::array_t<int64_t, py::array::c_style>& last,
-                                   const Cutoffs& cutoffs, const std::string& missing,
-                                   const std::string& method, double confidence,
-                                   const std::string& adjustment, const py::dict& thresholds,
-                                   const std::string& mode, const std::string& freq) {
-    CheckVector(base_periods, "base_periods");
-    CheckVector(first, "first");
-    CheckVector(last, "last");
+  m.def("rolling_health_over_time", [](const py::array& scores,
+                                       const py::array_t<int64_t, py::array::c_style>& times,
+                                       const py::array_t<int64_t, py::array::c_style>& starts,
+                                       const std::vector<std::string>& labels,
+                                       const std::string& tz, int64_t window_days,
+                                       const py::object& slices, int64_t n_slices,
+                                       const Cutoffs& cutoffs, const std::string& missing,
+                                       const std::string& method, double confidence,
+                                       const std::string& adjustment, const py::dict& thresholds,
+                                       const std::string& mode, const std::string& freq) {
+    CheckVector(times, "times");
+    CheckVector(starts, "starts");
     const HealthOptions opt = MakeHealthOptions(cutoffs, missing, method, confidence, adjustment,
                                                 thresholds, mode, freq);
+    PeriodGrid g;
+    g.frequency = opt.frequency;
+    g.time_zone = tz;
+    g.starts.assign(starts.data(), starts.data() + starts.size());
+    g.labels = labels;
+    const bool skip = opt.scores.missing == Missing::kSkip;
     return TableDict(ValueOrThrow(DispatchCodes(slices, [&](auto sl) {
       return DispatchScores(scores, [&](auto span) {
         py::gil_scoped_release release;
-        return RollingHealth(span, View<int32_t>(base_periods), n_base, sl, n_slices,
-                             View<int64_t>(first), View<int64_t>(last), opt);
+        return RollingHealthOverTime(span, View<int64_t>(times), g, window_days, sl, n_slices,
+                                     opt, skip);
       });
     })));
-  }, py::arg("scores"), py::arg("base_periods"), py::arg("n_base"), py::arg("slices"),
-     py::arg("n_slices"), py::arg("first"), py::arg("last"), py::arg("cutoffs"),
+  }, py::arg("scores"), py::arg("times"), py::arg("starts"), py::arg("labels"), py::arg("tz"),
+     py::arg("window_days"), py::arg("slices"), py::arg("n_slices"), py::arg("cutoffs"),
      py::arg("missing"), py::arg("method"), py::arg("confidence"), py::arg("adjustment"),
-     py::arg("thresholds"), py::arg("mode") = "alert", py::arg("freq") = "M");
+     py::arg("thresholds"), py::arg("mode") = "alert", py::arg("freq") = "M",
+     "health_table of rolling windows of `window_days` days ending at each period end of the "
+     "grid (starts, labels in `tz`), with window_start / window_end.");
 
   m.def("segment_trends", [](const py::array& scores, const py::array_t<int32_t, py::array::c_style>& periods,
                              int64_t n_periods, const py::object& slices, int64_t n_slices,

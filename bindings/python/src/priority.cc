@@ -137,10 +137,39 @@ void BindPriority(py::module_& m) {
     out["clv"] = Array(t->clv);
     out["revenue_at_risk"] = Array(t->revenue_at_risk);
     out["mean_churn_risk"] = Array(t->mean_churn_risk);
+    out["expected_churners"] = Array(t->expected_churners);
+    out["share_of_risk"] = Array(t->share_of_risk);
+    out["risk_rate"] = Array(t->risk_rate);
     out["total_clv"] = t->total_clv;
     out["total_revenue_at_risk"] = t->total_revenue_at_risk;
     return out;
   }, py::arg("churn_risk"), py::arg("clv"), py::arg("codes"), py::arg("n_groups"));
+
+  m.def("latest_responses", [](const py::array_t<int64_t, py::array::c_style>& customers,
+                               const py::array_t<int64_t, py::array::c_style>& times,
+                               const py::object& groups, const std::string& missing) {
+    CheckVector(customers, "customers");
+    CheckVector(times, "times");
+    const Missing how = MakeScoreOptions(Cutoffs{}, missing).missing;
+    py::array_t<int64_t, py::array::c_style> hold;
+    const absl::Span<const int64_t> g = OptionalColumn(groups, hold, "groups");
+    absl::StatusOr<LatestResponseRows> r;
+    {
+      py::gil_scoped_release release;
+      r = LatestResponses(View<int64_t>(customers), View<int64_t>(times), g, how);
+    }
+    ThrowIfError(r.status());
+    py::dict out;
+    out["row"] = Array(std::move(r->row));
+    out["used"] = r->used;
+    out["superseded"] = r->superseded;
+    out["left_out"] = r->left_out;
+    out["skipped_missing_times"] = r->skipped_missing_times;
+    return out;
+  }, py::arg("customers"), py::arg("times"), py::arg("groups") = py::none(),
+     py::arg("missing") = "error",
+     "Rows of each (customer, group)'s latest response, ascending; a tie at the latest "
+     "instant is a ValueError naming both rows.");
 
   m.def("play_name", [](int code) { return std::string(PlayName(static_cast<int8_t>(code))); });
   m.def("play_script", [](int code) { return std::string(PlayScript(static_cast<int8_t>(code))); });

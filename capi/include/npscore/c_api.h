@@ -6,8 +6,9 @@
  * - Names: functions npscore_<module>_<verb> or npscore_<module>_<noun>_<verb>,
  *   types npscore_<module>_<noun>, macros and enum constants NPSCORE_*; the
  *   modules are nps, health, churn, clv, priority, themes.
- * - Handles are opaque, made only by <handle>_new, _fit or _load (writing
- *   `<handle> **out`, NULL on error) and released by <handle>_free (NULL ok).
+ * - Handles are opaque, made only by <handle>_new, _fit or _load (or
+ *   <handle>_new_<how> for another kind of input; writing `<handle> **out`,
+ *   NULL on error) and released by <handle>_free (NULL ok).
  *   A handle is immutable: it may be read from several threads at once.
  * - Every fallible function returns an npscore_status (NPSCORE_OK = 0, errors
  *   negative; npscore_status_string() names them). Outputs come first (`out`,
@@ -348,6 +349,27 @@ NPSCORE_API npscore_status npscore_nps_group_table_new(npscore_nps_group_table *
                                                        const npscore_nps_options *opts,
                                                        npscore_error *err);
 
+/** Summarizes by integer key (account ids, years, ...) in one pass over n
+ *  (score, key) rows: one group per distinct key that has rows, in ascending
+ *  key order (npscore_nps_group_table_key() reads group i's key; the Arrow
+ *  export starts with an int64 "key" column). Keys may be any int64 values:
+ *  dense keys are counted by offset, sparse ones factorized first. `weights`
+ *  may be NULL (e.g. revenue per row for a revenue-weighted NPS per account).
+ *  On success *out is a new table to release with
+ *  npscore_nps_group_table_free(). */
+NPSCORE_API npscore_status npscore_nps_group_table_new_by_key(npscore_nps_group_table **out,
+                                                              const void *scores, int32_t dtype,
+                                                              size_t n, const int64_t *keys,
+                                                              const double *weights,
+                                                              const npscore_nps_options *opts,
+                                                              npscore_error *err);
+
+/** Reads the key of group i of a table made by npscore_nps_group_table_new_by_key()
+ *  (NPSCORE_EINVAL for a table by group code). */
+NPSCORE_API npscore_status npscore_nps_group_table_key(int64_t *out,
+                                                      const npscore_nps_group_table *t, size_t i,
+                                                      npscore_error *err);
+
 /** Returns the number of groups in t (0 for NULL). */
 NPSCORE_API size_t npscore_nps_group_table_size(const npscore_nps_group_table *t);
 
@@ -572,6 +594,42 @@ NPSCORE_API npscore_status npscore_health_table_new(npscore_health_table **out,
                                                     const npscore_nps_options *nps_opts,
                                                     const npscore_health_options *opts,
                                                     npscore_error *err);
+
+/** The table over timestamps: as npscore_health_table_new() with the period
+ *  of each time (ns UTC) on `grid` (npscore_health_period_grid_new()), found
+ *  while counting, so no period codes are written. A time outside the grid
+ *  leaves its row out; a missing time (NPSCORE_MISSING_TIME) does too when
+ *  nps_opts->missing is NPSCORE_MISSING_SKIP, else it is an error naming its
+ *  row. Baselines follow the grid's frequency (opts->frequency is not used). */
+NPSCORE_API npscore_status npscore_health_table_new_over_time(
+    npscore_health_table **out, const void *scores, int32_t dtype, size_t n,
+    const int64_t *times, const npscore_health_period_grid *grid, const int64_t *slices,
+    size_t n_slices, const npscore_nps_options *nps_opts, const npscore_health_options *opts,
+    npscore_error *err);
+
+/** Rolling windows over timestamps: period p of `grid` becomes the window of
+ *  window_days calendar days (1..NPSCORE_MAX_WINDOW_DAYS, in the grid's time
+ *  zone) ending at its end, e.g. the last 90 days at each month end; read its
+ *  bounds with npscore_health_table_window(). Every response is read once,
+ *  however much the windows overlap; because they overlap, the tests against
+ *  the previous window, the trends and the baseline alerts are NaN (and their
+ *  flags never raised); shares, NPS, intervals and the passive-share and
+ *  low-n flags are given. Times and slices as npscore_health_table_new_over_time(). */
+NPSCORE_API npscore_status npscore_health_table_new_rolling(
+    npscore_health_table **out, const void *scores, int32_t dtype, size_t n,
+    const int64_t *times, const npscore_health_period_grid *grid, int64_t window_days,
+    const int64_t *slices, size_t n_slices, const npscore_nps_options *nps_opts,
+    const npscore_health_options *opts, npscore_error *err);
+
+/** The longest rolling window, in days (100 years). */
+#define NPSCORE_MAX_WINDOW_DAYS 36600
+
+/** The window of period `period` of a table from npscore_health_table_new_rolling():
+ *  [*out_start, *out_end) in UTC nanoseconds (NPSCORE_EINVAL for another
+ *  table). */
+NPSCORE_API npscore_status npscore_health_table_window(int64_t *out_start, int64_t *out_end,
+                                                       const npscore_health_table *t,
+                                                       size_t period, npscore_error *err);
 
 /** Returns the number of rows of t (0 for NULL). */
 NPSCORE_API size_t npscore_health_table_size(const npscore_health_table *t);
@@ -1191,6 +1249,180 @@ NPSCORE_API npscore_status npscore_churn_evaluate(npscore_churn_evaluation *out,
                                                   const double *p, size_t n, size_t bins,
                                                   npscore_error *err);
 
+/* Validation: k-fold cross-validation and the backtest. */
+
+/** Folds of npscore_churn_cross_validate(), at most. */
+#define NPSCORE_MAX_CHURN_FOLDS 1000
+
+/** Writes the fold (0..k-1) of each of n rows into out[0..n) (out_capacity >=
+ *  n): the rows shuffled by a Fisher-Yates pass driven by SplitMix64 from
+ *  `seed`, cut into k folds whose sizes differ by at most one (the first n % k
+ *  one larger). The same (n, k, seed) gives the same folds in every language.
+ *  k in 2..min(n, NPSCORE_MAX_CHURN_FOLDS). */
+NPSCORE_API npscore_status npscore_churn_folds(int32_t *out, size_t out_capacity, size_t n,
+                                               int32_t k, uint64_t seed, npscore_error *err);
+
+/** One fold of npscore_churn_cross_validate(): a model fitted on the other
+ *  folds, scored on this one. */
+typedef struct npscore_churn_fold {
+  int64_t fold;
+  int64_t n_train;
+  int64_t n_test;
+  npscore_churn_evaluation evaluation; /**< of this fold's rows (npscore_churn_evaluate) */
+  int32_t n_iter;                      /**< Newton iterations of the fold's fit */
+  int32_t converged;                   /**< 1 if the fit converged */
+} npscore_churn_fold;
+
+/** k-fold cross-validation of npscore_churn_model_fit(opts) on x (rows x cols
+ *  in `layout`), y and sample_weight (NULL: all 1), with the folds of
+ *  npscore_churn_folds(rows, k, seed): fold f's model is fitted on the rows of
+ *  the other folds, in row order, and evaluated on fold f with `bins`
+ *  reliability bins. Writes the k folds to out (out_capacity >= k). Errors
+ *  name the fold (a fold whose labels hold one class cannot be scored). For
+ *  churn, a split by time (npscore_churn_backtest()) is the honest estimate. */
+NPSCORE_API npscore_status npscore_churn_cross_validate(
+    npscore_churn_fold *out, size_t out_capacity, const double *x, size_t rows, size_t cols,
+    int32_t layout, const double *y, const double *sample_weight,
+    const npscore_churn_fit_options *opts, int32_t k, uint64_t seed, size_t bins,
+    npscore_error *err);
+
+/** The verdict of npscore_churn_backtest(). */
+typedef struct npscore_churn_backtest_result {
+  npscore_churn_evaluation test;  /**< the model on the test rows */
+  npscore_churn_evaluation prior; /**< the prior on the same rows (zeros without it) */
+  int32_t has_prior;   /**< 1 if the test columns hold the prior's (segments, answered) */
+  int32_t beats_prior; /**< 1 if the model has a higher AUC and a lower Brier score */
+  double train_churn_rate;
+  double test_churn_rate;
+} npscore_churn_backtest_result;
+
+/** A backtest: fits a model (opts) on x_train (train_rows x cols) and y_train,
+ *  the features and labels of an earlier as-of date, scores x_test
+ *  (test_rows x cols, the same columns `feature_names`, cols strings) and
+ *  evaluates it against y_test with `bins` bins, beside the prior over
+ *  `horizon_days` (npscore_churn_model_new() with the default rates) on the
+ *  same rows: the baseline a fitted model must beat. Both matrices are in
+ *  `layout`. The model goes to *out_model (release with
+ *  npscore_churn_model_free()); P(churn) of each test row to out_p_test and the
+ *  prior's to out_p_prior (each NULL to skip, else out_capacity >= test_rows;
+ *  NaN without a prior). Labels of one class on either side are
+ *  NPSCORE_EINVAL naming the side. */
+NPSCORE_API npscore_status npscore_churn_backtest(
+    npscore_churn_model **out_model, npscore_churn_backtest_result *out, double *out_p_test,
+    double *out_p_prior, size_t out_capacity, const double *x_train, size_t train_rows,
+    const double *y_train, const double *x_test, size_t test_rows, const double *y_test,
+    size_t cols, int32_t layout, const char *const *feature_names, double horizon_days,
+    const npscore_churn_fit_options *opts, size_t bins, npscore_error *err);
+
+/* Design matrix. */
+
+/** The columns a churn model reads and how each is made from the features
+ *  (npscore/churn.h ChurnDesign), saved in the model file so that a model
+ *  saved from any language rebuilds its matrix in any other. Columns, in
+ *  order: "has_response", "n_responses", "score", "segment=detractor",
+ *  "segment=passive", "score_change", "segment_change", "mean_score",
+ *  "min_score", "detractor_share" (detractor answers / answers),
+ *  "days_since_response", with sign-up times "tenure_days",
+ *  "customer_age_days", "early_life_detractor", then
+ *  "days_detractor_waiting", with follow-up times "detractor_followed_up",
+ *  "days_to_follow_up"; then "theme=<name>" per theme (the flag of the
+ *  customer's latest response); then the caller's columns: numeric ones
+ *  copied, categorical ones one-hot ("plan=pro", the first level the
+ *  dropped reference) with an optional "plan=<missing>". Made by
+ *  npscore_churn_design_new() or read from a model by
+ *  npscore_churn_model_design(); immutable. */
+typedef struct npscore_churn_design npscore_churn_design;
+
+/** Options of npscore_churn_design_new(). */
+typedef struct npscore_churn_design_options {
+  uint32_t version;     /**< NPSCORE_CHURN_DESIGN_OPTIONS_VERSION */
+  int32_t signup;       /**< 1: the features had sign-up times (0). */
+  int32_t followed_up;  /**< 1: the features had follow-up times (0). */
+  int32_t fill;         /**< 1: fill values that do not exist (1): scores by the middle
+                             of the passive band ((detractor_max + 1 + passive_max) / 2,
+                             7.5 on 0-10), changes, the detractor share, follow-up delays
+                             and an unknown age by 0, days since the latest response and
+                             tenure of a customer without one by its age; 0: NaN. */
+} npscore_churn_design_options;
+
+#define NPSCORE_CHURN_DESIGN_OPTIONS_VERSION 1
+/** The defaults: no sign-up or follow-up times, filled. */
+#define NPSCORE_CHURN_DESIGN_OPTIONS_INIT { NPSCORE_CHURN_DESIGN_OPTIONS_VERSION, 0, 0, 1 }
+
+/** Fills *opts with the defaults of options struct `version` (1 to
+ *  NPSCORE_CHURN_DESIGN_OPTIONS_VERSION; else NPSCORE_EVERSION). */
+NPSCORE_API npscore_status npscore_churn_design_options_init(npscore_churn_design_options *opts,
+                                                             uint32_t version,
+                                                             npscore_error *err);
+
+/** Makes a design: themes (n_themes names; NULL when 0), n_user user
+ *  columns named user_columns[k], numeric when user_n_levels[k] is 0, else
+ *  categorical with user_n_levels[k] levels whose names follow one another
+ *  in user_levels (each column's reference level first); user_missing: NULL
+ *  (none) or per column 1 for a "<name>=<missing>" column. nps_opts (NULL:
+ *  defaults) gives the cut-offs the features were computed with. Errors
+ *  (NPSCORE_EINVAL): a repeated theme, column or level, two columns of the
+ *  same name, more than NPSCORE_MAX_CHURN_FEATURES columns. On success *out
+ *  is a new design to release with npscore_churn_design_free(). */
+NPSCORE_API npscore_status npscore_churn_design_new(
+    npscore_churn_design **out, const char *const *themes, size_t n_themes,
+    const char *const *user_columns, const size_t *user_n_levels, const char *const *user_levels,
+    const int32_t *user_missing, size_t n_user, const npscore_nps_options *nps_opts,
+    const npscore_churn_design_options *opts, npscore_error *err);
+
+/** The number of columns of a design (0 for NULL). */
+NPSCORE_API size_t npscore_churn_design_size(const npscore_churn_design *design);
+
+/** The name of column j (< npscore_churn_design_size()) into *out, owned by
+ *  the design. */
+NPSCORE_API npscore_status npscore_churn_design_column_name(const char **out,
+                                                            const npscore_churn_design *design,
+                                                            size_t j, npscore_error *err);
+
+/** Builds the design matrix from a features table f: one row per customer of
+ *  f who had signed up by as_of (signed_up = 1), in table order, and
+ *  npscore_churn_design_size() columns, written column-major into out
+ *  (element (i, j) at out[j * rows + i]; NPSCORE_COL_MAJOR for
+ *  npscore_churn_model_predict). *out_rows receives the row count, also when
+ *  the capacity is too small (NPSCORE_ERANGE), so a first call with out NULL
+ *  and capacity 0 asks for it. theme_flags: the design's themes, 0 or 1 per
+ *  response row of the responses f was computed from (theme t of row r at
+ *  theme_flags[t * n_response_rows + r]); NULL when there are none. The n_user
+ *  user columns (as in the design, in order) have one value per customer of
+ *  f: user_numeric[k] the values of a numeric column (finite for the
+ *  customers in the matrix), user_codes[k] the level index (0 = the
+ *  reference, -1 = missing) of a categorical one; the entry of the other
+ *  kind is NULL, and both arrays may be NULL when n_user is 0. Errors name the
+ *  row and value. */
+NPSCORE_API npscore_status npscore_churn_design_matrix(
+    double *out, size_t out_capacity, size_t *out_rows, const npscore_churn_design *design,
+    const npscore_churn_features *f, const double *theme_flags, size_t n_response_rows,
+    const double *const *user_numeric, const int32_t *const *user_codes, size_t n_user,
+    npscore_error *err);
+
+/** Frees a design; accepts NULL. */
+NPSCORE_API void npscore_churn_design_free(npscore_churn_design *design);
+
+/** The design a model reads, as a new design to release with
+ *  npscore_churn_design_free(): a model fitted in Python on churn_features'
+ *  frame, a prior with the default columns, or a model given one by
+ *  npscore_churn_model_with_design(). A model without a design (fitted on a
+ *  matrix made elsewhere) is NPSCORE_EINVAL. Its columns are the model's
+ *  features, in order. */
+NPSCORE_API npscore_status npscore_churn_model_design(npscore_churn_design **out,
+                                                      const npscore_churn_model *model,
+                                                      npscore_error *err);
+
+/** A copy of model that carries design (saved with it by
+ *  npscore_churn_model_save()): the design's column names must equal the
+ *  model's feature names, in order (else NPSCORE_EINVAL naming the first that
+ *  differs). On success *out is a new model to release with
+ *  npscore_churn_model_free(). */
+NPSCORE_API npscore_status npscore_churn_model_with_design(npscore_churn_model **out,
+                                                           const npscore_churn_model *model,
+                                                           const npscore_churn_design *design,
+                                                           npscore_error *err);
+
 /* (end of the churn section) */
 
 /* --- CLV: customer lifetime value ---------------------------------- */
@@ -1478,6 +1710,61 @@ NPSCORE_API npscore_status npscore_priority_play_name(const char **out, int32_t 
  *  npscore_priority_play_name(). */
 NPSCORE_API npscore_status npscore_priority_play_script(const char **out, int32_t segment,
                                                         npscore_error *err);
+
+/** Revenue at risk of one group (npscore_priority_revenue_at_risk()). */
+typedef struct npscore_priority_risk_group {
+  int64_t customers;        /**< Rows of the group. */
+  double clv;               /**< Sum of CLV. */
+  double revenue_at_risk;   /**< Sum of churn_risk * clv. */
+  double share_of_risk;     /**< revenue_at_risk / the total over every group (NaN if 0). */
+  double risk_rate;         /**< revenue_at_risk / clv: CLV-weighted churn risk (NaN if clv 0). */
+  double mean_churn_risk;   /**< NaN for an empty group. */
+  double expected_churners; /**< Sum of churn_risk. */
+} npscore_priority_risk_group;
+
+/** Sums revenue at risk (churn_risk * clv) by group over n rows: churn_risk[i]
+ *  in [0, 1], clv[i] finite >= 0 (errors name the row), codes[i] in
+ *  [0, n_groups) or -1 (leave the row out); codes NULL: one group of every row
+ *  (n_groups is then ignored). Writes group g to out[g] (out_capacity >= the
+ *  number of groups, else NPSCORE_ERANGE) and the totals over every group to
+ *  *out_total_clv and *out_total_revenue_at_risk. n_groups is at most
+ *  NPSCORE_MAX_RISK_GROUPS. */
+NPSCORE_API npscore_status npscore_priority_revenue_at_risk(
+    npscore_priority_risk_group *out, size_t out_capacity, double *out_total_clv,
+    double *out_total_revenue_at_risk, const double *churn_risk, const double *clv, size_t n,
+    const int32_t *codes, size_t n_groups, npscore_error *err);
+
+/** Largest n_groups of npscore_priority_revenue_at_risk(): 2^26. */
+#define NPSCORE_MAX_RISK_GROUPS 67108864
+
+/** Counts of npscore_priority_latest_responses(): every input row is in
+ *  exactly one of latest, superseded, left_out and skipped_missing_times. */
+typedef struct npscore_priority_latest_counts {
+  int64_t latest;                /**< (customer, group) pairs: the rows written. */
+  int64_t superseded;            /**< Responses with a later one of their customer and group. */
+  int64_t left_out;              /**< Rows with group code -1. */
+  int64_t skipped_missing_times; /**< Rows with a missing time (NPSCORE_MISSING_SKIP). */
+} npscore_priority_latest_counts;
+
+/** Finds the latest response of each customer within each group: writes the
+ *  row of the latest time among the rows with the same customers[i] (any
+ *  int64 id) and groups[i] into out[0..*out_count), ascending, and the counts
+ *  into *out_counts (may be NULL). groups (NULL: one group of every row)
+ *  holds codes >= 0 (any values, e.g. period * n_slices + slice) or -1 to
+ *  leave the row out, unread. times are ns UTC; a missing time
+ *  (NPSCORE_MISSING_TIME) is an error naming the row unless `missing` (an
+ *  npscore_nps_missing) is NPSCORE_MISSING_SKIP, which counts it. Two
+ *  responses of one customer in one group at the same latest instant are
+ *  NPSCORE_EINVAL naming both rows and the customer ("rows 12 and 40 are
+ *  responses of customer 7 at the same instant: cannot tell which is the
+ *  latest"); a tie superseded by a later response is none. out_capacity n
+ *  always suffices; a smaller one than the rows found is NPSCORE_ERANGE with
+ *  *out_count set to the rows needed (out may be NULL with capacity 0, to
+ *  ask the size). */
+NPSCORE_API npscore_status npscore_priority_latest_responses(
+    int64_t *out, size_t out_capacity, size_t *out_count,
+    npscore_priority_latest_counts *out_counts, const int64_t *customers, const int64_t *times,
+    const int64_t *groups, size_t n, int32_t missing, npscore_error *err);
 
 /* (end of the priority section) */
 
