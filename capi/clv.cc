@@ -2,6 +2,7 @@
 // npscore/clv.h. Outputs are written only on success.
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -20,19 +21,27 @@ static_assert(kFitInit.penalizer == kCoreFit.penalizer &&
                   kFitInit.max_iterations == kCoreFit.max_iterations &&
                   kFitInit.tolerance == kCoreFit.tolerance && kFitInit.threads == kCoreFit.threads,
               "NPSCORE_CLV_FIT_OPTIONS_INIT must equal npscore::FitOptions{}");
+static_assert(kFitInit.nonpositive_spend == static_cast<int32_t>(kCoreFit.nonpositive_spend) &&
+                  NPSCORE_CLV_NONPOSITIVE_EXCLUDE ==
+                      static_cast<int>(npscore::FitOptions::NonPositiveSpend::kExclude),
+              "nonpositive_spend values");
+static_assert(NPSCORE_CLV_MAX_PURCHASE_COUNT == npscore::kMaxPurchaseCount, "purchase count");
 }  // namespace
 
 namespace npscore {
 namespace capi {
 namespace {
 
-// Bytes known by each version of the options struct (one version so far).
-constexpr size_t kFitOptionsSize[] = {sizeof(npscore_clv_fit_options)};
+// Bytes known by each version of the options struct (version 2 appended
+// nonpositive_spend).
+constexpr size_t kFitOptionsSize[] = {offsetof(npscore_clv_fit_options, nonpositive_spend),
+                                      sizeof(npscore_clv_fit_options)};
 
 // The fit options' defaults, from the core's.
 npscore_clv_fit_options FitDefaults() {
   const FitOptions d;
-  return {NPSCORE_CLV_FIT_OPTIONS_VERSION, d.penalizer, d.max_iterations, d.tolerance, d.threads};
+  return {NPSCORE_CLV_FIT_OPTIONS_VERSION, d.penalizer, d.max_iterations, d.tolerance, d.threads,
+          static_cast<int32_t>(d.nonpositive_spend)};
 }
 
 npscore_status ReadFitOptions(Call& call, const npscore_clv_fit_options* opts, FitOptions* out) {
@@ -43,6 +52,9 @@ npscore_status ReadFitOptions(Call& call, const npscore_clv_fit_options* opts, F
   out->max_iterations = c.max_iterations;
   out->tolerance = c.tolerance;
   out->threads = c.threads;  // checked by the core
+  // Any int is a value of the enum class (its underlying type is int); the
+  // core checks the range.
+  out->nonpositive_spend = static_cast<FitOptions::NonPositiveSpend>(c.nonpositive_spend);
   return NPSCORE_OK;
 }
 
@@ -205,6 +217,69 @@ NPSCORE_API npscore_status npscore_clv_expected_purchases(
   return npscore::capi::Output(
       call, npscore::BetaGeoExpectedPurchases(npscore::capi::BgToCore(*params), t, f, r, ts), n,
       out);
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_clv_unconditional_purchases(
+    double* out, size_t out_capacity, const npscore_clv_beta_geo_params* params, const double* t,
+    size_t n, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(CheckOutput(call, out, out_capacity, n, "out"));
+  NPSCORE_C_REQUIRE(params);
+  absl::Span<const double> ts;
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, t, n, "t", &ts));
+  return npscore::capi::Output(
+      call, npscore::BetaGeoUnconditionalPurchases(npscore::capi::BgToCore(*params), ts), n, out);
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_clv_purchase_probability(
+    double* out, size_t out_capacity, const npscore_clv_beta_geo_params* params, const double* t,
+    const double* count, size_t n, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(CheckOutput(call, out, out_capacity, n, "out"));
+  NPSCORE_C_REQUIRE(params);
+  absl::Span<const double> ts, cs;
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, t, n, "t", &ts));
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, count, n, "count", &cs));
+  return npscore::capi::Output(
+      call, npscore::BetaGeoPurchaseProbability(npscore::capi::BgToCore(*params), ts, cs), n,
+      out);
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_clv_beta_geo_covariance(
+    double* out, size_t out_capacity, const npscore_clv_beta_geo_params* params,
+    const double* frequency, const double* recency, const double* T, const double* weights,
+    size_t n, const npscore_clv_fit_options* opts, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(CheckOutput(call, out, out_capacity, 16, "out"));
+  NPSCORE_C_REQUIRE(params);
+  absl::Span<const double> f, r, t, w;
+  NPSCORE_C_RETURN_IF_ERROR(Histories(call, frequency, recency, T, n, &f, &r, &t));
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, weights, weights ? n : 0, "weights", &w));
+  npscore::FitOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadFitOptions(call, opts, &o));
+  return npscore::capi::Output(
+      call, npscore::BetaGeoCovariance(npscore::capi::BgToCore(*params), f, r, t, w, o), 16, out);
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_clv_gamma_gamma_covariance(
+    double* out, size_t out_capacity, const npscore_clv_gamma_gamma_params* params,
+    const double* frequency, const double* monetary_value, const double* weights, size_t n,
+    const npscore_clv_fit_options* opts, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_RETURN_IF_ERROR(CheckOutput(call, out, out_capacity, 9, "out"));
+  NPSCORE_C_REQUIRE(params);
+  absl::Span<const double> f, m, w;
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, frequency, n, "frequency", &f));
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, monetary_value, n, "monetary_value", &m));
+  NPSCORE_C_RETURN_IF_ERROR(Column(call, weights, weights ? n : 0, "weights", &w));
+  npscore::FitOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadFitOptions(call, opts, &o));
+  return npscore::capi::Output(
+      call, npscore::GammaGammaCovariance(npscore::capi::GgToCore(*params), f, m, w, o), 9, out);
   NPSCORE_C_END
 }
 

@@ -131,8 +131,10 @@ absl::StatusOr<ColumnStats> ScanColumns(const MatrixView& X,
   return st;
 }
 
-// Error if two non-constant columns are identical (their coefficients would
-// be unidentifiable apart from the penalty's even split).
+// Error if two non-constant columns are identical. Called only without a
+// penalty (C = inf): there any split of their common coefficient is optimal.
+// With a finite C the objective is strictly convex and the penalty splits it
+// evenly, as scikit-learn's fit does, so duplicated dummies are fitted.
 absl::Status CheckDuplicates(const MatrixView& X, const ColumnStats& st,
                              absl::Span<const std::string> names) {
   const size_t n = X.rows, p = X.cols;
@@ -156,7 +158,8 @@ absl::Status CheckDuplicates(const MatrixView& X, const ColumnStats& st,
     if (same) {
       return absl::InvalidArgumentError(absl::StrCat(
           "columns ", ColumnText(k, names), " and ", ColumnText(j, names),
-          " of X are identical: drop one of them"));
+          " of X are identical: with C = inf (no penalty) their coefficients are not "
+          "unique; drop one of them or give a finite C"));
     }
   }
   return absl::OkStatus();
@@ -460,6 +463,10 @@ absl::StatusOr<ChurnModel> FitChurnModel(const MatrixView& X, absl::Span<const d
     }
     class_sum[yi == 1] += w;
   }
+  if (!sample_weight.empty() && !(class_sum[0] + class_sum[1] > 0)) {
+    return absl::InvalidArgumentError(
+        "sample_weight is zero for every row: nothing to fit");
+  }
   for (int c = 0; c < 2; ++c) {
     if (!(class_sum[c] > 0)) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -486,7 +493,7 @@ absl::StatusOr<ChurnModel> FitChurnModel(const MatrixView& X, absl::Span<const d
 
   // Columns: finite values, constant and duplicated columns, references.
   NPSCORE_ASSIGN_OR_RETURN(ColumnStats st, ScanColumns(X, names));
-  NPSCORE_RETURN_IF_ERROR(CheckDuplicates(X, st, names));
+  if (std::isinf(options.C)) NPSCORE_RETURN_IF_ERROR(CheckDuplicates(X, st, names));
   for (size_t j = 0; j < p; ++j) {
     if (st.min[j] == st.max[j]) {
       model.info.warnings.push_back(absl::StrCat(

@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 #endif
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "src/internal/parallel.h"
@@ -55,19 +56,23 @@ inline int64_t MonthIndex(int64_t days) {
   return (year - 1970) * 12 + (month - 1);
 }
 
-// The period number of time `t` (ns): days, Monday-based weeks, months or
-// quarters since the epoch.
-inline int64_t PeriodOf(int64_t t, Frequency f) {
+constexpr int64_t kNanosPerHour = int64_t{3600} * 1000000000;
+
+// The period number of time `t` (ns): days, Monday-based weeks, months,
+// quarters or hours since the epoch.
+inline int64_t PeriodOf(int64_t t, RfmUnit f) {
   const int64_t days = FloorDiv(t, kNanosPerDay);
   switch (f) {
-    case Frequency::kDay:
+    case RfmUnit::kDay:
       return days;
-    case Frequency::kWeek:
+    case RfmUnit::kWeek:
       return FloorDiv(days + 3, 7);  // 1970-01-01 was a Thursday
-    case Frequency::kMonth:
+    case RfmUnit::kMonth:
       return MonthIndex(days);
-    case Frequency::kQuarter:
+    case RfmUnit::kQuarter:
       return FloorDiv(MonthIndex(days), 3);
+    case RfmUnit::kHour:
+      return FloorDiv(t, kNanosPerHour);
   }
   return days;
 }
@@ -177,11 +182,62 @@ size_t Threads(size_t rows) { return internal::ThreadCount(0, rows, internal::kR
 
 }  // namespace
 
+absl::StatusOr<RfmUnit> ParseRfmUnit(absl::string_view name) {
+  const std::string s = absl::AsciiStrToLower(name);
+  if (s == "h" || s == "hour") return RfmUnit::kHour;
+  const absl::StatusOr<Frequency> f = ParseFrequency(name);
+  if (!f.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "freq is \"", name, "\": use \"D\" (days), \"W\" (weeks), \"M\" (months), \"Q\" "
+        "(quarters) or \"H\" (hours)"));
+  }
+  return ToRfmUnit(*f);
+}
+
+RfmUnit ToRfmUnit(Frequency frequency) {
+  switch (frequency) {
+    case Frequency::kDay:
+      return RfmUnit::kDay;
+    case Frequency::kWeek:
+      return RfmUnit::kWeek;
+    case Frequency::kMonth:
+      return RfmUnit::kMonth;
+    case Frequency::kQuarter:
+      return RfmUnit::kQuarter;
+  }
+  return RfmUnit::kDay;
+}
+
+double PeriodsPerMonth(RfmUnit unit) {
+  switch (unit) {
+    case RfmUnit::kDay:
+      return 30;
+    case RfmUnit::kWeek:
+      return 4.345;
+    case RfmUnit::kMonth:
+      return 1;
+    case RfmUnit::kQuarter:
+      return 1.0 / 3;
+    case RfmUnit::kHour:
+      return 720;
+  }
+  return 1;
+}
+
 absl::StatusOr<RfmSummary> SummarizeRfm(absl::Span<const int64_t> customers,
                                         int64_t n_customers,
                                         absl::Span<const int64_t> times,
                                         absl::Span<const double> amounts,
                                         int64_t observation_end, Frequency frequency) {
+  return SummarizeRfm(customers, n_customers, times, amounts, observation_end,
+                      ToRfmUnit(frequency));
+}
+
+absl::StatusOr<RfmSummary> SummarizeRfm(absl::Span<const int64_t> customers,
+                                        int64_t n_customers,
+                                        absl::Span<const int64_t> times,
+                                        absl::Span<const double> amounts,
+                                        int64_t observation_end, RfmUnit frequency) {
   const size_t n = customers.size();
   if (times.size() != n) {
     return absl::InvalidArgumentError(absl::StrCat("times has ", times.size(),

@@ -192,6 +192,48 @@ inline double AliveProbability(const BetaGeoParams& pr, double x, double tx, dou
 }
 
 
+inline double LogBeta(double a, double b) { return LogGamma(a) + LogGamma(b) - LogGamma(a + b); }
+
+// Checks horizons: finite and >= 0.
+absl::Status CheckHorizons(absl::Span<const double> t) {
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (!(t[i] >= 0 && Finite(t[i]))) {
+      return absl::InvalidArgumentError(absl::StrCat("t at row ", i, " is ", ValueText(t[i]),
+                                                     ": the horizon must be finite and >= 0"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// P(N >= x) for N ~ NegBin(r, q) (log P(N = j) = log_nb(j), log(1 - q) =
+// log_1q), x >= 1: 1 - the lower sum (x terms) when x is at most the mode or
+// that side is the cheaper one, and the lower sum is at most 1/2 (no
+// cancellation); else the upper sum itself, whose terms
+// fall geometrically (ratio (r + j) / (j + 1) (1 - q)) past the mode, so that
+// a small tail keeps its relative accuracy.
+template <typename LogPmf>
+double NegativeBinomialTail(double r, double log_1q, double x, const LogPmf& log_nb) {
+  const double mode = std::max(0.0, std::floor((r - 1) * std::exp(log_1q) / -std::expm1(log_1q)));
+  // Terms of the upper sum until they fall below 1e-17 of it: to the mode,
+  // then about log(1e17) / -log(1 - q) more.
+  const double upper_cost = std::max(0.0, mode - x) + 40 / -log_1q;
+  if (x <= mode || x <= upper_cost) {  // (below the mode the upper terms first rise)
+    double lower = 0;
+    for (double j = 0; j < x; ++j) lower += std::exp(log_nb(j));
+    if (lower <= 0.5) return 1 - lower;
+  }
+  // The upper sum from x: starts at its log-term, then the ratio.
+  const double first = log_nb(x);
+  double term = 1, sum = 1;
+  const double ratio_q = std::exp(log_1q);
+  for (double j = x; j < x + 1e8; ++j) {
+    term *= (r + j) / (j + 1) * ratio_q;
+    sum += term;
+    if (j > mode && term <= 1e-17 * sum) break;
+  }
+  return std::min(1.0, std::exp(first) * sum);
+}
+
 // E[(1 - (1 + p u)^-s) / p] for p ~ Beta(a, beta): the expected purchases of
 // a living customer over t = u (alpha + T).
 double AliveExpectation(double s, double a, double beta, double u, const BetaWeights* bw) {
@@ -265,20 +307,25 @@ void ForRows(size_t n, const BetaGeoParams& pr, const F& f) {
 
 // Fits BG/NBD on prepared data from `start` (log r, log scaled alpha, log a,
 // log b); `hessian` as in Minimize.
-absl::StatusOr<Vec<4>> FitBetaGeoData(const BgData& d, const FitOptions& options, Vec<4> start,
-                                      Mat4* hessian, FitInfo* info) {
+// The objective the fit minimizes, over log (r, scaled alpha, a, b): an
+// eval(theta, &f, &grad) for Minimize and LogCovariance.
+auto BetaGeoObjective(const BgData& d, const FitOptions& options) {
   const size_t threads = CustomerThreads(options.threads, d.x.size());
-  const double W = d.total_weight, pen = options.penalizer;
-  auto eval = [&](const Vec<4>& th, double* f, Vec<4>* g) {
+  return [&d, threads, pen = options.penalizer](const Vec<4>& th, double* f, Vec<4>* g) {
     const double r = std::exp(th[0]), al = std::exp(th[1]), a = std::exp(th[2]),
                  b = std::exp(th[3]);
     double ll;
     std::array<double, 4> grad;
     if (!BetaGeoSums(d, r, al, a, b, threads, &ll, &grad)) return false;
-    return PenalizedObjective<4>(ll, grad, {r, al, a, b}, W, pen, f, g);
+    return PenalizedObjective<4>(ll, grad, {r, al, a, b}, d.total_weight, pen, f, g);
   };
+}
+
+absl::StatusOr<Vec<4>> FitBetaGeoData(const BgData& d, const FitOptions& options, Vec<4> start,
+                                      Mat4* hessian, FitInfo* info) {
   static const char* const kNames[] = {"r", "alpha (scaled)", "a", "b"};
-  return Minimize<4>(eval, start, options, "BG/NBD", kNames, info, hessian);
+  return Minimize<4>(BetaGeoObjective(d, options), start, options, "BG/NBD", kNames, info,
+                     hessian);
 }
 
 }  // namespace
@@ -323,6 +370,22 @@ absl::StatusOr<BetaGeoFit> FitBetaGeo(absl::Span<const double> frequency,
   return fit;
 }
 
+absl::StatusOr<std::vector<double>> BetaGeoCovariance(const BetaGeoParams& params,
+                                                      absl::Span<const double> frequency,
+                                                      absl::Span<const double> recency,
+                                                      absl::Span<const double> T,
+                                                      absl::Span<const double> weights,
+                                                      const FitOptions& options) {
+  NPSCORE_RETURN_IF_ERROR(ValidateBetaGeo(params));
+  NPSCORE_RETURN_IF_ERROR(CheckFitOptions(options));
+  NPSCORE_ASSIGN_OR_RETURN(const BgData d, PrepareBetaGeo(frequency, recency, T, weights));
+  const Vec<4> theta(std::log(params.r), std::log(params.alpha * d.scale), std::log(params.a),
+                     std::log(params.b));
+  const Vec<4> unscale(1, 1 / d.scale, 1, 1);
+  return internal::LogCovariance<4>(BetaGeoObjective(d, options), theta, d.total_weight, unscale,
+                                    "BG/NBD");
+}
+
 absl::Status ValidateBetaGeo(const BetaGeoParams& pr) {
   NPSCORE_RETURN_IF_ERROR(CheckPositive("r", pr.r));
   NPSCORE_RETURN_IF_ERROR(CheckPositive("alpha", pr.alpha));
@@ -361,6 +424,63 @@ absl::StatusOr<std::vector<double>> BetaGeoExpectedPurchases(const BetaGeoParams
     out[i] = AliveProbability(params, x, recency[i], T[i]) *
              AliveExpectation(params.r + x, params.a, params.b + x, u, cache.Get(x));
   });
+  return out;
+}
+
+absl::StatusOr<std::vector<double>> BetaGeoUnconditionalPurchases(const BetaGeoParams& params,
+                                                                  absl::Span<const double> t) {
+  NPSCORE_RETURN_IF_ERROR(ValidateBetaGeo(params));
+  NPSCORE_RETURN_IF_ERROR(CheckHorizons(t));
+  std::vector<double> out(t.size());
+  ForRows(out.size(), params, [&](size_t i, WeightCache& cache) {
+    out[i] = AliveExpectation(params.r, params.a, params.b, t[i] / params.alpha, cache.Get(0));
+  });
+  return out;
+}
+
+absl::StatusOr<std::vector<double>> BetaGeoPurchaseProbability(const BetaGeoParams& params,
+                                                               absl::Span<const double> t,
+                                                               absl::Span<const double> n) {
+  NPSCORE_RETURN_IF_ERROR(ValidateBetaGeo(params));
+  NPSCORE_RETURN_IF_ERROR(CheckHorizons(t));
+  if (n.size() != t.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("n has ", n.size(), " values but t has ", t.size()));
+  }
+  for (size_t i = 0; i < n.size(); ++i) {
+    if (!(n[i] >= 0 && n[i] <= kMaxPurchaseCount && internal::IsWhole(n[i]))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("n at row ", i, " is ", ValueText(n[i]),
+                       ": must be a whole number in 0..",
+                       static_cast<int64_t>(kMaxPurchaseCount),
+                       " (kMaxPurchaseCount)"));
+    }
+  }
+  const double r = params.r, alpha = params.alpha, a = params.a, b = params.b;
+  const double log_beta_ab = LogBeta(a, b), lg_r = LogGamma(r);
+  std::vector<double> out(t.size());
+  for (size_t i = 0; i < t.size(); ++i) {
+    const double x = n[i];
+    if (t[i] == 0) {
+      out[i] = x == 0 ? 1.0 : 0.0;
+      continue;
+    }
+    // Negative binomial of the purchases while alive: log P(N = j) =
+    // log NB(j) with success log q = log(alpha / (alpha + t)).
+    const double log_q = std::log(alpha) - std::log(alpha + t[i]);
+    const double log_1q = std::log(t[i]) - std::log(alpha + t[i]);
+    auto log_nb = [&](double j) {
+      return LogGamma(r + j) - lg_r - LogGamma(j + 1) + r * log_q + j * log_1q;
+    };
+    // Alive throughout, with x purchases.
+    double p = std::exp(LogBeta(a, b + x) - log_beta_ab + log_nb(x));
+    if (x > 0) {
+      // Dropped out after the x-th purchase: needs P(N >= x).
+      p += std::exp(LogBeta(a + 1, b + x - 1) - log_beta_ab) *
+           NegativeBinomialTail(r, log_1q, x, log_nb);
+    }
+    out[i] = p;
+  }
   return out;
 }
 

@@ -47,11 +47,37 @@ struct GgData {
   double total_weight = 0;
   double fixed = 0;  // sum of w (x ln m - ln m + ...): the parts without parameters
   double sum_wx_log_mx = 0;  // sum of w x (ln m + ln x)
+  int64_t excluded = 0;      // repeat rows with monetary_value <= 0, left out
 };
+
+// Counts the repeat rows with a finite monetary_value <= 0; under kError, any
+// is an error naming the count, the first row and the option that excludes
+// them.
+absl::StatusOr<int64_t> CountNonPositiveSpend(absl::Span<const double> frequency,
+                                              absl::Span<const double> monetary_value,
+                                              FitOptions::NonPositiveSpend rule) {
+  int64_t count = 0;
+  size_t first = 0;
+  for (size_t i = 0; i < frequency.size() && i < monetary_value.size(); ++i) {
+    if (frequency[i] > 0 && monetary_value[i] <= 0) {
+      if (count++ == 0) first = i;
+    }
+  }
+  if (count > 0 && rule == FitOptions::NonPositiveSpend::kError) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "monetary_value is <= 0 for ", count, count == 1 ? " repeat customer" : " repeat customers",
+        " (frequency > 0), the first at row ", first, " (", ValueText(monetary_value[first]),
+        "): the Gamma-Gamma model needs spend > 0; set nonpositive_spend to exclude to leave ",
+        count == 1 ? "it" : "them", " out of the fit and count ", count == 1 ? "it" : "them",
+        ", or fix the data"));
+  }
+  return count;
+}
 
 absl::StatusOr<GgData> PrepareGammaGamma(absl::Span<const double> frequency,
                                          absl::Span<const double> monetary_value,
-                                         absl::Span<const double> weights) {
+                                         absl::Span<const double> weights,
+                                         FitOptions::NonPositiveSpend rule) {
   const size_t n = frequency.size();
   NPSCORE_RETURN_IF_ERROR(CheckSameLength("monetary_value", monetary_value.size(), n));
   if (!weights.empty()) NPSCORE_RETURN_IF_ERROR(CheckSameLength("weights", weights.size(), n));
@@ -65,10 +91,14 @@ absl::StatusOr<GgData> PrepareGammaGamma(absl::Span<const double> frequency,
     const double w = weights.empty() ? 1.0 : weights[i];
     if (!weights.empty()) NPSCORE_RETURN_IF_ERROR(CheckWeight(i, w));
     if (x == 0) continue;
-    if (!(m > 0 && Finite(m))) {
+    if (!Finite(m)) {
       return absl::InvalidArgumentError(
           absl::StrCat("monetary_value at row ", i, " is ", ValueText(m), " (frequency ",
                        ValueText(x), "): must be finite and > 0 for a repeat customer"));
+    }
+    if (m <= 0) {
+      ++d.excluded;  // (counted and refused under kError, below)
+      continue;
     }
     if (w == 0) continue;
     d.table.Add(x, w);
@@ -79,10 +109,14 @@ absl::StatusOr<GgData> PrepareGammaGamma(absl::Span<const double> frequency,
     d.fixed -= w * std::log(m);
     d.sum_wx_log_mx += w * x * (std::log(m) + std::log(x));
   }
+  if (d.excluded > 0) {
+    NPSCORE_RETURN_IF_ERROR(CountNonPositiveSpend(frequency, monetary_value, rule).status());
+  }
   if (!(d.total_weight > 0)) {
-    return absl::InvalidArgumentError(
-        "no customer with frequency > 0 (and weight > 0): the Gamma-Gamma model is fitted on "
-        "repeat customers");
+    return absl::InvalidArgumentError(absl::StrCat(
+        "no customer with frequency > 0 (and weight > 0)",
+        d.excluded > 0 ? absl::StrCat(" and monetary_value > 0 (", d.excluded, " excluded)") : "",
+        ": the Gamma-Gamma model is fitted on repeat customers"));
   }
   return d;
 }
@@ -138,19 +172,24 @@ bool GammaGammaSums(const GgData& d, double p, double q, double v, size_t thread
   return Finite(*ll) && Finite((*grad)[0]) && Finite((*grad)[1]) && Finite((*grad)[2]);
 }
 
-absl::StatusOr<Vec<3>> FitGammaGammaData(const GgData& d, const FitOptions& options,
-                                         Vec<3> start, Mat3* hessian, FitInfo* info) {
+// The objective the fit minimizes, over log (p, q, v): an eval(theta, &f,
+// &grad) for Minimize and LogCovariance.
+auto GammaGammaObjective(const GgData& d, const FitOptions& options) {
   const size_t threads = CustomerThreads(options.threads, d.x.size());
-  const double W = d.total_weight, pen = options.penalizer;
-  auto eval = [&](const Vec<3>& th, double* f, Vec<3>* g) {
+  return [&d, threads, pen = options.penalizer](const Vec<3>& th, double* f, Vec<3>* g) {
     const double p = std::exp(th[0]), q = std::exp(th[1]), v = std::exp(th[2]);
     double ll;
     std::array<double, 3> grad;
     if (!GammaGammaSums(d, p, q, v, threads, &ll, &grad)) return false;
-    return PenalizedObjective<3>(ll, grad, {p, q, v}, W, pen, f, g);
+    return PenalizedObjective<3>(ll, grad, {p, q, v}, d.total_weight, pen, f, g);
   };
+}
+
+absl::StatusOr<Vec<3>> FitGammaGammaData(const GgData& d, const FitOptions& options,
+                                         Vec<3> start, Mat3* hessian, FitInfo* info) {
   static const char* const kNames[] = {"p", "q", "v"};
-  return Minimize<3>(eval, start, options, "Gamma-Gamma", kNames, info, hessian);
+  return Minimize<3>(GammaGammaObjective(d, options), start, options, "Gamma-Gamma", kNames,
+                     info, hessian);
 }
 
 }  // namespace
@@ -160,7 +199,9 @@ absl::StatusOr<GammaGammaFit> FitGammaGamma(absl::Span<const double> frequency,
                                             absl::Span<const double> weights,
                                             const FitOptions& options) {
   NPSCORE_RETURN_IF_ERROR(CheckFitOptions(options));
-  NPSCORE_ASSIGN_OR_RETURN(const GgData d, PrepareGammaGamma(frequency, monetary_value, weights));
+  NPSCORE_ASSIGN_OR_RETURN(
+      const GgData d,
+      PrepareGammaGamma(frequency, monetary_value, weights, options.nonpositive_spend));
   GammaGammaFit fit;
   Vec<3> start = Vec<3>::Constant(0.1);
   Mat3 hessian = Mat3::Constant(internal::kNaN);
@@ -170,7 +211,8 @@ absl::StatusOr<GammaGammaFit> FitGammaGamma(absl::Span<const double> frequency,
           Mat3* h) -> absl::StatusOr<Vec<3>> {
         NPSCORE_ASSIGN_OR_RETURN(
             const GgData sub,
-            PrepareGammaGamma(Every(d.x, stride), Every(d.m, stride), Every(d.w, stride)));
+            PrepareGammaGamma(Every(d.x, stride), Every(d.m, stride), Every(d.w, stride),
+                              options.nonpositive_spend));
         FitInfo info;
         return FitGammaGammaData(sub, rough, from, h, &info);
       },
@@ -184,7 +226,25 @@ absl::StatusOr<GammaGammaFit> FitGammaGamma(absl::Span<const double> frequency,
                  CustomerThreads(options.threads, d.x.size()), &ll, &grad);
   fit.info.log_likelihood = ll;
   fit.info.customers = static_cast<int64_t>(d.x.size());
+  fit.info.excluded = d.excluded;
   return fit;
+}
+
+absl::StatusOr<std::vector<double>> GammaGammaCovariance(const GammaGammaParams& params,
+                                                         absl::Span<const double> frequency,
+                                                         absl::Span<const double> monetary_value,
+                                                         absl::Span<const double> weights,
+                                                         const FitOptions& options) {
+  NPSCORE_RETURN_IF_ERROR(CheckPositive("p", params.p));
+  NPSCORE_RETURN_IF_ERROR(CheckPositive("q", params.q));
+  NPSCORE_RETURN_IF_ERROR(CheckPositive("v", params.v));
+  NPSCORE_RETURN_IF_ERROR(CheckFitOptions(options));
+  NPSCORE_ASSIGN_OR_RETURN(
+      const GgData d,
+      PrepareGammaGamma(frequency, monetary_value, weights, options.nonpositive_spend));
+  const Vec<3> theta(std::log(params.p), std::log(params.q), std::log(params.v));
+  return internal::LogCovariance<3>(GammaGammaObjective(d, options), theta, d.total_weight,
+                                    Vec<3>::Ones(), "Gamma-Gamma");
 }
 
 absl::Status ValidateGammaGamma(const GammaGammaParams& pr) {

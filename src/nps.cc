@@ -582,6 +582,7 @@ absl::StatusOr<Summary> Summarize(const Counts& counts,
   }
   Summary s = EmptySummary(options);
   s.n = s.n_effective = static_cast<double>(counts.n());
+  s.rows = counts.n();
   s.detractors = static_cast<double>(counts.detractors);
   s.passives = static_cast<double>(counts.passives);
   s.promoters = static_cast<double>(counts.promoters);
@@ -611,6 +612,7 @@ absl::StatusOr<Summary> Summarize(const WeightedCounts& counts,
         ": weights too small or too large to square in double precision; rescale them"));
   }
   s.skipped = counts.skipped;
+  s.rows = counts.rows;
   s.weighted = true;
   FillStatistics(s, Critical(options.confidence));
   return s;
@@ -624,6 +626,7 @@ Summary GroupTable::Row(size_t i) const {
   s.promoters = promoters[i];
   s.n_effective = n_effective[i];
   s.skipped = skipped[i];
+  s.rows = rows[i];
   s.nps = nps[i];
   s.se = se[i];
   s.ci_low = ci_low[i];

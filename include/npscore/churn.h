@@ -408,9 +408,11 @@ struct ChurnModel {
 // present) and optional sample_weight (empty: all 1; finite, >= 0).
 // `feature_names` is empty or has p distinct names (empty: "x0", "x1", ...).
 // Errors name the row and column of a NaN/inf value, a label that is not 0/1,
-// a single class, identical (non-constant) columns, and the option out of
-// range. Constant columns are fitted (the penalty keeps the
-// solution unique) and reported in info.warnings. A fit that reaches max_iter
+// a single class, identical (non-constant) columns when C = inf (no penalty:
+// their coefficients are not unique), and the option out of range. With a
+// finite C duplicated, collinear and constant columns are fitted (the penalty
+// keeps the solution unique, as in scikit-learn); constant ones are reported
+// in info.warnings. A fit that reaches max_iter
 // is returned with info.converged = false.
 absl::StatusOr<ChurnModel> FitChurnModel(const MatrixView& X, absl::Span<const double> y,
                                          absl::Span<const double> sample_weight,

@@ -6,8 +6,8 @@
 // p, q, v), so results can be checked against it:
 //
 //  - SummarizeRfm turns a transaction log into one row per customer:
-//    purchases are counted per calendar period (day, ISO week, month or
-//    quarter); frequency = distinct purchase periods - 1 (repeat periods),
+//    purchases are counted per period (calendar day, ISO week, month or
+//    quarter, or clock hour); frequency = distinct purchase periods - 1 (repeat periods),
 //    recency = last - first purchase period, T = observation end's period -
 //    first purchase period, monetary_value = mean of the per-period totals of
 //    the repeat periods (0 when frequency is 0).
@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "npscore/health.h"  // Frequency, kMissingTime
 #include "npscore/limits.h"
@@ -61,6 +62,22 @@ struct RfmSummary {
   size_t size() const { return frequency.size(); }
 };
 
+// The time units of recency and T, one set for SummarizeRfm and
+// CustomerLifetimeValue: the calendar periods of Frequency (day, Monday-based
+// week, month, quarter) and clock hours.
+enum class RfmUnit { kDay, kWeek, kMonth, kQuarter, kHour };
+
+// Parses a unit: the names ParseFrequency accepts, and "H" / "hour"
+// (any case).
+absl::StatusOr<RfmUnit> ParseRfmUnit(absl::string_view name);
+
+// The unit of a Frequency.
+RfmUnit ToRfmUnit(Frequency frequency);
+
+// Units per month, as lifetimes' customer_lifetime_value counts them: day
+// 30, week 4.345, month 1, quarter 1/3, hour 720 (ClvOptions::periods_per_month).
+double PeriodsPerMonth(RfmUnit unit);
+
 // Summarizes a transaction log: customers are codes in [0, n_customers),
 // n_customers in 0..kMaxRfmCustomers,
 // times int64 nanoseconds since the epoch read as wall-clock time (the
@@ -73,6 +90,12 @@ absl::StatusOr<RfmSummary> SummarizeRfm(absl::Span<const int64_t> customers,
                                         absl::Span<const int64_t> times,
                                         absl::Span<const double> amounts,
                                         int64_t observation_end, Frequency frequency);
+// The same in any unit (hours: periods of 3,600 s of wall-clock time).
+absl::StatusOr<RfmSummary> SummarizeRfm(absl::Span<const int64_t> customers,
+                                        int64_t n_customers,
+                                        absl::Span<const int64_t> times,
+                                        absl::Span<const double> amounts,
+                                        int64_t observation_end, RfmUnit unit);
 
 // --- Fitting ------------------------------------------------------------------
 
@@ -89,6 +112,13 @@ struct FitOptions {
   // Threads for the likelihood: 0 = automatic (one per 20,000 customers, at
   // most the machine's), 1..kMaxThreads (limits.h) = that many.
   int threads = 0;
+  // Gamma-Gamma only: what to do with repeat customers (frequency > 0) whose
+  // monetary_value is <= 0 (a refund, a free order), which the model cannot
+  // describe: kError (the default) fails naming their count, the first row
+  // and this option; kExclude leaves them out of the fit and counts them in
+  // FitInfo::excluded. NaN and infinite values are errors either way.
+  enum class NonPositiveSpend { kError, kExclude };
+  NonPositiveSpend nonpositive_spend = NonPositiveSpend::kError;
 };
 
 // BG/NBD parameters: purchase rates ~ Gamma(r, alpha) (alpha in the unit of
@@ -113,6 +143,9 @@ struct FitInfo {
   // the tolerance: the estimate is the last one, usable but to be checked.
   bool converged = false;
   int64_t customers = 0;      // rows used (Gamma-Gamma: frequency > 0)
+  // Gamma-Gamma: repeat rows left out for monetary_value <= 0
+  // (FitOptions::nonpositive_spend = kExclude); 0 otherwise.
+  int64_t excluded = 0;
 };
 
 struct BetaGeoFit {
@@ -139,11 +172,35 @@ absl::StatusOr<BetaGeoFit> FitBetaGeo(absl::Span<const double> frequency,
                                       const FitOptions& options = {});
 
 // Fits Gamma-Gamma on the rows with frequency > 0 (their monetary_value must
-// be > 0 and finite; rows with frequency 0 are ignored, whatever their value).
+// be finite; one <= 0 is an error or left out, as options.nonpositive_spend
+// says; rows with frequency 0 are ignored, whatever their value).
 absl::StatusOr<GammaGammaFit> FitGammaGamma(absl::Span<const double> frequency,
                                             absl::Span<const double> monetary_value,
                                             absl::Span<const double> weights = {},
                                             const FitOptions& options = {});
+
+// --- Standard errors -------------------------------------------------------------
+
+// The asymptotic covariance of the estimated parameters, row-major (BG/NBD:
+// 4 x 4 in the order r, alpha, a, b; Gamma-Gamma: 3 x 3 in p, q, v): the
+// inverse of the Hessian of the total (weighted) penalized negative
+// log-likelihood in the log-parameters, at `params`, mapped to the
+// parameters by the delta method (cov = diag(params) H^-1 diag(params)).
+// This is the covariance lifetimes' summary reads its standard errors from.
+// The data and options are those of the fit (penalizer, nonpositive_spend,
+// threads); the Hessian comes from central differences of the analytic
+// gradient. A Hessian that is not positive definite (not a maximum, a flat
+// likelihood) is an error.
+absl::StatusOr<std::vector<double>> BetaGeoCovariance(const BetaGeoParams& params,
+                                                      absl::Span<const double> frequency,
+                                                      absl::Span<const double> recency,
+                                                      absl::Span<const double> T,
+                                                      absl::Span<const double> weights = {},
+                                                      const FitOptions& options = {});
+absl::StatusOr<std::vector<double>> GammaGammaCovariance(
+    const GammaGammaParams& params, absl::Span<const double> frequency,
+    absl::Span<const double> monetary_value, absl::Span<const double> weights = {},
+    const FitOptions& options = {});
 
 // --- Predictions ----------------------------------------------------------------
 
@@ -152,6 +209,9 @@ absl::Status ValidateBetaGeo(const BetaGeoParams& params);
 absl::Status ValidateGammaGamma(const GammaGammaParams& params);
 
 // P(alive | frequency, recency, T) per customer (1 when frequency is 0).
+// The predictions check histories as the fit does, except that without a
+// repeat purchase any recency <= T is accepted (lifetimes accepts it, and no
+// prediction depends on it then).
 absl::StatusOr<std::vector<double>> BetaGeoProbabilityAlive(const BetaGeoParams& params,
                                                             absl::Span<const double> frequency,
                                                             absl::Span<const double> recency,
@@ -168,6 +228,27 @@ absl::StatusOr<std::vector<double>> BetaGeoExpectedPurchases(const BetaGeoParams
                                                              absl::Span<const double> frequency,
                                                              absl::Span<const double> recency,
                                                              absl::Span<const double> T);
+
+// E[X(t)]: expected repeat purchases of a new customer in (0, t], per
+// horizon t (finite, >= 0; FHL 2005, eq. 9), lifetimes'
+// expected_number_of_purchases_up_to_time. Equal to BetaGeoExpectedPurchases
+// for the history x = recency = T = 0, and evaluated the same way.
+absl::StatusOr<std::vector<double>> BetaGeoUnconditionalPurchases(const BetaGeoParams& params,
+                                                                  absl::Span<const double> t);
+
+// The largest purchase count of BetaGeoPurchaseProbability: its cost grows
+// with the count (a sum of that many terms), about 10 ms at the bound.
+inline constexpr double kMaxPurchaseCount = 1e7;
+
+// P(X(t) = n): the probability that a new customer makes exactly n repeat
+// purchases in (0, t] (FHL 2005, eq. 8), per pair (t[i], n[i]); t finite and
+// >= 0, n whole in 0..kMaxPurchaseCount; lifetimes'
+// probability_of_n_purchases_up_to_time. In log space, and the negative
+// binomial tail it needs is summed on its smaller side, so tiny
+// probabilities keep their relative accuracy.
+absl::StatusOr<std::vector<double>> BetaGeoPurchaseProbability(const BetaGeoParams& params,
+                                                               absl::Span<const double> t,
+                                                               absl::Span<const double> n);
 
 // E[spend per transaction | frequency, monetary_value] per customer: the
 // weighted mean of the population mean p v / (q - 1) and the customer's
@@ -187,7 +268,7 @@ inline constexpr int kMaxClvMonths = 1200;
 struct ClvOptions {
   int months = 12;                 // horizon, in months: 1..kMaxClvMonths
   double discount_rate = 0.01;     // per month, finite and >= 0
-  double periods_per_month = 4.345;  // units of recency/T per month: W 4.345, D 30, M 1, H 720
+  double periods_per_month = 4.345;  // units of recency/T per month: PeriodsPerMonth
 };
 
 // Discounted CLV: sum over months i = 1..months of E[purchases in month i] *

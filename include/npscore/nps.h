@@ -151,6 +151,7 @@ struct Summary {
   IntervalMethod method = IntervalMethod::kAdjustedWald;
   double confidence = kDefaultConfidence;
   bool weighted = false;  // counts are weighted sums
+  int64_t rows = 0;       // responses counted (= n when unweighted; weights may be zero)
 
   double share_detractors() const { return n > 0 ? detractors / n : 0; }
   double share_passives() const { return n > 0 ? passives / n : 0; }

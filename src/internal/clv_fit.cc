@@ -22,7 +22,7 @@ size_t CustomerThreads(int requested, size_t rows) {
   return ThreadCount(requested, rows, 20000);
 }
 
-absl::Status CheckHistory(size_t i, double x, double tx, double T) {
+absl::Status CheckHistory(size_t i, double x, double tx, double T, bool predicting) {
   if (!(x >= 0 && Finite(x) && internal::IsWhole(x))) {
     return absl::InvalidArgumentError(absl::StrCat(
         "frequency at row ", i, " is ", ValueText(x), ": must be a whole number >= 0"));
@@ -40,7 +40,7 @@ absl::Status CheckHistory(size_t i, double x, double tx, double T) {
                                                    ", more than T (", ValueText(T),
                                                    "): the last purchase cannot follow the end"));
   }
-  if (x == 0 && tx != 0) {
+  if (x == 0 && tx != 0 && !predicting) {
     return absl::InvalidArgumentError(absl::StrCat(
         "recency at row ", i, " is ", ValueText(tx),
         " but frequency is 0: without a repeat purchase recency must be 0"));
@@ -69,6 +69,12 @@ absl::Status CheckFitOptions(const FitOptions& o) {
     return absl::InvalidArgumentError(
         absl::StrCat("tolerance is ", ValueText(o.tolerance), ": must be finite and > 0"));
   }
+  if (o.nonpositive_spend != FitOptions::NonPositiveSpend::kError &&
+      o.nonpositive_spend != FitOptions::NonPositiveSpend::kExclude) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("nonpositive_spend is ", static_cast<int>(o.nonpositive_spend),
+                     ": must be error (0) or exclude (1)"));
+  }
   return CheckThreads(o.threads);
 }
 
@@ -84,7 +90,7 @@ absl::Status CheckHistories(absl::Span<const double> frequency, absl::Span<const
   NPSCORE_RETURN_IF_ERROR(CheckSameLength("recency", recency.size(), n));
   NPSCORE_RETURN_IF_ERROR(CheckSameLength("T", T.size(), n));
   for (size_t i = 0; i < n; ++i) {
-    NPSCORE_RETURN_IF_ERROR(CheckHistory(i, frequency[i], recency[i], T[i]));
+    NPSCORE_RETURN_IF_ERROR(CheckHistory(i, frequency[i], recency[i], T[i], true));
   }
   return absl::OkStatus();
 }

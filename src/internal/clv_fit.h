@@ -17,6 +17,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "npscore/clv.h"
 #include "src/internal/newton.h"
@@ -34,10 +35,14 @@ absl::Status CheckSameLength(const char* what, size_t got, size_t want);
 // one thread per 20,000 customers).
 size_t CustomerThreads(int requested, size_t rows);
 
-// Checks one (frequency, recency, T) history: the error names row i.
-absl::Status CheckHistory(size_t i, double x, double tx, double T);
+// Checks one (frequency, recency, T) history: the error names row i. A fit
+// needs recency 0 without a repeat purchase (frequency 0), lifetimes'
+// definition; a prediction (`predicting`) accepts any recency <= T there, as
+// lifetimes does: no prediction of the model depends on it when frequency is 0.
+absl::Status CheckHistory(size_t i, double x, double tx, double T, bool predicting = false);
 
-// Checks every history and that the columns have the same length.
+// Checks every history for a prediction and that the columns have the same
+// length.
 absl::Status CheckHistories(absl::Span<const double> frequency, absl::Span<const double> recency,
                             absl::Span<const double> T);
 
@@ -116,6 +121,47 @@ void WarmStart(size_t rows, const FitOptions& options, const FitSubsample& fit_s
   } else {
     *hessian = Eigen::Matrix<double, D, D>::Constant(std::numeric_limits<double>::quiet_NaN());
   }
+}
+
+// The covariance of the parameters exp(theta) from the objective f (the
+// mean penalized negative log-likelihood over total weight W) whose gradient
+// in the log-parameters eval(theta, &f, &g) computes: H = W * the Hessian of
+// f by central differences of g, cov = diag(p) H^-1 diag(p), p =
+// exp(theta) * unscale (unscale maps a scaled parameter back to the
+// caller's units). Row-major D x D.
+template <int D, typename Eval>
+absl::StatusOr<std::vector<double>> LogCovariance(const Eval& eval, const Vec<D>& theta, double W,
+                                                  const Vec<D>& unscale, const char* model) {
+  Eigen::Matrix<double, D, D> H;
+  for (int j = 0; j < D; ++j) {
+    const double h = 1e-5 * std::max(1.0, std::abs(theta[j]));
+    Vec<D> up = theta, down = theta, g_up, g_down;
+    up[j] += h;
+    down[j] -= h;
+    double f;
+    if (!eval(up, &f, &g_up) || !eval(down, &f, &g_down)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          model, ": the likelihood is not finite next to the parameters: no standard errors"));
+    }
+    H.col(j) = (g_up - g_down) / (2 * h);
+  }
+  H = 0.5 * W * (H + H.transpose());
+  const Eigen::LLT<Eigen::Matrix<double, D, D>> llt(H);
+  if (llt.info() != Eigen::Success || !H.allFinite()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        model, ": the Hessian of the negative log-likelihood is not positive definite at these "
+               "parameters (not a maximum of the likelihood, or a flat one): no standard errors"));
+  }
+  const Eigen::Matrix<double, D, D> inv = llt.solve(Eigen::Matrix<double, D, D>::Identity());
+  const Vec<D> p = theta.array().exp() * unscale.array();
+  std::vector<double> out(static_cast<size_t>(D * D));
+  for (int i = 0; i < D; ++i) {
+    for (int j = i; j < D; ++j) {  // exactly symmetric: one value per pair
+      const double c = p[i] * (0.5 * (inv(i, j) + inv(j, i))) * p[j];
+      out[static_cast<size_t>(i * D + j)] = out[static_cast<size_t>(j * D + i)] = c;
+    }
+  }
+  return out;
 }
 
 }  // namespace internal

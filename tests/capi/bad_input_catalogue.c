@@ -1525,7 +1525,7 @@ static void edit_clv_threads_huge(npscore_clv_fit_options *o) { o->threads = INT
 static void edit_clv_iterations(npscore_clv_fit_options *o) { o->max_iterations = INT_MAX; }
 static void edit_clv_tolerance(npscore_clv_fit_options *o) { o->tolerance = HUGE_VAL; }
 static void edit_clv_penalizer(npscore_clv_fit_options *o) { o->penalizer = nan(""); }
-static void edit_clv_version(npscore_clv_fit_options *o) { o->version = 2; }
+static void edit_clv_version(npscore_clv_fit_options *o) { o->version = 3; }
 static void edit_clv_version_zero(npscore_clv_fit_options *o) { o->version = 0; }
 static void edit_clv_one_iteration(npscore_clv_fit_options *o) { o->max_iterations = 1; }
 CASE(bg_threads_negative) { return bg_with(edit_clv_threads_negative); }
@@ -1609,6 +1609,51 @@ CASE(clv_bg_null) {
   double out[3];
   return npscore_clv_lifetime_value(out, 3, NULL, &gg, kFreq, kRec, kAge, kMoney, 3, 12, 0.01, 4.345, NULL);
 }
+CASE(gg_nonpositive_spend) {
+  npscore_clv_gamma_gamma_params gg;
+  const double money[3] = {20, -4, 15}, freq[3] = {2, 1, 5};
+  return npscore_clv_fit_gamma_gamma(&gg, NULL, freq, money, NULL, 3, NULL, NULL);
+}
+static void edit_clv_nonpositive(npscore_clv_fit_options *o) { o->nonpositive_spend = 9; }
+CASE(gg_nonpositive_enum) { return gg_with(edit_clv_nonpositive); }
+CASE(unconditional_t_nan) {
+  const npscore_clv_beta_geo_params bg = {0.24, 4.4, 0.8, 2.4};
+  const double t[3] = {1, nan(""), 2};
+  double out[3];
+  return npscore_clv_unconditional_purchases(out, 3, &bg, t, 3, NULL);
+}
+CASE(unconditional_capacity) {
+  const npscore_clv_beta_geo_params bg = {0.24, 4.4, 0.8, 2.4};
+  double out[3];
+  return npscore_clv_unconditional_purchases(out, 2, &bg, kAge, 3, NULL);
+}
+CASE(purchase_probability_count_huge) {
+  const npscore_clv_beta_geo_params bg = {0.24, 4.4, 0.8, 2.4};
+  const double count[1] = {1e30};
+  double out[1];
+  return npscore_clv_purchase_probability(out, 1, &bg, kAge, count, 1, NULL);
+}
+CASE(purchase_probability_count_null) {
+  const npscore_clv_beta_geo_params bg = {0.24, 4.4, 0.8, 2.4};
+  double out[3];
+  return npscore_clv_purchase_probability(out, 3, &bg, kAge, NULL, 3, NULL);
+}
+CASE(bg_covariance_capacity) {
+  const npscore_clv_beta_geo_params bg = {0.24, 4.4, 0.8, 2.4};
+  double out[16];
+  return npscore_clv_beta_geo_covariance(out, 9, &bg, kFreq, kRec, kAge, NULL, 3, NULL, NULL);
+}
+CASE(bg_covariance_params) {
+  const npscore_clv_beta_geo_params bg = {0.24, HUGE_VAL, 0.8, 2.4};
+  double out[16];
+  return npscore_clv_beta_geo_covariance(out, 16, &bg, kFreq, kRec, kAge, NULL, 3, NULL, NULL);
+}
+CASE(gg_covariance_money_nan) {
+  const npscore_clv_gamma_gamma_params gg = {6.25, 3.74, 15.4};
+  const double money[3] = {nan(""), 0, 15};
+  double out[9];
+  return npscore_clv_gamma_gamma_covariance(out, 9, &gg, kFreq, money, NULL, 3, NULL, NULL);
+}
 
 static const bad_case kClvCases[] = {
     {"rfm-customers-huge", "npscore_clv_rfm_summary", "size", rfm_customers_huge, NPSCORE_EINVAL,
@@ -1634,14 +1679,33 @@ static const bad_case kClvCases[] = {
     {"bg-penalizer-nan", "npscore_clv_fit_beta_geo", "value", bg_penalizer_nan, NPSCORE_EINVAL,
      "penalizer is NaN"},
     {"bg-version", "npscore_clv_fit_beta_geo", "version", bg_version, NPSCORE_EVERSION,
-     "opts->version is 2"},
+     "opts->version is 3"},
     {"bg-version-zero", "npscore_clv_fit_beta_geo", "version", bg_version_zero, NPSCORE_EVERSION,
      "opts->version is 0"},
     {"bg-one-iteration", "npscore_clv_fit_beta_geo", "size", bg_one_iteration, NPSCORE_OK, NULL},
     {"clv-options-init-zero", "npscore_clv_fit_options_init", "version", clv_options_init_zero,
      NPSCORE_EVERSION, "version is 0"},
     {"clv-options-init-next", "npscore_clv_fit_options_init", "version", clv_options_init_next,
-     NPSCORE_EVERSION, "version is 2"},
+     NPSCORE_EVERSION, "version is 3"},
+    {"gg-nonpositive-spend", "npscore_clv_fit_gamma_gamma", "data", gg_nonpositive_spend,
+     NPSCORE_EINVAL, "monetary_value is <= 0 for 1 repeat customer (frequency > 0), the first at row 1 (-4)"},
+    {"gg-nonpositive-enum", "npscore_clv_fit_gamma_gamma", "value", gg_nonpositive_enum,
+     NPSCORE_EINVAL, "nonpositive_spend is 9: must be error (0) or exclude (1)"},
+    {"unconditional-t-nan", "npscore_clv_unconditional_purchases", "value", unconditional_t_nan,
+     NPSCORE_EINVAL, "t at row 1 is NaN: the horizon must be finite and >= 0"},
+    {"unconditional-capacity", "npscore_clv_unconditional_purchases", "range",
+     unconditional_capacity, NPSCORE_ERANGE, "out has capacity 2 but the result needs 3"},
+    {"purchase-probability-count-huge", "npscore_clv_purchase_probability", "size",
+     purchase_probability_count_huge, NPSCORE_EINVAL,
+     "n at row 0 is 1e+30: must be a whole number in 0..10000000"},
+    {"purchase-probability-count-null", "npscore_clv_purchase_probability", "null",
+     purchase_probability_count_null, NPSCORE_ENULL, "count is NULL but n is 3"},
+    {"bg-covariance-capacity", "npscore_clv_beta_geo_covariance", "range", bg_covariance_capacity,
+     NPSCORE_ERANGE, "out has capacity 9 but the result needs 16"},
+    {"bg-covariance-params", "npscore_clv_beta_geo_covariance", "value", bg_covariance_params,
+     NPSCORE_EINVAL, "parameter alpha is inf: must be finite and > 0"},
+    {"gg-covariance-recency-data", "npscore_clv_gamma_gamma_covariance", "data",
+     gg_covariance_money_nan, NPSCORE_EINVAL, "monetary_value at row 0 is NaN"},
     {"bg-recency-after-t", "npscore_clv_fit_beta_geo", "data", bg_recency_after_t,
      NPSCORE_EINVAL, "recency at row 0 is 50, more than T (40)"},
     {"gg-threads-huge", "npscore_clv_fit_gamma_gamma", "size", gg_threads_huge, NPSCORE_EINVAL,

@@ -73,8 +73,9 @@ static void test_saturated_and_errors(void) {
   const double x[8] = {0, 0, 0, 0, 1, 1, 1, 1}, y[8] = {1, 0, 0, 0, 1, 1, 1, 0};
   double bad_y[8] = {1, 0, 0, 0, 1, 1, 1, 0}, coef[1], b, w[8] = {1, 1, 1, 1, 1, 1, 1, 1};
   npscore_churn_fit_options o = NPSCORE_CHURN_FIT_OPTIONS_INIT;
+  npscore_churn_fit_options unpenalised = NPSCORE_CHURN_FIT_OPTIONS_INIT;
   npscore_churn_model *m = NULL;
-  double x2[16];
+  double x2[16], dup_coef[2], dup_b;
   const char *name = NULL;
   int i;
   o.C = INFINITY;
@@ -102,10 +103,19 @@ static void test_saturated_and_errors(void) {
   o.version = 99;
   CHECK_CALL(NPSCORE_EVERSION, npscore_churn_model_fit(&m, x, 8, 1, NPSCORE_ROW_MAJOR, y, NULL, NULL, &o, NULL),
              "opts->version is 99", NULL);
-  /* Identical columns. */
+  /* Identical columns: refused without a penalty (not unique), fitted with
+     one (the penalty splits their coefficient evenly). */
   for (i = 0; i < 8; ++i) x2[2 * i] = x2[2 * i + 1] = (double)(i % 3);
-  CHECK_CALL(NPSCORE_EINVAL, npscore_churn_model_fit(&m, x2, 8, 2, NPSCORE_ROW_MAJOR, y, NULL, NULL, NULL, NULL),
+  unpenalised.C = INFINITY;
+  CHECK_CALL(NPSCORE_EINVAL,
+             npscore_churn_model_fit(&m, x2, 8, 2, NPSCORE_ROW_MAJOR, y, NULL, NULL, &unpenalised, NULL),
              "columns 0 ('x0') and 1 ('x1') of X are identical", NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_churn_model_fit(&m, x2, 8, 2, NPSCORE_ROW_MAJOR, y, NULL, NULL, NULL, NULL),
+             NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_churn_model_coef(dup_coef, 2, &dup_b, m, NULL), NULL);
+  CHECK_NEAR(dup_coef[0], dup_coef[1], 1e-9);
+  npscore_churn_model_free(m);
+  m = NULL;
   /* A constant column is a warning, not an error. */
   for (i = 0; i < 8; ++i) {
     x2[2 * i] = x[i];

@@ -219,12 +219,83 @@ static void test_options(void) {
   CHECK(err.status == NPSCORE_EVERSION && strcmp(err.message, npscore_last_error_message()) == 0);
   CHECK_CALL(NPSCORE_EVERSION,
              npscore_clv_fit_options_init(&o, NPSCORE_CLV_FIT_OPTIONS_VERSION + 1, NULL),
-             "version is 2", NULL);
+             "version is 3", NULL);
+  /* Version 2 appended nonpositive_spend (default: an error). */
+  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_options_init(&o, 2, NULL), NULL);
+  CHECK(o.version == 2 && o.nonpositive_spend == NPSCORE_CLV_NONPOSITIVE_ERROR &&
+        init.nonpositive_spend == NPSCORE_CLV_NONPOSITIVE_ERROR);
   CHECK_CALL(NPSCORE_ENULL, npscore_clv_fit_options_init(NULL, 1, NULL), "opts is NULL", NULL);
+}
+
+/* The statistics added for lifetimes parity. Expected values: Hardie's
+ * BG/NBD spreadsheet for E[X(t)] (lifetimes' test_estimation.py), R BTYD's
+ * bgnbd.pmf for P(X(t) = n) at the published estimates, and lifetimes
+ * 0.11.3's standard errors (summary, se(coef)) of the CDNOW fits. */
+static void test_parity(void) {
+  const size_t n = load_cdnow();
+  const npscore_clv_beta_geo_params pub = {0.243, 4.414, 0.793, 2.426};
+  npscore_clv_beta_geo_params bg;
+  npscore_clv_gamma_gamma_params gg;
+  npscore_clv_fit_info info;
+  npscore_clv_fit_options opts = NPSCORE_CLV_FIT_OPTIONS_INIT;
+  const double t[] = {0.1429, 1.0, 3.00, 31.8571, 32.00, 78.00};
+  const double hardie[] = {0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576};
+  const double pt[] = {2, 39, 30, 30}, pn[] = {10, 0, 11, 20};
+  const double x_bad[] = {1, 2}, m_bad[] = {10, -3};
+  double out[16];
+  size_t i;
+  CHECK(n == 2357);
+  if (n != 2357) return;
+  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_beta_geo(&bg, NULL, g_x, g_tx, g_T, NULL, n, NULL, NULL),
+             NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_clv_unconditional_purchases(out, 6, &bg, t, 6, NULL), NULL);
+  for (i = 0; i < 6; ++i) CHECK_NEAR(out[i], hardie[i], 5e-4);
+  CHECK_CALL(NPSCORE_OK, npscore_clv_purchase_probability(out, 4, &pub, pt, pn, 4, NULL), NULL);
+  CHECK_NEAR(out[0], 1.07869e-07, 1e-12);
+  CHECK_NEAR(out[1], 0.5737864, 1e-7);
+  CHECK_NEAR(out[2], 0.0019995214, 1e-9);
+  CHECK_NEAR(out[3], 0.0002222260, 1e-9);
+
+  CHECK_CALL(NPSCORE_OK,
+             npscore_clv_beta_geo_covariance(out, 16, &bg, g_x, g_tx, g_T, NULL, n, NULL, NULL),
+             NULL);
+  CHECK_NEAR(sqrt(out[0]), 0.0125573, 1.3e-4);
+  CHECK_NEAR(sqrt(out[5]), 0.378221, 3.8e-3);
+  CHECK_NEAR(sqrt(out[10]), 0.185719, 1.9e-3);
+  CHECK_NEAR(sqrt(out[15]), 0.705345, 7e-3);
+  CHECK(out[1] == out[4] && out[11] == out[14]);
+  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_gamma_gamma(&gg, NULL, g_x, g_m, NULL, n, NULL, NULL),
+             NULL);
+  CHECK_CALL(NPSCORE_OK,
+             npscore_clv_gamma_gamma_covariance(out, 9, &gg, g_x, g_m, NULL, n, NULL, NULL), NULL);
+  CHECK_NEAR(sqrt(out[0]), 1.189687, 1.2e-2);
+  CHECK_NEAR(sqrt(out[4]), 0.290166, 2.9e-3);
+  CHECK_NEAR(sqrt(out[8]), 4.159994, 4.2e-2);
+
+  /* Non-positive spend: an error by default, left out on request. */
+  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_fit_gamma_gamma(&gg, NULL, x_bad, m_bad, NULL, 2, NULL, NULL),
+             "monetary_value is <= 0 for 1 repeat customer", "set nonpositive_spend to exclude",
+             NULL);
+  opts.nonpositive_spend = NPSCORE_CLV_NONPOSITIVE_EXCLUDE;
+  g_x[n] = 3;
+  g_m[n] = 0;
+  CHECK_CALL(NPSCORE_OK, npscore_clv_fit_gamma_gamma(&gg, &info, g_x, g_m, NULL, n + 1, &opts, NULL),
+             NULL);
+  CHECK(info.customers == 946);
+  CHECK_NEAR(gg.p, 6.25, 5e-3);
+
+  CHECK_CALL(NPSCORE_ERANGE,
+             npscore_clv_beta_geo_covariance(out, 15, &bg, g_x, g_tx, g_T, NULL, n, NULL, NULL),
+             "out has capacity 15 but the result needs 16", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_purchase_probability(out, 1, &pub, pt, m_bad + 1, 1, NULL),
+             "n at row 0 is -3: must be a whole number", NULL);
+  CHECK_CALL(NPSCORE_EINVAL, npscore_clv_unconditional_purchases(out, 1, &pub, m_bad + 1, 1, NULL),
+             "t at row 0 is -3", NULL);
 }
 
 int main(void) {
   test_options();
+  test_parity();
   test_rfm();
   test_models();
   test_model_errors();

@@ -247,7 +247,7 @@ TEST(ChurnDesignTest, SerializesAndValidates) {
 }
 
 // A model on the design's columns with coefficients 0.1, -0.2, 0.3, ...
-// (the example's matrix has identical columns, which a fit refuses).
+// (set by hand: the example's matrix is too small to fit a model worth reading).
 ChurnModel ModelOnDesign(const ChurnDesign& d, const ChurnMatrix&) {
   ChurnModel model;
   model.feature_names = d.names();

@@ -185,8 +185,13 @@ TEST(ChurnFitTest, BadInputErrors) {
   EXPECT_NE(msg(e).find("X at row 1, column 1 ('b') is inf"), std::string::npos);
   e = d;
   e.x = {0, 0, 1, 1, 2, 2};
-  EXPECT_NE(msg(e).find("columns 0 ('a') and 1 ('b') of X are identical"), std::string::npos);
+  ChurnFitOptions unpenalised;  // identical columns: not unique without a penalty
+  unpenalised.C = std::numeric_limits<double>::infinity();
+  EXPECT_NE(msg(e, {}, unpenalised).find("columns 0 ('a') and 1 ('b') of X are identical"),
+            std::string::npos);
+  EXPECT_EQ(msg(e), "ok");  // with one they share the coefficient
   EXPECT_NE(msg(d, {1, -1, 1}).find("sample_weight at row 1 is -1"), std::string::npos);
+  EXPECT_EQ(msg(d, {0, 0, 0}), "sample_weight is zero for every row: nothing to fit");
   ChurnFitOptions o;
   o.C = 0;
   EXPECT_NE(msg(d, {}, o).find("C is 0"), std::string::npos);

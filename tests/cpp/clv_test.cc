@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <tuple>
 #include <sstream>
@@ -86,6 +87,41 @@ TEST(RfmTest, DaysMonthsAndQuarters) {
   EXPECT_EQ(w->recency[0], 1);
   auto mo = SummarizeRfm({0, 0}, 1, old, {}, Utc(1970, 1, 5), Frequency::kMonth);
   EXPECT_EQ(mo->recency[0], 1);
+}
+
+TEST(RfmTest, HoursAndUnits) {
+  // Clock hours: purchases at 10:05, 10:55 (same hour), 13:00 and 13:59
+  // (same hour); the end at 15:30. Hours 10, 13 and 15 by hand.
+  const int64_t h = int64_t{3600} * 1000000000, m = 60 * int64_t{1000000000};
+  const int64_t d = Utc(2024, 3, 1);
+  const std::vector<int64_t> c = {0, 0, 0, 0};
+  const std::vector<int64_t> t = {d + 10 * h + 5 * m, d + 10 * h + 55 * m, d + 13 * h,
+                                  d + 13 * h + 59 * m};
+  auto s = SummarizeRfm(c, 1, t, {1, 2, 3, 4}, d + 15 * h + 30 * m, RfmUnit::kHour);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->frequency[0], 1);
+  EXPECT_EQ(s->recency[0], 3);
+  EXPECT_EQ(s->T[0], 5);
+  EXPECT_EQ(s->monetary_value[0], 7);
+  // The Frequency overload is the RfmUnit one.
+  auto w1 = SummarizeRfm(c, 1, t, {}, Utc(2024, 5, 1), Frequency::kWeek);
+  auto w2 = SummarizeRfm(c, 1, t, {}, Utc(2024, 5, 1), RfmUnit::kWeek);
+  ASSERT_TRUE(w1.ok() && w2.ok());
+  EXPECT_EQ(w1->T, w2->T);
+  for (const char* name : {"H", "h", "hour", "HOUR"}) {
+    EXPECT_EQ(*ParseRfmUnit(name), RfmUnit::kHour) << name;
+  }
+  EXPECT_EQ(*ParseRfmUnit("W-MON"), RfmUnit::kWeek);
+  EXPECT_EQ(*ParseRfmUnit("q"), RfmUnit::kQuarter);
+  EXPECT_EQ(ParseRfmUnit("Y").status().message(),
+            "freq is \"Y\": use \"D\" (days), \"W\" (weeks), \"M\" (months), \"Q\" "
+            "(quarters) or \"H\" (hours)");
+  // lifetimes' units per month, and a quarter of three months.
+  EXPECT_EQ(PeriodsPerMonth(RfmUnit::kDay), 30);
+  EXPECT_EQ(PeriodsPerMonth(RfmUnit::kWeek), 4.345);
+  EXPECT_EQ(PeriodsPerMonth(RfmUnit::kMonth), 1);
+  EXPECT_EQ(3 * PeriodsPerMonth(RfmUnit::kQuarter), 1);
+  EXPECT_EQ(PeriodsPerMonth(RfmUnit::kHour), 720);
 }
 
 TEST(RfmTest, UnsortedEqualsSorted) {
@@ -370,7 +406,12 @@ TEST(GammaGammaTest, ReproducesCdnow) {
 TEST(GammaGammaTest, BadInput) {
   auto r = FitGammaGamma({1, 2}, {10, -3});
   EXPECT_EQ(r.status().message(),
-            "monetary_value at row 1 is -3 (frequency 2): must be finite and > 0 for a repeat "
+            "monetary_value is <= 0 for 1 repeat customer (frequency > 0), the first at row 1 "
+            "(-3): the Gamma-Gamma model needs spend > 0; set nonpositive_spend to exclude to "
+            "leave it out of the fit and count it, or fix the data");
+  r = FitGammaGamma({1, 2}, {10, std::numeric_limits<double>::infinity()});
+  EXPECT_EQ(r.status().message(),
+            "monetary_value at row 1 is inf (frequency 2): must be finite and > 0 for a repeat "
             "customer");
   r = FitGammaGamma({0, 0}, {0, 0});
   EXPECT_EQ(r.status().message(),
@@ -380,6 +421,162 @@ TEST(GammaGammaTest, BadInput) {
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(GammaGammaExpectedProfit({1, 0.5, 1}, {1}, {1}).status().message(),
             "parameter q is 0.5: the expected spend needs q > 1 (its mean is p v / (q - 1))");
+}
+
+TEST(GammaGammaTest, NonPositiveSpendIsAnErrorOrExcluded) {
+  const Cdnow d = LoadCdnow();
+  // Two repeat customers with a refund-sized (0) and a negative mean spend,
+  // and a non-repeat one with 0 (ignored as before).
+  std::vector<double> x = d.x, m = d.m;
+  x.insert(x.end(), {3, 1, 0});
+  m.insert(m.end(), {0, -5, 0});
+  auto r = FitGammaGamma(x, m);
+  EXPECT_EQ(r.status().message(),
+            absl::StrCat("monetary_value is <= 0 for 2 repeat customers (frequency > 0), the "
+                         "first at row ", d.x.size(),
+                         " (0): the Gamma-Gamma model needs spend > 0; set nonpositive_spend to "
+                         "exclude to leave them out of the fit and count them, or fix the data"));
+  FitOptions o;
+  o.nonpositive_spend = FitOptions::NonPositiveSpend::kExclude;
+  auto excluded = FitGammaGamma(x, m, {}, o);
+  ASSERT_TRUE(excluded.ok()) << excluded.status();
+  EXPECT_EQ(excluded->info.excluded, 2);
+  EXPECT_EQ(excluded->info.customers, 946);
+  // Leaving them out is fitting on the rows without them, bit for bit.
+  auto clean = FitGammaGamma(d.x, d.m);
+  ASSERT_TRUE(clean.ok());
+  EXPECT_EQ(clean->info.excluded, 0);
+  EXPECT_EQ(excluded->params.p, clean->params.p);
+  EXPECT_EQ(excluded->params.q, clean->params.q);
+  EXPECT_EQ(excluded->params.v, clean->params.v);
+  // NaN stays an error under kExclude; a bad option value is refused.
+  x.push_back(2);
+  m.push_back(std::nan(""));
+  EXPECT_FALSE(FitGammaGamma(x, m, {}, o).ok());
+  o.nonpositive_spend = static_cast<FitOptions::NonPositiveSpend>(7);
+  EXPECT_EQ(FitGammaGamma(d.x, d.m, {}, o).status().message(),
+            "nonpositive_spend is 7: must be error (0) or exclude (1)");
+}
+
+// Standard errors: lifetimes 0.11.3's summary of the same fits (se(coef):
+// BG/NBD r 0.0125573, alpha 0.378221, a 0.185719, b 0.705345; Gamma-Gamma
+// p 1.189687, q 0.290166, v 4.159994), which inverts the Hessian of the
+// mean negative log-likelihood in the log-parameters found by automatic
+// differentiation at its own optimum (hence 1% here).
+TEST(CovarianceTest, StandardErrorsMatchLifetimes) {
+  const Cdnow d = LoadCdnow();
+  auto bg = FitBetaGeo(d.x, d.tx, d.T);
+  ASSERT_TRUE(bg.ok());
+  auto cov = BetaGeoCovariance(bg->params, d.x, d.tx, d.T);
+  ASSERT_TRUE(cov.ok()) << cov.status();
+  ASSERT_EQ(cov->size(), 16u);
+  const double bg_se[] = {0.0125573207, 0.3782214570, 0.1857190719, 0.7053453435};
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_NEAR(std::sqrt((*cov)[static_cast<size_t>(5 * i)]), bg_se[i], 0.01 * bg_se[i]) << i;
+    for (int j = 0; j < 4; ++j) {
+      EXPECT_EQ((*cov)[static_cast<size_t>(4 * i + j)], (*cov)[static_cast<size_t>(4 * j + i)]);
+    }
+  }
+  auto gg = FitGammaGamma(d.x, d.m);
+  ASSERT_TRUE(gg.ok());
+  auto gcov = GammaGammaCovariance(gg->params, d.x, d.m);
+  ASSERT_TRUE(gcov.ok()) << gcov.status();
+  const double gg_se[] = {1.1896870481, 0.2901656174, 4.1599939284};
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_NEAR(std::sqrt((*gcov)[static_cast<size_t>(4 * i)]), gg_se[i], 0.01 * gg_se[i]) << i;
+  }
+  // Weighted rows give the covariance of the expanded rows (the total, not
+  // the mean, likelihood): doubling every row halves it.
+  std::vector<double> two(d.x.size(), 2.0);
+  auto half = BetaGeoCovariance(bg->params, d.x, d.tx, d.T, two);
+  ASSERT_TRUE(half.ok());
+  for (size_t k = 0; k < 16; ++k) {
+    EXPECT_NEAR((*half)[k], (*cov)[k] / 2, 1e-6 * std::abs((*cov)[k]) + 1e-12);
+  }
+  // Far from the maximum the Hessian is not positive definite.
+  EXPECT_FALSE(BetaGeoCovariance({1e-3, 1e3, 50, 1e-3}, d.x, d.tx, d.T).ok());
+}
+
+TEST(BetaGeoTest, UnconditionalPurchasesMatchHardie) {
+  const Cdnow d = LoadCdnow();
+  auto fit = FitBetaGeo(d.x, d.tx, d.T);
+  ASSERT_TRUE(fit.ok());
+  // Hardie's BG/NBD spreadsheet (lifetimes' test_estimation.py).
+  const std::vector<double> t = {0.1429, 1.0, 3.00, 31.8571, 32.00, 78.00};
+  const std::vector<double> expected = {0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576};
+  auto e = BetaGeoUnconditionalPurchases(fit->params, t);
+  ASSERT_TRUE(e.ok()) << e.status();
+  for (size_t i = 0; i < t.size(); ++i) EXPECT_NEAR((*e)[i], expected[i], 5e-4) << t[i];
+  // E[X(t)] is the conditional expectation of a customer just acquired.
+  for (size_t i = 0; i < t.size(); ++i) {
+    auto c = BetaGeoExpectedPurchases(fit->params, t[i], {0}, {0}, {0});
+    ASSERT_TRUE(c.ok());
+    EXPECT_NEAR((*e)[i], (*c)[0], 1e-14 * (*c)[0]);
+  }
+  EXPECT_EQ(BetaGeoUnconditionalPurchases(fit->params, {-1}).status().message(),
+            "t at row 0 is -1: the horizon must be finite and >= 0");
+}
+
+TEST(BetaGeoTest, PurchaseProbabilityMatchesBtyd) {
+  // R package BTYD's bgnbd.pmf at the published CDNOW estimates (quoted in
+  // lifetimes' test_estimation.py).
+  const BetaGeoParams p{0.243, 4.414, 0.793, 2.426};
+  auto one = BetaGeoPurchaseProbability(p, {2, 39}, {10, 0});
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_NEAR((*one)[0], 1.07869e-07, 1e-5 * 1.07869e-07);
+  EXPECT_NEAR((*one)[1], 0.5737864, 1e-7);
+  const double pmf[] = {0.0019995214, 0.0015170236, 0.0011633150, 0.0009003148, 0.0007023638,
+                        0.0005517902, 0.0004361913, 0.0003467171, 0.0002769613, 0.0002222260};
+  for (int n = 11; n <= 20; ++n) {
+    auto r = BetaGeoPurchaseProbability(p, {30}, {static_cast<double>(n)});
+    ASSERT_TRUE(r.ok());
+    EXPECT_NEAR((*r)[0], pmf[n - 11], 1e-9) << n;
+  }
+  // A distribution whose mean is E[X(t)], at short and long horizons.
+  for (double t : {0.5, 39.0, 500.0}) {
+    std::vector<double> ts(20001, t), ns(20001);
+    for (size_t k = 0; k < ns.size(); ++k) ns[k] = static_cast<double>(k);
+    auto r = BetaGeoPurchaseProbability(p, ts, ns);
+    ASSERT_TRUE(r.ok());
+    double total = 0, mean = 0;
+    for (size_t k = 0; k < ns.size(); ++k) {
+      total += (*r)[k];
+      mean += ns[k] * (*r)[k];
+    }
+    auto e = BetaGeoUnconditionalPurchases(p, {t});
+    ASSERT_TRUE(e.ok());
+    EXPECT_NEAR(total, 1, 1e-9) << t;
+    EXPECT_NEAR(mean, (*e)[0], 1e-6 * (*e)[0]) << t;
+  }
+  // Long horizons: a slowly falling tail (1 - q = 1 - 4e-6) on its cheap
+  // side, still a distribution (by the pmf of n <= 20 and E[X(t)] bounds).
+  auto longest = BetaGeoPurchaseProbability(p, {1e6, 1e6}, {0, 5});
+  ASSERT_TRUE(longest.ok());
+  EXPECT_GT((*longest)[0], 0);
+  EXPECT_GT((*longest)[1], 0);
+  EXPECT_LT((*longest)[0] + (*longest)[1], 1);
+  // t = 0: no purchase yet.
+  auto zero = BetaGeoPurchaseProbability(p, {0, 0}, {0, 3});
+  ASSERT_TRUE(zero.ok());
+  EXPECT_EQ((*zero)[0], 1);
+  EXPECT_EQ((*zero)[1], 0);
+  EXPECT_EQ(BetaGeoPurchaseProbability(p, {1}, {1.5}).status().message(),
+            "n at row 0 is 1.5: must be a whole number in 0..10000000 (kMaxPurchaseCount)");
+  EXPECT_EQ(BetaGeoPurchaseProbability(p, {1, 2}, {1}).status().message(),
+            "n has 1 values but t has 2");
+}
+
+TEST(BetaGeoTest, PredictionsAcceptAnyRecencyWithoutRepeats) {
+  // lifetimes' conditional_probability_alive(0, 1, 1) == 1: no prediction
+  // depends on recency when frequency is 0 (the fit still refuses it).
+  const BetaGeoParams p{0.243, 4.414, 0.793, 2.426};
+  auto alive = BetaGeoProbabilityAlive(p, {0, 0}, {1, 0}, {1, 1});
+  ASSERT_TRUE(alive.ok()) << alive.status();
+  EXPECT_EQ((*alive)[0], 1);
+  auto e = BetaGeoExpectedPurchases(p, 10, {0, 0}, {1, 0}, {1, 1});
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ((*e)[0], (*e)[1]);
+  EXPECT_FALSE(BetaGeoProbabilityAlive(p, {0}, {2}, {1}).ok());  // recency > T
 }
 
 TEST(ClvTest, MatchesLifetimesOnCdnow) {

@@ -60,6 +60,8 @@ CATEGORIES = {
     "file": "model files: directories, missing files, NUL bytes in paths, wrong types",
     "format-string": "reason texts with unknown format fields",
     "not-fitted": "a model used before it is fitted",
+    "key-series": "a key Series without a name, not aligned with the table's index, or named "
+                  "like a column with other values",
 }
 
 
@@ -166,6 +168,15 @@ def _save_directory() -> None:
         MODEL.save(d)
 
 
+def _load_gamma_gamma_as_beta_geo() -> None:
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as d:
+        GG.save(Path(d) / "gg.json")
+        npscore.BetaGeo.load(Path(d) / "gg.json")
+
+
 def _gen(values: list):
     return (v for v in values)
 
@@ -176,6 +187,28 @@ UNIT = r'pd\.to_datetime\(values, unit="s"\)'
 NUMBER_TIME = r"a number, not a timestamp \(npscore does not guess its unit\)"
 
 CASES: list[Case] = [
+    # --- Keys given as Series (aligned on the index, as in pandas' groupby) -------
+    C("by-group-key-not-aligned", "by_group", "key-series",
+      lambda: npscore.by_group(RESP, by=RESP.plan.iloc[1:].rename("tier")), ValueError,
+      r"by: the Series 'tier' is aligned on the DataFrame's index, as in pandas, but has no "
+      r"value for row 0 \(index label 0\)"),
+    C("by-group-key-duplicate-labels", "by_group", "key-series",
+      lambda: npscore.by_group(RESP, by=pd.Series(["a", "b"], index=[3, 3], name="tier")),
+      ValueError, r"by: the Series 'tier' has another index than the DataFrame, with duplicate "
+                  r"labels"),
+    C("by-group-key-unnamed", "by_group", "key-series",
+      lambda: npscore.by_group(RESP, by=RESP.plan.rename(None)), ValueError,
+      r"by: a key Series needs a name, which labels its output column"),
+    C("by-group-key-shadows-score", "by_group", "key-series",
+      lambda: npscore.by_group(RESP, by=RESP.score // 5), ValueError,
+      r"by: the Series 'score' has the name of a column of the DataFrame but other values"),
+    C("health-kind-not-aligned", "health", "key-series",
+      lambda: npscore.health(RESP, kind=RESP.plan.iloc[:-1].rename("kind")), ValueError,
+      r"kind: the Series 'kind' is aligned on the DataFrame's index, as in pandas, but has no "
+      rf"value for row {N - 1}"),
+    C("revenue-at-risk-key-unnamed", "revenue_at_risk", "key-series",
+      lambda: npscore.revenue_at_risk(RESP, churn_risk="p", clv="clv", by=[RESP.plan.rename(None)]),
+      ValueError, r"by: a key Series needs a name"),
     # --- Finding 1: a time column of plain numbers --------------------------------
     C("health-int-times", "health", "time-number", lambda: npscore.health(INT_TIMES, freq="D"),
       TypeError, rf"column 'responded_at' holds numbers \(int64\), not timestamps: npscore does "
@@ -620,7 +653,8 @@ CASES: list[Case] = [
     C("clv-freq-unknown", "customer_lifetime_value", "unknown-option",
       lambda: npscore.customer_lifetime_value(BG, GG, RFM.frequency, RFM.recency, RFM["T"],
                                               RFM.monetary_value, freq="Y"),
-      ValueError, r'freq is "Y": use "W", "D", "M" or "H"'),
+      ValueError, r'freq is "Y": use "D" \(days\), "W" \(weeks\), "M" \(months\), "Q" '
+                  r'\(quarters\) or "H" \(hours\)'),
     C("health-basis-unknown", "health", "unknown-option", lambda: npscore.health(RESP, basis="x"),
       ValueError, r'basis is "x": use "all" or "latest"'),
     C("fit-class-weight-unknown", "ChurnModel.fit", "unknown-option",
@@ -663,7 +697,17 @@ CASES: list[Case] = [
       lambda: npscore.prioritize(RESP, churn_risk="p", clv="clv", keep=[["plan"]], now=NOW),
       TypeError, r"keep must list column names, got \['plan'\]"),
     C("health-df-list", "health", "wrong-type-frame", lambda: npscore.health([1, 2]),
-      TypeError, r"expected a pandas DataFrame, got list"),
+      TypeError, r"df must be a DataFrame \(pandas or polars\), a pyarrow Table or RecordBatch, "
+                 r"or an object with the Arrow PyCapsule interface \(__arrow_c_stream__\), got list"),
+    C("by-group-df-dict", "by_group", "wrong-type-frame",
+      lambda: npscore.by_group({"score": [9]}, by="plan"), TypeError,
+      r"df must be a DataFrame \(pandas or polars\).*got dict"),
+    C("theme-impact-df-list", "theme_impact", "wrong-type-frame",
+      lambda: npscore.theme_impact([1], theme="comment", segment="score", clv="clv"),
+      TypeError, r"df must be a DataFrame \(pandas or polars\).*got list"),
+    C("latest-responses-customers-int", "priority.latest_responses", "wrong-type-frame",
+      lambda: priority.latest_responses(RESP, 5), TypeError,
+      r"customers must be a DataFrame \(pandas or polars\).*got int"),
     C("report-options-dict", "report.nps_report", "wrong-type-frame",
       lambda: report.nps_report(RESP, {"by": ["plan"]}),
       TypeError, r"options must be a ReportOptions, got dict"),
@@ -763,9 +807,15 @@ CASES: list[Case] = [
     C("fit-sample-weight-text", "ChurnModel.fit", "data-text",
       lambda: npscore.ChurnModel().fit(X, Y, sample_weight=["a"] * len(Y)),
       TypeError, r"sample_weight at row 0 is 'a': not a number"),
-    C("fit-labels-text", "ChurnModel.fit", "data-text",
+    C("fit-labels-text-one-class", "ChurnModel.fit", "data-range",
       lambda: npscore.ChurnModel().fit(X, ["yes"] * len(Y)),
-      TypeError, r"y at row 0 is 'yes': not a number \(give 0/1 labels\)"),
+      ValueError, r"y has a single class \('yes'\)\. Only binary classification is supported"),
+    C("fit-labels-text-missing", "ChurnModel.fit", "data-missing",
+      lambda: npscore.ChurnModel().fit(X, ["yes", None] + ["no"] * (len(Y) - 2)),
+      ValueError, r"y at row 1 is missing \(None\): every row needs a class label"),
+    C("fit-labels-continuous", "ChurnModel.fit", "data-range",
+      lambda: npscore.ChurnModel().fit(X, Y + 0.5),
+      ValueError, r"label at row 0 is \d\.5: labels are classes"),
     C("evaluate-p-text", "evaluate", "data-text", lambda: npscore.evaluate([0, 1], ["low", "high"]),
       TypeError, r"p at row 0 is 'low': not a number"),
     C("revenue-at-risk-text-clv", "revenue_at_risk", "data-text",
@@ -796,8 +846,29 @@ CASES: list[Case] = [
       ValueError, r"clv at row 0 is -1"),
     C("segment-out-of-scale", "segment", "data-range", lambda: npscore.segment([9, 11]),
       ValueError, r"score at row 1 is 11"),
-    C("fit-labels-two", "ChurnModel.fit", "data-range", lambda: npscore.ChurnModel().fit(X, Y * 2),
-      ValueError, r"label at row \d+ is 2: labels must be 0 or 1"),
+    C("fit-labels-three", "ChurnModel.fit", "data-range",
+      lambda: npscore.ChurnModel().fit(X, np.r_[Y[:-1], 2]),
+      ValueError, r"y has 3 classes \(0, 1, 2\); label at row 79 is 2, a third class\. Only "
+                  r"binary classification is supported"),
+    C("fit-index-mismatch", "ChurnModel.fit", "length-mismatch",
+      lambda: npscore.ChurnModel().fit(pd.DataFrame(X), pd.Series(Y, index=np.arange(1, 81))),
+      ValueError, r"the indexes of X and y differ \(label 0 of X is not in y; label 80 of y is "
+                  r"not in X\)"),
+    C("evaluate-index-mismatch", "evaluate", "length-mismatch",
+      lambda: npscore.evaluate(pd.Series(Y), pd.Series(np.full(80, 0.5), index=np.arange(5, 85))),
+      ValueError, r"the indexes of y_true and p differ \(label 0 of y_true is not in p"),
+    C("score-length", "ChurnModel.score", "length-mismatch", lambda: MODEL.score(X, Y[:3]),
+      ValueError, r"y has 3 labels but X has 80 rows"),
+    C("decision-function-columns", "ChurnModel.decision_function", "length-mismatch",
+      lambda: MODEL.decision_function(X[:, :2]),
+      ValueError, r"X has 2 features, but ChurnModel is expecting 3 features as input"),
+    C("set-params-unknown", "ChurnModel.set_params", "unknown-option",
+      lambda: npscore.ChurnModel().set_params(c=1.0),
+      ValueError, r"Invalid parameter 'c' for estimator ChurnModel\(.*\)\. Valid parameters "
+                  r"are: \['C', "),
+    C("get-params-deep-text", "ChurnModel.get_params", "wrong-type-number",
+      lambda: npscore.ChurnModel().get_params(deep="yes"),
+      TypeError, r"deep must be True or False, got 'yes'"),
     # --- Lengths ------------------------------------------------------------------------
     C("fit-sample-weight-length", "ChurnModel.fit", "length-mismatch",
       lambda: npscore.ChurnModel().fit(X, Y, sample_weight=[1.0]),
@@ -819,7 +890,7 @@ CASES: list[Case] = [
       ValueError, r"theme has 1 rows but df has 60"),
     C("predict-columns", "ChurnModel.predict_proba", "length-mismatch",
       lambda: MODEL.predict_proba(np.zeros((2, 5))),
-      ValueError, r"X has 5 columns but the model has 3 features"),
+      ValueError, r"X has 5 features, but ChurnModel is expecting 3 features"),
     # --- Ids ------------------------------------------------------------------------------
     C("churn-labels-duplicate-customer", "churn_labels", "duplicate-id",
       lambda: npscore.churn_labels(pd.concat([SAMPLE.churn, SAMPLE.churn.iloc[:1]]),
@@ -892,12 +963,121 @@ CASES: list[Case] = [
     C("bg-unfitted", "BetaGeo.conditional_expected_purchases", "not-fitted",
       lambda: npscore.BetaGeo().conditional_expected_purchases(1, [1], [1], [2]),
       ValueError, r"this BetaGeo is not fitted"),
+    # --- CLV: lifetimes parity (issue 11) -----------------------------------------------
+    C("gg-nonpositive-spend", "GammaGamma.fit", "data-range",
+      lambda: npscore.GammaGamma().fit([1, 2, 3], [10.0, 0.0, -1.0]),
+      ValueError, r"monetary_value is <= 0 for 2 repeat customers \(frequency > 0\), the first "
+                  r"at row 1 \(0\): .*set nonpositive_spend to exclude"),
+    C("gg-nonpositive-spend-option", "GammaGamma.fit", "unknown-option",
+      lambda: npscore.GammaGamma().fit([1], [10.0], nonpositive_spend="drop"),
+      ValueError, r'nonpositive_spend is "drop": use "error" or "exclude"'),
+    C("clv-freq-against-table", "customer_lifetime_value", "unknown-option",
+      lambda: npscore.customer_lifetime_value(BG, GG, RFM.frequency, RFM.recency, RFM["T"],
+                                              RFM.monetary_value, freq="D"),
+      ValueError, r'freq is "D" but frequency comes from an RFM table in "W" periods'),
+    C("bg-alive-index-mismatch", "BetaGeo.probability_alive", "length-mismatch",
+      lambda: BG.probability_alive(RFM.frequency, RFM.recency.iloc[1:], RFM["T"]),
+      ValueError, r"the indexes of frequency and recency differ \(label .* of frequency is not "
+                  r"in recency\)"),
+    C("bg-conditional-alive-recency-after-t", "BetaGeo.conditional_probability_alive",
+      "data-range", lambda: BG.conditional_probability_alive(1, 12, 10),
+      ValueError, r"recency at row 0 is 12, more than T \(10\)"),
+    C("bg-conditional-purchases-t-text",
+      "BetaGeo.conditional_expected_number_of_purchases_up_to_time", "wrong-type-number",
+      lambda: BG.conditional_expected_number_of_purchases_up_to_time("4", 1, 2, 3),
+      TypeError, r"t must be a number, got '4'"),
+    C("bg-unconditional-t-negative", "BetaGeo.expected_number_of_purchases_up_to_time",
+      "data-range", lambda: BG.expected_number_of_purchases_up_to_time([1.0, -2.0]),
+      ValueError, r"t at row 1 is -2: the horizon must be finite and >= 0"),
+    C("bg-n-purchases-fraction", "BetaGeo.probability_of_n_purchases_up_to_time",
+      "size-fraction", lambda: BG.probability_of_n_purchases_up_to_time(30, [1, 1.5]),
+      ValueError, r"n at row 1 is 1.5: must be a whole number in 0..10000000"),
+    C("bg-n-purchases-shapes", "BetaGeo.probability_of_n_purchases_up_to_time",
+      "length-mismatch", lambda: BG.probability_of_n_purchases_up_to_time([1, 2], [1, 2, 3]),
+      ValueError, r"t \(shape \(2,\)\) and n \(shape \(3,\)\) do not broadcast together"),
+    C("bg-load-other-model", "BetaGeo.load", "file", _load_gamma_gamma_as_beta_geo,
+      ValueError, r"this state is of a 'GammaGamma', not a BetaGeo"),
+    C("holdout-ends-reversed", "calibration_and_holdout_data", "data-range",
+      lambda: npscore.calibration_and_holdout_data(
+          SAMPLE.transactions, customer="customer_id", date="date",
+          calibration_period_end="2025-06-30", observation_period_end="2025-01-31"),
+      ValueError, r"observation_period_end \('2025-01-31'\) is before calibration_period_end"),
+    C("holdout-calibration-empty", "calibration_and_holdout_data", "empty",
+      lambda: npscore.calibration_and_holdout_data(
+          SAMPLE.transactions, customer="customer_id", date="date",
+          calibration_period_end="2001-01-01", observation_period_end="2025-12-31"),
+      ValueError, r"no transaction up to calibration_period_end \('2001-01-01'\)"),
     C("cutoffs-reversed", "Cutoffs", "data-range", lambda: npscore.Cutoffs(9, 6, 10),
       ValueError, r"bad cutoffs \(detractor_max=9, passive_max=6, scale_max=10\)"),
     C("summarize-cutoffs-text", "summarize", "wrong-type-number",
       lambda: npscore.summarize([9], cutoffs="6,8"),
       TypeError, r"cutoffs must be \(detractor_max, passive_max\[, scale_max\]\) integers, "
                  r"got '6,8'"),
+]
+
+# --- Plots (issue 11): each plot's table, model and outcome inputs ------------------------
+P = MODEL.predict_proba(X)[:, 1]
+GROUPS = npscore.by_group(RESP, by="plan")
+IMPACT = npscore.theme_impact(RESP.assign(themes=npscore.ThemeTagger().tag(RESP.comment)),
+                              theme="themes", segment="score", clv="clv")
+CASES += [
+    C("plot-calibration-no-p", "plot.calibration", "empty", lambda: plot.calibration(Y),
+      TypeError, r"calibration needs p \(the probabilities\) with y_true, or an Evaluation"),
+    C("plot-calibration-evaluation-and-p", "plot.calibration", "wrong-type-frame",
+      lambda: plot.calibration(npscore.evaluate(Y, P), P),
+      TypeError, r"calibration: give an Evaluation alone, or y_true and p"),
+    C("plot-calibration-bins-zero", "plot.calibration", "size-negative-zero",
+      lambda: plot.calibration(Y, P, bins=0), ValueError, r"bins is 0"),
+    C("plot-roc-length", "plot.roc", "length-mismatch", lambda: plot.roc(Y, P[:10]),
+      ValueError, r"y_true has 80 labels but p has 10 values"),
+    C("plot-roc-probability-range", "plot.roc", "data-range",
+      lambda: plot.roc(Y, np.where(np.arange(80) == 3, 1.5, P)),
+      ValueError, r"at row 3 is 1.5: it must be in \[0, 1\]"),
+    C("plot-roc-ax-text", "plot.roc", "wrong-type-frame", lambda: plot.roc(Y, P, ax="left"),
+      TypeError, r"ax must be a matplotlib Axes, got str"),
+    C("plot-lift-one-class", "plot.lift", "data-range", lambda: plot.lift(np.zeros(80), P),
+      ValueError, r"only class 0"),
+    C("plot-forest-list", "plot.forest", "wrong-type-frame", lambda: plot.forest([1, 2]),
+      TypeError, r"table must be the DataFrame npscore.by_group returns, got list"),
+    C("plot-forest-other-frame", "plot.forest", "wrong-type-frame", lambda: plot.forest(RESP),
+      ValueError, r"table lacks the column\(s\) \['nps', 'ci_low', 'ci_high', 'n', 'small'\]"),
+    C("plot-forest-too-many", "plot.forest", "size-huge",
+      lambda: plot.forest(npscore.by_group(pd.DataFrame({"score": np.arange(202) % 11,
+                                                         "g": np.arange(202)}), by="g")),
+      ValueError, r"table has 202 groups: a forest plot shows at most 100"),
+    C("plot-forest-reference-text", "plot.forest", "wrong-type-number",
+      lambda: plot.forest(GROUPS, reference="overall"),
+      TypeError, r"reference must be a number, got 'overall'"),
+    C("plot-fr-matrix-not-fitted", "plot.frequency_recency_matrix", "not-fitted",
+      lambda: plot.frequency_recency_matrix(npscore.BetaGeo(), RFM),
+      ValueError, r"this BetaGeo is not fitted: call fit\(\) first"),
+    C("plot-fr-matrix-model-type", "plot.frequency_recency_matrix", "wrong-type-frame",
+      lambda: plot.frequency_recency_matrix(GG, RFM),
+      TypeError, r"model must be a fitted npscore.BetaGeo, got GammaGamma"),
+    C("plot-fr-matrix-no-grid", "plot.frequency_recency_matrix", "empty",
+      lambda: plot.frequency_recency_matrix(BG, max_frequency=5),
+      TypeError, r"needs rfm \(the table of npscore.rfm_summary\) or all of max_frequency"),
+    C("plot-fr-matrix-t-zero", "plot.frequency_recency_matrix", "size-negative-zero",
+      lambda: plot.frequency_recency_matrix(BG, RFM, t=0), ValueError, r"t is 0"),
+    C("plot-fr-matrix-huge", "plot.frequency_recency_matrix", "size-huge",
+      lambda: plot.frequency_recency_matrix(BG, max_frequency=10**6, max_recency=5, T=10),
+      ValueError, r"max_frequency is 1000000"),
+    C("plot-alive-matrix-recency-beyond-T", "plot.probability_alive_matrix", "data-range",
+      lambda: plot.probability_alive_matrix(BG, max_frequency=5, max_recency=20, T=10),
+      ValueError, r"max_recency is 20 but T is 10: recency cannot exceed"),
+    C("plot-alive-matrix-rfm-columns", "plot.probability_alive_matrix", "wrong-type-frame",
+      lambda: plot.probability_alive_matrix(BG, RFM.drop(columns="T")),
+      ValueError, r"rfm lacks the column\(s\) \['T'\]: give the DataFrame npscore.rfm_summary"),
+    C("plot-alive-matrix-T-nan", "plot.probability_alive_matrix", "size-nan",
+      lambda: plot.probability_alive_matrix(BG, max_frequency=5, max_recency=5, T=float("nan")),
+      ValueError, r"T is NaN: it must be finite and > 0"),
+    C("plot-theme-impact-top-zero", "plot.theme_impact", "size-negative-zero",
+      lambda: plot.theme_impact(IMPACT, top=0), ValueError, r"top is 0"),
+    C("plot-theme-impact-empty", "plot.theme_impact", "empty",
+      lambda: plot.theme_impact(IMPACT.head(0)), ValueError, r"table has no rows: nothing to plot"),
+    C("plot-theme-impact-other-frame", "plot.theme_impact", "wrong-type-frame",
+      lambda: plot.theme_impact(GROUPS),
+      ValueError, r"table lacks the column\(s\) \['theme', 'mentions', 'impact'"),
 ]
 
 

@@ -177,3 +177,14 @@ def test_top_themes_on_the_sample():
     assert top["impact"].is_monotonic_decreasing
     assert (top["mentions"] > 0).all()
     assert set(top["theme"]) <= set(DEFAULT_TAXONOMY)
+
+
+def test_theme_impact_takes_ragged_theme_lists():
+    # Lists of different lengths (from ThemeTagger.tag) as values, not a column name.
+    df = pd.DataFrame({"score": [9, 3, 7, 2], "clv": [1.0, 2.0, 3.0, 4.0]})
+    got = npscore.theme_impact(df, theme=[["price"], ["support", "price"], [], ["support"]],
+                               segment="score", clv="clv")
+    want = npscore.theme_impact(df.assign(t=["price", "support;price", "", "support"]), theme="t",
+                                segment="score", clv="clv")
+    pd.testing.assert_frame_equal(got, want)
+    assert set(got["theme"]) == {"price", "support"}

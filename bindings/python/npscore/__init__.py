@@ -27,7 +27,8 @@ from .priority import prioritize, recoverability, recovery_curve, revenue_at_ris
 from .themes import ThemeTagger, theme_impact, top_themes
 from .churn import churn_features, churn_labels
 from .churn import ChurnDataWarning, ChurnModel, ConvergenceWarning, evaluate
-from .clv import BetaGeo, GammaGamma, customer_lifetime_value, rfm_summary
+from .clv import (BetaGeo, GammaGamma, calibration_and_holdout_data, customer_lifetime_value,
+                  rfm_summary)
 from . import plot
 from . import report
 
@@ -58,6 +59,7 @@ __all__ = [
     "ThemeTagger", "theme_impact", "top_themes",
     "churn_features", "churn_labels",
     "ChurnModel", "evaluate", "ConvergenceWarning", "ChurnDataWarning",
-    "rfm_summary", "BetaGeo", "GammaGamma", "customer_lifetime_value",
+    "rfm_summary", "calibration_and_holdout_data", "BetaGeo", "GammaGamma",
+    "customer_lifetime_value",
     "datasets", "plot", "report",
 ]

@@ -194,10 +194,11 @@ def mapping(value: Any, name: str, what: str) -> dict:
 
 
 def frame(df: Any, name: str) -> pd.DataFrame:
-    """`df` if it is a DataFrame, else a TypeError naming `name`."""
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
-    return df
+    """`df` as a pandas DataFrame (polars, pyarrow and Arrow PyCapsule tables
+    are converted: `_convert.as_frame`), else a TypeError naming `name`."""
+    from ._convert import as_frame  # _convert imports this module
+
+    return as_frame(df, name)
 
 
 def labels(value: Any, name: str, *, empty: bool = True) -> list:
@@ -236,8 +237,12 @@ def _hashable(v: Any) -> bool:
 
 def materialize(values: Any, name: str) -> Any:
     """Iterators and generators (one pass only) as a list, so that rows can
-    be counted and named; sets and mappings (no row order) are errors.
+    be counted and named; sets and mappings (no row order) are errors;
+    polars and Arrow columns as numpy or pandas (`_convert.foreign_column`).
     Anything else is returned as it is."""
+    from ._convert import foreign_column  # _convert imports this module
+
+    values = foreign_column(values)
     if isinstance(values, (set, frozenset, Mapping)):
         raise TypeError(f"{name} must be an ordered sequence (a list, array or Series), "
                         f"got a {type(values).__name__}")

@@ -1,13 +1,17 @@
-"""Conversion of user input (lists, numpy arrays, pandas objects) to the
-contiguous numpy columns the compiled core reads.
+"""Conversion of user input (lists, numpy arrays, pandas objects, and polars
+or Arrow tables and columns) to the pandas tables and contiguous numpy
+columns the compiled core reads.
 
 Arrays whose dtype the core reads natively (float32/64, signed and unsigned
-8..64-bit integers) and that are contiguous pass through without a copy.
+8..64-bit integers) and that are contiguous pass through without a copy; so
+do the buffers of numeric polars and Arrow columns without nulls.
+docs/python-inputs.md states the rules.
 """
 
 from __future__ import annotations
 
 import datetime
+import sys
 from typing import Any
 
 import numpy as np
@@ -143,10 +147,165 @@ def as_cutoffs(cutoffs: Any) -> "_npscore.Cutoffs":
     return _npscore.Cutoffs(*values)
 
 
+# --- Tables and columns from polars and Arrow -----------------------------------------
+
+TABLE_TYPES = ("a DataFrame (pandas or polars), a pyarrow Table or RecordBatch, or an object "
+               "with the Arrow PyCapsule interface (__arrow_c_stream__)")
+
+
+def _loaded(module: str, cls: str) -> Any:
+    """Class `cls` of `module` if the module is already imported (an object
+    of that class exists only then), else None: nothing is imported here."""
+    mod = sys.modules.get(module)
+    return getattr(mod, cls, None) if mod is not None else None
+
+
+def is_instance(obj: Any, module: str, *classes: str) -> bool:
+    """isinstance(obj, module.cls) for any of `classes`, without importing
+    `module` (polars and pyarrow are optional)."""
+    return any(c is not None and isinstance(obj, c)
+               for c in (_loaded(module, cls) for cls in classes))
+
+
+def _pyarrow(what: str) -> Any:
+    try:
+        import pyarrow
+    except ImportError:
+        raise TypeError(f"reading {what} through the Arrow PyCapsule interface needs pyarrow "
+                        "(pip install pyarrow)") from None
+    return pyarrow
+
+
+def _numeric_view(arr: Any) -> np.ndarray | None:
+    """The values of a pyarrow Array / ChunkedArray of integers or floats
+    without nulls as numpy: a view of the Arrow buffer (one chunk), or one
+    concatenating copy (several chunks). None for other columns."""
+    import pyarrow as pa
+
+    t = arr.type
+    if not (pa.types.is_integer(t) or pa.types.is_floating(t)) or arr.null_count:
+        return None
+    if isinstance(arr, pa.ChunkedArray):
+        if arr.num_chunks != 1:
+            return arr.to_numpy()
+        arr = arr.chunk(0)
+    return arr.to_numpy(zero_copy_only=True)
+
+
+def _from_arrow(arr: Any) -> np.ndarray | pd.Series:
+    """One Arrow column as numpy (numeric, no nulls: zero-copy) or as the
+    pandas Series pyarrow's to_pandas makes of it (text as pandas' string
+    dtype, dictionaries as categoricals, integers with nulls as floats with
+    NaN, timestamps with their zone)."""
+    view = _numeric_view(arr)
+    return view if view is not None else arr.to_pandas()
+
+
+def _from_polars(s: Any) -> np.ndarray | pd.Series:
+    """One polars Series as numpy (numeric, no nulls: polars' to_numpy, a
+    view of its buffer when it has one chunk) or as pandas (through Arrow)."""
+    if s.dtype.is_numeric() and not s.has_nulls():
+        return s.to_numpy()
+    if _pyarrow_available():
+        return _from_arrow(s.to_arrow())
+    return pd.Series(s.to_list(), dtype=object)  # pyarrow missing: plain Python objects
+
+
+def _pyarrow_available() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def foreign_column(values: Any) -> Any:
+    """A polars Series, a pyarrow Array / ChunkedArray or an object with
+    __arrow_c_array__ / __arrow_c_stream__ (one column) as numpy or pandas
+    (see `_from_arrow`); anything else is returned as it is."""
+    if isinstance(values, (pd.Series, pd.Index, pd.DataFrame, np.ndarray)):
+        return values
+    if is_instance(values, "polars", "Series"):
+        return _from_polars(values)
+    if is_instance(values, "pyarrow", "Array", "ChunkedArray"):
+        return _from_arrow(values)
+    if hasattr(values, "__arrow_c_array__") or hasattr(values, "__arrow_c_stream__"):
+        if is_table(values):
+            return values  # a table where a column is wanted: the caller says so
+        pa = _pyarrow("a column")
+        return _from_arrow(pa.array(values) if hasattr(values, "__arrow_c_array__")
+                           else pa.chunked_array(values))
+    return values
+
+
+def is_table(obj: Any) -> bool:
+    """A pandas, polars (eager or lazy) or pyarrow table."""
+    return (isinstance(obj, pd.DataFrame)
+            or is_instance(obj, "polars", "DataFrame", "LazyFrame")
+            or is_instance(obj, "pyarrow", "Table", "RecordBatch"))
+
+
+def _pandas_index(table: Any, frame: pd.DataFrame) -> pd.DataFrame:
+    """Restores the index a pandas DataFrame had before it became `table`
+    (pyarrow's pandas metadata), so labels survive the round trip."""
+    meta = table.schema.pandas_metadata if table.schema.metadata else None
+    if not meta or not meta.get("index_columns"):
+        return frame
+    index = meta["index_columns"]
+    if len(index) == 1 and isinstance(index[0], dict) and index[0].get("kind") == "range":
+        r = index[0]
+        if (r["stop"] - r["start"]) // (r["step"] or 1) == len(frame):
+            frame.index = pd.RangeIndex(r["start"], r["stop"], r["step"], name=r.get("name"))
+        return frame
+    if all(isinstance(c, str) and c in frame.columns for c in index):
+        names = {c["field_name"]: c["name"] for c in meta.get("columns", [])
+                 if isinstance(c, dict) and "field_name" in c}
+        frame = frame.set_index(index)
+        frame.index.names = [names.get(c, c) for c in index]
+    return frame
+
+
+def as_frame(df: Any, name: str = "df") -> pd.DataFrame:
+    """The table `df` as a pandas DataFrame: pandas as it is; a polars
+    DataFrame, a pyarrow Table / RecordBatch or any object with
+    __arrow_c_stream__ column by column, numeric columns without nulls as
+    views of their Arrow buffers (no copy, no pandas round trip), the others
+    as pyarrow's to_pandas makes them. Anything else is a TypeError naming
+    `name` and the accepted types."""
+    if isinstance(df, pd.DataFrame):
+        return df
+    if is_instance(df, "polars", "LazyFrame"):
+        raise TypeError(f"{name} is a polars LazyFrame: collect it first ({name}.collect())")
+    if is_instance(df, "polars", "DataFrame"):
+        if not _pyarrow_available():
+            cols = [_from_polars(s) for s in df.get_columns()]
+            return _assemble(cols, list(df.columns))
+        table = df.to_arrow()
+    elif is_instance(df, "pyarrow", "Table", "RecordBatch"):
+        table = df
+    elif hasattr(df, "__arrow_c_stream__") and not hasattr(df, "__arrow_c_array__"):
+        table = _pyarrow("a table").table(df)
+    else:
+        raise TypeError(f"{name} must be {TABLE_TYPES}, got {type(df).__name__}")
+    cols = [_from_arrow(table.column(i)) for i in range(table.num_columns)]
+    return _pandas_index(table, _assemble(cols, list(table.schema.names)))
+
+
+def _assemble(cols: list, names: list) -> pd.DataFrame:
+    """A DataFrame of `cols` (numpy arrays and Series) named `names`
+    (duplicates kept, for `column` to name), without copying the arrays."""
+    n = len(cols[0]) if cols else 0
+    data = {i: (c.reset_index(drop=True) if isinstance(c, pd.Series) else c)
+            for i, c in enumerate(cols)}
+    frame = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
+    frame.columns = pd.Index(names)
+    return frame
+
+
 def column(df: pd.DataFrame, name: str, role: str) -> pd.Series:
     """Returns df[name], or a ValueError naming the missing column."""
     if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
+        raise TypeError(f"expected {TABLE_TYPES}, got {type(df).__name__}")
     if name not in df.columns:
         raise ValueError(
             f"{role} column {name!r} not found; columns are {list(map(str, df.columns))}"

@@ -1,16 +1,17 @@
 """Group codes for key columns: the one place where pandas keys become the
 integer codes the core groups by. No row is dropped: missing keys form their
-own group."""
+own group. Keys are column names or, as in pandas' groupby, Series of their
+own (`keyed`); categorical keys keep their dtype in the output."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
-from . import _npscore
-from ._convert import column
+from . import _args, _npscore
+from ._convert import column, foreign_column, is_instance
 
 
 def is_int_key(key: pd.Series) -> bool:
@@ -72,6 +73,97 @@ def _key_codes(key: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes.astype(np.int64, copy=False), pd.Index(uniques)
 
 
+def _is_key_series(value: Any) -> bool:
+    """A key given as values (a pandas or polars Series, a pyarrow array),
+    not as a column name."""
+    return (isinstance(value, pd.Series) or is_instance(value, "polars", "Series")
+            or is_instance(value, "pyarrow", "Array", "ChunkedArray"))
+
+
+def _key_values(df: pd.DataFrame, key: Any, name: str) -> tuple[Any, Any]:
+    """The label and the values, one per row of df in df's order, of a key
+    Series. A pandas Series is aligned on df's index (pandas' groupby
+    rule); a row of df the Series has no value for is an error, never a
+    missing key. Other columns are read by position."""
+    if isinstance(key, pd.Series):
+        label = key.name
+    else:
+        label = getattr(key, "name", None) or None  # polars' default name is ""
+    if label is None:
+        raise ValueError(f"{name}: a key Series needs a name, which labels its output column; "
+                         "give it one, e.g. s.rename(\"tier\") (pandas) or s.alias(\"tier\") "
+                         "(polars)")
+    if not isinstance(key, pd.Series):
+        values = foreign_column(key)
+        if len(values) != len(df):
+            raise ValueError(f"{name}: the key {label!r} has {len(values)} values but the "
+                             f"DataFrame has {len(df)} rows")
+        return label, (values.array if isinstance(values, pd.Series) else values)
+    if key.index.equals(df.index):
+        return label, key.array
+    if not key.index.is_unique:
+        raise ValueError(f"{name}: the Series {label!r} has another index than the DataFrame, "
+                         "with duplicate labels, so it cannot be aligned; align it first "
+                         "(s.set_axis(df.index) pairs by position)")
+    pos = key.index.get_indexer(df.index)
+    if (pos < 0).any():
+        row = int(np.flatnonzero(pos < 0)[0])
+        raise ValueError(f"{name}: the Series {label!r} is aligned on the DataFrame's index, as "
+                         f"in pandas, but has no value for row {row} (index label "
+                         f"{df.index[row]!r}); give one value per row (s.set_axis(df.index) "
+                         "pairs by position)")
+    return label, key.array.take(pos)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal values row by row, missing equal to missing, whatever the dtype
+    (a column and its categorical version are the same key)."""
+    x = pd.Series(np.asarray(a, dtype=object))
+    y = pd.Series(np.asarray(b, dtype=object))
+    both = x.isna().to_numpy() & y.isna().to_numpy()
+    return bool(((x == y).to_numpy() | both).all())
+
+
+def keyed(df: pd.DataFrame, by: Any, name: str = "by",
+          empty: bool = True) -> tuple[pd.DataFrame, list]:
+    """`by` (a column name, a key Series, or a list mixing them) as column
+    labels of the returned frame: df itself when `by` only names columns,
+    else a shallow copy of df with each key Series added under its name.
+    A Series named like a column of df must hold that column's values (it
+    may change their dtype, e.g. to categorical): otherwise the column would
+    be read in its place."""
+    items = [by] if _is_key_series(by) else by
+    if not isinstance(items, (list, tuple)) or not any(_is_key_series(v) for v in items):
+        return df, _args.labels(by, name, empty=empty)
+    out, names = df, []
+    for item in items:
+        if not _is_key_series(item):
+            names.append(item)
+            continue
+        label, values = _key_values(df, item, name)
+        if not _args._hashable(label):
+            raise TypeError(f"{name}: a key Series' name must be a column label, got "
+                            f"{_args.shown(label)}")
+        if label in df.columns and not _same(column(df, label, "group").array, values):
+            raise ValueError(f"{name}: the Series {label!r} has the name of a column of the "
+                             "DataFrame but other values; rename it, e.g. "
+                             f"s.rename(\"{label}_key\")")
+        if out is df:
+            out = df.copy(deep=False)
+        out[label] = values
+        names.append(label)
+    return out, _args.labels(names, name, empty=empty)
+
+
+def _category_keys(key: pd.Series, keys: pd.Index) -> pd.Index:
+    """The keys of a categorical key column with its dtype (categories and
+    their order); the missing key (last, if any) stays missing."""
+    cats = len(key.cat.categories)
+    codes = np.arange(len(keys), dtype=np.int64)
+    codes[cats:] = -1
+    return pd.CategoricalIndex(pd.Categorical.from_codes(codes, dtype=key.dtype))
+
+
 def group_codes(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
     """Codes 0..k-1 of each row's group over the key columns `by`, sorted by
     key, and a frame of the k keys. Codes of unobserved categories may have
@@ -79,6 +171,9 @@ def group_codes(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.Dat
     parts = [_key_codes(column(df, name, "group")) for name in by]
     if len(parts) == 1:
         codes, keys = parts[0]
+        key = column(df, by[0], "group")
+        if isinstance(key.dtype, pd.CategoricalDtype):
+            keys = _category_keys(key, keys)
         return codes, pd.DataFrame({by[0]: keys})
     # Combine the key columns one at a time, renumbering the observed
     # combinations after each so codes stay below rows x keys (no overflow).

@@ -47,6 +47,7 @@ class Summary:
     n_effective: float
     skipped: int
     weighted: bool
+    rows: int
     share_detractors: float
     share_passives: float
     share_promoters: float
@@ -290,6 +291,7 @@ def rfm_summary(
     customers: npt.NDArray[np.int64], n_customers: int, times: npt.NDArray[np.int64],
     amounts: Optional[_F64], observation_end: int, freq: str,
 ) -> dict[str, npt.NDArray[np.generic]]: ...
+def clv_periods_per_month(freq: str) -> float: ...
 def fit_beta_geo(
     frequency: _F64, recency: _F64, T: _F64, weights: Optional[_F64], penalizer: float,
     max_iterations: int, tolerance: float,
@@ -303,8 +305,22 @@ def beta_geo_expected_purchases(
 ) -> _F64: ...
 def fit_gamma_gamma(
     frequency: _F64, monetary_value: _F64, weights: Optional[_F64], penalizer: float,
-    max_iterations: int, tolerance: float,
+    max_iterations: int, tolerance: float, nonpositive_spend: str = "error",
 ) -> tuple[tuple[float, float, float], dict[str, float | bool]]: ...
+def beta_geo_covariance(
+    params: tuple[float, float, float, float], frequency: _F64, recency: _F64, T: _F64,
+    weights: Optional[_F64], penalizer: float,
+) -> _F64: ...
+def gamma_gamma_covariance(
+    params: tuple[float, float, float], frequency: _F64, monetary_value: _F64,
+    weights: Optional[_F64], penalizer: float, nonpositive_spend: str,
+) -> _F64: ...
+def beta_geo_unconditional_purchases(
+    params: tuple[float, float, float, float], t: _F64,
+) -> _F64: ...
+def beta_geo_purchase_probability(
+    params: tuple[float, float, float, float], t: _F64, n: _F64,
+) -> _F64: ...
 def gamma_gamma_expected_profit(
     params: tuple[float, float, float], frequency: _F64, monetary_value: _F64,
 ) -> _F64: ...

@@ -563,6 +563,15 @@ class Backtest:
                 "train_as_of": self.split.train_as_of, "test_as_of": self.split.test_as_of,
                 "horizon_days": self.split.horizon_days}
 
+    def __repr__(self) -> str:
+        # Concise: the split's frames and the predictions are attributes to look at.
+        return (f"Backtest(auc={self.auc:.4f}, brier={self.brier:.4f}, "
+                f"prior_auc={self.prior_auc:.4f}, prior_brier={self.prior_brier:.4f}, "
+                f"beats_prior={self.beats_prior}, n_train={self.n_train}, n_test={self.n_test}, "
+                f"train_as_of='{self.split.train_as_of:%Y-%m-%d}', "
+                f"test_as_of='{self.split.test_as_of:%Y-%m-%d}', "
+                f"horizon_days={self.split.horizon_days:g})")
+
     def __str__(self) -> str:
         verdict = ("the model beats the prior" if self.beats_prior else
                    "the model does not beat the prior: score with ChurnModel.prior")
@@ -671,7 +680,9 @@ class ChurnDataWarning(UserWarning):
     """A finding in the training data that does not stop a fit: a constant column.
     With an intercept a constant column is collinear with it; the L2 penalty keeps
     the solution unique (an all-zero column gets coefficient 0), but its
-    coefficient is not interpretable. Identical non-constant columns are an error."""
+    coefficient is not interpretable. Identical or collinear columns are fitted
+    with a finite C (the penalty splits their coefficient evenly, as scikit-learn's
+    fit does); only without a penalty (``C=inf``) are identical columns an error."""
 
 
 #: Default phrasing of reasons, keyed by feature column name (the names of
@@ -768,6 +779,9 @@ def _as_matrix(X: _Any, what: str = "X") -> tuple:
     """X as a contiguous float64 2-D array (C or Fortran order, no copy where
     possible) and its column names (None for an array)."""
     names = None
+    if type(X).__module__.startswith("scipy.sparse"):
+        raise TypeError(f"{what} is a scipy sparse {type(X).__name__}: sparse input is not "
+                        f"supported; give a dense array ({what}.toarray())")
     if isinstance(X, _pd.DataFrame):
         names = [str(c) for c in X.columns]
         for c in X.columns:
@@ -780,14 +794,36 @@ def _as_matrix(X: _Any, what: str = "X") -> tuple:
         arr = X.to_numpy(dtype=_np.float64, na_value=_np.nan)
     else:
         arr = _np.asarray(X)
+        if arr.dtype.kind == "c":
+            raise ValueError(f"{what} has dtype {arr.dtype}: Complex data not supported (give "
+                             "real numbers)")
+        if arr.dtype.kind == "O" and arr.ndim == 2:
+            arr = _object_matrix(arr, what)
         if arr.dtype.kind not in "fiub":
             raise TypeError(f"{what} must be numeric, got dtype {arr.dtype}")
         arr = arr.astype(_np.float64, copy=False)
     if arr.ndim != 2:
-        raise ValueError(f"{what} must be two-dimensional (rows x features), got shape {arr.shape}")
+        raise ValueError(f"{what} must be two-dimensional (rows x features), got shape "
+                         f"{arr.shape}: Reshape your data ({what}.reshape(-1, 1) for a single "
+                         f"feature, {what}.reshape(1, -1) for a single row)")
     if not (arr.flags.c_contiguous or arr.flags.f_contiguous):
         arr = _np.ascontiguousarray(arr)
     return arr, names
+
+
+def _object_matrix(arr: _np.ndarray, what: str) -> _np.ndarray:
+    """A 2-D object array of numbers as float64; the first cell that is no
+    number is named with its row and column."""
+    try:
+        return arr.astype(_np.float64)
+    except (TypeError, ValueError):
+        pass
+    for (i, j), v in _np.ndenumerate(arr):
+        try:
+            float(v)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"{what} at row {i}, column {j} is {v!r}: not a number ({e})") from None
+    return arr.astype(_np.float64)
 
 
 def _label_values(values: _np.ndarray, name: str) -> _np.ndarray:
@@ -826,6 +862,157 @@ def _as_labels(y: _Any, n: int, name: str = "y", other: str = "X has {n} rows") 
     if arr.shape[0] != n:
         raise ValueError(f"{name} has {arr.shape[0]} labels but {other.format(n=n)}")
     return arr
+
+
+def _index_label(label: _Any) -> str:
+    return repr(label.item() if isinstance(label, _np.generic) else label)
+
+
+def _aligned(**named: _Any) -> list:
+    """The rule for inputs that pair rows (X and y, y_true and p, weights):
+    when two or more of them are pandas objects (Series, DataFrame), their
+    rows are paired by index label, never by position. Equal indexes are
+    used as they are; the same labels in another order are reordered to the
+    first pandas argument's order; different labels (or a reordered index
+    with repeated labels) are a ValueError naming the first label missing
+    on each side. numpy arrays, lists and a single pandas object pair rows
+    by position. Returns the values in the order given."""
+    names = list(named)
+    values = list(named.values())
+    framed = [k for k, v in enumerate(values) if isinstance(v, (_pd.Series, _pd.DataFrame))]
+    if len(framed) < 2:
+        return values
+    first = framed[0]
+    ref = values[first].index
+    for k in framed[1:]:
+        idx = values[k].index
+        if idx.equals(ref):
+            continue
+        a, b = names[first], names[k]
+        if ref.is_unique and idx.is_unique and len(idx) == len(ref):
+            pos = idx.get_indexer(ref)
+            if (pos >= 0).all():
+                values[k] = values[k].iloc[pos]
+                continue
+        only_ref = ref.difference(idx, sort=False) if ref.is_unique else ref[~ref.isin(idx)]
+        only_idx = idx.difference(ref, sort=False) if idx.is_unique else idx[~idx.isin(ref)]
+        if len(only_ref) == 0 and len(only_idx) == 0:
+            raise ValueError(f"{a} and {b} have the same index labels in another order, with "
+                             "repeated labels, so their rows cannot be paired: give a unique "
+                             "index, or numpy arrays to pair rows by position")
+        parts = []
+        if len(only_ref):
+            parts.append(f"label {_index_label(only_ref[0])} of {a} is not in {b}")
+        if len(only_idx):
+            parts.append(f"label {_index_label(only_idx[0])} of {b} is not in {a}")
+        raise ValueError(f"the indexes of {a} and {b} differ ({'; '.join(parts)}): pandas "
+                         f"inputs are paired by index label; align them first (e.g. "
+                         f"{b}.reindex({a}.index) or {a}.loc[common]), or give numpy arrays "
+                         "to pair rows by position")
+    return values
+
+
+class _LocalNotFittedError(ValueError, AttributeError):
+    """Raised by a ChurnModel used before fit when scikit-learn is not installed
+    (with it installed, sklearn.exceptions.NotFittedError is raised)."""
+
+
+def _not_fitted(text: str) -> Exception:
+    """scikit-learn's NotFittedError (a ValueError and AttributeError) when it
+    is installed, so that sklearn's check_is_fitted and callers catching it
+    work; imported only here, as importing scikit-learn takes about a second."""
+    try:
+        from sklearn.exceptions import NotFittedError
+    except ImportError:
+        NotFittedError = _LocalNotFittedError
+    return NotFittedError(text)
+
+
+def _column_vector_warning(name: str) -> None:
+    """Labels given as an (n, 1) column are read as a vector, with scikit-learn's
+    DataConversionWarning (a UserWarning without scikit-learn)."""
+    try:
+        from sklearn.exceptions import DataConversionWarning as category
+    except ImportError:
+        category = UserWarning
+    _warnings.warn(f"A column-vector {name} was passed when a 1d array was expected: its single "
+                   f"column is read as the labels (pass {name}.ravel() to avoid this warning)",
+                   category, stacklevel=4)
+
+
+def _encode_labels(y: _Any, n: int, name: str = "y") -> tuple:
+    """(classes, labels): the two class labels, sorted as numpy sorts them
+    (scikit-learn's ``classes_``), and y as float64 1.0 for ``classes[1]``,
+    0.0 for ``classes[0]``. Numbers and booleans that are all 0/1 keep the core's
+    checks and messages (a NaN label, a single class); other labels (text,
+    other numbers) must be exactly two distinct values, none missing."""
+    if isinstance(y, _pd.DataFrame):
+        raise TypeError(f"{name} must be one column of class labels, got a DataFrame")
+    y = _args.materialize(y, name)
+    if isinstance(y, (_pd.Series, _pd.Index)):
+        raw = y.to_numpy()
+        if not (raw.dtype.kind in "fiub"):
+            raw = y.to_numpy(dtype=object, na_value=None) if y.hasnans else raw.astype(object)
+    else:
+        raw = _np.asarray(y)
+        if raw.dtype.kind == "c":
+            raise TypeError(f"{name} must hold class labels, got complex dtype {raw.dtype}")
+        if raw.dtype.kind not in "fiubUSO":
+            raise TypeError(f"{name} must hold class labels, got dtype {raw.dtype}")
+    if raw.ndim == 2 and raw.shape[1] == 1 and n != 1:
+        _column_vector_warning(name)
+    raw = raw.reshape(-1) if raw.ndim == 2 and 1 in raw.shape else raw
+    if raw.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {raw.shape}")
+    if raw.shape[0] != n:
+        raise ValueError(f"{name} has {raw.shape[0]} labels but X has {n} rows")
+    if raw.dtype.kind in "fiub":
+        arr = raw.astype(_np.float64)
+        if _np.all((arr == 0) | (arr == 1) | (arr != arr)):  # NaN: the core names the row
+            dtype = bool if raw.dtype.kind == "b" else (raw.dtype if raw.dtype.kind in "iu"
+                                                        else _np.float64)
+            return _np.array([0, 1]).astype(dtype), _np.ascontiguousarray(arr)
+        fraction = (arr == arr) & (arr != _np.round(arr))
+        if fraction.any():
+            i = int(_np.argmax(fraction))
+            raise ValueError(f"label at row {i} is {arr[i]:g}: labels are classes (two "
+                             "distinct values such as 0/1 or 'churned'/'stayed'), not "
+                             "continuous values (unknown label type: continuous)")
+        if (arr != arr).any():
+            i = int(_np.argmax(arr != arr))
+            raise ValueError(f"{name} at row {i} is missing (NaN): every row needs a class label")
+        values = raw
+    else:
+        values = raw.astype(object)
+        missing = _pd.isna(values)
+        if missing.any():
+            i = int(_np.nonzero(missing)[0][0])
+            raise ValueError(f"{name} at row {i} is missing ({values[i]!r}): every row needs "
+                             "a class label")
+    try:
+        classes = _np.unique(values)
+    except TypeError:
+        raise TypeError(f"{name} mixes label types ({sorted({type(v).__name__ for v in values})}):"
+                        " give labels of one type") from None
+    if classes.size != 2:
+        shown = ", ".join(map(_index_label, classes[:5])) + (", ..." if classes.size > 5 else "")
+        what = "a single class" if classes.size == 1 else f"{classes.size} classes"
+        third = ""
+        if classes.size > 2:  # name the first row whose label is neither of the first two
+            _, first_rows = _np.unique(values, return_index=True)
+            i = int(_np.sort(first_rows)[2])
+            third = f"; label at row {i} is {_index_label(values[i])}, a third class"
+        raise ValueError(f"{name} has {what} ({shown}){third}. Only binary classification is "
+                         "supported: a ChurnModel needs exactly two labels (e.g. 0/1 or "
+                         "'churned'/'stayed')")
+    return classes, _np.ascontiguousarray((values == classes[1]).astype(_np.float64))
+
+
+#: The scikit-learn ``check_estimator`` checks that cannot apply to a
+#: ChurnModel, each with its reason, to pass as
+#: ``check_estimator(ChurnModel(), expected_failed_checks=...)``. Empty: every
+#: check passes with scikit-learn 1.9.1 (docs/python-interop.md).
+SKLEARN_EXPECTED_FAILED_CHECKS: dict = {}
 
 
 @_dataclasses.dataclass(frozen=True)
@@ -871,14 +1058,42 @@ class ChurnModel:
     X is a numpy array or a DataFrame of numeric columns (no NaN/inf: an error
     names the row and column). With a DataFrame, ``feature_names_in_`` holds its
     columns and later frames are matched by name (reordered if needed; a missing
-    or extra column is an error). Labels are 0/1 (bools allowed), both present.
-    The GIL is released while fitting and scoring; ``threads=0`` uses every core
-    for large inputs.
+    or extra column is an error). Duplicated and collinear columns (one-hot
+    dummies that repeat) are fitted as scikit-learn fits them: the penalty
+    splits their coefficient evenly; only with ``C=inf`` are identical columns
+    an error. The GIL is released while fitting and scoring; ``threads=0``
+    uses every core for large inputs.
 
-    Fitted attributes: ``coef_`` (p,), ``intercept_`` (float), ``feature_names_in_``,
-    ``n_features_in_``, ``n_iter_``, ``converged_``, ``grad_norm_``,
-    ``objective_`` (objective / sum(s)), ``reference_`` (see :meth:`explain`).
+    Labels are any two values (0/1, booleans, numbers, text such as
+    "churned"/"stayed"): ``classes_`` holds them sorted, and as in scikit-learn
+    the model gives the probability of ``classes_[1]`` (for 0/1 and booleans,
+    of 1 / True: churn). More than two labels is an error.
+
+    Rows are paired by index, never silently by position: when X, y (and
+    ``sample_weight``) are two or more pandas objects, they are aligned on their
+    index labels (the same labels in another order are reordered to X's) and
+    labels present on one side only are an error naming the first of each;
+    numpy arrays and lists pair rows by position.
+
+    A scikit-learn classifier: ``get_params``/``set_params``, ``__sklearn_tags__``
+    (binary only, no NaN, no sparse input), ``decision_function``, ``score``
+    (accuracy), ``clone``, Pipeline, GridSearchCV, cross_val_score,
+    CalibratedClassifierCV, permutation_importance and RocCurveDisplay work, and
+    ``check_estimator`` passes (checks that cannot apply would be listed in
+    :data:`SKLEARN_EXPECTED_FAILED_CHECKS`). scikit-learn itself is optional.
+    Used before fit, a model raises ``sklearn.exceptions.NotFittedError`` (a
+    ValueError and AttributeError; without scikit-learn a local class with the
+    same bases). A model, fitted or a prior, pickles, deep-copies and
+    joblib-dumps through the core's versioned model format; a round trip
+    predicts bit for bit the same.
+
+    Fitted attributes: ``coef_`` (p,), ``intercept_`` (float), ``classes_``,
+    ``feature_names_in_``, ``n_features_in_``, ``n_iter_``, ``converged_``,
+    ``grad_norm_``, ``objective_`` (objective / sum(s)), ``reference_`` (see
+    :meth:`explain`).
     """
+
+    _estimator_type = "classifier"  # scikit-learn < 1.6 reads this
 
     def __init__(self, C: float = _core.defaults["C"], *, fit_intercept: bool = True,
                  standardize: bool = False, class_weight: _Any = None,
@@ -893,12 +1108,40 @@ class ChurnModel:
         self.threads = threads
         self._model = None
         self._names_given = False
+        self._classes = None
 
     # -- construction ----------------------------------------------------------
-    def get_params(self) -> dict:
-        return dict(C=self.C, fit_intercept=self.fit_intercept, standardize=self.standardize,
-                    class_weight=self.class_weight, tol=self.tol, max_iter=self.max_iter,
-                    threads=self.threads)
+    _PARAMS = ("C", "fit_intercept", "standardize", "class_weight", "tol", "max_iter", "threads")
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The hyper-parameters as given to the constructor (scikit-learn's
+        contract; ``deep`` has no effect: a ChurnModel holds no estimators)."""
+        _args.flag(deep, "deep")
+        return {k: getattr(self, k) for k in self._PARAMS}
+
+    def set_params(self, **params: _Any) -> "ChurnModel":
+        """Sets hyper-parameters by name and returns self; an unknown name is a
+        ValueError listing the valid ones, as in scikit-learn. Like there, the
+        values are checked by the next fit."""
+        for key in params:
+            if key not in self._PARAMS:
+                raise ValueError(f"Invalid parameter {key!r} for estimator {self!r}. Valid "
+                                 f"parameters are: {sorted(self._PARAMS)!r}.")
+        for key, value in params.items():
+            setattr(self, key, value)
+        return self
+
+    def __sklearn_tags__(self) -> _Any:
+        """scikit-learn (>= 1.6) tags: a binary classifier of dense, finite,
+        two-dimensional numeric input that needs y."""
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+        return Tags(estimator_type="classifier",
+                    target_tags=TargetTags(required=True),
+                    classifier_tags=ClassifierTags(multi_class=False),
+                    input_tags=InputTags(two_d_array=True, allow_nan=False, sparse=False))
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return self._model is not None
 
     def _checked_params(self) -> dict:
         """The hyper-parameters, type- and range-checked here (fit, not
@@ -933,10 +1176,21 @@ class ChurnModel:
         raise TypeError(f"class_weight must be None, 'balanced' or a dict, got {type(cw).__name__}")
 
     def fit(self, X: _Any, y: _Any, sample_weight: _Any = None) -> "ChurnModel":
-        """Fits the model; returns self."""
+        """Fits the model to X and the class labels y (two values; see the
+        class); returns self. pandas X, y and ``sample_weight`` are paired by
+        index label (the class docstring gives the rule)."""
         params = self._checked_params()
+        if y is None:
+            raise ValueError("ChurnModel requires y to be passed, but the target y is None")
+        X, y, sample_weight = _aligned(X=X, y=y, sample_weight=sample_weight)
         arr, names = _as_matrix(X)
-        labels = _as_labels(y, arr.shape[0])
+        if arr.shape[1] == 0:
+            raise ValueError(f"X has 0 feature(s) (shape=({arr.shape[0]}, 0)) while a minimum "
+                             "of 1 is required.")
+        if arr.shape[0] == 1:
+            raise ValueError("X has 1 sample (n_samples = 1): a churn model needs rows of both "
+                             "classes")
+        classes, labels = _encode_labels(y, arr.shape[0])
         w = None
         if sample_weight is not None:
             w = _as_weights(sample_weight, "sample_weight")
@@ -948,6 +1202,7 @@ class ChurnModel:
                                 params["tol"], params["max_iter"], params["threads"],
                                 _frame_design(X, names))
         self._set_model(model, names is not None)
+        self._classes = classes
         for text in model.warnings:
             _warnings.warn(text, ChurnDataWarning, stacklevel=2)
         if not model.converged:
@@ -1037,8 +1292,17 @@ class ChurnModel:
     # -- fitted attributes -------------------------------------------------------
     def _fitted(self) -> _Any:
         if self._model is None:
-            raise ValueError("this ChurnModel is not fitted yet: call fit(X, y) or use ChurnModel.prior()")
+            raise _not_fitted("this ChurnModel is not fitted yet: call fit(X, y) or use "
+                              "ChurnModel.prior()")
         return self._model
+
+    @property
+    def classes_(self) -> _np.ndarray:
+        """The two class labels, sorted; probabilities are of ``classes_[1]``.
+        A prior model, or one read by :meth:`load`, has [0, 1]."""
+        self._fitted()
+        classes = getattr(self, "_classes", None)
+        return (_np.array([0, 1]) if classes is None else classes).copy()
 
     coef_ = property(lambda self: self._fitted().coef.copy())
     intercept_ = property(lambda self: float(self._fitted().intercept))
@@ -1077,8 +1341,8 @@ class ChurnModel:
                 _core.churn_check_columns(m, [str(c) for c in X.columns])
         arr, _ = _as_matrix(X)
         if arr.shape[1] != len(names):
-            raise ValueError(f"X has {arr.shape[1]} columns but the model has {len(names)} "
-                             f"features ({', '.join(names[:20])})")
+            raise ValueError(f"X has {arr.shape[1]} features, but ChurnModel is expecting "
+                             f"{len(names)} features as input ({', '.join(names[:20])})")
         return arr
 
     def predict_proba(self, X: _Any) -> _np.ndarray:
@@ -1087,9 +1351,39 @@ class ChurnModel:
         return _np.column_stack([1.0 - p, p])
 
     def predict(self, X: _Any, threshold: float = 0.5) -> _np.ndarray:
-        """1 where P(churn) > threshold, else 0."""
+        """The label of each row: ``classes_[1]`` where its probability (of
+        churn, for 0/1 labels) is above ``threshold``, else ``classes_[0]``."""
         threshold = _args.number(threshold, "threshold", lower=0, upper=1)
-        return (self.predict_proba(X)[:, 1] > threshold).astype(_np.int64)
+        positive = (self.predict_proba(X)[:, 1] > threshold).astype(_np.int64)
+        return self.classes_[positive]
+
+    def decision_function(self, X: _Any) -> _np.ndarray:
+        """The log-odds of ``classes_[1]`` per row, ``intercept_ + X . coef_``
+        (positive where :meth:`predict` gives ``classes_[1]`` at threshold 0.5)."""
+        m = self._fitted()
+        return self._matrix(X) @ _np.asarray(m.coef) + float(m.intercept)
+
+    def score(self, X: _Any, y: _Any, sample_weight: _Any = None) -> float:
+        """Accuracy of :meth:`predict` (threshold 0.5) against the labels y,
+        weighted by ``sample_weight`` when given (scikit-learn's
+        ``ClassifierMixin.score``). pandas inputs are paired by index label."""
+        X, y, sample_weight = _aligned(X=X, y=y, sample_weight=sample_weight)
+        pred = self.predict(X)
+        truth = _args.materialize(y, "y")
+        truth = truth.to_numpy() if isinstance(truth, (_pd.Series, _pd.Index)) else \
+            _np.asarray(truth)
+        truth = truth.reshape(-1) if truth.ndim == 2 and 1 in truth.shape else truth
+        if truth.shape != pred.shape:
+            raise ValueError(f"y has {truth.size} labels but X has {pred.shape[0]} rows")
+        hit = (pred == truth).astype(_np.float64)
+        if sample_weight is None:
+            return float(hit.mean())
+        w = _as_weights(sample_weight, "sample_weight")
+        if w.shape[0] != hit.shape[0]:
+            raise ValueError(f"sample_weight has {w.shape[0]} values but X has {hit.shape[0]} rows")
+        if not w.sum() > 0:
+            raise ValueError("sample_weight sums to 0: the accuracy is undefined")
+        return float(_np.average(hit, weights=w))
 
     def explain(self, X: _Any, top: int = 3, *, describe: _Mapping | None = None) -> _pd.DataFrame:
         """Reasons per row: the ``top`` features that raise the risk most.
@@ -1176,8 +1470,9 @@ class ChurnModel:
                              "is for fitted models")
         n_boot = _args.whole(n_boot, "n_boot", minimum=2, maximum=10000)
         seed = _args.whole(seed, "seed", minimum=0, maximum=2**32 - 1)
+        X, y, sample_weight = _aligned(X=X, y=y, sample_weight=sample_weight)
         arr = self._matrix(X)
-        labels = _as_labels(y, arr.shape[0])
+        labels = _encode_labels(y, arr.shape[0])[1]
         w = None if sample_weight is None else _as_weights(sample_weight, "sample_weight")
         data = _pd.DataFrame(arr, columns=list(m.feature_names)) if self._names_given else arr
         threads = self._threads()
@@ -1296,8 +1591,13 @@ def evaluate(y_true: _Any, p: _Any, *, bins: int = 10) -> Evaluation:
     equal-count bins (ties in row order), each with ``count``,
     ``mean_predicted`` and ``observed_rate``. ``lift``: the churn rate among the
     ceil(n / 10) rows with the highest p over the overall rate.
+
+    When ``y_true`` and ``p`` are both pandas objects their rows are paired by
+    index label (reordered if needed; different labels are an error naming
+    the first missing on each side); arrays and lists pair by position.
     """
     bins = _args.whole(bins, "bins", minimum=None, maximum=_args.limit("bins"))
+    y_true, p = _aligned(y_true=y_true, p=p)
     p = _args.materialize(p, "p")
     if isinstance(p, _pd.DataFrame):
         p = p.to_numpy()
@@ -1334,7 +1634,9 @@ def cross_validate(model: ChurnModel, X: _Any, y: _Any, *, k: int = 5, seed: int
     The folds are the core's (``CrossValidateChurn``; C
     ``npscore_churn_cross_validate``): a SplitMix64-driven shuffle of the rows,
     so the same ``seed`` gives the same folds in every language; the first
-    ``n % k`` folds hold one row more."""
+    ``n % k`` folds hold one row more. Labels are any two values, as for
+    :meth:`ChurnModel.fit`; pandas X, y and ``sample_weight`` are paired by
+    index label, arrays by position."""
     if not isinstance(model, ChurnModel):
         raise TypeError(f"model must be a ChurnModel, got {type(model).__name__}")
     k = _args.whole(k, "k", minimum=2, maximum=None)
@@ -1342,8 +1644,9 @@ def cross_validate(model: ChurnModel, X: _Any, y: _Any, *, k: int = 5, seed: int
     if seed is None:  # fresh folds, as numpy's default_rng(None)
         seed = int(_np.random.default_rng().integers(2**63))
     bins = _args.whole(bins, "bins", minimum=None, maximum=_args.limit("bins"))
+    X, y, sample_weight = _aligned(X=X, y=y, sample_weight=sample_weight)
     arr, names = _as_matrix(X)
-    labels = _as_labels(y, arr.shape[0])
+    labels = _encode_labels(y, arr.shape[0])[1]
     n = arr.shape[0]
     w = None if sample_weight is None else _as_weights(sample_weight, "sample_weight")
     if w is not None and len(w) != n:

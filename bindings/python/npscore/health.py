@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import re
 
-from typing import Any, Mapping, Optional, Sequence, Union
+from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 
 from . import _npscore
 from . import _args
-from ._convert import as_cutoffs, as_scores, as_weights, column, instant as _instant
+from ._convert import as_cutoffs, as_frame, as_scores, as_weights, column, instant as _instant
 from ._convert import utc_index as _utc_index, utc_nanos as _utc_nanos
-from ._groups import group_codes, is_int_key
+from ._groups import group_codes, is_int_key, keyed
 from .nps import DEFAULT_CONFIDENCE, DEFAULT_CUTOFFS, DEFAULT_METHOD
 from .priority import _latest_rows
 
@@ -83,9 +83,9 @@ def _latest_only(customers: pd.Series, periods: np.ndarray, slices: np.ndarray,
     return keep
 
 
-def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: Optional[str],
+def _prepare(df: Any, score: str, time: str, freq: str, by: Any, kind: Any,
              basis: str, customer: str, tz: str, missing: str, start: Any, end: Any,
-             window: Any = None, bucket: bool = True):
+             window: Any = None, bucket: bool = True, by_needed: bool = False):
     """Scores, period codes, slice codes and the keys of both, as the core
     reads them, then the window's whole days (None without) and the time zone.
     With bucket=False (basis "all") the times themselves stand in the place of
@@ -103,9 +103,10 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
         if not (span >= 1 and float(span).is_integer()):
             raise ValueError(f"window is {window!r}: give a whole number of days, e.g. '90D'")
         days = int(span)
-    keys = _args.labels(by, "by")
+    df, keys = keyed(as_frame(df), by, "by", empty=not by_needed)
     if kind is not None:
-        keys = [kind] + [k for k in keys if k != kind]
+        df, kinds = keyed(df, [kind], "kind")
+        keys = kinds + [k for k in keys if k != kinds[0]]
     scores = as_scores(column(df, score, "score"), f"column {score!r}")
     times = _utc_nanos(column(df, time, "time"), f"column {time!r}", tz)
     if start is None or end is None:
@@ -151,13 +152,13 @@ def _prepare(df: pd.DataFrame, score: str, time: str, freq: str, by: Any, kind: 
 
 
 def health(
-    df: pd.DataFrame,
+    df: Any,
     *,
     score: str = "score",
     time: str = "responded_at",
     freq: str = "M",
-    by: Union[str, Sequence[str], None] = None,
-    kind: Optional[str] = None,
+    by: Any = None,
+    kind: Any = None,
     basis: str = "all",
     customer: str = "customer_id",
     tz: str = "UTC",
@@ -176,7 +177,8 @@ def health(
 
     Parameters
     ----------
-    df : DataFrame of responses.
+    df : table of responses: pandas, polars, pyarrow or any Arrow
+        PyCapsule table (docs/python-inputs.md).
     score, time : column names of the score and the response timestamp.
         Times are a datetime column or text; naive ones are read in `tz`.
         Plain numbers are an error (npscore does not guess their unit:
@@ -184,9 +186,12 @@ def health(
         naive and time-zone-aware times mixed in one column.
     freq : "D", "W" (ISO weeks, Monday first), "M" or "Q", in time zone `tz`
         (an IANA name such as "Europe/Berlin").
-    by : slice column(s) (region, plan, ...). Missing keys form their own slice.
-    kind : survey-kind column (relational / transactional): kept apart as
-        the first slice key.
+    by : slice column(s) (region, plan, ...), or key Series (aligned on
+        df's index and labelled by their names, as in pandas' groupby).
+        Missing keys form their own slice; categorical keys keep their dtype
+        and only categories that occur are slices (``observed=True``).
+    kind : survey-kind column or key Series (relational / transactional):
+        kept apart as the first slice key.
     basis : "all" responses, or each `customer`'s "latest" response in the
         period (the number left out is ``df.attrs["dropped_by_basis"]``).
     method, confidence : the NPS interval (see `npscore.summarize`).
@@ -362,14 +367,14 @@ def _flag_attrs(cols: dict, freq: str, window: Any) -> dict:
 
 
 def segment_trends(
-    df: pd.DataFrame,
+    df: Any,
     *,
     periods: int = 6,
     score: str = "score",
     time: str = "responded_at",
     freq: str = "M",
-    by: Union[str, Sequence[str], None] = None,
-    kind: Optional[str] = None,
+    by: Any = None,
+    kind: Any = None,
     basis: str = "all",
     customer: str = "customer_id",
     tz: str = "UTC",
@@ -427,7 +432,7 @@ def _codes_or_error(values: pd.Series, name: str) -> np.ndarray:
 
 
 def migration(
-    df: pd.DataFrame,
+    df: Any,
     *,
     customer: str = "customer_id",
     score: str = "score",
@@ -447,6 +452,7 @@ def migration(
     many NPS declines (docs/sources.md section 4). Two responses of one customer at
     the same instant are an error naming both rows.
     """
+    df = as_frame(df)
     tz = _args.time_zone(tz)
     if freq is not None:
         _args.shared(freq=freq)
@@ -502,9 +508,9 @@ def migration(
 
 
 def attribute_change(
-    df: pd.DataFrame,
+    df: Any,
     *,
-    by: Union[str, Sequence[str]],
+    by: Any,
     period_a: Any,
     period_b: Any,
     score: str = "score",
@@ -523,9 +529,8 @@ def attribute_change(
     so the first rows are the slices that drove the change. Periods are
     labels of `freq` as `health` prints them ("2025-03", "2025Q1", ...).
     """
-    _args.labels(by, "by", empty=False)
     scores, periods, starts, labels, slices, slice_keys = _prepare(
-        df, score, time, freq, by, None, "all", "", tz, missing, None, None)[:6]
+        df, score, time, freq, by, None, "all", "", tz, missing, None, None, by_needed=True)[:6]
     want = []
     for name, label in (("period_a", period_a), ("period_b", period_b)):
         label = str(label)
@@ -557,11 +562,11 @@ def attribute_change(
 
 
 def event_impact(
-    df: pd.DataFrame,
-    events: pd.DataFrame,
+    df: Any,
+    events: Any,
     *,
     window: Any = "30D",
-    by: Union[str, Sequence[str], None] = None,
+    by: Any = None,
     score: str = "score",
     time: str = "responded_at",
     event_time: str = "time",
@@ -584,9 +589,11 @@ def event_impact(
     ``outside_data`` when neither window holds a response (an event outside
     the data's range is reported, not an error).
     """
+    df = as_frame(df)
     if not isinstance(events, pd.DataFrame):
         try:
-            events = pd.DataFrame(events)
+            events = (as_frame(events, "events") if hasattr(events, "__arrow_c_stream__")
+                      else pd.DataFrame(events))
         except (ValueError, TypeError):
             raise TypeError("events must be a DataFrame (or records) with a time column, got "
                             f"{type(events).__name__}") from None
@@ -608,7 +615,7 @@ def event_impact(
     times = _utc_nanos(column(df, time, "time"), f"column {time!r}", tz)
     event_ns = _utc_nanos(column(events, event_time, "event time"),
                           f"events column {event_time!r}", tz)
-    keys = _args.labels(by, "by")
+    df, keys = keyed(df, by, "by")
     if keys:
         slices, slice_keys = group_codes(df, keys)
         slices = np.ascontiguousarray(slices, dtype=np.int64)
@@ -634,6 +641,9 @@ def event_impact(
              "ci_low_after", "ci_high_after", "diff", "se", "z", "p_value", "ci_low", "ci_high",
              "outside_data"]
     out = pd.DataFrame(records, columns=[*ev_frame.columns, *keys, *stats])
+    for k in keys:  # the records hold plain values: the keys get their dtype back
+        if isinstance(slice_keys[k].dtype, pd.CategoricalDtype):
+            out[k] = pd.Categorical(out[k], dtype=slice_keys[k].dtype)
     if len(out):
         out["p_adjusted"] = _npscore.adjust_p_values(
             np.ascontiguousarray(out["p_value"].to_numpy(dtype=np.float64)), adjust)
@@ -662,7 +672,7 @@ def adjust_p_values(p: Any, *, adjust: str = "holm") -> Any:
 
 
 def account_nps(
-    df: pd.DataFrame,
+    df: Any,
     *,
     account: str,
     contact: Optional[str] = None,
@@ -689,6 +699,7 @@ def account_nps(
     than `min_n` responses: left out of the overall figure) and the weight.
     ``attrs["overall"]`` is the account-level summary (a dict).
     """
+    df = as_frame(df)
     _args.shared(how=how, missing=missing, method=method, min_n=min_n, confidence=confidence)
     tz = _args.time_zone(tz)
     scores = as_scores(column(df, score, "score"), f"column {score!r}")

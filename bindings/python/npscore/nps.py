@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import operator
 
-from typing import Any, Sequence, Union
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
 from . import _npscore
-from ._args import labels as _labels, option as _option, shared as _shared
-from ._convert import as_cutoffs, as_scores, as_weights, column
-from ._groups import group_codes, is_int_key
+from ._args import option as _option, shared as _shared
+from ._convert import as_cutoffs, as_frame, as_scores, as_weights, column, foreign_column
+from ._groups import group_codes, is_int_key, keyed
 
 Summary = _npscore.Summary
 Comparison = _npscore.Comparison
@@ -66,6 +66,7 @@ def _spread_over_accounts(scores: np.ndarray, weights: np.ndarray, accounts: Any
     account's weight divided by the number of its responses with a score.
     Rows without a score keep their weight (they are skipped or rejected
     by the core)."""
+    accounts = foreign_column(accounts)
     acc = pd.Series(np.asarray(accounts, dtype=object) if not isinstance(accounts, pd.Series)
                     else accounts.to_numpy(), copy=False)
     if len(acc) != len(weights):
@@ -267,9 +268,9 @@ def _grouped(df: pd.DataFrame, by: Sequence[str], scores: np.ndarray,
 
 
 def by_group(
-    df: pd.DataFrame,
+    df: Any,
     score: str = "score",
-    by: Union[str, Sequence[str], None] = None,
+    by: Any = None,
     weight: str | None = None,
     *,
     account: str | None = None,
@@ -281,6 +282,12 @@ def by_group(
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> pd.DataFrame:
     """NPS by group over one or more key columns: one row per group.
+
+    `df` is any table docs/python-inputs.md lists (pandas, polars, pyarrow,
+    Arrow PyCapsule). `by` names the key column(s); a key may also be a
+    Series, aligned on df's index and labelled by its name, as in pandas'
+    groupby. Categorical keys keep their dtype; only categories that occur
+    are rows (pandas' ``observed=True``).
 
     Columns: the keys, ``n``, ``detractors``, ``passives``, ``promoters``,
     the three shares, ``nps``, ``se``, ``ci_low``, ``ci_high``, ``small``
@@ -305,7 +312,7 @@ def by_group(
     if by is None:
         raise TypeError("by_group() needs `by`: one key column name or a list of them")
     _shared(method=method, confidence=confidence, missing=missing, min_n=min_n)
-    keys = _labels(by, "by", empty=False)
+    df, keys = keyed(as_frame(df), by, "by", empty=False)
     scores = as_scores(column(df, score, "score"), f"column {score!r}")
     weights = None if weight is None else as_weights(column(df, weight, "weight"),
                                                      f"column {weight!r}")
@@ -336,3 +343,85 @@ def by_group(
     if weights is not None:
         out.attrs["weight_by"] = weight_by if account is not None else "response"
     return out
+
+
+# --- Display (repr and Jupyter) -----------------------------------------------------------------
+# Set on the core's result classes here, so that one definition serves the
+# console and the notebook. A weighted Summary's `n` is the weight sum: it is
+# shown as `weight_sum`, never as `n`, beside the responses counted (`rows`)
+# and Kish's effective sample size.
+
+
+def _interval_text(low: float, high: float, confidence: float, method: str) -> str:
+    return f"[{low:.1f}, {high:.1f}] ({100 * confidence:g}% {method})"
+
+
+def _summary_repr(s: Summary) -> str:
+    head = f"Summary(nps={s.nps:.2f}, ci=[{s.ci_low:.2f}, {s.ci_high:.2f}], "
+    if s.weighted:
+        size = f"rows={s.rows}, weight_sum={s.n:.10g}, n_effective={s.n_effective:.1f}, "
+    else:
+        size = f"n={s.n}, "
+    skipped = f"skipped={s.skipped}, " if s.skipped else ""
+    return f"{head}{size}{skipped}method='{s.method}')"
+
+
+def _summary_html(s: Summary) -> str:
+    from . import _display as d
+
+    shares = (s.share_detractors, s.share_passives, s.share_promoters)
+    counts = (s.detractors, s.passives, s.promoters)
+    label = "weight" if s.weighted else "respondents"
+    rows = [(seg, d.number(c), f"{100 * sh:.1f}%")
+            for seg, c, sh in zip(("detractors", "passives", "promoters"), counts, shares)]
+    if s.weighted:
+        rows.append(("total (weight_sum)", d.number(s.n), "100.0%"))
+        note = (f"{s.rows:,} responses counted; weighted: effective n "
+                f"{s.n_effective:,.1f} (Kish); SE {s.se:.2f}")
+    else:
+        rows.append(("total (n)", d.number(s.n), "100.0%"))
+        note = f"SE {s.se:.2f}"
+    if s.skipped:
+        note += f"; {s.skipped:,} missing scores skipped"
+    caption = f"NPS {s.nps:.1f} {_interval_text(s.ci_low, s.ci_high, s.confidence, s.method)}"
+    return d.table(caption, ("segment", label, "share"), rows, note)
+
+
+def _comparison_repr(c: Comparison) -> str:
+    return (f"Comparison(diff={c.diff:.2f}, ci=[{c.ci_low:.2f}, {c.ci_high:.2f}], "
+            f"p_value={c.p_value:.4g}, test='{c.test}')")
+
+
+def _comparison_html(c: Comparison) -> str:
+    from . import _display as d
+
+    rows = [("diff (a − b)", d.number(c.diff)), ("SE", d.number(c.se)), ("z", d.number(c.z)),
+            ("p-value", f"{c.p_value:.4g}"), ("test", c.test)]
+    caption = (f"NPS difference {c.diff:+.1f} "
+               f"{_interval_text(c.ci_low, c.ci_high, c.confidence, c.method)}")
+    return d.table(caption, (), rows)
+
+
+def _counts_repr(c: Counts) -> str:
+    return (f"Counts(detractors={c.detractors}, passives={c.passives}, "
+            f"promoters={c.promoters}, skipped={c.skipped})")
+
+
+def _counts_html(c: Counts) -> str:
+    from . import _display as d
+
+    n = c.n
+    rows = [(seg, d.number(v), f"{100 * v / n:.1f}%" if n else "–")
+            for seg, v in (("detractors", c.detractors), ("passives", c.passives),
+                           ("promoters", c.promoters))]
+    rows.append(("total (n)", d.number(n), "100.0%" if n else "–"))
+    note = f"{c.skipped:,} missing scores skipped" if c.skipped else ""
+    return d.table("Counts per segment", ("segment", "respondents", "share"), rows, note)
+
+
+Summary.__repr__ = _summary_repr
+Summary._repr_html_ = _summary_html
+Comparison.__repr__ = _comparison_repr
+Comparison._repr_html_ = _comparison_html
+Counts.__repr__ = _counts_repr
+Counts._repr_html_ = _counts_html

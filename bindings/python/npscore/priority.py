@@ -15,15 +15,15 @@ computed by the C++ core (npscore/priority.h).
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Sequence, Union
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from . import _npscore
 from . import _args
-from ._convert import as_scores, column, timestamp, utc_nanos
-from ._groups import group_codes
+from ._convert import as_frame, as_scores, column, timestamp, utc_nanos
+from ._groups import group_codes, keyed
 from .nps import DEFAULT_CUTOFFS, by_group, segment as _segment_scores, summarize
 
 __all__ = [
@@ -251,6 +251,7 @@ def _sla(sla_hours: Any) -> dict[str, float]:
 def _rank(df, *, churn_risk, clv, segment, responded_at, contacted_at, closed, now, sla_hours,
           window_hours, urgency_hours, recovery, owners, top, keep, cutoffs, threads):
     """The core's queues as (queue frame, missed frame, summary dict)."""
+    df = None if df is None else as_frame(df)
     risk = _float_column(_values(df, churn_risk, "churn_risk"), "churn_risk")
     value = _float_column(_values(df, clv, "clv"), "clv")
     n = len(risk)
@@ -425,7 +426,7 @@ _RANK_DOC = """
 
 
 def prioritize(
-    df: pd.DataFrame | None,
+    df: Any,
     *,
     churn_risk: Any,
     clv: Any,
@@ -482,7 +483,7 @@ def prioritize(
 
 
 def missed_cases(
-    df: pd.DataFrame | None,
+    df: Any,
     *,
     churn_risk: Any,
     clv: Any,
@@ -522,14 +523,14 @@ if prioritize.__doc__:  # None under python -OO
 
 
 def revenue_at_risk(
-    df: pd.DataFrame,
+    df: Any,
     *,
     churn_risk: str,
     clv: str,
-    by: Union[str, Sequence[str], None] = None,
+    by: Any = None,
     score: str | None = None,
     cutoffs: Any = DEFAULT_CUTOFFS,
-    customers: pd.DataFrame | None = None,
+    customers: Any = None,
     customer: str = "customer_id",
 ) -> pd.DataFrame:
     """Revenue at risk (sum of P(churn) x CLV) by group, with revenue-weighted NPS.
@@ -552,9 +553,9 @@ def revenue_at_risk(
     from view; ``share_of_risk`` is then of the total over both. Without
     `customers` there is no ``answered`` column.
     """
+    df, keys = keyed(as_frame(df), by, "by")
     risk = _float_column(column(df, churn_risk, "churn_risk"), f"column {churn_risk!r}")
     value = _float_column(column(df, clv, "clv"), f"column {clv!r}")
-    keys = _args.labels(by, "by")
     if keys:
         codes, out = group_codes(df, keys)
         t = _npscore.revenue_at_risk(risk, value, np.ascontiguousarray(codes, dtype=np.int32), len(out))
@@ -657,8 +658,8 @@ def _latest_rows(ids: Any, times: np.ndarray, groups: np.ndarray | None = None,
 
 
 def latest_responses(
-    responses: pd.DataFrame,
-    customers: pd.DataFrame,
+    responses: Any,
+    customers: Any,
     *,
     customer: str = "customer_id",
     responded_at: str = "responded_at",
@@ -690,10 +691,12 @@ def latest_responses(
                                    keep=["customer_id"])
     """
     _args.option(missing, "missing", ("error", "skip"))
+    responses = as_frame(responses, "responses")
+    customers = _args.frame(customers, "customers")
     ids = column(responses, customer, "customer")
     times = utc_nanos(column(responses, responded_at, "responded_at"),
                       f"column {responded_at!r}", "UTC")
-    table_ids = column(_args.frame(customers, "customers"), customer, "customer")
+    table_ids = column(customers, customer, "customer")
     if churn_risk is not None and not isinstance(churn_risk, (str, pd.Series, Mapping)):
         raise TypeError("churn_risk must be a column name of customers, a Series or a mapping "
                         f"from customer id to P(churn), got {type(churn_risk).__name__}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -652,12 +652,12 @@ def _checked(opt: ReportOptions) -> ReportOptions:
         health_freq=_args.option(opt.health_freq, "health_freq"))
 
 
-def nps_report(responses: pd.DataFrame, options: ReportOptions | None = None) -> str:
+def nps_report(responses: Any, options: ReportOptions | None = None) -> str:
     """Returns the report for a response table as plain text (Markdown)."""
     opt = options or ReportOptions()
     if not isinstance(opt, ReportOptions):
         raise TypeError(f"options must be a ReportOptions, got {type(opt).__name__}")
-    _args.frame(responses, "responses")
+    responses = _args.frame(responses, "responses")
     opt = _checked(opt)
     lines = [f"# {opt.title}", f"npscore {__version__}"]
     if opt.data_note:

@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import _npscore
 from . import _args
-from ._convert import as_scores, column
+from ._convert import as_frame, as_scores, column, is_table
 from .nps import DEFAULT_CUTOFFS, NO_SEGMENT
 from .priority import segment_codes
 
@@ -123,7 +123,18 @@ class ThemeTagger:
         return dict(self._core.taxonomy)
 
     def __repr__(self) -> str:
-        return f"ThemeTagger(themes={self.themes!r})"
+        words = sum(len(k) for k in self.taxonomy.values())
+        return f"ThemeTagger(themes={self.themes!r}, keywords={words})"
+
+    def _repr_html_(self) -> str:
+        from . import _display
+
+        shown = 8  # keywords listed per theme; the rest are counted
+        rows = [(name, len(words), ", ".join(words[:shown])
+                 + (f", … ({len(words) - shown} more)" if len(words) > shown else ""))
+                for name, words in self.taxonomy.items()]
+        return _display.table(f"ThemeTagger: {len(rows)} themes", ("theme", "keywords", "words"),
+                              rows)
 
     def indicators(self, comments: Iterable[Any], *, invalid: str = "error",
                    threads: int = 0) -> pd.DataFrame:
@@ -177,7 +188,8 @@ def _indicator_matrix(df: pd.DataFrame, theme: Any) -> tuple[np.ndarray, list[st
             raise ValueError(f"theme indicator at row {r}, column {theme.columns[c]!r} is "
                              f"{values[r, c].item()!r}: indicators must be 0/1 or bool")
         return np.ascontiguousarray(values.astype(np.uint8)), [str(c) for c in theme.columns]
-    if theme is None or (np.ndim(theme) == 0 and not isinstance(theme, str)):
+    # A scalar is refused without np.ndim, which raises on ragged theme lists.
+    if theme is None or not (isinstance(theme, str) or hasattr(theme, "__iter__")):
         raise TypeError("theme must be a column name, a sequence of theme lists or an indicator "
                         f"DataFrame, got {type(theme).__name__}")
     values = (column(df, theme, "theme") if isinstance(theme, str)
@@ -205,7 +217,7 @@ def _indicator_matrix(df: pd.DataFrame, theme: Any) -> tuple[np.ndarray, list[st
 
 
 def theme_impact(
-    df: pd.DataFrame,
+    df: Any,
     *,
     theme: Any,
     segment: Any,
@@ -244,8 +256,9 @@ def theme_impact(
     ``mentioner_clv`` (total CLV of the mentioners) and ``driver`` (the
     segment contributing most).
     """
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    df = as_frame(df)
+    if not isinstance(theme, pd.DataFrame) and is_table(theme):
+        theme = as_frame(theme, "theme")
     _args.option(clv_basis, "clv_basis", ("segment", "mentioners"))
     matrix, names = _indicator_matrix(df, theme)
     if not names:
@@ -283,7 +296,7 @@ def theme_impact(
 
 
 def top_themes(
-    df: pd.DataFrame,
+    df: Any,
     *,
     comment: str,
     segment: Any,
@@ -298,6 +311,7 @@ def top_themes(
     the `n` themes with the highest revenue impact (`theme_impact`), leaving
     out themes nobody mentions. For a report's "top themes by revenue
     impact" table."""
+    df = as_frame(df)
     n = _args.whole(n, "n", minimum=1, maximum=None, none=True,
                     hint=" (or None for every theme)")
     if tagger is not None and not isinstance(tagger, ThemeTagger):

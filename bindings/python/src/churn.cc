@@ -29,7 +29,8 @@ MatrixView ViewMatrix(const py::array& X) {
     throw py::value_error("X must be two-dimensional, got " + std::to_string(X.ndim()) +
                           " dimensions");
   }
-  if (!X.dtype().is(py::dtype::of<double>())) throw py::type_error("X must be float64");
+  // Equivalent, not identical, dtypes: a read-only memmap carries its own float64 descriptor.
+  if (!py::isinstance<py::array_t<double>>(X)) throw py::type_error("X must be float64");
   MatrixView v;
   v.rows = static_cast<size_t>(X.shape(0));
   v.cols = static_cast<size_t>(X.shape(1));
@@ -112,7 +113,16 @@ void BindChurn(py::module_& m) {
         d[py::int_(0)] = c.options.class_weight[0];
         d[py::int_(1)] = c.options.class_weight[1];
         return d;
-      });
+      })
+      // pickle, copy.deepcopy and joblib through the core's versioned model
+      // format (SerializeChurnModel): every field is stored, so a round trip
+      // predicts bit for bit the same.
+      .def(py::pickle(
+          [](const ChurnModel& c) { return py::bytes(SerializeChurnModel(c)); },
+          [](const py::bytes& b) { return ValueOrThrow(ParseChurnModel(std::string(b))); }))
+      .def("__copy__", [](const ChurnModel& c) { return ChurnModel(c); })
+      .def("__deepcopy__", [](const ChurnModel& c, const py::dict&) { return ChurnModel(c); },
+           py::arg("memo"));
 
   m.def(
       "churn_fit",

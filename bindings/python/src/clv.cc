@@ -24,12 +24,24 @@ absl::Span<const double> Col(const F64& a, const char* name) {
   return View<double>(a);
 }
 
-FitOptions MakeFitOptions(double penalizer, int max_iterations, double tolerance) {
+FitOptions MakeFitOptions(double penalizer, int max_iterations, double tolerance,
+                          const std::string& nonpositive_spend = "error") {
   FitOptions o;
   o.penalizer = penalizer;
   o.max_iterations = max_iterations;
   o.tolerance = tolerance;
+  if (nonpositive_spend == "exclude") {
+    o.nonpositive_spend = FitOptions::NonPositiveSpend::kExclude;
+  } else if (nonpositive_spend != "error") {
+    throw py::value_error("nonpositive_spend is \"" + nonpositive_spend +
+                          "\": use \"error\" or \"exclude\"");
+  }
   return o;
+}
+
+// A row-major D x D covariance as a numpy matrix.
+py::array_t<double> Matrix(std::vector<double> v, py::ssize_t d) {
+  return Array(std::move(v)).attr("reshape")(d, d).cast<py::array_t<double>>();
 }
 
 py::dict InfoDict(const FitInfo& info) {
@@ -40,6 +52,7 @@ py::dict InfoDict(const FitInfo& info) {
   d["iterations"] = info.iterations;
   d["converged"] = info.converged;
   d["customers"] = info.customers;
+  d["excluded"] = info.excluded;
   return d;
 }
 
@@ -66,7 +79,7 @@ void BindClv(py::module_& m) {
           hold = amounts.cast<F64>();
           am = Col(hold, "amounts");
         }
-        const Frequency f = ValueOrThrow(ParseFrequency(freq));
+        const RfmUnit f = ValueOrThrow(ParseRfmUnit(freq));
         RfmSummary s;
         {
           py::gil_scoped_release release;
@@ -83,6 +96,11 @@ void BindClv(py::module_& m) {
       },
       py::arg("customers"), py::arg("n_customers"), py::arg("times"), py::arg("amounts"),
       py::arg("observation_end"), py::arg("freq"));
+
+  m.def(
+      "clv_periods_per_month",
+      [](const std::string& freq) { return PeriodsPerMonth(ValueOrThrow(ParseRfmUnit(freq))); },
+      py::arg("freq"));
 
   m.def(
       "fit_beta_geo",
@@ -132,21 +150,87 @@ void BindClv(py::module_& m) {
   m.def(
       "fit_gamma_gamma",
       [](const F64& frequency, const F64& monetary_value, const py::object& weights,
-         double penalizer, int max_iterations, double tolerance) {
+         double penalizer, int max_iterations, double tolerance,
+         const std::string& nonpositive_spend) {
         py::array_t<double, py::array::c_style> hold;
         const absl::Span<const double> w = OptionalColumn(weights, hold, "weights");
         const auto fx = Col(frequency, "frequency"), mx = Col(monetary_value, "monetary_value");
+        const FitOptions o = MakeFitOptions(penalizer, max_iterations, tolerance,
+                                            nonpositive_spend);
         GammaGammaFit fit;
         {
           py::gil_scoped_release release;
-          fit = ValueOrThrow(
-              FitGammaGamma(fx, mx, w, MakeFitOptions(penalizer, max_iterations, tolerance)));
+          fit = ValueOrThrow(FitGammaGamma(fx, mx, w, o));
         }
         return std::make_tuple(GgTuple{fit.params.p, fit.params.q, fit.params.v},
                                InfoDict(fit.info));
       },
       py::arg("frequency"), py::arg("monetary_value"), py::arg("weights"), py::arg("penalizer"),
-      py::arg("max_iterations"), py::arg("tolerance"));
+      py::arg("max_iterations"), py::arg("tolerance"), py::arg("nonpositive_spend") = "error");
+
+  m.def(
+      "beta_geo_covariance",
+      [](const BgTuple& params, const F64& frequency, const F64& recency, const F64& T,
+         const py::object& weights, double penalizer) {
+        py::array_t<double, py::array::c_style> hold;
+        const absl::Span<const double> w = OptionalColumn(weights, hold, "weights");
+        const auto fx = Col(frequency, "frequency"), rx = Col(recency, "recency"), tx = Col(T, "T");
+        FitOptions o;
+        o.penalizer = penalizer;
+        std::vector<double> out;
+        {
+          py::gil_scoped_release release;
+          out = ValueOrThrow(BetaGeoCovariance(Bg(params), fx, rx, tx, w, o));
+        }
+        return Matrix(std::move(out), 4);
+      },
+      py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"),
+      py::arg("weights"), py::arg("penalizer"));
+
+  m.def(
+      "gamma_gamma_covariance",
+      [](const GgTuple& params, const F64& frequency, const F64& monetary_value,
+         const py::object& weights, double penalizer, const std::string& nonpositive_spend) {
+        py::array_t<double, py::array::c_style> hold;
+        const absl::Span<const double> w = OptionalColumn(weights, hold, "weights");
+        const auto fx = Col(frequency, "frequency"), mx = Col(monetary_value, "monetary_value");
+        FitOptions o = MakeFitOptions(penalizer, FitOptions{}.max_iterations,
+                                      FitOptions{}.tolerance, nonpositive_spend);
+        std::vector<double> out;
+        {
+          py::gil_scoped_release release;
+          out = ValueOrThrow(GammaGammaCovariance(Gg(params), fx, mx, w, o));
+        }
+        return Matrix(std::move(out), 3);
+      },
+      py::arg("params"), py::arg("frequency"), py::arg("monetary_value"), py::arg("weights"),
+      py::arg("penalizer"), py::arg("nonpositive_spend"));
+
+  m.def(
+      "beta_geo_unconditional_purchases",
+      [](const BgTuple& params, const F64& t) {
+        const auto ts = Col(t, "t");
+        std::vector<double> out;
+        {
+          py::gil_scoped_release release;
+          out = ValueOrThrow(BetaGeoUnconditionalPurchases(Bg(params), ts));
+        }
+        return Array(std::move(out));
+      },
+      py::arg("params"), py::arg("t"));
+
+  m.def(
+      "beta_geo_purchase_probability",
+      [](const BgTuple& params, const F64& t, const F64& n) {
+        const auto ts = Col(t, "t"), ns = Col(n, "n");
+        std::vector<double> out;
+        {
+          py::gil_scoped_release release;
+          out = ValueOrThrow(BetaGeoPurchaseProbability(Bg(params), ts, ns));
+        }
+        return Array(std::move(out));
+      },
+      py::arg("params"), py::arg("t"), py::arg("n"));
 
   m.def(
       "gamma_gamma_expected_profit",

@@ -35,6 +35,7 @@ py::dict SummaryDict(const Summary& s) {
   d["n_effective"] = s.n_effective;
   d["skipped"] = s.skipped;
   d["weighted"] = s.weighted;
+  d["rows"] = s.rows;
   return d;
 }
 
@@ -48,6 +49,7 @@ py::array_t<V> Column(std::vector<V>&& v) {
 
 }  // namespace
 
+// Counts, Summary and Comparison print (__repr__, _repr_html_) from npscore/nps.py.
 void BindNps(py::module_& m) {
   py::class_<Cutoffs>(m, "Cutoffs", "Segment cut-offs on the scale 0..scale_max.")
       .def(py::init([](int detractor_max, int passive_max, int scale_max) {
@@ -81,13 +83,7 @@ void BindNps(py::module_& m) {
       .def_readonly("skipped", &Counts::skipped)
       .def_property_readonly("n", &Counts::n)
       .def("merge", [](const Counts& a, const Counts& b) { return ValueOrThrow(MergeCounts(a, b)); },
-           "Returns the counts of both partitions together.")
-      .def("__repr__", [](const Counts& c) {
-        return "Counts(detractors=" + std::to_string(c.detractors) +
-               ", passives=" + std::to_string(c.passives) +
-               ", promoters=" + std::to_string(c.promoters) +
-               ", skipped=" + std::to_string(c.skipped) + ")";
-      });
+           "Returns the counts of both partitions together.");
 
   py::class_<Summary>(m, "Summary", "An NPS (-100..100) with its standard error and interval.")
       .def_property_readonly("n", [](const Summary& s) { return CountObject(s, s.n); })
@@ -103,15 +99,12 @@ void BindNps(py::module_& m) {
       .def_readonly("n_effective", &Summary::n_effective)
       .def_readonly("skipped", &Summary::skipped)
       .def_readonly("weighted", &Summary::weighted)
+      .def_readonly("rows", &Summary::rows,
+                    "Responses counted (the respondents; n is their weight sum when weighted).")
       .def_property_readonly("share_detractors", &Summary::share_detractors)
       .def_property_readonly("share_passives", &Summary::share_passives)
       .def_property_readonly("share_promoters", &Summary::share_promoters)
-      .def("to_dict", &SummaryDict, "The fields as a plain dict.")
-      .def("__repr__", [](const Summary& s) {
-        return std::string(py::str("Summary(nps={:.2f}, ci=[{:.2f}, {:.2f}], n={}, method='{}')")
-                               .format(s.nps, s.ci_low, s.ci_high, CountObject(s, s.n),
-                                       IntervalMethodName(s.method)));
-      });
+      .def("to_dict", &SummaryDict, "The fields as a plain dict.");
 
   py::class_<Comparison>(m, "Comparison", "The difference a - b of two NPS and its test.")
       .def_readonly("diff", &Comparison::diff)
@@ -136,12 +129,7 @@ void BindNps(py::module_& m) {
         d["confidence"] = c.confidence;
         d["test"] = TestKindName(c.test);
         return d;
-      }, "The fields as a plain dict.")
-      .def("__repr__", [](const Comparison& c) {
-        return std::string(
-            py::str("Comparison(diff={:.2f}, ci=[{:.2f}, {:.2f}], p_value={:.4g}, test='{}')")
-                .format(c.diff, c.ci_low, c.ci_high, c.p_value, TestKindName(c.test)));
-      });
+      }, "The fields as a plain dict.");
 
   m.def("segment", [](const py::array& scores, const Cutoffs& cutoffs) {
     py::array_t<int8_t> out(scores.size());

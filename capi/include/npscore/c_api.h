@@ -1469,11 +1469,24 @@ typedef struct npscore_clv_fit_options {
   double tolerance;       /**< Converged below this gradient max-norm; finite, > 0 (1e-9). */
   int32_t threads;        /**< Threads for the likelihood; 0 = all cores; at most
                                NPSCORE_MAX_THREADS (0). */
+  /* version 2: */
+  int32_t nonpositive_spend; /**< Gamma-Gamma: repeat customers with monetary_value <= 0
+                                  are an error (NPSCORE_CLV_NONPOSITIVE_ERROR, the default)
+                                  or left out of the fit (NPSCORE_CLV_NONPOSITIVE_EXCLUDE;
+                                  their count is (repeat rows) - out_info->customers). */
 } npscore_clv_fit_options;
 
-#define NPSCORE_CLV_FIT_OPTIONS_VERSION 1
-/** The defaults: no penalty, 200 iterations, tolerance 1e-9, all cores. */
-#define NPSCORE_CLV_FIT_OPTIONS_INIT { NPSCORE_CLV_FIT_OPTIONS_VERSION, 0.0, 200, 1e-9, 0 }
+/** Values of npscore_clv_fit_options.nonpositive_spend. */
+typedef enum npscore_clv_nonpositive {
+  NPSCORE_CLV_NONPOSITIVE_ERROR = 0,   /**< An error naming their count and first row. */
+  NPSCORE_CLV_NONPOSITIVE_EXCLUDE = 1  /**< Left out of the Gamma-Gamma fit. */
+} npscore_clv_nonpositive;
+
+#define NPSCORE_CLV_FIT_OPTIONS_VERSION 2
+/** The defaults: no penalty, 200 iterations, tolerance 1e-9, all cores,
+ *  non-positive spend an error. */
+#define NPSCORE_CLV_FIT_OPTIONS_INIT \
+  { NPSCORE_CLV_FIT_OPTIONS_VERSION, 0.0, 200, 1e-9, 0, NPSCORE_CLV_NONPOSITIVE_ERROR }
 
 /** Fills *opts with the defaults of options struct `version` (1 to
  *  NPSCORE_CLV_FIT_OPTIONS_VERSION; else NPSCORE_EVERSION). */
@@ -1513,7 +1526,8 @@ NPSCORE_API npscore_status npscore_clv_fit_beta_geo(
     const npscore_clv_fit_options *opts, npscore_error *err);
 
 /** Fits Gamma-Gamma on the rows with frequency > 0 (monetary_value > 0
- *  there); otherwise as npscore_clv_fit_beta_geo(). */
+ *  there, or as opts->nonpositive_spend says); otherwise as
+ *  npscore_clv_fit_beta_geo(). */
 NPSCORE_API npscore_status npscore_clv_fit_gamma_gamma(
     npscore_clv_gamma_gamma_params *out, npscore_clv_fit_info *out_info,
     const double *frequency, const double *monetary_value, const double *weights, size_t n,
@@ -1531,6 +1545,43 @@ NPSCORE_API npscore_status npscore_clv_expected_purchases(
     double *out, size_t out_capacity, const npscore_clv_beta_geo_params *params, double t,
     const double *frequency, const double *recency, const double *T, size_t n,
     npscore_error *err);
+
+/** E[X(t)], the expected repeat purchases of a new customer in (0, t[i]],
+ *  for n horizons t[i] (finite, >= 0) into out (capacity >= n): lifetimes'
+ *  expected_number_of_purchases_up_to_time. */
+NPSCORE_API npscore_status npscore_clv_unconditional_purchases(
+    double *out, size_t out_capacity, const npscore_clv_beta_geo_params *params, const double *t,
+    size_t n, npscore_error *err);
+
+/** Largest purchase count of npscore_clv_purchase_probability(). */
+#define NPSCORE_CLV_MAX_PURCHASE_COUNT 10000000
+
+/** P(X(t[i]) = count[i]), the probability that a new customer makes exactly
+ *  count[i] repeat purchases in (0, t[i]], for n pairs into out (capacity
+ *  >= n); t[i] finite >= 0, count[i] whole in 0..NPSCORE_CLV_MAX_PURCHASE_COUNT:
+ *  lifetimes' probability_of_n_purchases_up_to_time. */
+NPSCORE_API npscore_status npscore_clv_purchase_probability(
+    double *out, size_t out_capacity, const npscore_clv_beta_geo_params *params, const double *t,
+    const double *count, size_t n, npscore_error *err);
+
+/** The asymptotic covariance of BG/NBD parameters `params` fitted on these
+ *  data with these options (as for npscore_clv_fit_beta_geo()): 16 values,
+ *  row-major in the order r, alpha, a, b, into out (capacity >= 16); the
+ *  inverse Hessian of the total penalized negative log-likelihood in the
+ *  log-parameters mapped by the delta method. Standard errors are the
+ *  square roots of its diagonal. A Hessian that is not positive definite is
+ *  NPSCORE_EINVAL. */
+NPSCORE_API npscore_status npscore_clv_beta_geo_covariance(
+    double *out, size_t out_capacity, const npscore_clv_beta_geo_params *params,
+    const double *frequency, const double *recency, const double *T, const double *weights,
+    size_t n, const npscore_clv_fit_options *opts, npscore_error *err);
+
+/** As npscore_clv_beta_geo_covariance() for Gamma-Gamma: 9 values in the
+ *  order p, q, v (data and options as npscore_clv_fit_gamma_gamma()). */
+NPSCORE_API npscore_status npscore_clv_gamma_gamma_covariance(
+    double *out, size_t out_capacity, const npscore_clv_gamma_gamma_params *params,
+    const double *frequency, const double *monetary_value, const double *weights, size_t n,
+    const npscore_clv_fit_options *opts, npscore_error *err);
 
 /** E[spend per transaction | history] into out (capacity >= n; needs q > 1). */
 NPSCORE_API npscore_status npscore_clv_expected_profit(

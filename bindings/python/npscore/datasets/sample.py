@@ -20,7 +20,7 @@ from .transactions import make_transactions
 # --------------------------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False)
 class Sample:
     """The sample data set: five frames of one simulated world.
 
@@ -48,6 +48,22 @@ class Sample:
     def to_dict(self) -> Dict[str, pd.DataFrame]:
         """Returns the frames by name."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def __repr__(self) -> str:
+        # One line: the frames' shapes (print a frame to see its rows).
+        shapes = ", ".join(f"{name}={len(f)}x{f.shape[1]}" for name, f in self.to_dict().items())
+        return f"Sample({shapes})"
+
+    def _repr_html_(self) -> str:
+        from .._display import table
+
+        rows = [(name, f"{len(f):,}", ", ".join(map(str, f.columns)))
+                for name, f in self.to_dict().items()]
+        times = self.responses.get("responded_at")
+        note = ""
+        if times is not None and len(times):
+            note = f"responses from {times.min():%Y-%m-%d} to {times.max():%Y-%m-%d}"
+        return table("npscore sample data", ("frame", "rows", "columns"), rows, note)
 
 
 def _events_frame(events: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
