@@ -735,7 +735,7 @@ CASES: list[Case] = [
       ValueError, r"data lacks 'churn'"),
     C("churn-labels-frame-list", "churn_labels", "wrong-type-frame",
       lambda: npscore.churn_labels([1], as_of="2025-01-01", horizon_days=90),
-      TypeError, r"churn must be a pandas DataFrame, got list"),
+      TypeError, r"churn must be a DataFrame \(pandas or polars\).*, got list"),
     C("make-responses-int", "datasets.make_responses", "wrong-type-frame",
       lambda: datasets.make_responses(5), TypeError, r"customers must be a pandas DataFrame"),
     C("make-transactions-int", "datasets.make_transactions", "wrong-type-frame",

@@ -343,7 +343,7 @@ def test_errors():
         features(responses, customers, "2024-09-01", unknown="maybe")
     with pytest.raises(ValueError, match="early_life_days is -1"):
         features(responses, customers, "2024-09-01", early_life_days=-1)
-    with pytest.raises(TypeError, match="responses must be a pandas DataFrame"):
+    with pytest.raises(TypeError, match=r"responses must be a DataFrame \(pandas or polars\)"):
         npscore.churn_features([1, 2], as_of="2024-09-01")
 
 

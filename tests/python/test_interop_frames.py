@@ -285,3 +285,16 @@ def test_polars_enum_and_arrow_dictionary_keep_their_order():
     got = npscore.by_group(table, by="g")
     assert isinstance(got["g"].dtype, pd.CategoricalDtype)
     assert got.set_index("g")["n"].to_dict() == {"z": 2, "y": 1}
+
+
+def test_churn_features_and_labels_from_polars_and_arrow():
+    s = npscore.datasets.load_sample()
+    want = npscore.churn_features(s.responses, s.customers, as_of="2025-06-30",
+                                  signup="signup_at")
+    for convert in (pl.from_pandas, pa.Table.from_pandas):
+        got = npscore.churn_features(convert(s.responses), convert(s.customers),
+                                     as_of="2025-06-30", signup="signup_at")
+        pd.testing.assert_frame_equal(got, want)
+        labels = npscore.churn_labels(convert(s.churn), as_of="2025-06-30", horizon_days=90)
+        pd.testing.assert_series_equal(
+            labels, npscore.churn_labels(s.churn, as_of="2025-06-30", horizon_days=90))

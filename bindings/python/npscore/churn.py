@@ -18,6 +18,7 @@ import pandas as _pd
 
 from . import _npscore
 from . import _args
+from . import _convert
 from ._convert import as_cutoffs as _as_cutoffs, as_scores as _as_scores, column as _column
 from ._convert import as_weights as _as_weights, instant as _convert_instant
 from ._groups import is_int_key as _is_int_key
@@ -77,9 +78,9 @@ def _horizon_ns(horizon_days: _Any) -> int:
 
 
 def _as_frame(df: _Any, name: str) -> _pd.DataFrame:
-    if not isinstance(df, _pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
-    return df
+    """A table of any accepted kind (pandas, polars, pyarrow, Arrow PyCapsule) as
+    pandas (docs/python-inputs.md)."""
+    return _convert.as_frame(df, name)
 
 
 def _customer_codes(resp_ids: _pd.Series, table_ids: _pd.Series, customer: str,
