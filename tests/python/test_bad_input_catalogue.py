@@ -854,6 +854,10 @@ CASES: list[Case] = [
       lambda: npscore.ChurnModel().fit(pd.DataFrame(X), pd.Series(Y, index=np.arange(1, 81))),
       ValueError, r"the indexes of X and y differ \(label 0 of X is not in y; label 80 of y is "
                   r"not in X\)"),
+    C("summarize-index-mismatch", "summarize", "length-mismatch",
+      lambda: npscore.summarize(pd.Series([9, 7, 3]), pd.Series([1.0, 2.0, 3.0], index=[1, 2, 3])),
+      ValueError, r"the indexes of scores and weights differ \(label 0 of scores is not in weights; "
+                  r"label 3 of weights is not in scores\)"),
     C("evaluate-index-mismatch", "evaluate", "length-mismatch",
       lambda: npscore.evaluate(pd.Series(Y), pd.Series(np.full(80, 0.5), index=np.arange(5, 85))),
       ValueError, r"the indexes of y_true and p differ \(label 0 of y_true is not in p"),

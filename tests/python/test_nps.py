@@ -1006,3 +1006,18 @@ def test_threads_give_identical_results():
     assert results[0][0]["nps"] == pytest.approx(100 * (p - d) / scores.size, abs=1e-12)
     assert all(r[0] == results[0][0] for r in results)
     assert results[0][1] == results[2][1] and results[1][1] == results[3][1]
+
+
+def test_summarize_pairs_pandas_scores_and_weights_by_index():
+    # Shuffled weights pair with their own scores, never by position.
+    scores = pd.Series([10, 0, 9, 7], index=["a", "b", "c", "d"])
+    weights = pd.Series([1.0, 5.0, 2.0, 3.0], index=["a", "b", "c", "d"])
+    want = npscore.summarize(scores, weights, weight_by="response")
+    got = npscore.summarize(scores, weights.sample(frac=1, random_state=3), weight_by="response")
+    assert got.nps == want.nps and got.n_effective == want.n_effective
+    with pytest.raises(ValueError, match=r"indexes of scores and weights differ \(label 'd' of "
+                                         r"scores is not in weights; label 'z' of weights"):
+        npscore.summarize(scores, weights.rename({"d": "z"}))
+    # numpy stays positional
+    assert npscore.summarize(scores.to_numpy(), weights.to_numpy()).nps == \
+        npscore.summarize(scores, weights).nps

@@ -535,3 +535,52 @@ def instant(value: Any, name: str, tz: str) -> int:
                    .astype("datetime64[ns]").to_numpy().view(np.int64)[0])
     except (OutOfBoundsDatetime, OverflowError):
         raise ValueError(f"{name} is {value!r}: {_RANGE}") from None
+
+
+def label(label: Any) -> str:
+    """An index label as an error message shows it (numpy scalars as Python values)."""
+    return repr(label.item() if isinstance(label, np.generic) else label)
+
+
+def aligned(**named: Any) -> list:
+    """The rule for inputs that pair rows (X and y, y_true and p, weights):
+    when two or more of them are pandas objects (Series, DataFrame), their
+    rows are paired by index label, never by position. Equal indexes are
+    used as they are; the same labels in another order are reordered to the
+    first pandas argument's order; different labels (or a reordered index
+    with repeated labels) are a ValueError naming the first label missing
+    on each side. numpy arrays, lists and a single pandas object pair rows
+    by position. Returns the values in the order given."""
+    names = list(named)
+    values = list(named.values())
+    framed = [k for k, v in enumerate(values) if isinstance(v, (pd.Series, pd.DataFrame))]
+    if len(framed) < 2:
+        return values
+    first = framed[0]
+    ref = values[first].index
+    for k in framed[1:]:
+        idx = values[k].index
+        if idx.equals(ref):
+            continue
+        a, b = names[first], names[k]
+        if ref.is_unique and idx.is_unique and len(idx) == len(ref):
+            pos = idx.get_indexer(ref)
+            if (pos >= 0).all():
+                values[k] = values[k].iloc[pos]
+                continue
+        only_ref = ref.difference(idx, sort=False) if ref.is_unique else ref[~ref.isin(idx)]
+        only_idx = idx.difference(ref, sort=False) if idx.is_unique else idx[~idx.isin(ref)]
+        if len(only_ref) == 0 and len(only_idx) == 0:
+            raise ValueError(f"{a} and {b} have the same index labels in another order, with "
+                             "repeated labels, so their rows cannot be paired: give a unique "
+                             "index, or numpy arrays to pair rows by position")
+        parts = []
+        if len(only_ref):
+            parts.append(f"label {label(only_ref[0])} of {a} is not in {b}")
+        if len(only_idx):
+            parts.append(f"label {label(only_idx[0])} of {b} is not in {a}")
+        raise ValueError(f"the indexes of {a} and {b} differ ({'; '.join(parts)}): pandas "
+                         f"inputs are paired by index label; align them first (e.g. "
+                         f"{b}.reindex({a}.index) or {a}.loc[common]), or give numpy arrays "
+                         "to pair rows by position")
+    return values

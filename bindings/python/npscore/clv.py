@@ -26,7 +26,8 @@ import pandas as pd
 from . import _npscore
 from . import _args
 from ._convert import as_frame, as_scores, column, parse_times, timestamp
-from .churn import ConvergenceWarning, _aligned
+from ._convert import aligned as _aligned
+from .churn import ConvergenceWarning
 from ._groups import _key_codes, is_int_key
 
 # The core's defaults (written once, in its FitOptions and ClvOptions).

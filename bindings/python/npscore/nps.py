@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import _npscore
 from ._args import option as _option, shared as _shared
-from ._convert import as_cutoffs, as_frame, as_scores, as_weights, column, foreign_column
+from ._convert import aligned, as_cutoffs, as_frame, as_scores, as_weights, column, foreign_column
 from ._groups import group_codes, is_int_key, keyed
 
 Summary = _npscore.Summary
@@ -142,6 +142,8 @@ def summarize(
         Segment cut-offs; default (6, 8, 10).
     """
     _shared(method=method, confidence=confidence, missing=missing)
+    # pandas scores, weights and accounts pair by index label (docs/python-inputs.md).
+    scores, weights, account = aligned(scores=scores, weights=weights, account=account)
     values = as_scores(scores)
     w = _revenue_weights(values, as_weights(weights), account, weight_by)
     return _npscore.summarize(values, w, as_cutoffs(cutoffs), missing, method,
