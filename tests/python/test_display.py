@@ -167,3 +167,19 @@ def test_sample_bundle():
         assert c[i + 2] == ", ".join(frame.columns)
     first = s.responses["responded_at"].min()
     assert f"responses from {first:%Y-%m-%d}" in s._repr_html_()
+
+
+def test_churn_results_print_in_one_line_and_as_a_table():
+    s = npscore.datasets.load_sample()
+    split = npscore.churn.time_split(s, train_as_of="2024-06-30", test_as_of="2025-03-31",
+                                     horizon_days=90)
+    r = repr(split)
+    assert "\n" not in r and r.startswith("TimeSplit(train_as_of='2024-06-30', n_train=")
+    assert f"n_test={len(split.y_test)}" in r and "<table>" in split._repr_html_()
+    e = npscore.evaluate([0, 1, 0, 1, 1], [0.1, 0.8, 0.3, 0.6, 0.9])
+    assert "\n" not in repr(e) and "auc=1.0000" in repr(e)
+    assert "<td>auc</td><td>1.0000</td>" in e._repr_html_()
+    bt = npscore.churn.backtest(s, train_as_of="2024-06-30", test_as_of="2025-03-31",
+                                horizon_days=90)
+    html = bt._repr_html_()
+    assert "<th>AUC</th>" in html and f"{bt.auc:.3f}" in html and "prior" in html

@@ -438,6 +438,21 @@ class TimeSplit:
     test_as_of: _pd.Timestamp
     horizon_days: float
 
+    def __repr__(self) -> str:
+        # Concise: the frames are attributes to look at.
+        return (f"TimeSplit(train_as_of='{self.train_as_of:%Y-%m-%d}', n_train={len(self.y_train)}, "
+                f"test_as_of='{self.test_as_of:%Y-%m-%d}', n_test={len(self.y_test)}, "
+                f"features={self.X_train.shape[1]}, horizon_days={self.horizon_days:g})")
+
+    def _repr_html_(self) -> str:
+        from . import _display as d
+        rows = [(side, f"{when:%Y-%m-%d}", d.number(len(y)), d.number(float(y.mean()), 3))
+                for side, when, y in (("train", self.train_as_of, self.y_train),
+                                      ("test", self.test_as_of, self.y_test))]
+        return d.table(f"TimeSplit: {self.X_train.shape[1]} features, labels over "
+                       f"{self.horizon_days:g} days", ("side", "as of", "customers", "churn rate"),
+                       rows)
+
 
 def _frames(data: _Any) -> tuple:
     """(responses, customers, churn) from a Sample, a dict or a tuple."""
@@ -572,6 +587,18 @@ class Backtest:
                 f"train_as_of='{self.split.train_as_of:%Y-%m-%d}', "
                 f"test_as_of='{self.split.test_as_of:%Y-%m-%d}', "
                 f"horizon_days={self.split.horizon_days:g})")
+
+    def _repr_html_(self) -> str:
+        from . import _display as d
+        rows = [("model", d.number(self.auc, 3), d.number(self.brier, 4)),
+                ("prior (segment base rates)", d.number(self.prior_auc, 3),
+                 d.number(self.prior_brier, 4))]
+        verdict = ("the model beats the prior" if self.beats_prior else
+                   "the model does not beat the prior: score with ChurnModel.prior")
+        return d.table(f"Backtest: trained as of {self.split.train_as_of:%Y-%m-%d} "
+                       f"(n = {self.n_train:,}), tested on the {self.split.horizon_days:g} days "
+                       f"after {self.split.test_as_of:%Y-%m-%d} (n = {self.n_test:,})",
+                       ("", "AUC", "Brier"), rows, note=verdict)
 
     def __str__(self) -> str:
         verdict = ("the model beats the prior" if self.beats_prior else
@@ -1536,6 +1563,20 @@ class Evaluation:
         d = _dataclasses.asdict(self)
         d["reliability"] = self.reliability.to_dict(orient="list")
         return d
+
+    def __repr__(self) -> str:
+        # Concise: the reliability table is an attribute to look at.
+        return (f"Evaluation(n={self.n}, positives={self.positives}, auc={self.auc:.4f}, "
+                f"brier={self.brier:.4f}, log_loss={self.log_loss:.4f}, "
+                f"base_rate={self.base_rate:.4f}, lift={self.lift:.3f})")
+
+    def _repr_html_(self) -> str:
+        from . import _display as d
+        rows = [(name, d.number(getattr(self, name), 4)) for name in
+                ("auc", "brier", "log_loss", "base_rate", "top_decile_rate", "lift")]
+        return d.table(f"Evaluation: {self.n:,} rows, {self.positives:,} positives",
+                       ("metric", "value"), rows,
+                       note=f"reliability: {len(self.reliability)} bins (.reliability)")
 
 
 def evaluate(y_true: _Any, p: _Any, *, bins: int = 10) -> Evaluation:
