@@ -183,3 +183,19 @@ def test_churn_results_print_in_one_line_and_as_a_table():
                                 horizon_days=90)
     html = bt._repr_html_()
     assert "<th>AUC</th>" in html and f"{bt.auc:.3f}" in html and "prior" in html
+
+
+def test_models_show_their_parameters_as_html():
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0], [1.0, 0.5], [0.2, 0.1]])
+    y = np.array([0, 1, 1, 0, 1, 0])
+    m = npscore.ChurnModel(C=1.0).fit(X, y)
+    html = m._repr_html_()
+    assert "<td>x0</td>" in html and "(intercept)" in html and "converged" in html
+    assert "not fitted" in npscore.ChurnModel()._repr_html_()
+    assert "segment base rates" in npscore.ChurnModel.prior(90)._repr_html_()
+    s = npscore.datasets.load_sample()
+    rfm = npscore.rfm_summary(s.transactions, customer="customer_id", date="date",
+                              amount="amount", observation_end="2025-12-31", freq="W")
+    bg = npscore.BetaGeo().fit(rfm.frequency, rfm.recency, rfm["T"])
+    html = bg._repr_html_()
+    assert all(f"<td>{k}</td>" in html for k in ("r", "alpha", "a", "b")) and "<th>se</th>" in html

@@ -1502,6 +1502,19 @@ class ChurnModel:
         names_given = not all(n == f"x{j}" for j, n in enumerate(model.feature_names))
         return cls._from_core(model, names_given)
 
+    def _repr_html_(self) -> str:
+        from . import _display as d
+        if self._model is None:
+            return d.table(repr(self), (), [], note="not fitted")
+        m = self._model
+        rows = [(name, d.number(c, 4)) for name, c in zip(m.feature_names, m.coef)]
+        rows.append(("(intercept)", d.number(m.intercept, 4)))
+        caption = (f"ChurnModel.prior over {m.horizon_days:g} days (segment base rates)"
+                   if m.is_prior else
+                   f"ChurnModel: {len(m.coef)} features, C={self.C!r}, "
+                   f"{'converged' if m.converged else 'NOT converged'} in {m.n_iter} iterations")
+        return d.table(caption, ("feature", "coefficient (log-odds)"), rows)
+
     def __repr__(self) -> str:
         if self._model is not None and self._model.is_prior:
             return f"ChurnModel.prior(horizon_days={self._model.horizon_days:g})"

@@ -445,6 +445,19 @@ class _Model:
         model.__setstate__(state)
         return model
 
+    def _repr_html_(self) -> str:
+        from . import _display as d
+        if not hasattr(self, "params_"):
+            return d.table(repr(self), (), [], note="not fitted")
+        try:
+            se = self.standard_errors_
+        except ValueError:  # a covariance the Hessian could not give
+            se = pd.Series(np.nan, index=list(self._names))
+        rows = [(k, d.number(v, 4), d.number(se[k], 4)) for k, v in self.params_.items()]
+        return d.table(f"{type(self).__name__}: log-likelihood {d.number(self.log_likelihood_)}, "
+                       f"{'converged' if self.converged_ else 'NOT converged'}",
+                       ("parameter", "estimate", "se"), rows)
+
     def __repr__(self) -> str:
         fitted = getattr(self, "params_", None)
         body = ", ".join(f"{k}={v:.4g}" for k, v in fitted.items()) if fitted else "not fitted"
