@@ -11,7 +11,7 @@ APT_PACKAGES=(cmake ninja-build g++ pkg-config tzdata libabsl-dev libeigen3-dev 
 APT_TEST_PACKAGES=(clang libclang-rt-14-dev abigail-tools)
 PIP_PACKAGES=("scikit-build-core>=0.10" "pybind11>=2.12" "numpy>=1.23" "pandas>=1.5" "matplotlib>=3.5")
 PIP_TEST_PACKAGES=("pytest>=7" "scipy>=1.9" "scikit-learn>=1.1" "lifetimes==0.11.3" "mpmath>=1.2"
-                   "pyarrow>=14" "polars>=0.20")
+                   "pyarrow>=14" "polars>=0.20" "nbclient>=0.7" "nbformat>=5.7" "ipykernel>=6" "mypy>=1.10")
 
 apt_pkgs=("${APT_PACKAGES[@]}")
 [ "${1:-}" = "--test" ] && apt_pkgs+=("${APT_TEST_PACKAGES[@]}")

@@ -24,6 +24,7 @@ from ._convert import as_weights as _as_weights, instant as _convert_instant
 from ._groups import is_int_key as _is_int_key
 from ._convert import utc_nanos as _utc_nanos
 from .nps import DEFAULT_CUTOFFS as _DEFAULT_CUTOFFS
+from ._types import Missing as _Missing, UnknownCustomer as _UnknownCustomer
 
 #: Days after sign-up within which a detractor answer is "early-life"
 #: (docs/sources.md section 5, 002: detractors in their first 7-10 days churn 40-50%
@@ -203,8 +204,8 @@ def churn_features(
     themes: _Any = None,
     early_life_days: float = DEFAULT_EARLY_LIFE_DAYS,
     tz: str = "UTC",
-    missing: str = "error",
-    unknown: str = "error",
+    missing: _Missing = "error",
+    unknown: _UnknownCustomer = "error",
     fill: bool = True,
     cutoffs: _Any = _DEFAULT_CUTOFFS,
 ) -> _pd.DataFrame:
@@ -692,6 +693,7 @@ import warnings as _warnings
 from typing import Any as _Any, Mapping as _Mapping
 
 import numpy as _np
+import numpy.typing as _npt
 import pandas as _pd
 
 from . import _npscore as _core
@@ -1083,7 +1085,7 @@ class ChurnModel:
     def __init__(self, C: float = _core.defaults["C"], *, fit_intercept: bool = True,
                  standardize: bool = False, class_weight: _Any = None,
                  tol: float = _core.defaults["tol"], max_iter: int = _core.defaults["max_iter"],
-                 threads: int = 0):
+                 threads: int = 0) -> None:
         self.C = C
         self.fit_intercept = fit_intercept
         self.standardize = standardize
@@ -1275,7 +1277,7 @@ class ChurnModel:
         return _core.churn_prior_rates()
 
     # -- fitted attributes -------------------------------------------------------
-    def _fitted(self) -> _Any:
+    def _fitted(self) -> _core._ChurnModel:
         if self._model is None:
             raise _not_fitted("this ChurnModel is not fitted yet: call fit(X, y) or use "
                               "ChurnModel.prior()")
@@ -1289,16 +1291,46 @@ class ChurnModel:
         classes = getattr(self, "_classes", None)
         return (_np.array([0, 1]) if classes is None else classes).copy()
 
-    coef_ = property(lambda self: self._fitted().coef.copy())
-    intercept_ = property(lambda self: float(self._fitted().intercept))
-    n_iter_ = property(lambda self: int(self._fitted().n_iter))
-    converged_ = property(lambda self: bool(self._fitted().converged))
-    grad_norm_ = property(lambda self: float(self._fitted().grad_norm))
-    objective_ = property(lambda self: float(self._fitted().objective))
-    reference_ = property(lambda self: self._fitted().reference.copy())
-    n_features_in_ = property(lambda self: len(self._fitted().feature_names))
-    is_prior = property(lambda self: bool(self._fitted().is_prior))
-    horizon_days = property(lambda self: float(self._fitted().horizon_days))
+    # Typed properties (a lambda property reads as Any to a type checker).
+    @property
+    def coef_(self) -> _npt.NDArray[_np.float64]:
+        return self._fitted().coef.copy()
+
+    @property
+    def intercept_(self) -> float:
+        return float(self._fitted().intercept)
+
+    @property
+    def n_iter_(self) -> int:
+        return int(self._fitted().n_iter)
+
+    @property
+    def converged_(self) -> bool:
+        return bool(self._fitted().converged)
+
+    @property
+    def grad_norm_(self) -> float:
+        return float(self._fitted().grad_norm)
+
+    @property
+    def objective_(self) -> float:
+        return float(self._fitted().objective)
+
+    @property
+    def reference_(self) -> _npt.NDArray[_np.float64]:
+        return self._fitted().reference.copy()
+
+    @property
+    def n_features_in_(self) -> int:
+        return len(self._fitted().feature_names)
+
+    @property
+    def is_prior(self) -> bool:
+        return bool(self._fitted().is_prior)
+
+    @property
+    def horizon_days(self) -> float:
+        return float(self._fitted().horizon_days)
 
     @property
     def feature_names_in_(self) -> _np.ndarray:
@@ -1330,7 +1362,7 @@ class ChurnModel:
                              f"{len(names)} features as input ({', '.join(names[:20])})")
         return arr
 
-    def predict_proba(self, X: _Any) -> _np.ndarray:
+    def predict_proba(self, X: _Any) -> _npt.NDArray[_np.float64]:
         """(n, 2) array: P(stay), P(churn) per row, like scikit-learn."""
         p = _core.churn_predict(self._fitted(), self._matrix(X))
         return _np.column_stack([1.0 - p, p])
@@ -1342,7 +1374,7 @@ class ChurnModel:
         positive = (self.predict_proba(X)[:, 1] > threshold).astype(_np.int64)
         return self.classes_[positive]
 
-    def decision_function(self, X: _Any) -> _np.ndarray:
+    def decision_function(self, X: _Any) -> _npt.NDArray[_np.float64]:
         """The log-odds of ``classes_[1]`` per row, ``intercept_ + X . coef_``
         (positive where :meth:`predict` gives ``classes_[1]`` at threshold 0.5)."""
         m = self._fitted()

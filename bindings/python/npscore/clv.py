@@ -17,10 +17,9 @@ from __future__ import annotations
 import json as _json
 import os as _os
 import warnings as _warnings
-from typing import Any, Literal, Optional, TypeVar, Union
+from typing import Any, Optional, TypeVar
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from . import _npscore
@@ -29,6 +28,9 @@ from ._convert import as_frame, as_scores, column, parse_times, timestamp
 from ._convert import aligned as _aligned
 from .churn import ConvergenceWarning
 from ._groups import _key_codes, is_int_key
+# Prediction: a float for scalar inputs, an array for arrays, a Series on the
+# first Series' index.
+from ._types import NonPositiveSpend, Prediction, RfmFreq
 
 # The core's defaults (written once, in its FitOptions and ClvOptions).
 DEFAULT_PENALIZER: float = _npscore.defaults["penalizer"]
@@ -49,10 +51,6 @@ _PERIODS_PER_MONTH = {u: _npscore.clv_periods_per_month(u) for u in _UNITS}
 # rfm_summary's attrs key for its unit, read by customer_lifetime_value.
 _UNIT_ATTR = "freq"
 
-# What a per-customer prediction returns: a float for scalar inputs, an
-# array for arrays, a Series on the first Series' index.
-Prediction = Union[float, npt.NDArray[np.float64], "pd.Series[float]"]
-NonPositiveSpend = Literal["error", "exclude"]
 _M = TypeVar("_M", bound="_Model")
 
 
@@ -108,7 +106,7 @@ def rfm_summary(
     date: str,
     amount: Optional[str] = None,
     observation_end: Any,
-    freq: str = "W",
+    freq: RfmFreq = "W",
 ) -> pd.DataFrame:
     """One row per customer: ``frequency``, ``recency``, ``T`` and
     ``monetary_value`` (with ``amount``), as lifetimes'
@@ -174,7 +172,7 @@ def calibration_and_holdout_data(
     calibration_period_end: Any,
     observation_period_end: Any,
     amount: Optional[str] = None,
-    freq: str = "W",
+    freq: RfmFreq = "W",
 ) -> pd.DataFrame:
     """Splits a transaction log at ``calibration_period_end`` into an RFM
     summary of the calibration period and what the same customers did in the
@@ -646,7 +644,7 @@ def customer_lifetime_value(
     *,
     time: int = DEFAULT_MONTHS,
     discount_rate: float = DEFAULT_DISCOUNT_RATE,
-    freq: Optional[str] = None,
+    freq: Optional[RfmFreq] = None,
 ) -> Prediction:
     """Discounted CLV over ``time`` months: the sum over months i = 1..time of
     E[purchases in month i] (BG/NBD) × E[profit per purchase] (Gamma-Gamma) /

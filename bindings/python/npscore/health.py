@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,7 @@ from ._convert import utc_index as _utc_index, utc_nanos as _utc_nanos
 from ._groups import group_codes, is_int_key, keyed
 from .nps import DEFAULT_CONFIDENCE, DEFAULT_CUTOFFS, DEFAULT_METHOD
 from .priority import _latest_rows
+from ._types import Adjust, ArrayLike, Basis, FloatArray, Freq, Method, Missing, Mode, RollUp
 
 __all__ = ["health", "segment_trends", "migration", "attribute_change", "event_impact",
            "account_nps", "DEFAULT_THRESHOLDS", "FLAGS"]
@@ -156,22 +157,22 @@ def health(
     *,
     score: str = "score",
     time: str = "responded_at",
-    freq: str = "M",
+    freq: Freq = "M",
     by: Any = None,
     kind: Any = None,
-    basis: str = "all",
+    basis: Basis = "all",
     customer: str = "customer_id",
     tz: str = "UTC",
-    method: str = DEFAULT_METHOD,
+    method: Method = DEFAULT_METHOD,
     confidence: float = DEFAULT_CONFIDENCE,
-    adjust: str = "holm",
+    adjust: Adjust = "holm",
     thresholds: Optional[Mapping[str, float]] = None,
-    missing: str = "error",
+    missing: Missing = "error",
     start: Any = None,
     end: Any = None,
     window: Any = None,
     cutoffs: Any = DEFAULT_CUTOFFS,
-    mode: str = "alert",
+    mode: Mode = "alert",
 ) -> pd.DataFrame:
     """Distribution health per period (and slice): one row per period.
 
@@ -372,15 +373,15 @@ def segment_trends(
     periods: int = 6,
     score: str = "score",
     time: str = "responded_at",
-    freq: str = "M",
+    freq: Freq = "M",
     by: Any = None,
     kind: Any = None,
-    basis: str = "all",
+    basis: Basis = "all",
     customer: str = "customer_id",
     tz: str = "UTC",
-    adjust: str = "holm",
+    adjust: Adjust = "holm",
     alpha: float = DEFAULT_ALPHA,
-    missing: str = "error",
+    missing: Missing = "error",
     start: Any = None,
     end: Any = None,
     cutoffs: Any = DEFAULT_CUTOFFS,
@@ -437,9 +438,9 @@ def migration(
     customer: str = "customer_id",
     score: str = "score",
     time: str = "responded_at",
-    freq: Optional[str] = None,
+    freq: Optional[Freq] = None,
     tz: str = "UTC",
-    missing: str = "error",
+    missing: Missing = "error",
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> pd.DataFrame:
     """Segment moves between consecutive responses of the same customer.
@@ -515,9 +516,9 @@ def attribute_change(
     period_b: Any,
     score: str = "score",
     time: str = "responded_at",
-    freq: str = "M",
+    freq: Freq = "M",
     tz: str = "UTC",
-    missing: str = "error",
+    missing: Missing = "error",
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> pd.DataFrame:
     """The NPS change from period `period_a` to `period_b` decomposed over the
@@ -571,9 +572,9 @@ def event_impact(
     time: str = "responded_at",
     event_time: str = "time",
     tz: str = "UTC",
-    adjust: str = "holm",
-    missing: str = "error",
-    method: str = DEFAULT_METHOD,
+    adjust: Adjust = "holm",
+    missing: Missing = "error",
+    method: Method = DEFAULT_METHOD,
     confidence: float = DEFAULT_CONFIDENCE,
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> pd.DataFrame:
@@ -652,7 +653,8 @@ def event_impact(
     return out
 
 
-def adjust_p_values(p: Any, *, adjust: str = "holm") -> Any:
+def adjust_p_values(p: ArrayLike, *,
+                    adjust: Adjust = "holm") -> Union[FloatArray, "pd.Series[float]"]:
     """P-values adjusted for testing a family of hypotheses at once.
 
     ``adjust`` (as in `health`, `segment_trends` and `event_impact`):
@@ -676,14 +678,14 @@ def account_nps(
     *,
     account: str,
     contact: Optional[str] = None,
-    how: str = "pooled",
+    how: RollUp = "pooled",
     weight: Optional[str] = None,
     min_n: float = 1,
     score: str = "score",
     time: str = "responded_at",
     tz: str = "UTC",
-    missing: str = "error",
-    method: str = DEFAULT_METHOD,
+    missing: Missing = "error",
+    method: Method = DEFAULT_METHOD,
     confidence: float = DEFAULT_CONFIDENCE,
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> pd.DataFrame:

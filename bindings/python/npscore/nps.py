@@ -13,12 +13,14 @@ import operator
 from typing import Any, Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from . import _npscore
 from ._args import option as _option, shared as _shared
 from ._convert import aligned, as_cutoffs, as_frame, as_scores, as_weights, column, foreign_column
 from ._groups import group_codes, is_int_key, keyed
+from ._types import ArrayLike, CompareTest, Method, Missing, WeightBy
 
 Summary = _npscore.Summary
 Comparison = _npscore.Comparison
@@ -26,7 +28,7 @@ Counts = _npscore.Counts
 Cutoffs = _npscore.Cutoffs
 
 # The core's defaults (written once, in the C++ option structs).
-DEFAULT_METHOD: str = _npscore.defaults["method"]
+DEFAULT_METHOD: Method = _npscore.defaults["method"]
 DEFAULT_CUTOFFS: tuple = tuple(_npscore.defaults["cutoffs"])
 DEFAULT_CONFIDENCE: float = _npscore.defaults["confidence"]
 DEFAULT_MIN_N: float = _npscore.defaults["min_n"]
@@ -44,7 +46,7 @@ __all__ = [
 ]
 
 
-def segment(scores: Any, *, cutoffs: Any = DEFAULT_CUTOFFS) -> np.ndarray:
+def segment(scores: ArrayLike, *, cutoffs: Any = DEFAULT_CUTOFFS) -> npt.NDArray[np.int8]:
     """Segment codes of scores: -1 detractor, 0 passive, +1 promoter (int8).
 
     NPS = 100 * mean(codes). Missing, non-integer or out-of-scale scores raise
@@ -53,7 +55,8 @@ def segment(scores: Any, *, cutoffs: Any = DEFAULT_CUTOFFS) -> np.ndarray:
     return _npscore.segment(as_scores(scores), as_cutoffs(cutoffs))
 
 
-def count(scores: Any, *, cutoffs: Any = DEFAULT_CUTOFFS, missing: str = "error") -> Counts:
+def count(scores: ArrayLike, *, cutoffs: Any = DEFAULT_CUTOFFS,
+          missing: Missing = "error") -> Counts:
     """Respondents per segment: the mergeable aggregate (`Counts.merge`)."""
     _shared(missing=missing)
     return _npscore.count(as_scores(scores), as_cutoffs(cutoffs), missing)
@@ -97,14 +100,14 @@ def _revenue_weights(scores: np.ndarray, weights: np.ndarray | None, account: An
 
 
 def summarize(
-    scores: Any,
-    weights: Any = None,
+    scores: ArrayLike,
+    weights: ArrayLike | None = None,
     *,
     account: Any = None,
-    weight_by: str = "account",
-    method: str = DEFAULT_METHOD,
+    weight_by: WeightBy = "account",
+    method: Method = DEFAULT_METHOD,
     confidence: float = DEFAULT_CONFIDENCE,
-    missing: str = "error",
+    missing: Missing = "error",
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> Summary:
     """NPS of a score column with its standard error and confidence interval.
@@ -176,7 +179,7 @@ def summarize_counts(
     passives: Any,
     promoters: Any,
     *,
-    method: str = DEFAULT_METHOD,
+    method: Method = DEFAULT_METHOD,
     confidence: float = DEFAULT_CONFIDENCE,
 ) -> Summary:
     """NPS with SE and interval from segment counts (see `summarize`)."""
@@ -189,18 +192,18 @@ def summarize_counts(
     return _npscore.summarize_counts(counts, method, float(confidence))
 
 
-COMPARE_METHOD: str = _npscore.defaults["compare_method"]
-COMPARE_TEST = "auto"
+COMPARE_METHOD: Method = _npscore.defaults["compare_method"]
+COMPARE_TEST: CompareTest = "auto"
 
 
 def compare(
     a: Any,
     b: Any,
     *,
-    method: str = COMPARE_METHOD,
-    test: str = COMPARE_TEST,
+    method: Method = COMPARE_METHOD,
+    test: CompareTest = COMPARE_TEST,
     confidence: float = DEFAULT_CONFIDENCE,
-    missing: str = "error",
+    missing: Missing = "error",
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> Comparison:
     """Compares two independent samples: ``diff = nps(a) - nps(b)``.
@@ -276,11 +279,11 @@ def by_group(
     weight: str | None = None,
     *,
     account: str | None = None,
-    weight_by: str = "account",
+    weight_by: WeightBy = "account",
     min_n: float = DEFAULT_MIN_N,
-    method: str = DEFAULT_METHOD,
+    method: Method = DEFAULT_METHOD,
     confidence: float = DEFAULT_CONFIDENCE,
-    missing: str = "error",
+    missing: Missing = "error",
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> pd.DataFrame:
     """NPS by group over one or more key columns: one row per group.

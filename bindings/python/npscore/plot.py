@@ -87,7 +87,7 @@ def health(
     where: Optional[Mapping[str, Any]] = None,
     events: Optional[pd.DataFrame] = None,
     title: Optional[str] = None,
-    ax: Any = None,
+    ax: Optional["Axes"] = None,
 ) -> "Figure":
     """Stacked segment shares per period with the NPS line and its interval
     band on a second axis, flagged periods marked and events drawn as
@@ -219,7 +219,7 @@ def _unit_square(ax: "Axes", diagonal: str, xlabel: str, ylabel: str, legend: st
 
 
 def calibration(y_true: Any, p: Any = None, *, bins: int = 10, title: Optional[str] = None,
-                ax: Any = None) -> "Figure":
+                ax: Optional["Axes"] = None) -> "Figure":
     """Reliability diagram of churn probabilities: the observed churn rate
     against the mean predicted probability in each of ``bins`` equal-count
     bins (the ``reliability`` table of `npscore.evaluate`), with the diagonal
@@ -252,7 +252,8 @@ def calibration(y_true: Any, p: Any = None, *, bins: int = 10, title: Optional[s
     return _finish(fig, created)
 
 
-def roc(y_true: Any, p: Any, *, title: Optional[str] = None, ax: Any = None) -> "Figure":
+def roc(y_true: Any, p: Any, *, title: Optional[str] = None,
+        ax: Optional["Axes"] = None) -> "Figure":
     """ROC curve of churn probabilities: true against false positive rate at
     every threshold (tied probabilities form one step), with the chance
     diagonal; the area under it is the ``auc`` of `npscore.evaluate`, shown
@@ -268,7 +269,8 @@ def roc(y_true: Any, p: Any, *, title: Optional[str] = None, ax: Any = None) -> 
     return _finish(fig, created)
 
 
-def lift(y_true: Any, p: Any, *, title: Optional[str] = None, ax: Any = None) -> "Figure":
+def lift(y_true: Any, p: Any, *, title: Optional[str] = None,
+         ax: Optional["Axes"] = None) -> "Figure":
     """Cumulative lift of churn probabilities: the churn rate among the
     customers ranked highest by `p`, over the overall rate, as a function of
     the share of customers contacted (tied probabilities form one step);
@@ -302,7 +304,7 @@ _GROUP_COLUMNS = {"n", "detractors", "passives", "promoters", "share_detractors"
 
 
 def forest(table: Any, *, reference: Optional[float] = None, title: Optional[str] = None,
-           ax: Any = None) -> "Figure":
+           ax: Optional["Axes"] = None) -> "Figure":
     """Forest plot of `npscore.by_group`'s table: one row per group (its
     keys and n), the NPS as a point and its confidence interval as a line;
     groups flagged ``small`` drawn hollow. `reference` (e.g. the overall NPS
@@ -404,7 +406,7 @@ def _draw_matrix(fig: "Figure", ax: "Axes", z: np.ndarray, label: str, title: st
 
 def frequency_recency_matrix(model: Any, rfm: Any = None, *, t: float = 1,
                              max_frequency: Any = None, max_recency: Any = None, T: Any = None,
-                             title: Optional[str] = None, ax: Any = None) -> "Figure":
+                             title: Optional[str] = None, ax: Optional["Axes"] = None) -> "Figure":
     """Expected purchases in the next `t` periods by frequency (rows, 0 at
     the top) and recency (columns) for a customer of age `T`, from a fitted
     `BetaGeo` (``conditional_expected_purchases``), as lifetimes'
@@ -428,7 +430,7 @@ def frequency_recency_matrix(model: Any, rfm: Any = None, *, t: float = 1,
 
 def probability_alive_matrix(model: Any, rfm: Any = None, *, max_frequency: Any = None,
                              max_recency: Any = None, T: Any = None,
-                             title: Optional[str] = None, ax: Any = None) -> "Figure":
+                             title: Optional[str] = None, ax: Optional["Axes"] = None) -> "Figure":
     """P(the customer is still active) by frequency (rows, 0 at the top) and
     recency (columns) for a customer of age `T`, from a fitted `BetaGeo`
     (``probability_alive``), as lifetimes' ``plot_probability_alive_matrix``.
@@ -446,7 +448,7 @@ def probability_alive_matrix(model: Any, rfm: Any = None, *, max_frequency: Any 
 
 
 def theme_impact(table: Any, *, top: Optional[int] = None, title: Optional[str] = None,
-                 ax: Any = None) -> "Figure":
+                 ax: Optional["Axes"] = None) -> "Figure":
     """The Feature Impact Score of each theme (the table of
     `npscore.theme_impact` or `npscore.top_themes`) as horizontal bars
     stacked by segment (mentions × the segment's average CLV), the highest

@@ -15,9 +15,10 @@ computed by the C++ core (npscore/priority.h).
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, Union
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from . import _npscore
@@ -25,6 +26,7 @@ from . import _args
 from ._convert import as_frame, as_scores, column, timestamp, utc_nanos
 from ._groups import group_codes, keyed
 from .nps import DEFAULT_CUTOFFS, by_group, segment as _segment_scores, summarize
+from ._types import FloatArray, Missing
 
 __all__ = [
     "DEFAULT_RECOVERY", "DEFAULT_SLA_HOURS", "PLAYS", "recoverability", "recovery_curve",
@@ -71,7 +73,7 @@ def _float_column(values: Any, role: str) -> np.ndarray:
 
 
 def segment_codes(values: Any, *, cutoffs: Any = DEFAULT_CUTOFFS, allow_missing: bool = True,
-                  name: str = "segment") -> np.ndarray:
+                  name: str = "segment") -> npt.NDArray[np.int8]:
     """Segment codes (int8: -1 detractor, 0 passive, +1 promoter, -128 unknown)
     of segment labels ("detractor(s)", "passive(s)", "promoter(s)", any case)
     or of numeric scores (segmented with `cutoffs`). Missing entries are
@@ -174,7 +176,7 @@ def recovery_curve(recovery: Any = None) -> pd.DataFrame:
     return pd.DataFrame({"hours": hours, "probability": prob})
 
 
-def recoverability(hours: Any, *, recovery: Any = None) -> np.ndarray:
+def recoverability(hours: Any, *, recovery: Any = None) -> Union[float, FloatArray]:
     """The chance to recover a customer `hours` after the response (array of
     hours >= 0, or Timedeltas) on the curve `recovery` (see `recovery_curve`)."""
     curve = recovery_curve(recovery)
@@ -666,7 +668,7 @@ def latest_responses(
     score: str = "score",
     churn_risk: Any = None,
     cutoffs: Any = DEFAULT_CUTOFFS,
-    missing: str = "error",
+    missing: Missing = "error",
 ) -> pd.DataFrame:
     """One row per customer who answered: their latest response (by
     `responded_at`) joined with the customer table, in the order of those

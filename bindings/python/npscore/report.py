@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Optional, Sequence, cast
 
 import numpy as np
 import pandas as pd
@@ -20,8 +20,9 @@ from . import _args
 from ._convert import column, utc_nanos
 from .health import attribute_change, event_impact, health, segment_trends
 from .nps import DEFAULT_CONFIDENCE, DEFAULT_METHOD, DEFAULT_MIN_N, by_group, compare, summarize
+from ._types import Freq, Method, Missing, WeightBy
 
-METHODS = ("wald", "adjusted-wald", "score")
+METHODS: tuple[Method, ...] = ("wald", "adjusted-wald", "score")
 
 
 def _signed(x: float, digits: int = 1) -> str:
@@ -55,19 +56,19 @@ class ReportOptions:
     # column of account or customer ids); "response" gives every answer the
     # full weight. Without `account` every response is its own account.
     account: Optional[str] = None
-    weight_by: str = "account"
+    weight_by: WeightBy = "account"
     # Survey kinds (relational / transactional) are reported separately
     # when this column is in the table; None blends them.
     kind: Optional[str] = "survey_kind"
-    method: str = DEFAULT_METHOD
+    method: Method = DEFAULT_METHOD
     confidence: float = DEFAULT_CONFIDENCE
     min_n: float = DEFAULT_MIN_N
-    missing: str = "error"
+    missing: Missing = "error"
     title: str = "NPS report"
     data_note: str = ""
     # Distribution health: period length, periods shown, the slice whose
     # flags and trends are listed, events to mark, and where to save the plot.
-    health_freq: str = "M"
+    health_freq: Freq = "M"
     health_periods: int = 6
     health_by: Optional[str] = None
     events: Optional[pd.DataFrame] = None
@@ -646,10 +647,11 @@ def _checked(opt: ReportOptions) -> ReportOptions:
         health_periods=_args.whole(opt.health_periods, "health_periods", minimum=1),
         min_n=_args.number(opt.min_n, "min_n"),
         confidence=_args.number(opt.confidence, "confidence"),
-        method=_args.option(opt.method, "method"),
-        weight_by=_args.option(opt.weight_by, "weight_by", ("account", "response")),
-        missing=_args.option(opt.missing, "missing"),
-        health_freq=_args.option(opt.health_freq, "health_freq"))
+        # The casts only tell a type checker what the checks ensure.
+        method=cast(Method, _args.option(opt.method, "method")),
+        weight_by=cast(WeightBy, _args.option(opt.weight_by, "weight_by", ("account", "response"))),
+        missing=cast(Missing, _args.option(opt.missing, "missing")),
+        health_freq=cast(Freq, _args.option(opt.health_freq, "health_freq")))
 
 
 def nps_report(responses: Any, options: ReportOptions | None = None) -> str:

@@ -23,7 +23,7 @@ average CLV, summed). The matching rules are those of npscore/themes.h:
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Literal, Mapping, Sequence, Union, overload
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ from . import _args
 from ._convert import as_frame, as_scores, column, is_table
 from .nps import DEFAULT_CUTOFFS, NO_SEGMENT
 from .priority import segment_codes
+from ._types import ClvBasis, InvalidText
 
 __all__ = ["DEFAULT_TAXONOMY", "ThemeTagger", "theme_impact", "top_themes", "normalize_text"]
 
@@ -44,7 +45,7 @@ DEFAULT_TAXONOMY: dict[str, tuple[str, ...]] = {
 _SEGMENTS = ("detractors", "passives", "promoters")
 
 
-def normalize_text(text: str, *, invalid: str = "error") -> str:
+def normalize_text(text: Union[str, bytes], *, invalid: InvalidText = "error") -> str:
     """The text as the tagger reads it: folded words separated by spaces."""
     _args.option(invalid, "invalid", ("error", "replace"))
     if not isinstance(text, (str, bytes)):
@@ -75,6 +76,11 @@ def _comment_array(comments: Any) -> np.ndarray:
     return arr
 
 
+#: What `ThemeTagger.tag` returns by default: one list of themes per comment,
+#: as a list, or a Series on the comments' index.
+_ThemeLists = Union[list[list[str]], "pd.Series[Any]"]
+
+
 class ThemeTagger:
     """Tags comments with the themes of a taxonomy.
 
@@ -88,7 +94,8 @@ class ThemeTagger:
         keyword without a word raise ValueError.
     """
 
-    def __init__(self, taxonomy: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None):
+    def __init__(self,
+                 taxonomy: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None) -> None:
         if taxonomy is None:
             taxonomy = DEFAULT_TAXONOMY
         if isinstance(taxonomy, (str, bytes)) or not isinstance(taxonomy, (Mapping, Iterable)):
@@ -136,7 +143,7 @@ class ThemeTagger:
         return _display.table(f"ThemeTagger: {len(rows)} themes", ("theme", "keywords", "words"),
                               rows)
 
-    def indicators(self, comments: Iterable[Any], *, invalid: str = "error",
+    def indicators(self, comments: Iterable[Any], *, invalid: InvalidText = "error",
                    threads: int = 0) -> pd.DataFrame:
         """Theme indicator frame: one bool column per theme, one row per comment
         (indexed like `comments` when it is a Series). None/NaN and empty
@@ -149,8 +156,19 @@ class ThemeTagger:
         index = comments.index if isinstance(comments, pd.Series) else None
         return pd.DataFrame(matrix.astype(bool), columns=self.themes, index=index)
 
-    def tag(self, comments: Iterable[Any], *, as_matrix: bool = False, invalid: str = "error",
-            threads: int = 0) -> Any:
+    # The return type follows `as_matrix`: theme lists, or the indicator frame.
+    @overload
+    def tag(self, comments: Iterable[Any], *, as_matrix: Literal[False] = ...,
+            invalid: InvalidText = ..., threads: int = ...) -> _ThemeLists: ...
+    @overload
+    def tag(self, comments: Iterable[Any], *, as_matrix: Literal[True],
+            invalid: InvalidText = ..., threads: int = ...) -> pd.DataFrame: ...
+    @overload
+    def tag(self, comments: Iterable[Any], *, as_matrix: bool,
+            invalid: InvalidText = ..., threads: int = ...) -> _ThemeLists | pd.DataFrame: ...
+
+    def tag(self, comments: Iterable[Any], *, as_matrix: bool = False,
+            invalid: InvalidText = "error", threads: int = 0) -> _ThemeLists | pd.DataFrame:
         """The themes of each comment: a list of theme lists (a Series of lists
         when `comments` is a Series), or with ``as_matrix=True`` the indicator
         frame of `indicators`."""
@@ -222,7 +240,7 @@ def theme_impact(
     theme: Any,
     segment: Any,
     clv: Any,
-    clv_basis: str = "segment",
+    clv_basis: ClvBasis = "segment",
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> pd.DataFrame:
     """Per theme: mentions by segment, NPS of the mentioners and the Feature
@@ -303,8 +321,8 @@ def top_themes(
     clv: Any,
     n: int | None = 5,
     tagger: ThemeTagger | None = None,
-    invalid: str = "error",
-    clv_basis: str = "segment",
+    invalid: InvalidText = "error",
+    clv_basis: ClvBasis = "segment",
     cutoffs: Any = DEFAULT_CUTOFFS,
 ) -> pd.DataFrame:
     """Tags the `comment` column with `tagger` (default taxonomy) and returns
