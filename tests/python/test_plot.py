@@ -307,6 +307,10 @@ def test_health_asks_for_every_slice_key(sample):
     h = npscore.health(df, freq="Q", by="plan", kind="survey_kind")
     with pytest.raises(ValueError, match=r"several slices.*survey_kind"):
         plot.health(h, where={"plan": "starter"})
+    # Only the slice keys are named, never the table's statistics.
+    with pytest.raises(ValueError, match=r"several slices \(\['survey_kind', 'plan'\]\): choose "
+                                         r"one with where= naming \['survey_kind', 'plan'\]$"):
+        plot.health(h)
     fig = plot.health(h, where={"plan": "starter", "survey_kind": "relational"})
     assert isinstance(fig, Figure)
 

@@ -325,8 +325,8 @@ def health(
         seen = (cols["n"] + cols["skipped"]).reshape(n_slices, n_periods).sum(axis=1) > 0
         if not seen.all():
             out = out[np.repeat(seen, n_periods)].reset_index(drop=True)
-    out.attrs.update(method=method, confidence=float(confidence), adjust=adjust, freq=freq,
-                     tz=tz, basis=basis, window=None if window is None else str(window),
+    out.attrs.update(keys=[str(c) for c in slice_keys.columns], method=method,
+                     confidence=float(confidence), adjust=adjust, freq=freq, tz=tz, basis=basis, window=None if window is None else str(window),
                      thresholds=cols["thresholds"],
                      excluded=int(cols["excluded"]), dropped_by_basis=dropped,
                      **_flag_attrs(cols, freq, window))

@@ -124,7 +124,8 @@ def health(
             raise ValueError(f"where: column {key!r} not in the health table")
         t = t[t[key] == value]
     if t["period"].duplicated().any():
-        slice_cols = [c for c in table.columns if c not in _HEALTH_COLUMNS]
+        slice_cols = list(table.attrs.get("keys") or
+                          [c for c in table.columns if c not in _HEALTH_COLUMNS])
         chosen = set(where or {})
         raise ValueError(f"the table has several slices ({slice_cols}): choose one with where= "
                          f"naming {[c for c in slice_cols if c not in chosen] or slice_cols}")
