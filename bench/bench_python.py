@@ -8,9 +8,14 @@ One run measures, on the same data and in the same process:
   it) and against the idiomatic pandas code (``pd.cut`` + ``value_counts``,
   then NPS and a Wald SE; target: npscore >= 20x faster). The numpy
   ``np.select`` idiom is shown too.
-* ``npscore.by_group`` over M rows and G groups, with an integer, a string and
-  a categorical key, against the idiomatic pandas groupby (per-group n, the
-  three segment counts, NPS and SE; target: npscore >= 10x faster).
+* ``npscore.by_group`` over M rows and G groups, with an integer, a string
+  (Python objects), an Arrow-backed string (pandas' ``str`` dtype with
+  pyarrow storage, when pyarrow is installed) and a categorical key, against
+  the idiomatic pandas groupby on the same frame (per-group n, the three
+  segment counts, NPS and SE; target: npscore >= 10x faster). For the Arrow
+  key (summarized in one pass over its buffers) and, as a reference, the
+  int64 key the ratio is also given as the median of 5 interleaved
+  (npscore, pandas) rounds, each round's ratio taken in that round.
 
 Each figure is the best of K timed runs after one warm-up run. Results are
 checked to agree before any figure is reported, so the comparison is honest.
@@ -29,13 +34,14 @@ from __future__ import annotations
 import math
 import os
 import sys
+import time
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 import npscore
-from npscore import _convert, _npscore  # private: only to time the parts of a call
+from npscore import _convert, _groups, _npscore  # private: only to time the parts of a call
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import (SCORE_OF_BYTE, best_time, finish, machine, parse_args,  # noqa: E402
@@ -54,19 +60,52 @@ def make_scores(n: int, seed: int) -> np.ndarray:
     return SCORE_OF_BYTE[rng.integers(0, 256, size=n, dtype=np.uint8)]
 
 
+def _have_pyarrow() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def make_group_frames(rows: int, groups: int, seed: int) -> dict[str, pd.DataFrame]:
-    """The same (score, group) rows with an int64, a string and a categorical key."""
+    """The same (score, group) rows with an int64, a string (Python objects),
+    an Arrow-backed string (with pyarrow) and a categorical key."""
     rng = np.random.default_rng(seed)
     scores = make_scores(rows, seed + 1)
     codes = rng.integers(0, groups, size=rows, dtype=np.int64)
     labels = np.array([f"store-{i:05d}" for i in range(groups)], dtype=object)
     as_str = labels[codes]  # object array; each label object shared, as after a read_csv
-    return {
+    frames = {
         "int64 key": pd.DataFrame({"score": scores, "group": codes}),
-        "string key": pd.DataFrame({"score": scores, "group": as_str}),
-        "categorical key": pd.DataFrame(
-            {"score": scores, "group": pd.Categorical(as_str, categories=labels)}),
+        "string key": pd.DataFrame({"score": scores,
+                                    "group": pd.Series(as_str, dtype=object)}),
     }
+    if _have_pyarrow():
+        # pandas' default text dtype when pyarrow is installed (and what
+        # polars and pyarrow tables become): large_string in Arrow buffers.
+        arrow = pd.Series(as_str).astype(pd.StringDtype("pyarrow", na_value=np.nan))
+        frames["Arrow string key"] = pd.DataFrame({"score": scores, "group": arrow})
+    frames["categorical key"] = pd.DataFrame(
+        {"score": scores, "group": pd.Categorical(as_str, categories=labels)})
+    return frames
+
+
+def median_ratio(ours: Any, theirs: Any, rounds: int = 5) -> tuple[float, list[float]]:
+    """The median over `rounds` interleaved rounds of (time of theirs) / (time
+    of ours), each round timing both back to back, after one warm-up of each;
+    and the rounds' ratios."""
+    ours()
+    theirs()
+    ratios = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        ours()
+        t1 = time.perf_counter()
+        theirs()
+        t2 = time.perf_counter()
+        ratios.append((t2 - t1) / (t1 - t0))
+    return float(np.median(ratios)), ratios
 
 
 # --- What an analyst writes without npscore --------------------------------------
@@ -179,6 +218,12 @@ def bench_by_group(rows: int, groups: int, repeat: int) -> dict[str, Any]:
             parts["  of which core by_key()"], _ = best_time(
                 lambda: _npscore.by_key(scores, keys, None, *tail), repeat)
             codes = None
+        elif _groups.arrow_strings(key) is not None:
+            # One pass over the Arrow buffers and the scores: no codes array.
+            chunks, large = _groups.arrow_chunks(_groups.arrow_strings(key))
+            parts["  of which core by_utf8_key()"], _ = best_time(
+                lambda: _npscore.by_utf8_key(scores, chunks, large, None, *tail), repeat)
+            codes = None
         else:
             parts["  of which pd.factorize(key)"], (codes, _) = best_time(
                 lambda: pd.factorize(key, sort=True, use_na_sentinel=False), repeat)
@@ -191,6 +236,11 @@ def bench_by_group(rows: int, groups: int, repeat: int) -> dict[str, Any]:
             "seconds": {"npscore.by_group": t_nps, "pandas groupby.agg": t_pd, **parts},
             "pandas_over_npscore": t_pd / t_nps,
         }
+        if name in ("Arrow string key", "int64 key"):
+            med, ratios = median_ratio(lambda: npscore.by_group(df, score="score", by="group"),
+                                       lambda: pandas_by_group(df))
+            out["variants"][name]["median_of_5"] = med
+            out["variants"][name]["ratios_of_5"] = ratios
     return out
 
 
@@ -215,6 +265,9 @@ def report(results: dict[str, Any]) -> list[dict[str, Any]]:
     print(f"\nby_group: {g['rows']:,} rows, {g['groups']:,} groups (results agree with pandas)")
     for name, v in g["variants"].items():
         print_table(v["seconds"], "npscore.by_group", title=name + ":", width=40, nest=2)
+        if "median_of_5" in v:
+            print(f"    pandas / npscore in 5 interleaved rounds: median {v['median_of_5']:.1f}x ("
+                  + ", ".join(f"{r:.1f}x" for r in v["ratios_of_5"]) + ")")
         targets.append({"target": f"by_group ({name}) >= {TARGET_BY_GROUP_SPEEDUP:g}x faster"
                                   " than pandas",
                         "value": v["pandas_over_npscore"],

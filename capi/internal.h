@@ -427,6 +427,16 @@ npscore_status CheckOutput(Call& call, T* p, size_t capacity, size_t needed,
   return CheckColumn(call, static_cast<const T*>(p), needed, name);
 }
 
+// An optional column of n elements (NULL: none, *out left empty) as a span.
+template <typename T>
+npscore_status OptionalColumn(Call& call, const T* p, size_t n, const char* name,
+                              absl::Span<const T>* out) {
+  if (p == nullptr) return NPSCORE_OK;
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, p, n, name));
+  *out = absl::Span<const T>(p, n);
+  return NPSCORE_OK;
+}
+
 }  // namespace capi
 }  // namespace npscore
 

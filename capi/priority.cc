@@ -60,16 +60,6 @@ npscore_status ReadCurve(Call& call, const double* hours, const double* probabil
   return NPSCORE_OK;
 }
 
-// An optional column of n elements (NULL: none) as a span.
-template <typename T>
-npscore_status Optional(Call& call, const T* p, size_t n, const char* name,
-                        absl::Span<const T>* out) {
-  if (p == nullptr) return NPSCORE_OK;
-  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, p, n, name));
-  *out = absl::Span<const T>(p, n);
-  return NPSCORE_OK;
-}
-
 // Writes text(segment) of a play's segment code (-1, 0, 1 or
 // NPSCORE_NO_SEGMENT; another code is an error) to *out.
 npscore_status PlayText(Call& call, int32_t segment, const char* (*text)(int8_t),
@@ -165,12 +155,16 @@ NPSCORE_API npscore_status npscore_priority_queue_new(
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, clv, n, "clv"));
   input.churn_risk = absl::Span<const double>(churn_risk, n);
   input.clv = absl::Span<const double>(clv, n);
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::Optional(call, segment, n, "segment", &input.segment));
   NPSCORE_C_RETURN_IF_ERROR(
-      npscore::capi::Optional(call, responded_at, n, "responded_at", &input.responded_at));
+      npscore::capi::OptionalColumn(call, segment, n, "segment", &input.segment));
   NPSCORE_C_RETURN_IF_ERROR(
-      npscore::capi::Optional(call, contacted_at, n, "contacted_at", &input.contacted_at));
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::Optional(call, closed, n, "closed", &input.closed));
+      npscore::capi::OptionalColumn(call, responded_at, n, "responded_at",
+                                    &input.responded_at));
+  NPSCORE_C_RETURN_IF_ERROR(
+      npscore::capi::OptionalColumn(call, contacted_at, n, "contacted_at",
+                                    &input.contacted_at));
+  NPSCORE_C_RETURN_IF_ERROR(
+      npscore::capi::OptionalColumn(call, closed, n, "closed", &input.closed));
   input.now = now;
   npscore_priority_options c;
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadOptions(call, opts, npscore::capi::Defaults(),
@@ -334,7 +328,8 @@ NPSCORE_API npscore_status npscore_priority_latest_responses(
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, customers, n, "customers"));
   NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, times, n, "times"));
   absl::Span<const int64_t> group_codes;
-  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::Optional(call, groups, n, "groups", &group_codes));
+  NPSCORE_C_RETURN_IF_ERROR(
+      npscore::capi::OptionalColumn(call, groups, n, "groups", &group_codes));
   if (missing != NPSCORE_MISSING_ERROR && missing != NPSCORE_MISSING_SKIP) {
     return call.Fail(NPSCORE_EINVAL, absl::StrCat("missing is ", missing),
                      ": use NPSCORE_MISSING_ERROR (0) or NPSCORE_MISSING_SKIP (1)");

@@ -37,6 +37,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "npscore/churn.h"
+#include "src/internal/byte_io.h"
 #include "src/internal/status_macros.h"
 
 namespace npscore {
@@ -46,30 +47,10 @@ constexpr char kMagic[8] = {'N', 'P', 'S', 'C', 'H', 'U', 'R', 'N'};
 constexpr size_t kHeader = 8 + 4 + 8;
 constexpr uint64_t kMaxFeatures = kMaxChurnFeatures;
 
-uint64_t Fnv1a64(absl::string_view bytes) {
-  uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
+using internal::Fnv1a64;
 
-class Writer {
+class Writer : public internal::ByteWriter {
  public:
-  void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
-  void U32(uint32_t v) {
-    for (int k = 0; k < 4; ++k) U8(static_cast<uint8_t>(v >> (8 * k)));
-  }
-  void U64(uint64_t v) {
-    for (int k = 0; k < 8; ++k) U8(static_cast<uint8_t>(v >> (8 * k)));
-  }
-  void I32(int32_t v) { U32(static_cast<uint32_t>(v)); }
-  void F64(double v) {
-    uint64_t bits;
-    std::memcpy(&bits, &v, sizeof bits);
-    U64(bits);
-  }
   void Str(const std::string& s) {
     U32(static_cast<uint32_t>(s.size()));
     out_.append(s);
@@ -78,36 +59,11 @@ class Writer {
     U64(v.size());
     for (double x : v) F64(x);
   }
-  std::string& bytes() { return out_; }
-
- private:
-  std::string out_;
 };
 
-class Reader {
+class Reader : public internal::ByteReader {
  public:
-  explicit Reader(absl::string_view in) : in_(in) {}
-  bool ok() const { return ok_; }
-  size_t left() const { return in_.size() - pos_; }
-
-  uint8_t U8() { return Need(1) ? static_cast<uint8_t>(in_[pos_++]) : 0; }
-  uint32_t U32() {
-    uint32_t v = 0;
-    for (int k = 0; k < 4; ++k) v |= static_cast<uint32_t>(U8()) << (8 * k);
-    return v;
-  }
-  uint64_t U64() {
-    uint64_t v = 0;
-    for (int k = 0; k < 8; ++k) v |= static_cast<uint64_t>(U8()) << (8 * k);
-    return v;
-  }
-  int32_t I32() { return static_cast<int32_t>(U32()); }
-  double F64() {
-    const uint64_t bits = U64();
-    double v;
-    std::memcpy(&v, &bits, sizeof v);
-    return v;
-  }
+  using ByteReader::ByteReader;
   std::string Str() {
     const uint32_t len = U32();
     if (!Need(len)) return {};
@@ -117,26 +73,12 @@ class Reader {
   }
   std::vector<double> Doubles() {
     const uint64_t n = U64();
-    if (n > kMaxFeatures) ok_ = false;
+    if (n > kMaxFeatures) Fail();
     if (!Need(n * 8)) return {};
     std::vector<double> v(n);
     for (auto& x : v) x = F64();
     return v;
   }
-
- private:
-  bool Need(uint64_t k) {
-    if (!ok_ || k > left()) ok_ = false;
-    return ok_;
-  }
-  absl::string_view in_;
-  size_t pos_ = 0;
-
- public:
-  void Fail() { ok_ = false; }
-
- private:
-  bool ok_ = true;
 };
 
 // The largest count of themes, user columns, levels or columns read from a

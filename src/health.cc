@@ -24,6 +24,7 @@
 #include "src/internal/status_macros.h"
 #include "src/internal/time_zone.h"
 #include "src/internal/two_sample.h"
+#include "src/internal/wilson.h"
 
 namespace npscore {
 namespace {
@@ -61,16 +62,7 @@ std::string IsoWeekLabel(absl::CivilDay monday) {
 
 // Wilson score interval for a proportion k / n at critical value z.
 void Wilson(double k, double n, double z, double& low, double& high) {
-  if (!(n > 0)) {
-    low = high = kNaN;
-    return;
-  }
-  const double p = k / n, z2 = z * z;
-  const double denom = 1 + z2 / n;
-  const double center = (p + z2 / (2 * n)) / denom;
-  const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom;
-  low = std::max(0.0, center - half);
-  high = std::min(1.0, center + half);
+  internal::WilsonInterval(k, n, z, &low, &high);
 }
 
 // A linear trend of per-period means y_i over period index x_i with n_i

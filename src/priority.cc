@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "src/internal/bounds.h"
+#include "src/internal/case_priority.h"
 #include "src/internal/parallel.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
@@ -181,14 +182,7 @@ int64_t SaturatingAdd(int64_t a, int64_t b) {
   return out;
 }
 
-int PlayIndex(int8_t segment) {
-  switch (segment) {
-    case -1: return 0;
-    case 0: return 1;
-    case 1: return 2;
-    default: return 3;
-  }
-}
+using internal::PlayIndex;
 
 // The state of a case at `now`.
 enum class CaseState { kQueued, kContacted, kClosed, kMissed };
@@ -241,15 +235,12 @@ class Ranker {
                                : static_cast<double>(diff) / kNanosPerHour;
       f->hours = hours;
       f->deadline = SaturatingAdd(t, sla_ns_[f->play]);
-      if (promoter) {
-        f->recoverability = f->expected = f->urgency = kNaN;
-        f->priority = v;
-      } else {
-        f->recoverability = curve_(hours);
-        f->expected = f->risk * f->recoverability;
-        f->urgency = f->recoverability - curve_(hours + opt_.urgency_hours);
-        f->priority = f->risk * f->urgency;
-      }
+      const internal::CaseFigures fig =
+          internal::FiguresOfCase(promoter, p, v, hours, curve_, opt_.urgency_hours);
+      f->recoverability = fig.recoverability;
+      f->expected = fig.expected;
+      f->urgency = fig.urgency;
+      f->priority = fig.priority;
       bool contacted = false;
       if (!in_.contacted_at.empty()) {
         const int64_t c = in_.contacted_at.data()[i];

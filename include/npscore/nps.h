@@ -371,6 +371,63 @@ struct KeyCodes {
 // else by hashing and sorting the distinct keys.
 KeyCodes FactorizeKeys(absl::Span<const int64_t> keys);
 
+// One chunk of an Arrow string column, as views of its buffers (utf8: O =
+// int32_t, large_utf8: O = int64_t). Row i of the chunk (0 <= i < length)
+// holds the bytes data[offsets[offset + i], offsets[offset + i + 1]) and is
+// missing when `validity` is not empty and its bit offset + i (least
+// significant bit first) is 0, as the Arrow columnar format lays them out.
+template <typename O>
+struct Utf8Chunk {
+  absl::Span<const uint8_t> validity;  // empty: no missing row
+  absl::Span<const O> offsets;         // at least offset + length + 1 entries
+  absl::Span<const char> data;         // the whole data buffer
+  int64_t offset = 0;                  // Arrow's offset of the chunk
+  int64_t length = 0;                  // rows
+};
+
+// Group codes of string keys: codes[i] numbers row i's key among the distinct
+// keys in ascending byte order (for UTF-8, code point order: Python's str
+// order); missing rows form their own group, the last, as
+// pd.factorize(sort=True, use_na_sentinel=False) numbers them.
+struct StringKeyCodes {
+  std::vector<int32_t> codes;     // one per row of all chunks, in order
+  std::vector<int64_t> key_rows;  // per group, in code order: its first row
+  bool has_missing = false;       // the last group is the missing key
+};
+
+// Factorizes string keys straight from Arrow buffers (chunks in order, rows
+// numbered across them): one hashing pass over the rows, on `threads` threads
+// (0: automatic), then a sort of the distinct keys only; no per-row
+// allocation. Keys are compared as bytes (not checked to be UTF-8). Errors
+// name the row (across chunks) and the chunk: offsets that decrease or run
+// past the data, too few offsets or validity bytes, a negative offset or
+// length; and more than 2^31 - 1 groups.
+template <typename O>
+absl::StatusOr<StringKeyCodes> FactorizeUtf8Keys(absl::Span<const Utf8Chunk<O>> chunks,
+                                                 int threads = 0);
+
+// By-group summaries keyed by string keys: one row per distinct key in
+// ascending byte order, the missing key (if any) last, as SummarizeByGroup
+// over FactorizeUtf8Keys' codes gives them.
+struct StringKeyedGroupTable {
+  std::vector<int64_t> key_rows;  // per group, in table order: its first row
+  bool has_missing = false;       // the last group is the missing key
+  GroupTable table;
+};
+
+// Summarizes `scores` by the string keys of `chunks` (as many rows in all as
+// scores), exactly as SummarizeByGroup(scores, FactorizeUtf8Keys(chunks)
+// codes, ...) would. Unweighted, it does so in one pass over the rows, with
+// no codes array: each thread (GroupOptions::threads) counts its rows per
+// key and score segment in its own hash table, and only the distinct keys
+// are sorted. Weighted, it is that two-pass composition (weighted sums stay
+// on one thread). Errors are those of both, the first bad block's first.
+template <typename T, typename O>
+absl::StatusOr<StringKeyedGroupTable> SummarizeByUtf8Key(absl::Span<const T> scores,
+                                                         absl::Span<const Utf8Chunk<O>> chunks,
+                                                         absl::Span<const double> weights,
+                                                         const GroupOptions& options = {});
+
 // The per-respondent variance of the NPS on the -1..1 scale,
 // V = (p + d) - (p - d)^2, from segment counts (R package NPS's npvar).
 double NpsVariance(double detractors, double passives, double promoters);

@@ -2419,6 +2419,40 @@ CASE(group_key_not_keyed) {
   npscore_nps_group_table_free(t);
   return st;
 }
+/* Codes three string keys of the 4 bytes "abcd" laid out by `offsets` (of
+ * type `dtype`), with room for `key_rows` groups; *groups receives their count. */
+static npscore_status factorize3(const void *offsets, int32_t dtype, size_t key_rows,
+                                 size_t *groups) {
+  int64_t codes[3], rows[3];
+  return npscore_nps_factorize_strings(codes, 3, rows, key_rows, groups, NULL, offsets, dtype,
+                                       "abcd", 4, 0, 3, NULL);
+}
+CASE(strings_offsets_decrease) {
+  const int32_t offsets[4] = {0, 2, 1, 4};
+  size_t groups;
+  return factorize3(offsets, NPSCORE_I32, 3, &groups);
+}
+CASE(strings_past_data) {
+  const int64_t offsets[4] = {0, 2, 3, 9};
+  size_t groups;
+  return factorize3(offsets, NPSCORE_I64, 3, &groups);
+}
+CASE(strings_offsets_dtype) {
+  const int32_t offsets[4] = {0, 2, 3, 4};
+  size_t groups;
+  return factorize3(offsets, NPSCORE_F64, 3, &groups);
+}
+CASE(strings_offsets_null) {
+  size_t groups;
+  return factorize3(NULL, NPSCORE_I32, 3, &groups);
+}
+CASE(strings_key_rows_capacity) {
+  const int32_t offsets[4] = {0, 2, 3, 4};
+  size_t groups = 0;
+  npscore_status st = factorize3(offsets, NPSCORE_I32, 2, &groups);
+  if (st == NPSCORE_ERANGE && groups != 3) g_broken = "*out_n_groups is not the size needed";
+  return st;
+}
 
 static const bad_case kNpsCases[] = {
     {"nps-options-init-zero", "npscore_nps_options_init", "version", nps_options_init_zero,
@@ -2480,7 +2514,355 @@ static const bad_case kNpsCases[] = {
      by_key_weight_negative, NPSCORE_EINVAL, "weight at row 1 is -1"},
     {"group-key-not-keyed", "npscore_nps_group_table_key", "handle", group_key_not_keyed,
      NPSCORE_EINVAL, "made by group code"},
+    {"strings-offsets-decrease", "npscore_nps_factorize_strings", "data",
+     strings_offsets_decrease, NPSCORE_EINVAL, "row 1: the offsets decrease, from 2 to 1"},
+    {"strings-past-data", "npscore_nps_factorize_strings", "data", strings_past_data,
+     NPSCORE_EINVAL, "row 2: its bytes [3, 9) run past the data (4 bytes)"},
+    {"strings-offsets-dtype", "npscore_nps_factorize_strings", "value", strings_offsets_dtype,
+     NPSCORE_EINVAL, "offsets_dtype is 0"},
+    {"strings-offsets-null", "npscore_nps_factorize_strings", "null", strings_offsets_null,
+     NPSCORE_ENULL, "offsets is NULL but n is 3"},
+    {"strings-key-rows-capacity", "npscore_nps_factorize_strings", "range",
+     strings_key_rows_capacity, NPSCORE_ERANGE, "needs 3 elements"},
     {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
+
+/* --- Survey ------------------------------------------------------------------------------------ */
+
+static const int64_t kSurveyIds[3] = {5, 9, 5};
+static const char *const kSurveyNames[3] = {"x", "y", "z"};
+
+static npscore_status invitations_with(const int64_t *ids, const char *const *names, size_t n,
+                                       size_t capacity, const int64_t *last, int64_t as_of,
+                                       const char *zone,
+                                       const npscore_survey_invitation_options *o) {
+  int32_t reason[3];
+  return npscore_survey_invitations(reason, capacity, NULL, 0, NULL, ids, names, last, NULL, NULL,
+                                    n, as_of, zone, o, NULL);
+}
+
+CASE(survey_options_init_zero) {
+  npscore_survey_invitation_options o;
+  return npscore_survey_invitation_options_init(&o, 0, NULL);
+}
+CASE(survey_options_init_null) {
+  return npscore_survey_invitation_options_init(NULL, NPSCORE_SURVEY_INVITATION_OPTIONS_VERSION,
+                                                NULL);
+}
+CASE(invitations_version_next) {
+  npscore_survey_invitation_options o = NPSCORE_SURVEY_INVITATION_OPTIONS_INIT;
+  o.version = NPSCORE_SURVEY_INVITATION_OPTIONS_VERSION + 1;
+  return invitations_with(kSurveyIds, NULL, 2, 3, NULL, 0, NULL, &o);
+}
+CASE(invitations_ids_null) { return invitations_with(NULL, NULL, 2, 3, NULL, 0, NULL, NULL); }
+CASE(invitations_both_ids) {
+  return invitations_with(kSurveyIds, kSurveyNames, 2, 3, NULL, 0, NULL, NULL);
+}
+CASE(invitations_name_null) {
+  const char *names[2] = {"x", NULL};
+  return invitations_with(NULL, names, 2, 3, NULL, 0, NULL, NULL);
+}
+CASE(invitations_name_empty) {
+  const char *names[2] = {"x", ""};
+  return invitations_with(NULL, names, 2, 3, NULL, 0, NULL, NULL);
+}
+CASE(invitations_duplicate) { return invitations_with(kSurveyIds, NULL, 3, 3, NULL, 0, NULL, NULL); }
+CASE(invitations_capacity) { return invitations_with(kSurveyIds, NULL, 2, 1, NULL, 0, NULL, NULL); }
+CASE(invitations_cohorts_zero) {
+  npscore_survey_invitation_options o = NPSCORE_SURVEY_INVITATION_OPTIONS_INIT;
+  o.cohorts = 0;
+  return invitations_with(kSurveyIds, NULL, 2, 3, NULL, 0, NULL, &o);
+}
+CASE(invitations_days_nan) {
+  npscore_survey_invitation_options o = NPSCORE_SURVEY_INVITATION_OPTIONS_INIT;
+  o.min_days_between = nan("");
+  return invitations_with(kSurveyIds, NULL, 2, 3, NULL, 0, NULL, &o);
+}
+CASE(invitations_future_survey) {
+  const int64_t last[2] = {10, NPSCORE_MISSING_TIME};
+  return invitations_with(kSurveyIds, NULL, 2, 3, last, 0, NULL, NULL);
+}
+CASE(invitations_zone) {
+  return invitations_with(kSurveyIds, NULL, 2, 3, NULL, 0, "Mars/Olympus_Mons", NULL);
+}
+CASE(invitations_as_of_nat) {
+  return invitations_with(kSurveyIds, NULL, 2, 3, NULL, NPSCORE_MISSING_TIME, NULL, NULL);
+}
+CASE(survey_cohorts_huge) {
+  int32_t out[2];
+  return npscore_survey_cohorts(out, 2, NULL, 0, kSurveyIds, NULL, 2,
+                                NPSCORE_MAX_SURVEY_COHORTS + 1, NULL);
+}
+CASE(survey_cohorts_hash_capacity) {
+  int32_t out[2];
+  uint64_t hash[1];
+  return npscore_survey_cohorts(out, 2, hash, 1, kSurveyIds, NULL, 2, 4, NULL);
+}
+CASE(responses_needed_sum) {
+  int64_t n;
+  return npscore_survey_responses_needed(&n, NULL, 0.2, 0.3, 0.6, 5, NPSCORE_INTERVAL_WALD, 0.95,
+                                         NULL);
+}
+CASE(responses_needed_negative) {
+  int64_t n;
+  return npscore_survey_responses_needed(&n, NULL, -0.1, 0.6, 0.5, 5, NPSCORE_INTERVAL_WALD, 0.95,
+                                         NULL);
+}
+CASE(responses_needed_margin_zero) {
+  int64_t n;
+  return npscore_survey_responses_needed(&n, NULL, 0.2, 0.3, 0.5, 0, NPSCORE_INTERVAL_WALD, 0.95,
+                                         NULL);
+}
+CASE(responses_needed_margin_tiny) {
+  int64_t n;
+  return npscore_survey_responses_needed(&n, NULL, 0.2, 0.3, 0.5, 1e-9, NPSCORE_INTERVAL_WALD,
+                                         0.95, NULL);
+}
+CASE(responses_needed_method) {
+  int64_t n;
+  return npscore_survey_responses_needed(&n, NULL, 0.2, 0.3, 0.5, 5, 7, 0.95, NULL);
+}
+CASE(responses_needed_confidence) {
+  int64_t n;
+  return npscore_survey_responses_needed(&n, NULL, 0.2, 0.3, 0.5, 5, NPSCORE_INTERVAL_WALD, 1,
+                                         NULL);
+}
+CASE(responses_needed_null) {
+  return npscore_survey_responses_needed(NULL, NULL, 0.2, 0.3, 0.5, 5, NPSCORE_INTERVAL_WALD,
+                                         0.95, NULL);
+}
+CASE(detectable_change_power_one) {
+  double d;
+  return npscore_survey_detectable_change(&d, 0.2, 0.3, 0.5, 100, 100, 0.05, 1, NULL);
+}
+CASE(detectable_change_n_zero) {
+  double d;
+  return npscore_survey_detectable_change(&d, 0.2, 0.3, 0.5, 0, 100, 0.05, 0.8, NULL);
+}
+CASE(invitations_needed_rate_zero) {
+  int64_t n;
+  return npscore_survey_invitations_needed(&n, 100, 0, 0.5, NULL);
+}
+CASE(invitations_needed_rate_above_one) {
+  int64_t n;
+  return npscore_survey_invitations_needed(&n, 100, 1.5, 0.5, NULL);
+}
+CASE(invitations_needed_assurance_one) {
+  int64_t n;
+  return npscore_survey_invitations_needed(&n, 100, 0.2, 1, NULL);
+}
+CASE(invitations_needed_negative) {
+  int64_t n;
+  return npscore_survey_invitations_needed(&n, -1, 0.2, 0.5, NULL);
+}
+
+static const bad_case kSurveyCases[] = {
+    {"survey-options-init-zero", "npscore_survey_invitation_options_init", "version",
+     survey_options_init_zero, NPSCORE_EVERSION, "version is 0: this library"},
+    {"survey-options-init-null", "npscore_survey_invitation_options_init", "null",
+     survey_options_init_null, NPSCORE_ENULL, "opts is NULL"},
+    {"invitations-version-next", "npscore_survey_invitations", "version",
+     invitations_version_next, NPSCORE_EVERSION, "opts->version is 2"},
+    {"invitations-ids-null", "npscore_survey_invitations", "null", invitations_ids_null,
+     NPSCORE_ENULL, "ids is NULL (and string_ids) but n is 2"},
+    {"invitations-both-ids", "npscore_survey_invitations", "value", invitations_both_ids,
+     NPSCORE_EINVAL, "both ids and string_ids are given"},
+    {"invitations-name-null", "npscore_survey_invitations", "null", invitations_name_null,
+     NPSCORE_ENULL, "string_ids[1] is NULL: a missing customer id"},
+    {"invitations-name-empty", "npscore_survey_invitations", "data", invitations_name_empty,
+     NPSCORE_EINVAL, "customer id at row 1 is missing (empty)"},
+    {"invitations-duplicate", "npscore_survey_invitations", "data", invitations_duplicate,
+     NPSCORE_EINVAL, "customer id 5 appears at rows 0 and 2"},
+    {"invitations-capacity", "npscore_survey_invitations", "range", invitations_capacity,
+     NPSCORE_ERANGE, "out_reason has capacity 1 but the result needs 2 elements"},
+    {"invitations-cohorts-zero", "npscore_survey_invitations", "size", invitations_cohorts_zero,
+     NPSCORE_EINVAL, "cohorts is 0: it must be in 1..1000"},
+    {"invitations-days-nan", "npscore_survey_invitations", "value", invitations_days_nan,
+     NPSCORE_EINVAL, "min_days_between is nan"},
+    {"invitations-future-survey", "npscore_survey_invitations", "data",
+     invitations_future_survey, NPSCORE_EINVAL, "last_surveyed at row 0"},
+    {"invitations-zone", "npscore_survey_invitations", "value", invitations_zone, NPSCORE_EINVAL,
+     "time_zone"},
+    {"invitations-as-of-nat", "npscore_survey_invitations", "value", invitations_as_of_nat,
+     NPSCORE_EINVAL, "as_of is missing"},
+    {"survey-cohorts-huge", "npscore_survey_cohorts", "size", survey_cohorts_huge, NPSCORE_EINVAL,
+     "cohorts is 1001"},
+    {"survey-cohorts-hash-capacity", "npscore_survey_cohorts", "range",
+     survey_cohorts_hash_capacity, NPSCORE_ERANGE, "out_hash has capacity 1"},
+    {"responses-needed-sum", "npscore_survey_responses_needed", "value", responses_needed_sum,
+     NPSCORE_EINVAL, "the shares add up to 1.1"},
+    {"responses-needed-negative", "npscore_survey_responses_needed", "value",
+     responses_needed_negative, NPSCORE_EINVAL, "the share of detractors is -0.1"},
+    {"responses-needed-margin-zero", "npscore_survey_responses_needed", "value",
+     responses_needed_margin_zero, NPSCORE_EINVAL, "margin is 0: it must be in (0, 200]"},
+    {"responses-needed-margin-tiny", "npscore_survey_responses_needed", "size",
+     responses_needed_margin_tiny, NPSCORE_EINVAL, "responses give a wider interval"},
+    {"responses-needed-method", "npscore_survey_responses_needed", "value",
+     responses_needed_method, NPSCORE_EINVAL, "method is 7"},
+    {"responses-needed-confidence", "npscore_survey_responses_needed", "value",
+     responses_needed_confidence, NPSCORE_EINVAL, "confidence"},
+    {"responses-needed-null", "npscore_survey_responses_needed", "null", responses_needed_null,
+     NPSCORE_ENULL, "out is NULL"},
+    {"detectable-change-power-one", "npscore_survey_detectable_change", "value",
+     detectable_change_power_one, NPSCORE_EINVAL, "power is 1: it must be in (0, 1)"},
+    {"detectable-change-n-zero", "npscore_survey_detectable_change", "size",
+     detectable_change_n_zero, NPSCORE_EINVAL, "n1 is 0"},
+    {"invitations-needed-rate-zero", "npscore_survey_invitations_needed", "value",
+     invitations_needed_rate_zero, NPSCORE_EINVAL, "response_rate is 0: it must be in (0, 1]"},
+    {"invitations-needed-rate-above-one", "npscore_survey_invitations_needed", "value",
+     invitations_needed_rate_above_one, NPSCORE_EINVAL, "response_rate is 1.5"},
+    {"invitations-needed-assurance-one", "npscore_survey_invitations_needed", "value",
+     invitations_needed_assurance_one, NPSCORE_EINVAL, "assurance is 1: it must be in (0, 1)"},
+    {"invitations-needed-negative", "npscore_survey_invitations_needed", "size",
+     invitations_needed_negative, NPSCORE_EINVAL, "responses is -1"},
+    {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
+
+/* --- Loop ---------------------------------------------------------------------------------------- */
+
+static const int64_t kLoopOpened[3] = {0, 0, 3600000000000LL};
+static const int64_t kLoopContact[3] = {7200000000000LL, NPSCORE_MISSING_TIME,
+                                        3600000000000LL};
+static const double kLoopRecovered[3] = {1, 0, 1};
+
+static npscore_status loop_metrics_with(const int64_t *opened, const int64_t *contact,
+                                        const int32_t *group, int32_t n_groups, size_t capacity,
+                                        int64_t as_of, const npscore_loop_metrics_options *o) {
+  npscore_loop_group_metrics g[2], all;
+  return npscore_loop_metrics(g, capacity, &all, NULL, opened, contact, NULL, group, n_groups,
+                              NULL, 3, as_of, o, NULL);
+}
+static npscore_status recovery_with(const int64_t *opened, const int64_t *contact,
+                                    const double *recovered, const double *edges, size_t n_edges,
+                                    size_t capacity, const npscore_loop_recovery_options *o) {
+  npscore_loop_recovery_bin bins[NPSCORE_LOOP_DEFAULT_BINS];
+  size_t count;
+  return npscore_loop_recovery_curve(bins, capacity, &count, NULL, opened, contact, recovered, 3,
+                                     edges, n_edges, o, NULL);
+}
+
+CASE(loop_metrics_options_init_zero) {
+  npscore_loop_metrics_options o;
+  return npscore_loop_metrics_options_init(&o, 0, NULL);
+}
+CASE(loop_recovery_options_init_null) {
+  return npscore_loop_recovery_options_init(NULL, NPSCORE_LOOP_RECOVERY_OPTIONS_VERSION, NULL);
+}
+CASE(loop_metrics_opened_nat) {
+  const int64_t opened[3] = {0, NPSCORE_MISSING_TIME, 0};
+  return loop_metrics_with(opened, NULL, NULL, 0, 0, 10, NULL);
+}
+CASE(loop_metrics_contact_first) {
+  const int64_t contact[3] = {NPSCORE_MISSING_TIME, NPSCORE_MISSING_TIME, 0};
+  return loop_metrics_with(kLoopOpened, contact, NULL, 0, 0, 10, NULL);
+}
+CASE(loop_metrics_group_out_of_range) {
+  const int32_t group[3] = {0, 1, 2};
+  return loop_metrics_with(kLoopOpened, kLoopContact, group, 2, 2, 10, NULL);
+}
+CASE(loop_metrics_capacity) {
+  const int32_t group[3] = {0, 1, 1};
+  return loop_metrics_with(kLoopOpened, kLoopContact, group, 2, 1, 10, NULL);
+}
+CASE(loop_metrics_groups_huge) {
+  const int32_t group[3] = {0, 1, 1};
+  npscore_loop_group_metrics all;
+  return npscore_loop_metrics(NULL, 0, &all, NULL, kLoopOpened, NULL, NULL, group,
+                              NPSCORE_MAX_LOOP_GROUPS + 1, NULL, 3, 10, NULL, NULL);
+}
+CASE(loop_metrics_sla_nan) {
+  npscore_loop_metrics_options o = NPSCORE_LOOP_METRICS_OPTIONS_INIT;
+  o.sla_hours = nan("");
+  return loop_metrics_with(kLoopOpened, kLoopContact, NULL, 0, 0, 10, &o);
+}
+CASE(loop_metrics_version_next) {
+  npscore_loop_metrics_options o = NPSCORE_LOOP_METRICS_OPTIONS_INIT;
+  o.version = NPSCORE_LOOP_METRICS_OPTIONS_VERSION + 1;
+  return loop_metrics_with(kLoopOpened, kLoopContact, NULL, 0, 0, 10, &o);
+}
+CASE(loop_metrics_all_null) {
+  return npscore_loop_metrics(NULL, 0, NULL, NULL, kLoopOpened, NULL, NULL, NULL, 0, NULL, 3, 10,
+                              NULL, NULL);
+}
+CASE(loop_metrics_as_of_nat) {
+  return loop_metrics_with(kLoopOpened, kLoopContact, NULL, 0, 0, NPSCORE_MISSING_TIME, NULL);
+}
+CASE(loop_recovery_outcome_two) {
+  const double recovered[3] = {1, 0, 2};
+  return recovery_with(kLoopOpened, kLoopContact, recovered, NULL, 0, 13, NULL);
+}
+CASE(loop_recovery_outcome_nan) {
+  double recovered[3] = {1, 0, 0};
+  recovered[1] = nan("");
+  return recovery_with(kLoopOpened, kLoopContact, recovered, NULL, 0, 13, NULL);
+}
+CASE(loop_recovery_contact_first) {
+  const int64_t contact[3] = {NPSCORE_MISSING_TIME, -5, 3600000000000LL};
+  return recovery_with(kLoopOpened, contact, kLoopRecovered, NULL, 0, 13, NULL);
+}
+CASE(loop_recovery_edges_decreasing) {
+  const double edges[2] = {24, 1};
+  return recovery_with(kLoopOpened, kLoopContact, kLoopRecovered, edges, 2, 13, NULL);
+}
+CASE(loop_recovery_min_bin_zero) {
+  npscore_loop_recovery_options o = NPSCORE_LOOP_RECOVERY_OPTIONS_INIT;
+  o.min_bin_cases = 0;
+  return recovery_with(kLoopOpened, kLoopContact, kLoopRecovered, NULL, 0, 13, &o);
+}
+CASE(loop_recovery_missing_enum) {
+  npscore_loop_recovery_options o = NPSCORE_LOOP_RECOVERY_OPTIONS_INIT;
+  o.missing = 5;
+  return recovery_with(kLoopOpened, kLoopContact, kLoopRecovered, NULL, 0, 13, &o);
+}
+CASE(loop_recovery_recovered_null) {
+  return recovery_with(kLoopOpened, kLoopContact, NULL, NULL, 0, 13, NULL);
+}
+CASE(loop_recovery_capacity) {
+  const double edges[1] = {1.5};
+  npscore_loop_recovery_options o = NPSCORE_LOOP_RECOVERY_OPTIONS_INIT;
+  o.min_bin_cases = 1;
+  return recovery_with(kLoopOpened, kLoopContact, kLoopRecovered, edges, 1, 1, &o);
+}
+
+static const bad_case kLoopCases[] = {
+    {"loop-metrics-options-init-zero", "npscore_loop_metrics_options_init", "version",
+     loop_metrics_options_init_zero, NPSCORE_EVERSION, "version is 0: this library"},
+    {"loop-recovery-options-init-null", "npscore_loop_recovery_options_init", "null",
+     loop_recovery_options_init_null, NPSCORE_ENULL, "opts is NULL"},
+    {"loop-metrics-opened-nat", "npscore_loop_metrics", "data", loop_metrics_opened_nat,
+     NPSCORE_EINVAL, "opened_at at row 1 is missing (NaT)"},
+    {"loop-metrics-contact-first", "npscore_loop_metrics", "data", loop_metrics_contact_first,
+     NPSCORE_EINVAL, "first_contact_at at row 2 is 1970-01-01 00:00:00 UTC, before opened_at"},
+    {"loop-metrics-group-out-of-range", "npscore_loop_metrics", "data",
+     loop_metrics_group_out_of_range, NPSCORE_EINVAL, "group at row 2 is 2: codes are in 0..1"},
+    {"loop-metrics-capacity", "npscore_loop_metrics", "range", loop_metrics_capacity,
+     NPSCORE_ERANGE, "out has capacity 1 but the result needs 2 elements"},
+    {"loop-metrics-groups-huge", "npscore_loop_metrics", "size", loop_metrics_groups_huge,
+     NPSCORE_EINVAL, "n_groups is 1048577"},
+    {"loop-metrics-sla-nan", "npscore_loop_metrics", "value", loop_metrics_sla_nan,
+     NPSCORE_EINVAL, "sla_hours is NaN"},
+    {"loop-metrics-version-next", "npscore_loop_metrics", "version", loop_metrics_version_next,
+     NPSCORE_EVERSION, "opts->version is 2"},
+    {"loop-metrics-all-null", "npscore_loop_metrics", "null", loop_metrics_all_null,
+     NPSCORE_ENULL, "out_all is NULL"},
+    {"loop-metrics-as-of-nat", "npscore_loop_metrics", "value", loop_metrics_as_of_nat,
+     NPSCORE_EINVAL, "as_of is missing"},
+    {"loop-recovery-outcome-two", "npscore_loop_recovery_curve", "data",
+     loop_recovery_outcome_two, NPSCORE_EINVAL, "recovered at row 2 is 2: an outcome is 1"},
+    {"loop-recovery-outcome-nan", "npscore_loop_recovery_curve", "data",
+     loop_recovery_outcome_nan, NPSCORE_EINVAL, "recovered at row 1 is missing (NaN)"},
+    {"loop-recovery-contact-first", "npscore_loop_recovery_curve", "data",
+     loop_recovery_contact_first, NPSCORE_EINVAL, "first_contact_at at row 1"},
+    {"loop-recovery-edges-decreasing", "npscore_loop_recovery_curve", "value",
+     loop_recovery_edges_decreasing, NPSCORE_EINVAL, "edges[1] is 1: bin edges are finite"},
+    {"loop-recovery-min-bin-zero", "npscore_loop_recovery_curve", "size",
+     loop_recovery_min_bin_zero, NPSCORE_EINVAL, "min_bin_cases is 0"},
+    {"loop-recovery-missing-enum", "npscore_loop_recovery_curve", "value",
+     loop_recovery_missing_enum, NPSCORE_EINVAL, "opts->missing is 5"},
+    {"loop-recovery-recovered-null", "npscore_loop_recovery_curve", "null",
+     loop_recovery_recovered_null, NPSCORE_ENULL, "recovered"},
+    {"loop-recovery-capacity", "npscore_loop_recovery_curve", "range", loop_recovery_capacity,
+     NPSCORE_ERANGE, "out has capacity 1 but the result needs 2 elements"},
+    {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
+
 
 /* --- Fixtures and the runner ------------------------------------------------------------------ */
 
@@ -2602,6 +2984,8 @@ int main(void) {
   run(kClvCases, &passed, &failed, &skipped);
   run(kPriorityCases, &passed, &failed, &skipped);
   run(kThemesCases, &passed, &failed, &skipped);
+  run(kSurveyCases, &passed, &failed, &skipped);
+  run(kLoopCases, &passed, &failed, &skipped);
   run(kCommonCases, &passed, &failed, &skipped);
   run(kNpsCases, &passed, &failed, &skipped);
   teardown();

@@ -189,6 +189,19 @@ static void check_priority_options(void) {
                   NPSCORE_PRIORITY_OPTIONS_VERSION);
 }
 
+static void check_survey_invitation_options(void) {
+  const npscore_survey_invitation_options macro = NPSCORE_SURVEY_INVITATION_OPTIONS_INIT;
+  npscore_survey_invitation_options fn;
+  memset(&fn, 0xa5, sizeof fn);
+  EXPECT(npscore_survey_invitation_options_init(&fn, NPSCORE_SURVEY_INVITATION_OPTIONS_VERSION,
+                                                NULL) == NPSCORE_OK);
+  SAME(version);
+  SAME(min_days_between);
+  SAME(cohorts);
+  EXPECT_VERSIONS(npscore_survey_invitation_options_init, npscore_survey_invitation_options,
+                  NPSCORE_SURVEY_INVITATION_OPTIONS_VERSION);
+}
+
 int main(void) {
   npscore_nps_counts counts = {0, 0, 0, 0};
   npscore_nps_summary summary;
@@ -210,6 +223,7 @@ int main(void) {
   check_churn_prior_options();
   check_clv_fit_options();
   check_priority_options();
+  check_survey_invitation_options();
   /* SQLite's idiom: the library linked is the one the header describes. */
   EXPECT(npscore_version_number() == NPSCORE_VERSION_NUMBER);
   EXPECT(kDefaults.version == NPSCORE_NPS_OPTIONS_VERSION);

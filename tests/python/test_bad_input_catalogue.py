@@ -26,7 +26,7 @@ import pytest
 
 import npscore
 import npscore.__main__ as cli
-from npscore import churn, datasets, plot, priority, report, themes
+from npscore import churn, datasets, loop, plot, priority, report, survey, themes
 
 # --- Kinds of bad input (the categories of unclear errors and silent results) -----
 
@@ -711,6 +711,23 @@ CASES: list[Case] = [
     C("report-options-dict", "report.nps_report", "wrong-type-frame",
       lambda: report.nps_report(RESP, {"by": ["plan"]}),
       TypeError, r"options must be a ReportOptions, got dict"),
+    C("build-report-inputs-frame", "report.build_report", "wrong-type-frame",
+      lambda: report.build_report(RESP), TypeError,
+      r"inputs must be a ReportInputs, got DataFrame"),
+    C("build-report-top-zero", "report.build_report", "size-negative-zero",
+      lambda: report.build_report(report.ReportInputs(RESP), report.ReportOptions(top=0)),
+      ValueError, r"top is 0: it must be a whole number >= 1"),
+    C("build-report-slice-nowhere", "report.build_report", "data-missing",
+      lambda: report.build_report(report.ReportInputs(RESP, slices=["region"])),
+      ValueError, r"responses has no column 'region' and there is no customers frame"),
+    C("build-report-period-unknown", "report.build_report", "unknown-option",
+      lambda: report.build_report(report.ReportInputs(RESP, period="fortnight")),
+      ValueError, r"inputs.period is \"fortnight\": use \"D\""),
+    C("build-report-zone-unknown", "report.build_report", "time-zone",
+      lambda: report.build_report(report.ReportInputs(RESP, timezone="Mars/Base")),
+      ValueError, r"Mars/Base"),
+    C("sample-build-zero", "report.sample_build", "size-negative-zero",
+      lambda: report.sample_build(n_customers=0), ValueError, r"n_customers is 0"),
     C("report-by-string", "report.nps_report", "wrong-type-frame",
       lambda: report.nps_report(RESP, report.ReportOptions(by="region")),
       ValueError, r"group column 'region' not found"),
@@ -1084,6 +1101,290 @@ CASES += [
       ValueError, r"table lacks the column\(s\) \['theme', 'mentions', 'impact'"),
 ]
 
+# --- The index rule beside a table, and polars / Arrow X (issue 11) ------------------------
+# A Series beside a pandas frame pairs by index label: labels that differ are an error
+# naming the first missing on each side. RESP_IDS: RESP indexed by response ids.
+RESP_IDS = RESP.set_axis(pd.Index([f"r{i}" for i in range(N)], name="response_id"))
+OTHER_LABELS = r"label 'r0' of df is not in {arg}; label 0 of {arg} is not in df\)"
+
+
+def _polars() -> Any:
+    import polars  # the test extra holds polars: a missing one fails, never skips
+
+    return polars
+
+
+CASES += [
+    C("prioritize-index-mismatch", "prioritize", "length-mismatch",
+      lambda: npscore.prioritize(RESP_IDS, churn_risk="p", clv=RESP.clv, now=NOW),
+      ValueError, r"the indexes of df and clv differ \(" + OTHER_LABELS.format(arg="clv")),
+    C("prioritize-series-index-mismatch", "prioritize", "length-mismatch",
+      lambda: npscore.prioritize(None, churn_risk=RESP.p, clv=RESP.clv.set_axis(range(1, N + 1)),
+                                 now=NOW),
+      ValueError, r"the indexes of churn_risk and clv differ \(label 0 of churn_risk is not in "
+                  r"clv; label 60 of clv is not in churn_risk\)"),
+    C("missed-cases-index-mismatch", "priority.missed_cases", "length-mismatch",
+      lambda: priority.missed_cases(RESP_IDS, churn_risk="p", clv="clv", segment=RESP.score,
+                                    now=NOW),
+      ValueError, r"the indexes of df and segment differ \(" + OTHER_LABELS.format(arg="segment")),
+    C("theme-impact-index-mismatch", "theme_impact", "length-mismatch",
+      lambda: npscore.theme_impact(RESP_IDS, theme=npscore.ThemeTagger().tag(RESP.comment),
+                                   segment="score", clv="clv"),
+      ValueError, r"the indexes of df and theme differ \(" + OTHER_LABELS.format(arg="theme")),
+    C("theme-impact-clv-index-mismatch", "theme_impact", "length-mismatch",
+      lambda: npscore.theme_impact(RESP_IDS, theme=[["bug"]] * N, segment="score", clv=RESP.clv),
+      ValueError, r"the indexes of df and clv differ \(" + OTHER_LABELS.format(arg="clv")),
+    C("top-themes-index-mismatch", "top_themes", "length-mismatch",
+      lambda: npscore.top_themes(RESP_IDS, comment="comment", segment=RESP.score, clv="clv"),
+      ValueError, r"the indexes of df and segment differ \(" + OTHER_LABELS.format(arg="segment")),
+    C("churn-features-themes-index-mismatch", "churn_features", "length-mismatch",
+      lambda: npscore.churn_features(RESP_IDS, as_of="2025-12-31",
+                                     themes=npscore.ThemeTagger().indicators(RESP.comment)),
+      ValueError, r"the indexes of responses and themes differ \(label 'r0' of responses is "
+                  r"not in themes; label 0 of themes is not in responses\)"),
+    C("reason-stability-index-mismatch", "ChurnModel.reason_stability", "length-mismatch",
+      lambda: MODEL.reason_stability(pd.DataFrame(X), pd.Series(Y, index=np.arange(1, 81)),
+                                     n_boot=2),
+      ValueError, r"the indexes of X and y differ \(label 0 of X is not in y; label 80 of y is "
+                  r"not in X\)"),
+    C("fit-polars-lazy", "ChurnModel.fit", "wrong-type-frame",
+      lambda: npscore.ChurnModel().fit(_polars().DataFrame({"a": X[:, 0]}).lazy(), Y),
+      TypeError, r"X is a polars LazyFrame: collect it first \(X\.collect\(\)\)"),
+    C("predict-polars-text-column", "ChurnModel.predict_proba", "data-text",
+      lambda: MODEL.predict_proba(_polars().DataFrame({"x0": X[:, 0], "x1": ["a"] * 80,
+                                                       "x2": X[:, 2]})),
+      TypeError, r"X column 'x1' has dtype .*: columns must be numeric"),
+    C("fit-polars-null", "ChurnModel.fit", "data-missing",
+      lambda: npscore.ChurnModel().fit(_polars().DataFrame({"a": [None] + list(X[1:, 0])}), Y),
+      ValueError, r"X at row 0, column 0 \('a'\) is NaN: values must be finite"),
+    C("fit-arrow-y-text-three-classes", "ChurnModel.fit", "data-range",
+      lambda: npscore.ChurnModel().fit(X, __import__("pyarrow").array(
+          ["a", "b"] * 39 + ["c", "a"])),
+      ValueError, r"y has 3 classes \('a', 'b', 'c'\); label at row 78 is 'c', a third class"),
+]
+
+# --- `npscore report` on the user's files (issue 13): exit code 2 and one line -----------
+
+
+def _cli_files(files: dict, *args: str) -> None:
+    """Runs the CLI on files written to a temporary directory ({name: text});
+    "{d}" in an argument is that directory."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as d:
+        for name, text in files.items():
+            (Path(d) / name).write_text(text)
+        cli_main(["report", *(a.replace("{d}", d) for a in args), "--out-dir", f"{d}/out"])
+
+
+CLI_RESPONSES = "customer_id;score;responded_at\n007;9;31.01.2025\n008;3;01.02.2025\n"
+CASES += [
+    C("cli-config-unknown-key", "__main__.main", "unknown-option",
+      lambda: _cli_files({"n.toml": '[responses]\npath = "r.csv"\nscroe = "x"\n'},
+                         "--config", "{d}/n.toml"),
+      SystemExit, r'npscore: error: .*n.toml line 3: unknown key "scroe" in \[responses\]; did '
+                  r'you mean "score"\?'),
+    C("cli-missing-file", "__main__.main", "file",
+      lambda: _cli_files({}, "--responses", "{d}/nope.csv"),
+      SystemExit, r"npscore: error: responses file not found: .*nope.csv"),
+    C("cli-missing-column", "__main__.main", "file",
+      lambda: _cli_files({"r.csv": CLI_RESPONSES}, "--responses", "{d}/r.csv", "--separator", ";",
+                         "--score-column", "Score"),
+      SystemExit, r'no column "Score" \(responses.score\); the nearest column is "score"'),
+    C("cli-unparseable-date", "__main__.main", "time-text",
+      lambda: _cli_files({"r.csv": CLI_RESPONSES}, "--responses", "{d}/r.csv", "--separator", ";",
+                         "--date-format", "%m.%d.%Y"),
+      SystemExit, r"r.csv, line 2, column \"responded_at\": '31.01.2025' is not a date in the "
+                  r"format \"%m.%d.%Y\""),
+    C("cli-score-range", "__main__.main", "data-range",
+      lambda: _cli_files({"r.csv": "score\n9\n11\n"}, "--responses", "{d}/r.csv"),
+      SystemExit, r'r.csv, line 3, column "score": score 11 is outside the scale 0..10'),
+    C("cli-duplicate-customer", "__main__.main", "duplicate-id",
+      lambda: _cli_files({"r.csv": CLI_RESPONSES, "c.csv": "customer_id\n007\n007\n"},
+                         "--responses", "{d}/r.csv", "--customers", "{d}/c.csv",
+                         "--separator", ";", "--date-format", "%d.%m.%Y"),
+      SystemExit, r"c.csv: customer id '007' .* appears twice, line 2 and line 3"),
+    C("cli-sla-hours", "__main__.main", "size-negative-zero",
+      lambda: _cli_files({"r.csv": "score\n9\n"}, "--responses", "{d}/r.csv",
+                         "--sla-hours", "24,0,168"),
+      SystemExit, r"--sla-hours must be three positive hours"),
+]
+
+
+# --- Survey planning (issue 14) -----------------------------------------------------------
+SURVEYED = pd.DataFrame({"customer_id": [1, 2, 3], "last_surveyed_at": [pd.NaT] * 3,
+                         "churned": [False] * 3, "open_case": [False] * 3})
+SHARES = (0.2, 0.3, 0.5)
+
+
+def _invite(df: pd.DataFrame = SURVEYED, **kw: Any) -> Any:
+    return survey.invitations(df, **{"as_of": "2025-01-01", **kw})
+
+
+CASES += [
+    C("invitations-duplicate-id", "survey.invitations", "duplicate-id",
+      lambda: _invite(SURVEYED.assign(customer_id=["a", "b", "a"])),
+      ValueError, r'customer id "a" appears at rows 0 and 2: each customer must appear once'),
+    C("invitations-missing-id", "survey.invitations", "data-missing",
+      lambda: _invite(SURVEYED.assign(customer_id=["a", None, "c"])),
+      ValueError, r"customer at row 1 is missing: every customer needs an id"),
+    C("invitations-bool-ids", "survey.invitations", "wrong-type-number",
+      lambda: _invite(SURVEYED.assign(customer_id=[True, False, True])),
+      TypeError, r"customer holds booleans \(bool\): customer ids must be integers or strings"),
+    C("invitations-no-churned-column", "survey.invitations", "wrong-type-frame",
+      lambda: _invite(SURVEYED.drop(columns="churned")),
+      ValueError, r"churned column 'churned' not found; .*: pass churned=None"),
+    C("invitations-churned-missing", "survey.invitations", "data-missing",
+      lambda: _invite(SURVEYED.assign(churned=[True, None, False])),
+      ValueError, r"churned at row 1 is missing: give True or False"),
+    C("invitations-open-case-text", "survey.invitations", "data-text",
+      lambda: _invite(SURVEYED.assign(open_case=["yes", "no", "no"])),
+      ValueError, r"open_case at row 0 is 'yes': it must be True or False"),
+    C("invitations-future-survey", "survey.invitations", "data-range",
+      lambda: _invite(SURVEYED.assign(last_surveyed_at=[pd.NaT, pd.Timestamp("2025-02-01"),
+                                                        pd.NaT])),
+      ValueError, r"last_surveyed at row 1 is 2025-02-01.*after as_of"),
+    C("invitations-last-surveyed-numbers", "survey.invitations", "time-number",
+      lambda: _invite(SURVEYED.assign(last_surveyed_at=[1, 2, 3])),
+      TypeError, r"last_surveyed holds numbers \(int64\), not timestamps"),
+    C("invitations-cohorts-zero", "survey.invitations", "size-negative-zero",
+      lambda: _invite(cohorts=0), ValueError, r"cohorts is 0: it must be a whole number >= 1"),
+    C("invitations-cohorts-huge", "survey.invitations", "size-huge",
+      lambda: _invite(cohorts=10**6), ValueError, r"cohorts is 1000000: it must be at most 1000"),
+    C("invitations-days-negative", "survey.invitations", "data-range",
+      lambda: _invite(min_days_between=-1), ValueError,
+      r"min_days_between is -1: it must be in \[0, 36600\]"),
+    C("invitations-as-of-number", "survey.invitations", "time-number",
+      lambda: _invite(as_of=5), TypeError, r"as_of is 5: a number, not a timestamp"),
+    C("invitations-tz-unknown", "survey.invitations", "time-zone",
+      lambda: _invite(tz="Mars/Olympus_Mons"), ValueError, r'tz "Mars/Olympus_Mons" is not a zone'),
+    C("invitations-churned-length", "survey.invitations", "length-mismatch",
+      lambda: _invite(churned=[True]), ValueError, r"churned has 1 values but customers has 3 rows"),
+    C("invitations-not-a-table", "survey.invitations", "wrong-type-frame",
+      lambda: survey.invitations([1, 2], as_of="2025-01-01"), TypeError,
+      r"customers must be a DataFrame"),
+    C("cohort-zero", "survey.cohort", "size-negative-zero", lambda: survey.cohort([1, 2], cohorts=0),
+      ValueError, r"cohorts is 0"),
+    C("cohort-scalar", "survey.cohort", "iterable", lambda: survey.cohort(5),
+      TypeError, r"ids must be a column of customer ids, got 5"),
+    C("cohort-fraction-id", "survey.cohort", "size-fraction", lambda: survey.cohort([1.5]),
+      ValueError, r"ids at row 0 is 1.5, not a whole number"),
+    C("responses-needed-shares-sum", "survey.responses_needed", "data-range",
+      lambda: survey.responses_needed(5, (0.2, 0.3, 0.6)),
+      ValueError, r"the shares add up to 1.1 .*: they must add up to 1"),
+    C("responses-needed-share-negative", "survey.responses_needed", "data-range",
+      lambda: survey.responses_needed(5, (-0.1, 0.6, 0.5)),
+      ValueError, r"the share of detractors is -0.1: shares must be in \[0, 1\]"),
+    C("responses-needed-margin-zero", "survey.responses_needed", "size-negative-zero",
+      lambda: survey.responses_needed(0, SHARES),
+      ValueError, r"margin is 0: it must be in \(0, 200\] NPS points"),
+    C("responses-needed-margin-text", "survey.responses_needed", "wrong-type-number",
+      lambda: survey.responses_needed("5", SHARES), TypeError, r"margin must be a number"),
+    C("responses-needed-shares-keys", "survey.responses_needed", "wrong-type-mapping",
+      lambda: survey.responses_needed(5, {"detractors": 0.2, "passive": 0.3, "promoters": 0.5}),
+      ValueError, r"shares must have the keys .*unknown \['passive'\]; lacking \['passives'\]"),
+    C("responses-needed-method", "survey.responses_needed", "unknown-option",
+      lambda: survey.responses_needed(5, SHARES, method="exact"),
+      ValueError, r'interval method "exact"'),
+    C("detectable-change-power-one", "survey.detectable_change", "data-range",
+      lambda: survey.detectable_change(100, 100, SHARES, power=1),
+      ValueError, r"power is 1: it must be in \(0, 1\)"),
+    C("detectable-change-n-zero", "survey.detectable_change", "size-negative-zero",
+      lambda: survey.detectable_change(0, 100, SHARES), ValueError, r"n1 is 0"),
+    C("detectable-change-n-nan", "survey.detectable_change", "size-nan",
+      lambda: survey.detectable_change(float("nan"), 100, SHARES), ValueError, r"n1 is NaN"),
+    C("invitations-needed-rate-zero", "survey.invitations_needed", "data-range",
+      lambda: survey.invitations_needed(100, 0),
+      ValueError, r"response_rate is 0: it must be in \(0, 1\]"),
+    C("invitations-needed-rate-above-one", "survey.invitations_needed", "data-range",
+      lambda: survey.invitations_needed(100, 1.5), ValueError, r"response_rate is 1.5"),
+    C("invitations-needed-assurance-one", "survey.invitations_needed", "data-range",
+      lambda: survey.invitations_needed(100, 0.2, 1),
+      ValueError, r"assurance is 1: it must be in \(0, 1\)"),
+    C("invitations-needed-huge", "survey.invitations_needed", "size-huge",
+      lambda: survey.invitations_needed(2**41, 0.2),
+      ValueError, r"responses is 2199023255552: it must be at most 1099511627776"),
+]
+
+# --- Closing the loop (issue 14) ----------------------------------------------------------
+_T0 = pd.Timestamp("2025-01-01", tz="UTC")
+CASELOG = pd.DataFrame({
+    "opened_at": [_T0, _T0, _T0 + pd.Timedelta(hours=1)],
+    "first_contact_at": [_T0 + pd.Timedelta(hours=2), pd.NaT, _T0 + pd.Timedelta(hours=1)],
+    "closed_at": [pd.NaT] * 3,
+    "recovered": [True, False, True],
+    "owner": ["a", "b", "a"],
+})
+
+
+def _metrics(df: pd.DataFrame = CASELOG, **kw: Any) -> Any:
+    return loop.loop_metrics(df, **{"as_of": "2025-01-02", **kw})
+
+
+def _learn(df: pd.DataFrame = CASELOG, **kw: Any) -> Any:
+    return loop.learn_recovery_curve(df, **{"recovered": "recovered", **kw})
+
+
+CASES += [
+    C("loop-metrics-opened-missing", "loop.loop_metrics", "data-missing",
+      lambda: _metrics(CASELOG.assign(opened_at=[_T0, pd.NaT, _T0])),
+      ValueError, r"opened_at at row 1 is missing \(NaT\): every case has an opening time"),
+    C("loop-metrics-contact-before-opening", "loop.loop_metrics", "data-range",
+      lambda: _metrics(CASELOG.assign(first_contact_at=[pd.NaT, pd.NaT, _T0])),
+      ValueError, r"first_contact_at at row 2 is 2025-01-01 00:00:00 UTC, before opened_at "
+                  r"\(2025-01-01 01:00:00 UTC\)"),
+    C("loop-metrics-opened-numbers", "loop.loop_metrics", "time-number",
+      lambda: _metrics(CASELOG.assign(opened_at=[1, 2, 3])),
+      TypeError, r"opened_at holds numbers"),
+    C("loop-metrics-sla-negative", "loop.loop_metrics", "data-range",
+      lambda: _metrics(sla_hours=-1), ValueError, r"sla_hours is -1: an SLA is in \(0, 1000000\]"),
+    C("loop-metrics-sla-column-missing", "loop.loop_metrics", "data-range",
+      lambda: _metrics(CASELOG.assign(sla=[24.0, float("nan"), 24.0]), sla_hours="sla"),
+      ValueError, r"sla_hours at row 1 is NaN"),
+    C("loop-metrics-by-unknown", "loop.loop_metrics", "wrong-type-frame",
+      lambda: _metrics(by="team"), ValueError, r"team"),
+    C("loop-metrics-as-of-number", "loop.loop_metrics", "time-number",
+      lambda: _metrics(as_of=5), TypeError, r"as_of is 5: a number, not a timestamp"),
+    C("loop-metrics-confidence-one", "loop.loop_metrics", "data-range",
+      lambda: _metrics(confidence=1), ValueError, r"confidence is 1: it must be in \(0, 1\)"),
+    C("loop-metrics-length", "loop.loop_metrics", "length-mismatch",
+      lambda: _metrics(closed_at=[pd.NaT]), ValueError, r"closed_at has 1 rows but the case log has 3"),
+    C("learn-recovery-outcome-two", "loop.learn_recovery_curve", "data-range",
+      lambda: _learn(CASELOG.assign(recovered=[1, 2, 0])),
+      ValueError, r"recovered at row 1 is 2: an outcome is 1 \(recovered\) or 0"),
+    C("learn-recovery-outcome-missing", "loop.learn_recovery_curve", "data-missing",
+      lambda: _learn(CASELOG.assign(recovered=[1.0, float("nan"), 0.0])),
+      ValueError, r"recovered at row 1 is missing \(NaN\)"),
+    C("learn-recovery-outcome-text", "loop.learn_recovery_curve", "data-text",
+      lambda: _learn(CASELOG.assign(recovered=["yes", "no", "yes"])),
+      TypeError, r"recovered at row 0 is 'yes' \(str\): give True/False or 1/0"),
+    C("learn-recovery-churned-three", "loop.learn_recovery_curve", "data-range",
+      lambda: loop.learn_recovery_curve(CASELOG.assign(ch=[0, 3, 1]), churned="ch"),
+      ValueError, r"churned at row 1 is 3: an outcome is 1 \(churned\) or 0"),
+    C("learn-recovery-two-outcomes", "loop.learn_recovery_curve", "wrong-type-option",
+      lambda: _learn(churned="recovered"),
+      TypeError, r"give exactly one outcome: .*\['recovered', 'churned'\]"),
+    C("learn-recovery-contact-before-opening", "loop.learn_recovery_curve", "data-range",
+      lambda: _learn(CASELOG.assign(first_contact_at=[pd.NaT, pd.NaT, _T0])),
+      ValueError, r"first_contact_at at row 2 is 2025-01-01 00:00:00 UTC, before opened_at"),
+    C("learn-recovery-edges-unsorted", "loop.learn_recovery_curve", "data-range",
+      lambda: _learn(edges=[24, 1]),
+      ValueError, r"edges\[1\] is 1: bin edges are finite hours > 0, strictly increasing"),
+    C("learn-recovery-edges-text", "loop.learn_recovery_curve", "wrong-type-number",
+      lambda: _learn(edges=["1h"]), TypeError, r"edges\[0\] must be a number"),
+    C("learn-recovery-min-bin-zero", "loop.learn_recovery_curve", "size-negative-zero",
+      lambda: _learn(min_bin_cases=0), ValueError, r"min_bin_cases is 0"),
+    C("learn-recovery-missing-option", "loop.learn_recovery_curve", "unknown-option",
+      lambda: _learn(missing="drop"), ValueError, r'missing is "drop": use "error" or "skip"'),
+    C("learn-recovery-never-contacted", "loop.learn_recovery_curve", "empty",
+      lambda: _learn(CASELOG.assign(first_contact_at=[pd.NaT] * 3)),
+      ValueError, r"no contacted case with an outcome among 3 cases"),
+    C("compare-recovery-not-a-curve", "loop.compare_recovery", "wrong-type-frame",
+      lambda: loop.compare_recovery(CASELOG), TypeError,
+      r"curve must be the table of learn_recovery_curve"),
+]
+
 
 def _refit(**params: Any) -> npscore.ChurnModel:
     m = npscore.ChurnModel().fit(X, Y)
@@ -1145,7 +1446,8 @@ def _public() -> set:
     for name in npscore.__all__:
         add(name, getattr(npscore, name))
     for mod, prefix in ((churn, "churn."), (priority, "priority."), (themes, "themes."),
-                        (report, "report."), (plot, "plot."), (datasets, "datasets.")):
+                        (report, "report."), (plot, "plot."), (datasets, "datasets."),
+                        (survey, "survey."), (loop, "loop.")):
         for name in getattr(mod, "__all__", None) or dir(mod):
             obj = getattr(mod, name)
             if name.startswith("_") or getattr(obj, "__module__", None) != mod.__name__:

@@ -24,6 +24,7 @@ import pytest
 
 import npscore
 from npscore.report import ReportOptions, nps_report
+from report_text import plain
 
 
 def seg_code(scores) -> np.ndarray:
@@ -44,7 +45,7 @@ def joined(sample):
 
 @pytest.fixture(scope="module")
 def report_text():
-    return npscore.report.sample_report(seed=42)
+    return plain(npscore.report.sample_report(seed=42))  # tables as rows of cells
 
 
 def test_account_weighting_matches_pandas_on_the_sample(joined):

@@ -199,3 +199,28 @@ def test_models_show_their_parameters_as_html():
     bg = npscore.BetaGeo().fit(rfm.frequency, rfm.recency, rfm["T"])
     html = bg._repr_html_()
     assert all(f"<td>{k}</td>" in html for k in ("r", "alpha", "a", "b")) and "<th>se</th>" in html
+
+
+def test_reason_stability_prints_in_one_line_and_as_a_table():
+    """The counts in the display are recomputed here from the result's own
+    Series; the coefficients are listed least stable first."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(150, 4))
+    y = (X[:, 0] + 0.1 * X[:, 3] + rng.normal(size=150) > 0).astype(int)
+    m = npscore.ChurnModel().fit(X, y)
+    rs = m.reason_stability(X, y, n_boot=12, seed=1)
+    r = repr(rs)
+    one_line(r)
+    assert r.startswith(f"ReasonStability(n_boot=12, rows=150, mean_top_reason_agreement="
+                        f"{rs.mean_top_reason_agreement:.3f}, unstable_signs=[")
+    for name in rs.unstable_signs[:3]:
+        assert repr(name) in r
+    got = cells(rs._repr_html_())
+    assert got[:2] == ["feature (least stable first)", "sign stability"]
+    features, values = got[2::2], [float(v) for v in got[3::2]]
+    assert sorted(features) == sorted(rs.sign_stability.index)
+    assert values == sorted(values)
+    assert values == [round(rs.sign_stability[f], 2) for f in features]
+    unsteady = int((rs.top_reason_agreement < 0.8).sum())
+    assert f"{unsteady:,} rows agree in fewer than 80% of refits" in rs._repr_html_()
+    assert rs.unstable_signs, "x1, x2 have no effect: some sign must flip"

@@ -41,8 +41,9 @@ def test_text_keys_coded_like_pd_factorize(dtype, missing):
     values = _keys(5000, seed=len(missing), missing=[MISSING[m] for m in missing])
     key = pd.Series(values, dtype=dtype)
     # With pyarrow installed, pandas stores "str"/"string" in Arrow: those
-    # keys are pandas' to code (they never reach the C++ path), and must come
-    # out the same; the same keys in Python storage take the C++ path.
+    # keys are coded from the Arrow buffers (_groups._key_codes, not the
+    # Python-object path _text_codes) and must come out as pandas codes them;
+    # the same keys in Python storage take the Python-object C++ path.
     if isinstance(key.dtype, pd.StringDtype) and key.dtype.storage != "python":
         assert _groups._text_codes(key) is None
         codes, keys = _groups._key_codes(key)

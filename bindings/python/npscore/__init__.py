@@ -31,6 +31,8 @@ from .clv import (BetaGeo, GammaGamma, calibration_and_holdout_data, customer_li
                   rfm_summary)
 from . import plot
 from . import report
+from . import survey
+from . import loop
 
 
 def __getattr__(name: str):
@@ -61,5 +63,5 @@ __all__ = [
     "ChurnModel", "evaluate", "ConvergenceWarning", "ChurnDataWarning",
     "rfm_summary", "calibration_and_holdout_data", "BetaGeo", "GammaGamma",
     "customer_lifetime_value",
-    "datasets", "plot", "report",
+    "datasets", "plot", "report", "survey", "loop",
 ]

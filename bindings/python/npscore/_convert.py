@@ -272,14 +272,22 @@ def as_frame(df: Any, name: str = "df") -> pd.DataFrame:
     views of their Arrow buffers (no copy, no pandas round trip), the others
     as pyarrow's to_pandas makes them. Anything else is a TypeError naming
     `name` and the accepted types."""
+    return read_table(df, name)[0]
+
+
+def read_table(df: Any, name: str = "df") -> tuple[pd.DataFrame, bool]:
+    """`as_frame(df, name)`, and whether its rows carry index labels: a
+    pandas DataFrame, or an Arrow table that kept a pandas index in pyarrow's
+    metadata. Other tables (polars, plain Arrow) have no labels: values
+    beside them pair by position, as with numpy (`aligned_with`)."""
     if isinstance(df, pd.DataFrame):
-        return df
+        return df, True
     if is_instance(df, "polars", "LazyFrame"):
         raise TypeError(f"{name} is a polars LazyFrame: collect it first ({name}.collect())")
     if is_instance(df, "polars", "DataFrame"):
         if not _pyarrow_available():
             cols = [_from_polars(s) for s in df.get_columns()]
-            return _assemble(cols, list(df.columns))
+            return _assemble(cols, list(df.columns)), False
         table = df.to_arrow()
     elif is_instance(df, "pyarrow", "Table", "RecordBatch"):
         table = df
@@ -288,7 +296,23 @@ def as_frame(df: Any, name: str = "df") -> pd.DataFrame:
     else:
         raise TypeError(f"{name} must be {TABLE_TYPES}, got {type(df).__name__}")
     cols = [_from_arrow(table.column(i)) for i in range(table.num_columns)]
-    return _pandas_index(table, _assemble(cols, list(table.schema.names)))
+    meta = table.schema.pandas_metadata if table.schema.metadata else None
+    labelled = bool(meta and meta.get("index_columns"))
+    return _pandas_index(table, _assemble(cols, list(table.schema.names))), labelled
+
+
+def is_foreign_table(obj: Any) -> bool:
+    """A table `read_table` converts: polars (eager or lazy), pyarrow Table /
+    RecordBatch, or another object with __arrow_c_stream__ that is no column
+    (a polars Series or pyarrow ChunkedArray also has one)."""
+    if isinstance(obj, (pd.DataFrame, pd.Series, pd.Index, np.ndarray)):
+        return False
+    if is_table(obj):
+        return True
+    if is_instance(obj, "polars", "Series") or is_instance(obj, "pyarrow", "Array",
+                                                          "ChunkedArray"):
+        return False
+    return hasattr(obj, "__arrow_c_stream__") and not hasattr(obj, "__arrow_c_array__")
 
 
 def _assemble(cols: list, names: list) -> pd.DataFrame:
@@ -584,3 +608,16 @@ def aligned(**named: Any) -> list:
                          f"{b}.reindex({a}.index) or {a}.loc[common]), or give numpy arrays "
                          "to pair rows by position")
     return values
+
+
+def aligned_with(table: Any, labelled: bool, table_name: str = "df", **named: Any) -> list:
+    """`aligned` for values given beside a table (a column as a Series, an
+    indicator frame): pandas values are paired with the table's rows by
+    index label (reordered to its order, or an error naming the mismatch)
+    when the table carries labels (`read_table`); beside a table without
+    labels (polars, plain Arrow) or without a table, only among themselves.
+    numpy arrays and lists pair by position. Returns the values of `named`
+    in the order given."""
+    if labelled and isinstance(table, pd.DataFrame):
+        return aligned(**{table_name: table}, **named)[1:]
+    return aligned(**named)

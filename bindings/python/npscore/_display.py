@@ -21,6 +21,16 @@ def number(value: Any, digits: int = 2) -> str:
     return f"{v:,.{digits}f}"
 
 
+def listing(items: Sequence[Any], shown: int = 5) -> str:
+    """The first `shown` items joined by commas, the rest counted:
+    "a, b, c, … (4 more)"; "none" when there is none."""
+    items = [str(v) for v in items]
+    if not items:
+        return "none"
+    head = ", ".join(items[:shown])
+    return head + (f", … ({len(items) - shown} more)" if len(items) > shown else "")
+
+
 def table(caption: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
           note: str = "") -> str:
     """An HTML table with a bold caption line above it and an optional note

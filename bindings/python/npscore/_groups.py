@@ -1,7 +1,11 @@
 """Group codes for key columns: the one place where pandas keys become the
 integer codes the core groups by. No row is dropped: missing keys form their
 own group. Keys are column names or, as in pandas' groupby, Series of their
-own (`keyed`); categorical keys keep their dtype in the output."""
+own (`keyed`); categorical keys keep their dtype in the output. Text keys
+are coded in C++: from their Python objects (`_text_codes`) or, when they
+live in Arrow buffers (pandas' pyarrow-backed `str`, polars, pyarrow),
+from those buffers (`_arrow_codes`; by_group summarizes a lone such key
+straight from them, `arrow_chunks`)."""
 
 from __future__ import annotations
 
@@ -47,6 +51,64 @@ def _text_codes(key: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
     return codes, pd.Index(keys, dtype=dt)
 
 
+def arrow_strings(key: pd.Series) -> Any:
+    """The pyarrow array behind an Arrow-backed text key (pandas' `str` /
+    "string" dtype with pyarrow storage, or pd.ArrowDtype of a string type:
+    what polars and pyarrow text columns become), without a copy; None for
+    any other key."""
+    dt = key.dtype
+    if isinstance(dt, pd.StringDtype):
+        if dt.storage != "pyarrow":
+            return None
+    elif not (isinstance(dt, pd.ArrowDtype)
+              and str(dt.pyarrow_dtype) in ("string", "large_string")):
+        return None
+    import pyarrow as pa
+
+    return pa.array(key.array)  # the array's own ChunkedArray (__arrow_array__): no copy
+
+
+def arrow_chunks(arr: Any) -> tuple[list[tuple], bool]:
+    """The chunks of a pyarrow string array (or ChunkedArray) as the core
+    reads them, (validity or None, offsets, data, offset, length) buffers
+    without a copy, and whether the offsets are int64 (large_string)."""
+    import pyarrow as pa
+
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    parts = []
+    for c in chunks:
+        validity, offsets, data = c.buffers()
+        parts.append((validity if c.null_count else None, offsets, data, c.offset, len(c)))
+    return parts, pa.types.is_large_string(arr.type)
+
+
+def arrow_keys(key: pd.Series, arr: Any, rows: np.ndarray, has_missing: bool) -> pd.Index:
+    """The distinct keys of an Arrow-backed text key, with the key's dtype,
+    from each one's first row (`rows`, as the core returns them: the
+    missing key last when `has_missing`). Only these k keys become Python
+    objects."""
+    import pyarrow as pa
+
+    k = len(rows) - int(has_missing)
+    keys: list[Any] = arr.take(pa.array(rows[:k])).to_pylist()
+    if has_missing:
+        keys.append(key.dtype.na_value)
+    return pd.Index(keys, dtype=key.dtype)
+
+
+def _arrow_codes(key: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
+    """Codes of an Arrow-backed text key, numbered as pd.factorize(sort=True,
+    use_na_sentinel=False) numbers them (byte order of the UTF-8 keys, which
+    is Python's str order; missing last), coded in C++ from the Arrow
+    buffers (_npscore.factorize_utf8): no Python object per row. None for
+    other keys."""
+    arr = arrow_strings(key)
+    if arr is None:
+        return None
+    codes, rows, has_missing = _npscore.factorize_utf8(*arrow_chunks(arr))
+    return codes, arrow_keys(key, arr, rows, has_missing)
+
+
 def _key_codes(key: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Codes 0..k-1 of one key column in ascending key order, and the keys.
     Missing keys get their own code (last); unobserved categories may have
@@ -67,6 +129,8 @@ def _key_codes(key: pd.Series) -> tuple[np.ndarray, pd.Index]:
             np.ascontiguousarray(key.to_numpy(), dtype=np.int64))
         return codes, pd.Index(uniques.astype(key.dtype, copy=False))
     coded = _text_codes(key)
+    if coded is None:
+        coded = _arrow_codes(key)
     if coded is not None:
         return coded
     codes, uniques = pd.factorize(key, sort=True, use_na_sentinel=False)

@@ -122,6 +122,21 @@ def by_group(
 def factorize_keys(
     keys: npt.NDArray[np.int64],
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def factorize_utf8(
+    chunks: list[tuple[Any, Any, Any, int, int]],
+    large: bool,
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64], bool]: ...
+def by_utf8_key(
+    scores: npt.NDArray[np.generic],
+    chunks: list[tuple[Any, Any, Any, int, int]],
+    large: bool,
+    weights: Optional[npt.NDArray[np.float64]],
+    cutoffs: Cutoffs,
+    missing: str,
+    method: str,
+    confidence: float,
+    min_n: float,
+) -> tuple[npt.NDArray[np.int64], bool, dict[str, npt.NDArray[np.generic]]]: ...
 def by_key(
     scores: npt.NDArray[np.generic],
     keys: npt.NDArray[np.int64],
@@ -382,3 +397,37 @@ def customer_lifetime_value(
     recency: _F64, T: _F64, monetary_value: _F64, months: int, discount_rate: float,
     periods_per_month: float,
 ) -> _F64: ...
+
+# --- survey (npscore/survey.h) -------------------------------------------------------
+def survey_cohorts(
+    ids: npt.NDArray[np.int64] | list[str], cohorts: int,
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint64]]: ...
+def survey_invitations(
+    ids: npt.NDArray[np.int64] | list[str], last_surveyed: Optional[npt.NDArray[np.int64]],
+    churned: Optional[npt.NDArray[np.uint8]], open_case: Optional[npt.NDArray[np.uint8]],
+    as_of: int, min_days_between: float, cohorts: int, time_zone: str,
+) -> dict[str, Any]: ...
+def survey_reason_names() -> list[str]: ...
+def survey_responses_needed(
+    detractors: float, passives: float, promoters: float, margin: float, method: str,
+    confidence: float,
+) -> tuple[int, float]: ...
+def survey_detectable_change(
+    detractors: float, passives: float, promoters: float, n1: int, n2: int, alpha: float,
+    power: float,
+) -> float: ...
+def survey_invitations_needed(responses: int, response_rate: float, assurance: float) -> int: ...
+
+# --- loop (npscore/loop.h) -----------------------------------------------------------
+def loop_metrics(
+    opened_at: npt.NDArray[np.int64], first_contact_at: Optional[npt.NDArray[np.int64]],
+    closed_at: Optional[npt.NDArray[np.int64]], group: Optional[npt.NDArray[np.int32]],
+    n_groups: int, sla_hours: Optional[npt.NDArray[np.float64]], as_of: int,
+    default_sla: float, confidence: float,
+) -> dict[str, Any]: ...
+def loop_recovery_curve(
+    opened_at: npt.NDArray[np.int64], first_contact_at: npt.NDArray[np.int64],
+    recovered: npt.NDArray[np.float64], edges: list[float], min_bin_cases: int,
+    confidence: float, missing: str,
+) -> dict[str, Any]: ...
+def loop_default_edges() -> list[float]: ...

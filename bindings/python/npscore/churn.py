@@ -246,7 +246,10 @@ def churn_features(
         who downgraded before churning looks like a churner of the lower plan).
     themes : theme indicators of the responses (bool or 0/1; missing = not
         mentioned): names of columns of `responses`, or a DataFrame with one
-        row per response such as ``ThemeTagger().indicators(comments)``.
+        row per response such as ``ThemeTagger().indicators(comments)``,
+        paired with the responses by index label (reordered if needed;
+        different labels are an error) unless `responses` has no index
+        (polars, Arrow).
         "theme=<name>" is 1 if the customer's latest response mentions it.
     early_life_days : a detractor answer within this many days of sign-up is
         early-life (docs/sources.md section 5).
@@ -274,7 +277,7 @@ def churn_features(
     ``skipped_unknown_customers``) and ``not_yet_signed_up`` (customers of the
     table left out because they signed up after `as_of`).
     """
-    responses = _as_frame(responses, "responses")
+    responses, labelled = _convert.read_table(responses, "responses")
     cut = _as_cutoffs(cutoffs)
     tz = _args.time_zone(tz)
     _args.option(missing, "missing")
@@ -345,6 +348,8 @@ def churn_features(
         if len(themes) != len(responses):
             raise ValueError(f"themes has {len(themes)} rows but responses has "
                              f"{len(responses)}: give one indicator row per response")
+        # An indicator frame pairs with the responses by index label.
+        themes = _convert.aligned_with(responses, labelled, "responses", themes=themes)[0]
         theme_frame, theme_names = themes, list(themes.columns)
     else:
         theme_frame, theme_names = responses, list(themes or ())
@@ -795,13 +800,18 @@ def _phrase(name: str, value: float, _unused: float, describe: _Mapping) -> str:
                          f"{{value}} and {{name}} ({type(e).__name__}: {e})") from None
 
 
-def _row_getter(frame: _pd.DataFrame, i: int) -> _Callable[[str], _Optional[float]]:
-    """A column's value in row i of frame as a float, None when absent."""
+def _row_getter(frame: _pd.DataFrame, i: int,
+                columns: dict) -> _Callable[[str], _Optional[float]]:
+    """A column's value in row i of frame as a float, None when absent.
+    `columns` caches each column as a float array, taken from the frame once
+    (indexing a DataFrame per row costs milliseconds)."""
     def get(name: str) -> _Optional[float]:
         if name not in frame.columns:
             return None
-        value = frame[name].iloc[i]
-        return None if _pd.isna(value) else float(value)
+        if name not in columns:
+            columns[name] = frame[name].to_numpy(dtype=_np.float64, na_value=_np.nan)
+        value = columns[name][i]
+        return None if _np.isnan(value) else float(value)
     return get
 
 
@@ -809,6 +819,7 @@ def _as_matrix(X: _Any, what: str = "X") -> tuple:
     """X as a contiguous float64 2-D array (C or Fortran order, no copy where
     possible) and its column names (None for an array)."""
     names = None
+    X = _read_X(X, what)[0]
     if type(X).__module__.startswith("scipy.sparse"):
         raise TypeError(f"{what} is a scipy sparse {type(X).__name__}: sparse input is not "
                         f"supported; give a dense array ({what}.toarray())")
@@ -896,6 +907,26 @@ def _as_labels(y: _Any, n: int, name: str = "y", other: str = "X has {n} rows") 
 
 # The one rule for inputs that pair rows: docs/python-interop.md.
 _aligned = _convert.aligned
+
+
+def _read_X(X: _Any, what: str = "X") -> tuple:
+    """(X, labelled): a polars DataFrame, pyarrow Table / RecordBatch or
+    Arrow PyCapsule table as pandas (`_convert.read_table`: numeric columns
+    as views of their buffers, named by the table's columns), other X as it
+    is; labelled when its rows carry index labels (pandas, or Arrow with a
+    pandas index)."""
+    if _convert.is_foreign_table(X):
+        return _convert.read_table(X, what)
+    return X, isinstance(X, _pd.DataFrame)
+
+
+def _paired(X: _Any, y: _Any, sample_weight: _Any) -> tuple:
+    """X (a foreign table read as pandas), y and sample_weight paired by the
+    one rule: by index label among pandas objects, X included when its rows
+    carry labels; by position otherwise."""
+    X, labelled = _read_X(X)
+    y, sample_weight = _convert.aligned_with(X, labelled, "X", y=y, sample_weight=sample_weight)
+    return X, y, sample_weight
 _index_label = _convert.label
 
 
@@ -1022,6 +1053,33 @@ class ReasonStability:
                 "sign_stability": self.sign_stability.to_dict(),
                 "unstable_signs": list(self.unstable_signs)}
 
+    #: Rows whose top reason agrees in fewer refits than this are counted as
+    #: unsteady in the displays (the 80% the method's docstring suggests).
+    _STEADY = 0.8
+
+    def __repr__(self) -> str:
+        # Concise: the per-row and per-coefficient Series are attributes.
+        from . import _display as d
+        shown = d.listing(list(map(repr, self.unstable_signs)), 3) if self.unstable_signs else ""
+        return (f"ReasonStability(n_boot={self.n_boot}, rows={len(self.top_reason_agreement)}, "
+                f"mean_top_reason_agreement={self.mean_top_reason_agreement:.3f}, "
+                f"unstable_signs=[{shown}])")
+
+    def _repr_html_(self) -> str:
+        from . import _display as d
+        shown = 10  # least stable coefficients listed; the rest are counted
+        signs = self.sign_stability.sort_values(kind="stable")
+        rows = [(name, d.number(v, 2)) for name, v in signs.head(shown).items()]
+        agree = self.top_reason_agreement.to_numpy(dtype=_np.float64)
+        unsteady = int((agree < self._STEADY).sum())
+        more = f"; {len(signs) - shown} more coefficients" if len(signs) > shown else ""
+        return d.table(
+            f"ReasonStability: {self.n_boot} bootstrap refits, {len(agree):,} rows, mean "
+            f"top-reason agreement {d.number(self.mean_top_reason_agreement, 3)}",
+            ("feature (least stable first)", "sign stability"), rows,
+            note=f"{unsteady:,} rows agree in fewer than {self._STEADY:.0%} of refits; "
+                 f"unstable signs (< 90%): {d.listing(self.unstable_signs)}{more}")
+
 
 class ChurnModel:
     """Churn risk as calibrated probabilities with reasons.
@@ -1042,10 +1100,14 @@ class ChurnModel:
     constant column keeps scale 1), so the penalty treats columns alike;
     ``coef_`` and ``intercept_`` are always on the original scale of X.
 
-    X is a numpy array or a DataFrame of numeric columns (no NaN/inf: an error
-    names the row and column). With a DataFrame, ``feature_names_in_`` holds its
-    columns and later frames are matched by name (reordered if needed; a missing
-    or extra column is an error). Duplicated and collinear columns (one-hot
+    X is a numpy array or a table of numeric columns (no NaN/inf: an error
+    names the row and column): a pandas or polars DataFrame, a pyarrow Table /
+    RecordBatch or any object with ``__arrow_c_stream__``, whose numeric
+    columns are read from their Arrow buffers without a pandas round trip
+    (docs/python-inputs.md); y and ``sample_weight`` may also be polars Series
+    or pyarrow arrays. With a table, ``feature_names_in_`` holds its columns
+    and later tables are matched by name (reordered if needed; a missing or
+    extra column is an error). Duplicated and collinear columns (one-hot
     dummies that repeat) are fitted as scikit-learn fits them: the penalty
     splits their coefficient evenly; only with ``C=inf`` are identical columns
     an error. The GIL is released while fitting and scoring; ``threads=0``
@@ -1060,7 +1122,8 @@ class ChurnModel:
     ``sample_weight``) are two or more pandas objects, they are aligned on their
     index labels (the same labels in another order are reordered to X's) and
     labels present on one side only are an error naming the first of each;
-    numpy arrays and lists pair rows by position.
+    numpy arrays, lists and tables without an index (polars, Arrow tables not
+    made from pandas) pair rows by position.
 
     A scikit-learn classifier: ``get_params``/``set_params``, ``__sklearn_tags__``
     (binary only, no NaN, no sparse input), ``decision_function``, ``score``
@@ -1169,7 +1232,7 @@ class ChurnModel:
         params = self._checked_params()
         if y is None:
             raise ValueError("ChurnModel requires y to be passed, but the target y is None")
-        X, y, sample_weight = _aligned(X=X, y=y, sample_weight=sample_weight)
+        X, y, sample_weight = _paired(X, y, sample_weight)
         arr, names = _as_matrix(X)
         if arr.shape[1] == 0:
             raise ValueError(f"X has 0 feature(s) (shape=({arr.shape[0]}, 0)) while a minimum "
@@ -1343,6 +1406,7 @@ class ChurnModel:
     def _matrix(self, X: _Any) -> _np.ndarray:
         m = self._fitted()
         names = list(m.feature_names)
+        X = _read_X(X)[0]
         if isinstance(X, _pd.DataFrame) and self._names_given:
             cols = [str(c) for c in X.columns]
             missing = [c for c in names if c not in cols]
@@ -1384,7 +1448,7 @@ class ChurnModel:
         """Accuracy of :meth:`predict` (threshold 0.5) against the labels y,
         weighted by ``sample_weight`` when given (scikit-learn's
         ``ClassifierMixin.score``). pandas inputs are paired by index label."""
-        X, y, sample_weight = _aligned(X=X, y=y, sample_weight=sample_weight)
+        X, y, sample_weight = _paired(X, y, sample_weight)
         pred = self.predict(X)
         truth = _args.materialize(y, "y")
         truth = truth.to_numpy() if isinstance(truth, (_pd.Series, _pd.Index)) else \
@@ -1436,6 +1500,7 @@ class ChurnModel:
         top = _args.whole(top, "top", minimum=1, maximum=_args.limit("reasons"))
         describe = _args.mapping(describe, "describe",
                                  "{column: format string or callable}")
+        X = _read_X(X)[0]
         arr = self._matrix(X)
         proba, feats, contrib = _core.churn_explain(self._fitted(), arr, top, self._threads())
         names = list(self._fitted().feature_names)
@@ -1445,6 +1510,7 @@ class ChurnModel:
         n = arr.shape[0]
         rows_all = _np.arange(n)
         name_arr = _np.array(names + [None], dtype=object)  # index -1: no reason
+        cached: dict = {}  # frame's columns as float arrays, for _row_getter
         for k in range(top):
             f = feats[:, k].astype(_np.int64)
             has = f >= 0
@@ -1455,7 +1521,7 @@ class ChurnModel:
             for j in _np.unique(f[has]):
                 rows = _np.nonzero(f == j)[0]
                 if groups[j] == SCORE_HISTORY and names[j] not in describe:
-                    text[rows] = [_history_phrase(_row_getter(frame, i)) for i in rows]
+                    text[rows] = [_history_phrase(_row_getter(frame, i, cached)) for i in rows]
                     continue
                 uniq, inverse = _np.unique(values[rows], return_inverse=True)
                 phrases = _np.array([_phrase(names[j], float(v), 0.0, describe) for v in uniq],
@@ -1487,7 +1553,7 @@ class ChurnModel:
                              "is for fitted models")
         n_boot = _args.whole(n_boot, "n_boot", minimum=2, maximum=10000)
         seed = _args.whole(seed, "seed", minimum=0, maximum=2**32 - 1)
-        X, y, sample_weight = _aligned(X=X, y=y, sample_weight=sample_weight)
+        X, y, sample_weight = _paired(X, y, sample_weight)
         arr = self._matrix(X)
         labels = _encode_labels(y, arr.shape[0])[1]
         w = None if sample_weight is None else _as_weights(sample_weight, "sample_weight")
@@ -1688,7 +1754,7 @@ def cross_validate(model: ChurnModel, X: _Any, y: _Any, *, k: int = 5, seed: int
     if seed is None:  # fresh folds, as numpy's default_rng(None)
         seed = int(_np.random.default_rng().integers(2**63))
     bins = _args.whole(bins, "bins", minimum=None, maximum=_args.limit("bins"))
-    X, y, sample_weight = _aligned(X=X, y=y, sample_weight=sample_weight)
+    X, y, sample_weight = _paired(X, y, sample_weight)
     arr, names = _as_matrix(X)
     labels = _encode_labels(y, arr.shape[0])[1]
     n = arr.shape[0]

@@ -19,7 +19,7 @@ import pandas as pd
 from . import _npscore
 from ._args import option as _option, shared as _shared
 from ._convert import aligned, as_cutoffs, as_frame, as_scores, as_weights, column, foreign_column
-from ._groups import group_codes, is_int_key, keyed
+from ._groups import arrow_chunks, arrow_keys, arrow_strings, group_codes, is_int_key, keyed
 from ._types import ArrayLike, CompareTest, Method, Missing, WeightBy
 
 Summary = _npscore.Summary
@@ -262,6 +262,14 @@ def _grouped(df: pd.DataFrame, by: Sequence[str], scores: np.ndarray,
         keys, cols = _npscore.by_key(
             scores, np.ascontiguousarray(key.to_numpy(), dtype=np.int64), weights, *args)
         return pd.DataFrame({by[0]: keys.astype(key.dtype, copy=False)}), cols
+    arrow = arrow_strings(column(df, by[0], "group")) if len(by) == 1 else None
+    if arrow is not None:
+        # An Arrow-backed text key: the core counts each key's rows straight
+        # from the Arrow buffers in one pass, with no codes array.
+        rows, has_missing, cols = _npscore.by_utf8_key(scores, *arrow_chunks(arrow), weights,
+                                                       *args)
+        keys = arrow_keys(df[by[0]], arrow, rows, has_missing)
+        return pd.DataFrame({by[0]: keys}), cols
     codes, out = group_codes(df, by)
     cols = _npscore.by_group(scores, codes, len(out), weights, *args)
     # Groups without a single row (unobserved categories) are not reported.

@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import _npscore
 from . import _args
-from ._convert import as_frame, as_scores, column, timestamp, utc_nanos
+from ._convert import aligned_with, as_frame, as_scores, column, read_table, timestamp, utc_nanos
 from ._groups import group_codes, keyed
 from .nps import DEFAULT_CUTOFFS, by_group, segment as _segment_scores, summarize
 from ._types import FloatArray, Missing
@@ -253,7 +253,11 @@ def _sla(sla_hours: Any) -> dict[str, float]:
 def _rank(df, *, churn_risk, clv, segment, responded_at, contacted_at, closed, now, sla_hours,
           window_hours, urgency_hours, recovery, owners, top, keep, cutoffs, threads):
     """The core's queues as (queue frame, missed frame, summary dict)."""
-    df = None if df is None else as_frame(df)
+    df, labelled = (None, False) if df is None else read_table(df)
+    # pandas values are paired with df's rows (and each other) by index label.
+    churn_risk, clv, segment, responded_at, contacted_at, closed = aligned_with(
+        df, labelled, "df", churn_risk=churn_risk, clv=clv, segment=segment,
+        responded_at=responded_at, contacted_at=contacted_at, closed=closed)
     risk = _float_column(_values(df, churn_risk, "churn_risk"), "churn_risk")
     value = _float_column(_values(df, clv, "clv"), "clv")
     n = len(risk)
@@ -297,7 +301,9 @@ def _rank(df, *, churn_risk, clv, segment, responded_at, contacted_at, closed, n
         -1 if top is None else top, caps, threads, contacts, shut,
         sla["make_it_a_10"], sla["advocacy"], window, urgency,
     )
-    labels_of = pd.RangeIndex(n) if df is None else df.index
+    labels_of = df.index if df is not None else next(
+        (v.index for v in (churn_risk, clv, segment, responded_at, contacted_at, closed)
+         if isinstance(v, pd.Series)), pd.RangeIndex(n))
 
     def labels(codes: np.ndarray) -> pd.Series:
         out = np.full(len(codes), None, dtype=object)
@@ -375,12 +381,18 @@ _RANK_DOC = """
     Parameters
     ----------
     df : DataFrame or None
-        One row per case (a customer's response to act on). May be None when
-        every column argument is an array.
+        One row per case (a customer's response to act on): pandas, polars,
+        pyarrow or any Arrow PyCapsule table. May be None when every column
+        argument is an array.
     churn_risk, clv : str or array-like
         Column names of `df` (or arrays): P(churn) in [0, 1] and customer
         lifetime value (finite, >= 0). NaN or out-of-range values raise
-        ValueError naming the row and the value.
+        ValueError naming the row and the value. Every column argument given
+        as a pandas Series is paired with `df`'s rows (and the other Series)
+        by index label: reordered to `df`'s order, and an error naming the
+        first label missing on either side when the labels differ. numpy
+        arrays, lists, polars and Arrow columns pair by position, as do
+        Series beside a table without an index (polars, plain Arrow).
     segment : str or array-like, optional
         Segment labels ("detractor", "passive", "promoter") or 0-10 scores
         (segmented with `cutoffs`); decides the play and so the queue.
@@ -463,7 +475,8 @@ def prioritize(
 {doc}
     Returns
     -------
-    DataFrame in queue order, indexed by `df`'s index labels of the rows:
+    DataFrame in queue order, indexed by `df`'s index labels of the rows
+    (without `df`: by the labels of the first Series argument, else by row):
     ``rank`` (1.. within its play), ``play``, the `keep` columns,
     ``churn_risk``, ``clv``, ``revenue_at_risk`` (churn_risk x clv),
     ``segment``, ``hours_since_response``, ``recoverability`` (r(h)),

@@ -1,28 +1,58 @@
 """The main job's report: what is our NPS, how sure are we, where, what
-changed since last quarter, who is likely to leave and why, whom to contact
-today and which problems to fix first.
+changed since the last period, who is likely to leave and why, whom to
+contact today and which problems to fix first.
 
-`nps_report` works on any response table (the shipped sample or a user's
-CSV); `sample_report` runs it on `npscore.datasets.load_sample()`.
+`build_report(inputs, options)` computes every section from a `ReportInputs`
+(the shipped sample or a user's files, mapped onto canonical columns) and
+returns a `Report`: structured sections (paragraphs, tables of raw values,
+figures), rendered as Markdown (`to_markdown`, pipe tables), one
+self-contained HTML file (`to_html`), a JSON summary (`summary()`, schema
+docs/report-summary.schema.json), the contact queue for a CRM (`queue`,
+docs/report-queue.schema.json) and matplotlib figures (`figures`). A
+section whose input is missing is present, with one line naming the input
+that would enable it. `nps_report` (any response table) and
+`sample_report` (the shipped sample) return the report's text.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import time as _time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Sequence, cast
+from typing import Any, Callable, Optional, Sequence, Union, cast, get_args
 
 import numpy as np
 import pandas as pd
 
 from . import __version__
 from . import _args
+from . import _report_render as _render
 from ._convert import column, utc_nanos
+from ._report_io import positions
 from .health import attribute_change, event_impact, health, segment_trends
 from .nps import DEFAULT_CONFIDENCE, DEFAULT_METHOD, DEFAULT_MIN_N, by_group, compare, summarize
 from ._types import Freq, Method, Missing, WeightBy
 
+from .priority import DEFAULT_SLA_HOURS as _DEFAULT_SLA
+
 METHODS: tuple[Method, ...] = ("wald", "adjusted-wald", "score")
+SUMMARY_SCHEMA = "npscore.report.summary/1"
+QUEUE_SCHEMA = "npscore.report.queue/1"
+
+# The input (config key and flag) that enables a section, named when it is missing.
+_NEEDS = {
+    "customers": "the customers file ([customers] path, --customers)",
+    "churn": "churn events ([churn] path, --churn)",
+    "events": "an event log ([events] path, --events)",
+    "transactions": "transactions ([transactions] path, --transactions)",
+    "slices": "slice columns ([report] slices, --slices)",
+    "value": ("a customer value: a CLV or ARR column ([customers] arr or clv, --value-column, "
+              "--value-kind) or transactions ([transactions] path, --transactions)"),
+    "comment": "a comment column ([responses] comment, --comment-column)",
+    "survey_kind": "a survey kind column ([responses] survey_kind, --kind-column)",
+}
 
 
 def _signed(x: float, digits: int = 1) -> str:
@@ -38,15 +68,173 @@ def _level(confidence: float) -> str:
     return f"{100 * confidence:.10g}%"
 
 
-def _quarters(times: pd.Series, name: str) -> pd.Series:
-    """Calendar quarter (UTC) of each timestamp; naive times are UTC."""
-    ns = utc_nanos(times, f"column {name!r}", "UTC")
-    return pd.Series(ns.view("datetime64[ns]"), index=times.index).dt.to_period("Q")
+def _money(x: float) -> str:
+    return f"${x:,.0f}"
+
+
+# --- The report's structure ---
+
+@dataclass
+class Table:
+    """A table of raw values (the library's numbers, unrounded) and how each
+    column prints (see `_report_render.format_cell`)."""
+
+    frame: pd.DataFrame
+    formats: dict[str, str] = field(default_factory=dict)
+    name: str = ""
+    caption: str = ""
+
+
+@dataclass
+class Bullets:
+    """A list; an item's second line continues it."""
+
+    items: list[str]
+
+
+@dataclass
+class FigureRef:
+    """A place for `Report.figures[name]`."""
+
+    name: str
+    alt: str
+
+
+Block = Union[str, Table, Bullets, FigureRef]
+
+
+@dataclass
+class Section:
+    """One section: `key` (stable id, also the HTML anchor), `title`, heading
+    `level` (2, or 3 for a part of the section before it), `blocks`, and
+    `needs` naming the missing input when the section could not be computed.
+    `data` holds the library results it shows (for the summary and tests)."""
+
+    key: str
+    title: str
+    level: int = 2
+    blocks: list[Block] = field(default_factory=list)
+    needs: Optional[str] = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {b.name: b.frame for b in self.blocks if isinstance(b, Table)}
+
+    def text(self) -> str:
+        return "\n".join(str(b) for b in self.blocks if isinstance(b, str))
+
+
+def _needs(key: str, title: str, what: str, level: int = 2, why: str = "") -> Section:
+    """A section whose input is missing: one line naming the input."""
+    line = f"Not computed: needs {_NEEDS[what]}." + (f" {why}" if why else "")
+    return Section(key, title, level, [line], needs=what)
+
+
+@dataclass
+class Report:
+    """The report: title, lines about the data (`meta`), sections, figures
+    (matplotlib, by file stem), the contact queue and the JSON summary."""
+
+    title: str
+    meta: list[str]
+    sections: list[Section]
+    figures: dict[str, Any] = field(default_factory=dict)
+    queue: pd.DataFrame = field(default_factory=lambda: _empty_queue())
+    summary_data: dict[str, Any] = field(default_factory=dict)
+
+    def section(self, key: str) -> Section:
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(f"no section {key!r}; sections: {[s.key for s in self.sections]}")
+
+    def to_markdown(self, figure_dir: Optional[str] = None) -> str:
+        """Markdown with pipe tables; figures linked as `figure_dir/<name>.png`
+        when `figure_dir` is given (where the PNGs are saved)."""
+        return _render.to_markdown(self, figure_dir)
+
+    def to_text(self) -> str:
+        """What the terminal prints: the Markdown without image links."""
+        return _render.to_markdown(self, None)
+
+    def to_html(self) -> str:
+        """One self-contained HTML file: inline CSS, plots as PNG data URIs."""
+        return _render.to_html(self)
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON summary (docs/report-summary.schema.json), a fresh copy."""
+        return copy.deepcopy(self.summary_data)
+
+    def close(self) -> None:
+        """Releases the figures' memory (matplotlib keeps them until closed)."""
+        self.figures.clear()
+
+
+# --- Inputs and options ---
+
+@dataclass
+class ReportInputs:
+    """The report's data, mapped onto canonical column names: the same frames
+    and names as `npscore.datasets.Sample`, so the shipped sample and a user's
+    files take one path. Only `responses` is required; a section whose input
+    is None says which input would enable it.
+
+    responses    customer_id (str), responded_at (datetime64[ns, UTC]), score,
+                 optional comment, survey_kind, response_id, and the slice columns
+    customers    customer_id (unique), optional signup_at (UTC), arr (value
+                 used to weight NPS and revenue at risk), clv, owner, attributes
+    transactions customer_id, date (UTC), amount: CLV by BG/NBD + Gamma-Gamma
+                 when customers has no clv column
+    churn        customer_id, churned (bool), churned_at (UTC or NaT): trains
+                 and backtests the churn model; without it the documented prior
+    events       time, kind, label, plan, theme, end (UTC): event impact
+    owners       owner, capacity (contacts per day): the contact queue's owners
+    contacts     response_id, contacted_at (UTC, NaT = not yet): the contact
+                 log; the queue leaves contacted cases out and measures the SLA
+    churn_columns  customers' attribute columns the churn model one-hot
+                 encodes (None: the slices that are customers' columns)
+
+    The customer value of the queue, revenue at risk and theme impact is
+    customers' `clv` when present, else CLV from `transactions`, else
+    customers' `weight` column (e.g. ARR, and the report says so).
+    """
+
+    responses: pd.DataFrame
+    customers: Optional[pd.DataFrame] = None
+    transactions: Optional[pd.DataFrame] = None
+    churn: Optional[pd.DataFrame] = None
+    events: Optional[pd.DataFrame] = None
+    owners: Optional[pd.DataFrame] = None
+    slices: Sequence[str] = ()           # slice columns (in responses after joining customers)
+    weight: Optional[str] = None         # customers' value column weighting NPS, e.g. "arr"
+    sla_hours: Sequence[float] = tuple(_DEFAULT_SLA.values())  # recover, make it a 10, advocacy
+    timezone: str = "UTC"                # periods (months, quarters) are calendar periods here
+    period: Freq = "Q"                   # period-over-period comparison and health periods
+    data_note: str = ""                  # one line saying where the data came from
+    contacts: Optional[pd.DataFrame] = None
+    churn_columns: Optional[Sequence[str]] = None
+
+    @classmethod
+    def from_sample(cls, sample: Any, data_note: str = "") -> "ReportInputs":
+        """The inputs for a `npscore.datasets.Sample` (with the simulated
+        contact log of `npscore.datasets.make_contacts`)."""
+        from . import datasets
+
+        slices = [c for c in ("plan", "region", "company_size", "industry")
+                  if c in sample.customers]
+        contacts = getattr(sample, "contacts", None)
+        if contacts is None:
+            contacts = datasets.make_contacts(sample.responses)
+        return cls(responses=sample.responses, customers=sample.customers,
+                   transactions=sample.transactions, churn=sample.churn,
+                   events=sample.events, slices=slices, weight="arr", data_note=data_note,
+                   contacts=contacts, churn_columns=["plan", "company_size"])
 
 
 @dataclass
 class ReportOptions:
-    """What the report analyses; column names refer to the response table."""
+    """What the report analyses; column names refer to the response table
+    (`build_report` sets them from its `ReportInputs`)."""
 
     score: str = "score"
     time: Optional[str] = "responded_at"
@@ -74,14 +262,38 @@ class ReportOptions:
     events: Optional[pd.DataFrame] = None
     figure: Optional[Path] = None
     extra_sections: list[str] = field(default_factory=list)
+    # Period over period (this period against the last) and the time zone
+    # whose calendar periods are used; naive times are read in it.
+    period: Freq = "Q"
+    timezone: str = "UTC"
+    # From score to action (build_report): churn horizon, rows shown per
+    # table, themes listed, and the before/after window of event impact.
+    horizon_days: float = 90.0
+    top: int = 10
+    themes: int = 5
+    event_window: str = "60D"
+
+
+_UNITS = {"D": "day", "day": "day", "W": "week", "W-MON": "week", "week": "week",
+          "M": "month", "MS": "month", "ME": "month", "month": "month",
+          "Q": "quarter", "QS": "quarter", "QE": "quarter", "quarter": "quarter"}
+
+
+def _unit(freq: str) -> str:
+    return _UNITS.get(freq, "period")
+
+
+def _times(df: pd.DataFrame, opt: ReportOptions) -> np.ndarray:
+    """The response times as UTC nanoseconds (naive times in opt.timezone)."""
+    assert opt.time is not None
+    return utc_nanos(column(df, opt.time, "time"), f"column {opt.time!r}", opt.timezone)
 
 
 def _days(df: pd.DataFrame, opt: ReportOptions) -> str:
     """The dates the responses span, "first..last" (UTC), or "all dates"."""
     if not opt.time or not len(df):
         return "all dates"
-    q = pd.Series(utc_nanos(column(df, opt.time, "time"), f"column {opt.time!r}", "UTC")
-                  .view("datetime64[ns]")).dropna()
+    q = pd.Series(_times(df, opt).view("datetime64[ns]")).dropna()
     return f"{q.min():%Y-%m-%d}..{q.max():%Y-%m-%d}" if len(q) else "all dates"
 
 
@@ -100,7 +312,22 @@ def _kinds(df: pd.DataFrame, opt: ReportOptions) -> list:
     return sorted(df[opt.kind].dropna().unique(), key=str)
 
 
-def _weighted_line(df: pd.DataFrame, opt: ReportOptions, who: str, level: str) -> str:
+def _summary_dict(s: Any) -> dict[str, Any]:
+    return {k: _render.finite(getattr(s, k)) for k in
+            ("n", "nps", "se", "ci_low", "ci_high", "share_promoters", "share_passives",
+             "share_detractors", "skipped") if hasattr(s, k)}
+
+
+def _known_weight(df: pd.DataFrame, opt: ReportOptions) -> tuple[pd.DataFrame, int]:
+    """The rows whose weight is known, and how many were left out: responses
+    of customers missing from the customers file (kept, counted, by
+    `unknown_customers = "keep"`) have no value to weight by."""
+    known = column(df, opt.weight, "weight").notna().to_numpy()
+    return (df, 0) if known.all() else (df[known], int((~known).sum()))
+
+
+def _weighted(df: pd.DataFrame, opt: ReportOptions, who: str, level: str) -> tuple[str, Any]:
+    df, unknown = _known_weight(df, opt)
     scores = column(df, opt.score, "score")
     weights = column(df, opt.weight, "weight")
     account = None if opt.account is None else column(df, opt.account, "account")
@@ -114,17 +341,19 @@ def _weighted_line(df: pd.DataFrame, opt: ReportOptions, who: str, level: str) -
                 f"{rows:,} responses of {accounts:,} accounts")
     else:
         rule = f"each of {rows:,} responses weighted by its full {opt.weight}"
+    if unknown:
+        rule += f"; {unknown:,} responses with no {opt.weight} (customer not in the customers file) left out"
     return (f"{opt.weight}-weighted NPS {_signed(w.nps)}  {level} CI "
             f"{_interval(w.ci_low, w.ci_high)}, effective n = {w.n_effective:,.0f} "
-            f"({rule}, {_days(df, opt)}, {who})")
+            f"({rule}, {_days(df, opt)}, {who})"), w
 
 
-def _overall_section(df: pd.DataFrame, opt: ReportOptions) -> list[str]:
-    s = summarize(column(df, opt.score, "score"), method=opt.method,
-                  confidence=opt.confidence, missing=opt.missing)
+def _overall_section(df: pd.DataFrame, opt: ReportOptions, announce: bool = False) -> Section:
+    scores = column(df, opt.score, "score")
+    s = summarize(scores, method=opt.method, confidence=opt.confidence, missing=opt.missing)
     level = _level(opt.confidence)
-    lines = [
-        "## Overall",
+    sec = Section("overall", "Overall", data={"summary": s, "kinds": {}})
+    sec.blocks += [
         f"NPS {_signed(s.nps)} {_denominator(s.n, df, opt)}  {level} CI "
         f"{_interval(s.ci_low, s.ci_high)} ({s.method}), SE {s.se:.2f}"
         + (f", {s.skipped:,} missing skipped" if s.skipped else ""),
@@ -135,230 +364,329 @@ def _overall_section(df: pd.DataFrame, opt: ReportOptions) -> list[str]:
     for m in METHODS:
         if m == s.method:
             continue
-        o = summarize(column(df, opt.score, "score"), method=m, confidence=opt.confidence,
-                      missing=opt.missing)
+        o = summarize(scores, method=m, confidence=opt.confidence, missing=opt.missing)
         other.append(f"{m} {_interval(o.ci_low, o.ci_high)}")
-    lines.append("Other interval methods: " + "; ".join(other))
+    sec.blocks.append("Other interval methods: " + "; ".join(other))
     if opt.weight:
-        lines.append(_weighted_line(df, opt, "all customers", level))
+        line, w = _weighted(df, opt, "all customers", level)
+        sec.blocks.append(line)
+        sec.data["weighted"] = w
         if opt.account is not None and opt.weight_by == "account":
-            r = summarize(column(df, opt.score, "score"), column(df, opt.weight, "weight"),
+            known, _ = _known_weight(df, opt)
+            r = summarize(column(known, opt.score, "score"), column(known, opt.weight, "weight"),
                           weight_by="response", method=opt.method, confidence=opt.confidence,
                           missing=opt.missing)
-            lines.append(f"(Weighting each response by its account's full {opt.weight} would give "
-                         f"{_signed(r.nps)}: accounts that answer more often would count more.)")
+            sec.blocks.append(f"(Weighting each response by its account's full {opt.weight} "
+                              f"would give {_signed(r.nps)}: accounts that answer more often "
+                              "would count more.)")
+    elif announce:
+        sec.blocks.append(f"Weighted NPS: not computed: needs {_NEEDS['value']}.")
     kinds = _kinds(df, opt)
     if kinds:
-        lines += ["", f"By survey kind ({opt.kind}): relational and transactional surveys measure "
-                      "different things and are reported apart."]
+        sec.blocks.append(f"By survey kind ({opt.kind}): relational and transactional surveys "
+                          "measure different things and are reported apart.")
         col = column(df, opt.kind, "kind")
+        items = []
         for k in kinds:
             part = df[(col == k).to_numpy()]
             ks = summarize(column(part, opt.score, "score"), method=opt.method,
                            confidence=opt.confidence, missing=opt.missing)
-            lines.append(f"- {k}: NPS {_signed(ks.nps)} {_denominator(ks.n, part, opt)}  "
-                         f"{level} CI {_interval(ks.ci_low, ks.ci_high)}")
+            item = (f"{k}: NPS {_signed(ks.nps)} {_denominator(ks.n, part, opt)}  "
+                    f"{level} CI {_interval(ks.ci_low, ks.ci_high)}")
+            wk = None
             if opt.weight:
-                lines.append("  " + _weighted_line(part, opt, "all customers", level))
-    return lines
+                line, wk = _weighted(part, opt, "all customers", level)
+                item += "\n" + line
+            sec.data["kinds"][str(k)] = (ks, wk)
+            items.append(item)
+        sec.blocks.append(Bullets(items))
+    elif announce:
+        sec.blocks.append(f"Survey kinds: one kind (or none recorded); to report relational and "
+                          f"transactional surveys apart, give {_NEEDS['survey_kind']}.")
+    return sec
 
 
-def _slice_section(df: pd.DataFrame, opt: ReportOptions) -> list[str]:
+def _slice_section(df: pd.DataFrame, opt: ReportOptions) -> Section:
     kinds = _kinds(df, opt)
     split = f", each {opt.kind} apart" if kinds else ""
-    lines = [f"## NPS by slice (NPS over responses, {_days(df, opt)}, all customers{split}; "
-             f"n = responses; * = fewer than {opt.min_n:g} responses: do not read much into it)"]
+    sec = Section("slices", f"NPS by slice (NPS over responses, {_days(df, opt)}, all customers"
+                  f"{split}; n = responses; * = fewer than {opt.min_n:g} responses: do not read "
+                  "much into it)", data={"tables": {}})
     for key in opt.by:
         keys = [opt.kind, key] if kinds and key != opt.kind else [key]
         t = by_group(df, score=opt.score, by=keys, min_n=opt.min_n, method=opt.method,
                      confidence=opt.confidence, missing=opt.missing)
+        sec.data["tables"][key] = t
         table = pd.DataFrame({
             **({opt.kind: t[opt.kind].astype(str)} if len(keys) == 2 else {}),
             key: t[key].astype(str) + np.where(t["small"], " *", ""),
             "n": t["n"],
-            "promoters": (100 * t["share_promoters"]).round(1),
-            "passives": (100 * t["share_passives"]).round(1),
-            "detractors": (100 * t["share_detractors"]).round(1),
-            "NPS": t["nps"].round(1),
-            "CI low": t["ci_low"].round(1),
-            "CI high": t["ci_high"].round(1),
+            "promoters": 100 * t["share_promoters"],
+            "passives": 100 * t["share_passives"],
+            "detractors": 100 * t["share_detractors"],
+            "NPS": t["nps"],
+            "CI low": t["ci_low"],
+            "CI high": t["ci_high"],
         })
-        lines += ["", table.to_string(index=False)]
-    return lines
+        one = "{:.1f}"
+        sec.blocks.append(Table(table, {"n": "int", "promoters": one, "passives": one,
+                                        "detractors": one, "NPS": one, "CI low": one,
+                                        "CI high": one}, name=key))
+    return sec
 
 
-def _quarter_lines(df: pd.DataFrame, q: pd.Series, opt: ReportOptions, cur, prev,
-                   who: str) -> list[str]:
-    """NPS of two quarters and their comparison, each with its denominator."""
-    scores = column(df, opt.score, "score")
-    if not ((q == cur).any() and (q == prev).any()):
-        return [f"No responses in {cur} or {prev} ({who})."]
-    a = summarize(scores[(q == cur).to_numpy()], method=opt.method, confidence=opt.confidence,
+def _health_table(df: pd.DataFrame, opt: ReportOptions, freq: str, by: Optional[str] = None
+                  ) -> pd.DataFrame:
+    assert opt.time is not None
+    return health(df, score=opt.score, time=opt.time, freq=cast(Freq, freq), by=by,
+                  tz=opt.timezone, method=opt.method, confidence=opt.confidence,
                   missing=opt.missing)
-    b = summarize(scores[(q == prev).to_numpy()], method=opt.method, confidence=opt.confidence,
+
+
+def _period_labels(df: pd.DataFrame, opt: ReportOptions, h: pd.DataFrame) -> np.ndarray:
+    """Each response's period label, as `health` labels its periods (the
+    calendar of opt.timezone): the last period starting at or before it."""
+    t = _times(df, opt)
+    starts = h["period_start"].array.as_unit("ns").asi8
+    idx = np.searchsorted(starts, t, side="right") - 1
+    labels = h["period"].to_numpy(dtype=object)
+    return labels[np.clip(idx, 0, len(labels) - 1)]
+
+
+def _period_lines(df: pd.DataFrame, q: np.ndarray, opt: ReportOptions, cur: str, prev: str,
+                  who: str) -> tuple[list[str], Optional[dict[str, Any]]]:
+    """NPS of two periods and their comparison, each with its denominator."""
+    scores = column(df, opt.score, "score")
+    a_sel, b_sel = q == cur, q == prev
+    if not (a_sel.any() and b_sel.any()):
+        return [f"No responses in {cur} or {prev} ({who})."], None
+    a = summarize(scores[a_sel], method=opt.method, confidence=opt.confidence,
+                  missing=opt.missing)
+    b = summarize(scores[b_sel], method=opt.method, confidence=opt.confidence,
                   missing=opt.missing)
     c = compare(a, b, method=opt.method, confidence=opt.confidence)
     alpha = 1 - opt.confidence
     verdict = (f"significant at the {_level(alpha)} level" if c.p_value < alpha
                else f"not significant at the {_level(alpha)} level")
-    return [
+    lines = [
         f"{cur}: NPS {_signed(a.nps)} {_interval(a.ci_low, a.ci_high)} "
-        f"{_denominator(a.n, df[(q == cur).to_numpy()], opt, who)}",
+        f"{_denominator(a.n, df[a_sel], opt, who)}",
         f"{prev}: NPS {_signed(b.nps)} {_interval(b.ci_low, b.ci_high)} "
-        f"{_denominator(b.n, df[(q == prev).to_numpy()], opt, who)}",
-        f"Change {_signed(c.diff)} points, {_level(opt.confidence)} CI {_interval(c.ci_low, c.ci_high)}, "
-        f"z = {c.z:.2f}, p = {c.p_value:.3g}: {verdict}.",
+        f"{_denominator(b.n, df[b_sel], opt, who)}",
+        f"Change {_signed(c.diff)} points, {_level(opt.confidence)} CI "
+        f"{_interval(c.ci_low, c.ci_high)}, z = {c.z:.2f}, p = {c.p_value:.3g}: {verdict}.",
     ]
+    data = {"current": {"period": str(cur), **_summary_dict(a)},
+            "previous": {"period": str(prev), **_summary_dict(b)},
+            "change": {k: _render.finite(getattr(c, k))
+                       for k in ("diff", "se", "z", "p_value", "ci_low", "ci_high")}}
+    return lines, data
 
 
-def _quarter_section(df: pd.DataFrame, opt: ReportOptions) -> list[str]:
-    q = _quarters(column(df, opt.time, "time"), opt.time)
-    periods = sorted(q.dropna().unique())
+def _period_section(df: pd.DataFrame, opt: ReportOptions, hp: pd.DataFrame) -> list[Section]:
+    unit = _unit(opt.period)
+    sec = Section("periods", f"This {unit} against the last",
+                  data={"freq": opt.period, "timezone": opt.timezone, "by_kind": {}})
+    q = _period_labels(df, opt, hp)
+    periods = [p for p, n in zip(hp["period"], hp["n"]) if n > 0]  # periods with scores
     if len(periods) < 2:
-        return ["## This quarter against the last", "Fewer than two quarters of data."]
+        sec.blocks.append(f"Fewer than two {unit}s of data.")
+        return [sec]
     cur, prev = periods[-1], periods[-2]
+    if opt.timezone != "UTC":
+        sec.blocks.append(f"Calendar {unit}s in {opt.timezone}.")
     kinds = _kinds(df, opt)
-    lines = ["## This quarter against the last"]
     if not kinds:
-        return lines + _quarter_lines(df, q, opt, cur, prev, "all customers")
-    col = column(df, opt.kind, "kind")
+        lines, sec.data["blended"] = _period_lines(df, q, opt, cur, prev, "all customers")
+        sec.blocks += lines
+        return [sec]
+    col = column(df, opt.kind, "kind").to_numpy()
+    subs = []
     for k in kinds:
-        sel = (col == k).to_numpy()
-        lines += ["", f"### {k} surveys"] + _quarter_lines(df[sel], q[sel], opt, cur, prev,
+        sel = col == k
+        lines, sec.data["by_kind"][str(k)] = _period_lines(df[sel], q[sel], opt, cur, prev,
                                                            f"all customers, {k} surveys")
-    lines += ["", "### All surveys blended"] + _quarter_lines(df, q, opt, cur, prev,
-                                                              "all customers, all surveys")
-    # The quarters side by side: a change in one kind can hide in the blend.
+        subs.append(Section(f"periods_{k}", f"{k} surveys", 3, cast(list[Block], lines)))
+    lines, sec.data["blended"] = _period_lines(df, q, opt, cur, prev,
+                                               "all customers, all surveys")
+    subs.append(Section("periods_all", "All surveys blended", 3, cast(list[Block], lines)))
+    # The periods side by side: a change in one kind can hide in the blend.
     shown = periods[-6:]
-    grid = {}
+    scores = column(df, opt.score, "score")
+    grid: dict[str, dict[str, str]] = {}
     for k in [*kinds, "all"]:
-        sel = np.ones(len(df), bool) if k == "all" else (col == k).to_numpy()
+        sel = np.ones(len(df), bool) if k == "all" else (col == k)
         row = {}
         for p in shown:
-            part = sel & (q == p).to_numpy()
-            sc = column(df, opt.score, "score")[part]
+            part = sel & (q == p)
             if not part.any():
                 row[str(p)] = "-"
                 continue
-            ps = summarize(sc, missing=opt.missing)
+            ps = summarize(scores[part], missing=opt.missing)
             row[str(p)] = f"{_signed(ps.nps)} (n={ps.n:,.0f})"
         grid[str(k)] = row
     table = pd.DataFrame(grid).T
     table.index.name = opt.kind
-    lines += ["", f"### NPS by quarter and {opt.kind} (NPS over each quarter's responses, "
-                  "all customers)", "", table.reset_index().to_string(index=False)]
-    return lines
+    subs.append(Section("periods_grid", f"NPS by {unit} and {opt.kind} (NPS over each {unit}'s "
+                        "responses, all customers)", 3,
+                        [Table(table.reset_index(), name="grid")]))
+    return [sec, *subs]
 
 
-def _health_section(df: pd.DataFrame, opt: ReportOptions) -> list[str]:
+def _health_sections(df: pd.DataFrame, opt: ReportOptions, h: pd.DataFrame,
+                     figures: dict[str, Any], announce: bool = False) -> list[Section]:
     k = opt.health_periods
-    h = health(df, score=opt.score, time=opt.time, freq=opt.health_freq, method=opt.method,
-               confidence=opt.confidence, missing=opt.missing)
     last = h.tail(k)
     table = pd.DataFrame({
         "period": last["period"],
         "n": last["n"],
-        "promoters": (100 * last["share_promoters"]).round(1),
-        "passives": (100 * last["share_passives"]).round(1),
-        "detractors": (100 * last["share_detractors"]).round(1),
-        "NPS": last["nps"].round(1),
-        "CI": [_interval(lo, hi) for lo, hi in zip(last["ci_low"], last["ci_high"])],
-        "change": last["nps_change"].round(1),
-        "p (adj.)": last["change_p_adjusted"].map(lambda p: f"{p:.3g}"),
+        "promoters": 100 * last["share_promoters"],
+        "passives": 100 * last["share_passives"],
+        "detractors": 100 * last["share_detractors"],
+        "NPS": last["nps"],
+        "CI": [_interval(lo, hi) if pd.notna(lo) else "-"
+               for lo, hi in zip(last["ci_low"], last["ci_high"])],
+        "change": last["nps_change"],
+        "p (adj.)": last["change_p_adjusted"],
         "flags": last["flags"].replace("", "-"),
     })
-    lines = [f"## Distribution health (last {k} periods, freq {opt.health_freq!r}; change "
-             "p-values Holm-adjusted across all periods; flags as in \"Health flags\")", "",
-             table.to_string(index=False)]
-    sliced = (health(df, score=opt.score, time=opt.time, freq=opt.health_freq, by=opt.health_by,
-                     method=opt.method, confidence=opt.confidence, missing=opt.missing)
+    one = "{:.1f}"
+    main = Section("health", f"Distribution health (last {k} periods, freq {opt.health_freq!r}; "
+                   "change p-values Holm-adjusted across all periods; flags as in "
+                   "\"Health flags\")", data={"health": h})
+    if opt.timezone != "UTC":
+        main.blocks.append(f"Calendar periods in {opt.timezone}.")
+    main.blocks.append(Table(table, {"n": "int", "promoters": one, "passives": one,
+                                     "detractors": one, "NPS": one, "change": one,
+                                     "p (adj.)": "{:.3g}"}, name="health"))
+    sliced = (_health_table(df, opt, opt.health_freq, opt.health_by)
               if opt.health_by else h.assign(_all="all"))
+    main.data["sliced"] = sliced
     key = opt.health_by or "_all"
     recent = list(h["period"].tail(k))
-    lines += _flag_lines(sliced, key, recent, opt)
-    lines += _trend_lines(df, sliced, key, recent, opt)
+    out = [main, _flag_section(sliced, key, recent, opt),
+           _trend_section(df, sliced, key, recent, opt)]
+    drivers = None
     if opt.health_by and len(h) >= 2:
         a_label, b_label = h["period"].iloc[-2], h["period"].iloc[-1]
-        drivers = attribute_change(df, by=opt.health_by, period_a=a_label, period_b=b_label,
-                                   score=opt.score, time=opt.time, freq=opt.health_freq,
-                                   missing=opt.missing)
-        lines += ["", f"### What drove the last change ({a_label} -> {b_label}: NPS "
-                      f"{_signed(drivers.attrs['nps_a'])} -> {_signed(drivers.attrs['nps_b'])}, "
-                      f"{_signed(drivers.attrs['change'])} points) by {opt.health_by}",
-                  "mix = the slice's share of respondents changed; rate = its NPS changed; "
-                  "the totals add up to the change.", "",
-                  drivers[[opt.health_by, "n_a", "n_b", "nps_a", "nps_b", "mix", "rate", "total"]]
-                  .round(2).to_string(index=False)]
+        try:
+            drivers = attribute_change(df, by=opt.health_by, period_a=a_label, period_b=b_label,
+                                       score=opt.score, time=cast(str, opt.time),
+                                       freq=opt.health_freq, tz=opt.timezone,
+                                       missing=opt.missing)
+        except ValueError as e:  # too little data in the two periods: say so
+            out.append(Section("drivers", "What drove the last change", 3,
+                               [f"Not computed for {a_label} -> {b_label}: {e}."]))
+    if drivers is not None:
+        cols = [opt.health_by, "n_a", "n_b", "nps_a", "nps_b", "mix", "rate", "total"]
+        two = "{:.2f}"
+        out.append(Section(
+            "drivers", f"What drove the last change ({a_label} -> {b_label}: NPS "
+            f"{_signed(drivers.attrs['nps_a'])} -> {_signed(drivers.attrs['nps_b'])}, "
+            f"{_signed(drivers.attrs['change'])} points) by {opt.health_by}", 3,
+            ["mix = the slice's share of respondents changed; rate = its NPS changed; "
+             "the totals add up to the change.",
+             Table(drivers[cols].reset_index(drop=True),
+                   {c: two for c in ("nps_a", "nps_b", "mix", "rate", "total")},
+                   name="drivers")], data={"drivers": drivers}))
+    elif announce and not opt.health_by:
+        out.append(_needs("drivers", "What drove the last change", "slices", 3,
+                          "The change is attributed to the slices' mix and rates."))
     if opt.events is not None and len(opt.events):
-        impact = event_impact(df, opt.events, window="60D", by=opt.health_by, score=opt.score,
-                              time=opt.time, missing=opt.missing, method=opt.method,
-                              confidence=opt.confidence)
+        w = opt.event_window
+        impact = event_impact(df, opt.events, window=w, by=opt.health_by, score=opt.score,
+                              time=cast(str, opt.time), tz=opt.timezone, missing=opt.missing,
+                              method=opt.method, confidence=opt.confidence)
         cols = ["time", "label", *([opt.health_by] if opt.health_by else []), "n_before",
                 "nps_before", "n_after", "nps_after", "diff", "p_adjusted"]
-        shown = impact[cols].copy()
-        shown["time"] = pd.to_datetime(shown["time"]).dt.strftime("%Y-%m-%d")
-        shown["label"] = shown["label"].str.slice(0, 40)
-        lines += ["", "### Events: NPS 60 days before and after (p-values Holm-adjusted)", "",
-                  shown.round(3).to_string(index=False)]
+        shown = impact[cols].reset_index(drop=True)
+        shown["label"] = shown["label"].astype(str).str.slice(0, 40)
+        three = "{:.3f}"
+        days = w[:-1] if isinstance(w, str) and w.endswith("D") else w
+        out.append(Section(
+            "events", f"Events: NPS {days} days before and after (p-values Holm-adjusted)", 3,
+            [Table(shown, {"time": "date", "n_before": "int", "n_after": "int",
+                           "nps_before": three, "nps_after": three, "diff": three,
+                           "p_adjusted": three}, name="events")], data={"impact": impact}))
+    elif announce:
+        out.append(_needs("events", "Events", "events", 3,
+                          "Each event's NPS before and after is compared."))
+    from . import plot
+
+    figures["health"] = plot.health(h, events=opt.events,
+                                     title="Distribution health (all responses)")
+    main.blocks.append(FigureRef("health", "Distribution health: NPS and segment shares by "
+                                 "period, with flags and events"))
     if opt.figure is not None:
-        from . import plot
-
-        fig = plot.health(h, events=opt.events, title="Distribution health (all responses)")
-        fig.savefig(opt.figure, dpi=110)
-        lines += ["", f"Plot: {opt.figure}"]
-    return lines
+        figures["health"].savefig(opt.figure, dpi=110)
+        main.blocks.append(f"Plot: {opt.figure}")
+    return out
 
 
-def _flag_lines(sliced: pd.DataFrame, key: str, recent: list, opt: ReportOptions) -> list[str]:
+def _flag_section(sliced: pd.DataFrame, key: str, recent: list, opt: ReportOptions) -> Section:
     """The flags of the last periods, each naming what it compared against,
     and what each slice's newest period could reveal at all."""
     freq = opt.health_freq
     attrs = sliced.attrs
     by = f" by {opt.health_by}" if opt.health_by else ""
-    lines = ["", f"### Health flags{by} ({recent[0]} to {recent[-1]})",
-             f"Each {freq!r} period is judged as it was when it closed, against its baseline: "
-             f"{attrs['baseline']}; p-values: {attrs['flag_adjustment']} "
-             f"(mode {attrs['flag_mode']!r}). level_shift is a CUSUM of the periods' "
-             "deviations from their baselines."]
-    rows = sliced[sliced["period"].isin(recent) & (sliced["flags"] != "")
-                  & ~sliced["flag_low_n"]]
+    sec = Section("health_flags", f"Health flags{by} ({recent[0]} to {recent[-1]})", 3)
+    sec.blocks.append(
+        f"Each {freq!r} period is judged as it was when it closed, against its baseline: "
+        f"{attrs['baseline']}; p-values: {attrs['flag_adjustment']} "
+        f"(mode {attrs['flag_mode']!r}). level_shift is a CUSUM of the periods' "
+        "deviations from their baselines.")
+    sel = (sliced["period"].isin(recent) & (sliced["flags"] != "") & ~sliced["flag_low_n"])
+    rows = sliced[sel.to_numpy()]
+    sec.data["flags"] = rows
     if rows.empty:
-        lines.append(f"No flags in the last {len(recent)} periods (small groups are not judged).")
-    for _, r in rows.iterrows():
+        sec.blocks.append(f"No flags in the last {len(recent)} periods (small groups are not "
+                          "judged).")
+    items = []
+    for _, r in rows.iterrows():  # a handful of flagged rows
         against = (f" [baseline {r['baseline_from']} to {r['baseline_to']}, "
                    f"n = {int(r['baseline_n']):,}]" if pd.notna(r["baseline_from"]) else "")
-        lines.append(f"- {r[key]} {r['period']}: {r['flags'].replace(',', ', ')} - "
+        items.append(f"{r[key]} {r['period']}: {r['flags'].replace(',', ', ')} - "
                      f"{r['reasons']}{against}")
+    if items:
+        sec.blocks.append(Bullets(items))
     # The size of change the newest period of each slice could reveal.
-    newest = sliced[(sliced["period"] == recent[-1]) & sliced["min_detectable_drop"].notna()]
+    newest = sliced[((sliced["period"] == recent[-1])
+                     & sliced["min_detectable_drop"].notna()).to_numpy()]
     if len(newest):
         alpha = attrs["thresholds"]["drop_alpha"]
         power = attrs["thresholds"]["power"]
         sizes = "; ".join(f"{r[key]} SE {r['se']:.1f}, {r['min_detectable_drop']:.0f} points"
                           for _, r in newest.iterrows())
-        lines.append(f"What {recent[-1]} could reveal (NPS standard error, and the smallest drop "
-                     f"nps_drop detects with {power:.0%} power at alpha {alpha:g} / tests of the "
-                     f"period): {sizes}.")
-    return lines
+        sec.blocks.append(f"What {recent[-1]} could reveal (NPS standard error, and the smallest "
+                          f"drop nps_drop detects with {power:.0%} power at alpha {alpha:g} / "
+                          f"tests of the period): {sizes}.")
+    return sec
 
 
-def _trend_lines(df: pd.DataFrame, sliced: pd.DataFrame, key: str, recent: list,
-                 opt: ReportOptions) -> list[str]:
+def _trend_section(df: pd.DataFrame, sliced: pd.DataFrame, key: str, recent: list,
+                   opt: ReportOptions) -> Section:
     """Segment trends over the window of the last periods, labelled as such,
     each with the flags its slice raised in that window (trends describe the
     whole window; flags judge each period against its own baseline)."""
     k = len(recent)
-    trends = segment_trends(df, periods=k, score=opt.score, time=opt.time, freq=opt.health_freq,
-                            by=opt.health_by, missing=opt.missing)
+    if k < 3:  # a slope needs three periods
+        return Section("trends", "Segment trends", 3,
+                       [f"Not computed: {k} period(s) of data; a trend needs at least 3."])
+    trends = segment_trends(df, periods=k, score=opt.score, time=cast(str, opt.time),
+                            freq=opt.health_freq, by=opt.health_by, tz=opt.timezone,
+                            missing=opt.missing)
     moving = trends[trends["direction"] != "flat"]
     over = f"{opt.health_by} x segments" if opt.health_by else "segments"
-    lines = ["", f"### Segment trends over the window {recent[0]} to {recent[-1]} ({k} periods)",
-             "Least-squares slope of each share over the whole window, weighted by n; "
-             f"p-values Holm-adjusted over {over}."]
+    sec = Section("trends", f"Segment trends over the window {recent[0]} to {recent[-1]} "
+                  f"({k} periods)", 3, data={"trends": trends})
+    sec.blocks.append("Least-squares slope of each share over the whole window, weighted by n; "
+                      f"p-values Holm-adjusted over {over}.")
     if moving.empty:
-        lines.append("Every segment share is flat (no trend significant after adjustment).")
-    window = sliced[sliced["period"].isin(recent) & (sliced["flags"] != "") & ~sliced["flag_low_n"]]
-    for _, r in moving.iterrows():
+        sec.blocks.append("Every segment share is flat (no trend significant after adjustment).")
+    window = sliced[(sliced["period"].isin(recent) & (sliced["flags"] != "")
+                     & ~sliced["flag_low_n"]).to_numpy()]
+    items = []
+    for _, r in moving.iterrows():  # the few significant trends
         where = f"{r[opt.health_by]}: " if opt.health_by else ""
         mine = window[window[key] == r[opt.health_by]] if opt.health_by else window
         if len(mine):
@@ -368,276 +696,482 @@ def _trend_lines(df: pd.DataFrame, sliced: pd.DataFrame, key: str, recent: list,
         else:
             note = ("; no period of the window flagged: each stayed within what its own "
                     "baseline allows (a gradual drift)")
-        lines.append(
-            f"- {where}{r['segment']} {r['direction']} {r['slope_points']:+.2f} points/period "
+        items.append(
+            f"{where}{r['segment']} {r['direction']} {r['slope_points']:+.2f} points/period "
             f"({100 * r['start_share']:.1f}% -> {100 * r['end_share']:.1f}%, "
             f"p adj. {r['p_adjusted']:.3g}){note}")
-    return lines
+    if items:
+        sec.blocks.append(Bullets(items))
+    return sec
 
 
 # --- From score to action: churn risk, the contact queue, revenue at risk, themes ---
 
-def _money(x: float) -> str:
-    return f"${x:,.0f}"
+PLAYS = ("recover", "make_it_a_10", "advocacy")
+#: Reason stability (30 bootstrap refits) runs on at most this many customers
+#: of the backtest's test set, a seeded random subset (seed 0) when there are
+#: more: each refit costs a fit of the whole set.
+STABILITY_ROWS = 100_000
+QUEUE_COLUMNS: dict[str, str] = {
+    # name: pandas dtype of the queue's column (docs/report-queue.schema.json)
+    "play": "str", "rank": "int64", "customer_id": "str", "response_id": "str",
+    "score": "float64", "segment": "str", "responded_at": "datetime64[ns, UTC]",
+    "hours_since_response": "float64", "deadline": "datetime64[ns, UTC]", "overdue": "bool",
+    "churn_risk": "float64", "clv": "float64", "revenue_at_risk": "float64",
+    "recoverability": "float64", "expected_recoverable": "float64", "priority": "float64",
+    "owner": "str", "reason_1": "str", "reason_2": "str", "reason_3": "str",
+    "play_script": "str",
+}
 
 
-def _queue_lines(sample, responses, customers, frame, risk, reasons, now, top) -> list[str]:
+def _empty_queue() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object if t == "str" else t)
+                         for c, t in QUEUE_COLUMNS.items()})
+
+
+def _looked_up(keys: pd.Series, table: pd.Series) -> np.ndarray:
+    """`keys.map(table).to_numpy()` for a table with unique index labels, by
+    one hash lookup of the keys (NaN where absent)."""
+    if not table.index.is_unique:
+        return keys.map(table).to_numpy()
+    pos = positions(keys, table.index)
+    values = table.to_numpy()
+    out = values[np.where(pos >= 0, pos, 0)] if len(values) else np.full(len(pos), np.nan)
+    if (pos < 0).any():
+        out = np.where(pos >= 0, out, np.nan)
+    return out
+
+
+@dataclass
+class _Value:
+    """The customer value used for money: per customer_id, what it is."""
+
+    by_customer: pd.Series
+    basis: str          # "clv", "clv_from_transactions" or the weight column (e.g. "arr")
+    label: str          # "CLV" or "ARR"
+    note: str
+
+
+def _customer_value(inputs: ReportInputs, now: pd.Timestamp) -> Optional[_Value]:
+    customers = inputs.customers
+    if customers is None:
+        return None
+    ids = customers["customer_id"]
+    if "clv" in customers.columns:
+        return _Value(pd.Series(customers["clv"].to_numpy(float), index=ids), "clv", "CLV",
+                      "CLV: the customers' clv column.")
+    if inputs.transactions is not None and len(inputs.transactions):
+        from .clv import BetaGeo, GammaGamma, customer_lifetime_value, rfm_summary
+
+        tx = inputs.transactions
+        dates = pd.Series(utc_nanos(tx["date"], "transactions column 'date'", "UTC"))
+        later = int((dates > now.value).sum())
+        if later:  # the observation ends with the last response: later purchases wait
+            tx = tx[(dates <= now.value).to_numpy()]
+        rfm = rfm_summary(tx, customer="customer_id", date="date",
+                          amount="amount", observation_end=now, freq="W")
+        bg = BetaGeo().fit(rfm["frequency"], rfm["recency"], rfm["T"])
+        rep = rfm[rfm["frequency"] > 0]
+        gg = GammaGamma().fit(rep["frequency"], rep["monetary_value"])
+        clv = customer_lifetime_value(bg, gg, rfm["frequency"], rfm["recency"], rfm["T"],
+                                      rfm["monetary_value"], time=12)
+        value = pd.Series(clv, index=rfm.index).reindex(ids.to_numpy()).fillna(0.0)
+        value.index = pd.Index(ids.to_numpy())
+        return _Value(value, "clv_from_transactions", "CLV",
+                      f"CLV: 12 months, discounted, from transactions by BG/NBD + Gamma-Gamma "
+                      f"fitted as of {now:%Y-%m-%d} on {len(rfm):,} customers (customers "
+                      "without transactions count 0"
+                      + (f"; {later:,} transactions after it left out" if later else "") + ").")
+    if inputs.weight and inputs.weight in customers.columns:
+        return _Value(pd.Series(customers[inputs.weight].to_numpy(float), index=ids),
+                      inputs.weight, inputs.weight.upper(),
+                      f"Customer value: {inputs.weight} (no CLV column and no transactions: "
+                      "money at risk is in annual revenue, not lifetime value).")
+    return None
+
+
+def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
+                   value: Optional[_Value]) -> tuple[Section, Any]:
+    """Churn risk with reasons; returns the section and (risk, reasons,
+    active responses, active customers, churned ids)."""
+    from .churn import ChurnModel, backtest, churn_features, evaluate
+
+    horizon = opt.horizon_days
+    top = opt.top
+    responses, customers = inputs.responses, inputs.customers
+    features: dict[str, Any] = {"missing": opt.missing}
+    if customers is not None:
+        cols = (list(inputs.churn_columns) if inputs.churn_columns is not None
+                else [c for c in inputs.slices if c in customers.columns and c != "customer_id"])
+        # Responses of customers absent from the customers file (kept for the NPS
+        # sections, counted in the data note) have no customer to score.
+        features.update(signup="signup_at" if "signup_at" in customers.columns else None,
+                        columns=cols or None, static_columns=True, unknown="skip")
+    sec = Section("churn", f"Churn risk (next {horizon:g} days)", data={"model": "prior"})
+    gone = pd.Index([])
+    model = ChurnModel.prior(horizon)
+    if inputs.churn is not None:
+        churn = inputs.churn
+        churned_at = pd.to_datetime(churn["churned_at"])
+        end = max(now, pd.Timestamp(churned_at.max())) if churned_at.notna().any() else now
+        # Honest estimate: train as of one date, test on the churn that followed a
+        # later one; the test horizon ends with the data.
+        test_as_of = (end - pd.Timedelta(days=horizon)).floor("D")
+        train_as_of = test_as_of - pd.Timedelta(days=2 * horizon)
+        data = {"responses": responses, "customers": customers, "churn": churn}
+        try:
+            bt = backtest(data, train_as_of=train_as_of, test_as_of=test_as_of,
+                          horizon_days=horizon,
+                          model_factory=lambda: ChurnModel(standardize=True), **features)
+        except ValueError as e:
+            bt = None
+            sec.blocks.append(f"The backtest (train as of {train_as_of:%Y-%m-%d}, test after "
+                              f"{test_as_of:%Y-%m-%d}) could not run on this history: {e}. "
+                              "Scored with the prior (ChurnModel.prior: segment base rates, "
+                              "docs/sources.md §5) instead.")
+            sec.data["backtest_error"] = str(e)
+        if bt is not None:
+            y_test = bt.split.y_test.to_numpy()
+            ev = evaluate(y_test, bt.p_test.to_numpy())
+            pe = evaluate(y_test, bt.p_prior.to_numpy())
+            # The model is used only where it beats the prior on the backtest; the
+            # reasons' stability is measured on the refit either way.
+            fitted = ChurnModel(standardize=True).fit(bt.split.X_test, y_test)
+            X_stab, y_stab, model_stab = bt.split.X_test, y_test, fitted
+            if len(y_test) > STABILITY_ROWS:  # bounded: 30 refits of every customer cost minutes
+                pick = np.sort(np.random.default_rng(0).choice(len(y_test), STABILITY_ROWS,
+                                                               replace=False))
+                X_stab, y_stab = X_stab.iloc[pick], y_test[pick]
+                model_stab = ChurnModel(standardize=True).fit(X_stab, y_stab)
+            stab = model_stab.reason_stability(X_stab, y_stab, n_boot=30)
+            if bt.beats_prior:
+                model = fitted
+                sec.data["model"] = "model"
+            sec.data.update(backtest=bt, evaluation=ev, prior_evaluation=pe,
+                            train_as_of=train_as_of, test_as_of=test_as_of)
+            scores = pd.DataFrame({
+                "": ["model", "prior (baseline)"],
+                "ROC AUC": [ev.auc, pe.auc], "Brier": [ev.brier, pe.brier],
+                "log loss": [ev.log_loss, pe.log_loss],
+                "top-decile lift": [f"{ev.lift:.2f}x", f"{pe.lift:.2f}x"],
+            })
+            signals = ", ".join(features.get("columns") or []) or "none"
+            if bt.beats_prior:
+                used = (f"Scored with the model (L2 logistic regression, standardised, on "
+                        f"{bt.split.X_test.shape[1]} signals from NPS history and the account: "
+                        f"{signals}), refit on {test_as_of:%Y-%m-%d}: it beats the prior on "
+                        "both AUC and Brier.")
+            else:
+                used = ("Scored with the prior (ChurnModel.prior: segment base rates, no "
+                        f"training): the {bt.split.X_test.shape[1]}-signal model does not beat "
+                        "it on the backtest (it needs a higher AUC and a lower Brier score).")
+            unstable = ", ".join(f"{k} {v:.0%}" for k, v in stab.sign_stability.items()
+                                 if v < 0.9)
+            sec.blocks += [
+                f"Backtest: trained as of {train_as_of:%Y-%m-%d} (n = {bt.n_train:,}), tested on "
+                f"churn after {test_as_of:%Y-%m-%d} (n = {bt.n_test:,}, churn rate "
+                f"{bt.test_churn_rate:.1%}); the baseline is the prior (segment base rates) on "
+                "the same customers:",
+                Table(scores, {"ROC AUC": "{:.3f}", "Brier": "{:.4f}", "log loss": "{:.4f}"},
+                      name="backtest"),
+                f"Model ROC AUC {ev.auc:.3f} / Brier {ev.brier:.4f} against the prior's ROC AUC "
+                f"{pe.auc:.3f} / Brier {pe.brier:.4f}. " + used,
+                f"Reason stability of the model over {stab.n_boot} bootstrap refits"
+                + (f" (on a random {STABILITY_ROWS:,} of the {len(y_test):,} customers, refit "
+                   "on them: a smaller sample varies more, so this understates the stability)"
+                   if len(y_test) > STABILITY_ROWS else "") + ": the top "
+                f"reason is unchanged in {stab.mean_top_reason_agreement:.0%} of refits per "
+                "customer on average; "
+                + (f"coefficients whose sign holds in fewer than 90% of refits: {unstable}."
+                   if unstable else "every coefficient keeps its sign in at least 90% of "
+                                    "refits."),
+            ]
+        # Score the customers still with us: those who have churned are gone.
+        by_id = churn.set_index("customer_id")["churned_at"]
+        by_id = pd.to_datetime(by_id)
+        gone = by_id.index[(by_id.notna() & (by_id <= now)).to_numpy()]
+        gone_ids = pd.Series(gone, dtype=churn["customer_id"].dtype)
+        responses = responses[positions(responses["customer_id"], gone_ids) < 0]
+        if customers is not None:
+            customers = customers[positions(customers["customer_id"], gone_ids) < 0]
+    else:
+        sec.blocks.append(
+            f"No churn history: scored with the documented prior (ChurnModel.prior: segment base "
+            f"rates over {horizon:g} days, docs/sources.md §5), not trained on this data; give "
+            f"{_NEEDS['churn']} to train and backtest a model.")
+        sec.data["prior_reason"] = "no churn input"
+    sec.blocks.append(
+        "Reasons: score, mean, lowest score and segment are one \"score history\" reason; none "
+        "comes from a filled-in value (customers who never answered) or an inapplicable one, "
+        "nor from a signal whose coefficient contradicts its documented direction.")
+    X_now = churn_features(responses, customers, as_of=now, **features)
+    absent = [c for c in (model.design_columns_ or []) if c not in X_now.columns]
+    if absent:  # only the prior reads a column the features may lack (no signup dates)
+        X_now = X_now.assign(**{c: 0.0 for c in absent})
+        sec.blocks.append(f"Without {', '.join(absent)} (it needs signup dates: a signup_at "
+                          "column in the customers file) the prior reads it as 0.")
+    skipped = int(X_now.attrs.get("skipped_unknown_customers", 0))
+    reasons = model.explain(X_now, top=3)
+    risk = reasons["churn_probability"]
+    later = 0
+    if customers is not None:  # customers who signed up after `now` are not scored
+        known = positions(customers["customer_id"], risk.index) >= 0
+        later = int((~known).sum())
+        customers = customers[known]
+    sec.data.update(X_now=X_now, reasons=reasons, risk=risk, gone=gone, later=later)
+    sec.blocks += [
+        f"Scored as of {now:%Y-%m-%d %H:%M} UTC: {len(X_now):,} active customers "
+        f"({len(gone):,} already churned"
+        + (f", {later:,} signed up after it and left out" if later else "")
+        + (f"; {skipped:,} responses of customers not in the customers file left out"
+           if skipped else "")
+        + f"), mean risk {risk.mean():.1%}.",
+    ]
+    riskiest = reasons.sort_values("churn_probability", ascending=False, kind="stable").head(top)
+    table = pd.DataFrame({
+        "customer": riskiest.index.to_numpy(),
+        "P(churn)": riskiest["churn_probability"].to_numpy(),
+    })
+    formats = {"P(churn)": "pct"}
+    if value is not None:
+        table[value.label] = value.by_customer.reindex(riskiest.index).to_numpy()
+        formats[value.label] = "money"
+    table["reasons"] = ["; ".join(r for r in row if isinstance(r, str))
+                        for row in riskiest[[f"reason_{k}" for k in (1, 2, 3)]].to_numpy()]
+    sec.blocks.append(Table(table, formats, name="riskiest", caption=f"Riskiest {top} customers:"))
+    return sec, (risk, reasons, responses, customers, gone)
+
+
+def _queue_sections(inputs: ReportInputs, opt: ReportOptions, responses: pd.DataFrame,
+                    customers: pd.DataFrame, frame: pd.DataFrame, reasons: pd.DataFrame,
+                    now: pd.Timestamp, value: _Value) -> tuple[list[Section], pd.DataFrame]:
     """The contact queues: one per play, live cases only, the missed list and
-    the detractor SLA, from the sample's contact log (``sample.contacts``, or
-    for `npscore.datasets.Sample` the simulated `make_contacts` log)."""
-    from . import datasets
+    the detractor SLA; returns the sections and the full queue (CRM columns)."""
     from .priority import missed_cases, prioritize
 
-    contacts = getattr(sample, "contacts", None)
-    log_note = "contact log: sample.contacts"
-    if contacts is None and isinstance(sample, datasets.Sample):
-        contacts = datasets.make_contacts(sample.responses)
-        log_note = "contact log simulated by npscore.datasets.make_contacts"
-    cases = frame.copy()
+    top = opt.top
+    contacts = inputs.contacts
+    cases = frame
     if contacts is not None:
-        cases = cases.merge(contacts[["response_id", "contacted_at"]], on="response_id", how="left",
-                            validate="one_to_one")
-    args = dict(churn_risk="churn_risk", clv="clv", segment="segment", responded_at="responded_at",
-                contacted_at="contacted_at" if contacts is not None else None, now=now,
-                keep=["customer_id"])
-    full = prioritize(cases, **args)
-    queue = full[full["rank"] <= top]
+        log_note = f"contact log: {len(contacts):,} contacts"
+        cases = cases.merge(contacts[["response_id", "contacted_at"]], on="response_id",
+                            how="left", validate="one_to_one")
+    else:
+        log_note = "no contact log (every case counts as not yet contacted)"
+    sla = dict(zip(PLAYS, (float(h) for h in inputs.sla_hours)))
+    keep = [c for c in ("customer_id", "response_id", "score") if c in cases.columns]
+    args: dict[str, Any] = dict(
+        churn_risk="churn_risk", clv="clv", segment="segment", responded_at="responded_at",
+        contacted_at="contacted_at" if contacts is not None else None, now=now, keep=keep,
+        sla_hours=sla)
+    full = prioritize(cases, owners=inputs.owners, **args)
     missed = missed_cases(cases, **args)
     a = full.attrs
     # The SLA over every answer of active customers, not only the latest.
-    every = responses.merge(customers[["customer_id", "clv"]], on="customer_id", how="inner")
+    if "clv" in responses.columns or not customers["customer_id"].is_unique:
+        every = responses.merge(customers[["customer_id", "clv"]], on="customer_id", how="inner")
+    else:  # the inner merge as a lookup: responses' order, their customers' clv
+        pos = positions(responses["customer_id"], customers["customer_id"])
+        every = responses[pos >= 0].reset_index(drop=True)
+        every["clv"] = customers["clv"].to_numpy()[pos[pos >= 0]]
     if contacts is not None:
-        every = every.merge(contacts[["response_id", "contacted_at"]], on="response_id", how="left")
+        every = every.merge(contacts[["response_id", "contacted_at"]], on="response_id",
+                            how="left")
     every_q = prioritize(every, churn_risk=np.zeros(len(every)), clv="clv", segment="score",
-                         responded_at="responded_at", now=now, top=1,
+                         responded_at="responded_at", now=now, top=1, sla_hours=sla,
                          contacted_at="contacted_at" if contacts is not None else None)
     e = every_q.attrs
-    sla = a["sla_hours"]
     window = a["window_hours"]
     if contacts is not None and e["detractors_due"]:
-        share = (f"of {e['detractors_due']:,} detractor answers due so far (active customers, all "
-                 f"history), {e['detractors_within_sla']:,} were contacted within {sla['recover']:g} h "
-                 f"({e['detractors_within_sla'] / e['detractors_due']:.0%})")
+        share = (f"of {e['detractors_due']:,} detractor answers due so far (active customers, "
+                 f"all history), {e['detractors_within_sla']:,} were contacted within "
+                 f"{sla['recover']:g} h ({e['detractors_within_sla'] / e['detractors_due']:.0%})")
     else:
         share = "share contacted within the SLA: n/a (no contact log)"
-    why = reasons["reason_1"].reindex(queue["customer_id"]).fillna("").to_numpy()
-
-    def when(d, o):
-        return f"{d:%Y-%m-%d %H:%M}" + (" OVERDUE" if o else "")
-
-    lines = [
-        "",
-        "## Whom to contact today: live cases, one queue per play",
+    main = Section("queue", "Whom to contact today: live cases, one queue per play",
+                   data={"queue": full, "missed": missed, "sla": e})
+    main.blocks += [
         f"As of {now:%Y-%m-%d %H:%M} UTC; {log_note}. A case is live until it is contacted or "
-        f"closed, and for at most {window:g} h after the answer (the recovery curve's last anchor, "
-        "where recoverability reaches its permanent 5% floor); then it moves to the missed list.",
+        f"closed, and for at most {window:g} h after the answer (the recovery curve's last "
+        "anchor, where recoverability reaches its permanent 5% floor); then it moves to the "
+        "missed list.",
         f"SLA: recover (detractors) {sla['recover']:g} h, make it a 10 (passives) "
-        f"{sla['make_it_a_10']:g} h, advocacy (promoters) {sla['advocacy']:g} h after the answer; "
-        "OVERDUE = live and past the play's deadline.",
-        "Recover and make it a 10 rank by the value of acting today rather than tomorrow: "
-        "P(churn) x CLV x [r(t) - r(t + 24 h)] (r: recoverability, ~65% within 1 h, ~40% at 24 h, "
-        "<10% after 72 h); advocacy ranks promoters by CLV (no recovery).",
-        f"Detractor SLA: {share}; {e['missed']['recover']:,} were never contacted within "
-        f"{window:g} h (missed). Live cases now: {len(full):,}, of which "
+        f"{sla['make_it_a_10']:g} h, advocacy (promoters) {sla['advocacy']:g} h after the "
+        "answer; OVERDUE = live and past the play's deadline.",
+        f"Recover and make it a 10 rank by the value of acting today rather than tomorrow: "
+        f"P(churn) x {value.label} x [r(t) - r(t + 24 h)] (r: recoverability, ~65% within 1 h, "
+        "~40% at 24 h, <10% after 72 h); advocacy ranks promoters by "
+        f"{value.label} (no recovery). {value.note}",
+        f"Detractor SLA: {share}; {e['missed']['recover']:,} detractor answers (all history, "
+        f"active customers) were never contacted within {window:g} h (missed; the missed list "
+        f"below keeps each customer's latest answer). Live cases now: {len(full):,}, of which "
         f"{int(full['overdue'].sum()):,} OVERDUE.",
     ]
+    if inputs.owners is not None:
+        main.blocks.append(f"Owners: {len(inputs.owners):,}, assigned walking the queues in play "
+                           "order within their daily capacities.")
+    else:
+        main.blocks.append("Owners: none given (each case's owner is empty; an owners file with "
+                           "capacities assigns them).")
+    queue = _crm_queue(full, reasons, cases)
+    out = [main]
     titles = {"recover": "Recover (detractors)", "make_it_a_10": "Make it a 10 (passives)",
               "advocacy": "Advocacy (promoters)"}
     for play, title in titles.items():
-        part = queue[queue["play"] == play]
+        part = queue[(queue["play"] == play).to_numpy()].head(top)
         live = a["queued"][play]
-        lines += ["", f"### {title}: {live:,} live, top {min(top, live)}"
-                  + (f", {a['contacted'][play]:,} already contacted" if contacts is not None else "")]
+        sec = Section(f"queue_{play}", f"{title}: {live:,} live, top {min(top, live)}"
+                      + (f", {a['contacted'][play]:,} already contacted"
+                         if contacts is not None else ""), 3)
+        out.append(sec)
         if part.empty:
-            lines.append("(none)")
+            sec.blocks.append("(none)")
             continue
         t = pd.DataFrame({
             "rank": part["rank"].to_numpy(),
             "customer": part["customer_id"].to_numpy(),
-            "answered": part["hours_since_response"].map("{:.0f} h ago".format).to_numpy(),
+            "answered": part["hours_since_response"].to_numpy(),
         })
+        formats = {"answered": "{:.0f} h ago"}
         if play == "advocacy":
-            t["CLV"] = part["clv"].map(_money).to_numpy()
+            t[value.label] = part["clv"].to_numpy()
+            formats[value.label] = "money"
         else:
-            t["at risk"] = part["revenue_at_risk"].map(_money).to_numpy()
-            t["recoverable"] = part["recoverability"].map("{:.0%}".format).to_numpy()
-            t["expected"] = part["expected_recoverable"].map(_money).to_numpy()
-            t["lost by tomorrow"] = part["priority"].map(_money).to_numpy()
-        t["deadline"] = [when(d, o) for d, o in zip(part["deadline"], part["overdue"])]
+            t["at risk"] = part["revenue_at_risk"].to_numpy()
+            t["recoverable"] = part["recoverability"].to_numpy()
+            t["expected"] = part["expected_recoverable"].to_numpy()
+            t["lost by tomorrow"] = part["priority"].to_numpy()
+            formats.update({"at risk": "money", "recoverable": "pct0", "expected": "money",
+                            "lost by tomorrow": "money"})
+        t["deadline"] = [f"{d:%Y-%m-%d %H:%M}" + (" OVERDUE" if o else "")
+                         for d, o in zip(part["deadline"], part["overdue"])]
+        if inputs.owners is not None:
+            t["owner"] = part["owner"].to_numpy()
         if play != "advocacy":
-            t["top reason"] = why[(queue["play"] == play).to_numpy()]
-        lines += [t.to_string(index=False)]
-    det = missed[missed["play"] == "recover"]
-    lines += ["", f"### Missed SLA / account review: {len(det):,} detractors not contacted within "
-              f"{window:g} h ({_money(det['revenue_at_risk'].sum())} at risk); top {min(top, len(det))} "
-              "by revenue at risk"]
+            t["top reason"] = part["reason_1"].fillna("").to_numpy()
+        sec.blocks.append(Table(t, formats, name=play))
+    det = missed[(missed["play"] == "recover").to_numpy()]
+    sec = Section("queue_missed", f"Missed SLA / account review: {len(det):,} detractors not "
+                  f"contacted within {window:g} h ({_money(det['revenue_at_risk'].sum())} at "
+                  f"risk); top {min(top, len(det))} by revenue at risk", 3)
+    out.append(sec)
     if len(det):
         d = det.head(top)
-        lines.append(pd.DataFrame({
+        sec.blocks.append(Table(pd.DataFrame({
             "customer": d["customer_id"].to_numpy(),
-            "answered": d["responded_at"].map("{:%Y-%m-%d}".format).to_numpy(),
-            "at risk": d["revenue_at_risk"].map(_money).to_numpy(),
-        }).to_string(index=False))
-    return lines
+            "answered": d["responded_at"].to_numpy(),
+            "at risk": d["revenue_at_risk"].to_numpy(),
+        }), {"answered": "date", "at risk": "money"}, name="missed"))
+    return out, queue
 
 
-def _action_sections(sample, *, horizon_days: float = 90, top: int = 10,
-                     themes: int = 5) -> list[str]:
-    """Churn risk with reasons, today's contact queue, revenue at risk and the
-    themes to fix first, for a `npscore.datasets.Sample`-like object (responses,
-    customers with `clv`, churn). "Today" is the last response in the data."""
-    from .churn import ChurnModel, backtest, churn_features, evaluate
-    from .priority import latest_responses, revenue_at_risk
-    from .themes import top_themes
+def _crm_queue(full: pd.DataFrame, reasons: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """The live queue with the stable CRM columns (QUEUE_COLUMNS), every
+    play, ranked within play."""
+    n = len(full)
+    rows = full.index.to_numpy()
+    src = cases.loc[rows] if n else cases.iloc[:0]
+    ids = full["customer_id"].astype(str)
+    out: dict[str, Any] = {}
+    for c, t in QUEUE_COLUMNS.items():
+        if c in full.columns:
+            col = full[c].to_numpy()
+        elif c in src.columns:
+            col = src[c].to_numpy()
+        elif c.startswith("reason_"):
+            col = reasons[c].reindex(ids.to_numpy()).to_numpy() if c in reasons else None
+        else:
+            col = None
+        if col is None:
+            col = np.full(n, None, dtype=object)
+        if t == "str":
+            s = pd.Series(col, dtype=object)
+            out[c] = s.where(s.notna(), None).map(lambda v: v if v is None else str(v))
+        elif t.startswith("datetime"):
+            out[c] = pd.Series(pd.to_datetime(col, utc=True)).astype(t)
+        else:
+            out[c] = pd.Series(col).astype(t)
+    q = pd.DataFrame(out)
+    q.attrs["schema"] = QUEUE_SCHEMA
+    return q
 
-    responses, customers = sample.responses, sample.customers
-    now = pd.Timestamp(pd.to_datetime(responses["responded_at"]).max())
-    end = max(now, pd.Timestamp(pd.to_datetime(sample.churn["churned_at"]).max()))
-    features = dict(signup="signup_at", columns=["plan", "company_size"],
-                    static_columns=True)  # the sample's plan and size never change
-    # Honest estimate: train as of one date, test on the churn that followed a
-    # later one; the test horizon ends with the data.
-    test_as_of = (end - pd.Timedelta(days=horizon_days)).floor("D")
-    train_as_of = test_as_of - pd.Timedelta(days=2 * horizon_days)
-    bt = backtest(sample, train_as_of=train_as_of, test_as_of=test_as_of,
-                  horizon_days=horizon_days,
-                  model_factory=lambda: ChurnModel(standardize=True), **features)
-    y_test = bt.split.y_test.to_numpy()
-    ev = evaluate(y_test, bt.p_test.to_numpy())
-    pe = evaluate(y_test, bt.p_prior.to_numpy())
-    # The model is used only where it beats the prior on the backtest; the
-    # reasons' stability is measured on the refit either way.
-    fitted = ChurnModel(standardize=True).fit(bt.split.X_test, y_test)
-    stab = fitted.reason_stability(bt.split.X_test, y_test, n_boot=30)
-    model = fitted if bt.beats_prior else ChurnModel.prior(horizon_days)
-    # Score the customers still with us: those who have churned are gone.
-    churned_at = pd.to_datetime(sample.churn.set_index("customer_id")["churned_at"])
-    gone = churned_at.index[churned_at.notna() & (churned_at <= now)]
-    responses = responses[~responses["customer_id"].isin(gone)]
-    customers = customers[~customers["customer_id"].isin(gone)]
-    X_now = churn_features(responses, customers, as_of=now, **features)
-    reasons = model.explain(X_now, top=3)
-    risk = reasons["churn_probability"]
 
-    scores = pd.DataFrame({
-        "": ["model", "prior (baseline)"],
-        "ROC AUC": [f"{ev.auc:.3f}", f"{pe.auc:.3f}"],
-        "Brier": [f"{ev.brier:.4f}", f"{pe.brier:.4f}"],
-        "log loss": [f"{ev.log_loss:.4f}", f"{pe.log_loss:.4f}"],
-        "top-decile lift": [f"{ev.lift:.2f}x", f"{pe.lift:.2f}x"],
-    })
-    if bt.beats_prior:
-        used = (f"Scored with the model (L2 logistic regression, standardised, on "
-                f"{X_now.shape[1]} signals from NPS history and the account: "
-                f"{', '.join(features['columns'])}), refit on {test_as_of:%Y-%m-%d}: it beats "
-                "the prior on both AUC and Brier.")
-    else:
-        used = ("Scored with the prior (ChurnModel.prior: segment base rates, no training): "
-                f"the {bt.split.X_test.shape[1]}-signal model does not beat it on the backtest "
-                "(it needs a higher AUC and a lower Brier score).")
-    unstable = ", ".join(f"{k} {v:.0%}" for k, v in stab.sign_stability.items() if v < 0.9)
-    lines = [
-        f"## Churn risk (next {horizon_days:g} days)",
-        f"Backtest: trained as of {train_as_of:%Y-%m-%d} (n = {bt.n_train:,}), tested on churn "
-        f"after {test_as_of:%Y-%m-%d} (n = {bt.n_test:,}, churn rate {bt.test_churn_rate:.1%}); "
-        "the baseline is the prior (segment base rates) on the same customers:",
-        "", scores.to_string(index=False), "",
-        f"Model ROC AUC {ev.auc:.3f} / Brier {ev.brier:.4f} against the prior's ROC AUC "
-        f"{pe.auc:.3f} / Brier {pe.brier:.4f}. " + used,
-        f"Reason stability of the model over {stab.n_boot} bootstrap refits: the top reason is "
-        f"unchanged in {stab.mean_top_reason_agreement:.0%} of refits per customer on average; "
-        + (f"coefficients whose sign holds in fewer than 90% of refits: {unstable}."
-           if unstable else "every coefficient keeps its sign in at least 90% of refits."),
-        "Reasons: score, mean, lowest score and segment are one \"score history\" reason; none "
-        "comes from a filled-in value (customers who never answered) or an inapplicable one, "
-        "nor from a signal whose coefficient contradicts its documented direction.",
-        f"Scored as of {now:%Y-%m-%d %H:%M} UTC: {len(X_now):,} active customers "
-        f"({len(gone):,} already churned), mean risk {risk.mean():.1%}.",
-        "",
-        f"Riskiest {top} customers:",
-    ]
-    clv = customers.set_index("customer_id")["clv"]
-    riskiest = reasons.sort_values("churn_probability", ascending=False, kind="stable").head(top)
-    table = pd.DataFrame({
-        "customer": riskiest.index,
-        "P(churn)": riskiest["churn_probability"].map("{:.1%}".format).to_numpy(),
-        "CLV": clv.reindex(riskiest.index).map(_money).to_numpy(),
-        "reasons": ["; ".join(r for r in row if isinstance(r, str))
-                    for row in riskiest[[f"reason_{k}" for k in (1, 2, 3)]].to_numpy()],
-    })
-    lines += ["", table.to_string(index=False)]
+def _revenue_section(opt: ReportOptions, frame: pd.DataFrame, customers: pd.DataFrame,
+                     risk: pd.Series, now: pd.Timestamp, value: _Value) -> Section:
+    from .priority import revenue_at_risk
 
-    frame = latest_responses(responses, customers, churn_risk=risk)
-    lines += _queue_lines(sample, responses, customers, frame, risk, reasons, now, top)
-
-    # Every active customer, answered or not: those who never answered have
-    # a churn risk too and must not drop out of the money at stake.
-    everyone = customers.assign(churn_risk=customers["customer_id"].map(risk).to_numpy())
+    horizon = opt.horizon_days
+    everyone = customers.assign(churn_risk=_looked_up(customers["customer_id"], risk))
     answered_at = pd.to_datetime(frame["responded_at"])
     span = f"{answered_at.min():%Y-%m-%d}..{answered_at.max():%Y-%m-%d}"
-    lines += [
-        "", "## Revenue at risk",
+    v = value.label
+    sec = Section("revenue", "Revenue at risk", data={"tables": {}})
+    sec.blocks.append(
         f"Customers active on {now:%Y-%m-%d}: the {len(frame):,} who answered, by their latest "
-        f"answer ({span}), and those who never answered. Risk rate = revenue at risk / CLV "
-        "(the CLV-weighted P(churn)); expected churners = the sum of P(churn) over the next "
-        f"{horizon_days:g} days.",
-    ]
-    for by in ("segment", "plan"):
+        f"answer ({span}), and those who never answered. Risk rate = revenue at risk / {v} "
+        f"(the {v}-weighted P(churn)); expected churners = the sum of P(churn) over the next "
+        f"{horizon:g} days. {value.note}")
+    slice_by = opt.health_by if opt.health_by and opt.health_by in frame.columns else None
+    for by in ("segment", *([slice_by] if slice_by else [])):
         r = revenue_at_risk(frame, churn_risk="churn_risk", clv="clv", by=by, score="score",
                             customers=everyone, customer="customer_id")
+        sec.data["tables"][by] = r
         t = pd.DataFrame({
             by: np.where(r["answered"], r[by].astype(str), "(never answered)"),
             "customers": r["customers"].to_numpy(),
-            "CLV": r["clv"].map(_money).to_numpy(),
-            "at risk": r["revenue_at_risk"].map(_money).to_numpy(),
-            "share": r["share_of_risk"].map("{:.1%}".format).to_numpy(),
-            "risk rate": r["risk_rate"].map("{:.1%}".format).to_numpy(),
-            "mean P(churn)": r["mean_churn_risk"].map("{:.1%}".format).to_numpy(),
-            "expected churners": r["expected_churners"].round(1).to_numpy(),
+            v: r["clv"].to_numpy(),
+            "at risk": r["revenue_at_risk"].to_numpy(),
+            "share": r["share_of_risk"].to_numpy(),
+            "risk rate": r["risk_rate"].to_numpy(),
+            "mean P(churn)": r["mean_churn_risk"].to_numpy(),
+            "expected churners": r["expected_churners"].to_numpy(),
         })
+        formats = {"customers": "int", v: "money", "at risk": "money", "share": "pct",
+                   "risk rate": "pct", "mean P(churn)": "pct", "expected churners": "{:.1f}"}
         if by != "segment":  # within a segment both NPS are +-100 or 0 by definition
-            t["NPS"] = r["nps"].round(1).map(lambda x: "-" if pd.isna(x) else f"{x:.1f}").to_numpy()
-            t["CLV-weighted NPS"] = (r["revenue_weighted_nps"].round(1)
-                                     .map(lambda x: "-" if pd.isna(x) else f"{x:.1f}").to_numpy())
-            lines += ["", f"NPS by {by}: over the latest answer of each active customer who "
-                          f"answered ({len(frame):,} customers, latest answers {span}, customers "
-                          f"active on {now:%Y-%m-%d}); CLV-weighted: each customer's CLV counted "
-                          "once.", t.to_string(index=False)]
-        else:
-            lines += ["", t.to_string(index=False)]
+            t["NPS"] = r["nps"].to_numpy()
+            t[f"{v}-weighted NPS"] = r["revenue_weighted_nps"].to_numpy()
+            formats.update({"NPS": "{:.1f}", f"{v}-weighted NPS": "{:.1f}"})
+            sec.blocks.append(
+                f"NPS by {by}: over the latest answer of each active customer who answered "
+                f"({len(frame):,} customers, latest answers {span}, customers active on "
+                f"{now:%Y-%m-%d}); {v}-weighted: each customer's {v} counted once.")
+        sec.blocks.append(Table(t, formats, name=by))
+    return sec
 
+
+def _themes_section(inputs: ReportInputs, opt: ReportOptions, value: _Value) -> Section:
+    from .themes import top_themes
+
+    n = opt.themes
     # Every answer is evidence of a problem, churned customers' included.
-    df = sample.responses.merge(sample.customers[["customer_id", "clv"]], on="customer_id",
-                                how="left",
-                         validate="many_to_one")
+    df = inputs.responses.assign(
+        clv=_looked_up(inputs.responses["customer_id"], value.by_customer))
     # Problems are what detractors and passives write: the tagger finds topics,
     # not sentiment, and promoters' comments are mostly praise.
-    critics = df[pd.to_numeric(df["score"]) <= 8]
-    th = top_themes(critics, comment="comment", segment="score", clv="clv", n=themes)
+    critics = df[(pd.to_numeric(df["score"]) <= 8).to_numpy()]
+    critics = critics[critics["clv"].notna().to_numpy()]
+    th = top_themes(critics, comment="comment", segment="score", clv="clv", n=n)
     t = pd.DataFrame({
         "theme": th["theme"].to_numpy(),
         "mentions": th["mentions"].to_numpy(),
         "detractors": th["detractors"].to_numpy(),
         "passives": th["passives"].to_numpy(),
-        "impact": th["impact"].map(_money).to_numpy(),
+        "impact": th["impact"].to_numpy(),
         "driver": th["driver"].to_numpy(),
     })
-    lines += [
-        "",
-        f"## Themes to fix first (top {themes} by revenue impact)",
-        "Feature Impact Score (docs/sources.md §6): mentions by segment x the segment's average CLV, "
-        f"summed, over the {len(critics):,} answers of detractors and passives; comments "
-        "tagged by npscore.ThemeTagger's default taxonomy.",
-        "", t.to_string(index=False),
-    ]
-    return lines
+    return Section("themes", f"Themes to fix first (top {n} by revenue impact)", blocks=[
+        f"Feature Impact Score (docs/sources.md §6): mentions by segment x the segment's average "
+        f"{value.label}, summed, over the {len(critics):,} answers of detractors and passives; "
+        "comments tagged by npscore.ThemeTagger's default taxonomy.",
+        Table(t, {"impact": "money"}, name="themes")], data={"themes": th, "critics": critics})
 
+
+# --- Assembling the report ---
 
 def _checked(opt: ReportOptions) -> ReportOptions:
     """The options with `by` as a list and the sizes and levels checked, so
     that a bad option is named as the report's, not a function's inside."""
-    import dataclasses
-
     by = _args.labels(opt.by, "by")
     health_by = opt.health_by
     if health_by is not None and not isinstance(health_by, str):
@@ -645,59 +1179,284 @@ def _checked(opt: ReportOptions) -> ReportOptions:
     return dataclasses.replace(
         opt, by=by,
         health_periods=_args.whole(opt.health_periods, "health_periods", minimum=1),
+        top=_args.whole(opt.top, "top", minimum=1),
+        themes=_args.whole(opt.themes, "themes", minimum=1),
+        horizon_days=_args.number(opt.horizon_days, "horizon_days"),
         min_n=_args.number(opt.min_n, "min_n"),
         confidence=_args.number(opt.confidence, "confidence"),
         # The casts only tell a type checker what the checks ensure.
         method=cast(Method, _args.option(opt.method, "method")),
         weight_by=cast(WeightBy, _args.option(opt.weight_by, "weight_by", ("account", "response"))),
         missing=cast(Missing, _args.option(opt.missing, "missing")),
-        health_freq=cast(Freq, _args.option(opt.health_freq, "health_freq")))
+        health_freq=cast(Freq, _args.option(opt.health_freq, "health_freq")),
+        period=cast(Freq, _args.option(opt.period, "period")))
+
+
+Progress = Optional[Callable[[str, Optional[int]], None]]
+
+
+def _stage(progress: Progress, stage: str, rows: Optional[int]) -> None:
+    if progress is not None:
+        progress(stage, rows)
+
+
+def _response_sections(df: pd.DataFrame, opt: ReportOptions, figures: dict[str, Any],
+                       progress: Progress = None, announce: bool = False) -> list[Section]:
+    """Overall, by slice, period over period and health, from one response
+    table (the slice and weight columns already in it)."""
+    rows = len(df)
+    _stage(progress, "overall", rows)
+    sections = [_overall_section(df, opt, announce)]
+    _stage(progress, "slices", rows)
+    if opt.by:
+        sections.append(_slice_section(df, opt))
+    elif announce:
+        sections.append(_needs("slices", "NPS by slice", "slices"))
+    if opt.time:
+        _stage(progress, "periods", rows)
+        h = _health_table(df, opt, opt.health_freq)
+        hp = h if opt.period == opt.health_freq else _health_table(df, opt, opt.period)
+        sections += _period_section(df, opt, hp)
+        _stage(progress, "health", rows)
+        sections += _health_sections(df, opt, h, figures, announce)
+    return sections
+
+
+def _joined(inputs: ReportInputs) -> pd.DataFrame:
+    """The responses with the customers' slice and weight columns."""
+    responses = _args.frame(inputs.responses, "inputs.responses")
+    wanted = [c for c in [*inputs.slices, *([inputs.weight] if inputs.weight else [])]
+              if c not in responses.columns]
+    if not wanted:
+        return responses
+    if inputs.customers is None:
+        raise ValueError(f"inputs.responses has no column {wanted[0]!r} and there is no "
+                         "customers frame to take it from")
+    missing = [c for c in wanted if c not in inputs.customers.columns]
+    if missing:
+        raise ValueError(f"column {missing[0]!r} (a slice or the weight) is in neither "
+                         "inputs.responses nor inputs.customers")
+    right = inputs.customers[["customer_id", *dict.fromkeys(wanted)]]
+    if not right["customer_id"].is_unique:  # merge names the error
+        joined = responses.merge(right, on="customer_id", how="left", validate="many_to_one")
+    else:  # a lookup: the left merge's rows and values, without its copies
+        pos = positions(responses["customer_id"], right["customer_id"])
+        joined = responses.copy(deep=False)
+        for c in dict.fromkeys(wanted):
+            col = right[c].iloc[np.where(pos >= 0, pos, 0)] if len(right) else \
+                pd.Series(np.full(len(pos), np.nan))
+            col = col.reset_index(drop=True).set_axis(responses.index)
+            joined[c] = col.where(pos >= 0) if (pos < 0).any() else col
+        joined = joined.reset_index(drop=True)
+    if len(joined) != len(responses):  # a join must never lose or add rows
+        raise RuntimeError("joining responses to customers changed the number of rows")
+    return joined
+
+
+def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
+                 progress: Progress = None) -> Report:
+    """Computes every section of the report from `inputs`.
+
+    Column names, slices, weight, period, time zone and events come from
+    `inputs`; `options` gives the method, confidence, small-group size,
+    missing-score rule, health periods shown and the slice whose flags are
+    listed (default: the first slice), the churn horizon, table sizes and
+    the title. `progress(stage, rows)` is called as each stage starts.
+    """
+    if not isinstance(inputs, ReportInputs):
+        raise TypeError(f"inputs must be a ReportInputs, got {type(inputs).__name__}")
+    opt = options or ReportOptions()
+    if not isinstance(opt, ReportOptions):
+        raise TypeError(f"options must be a ReportOptions, got {type(opt).__name__}")
+    slices = _args.labels(list(inputs.slices), "slices")
+    _args.option(inputs.period, "inputs.period", get_args(Freq))
+    _args.time_zone(inputs.timezone, "inputs.timezone")
+    df = _joined(inputs)
+    opt = _checked(dataclasses.replace(
+        opt, score="score", time="responded_at", by=slices, weight=inputs.weight,
+        account="customer_id", kind="survey_kind", period=inputs.period,
+        health_freq=inputs.period, timezone=inputs.timezone, events=inputs.events,
+        health_by=opt.health_by or (slices[0] if slices else None),
+        data_note=inputs.data_note or opt.data_note))
+    figures: dict[str, Any] = {}
+    meta = [f"npscore {__version__}"] + ([opt.data_note] if opt.data_note else [])
+    sections = _response_sections(df, opt, figures, progress, announce=True)
+    now = pd.Timestamp(pd.Series(_times(df, opt).view("datetime64[ns]")).max(), tz="UTC")
+    _stage(progress, "churn", len(df))
+    value = _customer_value(inputs, now)
+    churn_sec, (risk, reasons, responses, customers, gone) = _churn_section(
+        inputs, opt, now, value)
+    sections.append(churn_sec)
+    queue = _empty_queue()
+    _stage(progress, "queue", len(responses))
+    if customers is None:
+        sections += [_needs("queue", "Whom to contact today", "customers"),
+                     _needs("revenue", "Revenue at risk", "customers")]
+    elif value is None:
+        sections += [_needs("queue", "Whom to contact today", "value"),
+                     _needs("revenue", "Revenue at risk", "value")]
+    else:
+        from .priority import latest_responses
+
+        valued = customers.assign(clv=_looked_up(customers["customer_id"], value.by_customer)
+                                  .astype(float))
+        frame = latest_responses(responses, valued, churn_risk=risk, missing=opt.missing)
+        qs, queue = _queue_sections(inputs, opt, responses, valued, frame, reasons, now, value)
+        sections += qs
+        _stage(progress, "revenue", len(frame))
+        sections.append(_revenue_section(opt, frame, valued, risk, now, value))
+    _stage(progress, "themes", len(df))
+    if "comment" not in inputs.responses.columns:
+        sections.append(_needs("themes", "Themes to fix first", "comment"))
+    elif value is None:
+        sections.append(_needs("themes", "Themes to fix first",
+                               "customers" if inputs.customers is None else "value"))
+    else:
+        sections.append(_themes_section(inputs, opt, value))
+    for i, text in enumerate(opt.extra_sections):
+        sections.append(Section(f"extra_{i + 1}", f"Notes {i + 1}", 2, [text]))
+    report = Report(opt.title, meta, sections, figures, queue)
+    report.summary_data = _summary(report, opt, inputs, value, now)
+    return report
+
+
+def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
+    return [{c: _render.finite(v) if not isinstance(v, str) else v for c, v in zip(columns, row)}
+            for row in frame[list(columns)].itertuples(index=False, name=None)]
+
+
+def _summary(report: Report, opt: ReportOptions, inputs: ReportInputs, value: Optional[_Value],
+             now: pd.Timestamp) -> dict[str, Any]:
+    """The JSON summary (docs/report-summary.schema.json): raw numbers."""
+    secs = {s.key: s for s in report.sections}
+    ov = secs["overall"].data
+    overall: dict[str, Any] = {**_summary_dict(ov["summary"]), "method": opt.method,
+                               "confidence": opt.confidence, "weighted": None, "by_kind": []}
+    if ov.get("weighted") is not None:
+        w = ov["weighted"]
+        overall["weighted"] = {"weight": opt.weight, "nps": _render.finite(w.nps),
+                               "ci_low": _render.finite(w.ci_low),
+                               "ci_high": _render.finite(w.ci_high),
+                               "n_effective": _render.finite(w.n_effective)}
+    for k, (ks, _) in ov["kinds"].items():
+        overall["by_kind"].append({"kind": k, **_summary_dict(ks)})
+    slices = []
+    if "slices" in secs and secs["slices"].needs is None:
+        for key, t in secs["slices"].data["tables"].items():
+            for row in t.itertuples(index=False):
+                r = row._asdict()
+                slices.append({"slice": key, "value": str(r[key]),
+                               "kind": str(r[opt.kind]) if opt.kind in r else None,
+                               "n": _render.finite(r["n"]), "nps": _render.finite(r["nps"]),
+                               "ci_low": _render.finite(r["ci_low"]),
+                               "ci_high": _render.finite(r["ci_high"]), "small": bool(r["small"])})
+    periods = None
+    if "periods" in secs:
+        d = secs["periods"].data
+        periods = {"freq": d["freq"], "timezone": d["timezone"],
+                   "comparison": d.get("blended"),
+                   "by_kind": [{"kind": k, **v} for k, v in d["by_kind"].items() if v]}
+    flags = []
+    if "health_flags" in secs:
+        key = opt.health_by or "_all"
+        for _, r in secs["health_flags"].data["flags"].iterrows():
+            flags.append({"slice": None if key == "_all" else str(r[key]),
+                          "period": str(r["period"]), "flags": r["flags"].split(","),
+                          "reasons": str(r["reasons"])})
+    c = secs["churn"].data
+    churn: dict[str, Any] = {"horizon_days": opt.horizon_days, "scored_with": c["model"],
+                             "customers_scored": int(len(c["risk"])),
+                             "already_churned": int(len(c["gone"])),
+                             "mean_risk": _render.finite(c["risk"].mean()), "backtest": None}
+    if "backtest" in c:
+        ev, pe, bt = c["evaluation"], c["prior_evaluation"], c["backtest"]
+        churn["backtest"] = {
+            "train_as_of": f"{c['train_as_of']:%Y-%m-%d}", "test_as_of": f"{c['test_as_of']:%Y-%m-%d}",
+            "n_train": int(bt.n_train), "n_test": int(bt.n_test),
+            "test_churn_rate": _render.finite(bt.test_churn_rate),
+            "model": {k: _render.finite(getattr(ev, k)) for k in ("auc", "brier", "log_loss", "lift")},
+            "prior": {k: _render.finite(getattr(pe, k)) for k in ("auc", "brier", "log_loss", "lift")},
+            "beats_prior": bool(bt.beats_prior)}
+    queue = None
+    if secs["queue"].needs is None:
+        q = secs["queue"].data["queue"]
+        a = q.attrs
+        queue = {"size": int(len(q)), "by_play": {p: int(a["queued"][p]) for p in PLAYS},
+                 "overdue": int(q["overdue"].sum()),
+                 "missed_detractors": int(secs["queue"].data["sla"]["missed"]["recover"]),
+                 "share_within_sla": _render.finite(secs["queue"].data["sla"]["share_within_sla"])
+                 if inputs.contacts is not None else None}
+    revenue = None
+    if secs["revenue"].needs is None:
+        r = secs["revenue"].data["tables"]["segment"]
+        total = float(r["revenue_at_risk"].sum())
+        value_total = float(r["clv"].sum())
+        revenue = {"total": total, "value_total": value_total,
+                   "risk_rate": _render.finite(total / value_total) if value_total else None,
+                   "expected_churners": float(r["expected_churners"].sum()),
+                   "by_segment": [{"segment": None if not a else str(s), "customers": int(n),
+                                   "revenue_at_risk": float(m)}
+                                  for s, a, n, m in zip(r["segment"], r["answered"],
+                                                        r["customers"], r["revenue_at_risk"])]}
+    themes = None
+    if secs["themes"].needs is None:
+        th = secs["themes"].data["themes"]
+        themes = [{"theme": str(t), "mentions": int(m), "impact": float(i)}
+                  for t, m, i in zip(th["theme"], th["mentions"], th["impact"])]
+    return {
+        "schema": SUMMARY_SCHEMA,
+        "npscore_version": __version__,
+        "title": report.title,
+        "data_note": opt.data_note,
+        "as_of": now.isoformat(),
+        "value_basis": None if value is None else value.basis,
+        "sections": {s.key: {"title": s.title, "present": s.needs is None,
+                             "needs": None if s.needs is None else _NEEDS[s.needs]}
+                     for s in report.sections},
+        "overall": overall,
+        "slices": slices,
+        "periods": periods,
+        "flags": flags,
+        "churn": churn,
+        "queue": queue,
+        "revenue_at_risk": revenue,
+        "themes": themes,
+    }
 
 
 def nps_report(responses: Any, options: ReportOptions | None = None) -> str:
-    """Returns the report for a response table as plain text (Markdown)."""
+    """Returns the report for a response table as Markdown text (overall,
+    by slice, period over period and health; `build_report` adds churn, the
+    queue, revenue at risk and themes)."""
     opt = options or ReportOptions()
     if not isinstance(opt, ReportOptions):
         raise TypeError(f"options must be a ReportOptions, got {type(opt).__name__}")
     responses = _args.frame(responses, "responses")
     opt = _checked(opt)
-    lines = [f"# {opt.title}", f"npscore {__version__}"]
-    if opt.data_note:
-        lines.append(opt.data_note)
-    lines.append("")
-    lines += _overall_section(responses, opt)
-    if opt.by:
-        lines.append("")
-        lines += _slice_section(responses, opt)
-    if opt.time:
-        lines.append("")
-        lines += _quarter_section(responses, opt)
-        lines.append("")
-        lines += _health_section(responses, opt)
-    for section in opt.extra_sections:
-        lines += ["", section]
-    return "\n".join(lines) + "\n"
+    figures: dict[str, Any] = {}
+    sections = _response_sections(responses, opt, figures)
+    for i, text in enumerate(opt.extra_sections):
+        sections.append(Section(f"extra_{i + 1}", f"Notes {i + 1}", 2, [text]))
+    meta = [f"npscore {__version__}"] + ([opt.data_note] if opt.data_note else [])
+    return Report(opt.title, meta, sections, figures).to_text()
 
 
 def sample_report(seed: int = 42, n_customers: int = 2000,
                   figure: Optional[Path] = None) -> str:
     """The report on the sample data that ships with npscore (fixed seed)."""
+    return sample_build(seed, n_customers, figure).to_text()
+
+
+def sample_build(seed: int = 42, n_customers: int = 2000, figure: Optional[Path] = None,
+                 progress: Progress = None) -> Report:
+    """The `Report` on the shipped sample (what `sample_report` prints)."""
     from . import datasets
 
     sample = datasets.load_sample(seed=seed, n_customers=n_customers)
-    customers = sample.customers
-    slices = [c for c in ("plan", "region", "company_size", "industry") if c in customers]
-    responses = sample.responses.merge(
-        customers[["customer_id", "arr", *slices]], on="customer_id", how="left",
-        validate="many_to_one",
-    )
-    if len(responses) != len(sample.responses):  # a join must never lose or add rows
-        raise RuntimeError("joining responses to customers changed the number of rows")
-    by = slices  # survey kinds are reported apart in every section (ReportOptions.kind)
-    t = pd.to_datetime(responses["responded_at"])
-    note = (f"Data: npscore.datasets.load_sample(seed={seed}): {len(customers):,} customers, "
-            f"{len(responses):,} responses from {t.min():%Y-%m-%d} to {t.max():%Y-%m-%d}.")
-    return nps_report(responses, ReportOptions(
-        by=by, weight="arr", account="customer_id", data_note=note, title="NPS report: sample data",
-        health_by="plan", health_freq="Q", health_periods=8, events=sample.events,
-        figure=figure, extra_sections=["\n".join(_action_sections(sample))]))
+    t = pd.to_datetime(sample.responses["responded_at"])
+    note = (f"Data: npscore.datasets.load_sample(seed={seed}): {len(sample.customers):,} "
+            f"customers, {len(sample.responses):,} responses from {t.min():%Y-%m-%d} to "
+            f"{t.max():%Y-%m-%d}.")
+    return build_report(ReportInputs.from_sample(sample, data_note=note),
+                        ReportOptions(title="NPS report: sample data", health_periods=8,
+                                      figure=figure), progress=progress)

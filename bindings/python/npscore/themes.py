@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import _npscore
 from . import _args
-from ._convert import as_frame, as_scores, column, is_table
+from ._convert import aligned_with, as_frame, as_scores, column, is_table, read_table
 from .nps import DEFAULT_CUTOFFS, NO_SEGMENT
 from .priority import segment_codes
 from ._types import ClvBasis, InvalidText
@@ -253,12 +253,18 @@ def theme_impact(
     theme : str, DataFrame or sequence
         A column of theme lists (from `ThemeTagger.tag`) or of ";"-joined
         theme names, or an indicator frame (from `ThemeTagger.indicators`,
-        rows aligned with df).
+        one row per row of df).
     segment : str or array-like
         Segment labels ("detractor", "passive", "promoter") or 0-10 scores.
         Every row needs one.
     clv : str or array-like
         Customer lifetime value per row (finite, >= 0).
+
+    `theme`, `segment` and `clv` given as pandas objects (Series, indicator
+    frame) are paired with df's rows by index label: reordered to df's
+    order, an error naming the first label missing on either side when the
+    labels differ. numpy arrays and lists pair by position, as do pandas
+    values beside a df without an index (polars, plain Arrow).
     clv_basis : {"segment", "mentioners"}
         The average CLV that multiplies a segment's mentions: the segment's
         average over every row of df (default, as the article's table), or
@@ -274,10 +280,21 @@ def theme_impact(
     ``mentioner_clv`` (total CLV of the mentioners) and ``driver`` (the
     segment contributing most).
     """
-    df = as_frame(df)
+    df, labelled = read_table(df)
+    return _impact(df, labelled, theme, segment, clv, clv_basis, cutoffs)
+
+
+def _impact(df: pd.DataFrame, labelled: bool, theme: Any, segment: Any, clv: Any,
+            clv_basis: Any, cutoffs: Any) -> pd.DataFrame:
+    """`theme_impact` of a table read by `read_table` (`labelled`: its rows
+    carry index labels)."""
     if not isinstance(theme, pd.DataFrame) and is_table(theme):
         theme = as_frame(theme, "theme")
     _args.option(clv_basis, "clv_basis", ("segment", "mentioners"))
+    if isinstance(theme, pd.DataFrame) and len(theme) != len(df):
+        raise ValueError(f"the theme indicator frame has {len(theme)} rows but df has {len(df)}")
+    # pandas values are paired with df's rows (and each other) by index label.
+    theme, segment, clv = aligned_with(df, labelled, "df", theme=theme, segment=segment, clv=clv)
     matrix, names = _indicator_matrix(df, theme)
     if not names:
         raise ValueError("no theme to rank: the theme column names no theme")
@@ -329,7 +346,7 @@ def top_themes(
     the `n` themes with the highest revenue impact (`theme_impact`), leaving
     out themes nobody mentions. For a report's "top themes by revenue
     impact" table."""
-    df = as_frame(df)
+    df, labelled = read_table(df)
     n = _args.whole(n, "n", minimum=1, maximum=None, none=True,
                     hint=" (or None for every theme)")
     if tagger is not None and not isinstance(tagger, ThemeTagger):
@@ -337,6 +354,9 @@ def top_themes(
     tagger = tagger or ThemeTagger()
     ind = tagger.indicators(column(df, comment, "comment"), invalid=invalid)
     ind.index = df.index
-    out = theme_impact(df, theme=ind, segment=segment, clv=clv, clv_basis=clv_basis, cutoffs=cutoffs)
+    if not labelled:  # df without index: Series pair with each other, then by position
+        segment, clv = (v.to_numpy() if isinstance(v, pd.Series) else v
+                        for v in aligned_with(None, False, segment=segment, clv=clv))
+    out = _impact(df, labelled, ind, segment, clv, clv_basis, cutoffs)
     out = out[out["mentions"] > 0]
     return (out if n is None else out.head(n)).reset_index(drop=True)

@@ -7,8 +7,10 @@
 #include "npscore/clv.h"
 #include "npscore/health.h"
 #include "npscore/limits.h"
+#include "npscore/loop.h"
 #include "npscore/nps.h"
 #include "npscore/priority.h"
+#include "npscore/survey.h"
 #include "npscore/version.h"
 
 namespace py = pybind11;
@@ -21,6 +23,8 @@ void BindChurnFeatures(py::module_& m);
 void BindClv(py::module_& m);
 void BindPriority(py::module_& m);
 void BindThemes(py::module_& m);
+void BindSurvey(py::module_& m);
+void BindLoop(py::module_& m);
 }  // namespace npscore::python
 
 PYBIND11_MODULE(_npscore, m) {
@@ -37,6 +41,8 @@ PYBIND11_MODULE(_npscore, m) {
   limits["months"] = npscore::kMaxClvMonths;
   limits["trend_periods"] = npscore::kMaxTrendPeriods;
   limits["horizon_days"] = npscore::kMaxChurnHorizonDays;
+  limits["cohorts"] = npscore::kMaxSurveyCohorts;
+  limits["planned_count"] = npscore::kMaxPlannedCount;
   m.attr("limits") = limits;
   // The core's defaults, read from its option structs and constants (where
   // each is written once), for the Python layer's module constants and
@@ -69,6 +75,13 @@ PYBIND11_MODULE(_npscore, m) {
   defaults["promoter_sla_hours"] = priority.promoter_sla_hours;
   defaults["urgency_hours"] = priority.urgency_hours;
   defaults["window_hours"] = priority.window_hours;
+  defaults["min_days_between"] = npscore::kDefaultMinDaysBetweenSurveys;
+  defaults["cohorts"] = npscore::kDefaultSurveyCohorts;
+  defaults["survey_alpha"] = npscore::kDefaultSurveyAlpha;
+  defaults["survey_power"] = npscore::kDefaultSurveyPower;
+  defaults["survey_assurance"] = npscore::kDefaultSurveyAssurance;
+  defaults["loop_sla_hours"] = npscore::LoopMetricsOptions().sla_hours;
+  defaults["min_bin_cases"] = npscore::RecoveryLearningOptions().min_bin_cases;
   m.attr("defaults") = defaults;
   npscore::python::BindNps(m);
   npscore::python::BindHealth(m);
@@ -77,4 +90,6 @@ PYBIND11_MODULE(_npscore, m) {
   npscore::python::BindClv(m);
   npscore::python::BindPriority(m);
   npscore::python::BindThemes(m);
+  npscore::python::BindSurvey(m);
+  npscore::python::BindLoop(m);
 }

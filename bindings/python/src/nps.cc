@@ -47,6 +47,38 @@ py::array_t<V> Column(std::vector<V>&& v) {
   return py::array_t<V>(static_cast<py::ssize_t>(heap->size()), heap->data(), owner);
 }
 
+// The chunks of an Arrow string column given as tuples of pyarrow Buffers
+// (validity or None, offsets, data or None, offset, length), read through the
+// buffer protocol without a copy; `held` keeps the views alive without the
+// GIL. O is the offsets' type (int32: string, int64: large_string).
+template <typename O>
+std::vector<Utf8Chunk<O>> Utf8Chunks(const py::list& chunks, std::vector<py::buffer_info>& held) {
+  auto bytes = [&](const py::handle& h) -> absl::Span<const char> {
+    if (h.is_none()) return {};
+    held.push_back(py::reinterpret_borrow<py::buffer>(h).request());
+    const py::buffer_info& b = held.back();
+    return {static_cast<const char*>(b.ptr), static_cast<size_t>(b.size * b.itemsize)};
+  };
+  std::vector<Utf8Chunk<O>> parts;
+  parts.reserve(chunks.size());
+  for (const py::handle item : chunks) {
+    const py::tuple t = py::reinterpret_borrow<py::tuple>(item);
+    if (t.size() != 5) throw py::value_error("a chunk is (validity, offsets, data, offset, length)");
+    Utf8Chunk<O> c;
+    const absl::Span<const char> v = bytes(t[0]), o = bytes(t[1]);
+    c.validity = {reinterpret_cast<const uint8_t*>(v.data()), v.size()};
+    if (reinterpret_cast<uintptr_t>(o.data()) % alignof(O) != 0) {
+      throw py::value_error("offsets buffer is not aligned");
+    }
+    c.offsets = {reinterpret_cast<const O*>(o.data()), o.size() / sizeof(O)};
+    c.data = bytes(t[2]);
+    c.offset = t[3].cast<int64_t>();
+    c.length = t[4].cast<int64_t>();
+    parts.push_back(c);
+  }
+  return parts;
+}
+
 }  // namespace
 
 // Counts, Summary and Comparison print (__repr__, _repr_html_) from npscore/nps.py.
@@ -199,6 +231,26 @@ void BindNps(py::module_& m) {
     return py::make_tuple(Column(std::move(k.codes)), Column(std::move(k.keys)));
   }, py::arg("keys"), "Codes of integer keys in ascending key order, and the distinct keys.");
 
+  m.def("factorize_utf8", [](const py::list& chunks, bool large) {
+    auto run = [&](auto tag) {
+      using O = decltype(tag);
+      std::vector<py::buffer_info> held;
+      const std::vector<Utf8Chunk<O>> parts = Utf8Chunks<O>(chunks, held);
+      absl::StatusOr<StringKeyCodes> coded;
+      {
+        py::gil_scoped_release release;
+        coded = FactorizeUtf8Keys<O>(absl::MakeConstSpan(parts));
+      }
+      StringKeyCodes k = ValueOrThrow(std::move(coded));
+      return py::make_tuple(Array(std::move(k.codes)), Array(std::move(k.key_rows)),
+                            k.has_missing);
+    };
+    return large ? run(int64_t{}) : run(int32_t{});
+  }, py::arg("chunks"), py::arg("large"),
+     "(int32 codes in ascending byte order with missing last, each group's first row, "
+     "has_missing) of an Arrow string column given as its buffers (chunks of (validity or "
+     "None, offsets, data or None, offset, length); `large`: int64 offsets).");
+
   // The by-group table as a dict of numpy columns (no copies).
   auto table_dict = [](GroupTable&& t) {
     py::dict out;
@@ -270,6 +322,32 @@ void BindNps(py::module_& m) {
   }, py::arg("scores"), py::arg("keys"), py::arg("weights"), py::arg("cutoffs"),
      py::arg("missing"), py::arg("method"), py::arg("confidence"), py::arg("min_n"),
      "By-group summaries keyed by integer keys: (distinct keys, columns).");
+
+  m.def("by_utf8_key", [=](const py::array& scores, const py::list& chunks, bool large,
+                           const py::object& weights, const Cutoffs& cutoffs,
+                           const std::string& missing, const std::string& method,
+                           double confidence, double min_n) {
+    const GroupOptions opt = group_options(cutoffs, missing, method, confidence, min_n);
+    py::array_t<double, py::array::c_style> hold;
+    const absl::Span<const double> w = OptionalColumn(weights, hold, "weights");
+    auto run = [&](auto tag) {
+      using O = decltype(tag);
+      std::vector<py::buffer_info> held;
+      const std::vector<Utf8Chunk<O>> parts = Utf8Chunks<O>(chunks, held);
+      return ValueOrThrow(DispatchScores(scores, [&](auto span) {
+        py::gil_scoped_release release;
+        return SummarizeByUtf8Key(span, absl::MakeConstSpan(parts), w, opt);
+      }));
+    };
+    StringKeyedGroupTable t = large ? run(int64_t{}) : run(int32_t{});
+    return py::make_tuple(Array(std::move(t.key_rows)), t.has_missing,
+                          table_dict(std::move(t.table)));
+  }, py::arg("scores"), py::arg("chunks"), py::arg("large"), py::arg("weights"),
+     py::arg("cutoffs"), py::arg("missing"), py::arg("method"), py::arg("confidence"),
+     py::arg("min_n"),
+     "By-group summaries keyed by an Arrow string column given as its buffers (chunks as "
+     "factorize_utf8 takes them): (each group's first row, has_missing, columns), groups in "
+     "ascending byte order of the keys, the missing key last.");
 }
 
 }  // namespace npscore::python

@@ -5,7 +5,7 @@
  *
  * - Names: functions npscore_<module>_<verb> or npscore_<module>_<noun>_<verb>,
  *   types npscore_<module>_<noun>, macros and enum constants NPSCORE_*; the
- *   modules are nps, health, churn, clv, priority, themes.
+ *   modules are nps, health, churn, clv, priority, themes, survey.
  * - Handles are opaque, made only by <handle>_new, _fit or _load (or
  *   <handle>_new_<how> for another kind of input; writing `<handle> **out`,
  *   NULL on error) and released by <handle>_free (NULL ok).
@@ -382,6 +382,29 @@ NPSCORE_API npscore_status npscore_nps_group_table_get(npscore_nps_summary *out,
 
 /** Frees a table; accepts NULL. */
 NPSCORE_API void npscore_nps_group_table_free(npscore_nps_group_table *t);
+
+/** Codes string keys laid out as an Arrow utf8 or large_utf8 array, for
+ *  npscore_nps_group_table_new() and npscore_health_table_new(): one
+ *  hashing pass over the rows (the column is not copied; each distinct key
+ *  is, once), then a sort of the distinct keys. Row i (0 <= i < n)
+ *  holds the bytes data[offsets[offset + i], offsets[offset + i + 1]) and is
+ *  missing when `validity` is not NULL and its bit offset + i (least
+ *  significant bit first) is 0. `offsets` (offset + n + 1 entries) is
+ *  int32_t for offsets_dtype NPSCORE_I32 (Arrow "u") or int64_t for
+ *  NPSCORE_I64 ("U"); `data` holds data_size bytes (NULL if 0).
+ *  out_codes[i] (codes_capacity >= n) numbers row i's key among the distinct
+ *  keys in ascending byte order (code point order for UTF-8; keys are not
+ *  checked to be UTF-8); missing rows form their own group, the last, as
+ *  pandas' factorize(sort=True) numbers them. out_key_rows (key_rows_capacity
+ *  >= the groups; n always suffices) receives each group's first row, and
+ *  *out_n_groups the number of groups (also on NPSCORE_ERANGE, with
+ *  key_rows_capacity too small). Errors (NPSCORE_EINVAL) name the row:
+ *  offsets that decrease or run past data_size. A chunked column is
+ *  concatenated first (arrow-go array.Concatenate, arrow-rs concat). */
+NPSCORE_API npscore_status npscore_nps_factorize_strings(
+    int64_t *out_codes, size_t codes_capacity, int64_t *out_key_rows, size_t key_rows_capacity,
+    size_t *out_n_groups, const uint8_t *validity, const void *offsets, int32_t offsets_dtype,
+    const char *data, size_t data_size, size_t offset, size_t n, npscore_error *err);
 
 /* --- Health: distribution health over time ----------------------------------
  *
@@ -1925,6 +1948,275 @@ NPSCORE_API npscore_status npscore_themes_impact(npscore_themes_impact_row *out,
                                                  npscore_error *err);
 
 /* (end of the themes section) */
+
+/* --- Survey: whom to invite, and how many answers are enough -------------------
+ *
+ * Survey planning (npscore/survey.h, docs/survey.md). Customers fall into
+ * rotating cohorts by a stable hash of their id: FNV-1a 64 over the id's UTF-8
+ * bytes (an integer id: its decimal text, so 42 and "42" agree), then the
+ * SplitMix64 finaliser; the cohort is hash mod cohorts, and the cohort of a
+ * month is its index (months since 1970-01 in the time zone) mod cohorts.
+ * Times are ns UTC; NPSCORE_MISSING_TIME is "never". */
+
+/** Why a customer is (not) invited: the first rule that applies, in this
+ *  order after INVITED. */
+typedef enum npscore_survey_reason {
+  NPSCORE_SURVEY_INVITED = 0,         /**< Every rule passed: invite. */
+  NPSCORE_SURVEY_CHURNED = 1,         /**< The customer has churned. */
+  NPSCORE_SURVEY_OPEN_CASE = 2,       /**< A case is open. */
+  NPSCORE_SURVEY_TOO_RECENT = 3,      /**< Surveyed less than min_days_between days ago. */
+  NPSCORE_SURVEY_NOT_THIS_COHORT = 4  /**< Another cohort's month. */
+} npscore_survey_reason;
+
+/** Largest `cohorts`: 1000. */
+#define NPSCORE_MAX_SURVEY_COHORTS 1000
+/** Largest planned number of responses or invitations: 2^40. */
+#define NPSCORE_MAX_PLANNED_COUNT ((int64_t)1 << 40)
+
+/** Options of npscore_survey_invitations(). The time zone is a parameter. */
+typedef struct npscore_survey_invitation_options {
+  uint32_t version;        /**< NPSCORE_SURVEY_INVITATION_OPTIONS_VERSION */
+  double min_days_between; /**< Days of 24 h between two surveys of a customer, in
+                                [0, 36600] (90: at most four surveys a year). */
+  int32_t cohorts;         /**< Rotating cohorts, 1..NPSCORE_MAX_SURVEY_COHORTS (4: a
+                                different 25% each month). */
+} npscore_survey_invitation_options;
+
+#define NPSCORE_SURVEY_INVITATION_OPTIONS_VERSION 1
+/** The defaults: 90 days between surveys, 4 cohorts. */
+#define NPSCORE_SURVEY_INVITATION_OPTIONS_INIT \
+  { NPSCORE_SURVEY_INVITATION_OPTIONS_VERSION, 90.0, 4 }
+
+/** Fills *opts with the defaults of options struct `version` (1 to
+ *  NPSCORE_SURVEY_INVITATION_OPTIONS_VERSION; else NPSCORE_EVERSION). */
+NPSCORE_API npscore_status npscore_survey_invitation_options_init(
+    npscore_survey_invitation_options *opts, uint32_t version, npscore_error *err);
+
+/** Counts of npscore_survey_invitations(), by reason, and the period. */
+typedef struct npscore_survey_invitation_counts {
+  int64_t invited;
+  int64_t churned;
+  int64_t open_case;
+  int64_t too_recent;
+  int64_t not_this_cohort;
+  int64_t month;         /**< as_of's month: months since 1970-01 in the time zone. */
+  int32_t period_cohort; /**< The cohort invited this month: month mod cohorts. */
+} npscore_survey_invitation_counts;
+
+/** Decides whom to invite as of `as_of` (ns UTC) among n customers given by
+ *  either integer ids (`ids`) or NUL-terminated UTF-8 string ids
+ *  (`string_ids`, none NULL or empty), the other NULL; ids are unique (a
+ *  repeated id is NPSCORE_EINVAL naming both rows). last_surveyed[i] is the
+ *  customer's last survey (ns UTC, not after as_of; NPSCORE_MISSING_TIME:
+ *  never), churned[i] and open_case[i] nonzero when true; each may be NULL
+ *  (never surveyed, none churned, no case open). A customer is invited iff
+ *  not churned, no case open, not surveyed within opts->min_days_between
+ *  days (as_of - last < that many days of 24 h), and in this month's cohort
+ *  (see the section's introduction); out_reason[i] (reason_capacity >= n)
+ *  receives the first npscore_survey_reason that applies, out_cohort[i]
+ *  (cohort_capacity >= n; NULL and 0 to skip) the customer's cohort,
+ *  *out_counts (may be NULL) the counts. `time_zone` names the zone of the
+ *  months (IANA name; NULL is "UTC"). */
+NPSCORE_API npscore_status npscore_survey_invitations(
+    int32_t *out_reason, size_t reason_capacity, int32_t *out_cohort, size_t cohort_capacity,
+    npscore_survey_invitation_counts *out_counts, const int64_t *ids,
+    const char *const *string_ids, const int64_t *last_surveyed, const uint8_t *churned,
+    const uint8_t *open_case, size_t n, int64_t as_of, const char *time_zone,
+    const npscore_survey_invitation_options *opts, npscore_error *err);
+
+/** Writes the cohort (0..cohorts-1) of each of n ids into out[i]
+ *  (out_capacity >= n), and its 64-bit hash into out_hash[i] (hash_capacity
+ *  >= n; NULL and 0 to skip). Ids as in npscore_survey_invitations(): either
+ *  `ids` or `string_ids`, the other NULL. cohorts in
+ *  1..NPSCORE_MAX_SURVEY_COHORTS. */
+NPSCORE_API npscore_status npscore_survey_cohorts(int32_t *out, size_t out_capacity,
+                                                  uint64_t *out_hash, size_t hash_capacity,
+                                                  const int64_t *ids,
+                                                  const char *const *string_ids, size_t n,
+                                                  int32_t cohorts, npscore_error *err);
+
+/** The smallest number of responses *out whose interval (method an
+ *  npscore_nps_interval_method, two-sided level confidence in (0, 1)),
+ *  computed from the expected counts n x shares, lies within +-margin NPS
+ *  points (0 < margin <= 200) of the expected NPS; *out_half_width (may be
+ *  NULL) receives that interval's half-width, max(nps - low, high - nps) <=
+ *  margin. Shares each in [0, 1], adding up to 1 (within 1e-9). Wald: n =
+ *  ceil(z^2 V 10^4 / margin^2), V = p + d - (p - d)^2. More than
+ *  NPSCORE_MAX_PLANNED_COUNT responses is NPSCORE_EINVAL. */
+NPSCORE_API npscore_status npscore_survey_responses_needed(
+    int64_t *out, double *out_half_width, double share_detractors, double share_passives,
+    double share_promoters, double margin, int32_t method, double confidence,
+    npscore_error *err);
+
+/** The smallest NPS change *out (points) between two periods of n1 and n2
+ *  responses (1..NPSCORE_MAX_PLANNED_COUNT) that a two-sided Wald test at
+ *  level alpha detects with probability `power` (both in (0, 1)), by the
+ *  normal approximation (z_{1-alpha/2} + z_power) x 100 x sqrt(V/n1 + V/n2),
+ *  V = p + d - (p - d)^2 from the expected shares (as in
+ *  npscore_survey_responses_needed()). */
+NPSCORE_API npscore_status npscore_survey_detectable_change(
+    double *out, double share_detractors, double share_passives, double share_promoters,
+    int64_t n1, int64_t n2, double alpha, double power, npscore_error *err);
+
+/** The smallest number of invitations *out such that P(Binomial(*out,
+ *  response_rate) >= responses) >= assurance, from the exact binomial
+ *  distribution: responses in 0..NPSCORE_MAX_PLANNED_COUNT, response_rate in
+ *  (0, 1], assurance in (0, 1) (0.5: the median response count reaches the
+ *  target). */
+NPSCORE_API npscore_status npscore_survey_invitations_needed(int64_t *out, int64_t responses,
+                                                             double response_rate,
+                                                             double assurance,
+                                                             npscore_error *err);
+
+/* (end of the survey section) */
+
+/* --- Loop: how fast cases are answered, and what answering achieved ----------
+ *
+ * Closing the loop (npscore/loop.h, docs/loop.md). A case log has one row per
+ * case: opened_at (ns UTC, never NPSCORE_MISSING_TIME), first_contact_at
+ * (NPSCORE_MISSING_TIME: never; not before opened_at), closed_at
+ * (NPSCORE_MISSING_TIME: open; not before opened_at) and, for learning, the
+ * outcome recovered[i] (1 recovered, 0 not, NaN missing). */
+
+/** Largest number of groups of npscore_loop_metrics(): 2^20. */
+#define NPSCORE_MAX_LOOP_GROUPS ((int32_t)1 << 20)
+/** Largest SLA in hours: 1e6. */
+#define NPSCORE_MAX_LOOP_HOURS 1e6
+/** Largest number of bin edges of npscore_loop_recovery_curve(): 100000. */
+#define NPSCORE_MAX_RECOVERY_BIN_EDGES 100000
+/** Bins of the default edges (1, 2, 4, 8, 16, 24, 36, 48, 72, 96, 120 and
+ *  168 h): 13, the capacity that always suffices for them. */
+#define NPSCORE_LOOP_DEFAULT_BINS 13
+
+/** Options of npscore_loop_metrics(). */
+typedef struct npscore_loop_metrics_options {
+  uint32_t version;  /**< NPSCORE_LOOP_METRICS_OPTIONS_VERSION */
+  double sla_hours;  /**< Deadline of a first contact after opening, in (0, 1e6] h (24). */
+  double confidence; /**< Of the Wilson intervals, in (0, 1) (0.95). */
+} npscore_loop_metrics_options;
+
+#define NPSCORE_LOOP_METRICS_OPTIONS_VERSION 1
+/** The defaults: SLA 24 h, 95% intervals. */
+#define NPSCORE_LOOP_METRICS_OPTIONS_INIT \
+  { NPSCORE_LOOP_METRICS_OPTIONS_VERSION, 24.0, 0.95 }
+
+/** Fills *opts with the defaults of options struct `version` (1 to
+ *  NPSCORE_LOOP_METRICS_OPTIONS_VERSION; else NPSCORE_EVERSION). */
+NPSCORE_API npscore_status npscore_loop_metrics_options_init(npscore_loop_metrics_options *opts,
+                                                             uint32_t version,
+                                                             npscore_error *err);
+
+/** The loop metrics of one group of cases (or of all) as of a time. */
+typedef struct npscore_loop_group_metrics {
+  int64_t cases;           /**< Opened by as_of. */
+  int64_t contacted;       /**< First contact by as_of. */
+  int64_t never_contacted; /**< Closed by as_of without a contact. */
+  int64_t backlog;         /**< Open at as_of and not contacted (pending). */
+  double median_hours_to_contact; /**< Kaplan-Meier lower median over every case: never
+                                       = +inf, pending censored at its age; +inf if
+                                       never reached, NaN for no cases. */
+  double p90_hours_to_contact;    /**< The same at 0.9. */
+  int64_t sla_due;     /**< Contacted by as_of, or past the deadline at as_of. */
+  int64_t sla_met;     /**< Contacted at or before the deadline. */
+  double sla_share;    /**< sla_met / sla_due (NaN when none is due). */
+  double sla_ci_low;   /**< Wilson interval of sla_share. */
+  double sla_ci_high;
+  double backlog_median_age_hours; /**< Lower median of as_of - opened_at (NaN: none). */
+  double backlog_max_age_hours;
+} npscore_loop_group_metrics;
+
+/** Counts of npscore_loop_metrics() outside the groups. */
+typedef struct npscore_loop_metrics_counts {
+  int64_t opened_after_as_of; /**< Cases left out: opened after as_of. */
+  int64_t left_out;           /**< Cases left out: group code -1. */
+} npscore_loop_metrics_counts;
+
+/** The loop metrics of n cases as of `as_of` (ns UTC): out[g] for group code
+ *  g (out_capacity >= n_groups; NULL and 0 without groups), *out_all
+ *  (required) over every case not left out, *out_counts (may be NULL) the
+ *  cases left out. first_contact_at and closed_at may be NULL (no contact,
+ *  none closed); group[i] in 0..n_groups-1 or -1 (left out), NULL with
+ *  n_groups 0 for none; sla_hours[i] a per-case SLA in (0, 1e6] (NULL:
+ *  opts->sla_hours). Cases opened after as_of are left out; a contact or a
+ *  closure after as_of counts as not yet made. A case closed without a
+ *  contact is missed once its deadline passes. opts NULL: the defaults. */
+NPSCORE_API npscore_status npscore_loop_metrics(
+    npscore_loop_group_metrics *out, size_t out_capacity, npscore_loop_group_metrics *out_all,
+    npscore_loop_metrics_counts *out_counts, const int64_t *opened_at,
+    const int64_t *first_contact_at, const int64_t *closed_at, const int32_t *group,
+    int32_t n_groups, const double *sla_hours, size_t n, int64_t as_of,
+    const npscore_loop_metrics_options *opts, npscore_error *err);
+
+/** Options of npscore_loop_recovery_curve(). The bin edges are parameters. */
+typedef struct npscore_loop_recovery_options {
+  uint32_t version;      /**< NPSCORE_LOOP_RECOVERY_OPTIONS_VERSION */
+  int64_t min_bin_cases; /**< A bin with fewer cases joins the next (the last the one
+                              before), >= 1 (30). */
+  double confidence;     /**< Of the Wilson intervals, in (0, 1) (0.95). */
+  int32_t missing;       /**< An npscore_nps_missing: a NaN outcome is an error
+                              (NPSCORE_MISSING_ERROR) or left out and counted. */
+} npscore_loop_recovery_options;
+
+#define NPSCORE_LOOP_RECOVERY_OPTIONS_VERSION 1
+/** The defaults: bins of at least 30 cases, 95% intervals, missing outcomes
+ *  are errors. */
+#define NPSCORE_LOOP_RECOVERY_OPTIONS_INIT \
+  { NPSCORE_LOOP_RECOVERY_OPTIONS_VERSION, 30, 0.95, NPSCORE_MISSING_ERROR }
+
+/** Fills *opts with the defaults of options struct `version` (1 to
+ *  NPSCORE_LOOP_RECOVERY_OPTIONS_VERSION; else NPSCORE_EVERSION). */
+NPSCORE_API npscore_status npscore_loop_recovery_options_init(
+    npscore_loop_recovery_options *opts, uint32_t version, npscore_error *err);
+
+/** One bin of the learned recovery curve: its anchor (hours, probability)
+ *  goes to npscore_priority_queue_new()'s recovery_hours and
+ *  recovery_probability. */
+typedef struct npscore_loop_recovery_bin {
+  double lower_hours;  /**< The bin [lower_hours, upper_hours) of hours to contact. */
+  double upper_hours;  /**< +inf for the last bin. */
+  double hours;        /**< Anchor: expm1 of the mean log1p(hours) of its cases. */
+  int64_t cases;
+  int64_t recovered;
+  double rate;         /**< recovered / cases. */
+  double probability;  /**< Non-increasing fit (pool-adjacent-violators, weights: cases). */
+  double ci_low;       /**< Wilson interval of the bin's own share, widened to hold
+                            `probability`. */
+  double ci_high;
+  int32_t block;       /**< Pooled block, 0, 1, ... in hour order. */
+  double default_probability; /**< The default recovery curve at `hours`. */
+} npscore_loop_recovery_bin;
+
+/** Totals of npscore_loop_recovery_curve(). */
+typedef struct npscore_loop_recovery_summary {
+  int64_t contacted;       /**< Cases fitted. */
+  int64_t skipped;         /**< Missing outcomes left out (NPSCORE_MISSING_SKIP). */
+  int32_t blocks;          /**< Pooled blocks. */
+  int64_t never_contacted; /**< Cases without a first contact, apart from the fit. */
+  int64_t never_recovered;
+  double never_rate;       /**< never_recovered / never_contacted (NaN: none). */
+  double never_ci_low;     /**< Its Wilson interval. */
+  double never_ci_high;
+} npscore_loop_recovery_summary;
+
+/** Learns the recovery probability against hours to first contact from n
+ *  cases: opened_at, first_contact_at and recovered required (recovered[i]
+ *  1 or 0; NaN per opts->missing). Hours to contact are binned by the
+ *  n_edges inner edges (finite, > 0, strictly increasing, at most
+ *  NPSCORE_MAX_RECOVERY_BIN_EDGES; NULL and 0: the default edges), bins
+ *  with fewer than opts->min_bin_cases cases merged, and the bins' shares
+ *  fitted non-increasing by weighted pool-adjacent-violators, with a pointwise
+ *  interval per bin. Writes the *out_count non-empty bins to out
+ *  (out_capacity >= n_edges + 1 always suffices, NPSCORE_LOOP_DEFAULT_BINS
+ *  with the default edges; on NPSCORE_ERANGE *out_count is the size needed)
+ *  and *out_summary (may be NULL). At least one contacted case with an
+ *  outcome is needed. */
+NPSCORE_API npscore_status npscore_loop_recovery_curve(
+    npscore_loop_recovery_bin *out, size_t out_capacity, size_t *out_count,
+    npscore_loop_recovery_summary *out_summary, const int64_t *opened_at,
+    const int64_t *first_contact_at, const double *recovered, size_t n, const double *edges,
+    size_t n_edges, const npscore_loop_recovery_options *opts, npscore_error *err);
+
+/* (end of the loop section) */
 
 /* --- Arrow C Data Interface: whole tables out, scores in ---------------------
  *

@@ -1,0 +1,208 @@
+// The C ABI of the loop module (npscore/c_api.h): thin wrappers over
+// npscore/loop.h.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "capi/internal.h"
+#include "npscore/c_api.h"
+#include "npscore/loop.h"
+
+namespace npscore {
+namespace capi {
+namespace {
+
+// Bytes known by each version of the options structs (one version so far).
+constexpr size_t kMetricsSize[] = {sizeof(npscore_loop_metrics_options)};
+constexpr size_t kRecoverySize[] = {sizeof(npscore_loop_recovery_options)};
+
+constexpr npscore_loop_metrics_options MetricsDefaults() {
+  constexpr LoopMetricsOptions d{};
+  npscore_loop_metrics_options o{};
+  o.version = NPSCORE_LOOP_METRICS_OPTIONS_VERSION;
+  o.sla_hours = d.sla_hours;
+  o.confidence = d.confidence;
+  return o;
+}
+
+npscore_loop_recovery_options RecoveryDefaults() {
+  const RecoveryLearningOptions d{};
+  npscore_loop_recovery_options o{};
+  o.version = NPSCORE_LOOP_RECOVERY_OPTIONS_VERSION;
+  o.min_bin_cases = d.min_bin_cases;
+  o.confidence = d.confidence;
+  o.missing = d.missing == Missing::kSkip ? NPSCORE_MISSING_SKIP : NPSCORE_MISSING_ERROR;
+  return o;
+}
+
+constexpr npscore_loop_metrics_options kMetricsInit = NPSCORE_LOOP_METRICS_OPTIONS_INIT;
+static_assert(kMetricsInit.version == MetricsDefaults().version, "loop metrics version");
+static_assert(kMetricsInit.sla_hours == MetricsDefaults().sla_hours, "sla_hours");
+static_assert(kMetricsInit.confidence == MetricsDefaults().confidence, "confidence");
+// RecoveryLearningOptions holds a vector (not constexpr): its scalar
+// defaults are repeated here and checked against the macro.
+constexpr npscore_loop_recovery_options kRecoveryInit = NPSCORE_LOOP_RECOVERY_OPTIONS_INIT;
+static_assert(kRecoveryInit.min_bin_cases == 30 && kRecoveryInit.confidence == 0.95 &&
+                  kRecoveryInit.missing == NPSCORE_MISSING_ERROR,
+              "NPSCORE_LOOP_RECOVERY_OPTIONS_INIT repeats RecoveryLearningOptions");
+static_assert(NPSCORE_MAX_LOOP_GROUPS == kMaxLoopGroups, "c_api.h repeats loop.h");
+static_assert(NPSCORE_MAX_LOOP_HOURS == kMaxLoopHours, "c_api.h repeats loop.h");
+static_assert(NPSCORE_MAX_RECOVERY_BIN_EDGES == kMaxRecoveryBinEdges, "c_api.h repeats loop.h");
+
+npscore_loop_group_metrics ToC(const LoopGroupMetrics& m) {
+  npscore_loop_group_metrics o;
+  o.cases = m.cases;
+  o.contacted = m.contacted;
+  o.never_contacted = m.never_contacted;
+  o.backlog = m.backlog;
+  o.median_hours_to_contact = m.median_hours_to_contact;
+  o.p90_hours_to_contact = m.p90_hours_to_contact;
+  o.sla_due = m.sla_due;
+  o.sla_met = m.sla_met;
+  o.sla_share = m.sla_share;
+  o.sla_ci_low = m.sla_ci_low;
+  o.sla_ci_high = m.sla_ci_high;
+  o.backlog_median_age_hours = m.backlog_median_age_hours;
+  o.backlog_max_age_hours = m.backlog_max_age_hours;
+  return o;
+}
+
+npscore_loop_recovery_bin ToC(const RecoveryBin& b) {
+  npscore_loop_recovery_bin o;
+  o.lower_hours = b.lower_hours;
+  o.upper_hours = b.upper_hours;
+  o.hours = b.hours;
+  o.cases = b.cases;
+  o.recovered = b.recovered;
+  o.rate = b.rate;
+  o.probability = b.probability;
+  o.ci_low = b.ci_low;
+  o.ci_high = b.ci_high;
+  o.block = b.block;
+  o.default_probability = b.default_probability;
+  return o;
+}
+
+}  // namespace
+}  // namespace capi
+}  // namespace npscore
+
+extern "C" {
+
+NPSCORE_API npscore_status npscore_loop_metrics_options_init(npscore_loop_metrics_options* opts,
+                                                             uint32_t version,
+                                                             npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  return npscore::capi::InitOptions(call, opts, version, npscore::capi::MetricsDefaults(),
+                                    npscore::capi::kMetricsSize);
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_loop_recovery_options_init(
+    npscore_loop_recovery_options* opts, uint32_t version, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  return npscore::capi::InitOptions(call, opts, version, npscore::capi::RecoveryDefaults(),
+                                    npscore::capi::kRecoverySize);
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_loop_metrics(
+    npscore_loop_group_metrics* out, size_t out_capacity, npscore_loop_group_metrics* out_all,
+    npscore_loop_metrics_counts* out_counts, const int64_t* opened_at,
+    const int64_t* first_contact_at, const int64_t* closed_at, const int32_t* group,
+    int32_t n_groups, const double* sla_hours, size_t n, int64_t as_of,
+    const npscore_loop_metrics_options* opts, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  using npscore::capi::OptionalColumn;
+  NPSCORE_C_REQUIRE(out_all);
+  if (n_groups > 0 && n_groups <= npscore::kMaxLoopGroups) {  // the core words the bound
+    NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckOutput(call, out, out_capacity,
+                                                         static_cast<size_t>(n_groups), "out"));
+  }
+  npscore_loop_metrics_options o;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadOptions(
+      call, opts, npscore::capi::MetricsDefaults(), npscore::capi::kMetricsSize, "opts", &o));
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::CheckColumn(call, opened_at, n, "opened_at"));
+  npscore::CaseLog log;
+  log.opened_at = absl::Span<const int64_t>(opened_at, n);
+  NPSCORE_C_RETURN_IF_ERROR(
+      OptionalColumn(call, first_contact_at, n, "first_contact_at", &log.first_contact_at));
+  NPSCORE_C_RETURN_IF_ERROR(OptionalColumn(call, closed_at, n, "closed_at", &log.closed_at));
+  NPSCORE_C_RETURN_IF_ERROR(OptionalColumn(call, group, n, "group", &log.group));
+  NPSCORE_C_RETURN_IF_ERROR(OptionalColumn(call, sla_hours, n, "sla_hours", &log.sla_hours));
+  log.n_groups = n_groups;
+  npscore::LoopMetricsOptions options;
+  options.sla_hours = o.sla_hours;
+  options.confidence = o.confidence;
+  auto r = npscore::LoopMetrics(log, as_of, options);
+  if (!r.ok()) return call.Fail(r.status());
+  for (size_t g = 0; g < r->size(); ++g) out[g] = npscore::capi::ToC(r->groups[g]);
+  *out_all = npscore::capi::ToC(r->all);
+  if (out_counts != nullptr) {
+    out_counts->opened_after_as_of = r->opened_after_as_of;
+    out_counts->left_out = r->left_out;
+  }
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_loop_recovery_curve(
+    npscore_loop_recovery_bin* out, size_t out_capacity, size_t* out_count,
+    npscore_loop_recovery_summary* out_summary, const int64_t* opened_at,
+    const int64_t* first_contact_at, const double* recovered, size_t n, const double* edges,
+    size_t n_edges, const npscore_loop_recovery_options* opts, npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  using npscore::capi::CheckColumn;
+  NPSCORE_C_REQUIRE(out_count);
+  npscore_loop_recovery_options o;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadOptions(
+      call, opts, npscore::capi::RecoveryDefaults(), npscore::capi::kRecoverySize, "opts", &o));
+  const int missing = npscore::capi::RawEnum(o.missing);
+  if (missing != NPSCORE_MISSING_ERROR && missing != NPSCORE_MISSING_SKIP) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("opts->missing is ", missing),
+                     ": use NPSCORE_MISSING_ERROR (0) or NPSCORE_MISSING_SKIP (1)");
+  }
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, opened_at, n, "opened_at"));
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, first_contact_at, n, "first_contact_at"));
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, recovered, n, "recovered"));
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, edges, n_edges, "edges"));
+  if (n_edges > static_cast<size_t>(npscore::kMaxRecoveryBinEdges)) {
+    return call.Fail(NPSCORE_EINVAL, absl::StrCat("n_edges is ", n_edges),
+                     absl::StrCat(": at most ", npscore::kMaxRecoveryBinEdges));
+  }
+  npscore::CaseLog log;
+  log.opened_at = absl::Span<const int64_t>(opened_at, n);
+  log.first_contact_at = absl::Span<const int64_t>(first_contact_at, n);
+  log.recovered = absl::Span<const double>(recovered, n);
+  npscore::RecoveryLearningOptions options;
+  options.edges.assign(edges, edges + n_edges);
+  options.min_bin_cases = o.min_bin_cases;
+  options.confidence = o.confidence;
+  options.missing = missing == NPSCORE_MISSING_SKIP ? npscore::Missing::kSkip
+                                                    : npscore::Missing::kError;
+  auto r = npscore::LearnRecoveryCurve(log, options);
+  if (!r.ok()) return call.Fail(r.status());
+  NPSCORE_C_RETURN_IF_ERROR(
+      npscore::capi::CheckCapacity(call, "out", out_capacity, r->size(), out_count));
+  if (r->size() > 0) NPSCORE_C_REQUIRE(out);
+  for (size_t b = 0; b < r->size(); ++b) out[b] = npscore::capi::ToC(r->bins[b]);
+  *out_count = r->size();
+  if (out_summary != nullptr) {
+    npscore_loop_recovery_summary s;
+    s.contacted = r->contacted;
+    s.skipped = r->skipped;
+    s.blocks = r->blocks;
+    s.never_contacted = r->never_contacted;
+    s.never_recovered = r->never_recovered;
+    s.never_rate = r->never_rate;
+    s.never_ci_low = r->never_ci_low;
+    s.never_ci_high = r->never_ci_high;
+    *out_summary = s;
+  }
+  return call.Ok();
+  NPSCORE_C_END
+}
+
+}  // extern "C"
