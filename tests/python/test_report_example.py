@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import npscore
 
@@ -68,9 +69,13 @@ def test_example_files_report(tmp_path):
     assert set(q["owner"].dropna()) <= {"Team A", "Team B", "Team C"}
 
     # The HTML a CX team opens: no console error or broken image in headless Chromium.
-    from browser import open_html
+    from browser import BrowserUnavailable, open_html
 
-    open_html(out / "report.html", screenshot_dir=tmp_path / "shots").assert_ok()
+    try:
+        result = open_html(out / "report.html", screenshot_dir=tmp_path / "shots")
+    except BrowserUnavailable as e:
+        pytest.skip(str(e))  # "not installed": a failure under NPSCORE_REQUIRE_ALL_TESTS=1
+    result.assert_ok()
 
 
 def test_example_report_is_reproducible(tmp_path):

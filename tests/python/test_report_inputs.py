@@ -456,6 +456,17 @@ def test_config_paths_are_relative_to_the_file(world):
 
 # --- The template --------------------------------------------------------------------
 
+def test_init_guesses_an_owner_by_name_only(world, tmp_path):
+    # "Betreuer" is an owner by its name; a customers file without such a
+    # column gets no owner (a region is a slice, not an owner).
+    assert 'owner = "Betreuer"' in init_template(customers=world.customers_csv, base=world.root)
+    path = tmp_path / "kunden.csv"
+    path.write_text("Kunden-ID;Region;Tarif\nC1;NA;pro\nC2;EMEA;starter\nC3;NA;pro\n",
+                    encoding="utf-8")
+    text = init_template(customers=path, base=tmp_path)
+    assert not [line for line in text.splitlines() if line.startswith("owner =")], text
+
+
 def test_init_template_guesses(world):
     text = init_template(responses=world.responses_csv, customers=world.customers_csv,
                          churn=world.churn_csv, transactions=world.transactions_parquet,

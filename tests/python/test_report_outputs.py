@@ -201,9 +201,12 @@ def test_html_in_headless_browser(tmp_path):
     """The sample report's HTML in headless Chromium (tests/python/browser.py):
     no console error, every image loaded, nothing fetched from outside, and
     full-page screenshots at phone and desktop widths."""
-    from browser import DESKTOP_WIDTH, PHONE_WIDTH, open_html
+    from browser import DESKTOP_WIDTH, PHONE_WIDTH, BrowserUnavailable, open_html
 
-    result = open_html(report_html_file(tmp_path), screenshot_dir=tmp_path / "shots")
+    try:
+        result = open_html(report_html_file(tmp_path), screenshot_dir=tmp_path / "shots")
+    except BrowserUnavailable as e:
+        pytest.skip(str(e))  # "not installed": a failure under NPSCORE_REQUIRE_ALL_TESTS=1
     result.assert_ok()
     assert result.title.startswith("NPS report")
     for width in (PHONE_WIDTH, DESKTOP_WIDTH):

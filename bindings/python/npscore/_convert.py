@@ -621,3 +621,25 @@ def aligned_with(table: Any, labelled: bool, table_name: str = "df", **named: An
     if labelled and isinstance(table, pd.DataFrame):
         return aligned(**{table_name: table}, **named)[1:]
     return aligned(**named)
+
+
+def arrow_text(x: Any) -> bool:
+    """True for pandas text held in Arrow (the `str` dtype with pyarrow storage)."""
+    return isinstance(x.dtype, pd.StringDtype) and x.dtype.storage == "pyarrow"
+
+
+def positions(values: Any, ids: Any) -> np.ndarray:
+    """For each of `values` (a Series or Index), its position in the unique
+    `ids` (-1 if absent), as `pd.Index(ids).get_indexer(values)`; with
+    pyarrow-backed text on both sides, by pyarrow's hash lookup (pandas
+    converts every value to a Python object first)."""
+    if arrow_text(values) and arrow_text(ids):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        a, v = pa.array(values), pa.array(ids)
+        if isinstance(v, pa.ChunkedArray):
+            v = v.combine_chunks()
+        found = pc.index_in(a, value_set=v.cast(a.type))
+        return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.intp)
+    return pd.Index(ids).get_indexer(values)

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import _args
+from ._convert import arrow_text as _arrow_text, positions
 
 __all__ = ["ReportInputError", "ReportConfig", "InputFile", "CsvOptions", "load_config",
            "read_inputs", "init_template", "FILES", "COLUMNS"]
@@ -811,27 +812,6 @@ def read_inputs(config: ReportConfig, progress: Progress = None) -> "Any":
                        if config.customers.attributes else None))
 
 
-def _arrow_text(x: Any) -> bool:
-    return isinstance(x.dtype, pd.StringDtype) and x.dtype.storage == "pyarrow"
-
-
-def positions(values: Any, ids: Any) -> np.ndarray:
-    """For each of `values` (a Series or Index), its position in the unique
-    `ids` (-1 if absent), as `pd.Index(ids).get_indexer(values)`; with
-    pyarrow-backed text on both sides, by pyarrow's hash lookup (pandas
-    converts every value to a Python object first)."""
-    if _arrow_text(values) and _arrow_text(ids):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        a, v = pa.array(values), pa.array(ids)
-        if isinstance(v, pa.ChunkedArray):
-            v = v.combine_chunks()
-        found = pc.index_in(a, value_set=v.cast(a.type))
-        return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.intp)
-    return pd.Index(ids).get_indexer(values)
-
-
 def _join(responses: pd.DataFrame, customers: pd.DataFrame, cols: list[str],
           sources: dict[str, _Source], config: ReportConfig) -> tuple[pd.DataFrame, str]:
     """The customer attributes used as slices, joined onto the responses by
@@ -1034,7 +1014,9 @@ def _guess(look: _Look, name: str, id_column: str = "") -> tuple[dict[str, str],
         if not fits and canon == "capacity":
             fits = [c for c in cols if c not in taken and pd.to_numeric(
                 df[c], errors="coerce").notna().all() and df[c].notna().any()]
-        if not fits and canon in ("label", "owner"):
+        # Any text column may be an event's label or the owners file's owner; a
+        # customers file's owner (optional) is guessed by its name only.
+        if not fits and (canon == "label" or (canon == "owner" and name == "owners")):
             fits = [c for c in cols if c not in taken and dates.get(c) is None
                     and pd.to_numeric(df[c], errors="coerce").isna().all()]
         if not fits and kind == "time" and canon in ("responded_at", "date", "time", "churned_at"):

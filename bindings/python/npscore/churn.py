@@ -22,7 +22,7 @@ from . import _convert
 from ._convert import as_cutoffs as _as_cutoffs, as_scores as _as_scores, column as _column
 from ._convert import as_weights as _as_weights, instant as _convert_instant
 from ._groups import is_int_key as _is_int_key
-from ._convert import utc_nanos as _utc_nanos
+from ._convert import positions as _positions, utc_nanos as _utc_nanos
 from .nps import DEFAULT_CUTOFFS as _DEFAULT_CUTOFFS
 from ._types import Missing as _Missing, UnknownCustomer as _UnknownCustomer
 
@@ -103,7 +103,7 @@ def _customer_codes(resp_ids: _pd.Series, table_ids: _pd.Series, customer: str,
         second = rows[1:][index[rows[1:]] == first][0]
         raise ValueError(f"customer id {first!r} appears twice in the customer table "
                          f"(rows {rows[0]} and {second})")
-    codes = index.get_indexer(resp_ids)
+    codes = _positions(resp_ids, table_ids)
     if unknown == "error" and (codes < 0).any():
         row = int(_np.flatnonzero(codes < 0)[0])
         raise ValueError(f"customer {resp_ids.iloc[row]!r} at row {row} is not in the customer "
@@ -535,7 +535,7 @@ def time_split(
         # Customers absent from `churn` have not churned; those it leaves out
         # (churned by as_of) leave X too.
         gone = _pd.Index(_column(churn, customer, "customer")).difference(y.index)
-        X = X[~X.index.isin(gone)]
+        X = X[_positions(X.index, gone) < 0]
         labels = y.reindex(X.index).fillna(0).astype(_np.int8)
         labels.attrs.update(y.attrs)
         return X, labels

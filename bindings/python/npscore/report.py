@@ -29,8 +29,7 @@ import pandas as pd
 from . import __version__
 from . import _args
 from . import _report_render as _render
-from ._convert import column, utc_nanos
-from ._report_io import positions
+from ._convert import column, positions, utc_nanos
 from .health import attribute_change, event_impact, health, segment_trends
 from .nps import DEFAULT_CONFIDENCE, DEFAULT_METHOD, DEFAULT_MIN_N, by_group, compare, summarize
 from ._types import Freq, Method, Missing, WeightBy
