@@ -16,10 +16,10 @@ import pytest
 
 import npscore
 from npscore._report_io import load_config, read_inputs
-from npscore.report import build_report
 
 # The checks themselves; collected here, they take this module's fixtures.
 from test_report_sections import (  # noqa: F401
+    full,  # the report on this module's `inputs`
     test_churn_backtest_equals_a_direct_backtest,
     test_health_flags_trends_drivers_events_equal_the_library,
     test_overall_equals_summarize,
@@ -157,15 +157,6 @@ def sample(inputs):
 def joined(sample):
     return sample.responses.merge(sample.customers[["customer_id", *SLICES, "arr"]],
                                   on="customer_id", how="left", validate="many_to_one")
-
-
-@pytest.fixture(scope="module")
-def full(inputs):
-    stages = []
-    r = build_report(inputs, progress=lambda stage, rows: stages.append((stage, rows)))
-    r.stages = stages
-    yield r
-    r.close()
 
 
 def test_what_was_read_is_the_export(inputs):
