@@ -113,7 +113,7 @@ var (
 // (major * 10000 + minor * 100 + patch).
 func VersionNumber() int { return int(C.npscore_version_number()) }
 
-// Version returns the linked library's version string, e.g. "0.4.0".
+// Version returns the linked library's version string, e.g. "0.5.0".
 func Version() string { return C.GoString(C.npscore_version_string()) }
 
 // HeaderVersionNumber is the version of the header this package was

@@ -56,7 +56,7 @@ pub fn version_number() -> i32 {
     unsafe { sys::npscore_version_number() }
 }
 
-/// The linked library's version string, e.g. "0.4.0".
+/// The linked library's version string, e.g. "0.5.0".
 pub fn version() -> &'static str {
     // Static, NUL-terminated ASCII.
     unsafe { CStr::from_ptr(sys::npscore_version_string()) }
