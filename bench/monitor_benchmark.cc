@@ -66,11 +66,16 @@ struct Batch {
   }
 };
 
-npscore::MonitorOptions Options(bool cases) {
+// Mode 0: counts and windows only; 1: cases too; 2: cases and health
+// periods (days in Berlin: one closes every 8.6M responses of the stream).
+npscore::MonitorOptions Options(int64_t mode) {
   npscore::MonitorOptions o;
   o.n_slices = 8;
   o.capacities.assign(16, 1 << 20);
-  o.open_detractors = cases;
+  o.open_detractors = mode != 0;
+  o.health = mode == 2;
+  o.health_frequency = npscore::Frequency::kDay;
+  o.time_zone = "Europe/Berlin";
   return o;
 }
 
@@ -84,9 +89,8 @@ void CloseAll(npscore::Monitor& m, std::vector<npscore::Alert>& alerts) {
 }
 
 void BM_MonitorIngestBatch(benchmark::State& state) {
-  const bool cases = state.range(0) != 0;
   Batch b(kBatch);
-  npscore::Monitor m = *npscore::Monitor::Create(Options(cases));
+  npscore::Monitor m = *npscore::Monitor::Create(Options(state.range(0)));
   std::vector<npscore::Alert> alerts;
   alerts.reserve(kBatch);
   // Ten batches (29 h of stream) first: the case table and the deadlines
@@ -115,7 +119,7 @@ void BM_MonitorIngestBatch(benchmark::State& state) {
   state.counters["allocs_per_response"] =
       static_cast<double>(allocations) / (static_cast<double>(state.iterations()) * kBatch);
 }
-BENCHMARK(BM_MonitorIngestBatch)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MonitorIngestBatch)->Arg(1)->Arg(0)->Arg(2)->Unit(benchmark::kMillisecond);
 
 // Peer: a plain loop over the same column, summing the scores.
 void BM_PeerSumScores(benchmark::State& state) {

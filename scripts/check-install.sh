@@ -73,6 +73,8 @@ echo "== run the C++ example (npscore::npscore)"
 "$work/build/summarize"
 echo "== run the C example (npscore::capi)"
 "$work/build/summarize_c"
+echo "== run the streaming C++ example (a Monitor fed a CSV)"
+"$work/build/monitor_stream" "$source_dir/examples/data/stream.csv" >/dev/null
 
 echo "== a C-only consumer where Abseil is absent (pkg-config, find_package COMPONENTS C)"
 mkdir -p "$work/c-consumer"

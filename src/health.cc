@@ -812,6 +812,43 @@ absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
   return t;
 }
 
+absl::StatusOr<HealthTable> HealthFromHistogram(absl::Span<const int64_t> histogram,
+                                                int64_t n_periods, int64_t n_slices,
+                                                const HealthOptions& options,
+                                                absl::Span<const int64_t> skipped) {
+  NPSCORE_RETURN_IF_ERROR(ValidateHealthOptions(options));
+  NPSCORE_ASSIGN_OR_RETURN(HealthTable t, NewTable(n_periods, n_slices, options));
+  const size_t rows = t.skipped.size(), bins = static_cast<size_t>(t.scale_max) + 1;
+  if (histogram.size() != rows * bins) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "histogram has ", histogram.size(), " counts: ", n_slices, " slices x ", n_periods,
+        " periods x ", bins, " scores need ", rows * bins));
+  }
+  if (!skipped.empty() && skipped.size() != rows) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("skipped has ", skipped.size(), " counts but the table has ", rows, " rows"));
+  }
+  for (size_t i = 0; i < histogram.size(); ++i) {
+    if (histogram[i] < 0) {
+      const size_t r = i / bins;
+      return absl::InvalidArgumentError(absl::StrCat(
+          "histogram count of slice ", r / static_cast<size_t>(n_periods), ", period ",
+          r % static_cast<size_t>(n_periods), ", score ", i % bins, " is ", histogram[i],
+          ": counts must be >= 0"));
+    }
+  }
+  for (size_t r = 0; r < skipped.size(); ++r) {
+    if (skipped[r] < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("skipped count of row ", r, " is ", skipped[r], ": counts must be >= 0"));
+    }
+  }
+  std::copy(histogram.begin(), histogram.end(), t.histogram.begin());
+  if (!skipped.empty()) std::copy(skipped.begin(), skipped.end(), t.skipped.begin());
+  DeriveHealth(t, options, /*overlapping=*/false);
+  return t;
+}
+
 template <typename T, typename C>
 absl::StatusOr<HealthTable> HealthOverTime(absl::Span<const T> scores,
                                            absl::Span<const int64_t> times,

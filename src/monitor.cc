@@ -106,6 +106,17 @@ int64_t RingSteps(const MonitorOptions& o) {
   return 2 * int64_t{o.shift_window_steps} + (LatenessNanos(o) + step - 1) / step + 2;
 }
 
+// The options of the batch health whose flags closing periods raise.
+HealthOptions HealthOptionsOf(const MonitorOptions& o) {
+  HealthOptions h;
+  h.scores.cutoffs = o.cutoffs;
+  h.interval = o.interval;
+  h.thresholds = o.health_thresholds;
+  h.flag_mode = FlagMode::kAlert;
+  h.frequency = o.health_frequency;
+  return h;
+}
+
 }  // namespace
 
 // --- Options ------------------------------------------------------------------------
@@ -163,6 +174,18 @@ absl::Status ValidateMonitorOptions(const MonitorOptions& o) {
         kMaxMonitorRingSteps, " (kMaxMonitorRingSteps): use fewer slices, longer steps or a "
         "shorter lateness bound"));
   }
+  if (o.health) {
+    const int f = static_cast<int>(o.health_frequency);
+    if (f < 0 || f > static_cast<int>(Frequency::kQuarter)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("health_frequency is ", f, ": use day, week, month or quarter"));
+    }
+    // The time zone and thresholds, checked by the code that will use them.
+    const absl::StatusOr<PeriodGrid> grid = MakePeriodGrid(0, 0, o.health_frequency, o.time_zone);
+    if (!grid.ok()) return grid.status();
+    const absl::StatusOr<HealthTable> table = HealthFromHistogram({}, 0, 1, HealthOptionsOf(o));
+    if (!table.ok()) return table.status();
+  }
   return absl::OkStatus();
 }
 
@@ -171,12 +194,13 @@ const char* AlertKindName(AlertKind kind) {
     case AlertKind::kCaseOpened: return "case_opened";
     case AlertKind::kSlaBreach: return "sla_breach";
     case AlertKind::kNpsShift: return "nps_shift";
+    case AlertKind::kHealthFlag: return "health_flag";
   }
   return "";
 }
 
 const char* Alert::play() const {
-  return kind == AlertKind::kNpsShift ? "" : PlayName(segment);
+  return kind == AlertKind::kCaseOpened || kind == AlertKind::kSlaBreach ? PlayName(segment) : "";
 }
 
 // --- Construction -------------------------------------------------------------------
@@ -351,6 +375,8 @@ absl::Status Monitor::IngestOne(const MonitorResponse& r, int64_t row, std::vect
         Where(row, r), " opens a case that is already open: customer ", r.customer,
         " cannot answer twice at one instant"));
   }
+  int64_t period = -1;  // the health period, the grid grown to hold it
+  if (options_.health) NPSCORE_RETURN_IF_ERROR(HealthPeriodOf(r, row, &period));
   // Valid: from here on nothing fails.
   if (r.time > clock_) MoveClock(r.time, alerts);
   const int64_t step = StepOf(r.time);
@@ -367,6 +393,10 @@ absl::Status Monitor::IngestOne(const MonitorResponse& r, int64_t row, std::vect
     ++total.promoters;
   }
   if (step > newest_step_) newest_step_ = step;
+  if (period >= 0) {
+    const int64_t bins = options_.cutoffs.scale_max + 1;
+    ++hist_[(period * options_.n_slices + r.slice) * bins + static_cast<int64_t>(r.score)];
+  }
   ++responses_;
   if (opens) {
     CaseRecord cr;
@@ -440,7 +470,7 @@ absl::Status Monitor::Advance(int64_t now, std::vector<Alert>* alerts) {
   return absl::OkStatus();
 }
 
-void Monitor::MoveClock(int64_t now, std::vector<Alert>* alerts) {
+void Monitor::MoveClock(int64_t now, std::vector<Alert>* alerts, bool health_alerts) {
   const int64_t W = options_.shift_window_steps;
   if (clock_ != INT64_MIN && now >= judge_at_ && newest_step_ != INT64_MIN) {
     // Windows ending at step boundaries j0 < j <= j1 have closed; those past
@@ -457,7 +487,109 @@ void Monitor::MoveClock(int64_t now, std::vector<Alert>* alerts) {
     const int64_t jnow = FloorDiv(static_cast<Int128>(now) - lateness_ns_, step_ns_);
     judge_at_ = Saturate((static_cast<Int128>(jnow) + 1) * step_ns_ + lateness_ns_);
   }
+  if (options_.health) CloseHealthPeriods(health_alerts ? alerts : nullptr);
   RaiseBreaches(alerts);
+}
+
+// --- Health periods ---------------------------------------------------------------------
+
+absl::StatusOr<PeriodGrid> Monitor::HealthGrid(int64_t min_time, int64_t max_time) const {
+  NPSCORE_ASSIGN_OR_RETURN(PeriodGrid grid, MakePeriodGrid(min_time, max_time, options_.health_frequency,
+                                                           options_.time_zone));
+  const int64_t rows = static_cast<int64_t>(grid.size()) * options_.n_slices;
+  if (rows > kMaxMonitorHealthRows) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        grid.size(), " health periods x ", options_.n_slices, " slices are above ",
+        kMaxMonitorHealthRows, " rows (kMaxMonitorHealthRows): use longer periods or fewer slices"));
+  }
+  return grid;
+}
+
+absl::Status Monitor::HealthPeriodOf(const MonitorResponse& r, int64_t row, int64_t* period) {
+  const int64_t t = r.time;
+  const std::vector<int64_t>& st = hgrid_.starts;
+  if (hcur_ >= 0 && t >= st[hcur_] && t < st[hcur_ + 1]) {
+    *period = hcur_;
+    return absl::OkStatus();
+  }
+  if (st.empty() || t < st.front() || t >= st.back()) {
+    // Grow the grid to hold t; the rows move by the periods added before.
+    const int64_t lo = st.empty() ? t : std::min(t, st.front());
+    const int64_t hi = st.empty() ? t : std::max(t, st.back() - 1);
+    absl::StatusOr<PeriodGrid> grid = HealthGrid(lo, hi);
+    if (!grid.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("the health periods cannot hold ", Where(row, r),
+                                                     ": ", grid.status().message()));
+    }
+    const int64_t width = int64_t{options_.n_slices} * (options_.cutoffs.scale_max + 1);
+    std::vector<int64_t> hist(grid->size() * width, 0);
+    if (!st.empty()) {
+      const int64_t shift =
+          std::lower_bound(grid->starts.begin(), grid->starts.end(), st.front()) - grid->starts.begin();
+      std::copy(hist_.begin(), hist_.end(), hist.begin() + shift * width);
+      hclosed_ = hclosed_ > 0 ? hclosed_ + shift : 0;  // a closed period keeps its place
+    }
+    hist_.swap(hist);
+    hgrid_ = *std::move(grid);
+  }
+  hcur_ = std::upper_bound(st.begin(), st.end(), t) - st.begin() - 1;
+  *period = hcur_;
+  return absl::OkStatus();
+}
+
+void Monitor::CloseHealthPeriods(std::vector<Alert>* alerts) {
+  const int64_t n_periods = static_cast<int64_t>(hgrid_.size());
+  int64_t closed = hclosed_;
+  while (closed < n_periods && hgrid_.starts[closed + 1] <= late_before_) ++closed;
+  if (closed == hclosed_) return;
+  const int64_t first = hclosed_;
+  hclosed_ = closed;
+  if (alerts == nullptr) return;
+  const absl::StatusOr<HealthTable> t = HealthOfPeriods(closed);
+  if (!t.ok()) return;  // valid options and counts: cannot fail
+  for (int64_t p = first; p < closed; ++p) {
+    for (int32_t k = 0; k < options_.n_slices; ++k) {
+      const size_t row = static_cast<size_t>(int64_t{k} * closed + p);
+      if ((t->flags[row] & options_.health_flag_mask) == 0) continue;
+      Alert a;
+      a.kind = AlertKind::kHealthFlag;
+      a.time = a.period_end = hgrid_.starts[p + 1];
+      a.period_start = hgrid_.starts[p];
+      a.period = p;
+      a.period_label = hgrid_.labels[p];
+      a.slice = k;
+      a.flags = t->flags[row];
+      a.reasons = t->reasons[row];
+      a.n = t->n[row];
+      a.nps = t->nps[row];
+      a.baseline_nps = t->baseline_nps[row];
+      a.drop_p_adjusted = t->drop_p_adjusted[row];
+      a.surge_p_adjusted = t->surge_p_adjusted[row];
+      a.erosion_p_adjusted = t->erosion_p_adjusted[row];
+      a.passive_growth_p_adjusted = t->passive_growth_p_adjusted[row];
+      a.cusum = t->cusum[row];
+      alerts->push_back(std::move(a));
+    }
+  }
+}
+
+absl::StatusOr<HealthTable> Monitor::HealthOfPeriods(int64_t n_periods) const {
+  const int64_t S = options_.n_slices, bins = options_.cutoffs.scale_max + 1;
+  std::vector<int64_t> h(static_cast<size_t>(n_periods * S * bins));
+  for (int64_t p = 0; p < n_periods; ++p) {  // period-major to slice-major
+    for (int64_t k = 0; k < S; ++k) {
+      std::copy_n(hist_.begin() + (p * S + k) * bins, bins, h.begin() + (k * n_periods + p) * bins);
+    }
+  }
+  return HealthFromHistogram(h, n_periods, S, HealthOptionsOf(options_));
+}
+
+absl::StatusOr<HealthTable> Monitor::ClosedHealth() const {
+  if (!options_.health) {
+    return absl::FailedPreconditionError(
+        "the monitor counts no health periods: create it with MonitorOptions::health = true");
+  }
+  return HealthOfPeriods(hclosed_);
 }
 
 void Monitor::JudgeWindows(int64_t j, std::vector<Alert>* alerts) const {
@@ -607,6 +739,8 @@ MonitorSnapshot Monitor::Snapshot() const {
   });
   s.owner_load = load_;
   for (const auto& [key, slot] : index_) s.unassigned += cases_[slot].owner < 0;
+  s.health_periods = static_cast<int64_t>(hgrid_.size());
+  s.health_closed = hclosed_;
   return s;
 }
 
@@ -640,6 +774,20 @@ std::string Monitor::SerializeOptions() const {
   w.F64(o.shift_alpha);
   w.U8(static_cast<uint8_t>(o.interval.method));
   w.F64(o.interval.confidence);
+  w.U8(o.health);
+  w.U8(static_cast<uint8_t>(o.health_frequency));
+  w.U32(static_cast<uint32_t>(o.time_zone.size()));
+  w.bytes().append(o.time_zone);
+  const HealthThresholds& th = o.health_thresholds;
+  for (double v : {th.alpha, th.min_n, th.passive_share_high, th.passive_trend_points,
+                   th.stable_nps_points, th.detractor_surge_points, th.promoter_erosion_points}) {
+    w.F64(v);
+  }
+  w.I32(th.trend_periods);
+  for (double v : {th.baseline_months, th.drop_alpha, th.drop_points, th.cusum_k, th.cusum_h, th.power}) {
+    w.F64(v);
+  }
+  w.U32(o.health_flag_mask);
   return std::move(w.bytes());
 }
 
@@ -695,6 +843,28 @@ std::string Monitor::Serialize() const {
     w.U8(c.breached);
     w.F64(c.clv);
     w.F64(c.churn_risk);
+  }
+  if (options_.health) {
+    // The grid's first and last period starts, then the non-empty (period,
+    // slice) rows in order.
+    const bool any = !hgrid_.starts.empty();
+    w.I64(any ? hgrid_.starts.front() : INT64_MIN);
+    w.I64(any ? hgrid_.starts[hgrid_.size() - 1] : INT64_MIN);
+    const int64_t S = options_.n_slices, bins = options_.cutoffs.scale_max + 1;
+    const int64_t rows = static_cast<int64_t>(hgrid_.size()) * S;
+    uint64_t non_empty = 0;
+    for (int64_t i = 0; i < rows; ++i) {
+      non_empty += std::any_of(hist_.begin() + i * bins, hist_.begin() + (i + 1) * bins,
+                               [](int64_t c) { return c != 0; });
+    }
+    w.U64(non_empty);
+    for (int64_t i = 0; i < rows; ++i) {
+      const auto row = hist_.begin() + i * bins;
+      if (std::all_of(row, row + bins, [](int64_t c) { return c == 0; })) continue;
+      w.I64(i / S);
+      w.I32(static_cast<int32_t>(i % S));
+      for (int64_t b = 0; b < bins; ++b) w.I64(row[b]);
+    }
   }
   const std::string payload = std::move(w.bytes());
   Writer out;
@@ -779,6 +949,23 @@ absl::StatusOr<Monitor> Monitor::Restore(absl::string_view bytes) {
   if (method > 2) return Corrupt(absl::StrCat("interval method code ", int{method}, " is unknown"));
   o.interval.method = static_cast<IntervalMethod>(method);
   o.interval.confidence = r.F64();
+  o.health = flag();
+  o.health_frequency = static_cast<Frequency>(r.U8());
+  n = r.U32();
+  if (n > 64 || n > r.left()) return Corrupt("the time zone is truncated or too long");
+  o.time_zone.assign(n, '\0');
+  for (char& c : o.time_zone) c = static_cast<char>(r.U8());
+  HealthThresholds& th = o.health_thresholds;
+  for (double* v : {&th.alpha, &th.min_n, &th.passive_share_high, &th.passive_trend_points,
+                    &th.stable_nps_points, &th.detractor_surge_points, &th.promoter_erosion_points}) {
+    *v = r.F64();
+  }
+  th.trend_periods = r.I32();
+  for (double* v : {&th.baseline_months, &th.drop_alpha, &th.drop_points, &th.cusum_k, &th.cusum_h,
+                    &th.power}) {
+    *v = r.F64();
+  }
+  o.health_flag_mask = r.U32();
   if (!r.ok()) return Corrupt("the options are truncated");
   if (!flags_ok) return Corrupt("an option flag is neither 0 nor 1");
   Monitor m;
@@ -880,7 +1067,67 @@ absl::StatusOr<Monitor> Monitor::Restore(absl::string_view bytes) {
     prev_key = c.key;
     m.OpenCase(c);
   }
-  if (r.left() != 0) return Corrupt(absl::StrCat(r.left(), " unexpected bytes after the cases"));
+  if (o.health) {
+    const int64_t first = r.I64(), last = r.I64();
+    const uint64_t n_rows = r.U64();
+    if (!r.ok()) return Corrupt("the health periods are truncated");
+    if ((first == INT64_MIN) != (m.responses_ == 0) || (first == INT64_MIN) != (last == INT64_MIN) ||
+        (first == INT64_MIN && n_rows != 0)) {
+      return Corrupt("the health periods disagree with the responses");
+    }
+    if (first != INT64_MIN) {
+      absl::StatusOr<PeriodGrid> grid = first <= last ? m.HealthGrid(first, last)
+                                                      : absl::InvalidArgumentError("reversed");
+      if (!grid.ok() || grid->starts.front() != first || grid->starts[grid->size() - 1] != last) {
+        return Corrupt("the health periods' first and last starts are not periods of the options");
+      }
+      m.hgrid_ = *std::move(grid);
+    }
+    const int64_t S = o.n_slices, bins = o.cutoffs.scale_max + 1;
+    const int64_t P = static_cast<int64_t>(m.hgrid_.size());
+    m.hist_.assign(static_cast<size_t>(P * S * bins), 0);
+    if (n_rows > static_cast<uint64_t>(P * S) || n_rows > r.left() / 12) {
+      return Corrupt("the health rows are truncated");
+    }
+    std::vector<Counts> sums(static_cast<size_t>(S));
+    int64_t prev = -1;
+    bool first_used = false, last_used = false;
+    for (uint64_t i = 0; i < n_rows; ++i) {
+      const int64_t p = r.I64();
+      const int32_t k = r.I32();
+      const int64_t row = p * S + k;
+      if (!r.ok() || p < 0 || p >= P || k < 0 || k >= S || row <= prev) {
+        return Corrupt(absl::StrCat("health row ", i, " is truncated or out of place"));
+      }
+      int64_t* h = &m.hist_[static_cast<size_t>(row * bins)];
+      int64_t n_row = 0;
+      for (int64_t b = 0; b < bins; ++b) {
+        h[b] = r.I64();
+        if (h[b] < 0 || __builtin_add_overflow(n_row, h[b], &n_row)) {
+          return Corrupt(absl::StrCat("health row ", i, " holds impossible counts"));
+        }
+        int64_t* seg = b <= o.cutoffs.detractor_max ? &sums[k].detractors
+                       : b <= o.cutoffs.passive_max ? &sums[k].passives
+                                                    : &sums[k].promoters;
+        if (__builtin_add_overflow(*seg, h[b], seg)) return Corrupt("the health counts overflow");
+      }
+      if (!r.ok() || n_row == 0) return Corrupt(absl::StrCat("health row ", i, " is truncated or empty"));
+      first_used = first_used || p == 0;
+      last_used = last_used || p == P - 1;
+      prev = row;
+    }
+    if (P > 0 && !(first_used && last_used)) {
+      return Corrupt("the health periods do not start and end with responses");
+    }
+    for (int64_t k = 0; k < S; ++k) {
+      const Counts& t = m.slice_totals_[k];
+      if (sums[k].detractors != t.detractors || sums[k].passives != t.passives ||
+          sums[k].promoters != t.promoters) {
+        return Corrupt(absl::StrCat("the health counts of slice ", k, " disagree with its totals"));
+      }
+    }
+  }
+  if (r.left() != 0) return Corrupt(absl::StrCat(r.left(), " unexpected bytes after the state"));
   if (started) m.MoveClock(m.clock_, nullptr);  // the clock's derived fields; nothing is due
   return m;
 }
@@ -897,6 +1144,28 @@ absl::Status Monitor::Merge(const Monitor& other, std::vector<Alert>* alerts) {
       return absl::InvalidArgumentError(absl::StrCat(
           "both monitors hold the case of customer ", key.customer, " at ", key.responded_at,
           " ns: merged monitors must be fed disjoint customers"));
+    }
+  }
+  // Health periods: one grid over both, each histogram added at its place
+  // (the only step that can fail, so it comes before any change).
+  PeriodGrid grid;
+  std::vector<int64_t> hist;
+  const bool merge_health = options_.health && !other.hgrid_.starts.empty();
+  if (merge_health) {
+    const bool mine = !hgrid_.starts.empty();
+    const int64_t lo = mine ? std::min(hgrid_.starts.front(), other.hgrid_.starts.front())
+                            : other.hgrid_.starts.front();
+    const int64_t hi = std::max(mine ? hgrid_.starts[hgrid_.size() - 1] : INT64_MIN,
+                                other.hgrid_.starts[other.hgrid_.size() - 1]);
+    NPSCORE_ASSIGN_OR_RETURN(grid, HealthGrid(lo, hi));
+    const size_t width = static_cast<size_t>(options_.n_slices) * (options_.cutoffs.scale_max + 1);
+    hist.assign(grid.size() * width, 0);
+    for (const Monitor* m : {static_cast<const Monitor*>(this), &other}) {
+      if (m->hgrid_.starts.empty()) continue;
+      const size_t shift = static_cast<size_t>(
+          std::lower_bound(grid.starts.begin(), grid.starts.end(), m->hgrid_.starts.front()) -
+          grid.starts.begin());
+      for (size_t i = 0; i < m->hist_.size(); ++i) hist[shift * width + i] += m->hist_[i];
     }
   }
   const int64_t clock = std::max(clock_, other.clock_);
@@ -921,11 +1190,19 @@ absl::Status Monitor::Merge(const Monitor& other, std::vector<Alert>* alerts) {
   for (int k = 0; k < 3; ++k) cases_closed_[k] += other.cases_closed_[k];
   breaches_ += other.breaches_;
   for (const auto& [key, slot] : other.index_) OpenCase(other.cases_[slot]);
+  if (merge_health) {
+    hgrid_ = std::move(grid);
+    hist_.swap(hist);
+    hclosed_ = 0;  // recounted by MoveClock, without alerts
+    hcur_ = -1;
+  }
   if (clock != INT64_MIN) {
     clock_ = clock;
     cached_step_ = INT64_MIN;
     cached_step_start_ = INT64_MAX;
-    MoveClock(clock, alerts);  // derived fields and breaches; no window is judged (clock unchanged)
+    // Derived fields and breaches; no window is judged (clock unchanged) and
+    // health periods the merged clock closes raise nothing (each shard's own).
+    MoveClock(clock, alerts, /*health_alerts=*/false);
   }
   return absl::OkStatus();
 }

@@ -293,6 +293,18 @@ absl::StatusOr<HealthTable> Health(absl::Span<const T> scores,
   return Health<T, int64_t>(scores, periods, n_periods, slices, n_slices, options);
 }
 
+// The table of histograms counted elsewhere (partial counts merged across
+// shards, a Monitor's periods): `histogram` holds scale_max + 1 counts per
+// row (the cutoffs' scale), rows slice-major (row = slice * n_periods +
+// period), as HealthTable::histogram; `skipped` is empty or one count per
+// row. Every statistic is derived as Health derives it from its own counts,
+// so equal histograms give equal tables. Counts must be >= 0 (an error names
+// the first negative one by slice, period and score).
+absl::StatusOr<HealthTable> HealthFromHistogram(absl::Span<const int64_t> histogram,
+                                                int64_t n_periods, int64_t n_slices,
+                                                const HealthOptions& options = {},
+                                                absl::Span<const int64_t> skipped = {});
+
 // Health over timestamps: as Health with the periods AssignPeriods would
 // give (`times` in UTC ns on `grid`), found in the counting pass itself, so
 // no period code is written or read back. A time outside the grid leaves its

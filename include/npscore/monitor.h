@@ -11,7 +11,11 @@
 //                recorded at or before the deadline (once per case);
 //   nps_shift    the NPS of a rolling window differs significantly from the
 //                window before it (Compare, nps.h), for all responses and for
-//                each slice.
+//                each slice;
+//   health_flag  (by option) a calendar period closes with a health flag in a
+//                slice: the flags, reasons and p-values that batch Health
+//                (health.h) gives that period on the responses received up to
+//                its close.
 //
 // Time. Times are int64 nanoseconds since the Unix epoch, UTC. The clock is
 // the latest response time or Advance() time seen; it never goes back. A
@@ -56,6 +60,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "npscore/health.h"
 #include "npscore/nps.h"
 #include "npscore/priority.h"
 
@@ -119,9 +124,30 @@ struct MonitorOptions {
   int64_t shift_min_n = 30;
   double shift_alpha = 0.05;
 
-  // The intervals of the rolling NPS in snapshots (nps.h).
+  // The intervals of the rolling NPS in snapshots (nps.h) and of the health
+  // periods.
   IntervalOptions interval;
+
+  // Health periods (health_flag alerts; off by default). Responses are also
+  // counted per calendar period of `health_frequency` in `time_zone` (as
+  // MakePeriodGrid, health.h) and slice. A period closes once the clock minus
+  // the lateness bound reaches its end; the table of the closed periods is
+  // then derived by the same code as HealthOverTime with these thresholds
+  // (flag mode kAlert: a period is judged on itself and the periods before
+  // it), and each slice whose closing row has a flag in `health_flag_mask`
+  // raises one health_flag alert. The first period is the earliest
+  // response's; the state keeps one histogram row per slice and period
+  // (8 x (scale_max + 1) bytes) from it on, at most kMaxMonitorHealthRows.
+  bool health = false;
+  Frequency health_frequency = Frequency::kMonth;
+  std::string time_zone = "UTC";
+  HealthThresholds health_thresholds;
+  uint32_t health_flag_mask = ~static_cast<uint32_t>(kFlagLowN);  // every flag but low_n
 };
+
+// Health rows (slices x periods) one monitor keeps: 2^20 rows of 11 counts,
+// 88 MiB (e.g. 100 slices over 28 years of days).
+inline constexpr int64_t kMaxMonitorHealthRows = int64_t{1} << 20;
 
 // Returns OK if every option is within its documented bounds; the error
 // names the option and its value.
@@ -176,26 +202,28 @@ enum class CaseOutcome : int8_t {
   kChurned = 2,
 };
 
-// The kinds of alert. Values never change; new kinds are appended
-// (health_flag is planned as 3).
+// The kinds of alert. Values never change; new kinds are appended.
 enum class AlertKind : uint8_t {
   kCaseOpened = 0,
   kSlaBreach = 1,
   kNpsShift = 2,
+  kHealthFlag = 3,
 };
 
-// Returns "case_opened", "sla_breach" or "nps_shift".
+// Returns "case_opened", "sla_breach", "nps_shift" or "health_flag".
 const char* AlertKindName(AlertKind kind);
 
-// One alert: a flat record (no allocation). Case fields are set for
-// case_opened and sla_breach, window fields for nps_shift; the others keep
-// their defaults.
+// One alert: a flat record (no allocation but health_flag's reasons). Case
+// fields are set for case_opened and sla_breach, window fields for
+// nps_shift, period fields for health_flag; the others keep their defaults.
 struct Alert {
   AlertKind kind = AlertKind::kCaseOpened;
   // The time the alert is about (ns UTC): the response time (case_opened),
-  // the deadline (sla_breach) or the window's end (nps_shift).
+  // the deadline (sla_breach), the window's end (nps_shift) or the period's
+  // end (health_flag).
   int64_t time = 0;
-  int32_t slice = -1;  // the case's slice; for nps_shift the slice, or -1 for all responses
+  // The case's or period's slice; for nps_shift the slice, or -1 for all responses.
+  int32_t slice = -1;
 
   // Cases.
   CaseKey key;
@@ -210,6 +238,23 @@ struct Alert {
   int64_t n = 0, n_previous = 0;
   double nps = 0, nps_previous = 0;
   double diff = 0, p_value = 1, ci_low = 0, ci_high = 0;  // Compare(window, previous)
+
+  // health_flag: the period [period_start, period_end) (its index since the
+  // monitor's first period and its label, as PeriodGrid's) closed in `slice`
+  // with the HealthFlag bits `flags` (all of the row's flags, the mask only
+  // decides whether to alert) and the row's numbers, as HealthTable's: n and
+  // nps above, then these (NaN where the row has no verdict).
+  int64_t period = -1;
+  int64_t period_start = 0, period_end = 0;
+  std::string period_label;
+  uint32_t flags = 0;
+  std::string reasons;
+  double baseline_nps = std::numeric_limits<double>::quiet_NaN();
+  double drop_p_adjusted = std::numeric_limits<double>::quiet_NaN();
+  double surge_p_adjusted = std::numeric_limits<double>::quiet_NaN();
+  double erosion_p_adjusted = std::numeric_limits<double>::quiet_NaN();
+  double passive_growth_p_adjusted = std::numeric_limits<double>::quiet_NaN();
+  double cusum = std::numeric_limits<double>::quiet_NaN();
 
   // The case's play ("recover", ...; "" for other kinds).
   const char* play() const;
@@ -253,6 +298,9 @@ struct MonitorSnapshot {
   std::vector<CaseRecord> open_cases;  // by play, then priority at the clock (highest first), then key
   std::vector<int64_t> owner_load;     // open cases per owner
   int64_t unassigned = 0;              // open cases without an owner
+  // Health periods (options.health): periods counted (closed and open) and closed.
+  int64_t health_periods = 0;
+  int64_t health_closed = 0;
 };
 
 class Monitor {
@@ -286,6 +334,12 @@ class Monitor {
 
   // The counts, rolling windows and open cases now (priorities at the clock).
   MonitorSnapshot Snapshot() const;
+
+  // The health table of the closed periods (options.health), as
+  // HealthOverTime gives it on the responses of those periods with the
+  // monitor's thresholds and flag mode kAlert; an error when health periods
+  // are off. Zero periods before the first one closes.
+  absl::StatusOr<HealthTable> ClosedHealth() const;
 
   // The state as bytes: "NPSMONIT", u32 version, u64 payload bytes, the
   // payload (options, clock, counters, windows, open cases in key order,
@@ -331,7 +385,8 @@ class Monitor {
   // Ingests response `r`, row `row` of a batch (-1: a single response).
   absl::Status IngestOne(const MonitorResponse& r, int64_t row, std::vector<Alert>* alerts);
   absl::Status Check(const MonitorResponse& r, int64_t row, int8_t* segment) const;
-  void MoveClock(int64_t now, std::vector<Alert>* alerts);
+  // Moves the clock; `health_alerts` false closes health periods silently (Merge).
+  void MoveClock(int64_t now, std::vector<Alert>* alerts, bool health_alerts = true);
   void JudgeWindows(int64_t boundary, std::vector<Alert>* alerts) const;
   void RaiseBreaches(std::vector<Alert>* alerts);
   Counts StepCounts(int64_t step, int32_t slice) const;  // slice -1: all
@@ -343,6 +398,13 @@ class Monitor {
   int64_t DeadlineOf(int64_t time, int8_t segment) const;
   double PriorityAt(const CaseRecord& c, int64_t now) const;
   std::string SerializeOptions() const;
+  // Health periods: the period of a response (the grid grown to hold it, or
+  // an error naming it), the grid over [min_time, max_time], closing the
+  // periods the clock passed, and the table of the first n periods.
+  absl::Status HealthPeriodOf(const MonitorResponse& r, int64_t row, int64_t* period);
+  absl::StatusOr<PeriodGrid> HealthGrid(int64_t min_time, int64_t max_time) const;
+  void CloseHealthPeriods(std::vector<Alert>* alerts);
+  absl::StatusOr<HealthTable> HealthOfPeriods(int64_t n_periods) const;
 
   MonitorOptions options_;
   Recoverability curve_;
@@ -372,6 +434,13 @@ class Monitor {
   std::vector<DueEntry> due_;
   std::vector<int64_t> load_;
   int32_t cursor_ = 0;  // the next owner round-robin tries first
+
+  // Health periods (options_.health): the grid from the earliest response's
+  // period to the newest's, the histogram of each (period, slice), period-
+  // major, the periods closed, and the period of the last response.
+  PeriodGrid hgrid_;
+  std::vector<int64_t> hist_;
+  int64_t hclosed_ = 0, hcur_ = -1;
 
   int64_t responses_ = 0, late_ = 0, cases_opened_ = 0, breaches_ = 0;
   int64_t cases_closed_[3] = {0, 0, 0};

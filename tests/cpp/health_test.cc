@@ -233,6 +233,54 @@ TEST(HealthTest, StableSeriesStaysQuiet) {
   for (size_t r = 0; r < t->size(); ++r) EXPECT_EQ(t->flags[r], 0u) << r << ": " << t->reasons[r];
 }
 
+TEST(HealthTest, FromHistogramEqualsCountingTheRows) {
+  // Merged partial histograms (two halves of the rows, counted apart and
+  // added) give the table of all rows, statistic for statistic.
+  std::mt19937_64 rng(11);
+  std::vector<int32_t> s, p;
+  std::vector<int64_t> sl;
+  for (int i = 0; i < 20000; ++i) {
+    const int k = static_cast<int>(rng() % 18);
+    s.push_back(static_cast<int32_t>(rng() % (k < 12 ? 11 : 8)));  // detractors surge late
+    p.push_back(k);
+    sl.push_back(static_cast<int64_t>(rng() % 3));
+  }
+  HealthOptions o;
+  o.thresholds.baseline_months = 6;
+  const auto all = Health<int32_t>(s, p, 18, sl, 3, o);
+  ASSERT_TRUE(all.ok());
+  const size_t half = s.size() / 2;
+  const auto a = Health<int32_t>(absl::MakeSpan(s).subspan(0, half), absl::MakeSpan(p).subspan(0, half),
+                                 18, absl::MakeSpan(sl).subspan(0, half), 3, o);
+  const auto b = Health<int32_t>(absl::MakeSpan(s).subspan(half), absl::MakeSpan(p).subspan(half), 18,
+                                 absl::MakeSpan(sl).subspan(half), 3, o);
+  ASSERT_TRUE(a.ok() && b.ok());
+  std::vector<int64_t> h(a->histogram.size());
+  for (size_t i = 0; i < h.size(); ++i) h[i] = a->histogram[i] + b->histogram[i];
+  const auto merged = HealthFromHistogram(h, 18, 3, o);
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  EXPECT_EQ(merged->histogram, all->histogram);
+  EXPECT_EQ(merged->n, all->n);
+  EXPECT_EQ(merged->flags, all->flags);
+  EXPECT_EQ(merged->reasons, all->reasons);
+  int flagged = 0;
+  for (size_t r = 0; r < all->size(); ++r) {
+    flagged += all->flags[r] != 0;
+    for (auto col : {&HealthTable::nps, &HealthTable::ci_low, &HealthTable::change_p_adjusted,
+                     &HealthTable::drop_p_adjusted, &HealthTable::cusum, &HealthTable::passive_trend}) {
+      const double x = ((*merged).*col)[r], y = ((*all).*col)[r];
+      EXPECT_TRUE((std::isnan(x) && std::isnan(y)) || x == y) << r;
+    }
+  }
+  EXPECT_GT(flagged, 0);
+  // Errors: a negative count (named by slice, period and score), a size mismatch.
+  h[11 * (18 + 2) + 5] = -1;  // slice 1, period 2, score 5
+  EXPECT_NE(HealthFromHistogram(h, 18, 3, o).status().message().find(
+                "slice 1, period 2, score 5 is -1"), std::string::npos);
+  EXPECT_NE(HealthFromHistogram(absl::MakeSpan(h).subspan(1), 18, 3, o).status().message().find(
+                "need 594"), std::string::npos);
+}
+
 TEST(HealthTest, ErrorsNameRowAndValue) {
   std::vector<double> s = {9, 7, 12};
   std::vector<int32_t> p = {0, 0, 0};

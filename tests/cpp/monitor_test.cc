@@ -11,6 +11,7 @@
 #include <tuple>
 #include <vector>
 
+#include "npscore/health.h"
 #include "npscore/nps.h"
 #include "npscore/priority.h"
 #include "src/internal/byte_io.h"
@@ -139,6 +140,18 @@ TEST(MonitorOptions, ErrorsNameTheOption) {
   o.shift_step_hours = 0.1;  // 240 steps of lateness: 256 steps a slice
   EXPECT_NE(ValidateMonitorOptions(o).message().find("kMaxMonitorRingSteps"), std::string::npos);
   EXPECT_TRUE(ValidateMonitorOptions(MonitorOptions{}).ok());
+  o = {};
+  o.health = true;
+  o.time_zone = "Mars/Olympus_Mons";
+  EXPECT_NE(ValidateMonitorOptions(o).message().find("Mars/Olympus_Mons"), std::string::npos)
+      << ValidateMonitorOptions(o);
+  o.time_zone = "Europe/Berlin";
+  EXPECT_TRUE(ValidateMonitorOptions(o).ok());
+  o.health_thresholds.drop_alpha = 2;
+  EXPECT_NE(ValidateMonitorOptions(o).message().find("drop_alpha"), std::string::npos)
+      << ValidateMonitorOptions(o);
+  o.health = false;  // unused thresholds are not read
+  EXPECT_TRUE(ValidateMonitorOptions(o).ok());
 }
 
 // --- Cases and the priority module --------------------------------------------------------
@@ -519,17 +532,22 @@ TEST(MonitorState, RoundTripIsExactAndBehavesTheSame) {
   EXPECT_EQ(Monitor::Restore(empty)->Serialize(), empty);
 }
 
-// The bytes of a small monitor: two slices, owners given, a few hundred responses.
-std::string SmallState(int n, uint64_t seed) {
+// The bytes of a small monitor: two slices, owners given, a few hundred
+// responses; with health periods (days in Berlin) by option.
+std::string SmallState(int n, uint64_t seed, bool health = false) {
   MonitorOptions o = Options();
   o.n_slices = 2;
+  o.health = health;
+  o.health_frequency = Frequency::kDay;
+  o.time_zone = "Europe/Berlin";
   Monitor m = Make(o);
   Feed(m, Stream(n, n / 3, 5, 1000, 2, 4, seed));
   return m.Serialize();
 }
 
 TEST(MonitorState, DamageIsAnErrorNeverAWrongState) {
-  const std::string bytes = SmallState(300, 11);
+ for (bool health : {false, true}) {
+  const std::string bytes = SmallState(300, 11, health);
   // Every byte changed, in turn.
   for (size_t i = 0; i < bytes.size(); ++i) {
     std::string bad = bytes;
@@ -546,6 +564,7 @@ TEST(MonitorState, DamageIsAnErrorNeverAWrongState) {
   v2[8] = 2;
   const absl::Status s = Monitor::Restore(v2).status();
   EXPECT_NE(s.message().find("format version 2 is not supported"), std::string::npos) << s;
+ }
 }
 
 TEST(MonitorState, ValidChecksumOverBadValuesIsAnErrorOrReadsBackExactly) {
@@ -553,7 +572,8 @@ TEST(MonitorState, ValidChecksumOverBadValuesIsAnErrorOrReadsBackExactly) {
   // a bug might: Restore fails, or gives a monitor that writes exactly
   // these bytes (a different but coherent state), never a state that
   // reads one way and writes another.
-  const std::string bytes = SmallState(200, 15);
+  for (bool health : {false, true}) {
+  const std::string bytes = SmallState(200, 15, health);
   const size_t header = 20, payload = bytes.size() - header - 8;
   int restored = 0;
   for (size_t i = header; i < header + payload; ++i) {
@@ -569,14 +589,19 @@ TEST(MonitorState, ValidChecksumOverBadValuesIsAnErrorOrReadsBackExactly) {
     }
   }
   EXPECT_GT(restored, 0);  // some changes are coherent (a value, a time)
+  }
 }
 
 // --- Merge -----------------------------------------------------------------------------------
 
 TEST(MonitorMerge, ShardsOfCustomersMergeIntoTheSingleMonitor) {
-  const MonitorOptions o = Options();
   const std::vector<MonitorResponse> stream = Shuffled(Stream(9000, 2500, 30, 15, 3, 4, 12), 5 * kHour, 13);
-  for (int shards : {2, 3}) {
+  for (int shards : {2, 3, 5}) {
+    // Health periods of days in Berlin with the 3- and 5-shard runs.
+    MonitorOptions o = Options();
+    o.health = shards != 2;
+    o.health_frequency = Frequency::kDay;
+    o.time_zone = "Europe/Berlin";
     Monitor single = Make(o);
     Feed(single, stream);
     std::vector<Monitor> part;
@@ -599,6 +624,15 @@ TEST(MonitorMerge, ShardsOfCustomersMergeIntoTheSingleMonitor) {
     Monitor backward = part[shards - 1];
     for (int k = shards - 2; k >= 0; --k) ASSERT_TRUE(backward.Merge(part[k], nullptr).ok());
     EXPECT_EQ(backward.Serialize(), want) << shards;
+    if (o.health) {
+      const absl::StatusOr<HealthTable> a = single.ClosedHealth(), b = backward.ClosedHealth();
+      ASSERT_TRUE(a.ok() && b.ok());
+      EXPECT_GE(a->n_periods, 29);  // the days closed by `now`
+      EXPECT_EQ(a->n_periods, b->n_periods);
+      EXPECT_EQ(a->histogram, b->histogram);
+      EXPECT_EQ(a->flags, b->flags);
+      EXPECT_EQ(a->reasons, b->reasons);
+    }
     // A shard merged twice shares its customers' cases.
     const absl::Status twice = forward.Merge(part[0], nullptr);
     EXPECT_NE(twice.message().find("disjoint customers"), std::string::npos) << twice;
@@ -648,6 +682,183 @@ TEST(MonitorMerge, RoundRobinShardsKeepTheirOwners) {
   for (int64_t l : a.owner_load) load_a += l;
   for (int64_t l : b.owner_load) load_b += l;
   EXPECT_EQ(load_a, load_b);  // the same cases, owned by the shards' own round-robin
+}
+
+}  // namespace
+}  // namespace npscore
+
+// --- Health periods ---------------------------------------------------------------------------
+
+namespace npscore {
+namespace {
+
+bool Same(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
+
+// Monthly periods in Berlin over 14 months; detractors surge from day 300 on.
+MonitorOptions HealthMonitorOptions() {
+  MonitorOptions o = Options();
+  o.health = true;
+  o.health_frequency = Frequency::kMonth;
+  o.time_zone = "Europe/Berlin";
+  o.health_thresholds.baseline_months = 6;
+  return o;
+}
+
+TEST(MonitorHealth, FlagsEqualBatchHealthWhateverTheBatchSizes) {
+  const MonitorOptions o = HealthMonitorOptions();
+  const std::vector<MonitorResponse> stream =
+      Shuffled(Stream(24000, 6000, 420, 300, 3, 0, 21), 5 * kHour, 22);
+  // The batch health of every response, as a user would run it.
+  std::vector<double> scores;
+  std::vector<int64_t> times, slices;
+  for (const MonitorResponse& r : stream) {
+    scores.push_back(r.score);
+    times.push_back(r.time);
+    slices.push_back(r.slice);
+  }
+  const TimeRange range = FindTimeRange(times);
+  const absl::StatusOr<PeriodGrid> grid = MakePeriodGrid(range.min, range.max, Frequency::kMonth, o.time_zone);
+  ASSERT_TRUE(grid.ok());
+  HealthOptions ho;
+  ho.thresholds = o.health_thresholds;
+  const absl::StatusOr<HealthTable> batch = HealthOverTime<double, int64_t>(
+      scores, times, *grid, slices, 3, ho, false);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  const int64_t P = batch->n_periods;
+  ASSERT_GE(P, 14);
+
+  int64_t want_alerts = 0;
+  for (size_t row = 0; row < batch->size(); ++row) want_alerts += (batch->flags[row] & ~kFlagLowN) != 0;
+  ASSERT_GE(want_alerts, 3);  // the surge is flagged
+
+  for (size_t batch_size : {size_t{1}, size_t{7}, size_t{1000}, stream.size()}) {
+    Monitor m = Make(o);
+    std::vector<Alert> alerts;
+    for (size_t i = 0; i < stream.size(); i += batch_size) {
+      const size_t end = std::min(stream.size(), i + batch_size);
+      std::vector<int64_t> customer, time;
+      std::vector<double> score;
+      std::vector<int32_t> slice;
+      for (size_t j = i; j < end; ++j) {
+        customer.push_back(stream[j].customer);
+        time.push_back(stream[j].time);
+        score.push_back(stream[j].score);
+        slice.push_back(stream[j].slice);
+      }
+      MonitorColumns c;
+      c.customer = customer;
+      c.score = score;
+      c.time = time;
+      c.slice = slice;
+      ASSERT_TRUE(m.IngestBatch(c, &alerts).ok());
+    }
+    // Periods close as the clock passes them; the last once the clock is past it.
+    EXPECT_EQ(m.Snapshot().health_periods, P);
+    EXPECT_LT(m.Snapshot().health_closed, P);
+    ASSERT_TRUE(m.Advance(grid->starts.back() + 7 * kHour, &alerts).ok());
+    EXPECT_EQ(m.Snapshot().health_closed, P);
+
+    std::vector<const Alert*> flagged;
+    for (const Alert& a : alerts) {
+      if (a.kind == AlertKind::kHealthFlag) flagged.push_back(&a);
+    }
+    ASSERT_EQ(static_cast<int64_t>(flagged.size()), want_alerts) << batch_size;
+    size_t next = 0;
+    for (int64_t p = 0; p < P; ++p) {
+      for (int64_t k = 0; k < 3; ++k) {
+        const size_t row = static_cast<size_t>(k * P + p);
+        if ((batch->flags[row] & ~kFlagLowN) == 0) continue;
+        const Alert& a = *flagged[next++];
+        EXPECT_EQ(a.period, p);
+        EXPECT_EQ(a.slice, k);
+        EXPECT_EQ(a.period_start, grid->starts[p]);
+        EXPECT_EQ(a.period_end, grid->starts[p + 1]);
+        EXPECT_EQ(a.time, a.period_end);
+        EXPECT_EQ(a.period_label, grid->labels[p]);
+        EXPECT_EQ(a.flags, batch->flags[row]);
+        EXPECT_EQ(a.reasons, batch->reasons[row]);
+        EXPECT_EQ(a.n, batch->n[row]);
+        EXPECT_TRUE(Same(a.nps, batch->nps[row]));
+        EXPECT_TRUE(Same(a.baseline_nps, batch->baseline_nps[row]));
+        EXPECT_TRUE(Same(a.drop_p_adjusted, batch->drop_p_adjusted[row]));
+        EXPECT_TRUE(Same(a.surge_p_adjusted, batch->surge_p_adjusted[row]));
+        EXPECT_TRUE(Same(a.erosion_p_adjusted, batch->erosion_p_adjusted[row]));
+        EXPECT_TRUE(Same(a.passive_growth_p_adjusted, batch->passive_growth_p_adjusted[row]));
+        EXPECT_TRUE(Same(a.cusum, batch->cusum[row]));
+        EXPECT_STREQ(AlertKindName(a.kind), "health_flag");
+        EXPECT_STREQ(a.play(), "");
+      }
+    }
+    // The closed periods' table is the batch table (its alert columns; the
+    // table-wide adjusted change p-values depend on the table's length).
+    const absl::StatusOr<HealthTable> closed = m.ClosedHealth();
+    ASSERT_TRUE(closed.ok());
+    EXPECT_EQ(closed->histogram, batch->histogram);
+    EXPECT_EQ(closed->flags, batch->flags);
+    EXPECT_EQ(closed->reasons, batch->reasons);
+    for (size_t row = 0; row < batch->size(); ++row) {
+      EXPECT_TRUE(Same(closed->nps[row], batch->nps[row]));
+      EXPECT_TRUE(Same(closed->drop_p_adjusted[row], batch->drop_p_adjusted[row]));
+    }
+  }
+}
+
+TEST(MonitorHealth, APeriodIsJudgedOnWhatArrivedByItsClose) {
+  // Alerts fire once the clock minus the lateness bound passes a period's
+  // end, and equal batch Health on the responses received by then.
+  const MonitorOptions o = HealthMonitorOptions();
+  const std::vector<MonitorResponse> stream = Stream(12000, 4000, 400, 280, 3, 0, 23);
+  Monitor m = Make(o);
+  std::vector<double> scores;
+  std::vector<int64_t> times, slices;
+  int checked = 0;
+  for (const MonitorResponse& r : stream) {
+    std::vector<Alert> alerts;
+    ASSERT_TRUE(m.Ingest(r, &alerts).ok());
+    for (const Alert& a : alerts) {
+      if (a.kind != AlertKind::kHealthFlag) continue;
+      EXPECT_LE(a.period_end + 6 * kHour, r.time);
+      const TimeRange range = FindTimeRange(times);
+      const absl::StatusOr<PeriodGrid> grid =
+          MakePeriodGrid(range.min, range.max, Frequency::kMonth, o.time_zone);
+      ASSERT_TRUE(grid.ok());
+      HealthOptions ho;
+      ho.thresholds = o.health_thresholds;
+      const absl::StatusOr<HealthTable> so_far =
+          HealthOverTime<double, int64_t>(scores, times, *grid, slices, 3, ho, false);
+      ASSERT_TRUE(so_far.ok());
+      const size_t row = static_cast<size_t>(a.slice * so_far->n_periods + a.period);
+      EXPECT_EQ(a.flags, so_far->flags[row]);
+      EXPECT_EQ(a.reasons, so_far->reasons[row]);
+      ++checked;
+    }
+    scores.push_back(r.score);
+    times.push_back(r.time);
+    slices.push_back(r.slice);
+  }
+  EXPECT_GE(checked, 2);
+}
+
+TEST(MonitorHealth, OffByDefaultAndBoundedRows) {
+  Monitor m = Make(Options());
+  EXPECT_EQ(m.ClosedHealth().status().code(), absl::StatusCode::kFailedPrecondition);
+  // Days of 65,536 slices: the 17th day is beyond kMaxMonitorHealthRows.
+  MonitorOptions o;
+  o.health = true;
+  o.health_frequency = Frequency::kDay;
+  o.n_slices = kMaxMonitorSlices;
+  o.shift_step_hours = 24 * 30;
+  Monitor big = Make(o);
+  MonitorResponse r;
+  r.score = 9;
+  r.time = kT0;
+  ASSERT_TRUE(big.Ingest(r, nullptr).ok());
+  r.time = kT0 + 15 * kDay;
+  ASSERT_TRUE(big.Ingest(r, nullptr).ok());
+  r.time = kT0 + 16 * kDay;
+  const absl::Status s = big.Ingest(r, nullptr);
+  EXPECT_NE(s.message().find("kMaxMonitorHealthRows"), std::string::npos) << s;
+  EXPECT_EQ(big.Snapshot().responses, 2);  // the state is unchanged
 }
 
 }  // namespace
