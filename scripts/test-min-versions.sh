@@ -32,6 +32,8 @@ echo "test-min-versions: $("$PYTHON" -V) in $NPSCORE_VENV (from $("$PYTHON" -c '
 npscore_pip install -q --only-binary=:all: "${pins[@]}" \
   "pytest>=7" "lifetimes==0.11.3" "mpmath>=1.2" "nbclient>=0.7" "nbformat>=5.7" "ipykernel>=6" \
   "mypy>=1.10" "selenium>=4.11" "jsonschema>=4.18" "markdown-it-py>=3"
+# PySpark comes as an sdist only (pure Python): at its floor, without --only-binary.
+npscore_pip install -q "pyspark==4.0.1"
 # Nothing may have moved a floor (a test tool pulling in a newer numpy, say).
 "$PYTHON" - "${pins[@]}" <<'PY'
 import sys

@@ -5,7 +5,8 @@
 # bindings' tests, the C++ and C tests under AddressSanitizer +
 # UndefinedBehaviorSanitizer, the threaded tests under ThreadSanitizer, the
 # libFuzzer harnesses briefly (scripts/fuzz.sh), Python's pytest in the
-# project's virtual environment (.venv), and pytest again with every Python
+# project's virtual environment (.venv), the self-contained wheel in a clean
+# environment (scripts/test-wheel.sh), and pytest again with every Python
 # package at its declared minimum version (scripts/test-min-versions.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,6 +63,9 @@ step "Python: pip install . into .venv and pytest (from outside the source tree)
 bash scripts/install-python.sh
 (cd /tmp && "$PYTHON" -m pytest "$ROOT/tests/python" -q -p no:cacheprovider \
   -c "$ROOT/pyproject.toml" --rootdir "$ROOT")
+
+step "the self-contained wheel: build, auditwheel repair, clean venv, smoke test, ldd (scripts/test-wheel.sh)"
+bash scripts/test-wheel.sh
 
 step "Python at the minimum versions (scripts/min-versions.txt) in .venv-min, from Debian's python3"
 bash scripts/test-min-versions.sh

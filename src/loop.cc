@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "npscore/health.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
+#include "src/internal/two_sample.h"
 #include "src/internal/wilson.h"
 
 namespace npscore {
@@ -94,6 +96,29 @@ absl::Status ValidateTimes(const CaseLog& log) {
                            "a case cannot close before it opens");
 }
 
+// Checks the optional group codes: in [-1, n_groups), n_groups in
+// 0..kMaxLoopGroups, and 0 without codes.
+absl::Status CheckGroups(const CaseLog& log) {
+  const size_t n = log.opened_at.size();
+  NPSCORE_RETURN_IF_ERROR(CheckLength(log.group.size(), n, "group"));
+  if (log.n_groups < 0 || log.n_groups > kMaxLoopGroups) {
+    return absl::InvalidArgumentError(absl::StrCat("n_groups is ", log.n_groups,
+                                                   ": it must be in 0..", kMaxLoopGroups));
+  }
+  if (log.group.empty() && log.n_groups != 0 && n > 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "n_groups is ", log.n_groups, " but no group codes are given: pass the codes, or 0"));
+  }
+  for (size_t i = 0; i < log.group.size(); ++i) {
+    if (log.group[i] < -1 || log.group[i] >= log.n_groups) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("group at row ", i, " is ", log.group[i], ": codes are in 0..",
+                       log.n_groups - 1, ", or -1 to leave the case out"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // One case's time to first contact for the Kaplan-Meier estimate.
 struct ContactTime {
   int32_t group;
@@ -164,23 +189,8 @@ absl::StatusOr<LoopMetricsTable> LoopMetrics(const CaseLog& log, int64_t as_of,
   }
   const size_t n = log.opened_at.size();
   NPSCORE_RETURN_IF_ERROR(ValidateTimes(log));
-  NPSCORE_RETURN_IF_ERROR(CheckLength(log.group.size(), n, "group"));
   NPSCORE_RETURN_IF_ERROR(CheckLength(log.sla_hours.size(), n, "sla_hours"));
-  if (log.n_groups < 0 || log.n_groups > kMaxLoopGroups) {
-    return absl::InvalidArgumentError(absl::StrCat("n_groups is ", log.n_groups,
-                                                   ": it must be in 0..", kMaxLoopGroups));
-  }
-  if (log.group.empty() && log.n_groups != 0 && n > 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "n_groups is ", log.n_groups, " but no group codes are given: pass the codes, or 0"));
-  }
-  for (size_t i = 0; i < log.group.size(); ++i) {
-    if (log.group[i] < -1 || log.group[i] >= log.n_groups) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("group at row ", i, " is ", log.group[i], ": codes are in 0..",
-                       log.n_groups - 1, ", or -1 to leave the case out"));
-    }
-  }
+  NPSCORE_RETURN_IF_ERROR(CheckGroups(log));
   for (size_t i = 0; i < log.sla_hours.size(); ++i) {
     NPSCORE_RETURN_IF_ERROR(CheckSla(log.sla_hours[i], absl::StrCat("sla_hours at row ", i)));
   }
@@ -452,6 +462,374 @@ absl::StatusOr<LearnedRecoveryCurve> LearnRecoveryCurve(const CaseLog& log,
     o.ci_high = std::max(o.ci_high, o.probability);
     o.default_probability = standard(o.hours);
   }
+  return out;
+}
+
+// --- Conversion and program ROI ----------------------------------------------------
+
+namespace {
+
+// A difference of two proportions k1/n1 - k2/n2 with Newcombe's hybrid
+// score interval (Newcombe 1998, method 10: the Wilson intervals (l, u) of
+// each share combined as d - sqrt((p1 - l1)^2 + (u2 - p2)^2), d +
+// sqrt((u1 - p1)^2 + (p2 - l2)^2)) and the two-sided p-value of the nps
+// module's share test. NaN throughout when an arm is empty.
+struct ShareDifference {
+  double difference = kNaN, ci_low = kNaN, ci_high = kNaN, p_value = kNaN;
+};
+
+ShareDifference CompareShares(int64_t k1, int64_t n1, int64_t k2, int64_t n2, double z) {
+  ShareDifference d;
+  if (n1 <= 0 || n2 <= 0) return d;
+  const double p1 = static_cast<double>(k1) / n1, p2 = static_cast<double>(k2) / n2;
+  double l1, u1, l2, u2;
+  Wilson(k1, n1, z, &l1, &u1);
+  Wilson(k2, n2, z, &l2, &u2);
+  d.difference = p1 - p2;
+  d.ci_low = d.difference - std::hypot(p1 - l1, u2 - p2);
+  d.ci_high = d.difference + std::hypot(u1 - p1, p2 - l2);
+  d.p_value = internal::ShareChangeP(k1, n1, k2, n2);
+  return d;
+}
+
+// The variance of k1/n1 - k2/n2 with one success and one failure added to
+// each arm (Agresti and Caffo 2000): never zero, so a band where an arm
+// churned not at all does not claim certainty.
+double AdjustedDifferenceVariance(int64_t k1, int64_t n1, int64_t k2, int64_t n2) {
+  const double a = (k1 + 1.0) / (n1 + 2.0), b = (k2 + 1.0) / (n2 + 2.0);
+  return a * (1 - a) / (n1 + 2.0) + b * (1 - b) / (n2 + 2.0);
+}
+
+// A column that must be given, one entry per case.
+absl::Status CheckRequired(size_t got, size_t n, absl::string_view name, absl::string_view why) {
+  if (got == n) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(name, " has ", got, " rows but opened_at has ", n, ": ", why));
+}
+
+// The segment index (0 detractor, 1 passive, 2 promoter) of a score of
+// column `name` at row i, or an error; -1 for a missing (NaN) score.
+absl::StatusOr<int> ScoreSegment(double x, size_t i, absl::string_view name,
+                                 const Cutoffs& cutoffs) {
+  if (std::isnan(x)) return -1;
+  if (!internal::IsValidScore(x, static_cast<double>(cutoffs.scale_max))) {
+    const bool in_range = x >= 0 && x <= cutoffs.scale_max;
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, " at row ", i, " is ", internal::ValueText(x),
+        in_range ? ": scores must be whole numbers"
+                 : absl::StrCat(": outside the scale 0..", cutoffs.scale_max)));
+  }
+  return internal::SegmentIndex(x, static_cast<double>(cutoffs.detractor_max),
+                                static_cast<double>(cutoffs.passive_max));
+}
+
+void FinishArm(ConversionArm& a, double z) {
+  a.answered = a.cases - a.no_next_answer;
+  a.share = a.answered > 0 ? static_cast<double>(a.converted) / a.answered : kNaN;
+  Wilson(a.converted, a.answered, z, &a.ci_low, &a.ci_high);
+}
+
+void FinishRow(ConversionRow& r, ConversionFrom from, double z) {
+  r.from = from;
+  FinishArm(r.contacted, z);
+  FinishArm(r.not_contacted, z);
+  const ShareDifference d = CompareShares(r.contacted.converted, r.contacted.answered,
+                                          r.not_contacted.converted, r.not_contacted.answered, z);
+  r.difference = d.difference;
+  r.ci_low = d.ci_low;
+  r.ci_high = d.ci_high;
+  r.p_value = d.p_value;
+}
+
+// A value of column `name` at row i that must be 0 or 1.
+absl::Status CheckZeroOne(double v, size_t i, absl::string_view name, absl::string_view what) {
+  if (v == 0 || v == 1) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(name, " at row ", i, " is ",
+                                                 internal::ValueText(v), ": ", what));
+}
+
+// The error for a missing value of column `name` at row i.
+absl::Status MissingValue(absl::string_view name, size_t i, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      name, " at row ", i, " is missing (NaN): ", what,
+      ", or skip cases with missing values (Python: missing=\"skip\", C: NPSCORE_MISSING_SKIP)"));
+}
+
+}  // namespace
+
+absl::StatusOr<ConversionTable> Conversion(const CaseLog& log, const ConversionOptions& options) {
+  NPSCORE_RETURN_IF_ERROR(ValidateCutoffs(options.cutoffs));
+  NPSCORE_RETURN_IF_ERROR(CheckConfidence(options.confidence));
+  const size_t n = log.opened_at.size();
+  NPSCORE_RETURN_IF_ERROR(ValidateTimes(log));
+  NPSCORE_RETURN_IF_ERROR(CheckGroups(log));
+  NPSCORE_RETURN_IF_ERROR(CheckRequired(log.score.size(), n, "score",
+                                        "conversion starts from the answer that opened each case"));
+  NPSCORE_RETURN_IF_ERROR(CheckRequired(log.next_score.size(), n, "next_score",
+                                        "conversion is read from each customer's next answer "
+                                        "(NaN: none yet)"));
+  ConversionTable t;
+  t.groups.resize(static_cast<size_t>(log.n_groups) * kConversionRows);
+  for (size_t i = 0; i < n; ++i) {
+    NPSCORE_ASSIGN_OR_RETURN(const int from, ScoreSegment(log.score[i], i, "score",
+                                                          options.cutoffs));
+    NPSCORE_ASSIGN_OR_RETURN(const int to, ScoreSegment(log.next_score[i], i, "next_score",
+                                                        options.cutoffs));
+    if (from < 0 && options.missing == Missing::kError) {
+      return MissingValue("score", i, "give the answer that opened the case");
+    }
+    const int32_t g = log.group.empty() ? 0 : log.group[i];
+    if (g < 0) {
+      ++t.left_out;
+      continue;
+    }
+    if (from < 0) {
+      ++t.skipped;
+      continue;
+    }
+    if (from == 2) {
+      ++t.promoters;
+      continue;
+    }
+    const bool contacted = !log.first_contact_at.empty() && log.first_contact_at[i] != kMissingTime;
+    for (int k : {from, 2}) {  // its own row and "both"
+      ConversionRow* rows[2] = {&t.all[k],
+                                log.group.empty() ? nullptr : &t.groups[g * kConversionRows + k]};
+      for (ConversionRow* r : rows) {
+        if (r == nullptr) continue;
+        ConversionArm& a = contacted ? r->contacted : r->not_contacted;
+        ++a.cases;
+        if (to < 0) {
+          ++a.no_next_answer;
+        } else if (to > from) {
+          ++a.converted;
+        }
+      }
+    }
+  }
+  const double z = -NormalQuantile((1 - options.confidence) / 2);
+  for (size_t r = 0; r < t.groups.size(); ++r) {
+    FinishRow(t.groups[r], static_cast<ConversionFrom>(r % kConversionRows), z);
+  }
+  for (int k = 0; k < kConversionRows; ++k) FinishRow(t.all[k], static_cast<ConversionFrom>(k), z);
+  return t;
+}
+
+absl::StatusOr<ProgramRoiResult> ProgramRoi(const CaseLog& log, const RoiOptions& options) {
+  NPSCORE_RETURN_IF_ERROR(CheckSla(options.sla_hours, "sla_hours"));
+  NPSCORE_RETURN_IF_ERROR(CheckConfidence(options.confidence));
+  if (options.bands < 1 || options.bands > kMaxRoiBands) {
+    return absl::InvalidArgumentError(absl::StrCat("bands is ", options.bands, ": it must be in 1..",
+                                                   kMaxRoiBands, " (5 by default)"));
+  }
+  NPSCORE_RETURN_IF_ERROR(ValidateCutoffs(options.cutoffs));
+  const size_t n = log.opened_at.size();
+  NPSCORE_RETURN_IF_ERROR(ValidateTimes(log));
+  NPSCORE_RETURN_IF_ERROR(CheckLength(log.sla_hours.size(), n, "sla_hours"));
+  NPSCORE_RETURN_IF_ERROR(CheckLength(log.score.size(), n, "score"));
+  NPSCORE_RETURN_IF_ERROR(
+      CheckRequired(log.churned.size(), n, "churned", "the outcome compared (1 churned, 0 not)"));
+  NPSCORE_RETURN_IF_ERROR(CheckRequired(log.churn_risk.size(), n, "churn_risk",
+                                        "cases are compared within bands of predicted risk"));
+  NPSCORE_RETURN_IF_ERROR(
+      CheckRequired(log.clv.size(), n, "clv", "revenue retained is churn averted x CLV"));
+  for (size_t i = 0; i < log.sla_hours.size(); ++i) {
+    NPSCORE_RETURN_IF_ERROR(CheckSla(log.sla_hours[i], absl::StrCat("sla_hours at row ", i)));
+  }
+
+  // The compared cases, validated.
+  struct Case {
+    double risk, clv;
+    bool on_time, never, churned;
+  };
+  std::vector<Case> cases;
+  cases.reserve(n);
+  ProgramRoiResult out;
+  RoiTotal& total = out.total;
+  const bool skip = options.missing == Missing::kSkip;
+  const uint64_t default_sla_ns = static_cast<uint64_t>(options.sla_hours * kNanosPerHour);
+  for (size_t i = 0; i < n; ++i) {
+    bool missing = false;
+    if (!log.score.empty()) {
+      NPSCORE_ASSIGN_OR_RETURN(const int segment,
+                               ScoreSegment(log.score[i], i, "score", options.cutoffs));
+      if (segment < 0 && !skip) {
+        return MissingValue("score", i, "give the answer that opened the case");
+      }
+      missing = segment < 0;
+      if (segment > 0) {
+        ++total.excluded;
+        continue;
+      }
+    }
+    const double churned = log.churned[i], risk = log.churn_risk[i], clv = log.clv[i];
+    for (auto [v, name, what] :
+         {std::tuple{churned, "churned", "give 1 (churned) or 0"},
+          {risk, "churn_risk", "give the churn probability predicted at opening"},
+          {clv, "clv", "give the customer's value"}}) {
+      if (!std::isnan(v)) continue;
+      if (!skip) return MissingValue(name, i, what);
+      missing = true;
+    }
+    if (!std::isnan(churned)) {
+      NPSCORE_RETURN_IF_ERROR(CheckZeroOne(churned, i, "churned", "an outcome is 1 (churned) or 0"));
+    }
+    if (!std::isnan(risk) && !(risk >= 0 && risk <= 1)) {
+      return absl::InvalidArgumentError(absl::StrCat("churn_risk at row ", i, " is ",
+                                                     internal::ValueText(risk),
+                                                     ": a probability is in [0, 1]"));
+    }
+    if (!std::isnan(clv) && !(clv >= 0 && clv < kInf)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "clv at row ", i, " is ", internal::ValueText(clv), ": a value is finite and >= 0"));
+    }
+    if (missing) {
+      ++total.skipped;
+      continue;
+    }
+    const int64_t contact = log.first_contact_at.empty() ? kMissingTime : log.first_contact_at[i];
+    const uint64_t sla_ns = log.sla_hours.empty()
+                                ? default_sla_ns
+                                : static_cast<uint64_t>(log.sla_hours[i] * kNanosPerHour);
+    Case c;
+    c.risk = risk;
+    c.clv = clv;
+    c.never = contact == kMissingTime;
+    c.on_time = !c.never && Elapsed(log.opened_at[i], contact) <= sla_ns;
+    c.churned = churned == 1;
+    cases.push_back(c);
+  }
+
+  // Bands: edges at the lower quantiles k / bands of the risks; a case at an
+  // edge is in the lower band. Empty bands (repeated edges) are dropped.
+  std::vector<double> sorted(cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) sorted[i] = cases[i].risk;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<double> edges;
+  const double m = static_cast<double>(sorted.size());
+  for (int32_t k = 1; k < options.bands && !sorted.empty(); ++k) {
+    const size_t j = static_cast<size_t>(std::ceil(k * m / options.bands)) - 1;
+    edges.push_back(sorted[j]);
+  }
+  struct Acc {
+    int64_t on = 0, on_churned = 0, late = 0, late_churned = 0, never = 0;
+    double on_clv = 0, sum_risk = 0, low = kInf, high = -kInf;
+    int64_t cases() const { return on + late; }
+  };
+  std::vector<Acc> raw(edges.size() + 1);
+  for (const Case& c : cases) {
+    Acc& a = raw[static_cast<size_t>(std::lower_bound(edges.begin(), edges.end(), c.risk) -
+                                     edges.begin())];
+    if (c.on_time) {
+      ++a.on;
+      a.on_churned += c.churned;
+      a.on_clv += c.clv;
+    } else {
+      ++a.late;
+      a.late_churned += c.churned;
+      a.never += c.never;
+    }
+    a.sum_risk += c.risk;
+    a.low = std::min(a.low, c.risk);
+    a.high = std::max(a.high, c.risk);
+  }
+  // A band without an on-time or a late case joins the next (the last the
+  // one before): this reads who was contacted on time, never who churned.
+  auto merge = [](Acc& into, const Acc& a) {
+    into.on += a.on;
+    into.on_churned += a.on_churned;
+    into.late += a.late;
+    into.late_churned += a.late_churned;
+    into.never += a.never;
+    into.on_clv += a.on_clv;
+    into.sum_risk += a.sum_risk;
+    into.low = std::min(into.low, a.low);
+    into.high = std::max(into.high, a.high);
+  };
+  std::vector<Acc> bands;
+  Acc current;
+  for (const Acc& a : raw) {
+    if (a.cases() == 0) continue;
+    merge(current, a);
+    if (current.on > 0 && current.late > 0) {
+      bands.push_back(current);
+      current = Acc{};
+    }
+  }
+  if (current.cases() > 0) {
+    if (bands.empty()) {
+      bands.push_back(current);
+    } else {
+      merge(bands.back(), current);
+    }
+  }
+  for (const Acc& a : bands) {
+    total.on_time += a.on;
+    total.late += a.late;
+    total.never += a.never;
+    total.on_time_clv += a.on_clv;
+  }
+  total.cases = total.on_time + total.late;
+  if (total.on_time == 0 || total.late == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        total.on_time == 0 ? "no case was contacted within the SLA" : "every case was contacted "
+                                                                      "within the SLA",
+        " among ", total.cases, " compared cases: there is nothing to compare"));
+  }
+
+  const double z = -NormalQuantile((1 - options.confidence) / 2);
+  int64_t on_churned = 0, late_churned = 0;
+  double weight = 0, weighted = 0, weighted_var = 0, revenue_var = 0;
+  out.bands.resize(bands.size());
+  for (size_t b = 0; b < bands.size(); ++b) {
+    const Acc& a = bands[b];
+    RoiBand& o = out.bands[b];
+    o.risk_low = a.low;
+    o.risk_high = a.high;
+    o.mean_risk = a.sum_risk / static_cast<double>(a.cases());
+    o.on_time = a.on;
+    o.on_time_churned = a.on_churned;
+    o.on_time_rate = static_cast<double>(a.on_churned) / a.on;
+    o.late = a.late;
+    o.never = a.never;
+    o.late_churned = a.late_churned;
+    o.late_rate = static_cast<double>(a.late_churned) / a.late;
+    const ShareDifference d = CompareShares(a.late_churned, a.late, a.on_churned, a.on, z);
+    o.difference = d.difference;
+    o.ci_low = d.ci_low;
+    o.ci_high = d.ci_high;
+    o.p_value = d.p_value;
+    o.on_time_clv = a.on_clv;
+    o.revenue_retained = d.difference * a.on_clv;
+    o.revenue_ci_low = d.ci_low * a.on_clv;
+    o.revenue_ci_high = d.ci_high * a.on_clv;
+    // Mantel-Haenszel weight of the band, and the variance of its difference.
+    const double w = static_cast<double>(a.on) * a.late / a.cases();
+    const double var = AdjustedDifferenceVariance(a.late_churned, a.late, a.on_churned, a.on);
+    weight += w;
+    weighted += w * d.difference;
+    weighted_var += w * w * var;
+    revenue_var += a.on_clv * a.on_clv * var;
+    total.revenue_retained += o.revenue_retained;
+    on_churned += a.on_churned;
+    late_churned += a.late_churned;
+  }
+  total.bands = static_cast<int32_t>(bands.size());
+  total.on_time_rate = static_cast<double>(on_churned) / total.on_time;
+  total.late_rate = static_cast<double>(late_churned) / total.late;
+  const ShareDifference naive =
+      CompareShares(late_churned, total.late, on_churned, total.on_time, z);
+  total.naive_difference = naive.difference;
+  total.naive_ci_low = naive.ci_low;
+  total.naive_ci_high = naive.ci_high;
+  total.difference = weighted / weight;
+  total.se = std::sqrt(weighted_var) / weight;
+  total.ci_low = total.difference - z * total.se;
+  total.ci_high = total.difference + z * total.se;
+  total.p_value = total.se > 0 ? 2 * NormalSurvival(std::abs(total.difference / total.se)) : kNaN;
+  total.revenue_se = std::sqrt(revenue_var);
+  total.revenue_ci_low = total.revenue_retained - z * total.revenue_se;
+  total.revenue_ci_high = total.revenue_retained + z * total.revenue_se;
   return out;
 }
 

@@ -2,7 +2,8 @@
 npscore.datasets (seed 11, 500 customers) exported the way a German CRM and
 survey tool might: semicolons, decimal commas, dd.mm.yyyy dates, local
 Europe/Berlin times without offsets, UTF-8 with a BOM (Excel) and Latin-1, German column names, a region
-coded "NA" (North America). `npscore report --config npscore.toml` reads
+coded "NA" (North America), and the case log of the detractors' follow-ups
+(faelle.csv). `npscore report --config npscore.toml` reads
 them back (README: the report on your own files).
 
     python examples/report/make_data.py
@@ -59,6 +60,19 @@ def main() -> None:
                   "Typ": e["kind"]}).to_csv(out / "ereignisse.csv", **csv)
     pd.DataFrame({"Name": ["Team A", "Team B", "Team C"], "Kontakte pro Tag": [4, 3, 2]}
                  ).to_csv(out / "betreuer.csv", **csv)
+    k = s.cases  # the case log: what the teams did about each detractor, and what came of it
+    pd.DataFrame({
+        "Fall": k["case_id"], "Kunden-ID": k["customer_id"],
+        "Eroeffnet": _local(k["opened_at"], "%d.%m.%Y %H:%M"), "Segment": k["segment"],
+        "Punkte": k["score"], "Betreuer": k["owner"],
+        "Erstkontakt": _local(k["first_contact_at"], "%d.%m.%Y %H:%M").fillna(""),
+        "Geschlossen": _local(k["closed_at"], "%d.%m.%Y %H:%M"),
+        "Gerettet": k["recovered"].map({1: "yes", 0: "no"}),
+        "Naechste Bewertung": k["next_score"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}"),
+        "Gekuendigt": k["churned"].map({1: "yes", 0: "no"}),
+        "Risiko": k["churn_risk"].map(lambda v: f"{v:.4f}".replace(".", ",")),
+        "CLV": _money(k["clv"]),
+    }).to_csv(out / "faelle.csv", **csv)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,15 @@
 // pointwise intervals, as anchors in the shape of priority.h's RecoveryCurve,
 // so that a team's own outcomes replace the default anchors in Prioritize.
 //
+// Conversion answers "do contacted customers move up?": the share of
+// detractors and passives whose next answer is in a higher segment,
+// contacted vs not, and the difference with its interval and test.
+//
+// ProgramRoi answers "what did answering on time retain?": churn of cases
+// contacted within the SLA vs late or never, compared within bands of
+// predicted churn risk, and the revenue retained. Both compare what the
+// team happened to do, not a randomised assignment: observational estimates.
+//
 // Times are int64 nanoseconds since the Unix epoch, UTC; kMissingTime
 // (INT64_MIN, health.h) is missing (NaT). Formulas and measured coverage:
 // docs/loop.md.
@@ -23,6 +32,7 @@
 #ifndef NPSCORE_LOOP_H_
 #define NPSCORE_LOOP_H_
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -51,6 +61,17 @@ struct CaseLog {
   // The outcome, for LearnRecoveryCurve: 1 recovered, 0 not; NaN is a missing
   // outcome (an error, or left out and counted with Missing::kSkip).
   absl::Span<const double> recovered;
+  // Scores on the answer scale, for Conversion and for ProgramRoi's choice of
+  // detractors: the answer that opened the case (NaN: missing) and the
+  // customer's next answer (NaN: none yet; never an error).
+  absl::Span<const double> score;
+  absl::Span<const double> next_score;
+  // For ProgramRoi: churned 1 / 0 (NaN: missing), the churn risk predicted
+  // at opening in [0, 1] (NaN: missing) and the customer's value, finite and
+  // >= 0 (NaN: missing).
+  absl::Span<const double> churned;
+  absl::Span<const double> churn_risk;
+  absl::Span<const double> clv;
 };
 
 // Groups of one LoopMetrics call (about a million): the table holds about 120
@@ -216,6 +237,192 @@ struct IsotonicFit {
   std::vector<int32_t> block;
 };
 IsotonicFit NonIncreasingFit(absl::Span<const double> y, absl::Span<const double> w);
+
+// --- Conversion -------------------------------------------------------------------
+
+// Options of Conversion.
+struct ConversionOptions {
+  Cutoffs cutoffs;  // segments of score and next_score
+  // Confidence of the Wilson intervals and of the difference's interval.
+  double confidence = 0.95;
+  // A missing (NaN) score: an error naming the row, or left out and
+  // counted. A missing next_score is never an error: no later answer.
+  Missing missing = Missing::kError;
+};
+
+// The rows of a conversion table, per group and over all, in this order.
+enum class ConversionFrom : int32_t {
+  kDetractor = 0,  // cases opened by a detractor
+  kPassive = 1,    // cases opened by a passive
+  kBoth = 2,       // detractors and passives together
+};
+inline constexpr int32_t kConversionRows = 3;
+
+// Cases of one arm (contacted or not) of a conversion row.
+struct ConversionArm {
+  int64_t cases = 0;
+  int64_t no_next_answer = 0;  // next_score NaN: counted, not in the share
+  int64_t answered = 0;        // cases - no_next_answer
+  int64_t converted = 0;       // next answer in a higher segment
+  double share = 0;            // converted / answered (NaN when none answered)
+  double ci_low = 0;           // its Wilson interval (NaN when none answered)
+  double ci_high = 0;
+};
+
+// Conversion of one kind of case: contacted (a first contact recorded) vs not.
+struct ConversionRow {
+  ConversionFrom from = ConversionFrom::kDetractor;
+  ConversionArm contacted;
+  ConversionArm not_contacted;
+  // contacted.share - not_contacted.share, with Newcombe's hybrid score
+  // interval (method 10 of Newcombe 1998: the arms' Wilson intervals
+  // combined), and the two-sided p-value of equal shares by the nps
+  // module's share test (pooled two-proportion z-test; exact mid-p when an
+  // arm has fewer than 10 answers). NaN when an arm has no answer.
+  double difference = 0;
+  double ci_low = 0;
+  double ci_high = 0;
+  double p_value = 0;
+};
+
+// Conversion by group and over all.
+struct ConversionTable {
+  // kConversionRows rows per group: row kConversionRows * g + k for group g
+  // and ConversionFrom k.
+  std::vector<ConversionRow> groups;
+  std::array<ConversionRow, kConversionRows> all;  // over every group
+  int64_t promoters = 0;  // cases opened by a promoter: no higher segment, left out
+  int64_t skipped = 0;    // missing scores left out (Missing::kSkip)
+  int64_t left_out = 0;   // cases with group code -1
+
+  const ConversionRow& at(int32_t group, ConversionFrom from) const {
+    return groups[static_cast<size_t>(group) * kConversionRows + static_cast<size_t>(from)];
+  }
+};
+
+// The share of detractors and passives who move up a segment at their next
+// answer (a detractor to passive or promoter, a passive to promoter),
+// contacted (first_contact_at recorded) vs not. Reads opened_at,
+// first_contact_at (optional: empty = none contacted), score and next_score
+// (required), group and n_groups (optional, as LoopMetrics). Scores and next
+// scores are whole numbers on 0..cutoffs.scale_max; a case without a next
+// answer is counted in its arm's no_next_answer, not dropped silently.
+absl::StatusOr<ConversionTable> Conversion(const CaseLog& log,
+                                           const ConversionOptions& options = {});
+
+// --- Program ROI -------------------------------------------------------------------
+
+// The most risk bands of ProgramRoi.
+inline constexpr int32_t kMaxRoiBands = 1000;
+
+// What every ProgramRoi result is: the words a report prints beside it.
+inline constexpr char kRoiNote[] =
+    "observational estimate: cases contacted on time were not chosen at random, so the "
+    "comparison within risk bands removes the confounding the churn risk explains, not "
+    "all of it";
+
+// Options of ProgramRoi.
+struct RoiOptions {
+  // The deadline of a first contact, hours after opening, in (0,
+  // kMaxLoopHours], for every case when the log has no per-case SLAs.
+  double sla_hours = 24.0;
+  // Quantile bands of churn_risk, 1..kMaxRoiBands.
+  int32_t bands = 5;
+  // Confidence of every interval, in (0, 1).
+  double confidence = 0.95;
+  // Detractors by these cutoffs when the log has scores.
+  Cutoffs cutoffs;
+  // A missing (NaN) score, churned, churn_risk or clv: an error naming the
+  // column and row, or the case left out and counted.
+  Missing missing = Missing::kError;
+};
+
+// One band of predicted churn risk: churn of on-time cases (first contact
+// at or before opened_at + SLA) against late-or-never cases.
+struct RoiBand {
+  double risk_low = 0;   // the smallest churn_risk of its cases
+  double risk_high = 0;  // the largest
+  double mean_risk = 0;
+  int64_t on_time = 0;
+  int64_t on_time_churned = 0;
+  double on_time_rate = 0;
+  int64_t late = 0;   // contacted after the SLA, or never
+  int64_t never = 0;  // of which never contacted
+  int64_t late_churned = 0;
+  double late_rate = 0;
+  // late_rate - on_time_rate: the churn that contacting on time went with,
+  // with Newcombe's hybrid score interval and the share test's p-value (as
+  // ConversionRow).
+  double difference = 0;
+  double ci_low = 0;
+  double ci_high = 0;
+  double p_value = 0;
+  // The CLV of the band's on-time cases, and revenue retained = difference
+  // x that CLV, with the difference's interval x that CLV.
+  double on_time_clv = 0;
+  double revenue_retained = 0;
+  double revenue_ci_low = 0;
+  double revenue_ci_high = 0;
+};
+
+// The totals of ProgramRoi.
+struct RoiTotal {
+  int64_t cases = 0;     // compared (on_time + late)
+  int64_t on_time = 0;
+  int64_t late = 0;      // late or never
+  int64_t never = 0;     // of which never contacted
+  int64_t excluded = 0;  // not detractors (only with scores)
+  int64_t skipped = 0;   // a missing value, left out (Missing::kSkip)
+  int32_t bands = 0;     // bands after merging
+  // The naive comparison, ignoring the risk: pooled churn rates and their
+  // difference with Newcombe's interval. Biased when riskier customers are
+  // contacted later (docs/loop.md measures it).
+  double on_time_rate = 0;
+  double late_rate = 0;
+  double naive_difference = 0;
+  double naive_ci_low = 0;
+  double naive_ci_high = 0;
+  // The Mantel-Haenszel risk difference over bands (weights on_time x late
+  // / cases), its standard error from the bands' variances with one churn
+  // and one stay added to each arm (Agresti-Caffo), the Wald interval and
+  // the two-sided p-value.
+  double difference = 0;
+  double se = 0;
+  double ci_low = 0;
+  double ci_high = 0;
+  double p_value = 0;
+  // Revenue retained: the sum over bands of difference x on-time CLV, its
+  // standard error by the delta method (exact for this linear estimate, the
+  // CLVs taken as known: sqrt of sum CLV_b^2 var_b) and the Wald interval.
+  double on_time_clv = 0;
+  double revenue_retained = 0;
+  double revenue_se = 0;
+  double revenue_ci_low = 0;
+  double revenue_ci_high = 0;
+  // Always true: see kRoiNote.
+  bool observational = true;
+};
+
+// The result of ProgramRoi.
+struct ProgramRoiResult {
+  std::vector<RoiBand> bands;  // in order of risk
+  RoiTotal total;
+  size_t size() const { return bands.size(); }
+};
+
+// Churn of cases contacted within the SLA vs late or never, compared within
+// quantile bands of predicted churn risk, so that riskier customers are not
+// compared with safer ones. Reads opened_at, churned, churn_risk and clv
+// (required), first_contact_at (optional: none contacted), sla_hours (per
+// case, optional) and score (optional: with it only detractors are
+// compared, the others counted as excluded). Band edges are the lower
+// quantiles k / bands of the compared cases' risks; a case at an edge is in
+// the lower band, equal risks share a band, an empty band is dropped, and a
+// band without an on-time or without a late case joins the next (the last
+// the one before): this reads contact times and risks, never churn. At
+// least one on-time and one late case are needed. Every result is an
+// observational estimate (kRoiNote).
+absl::StatusOr<ProgramRoiResult> ProgramRoi(const CaseLog& log, const RoiOptions& options = {});
 
 }  // namespace npscore
 

@@ -373,6 +373,10 @@ class Monitor {
   const MonitorOptions& options() const { return options_; }
   int64_t clock() const { return clock_; }
   int64_t open_cases() const { return static_cast<int64_t>(index_.size()); }
+  // The health periods counted so far, closed and open (options.health): the
+  // grid from the earliest response's period on, as ClosedHealth numbers
+  // them (empty before the first response).
+  const PeriodGrid& health_grid() const { return hgrid_; }
 
  private:
   struct DueEntry {  // a case that may still breach

@@ -248,6 +248,32 @@ CASE(table_bad_score) {
   npscore_health_table_free(t);
   return st;
 }
+/* A histogram of 1 slice x 2 periods x 11 scores with one negative count. */
+CASE(from_histogram_negative) {
+  int64_t h[22] = {0};
+  npscore_health_table *t = NULL;
+  npscore_status st;
+  h[11 + 3] = -1;
+  st = handle_status(
+      npscore_health_table_new_from_histogram(&t, h, 22, 2, 1, NULL, 0, NULL, NULL, NULL), t);
+  npscore_health_table_free(t);
+  return st;
+}
+CASE(from_histogram_size) {
+  const int64_t h[21] = {0};
+  npscore_health_table *t = NULL;
+  npscore_status st = handle_status(
+      npscore_health_table_new_from_histogram(&t, h, 21, 2, 1, NULL, 0, NULL, NULL, NULL), t);
+  npscore_health_table_free(t);
+  return st;
+}
+CASE(from_histogram_null) {
+  npscore_health_table *t = NULL;
+  npscore_status st = handle_status(
+      npscore_health_table_new_from_histogram(&t, NULL, 22, 2, 1, NULL, 0, NULL, NULL, NULL), t);
+  npscore_health_table_free(t);
+  return st;
+}
 CASE(table_get_index) {
   npscore_health_row row;
   return npscore_health_table_get(&row, g_table, 1000, NULL);
@@ -584,6 +610,12 @@ static const bad_case kHealthCases[] = {
      "periods is NULL but n is 6"},
     {"table-bad-score", "npscore_health_table_new", "data", table_bad_score, NPSCORE_EINVAL,
      "score at row 2 is 11"},
+    {"from-histogram-negative", "npscore_health_table_new_from_histogram", "data",
+     from_histogram_negative, NPSCORE_EINVAL, "slice 0, period 1, score 3 is -1"},
+    {"from-histogram-size", "npscore_health_table_new_from_histogram", "size",
+     from_histogram_size, NPSCORE_EINVAL, "histogram has 21 counts: 1 slices x 2 periods"},
+    {"from-histogram-null", "npscore_health_table_new_from_histogram", "null",
+     from_histogram_null, NPSCORE_ENULL, "histogram is NULL but n is 22"},
     {"table-get-index", "npscore_health_table_get", "handle", table_get_index, NPSCORE_EINVAL,
      "index i is 1000: there are 3 rows"},
     {"table-get-null", "npscore_health_table_get", "handle", table_get_null, NPSCORE_ENULL,
@@ -2822,6 +2854,87 @@ CASE(loop_recovery_capacity) {
   return recovery_with(kLoopOpened, kLoopContact, kLoopRecovered, edges, 1, 1, &o);
 }
 
+static const double kConvScore[3] = {3, 7, 5};
+static const double kConvNext[3] = {8, 9, 1};
+static npscore_status conversion_with(const double *score, const double *next,
+                                      const npscore_nps_options *nps) {
+  npscore_loop_conversion_row all[NPSCORE_LOOP_CONVERSION_ROWS];
+  return npscore_loop_conversion(NULL, 0, all, NULL, kLoopOpened, kLoopContact, score, next, NULL,
+                                 0, 3, nps, NULL);
+}
+static const double kRoiChurned[3] = {1, 0, 0};
+static const double kRoiRisk[3] = {0.2, 0.5, 0.3};
+static const double kRoiClv[3] = {10, 20, 5};
+static npscore_status roi_with(const int64_t *contact, const double *churned, const double *risk,
+                               const double *clv, size_t capacity,
+                               const npscore_loop_roi_options *o) {
+  npscore_loop_roi_band bands[5];
+  npscore_loop_roi_total total;
+  size_t count;
+  return npscore_loop_program_roi(bands, capacity, &count, &total, kLoopOpened, contact, NULL,
+                                  NULL, churned, risk, clv, 3, o, NULL, NULL);
+}
+
+CASE(loop_conversion_next_off_scale) {
+  const double next[3] = {8, 11, 1};
+  return conversion_with(kConvScore, next, NULL);
+}
+CASE(loop_conversion_score_nan) {
+  double score[3] = {3, 7, 5};
+  score[1] = nan("");
+  return conversion_with(score, kConvNext, NULL);
+}
+CASE(loop_conversion_next_null) { return conversion_with(kConvScore, NULL, NULL); }
+CASE(loop_conversion_all_null) {
+  return npscore_loop_conversion(NULL, 0, NULL, NULL, kLoopOpened, kLoopContact, kConvScore,
+                                 kConvNext, NULL, 0, 3, NULL, NULL);
+}
+CASE(loop_conversion_capacity) {
+  const int32_t group[3] = {0, 1, 1};
+  npscore_loop_conversion_row rows[5], all[NPSCORE_LOOP_CONVERSION_ROWS];
+  return npscore_loop_conversion(rows, 5, all, NULL, kLoopOpened, kLoopContact, kConvScore,
+                                 kConvNext, group, 2, 3, NULL, NULL);
+}
+CASE(loop_conversion_cutoffs) {
+  npscore_nps_options o = NPSCORE_NPS_OPTIONS_INIT;
+  o.passive_max = 5;
+  return conversion_with(kConvScore, kConvNext, &o);
+}
+CASE(loop_roi_options_init_next) {
+  npscore_loop_roi_options o;
+  return npscore_loop_roi_options_init(&o, NPSCORE_LOOP_ROI_OPTIONS_VERSION + 1, NULL);
+}
+CASE(loop_roi_risk_above_one) {
+  const double risk[3] = {0.2, 1.5, 0.3};
+  return roi_with(kLoopContact, kRoiChurned, risk, kRoiClv, 5, NULL);
+}
+CASE(loop_roi_churned_two) {
+  const double churned[3] = {0, 2, 1};
+  return roi_with(kLoopContact, churned, kRoiRisk, kRoiClv, 5, NULL);
+}
+CASE(loop_roi_clv_inf) {
+  double clv[3] = {10, 20, 5};
+  clv[2] = HUGE_VAL;
+  return roi_with(kLoopContact, kRoiChurned, kRoiRisk, clv, 5, NULL);
+}
+CASE(loop_roi_bands_zero) {
+  npscore_loop_roi_options o = NPSCORE_LOOP_ROI_OPTIONS_INIT;
+  o.bands = 0;
+  return roi_with(kLoopContact, kRoiChurned, kRoiRisk, kRoiClv, 5, &o);
+}
+CASE(loop_roi_missing_enum) {
+  npscore_loop_roi_options o = NPSCORE_LOOP_ROI_OPTIONS_INIT;
+  o.missing = 9;
+  return roi_with(kLoopContact, kRoiChurned, kRoiRisk, kRoiClv, 5, &o);
+}
+CASE(loop_roi_clv_null) { return roi_with(kLoopContact, kRoiChurned, kRoiRisk, NULL, 5, NULL); }
+CASE(loop_roi_nothing_on_time) {
+  return roi_with(NULL, kRoiChurned, kRoiRisk, kRoiClv, 5, NULL);
+}
+CASE(loop_roi_capacity) {
+  return roi_with(kLoopContact, kRoiChurned, kRoiRisk, kRoiClv, 0, NULL);
+}
+
 static const bad_case kLoopCases[] = {
     {"loop-metrics-options-init-zero", "npscore_loop_metrics_options_init", "version",
      loop_metrics_options_init_zero, NPSCORE_EVERSION, "version is 0: this library"},
@@ -2861,6 +2974,346 @@ static const bad_case kLoopCases[] = {
      loop_recovery_recovered_null, NPSCORE_ENULL, "recovered"},
     {"loop-recovery-capacity", "npscore_loop_recovery_curve", "range", loop_recovery_capacity,
      NPSCORE_ERANGE, "out has capacity 1 but the result needs 2 elements"},
+    {"loop-conversion-next-off-scale", "npscore_loop_conversion", "data",
+     loop_conversion_next_off_scale, NPSCORE_EINVAL,
+     "next_score at row 1 is 11: outside the scale 0..10"},
+    {"loop-conversion-score-nan", "npscore_loop_conversion", "data", loop_conversion_score_nan,
+     NPSCORE_EINVAL, "score at row 1 is missing (NaN)"},
+    {"loop-conversion-next-null", "npscore_loop_conversion", "null", loop_conversion_next_null,
+     NPSCORE_ENULL, "next_score"},
+    {"loop-conversion-all-null", "npscore_loop_conversion", "null", loop_conversion_all_null,
+     NPSCORE_ENULL, "out_all is NULL"},
+    {"loop-conversion-capacity", "npscore_loop_conversion", "range", loop_conversion_capacity,
+     NPSCORE_ERANGE, "out has capacity 5 but the result needs 6 elements"},
+    {"loop-conversion-cutoffs", "npscore_loop_conversion", "value", loop_conversion_cutoffs,
+     NPSCORE_EINVAL, "passive_max"},
+    {"loop-roi-options-init-next", "npscore_loop_roi_options_init", "version",
+     loop_roi_options_init_next, NPSCORE_EVERSION, "version is 2"},
+    {"loop-roi-risk-above-one", "npscore_loop_program_roi", "data", loop_roi_risk_above_one,
+     NPSCORE_EINVAL, "churn_risk at row 1 is 1.5: a probability is in [0, 1]"},
+    {"loop-roi-churned-two", "npscore_loop_program_roi", "data", loop_roi_churned_two,
+     NPSCORE_EINVAL, "churned at row 1 is 2: an outcome is 1 (churned) or 0"},
+    {"loop-roi-clv-inf", "npscore_loop_program_roi", "data", loop_roi_clv_inf, NPSCORE_EINVAL,
+     "clv at row 2 is inf: a value is finite and >= 0"},
+    {"loop-roi-bands-zero", "npscore_loop_program_roi", "size", loop_roi_bands_zero,
+     NPSCORE_EINVAL, "bands is 0: it must be in 1..1000"},
+    {"loop-roi-missing-enum", "npscore_loop_program_roi", "value", loop_roi_missing_enum,
+     NPSCORE_EINVAL, "opts->missing is 9"},
+    {"loop-roi-clv-null", "npscore_loop_program_roi", "null", loop_roi_clv_null, NPSCORE_ENULL,
+     "clv"},
+    {"loop-roi-nothing-on-time", "npscore_loop_program_roi", "data", loop_roi_nothing_on_time,
+     NPSCORE_EINVAL, "no case was contacted within the SLA among 3 compared cases"},
+    {"loop-roi-capacity", "npscore_loop_program_roi", "range", loop_roi_capacity, NPSCORE_ERANGE,
+     "out has capacity 0"},
+    {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
+
+/* --- Monitor ------------------------------------------------------------------ */
+
+/* A fresh monitor (default options but `slices` slices and, if nonzero, one
+ * owner), with one detractor (customer 7 at T = 1 day) ingested; NULL if it
+ * cannot be made. The case frees it. */
+static const int64_t kMonT = (int64_t)86400 * 1000000000;
+static npscore_monitor *monitor_with(int32_t slices, int health) {
+  npscore_monitor *m = NULL;
+  npscore_monitor_options o = NPSCORE_MONITOR_OPTIONS_INIT;
+  o.n_slices = slices;
+  o.health = health;
+  if (npscore_monitor_new(&m, &o, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL) != NPSCORE_OK) {
+    return NULL;
+  }
+  if (npscore_monitor_ingest(m, 7, 2, kMonT, 0, 100, 0.5, -1, NULL) != NPSCORE_OK) {
+    npscore_monitor_free(m);
+    return NULL;
+  }
+  return m;
+}
+/* Runs `expr` (a call on monitor `m`) and frees m: the case's status. */
+#define MONITOR_CASE(slices, health, expr)                         \
+  npscore_monitor *m = monitor_with((slices), (health));           \
+  npscore_status st;                                               \
+  if (m == NULL) return NPSCORE_EINTERNAL;                         \
+  st = (expr);                                                     \
+  npscore_monitor_free(m);                                         \
+  return st
+
+static npscore_status monitor_new_with(const npscore_monitor_options *o,
+                                       const npscore_health_options *ho, const double *rh,
+                                       size_t n_recovery, size_t n_owners) {
+  npscore_monitor *m = (npscore_monitor *)&g_broken; /* must become NULL */
+  static const int64_t caps[1] = {1};
+  const npscore_status st = npscore_monitor_new(&m, o, NULL, ho, "UTC", rh, NULL, n_recovery,
+                                                n_owners == 1 ? caps : NULL, n_owners, NULL);
+  if (st == NPSCORE_OK) {
+    npscore_monitor_free(m);
+    return st;
+  }
+  return handle_status(st, m);
+}
+
+CASE(monitor_options_init_zero) {
+  npscore_monitor_options o;
+  return npscore_monitor_options_init(&o, 0, NULL);
+}
+CASE(monitor_new_out_null) {
+  return npscore_monitor_new(NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL);
+}
+CASE(monitor_new_slices_zero) {
+  npscore_monitor_options o = NPSCORE_MONITOR_OPTIONS_INIT;
+  o.n_slices = 0;
+  return monitor_new_with(&o, NULL, NULL, 0, 0);
+}
+CASE(monitor_new_late_enum) {
+  npscore_monitor_options o = NPSCORE_MONITOR_OPTIONS_INIT;
+  o.late = 7;
+  return monitor_new_with(&o, NULL, NULL, 0, 0);
+}
+CASE(monitor_new_version_next) {
+  npscore_monitor_options o = NPSCORE_MONITOR_OPTIONS_INIT;
+  o.version = NPSCORE_MONITOR_OPTIONS_VERSION + 1;
+  return monitor_new_with(&o, NULL, NULL, 0, 0);
+}
+CASE(monitor_new_alpha_nan) {
+  npscore_monitor_options o = NPSCORE_MONITOR_OPTIONS_INIT;
+  o.shift_alpha = NAN;
+  return monitor_new_with(&o, NULL, NULL, 0, 0);
+}
+CASE(monitor_new_review_mode) {
+  npscore_health_options ho = NPSCORE_HEALTH_OPTIONS_INIT;
+  ho.flag_mode = NPSCORE_FLAG_MODE_REVIEW;
+  return monitor_new_with(NULL, &ho, NULL, 0, 0);
+}
+CASE(monitor_new_recovery_null) {
+  const double hours[2] = {0, 24};
+  return monitor_new_with(NULL, NULL, hours, 2, 0);
+}
+CASE(monitor_new_owners_huge) {
+  return monitor_new_with(NULL, NULL, NULL, 0, 65537);
+}
+CASE(monitor_ingest_null) {
+  return npscore_monitor_ingest(NULL, 1, 5, 0, 0, NAN, NAN, -1, NULL);
+}
+CASE(monitor_ingest_score_nan) {
+  MONITOR_CASE(1, 0, npscore_monitor_ingest(m, 5, NAN, kMonT, 0, NAN, NAN, -1, NULL));
+}
+CASE(monitor_ingest_slice) {
+  MONITOR_CASE(2, 0, npscore_monitor_ingest(m, 5, 9, kMonT, 2, NAN, NAN, -1, NULL));
+}
+CASE(monitor_ingest_late) {
+  MONITOR_CASE(1, 0, npscore_monitor_ingest(m, 5, 9, -kMonT / 4, 0, NAN, NAN, -1, NULL));
+}
+CASE(monitor_ingest_risk) {
+  MONITOR_CASE(1, 0, npscore_monitor_ingest(m, 5, 3, kMonT, 0, 10, 1.5, -1, NULL));
+}
+CASE(monitor_ingest_columns_row) {
+  const int64_t customers[3] = {1, 2, 3};
+  const int64_t times[3] = {kMonT, kMonT, kMonT};
+  const int32_t scores[3] = {9, 8, 12};
+  MONITOR_CASE(1, 0, npscore_monitor_ingest_columns(m, customers, scores, NPSCORE_I32, times, 3,
+                                                    NULL, NULL, NULL, NULL, NULL));
+}
+CASE(monitor_ingest_columns_times_null) {
+  const int64_t customers[2] = {1, 2};
+  const double scores[2] = {9, 8};
+  MONITOR_CASE(1, 0, npscore_monitor_ingest_columns(m, customers, scores, NPSCORE_F64, NULL, 2,
+                                                    NULL, NULL, NULL, NULL, NULL));
+}
+CASE(monitor_ingest_columns_dtype) {
+  const int64_t customers[1] = {1};
+  const int64_t times[1] = {kMonT};
+  const double scores[1] = {9};
+  MONITOR_CASE(1, 0, npscore_monitor_ingest_columns(m, customers, scores, 99, times, 1, NULL,
+                                                    NULL, NULL, NULL, NULL));
+}
+CASE(monitor_advance_null) {
+  return npscore_monitor_advance(NULL, 0, NULL);
+}
+CASE(monitor_advance_nat) {
+  MONITOR_CASE(1, 0, npscore_monitor_advance(m, NPSCORE_MISSING_TIME, NULL));
+}
+CASE(monitor_record_contact_unknown) {
+  MONITOR_CASE(1, 0, npscore_monitor_record_contact(m, 8, kMonT, kMonT + 1, NULL));
+}
+CASE(monitor_record_contact_before) {
+  MONITOR_CASE(1, 0, npscore_monitor_record_contact(m, 7, kMonT, kMonT - 1, NULL));
+}
+CASE(monitor_close_case_outcome) {
+  npscore_monitor_case c;
+  MONITOR_CASE(1, 0, npscore_monitor_close_case(&c, m, 7, kMonT, kMonT + 1, 5, NULL));
+}
+CASE(monitor_close_case_out_null) {
+  MONITOR_CASE(1, 0, npscore_monitor_close_case(NULL, m, 7, kMonT, kMonT + 1,
+                                                NPSCORE_OUTCOME_RECOVERED, NULL));
+}
+CASE(monitor_alert_get_index) {
+  npscore_monitor_alert a;
+  MONITOR_CASE(1, 0, npscore_monitor_alert_get(&a, m, 1, NULL));
+}
+CASE(monitor_alert_text_index) {
+  const char *play;
+  MONITOR_CASE(1, 0, npscore_monitor_alert_text(&play, NULL, NULL, m, 3, NULL));
+}
+CASE(monitor_alerts_clear_null) {
+  return npscore_monitor_alerts_clear(NULL, NULL);
+}
+CASE(monitor_serialize_capacity) {
+  uint8_t buf[8];
+  size_t size = 0;
+  MONITOR_CASE(1, 0, npscore_monitor_serialize(buf, sizeof buf, &size, m, NULL));
+}
+CASE(monitor_serialize_size_null) {
+  uint8_t buf[8];
+  MONITOR_CASE(1, 0, npscore_monitor_serialize(buf, sizeof buf, NULL, m, NULL));
+}
+CASE(monitor_load_damaged) {
+  npscore_monitor *m = (npscore_monitor *)&g_broken;
+  static const uint8_t bytes[24] = {'N', 'P', 'S', 'M', 'O', 'N', 'I', 'T', 1};
+  const npscore_status st = npscore_monitor_load(&m, bytes, sizeof bytes, NULL);
+  return handle_status(st, m);
+}
+CASE(monitor_load_bytes_null) {
+  npscore_monitor *m = NULL;
+  return handle_status(npscore_monitor_load(&m, NULL, 40, NULL), m);
+}
+CASE(monitor_merge_self) {
+  MONITOR_CASE(1, 0, npscore_monitor_merge(m, m, NULL));
+}
+CASE(monitor_merge_options_differ) {
+  npscore_monitor *other = monitor_with(2, 0);
+  npscore_status st;
+  npscore_monitor *m = monitor_with(1, 0);
+  if (m == NULL || other == NULL) return NPSCORE_EINTERNAL;
+  st = npscore_monitor_merge(m, other, NULL);
+  npscore_monitor_free(m);
+  npscore_monitor_free(other);
+  return st;
+}
+CASE(monitor_snapshot_new_null) {
+  npscore_monitor_snapshot *s = NULL;
+  return handle_status(npscore_monitor_snapshot_new(&s, NULL, NULL), s);
+}
+CASE(monitor_snapshot_totals_null) {
+  npscore_monitor_totals t;
+  return npscore_monitor_snapshot_totals(&t, NULL, NULL);
+}
+/* Runs `expr` on a snapshot `s` of a one-slice monitor with one open case. */
+#define SNAPSHOT_CASE(expr)                                                  \
+  npscore_monitor *m = monitor_with(1, 0);                                   \
+  npscore_monitor_snapshot *s = NULL;                                        \
+  npscore_status st;                                                         \
+  if (m == NULL || npscore_monitor_snapshot_new(&s, m, NULL) != NPSCORE_OK) { \
+    npscore_monitor_free(m);                                                 \
+    return NPSCORE_EINTERNAL;                                                \
+  }                                                                          \
+  st = (expr);                                                               \
+  npscore_monitor_snapshot_free(s);                                          \
+  npscore_monitor_free(m);                                                   \
+  return st
+CASE(monitor_snapshot_slice_index) {
+  npscore_nps_counts c;
+  SNAPSHOT_CASE(npscore_monitor_snapshot_slice(&c, NULL, s, 1, NULL));
+}
+CASE(monitor_snapshot_case_index) {
+  npscore_monitor_case c;
+  SNAPSHOT_CASE(npscore_monitor_snapshot_case(&c, s, 1, NULL));
+}
+CASE(monitor_snapshot_owner_load_null) {
+  SNAPSHOT_CASE(npscore_monitor_snapshot_owner_load(NULL, 0, NULL, NULL));
+}
+CASE(monitor_snapshot_period_index) {
+  int64_t a, b;
+  const char *label;
+  SNAPSHOT_CASE(npscore_monitor_snapshot_period(&a, &b, &label, s, 0, NULL));
+}
+CASE(monitor_closed_health_off) {
+  npscore_health_table *t = NULL;
+  npscore_monitor *m = monitor_with(1, 0);
+  npscore_status st;
+  if (m == NULL) return NPSCORE_EINTERNAL;
+  st = handle_status(npscore_health_table_new_from_monitor(&t, m, NULL), t);
+  npscore_health_table_free(t);
+  npscore_monitor_free(m);
+  return st;
+}
+
+static const bad_case kMonitorCases[] = {
+    {"monitor-options-init-zero", "npscore_monitor_options_init", "version",
+     monitor_options_init_zero, NPSCORE_EVERSION, "version is 0: this library"},
+    {"monitor-new-out-null", "npscore_monitor_new", "null", monitor_new_out_null, NPSCORE_ENULL,
+     "out is NULL"},
+    {"monitor-new-slices-zero", "npscore_monitor_new", "size", monitor_new_slices_zero,
+     NPSCORE_EINVAL, "n_slices is 0"},
+    {"monitor-new-late-enum", "npscore_monitor_new", "value", monitor_new_late_enum,
+     NPSCORE_EINVAL, "opts->late is 7"},
+    {"monitor-new-version-next", "npscore_monitor_new", "version", monitor_new_version_next,
+     NPSCORE_EVERSION, "opts->version is 2"},
+    {"monitor-new-alpha-nan", "npscore_monitor_new", "value", monitor_new_alpha_nan,
+     NPSCORE_EINVAL, "shift_alpha is NaN"},
+    {"monitor-new-review-mode", "npscore_monitor_new", "value", monitor_new_review_mode,
+     NPSCORE_EINVAL, "health_opts->flag_mode is NPSCORE_FLAG_MODE_REVIEW"},
+    {"monitor-new-recovery-null", "npscore_monitor_new", "null", monitor_new_recovery_null,
+     NPSCORE_ENULL, "recovery_probability is NULL"},
+    {"monitor-new-owners-huge", "npscore_monitor_new", "size", monitor_new_owners_huge,
+     NPSCORE_EINVAL, "n_owners is 65537"},
+    {"monitor-ingest-null", "npscore_monitor_ingest", "handle", monitor_ingest_null,
+     NPSCORE_ENULL, "m is NULL"},
+    {"monitor-ingest-score-nan", "npscore_monitor_ingest", "data", monitor_ingest_score_nan,
+     NPSCORE_EINVAL, "score of the response of customer 5"},
+    {"monitor-ingest-slice", "npscore_monitor_ingest", "data", monitor_ingest_slice,
+     NPSCORE_EINVAL, "slice of the response of customer 5"},
+    {"monitor-ingest-late", "npscore_monitor_ingest", "data", monitor_ingest_late,
+     NPSCORE_EINVAL, "customer 5"},
+    {"monitor-ingest-risk", "npscore_monitor_ingest", "data", monitor_ingest_risk,
+     NPSCORE_EINVAL, "churn_risk of the response of customer 5"},
+    {"monitor-ingest-columns-row", "npscore_monitor_ingest_columns", "data",
+     monitor_ingest_columns_row, NPSCORE_EINVAL, "score of row 2 (customer 3"},
+    {"monitor-ingest-columns-times-null", "npscore_monitor_ingest_columns", "null",
+     monitor_ingest_columns_times_null, NPSCORE_ENULL, "times"},
+    {"monitor-ingest-columns-dtype", "npscore_monitor_ingest_columns", "value",
+     monitor_ingest_columns_dtype, NPSCORE_EINVAL, "dtype is 99"},
+    {"monitor-advance-null", "npscore_monitor_advance", "handle", monitor_advance_null,
+     NPSCORE_ENULL, "m is NULL"},
+    {"monitor-advance-nat", "npscore_monitor_advance", "value", monitor_advance_nat,
+     NPSCORE_EINVAL, "missing"},
+    {"monitor-record-contact-unknown", "npscore_monitor_record_contact", "data",
+     monitor_record_contact_unknown, NPSCORE_EINVAL, "no open case of customer 8"},
+    {"monitor-record-contact-before", "npscore_monitor_record_contact", "data",
+     monitor_record_contact_before, NPSCORE_EINVAL, "customer 7"},
+    {"monitor-close-case-outcome", "npscore_monitor_close_case", "value",
+     monitor_close_case_outcome, NPSCORE_EINVAL, "outcome is 5"},
+    {"monitor-close-case-out-null", "npscore_monitor_close_case", "null",
+     monitor_close_case_out_null, NPSCORE_ENULL, "out is NULL"},
+    {"monitor-alert-get-index", "npscore_monitor_alert_get", "handle", monitor_alert_get_index,
+     NPSCORE_EINVAL, "i is 1: there are 1 alerts buffered"},
+    {"monitor-alert-text-index", "npscore_monitor_alert_text", "handle",
+     monitor_alert_text_index, NPSCORE_EINVAL, "i is 3: there are 1 alerts buffered"},
+    {"monitor-alerts-clear-null", "npscore_monitor_alerts_clear", "handle",
+     monitor_alerts_clear_null, NPSCORE_ENULL, "m is NULL"},
+    {"monitor-serialize-capacity", "npscore_monitor_serialize", "range",
+     monitor_serialize_capacity, NPSCORE_ERANGE, "out has capacity 8 but the result needs"},
+    {"monitor-serialize-size-null", "npscore_monitor_serialize", "null",
+     monitor_serialize_size_null, NPSCORE_ENULL, "out_size is NULL"},
+    {"monitor-load-damaged", "npscore_monitor_load", "data", monitor_load_damaged,
+     NPSCORE_EINVAL, "monitor state"},
+    {"monitor-load-bytes-null", "npscore_monitor_load", "null", monitor_load_bytes_null,
+     NPSCORE_ENULL, "bytes"},
+    {"monitor-merge-self", "npscore_monitor_merge", "handle", monitor_merge_self,
+     NPSCORE_EINVAL, "other is m"},
+    {"monitor-merge-options-differ", "npscore_monitor_merge", "value",
+     monitor_merge_options_differ, NPSCORE_EINVAL, "options"},
+    {"monitor-snapshot-new-null", "npscore_monitor_snapshot_new", "handle",
+     monitor_snapshot_new_null, NPSCORE_ENULL, "m is NULL"},
+    {"monitor-snapshot-totals-null", "npscore_monitor_snapshot_totals", "handle",
+     monitor_snapshot_totals_null, NPSCORE_ENULL, "s is NULL"},
+    {"monitor-snapshot-slice-index", "npscore_monitor_snapshot_slice", "handle",
+     monitor_snapshot_slice_index, NPSCORE_EINVAL, "slice is 1: there are 1 slices"},
+    {"monitor-snapshot-case-index", "npscore_monitor_snapshot_case", "handle",
+     monitor_snapshot_case_index, NPSCORE_EINVAL, "k is 1: there are 1 open cases"},
+    {"monitor-snapshot-owner-load-null", "npscore_monitor_snapshot_owner_load", "handle",
+     monitor_snapshot_owner_load_null, NPSCORE_ENULL, "s is NULL"},
+    {"monitor-snapshot-period-index", "npscore_monitor_snapshot_period", "handle",
+     monitor_snapshot_period_index, NPSCORE_EINVAL, "p is 0: there are 0 health periods"},
+    {"monitor-closed-health-off", "npscore_health_table_new_from_monitor", "value",
+     monitor_closed_health_off, NPSCORE_EINVAL, "health"},
     {NULL, NULL, NULL, NULL, NPSCORE_OK, NULL}};
 
 
@@ -2986,6 +3439,7 @@ int main(void) {
   run(kThemesCases, &passed, &failed, &skipped);
   run(kSurveyCases, &passed, &failed, &skipped);
   run(kLoopCases, &passed, &failed, &skipped);
+  run(kMonitorCases, &passed, &failed, &skipped);
   run(kCommonCases, &passed, &failed, &skipped);
   run(kNpsCases, &passed, &failed, &skipped);
   teardown();

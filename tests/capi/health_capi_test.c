@@ -1135,6 +1135,181 @@ static void test_account_nps(void) {
   CHECK(t == NULL);
 }
 
+/* --- A table from histograms counted elsewhere ------------------------------------- */
+
+/* a == b, or both NaN. */
+static int same(double a, double b) { return a == b || (isnan(a) && isnan(b)); }
+
+/* Rows i of tables a and b agree in every field (row, alerts, reasons). */
+static int same_rows(const npscore_health_table *a, const npscore_health_table *b, size_t i) {
+  npscore_health_row x, y;
+  npscore_health_baseline_row u, v;
+  const char *why_a = NULL, *why_b = NULL;
+  if (npscore_health_table_get(&x, a, i, NULL) != NPSCORE_OK ||
+      npscore_health_table_get(&y, b, i, NULL) != NPSCORE_OK ||
+      npscore_health_table_baseline(&u, a, i, NULL) != NPSCORE_OK ||
+      npscore_health_table_baseline(&v, b, i, NULL) != NPSCORE_OK ||
+      npscore_health_table_reasons(&why_a, a, i, NULL) != NPSCORE_OK ||
+      npscore_health_table_reasons(&why_b, b, i, NULL) != NPSCORE_OK) {
+    return 0;
+  }
+  return x.slice == y.slice && x.period == y.period && x.n == y.n &&
+         x.detractors == y.detractors && x.passives == y.passives &&
+         x.promoters == y.promoters && x.skipped == y.skipped && x.flags == y.flags &&
+         same(x.share_detractors, y.share_detractors) &&
+         same(x.share_detractors_low, y.share_detractors_low) &&
+         same(x.share_detractors_high, y.share_detractors_high) &&
+         same(x.share_passives, y.share_passives) &&
+         same(x.share_passives_low, y.share_passives_low) &&
+         same(x.share_passives_high, y.share_passives_high) &&
+         same(x.share_promoters, y.share_promoters) &&
+         same(x.share_promoters_low, y.share_promoters_low) &&
+         same(x.share_promoters_high, y.share_promoters_high) && same(x.nps, y.nps) &&
+         same(x.se, y.se) && same(x.ci_low, y.ci_low) && same(x.ci_high, y.ci_high) &&
+         same(x.nps_change, y.nps_change) && same(x.change_se, y.change_se) &&
+         same(x.change_p, y.change_p) && same(x.change_p_adjusted, y.change_p_adjusted) &&
+         same(x.detractor_change, y.detractor_change) &&
+         same(x.detractor_change_p_adjusted, y.detractor_change_p_adjusted) &&
+         same(x.promoter_change, y.promoter_change) &&
+         same(x.promoter_change_p_adjusted, y.promoter_change_p_adjusted) &&
+         same(x.passive_trend, y.passive_trend) &&
+         same(x.passive_trend_p_adjusted, y.passive_trend_p_adjusted) &&
+         same(x.nps_trend, y.nps_trend) && u.baseline_first == v.baseline_first &&
+         u.baseline_n == v.baseline_n && u.flag_family == v.flag_family &&
+         same(u.baseline_nps, v.baseline_nps) && same(u.nps_vs_baseline, v.nps_vs_baseline) &&
+         same(u.vs_baseline_se, v.vs_baseline_se) && same(u.drop_p, v.drop_p) &&
+         same(u.drop_p_adjusted, v.drop_p_adjusted) &&
+         same(u.detractor_vs_baseline, v.detractor_vs_baseline) && same(u.surge_p, v.surge_p) &&
+         same(u.surge_p_adjusted, v.surge_p_adjusted) &&
+         same(u.promoter_vs_baseline, v.promoter_vs_baseline) &&
+         same(u.erosion_p, v.erosion_p) && same(u.erosion_p_adjusted, v.erosion_p_adjusted) &&
+         same(u.passive_growth_p, v.passive_growth_p) &&
+         same(u.passive_growth_p_adjusted, v.passive_growth_p_adjusted) &&
+         same(u.cusum, v.cusum) && same(u.min_detectable_drop, v.min_detectable_drop) &&
+         strcmp(why_a, why_b) == 0;
+}
+
+/* Two shards counted apart, their histograms added: the table equals the
+ * one counted from all rows, field by field, flags and reasons included. */
+static void test_from_histogram(void) {
+  enum { kPeriods = 8, kSlices = 2, kBins = 11, kRows = 1200 };
+  double scores[kRows];
+  int32_t periods[kRows];
+  int64_t slices[kRows];
+  int64_t hist[kSlices * kPeriods * kBins], skipped[kSlices * kPeriods];
+  npscore_nps_options nps = NPSCORE_NPS_OPTIONS_INIT;
+  npscore_health_options o = NPSCORE_HEALTH_OPTIONS_INIT;
+  npscore_health_table *whole = NULL, *merged = NULL, *part[2] = {NULL, NULL};
+  npscore_health_row r;
+  size_t i, k, n = 0, half;
+  int b, flagged = 0;
+  nps.missing = NPSCORE_MISSING_SKIP;
+  o.min_n = 10;
+  o.baseline_months = 3;
+  /* Slice 0 erodes (promoters become passives), slice 1 holds steady. */
+  for (i = 0; i < kPeriods; ++i) {
+    n = add_rows(scores, periods, slices, n, 10, 20 + 6 * (int)i, 45 - 6 * (int)i, (int32_t)i, 0);
+    n = add_rows(scores, periods, slices, n, 8, 20, 30, (int32_t)i, 1);
+  }
+  /* Spread the scores over the scale, and a few missing ones. */
+  for (i = 0; i < n; ++i) {
+    if (scores[i] == 0) scores[i] = (double)(i % 7);
+    if (scores[i] == 10) scores[i] = 9 + (double)(i % 2);
+    if (i % 97 == 0) scores[i] = nan("");
+  }
+  CHECK(n <= kRows);
+  CHECK_CALL(NPSCORE_OK,
+             npscore_health_table_new(&whole, scores, NPSCORE_F64, n, periods, kPeriods, slices,
+                                      kSlices, &nps, &o, NULL),
+             NULL);
+  /* The shards: every other row, so each holds part of every (slice, period). */
+  memset(hist, 0, sizeof hist);
+  memset(skipped, 0, sizeof skipped);
+  half = n / 2;
+  for (k = 0; k < 2; ++k) {
+    double s[kRows];
+    int32_t p[kRows];
+    int64_t sl[kRows];
+    size_t m = 0;
+    for (i = k; i < n; i += 2) {
+      s[m] = scores[i];
+      p[m] = periods[i];
+      sl[m] = slices[i];
+      ++m;
+    }
+    CHECK(m == half);
+    CHECK_CALL(NPSCORE_OK,
+               npscore_health_table_new(&part[k], s, NPSCORE_F64, m, p, kPeriods, sl, kSlices,
+                                        &nps, &o, NULL),
+               NULL);
+    for (i = 0; i < (size_t)(kSlices * kPeriods); ++i) {
+      const int64_t *h = NULL;
+      size_t bins = 0;
+      CHECK_CALL(NPSCORE_OK, npscore_health_table_histogram(&h, &bins, part[k], i, NULL), NULL);
+      CHECK(bins == kBins);
+      for (b = 0; b < kBins; ++b) hist[i * kBins + (size_t)b] += h[b];
+      CHECK_CALL(NPSCORE_OK, npscore_health_table_get(&r, part[k], i, NULL), NULL);
+      skipped[i] += r.skipped;
+    }
+  }
+  CHECK_CALL(NPSCORE_OK,
+             npscore_health_table_new_from_histogram(&merged, hist, sizeof hist / sizeof hist[0],
+                                                     kPeriods, kSlices, skipped,
+                                                     kSlices * kPeriods, &nps, &o, NULL),
+             NULL);
+  CHECK(npscore_health_table_size(merged) == kSlices * kPeriods);
+  for (i = 0; i < (size_t)(kSlices * kPeriods); ++i) {
+    CHECK(same_rows(whole, merged, i));
+    if (npscore_health_table_get(&r, merged, i, NULL) == NPSCORE_OK && r.flags != 0) ++flagged;
+  }
+  CHECK(flagged > 0); /* the comparison covers flags and reasons, not only zeros */
+  /* Slice 0, period 0 by hand: 10 + 20 + 45 rows, one of them (row 0) missing. */
+  CHECK_CALL(NPSCORE_OK, npscore_health_table_get(&r, merged, 0, NULL), NULL);
+  CHECK(r.n == 74 && r.skipped == 1 && r.passives == 20 && r.promoters == 45 &&
+        r.detractors == 9);
+  CHECK_NEAR(r.nps, 100.0 * (45 - 9) / 74, 1e-12);
+
+  /* Without skipped counts: the same statistics, skipped = 0. */
+  npscore_health_table_free(merged);
+  merged = NULL;
+  CHECK_CALL(NPSCORE_OK,
+             npscore_health_table_new_from_histogram(&merged, hist, sizeof hist / sizeof hist[0],
+                                                     kPeriods, kSlices, NULL, 0, &nps, &o, NULL),
+             NULL);
+  CHECK_CALL(NPSCORE_OK, npscore_health_table_get(&r, merged, 0, NULL), NULL);
+  CHECK(r.n == 74 && r.skipped == 0);
+
+  /* Errors: sizes that do not match, a negative count, NULL columns. */
+  npscore_health_table_free(merged);
+  merged = NULL;
+  CHECK_CALL(NPSCORE_EINVAL,
+             npscore_health_table_new_from_histogram(&merged, hist, 10, kPeriods, kSlices, NULL,
+                                                     0, &nps, &o, NULL),
+             "histogram has 10 counts", "176", NULL);
+  CHECK(merged == NULL);
+  CHECK_CALL(NPSCORE_EINVAL,
+             npscore_health_table_new_from_histogram(&merged, hist, sizeof hist / sizeof hist[0],
+                                                     kPeriods, kSlices, skipped, 3, &nps, &o,
+                                                     NULL),
+             "skipped has 3 counts", NULL);
+  hist[kBins * 9 + 4] = -2; /* slice 1, period 1, score 4 */
+  CHECK_CALL(NPSCORE_EINVAL,
+             npscore_health_table_new_from_histogram(&merged, hist, sizeof hist / sizeof hist[0],
+                                                     kPeriods, kSlices, NULL, 0, &nps, &o, NULL),
+             "slice 1, period 1, score 4 is -2", NULL);
+  CHECK_CALL(NPSCORE_ENULL,
+             npscore_health_table_new_from_histogram(&merged, NULL, 5, kPeriods, kSlices, NULL, 0,
+                                                     &nps, &o, NULL),
+             "histogram is NULL", NULL);
+  CHECK_CALL(NPSCORE_ENULL,
+             npscore_health_table_new_from_histogram(NULL, hist, sizeof hist / sizeof hist[0],
+                                                     kPeriods, kSlices, NULL, 0, &nps, &o, NULL),
+             "out is NULL", NULL);
+  npscore_health_table_free(whole);
+  npscore_health_table_free(part[0]);
+  npscore_health_table_free(part[1]);
+}
+
 int main(void) {
   test_options();
   test_month_grid_utc();
@@ -1149,5 +1324,6 @@ int main(void) {
   test_attribute_change();
   test_event_impact();
   test_account_nps();
+  test_from_histogram();
   return check_summary();
 }

@@ -2,13 +2,17 @@
 // (Kaplan-Meier quantiles, SLA compliance, backlog), the non-increasing
 // pool-adjacent-violators fit against the min-max formula, and the learned
 // recovery curve against a known true curve (coverage of its intervals, and
-// intervals shrinking with more data).
+// intervals shrinking with more data); conversion against Newcombe's
+// published interval and a log worked by hand; program ROI on a log worked by
+// hand and against a known effect, where the banded comparison covers the
+// truth and the naive one is biased.
 
 #include "npscore/loop.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <random>
 #include <string>
@@ -431,6 +435,403 @@ TEST(LearnRecoveryCurve, RecoversAKnownCurveWithinItsIntervals) {
   EXPECT_GE(large.covered, 0.93);
   EXPECT_LT(large.mean_width, 0.6 * small.mean_width);
   EXPECT_GT(large.mean_width, 0.4 * small.mean_width);
+}
+
+// --- Conversion ---------------------------------------------------------------------
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kZ95 = 1.959963984540054;
+
+// The Wilson interval written out, independently of the library's.
+void WilsonByHand(double k, double n, double* low, double* high) {
+  const double p = k / n, z2 = kZ95 * kZ95;
+  const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const double half = kZ95 / (1 + z2 / n) * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+  *low = centre - half;
+  *high = centre + half;
+}
+
+// Newcombe's method 10 written out: p1 - p2 -+ the root sums of squares.
+void NewcombeByHand(double k1, double n1, double k2, double n2, double* low, double* high) {
+  double l1, u1, l2, u2;
+  WilsonByHand(k1, n1, &l1, &u1);
+  WilsonByHand(k2, n2, &l2, &u2);
+  const double p1 = k1 / n1, p2 = k2 / n2;
+  *low = p1 - p2 - std::sqrt((p1 - l1) * (p1 - l1) + (u2 - p2) * (u2 - p2));
+  *high = p1 - p2 + std::sqrt((u1 - p1) * (u1 - p1) + (p2 - l2) * (p2 - l2));
+}
+
+// A tiny log worked by hand (score, next score, contacted):
+//   detractors contacted: 3->8 up, 5->9 up, 2->4 same, 6->none;
+//   detractors not contacted: 4->7 up, 0->3, 6->5;
+//   passives contacted: 7->9 up, 8->8; not contacted: 7->none, 8->6 (down);
+//   a promoter (left out).
+struct ConversionLog {
+  std::vector<int64_t> opened = std::vector<int64_t>(12, At(0));
+  std::vector<int64_t> contact{At(1),        At(2),        At(3),        At(4),
+                               kMissingTime, kMissingTime, kMissingTime, At(5),
+                               At(6),        kMissingTime, kMissingTime, At(1)};
+  std::vector<double> score{3, 5, 2, 6, 4, 0, 6, 7, 8, 7, 8, 10};
+  std::vector<double> next{8, 9, 4, kNaN, 7, 3, 5, 9, 8, kNaN, 6, 10};
+  std::vector<int32_t> group{0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1};
+
+  CaseLog Log() const {
+    CaseLog log;
+    log.opened_at = opened;
+    log.first_contact_at = contact;
+    log.score = score;
+    log.next_score = next;
+    return log;
+  }
+};
+
+TEST(Conversion, TinyLogByHand) {
+  ConversionLog h;
+  auto t = Conversion(h.Log());
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->promoters, 1);
+  EXPECT_TRUE(t->groups.empty());
+  const ConversionRow& d = t->all[0];
+  EXPECT_EQ(d.from, ConversionFrom::kDetractor);
+  EXPECT_EQ(d.contacted.cases, 4);
+  EXPECT_EQ(d.contacted.no_next_answer, 1);
+  EXPECT_EQ(d.contacted.answered, 3);
+  EXPECT_EQ(d.contacted.converted, 2);
+  EXPECT_EQ(d.not_contacted.answered, 3);
+  EXPECT_EQ(d.not_contacted.converted, 1);
+  EXPECT_DOUBLE_EQ(d.difference, 1.0 / 3);
+  double low, high;
+  NewcombeByHand(2, 3, 1, 3, &low, &high);
+  EXPECT_NEAR(d.ci_low, low, 1e-12);
+  EXPECT_NEAR(d.ci_high, high, 1e-12);
+  WilsonByHand(2, 3, &low, &high);
+  EXPECT_NEAR(d.contacted.ci_low, low, 1e-12);
+  EXPECT_NEAR(d.contacted.ci_high, high, 1e-12);
+  // Below 10 answers a side the share test is the exact mid-p test.
+  EXPECT_GT(d.p_value, 0.05);
+  EXPECT_LE(d.p_value, 1);
+
+  const ConversionRow& p = t->all[1];
+  EXPECT_EQ(p.contacted.answered, 2);
+  EXPECT_EQ(p.contacted.converted, 1);
+  EXPECT_EQ(p.not_contacted.cases, 2);
+  EXPECT_EQ(p.not_contacted.no_next_answer, 1);
+  EXPECT_EQ(p.not_contacted.converted, 0);  // 8 -> 6 moved down
+  EXPECT_DOUBLE_EQ(p.difference, 0.5);
+
+  const ConversionRow& both = t->all[2];
+  EXPECT_EQ(both.contacted.cases, 6);
+  EXPECT_EQ(both.contacted.answered, 5);
+  EXPECT_EQ(both.contacted.converted, 3);
+  EXPECT_EQ(both.not_contacted.cases, 5);
+  EXPECT_EQ(both.not_contacted.answered, 4);
+  EXPECT_EQ(both.not_contacted.converted, 1);
+  EXPECT_DOUBLE_EQ(both.difference, 3.0 / 5 - 1.0 / 4);
+  NewcombeByHand(3, 5, 1, 4, &low, &high);
+  EXPECT_NEAR(both.ci_low, low, 1e-12);
+  EXPECT_NEAR(both.ci_high, high, 1e-12);
+
+  // By group: the rows of the groups add up to the rows over all.
+  CaseLog log = h.Log();
+  log.group = h.group;
+  log.n_groups = 2;
+  auto g = Conversion(log);
+  ASSERT_TRUE(g.ok()) << g.status();
+  ASSERT_EQ(g->groups.size(), 6u);
+  for (int k = 0; k < kConversionRows; ++k) {
+    const auto from = static_cast<ConversionFrom>(k);
+    EXPECT_EQ(g->at(0, from).contacted.cases + g->at(1, from).contacted.cases,
+              t->all[k].contacted.cases);
+    EXPECT_EQ(g->at(0, from).not_contacted.converted + g->at(1, from).not_contacted.converted,
+              t->all[k].not_contacted.converted);
+    EXPECT_EQ(g->at(0, from).from, from);
+  }
+}
+
+// Newcombe (1998), Statistics in Medicine 17:873-890, Table II, example (a):
+// 56/70 - 48/80 = 0.2, method 10 (hybrid score): 0.0524 to 0.3339.
+TEST(Conversion, NewcombesPublishedInterval) {
+  const size_t n = 150;
+  std::vector<int64_t> opened(n, At(0)), contact(n, kMissingTime);
+  std::vector<double> score(n, 3), next(n, 3);
+  for (size_t i = 0; i < 70; ++i) {
+    contact[i] = At(1);
+    if (i < 56) next[i] = 9;
+  }
+  for (size_t i = 70; i < 118; ++i) next[i] = 7;
+  CaseLog log;
+  log.opened_at = opened;
+  log.first_contact_at = contact;
+  log.score = score;
+  log.next_score = next;
+  auto t = Conversion(log);
+  ASSERT_TRUE(t.ok()) << t.status();
+  const ConversionRow& d = t->all[0];
+  EXPECT_DOUBLE_EQ(d.difference, 0.2);
+  EXPECT_NEAR(d.ci_low, 0.0524, 5e-5);
+  EXPECT_NEAR(d.ci_high, 0.3339, 5e-5);
+  // The pooled two-proportion z-test, by hand.
+  const double pooled = 104.0 / 150;
+  const double z = 0.2 / std::sqrt(pooled * (1 - pooled) * (1.0 / 70 + 1.0 / 80));
+  EXPECT_NEAR(d.p_value, std::erfc(z / std::sqrt(2.0)), 1e-12);
+  EXPECT_EQ(t->all[1].contacted.cases, 0);
+  EXPECT_TRUE(std::isnan(t->all[1].difference));
+  EXPECT_TRUE(std::isnan(t->all[1].contacted.share));
+}
+
+TEST(Conversion, BadInputNamesRowAndValue) {
+  ConversionLog h;
+  h.next[4] = 11;
+  auto t = Conversion(h.Log());
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(), "next_score at row 4 is 11: outside the scale 0..10");
+  h = ConversionLog();
+  h.score[2] = 2.5;
+  EXPECT_EQ(Conversion(h.Log()).status().message(),
+            "score at row 2 is 2.5: scores must be whole numbers");
+  h = ConversionLog();
+  h.score[1] = kNaN;
+  EXPECT_NE(Conversion(h.Log()).status().message().find("score at row 1 is missing (NaN)"),
+            std::string::npos);
+  ConversionOptions skip;
+  skip.missing = Missing::kSkip;
+  auto s = Conversion(h.Log(), skip);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->skipped, 1);
+  const ConversionLog kept;
+  CaseLog log = kept.Log();
+  log.next_score = {};
+  EXPECT_NE(Conversion(log).status().message().find("next_score has 0 rows but opened_at has 12"),
+            std::string::npos);
+  ConversionOptions bad;
+  bad.cutoffs.passive_max = 11;
+  EXPECT_FALSE(Conversion(ConversionLog().Log(), bad).ok());
+}
+
+// --- Program ROI -------------------------------------------------------------------
+
+// A log worked by hand (risk, contact, churned, clv); two bands split at the
+// lower median 0.3 of the risks:
+//   low:  0.1 on time 0 $100; 0.2 on time 1 $200; 0.2 late (30 h) 1 $50; 0.3 never 0 $10
+//   high: 0.5 on time 0 $300; 0.6 late (25 h) 1; 0.7 never 1; 0.8 never 0
+struct RoiLog {
+  std::vector<int64_t> opened = std::vector<int64_t>(8, At(0));
+  std::vector<int64_t> contact{At(2),  At(24),       At(30),       kMissingTime,
+                               At(10), At(25),       kMissingTime, kMissingTime};
+  std::vector<double> risk{0.1, 0.2, 0.2, 0.3, 0.5, 0.6, 0.7, 0.8};
+  std::vector<double> churned{0, 1, 1, 0, 0, 1, 1, 0};
+  std::vector<double> clv{100, 200, 50, 10, 300, 20, 30, 40};
+
+  CaseLog Log() const {
+    CaseLog log;
+    log.opened_at = opened;
+    log.first_contact_at = contact;
+    log.churn_risk = risk;
+    log.churned = churned;
+    log.clv = clv;
+    return log;
+  }
+};
+
+// The Agresti-Caffo variance of a difference, written out.
+double AcVariance(double k1, double n1, double k2, double n2) {
+  const double a = (k1 + 1) / (n1 + 2), b = (k2 + 1) / (n2 + 2);
+  return a * (1 - a) / (n1 + 2) + b * (1 - b) / (n2 + 2);
+}
+
+TEST(ProgramRoi, TinyLogByHand) {
+  RoiLog h;
+  RoiOptions o;
+  o.bands = 2;
+  auto r = ProgramRoi(h.Log(), o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->size(), 2u);
+  const RoiBand& low = r->bands[0];
+  EXPECT_EQ(low.risk_low, 0.1);
+  EXPECT_EQ(low.risk_high, 0.3);
+  EXPECT_DOUBLE_EQ(low.mean_risk, 0.2);
+  EXPECT_EQ(low.on_time, 2);  // 24 h is at the deadline: on time
+  EXPECT_EQ(low.on_time_churned, 1);
+  EXPECT_EQ(low.late, 2);
+  EXPECT_EQ(low.never, 1);
+  EXPECT_EQ(low.difference, 0);
+  EXPECT_EQ(low.on_time_clv, 300);
+  const RoiBand& high = r->bands[1];
+  EXPECT_EQ(high.on_time, 1);
+  EXPECT_EQ(high.late, 3);
+  EXPECT_EQ(high.never, 2);
+  EXPECT_DOUBLE_EQ(high.difference, 2.0 / 3);
+  double lo, hi;
+  NewcombeByHand(2, 3, 0, 1, &lo, &hi);
+  EXPECT_NEAR(high.ci_low, lo, 1e-12);
+  EXPECT_NEAR(high.ci_high, hi, 1e-12);
+  EXPECT_DOUBLE_EQ(high.revenue_retained, 200);
+  EXPECT_NEAR(high.revenue_ci_low, 300 * lo, 1e-9);
+
+  const RoiTotal& t = r->total;
+  EXPECT_TRUE(t.observational);
+  EXPECT_EQ(t.cases, 8);
+  EXPECT_EQ(t.on_time, 3);
+  EXPECT_EQ(t.late, 5);
+  EXPECT_EQ(t.never, 3);
+  EXPECT_EQ(t.bands, 2);
+  EXPECT_DOUBLE_EQ(t.naive_difference, 3.0 / 5 - 1.0 / 3);
+  // Mantel-Haenszel weights 2 x 2 / 4 = 1 and 1 x 3 / 4 = 0.75.
+  EXPECT_DOUBLE_EQ(t.difference, (1 * 0.0 + 0.75 * 2.0 / 3) / 1.75);
+  const double v0 = AcVariance(1, 2, 1, 2), v1 = AcVariance(2, 3, 0, 1);
+  EXPECT_NEAR(t.se, std::sqrt(v0 + 0.5625 * v1) / 1.75, 1e-12);
+  EXPECT_NEAR(t.ci_low, t.difference - kZ95 * t.se, 1e-12);
+  EXPECT_DOUBLE_EQ(t.revenue_retained, 200);
+  EXPECT_NEAR(t.revenue_se, 300 * std::sqrt(v0 + v1), 1e-9);
+  EXPECT_NEAR(t.revenue_ci_high, 200 + kZ95 * t.revenue_se, 1e-9);
+  EXPECT_EQ(t.on_time_clv, 600);
+}
+
+TEST(ProgramRoi, MergesBandsWithoutAnArmAndSelectsDetractors) {
+  RoiLog h;
+  // The scores leave the passive at risk 0.1 out; four bands asked.
+  RoiOptions o;
+  o.bands = 4;
+  std::vector<double> score{7, 3, 3, 3, 3, 3, 3, 3};
+  CaseLog log = h.Log();
+  log.score = score;
+  auto r = ProgramRoi(log, o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->total.excluded, 1);
+  EXPECT_EQ(r->total.cases, 7);
+  // The 7 risks 0.2, 0.2, 0.3, 0.5, 0.6, 0.7, 0.8 have edges at the 2nd,
+  // 4th and 6th: 0.2, 0.5, 0.7. Bands {0.2, 0.2} and {0.3, 0.5} have both
+  // arms; {0.6, 0.7} has no on-time case and joins {0.8}, which has none
+  // either, so together they join the band before.
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ(r->bands[0].risk_high, 0.2);
+  EXPECT_EQ(r->bands[0].on_time, 1);
+  EXPECT_EQ(r->bands[0].late, 1);
+  EXPECT_EQ(r->bands[1].risk_low, 0.3);
+  EXPECT_EQ(r->bands[1].risk_high, 0.8);
+  EXPECT_EQ(r->bands[1].on_time, 1);
+  EXPECT_EQ(r->bands[1].late, 4);
+  EXPECT_EQ(r->bands[1].never, 3);
+}
+
+TEST(ProgramRoi, BadInputNamesRowAndValue) {
+  RoiLog h;
+  h.risk[3] = 1.5;
+  EXPECT_EQ(ProgramRoi(h.Log()).status().message(),
+            "churn_risk at row 3 is 1.5: a probability is in [0, 1]");
+  h = RoiLog();
+  h.churned[2] = 2;
+  EXPECT_EQ(ProgramRoi(h.Log()).status().message(),
+            "churned at row 2 is 2: an outcome is 1 (churned) or 0");
+  h = RoiLog();
+  h.clv[0] = -1;
+  EXPECT_EQ(ProgramRoi(h.Log()).status().message(),
+            "clv at row 0 is -1: a value is finite and >= 0");
+  h = RoiLog();
+  h.clv[5] = kNaN;
+  EXPECT_NE(ProgramRoi(h.Log()).status().message().find("clv at row 5 is missing (NaN)"),
+            std::string::npos);
+  RoiOptions skip;
+  skip.missing = Missing::kSkip;
+  auto r = ProgramRoi(h.Log(), skip);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->total.skipped, 1);
+  EXPECT_EQ(r->total.cases, 7);
+  RoiOptions bands;
+  bands.bands = 0;
+  EXPECT_NE(ProgramRoi(RoiLog().Log(), bands).status().message().find("bands is 0"),
+            std::string::npos);
+  h = RoiLog();
+  h.contact.assign(8, kMissingTime);
+  EXPECT_NE(ProgramRoi(h.Log()).status().message().find(
+                "no case was contacted within the SLA among 8 compared cases"),
+            std::string::npos);
+  const RoiLog kept;
+  CaseLog log = kept.Log();
+  log.churn_risk = {};
+  EXPECT_NE(ProgramRoi(log).status().message().find("churn_risk has 0 rows"), std::string::npos);
+}
+
+// Simulated case logs with a known effect: each case's churn probability is
+// r if contacted late or never and r - kEffect if contacted on time, where
+// r ~ U(0.15, 0.75) is also the predicted churn risk, and the chance of an
+// on-time contact is 0.9 - r: riskier customers are answered later, so the
+// naive comparison overstates the effect. Revenue truth: kEffect x the CLV
+// of the on-time cases.
+constexpr double kEffect = 0.1;
+
+struct RoiSimulation {
+  double difference_covered = 0, revenue_covered = 0, band_covered = 0;
+  double banded_bias = 0, naive_bias = 0, naive_covered = 0;
+};
+
+RoiSimulation SimulateRoi(size_t n, int reps, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  RoiSimulation s;
+  int64_t bands = 0;
+  for (int rep = 0; rep < reps; ++rep) {
+    std::vector<int64_t> opened(n, At(0)), contact(n);
+    std::vector<double> risk(n), churned(n), clv(n);
+    double true_revenue = 0;
+    for (size_t i = 0; i < n; ++i) {
+      risk[i] = 0.15 + 0.6 * u(rng);
+      const bool on_time = u(rng) < 0.9 - risk[i];
+      const double late_draw = u(rng);
+      contact[i] = on_time            ? At(24 * u(rng))
+                   : late_draw < 0.3  ? kMissingTime
+                                      : At(25 + 71 * u(rng));
+      clv[i] = 100 + 900 * u(rng);
+      churned[i] = u(rng) < risk[i] - (on_time ? kEffect : 0) ? 1 : 0;
+      if (on_time) true_revenue += kEffect * clv[i];
+    }
+    CaseLog log;
+    log.opened_at = opened;
+    log.first_contact_at = contact;
+    log.churn_risk = risk;
+    log.churned = churned;
+    log.clv = clv;
+    auto r = ProgramRoi(log);
+    EXPECT_TRUE(r.ok()) << r.status();
+    const RoiTotal& t = r->total;
+    s.difference_covered += t.ci_low <= kEffect && kEffect <= t.ci_high;
+    s.revenue_covered += t.revenue_ci_low <= true_revenue && true_revenue <= t.revenue_ci_high;
+    s.naive_covered += t.naive_ci_low <= kEffect && kEffect <= t.naive_ci_high;
+    s.banded_bias += t.difference - kEffect;
+    s.naive_bias += t.naive_difference - kEffect;
+    for (const RoiBand& b : r->bands) {
+      s.band_covered += b.ci_low <= kEffect && kEffect <= b.ci_high;
+      ++bands;
+    }
+  }
+  s.difference_covered /= reps;
+  s.revenue_covered /= reps;
+  s.naive_covered /= reps;
+  s.banded_bias /= reps;
+  s.naive_bias /= reps;
+  s.band_covered /= static_cast<double>(bands);
+  return s;
+}
+
+// The known-truth test (1,000 repetitions of 2,000 cases): the 95% intervals
+// of the banded difference, of each band and of revenue retained cover the
+// truth at about their nominal rate (measured 0.94-0.95; >= 0.92 asked, 2.5
+// standard errors of the share below the measured rate: what is left of the
+// confounding within a band, about 6% of the effect, costs about 0.01), and
+// the banded estimate's bias is small beside the naive comparison's, which
+// more than doubles the effect and whose interval never covers it.
+TEST(ProgramRoi, KnownEffectIsCoveredAndTheNaiveComparisonIsBiased) {
+  const RoiSimulation s = SimulateRoi(2000, 1000, 21);
+  std::printf("ROI n=2000: difference coverage %.3f, band coverage %.3f, revenue coverage %.3f, "
+              "naive coverage %.3f; bias banded %+.4f, naive %+.4f\n",
+              s.difference_covered, s.band_covered, s.revenue_covered, s.naive_covered,
+              s.banded_bias, s.naive_bias);
+  EXPECT_GE(s.difference_covered, 0.92);
+  EXPECT_GE(s.band_covered, 0.92);
+  EXPECT_GE(s.revenue_covered, 0.92);
+  EXPECT_LT(std::abs(s.banded_bias), 0.01);
+  EXPECT_GT(s.naive_bias, 0.04);
+  EXPECT_LT(s.naive_covered, 0.5);
 }
 
 }  // namespace

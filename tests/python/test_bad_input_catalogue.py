@@ -383,6 +383,14 @@ CASES: list[Case] = [
       ValueError, r"window_hours is 0: it must be -1"),
     C("make-contacts-not-a-frame", "datasets.make_contacts", "wrong-type-frame",
       lambda: datasets.make_contacts([1, 2]), TypeError, r"responses must be a pandas DataFrame"),
+    C("make-case-log-not-a-frame", "datasets.make_case_log", "wrong-type-frame",
+      lambda: datasets.make_case_log([1, 2]), TypeError, r"responses must be a pandas DataFrame"),
+    C("make-case-log-probability", "datasets.make_case_log", "data-range",
+      lambda: datasets.make_case_log(SAMPLE.responses, never_recovery=1.5), ValueError,
+      r"never_recovery is 1.5: a probability must be in \[0, 1\]"),
+    C("make-case-log-owner-speed", "datasets.make_case_log", "data-range",
+      lambda: datasets.make_case_log(SAMPLE.responses, owners={"a": 0}), ValueError,
+      r"owners\['a'\] is 0: a speed factor must be a finite number > 0"),
     C("prioritize-top-zero", "prioritize", "size-negative-zero",
       lambda: npscore.prioritize(RESP, churn_risk="p", clv="clv", top=0, now=NOW),
       ValueError, r"top is 0: it must be a whole number >= 1 \(or None for every row\)"),
@@ -1326,6 +1334,14 @@ def _learn(df: pd.DataFrame = CASELOG, **kw: Any) -> Any:
     return loop.learn_recovery_curve(df, **{"recovered": "recovered", **kw})
 
 
+ROI_LOG = CASELOG.assign(churned=[1, 0, 0], churn_risk=[0.2, 0.5, 0.3], clv=[10.0, 20.0, 5.0],
+                         score=[3, 5, 6])
+
+
+def _roi(df: pd.DataFrame = ROI_LOG, **kw: Any) -> Any:
+    return loop.program_roi(df, **kw)
+
+
 CASES += [
     C("loop-metrics-opened-missing", "loop.loop_metrics", "data-missing",
       lambda: _metrics(CASELOG.assign(opened_at=[_T0, pd.NaT, _T0])),
@@ -1383,6 +1399,58 @@ CASES += [
     C("compare-recovery-not-a-curve", "loop.compare_recovery", "wrong-type-frame",
       lambda: loop.compare_recovery(CASELOG), TypeError,
       r"curve must be the table of learn_recovery_curve"),
+    C("conversion-next-score-off-scale", "loop.conversion", "data-range",
+      lambda: loop.conversion(CASELOG.assign(score=[3, 7, 5], next_score=[8, 11, None])),
+      ValueError, r"next_score at row 1 is 11: outside the scale 0..10"),
+    C("conversion-score-missing", "loop.conversion", "data-missing",
+      lambda: loop.conversion(CASELOG.assign(score=[3, None, 5], next_score=[8, 9, None])),
+      ValueError, r"score at row 1 is missing \(NaN\)"),
+    C("conversion-score-text", "loop.conversion", "data-text",
+      lambda: loop.conversion(CASELOG.assign(score=["3", "x", "5"], next_score=[8, 9, 1])),
+      TypeError, r"score at row 1 is 'x': not a number"),
+    C("conversion-no-next-score-column", "loop.conversion", "wrong-type-frame",
+      lambda: loop.conversion(CASELOG.assign(score=[3, 7, 5])), ValueError, r"next_score"),
+    C("conversion-contact-before-opening", "loop.conversion", "data-range",
+      lambda: loop.conversion(CASELOG.assign(score=[3, 7, 5], next_score=[8, 9, 1],
+                                             first_contact_at=[pd.NaT, pd.NaT, _T0])),
+      ValueError, r"first_contact_at at row 2 is 2025-01-01 00:00:00 UTC, before opened_at"),
+    C("conversion-cutoffs-bad", "loop.conversion", "data-range",
+      lambda: loop.conversion(CASELOG.assign(score=[3, 7, 5], next_score=[8, 9, 1]),
+                              cutoffs=(8, 6)),
+      ValueError, r"cutoffs"),
+    C("conversion-missing-option", "loop.conversion", "unknown-option",
+      lambda: loop.conversion(CASELOG.assign(score=[3, 7, 5], next_score=[8, 9, 1]),
+                              missing="drop"),
+      ValueError, r'missing is "drop": use "error" or "skip"'),
+    C("program-roi-risk-above-one", "loop.program_roi", "data-range",
+      lambda: _roi(ROI_LOG.assign(churn_risk=[0.2, 1.5, 0.3])),
+      ValueError, r"churn_risk at row 1 is 1.5: a probability is in \[0, 1\]"),
+    C("program-roi-churned-two", "loop.program_roi", "data-range",
+      lambda: _roi(ROI_LOG.assign(churned=[0, 2, 1])),
+      ValueError, r"churned at row 1 is 2: an outcome is 1 \(churned\) or 0"),
+    C("program-roi-clv-negative", "loop.program_roi", "data-range",
+      lambda: _roi(ROI_LOG.assign(clv=[10.0, -1.0, 5.0])),
+      ValueError, r"clv at row 1 is -1: a value is finite and >= 0"),
+    C("program-roi-clv-missing", "loop.program_roi", "data-missing",
+      lambda: _roi(ROI_LOG.assign(clv=[10.0, float("nan"), 5.0])),
+      ValueError, r"clv at row 1 is missing \(NaN\)"),
+    C("program-roi-risk-text", "loop.program_roi", "data-text",
+      lambda: _roi(ROI_LOG.assign(churn_risk=["low", "high", "low"])),
+      TypeError, r"churn_risk at row 0 is 'low': not a number"),
+    C("program-roi-bands-zero", "loop.program_roi", "size-negative-zero",
+      lambda: _roi(bands=0), ValueError, r"bands is 0: it must be in 1..1000"),
+    C("program-roi-bands-fraction", "loop.program_roi", "wrong-type-number",
+      lambda: _roi(bands=2.5), ValueError, r"bands is 2.5: it must be a whole number"),
+    C("program-roi-nothing-on-time", "loop.program_roi", "empty",
+      lambda: _roi(ROI_LOG.assign(first_contact_at=[pd.NaT] * 3)),
+      ValueError, r"no case was contacted within the SLA among 3 compared cases"),
+    C("program-roi-no-risk-column", "loop.program_roi", "wrong-type-frame",
+      lambda: _roi(ROI_LOG.drop(columns="churn_risk")), ValueError, r"churn_risk"),
+    C("program-roi-detractors-only-text", "loop.program_roi", "wrong-type-option",
+      lambda: _roi(detractors_only="yes"), TypeError,
+      r"detractors_only must be True or False"),
+    C("program-roi-sla-zero", "loop.program_roi", "data-range",
+      lambda: _roi(sla_hours=0), ValueError, r"sla_hours is 0: an SLA is in \(0, 1000000\]"),
 ]
 
 
@@ -1391,6 +1459,109 @@ def _refit(**params: Any) -> npscore.ChurnModel:
     for k, v in params.items():
         setattr(m, k, v)
     return m
+
+
+# --- The live monitor (issue 14) ---------------------------------------------------------
+
+def _mon() -> npscore.Monitor:
+    """A monitor with two slices and one owner, a detractor (customer 1) ingested."""
+    m = npscore.Monitor(slices=["a", "b"], owners={"ana": 2})
+    m.ingest(1, 2, "2025-01-02")
+    return m
+
+
+_DAY = pd.to_datetime(["2025-01-02", "2025-01-02"], utc=True)
+
+CASES += [
+    C("monitor-slices-zero", "Monitor", "size-negative-zero",
+      lambda: npscore.Monitor(slices=0), ValueError, r"slices is 0: it must be a whole number >= 1"),
+    C("monitor-slices-repeated", "Monitor", "duplicate-id",
+      lambda: npscore.Monitor(slices=["a", "a"]), ValueError, r"slices has the label 'a' twice"),
+    C("monitor-slices-set", "Monitor", "iterable",
+      lambda: npscore.Monitor(slices={"a", "b"}), TypeError, r"slices must be a number of slices"),
+    C("monitor-late-option", "Monitor", "unknown-option",
+      lambda: npscore.Monitor(late="drop"), ValueError, r'late is "drop": use "error" or "count"'),
+    C("monitor-owners-number", "Monitor", "wrong-type-mapping",
+      lambda: npscore.Monitor(owners=3), TypeError, r"owners must be a mapping"),
+    C("monitor-shift-alpha-nan", "Monitor", "size-nan",
+      lambda: npscore.Monitor(shift_alpha=float("nan")), ValueError, r"shift_alpha is NaN"),
+    C("monitor-step-zero", "Monitor", "size-negative-zero",
+      lambda: npscore.Monitor(shift_step_hours=0), ValueError, r"shift_step_hours is 0"),
+    C("monitor-time-zone-unknown", "Monitor", "time-zone",
+      lambda: npscore.Monitor(time_zone="Mars/Base"), ValueError, r'time_zone "Mars/Base"'),
+    C("monitor-flag-name-unknown", "Monitor", "unknown-option",
+      lambda: npscore.Monitor(health_flag_mask=["nps_dip"]), ValueError,
+      r"health_flag_mask has 'nps_dip': use the flag names"),
+    C("monitor-threshold-range", "Monitor", "data-range",
+      lambda: npscore.Monitor(health=True, health_thresholds={"drop_alpha": 2}), ValueError,
+      r"drop_alpha=2"),
+    C("monitor-ingest-score-off-scale", "Monitor.ingest", "data-range",
+      lambda: _mon().ingest(3, 11, "2025-01-02"), ValueError,
+      r"score of the response of customer 3 at \d+ ns is 11"),
+    C("monitor-ingest-time-number", "Monitor.ingest", "time-number",
+      lambda: _mon().ingest(3, 5, 1700000000), TypeError, r"time is 1700000000: a number"),
+    C("monitor-ingest-slice-unknown", "Monitor.ingest", "data-range",
+      lambda: _mon().ingest(3, 5, "2025-01-02", slice="c"), ValueError,
+      r"slice is 'c': not one of the monitor's slices"),
+    C("monitor-ingest-late", "Monitor.ingest", "data-range",
+      lambda: _mon().ingest(3, 5, "2024-12-30"), ValueError,
+      r"customer 3 .* is late: 72 h before the monitor's clock"),
+    C("monitor-ingest-risk-above-one", "Monitor.ingest", "data-range",
+      lambda: _mon().ingest(3, 5, "2025-01-02", churn_risk=2), ValueError,
+      r"churn_risk of the response of customer 3 .* is 2"),
+    C("monitor-ingest-owner-unknown", "Monitor.ingest", "data-range",
+      lambda: _mon().ingest(3, 5, "2025-01-02", owner="zed"), ValueError,
+      r"owner is 'zed': not one of the monitor's owners"),
+    C("monitor-ingest-batch-row", "Monitor.ingest_batch", "data-range",
+      lambda: _mon().ingest_batch(customer=[3, 4], score=[5, 12], time=_DAY), ValueError,
+      r"score of row 1 \(customer 4 at \d+ ns\) is 12"),
+    C("monitor-ingest-batch-customer-missing", "Monitor.ingest_batch", "data-missing",
+      lambda: _mon().ingest_batch(customer=["x", None], score=[5, 2], time=_DAY), ValueError,
+      r"customer at row 1 is missing: customer ids are integer codes or text, never missing"),
+    C("monitor-ingest-batch-customer-float", "Monitor.ingest_batch", "id-types",
+      lambda: _mon().ingest_batch(customer=[1.5, 2.0], score=[5, 2], time=_DAY), TypeError,
+      r"customer must be integer codes or text ids, got float64"),
+    C("monitor-ingest-batch-length", "Monitor.ingest_batch", "length-mismatch",
+      lambda: _mon().ingest_batch(customer=[3, 4, 5], score=[5, 2], time=_DAY), ValueError,
+      r"score has 2 rows but customer has 3"),
+    C("monitor-ingest-batch-no-table", "Monitor.ingest_batch", "wrong-type-frame",
+      lambda: _mon().ingest_batch(score=[5, 2], time=_DAY), TypeError,
+      r"customer is the column name 'customer_id' but no table was given"),
+    C("monitor-ingest-batch-time-number", "Monitor.ingest_batch", "time-number",
+      lambda: _mon().ingest_batch(customer=[3], score=[5], time=[17]), TypeError,
+      r"time holds numbers"),
+    C("monitor-ingest-batch-slice-unknown", "Monitor.ingest_batch", "data-range",
+      lambda: _mon().ingest_batch(customer=[3], score=[5], time=_DAY[:1], slice=["q"]),
+      ValueError, r"slice at row 0 is 'q': not one of the monitor's slices"),
+    C("monitor-advance-nat", "Monitor.advance", "data-missing",
+      lambda: _mon().advance(pd.NaT), ValueError, r"now is NaT"),
+    C("monitor-record-contact-unknown", "Monitor.record_contact", "data-range",
+      lambda: _mon().record_contact((9, "2025-01-02"), "2025-01-03"), KeyError,
+      r"no open case of customer 9"),
+    C("monitor-record-contact-key", "Monitor.record_contact", "wrong-type-number",
+      lambda: _mon().record_contact(9, "2025-01-03"), TypeError,
+      r"a case is \(customer, responded_at\)"),
+    C("monitor-close-case-outcome", "Monitor.close_case", "unknown-option",
+      lambda: _mon().close_case((1, "2025-01-02"), "2025-01-03", "won"), ValueError,
+      r'outcome is "won": use "not_recovered", "recovered" or "churned"'),
+    C("monitor-close-case-before-response", "Monitor.close_case", "data-range",
+      lambda: _mon().close_case((1, "2025-01-02"), "2025-01-01"), ValueError,
+      r"the closing time of the case of customer 1 is \d+ ns, before its response"),
+    C("monitor-from-bytes-damaged", "Monitor.from_bytes", "data-range",
+      lambda: npscore.Monitor.from_bytes(b"NPSMONIT" + bytes(30)), ValueError,
+      r"monitor state"),
+    C("monitor-from-bytes-text", "Monitor.from_bytes", "wrong-type-number",
+      lambda: npscore.Monitor.from_bytes("abc"), TypeError, r"data must be bytes, got str"),
+    C("monitor-from-bytes-slice-labels", "Monitor.from_bytes", "length-mismatch",
+      lambda: npscore.Monitor.from_bytes(_mon().to_bytes(), slices=["a"]), ValueError,
+      r"slices has 1 labels but the monitor has 2 slices"),
+    C("monitor-merge-not-a-monitor", "Monitor.merge", "wrong-type-frame",
+      lambda: _mon().merge(3), TypeError, r"other must be a Monitor, got int"),
+    C("monitor-merge-other-options", "Monitor.merge", "data-range",
+      lambda: _mon().merge(npscore.Monitor(slices=["a", "b"], owners={"ana": 2},
+                                           shift_alpha=0.1)),
+      ValueError, r"the monitors' options differ"),
+]
 
 
 # --- The tests -------------------------------------------------------------------------

@@ -197,6 +197,24 @@ def test_figures_are_matplotlib_figures_saved_as_png_and_svg(report, tmp_path):
         assert "<svg" in (tmp_path / f"{name}.svg").read_text()[:400]
 
 
+def test_without_matplotlib_the_figures_are_left_out_and_said(report, monkeypatch):
+    # matplotlib is the optional `plot` extra: without it the report keeps every
+    # section and number, and says where a figure would have been.
+    import sys
+
+    import npscore.report as report_module
+
+    monkeypatch.setattr(report_module, "_can_plot", lambda: False)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # importing it now fails
+    sample = npscore.datasets.load_sample(seed=11, n_customers=400)
+    r = build_report(ReportInputs.from_sample(sample, data_note="sample, seed 11"))
+    assert r.figures == {}
+    md = r.to_markdown()
+    assert report_module.NO_FIGURE in md and "![" not in md
+    assert "<img" not in r.to_html()
+    assert r.summary()["overall"] == report.summary()["overall"]  # built with matplotlib
+
+
 def test_html_in_headless_browser(tmp_path):
     """The sample report's HTML in headless Chromium (tests/python/browser.py):
     no console error, every image loaded, nothing fetched from outside, and

@@ -56,7 +56,7 @@ def _same(got, want):
 def test_progress_names_each_stage_with_rows(full, sample):
     names = [s for s, _ in full.stages]
     assert names == ["overall", "slices", "periods", "health", "churn", "queue", "revenue",
-                     "themes"]
+                     "themes", "loop", "survey_plan"]
     assert full.stages[0][1] == len(sample.responses)
 
 

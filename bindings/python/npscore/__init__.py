@@ -33,6 +33,8 @@ from . import plot
 from . import report
 from . import survey
 from . import loop
+from . import monitor
+from .monitor import Monitor
 
 
 def __getattr__(name: str):
@@ -63,5 +65,5 @@ __all__ = [
     "ChurnModel", "evaluate", "ConvergenceWarning", "ChurnDataWarning",
     "rfm_summary", "calibration_and_holdout_data", "BetaGeo", "GammaGamma",
     "customer_lifetime_value",
-    "datasets", "plot", "report", "survey", "loop",
+    "datasets", "plot", "report", "survey", "loop", "monitor", "Monitor",
 ]

@@ -32,7 +32,7 @@ import pandas as pd
 
 from . import __version__
 from ._report_io import (CSV_KEYS, PERIODS, ReportConfig, ReportInputError, init_template,
-                         load_config, read_inputs)
+                         load_config, read_inputs, response_rate)
 from .report import ReportOptions, nps_report, sample_report
 
 #: What `--format` prints on stdout.
@@ -45,7 +45,7 @@ _COLUMN_FLAGS = {
     "owner_column": ("customers", "owner"),
 }
 _FILE_FLAGS = ("responses", "customers", "transactions", "churn", "events", "owners",
-               "contacts")
+               "contacts", "cases")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -90,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--sla-hours", metavar="H,H,H", help="recover, make it a 10, advocacy "
                                                         "(default: 24,72,168)")
     g.add_argument("--unknown-customers", choices=["keep", "drop", "error"])
+    g.add_argument("--response-rate", type=float, default=None, metavar="RATE",
+                   help="survey response rate of the survey plan, in (0, 1] (default: estimated "
+                        "from the answers)")
     g.add_argument("--method", default=None, choices=["adjusted-wald", "wald", "score"])
     g.add_argument("--confidence", type=float, default=None)
     g.add_argument("--min-n", type=float, default=None)
@@ -228,6 +231,7 @@ def write_atomically(files: dict[Path, bytes]) -> None:
 def _legacy(args: argparse.Namespace) -> bool:
     """True for today's quick look: the sample or `--input`, text out."""
     new = [args.config, args.transactions, args.churn, args.events, args.owners, args.contacts,
+           args.cases, args.response_rate,
            args.responses, args.out_dir, args.format, args.timezone, args.period, args.sla_hours,
            args.slices, args.value_column, args.value_kind, args.unknown_customers, args.title,
            args.csv_timezone, *(getattr(args, k) for k in CSV_KEYS if hasattr(args, k)),
@@ -343,6 +347,9 @@ def config_from_args(args: argparse.Namespace) -> ReportConfig:
         cfg.weight = args.weight
     if args.unknown_customers is not None:
         cfg.unknown_customers = args.unknown_customers
+    if args.response_rate is not None:
+        cfg.response_rate = response_rate(
+            args.response_rate, lambda why: ReportInputError(f"--response-rate {why}"))
     if args.skip_missing:
         cfg.missing_scores = "skip"
     if args.title is not None:

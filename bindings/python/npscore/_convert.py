@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import sys
+import weakref
 from typing import Any
 
 import numpy as np
@@ -628,18 +629,83 @@ def arrow_text(x: Any) -> bool:
     return isinstance(x.dtype, pd.StringDtype) and x.dtype.storage == "pyarrow"
 
 
+# Results of the lookups below on Arrow text, by the identity of the Arrow
+# arrays they read: those arrays are immutable, and pandas columns and
+# indexes share them through shallow copies, column selections and
+# reset_index, so the report's stages look the same 10M customer ids up once
+# instead of once per stage. An entry goes when one of its arrays does (weak
+# references); at most _MEMO_SIZE are kept. Callers get copies.
+_MEMO: dict = {}
+_MEMO_SIZE = 8
+
+
+def _arrow_of(x: Any) -> Any:
+    """The pyarrow ChunkedArray behind pandas Arrow text (a Series or Index)."""
+    return x.array._pa_array
+
+
+def _memo(kind: str, arrays: tuple, compute: Any) -> Any:
+    key = (kind, *(id(a) for a in arrays))
+    hit = _MEMO.get(key)
+    if hit is not None and all(r() is a for r, a in zip(hit[0], arrays)):
+        return hit[1]
+    out = compute()
+    drop = lambda _, key=key: _MEMO.pop(key, None)  # noqa: E731
+    _MEMO[key] = ([weakref.ref(a, drop) for a in arrays], out)
+    while len(_MEMO) > _MEMO_SIZE:
+        _MEMO.pop(next(iter(_MEMO)))
+    return out
+
+
+def _value_set(ids: Any, kind: Any) -> Any:
+    """The ids as one Arrow array of type `kind` (pyarrow's lookups want one)."""
+    v = _arrow_of(ids)
+    v = v.combine_chunks() if v.num_chunks != 1 else v.chunk(0)
+    return v if v.type == kind else v.cast(kind)
+
+
 def positions(values: Any, ids: Any) -> np.ndarray:
     """For each of `values` (a Series or Index), its position in the unique
     `ids` (-1 if absent), as `pd.Index(ids).get_indexer(values)`; with
     pyarrow-backed text on both sides, by pyarrow's hash lookup (pandas
     converts every value to a Python object first)."""
     if arrow_text(values) and arrow_text(ids):
-        import pyarrow as pa
         import pyarrow.compute as pc
 
-        a, v = pa.array(values), pa.array(ids)
-        if isinstance(v, pa.ChunkedArray):
-            v = v.combine_chunks()
-        found = pc.index_in(a, value_set=v.cast(a.type))
-        return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.intp)
+        a, v = _arrow_of(values), _arrow_of(ids)
+
+        def lookup() -> np.ndarray:
+            found = pc.index_in(a, value_set=_value_set(ids, a.type))
+            return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.intp)
+        return _memo("positions", (a, v), lookup).copy()
     return pd.Index(ids).get_indexer(values)
+
+
+def factorized(values: pd.Series, *, read_only: bool = False) -> np.ndarray:
+    """`pd.factorize(values, use_na_sentinel=False)[0]` (a missing value is a
+    code of its own), as int64, shared by every caller on the same Arrow
+    text: a copy, or with `read_only` the shared array itself (no copy of
+    10M codes for a caller that only reads them)."""
+    if not arrow_text(values):
+        return pd.factorize(values, use_na_sentinel=False)[0].astype(np.int64)
+
+    def compute() -> np.ndarray:
+        codes = pd.factorize(values, use_na_sentinel=False)[0].astype(np.int64)
+        codes.flags.writeable = False
+        return codes
+    codes = _memo("factorized", (_arrow_of(values),), compute)
+    return codes if read_only else codes.copy()
+
+
+def isin(values: Any, ids: Any) -> np.ndarray:
+    """`values.isin(ids)` as a numpy bool array (a missing value is in `ids`
+    when `ids` has one); with pyarrow-backed text on both sides, by
+    pyarrow's hash lookup (pandas converts every id to a Python object
+    first)."""
+    if arrow_text(values) and arrow_text(ids):
+        import pyarrow.compute as pc
+
+        a = _arrow_of(values)
+        found = pc.is_in(a, value_set=_value_set(ids, a.type), skip_nulls=False)
+        return np.asarray(found.fill_null(False).to_numpy(), dtype=bool)
+    return np.asarray(pd.Series(values).isin(ids), dtype=bool)

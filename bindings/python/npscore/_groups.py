@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import _args, _npscore
-from ._convert import column, foreign_column, is_instance
+from ._convert import _arrow_of, _memo, column, foreign_column, is_instance
 
 
 def is_int_key(key: pd.Series) -> bool:
@@ -105,8 +105,14 @@ def _arrow_codes(key: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
     arr = arrow_strings(key)
     if arr is None:
         return None
-    codes, rows, has_missing = _npscore.factorize_utf8(*arrow_chunks(arr))
-    return codes, arrow_keys(key, arr, rows, has_missing)
+
+    def coded() -> tuple[np.ndarray, pd.Index]:
+        codes, rows, has_missing = _npscore.factorize_utf8(*arrow_chunks(arr))
+        return codes, arrow_keys(key, arr, rows, has_missing)
+    # Shared by every stage keying on the same Arrow array (the slices'
+    # columns are grouped by several sections); the keys take the key's dtype.
+    codes, keys = _memo(f"arrow_codes {key.dtype}", (_arrow_of(key),), coded)
+    return codes.copy(), keys
 
 
 def _key_codes(key: pd.Series) -> tuple[np.ndarray, pd.Index]:

@@ -42,10 +42,12 @@ class ReportInputError(ValueError):
 # --- The schema ------------------------------------------------------------------
 
 #: The input files, in the order they are read.
-FILES = ("responses", "customers", "transactions", "churn", "events", "owners", "contacts")
+FILES = ("responses", "customers", "transactions", "churn", "events", "owners", "contacts",
+         "cases")
 
 #: Canonical columns of each file: name -> (kind, required). Kinds: "key" (text
-#: kept exactly, "007" stays "007"), "text", "time", "number", "score", "bool".
+#: kept exactly, "007" stays "007"), "text", "time", "number", "score", "bool",
+#: "flag" (a bool that may be missing: 1.0 / 0.0 / NaN).
 COLUMNS: dict[str, dict[str, tuple[str, bool]]] = {
     "responses": {"customer_id": ("key", False), "score": ("score", True),
                   "response_id": ("key", False),
@@ -62,12 +64,19 @@ COLUMNS: dict[str, dict[str, tuple[str, bool]]] = {
                "end": ("time", False), "plan": ("key", False), "theme": ("key", False)},
     "owners": {"owner": ("key", True), "capacity": ("number", True)},
     "contacts": {"response_id": ("key", True), "contacted_at": ("time", False)},
+    "cases": {"case_id": ("key", False), "customer_id": ("key", False),
+              "opened_at": ("time", True), "segment": ("key", False), "score": ("number", False),
+              "owner": ("key", False), "sla_hours": ("number", False),
+              "first_contact_at": ("time", False), "closed_at": ("time", False),
+              "recovered": ("flag", False), "next_score": ("number", False),
+              "churned": ("flag", False), "churn_risk": ("number", False),
+              "clv": ("number", False)},
 }
 
 CSV_KEYS = ("separator", "encoding", "decimal", "thousands", "date_format", "timezone", "missing")
 _FILE_KEYS = ("path", "format", *CSV_KEYS)
 _REPORT_KEYS = ("title", "timezone", "period", "sla_hours", "slices", "weight",
-                "unknown_customers", "missing_scores", "out_dir")
+                "unknown_customers", "missing_scores", "out_dir", "response_rate")
 PERIODS = ("D", "W", "M", "Q")
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
@@ -113,6 +122,7 @@ class ReportConfig:
     events: InputFile = field(default_factory=InputFile)
     owners: InputFile = field(default_factory=InputFile)
     contacts: InputFile = field(default_factory=InputFile)
+    cases: InputFile = field(default_factory=InputFile)
     csv: CsvOptions = field(default_factory=CsvOptions)
     title: str = ""
     timezone: str = "UTC"
@@ -123,6 +133,7 @@ class ReportConfig:
     unknown_customers: str = "keep"  # keep | drop | error
     missing_scores: str = "error"  # error | skip
     out_dir: Optional[Path] = None
+    response_rate: Optional[float] = None  # None: the survey plan estimates it
     source: Optional[Path] = None  # the project file, when there is one
 
     def file(self, name: str) -> InputFile:
@@ -272,6 +283,15 @@ def _set_report_key(cfg: ReportConfig, key: str, v: Any, ctx: tuple, base: Path)
         cfg.missing_scores = _choice(v, ctx, ("error", "skip"))
     elif key == "out_dir":
         cfg.out_dir = base / _string(v, ctx)
+    elif key == "response_rate":
+        cfg.response_rate = response_rate(v, lambda why: _bad(*ctx, why))
+
+
+def response_rate(v: Any, error: Callable[[str], Exception]) -> float:
+    """A survey response rate in (0, 1]; `error(why)` builds the exception."""
+    if not _args.is_number(v) or not 0 < float(v) <= 1:
+        raise error(f"must be a response rate in (0, 1] such as 0.3, got {_args.shown(v)}")
+    return float(v)
 
 
 def _set_file_key(spec: InputFile, name: str, key: str, v: Any, ctx: tuple, base: Path) -> None:
@@ -641,6 +661,21 @@ def _bools(s: pd.Series, src: _Source, canon: str, col: str) -> pd.Series:
     return out.astype(bool)
 
 
+def _flags(s: pd.Series, src: _Source, canon: str, col: str) -> pd.Series:
+    """A yes/no column that may be missing (an open case has no outcome yet):
+    1.0, 0.0 or NaN; anything else is an error naming the line."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.astype("float64")
+    text = s.astype(str).str.strip().str.lower().where(s.notna())
+    out = text.map(lambda v: 1.0 if v in _TRUE else 0.0 if v in _FALSE else np.nan)
+    bad = np.flatnonzero(out.isna().to_numpy() & s.notna().to_numpy())
+    if len(bad):
+        i = int(bad[0])
+        raise ReportInputError(f"{src.at(i, col)}: {s.iloc[i]!r} is not true/false "
+                               "(write true, false, yes, no, 1 or 0; empty: not known yet)")
+    return out.astype("float64")
+
+
 def _typed(df: pd.DataFrame, src: _Source, columns: dict[str, str],
            kinds: dict[str, str]) -> pd.DataFrame:
     out = {}
@@ -653,6 +688,8 @@ def _typed(df: pd.DataFrame, src: _Source, columns: dict[str, str],
             out[canon] = _times(s, src, canon, col)
         elif kind == "bool":
             out[canon] = _bools(s, src, canon, col)
+        elif kind == "flag":
+            out[canon] = _flags(s, src, canon, col)
         else:
             out[canon] = _keys(s)
     return pd.DataFrame(out)
@@ -763,6 +800,8 @@ def read_inputs(config: ReportConfig, progress: Progress = None) -> "Any":
                 raise ReportInputError(f"{src.at(int(bad[0]), columns['capacity'])}: capacity "
                                        f"{cap[bad[0]]:g} is not a whole number of contacts >= 0")
             df["capacity"] = df["capacity"].astype("int64")
+        elif name == "cases" and "case_id" in df:
+            _duplicates(df, src, "case_id", columns["case_id"], "case id")
         elif name == "churn":
             if "churned_at" not in df and "churned" not in df:
                 raise ReportInputError(f"{src.path}: churn needs churned_at (the churn date) or "
@@ -807,7 +846,8 @@ def read_inputs(config: ReportConfig, progress: Progress = None) -> "Any":
         churn=churn, events=frames["events"], owners=frames["owners"],
         slices=list(config.slices), weight=weight or None, sla_hours=tuple(config.sla_hours),
         timezone=config.timezone, period=config.period,  # type: ignore[arg-type]
-        data_note=note, contacts=frames["contacts"],
+        data_note=note, contacts=frames["contacts"], cases=frames["cases"],
+        response_rate=config.response_rate,
         churn_columns=(list(dict.fromkeys([*slices_from_customers, *config.customers.attributes]))
                        if config.customers.attributes else None))
 
@@ -895,6 +935,16 @@ _NAMES = {
                  "kontakte_pro_tag"),
     "response_id": ("response_id", "response", "responseid", "answer_id", "survey_response_id"),
     "contacted_at": ("contacted_at", "contact_date", "followed_up_at", "called_at", "date"),
+    "case_id": ("case_id", "case", "case_no", "ticket_id", "ticket", "fall", "fallnummer"),
+    "opened_at": ("opened_at", "opened", "created_at", "created", "case_opened", "eroeffnet"),
+    "segment": ("segment",),
+    "sla_hours": ("sla_hours", "sla", "sla_h"),
+    "first_contact_at": ("first_contact_at", "first_contact", "contacted_at", "first_response_at",
+                         "erstkontakt"),
+    "closed_at": ("closed_at", "closed", "resolved_at", "geschlossen"),
+    "recovered": ("recovered", "saved", "won_back", "outcome"),
+    "next_score": ("next_score", "next_nps", "score_next"),
+    "churn_risk": ("churn_risk", "risk", "p_churn", "churn_probability"),
 }
 _DATE_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y",
                  "%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
@@ -1019,7 +1069,8 @@ def _guess(look: _Look, name: str, id_column: str = "") -> tuple[dict[str, str],
         if not fits and (canon == "label" or (canon == "owner" and name == "owners")):
             fits = [c for c in cols if c not in taken and dates.get(c) is None
                     and pd.to_numeric(df[c], errors="coerce").isna().all()]
-        if not fits and kind == "time" and canon in ("responded_at", "date", "time", "churned_at"):
+        if not fits and kind == "time" and canon in ("responded_at", "date", "time", "churned_at",
+                                                     "opened_at"):
             fits = [c for c in cols if c not in taken and dates.get(c) is not None]
         if fits:
             found[canon] = fits[0]
@@ -1041,14 +1092,14 @@ def _toml(v: Any) -> str:
 
 def init_template(responses: Any = None, customers: Any = None, transactions: Any = None,
                   churn: Any = None, events: Any = None, owners: Any = None,
-                  contacts: Any = None, *, base: Any = None) -> str:
+                  contacts: Any = None, cases: Any = None, *, base: Any = None) -> str:
     """A commented npscore.toml for the given files, from a look at their
     first rows: the separator (csv.Sniffer), encoding, decimal comma, date
     format, and the columns guessed by name and content (a 0..10 whole-number
     column for the score, a date column, an id column). Paths are written
     relative to `base` (the directory of the file to be written)."""
     paths = dict(responses=responses, customers=customers, transactions=transactions,
-                 churn=churn, events=events, owners=owners, contacts=contacts)
+                 churn=churn, events=events, owners=owners, contacts=contacts, cases=cases)
     base_dir = Path(base).resolve() if base is not None else Path.cwd().resolve()
     out = ["# npscore report configuration (docs/report-config.md describes every key).",
            "# Written by `npscore report --init` from a look at the files' first rows:",
@@ -1058,7 +1109,8 @@ def init_template(responses: Any = None, customers: Any = None, transactions: An
            '# period = "Q"              # "D", "W", "M" or "Q": period over period',
            "# sla_hours = [24, 72, 168] # recover, make it a 10, advocacy",
            '# unknown_customers = "keep"  # customers not in customers: keep, drop, error',
-           '# missing_scores = "error"    # or "skip" (left out and counted)']
+           '# missing_scores = "error"    # or "skip" (left out and counted)',
+           "# response_rate = 0.3       # survey plan; default: estimated from the answers"]
     all_slices: list[str] = []
     blocks: list[list[str]] = []
     id_column = ""

@@ -31,7 +31,7 @@ def _missing(value: Any) -> bool:
 
 
 _FORMATS: dict[str, Callable[[Any], str]] = {
-    "money": lambda v: f"${v:,.0f}",
+    "money": lambda v: f"-${-v:,.0f}" if v < 0 else f"${v:,.0f}",
     "pct": lambda v: f"{v:.1%}",
     "pct0": lambda v: f"{v:.0%}",
     "signed": lambda v: f"{v:+.1f}",

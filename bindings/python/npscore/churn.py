@@ -144,8 +144,15 @@ def _user_columns(customers: _pd.DataFrame, columns: _Sequence[str], keep: _np.n
             levels = list(dt.categories)
             code = col.cat.codes.to_numpy()
         else:
-            levels = sorted(col.dropna().unique(), key=lambda v: (str(type(v)), v))
-            code = _pd.Index(levels, dtype=object).get_indexer(col.astype(object))
+            # Codes of the distinct values (missing: -1), renumbered in the
+            # levels' sorted order: no per-row Python objects.
+            first, distinct = _pd.factorize(col)
+            distinct = list(_np.asarray(distinct, dtype=object))
+            order = sorted(range(len(distinct)), key=lambda i: (str(type(distinct[i])), distinct[i]))
+            levels = [distinct[i] for i in order]
+            rank = _np.empty(len(order), dtype=_np.int64)
+            rank[order] = _np.arange(len(order))
+            code = _np.where(first >= 0, rank[_np.maximum(first, 0)] if len(order) else -1, -1)
         missing = bool(col[keep].isna().any())
         if not levels and not missing:
             continue  # no value at all: no column
@@ -362,7 +369,9 @@ def churn_features(
     design = _npscore.churn_design(sig is not None, fol is not None,
                                    [f"{name}" for name in theme_names], user, fill, cut)
     values = _npscore.churn_design_matrix(design, table, flags, n_rows, numeric, codes)
-    index = _pd.Index(table_ids.to_numpy()[keep], name=customer)
+    # Arrow text ids stay Arrow text (no round trip through Python objects).
+    index = _pd.Index(table_ids.array[keep] if _convert.arrow_text(table_ids)
+                      else table_ids.to_numpy()[keep], name=customer)
     frame = _pd.DataFrame(values, index=index, columns=design.names, copy=False)
     frame.attrs.update(
         as_of=_pd.Timestamp(t_as_of, unit="ns", tz="UTC").isoformat(), early_life_days=early_life_days,
@@ -755,6 +764,11 @@ REASON_PHRASES: dict = {
 SCORE_HISTORY = "score history"
 
 
+# The columns `_history_phrase` reads.
+_HISTORY_COLUMNS = ("score", "n_responses", "segment=detractor", "segment=passive", "mean_score",
+                    "min_score", "score_change")
+
+
 def _history_phrase(get: _Callable[[str], _Optional[float]]) -> str:
     """One phrase for a row's score history from the columns it has (`get`
     returns a column's value, None when absent): the latest score (or
@@ -798,6 +812,26 @@ def _phrase(name: str, value: float, _unused: float, describe: _Mapping) -> str:
     except (KeyError, IndexError, ValueError) as e:
         raise ValueError(f"the reason text of {name!r} is {fmt!r}: a format string may use only "
                          f"{{value}} and {{name}} ({type(e).__name__}: {e})") from None
+
+
+def _history_phrases(frame: _pd.DataFrame, rows: _np.ndarray, columns: dict) -> _np.ndarray:
+    """`_history_phrase` of each of `rows` of frame, worded once per distinct
+    combination of the columns it reads (rows by the bits of their values,
+    so that missing values group too)."""
+    read = [name for name in _HISTORY_COLUMNS if name in frame.columns]
+    get = _row_getter(frame, 0, columns)
+    for name in read:
+        get(name)  # fills `columns`
+    if not read:
+        return _np.full(len(rows), _history_phrase(lambda name: None), dtype=object)
+    combo = _np.zeros(len(rows), dtype=_np.int64)  # one code per distinct combination
+    for name in read:
+        code = _pd.factorize(columns[name][rows].view(_np.int64))[0]
+        combo = _pd.factorize(combo * (int(code.max()) + 1) + code)[0]
+    first = _np.unique(combo, return_index=True)[1]  # codes number first appearances
+    phrases = _np.array([_history_phrase(_row_getter(frame, int(rows[i]), columns))
+                         for i in first], dtype=object)
+    return phrases[combo]
 
 
 def _row_getter(frame: _pd.DataFrame, i: int,
@@ -1521,7 +1555,7 @@ class ChurnModel:
             for j in _np.unique(f[has]):
                 rows = _np.nonzero(f == j)[0]
                 if groups[j] == SCORE_HISTORY and names[j] not in describe:
-                    text[rows] = [_history_phrase(_row_getter(frame, i, cached)) for i in rows]
+                    text[rows] = _history_phrases(frame, rows, cached)
                     continue
                 uniq, inverse = _np.unique(values[rows], return_inverse=True)
                 phrases = _np.array([_phrase(names[j], float(v), 0.0, describe) for v in uniq],

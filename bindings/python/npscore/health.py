@@ -291,6 +291,27 @@ def health(
             raise
     else:
         cols = _npscore.health_table(scores, periods, n_periods, slices, n_slices, *args)
+    out = _table_frame(cols, labels, starts, slice_keys, window)
+    # Slices without a single response (unobserved categories) are dropped.
+    if slices is not None:
+        seen = (cols["n"] + cols["skipped"]).reshape(n_slices, n_periods).sum(axis=1) > 0
+        if not seen.all():
+            out = out[np.repeat(seen, n_periods)].reset_index(drop=True)
+    out.attrs.update(keys=[str(c) for c in slice_keys.columns], method=method,
+                     confidence=float(confidence), adjust=adjust, freq=freq, tz=tz, basis=basis, window=None if window is None else str(window),
+                     thresholds=cols["thresholds"],
+                     excluded=int(cols["excluded"]), dropped_by_basis=dropped,
+                     **_flag_attrs(cols, freq, window))
+    return out
+
+
+def _table_frame(cols: dict, labels: Sequence[str], starts: np.ndarray,
+                 slice_keys: pd.DataFrame, window: Any = None) -> pd.DataFrame:
+    """The rows of a health table (the core's columns `cols`, slice-major)
+    as `health` returns them: the slice keys, the period labels and starts
+    (len(labels) + 1 bounds), then the statistics, flags and baseline
+    columns. Shared with `npscore.monitor` (its closed periods)."""
+    n_slices, n_periods = len(slice_keys), len(labels)
     # One frame from a dict of columns (inserting ~50 columns one by one costs
     # more than the compiled table at a million rows).
     data: dict = {}
@@ -320,16 +341,6 @@ def health(
     data.update(_baseline_columns(cols, labels, n_slices))
     keys = slice_keys.loc[slice_keys.index.repeat(n_periods)].reset_index(drop=True)
     out = pd.concat([keys, pd.DataFrame(data)], axis=1)  # the key columns keep their dtypes
-    # Slices without a single response (unobserved categories) are dropped.
-    if slices is not None:
-        seen = (cols["n"] + cols["skipped"]).reshape(n_slices, n_periods).sum(axis=1) > 0
-        if not seen.all():
-            out = out[np.repeat(seen, n_periods)].reset_index(drop=True)
-    out.attrs.update(keys=[str(c) for c in slice_keys.columns], method=method,
-                     confidence=float(confidence), adjust=adjust, freq=freq, tz=tz, basis=basis, window=None if window is None else str(window),
-                     thresholds=cols["thresholds"],
-                     excluded=int(cols["excluded"]), dropped_by_basis=dropped,
-                     **_flag_attrs(cols, freq, window))
     return out
 
 

@@ -18,7 +18,8 @@ import pandas as pd
 
 from . import _npscore
 from ._args import option as _option, shared as _shared
-from ._convert import aligned, as_cutoffs, as_frame, as_scores, as_weights, column, foreign_column
+from ._convert import aligned, as_cutoffs, as_frame, as_scores, as_weights, column, factorized, \
+    foreign_column
 from ._groups import arrow_chunks, arrow_keys, arrow_strings, group_codes, is_int_key, keyed
 from ._types import ArrayLike, CompareTest, Method, Missing, WeightBy
 
@@ -70,8 +71,10 @@ def _spread_over_accounts(scores: np.ndarray, weights: np.ndarray, accounts: Any
     Rows without a score keep their weight (they are skipped or rejected
     by the core)."""
     accounts = foreign_column(accounts)
-    acc = pd.Series(np.asarray(accounts, dtype=object) if not isinstance(accounts, pd.Series)
-                    else accounts.to_numpy(), copy=False)
+    # A Series keeps its own dtype (Arrow text is factorized by Arrow, not
+    # converted to Python objects first).
+    acc = accounts if isinstance(accounts, pd.Series) else \
+        pd.Series(np.asarray(accounts, dtype=object), copy=False)
     if len(acc) != len(weights):
         raise ValueError(f"{role} has {len(acc)} rows but there are {len(weights)} scores")
     lost = acc.isna().to_numpy()
@@ -79,14 +82,20 @@ def _spread_over_accounts(scores: np.ndarray, weights: np.ndarray, accounts: Any
         row = int(np.flatnonzero(lost)[0])
         raise ValueError(f"{role} at row {row} is missing: weighting by account needs every "
                          "weighted response's account (or weight_by=\"response\")")
-    counted = (~np.isnan(scores) if scores.dtype.kind == "f"
-               else np.ones(len(scores), dtype=bool)).astype(np.int64)
-    keys = {f"_k{i}": pd.Series(np.asarray(k), copy=False) for i, k in enumerate(within)}
-    frame = pd.DataFrame({**keys, "_account": acc, "_counted": counted})
-    n = frame.groupby([*keys, "_account"], dropna=False, sort=False, observed=True)[
-        "_counted"].transform("sum").to_numpy()
-    return np.ascontiguousarray(np.where(n > 0, weights / np.where(n > 0, n, 1), weights),
-                                dtype=np.float64)
+    counted = np.isnan(scores) if scores.dtype.kind == "f" else None  # not counted, for now
+    if counted is not None:
+        counted = None if not counted.any() else np.logical_not(counted, out=counted)
+    # One code per (within keys..., account) group (missing keys form their
+    # own group), then each row's count of scored responses in its group.
+    group = factorized(acc, read_only=True)
+    for k in within:
+        key = pd.factorize(k if isinstance(k, pd.Series) else pd.Series(np.asarray(k), copy=False),
+                           use_na_sentinel=False)[0]
+        group = pd.factorize(key.astype(np.int64) * (int(group.max(initial=-1)) + 1) + group)[0]
+    groups = int(group.max(initial=-1)) + 1
+    n = np.bincount(group if counted is None else group[counted], minlength=groups)[group]
+    # A row of no scored response (n = 0) keeps its weight: w / 1 is w.
+    return np.ascontiguousarray(weights / np.maximum(n, 1, out=n), dtype=np.float64)
 
 
 def _revenue_weights(scores: np.ndarray, weights: np.ndarray | None, account: Any,

@@ -23,7 +23,8 @@ import pandas as pd
 
 from . import _npscore
 from . import _args
-from ._convert import aligned_with, as_frame, as_scores, column, read_table, timestamp, utc_nanos
+from ._convert import aligned_with, arrow_text, as_frame, as_scores, column, factorized, isin, \
+    positions, read_table, timestamp, utc_nanos
 from ._groups import group_codes, keyed
 from .nps import DEFAULT_CUTOFFS, by_group, segment as _segment_scores, summarize
 from ._types import FloatArray, Missing
@@ -72,6 +73,9 @@ def _float_column(values: Any, role: str) -> np.ndarray:
     return np.ascontiguousarray(as_scores(values, role), dtype=np.float64)
 
 
+_NOT_A_LABEL = 1000  # segment_codes: a value that is no segment label
+
+
 def segment_codes(values: Any, *, cutoffs: Any = DEFAULT_CUTOFFS, allow_missing: bool = True,
                   name: str = "segment") -> npt.NDArray[np.int8]:
     """Segment codes (int8: -1 detractor, 0 passive, +1 promoter, -128 unknown)
@@ -107,17 +111,20 @@ def segment_codes(values: Any, *, cutoffs: Any = DEFAULT_CUTOFFS, allow_missing:
                     msg = f"{name} at row {rows[int(m.group(1))]}{m.group(2)}"
                 raise ValueError(msg) from None
         return codes
-    objects = s.to_numpy(dtype=object)
-    codes = np.full(len(objects), _NO_SEGMENT, dtype=np.int8)
-    for i, v in enumerate(objects):
-        if missing[i]:
-            continue
-        code = _SEGMENT_LABELS.get(str(v).strip().lower()) if isinstance(v, str) else None
-        if code is None:
-            raise ValueError(f"{name} at row {i} is {v!r}: use 'detractor', 'passive' or "
-                             "'promoter' (or numeric scores)")
-        codes[i] = code
-    return codes
+    # Each distinct label read once, then spread to the rows.
+    which, distinct = pd.factorize(s)
+    per_label = np.array([_SEGMENT_LABELS.get(str(v).strip().lower(), _NOT_A_LABEL)
+                          if isinstance(v, str) else _NOT_A_LABEL
+                          for v in np.asarray(distinct, dtype=object)] + [_NO_SEGMENT],
+                         dtype=np.int16)
+    codes = per_label[which]  # index -1 (missing): the last entry
+    codes[missing] = _NO_SEGMENT
+    bad = np.flatnonzero(codes == _NOT_A_LABEL)
+    if len(bad):
+        i = int(bad[0])
+        raise ValueError(f"{name} at row {i} is {s.iloc[i]!r}: use 'detractor', 'passive' or "
+                         "'promoter' (or numeric scores)")
+    return codes.astype(np.int8)
 
 
 def _times(values: Any, role: str) -> np.ndarray:
@@ -329,7 +336,7 @@ def _rank(df, *, churn_risk, clv, segment, responded_at, contacted_at, closed, n
     out = pd.DataFrame({"rank": rank}, index=labels_of[rows])
     out["play"] = pd.Series(play, index=out.index, dtype=object)
     for name in keep:
-        out[name] = column(df, name, "keep").to_numpy()[rows]
+        out[name] = column(df, name, "keep").take(rows).to_numpy()
     out["churn_risk"] = risk[rows]
     out["clv"] = value[rows]
     out["revenue_at_risk"] = q["revenue_at_risk"]
@@ -353,7 +360,7 @@ def _rank(df, *, churn_risk, clv, segment, responded_at, contacted_at, closed, n
     mcodes = q["missed_segment"]
     missed = pd.DataFrame({"play": plays(mcodes)[0]}, index=labels_of[mrows])
     for name in keep:
-        missed[name] = column(df, name, "keep").to_numpy()[mrows]
+        missed[name] = column(df, name, "keep").take(mrows).to_numpy()
     missed["churn_risk"] = risk[mrows]
     missed["clv"] = value[mrows]
     missed["revenue_at_risk"] = q["missed_revenue_at_risk"]
@@ -617,7 +624,7 @@ def _with_never_answered(out: pd.DataFrame, df: pd.DataFrame, customers: pd.Data
     `customers` absent from `df`; the new totals of risk and CLV."""
     table = _args.frame(customers, "customers")
     ids = column(table, customer, "customer")
-    silent = table[~ids.isin(column(df, customer, "customer")).to_numpy()]
+    silent = table[~isin(ids, column(df, customer, "customer"))]
     risk = _float_column(column(silent, churn_risk, "churn_risk"),
                          f"column {churn_risk!r} of customers")
     value = _float_column(column(silent, clv, "clv"), f"column {clv!r} of customers")
@@ -652,10 +659,12 @@ def _latest_rows(ids: Any, times: np.ndarray, groups: np.ndarray | None = None,
     in a group at the same latest instant are an error naming both rows and
     the customer. Integer ids go to the core as they are; other ids (text,
     nullable, mixed) as codes, and the error names the original id."""
-    values = ids.to_numpy() if isinstance(ids, pd.Series) else np.asarray(ids)
-    as_ints = values.dtype.kind == "i" or (
-        values.dtype.kind == "u" and (len(values) == 0 or values.max() <= np.iinfo(np.int64).max))
-    codes = values if as_ints else pd.factorize(values, use_na_sentinel=False)[0]
+    text = isinstance(ids, pd.Series) and arrow_text(ids)  # factorized by Arrow, shared
+    values = ids if text else ids.to_numpy() if isinstance(ids, pd.Series) else np.asarray(ids)
+    as_ints = not text and (values.dtype.kind == "i" or (
+        values.dtype.kind == "u" and (len(values) == 0 or values.max() <= np.iinfo(np.int64).max)))
+    codes = values if as_ints else factorized(ids) if text else \
+        pd.factorize(values, use_na_sentinel=False)[0]
     if groups is not None:
         groups = np.ascontiguousarray(groups, dtype=np.int64)
     try:
@@ -666,7 +675,7 @@ def _latest_rows(ids: Any, times: np.ndarray, groups: np.ndarray | None = None,
         tie = _TIE.match(str(e))
         if as_ints or tie is None:
             raise
-        who = values[int(tie.group(2))]
+        who = ids.iloc[int(tie.group(2))] if text else values[int(tie.group(2))]
         raise ValueError(f"{tie.group(1)}{who!r}{tie.group(4)}" if isinstance(who, str)
                          else f"{tie.group(1)}{who}{tie.group(4)}") from None
     return out["row"]
@@ -733,5 +742,12 @@ def latest_responses(
             frame["churn_risk"] = column(frame, churn_risk, "churn_risk").to_numpy()
         else:
             mapping = churn_risk if isinstance(churn_risk, pd.Series) else pd.Series(dict(churn_risk))
-            frame["churn_risk"] = frame[customer].map(mapping).to_numpy(dtype=np.float64)
+            keys = frame[customer]
+            if arrow_text(keys) and arrow_text(mapping.index) and mapping.dtype == np.float64 \
+                    and mapping.index.is_unique:  # map's lookup, by Arrow's hash table
+                pos = positions(keys, mapping.index)
+                frame["churn_risk"] = np.where(pos >= 0, mapping.to_numpy()[np.maximum(pos, 0)]
+                                               if len(mapping) else np.nan, np.nan)
+            else:
+                frame["churn_risk"] = keys.map(mapping).to_numpy(dtype=np.float64)
     return frame.reset_index(drop=True)

@@ -51,6 +51,11 @@ _NEEDS = {
               "--value-kind) or transactions ([transactions] path, --transactions)"),
     "comment": "a comment column ([responses] comment, --comment-column)",
     "survey_kind": "a survey kind column ([responses] survey_kind, --kind-column)",
+    "cases": "a case log ([cases] path, --cases)",
+    "case_outcome": ("a first contact time and an outcome in the case log ([cases] "
+                     "first_contact_at and recovered or next_score)"),
+    "case_roi": ("churned and churn_risk columns in the case log ([cases] churned, churn_risk) "
+                 "and a customer value (a clv column in it, or the report's customer value)"),
 }
 
 
@@ -67,8 +72,23 @@ def _level(confidence: float) -> str:
     return f"{100 * confidence:.10g}%"
 
 
+_NAT = np.iinfo(np.int64).min  # NaT as int64 nanoseconds
+
+
+def _can_plot() -> bool:
+    """Whether matplotlib (the `plot` extra) is installed: without it the
+    report leaves its figures out and says so, every number stays."""
+    import importlib.util
+
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+#: Said in place of a figure when matplotlib is not installed.
+NO_FIGURE = "Figure left out: matplotlib is not installed (pip install \"npscore[plot]\")."
+
+
 def _money(x: float) -> str:
-    return f"${x:,.0f}"
+    return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
 
 
 # --- The report's structure ---
@@ -192,6 +212,11 @@ class ReportInputs:
                  log; the queue leaves contacted cases out and measures the SLA
     churn_columns  customers' attribute columns the churn model one-hot
                  encodes (None: the slices that are customers' columns)
+    cases        the case log (`npscore.datasets.make_case_log`'s columns;
+                 opened_at required): the "loop" section, and the open cases
+                 the survey plan leaves out
+    response_rate  the survey response rate the plan sizes invitations with
+                 (None: estimated from the answers, docs/report.md)
 
     The customer value of the queue, revenue at risk and theme impact is
     customers' `clv` when present, else CLV from `transactions`, else
@@ -212,11 +237,14 @@ class ReportInputs:
     data_note: str = ""                  # one line saying where the data came from
     contacts: Optional[pd.DataFrame] = None
     churn_columns: Optional[Sequence[str]] = None
+    cases: Optional[pd.DataFrame] = None
+    response_rate: Optional[float] = None
 
     @classmethod
     def from_sample(cls, sample: Any, data_note: str = "") -> "ReportInputs":
         """The inputs for a `npscore.datasets.Sample` (with the simulated
-        contact log of `npscore.datasets.make_contacts`)."""
+        contact log of `npscore.datasets.make_contacts`, and the sample's
+        case log when it has one)."""
         from . import datasets
 
         slices = [c for c in ("plan", "region", "company_size", "industry")
@@ -227,7 +255,8 @@ class ReportInputs:
         return cls(responses=sample.responses, customers=sample.customers,
                    transactions=sample.transactions, churn=sample.churn,
                    events=sample.events, slices=slices, weight="arr", data_note=data_note,
-                   contacts=contacts, churn_columns=["plan", "company_size"])
+                   contacts=contacts, churn_columns=["plan", "company_size"],
+                   cases=getattr(sample, "cases", None))
 
 
 @dataclass
@@ -610,6 +639,9 @@ def _health_sections(df: pd.DataFrame, opt: ReportOptions, h: pd.DataFrame,
     elif announce:
         out.append(_needs("events", "Events", "events", 3,
                           "Each event's NPS before and after is compared."))
+    if not _can_plot():
+        main.blocks.append(NO_FIGURE)
+        return out
     from . import plot
 
     figures["health"] = plot.health(h, events=opt.events,
@@ -1166,6 +1198,395 @@ def _themes_section(inputs: ReportInputs, opt: ReportOptions, value: _Value) -> 
         Table(t, {"impact": "money"}, name="themes")], data={"themes": th, "critics": critics})
 
 
+# --- Closing the loop: the case log ---
+
+_SEGMENT_PLAY = {"detractor": "recover", "passive": "make_it_a_10", "promoter": "advocacy"}
+
+
+def _case_frame(inputs: ReportInputs, value: Optional[_Value]) -> tuple[pd.DataFrame, list[str]]:
+    """The case log with what the report can fill in: the segment from the
+    score, each case's SLA from its segment's play ([report] sla_hours), the
+    clv from the report's customer value; and notes saying what was filled."""
+    from .nps import segment
+
+    cases = inputs.cases
+    assert cases is not None
+    notes: list[str] = []
+    if "segment" not in cases.columns and "score" in cases.columns and cases["score"].notna().all():
+        codes = segment(cases["score"].to_numpy())
+        cases = cases.assign(segment=np.array(["detractor", "passive", "promoter"],
+                                              dtype=object)[codes.astype(np.int64) + 1])
+        notes.append("segment from the score")
+    if "sla_hours" not in cases.columns or cases["sla_hours"].isna().any():
+        sla = dict(zip(PLAYS, (float(h) for h in inputs.sla_hours)))
+        if "segment" in cases.columns:
+            seg = cases["segment"].astype(object).map(_SEGMENT_PLAY).map(sla)
+            filled = seg.fillna(sla["recover"]).to_numpy(np.float64)
+        else:
+            filled = np.full(len(cases), sla["recover"])
+        if "sla_hours" in cases.columns:
+            filled = np.where(cases["sla_hours"].isna(), filled,
+                              cases["sla_hours"].to_numpy(np.float64, na_value=np.nan))
+        cases = cases.assign(sla_hours=filled)
+        notes.append("SLA from each case's play (recover {:g} h, make it a 10 {:g} h, advocacy "
+                     "{:g} h)".format(*inputs.sla_hours))
+    if "clv" not in cases.columns and value is not None and "customer_id" in cases.columns:
+        cases = cases.assign(clv=_looked_up(cases["customer_id"], value.by_customer)
+                             .astype(float))
+        notes.append(f"clv from the report's customer value ({value.basis})")
+    return cases.reset_index(drop=True), notes
+
+
+def _metrics_table(m: pd.DataFrame, key: Optional[str], name: str, caption: str) -> Table:
+    """A loop_metrics frame as a report table."""
+    t = pd.DataFrame({key or "": m[key].astype(str).to_numpy() if key else ["all cases"]})
+    t["cases"] = m["cases"].to_numpy()
+    t["contacted"] = m["contacted"].to_numpy()
+    t["backlog"] = m["backlog"].to_numpy()
+    t["median h to contact"] = m["median_hours_to_contact"].to_numpy()
+    t["p90 h"] = m["p90_hours_to_contact"].to_numpy()
+    t["SLA due"] = m["sla_due"].to_numpy()
+    t["within SLA"] = m["sla_share"].to_numpy()
+    t["CI low"] = m["sla_ci_low"].to_numpy()
+    t["CI high"] = m["sla_ci_high"].to_numpy()
+    return Table(t, {"cases": "int", "contacted": "int", "backlog": "int",
+                     "median h to contact": "{:.1f}", "p90 h": "{:.1f}", "SLA due": "int",
+                     "within SLA": "pct", "CI low": "pct", "CI high": "pct"},
+                 name=name, caption=caption)
+
+
+def _curve_figure(curve: pd.DataFrame, truth: Any = None) -> Any:
+    """The learned recovery curve (anchors with their intervals) against the
+    default curve, hours on a log(1 + h) axis."""
+    from matplotlib.figure import Figure
+
+    from .priority import recoverability
+
+    fig = Figure(figsize=(7.0, 3.8))
+    ax = fig.subplots()
+    top = max(200.0, float(np.nanmax(curve["hours"])) * 1.2) if len(curve) else 200.0
+    grid = np.expm1(np.linspace(0.0, np.log1p(top), 200))
+    ax.plot(np.log1p(grid), recoverability(grid), color="#7f7f7f", linestyle="--",
+            label="default curve")
+    x = np.log1p(curve["hours"].to_numpy(np.float64))
+    p = curve["probability"].to_numpy(np.float64)
+    lo = p - curve["ci_low"].to_numpy(np.float64)
+    hi = curve["ci_high"].to_numpy(np.float64) - p
+    ax.errorbar(x, p, yerr=[np.maximum(lo, 0), np.maximum(hi, 0)], fmt="o-", color="#1f77b4",
+                capsize=3, label="learned from outcomes (pointwise interval)")
+    ticks = [h for h in (0, 1, 4, 12, 24, 72, 168) if h <= top]
+    ax.set_xticks(np.log1p(ticks))
+    ax.set_xticklabels([f"{h:g} h" for h in ticks])
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("hours to first contact")
+    ax.set_ylabel("P(recovered)")
+    ax.legend(loc="upper right", fontsize=8)
+    ax.set_title("Recovery curve: learned against the default")
+    fig.tight_layout()
+    return fig
+
+
+def _loop_sections(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
+                   value: Optional[_Value], figures: dict[str, Any]) -> list[Section]:
+    """Closing the loop: SLA compliance by owner and segment, the recovery
+    curve learned from the outcomes against the default, conversion and the
+    program's ROI (an observational estimate)."""
+    from . import loop
+
+    title = "Closing the loop: cases, SLA and recovery"
+    if inputs.cases is None:
+        return [_needs("loop", title, "cases")]
+    cases, notes = _case_frame(inputs, value)
+    times = {c: (c if c in cases.columns else None) for c in ("first_contact_at", "closed_at")}
+    common = dict(opened_at="opened_at", **times, sla_hours="sla_hours", as_of=now,
+                  confidence=opt.confidence)
+    level = _level(opt.confidence)
+    m = loop.loop_metrics(cases, **common)
+    a = m.attrs["all"]
+    main = Section("loop", title, data={"cases": cases, "metrics": m, "by": {}})
+    opened = pd.to_datetime(cases["opened_at"])
+    main.blocks.append(
+        f"{len(cases):,} cases opened {opened.min():%Y-%m-%d}..{opened.max():%Y-%m-%d}, as of "
+        f"{now:%Y-%m-%d %H:%M} UTC (cases opened later: {m.attrs['opened_after_as_of']:,}; "
+        "contacts and closures after it count as not yet made)"
+        + (f"; filled in: {'; '.join(notes)}" if notes else "") + ".")
+    def hours(h: float) -> str:
+        return f"{h:.1f} h" if np.isfinite(h) else "never reached"
+
+    main.blocks.append(
+        f"First contact within the SLA: {a['sla_met']:,} of {a['sla_due']:,} cases due "
+        f"({a['sla_share']:.1%}, {level} Wilson CI [{a['sla_ci_low']:.1%}, "
+        f"{a['sla_ci_high']:.1%}]); time to first contact: median "
+        f"{hours(a['median_hours_to_contact'])}, p90 {hours(a['p90_hours_to_contact'])} (over "
+        "every case: never contacted counts as never, open cases are censored at their age; "
+        f"inf in the tables: never reached); backlog (open, not yet contacted): "
+        f"{a['backlog']:,}.")
+    main.blocks.append(_metrics_table(m, None, "loop_all", "All cases:"))
+    for key in ("owner", "segment"):
+        if key in cases.columns:
+            mk = loop.loop_metrics(cases, by=key, **common)
+            main.data["by"][key] = mk
+            main.blocks.append(_metrics_table(mk, key, f"loop_{key}", f"By {key}:"))
+    out = [main]
+
+    curve_title = "Recovery curve learned from the outcomes, against the default"
+    outcome = next((c for c in ("recovered", "next_score") if c in cases.columns), None)
+    if outcome is None or times["first_contact_at"] is None:
+        out.append(_needs("loop_curve", curve_title, "case_outcome", level=3))
+    else:
+        sec = Section("loop_curve", curve_title, 3)
+        out.append(sec)
+        try:
+            given = "recovered" if outcome == "recovered" else None
+            curve = loop.learn_recovery_curve(
+                cases, recovered=given, next_score=None if given else "next_score",
+                missing="skip", confidence=opt.confidence)
+        except ValueError as e:
+            sec.blocks.append(f"Not learned from this case log: {e}")
+            sec.data["error"] = str(e)
+        else:
+            cmp = loop.compare_recovery(curve)
+            ca = curve.attrs
+            sec.data.update(curve=curve, compare=cmp, outcome=outcome)
+            what = ("the case log's recovered column" if outcome == "recovered" else
+                    "recovered = the next answer is no longer a detractor's")
+            sec.blocks.append(
+                f"Recovery (outcome: {what}) against hours to first contact, from {ca['contacted']:,} "
+                f"contacted cases ({ca['skipped']:,} without an outcome left out): binned, "
+                f"fitted non-increasing, {level} pointwise intervals (docs/loop.md). Never "
+                f"contacted: {ca['never_recovered']:,} of {ca['never_contacted']:,} recovered "
+                f"({ca['never_rate']:.1%}, [{ca['never_ci_low']:.1%}, {ca['never_ci_high']:.1%}]). "
+                "Pass the table as prioritize(..., recovery=curve) to rank the queue by it.")
+            sec.blocks.append(Table(cmp.rename(columns={
+                "hours": "hours", "default": "default", "learned": "learned",
+                "ci_low": "CI low", "ci_high": "CI high"}),
+                {"hours": "{:g} h", "default": "pct", "learned": "pct", "CI low": "pct",
+                 "CI high": "pct"}, name="recovery_compare",
+                caption="At the default anchors (learned: the learned anchors interpolated as "
+                        "prioritize does; the interval: that of the learned bin):"))
+            sec.blocks.append(Table(pd.DataFrame({
+                "hours": curve["hours"].to_numpy(), "from": curve["lower_hours"].to_numpy(),
+                "to": curve["upper_hours"].to_numpy(), "cases": curve["cases"].to_numpy(),
+                "recovered": curve["recovered"].to_numpy(), "rate": curve["rate"].to_numpy(),
+                "fit": curve["probability"].to_numpy(), "CI low": curve["ci_low"].to_numpy(),
+                "CI high": curve["ci_high"].to_numpy(), "default": curve["default"].to_numpy(),
+            }), {"hours": "{:.1f}", "from": "{:g}", "to": "{:g}", "cases": "int",
+                 "recovered": "int", "rate": "pct", "fit": "pct", "CI low": "pct",
+                 "CI high": "pct", "default": "pct"}, name="recovery_curve",
+                caption="The learned anchors (one per bin of hours):"))
+            if _can_plot():
+                figures["recovery_curve"] = _curve_figure(curve)
+                sec.blocks.append(FigureRef("recovery_curve", "The recovery curve learned from "
+                                            "the outcomes, with pointwise intervals, against the "
+                                            "default"))
+            else:
+                sec.blocks.append(NO_FIGURE)
+    out.append(_roi_section(cases, opt))
+    return out
+
+
+def _roi_section(cases: pd.DataFrame, opt: ReportOptions) -> Section:
+    """Conversion and the program's ROI, an observational estimate."""
+    from . import loop
+
+    title = "Program ROI and conversion (observational estimate)"
+    if not all(c in cases.columns for c in ("churned", "churn_risk", "clv", "first_contact_at")):
+        return _needs("loop_roi", title, "case_roi", level=3)
+    sec = Section("loop_roi", title, 3)
+    common = dict(sla_hours="sla_hours", confidence=opt.confidence, missing="skip")
+    if "score" in cases.columns:
+        roi = loop.program_roi(cases, **common)
+    else:  # no score to pick the detractors by: the segment column does
+        picked = cases[(cases["segment"].astype(object) == "detractor").to_numpy()] \
+            if "segment" in cases.columns else cases
+        roi = loop.program_roi(picked.reset_index(drop=True), detractors_only=False, **common)
+    t = roi.total.iloc[0]
+    level = _level(opt.confidence)
+    sec.data["roi"] = roi
+    sec.blocks.append(
+        f"{roi.note[:1].upper()}{roi.note[1:].rstrip('.')}. Detractor cases contacted within their SLA "
+        f"({int(t['on_time']):,}) against late or never ({int(t['late']):,}, of which "
+        f"{int(t['never']):,} never), compared within {int(t['bands'])} bands of predicted "
+        f"churn risk; {int(t['skipped']):,} cases without an outcome, risk or CLV left out.")
+    sec.blocks.append(
+        f"Churn, late or never minus on time, within risk bands (Mantel-Haenszel): "
+        f"{t['difference']:+.1%} ({level} CI [{t['ci_low']:+.1%}, {t['ci_high']:+.1%}], "
+        f"p = {t['p_value']:.3g}); ignoring risk it would read {t['naive_difference']:+.1%} "
+        f"[{t['naive_ci_low']:+.1%}, {t['naive_ci_high']:+.1%}]. Revenue retained by the "
+        f"on-time contacts (difference x CLV): {_money(t['revenue_retained'])} ({level} CI "
+        f"[{_money(t['revenue_ci_low'])}, {_money(t['revenue_ci_high'])}]).")
+    b = roi.bands
+    sec.blocks.append(Table(pd.DataFrame({
+        "risk from": b["risk_low"].to_numpy(), "risk to": b["risk_high"].to_numpy(),
+        "on time": b["on_time"].to_numpy(), "churn on time": b["on_time_rate"].to_numpy(),
+        "late or never": b["late"].to_numpy(), "churn late": b["late_rate"].to_numpy(),
+        "difference": b["difference"].to_numpy(), "CI low": b["ci_low"].to_numpy(),
+        "CI high": b["ci_high"].to_numpy(), "revenue retained": b["revenue_retained"].to_numpy(),
+    }), {"risk from": "pct", "risk to": "pct", "on time": "int", "churn on time": "pct",
+         "late or never": "int", "churn late": "pct", "difference": "pct", "CI low": "pct",
+         "CI high": "pct", "revenue retained": "money"}, name="roi_bands",
+        caption="By band of predicted churn risk:"))
+    if "next_score" in cases.columns and "score" in cases.columns:
+        conv = loop.conversion(cases, confidence=opt.confidence, missing="skip")
+        sec.data["conversion"] = conv
+        sec.blocks.append(Table(pd.DataFrame({
+            "from": conv["from_segment"].to_numpy(),
+            "contacted": conv["contacted_answered"].to_numpy(),
+            "moved up": conv["contacted_share"].to_numpy(),
+            "not contacted": conv["not_contacted_answered"].to_numpy(),
+            "moved up ": conv["not_contacted_share"].to_numpy(),
+            "difference": conv["difference"].to_numpy(), "CI low": conv["ci_low"].to_numpy(),
+            "CI high": conv["ci_high"].to_numpy(), "p": conv["p_value"].to_numpy(),
+            "no next answer": (conv["contacted_no_next_answer"]
+                               + conv["not_contacted_no_next_answer"]).to_numpy(),
+        }), {"contacted": "int", "moved up": "pct", "not contacted": "int", "moved up ": "pct",
+             "difference": "pct", "CI low": "pct", "CI high": "pct", "p": "{:.3g}",
+             "no next answer": "int"}, name="conversion",
+            caption="Conversion: cases whose next answer is in a higher segment, contacted "
+                    "against not contacted (cases without a next answer counted, not in the "
+                    "shares; also an observational comparison):"))
+    return sec
+
+
+# --- The survey plan ---
+
+#: The margins (NPS points) the survey plan sizes for.
+PLAN_MARGINS: tuple[float, ...] = (3.0, 5.0, 10.0)
+
+
+def _response_rate(inputs: ReportInputs, customers: pd.DataFrame, churned: np.ndarray,
+                   now: pd.Timestamp, cohorts: int) -> tuple[Optional[float], str]:
+    """The response rate the plan uses: given, or estimated as the share of
+    the customers active throughout the last `cohorts` months who answered in
+    them (relational answers when survey kinds are known): with `cohorts`
+    rotating cohorts every customer is invited once in that span."""
+    if inputs.response_rate is not None:
+        rate = _args.number(inputs.response_rate, "inputs.response_rate")
+        if not 0 < rate <= 1:
+            raise ValueError(f"inputs.response_rate is {rate:g}: a rate must be in (0, 1]")
+        return rate, f"response rate {rate:.1%} (given)"
+    start = now - pd.DateOffset(months=cohorts)
+    active = ~np.asarray(churned, dtype=bool)
+    if "signup_at" in customers.columns:
+        signup = pd.to_datetime(customers["signup_at"], utc=True)
+        active &= (signup.isna() | (signup <= start)).to_numpy()
+    r = inputs.responses
+    at = utc_nanos(r["responded_at"], "responses.responded_at", "UTC")
+    window = (at > start.value) & (at <= now.value) & (at != _NAT)
+    kinds = ""
+    if "survey_kind" in r.columns:
+        relational = (r["survey_kind"] == "relational").fillna(False).to_numpy(dtype=bool)
+        if relational.any():
+            window &= relational
+            kinds = "relational "
+    who = positions(r["customer_id"], customers["customer_id"])
+    answered = np.zeros(len(customers), dtype=bool)
+    answered[who[window & (who >= 0)]] = True
+    base = int(active.sum())
+    if base == 0 or not (answered & active).any():
+        return None, (f"response rate: not estimated (no customer active since {start:%Y-%m-%d} "
+                      f"gave a {kinds}answer since)")
+    rate = float((answered & active).sum() / base)
+    return rate, (f"response rate {rate:.1%}, estimated: {int((answered & active).sum()):,} of the "
+                  f"{base:,} customers active since {start:%Y-%m-%d} gave a {kinds}answer since "
+                  f"(with {cohorts} rotating cohorts each is invited once in {cohorts} months; "
+                  "set [report] response_rate to use your own)")
+
+
+def _survey_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
+                    shares: tuple[float, float, float]) -> Section:
+    """Whom to invite this period and how many answers are enough."""
+    from . import survey
+
+    title = "Survey plan: whom to invite, how many answers are enough"
+    if inputs.customers is None:
+        return _needs("survey_plan", title, "customers")
+    customers = inputs.customers
+    ids = customers["customer_id"]
+    # Each customer's latest answer up to the plan's date (later ones are not
+    # known yet), on integer codes: the customer of each response, as the
+    # other stages look it up.
+    who = positions(inputs.responses["customer_id"], ids)
+    at = utc_nanos(inputs.responses["responded_at"], "responses.responded_at", "UTC")
+    ok = (who >= 0) & (at != _NAT) & (at <= now.value)
+    last_ns = np.full(len(ids), _NAT, dtype=np.int64)
+    latest = pd.Series(at[ok]).groupby(who[ok]).max()
+    last_ns[latest.index.to_numpy()] = latest.to_numpy()
+    last_at = pd.Series(pd.to_datetime(last_ns, utc=True))
+    rules = []
+    churned = np.zeros(len(customers), dtype=bool)
+    if inputs.churn is not None:
+        when = pd.to_datetime(inputs.churn.set_index("customer_id")["churned_at"], utc=True)
+        gone = when.index[(when.notna() & (when <= now)).to_numpy()]
+        churned = positions(ids, pd.Series(gone)) >= 0
+    else:
+        rules.append(f"churned customers are not left out: needs {_NEEDS['churn']}")
+    open_case = None
+    if inputs.cases is not None and "customer_id" in inputs.cases.columns:
+        c = inputs.cases
+        opened = pd.to_datetime(c["opened_at"], utc=True)
+        live = (opened <= now).to_numpy().copy()
+        if "closed_at" in c.columns:
+            closed = pd.to_datetime(c["closed_at"], utc=True)
+            live &= (closed.isna() | (closed > now)).to_numpy()
+        open_case = positions(ids, c["customer_id"][live].drop_duplicates()) >= 0
+    else:
+        rules.append(f"customers with an open case are not left out: needs {_NEEDS['cases']}")
+    frame = pd.DataFrame({"customer_id": ids.reset_index(drop=True),
+                          "last_surveyed_at": last_at.to_numpy(),
+                          "churned": churned,
+                          "open_case": open_case if open_case is not None else False})
+    plan = survey.invitations(frame, as_of=now, tz=inputs.timezone,
+                              open_case="open_case" if open_case is not None else None)
+    a = plan.attrs
+    by = pd.crosstab(plan["cohort"], plan["reason"], dropna=False).reindex(
+        columns=list(survey.REASONS), fill_value=0)
+    cohort_table = pd.DataFrame({"cohort": by.index.to_numpy(),
+                                 "customers": by.sum(axis=1).to_numpy(),
+                                 **{r: by[r].to_numpy() for r in survey.REASONS}})
+    invited = int(a["counts"]["invited"])
+    sec = Section("survey_plan", title, data={"plan": plan, "by_cohort": cohort_table,
+                                              "shares": shares})
+    sec.blocks.append(
+        f"Whom to invite in {a['month']} (as of {now:%Y-%m-%d}, calendar months in "
+        f"{inputs.timezone}): {invited:,} of {len(plan):,} customers, cohort "
+        f"{a['period_cohort']} of {a['cohorts']} rotating cohorts (a stable hash of the customer "
+        f"id), leaving out churned customers, customers with an open case and customers who "
+        f"answered in the last {a['min_days_between']:g} days (the files hold answers, not "
+        "invitations: the latest answer stands for the last survey)."
+        + (" " + "; ".join(rules) + "." if rules else ""))
+    sec.blocks.append(Table(cohort_table, {c: "int" for c in cohort_table.columns if c != "cohort"},
+                            name="survey_cohorts", caption="Customers by cohort and reason:"))
+    rate, rate_note = _response_rate(inputs, customers, churned, now, int(a["cohorts"]))
+    d, pa, p = shares
+    sizes = pd.DataFrame({"margin": list(PLAN_MARGINS)})
+    sizes["responses"] = [survey.responses_needed(m, shares, method=opt.method,
+                                                  confidence=opt.confidence)
+                          for m in PLAN_MARGINS]
+    sec.data.update(rate=rate, rate_note=rate_note, sizes=sizes)
+    formats = {"margin": "+-{:g}", "responses": "int"}
+    if rate is not None:
+        sizes["invitations"] = [survey.invitations_needed(n, rate) for n in sizes["responses"]]
+        sizes["invitations (90% sure)"] = [survey.invitations_needed(n, rate, 0.9)
+                                           for n in sizes["responses"]]
+        formats.update({"invitations": "int", "invitations (90% sure)": "int"})
+    sec.blocks.append(
+        f"How many answers are enough, at the observed shares ({d:.1%} detractors, {pa:.1%} "
+        f"passives, {p:.1%} promoters) and the {rate_note}: responses for a "
+        f"{_level(opt.confidence)} interval ({opt.method}) within the margin (NPS points), and "
+        "the invitations that yield them (the median count; and with 90% assurance).")
+    sec.blocks.append(Table(sizes, formats, name="survey_sizes"))
+    if rate is not None and invited:
+        expected = max(1, int(invited * rate))
+        delta = survey.detectable_change(expected, expected, shares)
+        sec.data.update(expected_answers=expected, detectable_change=delta)
+        sec.blocks.append(
+            f"This period's {invited:,} invitations should yield about {expected:,} answers; "
+            f"two periods of that size detect an NPS change of {delta:.1f} points or more "
+            "(two-sided test at 5%, power 80%).")
+    return sec
+
+
 # --- Assembling the report ---
 
 def _checked(opt: ReportOptions) -> ReportOptions:
@@ -1205,7 +1626,11 @@ def _response_sections(df: pd.DataFrame, opt: ReportOptions, figures: dict[str, 
     table (the slice and weight columns already in it)."""
     rows = len(df)
     _stage(progress, "overall", rows)
-    sections = [_overall_section(df, opt, announce)]
+    # The overall and period sections read only these columns: their subsets
+    # (one per survey kind or period) then copy no others, such as comments.
+    narrow = df[[c for c in dict.fromkeys([opt.score, opt.time, opt.weight, opt.account,
+                                           opt.kind]) if c and c in df.columns]]
+    sections = [_overall_section(narrow, opt, announce)]
     _stage(progress, "slices", rows)
     if opt.by:
         sections.append(_slice_section(df, opt))
@@ -1215,7 +1640,7 @@ def _response_sections(df: pd.DataFrame, opt: ReportOptions, figures: dict[str, 
         _stage(progress, "periods", rows)
         h = _health_table(df, opt, opt.health_freq)
         hp = h if opt.period == opt.health_freq else _health_table(df, opt, opt.period)
-        sections += _period_section(df, opt, hp)
+        sections += _period_section(narrow, opt, hp)
         _stage(progress, "health", rows)
         sections += _health_sections(df, opt, h, figures, announce)
     return sections
@@ -1312,6 +1737,12 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
                                "customers" if inputs.customers is None else "value"))
     else:
         sections.append(_themes_section(inputs, opt, value))
+    _stage(progress, "loop", None if inputs.cases is None else len(inputs.cases))
+    sections += _loop_sections(inputs, opt, now, value, figures)
+    _stage(progress, "survey_plan", None if inputs.customers is None else len(inputs.customers))
+    ov = sections[0].data["summary"]
+    sections.append(_survey_section(inputs, opt, now, (ov.share_detractors, ov.share_passives,
+                                                       ov.share_promoters)))
     for i, text in enumerate(opt.extra_sections):
         sections.append(Section(f"extra_{i + 1}", f"Notes {i + 1}", 2, [text]))
     report = Report(opt.title, meta, sections, figures, queue)
@@ -1405,6 +1836,8 @@ def _summary(report: Report, opt: ReportOptions, inputs: ReportInputs, value: Op
     return {
         "schema": SUMMARY_SCHEMA,
         "npscore_version": __version__,
+        "loop": _loop_summary(secs),
+        "survey_plan": _survey_summary(secs),
         "title": report.title,
         "data_note": opt.data_note,
         "as_of": now.isoformat(),
@@ -1420,6 +1853,90 @@ def _summary(report: Report, opt: ReportOptions, inputs: ReportInputs, value: Op
         "queue": queue,
         "revenue_at_risk": revenue,
         "themes": themes,
+    }
+
+
+def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Every row of a result table, raw values (times as ISO text)."""
+    out = []
+    for row in frame.reset_index(drop=frame.index.name is None).to_dict("records"):
+        out.append({str(k): (v.isoformat() if isinstance(v, pd.Timestamp) else
+                             None if v is pd.NaT or v is None else
+                             _render.finite(v) if not isinstance(v, str) else v)
+                    for k, v in row.items()})
+    return out
+
+
+def _metric_records(m: pd.DataFrame, key: Optional[str]) -> list[dict[str, Any]]:
+    cols = (["cases", "contacted", "never_contacted", "backlog", "median_hours_to_contact",
+             "p90_hours_to_contact", "sla_due", "sla_met", "sla_share", "sla_ci_low",
+             "sla_ci_high"])
+    rows = _records(m, cols)
+    if key is not None:
+        for r, k in zip(rows, m[key]):
+            r[key] = str(k)
+    return rows
+
+
+def _loop_summary(secs: dict[str, Section]) -> Optional[dict[str, Any]]:
+    """The "loop" entry of the summary (None without a case log)."""
+    if "loop" not in secs or secs["loop"].needs is not None:
+        return None
+    d = secs["loop"].data
+    m = d["metrics"]
+    out: dict[str, Any] = {
+        "cases": int(len(d["cases"])), "as_of": m.attrs["as_of"].isoformat(),
+        "sla": _metric_records(m, None)[0],
+        "by_owner": _metric_records(d["by"]["owner"], "owner") if "owner" in d["by"] else None,
+        "by_segment": (_metric_records(d["by"]["segment"], "segment")
+                       if "segment" in d["by"] else None),
+        "recovery_curve": None, "roi": None, "conversion": None}
+    c = secs.get("loop_curve")
+    if c is not None and "curve" in c.data:
+        curve = c.data["curve"]
+        out["recovery_curve"] = {
+            "outcome": c.data["outcome"],
+            "anchors": _records(curve, ["hours", "probability", "ci_low", "ci_high", "default",
+                                        "lower_hours", "upper_hours", "cases", "recovered"]),
+            "compare": _records(c.data["compare"], ["hours", "default", "learned", "ci_low",
+                                                    "ci_high"]),
+            **{k: _render.finite(curve.attrs[k]) for k in
+               ("contacted", "skipped", "never_contacted", "never_recovered", "never_rate",
+                "never_ci_low", "never_ci_high")}}
+    r = secs.get("loop_roi")
+    if r is not None and r.needs is None:
+        roi = r.data["roi"]
+        out["roi"] = {"estimate": "observational", "note": roi.note,
+                      "total": _frame_records(roi.total)[0], "bands": _frame_records(roi.bands)}
+        if "conversion" in r.data:
+            out["conversion"] = _frame_records(r.data["conversion"])
+    return out
+
+
+def _survey_summary(secs: dict[str, Section]) -> Optional[dict[str, Any]]:
+    """The "survey_plan" entry of the summary (None without customers)."""
+    s = secs.get("survey_plan")
+    if s is None or s.needs is not None:
+        return None
+    d = s.data
+    a = d["plan"].attrs
+    sizes = d["sizes"]
+    return {
+        "month": a["month"], "cohorts": int(a["cohorts"]),
+        "period_cohort": int(a["period_cohort"]), "min_days_between": float(a["min_days_between"]),
+        "counts": {k: int(v) for k, v in a["counts"].items()},
+        "by_cohort": [{k: int(v) for k, v in row.items()}
+                      for row in d["by_cohort"].to_dict("records")],
+        "shares": dict(zip(("detractors", "passives", "promoters"),
+                           (float(x) for x in d["shares"]))),
+        "response_rate": d["rate"],
+        "sizes": [{"margin": float(r["margin"]), "responses": int(r["responses"]),
+                   "invitations": int(r["invitations"]) if "invitations" in r else None,
+                   "invitations_90": (int(r["invitations (90% sure)"])
+                                      if "invitations (90% sure)" in r else None)}
+                  for r in sizes.to_dict("records")],
+        "expected_answers": d.get("expected_answers"),
+        "detectable_change": d.get("detectable_change"),
     }
 
 

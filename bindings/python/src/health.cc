@@ -285,6 +285,11 @@ py::dict TableDict(const HealthTable& t) {
 
 }  // namespace
 
+// Shared with the monitor's bindings (monitor.cc).
+py::dict HealthTableDict(const HealthTable& t) { return TableDict(t); }
+HealthThresholds HealthThresholdsFromDict(const py::dict& d) { return MakeThresholds(d); }
+py::dict HealthThresholdsToDict(const HealthThresholds& t) { return ThresholdsDict(t); }
+
 void BindHealth(py::module_& m) {
   m.def("factorize_strings", &FactorizeStrings, py::arg("values"), py::arg("missing"),
         "(codes, sorted distinct str keys, has_missing) of an object array of str keys "
@@ -416,6 +421,33 @@ void BindHealth(py::module_& m) {
      py::arg("thresholds"), py::arg("mode") = "alert", py::arg("freq") = "M",
      "health_table of rolling windows of `window_days` days ending at each period end of the "
      "grid (starts, labels in `tz`), with window_start / window_end.");
+
+  m.def("health_from_histogram", [](const py::array_t<int64_t, py::array::c_style>& histogram,
+                                    int64_t n_periods, int64_t n_slices,
+                                    const py::array_t<int64_t, py::array::c_style>& skipped,
+                                    const Cutoffs& cutoffs, const std::string& missing,
+                                    const std::string& method, double confidence,
+                                    const std::string& adjustment, const py::dict& thresholds,
+                                    const std::string& mode, const std::string& freq) {
+    // Any shape (rows x bins as TableDict gives it, or flat): read in C order.
+    const HealthOptions opt = MakeHealthOptions(cutoffs, missing, method, confidence, adjustment,
+                                                thresholds, mode, freq);
+    CheckVector(skipped, "skipped");
+    const absl::Span<const int64_t> h(histogram.data(), static_cast<size_t>(histogram.size()));
+    const absl::Span<const int64_t> sk = View<int64_t>(skipped);
+    absl::StatusOr<HealthTable> t;
+    {
+      py::gil_scoped_release release;
+      t = HealthFromHistogram(h, n_periods, n_slices, opt, sk);
+    }
+    return TableDict(ValueOrThrow(std::move(t)));
+  }, py::arg("histogram"), py::arg("n_periods"), py::arg("n_slices"), py::arg("skipped"),
+     py::arg("cutoffs"), py::arg("missing"), py::arg("method"), py::arg("confidence"),
+     py::arg("adjustment"), py::arg("thresholds"), py::arg("mode") = "alert",
+     py::arg("freq") = "M",
+     "health_table of histograms counted elsewhere and added up (n_slices x n_periods x "
+     "(scale + 1) counts, slice-major; skipped: one count per row or empty): equal "
+     "histograms give equal tables.");
 
   m.def("segment_trends", [](const py::array& scores, const py::array_t<int32_t, py::array::c_style>& periods,
                              int64_t n_periods, const py::object& slices, int64_t n_slices,

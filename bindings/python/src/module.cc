@@ -25,6 +25,7 @@ void BindPriority(py::module_& m);
 void BindThemes(py::module_& m);
 void BindSurvey(py::module_& m);
 void BindLoop(py::module_& m);
+void BindMonitor(py::module_& m);
 }  // namespace npscore::python
 
 PYBIND11_MODULE(_npscore, m) {
@@ -82,6 +83,7 @@ PYBIND11_MODULE(_npscore, m) {
   defaults["survey_assurance"] = npscore::kDefaultSurveyAssurance;
   defaults["loop_sla_hours"] = npscore::LoopMetricsOptions().sla_hours;
   defaults["min_bin_cases"] = npscore::RecoveryLearningOptions().min_bin_cases;
+  defaults["roi_bands"] = npscore::RoiOptions().bands;
   m.attr("defaults") = defaults;
   npscore::python::BindNps(m);
   npscore::python::BindHealth(m);
@@ -92,4 +94,5 @@ PYBIND11_MODULE(_npscore, m) {
   npscore::python::BindThemes(m);
   npscore::python::BindSurvey(m);
   npscore::python::BindLoop(m);
+  npscore::python::BindMonitor(m);
 }

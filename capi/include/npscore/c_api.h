@@ -5,11 +5,13 @@
  *
  * - Names: functions npscore_<module>_<verb> or npscore_<module>_<noun>_<verb>,
  *   types npscore_<module>_<noun>, macros and enum constants NPSCORE_*; the
- *   modules are nps, health, churn, clv, priority, themes, survey.
+ *   modules are nps, health, churn, clv, priority, themes, survey, loop,
+ *   monitor.
  * - Handles are opaque, made only by <handle>_new, _fit or _load (or
  *   <handle>_new_<how> for another kind of input; writing `<handle> **out`,
  *   NULL on error) and released by <handle>_free (NULL ok).
- *   A handle is immutable: it may be read from several threads at once.
+ *   A handle is immutable: it may be read from several threads at once
+ *   (but npscore_monitor, the one mutable handle: see its section).
  * - Every fallible function returns an npscore_status (NPSCORE_OK = 0, errors
  *   negative; npscore_status_string() names them). Outputs come first (`out`,
  *   `out_<what>`) and are written only on success; the last parameter is
@@ -646,6 +648,24 @@ NPSCORE_API npscore_status npscore_health_table_new_rolling(
 
 /** The longest rolling window, in days (100 years). */
 #define NPSCORE_MAX_WINDOW_DAYS 36600
+
+/** The table of histograms counted elsewhere: partial counts of shards
+ *  (Spark partitions, files, days) added up, or a table read back with
+ *  npscore_health_table_histogram(). histogram holds n_histogram = n_slices
+ *  x n_periods x (scale_max + 1) counts, scale_max being nps_opts' scale,
+ *  rows slice-major (row = slice * n_periods + period) and within a row the
+ *  counts of scores 0..scale_max. skipped is NULL (none) or one count per
+ *  row (n_skipped = n_slices x n_periods). Every statistic is derived as
+ *  npscore_health_table_new() derives it from its own counts, so equal
+ *  histograms give equal tables. opts->frequency gives the period length
+ *  (for the baselines). Errors: a size that does not match, a negative
+ *  count (named by slice, period and score), and the bounds of
+ *  npscore_health_table_new(). */
+NPSCORE_API npscore_status npscore_health_table_new_from_histogram(
+    npscore_health_table **out, const int64_t *histogram, size_t n_histogram, size_t n_periods,
+    size_t n_slices, const int64_t *skipped, size_t n_skipped,
+    const npscore_nps_options *nps_opts, const npscore_health_options *opts,
+    npscore_error *err);
 
 /** The window of period `period` of a table from npscore_health_table_new_rolling():
  *  [*out_start, *out_end) in UTC nanoseconds (NPSCORE_EINVAL for another
@@ -2216,7 +2236,500 @@ NPSCORE_API npscore_status npscore_loop_recovery_curve(
     const int64_t *first_contact_at, const double *recovered, size_t n, const double *edges,
     size_t n_edges, const npscore_loop_recovery_options *opts, npscore_error *err);
 
+/** Rows of npscore_loop_conversion() per group, and over all: cases opened
+ *  by a detractor, by a passive, and both (an npscore_loop_conversion_from). */
+#define NPSCORE_LOOP_CONVERSION_ROWS 3
+
+/** The kind of case of a conversion row. */
+typedef enum npscore_loop_conversion_from {
+  NPSCORE_CONVERSION_DETRACTOR = 0, /**< Cases opened by a detractor. */
+  NPSCORE_CONVERSION_PASSIVE = 1,   /**< Cases opened by a passive. */
+  NPSCORE_CONVERSION_BOTH = 2       /**< Detractors and passives together. */
+} npscore_loop_conversion_from;
+
+/** One arm (contacted or not) of a conversion row. */
+typedef struct npscore_loop_conversion_arm {
+  int64_t cases;
+  int64_t no_next_answer; /**< next_score NaN: counted, not in the share. */
+  int64_t answered;       /**< cases - no_next_answer. */
+  int64_t converted;      /**< Next answer in a higher segment. */
+  double share;           /**< converted / answered (NaN: none answered). */
+  double ci_low;          /**< Its Wilson interval. */
+  double ci_high;
+} npscore_loop_conversion_arm;
+
+/** Conversion of one kind of case, contacted vs not. */
+typedef struct npscore_loop_conversion_row {
+  int32_t from; /**< An npscore_loop_conversion_from. */
+  npscore_loop_conversion_arm contacted;     /**< A first contact recorded. */
+  npscore_loop_conversion_arm not_contacted; /**< first_contact_at NPSCORE_MISSING_TIME. */
+  double difference; /**< contacted.share - not_contacted.share (NaN: an arm without answers). */
+  double ci_low;     /**< Newcombe's hybrid score interval (1998, method 10). */
+  double ci_high;
+  double p_value;    /**< Two-sided, equal shares: pooled z-test (exact mid-p below 10 answers). */
+} npscore_loop_conversion_row;
+
+/** Counts of npscore_loop_conversion() outside the rows. */
+typedef struct npscore_loop_conversion_counts {
+  int64_t promoters; /**< Cases opened by a promoter: no higher segment, left out. */
+  int64_t skipped;   /**< Missing scores left out (NPSCORE_MISSING_SKIP). */
+  int64_t left_out;  /**< Cases with group code -1. */
+} npscore_loop_conversion_counts;
+
+/** The share of detractors and passives who move up a segment at their next
+ *  answer, contacted (first_contact_at recorded) vs not, for n cases:
+ *  out[NPSCORE_LOOP_CONVERSION_ROWS * g + k] for group g and kind k
+ *  (out_capacity >= 3 * n_groups; NULL and 0 without groups), out_all[k]
+ *  (required, 3 rows) over every case not left out, *out_counts (may be
+ *  NULL). score and next_score are whole numbers on the scale of nps_opts;
+ *  a NaN score is an error or skipped (nps_opts->missing); a NaN next_score
+ *  is no later answer, counted in no_next_answer. first_contact_at may be
+ *  NULL (none contacted); group and n_groups as npscore_loop_metrics().
+ *  nps_opts (NULL: the defaults) gives the cut-offs, missing and the
+ *  confidence of every interval. */
+NPSCORE_API npscore_status npscore_loop_conversion(
+    npscore_loop_conversion_row *out, size_t out_capacity, npscore_loop_conversion_row *out_all,
+    npscore_loop_conversion_counts *out_counts, const int64_t *opened_at,
+    const int64_t *first_contact_at, const double *score, const double *next_score,
+    const int32_t *group, int32_t n_groups, size_t n, const npscore_nps_options *nps_opts,
+    npscore_error *err);
+
+/** Largest number of risk bands of npscore_loop_program_roi(): 1000. */
+#define NPSCORE_MAX_ROI_BANDS 1000
+/** What every result of npscore_loop_program_roi() is (also the field
+ *  `observational`): the words a report prints beside it. */
+#define NPSCORE_LOOP_ROI_NOTE                                                                 \
+  "observational estimate: cases contacted on time were not chosen at random, so the "       \
+  "comparison within risk bands removes the confounding the churn risk explains, not all of " \
+  "it"
+
+/** Options of npscore_loop_program_roi(). */
+typedef struct npscore_loop_roi_options {
+  uint32_t version;  /**< NPSCORE_LOOP_ROI_OPTIONS_VERSION */
+  double sla_hours;  /**< Deadline of a first contact when no per-case SLA, in (0, 1e6] h (24). */
+  int32_t bands;     /**< Quantile bands of churn_risk, 1..NPSCORE_MAX_ROI_BANDS (5). */
+  double confidence; /**< Of every interval, in (0, 1) (0.95). */
+  int32_t missing;   /**< An npscore_nps_missing: a NaN score, churned, churn_risk or clv is
+                          an error (NPSCORE_MISSING_ERROR) or the case is left out and counted. */
+} npscore_loop_roi_options;
+
+#define NPSCORE_LOOP_ROI_OPTIONS_VERSION 1
+/** The defaults: SLA 24 h, 5 bands, 95% intervals, missing values are errors. */
+#define NPSCORE_LOOP_ROI_OPTIONS_INIT \
+  { NPSCORE_LOOP_ROI_OPTIONS_VERSION, 24.0, 5, 0.95, NPSCORE_MISSING_ERROR }
+
+/** Fills *opts with the defaults of options struct `version` (1 to
+ *  NPSCORE_LOOP_ROI_OPTIONS_VERSION; else NPSCORE_EVERSION). */
+NPSCORE_API npscore_status npscore_loop_roi_options_init(npscore_loop_roi_options *opts,
+                                                         uint32_t version, npscore_error *err);
+
+/** One band of predicted churn risk: on-time cases (first contact at or
+ *  before opened_at + SLA) against late-or-never cases. */
+typedef struct npscore_loop_roi_band {
+  double risk_low;  /**< Smallest churn_risk of its cases. */
+  double risk_high; /**< Largest. */
+  double mean_risk;
+  int64_t on_time;
+  int64_t on_time_churned;
+  double on_time_rate;
+  int64_t late;     /**< Contacted after the SLA, or never. */
+  int64_t never;    /**< Of which never contacted. */
+  int64_t late_churned;
+  double late_rate;
+  double difference; /**< late_rate - on_time_rate. */
+  double ci_low;     /**< Newcombe's hybrid score interval. */
+  double ci_high;
+  double p_value;    /**< Two-sided, equal rates (as npscore_loop_conversion_row). */
+  double on_time_clv;      /**< CLV of the band's on-time cases. */
+  double revenue_retained; /**< difference x on_time_clv. */
+  double revenue_ci_low;   /**< The difference's interval x on_time_clv. */
+  double revenue_ci_high;
+} npscore_loop_roi_band;
+
+/** Totals of npscore_loop_program_roi(). */
+typedef struct npscore_loop_roi_total {
+  int64_t cases;    /**< Compared: on_time + late. */
+  int64_t on_time;
+  int64_t late;     /**< Late or never. */
+  int64_t never;
+  int64_t excluded; /**< Not detractors (only with scores). */
+  int64_t skipped;  /**< Left out for a missing value (NPSCORE_MISSING_SKIP). */
+  int32_t bands;    /**< Bands after merging. */
+  double on_time_rate;     /**< Naive (pooled) churn rates, ignoring the risk. */
+  double late_rate;
+  double naive_difference; /**< late_rate - on_time_rate: biased when riskier cases wait longer. */
+  double naive_ci_low;     /**< Newcombe's interval. */
+  double naive_ci_high;
+  double difference; /**< Mantel-Haenszel risk difference over the bands. */
+  double se;         /**< From the bands' Agresti-Caffo variances. */
+  double ci_low;     /**< Wald interval. */
+  double ci_high;
+  double p_value;
+  double on_time_clv;
+  double revenue_retained; /**< Sum over bands of difference x on-time CLV. */
+  double revenue_se;       /**< Delta method: sqrt(sum CLV_b^2 var_b). */
+  double revenue_ci_low;
+  double revenue_ci_high;
+  int32_t observational; /**< Always 1: NPSCORE_LOOP_ROI_NOTE. */
+} npscore_loop_roi_total;
+
+/** Churn of n cases contacted within the SLA vs late or never, compared
+ *  within quantile bands of predicted churn risk, and revenue retained.
+ *  opened_at, churned (1 / 0), churn_risk (in [0, 1]) and clv (finite,
+ *  >= 0) required; first_contact_at (NULL: none contacted), sla_hours (a
+ *  per-case SLA in (0, 1e6]; NULL: opts->sla_hours) and score (NULL: every
+ *  case; else only detractors by nps_opts' cut-offs, the others counted as
+ *  excluded) optional. Band edges are the lower quantiles k / bands of the
+ *  risks (a case at an edge is in the lower band); empty bands are dropped
+ *  and a band without an on-time or a late case joins the next (the last the
+ *  one before). Writes the *out_count bands to out (out_capacity >=
+ *  opts->bands always suffices; on NPSCORE_ERANGE *out_count is the size
+ *  needed) and *out_total (required). At least one on-time and one late
+ *  case are needed. opts, nps_opts NULL: the defaults (only nps_opts'
+ *  cut-offs are read). An observational estimate: NPSCORE_LOOP_ROI_NOTE. */
+NPSCORE_API npscore_status npscore_loop_program_roi(
+    npscore_loop_roi_band *out, size_t out_capacity, size_t *out_count,
+    npscore_loop_roi_total *out_total, const int64_t *opened_at, const int64_t *first_contact_at,
+    const double *sla_hours, const double *score, const double *churned,
+    const double *churn_risk, const double *clv, size_t n, const npscore_loop_roi_options *opts,
+    const npscore_nps_options *nps_opts, npscore_error *err);
+
 /* (end of the loop section) */
+
+/* --- Monitor: a live monitor of responses as they arrive ----------------------
+ *
+ * npscore/monitor.h, docs/monitor.md. An npscore_monitor ingests responses one
+ * at a time or in columns and raises alerts: case_opened (a new detractor, and
+ * by option a passive or a promoter, with its owner, deadline, play and
+ * priority as npscore_priority_queue_new() computes it at the response time),
+ * sla_breach, nps_shift and (opts->health) health_flag. Times are ns UTC.
+ *
+ * npscore_monitor is the one MUTABLE handle of this interface: every call
+ * that takes a non-const npscore_monitor * changes it, and it is not
+ * thread-safe (feed it from one thread, or shard by customer and merge).
+ * Alerts are buffered in the handle: each mutating call appends the alerts it
+ * raised, read with npscore_monitor_alerts_size() / _alert_get() and dropped
+ * with npscore_monitor_alerts_clear() (the buffer grows until then). Alert
+ * strings are owned by the monitor and valid until its next mutating call.
+ * What is read from it (a snapshot, the closed health periods) comes out as
+ * immutable handles of their own. */
+
+/** The kinds of alert (npscore_monitor_alert.kind). */
+typedef enum npscore_monitor_alert_kind {
+  NPSCORE_ALERT_CASE_OPENED = 0, /**< A case opened for a response. */
+  NPSCORE_ALERT_SLA_BREACH = 1,  /**< A case passed its deadline without a contact. */
+  NPSCORE_ALERT_NPS_SHIFT = 2,   /**< A rolling window's NPS moved against the one before. */
+  NPSCORE_ALERT_HEALTH_FLAG = 3  /**< A health period closed with a flag in a slice. */
+} npscore_monitor_alert_kind;
+
+/** What to do with a response older than the clock by more than the lateness bound. */
+typedef enum npscore_monitor_late {
+  NPSCORE_LATE_ERROR = 0, /**< An error naming the response. */
+  NPSCORE_LATE_COUNT = 1  /**< Left out and counted (npscore_monitor_totals.late). */
+} npscore_monitor_late;
+
+/** How a case ended (npscore_monitor_close_case()). */
+typedef enum npscore_monitor_outcome {
+  NPSCORE_OUTCOME_NOT_RECOVERED = 0,
+  NPSCORE_OUTCOME_RECOVERED = 1,
+  NPSCORE_OUTCOME_CHURNED = 2
+} npscore_monitor_outcome;
+
+/** Slices of one monitor: codes 0 .. n_slices - 1, at most 65536. */
+#define NPSCORE_MAX_MONITOR_SLICES 65536
+/** Owners of one monitor: at most 65536. */
+#define NPSCORE_MAX_MONITOR_OWNERS 65536
+/** Window steps over all slices (n_slices x steps kept): 2^22. */
+#define NPSCORE_MAX_MONITOR_RING_STEPS 4194304
+/** Health rows (slices x periods) one monitor keeps: 2^20. */
+#define NPSCORE_MAX_MONITOR_HEALTH_ROWS 1048576
+
+/** Options of a monitor (npscore/monitor.h MonitorOptions; defaults in
+ *  parentheses). The NPS cut-offs and interval are `nps_opts`, the health
+ *  thresholds and period length `health_opts`, the time zone, recovery curve
+ *  and owners' capacities parameters of npscore_monitor_new(). */
+typedef struct npscore_monitor_options {
+  uint32_t version;           /**< NPSCORE_MONITOR_OPTIONS_VERSION */
+  double sla_hours;           /**< "recover" SLA (detractors), in (0, 1e6] (24). */
+  double passive_sla_hours;   /**< "make_it_a_10" SLA (passives), in (0, 1e6] (72). */
+  double promoter_sla_hours;  /**< "advocacy" SLA (promoters), in (0, 1e6] (168). */
+  double urgency_hours;       /**< Priority = risk x [r(h) - r(h + this)], in (0, 1e6] (24). */
+  int32_t open_detractors;    /**< Nonzero: a detractor opens a case (1). */
+  int32_t open_passives;      /**< Nonzero: a passive opens a case (0). */
+  int32_t open_promoters;     /**< Nonzero: a promoter opens a case (0). */
+  int32_t late;               /**< An npscore_monitor_late (NPSCORE_LATE_ERROR). */
+  double lateness_hours;      /**< A response older than the clock by more is late,
+                                   in [0, 1e6] (24). */
+  int32_t n_slices;           /**< Slice codes 0 .. n_slices - 1, 1..65536 (1). */
+  int32_t shift_window_steps; /**< Steps in a rolling window, 1..1000 (7). */
+  double shift_step_hours;    /**< Step length, in [1/60, 1e6], whole seconds, aligned
+                                   to the Unix epoch (24). */
+  int64_t shift_min_n;        /**< Both windows need this many responses, >= 1 (30). */
+  double shift_alpha;         /**< nps_shift when the score test's p < this, in (0, 1) (0.05). */
+  int32_t health;             /**< Nonzero: count health periods, raise health_flag (0). */
+  uint32_t health_flag_mask;  /**< NPSCORE_FLAG_* bits that raise health_flag (every bit
+                                   but NPSCORE_FLAG_LOW_N: 0xfffffffe). */
+} npscore_monitor_options;
+
+#define NPSCORE_MONITOR_OPTIONS_VERSION 1
+/** The defaults: those of the core (npscore/monitor.h MonitorOptions). */
+#define NPSCORE_MONITOR_OPTIONS_INIT                                            \
+  { NPSCORE_MONITOR_OPTIONS_VERSION, 24.0, 72.0, 168.0, 24.0, 1, 0, 0,         \
+    NPSCORE_LATE_ERROR, 24.0, 1, 7, 24.0, 30, 0.05, 0, 0xfffffffeu }
+
+/** Fills *opts with the defaults of options struct `version` (1 to
+ *  NPSCORE_MONITOR_OPTIONS_VERSION; else NPSCORE_EVERSION). */
+NPSCORE_API npscore_status npscore_monitor_options_init(npscore_monitor_options *opts,
+                                                        uint32_t version, npscore_error *err);
+
+/** A live monitor; opaque and mutable (see above). */
+typedef struct npscore_monitor npscore_monitor;
+
+/** Makes a monitor with an empty state. opts: NULL for the defaults.
+ *  nps_opts (NULL: NPSCORE_NPS_OPTIONS_INIT): the cut-offs and the interval of
+ *  the rolling NPS and health periods (its missing and min_n are not used).
+ *  health_opts (NULL: NPSCORE_HEALTH_OPTIONS_INIT): with opts->health, the
+ *  thresholds of the flags and the period length (`frequency`); flag_mode
+ *  must be NPSCORE_FLAG_MODE_ALERT (a period is judged as it closes) and
+ *  `adjustment` is not used. time_zone: the health periods' IANA zone (NULL:
+ *  "UTC"). The recovery curve: recovery_hours / recovery_probability,
+ *  n_recovery anchors as in npscore_priority_recoverability() (NULL, NULL, 0:
+ *  the default curve). capacities: n_owners owners' capacities (>= 0; NULL
+ *  and 0: no owners, every case unassigned). On success *out is a new monitor
+ *  to release with npscore_monitor_free(). */
+NPSCORE_API npscore_status npscore_monitor_new(
+    npscore_monitor **out, const npscore_monitor_options *opts,
+    const npscore_nps_options *nps_opts, const npscore_health_options *health_opts,
+    const char *time_zone, const double *recovery_hours, const double *recovery_probability,
+    size_t n_recovery, const int64_t *capacities, size_t n_owners, npscore_error *err);
+
+/** Frees a monitor; accepts NULL. */
+NPSCORE_API void npscore_monitor_free(npscore_monitor *m);
+
+/** Ingests one response: customer (any code), score (a whole number on
+ *  0..scale_max), time (ns UTC, not NPSCORE_MISSING_TIME), slice (in
+ *  [0, n_slices)), clv and churn_risk (NaN: unknown; a case needs both for a
+ *  priority, else it is NaN) and owner (the case's owner, or -1 for
+ *  round-robin). Alerts are appended to the monitor's buffer. An error names
+ *  the response and leaves the monitor unchanged. */
+NPSCORE_API npscore_status npscore_monitor_ingest(npscore_monitor *m, int64_t customer,
+                                                  double score, int64_t time, int32_t slice,
+                                                  double clv, double churn_risk, int32_t owner,
+                                                  npscore_error *err);
+
+/** Ingests n responses in order, as npscore_monitor_ingest() would one by
+ *  one: customers, scores (dtype an npscore_dtype) and times required;
+ *  slices, clv, churn_risk and owners optional (NULL: slice 0, unknown,
+ *  round-robin). On an error naming the row (and its customer and time),
+ *  the rows before it stay ingested, their alerts buffered. */
+NPSCORE_API npscore_status npscore_monitor_ingest_columns(
+    npscore_monitor *m, const int64_t *customers, const void *scores,
+    int32_t dtype, const int64_t *times, size_t n, const int32_t *slices, const double *clv,
+    const double *churn_risk, const int32_t *owners, npscore_error *err);
+
+/** Moves the clock to `now` (ns UTC; an earlier time changes nothing) and
+ *  raises what became due: nps_shift for windows now closed, health_flag for
+ *  periods now closed, then sla_breach by deadline. */
+NPSCORE_API npscore_status npscore_monitor_advance(npscore_monitor *m, int64_t now,
+                                                   npscore_error *err);
+
+/** Records a contact at `time` (>= the response time) with the case opened by
+ *  customer's response at responded_at; the earliest contact counts, and a
+ *  case contacted at or before its deadline never breaches. */
+NPSCORE_API npscore_status npscore_monitor_record_contact(npscore_monitor *m, int64_t customer,
+                                                          int64_t responded_at, int64_t time,
+                                                          npscore_error *err);
+
+/** One case: open (in a snapshot) or closed (npscore_monitor_close_case()). */
+typedef struct npscore_monitor_case {
+  int64_t customer;     /**< The case's key: the customer ... */
+  int64_t responded_at; /**< ... and the time of the response that opened it (ns UTC). */
+  int32_t segment;      /**< -1, 0, 1: the play (npscore_priority_play_name()). */
+  int32_t slice;
+  int32_t owner;        /**< Index into the capacities, or -1: unassigned. */
+  int32_t outcome;      /**< An npscore_monitor_outcome once closed. */
+  int64_t deadline;     /**< responded_at + the play's SLA. */
+  int64_t contacted_at; /**< The first contact; NPSCORE_MISSING_TIME: none. */
+  int64_t closed_at;    /**< NPSCORE_MISSING_TIME while open. */
+  int32_t breached;     /**< 1 if an sla_breach was raised. */
+  int32_t reserved;     /**< 0. */
+  double clv;
+  double churn_risk;
+  double priority;      /**< At the response time (closed) or the snapshot's clock (open). */
+  double hours;         /**< Hours from the response to that time. */
+} npscore_monitor_case;
+
+/** Closes the case of (customer, responded_at) at `time` (>= the response
+ *  time) with `outcome` (an npscore_monitor_outcome) and writes its final
+ *  record to *out; the case leaves the monitor and frees its owner's place. */
+NPSCORE_API npscore_status npscore_monitor_close_case(npscore_monitor_case *out,
+                                                      npscore_monitor *m, int64_t customer,
+                                                      int64_t responded_at, int64_t time,
+                                                      int32_t outcome, npscore_error *err);
+
+/** One alert. Case fields are set for case_opened and sla_breach, window
+ *  fields for nps_shift, period fields for health_flag; the others hold
+ *  their defaults (-1, 0, NaN as noted). Its strings: npscore_monitor_alert_text(). */
+typedef struct npscore_monitor_alert {
+  int32_t kind;            /**< An npscore_monitor_alert_kind. */
+  int32_t slice;           /**< The case's or period's slice; nps_shift: the slice or -1 (all). */
+  int64_t time;            /**< What the alert is about: the response time, the deadline,
+                                the window's end or the period's end (ns UTC). */
+  int64_t customer;        /**< Cases: the key (customer, responded_at); else 0. */
+  int64_t responded_at;
+  int32_t segment;         /**< Cases: -1, 0, 1; else NPSCORE_NO_SEGMENT. */
+  int32_t owner;           /**< Cases: the owner or -1. */
+  int64_t deadline;        /**< Cases: responded_at + the play's SLA; else 0. */
+  double revenue_at_risk;  /**< Cases: churn_risk x clv (NaN unknown). */
+  double priority;         /**< case_opened: as npscore_priority_queue_new() at responded_at. */
+  int64_t window_end;      /**< nps_shift: the window [window_end - W, window_end). */
+  int64_t n;               /**< nps_shift: the window's responses; health_flag: the period's. */
+  int64_t n_previous;      /**< nps_shift: the previous window's responses. */
+  double nps;              /**< nps_shift: the window's NPS; health_flag: the period's. */
+  double nps_previous;     /**< nps_shift: the previous window's NPS. */
+  double diff;             /**< nps_shift: npscore_nps_compare(window, previous). */
+  double p_value;
+  double ci_low;
+  double ci_high;
+  int64_t period;          /**< health_flag: the period's index since the monitor's first; else -1. */
+  int64_t period_start;    /**< health_flag: [period_start, period_end) in ns UTC. */
+  int64_t period_end;
+  uint32_t flags;          /**< health_flag: every NPSCORE_FLAG_* of the period's row. */
+  uint32_t reserved;       /**< 0. */
+  double baseline_nps;     /**< health_flag: as npscore_health_baseline_row (NaN: no verdict). */
+  double drop_p_adjusted;
+  double surge_p_adjusted;
+  double erosion_p_adjusted;
+  double passive_growth_p_adjusted;
+  double cusum;
+} npscore_monitor_alert;
+
+/** The number of alerts buffered in m (0 for NULL). */
+NPSCORE_API size_t npscore_monitor_alerts_size(const npscore_monitor *m);
+
+/** Reads buffered alert i (< npscore_monitor_alerts_size(), oldest first). */
+NPSCORE_API npscore_status npscore_monitor_alert_get(npscore_monitor_alert *out,
+                                                     const npscore_monitor *m, size_t i,
+                                                     npscore_error *err);
+
+/** Points *out_play at alert i's play ("recover", "make_it_a_10", "advocacy";
+ *  "" for other kinds), *out_period_label at its period's label ("2025-03";
+ *  "" but for health_flag) and *out_reasons at the numbers that raised its
+ *  flags ("; "-separated; "" but for health_flag); each output may be NULL
+ *  (not wanted). Owned by m, valid until its next mutating call. */
+NPSCORE_API npscore_status npscore_monitor_alert_text(const char **out_play,
+                                                      const char **out_period_label,
+                                                      const char **out_reasons,
+                                                      const npscore_monitor *m, size_t i,
+                                                      npscore_error *err);
+
+/** Drops every buffered alert. */
+NPSCORE_API npscore_status npscore_monitor_alerts_clear(npscore_monitor *m, npscore_error *err);
+
+/** Writes the state as bytes to out (capacity out_capacity) and their number
+ *  to *out_size: "NPSMONIT", a version, the payload's length, the payload and
+ *  its FNV-1a 64 checksum; equal states give equal bytes. Too small a
+ *  capacity (0 to ask) is NPSCORE_ERANGE with *out_size the size needed.
+ *  The buffered alerts are not part of the state. */
+NPSCORE_API npscore_status npscore_monitor_serialize(uint8_t *out, size_t out_capacity,
+                                                     size_t *out_size, const npscore_monitor *m,
+                                                     npscore_error *err);
+
+/** Makes the monitor of n bytes from npscore_monitor_serialize(), exactly; a
+ *  changed byte, a truncation, a trailing byte, another version or values no
+ *  monitor could hold are NPSCORE_EINVAL, never a wrong state. On success
+ *  *out is a new monitor to release with npscore_monitor_free(). */
+NPSCORE_API npscore_status npscore_monitor_load(npscore_monitor **out, const uint8_t *bytes,
+                                                size_t n, npscore_error *err);
+
+/** Adds the state of `other`, a monitor with equal options fed a disjoint
+ *  shard of customers (docs/monitor.md, "State and merge"): counts, windows,
+ *  counters and open cases add; the clock becomes the later one and cases due
+ *  by it breach (alerts buffered in m). A case in both is an error, and m is
+ *  then unchanged. other may not be m. */
+NPSCORE_API npscore_status npscore_monitor_merge(npscore_monitor *m, const npscore_monitor *other,
+                                                 npscore_error *err);
+
+/** A monitor's state at one moment, from npscore_monitor_snapshot_new(); opaque, immutable. */
+typedef struct npscore_monitor_snapshot npscore_monitor_snapshot;
+
+/** The totals of a snapshot. */
+typedef struct npscore_monitor_totals {
+  int64_t clock;           /**< NPSCORE_MISSING_TIME before the first response or advance. */
+  int64_t responses;       /**< Ingested (not late). */
+  int64_t late;            /**< Left out as late (NPSCORE_LATE_COUNT). */
+  int64_t cases_opened;
+  int64_t cases_closed[3]; /**< By npscore_monitor_outcome. */
+  int64_t breaches;        /**< sla_breach alerts raised. */
+  int64_t open_cases;
+  int64_t unassigned;      /**< Open cases without an owner. */
+  int64_t health_periods;  /**< Health periods counted (closed and open). */
+  int64_t health_closed;   /**< Health periods closed. */
+  int64_t window_end;      /**< The rolling window holding the clock ends here;
+                                NPSCORE_MISSING_TIME before the first response. */
+  npscore_nps_counts counts;            /**< Every response ingested, by segment. */
+  npscore_nps_summary window;           /**< [window_end - W, window_end); n = 0: NaN stats. */
+  npscore_nps_summary previous_window;  /**< The window before it. */
+} npscore_monitor_totals;
+
+/** Takes a snapshot of m: counts, the rolling windows, and the open cases
+ *  with their priorities at the clock (as npscore_priority_queue_new() at
+ *  now = the clock). On success *out is a new snapshot to release with
+ *  npscore_monitor_snapshot_free(). */
+NPSCORE_API npscore_status npscore_monitor_snapshot_new(npscore_monitor_snapshot **out,
+                                                        const npscore_monitor *m,
+                                                        npscore_error *err);
+
+/** Reads the totals of a snapshot. */
+NPSCORE_API npscore_status npscore_monitor_snapshot_totals(npscore_monitor_totals *out,
+                                                           const npscore_monitor_snapshot *s,
+                                                           npscore_error *err);
+
+/** Reads slice `slice`'s counts (every response) and current rolling window
+ *  (either output may be NULL). */
+NPSCORE_API npscore_status npscore_monitor_snapshot_slice(npscore_nps_counts *out_counts,
+                                                          npscore_nps_summary *out_window,
+                                                          const npscore_monitor_snapshot *s,
+                                                          size_t slice, npscore_error *err);
+
+/** The number of open cases of a snapshot (0 for NULL). */
+NPSCORE_API size_t npscore_monitor_snapshot_size(const npscore_monitor_snapshot *s);
+
+/** Reads open case k (< npscore_monitor_snapshot_size()): by play, then
+ *  priority at the clock (highest first), then key. */
+NPSCORE_API npscore_status npscore_monitor_snapshot_case(npscore_monitor_case *out,
+                                                         const npscore_monitor_snapshot *s,
+                                                         size_t k, npscore_error *err);
+
+/** Writes the open cases of each of the n_owners owners to out[0..n_owners)
+ *  (out_capacity >= n_owners, the monitor's number of owners). */
+NPSCORE_API npscore_status npscore_monitor_snapshot_owner_load(int64_t *out, size_t out_capacity,
+                                                               const npscore_monitor_snapshot *s,
+                                                               npscore_error *err);
+
+/** Reads health period p (< totals.health_periods; the closed ones first):
+ *  [*out_start, *out_end) in ns UTC and its label ("2025-03"), owned by s and
+ *  valid until it is freed. Period p is row period p of
+ *  npscore_health_table_new_from_monitor(). */
+NPSCORE_API npscore_status npscore_monitor_snapshot_period(int64_t *out_start, int64_t *out_end,
+                                                           const char **out_label,
+                                                           const npscore_monitor_snapshot *s,
+                                                           size_t p, npscore_error *err);
+
+/** Frees a snapshot; accepts NULL. */
+NPSCORE_API void npscore_monitor_snapshot_free(npscore_monitor_snapshot *s);
+
+/** The health table of the monitor's closed periods (opts->health; an error
+ *  otherwise): what npscore_health_table_new_over_time() gives on the
+ *  responses of those periods, slices 0..n_slices-1, with the monitor's
+ *  thresholds and NPSCORE_FLAG_MODE_ALERT; read with the health table
+ *  functions and released with npscore_health_table_free(). Periods are
+ *  numbered from the monitor's first (its earliest response's). */
+NPSCORE_API npscore_status npscore_health_table_new_from_monitor(npscore_health_table **out,
+                                                                 const npscore_monitor *m,
+                                                                 npscore_error *err);
+
+/* (end of the monitor section) */
 
 /* --- Arrow C Data Interface: whole tables out, scores in ---------------------
  *

@@ -20,6 +20,9 @@ How the world is built
 3. ``make_transactions``: repeat purchases from a BG/NBD process with Gamma-Gamma spend.
 4. ``make_churn``: churn times from a hazard set by each customer's latest response segment.
 5. ``load_sample``: all of the above with one seed; responses and purchases after churn are dropped.
+6. ``make_case_log``: one case per detractor answer with its owner, first contact and outcomes drawn
+   from a known recovery curve (``TRUE_RECOVERY_CURVE``), for testing the loop's estimators;
+   ``load_sample().cases`` is the sample's.
 
 Customer and contact traits (the persistent customer effect, erosion, number of contacts, contact
 effects) are keyed by the customer id and the seed through a counter-based hash, so every generator
@@ -134,13 +137,32 @@ from .contacts import (
     DEFAULT_FOLLOW_UP,
     make_contacts,
 )
+from .cases import (
+    CASE_COLUMNS,
+    CASE_RISK,
+    CLOSE_UNCONTACTED_HOURS,
+    DEFAULT_CASE_OWNERS,
+    NEVER_CONTACTED_RECOVERY,
+    NEXT_SCORE_LIFT,
+    RECOVERY_CHURN_EFFECT,
+    TRUE_RECOVERY_CURVE,
+    make_case_log,
+)
 from .sample import (
     Sample,
     load_sample,
 )
 
 __all__ = [
+    "CASE_COLUMNS",
+    "CASE_RISK",
+    "CLOSE_UNCONTACTED_HOURS",
     "COMPANY_SIZES",
+    "DEFAULT_CASE_OWNERS",
+    "NEVER_CONTACTED_RECOVERY",
+    "NEXT_SCORE_LIFT",
+    "RECOVERY_CHURN_EFFECT",
+    "TRUE_RECOVERY_CURVE",
     "DEFAULT_ARR",
     "MAX_CUSTOMERS",
     "DEFAULT_CHURN_HORIZONS",
@@ -172,6 +194,7 @@ __all__ = [
     "TOUCHPOINTS",
     "Sample",
     "load_sample",
+    "make_case_log",
     "make_churn",
     "make_contacts",
     "make_customers",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any, Dict, Mapping, Sequence
 
 import pandas as pd
@@ -37,6 +38,10 @@ class Sample:
     events : pandas.DataFrame
         The event log ``EVENTS`` without its latent ``effect`` column: ``time``, ``kind``, ``label``,
         ``plan``, ``theme``, ``end``.
+    cases : pandas.DataFrame
+        The case log of the detractor answers, ``make_case_log(responses, customers, seed)`` with the
+        seed of ``load_sample`` (42 for a Sample built by hand): built on first access and kept; not
+        one of the five frames of ``to_dict``, which the case log's outcomes do not feed back into.
     """
 
     customers: pd.DataFrame
@@ -44,6 +49,14 @@ class Sample:
     transactions: pd.DataFrame
     churn: pd.DataFrame
     events: pd.DataFrame
+
+    @functools.cached_property
+    def cases(self) -> pd.DataFrame:
+        """The case log (see the class docstring)."""
+        from .cases import make_case_log
+
+        return make_case_log(self.responses, self.customers,
+                             seed=self.__dict__.get("_seed", 42))
 
     def to_dict(self) -> Dict[str, pd.DataFrame]:
         """Returns the frames by name."""
@@ -94,7 +107,8 @@ def load_sample(seed: int = 42, n_customers: int = 2000) -> Sample:
     Returns
     -------
     Sample
-        Frozen dataclass of ``customers``, ``responses``, ``transactions``, ``churn`` and ``events``.
+        Frozen dataclass of ``customers``, ``responses``, ``transactions``, ``churn`` and ``events``,
+        and the case log ``cases`` (``make_case_log`` with the same seed, built on first access).
     """
     n_customers = _args.whole(n_customers, "n_customers", minimum=1, maximum=MAX_CUSTOMERS)
     customers = make_customers(n_customers, seed=seed)
@@ -103,10 +117,12 @@ def load_sample(seed: int = 42, n_customers: int = 2000) -> Sample:
     churned_at = responses["customer_id"].map(churn.set_index("customer_id")["churned_at"])
     responses = responses[~(responses["responded_at"] > churned_at)].reset_index(drop=True)
     transactions = make_transactions(customers, seed=seed, churn=churn)
-    return Sample(
+    sample = Sample(
         customers=customers,
         responses=responses,
         transactions=transactions,
         churn=churn,
         events=_events_frame(EVENTS),
     )
+    object.__setattr__(sample, "_seed", seed)  # the seed of `cases`, not a field
+    return sample
