@@ -1095,10 +1095,10 @@ absl::StatusOr<Monitor> Monitor::Restore(absl::string_view bytes) {
     for (uint64_t i = 0; i < n_rows; ++i) {
       const int64_t p = r.I64();
       const int32_t k = r.I32();
-      const int64_t row = p * S + k;
-      if (!r.ok() || p < 0 || p >= P || k < 0 || k >= S || row <= prev) {
+      if (!r.ok() || p < 0 || p >= P || k < 0 || k >= S || p * S + k <= prev) {
         return Corrupt(absl::StrCat("health row ", i, " is truncated or out of place"));
       }
+      const int64_t row = p * S + k;  // in range: no overflow
       int64_t* h = &m.hist_[static_cast<size_t>(row * bins)];
       int64_t n_row = 0;
       for (int64_t b = 0; b < bins; ++b) {
