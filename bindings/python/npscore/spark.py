@@ -36,6 +36,20 @@ from .nps import DEFAULT_CONFIDENCE, DEFAULT_CUTOFFS, DEFAULT_METHOD, DEFAULT_MI
 from .nps import by_group as _by_group
 from ._types import Adjust, Freq, Method, Missing, Mode, RollUp
 
+
+def _map_in_arrow(df: Any, fn: Any, schema: Any) -> Any:
+    """`df.mapInArrow(fn, schema)`. Newer PySpark (4.3) warns there that it does not
+    fully support pandas >= 3 (mapInArrow is built on its pandas UDF
+    machinery); these functions hand Spark Arrow batches only, never pandas
+    frames, so that warning does not apply and is not shown."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
+                                category=FutureWarning)
+        return df.mapInArrow(fn, schema)
+
+
 __all__ = ["by_group", "health", "account_nps", "migration"]
 
 #: Rows handed to the core at a time in each partition (Arrow batches are
@@ -164,7 +178,7 @@ def by_group(
 
     from pyspark.sql import functions as F
 
-    partial = df.select(*keys, score).mapInArrow(count, _schema(df, keys, _COUNTS))
+    partial = _map_in_arrow(df.select(*keys, score), count, _schema(df, keys, _COUNTS))
     merged = _collect(partial.groupBy(*keys).agg(*(F.sum(c).alias(c) for c in _COUNTS)))
     if len(merged) == 0:
         raise ValueError("by_group(): the DataFrame has no rows")
@@ -217,7 +231,7 @@ def _time_range(df: Any, time: str, tz: str) -> tuple[int, int]:
             lo, hi = min(lo, a), max(hi, b)
         yield pa.RecordBatch.from_arrays([pa.array([lo]), pa.array([hi])], names=["lo", "hi"])
 
-    r = df.select(time).mapInArrow(span, "lo long, hi long").agg(
+    r = _map_in_arrow(df.select(time), span, "lo long, hi long").agg(
         F.min("lo").alias("lo"), F.max("hi").alias("hi")).collect()[0]
     return int(r["lo"]) if r["lo"] is not None else 0, \
         int(r["hi"]) if r["hi"] is not None else -1
@@ -327,8 +341,8 @@ def health(
 
     from pyspark.sql import functions as F
 
-    partial = df.select(*dict.fromkeys(keys + [score, time])).mapInArrow(
-        count, _schema(df, keys, longs))
+    partial = _map_in_arrow(df.select(*dict.fromkeys(keys + [score, time])), count,
+                            _schema(df, keys, longs))
     sums = [c for c in longs if c != "period"]
     merged = _collect(partial.groupBy(*keys, "period").agg(
         *(F.sum(c).alias(c) for c in sums)))
@@ -429,7 +443,7 @@ def migration(
 
     part = _by_column(df.select(customer, score, time), customer, partitioned)
     schema = ", ".join(f"{c} long" for c in cells + totals)
-    r = part.mapInArrow(count, schema).agg(
+    r = _map_in_arrow(part, count, schema).agg(
         *(F.sum(c).alias(c) for c in cells + totals)).collect()[0]
     counts = np.array([r[c] or 0 for c in cells], np.int64).reshape(n_periods, 3, 3)
     return _migration_frame(counts, {t: int(r[t] or 0) for t in totals}, labels, freq)
@@ -538,7 +552,7 @@ def account_nps(
          StructField("segment", StringType()), StructField("small", BooleanType())]
         + [StructField(c, LongType()) for c in overall])
     part = _by_column(df.select(*cols), account, partitioned)
-    rows = _collect(part.mapInArrow(roll_up, schema))
+    rows = _collect(_map_in_arrow(part, roll_up, schema))
     summary_rows = rows[account].isna().to_numpy()
     sums = rows.loc[summary_rows, list(overall)].to_numpy(np.int64).sum(axis=0)
     rows = rows[~summary_rows]
