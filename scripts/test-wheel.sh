@@ -112,6 +112,11 @@ case $(basename "$wheel") in
   *-manylinux_*) ;;
   *) fail "$(basename "$wheel") is not a manylinux wheel (auditwheel repair makes one)" ;;
 esac
+# The documented floor (docs/install.md): glibc 2.34. A newer symbol (hypot
+# at GLIBC_2.35, say) would silently narrow where the wheel installs.
+glibc_minor=$(basename "$wheel" | sed -n 's/.*-manylinux_2_\([0-9]*\)_x86_64\.whl$/\1/p')
+[ -n "$glibc_minor" ] && [ "$glibc_minor" -le 34 ] ||
+  fail "$(basename "$wheel") needs glibc 2.${glibc_minor:-?}: above the documented floor 2.34 (objdump -T shows which symbol)"
 
 # Without matplotlib (the `plot` extra) the report still runs, its figures
 # left out and said so; with it (pip takes the same wheel and adds matplotlib

@@ -486,8 +486,10 @@ ShareDifference CompareShares(int64_t k1, int64_t n1, int64_t k2, int64_t n2, do
   Wilson(k1, n1, z, &l1, &u1);
   Wilson(k2, n2, z, &l2, &u2);
   d.difference = p1 - p2;
-  d.ci_low = d.difference - std::hypot(p1 - l1, u2 - p2);
-  d.ci_high = d.difference + std::hypot(u1 - p1, p2 - l2);
+  // sqrt(x^2 + y^2), not std::hypot: the terms are at most 1, and hypot's
+  // GLIBC_2.35 symbol would raise the wheel's manylinux floor (docs/install.md).
+  d.ci_low = d.difference - std::sqrt((p1 - l1) * (p1 - l1) + (u2 - p2) * (u2 - p2));
+  d.ci_high = d.difference + std::sqrt((u1 - p1) * (u1 - p1) + (p2 - l2) * (p2 - l2));
   d.p_value = internal::ShareChangeP(k1, n1, k2, n2);
   return d;
 }

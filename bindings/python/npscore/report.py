@@ -1272,7 +1272,10 @@ def _curve_figure(curve: pd.DataFrame, truth: Any = None) -> Any:
     p = curve["probability"].to_numpy(np.float64)
     lo = p - curve["ci_low"].to_numpy(np.float64)
     hi = curve["ci_high"].to_numpy(np.float64) - p
-    ax.errorbar(x, p, yerr=[np.maximum(lo, 0), np.maximum(hi, 0)], fmt="o-", color="#1f77b4",
+    # Lists, not arrays: matplotlib 3.10 with numpy 1.26 warns on a one-bin
+    # curve's length-1 error arrays.
+    ax.errorbar(x, p, yerr=[np.maximum(lo, 0).tolist(), np.maximum(hi, 0).tolist()], fmt="o-",
+                color="#1f77b4",
                 capsize=3, label="learned from outcomes (pointwise interval)")
     ticks = [h for h in (0, 1, 4, 12, 24, 72, 168) if h <= top]
     ax.set_xticks(np.log1p(ticks))
