@@ -50,3 +50,30 @@ def pytest_make_collect_report(collector):
     outcome = yield
     if _required():
         _fail_if_missing_package(outcome.get_result())
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    """One local Spark session (local[2]) for every npscore.spark test module;
+    the module is skipped when PySpark is missing (a failure in CI, above)."""
+    pytest.importorskip("pyspark")
+    import sys
+
+    from pyspark.sql import SparkSession
+
+    # Executors run this interpreter, where npscore is installed.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    s = (SparkSession.builder.master("local[2]").appName("npscore-test")
+         .config("spark.sql.shuffle.partitions", "4")
+         .config("spark.default.parallelism", "4")
+         .config("spark.driver.memory", "1g")
+         .config("spark.ui.enabled", "false")
+         .config("spark.ui.showConsoleProgress", "false")
+         .config("spark.sql.session.timeZone", "UTC")
+         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "256")
+         .getOrCreate())
+    s.sparkContext.setLogLevel("ERROR")
+    yield s
+    s.stop()

@@ -5,8 +5,6 @@ Skipped only when PySpark is not installed (a failure in CI, see conftest)."""
 
 from __future__ import annotations
 
-import math
-import os
 import sys
 
 import numpy as np
@@ -15,7 +13,8 @@ import pytest
 
 pytest.importorskip("pyspark")
 
-import pyarrow as pa  # noqa: E402
+
+from spark_support import _local, _same, _spark_frame  # noqa: E402
 
 import npscore  # noqa: E402
 from npscore import spark as nspark  # noqa: E402
@@ -25,28 +24,6 @@ PARTITIONS = 17
 # py4j leaves its sockets to the garbage collector.
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning",
                                         "ignore::ResourceWarning")
-
-
-@pytest.fixture(scope="module")
-def session():
-    from pyspark.sql import SparkSession
-
-    # Executors run this interpreter, where npscore is installed.
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
-    s = (SparkSession.builder.master("local[2]").appName("npscore-test")
-         .config("spark.sql.shuffle.partitions", "4")
-         .config("spark.default.parallelism", "4")
-         .config("spark.driver.memory", "1g")
-         .config("spark.ui.enabled", "false")
-         .config("spark.ui.showConsoleProgress", "false")
-         .config("spark.sql.session.timeZone", "UTC")
-         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "256")
-         .getOrCreate())
-    s.sparkContext.setLogLevel("ERROR")
-    yield s
-    s.stop()
 
 
 def _responses() -> pd.DataFrame:
@@ -73,52 +50,11 @@ def _responses() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def frames(session):
+def frames(spark_session):
+    session = spark_session
     sdf = _spark_frame(session, _responses(), PARTITIONS).cache()
     assert sdf.rdd.getNumPartitions() >= 16
     return sdf, _local(sdf)
-
-
-def _spark_frame(session, pdf: pd.DataFrame, partitions: int):
-    return session.createDataFrame(pa.Table.from_pandas(pdf, preserve_index=False)).repartition(
-        partitions)
-
-
-def _local(sdf) -> pd.DataFrame:
-    """The Spark frame's data on one machine, as npscore.spark reads it."""
-    return sdf.toArrow().to_pandas()
-
-
-COUNTS = ("n", "detractors", "passives", "promoters", "skipped", "responses", "contacts",
-          "pairs", "baseline_n", "flag_family")
-
-
-def _same(spark_out: pd.DataFrame, local: pd.DataFrame) -> None:
-    """Same columns, dtypes and keys; counts equal exactly; statistics to 1e-12."""
-    assert list(spark_out.columns) == list(local.columns)
-    assert len(spark_out) == len(local)
-    exact = [c for c in local.columns
-             if c in COUNTS or c.startswith(("score_", "to_")) or local[c].dtype.kind in "iubO"]
-    for c in exact:
-        a, b = spark_out[c], local[c]
-        assert a.dtype == b.dtype, c
-        assert ((a == b) | (a.isna() & b.isna())).all(), c
-    pd.testing.assert_frame_equal(spark_out, local, check_exact=False, rtol=1e-12, atol=0)
-    _same_attrs(spark_out.attrs, local.attrs)
-
-
-def _same_attrs(a: dict, b: dict) -> None:
-    assert a.keys() == b.keys()
-    for k in a:
-        x, y = a[k], b[k]
-        if isinstance(x, dict):
-            _same_attrs(x, y)
-        elif isinstance(x, float) and math.isnan(x):
-            assert isinstance(y, float) and math.isnan(y), k
-        elif isinstance(x, float):
-            assert y == pytest.approx(x, rel=1e-12, abs=0), k
-        else:
-            assert x == y, k
 
 
 @pytest.mark.parametrize("kw", [
@@ -154,25 +90,25 @@ def test_health_flags_are_compared(frames):
     assert out["flags"].str.len().gt(0).any()
 
 
-def test_health_missing_times_are_excluded(session, frames):
+def test_health_missing_times_are_excluded(spark_session, frames):
     _, pdf = frames
     holes = pdf.copy()
     holes.loc[holes.index[::50], "responded_at"] = pd.NaT
-    sdf = _spark_frame(session, holes, PARTITIONS)
+    sdf = _spark_frame(spark_session, holes, PARTITIONS)
     a = nspark.health(sdf, by="survey_kind", missing="skip")
     b = npscore.health(holes, by="survey_kind", missing="skip")
     _same(a, b)
     assert a.attrs["excluded"] == len(holes.index[::50])
 
 
-def test_health_times_as_text(session, frames):
+def test_health_times_as_text(spark_session, frames):
     """Times Spark holds as text: each partition parses them as npscore.health
     does (naive ones in `tz`), the time range included."""
     _, pdf = frames
     text = pdf.copy()
     text["responded_at"] = (text["responded_at"].dt.tz_convert("Asia/Kolkata")
                             .dt.strftime("%Y-%m-%d %H:%M:%S").astype(object))
-    sdf = _spark_frame(session, text, PARTITIONS)
+    sdf = _spark_frame(spark_session, text, PARTITIONS)
     local = _local(sdf)
     _same(nspark.health(sdf, by="survey_kind", freq="W", tz="Asia/Kolkata"),
           npscore.health(local, by="survey_kind", freq="W", tz="Asia/Kolkata"))
@@ -234,11 +170,11 @@ def test_bad_options_fail_on_the_driver(frames):
         nspark.health(sdf, mode="sometimes")
 
 
-def test_bad_score_names_its_value(frames, session):
+def test_bad_score_names_its_value(frames, spark_session):
     _, pdf = frames
     bad = pdf.copy()
     bad.loc[bad.index[7], "score"] = 11
-    sdf = _spark_frame(session, bad, 4)
+    sdf = _spark_frame(spark_session, bad, 4)
     with pytest.raises(Exception, match="is 11"):
         nspark.by_group(sdf, by="touchpoint")
 

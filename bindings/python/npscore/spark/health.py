@@ -1,23 +1,5 @@
-"""npscore over Apache Spark DataFrames: the same tables as one machine.
-
-Each function runs the C++ core on every partition, through ``mapInArrow``,
-to count what the statistics need (segment counts per group, score
-histograms per slice and period, migrations per period), adds those counts
-up across partitions, and derives the statistics on the driver exactly as
-the single-machine function does (``HealthFromHistogram`` for health: equal
-histograms give equal tables). Partitions send a few counts per group, never
-their rows. Results are pandas DataFrames shaped as the single-machine
-functions' results for the same data as pandas reads it from Arrow
-(``df.toArrow().to_pandas()``: the values of ``df.toPandas()``, with text
-keys as pandas' ``str`` rather than ``object``).
-
-``migration`` and ``account_nps`` need all responses of a customer / account
-in one partition; they repartition by that column first (a shuffle of the
-columns they read) unless ``partitioned=True`` says the data is so already.
-
-Needs PySpark (``pip install 'npscore[spark]'``) and npscore installed on
-every executor (docs/spark.md).
-"""
+"""Distribution health over a Spark DataFrame (npscore.health): `health`,
+`migration`, `account_nps`."""
 
 from __future__ import annotations
 
@@ -26,216 +8,16 @@ from typing import Any, Iterator, Mapping, Optional
 import numpy as np
 import pandas as pd
 
-from . import _args, _npscore
-from ._convert import as_cutoffs, as_scores, column, instant as _instant
-from ._convert import utc_nanos as _utc_nanos
-from ._groups import group_codes
-from .health import _flag_attrs, _table_frame, _thresholds
-from .health import account_nps as _account_nps
-from .nps import DEFAULT_CONFIDENCE, DEFAULT_CUTOFFS, DEFAULT_METHOD, DEFAULT_MIN_N
-from .nps import by_group as _by_group
-from ._types import Adjust, Freq, Method, Missing, Mode, RollUp
-
-
-def _map_in_arrow(df: Any, fn: Any, schema: Any) -> Any:
-    """`df.mapInArrow(fn, schema)`. Newer PySpark (4.3) warns there that it does not
-    fully support pandas >= 3 (mapInArrow is built on its pandas UDF
-    machinery); these functions hand Spark Arrow batches only, never pandas
-    frames, so that warning does not apply and is not shown."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
-                                category=FutureWarning)
-        return df.mapInArrow(fn, schema)
-
-
-__all__ = ["by_group", "health", "account_nps", "migration"]
-
-#: Rows handed to the core at a time in each partition (Arrow batches are
-#: gathered up to this many): large enough that the per-call cost vanishes,
-#: small enough that a chunk's columns stay a few tens of MB.
-CHUNK_ROWS = 1 << 20
-
-_COUNTS = ("detractors", "passives", "promoters", "skipped")
-
-
-def _pyspark() -> Any:
-    """The pyspark.sql module, or an ImportError saying how to install it."""
-    try:
-        import pyspark.sql
-    except ImportError as e:
-        raise ImportError(
-            "npscore.spark needs PySpark: install the extra with "
-            "pip install 'npscore[spark]' (PySpark >= 4.0 and a Java 17 runtime)") from e
-    return pyspark.sql
-
-
-def _frame(df: Any, name: str = "df") -> Any:
-    sql = _pyspark()
-    if not isinstance(df, sql.DataFrame):
-        raise TypeError(f"{name} must be a Spark DataFrame (pyspark.sql.DataFrame), got "
-                        f"{type(df).__name__}; for pandas, polars or Arrow tables use the "
-                        "functions of npscore itself")
-    return df
-
-
-def _names(df: Any, names: list, role: str) -> None:
-    for c in names:
-        if c not in df.columns:
-            raise ValueError(f"{role}: {c!r} is not a column of the DataFrame (columns: "
-                             f"{', '.join(map(repr, df.columns))})")
-
-
-def _chunks(batches: Iterator[Any]) -> Iterator[Any]:
-    """The partition's Arrow record batches gathered into tables of about
-    CHUNK_ROWS rows."""
-    import pyarrow as pa
-
-    held: list = []
-    rows = 0
-    for b in batches:
-        held.append(b)
-        rows += b.num_rows
-        if rows >= CHUNK_ROWS:
-            yield pa.Table.from_batches(held)
-            held, rows = [], 0
-    if rows:
-        yield pa.Table.from_batches(held)
-
-
-def _key_arrays(keys: pd.DataFrame, names: list, types: dict) -> list:
-    """Key columns as Arrow arrays of the input's Arrow types."""
-    import pyarrow as pa
-
-    return [pa.array(keys[k].to_numpy(dtype=object), type=types[k], from_pandas=True)
-            for k in names]
-
-
-def _cutoff_values(cutoffs: Any) -> tuple:
-    """The cut-offs checked on the driver, as a tuple the executors can be
-    sent (a Cutoffs object does not pickle)."""
-    c = as_cutoffs(cutoffs)
-    return (c.detractor_max, c.passive_max, c.scale_max)
-
-
-def _schema(df: Any, keys: list, longs: tuple) -> Any:
-    """Spark schema: the key columns as in df, then int64 count columns."""
-    from pyspark.sql.types import LongType, StructField, StructType
-
-    fields = [df.schema[k] for k in keys]
-    return StructType([StructField(f.name, f.dataType, True) for f in fields]
-                      + [StructField(c, LongType(), False) for c in longs])
-
-
-def _collect(df: Any) -> pd.DataFrame:
-    """A small Spark result (a few rows per group) on the driver, through
-    Arrow (pyarrow's pandas types, as ``df.toArrow().to_pandas()``)."""
-    return df.toArrow().to_pandas()
-
-
-# --- by_group -------------------------------------------------------------------------------------
-
-
-def by_group(
-    df: Any,
-    score: str = "score",
-    by: Any = None,
-    *,
-    min_n: float = DEFAULT_MIN_N,
-    method: Method = DEFAULT_METHOD,
-    confidence: float = DEFAULT_CONFIDENCE,
-    missing: Missing = "error",
-    cutoffs: Any = DEFAULT_CUTOFFS,
-) -> pd.DataFrame:
-    """`npscore.by_group` over a Spark DataFrame (unweighted): one row per
-    group, sorted by key, with the single-machine function's columns and
-    values for ``df.toPandas()``.
-
-    Each partition counts its groups with the core (detractors, passives,
-    promoters, skipped per group); Spark adds the counts up per key; the
-    driver summarizes each group's counts with the core (`summarize_counts`,
-    the statistics `by_group` gives counted in one pass). `by` names key
-    columns of df.
-    """
-    if by is None:
-        raise TypeError("by_group() needs `by`: one key column name or a list of them")
-    _args.shared(method=method, confidence=confidence, missing=missing, min_n=min_n)
-    cut = _cutoff_values(cutoffs)
-    df = _frame(df)
-    keys = _args.labels(by, "by", empty=False)
-    _names(df, [score] + keys, "by_group")
-
-    def count(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa
-
-        for table in _chunks(batches):
-            types = {k: table.schema.field(k).type for k in keys}
-            g = _by_group(table.to_pandas(), score=score, by=keys, missing=missing, cutoffs=cut)
-            arrays = _key_arrays(g, keys, types) + [
-                pa.array(g[c].to_numpy(np.int64)) for c in _COUNTS]
-            yield pa.RecordBatch.from_arrays(arrays, names=keys + list(_COUNTS))
-
-    from pyspark.sql import functions as F
-
-    partial = _map_in_arrow(df.select(*keys, score), count, _schema(df, keys, _COUNTS))
-    merged = _collect(partial.groupBy(*keys).agg(*(F.sum(c).alias(c) for c in _COUNTS)))
-    if len(merged) == 0:
-        raise ValueError("by_group(): the DataFrame has no rows")
-    codes, out = group_codes(merged, keys)  # sorted as the single-machine function sorts
-    order = np.argsort(codes, kind="stable")
-    counts = {c: merged[c].to_numpy(np.int64)[order] for c in _COUNTS}
-    summaries = [_npscore.summarize_counts(_npscore.Counts(int(d), int(p), int(r)), method,
-                                           float(confidence))
-                 for d, p, r in zip(counts["detractors"], counts["passives"],
-                                    counts["promoters"])]
-    n = counts["detractors"] + counts["passives"] + counts["promoters"]
-    out["n"] = n
-    for c in ("detractors", "passives", "promoters"):
-        out[c] = counts[c]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for c in ("detractors", "passives", "promoters"):
-            out[f"share_{c}"] = np.where(n > 0, counts[c] / np.where(n > 0, n, 1), np.nan)
-    for c in ("nps", "se", "ci_low", "ci_high"):
-        out[c] = np.array([getattr(s, c) for s in summaries], dtype=np.float64)
-    out["small"] = n < float(min_n)
-    out["skipped"] = counts["skipped"]
-    out.attrs.update(method=method, confidence=float(confidence), min_n=float(min_n))
-    return out
-
-
-# --- health ---------------------------------------------------------------------------------------
-
-
-def _time_range(df: Any, time: str, tz: str) -> tuple[int, int]:
-    """The smallest and largest time of df's column (UTC ns, NaT left out):
-    by Spark itself for a TIMESTAMP column (instants, exact in microseconds),
-    otherwise with each partition reading its times as `health` reads them
-    (naive times in `tz`, text parsed)."""
-    import pyarrow as pa
-    from pyspark.sql import functions as F
-    from pyspark.sql.types import TimestampType
-
-    if isinstance(df.schema[time].dataType, TimestampType):
-        micros = F.unix_micros(F.col(time))
-        r = df.agg(F.min(micros).alias("lo"), F.max(micros).alias("hi")).collect()[0]
-        if r["lo"] is None:
-            return 0, -1
-        return int(r["lo"]) * 1000, int(r["hi"]) * 1000
-
-    def span(batches: Iterator[Any]) -> Iterator[Any]:
-        lo, hi = np.iinfo(np.int64).max, np.iinfo(np.int64).min
-        for table in _chunks(batches):
-            t = _utc_nanos(column(table.to_pandas(), time, "time"), f"column {time!r}", tz)
-            a, b, _ = _npscore.time_range(t)
-            lo, hi = min(lo, a), max(hi, b)
-        yield pa.RecordBatch.from_arrays([pa.array([lo]), pa.array([hi])], names=["lo", "hi"])
-
-    r = _map_in_arrow(df.select(time), span, "lo long, hi long").agg(
-        F.min("lo").alias("lo"), F.max("hi").alias("hi")).collect()[0]
-    return int(r["lo"]) if r["lo"] is not None else 0, \
-        int(r["hi"]) if r["hi"] is not None else -1
-
+from .. import _args, _npscore
+from .._convert import as_cutoffs, as_scores, column, instant as _instant
+from .._convert import utc_nanos as _utc_nanos
+from .._groups import group_codes
+from ..health import _flag_attrs, _table_frame, _thresholds
+from ..health import account_nps as _account_nps
+from ..nps import DEFAULT_CONFIDENCE, DEFAULT_CUTOFFS, DEFAULT_METHOD
+from .._types import Adjust, Freq, Method, Missing, Mode, RollUp
+from ._common import _by_column, _chunks, _collect, _cutoff_values, _frame, _key_arrays
+from ._common import _map_in_arrow, _names, _schema, _time_range
 
 def health(
     df: Any,
@@ -369,13 +151,6 @@ def health(
                      window=None, thresholds=cols["thresholds"], excluded=excluded,
                      dropped_by_basis=0, **_flag_attrs(cols, freq, None))
     return out
-
-
-# --- Per customer / account: each one's rows in one partition ----------------------------------
-
-
-def _by_column(df: Any, key: str, partitioned: bool) -> Any:
-    return df if partitioned else df.repartition(key)
 
 
 def migration(

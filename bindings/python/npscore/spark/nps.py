@@ -1,0 +1,84 @@
+"""`by_group` over a Spark DataFrame (npscore.nps)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+import pandas as pd
+
+from .. import _args, _npscore
+from .._groups import group_codes
+from ..nps import DEFAULT_CONFIDENCE, DEFAULT_CUTOFFS, DEFAULT_METHOD, DEFAULT_MIN_N
+from ..nps import by_group as _by_group
+from .._types import Method, Missing
+from ._common import _chunks, _collect, _cutoff_values, _frame, _key_arrays, _map_in_arrow
+from ._common import _names, _schema, _COUNTS
+
+
+def by_group(
+    df: Any,
+    score: str = "score",
+    by: Any = None,
+    *,
+    min_n: float = DEFAULT_MIN_N,
+    method: Method = DEFAULT_METHOD,
+    confidence: float = DEFAULT_CONFIDENCE,
+    missing: Missing = "error",
+    cutoffs: Any = DEFAULT_CUTOFFS,
+) -> pd.DataFrame:
+    """`npscore.by_group` over a Spark DataFrame (unweighted): one row per
+    group, sorted by key, with the single-machine function's columns and
+    values for ``df.toPandas()``.
+
+    Each partition counts its groups with the core (detractors, passives,
+    promoters, skipped per group); Spark adds the counts up per key; the
+    driver summarizes each group's counts with the core (`summarize_counts`,
+    the statistics `by_group` gives counted in one pass). `by` names key
+    columns of df.
+    """
+    if by is None:
+        raise TypeError("by_group() needs `by`: one key column name or a list of them")
+    _args.shared(method=method, confidence=confidence, missing=missing, min_n=min_n)
+    cut = _cutoff_values(cutoffs)
+    df = _frame(df)
+    keys = _args.labels(by, "by", empty=False)
+    _names(df, [score] + keys, "by_group")
+
+    def count(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        for table in _chunks(batches):
+            types = {k: table.schema.field(k).type for k in keys}
+            g = _by_group(table.to_pandas(), score=score, by=keys, missing=missing, cutoffs=cut)
+            arrays = _key_arrays(g, keys, types) + [
+                pa.array(g[c].to_numpy(np.int64)) for c in _COUNTS]
+            yield pa.RecordBatch.from_arrays(arrays, names=keys + list(_COUNTS))
+
+    from pyspark.sql import functions as F
+
+    partial = _map_in_arrow(df.select(*keys, score), count, _schema(df, keys, _COUNTS))
+    merged = _collect(partial.groupBy(*keys).agg(*(F.sum(c).alias(c) for c in _COUNTS)))
+    if len(merged) == 0:
+        raise ValueError("by_group(): the DataFrame has no rows")
+    codes, out = group_codes(merged, keys)  # sorted as the single-machine function sorts
+    order = np.argsort(codes, kind="stable")
+    counts = {c: merged[c].to_numpy(np.int64)[order] for c in _COUNTS}
+    summaries = [_npscore.summarize_counts(_npscore.Counts(int(d), int(p), int(r)), method,
+                                           float(confidence))
+                 for d, p, r in zip(counts["detractors"], counts["passives"],
+                                    counts["promoters"])]
+    n = counts["detractors"] + counts["passives"] + counts["promoters"]
+    out["n"] = n
+    for c in ("detractors", "passives", "promoters"):
+        out[c] = counts[c]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for c in ("detractors", "passives", "promoters"):
+            out[f"share_{c}"] = np.where(n > 0, counts[c] / np.where(n > 0, n, 1), np.nan)
+    for c in ("nps", "se", "ci_low", "ci_high"):
+        out[c] = np.array([getattr(s, c) for s in summaries], dtype=np.float64)
+    out["small"] = n < float(min_n)
+    out["skipped"] = counts["skipped"]
+    out.attrs.update(method=method, confidence=float(confidence), min_n=float(min_n))
+    return out
+
