@@ -4,8 +4,11 @@ code a user would otherwise write, on a local Spark session (local[2]).
 Data: N responses (default 10^7) with a score 0..10, a text touchpoint key
 of 20 values and a response time over three years, written once as Parquet
 (the form Spark reads at scale) and read back by Spark in >= 16 partitions.
-Timed, best of --repeat runs after a warm-up:
-  - by_group: npscore.spark.by_group / npscore.by_group on the pandas frame /
+Timed, best of --repeat rounds after a warm-up, the three contenders of a
+row run in turn in each round:
+  - by_group: npscore.spark.by_group (Spark counts rows per touchpoint and
+    score; the core checks the scores and derives the statistics) /
+    npscore.by_group on the pandas frame /
     PySpark groupBy(key).agg(count, three conditional sums) with NPS, its SE
     and a Wald interval as Spark SQL expressions (a user's version; it has
     no adjusted-Wald interval, no small-group flag, no missing-score rule);
@@ -59,6 +62,20 @@ def _best(f, repeat: int) -> tuple[float, object]:
         out = f()
         best = min(best, time.perf_counter() - t0)
     return best, out
+
+
+def _interleaved(fs: list, repeat: int) -> list:
+    """Best time and last result of each function, run in turn (a, b, c, a,
+    b, c, ...) after a warm-up, so that a change of load on a shared machine
+    falls on all of them alike."""
+    outs = [f() for f in fs]
+    best = [float("inf")] * len(fs)
+    for _ in range(repeat):
+        for i, f in enumerate(fs):
+            t0 = time.perf_counter()
+            outs[i] = f()
+            best[i] = min(best[i], time.perf_counter() - t0)
+    return list(zip(best, outs))
 
 
 def _idiomatic_by_group(sdf, F):
@@ -138,17 +155,19 @@ def main() -> None:
             print(f"{'Arrow transfer of ' + str(len(cols)) + ' columns':28}{tt:>14.2f}s"
                   "   (mapInArrow doing nothing: the floor of any Python stage)")
 
-        ts, a = _best(lambda: nspark.by_group(sdf, by="touchpoint"), args.repeat)
-        tl, b = _best(lambda: npscore.by_group(df, by="touchpoint"), args.repeat)
-        ti, c = _best(lambda: _idiomatic_by_group(sdf, F), args.repeat)
+        (ts, a), (tl, b), (ti, c) = _interleaved([
+            lambda: nspark.by_group(sdf, by="touchpoint"),
+            lambda: npscore.by_group(df, by="touchpoint"),
+            lambda: _idiomatic_by_group(sdf, F)], args.repeat)
         assert (a["n"].to_numpy() == b["n"].to_numpy()).all()
         assert (a["promoters"].to_numpy() == c["promoters"].to_numpy()).all()
         print(f"{'by_group (20 groups)':28}{ts:>14.2f}s{tl:>12.2f}s{ti:>12.2f}s"
               f"{tl / ts:>15.2f}x{ti / ts:>11.2f}x")
 
-        ts, a = _best(lambda: nspark.health(sdf, by="touchpoint"), args.repeat)
-        tl, b = _best(lambda: npscore.health(df, by="touchpoint"), args.repeat)
-        ti, c = _best(lambda: _idiomatic_health(sdf, F), args.repeat)
+        (ts, a), (tl, b), (ti, c) = _interleaved([
+            lambda: nspark.health(sdf, by="touchpoint"),
+            lambda: npscore.health(df, by="touchpoint"),
+            lambda: _idiomatic_health(sdf, F)], args.repeat)
         assert (a["score_10"].to_numpy() == b["score_10"].to_numpy()).all()
         assert (a["score_10"].to_numpy() == c["score_10"].to_numpy()).all()
         print(f"{'health (20 x 36 months)':28}{ts:>14.2f}s{tl:>12.2f}s{ti:>12.2f}s"

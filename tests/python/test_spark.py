@@ -76,10 +76,79 @@ def test_by_group(frames, kw):
     dict(score="score_with_holes", missing="skip", by="region", method="score",
          thresholds={"min_n": 10, "baseline_months": 3}),
     dict(freq="M", start="2023-01-01", end="2026-12-31", by="survey_kind"),
+    # Zones whose periods start on the half and the quarter hour: Spark
+    # buckets the times by 30 and 15 minutes.
+    dict(by="touchpoint", freq="D", tz="Asia/Kolkata"),
+    dict(by="survey_kind", freq="W", tz="Asia/Kathmandu"),
+    # A window that leaves rows out before and after it (counted as excluded).
+    dict(freq="D", start="2024-03-30", end="2024-11-03", tz="America/New_York",
+         by="region"),
 ])
 def test_health(frames, kw):
     sdf, pdf = frames
     _same(nspark.health(sdf, **kw), npscore.health(pdf, **kw))
+
+
+def test_spark_counts_instants_itself(frames, monkeypatch):
+    """Numeric scores and TIMESTAMP times are counted by Spark (the per-partition
+    core path is not called), with the same tables; by_group likewise."""
+    import importlib
+
+    # The modules (npscore.spark.health the attribute is the function).
+    spark_health = importlib.import_module("npscore.spark.health")
+    spark_nps = importlib.import_module("npscore.spark.nps")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("counted per partition")
+
+    monkeypatch.setattr(spark_health, "_histograms_by_partitions", refuse)
+    monkeypatch.setattr(spark_nps, "_counted_by_partitions", refuse)
+    sdf, pdf = frames
+    kw = dict(by="touchpoint", freq="W", tz="Australia/Adelaide")
+    out = nspark.health(sdf, **kw)
+    _same(out, npscore.health(pdf, **kw))
+    assert out["n"].sum() == len(pdf)
+    _same(nspark.by_group(sdf, by="touchpoint"), npscore.by_group(pdf, by="touchpoint"))
+
+
+def test_counted_paths_agree(spark_session, frames):
+    """The same data counted by Spark (TIMESTAMP times) and by the core per
+    partition (the same instants as text with their UTC offset)."""
+    _, pdf = frames
+    text = pdf.copy()
+    text["responded_at"] = text["responded_at"].dt.strftime("%Y-%m-%dT%H:%M:%S%z").astype(object)
+    sdf = _spark_frame(spark_session, text, PARTITIONS)
+    kw = dict(by=["region", "survey_kind"], freq="M", tz="Asia/Kolkata",
+              score="score_with_holes", missing="skip")
+    _same(nspark.health(sdf, **kw), nspark.health(frames[0], **kw))
+
+
+@pytest.mark.parametrize("value, message", [
+    (11, r"1 row\(s\) where the score is 11: outside the scale 0..10"),
+    (7.5, r"score is 7.5: scores must be whole numbers"),
+    (np.nan, r"1 missing score\(s\).*missing=\"skip\""),
+])
+def test_bad_score_counted_by_spark(spark_session, frames, value, message):
+    _, pdf = frames
+    bad = pdf.copy()
+    bad["score_with_holes"] = pdf["score"].astype(np.float64)
+    bad.loc[bad.index[11], "score_with_holes"] = value
+    sdf = _spark_frame(spark_session, bad, 4)
+    with pytest.raises(ValueError, match=message):
+        nspark.by_group(sdf, score="score_with_holes", by="touchpoint")
+    with pytest.raises(ValueError, match=message):
+        nspark.health(sdf, score="score_with_holes", by="touchpoint")
+
+
+def test_missing_time_is_an_error_unless_skipped(spark_session, frames):
+    _, pdf = frames
+    holes = pdf.copy()
+    holes.loc[holes.index[::40], "responded_at"] = pd.NaT
+    sdf = _spark_frame(spark_session, holes, 4)
+    with pytest.raises(ValueError, match=r"'responded_at' has \d+ missing time"):
+        nspark.health(sdf, by="touchpoint")
+    with pytest.raises(ValueError, match="missing"):
+        npscore.health(holes, by="touchpoint")
 
 
 def test_health_flags_are_compared(frames):

@@ -495,7 +495,15 @@ def migration(
         raise ValueError(re.sub(r"customer (\d+)",
                                 lambda m: f"customer {uniques[int(m.group(1))]!r}",
                                 str(e))) from None
-    counts = res["counts"]  # (period, from, to)
+    totals = {t: int(res[t]) for t in ("pairs", "customers", "excluded", "skipped")}
+    return _migration_table(res["counts"], totals, labels, freq)
+
+
+def _migration_table(counts: np.ndarray, totals: dict, labels: list,
+                     freq: Any) -> pd.DataFrame:
+    """The migration table from the move counts (period, from, to) and the
+    totals (pairs, customers, excluded, skipped); npscore.spark adds the
+    counts up across partitions and lays them out here too."""
     rows = []
     for p, label in enumerate(labels):
         for f, name in enumerate(_SEGMENT_NAMES):
@@ -513,8 +521,8 @@ def migration(
     overall = counts.sum(axis=0)
     promoters_from = int(overall[2].sum())
     out.attrs.update(
-        pairs=int(res["pairs"]), customers=int(res["customers"]), excluded=int(res["excluded"]),
-        skipped=int(res["skipped"]), promoter_to_passive=int(overall[2, 1]),
+        pairs=totals["pairs"], customers=totals["customers"], excluded=totals["excluded"],
+        skipped=totals["skipped"], promoter_to_passive=int(overall[2, 1]),
         promoter_to_passive_rate=overall[2, 1] / promoters_from if promoters_from else np.nan)
     return out
 

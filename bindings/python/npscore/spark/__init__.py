@@ -26,7 +26,9 @@ migration, account_nps).
 from __future__ import annotations
 
 from ._common import CHUNK_ROWS, _pyspark  # noqa: F401  (documented; the import check)
+from .clv import customer_lifetime_value, fit_clv_models, rfm_summary
 from .health import account_nps, health, migration
 from .nps import by_group
 
 __all__ = ["by_group", "health", "account_nps", "migration"]
+__all__ += ["rfm_summary", "fit_clv_models", "customer_lifetime_value"]

@@ -4,6 +4,7 @@ merged counts back to the driver."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 import numpy as np
@@ -62,9 +63,9 @@ def _names(df: Any, names: list, role: str) -> None:
                              f"{', '.join(map(repr, df.columns))})")
 
 
-def _chunks(batches: Iterator[Any]) -> Iterator[Any]:
+def _chunks(batches: Iterator[Any], size: int = 0) -> Iterator[Any]:
     """The partition's Arrow record batches gathered into tables of about
-    CHUNK_ROWS rows."""
+    `size` rows (0: CHUNK_ROWS)."""
     import pyarrow as pa
 
     held: list = []
@@ -72,7 +73,7 @@ def _chunks(batches: Iterator[Any]) -> Iterator[Any]:
     for b in batches:
         held.append(b)
         rows += b.num_rows
-        if rows >= CHUNK_ROWS:
+        if rows >= (size or CHUNK_ROWS):
             yield pa.Table.from_batches(held)
             held, rows = [], 0
     if rows:
@@ -142,3 +143,87 @@ def _time_range(df: Any, time: str, tz: str) -> tuple[int, int]:
 def _by_column(df: Any, key: str, partitioned: bool) -> Any:
     return df if partitioned else df.repartition(key)
 
+
+
+# --- Counting in Spark: score values and their segments ------------------------------------------
+
+#: Spark types whose values Spark can count natively as scores (cast to
+#: double: exact for every valid score). Other types (text, decimals) go
+#: through the core per partition, which reports them as one machine does.
+_NATIVE_SCORE_TYPES = ("ByteType", "ShortType", "IntegerType", "LongType", "FloatType",
+                       "DoubleType")
+
+#: Internal column names of the native counting jobs.
+SCORE, ROWS = "__npscore_score", "__npscore_rows"
+
+
+def _native_scores(df: Any, score: str) -> bool:
+    return type(df.schema[score].dataType).__name__ in _NATIVE_SCORE_TYPES
+
+
+def _score_classes(values: np.ndarray, rows: np.ndarray, name: str, cut: tuple,
+                   missing: str) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct score values Spark counted (float64, NaN = null or NaN)
+    and how many rows hold each, checked by the core as one machine checks
+    scores: a missing score is an error unless `missing` is "skip", a value
+    off the scale or not whole is an error naming the value and its number
+    of rows (Spark rows have no stable index to name). Returns each value's
+    bin (the score, 0..scale; -1 when missing) and segment (-1, 0, +1 as
+    `segment` gives them; 2 when missing)."""
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    lost = np.isnan(values)
+    if lost.any() and missing == "error":
+        raise ValueError(f"column {name!r} has {int(rows[lost].sum())} missing score(s) (null "
+                         "or NaN); ask to skip missing scores (missing=\"skip\") to leave them out")
+    kept = np.ascontiguousarray(values[~lost])
+    try:
+        seg = _npscore.segment(kept, as_cutoffs(cut))
+    except ValueError as e:
+        m = re.match(r"score at row (\d+) is (.*)", str(e), re.S)
+        if m is None:
+            raise
+        bad = kept[int(m.group(1))]
+        n = int(rows[~lost][kept == bad].sum())
+        raise ValueError(f"column {name!r}: {n} row(s) where the score is {m.group(2)}") from None
+    bins = np.full(len(values), -1, np.int64)
+    bins[~lost] = kept.astype(np.int64)
+    segments = np.full(len(values), 2, np.int64)
+    segments[~lost] = seg
+    return bins, segments
+
+
+def _score_histograms(df: Any, groups: list, score: str, cut: tuple, missing: str,
+                      *extra: Any) -> pd.DataFrame:
+    """Rows per group counted by Spark in one aggregation (map-side partial
+    sums, then a shuffle of scale + 3 counts per group, never rows):
+    score_0..score_<scale> (rows with that score), "skipped" (rows without a
+    score) and ROWS (all rows), plus the `extra` aggregate columns; collected
+    to the driver. When a row holds a value that is not a score, or a
+    missing one that `missing` does not allow, a second job counts the
+    distinct values and the core's check reports it (`_score_classes`)."""
+    from pyspark.sql import functions as F
+
+    whole = type(df.schema[score].dataType).__name__ in _NATIVE_SCORE_TYPES[:4]
+    # Integers are compared as they are (no NaN to look for): ~15% faster.
+    s = F.col(score) if whole else F.col(score).cast("double")
+    lost = s.isNull() if whole else s.isNull() | F.isnan(s)
+    scale = cut[2]
+    counts = [F.count_if(s == b).alias(f"score_{b}") for b in range(scale + 1)]
+    out = _collect(df.groupBy(*groups).agg(
+        *counts, F.count_if(lost).alias("skipped"),
+        F.count(F.lit(1)).alias(ROWS), *extra))
+    binned = out[[f"score_{b}" for b in range(scale + 1)]].to_numpy(np.int64).sum(axis=1)
+    skipped = out["skipped"].to_numpy(np.int64)
+    if (out[ROWS].to_numpy(np.int64) - binned - skipped).any() or \
+            (missing == "error" and skipped.any()):
+        values = _collect(df.groupBy(F.col(score).cast("double").alias(SCORE))
+                          .agg(F.count(F.lit(1)).alias(ROWS)))
+        _score_classes(values[SCORE].to_numpy(np.float64, na_value=np.nan),
+                       values[ROWS].to_numpy(np.int64), score, cut, missing)
+        raise AssertionError("npscore.spark: Spark's score counts do not add up")  # unreachable
+    return out
+
+
+def _bin_segments(cut: tuple) -> np.ndarray:
+    """The segment (-1, 0, +1) of each score 0..scale, as the core assigns it."""
+    return _npscore.segment(np.arange(cut[2] + 1, dtype=np.float64), as_cutoffs(cut))

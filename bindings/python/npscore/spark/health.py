@@ -12,12 +12,13 @@ from .. import _args, _npscore
 from .._convert import as_cutoffs, as_scores, column, instant as _instant
 from .._convert import utc_nanos as _utc_nanos
 from .._groups import group_codes
-from ..health import _flag_attrs, _table_frame, _thresholds
+from ..health import _flag_attrs, _migration_table, _table_frame, _thresholds
 from ..health import account_nps as _account_nps
 from ..nps import DEFAULT_CONFIDENCE, DEFAULT_CUTOFFS, DEFAULT_METHOD
 from .._types import Adjust, Freq, Method, Missing, Mode, RollUp
 from ._common import _by_column, _chunks, _collect, _cutoff_values, _frame, _key_arrays
-from ._common import _map_in_arrow, _names, _schema, _time_range
+from ._common import _map_in_arrow, _names, _native_scores, _schema, _score_histograms
+from ._common import _time_range, ROWS
 
 def health(
     df: Any,
@@ -45,14 +46,19 @@ def health(
     them for ``df.toPandas()``.
 
     Stages: (1) unless `start` and `end` are given, one small job finds the
-    time range, and the driver makes the period grid; (2) each partition
-    counts the 0..scale histogram of each (slice, period) it holds with the
-    core and sends the non-empty ones (scale + 4 numbers each); (3) Spark
-    adds them up per slice key and period; (4) the driver orders the slices
-    as `health` does and derives the table from the summed histograms
-    (``HealthFromHistogram``), flags and baselines included. `by` and `kind`
-    name columns of df. Rolling windows (`window`) and ``basis="latest"``
-    are not available over Spark yet.
+    time range, and the driver makes the period grid; (2) the rows are
+    counted per (slice, period, score value): by Spark itself when the time
+    column holds instants (TIMESTAMP) and the scores are numbers (each time
+    bucketed by the hour, or the quarter hour where the zone's periods start
+    there, and the bucket's period looked up in a broadcast table the core
+    makes from the grid), otherwise by the core in each partition (text or
+    naive times, read in `tz` as `npscore.health` reads them); (3) Spark adds
+    the counts up per slice and period: at most scale + 2 numbers each,
+    never rows; (4) the driver checks the score values with the core, orders
+    the slices as `health` does and derives the table from the summed
+    histograms (``HealthFromHistogram``), flags and baselines included. `by`
+    and `kind` name columns of df. Rolling windows (`window`) and
+    ``basis="latest"`` are not available over Spark yet.
     """
     if window is not None:
         raise ValueError("npscore.spark.health: rolling windows (window=...) are not available "
@@ -83,6 +89,46 @@ def health(
         raise ValueError(f"start ({start!r}) is after end ({end!r}) or the data's range: "
                          "no period to show")
     starts, labels = _npscore.period_grid(int(lo), int(hi), freq, tz)
+    n_periods = len(labels)
+    bins = cut[2] + 1
+    unit = _grid_unit(df, time, starts)
+    if unit and _native_scores(df, score):
+        merged, excluded = _histograms_by_spark(df, keys, score, time, starts, labels, unit, cut,
+                                                missing)
+    else:
+        merged, excluded = _histograms_by_partitions(df, keys, score, time, tz, starts, labels,
+                                                     cut, missing, thresholds, mode, freq)
+    hist_cols = [f"score_{b}" for b in range(bins)]
+    if keys:
+        codes, slice_keys = group_codes(merged, keys)
+    else:
+        codes, slice_keys = np.zeros(len(merged), np.int64), pd.DataFrame(index=range(1))
+    n_slices = len(slice_keys)
+    row = np.asarray(codes, np.int64) * n_periods + merged["period"].to_numpy(np.int64)
+    histogram = np.zeros((n_slices * n_periods, bins), np.int64)
+    np.add.at(histogram, row, merged[hist_cols].to_numpy(np.int64))
+    skipped = np.zeros(n_slices * n_periods, np.int64)
+    np.add.at(skipped, row, merged["skipped"].to_numpy(np.int64))
+    cols = _npscore.health_from_histogram(histogram, n_periods, n_slices, skipped,
+                                          as_cutoffs(cut), missing,
+                                          method, float(confidence), adjust, thresholds, mode,
+                                          freq)
+    out = _table_frame(cols, labels, starts, slice_keys)
+    out.attrs.update(keys=[str(c) for c in slice_keys.columns], method=method,
+                     confidence=float(confidence), adjust=adjust, freq=freq, tz=tz, basis=basis,
+                     window=None, thresholds=cols["thresholds"], excluded=excluded,
+                     dropped_by_basis=0, **_flag_attrs(cols, freq, None))
+    return out
+
+
+def _histograms_by_partitions(df: Any, keys: list, score: str, time: str, tz: str,
+                              starts: np.ndarray, labels: list, cut: tuple, missing: str,
+                              thresholds: dict, mode: str, freq: str) -> tuple[pd.DataFrame, int]:
+    """Score histograms per (slice, period) counted by the core in each
+    partition, from any time and score types `npscore.health` reads (text
+    times parsed, naive times read in `tz`), added up by Spark: the slice
+    keys, "period", score_0..score_<scale>, "skipped"; and the number of
+    rows left out (time outside the grid, or missing and skipped)."""
     n_periods = len(labels)
     bins = cut[2] + 1
     hist_cols = tuple(f"score_{b}" for b in range(bins))
@@ -130,27 +176,73 @@ def health(
         *(F.sum(c).alias(c) for c in sums)))
     left_out = merged["period"].to_numpy() < 0
     excluded = int(merged.loc[left_out, "excluded"].sum())
-    merged = merged[~left_out].reset_index(drop=True)
-    if keys:
-        codes, slice_keys = group_codes(merged, keys)
-    else:
-        codes, slice_keys = np.zeros(len(merged), np.int64), pd.DataFrame(index=range(1))
-    n_slices = len(slice_keys)
-    row = np.asarray(codes, np.int64) * n_periods + merged["period"].to_numpy(np.int64)
-    histogram = np.zeros((n_slices * n_periods, bins), np.int64)
-    histogram[row] = merged[list(hist_cols)].to_numpy(np.int64)
-    skipped = np.zeros(n_slices * n_periods, np.int64)
-    skipped[row] = merged["skipped"].to_numpy(np.int64)
-    cols = _npscore.health_from_histogram(histogram, n_periods, n_slices, skipped,
-                                          as_cutoffs(cut), missing,
-                                          method, float(confidence), adjust, thresholds, mode,
-                                          freq)
-    out = _table_frame(cols, labels, starts, slice_keys)
-    out.attrs.update(keys=[str(c) for c in slice_keys.columns], method=method,
-                     confidence=float(confidence), adjust=adjust, freq=freq, tz=tz, basis=basis,
-                     window=None, thresholds=cols["thresholds"], excluded=excluded,
-                     dropped_by_basis=0, **_flag_attrs(cols, freq, None))
-    return out
+    return merged[~left_out].reset_index(drop=True), excluded
+
+
+
+#: Units that period boundaries can fall on (seconds): whole hours, and
+#: the half and quarter hours of zones such as Asia/Kolkata or Asia/Kathmandu.
+_UNITS = (3600, 1800, 900, 60)
+#: The most units the broadcast period table may hold (16 bytes each).
+MAX_UNITS = 1 << 22
+
+
+def _grid_unit(df: Any, time: str, starts: np.ndarray) -> int:
+    """The unit (ns) Spark may bucket `time` by so that each bucket lies in
+    one period of the grid, or 0 when Spark cannot bucket it: only instants
+    (Spark TIMESTAMP) are bucketed by Spark; naive or text times are read by
+    the core, which applies `tz` and its DST rules to them."""
+    from pyspark.sql.types import TimestampType
+
+    if not isinstance(df.schema[time].dataType, TimestampType):
+        return 0
+    for seconds in _UNITS:
+        unit = seconds * 10**9
+        if not (starts % unit).any() and (starts[-1] - starts[0]) // unit <= MAX_UNITS:
+            return unit
+    return 0
+
+
+def _histograms_by_spark(df: Any, keys: list, score: str, time: str, starts: np.ndarray,
+                         labels: list, unit: int, cut: tuple,
+                         missing: str) -> tuple[pd.DataFrame, int]:
+    """Score histograms per (slice, period) counted by Spark itself: each
+    row's time bucketed by `unit` (period starts are whole units), the
+    bucket's period found in a broadcast table made by the core from the grid
+    (`assign_periods`), rows counted per (slice, period) and score
+    (`_score_histograms`): scale + 4 counts per slice and period are
+    shuffled, never rows. Same result as `_histograms_by_partitions`."""
+    import pyarrow as pa
+    from pyspark.sql import functions as F
+
+    first = int(starts[0]) // unit
+    buckets = np.arange(first, int(starts[-1]) // unit, dtype=np.int64)
+    periods = _npscore.assign_periods(np.ascontiguousarray(buckets * unit), starts, labels, False)
+    table = df.sparkSession.createDataFrame(pa.table({_BUCKET: buckets,
+                                                      _PERIOD: periods.astype(np.int64)}))
+    micros = F.unix_micros(F.col(time))
+    step = F.lit(unit // 1000)
+    bucket = ((micros - F.pmod(micros, step)) / step).cast("long").alias(_BUCKET)
+    rows = df.select(*dict.fromkeys(keys + [score, time]), bucket).join(
+        F.broadcast(table), on=_BUCKET, how="left")
+    hist = _score_histograms(rows, keys + [_PERIOD], score, cut, missing,
+                             F.count_if(F.col(time).isNull()).alias(_NO_TIME))
+    no_time = int(hist[_NO_TIME].sum())
+    if no_time and missing == "error":
+        raise ValueError(f"column {time!r} has {no_time} missing time(s) (null); ask to skip "
+                         "missing values (missing=\"skip\") to leave them out")
+    period = hist[_PERIOD].to_numpy(np.float64, na_value=np.nan)
+    left_out = np.isnan(period)
+    excluded = int(hist.loc[left_out, ROWS].sum())
+    merged = hist.loc[~left_out].reset_index(drop=True)
+    merged["period"] = period[~left_out].astype(np.int64)
+    return merged, excluded
+
+
+_BUCKET, _PERIOD, _NO_TIME = "__npscore_bucket", "__npscore_period", "__npscore_no_time"
+
+
+# --- Per customer / account: each one's rows in one partition ----------------------------------
 
 
 def migration(
@@ -221,36 +313,7 @@ def migration(
     r = _map_in_arrow(part, count, schema).agg(
         *(F.sum(c).alias(c) for c in cells + totals)).collect()[0]
     counts = np.array([r[c] or 0 for c in cells], np.int64).reshape(n_periods, 3, 3)
-    return _migration_frame(counts, {t: int(r[t] or 0) for t in totals}, labels, freq)
-
-
-_SEGMENT_NAMES = ("detractors", "passives", "promoters")
-
-
-def _migration_frame(counts: np.ndarray, totals: dict, labels: list,
-                     freq: Any) -> pd.DataFrame:
-    """The migration table from the summed counts (period, from, to), laid
-    out as `npscore.migration` lays it out."""
-    rows = []
-    for p, label in enumerate(labels):
-        for f, name in enumerate(_SEGMENT_NAMES):
-            c = counts[p, f]
-            total = int(c.sum())
-            row: dict = {"period": label, "from": name, "pairs": total}
-            row.update({f"to_{to}": int(c[t]) for t, to in enumerate(_SEGMENT_NAMES)})
-            row.update({f"rate_{to}": c[t] / total if total else np.nan
-                        for t, to in enumerate(_SEGMENT_NAMES)})
-            rows.append(row)
-    out = pd.DataFrame(rows)
-    if freq is None:
-        out = out.drop(columns="period")
-    overall = counts.sum(axis=0)
-    promoters_from = int(overall[2].sum())
-    out.attrs.update(
-        pairs=totals["pairs"], customers=totals["customers"], excluded=totals["excluded"],
-        skipped=totals["skipped"], promoter_to_passive=int(overall[2, 1]),
-        promoter_to_passive_rate=overall[2, 1] / promoters_from if promoters_from else np.nan)
-    return out
+    return _migration_table(counts, {t: int(r[t] or 0) for t in totals}, labels, freq)
 
 
 def account_nps(
@@ -345,3 +408,4 @@ def account_nps(
         float(confidence))
     out.attrs.update(overall=summary.to_dict(), how=how, min_n=float(min_n))
     return out
+

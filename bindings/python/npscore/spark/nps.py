@@ -13,7 +13,7 @@ from ..nps import DEFAULT_CONFIDENCE, DEFAULT_CUTOFFS, DEFAULT_METHOD, DEFAULT_M
 from ..nps import by_group as _by_group
 from .._types import Method, Missing
 from ._common import _chunks, _collect, _cutoff_values, _frame, _key_arrays, _map_in_arrow
-from ._common import _names, _schema, _COUNTS
+from ._common import _bin_segments, _names, _native_scores, _schema, _score_histograms, _COUNTS
 
 
 def by_group(
@@ -29,13 +29,15 @@ def by_group(
 ) -> pd.DataFrame:
     """`npscore.by_group` over a Spark DataFrame (unweighted): one row per
     group, sorted by key, with the single-machine function's columns and
-    values for ``df.toPandas()``.
+    values for ``df.toPandas()``. `by` names key columns of df.
 
-    Each partition counts its groups with the core (detractors, passives,
-    promoters, skipped per group); Spark adds the counts up per key; the
-    driver summarizes each group's counts with the core (`summarize_counts`,
-    the statistics `by_group` gives counted in one pass). `by` names key
-    columns of df.
+    A numeric score column is counted by Spark itself: rows per key and
+    score, a shuffle of scale + 3 counts per group, never rows (a value that
+    is not a score is found by a second job over the distinct values and
+    reported by the core's check, naming the value and its number of rows).
+    The core puts each score in its segment and summarizes each group's
+    counts (`summarize_counts`: the statistics `by_group` gives). Other
+    score types are counted per partition by the core, through Arrow.
     """
     if by is None:
         raise TypeError("by_group() needs `by`: one key column name or a list of them")
@@ -44,26 +46,16 @@ def by_group(
     df = _frame(df)
     keys = _args.labels(by, "by", empty=False)
     _names(df, [score] + keys, "by_group")
-
-    def count(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa
-
-        for table in _chunks(batches):
-            types = {k: table.schema.field(k).type for k in keys}
-            g = _by_group(table.to_pandas(), score=score, by=keys, missing=missing, cutoffs=cut)
-            arrays = _key_arrays(g, keys, types) + [
-                pa.array(g[c].to_numpy(np.int64)) for c in _COUNTS]
-            yield pa.RecordBatch.from_arrays(arrays, names=keys + list(_COUNTS))
-
-    from pyspark.sql import functions as F
-
-    partial = _map_in_arrow(df.select(*keys, score), count, _schema(df, keys, _COUNTS))
-    merged = _collect(partial.groupBy(*keys).agg(*(F.sum(c).alias(c) for c in _COUNTS)))
+    if _native_scores(df, score):
+        merged = _counted_by_spark(df, keys, score, cut, missing)
+    else:
+        merged = _counted_by_partitions(df, keys, score, cut, missing)
     if len(merged) == 0:
         raise ValueError("by_group(): the DataFrame has no rows")
     codes, out = group_codes(merged, keys)  # sorted as the single-machine function sorts
-    order = np.argsort(codes, kind="stable")
-    counts = {c: merged[c].to_numpy(np.int64)[order] for c in _COUNTS}
+    counts = {c: np.zeros(len(out), np.int64) for c in _COUNTS}
+    for c in _COUNTS:
+        np.add.at(counts[c], codes, merged[c].to_numpy(np.int64))
     summaries = [_npscore.summarize_counts(_npscore.Counts(int(d), int(p), int(r)), method,
                                            float(confidence))
                  for d, p, r in zip(counts["detractors"], counts["passives"],
@@ -82,3 +74,36 @@ def by_group(
     out.attrs.update(method=method, confidence=float(confidence), min_n=float(min_n))
     return out
 
+
+def _counted_by_spark(df: Any, keys: list, score: str, cut: tuple, missing: str) -> pd.DataFrame:
+    """Segment counts per key (the key columns and _COUNTS) from the rows
+    per (key, score) that Spark counts (`_score_histograms`), each score
+    put in its segment by the core."""
+    hist = _score_histograms(df, keys, score, cut, missing)
+    segments = _bin_segments(cut)
+    out = hist[keys].copy()
+    for code, c in enumerate(_COUNTS[:3]):  # segments -1, 0, +1
+        bins = [f"score_{b}" for b in np.flatnonzero(segments == code - 1)]
+        out[c] = hist[bins].to_numpy(np.int64).sum(axis=1)
+    out["skipped"] = hist["skipped"].to_numpy(np.int64)
+    return out
+
+
+def _counted_by_partitions(df: Any, keys: list, score: str, cut: tuple,
+                           missing: str) -> pd.DataFrame:
+    """Segment counts per key counted by the core in each partition (any
+    score type `npscore.by_group` reads), added up per key by Spark."""
+    def count(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        for table in _chunks(batches):
+            types = {k: table.schema.field(k).type for k in keys}
+            g = _by_group(table.to_pandas(), score=score, by=keys, missing=missing, cutoffs=cut)
+            arrays = _key_arrays(g, keys, types) + [
+                pa.array(g[c].to_numpy(np.int64)) for c in _COUNTS]
+            yield pa.RecordBatch.from_arrays(arrays, names=keys + list(_COUNTS))
+
+    from pyspark.sql import functions as F
+
+    partial = _map_in_arrow(df.select(*keys, score), count, _schema(df, keys, _COUNTS))
+    return _collect(partial.groupBy(*keys).agg(*(F.sum(c).alias(c) for c in _COUNTS)))
