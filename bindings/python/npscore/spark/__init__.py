@@ -29,6 +29,10 @@ from ._common import CHUNK_ROWS, _pyspark  # noqa: F401  (documented; the import
 from .clv import customer_lifetime_value, fit_clv_models, rfm_summary
 from .health import account_nps, health, migration
 from .nps import by_group
+from .churn import explain, predict_proba
+from .monitor import monitor
+from .priority import prioritize
 
 __all__ = ["by_group", "health", "account_nps", "migration"]
 __all__ += ["rfm_summary", "fit_clv_models", "customer_lifetime_value"]
+__all__ += ["predict_proba", "explain", "prioritize", "monitor"]
