@@ -81,20 +81,21 @@ def child_report(data: Path, fmt: str, out: Path, profile: str) -> dict[str, Any
     stages: list[list[Any]] = []
     loaded: dict[str, float] = {}
 
-    class Recorder(cli.Progress):  # every stage, with its rows, start time and peak RSS so far
+    class Recorder(cli.Progress):  # every stage: rows, start time, CPU time, peak RSS so far
         def __call__(self, stage: str, rows: Any = None) -> None:
-            stages.append([stage, rows, time.perf_counter(), _rss_mb()])
+            stages.append([stage, rows, time.perf_counter(), _rss_mb(), time.process_time()])
             super().__call__(stage, rows)
 
     real_read = _report_io.read_inputs
 
     def read_inputs(config: Any, progress: Any = None) -> Any:
         inputs = real_read(config, progress)
-        t = time.perf_counter()  # not timed as a stage: the benchmark's own look
+        t, c = time.perf_counter(), time.process_time()  # not a stage: the benchmark's own look
         loaded["mb"] = _frames_mb([inputs.responses, inputs.customers, inputs.transactions,
                                    inputs.churn, inputs.events, inputs.owners, inputs.contacts])
         loaded["rss_after_read_mb"] = _rss_mb()
         loaded["measure_s"] = time.perf_counter() - t
+        loaded["measure_cpu_s"] = time.process_time() - c
         return inputs
 
     cli.Progress = Recorder  # type: ignore[misc]
@@ -114,19 +115,23 @@ def child_report(data: Path, fmt: str, out: Path, profile: str) -> dict[str, Any
     if rc != 0:
         raise SystemExit(f"npscore report exited with {rc}")
     durations: dict[str, float] = {}
+    cpu: dict[str, float] = {}  # CPU seconds of all threads: steadier than wall time under load
     peak_growth: dict[str, float] = {}  # how much each stage raised the peak RSS
-    marks = stages + [["end", None, end, _rss_mb()]]
-    for (stage, _, t, m), (_, _, t_next, m_next) in zip(marks, marks[1:]):
+    marks = stages + [["end", None, end, _rss_mb(), time.process_time()]]
+    for (stage, _, t, m, c), (_, _, t_next, m_next, c_next) in zip(marks, marks[1:]):
         durations[stage] = durations.get(stage, 0.0) + (t_next - t)
+        cpu[stage] = cpu.get(stage, 0.0) + (c_next - c)
         peak_growth[stage] = peak_growth.get(stage, 0.0) + (m_next - m)
     # The benchmark's memory_usage pass ran inside the last "checking"/"joining"
     # stage before build_report's first: take it out of that stage.
     first_build = next((i for i, s in enumerate(stages) if s[0] == "overall"), None)
     if first_build:
         durations[stages[first_build - 1][0]] -= loaded.get("measure_s", 0.0)
+        cpu[stages[first_build - 1][0]] -= loaded.get("measure_cpu_s", 0.0)
     return {"seconds": end - t0 - loaded.get("measure_s", 0.0),
-            "imports_s": imported - start, "stages": durations, "peak_growth_mb": peak_growth,
-            "rows": {s: r for s, r, _, _ in stages if r is not None},
+            "imports_s": imported - start, "stages": durations, "stages_cpu": cpu,
+            "peak_growth_mb": peak_growth,
+            "rows": {s: r for s, r, _, _, _ in stages if r is not None},
             "loaded_mb": loaded.get("mb"), "rss_after_read_mb": loaded.get("rss_after_read_mb"),
             "rss_at_start_mb": rss_start, "peak_rss_mb": _rss_mb()}
 
@@ -203,11 +208,11 @@ def main() -> int:
           f"ratio {r['seconds'] / p['seconds']:.2f}x (target <= 2x)")
     print(f"{'  + Python start and imports':34s}{r['process_wall_s'] - r['seconds']:10.2f}   "
           f"(process {r['process_wall_s']:.2f} s: {r['process_wall_s'] / p['seconds']:.2f}x)")
-    print("\nstages (the CLI's progress callback; seconds, share, MiB the stage added to the "
-          "peak RSS):")
+    print("\nstages (the CLI's progress callback; seconds, share, CPU seconds of all threads, "
+          "MiB the stage added to the peak RSS):")
     for k, v in sorted(r["stages"].items(), key=lambda kv: -kv[1]):
         rows_k = r["rows"].get(k)
-        print(f"  {k:32s}{v:10.2f}  {100 * v / r['seconds']:5.1f}%"
+        print(f"  {k:32s}{v:10.2f}  {100 * v / r['seconds']:5.1f}%  {r['stages_cpu'][k]:7.2f} cpu"
               f"  {r['peak_growth_mb'].get(k, 0.0):+8.0f} MiB"
               + (f"  ({rows_k:,} rows)" if rows_k is not None else ""))
     print("\nmemory (MiB):")

@@ -634,7 +634,9 @@ def arrow_text(x: Any) -> bool:
 # indexes share them through shallow copies, column selections and
 # reset_index, so the report's stages look the same 10M customer ids up once
 # instead of once per stage. An entry goes when one of its arrays does (weak
-# references); at most _MEMO_SIZE are kept. Callers get copies.
+# references); at most _MEMO_SIZE are kept, the least recently used going
+# first (the full columns' lookups are used again by the last stages).
+# Callers get copies.
 _MEMO: dict = {}
 _MEMO_SIZE = 8
 
@@ -648,6 +650,7 @@ def _memo(kind: str, arrays: tuple, compute: Any) -> Any:
     key = (kind, *(id(a) for a in arrays))
     hit = _MEMO.get(key)
     if hit is not None and all(r() is a for r, a in zip(hit[0], arrays)):
+        _MEMO[key] = _MEMO.pop(key)  # the most recently used is the last to go
         return hit[1]
     out = compute()
     drop = lambda _, key=key: _MEMO.pop(key, None)  # noqa: E731
@@ -664,11 +667,13 @@ def _value_set(ids: Any, kind: Any) -> Any:
     return v if v.type == kind else v.cast(kind)
 
 
-def positions(values: Any, ids: Any) -> np.ndarray:
+def positions(values: Any, ids: Any, *, read_only: bool = False) -> np.ndarray:
     """For each of `values` (a Series or Index), its position in the unique
     `ids` (-1 if absent), as `pd.Index(ids).get_indexer(values)`; with
     pyarrow-backed text on both sides, by pyarrow's hash lookup (pandas
-    converts every value to a Python object first)."""
+    converts every value to a Python object first), shared by every caller
+    on the same arrays: a copy, or with `read_only` the shared array itself
+    (no copy of 10M positions for a caller that only reads them)."""
     if arrow_text(values) and arrow_text(ids):
         import pyarrow.compute as pc
 
@@ -676,8 +681,11 @@ def positions(values: Any, ids: Any) -> np.ndarray:
 
         def lookup() -> np.ndarray:
             found = pc.index_in(a, value_set=_value_set(ids, a.type))
-            return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.intp)
-        return _memo("positions", (a, v), lookup).copy()
+            pos = np.asarray(found.fill_null(-1).to_numpy(), dtype=np.intp)
+            pos.flags.writeable = False
+            return pos
+        pos = _memo("positions", (a, v), lookup)
+        return pos if read_only else pos.copy()
     return pd.Index(ids).get_indexer(values)
 
 

@@ -489,7 +489,9 @@ def _read_csv_arrow(src: _Source, usecols: list[str], numeric: set[str]
         import pyarrow.csv as pacsv
     except ImportError:
         return None
-    types = {c: pa.float64() if c in numeric else pa.string() for c in usecols}
+    # Text as large_string, the type pandas' `str` columns hold: to_pandas then
+    # wraps each column instead of copying it into that type.
+    types = {c: pa.float64() if c in numeric else pa.large_string() for c in usecols}
     try:
         table = pacsv.read_csv(
             src.path,
@@ -501,7 +503,10 @@ def _read_csv_arrow(src: _Source, usecols: list[str], numeric: set[str]
                 decimal_point=o.decimal, check_utf8=True))
     except (pa.ArrowException, OSError, ValueError):
         return None
-    frame = table.to_pandas()
+    # Each column's Arrow memory goes as soon as it is converted (the table is
+    # not used again): the peak is not the table and the frame together.
+    frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table
     if list(frame.columns) != usecols or any(
             frame[c].dtype != ("float64" if c in numeric else "str") for c in usecols):
         return None
@@ -598,6 +603,37 @@ def _aware(text: pd.Series) -> np.ndarray:
     return out
 
 
+# Text parsed into times at a time: pandas makes a Python object of every
+# value it parses (about 90 bytes a value), so at most this many are alive.
+_PARSE_ROWS = 1 << 20
+
+
+def _to_datetime(text: pd.Series, **kw: Any) -> pd.Series:
+    """`pd.to_datetime(text, **kw)`, _PARSE_ROWS values at a time (each
+    value is parsed on its own: the same instants)."""
+    if len(text) <= _PARSE_ROWS:
+        return pd.to_datetime(text, **kw)
+    out = pd.concat([pd.to_datetime(text.iloc[i:i + _PARSE_ROWS], **kw)
+                     for i in range(0, len(text), _PARSE_ROWS)])
+    # Parts of different kinds (one time zone per part) are read whole, so
+    # that pandas decides as it would without parts.
+    return out if pd.api.types.is_datetime64_any_dtype(out.dtype) else pd.to_datetime(text, **kw)
+
+
+def _stripped(s: pd.Series) -> pd.Series:
+    """The text without leading and trailing white space, missing kept
+    missing; Arrow text with none to strip is returned as it is (no copy
+    kept alive while it is parsed)."""
+    text = s.astype(str).str.strip().where(s.notna())
+    if _arrow_text(s) and _arrow_text(text):
+        import pyarrow.compute as pc
+
+        same = pc.equal(text.array._pa_array, s.array._pa_array)
+        if pc.all(same.fill_null(True)).as_py():
+            return s
+    return text
+
+
 def _times(s: pd.Series, src: _Source, canon: str, col: str) -> pd.Series:
     """Dates and times as UTC instants: aware times keep their offset, naive
     ones are read in the file's time zone; an unparseable value, or a local
@@ -609,11 +645,11 @@ def _times(s: pd.Series, src: _Source, canon: str, col: str) -> pd.Series:
         if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
             raise ReportInputError(f'{src.path}: column "{col}" ({src.name}.{canon}) holds '
                                    f"{s.dtype}, not dates (npscore does not guess a unit)")
-        text = s.astype(str).str.strip().where(s.notna())
+        text = _stripped(s)
         present = s.notna().to_numpy()
         if fmt:
             aware_all = "%z" in fmt
-            parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=aware_all)
+            parsed = _to_datetime(text, format=fmt, errors="coerce", utc=aware_all)
             want = f'a date in the format "{fmt}"'
         else:
             aware = _aware(text)
@@ -624,8 +660,8 @@ def _times(s: pd.Series, src: _Source, canon: str, col: str) -> pd.Series:
                     f'{src.path}, column "{col}": {src.where(a)} is {text.iloc[a]!r} (with a UTC '
                     f"offset) but {src.where(n)} is {text.iloc[n]!r} (without): give every time "
                     f"an offset, or none (naive times are read in {src.tz})")
-            parsed = pd.to_datetime(text, format="ISO8601", errors="coerce",
-                                    utc=bool(aware[present].any()))
+            parsed = _to_datetime(text, format="ISO8601", errors="coerce",
+                                  utc=bool(aware[present].any()))
             want = ("an ISO 8601 date such as 2025-01-31 or 2025-01-31T09:30:00+01:00 (for "
                     'another format set date_format, e.g. "%d.%m.%Y")')
         bad = np.flatnonzero(parsed.isna().to_numpy() & present)
@@ -783,6 +819,7 @@ def read_inputs(config: ReportConfig, progress: Progress = None) -> "Any":
         raw = _read(src, columns, kinds)
         tell(f"checking {src.path.name}", len(raw))
         df = _typed(raw, src, columns, kinds)
+        del raw  # the text of the parsed columns (times) goes now, not with the next file
         for canon, (_, req) in COLUMNS[name].items():
             if req and canon in df and canon != "score":
                 _required_values(df, src, canon, columns[canon])
@@ -857,7 +894,7 @@ def _join(responses: pd.DataFrame, customers: pd.DataFrame, cols: list[str],
     """The customer attributes used as slices, joined onto the responses by
     customer id (a lookup: never adds or loses a row), and a note counting
     the responses whose customer is unknown."""
-    pos = positions(responses["customer_id"], customers["customer_id"])
+    pos = positions(responses["customer_id"], customers["customer_id"], read_only=True)
     unknown = pos < 0
     note = ""
     if unknown.any():
@@ -876,9 +913,10 @@ def _join(responses: pd.DataFrame, customers: pd.DataFrame, cols: list[str],
             note = what + ": left out"
         else:
             note = what + ": kept, with empty customer attributes"
+    at = np.where(pos >= 0, pos, 0) if unknown.any() else pos  # where to take from, once
     for c in cols:
         if len(customers):  # a take keeps the column's type (no Python objects)
-            s = customers[c].iloc[np.where(pos >= 0, pos, 0)].reset_index(drop=True)
+            s = customers[c].iloc[at].reset_index(drop=True)
         else:
             s = pd.Series(np.full(len(pos), np.nan), dtype=customers[c].dtype)
         responses[c] = s.where(pos >= 0) if (pos < 0).any() else s

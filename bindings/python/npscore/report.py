@@ -29,7 +29,7 @@ import pandas as pd
 from . import __version__
 from . import _args
 from . import _report_render as _render
-from ._convert import column, positions, utc_nanos
+from ._convert import arrow_text, column, factorized, positions, utc_nanos
 from .health import attribute_change, event_impact, health, segment_trends
 from .nps import DEFAULT_CONFIDENCE, DEFAULT_METHOD, DEFAULT_MIN_N, by_group, compare, summarize
 from ._types import Freq, Method, Missing, WeightBy
@@ -321,8 +321,10 @@ def _days(df: pd.DataFrame, opt: ReportOptions) -> str:
     """The dates the responses span, "first..last" (UTC), or "all dates"."""
     if not opt.time or not len(df):
         return "all dates"
-    q = pd.Series(_times(df, opt).view("datetime64[ns]")).dropna()
-    return f"{q.min():%Y-%m-%d}..{q.max():%Y-%m-%d}" if len(q) else "all dates"
+    t = _times(df, opt)  # NaT is the smallest int64: only the minimum must skip it
+    t = t[t != _NAT] if t.min() == _NAT else t
+    return (f"{pd.Timestamp(t.min()):%Y-%m-%d}..{pd.Timestamp(t.max()):%Y-%m-%d}" if len(t)
+            else "all dates")
 
 
 def _denominator(n: float, df: pd.DataFrame, opt: ReportOptions, who: str = "all customers",
@@ -471,17 +473,22 @@ def _health_table(df: pd.DataFrame, opt: ReportOptions, freq: str, by: Optional[
                   missing=opt.missing)
 
 
-def _period_labels(df: pd.DataFrame, opt: ReportOptions, h: pd.DataFrame) -> np.ndarray:
+def _period_labels(df: pd.DataFrame, opt: ReportOptions, h: pd.DataFrame) -> Any:
     """Each response's period label, as `health` labels its periods (the
-    calendar of opt.timezone): the last period starting at or before it."""
+    calendar of opt.timezone): the last period starting at or before it. A
+    categorical when the labels are distinct: selecting a period compares
+    integer codes, not a Python string per response."""
     t = _times(df, opt)
     starts = h["period_start"].array.as_unit("ns").asi8
     idx = np.searchsorted(starts, t, side="right") - 1
     labels = h["period"].to_numpy(dtype=object)
-    return labels[np.clip(idx, 0, len(labels) - 1)]
+    codes = np.clip(idx, 0, len(labels) - 1)
+    if len(labels) and pd.Index(labels).is_unique:
+        return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(labels))
+    return labels[codes]
 
 
-def _period_lines(df: pd.DataFrame, q: np.ndarray, opt: ReportOptions, cur: str, prev: str,
+def _period_lines(df: pd.DataFrame, q: Any, opt: ReportOptions, cur: str, prev: str,
                   who: str) -> tuple[list[str], Optional[dict[str, Any]]]:
     """NPS of two periods and their comparison, each with its denominator."""
     scores = column(df, opt.score, "score")
@@ -528,10 +535,10 @@ def _period_section(df: pd.DataFrame, opt: ReportOptions, hp: pd.DataFrame) -> l
         lines, sec.data["blended"] = _period_lines(df, q, opt, cur, prev, "all customers")
         sec.blocks += lines
         return [sec]
-    col = column(df, opt.kind, "kind").to_numpy()
+    col = column(df, opt.kind, "kind")
     subs = []
     for k in kinds:
-        sel = col == k
+        sel = (col == k).to_numpy(dtype=bool, na_value=False)
         lines, sec.data["by_kind"][str(k)] = _period_lines(df[sel], q[sel], opt, cur, prev,
                                                            f"all customers, {k} surveys")
         subs.append(Section(f"periods_{k}", f"{k} surveys", 3, cast(list[Block], lines)))
@@ -543,7 +550,8 @@ def _period_section(df: pd.DataFrame, opt: ReportOptions, hp: pd.DataFrame) -> l
     scores = column(df, opt.score, "score")
     grid: dict[str, dict[str, str]] = {}
     for k in [*kinds, "all"]:
-        sel = np.ones(len(df), bool) if k == "all" else (col == k)
+        sel = np.ones(len(df), bool) if k == "all" else (col == k).to_numpy(dtype=bool,
+                                                                             na_value=False)
         row = {}
         for p in shown:
             part = sel & (q == p)
@@ -765,7 +773,7 @@ def _looked_up(keys: pd.Series, table: pd.Series) -> np.ndarray:
     one hash lookup of the keys (NaN where absent)."""
     if not table.index.is_unique:
         return keys.map(table).to_numpy()
-    pos = positions(keys, table.index)
+    pos = positions(keys, table.index, read_only=True)
     values = table.to_numpy()
     out = values[np.where(pos >= 0, pos, 0)] if len(values) else np.full(len(pos), np.nan)
     if (pos < 0).any():
@@ -806,8 +814,11 @@ def _customer_value(inputs: ReportInputs, now: pd.Timestamp) -> Optional[_Value]
         gg = GammaGamma().fit(rep["frequency"], rep["monetary_value"])
         clv = customer_lifetime_value(bg, gg, rfm["frequency"], rfm["recency"], rfm["T"],
                                       rfm["monetary_value"], time=12)
-        value = pd.Series(clv, index=rfm.index).reindex(ids.to_numpy()).fillna(0.0)
-        value.index = pd.Index(ids.to_numpy())
+        # Indexed by the customers' own id column (no Python object per id): the
+        # later lookups of responses' ids in it are those of the join, shared.
+        index = pd.Index(ids).rename(None)
+        value = pd.Series(clv, index=rfm.index).reindex(index).fillna(0.0)
+        value.index = index
         return _Value(value, "clv_from_transactions", "CLV",
                       f"CLV: 12 months, discounted, from transactions by BG/NBD + Gamma-Gamma "
                       f"fitted as of {now:%Y-%m-%d} on {len(rfm):,} customers (customers "
@@ -829,7 +840,13 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
 
     horizon = opt.horizon_days
     top = opt.top
+    # The churn model and the SLA count read each response's customer, score
+    # and time only: dropping churned customers' responses copies these (and
+    # their row, _ROW); the latest responses' other columns are taken by row
+    # for the queue (_response_columns), not copied for 10M responses.
     responses, customers = inputs.responses, inputs.customers
+    responses = responses[[c for c in _CORE if c in responses.columns]]
+    rows = np.arange(len(responses))
     features: dict[str, Any] = {"missing": opt.missing}
     if customers is not None:
         cols = (list(inputs.churn_columns) if inputs.churn_columns is not None
@@ -922,7 +939,8 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
         by_id = pd.to_datetime(by_id)
         gone = by_id.index[(by_id.notna() & (by_id <= now)).to_numpy()]
         gone_ids = pd.Series(gone, dtype=churn["customer_id"].dtype)
-        responses = responses[positions(responses["customer_id"], gone_ids) < 0]
+        active = positions(responses["customer_id"], gone_ids) < 0
+        responses, rows = responses[active], np.flatnonzero(active)
         if customers is not None:
             customers = customers[positions(customers["customer_id"], gone_ids) < 0]
     else:
@@ -958,7 +976,10 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
            if skipped else "")
         + f"), mean risk {risk.mean():.1%}.",
     ]
-    riskiest = reasons.sort_values("churn_probability", ascending=False, kind="stable").head(top)
+    # The top rows by the order sort_values gives the frame (one column sorted,
+    # not every reason column of every customer moved).
+    first = pd.Series(risk.to_numpy()).sort_values(ascending=False, kind="stable").index[:top]
+    riskiest = reasons.iloc[first]
     table = pd.DataFrame({
         "customer": riskiest.index.to_numpy(),
         "P(churn)": riskiest["churn_probability"].to_numpy(),
@@ -970,7 +991,36 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
     table["reasons"] = ["; ".join(r for r in row if isinstance(r, str))
                         for row in riskiest[[f"reason_{k}" for k in (1, 2, 3)]].to_numpy()]
     sec.blocks.append(Table(table, formats, name="riskiest", caption=f"Riskiest {top} customers:"))
-    return sec, (risk, reasons, responses, customers, gone)
+    return sec, (risk, reasons, responses.assign(**{_ROW: rows}), customers, gone)
+
+
+# The response columns the churn stage copies, and the column naming each
+# response's row in inputs.responses.
+_CORE = ("customer_id", "score", "responded_at")
+_ROW = "__npscore_row"
+
+
+def _response_columns(frame: pd.DataFrame, responses: pd.DataFrame, customers: pd.DataFrame,
+                      skip: Sequence[str]) -> pd.DataFrame:
+    """`latest_responses`' frame from the churn stage's responses (the _CORE
+    columns and _ROW) as it is from every response column but `skip`: those
+    columns taken for the latest responses by their row, in the responses'
+    order, then the customers' columns (suffixed "_customer" where a response
+    column has the name), then the columns latest_responses adds."""
+    rows = frame[_ROW].to_numpy()
+    have = [c for c in responses.columns if c not in skip]
+    out: dict[str, Any] = {}
+    for c in have:
+        out[c] = frame[c] if c in _CORE else pd.Series(
+            responses[c].array.take(rows), index=frame.index, name=c)
+    for c in customers.columns:
+        if c != "customer_id":
+            name = f"{c}_customer" if c in have else c
+            out[name] = frame[f"{c}_customer" if c in _CORE else c]
+    for c in frame.columns:
+        if c not in out and c not in customers.columns and c != _ROW:
+            out[c] = frame[c]  # segment, churn_risk
+    return pd.DataFrame(out, index=frame.index)
 
 
 def _queue_sections(inputs: ReportInputs, opt: ReportOptions, responses: pd.DataFrame,
@@ -999,13 +1049,15 @@ def _queue_sections(inputs: ReportInputs, opt: ReportOptions, responses: pd.Data
     missed = missed_cases(cases, **args)
     a = full.attrs
     # The SLA over every answer of active customers, not only the latest.
+    # (`responses`: the churn stage's columns; the SLA count reads no others.)
     if "clv" in responses.columns or not customers["customer_id"].is_unique:
         every = responses.merge(customers[["customer_id", "clv"]], on="customer_id", how="inner")
     else:  # the inner merge as a lookup: responses' order, their customers' clv
         pos = positions(responses["customer_id"], customers["customer_id"])
-        every = responses[pos >= 0].reset_index(drop=True)
+        every = responses[["score", "responded_at", _ROW]][pos >= 0].reset_index(drop=True)
         every["clv"] = customers["clv"].to_numpy()[pos[pos >= 0]]
     if contacts is not None:
+        every["response_id"] = inputs.responses["response_id"].array.take(every[_ROW].to_numpy())
         every = every.merge(contacts[["response_id", "contacted_at"]], on="response_id",
                             how="left")
     every_q = prioritize(every, churn_risk=np.zeros(len(every)), clv="clv", segment="score",
@@ -1176,12 +1228,13 @@ def _themes_section(inputs: ReportInputs, opt: ReportOptions, value: _Value) -> 
 
     n = opt.themes
     # Every answer is evidence of a problem, churned customers' included.
-    df = inputs.responses.assign(
-        clv=_looked_up(inputs.responses["customer_id"], value.by_customer))
+    r = inputs.responses
+    clv = _looked_up(r["customer_id"], value.by_customer)
     # Problems are what detractors and passives write: the tagger finds topics,
-    # not sentiment, and promoters' comments are mostly praise.
-    critics = df[(pd.to_numeric(df["score"]) <= 8).to_numpy()]
-    critics = critics[critics["clv"].notna().to_numpy()]
+    # not sentiment, and promoters' comments are mostly praise. One selection
+    # of the three columns read (not a copy of every response column).
+    keep = (pd.to_numeric(r["score"]) <= 8).to_numpy() & pd.notna(clv)
+    critics = r[["comment", "score"]].assign(clv=clv)[keep]
     th = top_themes(critics, comment="comment", segment="score", clv="clv", n=n)
     t = pd.DataFrame({
         "theme": th["theme"].to_numpy(),
@@ -1482,7 +1535,7 @@ def _response_rate(inputs: ReportInputs, customers: pd.DataFrame, churned: np.nd
         if relational.any():
             window &= relational
             kinds = "relational "
-    who = positions(r["customer_id"], customers["customer_id"])
+    who = positions(r["customer_id"], customers["customer_id"], read_only=True)
     answered = np.zeros(len(customers), dtype=bool)
     answered[who[window & (who >= 0)]] = True
     base = int(active.sum())
@@ -1509,12 +1562,13 @@ def _survey_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
     # Each customer's latest answer up to the plan's date (later ones are not
     # known yet), on integer codes: the customer of each response, as the
     # other stages look it up.
-    who = positions(inputs.responses["customer_id"], ids)
+    who = positions(inputs.responses["customer_id"], ids, read_only=True)
     at = utc_nanos(inputs.responses["responded_at"], "responses.responded_at", "UTC")
     ok = (who >= 0) & (at != _NAT) & (at <= now.value)
+    # NaT is the smallest int64: the running maximum leaves it only where a
+    # customer has an answer (no groupby: no sort of 10M codes).
     last_ns = np.full(len(ids), _NAT, dtype=np.int64)
-    latest = pd.Series(at[ok]).groupby(who[ok]).max()
-    last_ns[latest.index.to_numpy()] = latest.to_numpy()
+    np.maximum.at(last_ns, who[ok], at[ok])
     last_at = pd.Series(pd.to_datetime(last_ns, utc=True))
     rules = []
     churned = np.zeros(len(customers), dtype=bool)
@@ -1536,7 +1590,8 @@ def _survey_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
     else:
         rules.append(f"customers with an open case are not left out: needs {_NEEDS['cases']}")
     frame = pd.DataFrame({"customer_id": ids.reset_index(drop=True),
-                          "last_surveyed_at": last_at.to_numpy(),
+                          # the times as times (to_numpy: a Timestamp object per customer)
+                          "last_surveyed_at": last_at.array,
                           "churned": churned,
                           "open_case": open_case if open_case is not None else False})
     plan = survey.invitations(frame, as_of=now, tz=inputs.timezone,
@@ -1623,6 +1678,23 @@ def _stage(progress: Progress, stage: str, rows: Optional[int]) -> None:
         progress(stage, rows)
 
 
+def _coded(df: pd.DataFrame, opt: ReportOptions) -> dict[str, Any]:
+    """Arrow text columns of the overall and period sections as codes: the
+    account (when no id is missing) as integer codes, as the sections group
+    by account and count accounts only (codes hashed once, shared by every
+    stage, give the same numbers); the survey kind as a categorical (the
+    same labels). Their subsets per survey kind and period then take a few
+    bytes a row instead of the text."""
+    out: dict[str, Any] = {}
+    if opt.account and opt.account in df.columns:
+        acc = df[opt.account]
+        if arrow_text(acc) and not acc.hasnans:
+            out[opt.account] = factorized(acc, read_only=True)
+    if opt.kind and opt.kind in df.columns and arrow_text(df[opt.kind]):
+        out[opt.kind] = df[opt.kind].astype("category")
+    return out
+
+
 def _response_sections(df: pd.DataFrame, opt: ReportOptions, figures: dict[str, Any],
                        progress: Progress = None, announce: bool = False) -> list[Section]:
     """Overall, by slice, period over period and health, from one response
@@ -1633,6 +1705,7 @@ def _response_sections(df: pd.DataFrame, opt: ReportOptions, figures: dict[str, 
     # (one per survey kind or period) then copy no others, such as comments.
     narrow = df[[c for c in dict.fromkeys([opt.score, opt.time, opt.weight, opt.account,
                                            opt.kind]) if c and c in df.columns]]
+    narrow = narrow.assign(**_coded(narrow, opt))
     sections = [_overall_section(narrow, opt, announce)]
     _stage(progress, "slices", rows)
     if opt.by:
@@ -1728,6 +1801,7 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
         valued = customers.assign(clv=_looked_up(customers["customer_id"], value.by_customer)
                                   .astype(float))
         frame = latest_responses(responses, valued, churn_risk=risk, missing=opt.missing)
+        frame = _response_columns(frame, inputs.responses, valued, ("comment", opt.kind or ""))
         qs, queue = _queue_sections(inputs, opt, responses, valued, frame, reasons, now, value)
         sections += qs
         _stage(progress, "revenue", len(frame))
