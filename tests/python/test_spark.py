@@ -140,6 +140,15 @@ def test_bad_score_counted_by_spark(spark_session, frames, value, message):
         nspark.health(sdf, score="score_with_holes", by="touchpoint")
 
 
+def test_key_named_as_a_count_column(frames):
+    sdf, _ = frames
+    renamed = sdf.withColumnRenamed("touchpoint", "skipped")
+    with pytest.raises(ValueError, match="'skipped' has the name of one of the count columns"):
+        nspark.by_group(renamed, by="skipped")
+    with pytest.raises(ValueError, match="'skipped' has the name of one of the count columns"):
+        nspark.health(renamed, by="skipped")
+
+
 def test_missing_time_is_an_error_unless_skipped(spark_session, frames):
     _, pdf = frames
     holes = pdf.copy()
@@ -252,3 +261,59 @@ def test_import_error_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "pyspark.sql", None)
     with pytest.raises(ImportError, match=r"npscore\[spark\]"):
         nspark._pyspark()
+
+
+def test_empty_partitions(spark_session):
+    """Functions that read a whole partition (a customer's or account's rows)
+    with many empty partitions, as a bucketed table or a hash repartition of
+    few keys gives them."""
+    pdf = pd.DataFrame({"customer_id": list("aabbcc"), "score": [10, 3, 9, 9, 7, 1],
+                        "responded_at": pd.to_datetime(["2024-01-01", "2024-02-01"] * 3,
+                                                       utc=True)})
+    sdf = _spark_frame(spark_session, pdf, 2).repartition(24, "customer_id")
+    assert min(sdf.rdd.glom().map(len).collect()) == 0
+    local = _local(sdf)
+    _same(nspark.migration(sdf, partitioned=True), npscore.migration(local))
+    _same(nspark.account_nps(sdf, account="customer_id", partitioned=True),
+          npscore.account_nps(local, account="customer_id"))
+
+
+def test_account_ids_keep_their_type(spark_session):
+    """int64 account ids above 2^53 come back exact (not as floats)."""
+    pdf = pd.DataFrame({"account_id": np.array([2**53 + 1, 2**53 + 1, 2**53 + 3, 1]),
+                        "score": [10, 9, 3, 7]})
+    sdf = _spark_frame(spark_session, pdf, 3)
+    out = nspark.account_nps(sdf, account="account_id")
+    assert out["account_id"].dtype == np.int64
+    assert out["account_id"].tolist() == [1, 2**53 + 1, 2**53 + 3]
+    _same(out, npscore.account_nps(_local(sdf), account="account_id"))
+
+
+def test_no_scores(spark_session, frames):
+    """A group whose scores are all missing (skipped), and no rows at all: the
+    tables one machine gives."""
+    pdf = pd.DataFrame({"score": [9.0, 10, 3, None, None], "tp": list("aaabb"),
+                        "account_id": list("xxyyz")})
+    sdf = _spark_frame(spark_session, pdf, 3)
+    local = _local(sdf)
+    _same(nspark.by_group(sdf, by="tp", missing="skip"),
+          npscore.by_group(local, by="tp", missing="skip"))
+    _same(nspark.account_nps(sdf.filter("tp = 'b'"), account="account_id", missing="skip"),
+          npscore.account_nps(local[local["tp"] == "b"].reset_index(drop=True),
+                              account="account_id", missing="skip"))
+    empty = frames[0].limit(0)
+    _same(nspark.by_group(empty, by="touchpoint"), npscore.by_group(_local(empty),
+                                                                     by="touchpoint"))
+    _same(nspark.account_nps(empty, account="account_id"),
+          npscore.account_nps(_local(empty), account="account_id"))
+
+
+def test_types_and_options_checked_on_the_driver(frames):
+    sdf, _ = frames
+    text = sdf.withColumn("score", sdf["score"].cast("string"))
+    with pytest.raises(TypeError, match=r"column 'score' holds text .*cast it first"):
+        nspark.by_group(text, by="touchpoint")
+    with pytest.raises(TypeError, match=r"column 'score' holds text"):
+        nspark.health(text, by="touchpoint")
+    with pytest.raises(ValueError, match="how"):
+        nspark.account_nps(sdf, account="account_id", how="mean")

@@ -398,7 +398,8 @@ def _report(args: argparse.Namespace) -> int:
     if cfg.title:
         given["title"] = cfg.title
     options = dataclasses.replace(ReportOptions(), **given) if given else None
-    report = build_report(inputs, options, progress=progress)
+    # Only the outputs are written: each stage's frames go as soon as it is done.
+    report = build_report(inputs, options, progress=progress, keep_data=False)
     progress("writing the outputs", None)
     files = _outputs(report, cfg.out_dir, args.out)
     fmt = args.format or ("none" if files else "text")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import sys
 import time as _time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,7 +128,8 @@ class Section:
     """One section: `key` (stable id, also the HTML anchor), `title`, heading
     `level` (2, or 3 for a part of the section before it), `blocks`, and
     `needs` naming the missing input when the section could not be computed.
-    `data` holds the library results it shows (for the summary and tests)."""
+    `data` holds the library results it shows (for the summary and tests;
+    empty in a report built with `build_report(..., keep_data=False)`)."""
 
     key: str
     title: str
@@ -1060,10 +1062,8 @@ def _queue_sections(inputs: ReportInputs, opt: ReportOptions, responses: pd.Data
         every["response_id"] = inputs.responses["response_id"].array.take(every[_ROW].to_numpy())
         every = every.merge(contacts[["response_id", "contacted_at"]], on="response_id",
                             how="left")
-    every_q = prioritize(every, churn_risk=np.zeros(len(every)), clv="clv", segment="score",
-                         responded_at="responded_at", now=now, top=1, sla_hours=sla,
-                         contacted_at="contacted_at" if contacts is not None else None)
-    e = every_q.attrs
+    e = _sla_counts(every, now, sla, contacts is not None)
+    del every
     window = a["window_hours"]
     if contacts is not None and e["detractors_due"]:
         share = (f"of {e['detractors_due']:,} detractor answers due so far (active customers, "
@@ -1148,6 +1148,37 @@ def _queue_sections(inputs: ReportInputs, opt: ReportOptions, responses: pd.Data
     return out, queue
 
 
+#: The SLA count over every answer runs on this many answers at a time.
+SLA_CHUNK = 1_000_000
+
+
+def _sla_counts(every: pd.DataFrame, now: pd.Timestamp, sla: dict[str, float],
+                contacted: bool) -> dict[str, Any]:
+    """prioritize's attrs (the counts by play, the detractor SLA) over every
+    answer, SLA_CHUNK answers at a time: the counts are per answer, so they
+    add up, and prioritize makes a missed list of every answer it is given
+    (~0.5 GB for 5M answers at once)."""
+    from .priority import prioritize
+
+    out: dict[str, Any] = {}
+    for k in range(0, max(len(every), 1), SLA_CHUNK):
+        part = every.iloc[k:k + SLA_CHUNK]
+        a = prioritize(part, churn_risk=np.zeros(len(part)), clv="clv", segment="score",
+                       responded_at="responded_at", now=now, top=1, sla_hours=sla,
+                       contacted_at="contacted_at" if contacted else None).attrs
+        if not out:
+            out = copy.deepcopy(a)
+            continue
+        for key in ("n_rows", "total_revenue_at_risk", "detractors_due", "detractors_within_sla"):
+            out[key] += a[key]
+        for key in ("queued", "contacted", "closed", "missed"):
+            for play, n in a[key].items():
+                out[key][play] += n
+    due, within = out["detractors_due"], out["detractors_within_sla"]
+    out["share_within_sla"] = within / due if due and contacted else float("nan")
+    return out
+
+
 def _crm_queue(full: pd.DataFrame, reasons: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     """The live queue with the stable CRM columns (QUEUE_COLUMNS), every
     play, ranked within play."""
@@ -1223,19 +1254,34 @@ def _revenue_section(opt: ReportOptions, frame: pd.DataFrame, customers: pd.Data
     return sec
 
 
-def _themes_section(inputs: ReportInputs, opt: ReportOptions, value: _Value) -> Section:
-    from .themes import top_themes
+#: Comments held in Arrow are tagged this many at a time: the tagger reads
+#: Python strings, ~100 bytes each, so 5M comments at once would add ~0.5 GB.
+TAG_CHUNK = 1_000_000
+
+
+def _themes_section(inputs: ReportInputs, opt: ReportOptions, value: _Value,
+                    keep_data: bool = True) -> Section:
+    from .themes import ThemeTagger, theme_impact
 
     n = opt.themes
     # Every answer is evidence of a problem, churned customers' included.
     r = inputs.responses
     clv = _looked_up(r["customer_id"], value.by_customer)
     # Problems are what detractors and passives write: the tagger finds topics,
-    # not sentiment, and promoters' comments are mostly praise. One selection
-    # of the three columns read (not a copy of every response column).
-    keep = (pd.to_numeric(r["score"]) <= 8).to_numpy() & pd.notna(clv)
-    critics = r[["comment", "score"]].assign(clv=clv)[keep]
-    th = top_themes(critics, comment="comment", segment="score", clv="clv", n=n)
+    # not sentiment, and promoters' comments are mostly praise.
+    rows = np.flatnonzero((pd.to_numeric(r["score"]) <= 8).to_numpy() & pd.notna(clv))
+    critics = pd.DataFrame({"score": r["score"].array.take(rows), "clv": clv[rows]})
+    del clv
+    # top_themes' ranking, with the comments tagged a chunk at a time (each
+    # comment is tagged alone: the same indicators as in one call); Python
+    # objects of comments not in Arrow exist already, so these go at once.
+    comments = r["comment"]
+    step = TAG_CHUNK if arrow_text(comments) else max(len(rows), 1)
+    tagger = ThemeTagger()
+    ind = pd.concat([tagger.indicators(pd.Series(comments.array.take(rows[k:k + step])))
+                     for k in range(0, max(len(rows), 1), step)], ignore_index=True)
+    th = theme_impact(critics, theme=ind, segment="score", clv="clv")
+    th = th[th["mentions"] > 0].head(n).reset_index(drop=True)
     t = pd.DataFrame({
         "theme": th["theme"].to_numpy(),
         "mentions": th["mentions"].to_numpy(),
@@ -1244,11 +1290,15 @@ def _themes_section(inputs: ReportInputs, opt: ReportOptions, value: _Value) -> 
         "impact": th["impact"].to_numpy(),
         "driver": th["driver"].to_numpy(),
     })
+    data = {"themes": th}
+    if keep_data:  # the critics' answers (comment, score, clv) and their themes
+        data.update(indicators=ind, critics=r[["comment", "score"]].iloc[rows].assign(
+            clv=critics["clv"].to_numpy()))
     return Section("themes", f"Themes to fix first (top {n} by revenue impact)", blocks=[
         f"Feature Impact Score (docs/sources.md §6): mentions by segment x the segment's average "
         f"{value.label}, summed, over the {len(critics):,} answers of detractors and passives; "
         "comments tagged by npscore.ThemeTagger's default taxonomy.",
-        Table(t, {"impact": "money"}, name="themes")], data={"themes": th, "critics": critics})
+        Table(t, {"impact": "money"}, name="themes")], data=data)
 
 
 # --- Closing the loop: the case log ---
@@ -1753,8 +1803,34 @@ def _joined(inputs: ReportInputs) -> pd.DataFrame:
     return joined
 
 
+def _release_unused() -> None:
+    """Hands the memory freed so far back to the system: pyarrow's pool
+    (mimalloc or jemalloc) otherwise keeps freed Arrow buffers for reuse, so
+    dropped columns would still count in the process's memory."""
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        pa.default_memory_pool().release_unused()
+    if _LIBC is not None:  # glibc's heap: freed numpy and pandas arrays under 32 MB
+        _LIBC.malloc_trim(0)
+
+
+def _libc() -> Any:
+    """glibc, for malloc_trim (None elsewhere: other C libraries have no such call)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        lib = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return lib if hasattr(lib, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc() if sys.platform.startswith("linux") else None
+
+
 def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
-                 progress: Progress = None) -> Report:
+                 progress: Progress = None, keep_data: bool = True) -> Report:
     """Computes every section of the report from `inputs`.
 
     Column names, slices, weight, period, time zone and events come from
@@ -1762,12 +1838,26 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     missing-score rule, health periods shown and the slice whose flags are
     listed (default: the first slice), the churn horizon, table sizes and
     the title. `progress(stage, rows)` is called as each stage starts.
+
+    `keep_data=True` (the default, for notebooks and tests) keeps in each
+    section's `data` the library results behind it: the churn backtest with
+    its train and test features, the features and reasons of every active
+    customer, the full queue and missed list, the critics' comments, the
+    case log, the survey plan of every customer. `keep_data=False` keeps
+    only what the outputs read (the sections' text and tables, the figures,
+    `queue` and the summary): each stage's section data is dropped as soon
+    as the stage has made its sections and its part of the summary, so the
+    stages' frames do not add up (`npscore report` builds it so: at 10M
+    responses the data is about 0.9 GB, more with the churn backtest), and
+    the memory freed is handed back to the system after each stage. The
+    outputs are the same either way; every `Section.data` is then empty.
     """
     if not isinstance(inputs, ReportInputs):
         raise TypeError(f"inputs must be a ReportInputs, got {type(inputs).__name__}")
     opt = options or ReportOptions()
     if not isinstance(opt, ReportOptions):
         raise TypeError(f"options must be a ReportOptions, got {type(opt).__name__}")
+    keep_data = _args.flag(keep_data, "keep_data")
     slices = _args.labels(list(inputs.slices), "slices")
     _args.option(inputs.period, "inputs.period", get_args(Freq))
     _args.time_zone(inputs.timezone, "inputs.timezone")
@@ -1780,13 +1870,35 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
         data_note=inputs.data_note or opt.data_note))
     figures: dict[str, Any] = {}
     meta = [f"npscore {__version__}"] + ([opt.data_note] if opt.data_note else [])
+    parts: dict[str, Any] = {}  # the summary's entries, made stage by stage
+
+    def done(made: list[Section]) -> list[Section]:
+        """A stage's sections: their summary entries made, their data dropped
+        unless kept."""
+        parts.update(_summary_parts({s.key: s for s in made}, opt, inputs))
+        if not keep_data:
+            for s in made:
+                s.data = {}
+            _release_unused()
+        return made
+
+    if not keep_data:
+        _release_unused()  # what reading the files left in the pool
     sections = _response_sections(df, opt, figures, progress, announce=True)
+    ov = sections[0].data["summary"]
+    shares = (ov.share_detractors, ov.share_passives, ov.share_promoters)
+    rows = len(df)
     now = pd.Timestamp(pd.Series(_times(df, opt).view("datetime64[ns]")).max(), tz="UTC")
-    _stage(progress, "churn", len(df))
+    del df  # the joined slice and weight columns: the later stages read inputs'
+    done(sections)
+    _stage(progress, "churn", rows)
     value = _customer_value(inputs, now)
+    if not keep_data:
+        _release_unused()  # what fitting CLV on the transactions freed
     churn_sec, (risk, reasons, responses, customers, gone) = _churn_section(
         inputs, opt, now, value)
-    sections.append(churn_sec)
+    sections += done([churn_sec])
+    del gone
     queue = _empty_queue()
     _stage(progress, "queue", len(responses))
     if customers is None:
@@ -1803,27 +1915,29 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
         frame = latest_responses(responses, valued, churn_risk=risk, missing=opt.missing)
         frame = _response_columns(frame, inputs.responses, valued, ("comment", opt.kind or ""))
         qs, queue = _queue_sections(inputs, opt, responses, valued, frame, reasons, now, value)
-        sections += qs
+        del reasons, responses
+        sections += done(qs)
         _stage(progress, "revenue", len(frame))
-        sections.append(_revenue_section(opt, frame, valued, risk, now, value))
-    _stage(progress, "themes", len(df))
+        sections += done([_revenue_section(opt, frame, valued, risk, now, value)])
+        del frame, valued
+    # The churn stage's frames are dead from here (their data, unless kept, too).
+    risk = reasons = responses = customers = None
+    _stage(progress, "themes", rows)
     if "comment" not in inputs.responses.columns:
         sections.append(_needs("themes", "Themes to fix first", "comment"))
     elif value is None:
         sections.append(_needs("themes", "Themes to fix first",
                                "customers" if inputs.customers is None else "value"))
     else:
-        sections.append(_themes_section(inputs, opt, value))
+        sections += done([_themes_section(inputs, opt, value, keep_data)])
     _stage(progress, "loop", None if inputs.cases is None else len(inputs.cases))
-    sections += _loop_sections(inputs, opt, now, value, figures)
+    sections += done(_loop_sections(inputs, opt, now, value, figures))
     _stage(progress, "survey_plan", None if inputs.customers is None else len(inputs.customers))
-    ov = sections[0].data["summary"]
-    sections.append(_survey_section(inputs, opt, now, (ov.share_detractors, ov.share_passives,
-                                                       ov.share_promoters)))
+    sections += done([_survey_section(inputs, opt, now, shares)])
     for i, text in enumerate(opt.extra_sections):
         sections.append(Section(f"extra_{i + 1}", f"Notes {i + 1}", 2, [text]))
     report = Report(opt.title, meta, sections, figures, queue)
-    report.summary_data = _summary(report, opt, inputs, value, now)
+    report.summary_data = _summary(report, opt, parts, value, now)
     return report
 
 
@@ -1832,23 +1946,27 @@ def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]
             for row in frame[list(columns)].itertuples(index=False, name=None)]
 
 
-def _summary(report: Report, opt: ReportOptions, inputs: ReportInputs, value: Optional[_Value],
-             now: pd.Timestamp) -> dict[str, Any]:
-    """The JSON summary (docs/report-summary.schema.json): raw numbers."""
-    secs = {s.key: s for s in report.sections}
-    ov = secs["overall"].data
-    overall: dict[str, Any] = {**_summary_dict(ov["summary"]), "method": opt.method,
-                               "confidence": opt.confidence, "weighted": None, "by_kind": []}
-    if ov.get("weighted") is not None:
-        w = ov["weighted"]
-        overall["weighted"] = {"weight": opt.weight, "nps": _render.finite(w.nps),
-                               "ci_low": _render.finite(w.ci_low),
-                               "ci_high": _render.finite(w.ci_high),
-                               "n_effective": _render.finite(w.n_effective)}
-    for k, (ks, _) in ov["kinds"].items():
-        overall["by_kind"].append({"kind": k, **_summary_dict(ks)})
-    slices = []
+def _summary_parts(secs: dict[str, Section], opt: ReportOptions,
+                   inputs: ReportInputs) -> dict[str, Any]:
+    """The summary's entries computed from `secs` (the sections of one stage:
+    each entry is made from the sections of the stage that makes them, so
+    that `build_report(keep_data=False)` can drop their data right after)."""
+    out: dict[str, Any] = {}
+    if "overall" in secs:
+        ov = secs["overall"].data
+        overall: dict[str, Any] = {**_summary_dict(ov["summary"]), "method": opt.method,
+                                   "confidence": opt.confidence, "weighted": None, "by_kind": []}
+        if ov.get("weighted") is not None:
+            w = ov["weighted"]
+            overall["weighted"] = {"weight": opt.weight, "nps": _render.finite(w.nps),
+                                   "ci_low": _render.finite(w.ci_low),
+                                   "ci_high": _render.finite(w.ci_high),
+                                   "n_effective": _render.finite(w.n_effective)}
+        for k, (ks, _) in ov["kinds"].items():
+            overall["by_kind"].append({"kind": k, **_summary_dict(ks)})
+        out["overall"] = overall
     if "slices" in secs and secs["slices"].needs is None:
+        slices = []
         for key, t in secs["slices"].data["tables"].items():
             for row in t.itertuples(index=False):
                 r = row._asdict()
@@ -1857,64 +1975,77 @@ def _summary(report: Report, opt: ReportOptions, inputs: ReportInputs, value: Op
                                "n": _render.finite(r["n"]), "nps": _render.finite(r["nps"]),
                                "ci_low": _render.finite(r["ci_low"]),
                                "ci_high": _render.finite(r["ci_high"]), "small": bool(r["small"])})
-    periods = None
+        out["slices"] = slices
     if "periods" in secs:
         d = secs["periods"].data
-        periods = {"freq": d["freq"], "timezone": d["timezone"],
-                   "comparison": d.get("blended"),
-                   "by_kind": [{"kind": k, **v} for k, v in d["by_kind"].items() if v]}
-    flags = []
+        out["periods"] = {"freq": d["freq"], "timezone": d["timezone"],
+                          "comparison": d.get("blended"),
+                          "by_kind": [{"kind": k, **v} for k, v in d["by_kind"].items() if v]}
     if "health_flags" in secs:
         key = opt.health_by or "_all"
-        for _, r in secs["health_flags"].data["flags"].iterrows():
-            flags.append({"slice": None if key == "_all" else str(r[key]),
-                          "period": str(r["period"]), "flags": r["flags"].split(","),
-                          "reasons": str(r["reasons"])})
-    c = secs["churn"].data
-    churn: dict[str, Any] = {"horizon_days": opt.horizon_days, "scored_with": c["model"],
-                             "customers_scored": int(len(c["risk"])),
-                             "already_churned": int(len(c["gone"])),
-                             "mean_risk": _render.finite(c["risk"].mean()), "backtest": None}
-    if "backtest" in c:
-        ev, pe, bt = c["evaluation"], c["prior_evaluation"], c["backtest"]
-        churn["backtest"] = {
-            "train_as_of": f"{c['train_as_of']:%Y-%m-%d}", "test_as_of": f"{c['test_as_of']:%Y-%m-%d}",
-            "n_train": int(bt.n_train), "n_test": int(bt.n_test),
-            "test_churn_rate": _render.finite(bt.test_churn_rate),
-            "model": {k: _render.finite(getattr(ev, k)) for k in ("auc", "brier", "log_loss", "lift")},
-            "prior": {k: _render.finite(getattr(pe, k)) for k in ("auc", "brier", "log_loss", "lift")},
-            "beats_prior": bool(bt.beats_prior)}
-    queue = None
-    if secs["queue"].needs is None:
-        q = secs["queue"].data["queue"]
+        out["flags"] = [{"slice": None if key == "_all" else str(r[key]),
+                         "period": str(r["period"]), "flags": r["flags"].split(","),
+                         "reasons": str(r["reasons"])}
+                        for _, r in secs["health_flags"].data["flags"].iterrows()]
+    if "churn" in secs:
+        c = secs["churn"].data
+        churn: dict[str, Any] = {"horizon_days": opt.horizon_days, "scored_with": c["model"],
+                                 "customers_scored": int(len(c["risk"])),
+                                 "already_churned": int(len(c["gone"])),
+                                 "mean_risk": _render.finite(c["risk"].mean()), "backtest": None}
+        if "backtest" in c:
+            ev, pe, bt = c["evaluation"], c["prior_evaluation"], c["backtest"]
+            metrics = ("auc", "brier", "log_loss", "lift")
+            churn["backtest"] = {
+                "train_as_of": f"{c['train_as_of']:%Y-%m-%d}",
+                "test_as_of": f"{c['test_as_of']:%Y-%m-%d}",
+                "n_train": int(bt.n_train), "n_test": int(bt.n_test),
+                "test_churn_rate": _render.finite(bt.test_churn_rate),
+                "model": {k: _render.finite(getattr(ev, k)) for k in metrics},
+                "prior": {k: _render.finite(getattr(pe, k)) for k in metrics},
+                "beats_prior": bool(bt.beats_prior)}
+        out["churn"] = churn
+    if "queue" in secs and secs["queue"].needs is None:
+        d = secs["queue"].data
+        q = d["queue"]
         a = q.attrs
-        queue = {"size": int(len(q)), "by_play": {p: int(a["queued"][p]) for p in PLAYS},
-                 "overdue": int(q["overdue"].sum()),
-                 "missed_detractors": int(secs["queue"].data["sla"]["missed"]["recover"]),
-                 "share_within_sla": _render.finite(secs["queue"].data["sla"]["share_within_sla"])
-                 if inputs.contacts is not None else None}
-    revenue = None
-    if secs["revenue"].needs is None:
+        out["queue"] = {"size": int(len(q)), "by_play": {p: int(a["queued"][p]) for p in PLAYS},
+                        "overdue": int(q["overdue"].sum()),
+                        "missed_detractors": int(d["sla"]["missed"]["recover"]),
+                        "share_within_sla": _render.finite(d["sla"]["share_within_sla"])
+                        if inputs.contacts is not None else None}
+    if "revenue" in secs and secs["revenue"].needs is None:
         r = secs["revenue"].data["tables"]["segment"]
         total = float(r["revenue_at_risk"].sum())
         value_total = float(r["clv"].sum())
-        revenue = {"total": total, "value_total": value_total,
-                   "risk_rate": _render.finite(total / value_total) if value_total else None,
-                   "expected_churners": float(r["expected_churners"].sum()),
-                   "by_segment": [{"segment": None if not a else str(s), "customers": int(n),
-                                   "revenue_at_risk": float(m)}
-                                  for s, a, n, m in zip(r["segment"], r["answered"],
-                                                        r["customers"], r["revenue_at_risk"])]}
-    themes = None
-    if secs["themes"].needs is None:
+        out["revenue_at_risk"] = {
+            "total": total, "value_total": value_total,
+            "risk_rate": _render.finite(total / value_total) if value_total else None,
+            "expected_churners": float(r["expected_churners"].sum()),
+            "by_segment": [{"segment": None if not a else str(s), "customers": int(n),
+                            "revenue_at_risk": float(m)}
+                           for s, a, n, m in zip(r["segment"], r["answered"], r["customers"],
+                                                 r["revenue_at_risk"])]}
+    if "themes" in secs and secs["themes"].needs is None:
         th = secs["themes"].data["themes"]
-        themes = [{"theme": str(t), "mentions": int(m), "impact": float(i)}
-                  for t, m, i in zip(th["theme"], th["mentions"], th["impact"])]
+        out["themes"] = [{"theme": str(t), "mentions": int(m), "impact": float(i)}
+                         for t, m, i in zip(th["theme"], th["mentions"], th["impact"])]
+    if "loop" in secs:
+        out["loop"] = _loop_summary(secs)
+    if "survey_plan" in secs:
+        out["survey_plan"] = _survey_summary(secs)
+    return out
+
+
+def _summary(report: Report, opt: ReportOptions, parts: dict[str, Any],
+             value: Optional[_Value], now: pd.Timestamp) -> dict[str, Any]:
+    """The JSON summary (docs/report-summary.schema.json): raw numbers, from
+    the stages' entries (`_summary_parts`)."""
     return {
         "schema": SUMMARY_SCHEMA,
         "npscore_version": __version__,
-        "loop": _loop_summary(secs),
-        "survey_plan": _survey_summary(secs),
+        "loop": parts.get("loop"),
+        "survey_plan": parts.get("survey_plan"),
         "title": report.title,
         "data_note": opt.data_note,
         "as_of": now.isoformat(),
@@ -1922,14 +2053,14 @@ def _summary(report: Report, opt: ReportOptions, inputs: ReportInputs, value: Op
         "sections": {s.key: {"title": s.title, "present": s.needs is None,
                              "needs": None if s.needs is None else _NEEDS[s.needs]}
                      for s in report.sections},
-        "overall": overall,
-        "slices": slices,
-        "periods": periods,
-        "flags": flags,
-        "churn": churn,
-        "queue": queue,
-        "revenue_at_risk": revenue,
-        "themes": themes,
+        "overall": parts["overall"],
+        "slices": parts.get("slices", []),
+        "periods": parts.get("periods"),
+        "flags": parts.get("flags", []),
+        "churn": parts["churn"],
+        "queue": parts.get("queue"),
+        "revenue_at_risk": parts.get("revenue_at_risk"),
+        "themes": parts.get("themes"),
     }
 
 

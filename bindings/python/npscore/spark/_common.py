@@ -63,6 +63,16 @@ def _names(df: Any, names: list, role: str) -> None:
                              f"{', '.join(map(repr, df.columns))})")
 
 
+def _no_clash(keys: list, reserved: Any, role: str) -> None:
+    """Key columns must not carry the names of the count columns they are
+    collected with."""
+    for k in keys:
+        if k in reserved or str(k).startswith("__npscore_"):
+            raise ValueError(f"{role}: the key column {k!r} has the name of one of the count "
+                             "columns npscore.spark collects with the keys; rename it first "
+                             "(df.withColumnRenamed)")
+
+
 def _chunks(batches: Iterator[Any], size: int = 0) -> Iterator[Any]:
     """The partition's Arrow record batches gathered into tables of about
     `size` rows (0: CHUNK_ROWS)."""
@@ -78,6 +88,16 @@ def _chunks(batches: Iterator[Any], size: int = 0) -> Iterator[Any]:
             held, rows = [], 0
     if rows:
         yield pa.Table.from_batches(held)
+
+
+def _partition(batches: Iterator[Any]) -> Any:
+    """The whole partition as one Arrow table (for functions whose groups,
+    e.g. a customer's rows, may span batches), or None when it is empty."""
+    import pyarrow as pa
+
+    held = list(batches)  # an empty partition may send no batch at all
+    table = pa.Table.from_batches(held) if held else None
+    return table if table is not None and table.num_rows else None
 
 
 def _key_arrays(keys: pd.DataFrame, names: list, types: dict) -> list:
@@ -158,7 +178,20 @@ SCORE, ROWS = "__npscore_score", "__npscore_rows"
 
 
 def _native_scores(df: Any, score: str) -> bool:
-    return type(df.schema[score].dataType).__name__ in _NATIVE_SCORE_TYPES
+    """Whether Spark can count the score column itself; a text or boolean
+    column is refused here, on the driver, as one machine refuses it."""
+    kind = type(df.schema[score].dataType).__name__
+    if kind in ("StringType", "VarcharType", "CharType", "BooleanType"):
+        raise TypeError(f"column {score!r} holds {'booleans' if kind == 'BooleanType' else 'text'}"
+                        f" (Spark type {df.schema[score].dataType.simpleString()}): scores must "
+                        f"be numbers; cast it first, e.g. F.col({score!r}).cast(\"double\")")
+    return kind in _NATIVE_SCORE_TYPES
+
+
+def _empty_local(df: Any, columns: list) -> pd.DataFrame:
+    """The columns of an empty Spark frame as pandas reads them from Arrow (no
+    job runs): the input of a single-machine function's empty result."""
+    return df.select(*dict.fromkeys(columns)).limit(0).toArrow().to_pandas()
 
 
 def _score_classes(values: np.ndarray, rows: np.ndarray, name: str, cut: tuple,
@@ -192,29 +225,32 @@ def _score_classes(values: np.ndarray, rows: np.ndarray, name: str, cut: tuple,
     return bins, segments
 
 
-def _score_histograms(df: Any, groups: list, score: str, cut: tuple, missing: str,
-                      *extra: Any) -> pd.DataFrame:
+def _score_counts(df: Any, groups: list, score: str, cut: tuple, missing: str,
+                  classes: dict, *extra: Any) -> pd.DataFrame:
     """Rows per group counted by Spark in one aggregation (map-side partial
-    sums, then a shuffle of scale + 3 counts per group, never rows):
-    score_0..score_<scale> (rows with that score), "skipped" (rows without a
-    score) and ROWS (all rows), plus the `extra` aggregate columns; collected
-    to the driver. When a row holds a value that is not a score, or a
-    missing one that `missing` does not allow, a second job counts the
-    distinct values and the core's check reports it (`_score_classes`)."""
+    sums, then a shuffle of a few counts per group, never rows): for each
+    `classes` entry name -> (lo, hi), the rows whose score is a whole number
+    in lo..hi; "skipped" (rows without a score) and ROWS (all rows), plus
+    the `extra` aggregate columns; collected to the driver. When a row holds
+    a value that is not a score, or a missing one that `missing` does not
+    allow, a second job counts the distinct values and the core's check
+    reports it (`_score_classes`)."""
     from pyspark.sql import functions as F
 
     whole = type(df.schema[score].dataType).__name__ in _NATIVE_SCORE_TYPES[:4]
-    # Integers are compared as they are (no NaN to look for): ~15% faster.
+    # Integers are compared as they are (no NaN or fraction to look for).
     s = F.col(score) if whole else F.col(score).cast("double")
     lost = s.isNull() if whole else s.isNull() | F.isnan(s)
-    scale = cut[2]
-    counts = [F.count_if(s == b).alias(f"score_{b}") for b in range(scale + 1)]
+    counts = [F.count_if(s == lo if lo == hi else (s >= lo) & (s <= hi)).alias(name)
+              for name, (lo, hi) in classes.items()]
+    if not whole and any(lo != hi for lo, hi in classes.values()):
+        counts.append(F.count_if(s != F.floor(s)).alias(_FRACTIONS))  # NaN = NaN in Spark
     out = _collect(df.groupBy(*groups).agg(
-        *counts, F.count_if(lost).alias("skipped"),
-        F.count(F.lit(1)).alias(ROWS), *extra))
-    binned = out[[f"score_{b}" for b in range(scale + 1)]].to_numpy(np.int64).sum(axis=1)
+        *counts, F.count_if(lost).alias("skipped"), F.count(F.lit(1)).alias(ROWS), *extra))
+    counted = out[list(classes)].to_numpy(np.int64).sum(axis=1)
     skipped = out["skipped"].to_numpy(np.int64)
-    if (out[ROWS].to_numpy(np.int64) - binned - skipped).any() or \
+    fractions = out[_FRACTIONS].to_numpy(np.int64) if _FRACTIONS in out else 0
+    if (out[ROWS].to_numpy(np.int64) - counted - skipped).any() or np.any(fractions) or \
             (missing == "error" and skipped.any()):
         values = _collect(df.groupBy(F.col(score).cast("double").alias(SCORE))
                           .agg(F.count(F.lit(1)).alias(ROWS)))
@@ -224,6 +260,25 @@ def _score_histograms(df: Any, groups: list, score: str, cut: tuple, missing: st
     return out
 
 
-def _bin_segments(cut: tuple) -> np.ndarray:
-    """The segment (-1, 0, +1) of each score 0..scale, as the core assigns it."""
-    return _npscore.segment(np.arange(cut[2] + 1, dtype=np.float64), as_cutoffs(cut))
+_FRACTIONS = "__npscore_fractions"
+
+
+def _score_histograms(df: Any, groups: list, score: str, cut: tuple, missing: str,
+                      *extra: Any) -> pd.DataFrame:
+    """`_score_counts` of each score 0..scale: columns score_0..score_<scale>."""
+    bins = {f"score_{b}": (b, b) for b in range(cut[2] + 1)}
+    return _score_counts(df, groups, score, cut, missing, bins, *extra)
+
+
+def _segment_ranges(cut: tuple) -> dict:
+    """detractors / passives / promoters -> the (lo, hi) scores of each
+    segment, read from the core's segment of every score 0..scale (each
+    segment is one run of scores)."""
+    seg = _npscore.segment(np.arange(cut[2] + 1, dtype=np.float64), as_cutoffs(cut))
+    out = {}
+    for code, name in zip((-1, 0, 1), ("detractors", "passives", "promoters")):
+        scores = np.flatnonzero(seg == code)
+        if len(scores) != scores[-1] - scores[0] + 1:
+            raise AssertionError(f"npscore.spark: the {name} are not one run of scores")
+        out[name] = (int(scores[0]), int(scores[-1]))
+    return out

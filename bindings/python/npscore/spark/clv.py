@@ -16,7 +16,7 @@ from ..clv import _UNIT_ATTR, _fit_args, _time_unit, _timestamp_nanos, _unit_let
 from ..clv import customer_lifetime_value as _customer_lifetime_value
 from ..clv import rfm_summary as _rfm_summary
 from .._types import NonPositiveSpend, RfmFreq
-from ._common import _by_column, _collect, _frame, _map_in_arrow, _names
+from ._common import _by_column, _collect, _frame, _map_in_arrow, _names, _partition
 
 #: Key of the Spark column metadata in which `rfm_summary` records the unit
 #: of its columns (the single-machine table's ``attrs["freq"]``).
@@ -76,9 +76,8 @@ def rfm_summary(
     def summarize(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
-        # The whole partition at once: a customer's rows may span batches.
-        table = pa.Table.from_batches(list(batches))
-        if table.num_rows == 0:
+        table = _partition(batches)  # a customer's rows may span batches
+        if table is None:
             return
         arrow_key = table.schema.field(customer).type
         out = _rfm_summary(table.to_pandas(), customer=customer, date=date, amount=amount,

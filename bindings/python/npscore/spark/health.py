@@ -17,8 +17,8 @@ from ..health import account_nps as _account_nps
 from ..nps import DEFAULT_CONFIDENCE, DEFAULT_CUTOFFS, DEFAULT_METHOD
 from .._types import Adjust, Freq, Method, Missing, Mode, RollUp
 from ._common import _by_column, _chunks, _collect, _cutoff_values, _frame, _key_arrays
-from ._common import _map_in_arrow, _names, _native_scores, _schema, _score_histograms
-from ._common import _time_range, ROWS
+from ._common import _map_in_arrow, _names, _no_clash, _native_scores, _schema, _score_histograms
+from ._common import _empty_local, _partition, _time_range, ROWS
 
 def health(
     df: Any,
@@ -78,6 +78,8 @@ def health(
         kinds = _args.labels(kind, "kind", empty=False)
         keys = kinds + [k for k in keys if k not in kinds]
     _names(df, [score, time] + keys, "health")
+    _no_clash(keys, ["period", "skipped", "excluded"]
+              + [f"score_{b}" for b in range(_cutoff_values(cutoffs)[2] + 1)], "health")
 
     if start is None or end is None:
         t_min, t_max = _time_range(df, time, tz)
@@ -92,7 +94,7 @@ def health(
     n_periods = len(labels)
     bins = cut[2] + 1
     unit = _grid_unit(df, time, starts)
-    if unit and _native_scores(df, score):
+    if _native_scores(df, score) and unit:
         merged, excluded = _histograms_by_spark(df, keys, score, time, starts, labels, unit, cut,
                                                 missing)
     else:
@@ -285,9 +287,8 @@ def migration(
     def count(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
-        # The whole partition at once: a customer's rows may span batches.
-        table = pa.Table.from_batches(list(batches))
-        if table.num_rows == 0:
+        table = _partition(batches)  # a customer's rows may span batches
+        if table is None:
             return
         pdf = table.to_pandas()
         ids = column(pdf, customer, "customer")
@@ -316,6 +317,9 @@ def migration(
     return _migration_table(counts, {t: int(r[t] or 0) for t in totals}, labels, freq)
 
 
+_OVERALL = "__npscore_overall"
+
+
 def account_nps(
     df: Any,
     *,
@@ -339,20 +343,23 @@ def account_nps(
     sends the segment counts behind its part of the account-level NPS; the
     driver adds them up and summarizes them with the core."""
     _args.shared(how=how, missing=missing, method=method, min_n=min_n, confidence=confidence)
+    _args.option(how, "how", ("pooled", "average", "latest"))
     tz = _args.time_zone(tz)
     cut = _cutoff_values(cutoffs)
     df = _frame(df)
     cols = [account, score] + ([contact] if contact is not None else []) + \
         ([time] if how == "latest" else [])
     _names(df, cols, "account_nps")
+    _no_clash([account], ["responses", "contacts", "mean_score", "nps", "segment", "small"],
+              "account_nps")
     stats = ("responses", "contacts", "mean_score", "nps", "segment", "small")
     overall = ("o_detractors", "o_passives", "o_promoters", "o_skipped")
 
     def roll_up(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
-        table = pa.Table.from_batches(list(batches))
-        if table.num_rows == 0:
+        table = _partition(batches)  # an account's rows may span batches
+        if table is None:
             return
         key_type = table.schema.field(account).type
         res = _account_nps(table.to_pandas(), account=account, contact=contact, how=how,
@@ -370,16 +377,18 @@ def account_nps(
                            from_pandas=True),
                   pa.array(res["small"].to_numpy(bool))]
         arrays += [pa.array(np.zeros(k, np.int64)) for _ in overall]
-        yield pa.RecordBatch.from_arrays(arrays, names=[account, *stats, *overall])
-        # The partition's share of the account-level figure: one row, no account.
+        arrays.append(pa.array(np.zeros(k, bool)))
+        yield pa.RecordBatch.from_arrays(arrays, names=[account, *stats, *overall, _OVERALL])
+        # The partition's share of the account-level figure: one row, marked.
         parts = [int(o["detractors"]), int(o["passives"]), int(o["promoters"]),
                  int(o["skipped"])]
         yield pa.RecordBatch.from_arrays(
             [pa.nulls(1, type=key_type), pa.array([0]), pa.array([0]),
              pa.array([np.nan]), pa.array([np.nan]), pa.nulls(1, type=pa.string()),
-             pa.array([True])] + [pa.array([v]) for v in parts],
-            names=[account, *stats, *overall])
+             pa.array([True])] + [pa.array([v]) for v in parts] + [pa.array([True])],
+            names=[account, *stats, *overall, _OVERALL])
 
+    import pyarrow as pa
     from pyspark.sql.types import (BooleanType, DoubleType, LongType, StringType, StructField,
                                    StructType)
 
@@ -388,12 +397,20 @@ def account_nps(
          StructField("responses", LongType()), StructField("contacts", LongType()),
          StructField("mean_score", DoubleType()), StructField("nps", DoubleType()),
          StructField("segment", StringType()), StructField("small", BooleanType())]
-        + [StructField(c, LongType()) for c in overall])
+        + [StructField(c, LongType()) for c in overall]
+        + [StructField(_OVERALL, BooleanType(), False)])
     part = _by_column(df.select(*cols), account, partitioned)
-    rows = _collect(_map_in_arrow(part, roll_up, schema))
-    summary_rows = rows[account].isna().to_numpy()
-    sums = rows.loc[summary_rows, list(overall)].to_numpy(np.int64).sum(axis=0)
-    rows = rows[~summary_rows]
+    table = _map_in_arrow(part, roll_up, schema).toArrow()
+    # Split in Arrow, so that the accounts' column has no null and keeps its
+    # type in pandas (int64 ids above 2^53 would otherwise become floats).
+    marked = table.column(_OVERALL).to_numpy(zero_copy_only=False)
+    sums = np.asarray([table.column(c).to_numpy(zero_copy_only=False)[marked].sum()
+                       for c in overall], np.int64)
+    rows = table.filter(pa.array(~marked)).drop_columns([_OVERALL]).to_pandas()
+    if len(rows) == 0 and not sums.any():  # no row at all: one machine's empty table
+        return _account_nps(_empty_local(df, cols), account=account, contact=contact, how=how,
+                            min_n=min_n, score=score, time=time, tz=tz, missing=missing,
+                            method=method, confidence=confidence, cutoffs=cut)
     codes, keys = pd.factorize(rows[account], sort=True)
     rows = rows.iloc[np.argsort(codes, kind="stable")].reset_index(drop=True)
     out = pd.DataFrame({account: keys})
@@ -403,9 +420,15 @@ def account_nps(
         out[name] = rows[name].to_numpy()
     out["segment"] = [s if isinstance(s, str) else None for s in rows["segment"]]
     out["small"] = rows["small"].to_numpy(bool)
-    summary = _npscore.summarize_counts(
-        _npscore.Counts(int(sums[0]), int(sums[1]), int(sums[2]), int(sums[3])), method,
-        float(confidence))
-    out.attrs.update(overall=summary.to_dict(), how=how, min_n=float(min_n))
+    if sums[:3].any():
+        overall_dict = _npscore.summarize_counts(
+            _npscore.Counts(int(sums[0]), int(sums[1]), int(sums[2]), int(sums[3])), method,
+            float(confidence)).to_dict()
+    else:  # every score missing (and skipped): the core's figure for no score
+        overall_dict = _account_nps(_empty_local(df, cols), account=account, contact=contact,
+                                    how=how, score=score, time=time, tz=tz, method=method,
+                                    confidence=confidence, cutoffs=cut).attrs["overall"]
+        overall_dict["skipped"] = int(sums[3])
+    out.attrs.update(overall=overall_dict, how=how, min_n=float(min_n))
     return out
 

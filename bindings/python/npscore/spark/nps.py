@@ -13,7 +13,8 @@ from ..nps import DEFAULT_CONFIDENCE, DEFAULT_CUTOFFS, DEFAULT_METHOD, DEFAULT_M
 from ..nps import by_group as _by_group
 from .._types import Method, Missing
 from ._common import _chunks, _collect, _cutoff_values, _frame, _key_arrays, _map_in_arrow
-from ._common import _bin_segments, _names, _native_scores, _schema, _score_histograms, _COUNTS
+from ._common import _names, _no_clash, _native_scores, _schema, _score_counts, _segment_ranges
+from ._common import _empty_local, _COUNTS
 
 
 def by_group(
@@ -31,12 +32,13 @@ def by_group(
     group, sorted by key, with the single-machine function's columns and
     values for ``df.toPandas()``. `by` names key columns of df.
 
-    A numeric score column is counted by Spark itself: rows per key and
-    score, a shuffle of scale + 3 counts per group, never rows (a value that
-    is not a score is found by a second job over the distinct values and
-    reported by the core's check, naming the value and its number of rows).
-    The core puts each score in its segment and summarizes each group's
-    counts (`summarize_counts`: the statistics `by_group` gives). Other
+    A numeric score column is counted by Spark itself: rows per key whose
+    score lies in each segment's scores (as the core segments 0..scale),
+    rows without a score, all rows: a shuffle of 5 counts per group, never
+    rows (a value that is not a score is found by a second job over the
+    distinct values and reported by the core's check, naming the value and
+    its number of rows). The core summarizes each group's counts
+    (`summarize_counts`: the statistics `by_group` gives). Other
     score types are counted per partition by the core, through Arrow.
     """
     if by is None:
@@ -46,18 +48,21 @@ def by_group(
     df = _frame(df)
     keys = _args.labels(by, "by", empty=False)
     _names(df, [score] + keys, "by_group")
+    _no_clash(keys, _COUNTS, "by_group")
     if _native_scores(df, score):
         merged = _counted_by_spark(df, keys, score, cut, missing)
     else:
         merged = _counted_by_partitions(df, keys, score, cut, missing)
-    if len(merged) == 0:
-        raise ValueError("by_group(): the DataFrame has no rows")
+    if len(merged) == 0:  # as one machine gives it for no rows
+        return _by_group(_empty_local(df, keys + [score]), score=score, by=keys, min_n=min_n,
+                         method=method, confidence=confidence, missing=missing, cutoffs=cut)
     codes, out = group_codes(merged, keys)  # sorted as the single-machine function sorts
     counts = {c: np.zeros(len(out), np.int64) for c in _COUNTS}
     for c in _COUNTS:
         np.add.at(counts[c], codes, merged[c].to_numpy(np.int64))
+    # A group whose every score is missing (and skipped) has no statistics.
     summaries = [_npscore.summarize_counts(_npscore.Counts(int(d), int(p), int(r)), method,
-                                           float(confidence))
+                                           float(confidence)) if d + p + r else None
                  for d, p, r in zip(counts["detractors"], counts["passives"],
                                     counts["promoters"])]
     n = counts["detractors"] + counts["passives"] + counts["promoters"]
@@ -68,7 +73,8 @@ def by_group(
         for c in ("detractors", "passives", "promoters"):
             out[f"share_{c}"] = np.where(n > 0, counts[c] / np.where(n > 0, n, 1), np.nan)
     for c in ("nps", "se", "ci_low", "ci_high"):
-        out[c] = np.array([getattr(s, c) for s in summaries], dtype=np.float64)
+        out[c] = np.array([np.nan if s is None else getattr(s, c) for s in summaries],
+                          dtype=np.float64)
     out["small"] = n < float(min_n)
     out["skipped"] = counts["skipped"]
     out.attrs.update(method=method, confidence=float(confidence), min_n=float(min_n))
@@ -76,17 +82,9 @@ def by_group(
 
 
 def _counted_by_spark(df: Any, keys: list, score: str, cut: tuple, missing: str) -> pd.DataFrame:
-    """Segment counts per key (the key columns and _COUNTS) from the rows
-    per (key, score) that Spark counts (`_score_histograms`), each score
-    put in its segment by the core."""
-    hist = _score_histograms(df, keys, score, cut, missing)
-    segments = _bin_segments(cut)
-    out = hist[keys].copy()
-    for code, c in enumerate(_COUNTS[:3]):  # segments -1, 0, +1
-        bins = [f"score_{b}" for b in np.flatnonzero(segments == code - 1)]
-        out[c] = hist[bins].to_numpy(np.int64).sum(axis=1)
-    out["skipped"] = hist["skipped"].to_numpy(np.int64)
-    return out
+    """Segment counts per key (the key columns and _COUNTS) counted by Spark
+    (`_score_counts`), the segments' scores as the core assigns them."""
+    return _score_counts(df, keys, score, cut, missing, _segment_ranges(cut))
 
 
 def _counted_by_partitions(df: Any, keys: list, score: str, cut: tuple,
