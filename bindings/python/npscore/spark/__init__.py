@@ -1,26 +1,27 @@
-"""npscore over Apache Spark DataFrames: the same tables as one machine.
+"""npscore over Apache Spark DataFrames: the same results as one machine.
 
-Each function runs the C++ core on every partition, through ``mapInArrow``,
-to count what the statistics need (segment counts per group, score
-histograms per slice and period, migrations per period), adds those counts
-up across partitions, and derives the statistics on the driver exactly as
-the single-machine function does (``HealthFromHistogram`` for health: equal
-histograms give equal tables). Partitions send a few counts per group, never
-their rows. Results are pandas DataFrames shaped as the single-machine
-functions' results for the same data as pandas reads it from Arrow
-(``df.toArrow().to_pandas()``: the values of ``df.toPandas()``, with text
-keys as pandas' ``str`` rather than ``object``).
+What the statistics need is counted where the rows are, then added up,
+and the driver derives the statistics with the core exactly as the
+single-machine function does (``summarize_counts``, ``HealthFromHistogram``:
+equal counts give equal tables). Counts that are simple and additive (rows
+per group in each segment for `by_group`; per slice and period of each score
+for `health`) are counted by Spark's own aggregation; everything else runs
+the C++ core on each partition through ``mapInArrow``. Nothing moves rows but
+the repartitions by customer / account of the functions that need a
+customer's rows together (`migration`, `account_nps`, `rfm_summary`,
+`monitor`; ``partitioned=True`` skips them).
 
-``migration`` and ``account_nps`` need all responses of a customer / account
-in one partition; they repartition by that column first (a shuffle of the
-columns they read) unless ``partitioned=True`` says the data is so already.
+Modules, one per capability, named as in npscore itself: ``nps``
+(by_group), ``health`` (health, migration, account_nps), ``clv``
+(rfm_summary, fit_clv_models, customer_lifetime_value), ``churn``
+(predict_proba, explain), ``priority`` (prioritize), ``monitor`` (monitor).
+Tables come back as pandas DataFrames shaped as the single-machine results
+for the same data as pandas reads it from Arrow (``df.toArrow().to_pandas()``);
+per-customer results (the RFM summary, CLV, churn scores) stay Spark
+DataFrames.
 
 Needs PySpark (``pip install 'npscore[spark]'``) and npscore installed on
 every executor (docs/spark.md).
-
-The package has one module per capability, named as in npscore itself:
-``npscore.spark.nps`` (by_group), ``npscore.spark.health`` (health,
-migration, account_nps).
 """
 
 from __future__ import annotations
