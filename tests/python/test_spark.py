@@ -89,6 +89,29 @@ def test_health(frames, kw):
     _same(nspark.health(sdf, **kw), npscore.health(pdf, **kw))
 
 
+@pytest.mark.parametrize("kw", [
+    dict(),
+    dict(by="touchpoint", periods=4, freq="Q"),
+    dict(by="region", kind="survey_kind", freq="W", tz="Europe/Berlin", adjust="bh", alpha=0.1),
+    dict(score="score_with_holes", missing="skip", by="region", periods=12),
+])
+def test_segment_trends(frames, kw):
+    sdf, pdf = frames
+    out = nspark.segment_trends(sdf, **kw)
+    _same(out, npscore.segment_trends(pdf, **kw))
+    assert len(out) > 0
+
+
+def test_segment_trends_text_times(spark_session, frames):
+    """Counted by the core per partition (text times), the same trends."""
+    _, pdf = frames
+    text = pdf.copy()
+    text["responded_at"] = text["responded_at"].dt.strftime("%Y-%m-%dT%H:%M:%S%z").astype(object)
+    sdf = _spark_frame(spark_session, text, PARTITIONS)
+    _same(nspark.segment_trends(sdf, by="survey_kind"),
+          npscore.segment_trends(_local(sdf), by="survey_kind"))
+
+
 def test_spark_counts_instants_itself(frames, monkeypatch):
     """Numeric scores and TIMESTAMP times are counted by Spark (the per-partition
     core path is not called), with the same tables; by_group likewise."""

@@ -187,6 +187,11 @@ def health_from_histogram(
     confidence: float, adjustment: str, thresholds: dict[str, float], mode: str = "alert",
     freq: str = "M",
 ) -> dict[str, object]: ...
+def segment_trends_from_histogram(
+    histogram: npt.NDArray[np.int64], n_periods: int, n_slices: int,
+    skipped: npt.NDArray[np.int64], cutoffs: Cutoffs, missing: str, trend_periods: int,
+    adjustment: str,
+) -> dict[str, npt.NDArray[np.generic]]: ...
 def segment_trends(
     scores: npt.NDArray[np.generic], periods: npt.NDArray[np.int32], n_periods: int,
     slices: Optional[npt.NDArray[np.signedinteger]], n_slices: int, cutoffs: Cutoffs,

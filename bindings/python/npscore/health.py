@@ -415,6 +415,13 @@ def segment_trends(
         df, score, time, freq, by, kind, basis, customer, tz, missing, start, end)[:6]
     cols = _npscore.segment_trends(scores, per, len(labels), slices, len(slice_keys),
                                    as_cutoffs(cutoffs), missing, periods, adjust)
+    return _trends_frame(cols, slice_keys, labels, periods, alpha, slices is not None)
+
+
+def _trends_frame(cols: dict, slice_keys: pd.DataFrame, labels: list, periods: int,
+                  alpha: float, sliced: bool) -> pd.DataFrame:
+    """The segment_trends table from the core's columns (npscore.spark
+    lays out the trends of its summed histograms here too)."""
     out = slice_keys.take(cols["slice"]).reset_index(drop=True)
     out["segment"] = [_SEGMENTS[s] for s in cols["segment"]]
     first = max(0, len(labels) - periods)
@@ -426,7 +433,7 @@ def segment_trends(
     significant = out["p_adjusted"] < alpha
     out["direction"] = np.where(~significant, "flat",
                                 np.where(out["slope_points"] > 0, "rising", "falling"))
-    out = out[out["n"] > 0].reset_index(drop=True) if slices is not None else out
+    out = out[out["n"] > 0].reset_index(drop=True) if sliced else out
     return out
 
 

@@ -283,6 +283,39 @@ py::dict TableDict(const HealthTable& t) {
     return out;
 }
 
+// The columns of SegmentTrends' rows, as segment_trends returns them.
+py::dict TrendsDict(const std::vector<SegmentTrend>& trends) {
+  py::dict out;
+  std::vector<int64_t> slice, n;
+  std::vector<int> segment, used;
+  std::vector<double> start, end, slope, se, z, p, padj;
+  for (const SegmentTrend& s : trends) {
+    slice.push_back(s.slice);
+    segment.push_back(static_cast<int>(s.segment));
+    used.push_back(s.periods);
+    n.push_back(s.n);
+    start.push_back(s.start_share);
+    end.push_back(s.end_share);
+    slope.push_back(s.slope_points);
+    se.push_back(s.slope_se);
+    z.push_back(s.z);
+    p.push_back(s.p_value);
+    padj.push_back(s.p_adjusted);
+  }
+  out["slice"] = Array(slice);
+  out["segment"] = Array(segment);
+  out["periods"] = Array(used);
+  out["n"] = Array(n);
+  out["start_share"] = Array(start);
+  out["end_share"] = Array(end);
+  out["slope_points"] = Array(slope);
+  out["slope_se"] = Array(se);
+  out["z"] = Array(z);
+  out["p_value"] = Array(p);
+  out["p_adjusted"] = Array(padj);
+  return out;
+}
+
 }  // namespace
 
 // Shared with the monitor's bindings (monitor.cc).
@@ -457,39 +490,28 @@ void BindHealth(py::module_& m) {
     opt.scores = MakeScoreOptions(cutoffs, missing);
     const Adjustment adj = ValueOrThrow(ParseAdjustment(adjustment));
     HealthTable t = RunHealth(scores, periods, n_periods, slices, n_slices, opt);
-    std::vector<SegmentTrend> trends = ValueOrThrow(SegmentTrends(t, trend_periods, adj));
-    py::dict out;
-    std::vector<int64_t> slice, n;
-    std::vector<int> segment, used;
-    std::vector<double> start, end, slope, se, z, p, padj;
-    for (const SegmentTrend& s : trends) {
-      slice.push_back(s.slice);
-      segment.push_back(static_cast<int>(s.segment));
-      used.push_back(s.periods);
-      n.push_back(s.n);
-      start.push_back(s.start_share);
-      end.push_back(s.end_share);
-      slope.push_back(s.slope_points);
-      se.push_back(s.slope_se);
-      z.push_back(s.z);
-      p.push_back(s.p_value);
-      padj.push_back(s.p_adjusted);
-    }
-    out["slice"] = Array(slice);
-    out["segment"] = Array(segment);
-    out["periods"] = Array(used);
-    out["n"] = Array(n);
-    out["start_share"] = Array(start);
-    out["end_share"] = Array(end);
-    out["slope_points"] = Array(slope);
-    out["slope_se"] = Array(se);
-    out["z"] = Array(z);
-    out["p_value"] = Array(p);
-    out["p_adjusted"] = Array(padj);
-    return out;
+    return TrendsDict(ValueOrThrow(SegmentTrends(t, trend_periods, adj)));
   }, py::arg("scores"), py::arg("periods"), py::arg("n_periods"), py::arg("slices"),
      py::arg("n_slices"), py::arg("cutoffs"), py::arg("missing"), py::arg("trend_periods"),
      py::arg("adjustment"));
+
+  m.def("segment_trends_from_histogram", [](const py::array_t<int64_t, py::array::c_style>& histogram,
+                                            int64_t n_periods, int64_t n_slices,
+                                            const py::array_t<int64_t, py::array::c_style>& skipped,
+                                            const Cutoffs& cutoffs, const std::string& missing,
+                                            int trend_periods, const std::string& adjustment) {
+    HealthOptions opt;
+    opt.scores = MakeScoreOptions(cutoffs, missing);
+    const Adjustment adj = ValueOrThrow(ParseAdjustment(adjustment));
+    CheckVector(skipped, "skipped");
+    const absl::Span<const int64_t> h(histogram.data(), static_cast<size_t>(histogram.size()));
+    HealthTable t = ValueOrThrow(HealthFromHistogram(h, n_periods, n_slices, opt,
+                                                     View<int64_t>(skipped)));
+    return TrendsDict(ValueOrThrow(SegmentTrends(t, trend_periods, adj)));
+  }, py::arg("histogram"), py::arg("n_periods"), py::arg("n_slices"), py::arg("skipped"),
+     py::arg("cutoffs"), py::arg("missing"), py::arg("trend_periods"), py::arg("adjustment"),
+     "segment_trends of histograms counted elsewhere and added up (as health_from_histogram): "
+     "equal histograms give equal trends.");
 
   m.def("migration", [](const py::array& scores, const py::array_t<int64_t, py::array::c_style>& customers,
                         const py::array_t<int64_t, py::array::c_style>& times,

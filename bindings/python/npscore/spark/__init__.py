@@ -12,7 +12,7 @@ customer's rows together (`migration`, `account_nps`, `rfm_summary`,
 `monitor`; ``partitioned=True`` skips them).
 
 Modules, one per capability, named as in npscore itself: ``nps``
-(by_group), ``health`` (health, migration, account_nps), ``clv``
+(by_group), ``health`` (health, segment_trends, migration, account_nps), ``clv``
 (rfm_summary, fit_clv_models, customer_lifetime_value), ``churn``
 (predict_proba, explain), ``priority`` (prioritize), ``monitor`` (monitor).
 Tables come back as pandas DataFrames shaped as the single-machine results
@@ -28,12 +28,12 @@ from __future__ import annotations
 
 from ._common import CHUNK_ROWS, _pyspark  # noqa: F401  (documented; the import check)
 from .clv import customer_lifetime_value, fit_clv_models, rfm_summary
-from .health import account_nps, health, migration
+from .health import account_nps, health, migration, segment_trends
 from .nps import by_group
 from .churn import explain, predict_proba
 from .monitor import monitor
 from .priority import prioritize
 
-__all__ = ["by_group", "health", "account_nps", "migration"]
+__all__ = ["by_group", "health", "segment_trends", "account_nps", "migration"]
 __all__ += ["rfm_summary", "fit_clv_models", "customer_lifetime_value"]
 __all__ += ["predict_proba", "explain", "prioritize", "monitor"]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping, Optional
+from typing import Any, Iterator, Mapping, NamedTuple, Optional
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,7 @@ from .._convert import as_cutoffs, as_scores, column, instant as _instant
 from .._convert import utc_nanos as _utc_nanos
 from .._groups import group_codes
 from ..health import _flag_attrs, _migration_table, _table_frame, _thresholds
+from ..health import DEFAULT_ALPHA, _trends_frame
 from ..health import account_nps as _account_nps
 from ..nps import DEFAULT_CONFIDENCE, DEFAULT_CUTOFFS, DEFAULT_METHOD
 from .._types import Adjust, Freq, Method, Missing, Mode, RollUp
@@ -69,17 +70,52 @@ def health(
                          "yet; use basis=\"all\" or npscore.health")
     _args.shared(method=method, adjust=adjust, confidence=confidence, freq=freq, missing=missing)
     _args.option(mode, "mode", ("alert", "review"))
-    tz = _args.time_zone(tz)
     thresholds = _thresholds(thresholds)
+    h = _counted(df, score, time, freq, by, kind, tz, missing, start, end, cutoffs, thresholds,
+                 mode, "health")
+    cols = _npscore.health_from_histogram(h.histogram, h.n_periods, h.n_slices, h.skipped,
+                                          as_cutoffs(h.cut), missing,
+                                          method, float(confidence), adjust, thresholds, mode,
+                                          freq)
+    out = _table_frame(cols, h.labels, h.starts, h.slice_keys)
+    out.attrs.update(keys=[str(c) for c in h.slice_keys.columns], method=method,
+                     confidence=float(confidence), adjust=adjust, freq=freq, tz=h.tz,
+                     basis=basis, window=None, thresholds=cols["thresholds"],
+                     excluded=h.excluded, dropped_by_basis=0, **_flag_attrs(cols, freq, None))
+    return out
+
+
+class _Counted(NamedTuple):
+    """Score histograms per (slice, period), summed over the partitions."""
+    histogram: np.ndarray  # (n_slices * n_periods) x (scale + 1), slice-major
+    skipped: np.ndarray  # per row of the histogram
+    n_periods: int
+    n_slices: int
+    starts: np.ndarray
+    labels: list
+    slice_keys: pd.DataFrame
+    excluded: int
+    cut: tuple
+    tz: str
+    sliced: bool
+
+
+def _counted(df: Any, score: str, time: str, freq: str, by: Any, kind: Any, tz: str,
+             missing: str, start: Any, end: Any, cutoffs: Any, thresholds: dict, mode: str,
+             role: str) -> _Counted:
+    """Stages 1-3 of `health` (and `segment_trends`): the period grid, the
+    histograms counted by Spark or per partition, their sum per slice and
+    period on the driver with the slices ordered as one machine orders them."""
+    tz = _args.time_zone(tz)
     cut = _cutoff_values(cutoffs)
     df = _frame(df)
     keys = _args.labels(by, "by")
     if kind is not None:
         kinds = _args.labels(kind, "kind", empty=False)
         keys = kinds + [k for k in keys if k not in kinds]
-    _names(df, [score, time] + keys, "health")
+    _names(df, [score, time] + keys, role)
     _no_clash(keys, ["period", "skipped", "excluded"]
-              + [f"score_{b}" for b in range(_cutoff_values(cutoffs)[2] + 1)], "health")
+              + [f"score_{b}" for b in range(cut[2] + 1)], role)
 
     if start is None or end is None:
         t_min, t_max = _time_range(df, time, tz)
@@ -111,16 +147,48 @@ def health(
     np.add.at(histogram, row, merged[hist_cols].to_numpy(np.int64))
     skipped = np.zeros(n_slices * n_periods, np.int64)
     np.add.at(skipped, row, merged["skipped"].to_numpy(np.int64))
-    cols = _npscore.health_from_histogram(histogram, n_periods, n_slices, skipped,
-                                          as_cutoffs(cut), missing,
-                                          method, float(confidence), adjust, thresholds, mode,
-                                          freq)
-    out = _table_frame(cols, labels, starts, slice_keys)
-    out.attrs.update(keys=[str(c) for c in slice_keys.columns], method=method,
-                     confidence=float(confidence), adjust=adjust, freq=freq, tz=tz, basis=basis,
-                     window=None, thresholds=cols["thresholds"], excluded=excluded,
-                     dropped_by_basis=0, **_flag_attrs(cols, freq, None))
-    return out
+    return _Counted(histogram, skipped, n_periods, n_slices, starts, labels, slice_keys, excluded,
+                    cut, tz, bool(keys))
+
+
+def segment_trends(
+    df: Any,
+    *,
+    periods: int = 6,
+    score: str = "score",
+    time: str = "responded_at",
+    freq: Freq = "M",
+    by: Any = None,
+    kind: Any = None,
+    basis: str = "all",
+    tz: str = "UTC",
+    adjust: Adjust = "holm",
+    alpha: float = DEFAULT_ALPHA,
+    missing: Missing = "error",
+    start: Any = None,
+    end: Any = None,
+    cutoffs: Any = DEFAULT_CUTOFFS,
+) -> pd.DataFrame:
+    """`npscore.segment_trends` over a Spark DataFrame: the trend of each
+    segment's share over the last `periods` periods, one row per segment
+    (and slice), as the single-machine function gives it for
+    ``df.toPandas()``. Counted as `health` counts (the same histograms per
+    slice and period, never rows), then the core's trends of the summed
+    histograms. ``basis="latest"`` is not available over Spark yet."""
+    if basis != "all":
+        _args.option(basis, "basis", ("all", "latest"))
+        raise ValueError("npscore.spark.segment_trends: basis=\"latest\" is not available over "
+                         "Spark yet; use basis=\"all\" or npscore.segment_trends")
+    periods = _args.whole(periods, "periods", minimum=None,
+                          maximum=_args.limit("trend_periods"))
+    alpha = _args.number(alpha, "alpha", lower=0, upper=1, lower_open=True, upper_open=True)
+    _args.shared(adjust=adjust, freq=freq, missing=missing)
+    h = _counted(df, score, time, freq, by, kind, tz, missing, start, end, cutoffs,
+                 _thresholds(None), "alert", "segment_trends")
+    cols = _npscore.segment_trends_from_histogram(h.histogram, h.n_periods, h.n_slices,
+                                                  h.skipped, as_cutoffs(h.cut), missing,
+                                                  periods, adjust)
+    return _trends_frame(cols, h.slice_keys, h.labels, periods, alpha, h.sliced)
 
 
 def _histograms_by_partitions(df: Any, keys: list, score: str, time: str, tz: str,
