@@ -89,6 +89,23 @@ h = npscore.health(sample.responses, freq="M")
 assert len(h) > 0 and int(h["n"].sum()) == len(sample.responses), h
 print(f"npscore {npscore.__version__}: nps 25.0, health {len(h)} months of "
       f"{len(sample.responses)} responses")
+
+# npscore.spark is in the wheel (what executors install) and imports without
+# PySpark; using it without PySpark names the extra.
+import npscore.spark as nspark
+
+assert os.path.realpath(nspark.__file__).startswith(os.path.realpath(tmp) + os.sep)
+assert {"by_group", "health", "rfm_summary", "prioritize", "monitor"} <= set(nspark.__all__)
+try:
+    import pyspark  # noqa: F401
+except ImportError:
+    try:
+        nspark.by_group(None, by="touchpoint")
+    except ImportError as e:
+        assert "npscore[spark]" in str(e), e
+    else:
+        raise AssertionError("npscore.spark ran without PySpark")
+print(f"npscore.spark: {len(nspark.__all__)} functions")
 EOF
 
 # Nothing from the system but its C/C++ runtime, both what the extension
