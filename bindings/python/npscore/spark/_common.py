@@ -194,15 +194,13 @@ def _empty_local(df: Any, columns: list) -> pd.DataFrame:
     return df.select(*dict.fromkeys(columns)).limit(0).toArrow().to_pandas()
 
 
-def _score_classes(values: np.ndarray, rows: np.ndarray, name: str, cut: tuple,
-                   missing: str) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct score values Spark counted (float64, NaN = null or NaN)
-    and how many rows hold each, checked by the core as one machine checks
-    scores: a missing score is an error unless `missing` is "skip", a value
-    off the scale or not whole is an error naming the value and its number
-    of rows (Spark rows have no stable index to name). Returns each value's
-    bin (the score, 0..scale; -1 when missing) and segment (-1, 0, +1 as
-    `segment` gives them; 2 when missing)."""
+def _check_scores(values: np.ndarray, rows: np.ndarray, name: str, cut: tuple,
+                  missing: str) -> None:
+    """Checks the distinct score values Spark counted (float64, NaN = null or
+    NaN) and how many rows hold each, as one machine checks scores (the
+    core's `segment`): a missing score is an error unless `missing` is
+    "skip"; a value off the scale or not whole is an error naming the value
+    and its number of rows (Spark rows have no stable index to name)."""
     values = np.ascontiguousarray(values, dtype=np.float64)
     lost = np.isnan(values)
     if lost.any() and missing == "error":
@@ -210,7 +208,7 @@ def _score_classes(values: np.ndarray, rows: np.ndarray, name: str, cut: tuple,
                          "or NaN); ask to skip missing scores (missing=\"skip\") to leave them out")
     kept = np.ascontiguousarray(values[~lost])
     try:
-        seg = _npscore.segment(kept, as_cutoffs(cut))
+        _npscore.segment(kept, as_cutoffs(cut))
     except ValueError as e:
         m = re.match(r"score at row (\d+) is (.*)", str(e), re.S)
         if m is None:
@@ -218,11 +216,6 @@ def _score_classes(values: np.ndarray, rows: np.ndarray, name: str, cut: tuple,
         bad = kept[int(m.group(1))]
         n = int(rows[~lost][kept == bad].sum())
         raise ValueError(f"column {name!r}: {n} row(s) where the score is {m.group(2)}") from None
-    bins = np.full(len(values), -1, np.int64)
-    bins[~lost] = kept.astype(np.int64)
-    segments = np.full(len(values), 2, np.int64)
-    segments[~lost] = seg
-    return bins, segments
 
 
 def _score_counts(df: Any, groups: list, score: str, cut: tuple, missing: str,
@@ -234,7 +227,7 @@ def _score_counts(df: Any, groups: list, score: str, cut: tuple, missing: str,
     the `extra` aggregate columns; collected to the driver. When a row holds
     a value that is not a score, or a missing one that `missing` does not
     allow, a second job counts the distinct values and the core's check
-    reports it (`_score_classes`)."""
+    reports it (`_check_scores`)."""
     from pyspark.sql import functions as F
 
     whole = type(df.schema[score].dataType).__name__ in _NATIVE_SCORE_TYPES[:4]
@@ -254,7 +247,7 @@ def _score_counts(df: Any, groups: list, score: str, cut: tuple, missing: str,
             (missing == "error" and skipped.any()):
         values = _collect(df.groupBy(F.col(score).cast("double").alias(SCORE))
                           .agg(F.count(F.lit(1)).alias(ROWS)))
-        _score_classes(values[SCORE].to_numpy(np.float64, na_value=np.nan),
+        _check_scores(values[SCORE].to_numpy(np.float64, na_value=np.nan),
                        values[ROWS].to_numpy(np.int64), score, cut, missing)
         raise AssertionError("npscore.spark: Spark's score counts do not add up")  # unreachable
     return out
