@@ -104,9 +104,8 @@ class CustomerIndex {
 
 // The running state of one customer over its responses by as_of, in one
 // cache line: counts, sum and extremes of the scores (whole numbers <= 1000,
-// exact as int16), the first time and the latest two responses (time, row).
-// `ties` marks a response sharing the latest (bit 0) or previous (bit 1)
-// time; the rows involved are found again only to report the error.
+// exact as int16), the first time and the latest two responses (time, row)
+// under the one rule of internal/latest.h (a tie goes to the later row).
 struct alignas(64) CustomerState {
   int64_t first_time = 0;
   int64_t latest_time = 0;
@@ -117,11 +116,8 @@ struct alignas(64) CustomerState {
   int32_t latest_row = -1;
   int32_t previous_row = -1;
   int16_t min = 0, max = 0;
-  uint8_t ties = 0;
 };
 static_assert(sizeof(CustomerState) == 64, "one cache line per customer");
-
-constexpr uint8_t kLatestTie = 1, kPreviousTie = 2;
 
 // Rows ahead whose customer slot (2x) and state (1x) are prefetched: enough
 // to cover a memory latency with the loop's work.
@@ -250,47 +246,21 @@ absl::StatusOr<ChurnFeatures> ComputeChurnFeatures(absl::Span<const int64_t> cus
       s.min = std::min(s.min, v);
       s.max = std::max(s.max, v);
       s.first_time = std::min(s.first_time, t);
-      // The latest and the previous under the one rule (internal/latest.h).
-      const internal::Recency vs_latest = internal::CompareToLatest(t, s.latest_time);
-      const internal::Recency vs_previous = s.previous_row < 0
-                                                ? internal::Recency::kLater
-                                                : internal::CompareToLatest(t, s.previous_time);
-      if (vs_latest == internal::Recency::kLater) {
+      // The latest and the previous under the one rule (internal/latest.h):
+      // rows come in ascending order, so a tie goes to this row.
+      if (internal::IsLaterRow(t, s.latest_time)) {
         s.previous_time = s.latest_time;
         s.previous_row = s.latest_row;
-        s.ties = static_cast<uint8_t>((s.ties & kLatestTie) ? kPreviousTie : 0);
         s.latest_time = t;
         s.latest_row = row;
-      } else if (vs_latest == internal::Recency::kSameInstant) {
-        s.ties |= kLatestTie;
-      } else if (vs_previous == internal::Recency::kLater) {
+      } else if (s.previous_row < 0 || internal::IsLaterRow(t, s.previous_time)) {
         s.previous_time = t;
         s.previous_row = row;
-        s.ties &= static_cast<uint8_t>(~kPreviousTie);
-      } else if (vs_previous == internal::Recency::kSameInstant) {
-        s.ties |= kPreviousTie;
       }
     }
     ++s.n;
     s.sum += static_cast<double>(v);
     s.detractors += v <= dmax ? 1 : 0;
-  }
-
-  // Two responses of one customer at the same instant where the order
-  // matters (the latest or the previous): the error names the first such
-  // customer of the table and its first two rows at that instant.
-  for (size_t r = 0; r < m; ++r) {
-    const CustomerState& s = state[r];
-    if (s.ties == 0) continue;
-    const int64_t when = (s.ties & kLatestTie) ? s.latest_time : s.previous_time;
-    int64_t rows[2] = {-1, -1};
-    int found = 0;
-    for (size_t i = 0; i < n && found < 2; ++i) {
-      if (cust[i] == customer_ids[r] && tim[i] == when && IsValidScore(sc[i], smax)) {
-        rows[found++] = static_cast<int64_t>(i);
-      }
-    }
-    return internal::SameInstantError(rows[0], rows[1], customer_ids[r]);
   }
 
   f.has_response.assign(m, 0);

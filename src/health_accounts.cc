@@ -15,6 +15,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "npscore/health.h"
+#include "src/internal/latest.h"
 #include "src/internal/score_kernels.h"
 #include "src/internal/status_macros.h"
 
@@ -33,12 +34,11 @@ using internal::ValueText;
 
 using ContactKey = std::pair<int64_t, int64_t>;  // (account, contact)
 
-// The latest response of one contact so far; `tie` is a later row with the
-// same instant (a tie that a newer response would resolve), or -1.
+// The latest response of one contact so far (internal/latest.h: rows come
+// in ascending order, so a tie goes to the later row).
 struct Latest {
   int64_t time;
   int64_t row;
-  int64_t tie;
 };
 
 absl::Status CheckAccountInputs(size_t rows, size_t accounts, size_t contacts, size_t times,
@@ -152,33 +152,16 @@ absl::StatusOr<AccountTable> AccountNps(absl::Span<const T> scores,
                 "time at row ", i, " is missing (NaT): the latest response needs a time"));
           }
           const int64_t row = static_cast<int64_t>(i);
-          auto [it, inserted] = last.try_emplace(ContactKey{a, cp[i]}, Latest{t, row, -1});
-          Latest& l = it->second;
-          if (inserted) continue;
-          if (t > l.time) {
-            l = Latest{t, row, -1};
-          } else if (t == l.time && l.tie < 0) {
-            l.tie = row;
-          }
+          auto [it, inserted] = last.try_emplace(ContactKey{a, cp[i]}, Latest{t, row});
+          if (!inserted && internal::IsLaterRow(t, it->second.time)) it->second = Latest{t, row};
         }
         return absl::OkStatus();
       }));
   if (latest) {
-    // A tie left at a contact's latest instant is an error; the one with the
-    // smallest row is named, whatever the map's order.
-    const std::pair<const ContactKey, Latest>* tie = nullptr;
     for (const auto& kv : last) {
-      const Latest& l = kv.second;
-      if (l.tie >= 0 && (tie == nullptr || l.row < tie->second.row)) tie = &kv;
       const size_t a = static_cast<size_t>(kv.first.first);
-      count(a, sp[static_cast<size_t>(l.row)]);
+      count(a, sp[static_cast<size_t>(kv.second.row)]);
       ++n_contacts[a];
-    }
-    if (tie != nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "contact ", tie->first.second, " of account ", tie->first.first,
-          " has two latest responses at the same instant (", tie->second.time, " ns) in rows ",
-          tie->second.row, " and ", tie->second.tie));
     }
   }
 

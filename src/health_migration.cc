@@ -77,23 +77,21 @@ class CustomerCodes {
   std::vector<size_t> codes_;  // hashed ids only
 };
 
-// The error for two kept responses of `customer` at `time`: found again by a
-// scan (this path is taken at most once), naming the first two rows.
-template <typename T>
-absl::Status SameInstantError(absl::Span<const T> scores, absl::Span<const int64_t> customers,
-                              absl::Span<const int64_t> times, const int32_t* periods,
-                              int64_t customer, int64_t time) {
-  size_t rows[2] = {0, 0};
-  int found = 0;
-  for (size_t i = 0; i < scores.size() && found < 2; ++i) {
-    if (customers[i] == customer && times[i] == time && !(periods && periods[i] < 0) &&
-        !IsMissing(scores[i])) {
-      rows[found++] = i;
-    }
+// Orders one customer's visits, which arrive in row order, by time; visits
+// at the same instant keep their row order (internal/latest.h: a tie goes
+// to the later row). Short runs, the usual case, are insertion-sorted in
+// place: std::stable_sort would allocate a buffer per customer.
+void SortByTime(Visit* first, Visit* last) {
+  if (last - first > 32) {
+    std::stable_sort(first, last, [](const Visit& x, const Visit& y) { return x.time < y.time; });
+    return;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "customer ", customer, " has two responses at the same instant (", time, " ns) in rows ",
-      rows[0], " and ", rows[1], ": consecutive responses need distinct times"));
+  for (Visit* i = first + 1; i < last; ++i) {
+    const Visit v = *i;
+    Visit* j = i;
+    for (; j > first && (j - 1)->time > v.time; --j) *j = *(j - 1);
+    *j = v;
+  }
 }
 
 }  // namespace
@@ -196,17 +194,10 @@ absl::StatusOr<MigrationTable> Migration(absl::Span<const T> scores,
     for (size_t c = 0; c < low; ++c) {
       const size_t last = lbound[c];
       if (last - first >= 2) {
-        std::sort(r + first, r + last,
-                  [](const Visit& x, const Visit& y) { return x.time < y.time; });
+        SortByTime(r + first, r + last);
         ++table.customers;
         table.pairs += static_cast<int64_t>(last - first - 1);
         for (size_t j = first + 1; j < last; ++j) {
-          if (r[j].time == r[j - 1].time) {
-            const size_t id = b << shift | c;
-            size_t row = 0;  // any row of this customer gives its id
-            while (code(row) != id) ++row;
-            return SameInstantError(scores, customers, times, pp, customers[row], r[j].time);
-          }
           // cell = period * 3 + segment: the pair's slot is period * 9 + from * 3 + to.
           const uint64_t from = (r[j - 1].key & 0xffffffffu) % 3;
           const uint64_t cell = r[j].key & 0xffffffffu;

@@ -16,36 +16,18 @@
 namespace npscore {
 namespace {
 
-using internal::CompareToLatest;
-using internal::Recency;
-
-// The latest response of one (customer, group) so far: its time and its row
-// times 2, plus 1 when a second response shares that time (a tie, an error
-// unless a later response comes). -1: none yet.
+// The latest response of one (customer, group) so far: its time and row.
+// -1: none yet.
 struct Slot {
   int64_t time = 0;
-  int64_t tagged_row = -1;
+  int64_t row = -1;
 
-  int64_t row() const { return tagged_row >> 1; }
-  bool tied() const { return (tagged_row & 1) != 0; }
-
-  // Takes response `row` at time `t` into account.
-  void Take(int64_t t, int64_t row) {
-    if (tagged_row < 0) {
+  // Takes response `row` at time `t` into account: rows come in ascending
+  // order, so a tie goes to the later row (internal/latest.h).
+  void Take(int64_t t, int64_t r) {
+    if (row < 0 || internal::IsLaterRow(t, time)) {
       time = t;
-      tagged_row = row << 1;
-      return;
-    }
-    switch (CompareToLatest(t, time)) {
-      case Recency::kLater:
-        time = t;
-        tagged_row = row << 1;
-        break;
-      case Recency::kSameInstant:
-        tagged_row |= 1;
-        break;
-      case Recency::kEarlier:
-        break;
+      row = r;
     }
   }
 };
@@ -76,17 +58,12 @@ class Slots {
     return map_[std::make_pair(customer, group)];
   }
 
-  const Slot& Get(int64_t customer, int64_t group) const {
-    if (dense_) return table_[Index(customer, group)];
-    return map_.find(std::make_pair(customer, group))->second;
-  }
-
   // Calls f(slot) for every slot that holds a response.
   template <typename F>
   void ForEach(F&& f) const {
     if (dense_) {
       for (const Slot& s : table_) {
-        if (s.tagged_row >= 0) f(s);
+        if (s.row >= 0) f(s);
       }
     } else {
       for (const auto& [key, s] : map_) f(s);
@@ -163,25 +140,13 @@ absl::StatusOr<LatestResponseRows> LatestResponses(absl::Span<const int64_t> cus
     slots.At(customers[i], group_of(i)).Take(times[i], static_cast<int64_t>(i));
   }
 
-  // The latest rows, ascending without a sort; a tie left at the latest
-  // instant is the error, found again by row order only then.
+  // The latest rows, ascending without a sort.
   std::vector<uint8_t> latest(n, 0);
   size_t count = 0;
-  bool any_tie = false;
   slots.ForEach([&](const Slot& s) {
-    latest[static_cast<size_t>(s.row())] = 1;
+    latest[static_cast<size_t>(s.row)] = 1;
     ++count;
-    any_tie = any_tie || s.tied();
   });
-  if (any_tie) {
-    for (size_t i = 0; i < n; ++i) {
-      if (!takes_part(i) || latest[i]) continue;
-      const Slot& s = slots.Get(customers[i], group_of(i));
-      if (s.tied() && times[i] == s.time) {
-        return internal::SameInstantError(s.row(), static_cast<int64_t>(i), customers[i]);
-      }
-    }
-  }
   out.row.reserve(count);
   for (size_t i = 0; i < n; ++i) {
     if (latest[i]) out.row.push_back(static_cast<int64_t>(i));

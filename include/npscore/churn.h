@@ -98,11 +98,12 @@ struct ChurnFeatures {
 // each, `times`, `scores`, and `followed_up`, empty or one follow-up time per
 // response, kMissingTime = none) as of `as_of`. One pass over the responses
 // updates a small per-customer state (no sort, no allocation per row); the
+// latest and previous responses follow npscore's one tie rule (responses at
+// the same instant are ordered by row, see LatestResponses); the
 // ids are looked up by offset when dense, else through a hash map. Errors
 // name the row and value: a bad score, a missing time, an unknown customer
-// (unless skipped), a follow-up before its response, two responses of one
-// customer at the same instant where it matters (latest or previous), a
-// duplicated id in the table, columns of different lengths, an
+// (unless skipped), a follow-up before its response, a duplicated id in the
+// table, columns of different lengths, an
 // early_life_days that is not finite and >= 0, more than
 // kMaxChurnFeatureRows responses or customers in one call.
 template <typename T>

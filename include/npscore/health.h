@@ -424,8 +424,8 @@ struct MigrationTable {
 // period is negative, or whose score is missing and skipped
 // (options.missing), takes part in no pair. Errors name the row: a bad score
 // (as in CountSegments), a period code >= n_periods, a missing time (NaT) on
-// a kept row, and two kept responses of one customer at the same instant
-// (both rows and the customer).
+// a kept row. Responses of one customer at the same instant are consecutive
+// in row order (npscore's one tie rule, see LatestResponses).
 template <typename T>
 absl::StatusOr<MigrationTable> Migration(absl::Span<const T> scores,
                                          absl::Span<const int64_t> customers,
@@ -536,10 +536,11 @@ struct AccountTable {
 // contact ids (any int64) and `times` UTC nanoseconds are optional except for
 // kLatest, which needs both; `account_weights` is empty or one finite weight
 // >= 0 per account. Missing scores follow options.missing (a skipped row is
-// left out before the latest response is chosen). Errors name the row,
+// left out before the latest response is chosen; of a contact's responses
+// at the same latest instant, the later row, as in LatestResponses). Errors
+// name the row,
 // account or value: a bad score, an account code >= n_accounts, a missing
-// time (kLatest), two latest responses of one contact at the same instant,
-// a bad weight, n_accounts outside 0..kMaxAccounts, min_n not finite and >= 0.
+// time (kLatest), a bad weight, n_accounts outside 0..kMaxAccounts, min_n not finite and >= 0.
 template <typename T>
 absl::StatusOr<AccountTable> AccountNps(absl::Span<const T> scores,
                                         absl::Span<const int64_t> accounts, int64_t n_accounts,

@@ -249,13 +249,13 @@ struct LatestResponseRows {
 // not left out is an error naming the row, or with Missing::kSkip is left out
 // and counted.
 //
-// The one tie rule of npscore, shared with ComputeChurnFeatures: two
-// responses of one customer (in one group) at the same latest instant are an
-// error naming both rows and the customer ("rows 12 and 40 are responses of
-// customer 7 at the same instant: cannot tell which is the latest"); with
-// several such ties, the one whose second row comes first. A tie at an
-// earlier instant, superseded by a later response, is no error. Nothing is
-// dropped silently: every row is in `row`, `superseded`, `left_out` or
+// The one tie rule of npscore, shared with ComputeChurnFeatures, Migration
+// and AccountNps (kLatest): responses at the same instant are ordered by row,
+// so of two answers of one customer (in one group) with the same time stamp,
+// the later row is the latest. This is the order of a stable sort by time
+// (pandas: sort_values(kind="stable")) and of exports, which list answers as
+// they come; files with dates only have many such ties. To decide ties
+// otherwise, order the rows so. Nothing is dropped silently: every row is in `row`, `superseded`, `left_out` or
 // `skipped_missing_times`.
 //
 // One pass after a validating scan; per-(customer, group) state in a table

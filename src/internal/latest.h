@@ -1,12 +1,17 @@
 // src/internal/latest.h: the one rule of "a customer's latest response",
-// shared by LatestResponses (priority.h) and the churn feature kernel.
+// shared by LatestResponses (priority.h), the churn feature kernel, the
+// migration table and the latest-response account roll-up.
 //
-// Of a customer's responses (within one group), the latest is the one at the
-// latest instant. Two responses at that instant are an error naming both
-// rows: nothing says which came last, and picking one by row order would make
-// the answer depend on how the input happens to be sorted. A missing time
-// (kMissingTime) is never compared: callers skip and count it, or report it
-// with MissingTimeError.
+// Responses are ordered by time, and responses at the same instant by their
+// row: of two answers with the same time stamp (a file with dates only, a
+// batch import), the later row is the later answer. This is the order a
+// stable sort by time gives (pandas: sort_values(kind="stable")) and the
+// order in which exports list answers; to decide ties otherwise, order the
+// rows so. A missing time (kMissingTime) is never compared: callers skip and
+// count it, or report it with MissingTimeError.
+//
+// The kernels visit rows in ascending order, so a response is later than
+// the latest seen so far exactly when its time is not earlier.
 
 #ifndef NPSCORE_SRC_INTERNAL_LATEST_H_
 #define NPSCORE_SRC_INTERNAL_LATEST_H_
@@ -19,24 +24,9 @@
 namespace npscore {
 namespace internal {
 
-// Where a response at time `t` stands against a latest response at `latest`.
-enum class Recency {
-  kEarlier,      // older: the latest stays
-  kSameInstant,  // a tie: an error if nothing later comes
-  kLater,        // newer: it becomes the latest
-};
-
-inline Recency CompareToLatest(int64_t t, int64_t latest) {
-  return t > latest ? Recency::kLater : (t == latest ? Recency::kSameInstant : Recency::kEarlier);
-}
-
-// The error of two responses of `customer`, rows `row_a` < `row_b`, at the
-// same latest instant.
-inline absl::Status SameInstantError(int64_t row_a, int64_t row_b, int64_t customer) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      "rows ", row_a, " and ", row_b, " are responses of customer ", customer,
-      " at the same instant: cannot tell which is the latest"));
-}
+// Whether the response at time `t`, in a row after the one at `latest`,
+// comes after it (a tie goes to the later row).
+inline bool IsLaterRow(int64_t t, int64_t latest) { return t >= latest; }
 
 // The error of a missing (NaT) response time at `row`, when missing values
 // are not to be skipped.

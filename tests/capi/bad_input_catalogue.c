@@ -638,8 +638,9 @@ static const bad_case kHealthCases[] = {
      NPSCORE_EINVAL, "n_periods is 1099511627776: must be between 0 and 1048576"},
     {"migration-customers-null", "npscore_health_migration", "null", migration_customers_null,
      NPSCORE_ENULL, "customers is NULL but n is 6"},
+    /* Responses at the same instant are ordered by row: no error. */
     {"migration-same-instant", "npscore_health_migration", "data", migration_same_instant,
-     NPSCORE_EINVAL, "customer 1 has two responses at the same instant (10 ns) in rows 0 and 2"},
+     NPSCORE_OK, NULL},
     {"attribution-negative", "npscore_health_attribute_change", "data", attribution_negative,
      NPSCORE_EINVAL, "counts of slice 1 in period a must be >= 0"},
     {"attribution-overflow", "npscore_health_attribute_change", "data", attribution_overflow,
@@ -2012,9 +2013,8 @@ static const bad_case kPriorityCases[] = {
      "segment is -2147483648"},
     {"play-script-out-null", "npscore_priority_play_script", "null", play_script_out_null,
      NPSCORE_ENULL, "out is NULL"},
-    {"latest-tie", "npscore_priority_latest_responses", "data", latest_tie, NPSCORE_EINVAL,
-     "rows 0 and 2 are responses of customer 4 at the same instant: cannot tell which is the "
-     "latest"},
+    /* A tie at the latest instant goes to the later row: no error. */
+    {"latest-tie", "npscore_priority_latest_responses", "data", latest_tie, NPSCORE_OK, NULL},
     {"latest-time-nat", "npscore_priority_latest_responses", "data", latest_time_nat,
      NPSCORE_EINVAL, "response time at row 1 is missing (NaT)"},
     {"latest-group-bad", "npscore_priority_latest_responses", "data", latest_group_bad,

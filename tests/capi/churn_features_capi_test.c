@@ -180,11 +180,19 @@ static void test_errors(void) {
              npscore_churn_features_new(&f, k_customers, k_times, scores, NPSCORE_I32, 7, NULL,
                                         k_ids, NULL, 4, 200 * DAY_NS, NULL, NULL, NULL),
              "score at row 2 is 11", NULL);
+  /* Rows 2 and 3 of customer 10 at the same instant: the later row, 3, is its latest. */
   times[2] = 190 * DAY_NS;
-  CHECK_CALL(NPSCORE_EINVAL,
+  CHECK_CALL(NPSCORE_OK,
              npscore_churn_features_new(&f, k_customers, times, k_scores, NPSCORE_I32, 7, NULL,
                                         k_ids, NULL, 4, 200 * DAY_NS, NULL, NULL, NULL),
-             "rows 2 and 3 are responses of customer 10 at the same instant", NULL);
+             NULL);
+  {
+    npscore_churn_feature_row r;
+    CHECK_CALL(NPSCORE_OK, npscore_churn_features_get(&r, f, 0, NULL), NULL);
+    CHECK(r.latest_row == 3 && r.score == k_scores[3] && r.previous_score == k_scores[2]);
+  }
+  npscore_churn_features_free(f);
+  f = NULL;
   ids[3] = 20;
   CHECK_CALL(NPSCORE_EINVAL,
              npscore_churn_features_new(&f, k_customers, k_times, k_scores, NPSCORE_I32, 7, NULL,

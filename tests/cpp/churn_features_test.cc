@@ -153,6 +153,38 @@ TEST(ChurnFeaturesTest, SparseIdsUseTheHashPath) {
 
 std::string Error(const absl::Status& s) { return std::string(s.message()); }
 
+// Responses of one customer at the same instant are ordered by row (the one
+// rule of src/internal/latest.h): the later row is the later answer.
+TEST(ChurnFeaturesTest, SameInstantGoesToTheLaterRow) {
+  auto run = [](const Example& x) {
+    return ComputeChurnFeatures<int32_t>(x.customers, x.times, x.scores, x.followed, x.ids,
+                                         x.signup, 200 * D);
+  };
+  // Customer 10's rows 0, 2, 3 hold 9, 7, 4. {times of rows 0, 2, 3}: the
+  // latest row and the previous score under the rule.
+  struct Case {
+    int64_t t0, t2, t3;
+    int32_t latest_row;
+    double previous;
+  };
+  for (const Case& c : {Case{5, 190, 190, 3, 7},    // a tie at the latest: row 3, then row 2
+                        Case{50, 50, 190, 3, 7},    // a tie at the previous: row 2
+                        Case{190, 190, 190, 3, 7},  // three at once: rows 3, 2
+                        Case{190, 50, 190, 3, 9},   // rows 0 and 3 tie: row 3, then row 0
+                        Case{190, 190, 50, 2, 9}}) {
+    Example e;
+    e.times[0] = c.t0 * D;
+    e.times[2] = c.t2 * D;
+    e.times[3] = c.t3 * D;
+    auto f = run(e);
+    ASSERT_TRUE(f.ok()) << f.status();
+    EXPECT_EQ(f->latest_row[0], c.latest_row) << c.t0 << " " << c.t2 << " " << c.t3;
+    EXPECT_EQ(f->score[0], e.scores[static_cast<size_t>(c.latest_row)]);
+    EXPECT_EQ(f->previous_score[0], c.previous) << c.t0 << " " << c.t2 << " " << c.t3;
+    EXPECT_EQ(f->n_responses[0], 3);
+  }
+}
+
 TEST(ChurnFeaturesTest, Errors) {
   Example e;
   auto run = [&](const Example& x, int64_t as_of = 200 * D, ChurnFeatureOptions o = {}) {
@@ -176,14 +208,6 @@ TEST(ChurnFeaturesTest, Errors) {
   bad = e;
   bad.ids[2] = 10;
   EXPECT_EQ(Error(run(bad)), "customer id 10 appears twice in the customer table (rows 0 and 2)");
-  bad = e;
-  bad.times[2] = 190 * D;  // ties with row 3, the latest of customer 10
-  EXPECT_EQ(Error(run(bad)),
-            "rows 2 and 3 are responses of customer 10 at the same instant: cannot tell which "
-            "is the latest");
-  bad = e;
-  bad.times[0] = 50 * D;  // ties with row 2, the previous of customer 10
-  EXPECT_NE(Error(run(bad)).find("rows 0 and 2"), std::string::npos);
   bad = e;
   bad.times.pop_back();
   EXPECT_EQ(Error(run(bad)), "times has 6 rows but the responses have 7");

@@ -99,11 +99,13 @@ TEST(MigrationTest, Errors) {
   const std::vector<int32_t> scores = {9, 4, 7, 8};
   const std::vector<int64_t> customers = {1, 42, 1, 42};
   std::vector<int64_t> times = {1, 7, 2, 7};
-  auto dup = Migration<int32_t>(scores, customers, times, {}, 0);
-  ASSERT_FALSE(dup.ok());
-  EXPECT_EQ(dup.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(dup.status().message().find("customer 42"), std::string::npos) << dup.status();
-  EXPECT_NE(dup.status().message().find("rows 1 and 3"), std::string::npos) << dup.status();
+  // Customer 42's two responses at t=7 are ordered by row (4, then 8): one
+  // detractor -> passive pair; customer 1: promoter -> passive.
+  auto tie = Migration<int32_t>(scores, customers, times, {}, 0);
+  ASSERT_TRUE(tie.ok()) << tie.status();
+  EXPECT_EQ(tie->pairs, 2);
+  EXPECT_EQ(tie->counts[0 * 3 + 1], 1);  // detractor -> passive
+  EXPECT_EQ(tie->counts[2 * 3 + 1], 1);  // promoter -> passive
 
   times = {1, 7, kMissingTime, 8};
   auto nat = Migration<int32_t>(scores, customers, times, {}, 0);
@@ -132,27 +134,48 @@ TEST(MigrationTest, Errors) {
   EXPECT_FALSE(Migration<int32_t>(scores, customers, times, periods, kMaxMigrationPeriods + 1).ok());
 }
 
-// The reference: per-customer lists sorted by time, as one would write it
-// without caring for speed.
+// The reference: per-customer lists sorted by (time, row), as one would
+// write it without caring for speed (responses at the same instant in row
+// order: the tie rule).
 std::vector<int64_t> ReferenceCounts(const std::vector<int32_t>& scores,
                                      const std::vector<int64_t>& customers,
                                      const std::vector<int64_t>& times,
                                      const std::vector<int32_t>& periods, int n_periods) {
-  std::map<int64_t, std::vector<std::tuple<int64_t, int, int>>> by;
+  std::map<int64_t, std::vector<std::tuple<int64_t, size_t, int, int>>> by;
   for (size_t i = 0; i < scores.size(); ++i) {
     if (periods[i] < 0) continue;
     const int seg = scores[i] <= 6 ? 0 : (scores[i] <= 8 ? 1 : 2);
-    by[customers[i]].emplace_back(times[i], seg, periods[i]);
+    by[customers[i]].emplace_back(times[i], i, seg, periods[i]);
   }
   std::vector<int64_t> counts(static_cast<size_t>(n_periods) * 9, 0);
   for (auto& kv : by) {
     auto& v = kv.second;
     std::sort(v.begin(), v.end());
     for (size_t j = 1; j < v.size(); ++j) {
-      ++counts[(std::get<2>(v[j]) * 3 + std::get<1>(v[j - 1])) * 3 + std::get<1>(v[j])];
+      ++counts[(std::get<3>(v[j]) * 3 + std::get<2>(v[j - 1])) * 3 + std::get<2>(v[j])];
     }
   }
   return counts;
+}
+
+// Few distinct times: many ties, decided by row order, in short runs
+// (insertion sort) and long ones (over 32 responses a customer).
+TEST(MigrationTest, TiesMatchTheReference) {
+  std::mt19937_64 rng(5);
+  for (const int64_t n_customers : {int64_t{2000}, int64_t{40}}) {
+    const size_t n = 20000;
+    std::vector<int32_t> scores(n), periods(n);
+    std::vector<int64_t> customers(n), times(n);
+    for (size_t i = 0; i < n; ++i) {
+      scores[i] = static_cast<int32_t>(rng() % 11);
+      periods[i] = static_cast<int32_t>(rng() % 4) - 1;
+      customers[i] = static_cast<int64_t>(rng() % static_cast<uint64_t>(n_customers));
+      times[i] = static_cast<int64_t>(rng() % 30);
+    }
+    auto t = Migration<int32_t>(scores, customers, times, periods, 3);
+    ASSERT_TRUE(t.ok()) << t.status();
+    EXPECT_EQ(t->counts, ReferenceCounts(scores, customers, times, periods, 3));
+  }
 }
 
 TEST(MigrationTest, MatchesPerCustomerListsOnRandomData) {

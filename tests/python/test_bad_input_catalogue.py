@@ -940,12 +940,6 @@ CASES: list[Case] = [
       lambda: priority.latest_responses(RESP, SAMPLE.customers),
       TypeError, r"customer column 'customer_id' holds int64 ids in responses but \w+ ids in "
                  r"customers: give both the same type"),
-    C("latest-responses-tie", "priority.latest_responses", "duplicate-id",
-      lambda: priority.latest_responses(
-          pd.DataFrame({"customer_id": [4, 4], "responded_at": [NOW, NOW], "score": [9, 3]}),
-          pd.DataFrame({"customer_id": [4]})),
-      ValueError, r"^rows 0 and 1 are responses of customer 4 at the same instant: cannot tell "
-                  r"which is the latest$"),
     C("latest-responses-nat", "priority.latest_responses", "data-missing",
       lambda: priority.latest_responses(
           pd.DataFrame({"customer_id": [4, 5], "responded_at": [NOW, pd.NaT], "score": [9, 3]}),

@@ -1,6 +1,7 @@
 """npscore.priority.latest_responses and the one "latest response" rule of the
 core, against a pandas oracle (stable sort by time, the last row per
-customer) on random data without ties, and the tie rule's errors."""
+customer) on random data with and without ties (the tie rule: responses at
+the same instant in row order)."""
 
 import numpy as np
 import pandas as pd
@@ -62,22 +63,40 @@ def test_groups_match_pandas_oracle():
         np.testing.assert_array_equal(got, want)
 
 
-def test_tie_at_the_latest_instant_is_an_error_naming_both_rows():
+@pytest.mark.parametrize("kind", ["dense", "text"])
+def test_ties_match_pandas_oracle(kind):
+    """Dates only: many answers of one customer share a day; the later row is
+    the latest, as after a stable sort by time."""
+    rng = np.random.default_rng(11)
+    ties = 0
+    for trial in range(20):
+        n = int(rng.integers(2, 3000))
+        k = int(rng.integers(1, n // 2 + 2))
+        ids = np.arange(k) if kind == "dense" else np.array([f"c{i}" for i in range(k)], object)
+        df = pd.DataFrame({"customer_id": ids[rng.integers(0, k, n)],
+                           "responded_at": T0 + pd.to_timedelta(rng.integers(0, 30, n), unit="D"),
+                           "score": rng.integers(0, 11, n), "response_id": np.arange(n)})
+        ties += int(df.duplicated(["customer_id", "responded_at"]).any())
+        want = _oracle_rows(df, "customer_id")
+        np.testing.assert_array_equal(_latest_rows(df["customer_id"], df["responded_at"].array.asi8),
+                                      want)
+        frame = latest_responses(df, pd.DataFrame({"customer_id": ids}))
+        assert frame["response_id"].tolist() == want.tolist()
+    assert ties >= 15
+
+
+def test_tie_at_the_latest_instant_goes_to_the_later_row():
     t = [T0 + pd.Timedelta(hours=h) for h in (1, 5, 2, 5, 3)]
     customers = pd.DataFrame({"customer_id": [7, 8]})
-    df = pd.DataFrame({"customer_id": [8, 7, 8, 7, 8], "responded_at": t, "score": 9})
-    with pytest.raises(ValueError, match="^rows 1 and 3 are responses of customer 7 at the same "
-                                         "instant: cannot tell which is the latest$"):
-        latest_responses(df, customers)
-    # The same with text ids: the message names the id, not a code.
-    with pytest.raises(ValueError, match="^rows 1 and 3 are responses of customer 'x' at"):
-        latest_responses(df.assign(customer_id=["y", "x", "y", "x", "y"]),
-                         customers.assign(customer_id=["x", "y"]))
-    # A tie superseded by a later answer is none.
-    df.loc[4, "responded_at"] = T0 + pd.Timedelta(hours=9)
-    df.loc[4, "customer_id"] = 7
+    df = pd.DataFrame({"customer_id": [8, 7, 8, 7, 8], "responded_at": t, "score": [1, 2, 3, 4, 5]})
     frame = latest_responses(df, customers)
-    assert frame["customer_id"].tolist() == [8, 7]  # rows 2 and 4
+    assert frame["score"].tolist() == [4, 5]  # rows 3 (customer 7's tie: the later) and 4
+    frame = latest_responses(df.assign(customer_id=["y", "x", "y", "x", "y"]),
+                             customers.assign(customer_id=["x", "y"]))
+    assert frame["customer_id"].tolist() == ["x", "y"] and frame["score"].tolist() == [4, 5]
+    # Reordering the tied rows changes which is the latest: the rule is row order.
+    swapped = df.iloc[[0, 3, 2, 1, 4]].reset_index(drop=True)
+    assert latest_responses(swapped, customers)["score"].tolist() == [2, 5]
 
 
 def test_missing_times():
@@ -98,9 +117,9 @@ def test_health_latest_basis_uses_the_same_rule():
         "responded_at": [T0, T0, T0 + pd.Timedelta(days=1)],
         "score": [9, 3, 7],
     })
-    with pytest.raises(ValueError, match="^rows 0 and 1 are responses of customer 'a' at the "
-                                         "same instant: cannot tell which is the latest$"):
-        npscore.health(df, basis="latest")
+    tied = npscore.health(df, basis="latest")  # a's tie: the later row, the 3
+    assert tied.attrs["dropped_by_basis"] == 1
+    assert tied["n"].sum() == 2 and tied["detractors"].sum() == 1
     h = npscore.health(df.assign(responded_at=[T0, T0 + pd.Timedelta(hours=1), T0]),
                        basis="latest")
     assert h.attrs["dropped_by_basis"] == 1

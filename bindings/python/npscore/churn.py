@@ -9,7 +9,6 @@
 
 import base64 as _base64
 import dataclasses as _dataclasses
-import re as _re
 from typing import Any as _Any, Callable as _Callable, Optional as _Optional, \
     Sequence as _Sequence
 
@@ -337,16 +336,8 @@ def churn_features(
     if signup is not None:
         sig = _utc_nanos(_column(customers_frame, signup, "sign-up"),
                          f"customers column {signup!r}", tz)
-    try:
-        res = _npscore.churn_features(cust_codes, times, scores, fol, table_codes, sig, t_as_of,
-                                      cut, missing, early_life_days, unknown)
-    except ValueError as e:
-        if _is_int_key(resp_ids) and _is_int_key(table_ids):
-            raise
-        # The core saw table positions: name the customer by its id.
-        raise ValueError(_re.sub(r"of customer (\d+) ",
-                                 lambda g: f"of customer {table_ids.iloc[int(g.group(1))]!r} ",
-                                 str(e))) from None
+    res = _npscore.churn_features(cust_codes, times, scores, fol, table_codes, sig, t_as_of,
+                                  cut, missing, early_life_days, unknown)
     table = res.pop("table")
     keep = res["signed_up"].astype(bool)
     # Themes of each response row, for the core to read at each customer's

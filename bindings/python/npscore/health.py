@@ -468,8 +468,9 @@ def migration(
     ``to_promoters``, their ``rate_*`` (shares of the row) and ``pairs``.
     ``attrs`` hold the totals and the promoter-to-passive erosion
     (``promoter_to_passive``, ``promoter_to_passive_rate``), the move behind
-    many NPS declines (docs/sources.md section 4). Two responses of one customer at
-    the same instant are an error naming both rows.
+    many NPS declines (docs/sources.md section 4). Responses of one customer at
+    the same instant follow in row order (npscore's tie rule, see
+    `latest_responses`).
     """
     df = as_frame(df)
     tz = _args.time_zone(tz)

@@ -648,17 +648,12 @@ def _with_never_answered(out: pd.DataFrame, df: pd.DataFrame, customers: pd.Data
 # --- From a response table to one row per customer -------------------------------------------
 
 
-# The core's tie error: the customer is named by the id passed to it.
-_TIE = re.compile(r"^(rows (\d+) and \d+ are responses of customer )(-?\d+)( .*)$", re.S)
-
-
 def _latest_rows(ids: Any, times: np.ndarray, groups: np.ndarray | None = None,
                  missing: str = "error") -> np.ndarray:
     """Rows (ascending) of each customer's latest response, per group code
-    (-1: row left out), by the core's one rule: two responses of a customer
-    in a group at the same latest instant are an error naming both rows and
-    the customer. Integer ids go to the core as they are; other ids (text,
-    nullable, mixed) as codes, and the error names the original id."""
+    (-1: row left out), by the core's one rule (responses at the same instant
+    in row order: a tie goes to the later row). Integer ids go to the core as
+    they are; other ids (text, nullable, mixed) as codes."""
     text = isinstance(ids, pd.Series) and arrow_text(ids)  # factorized by Arrow, shared
     values = ids if text else ids.to_numpy() if isinstance(ids, pd.Series) else np.asarray(ids)
     as_ints = not text and (values.dtype.kind == "i" or (
@@ -667,17 +662,8 @@ def _latest_rows(ids: Any, times: np.ndarray, groups: np.ndarray | None = None,
         pd.factorize(values, use_na_sentinel=False)[0]
     if groups is not None:
         groups = np.ascontiguousarray(groups, dtype=np.int64)
-    try:
-        out = _npscore.latest_responses(np.ascontiguousarray(codes, dtype=np.int64),
-                                        np.ascontiguousarray(times, dtype=np.int64), groups,
-                                        missing)
-    except ValueError as e:
-        tie = _TIE.match(str(e))
-        if as_ints or tie is None:
-            raise
-        who = ids.iloc[int(tie.group(2))] if text else values[int(tie.group(2))]
-        raise ValueError(f"{tie.group(1)}{who!r}{tie.group(4)}" if isinstance(who, str)
-                         else f"{tie.group(1)}{who}{tie.group(4)}") from None
+    out = _npscore.latest_responses(np.ascontiguousarray(codes, dtype=np.int64),
+                                    np.ascontiguousarray(times, dtype=np.int64), groups, missing)
     return out["row"]
 
 
@@ -696,11 +682,12 @@ def latest_responses(
     `responded_at`) joined with the customer table, in the order of those
     responses' rows.
 
-    Tie rule (npscore's one rule, computed by the core): two responses of a
-    customer at the same latest instant are a ValueError naming both rows
-    and the customer ("rows 12 and 40 are responses of customer 7 at the
-    same instant: cannot tell which is the latest"); a tie superseded by a
-    later response is none. A missing `responded_at` (NaT) is an error
+    Tie rule (npscore's one rule, computed by the core): responses at the
+    same instant are ordered by row, so of two answers of a customer with
+    the same time stamp (a file with dates only) the later row is the
+    latest, as after a stable sort by time
+    (``sort_values(kind="stable")``); order the rows to decide ties
+    otherwise. A missing `responded_at` (NaT) is an error
     naming its row, unless ``missing="skip"`` leaves such responses out.
 
     The result holds the customer table's columns (e.g. ``clv``, ``plan``,

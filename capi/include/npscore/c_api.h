@@ -788,9 +788,10 @@ typedef struct npscore_health_migration_totals {
  *  3 + to] with segment indexes 0..2; out holds n_periods * 9 counts (9
  *  without periods), out_capacity at least that. periods (NULL = one period,
  *  n_periods is then ignored) holds the period of each row, < n_periods (at
- *  most NPSCORE_MAX_MIGRATION_PERIODS), or -1 to leave the row out. Errors
- *  name the row: a bad score, period code or missing time, or two kept
- *  responses of one customer at the same instant. */
+ *  most NPSCORE_MAX_MIGRATION_PERIODS), or -1 to leave the row out.
+ *  Responses of one customer at the same instant follow in row order (the
+ *  tie rule of npscore_priority_latest_responses()). Errors name the row: a
+ *  bad score, period code or missing time. */
 NPSCORE_API npscore_status npscore_health_migration(
     int64_t *out, size_t out_capacity, npscore_health_migration_totals *out_totals,
     const void *scores, int32_t dtype, size_t n, const int64_t *customers,
@@ -876,7 +877,9 @@ typedef struct npscore_health_account_row {
 /** Rolls n responses up to accounts 0..n_accounts-1 (accounts[i] in that
  *  range, or negative to leave the row out) by `how` (an
  *  npscore_health_rollup). contacts (contact ids) and times are optional
- *  (NULL) except for NPSCORE_ROLLUP_LATEST; account_weights is NULL or
+ *  (NULL) except for NPSCORE_ROLLUP_LATEST (of a contact's responses at the
+ *  same latest instant, the later row: the tie rule of
+ *  npscore_priority_latest_responses()); account_weights is NULL or
  *  n_accounts finite weights >= 0 (e.g. revenue): for POOLED and LATEST each
  *  account's weight counts once, split evenly over its counted responses, so
  *  the overall NPS is the weighted mean of the accounts' NPS; n_accounts is
@@ -989,10 +992,11 @@ typedef struct npscore_churn_feature_totals {
  *  npscore_dtype; followed_up: NULL or one follow-up time per response,
  *  NPSCORE_MISSING_TIME = none) as of as_of, in one pass. nps_opts (NULL:
  *  defaults) gives the cut-offs and `missing`, which also covers missing
- *  response times (an error, or skipped and counted). Errors name the row and
+ *  response times (an error, or skipped and counted). The latest and previous
+ *  responses follow the tie rule of npscore_priority_latest_responses().
+ *  Errors name the row and
  *  value: a bad score, a missing time, an unknown customer, a follow-up
- *  before its response, two responses of one customer at the same instant
- *  where the order matters, a duplicated id, more than 2^31 - 1 responses or
+ *  before its response, a duplicated id, more than 2^31 - 1 responses or
  *  customers. On success *out is a new table (one row per customer, in table
  *  order) to release with npscore_churn_features_free(). */
 NPSCORE_API npscore_status npscore_churn_features_new(
@@ -1847,11 +1851,11 @@ typedef struct npscore_priority_latest_counts {
  *  holds codes >= 0 (any values, e.g. period * n_slices + slice) or -1 to
  *  leave the row out, unread. times are ns UTC; a missing time
  *  (NPSCORE_MISSING_TIME) is an error naming the row unless `missing` (an
- *  npscore_nps_missing) is NPSCORE_MISSING_SKIP, which counts it. Two
- *  responses of one customer in one group at the same latest instant are
- *  NPSCORE_EINVAL naming both rows and the customer ("rows 12 and 40 are
- *  responses of customer 7 at the same instant: cannot tell which is the
- *  latest"); a tie superseded by a later response is none. out_capacity n
+ *  npscore_nps_missing) is NPSCORE_MISSING_SKIP, which counts it. The tie
+ *  rule of npscore: responses at the same instant are ordered by row, so of
+ *  two answers of one customer in one group with the same time stamp the
+ *  later row is the latest (the order of a stable sort by time; order the
+ *  rows to decide otherwise). out_capacity n
  *  always suffices; a smaller one than the rows found is NPSCORE_ERANGE with
  *  *out_count set to the rows needed (out may be NULL with capacity 0, to
  *  ask the size). */
