@@ -38,7 +38,9 @@ def _german(x: pd.Series) -> pd.Series:
     return x.map(lambda v: f"{v:,.2f}".replace(",", "_").replace(".", ",").replace("_", "."))
 
 
-def _write_world(root):
+def _write_world(root, dates_only=False):
+    """The export; `dates_only`: the answers' times as dd.mm.yyyy dates (many
+    customers then answer twice on one day: the tie rule decides)."""
     s = npscore.datasets.load_sample(seed=5, n_customers=300)
     r = s.responses.copy()
     # The export's precision is the minute, in local time: keep the answers
@@ -50,14 +52,25 @@ def _write_world(root):
     r["responded_at"] = t[ok].to_numpy()
     r["comment"] = r["comment"].map(
         lambda v: v if pd.isna(v) else v.encode("latin-1", "replace").decode("latin-1"))
+    if dates_only:
+        day = r["responded_at"].dt.tz_convert(BERLIN).dt.normalize()
+        # Every third customer who answered more than once answers last on
+        # the day of the answer before: a tie at the latest instant.
+        order = day.sort_values(kind="stable").index
+        last = r.loc[order].groupby("customer_id").tail(2).groupby(r["customer_id"])
+        pairs = [g.index for _, g in last if len(g) == 2][::3]
+        for before, latest in pairs:
+            day[latest] = day[before]
+        r["responded_at"] = day.dt.tz_convert("UTC")
     contacts = npscore.datasets.make_contacts(r)  # from the responses as exported
     c = s.customers
     data = root / "data"
     data.mkdir()
     latin = dict(sep=";", index=False, encoding="latin-1")
+    answer_format = "%d.%m.%Y" if dates_only else "%d.%m.%Y %H:%M"
     pd.DataFrame({
         "Antwort-Nr": r["response_id"], "Kundennr": r["customer_id"],
-        "Antwort am": r["responded_at"].dt.tz_convert(BERLIN).dt.strftime("%d.%m.%Y %H:%M"),
+        "Antwort am": r["responded_at"].dt.tz_convert(BERLIN).dt.strftime(answer_format),
         "Art": r["survey_kind"].astype(str), "Bewertung": r["score"], "Kommentar": r["comment"],
     }).to_csv(data / "antworten.csv", **latin)
     pd.DataFrame({
@@ -96,7 +109,7 @@ encoding = "latin-1"
 
 [responses]
 path = "data/antworten.csv"
-date_format = "%d.%m.%Y %H:%M"
+date_format = "{answer_format}"
 timezone = "{BERLIN}"
 response_id = "Antwort-Nr"
 customer_id = "Kundennr"
@@ -163,5 +176,6 @@ def test_what_was_read_is_the_export(inputs):
     r = inputs.responses
     assert (r["region"] == "NA").sum() > 0            # North America, not missing
     assert r["responded_at"].dt.tz is not None
+    assert "dates only" not in inputs.data_note  # times of day: no note on ties
     assert inputs.contacts is not None and inputs.contacts["contacted_at"].notna().any()
     assert np.all(np.isfinite(inputs.customers["arr"].to_numpy(float)))

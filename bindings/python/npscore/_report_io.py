@@ -609,14 +609,14 @@ _PARSE_ROWS = 1 << 20
 _NS_PER_DAY = 86_400 * 10**9
 
 
-def _dates_only(times: pd.Series) -> bool:
-    """Whether every time is a local midnight (a file of dates): then many
-    answers of one customer share an instant. The first thousand decide most
-    files without a pass over all."""
+def _dates_only(times: pd.Series, tz: str) -> bool:
+    """Whether every time is a midnight in `tz`, the file's zone (a file of
+    dates): then many answers of one customer share an instant. The first
+    thousand decide most files without a pass over all."""
     if not isinstance(times.dtype, pd.DatetimeTZDtype) or times.isna().all():
         return False
     for part in (times.iloc[:1000], times):
-        wall = part.dt.tz_localize(None).array.asi8
+        wall = part.dt.tz_convert(tz).dt.tz_localize(None).array.asi8
         wall = wall[wall != np.iinfo(np.int64).min]
         if (wall % _NS_PER_DAY).any():
             return False
@@ -890,7 +890,8 @@ def read_inputs(config: ReportConfig, progress: Progress = None) -> "Any":
     elif weight and (customers is None or weight not in customers):
         raise ReportInputError(f'report.weight is "{weight}" but the customers file has no '
                                f'{weight} column (map customers.{weight})')
-    if "responded_at" in responses and _dates_only(responses["responded_at"]):
+    if "responded_at" in responses and _dates_only(responses["responded_at"],
+                                                   sources["responses"].tz):
         notes.append("responded_at holds dates only: a customer's answers on one day are taken "
                      "in file order (the later row as the later answer: npscore's tie rule)")
     read = ", ".join(f"{s.path.name} ({len(frames[n]):,} rows)"  # type: ignore[arg-type]
