@@ -195,7 +195,9 @@ def inputs(world) -> ReportInputs:
 def test_responses_read_back_exactly(world, inputs):
     got = inputs.responses
     want = world.expected_responses()
-    pd.testing.assert_frame_equal(got[list(want.columns)], want, check_dtype=False)
+    # Slices joined from the customers file are categories: the same values.
+    pd.testing.assert_frame_equal(got[list(want.columns)], want, check_dtype=False,
+                                  check_categorical=False)
     assert got["customer_id"].iloc[0] == want["customer_id"].iloc[0]
     assert str(got["responded_at"].dtype) == "datetime64[ns, UTC]"
     assert got["score"].dtype == np.int64
