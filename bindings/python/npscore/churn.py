@@ -408,7 +408,7 @@ def churn_labels(
                 "observed_until: customers not seen to churn there are censored, not negatives; "
                 "move as_of back or shorten the horizon")
     ids = _column(churn, customer, "customer")
-    dup = ids.duplicated(keep=False).to_numpy()
+    dup = _np.zeros(len(ids), bool) if _is_unique(ids) else ids.duplicated(keep=False).to_numpy()
     if dup.any():
         rows = _np.flatnonzero(dup)
         second = rows[1:][(ids.iloc[rows[1:]] == ids.iloc[rows[0]]).to_numpy()][0]
@@ -421,8 +421,9 @@ def churn_labels(
     res = _npscore.churn_labels(times, sig, t_as_of, horizon_ns)
     label = res["label"]
     kept = label >= 0
-    out = _pd.Series(label[kept], index=_pd.Index(ids.to_numpy()[kept], name=customer),
-                     name="churned")
+    # The ids keep their type (Arrow text stays Arrow: no Python object per id).
+    index = _pd.Index(ids[kept], name=customer)
+    out = _pd.Series(label[kept], index=index, name="churned")
     out.attrs.update(as_of=_pd.Timestamp(t_as_of, unit="ns", tz="UTC").isoformat(),
                      horizon_days=horizon_ns / _NS_PER_DAY, positives=int(res["positives"]),
                      negatives=int(res["negatives"]), churned_before=int(res["churned_before"]),
@@ -534,7 +535,8 @@ def time_split(
                          horizon_days=horizon_days, customer=customer, churned_at=churned_at)
         # Customers absent from `churn` have not churned; those it leaves out
         # (churned by as_of) leave X too.
-        gone = _pd.Index(_column(churn, customer, "customer")).difference(y.index)
+        ids = _column(churn, customer, "customer")
+        gone = ids[_positions(ids, y.index) < 0]
         X = X[_positions(X.index, gone) < 0]
         labels = y.reindex(X.index).fillna(0).astype(_np.int8)
         labels.attrs.update(y.attrs)
