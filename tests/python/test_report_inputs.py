@@ -493,6 +493,33 @@ def test_init_template_guesses(world):
     assert len(got.responses) == len(world.responses)
 
 
+@pytest.mark.parametrize("stamp, fmt", [
+    ("01/11/2023 03:48 PM", "%m/%d/%Y %I:%M %p"),        # a US survey tool's export
+    ("12/30/2023 11:02:59 AM", "%m/%d/%Y %I:%M:%S %p"),
+    ("30/12/2023 23:02:59", "%d/%m/%Y %H:%M:%S"),
+    ("30.12.23", "%d.%m.%y"),
+])
+def test_init_reads_common_export_date_formats(tmp_path, stamp, fmt):
+    path = tmp_path / "export.csv"
+    path.write_text("Customer ID,Date,How likely?\n7," + stamp + ",9\n8," + stamp + ",3\n",
+                    encoding="utf-8-sig")
+    text = init_template(responses=path, base=tmp_path)
+    assert f"date_format = {fmt!r}".replace("'", '"') in text, text
+    assert 'responded_at = "Date"' in text
+    cfg_path = tmp_path / "npscore.toml"
+    cfg_path.write_text(text)
+    got = read_inputs(load_config(cfg_path)).responses["responded_at"]
+    assert got.iloc[0] == pd.Timestamp(pd.to_datetime(stamp, format=fmt), tz="UTC")
+
+
+def test_init_says_when_a_date_column_has_no_known_format(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("customer,date,score\nc1,Jan 5th 2024,9\nc2,Feb 2nd 2024,3\n")
+    text = init_template(responses=path, base=tmp_path)
+    assert 'column "date" looks like responses.responded_at by its name, but no known date ' \
+        "format reads its values (e.g. 'Jan 5th 2024')" in text, text
+
+
 def test_iso_times_read_by_arrow_are_pandas_instants():
     """The fast path of ISO 8601 times (Arrow's cast) gives the instants
     pandas' ISO 8601 parser gives, and steps aside (None) for what it does

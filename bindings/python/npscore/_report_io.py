@@ -1033,8 +1033,13 @@ _NAMES = {
     "next_score": ("next_score", "next_nps", "score_next"),
     "churn_risk": ("churn_risk", "risk", "p_churn", "churn_probability"),
 }
-_DATE_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y",
-                 "%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
+# Tried in order; the first that reads every sampled value wins (so the data,
+# not the order, decides day/month where a day above 12 shows it).
+_DATE_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d.%m.%y",
+                 "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
+                 "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
+                 "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%d/%m/%Y %I:%M:%S %p",
+                 "%d/%m/%Y %I:%M %p", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
 
 
 @dataclass
@@ -1162,6 +1167,12 @@ def _guess(look: _Look, name: str, id_column: str = "") -> tuple[dict[str, str],
         if fits:
             found[canon] = fits[0]
             taken.add(fits[0])
+        elif kind == "time" and by_name:
+            first = df[by_name[0]].dropna()
+            look.notes.append(
+                f'column "{by_name[0]}" looks like {name}.{canon} by its name, but no known date '
+                f"format reads its values (e.g. {str(first.iloc[0]) if len(first) else ''!r}): "
+                f'map it and set date_format (strftime, e.g. "%m/%d/%Y %I:%M %p")')
     slices = [c for c in cols if c not in taken and dates.get(c) is None
               and not pd.api.types.is_float_dtype(df[c].dtype)
               and 1 < df[c].nunique() <= min(20, max(2, len(df) // 5))
