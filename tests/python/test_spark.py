@@ -240,6 +240,23 @@ def test_partitioned_input_needs_no_shuffle(frames):
           npscore.migration(pdf, freq="Q"))
 
 
+def test_ties_follow_the_row_order_as_on_one_machine(spark_session):
+    """Times cut to 30-day steps: many answers of one customer (contact)
+    share an instant, and the core's tie rule reads row order. Spark rows have
+    none after a shuffle; npscore.spark sorts each partition by the rows'
+    positions in the input, so migrations and latest answers are those of
+    the single-machine function on the frame in its row order."""
+    r = _responses()
+    r["responded_at"] = r["responded_at"].dt.floor("30D")
+    assert r.duplicated(["customer_id", "responded_at"]).sum() > 100
+    sdf = _spark_frame(spark_session, r, PARTITIONS).cache()
+    pdf = _local(sdf)
+    _same(nspark.migration(sdf, freq="Q"), npscore.migration(pdf, freq="Q"))
+    kw = dict(account="account_id", how="latest", contact="contact_id")
+    _same(nspark.account_nps(sdf, **kw), npscore.account_nps(pdf, **kw))
+    sdf.unpersist()
+
+
 # --- Bad input ------------------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ merged counts back to the driver."""
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 import numpy as np
 import pandas as pd
@@ -160,8 +160,22 @@ def _time_range(df: Any, time: str, tz: str) -> tuple[int, int]:
         int(r["hi"]) if r["hi"] is not None else -1
 
 
-def _by_column(df: Any, key: str, partitioned: bool) -> Any:
-    return df if partitioned else df.repartition(key)
+_ROW = "__npscore_row"
+
+
+def _by_column(df: Any, key: str, partitioned: bool, time: Optional[str] = None) -> Any:
+    """df with each `key` in one partition. With `time`, where the core reads
+    row order (its tie rule: answers at the same instant in row order), the
+    rows are sorted within their partition by key, time and their position
+    in df (`monotonically_increasing_id`, taken before the shuffle: for a
+    file, the order of its rows), so that ties are decided as on one machine."""
+    if time is None:
+        return df if partitioned else df.repartition(key)
+    from pyspark.sql import functions as F
+
+    df = df.withColumn(_ROW, F.monotonically_increasing_id())
+    part = df if partitioned else df.repartition(key)
+    return part.sortWithinPartitions(key, time, _ROW).drop(_ROW)
 
 
 

@@ -377,7 +377,7 @@ def migration(
 
     from pyspark.sql import functions as F
 
-    part = _by_column(df.select(customer, score, time), customer, partitioned)
+    part = _by_column(df.select(customer, score, time), customer, partitioned, time=time)
     schema = ", ".join(f"{c} long" for c in cells + totals)
     r = _map_in_arrow(part, count, schema).agg(
         *(F.sum(c).alias(c) for c in cells + totals)).collect()[0]
@@ -467,7 +467,8 @@ def account_nps(
          StructField("segment", StringType()), StructField("small", BooleanType())]
         + [StructField(c, LongType()) for c in overall]
         + [StructField(_OVERALL, BooleanType(), False)])
-    part = _by_column(df.select(*cols), account, partitioned)
+    part = _by_column(df.select(*cols), account, partitioned,
+                      time=time if how == "latest" else None)
     table = _map_in_arrow(part, roll_up, schema).toArrow()
     # Split in Arrow, so that the accounts' column has no null and keeps its
     # type in pandas (int64 ids above 2^53 would otherwise become floats).
