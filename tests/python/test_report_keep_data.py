@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import npscore
+from npscore import churn
 from npscore import report as rep
 from npscore.__main__ import main
 from npscore._report_io import load_config, read_inputs
@@ -63,18 +65,61 @@ def test_lean_report_drops_every_sections_data(both):
 
 
 def test_stages_in_chunks_give_the_same_report(both, monkeypatch):
-    """Comments tagged and the SLA counted a few rows at a time: the same
-    report, and the SLA counts those of one prioritize call."""
+    """Comments tagged, the SLA counted and the reasons given a few rows at a
+    time: the same report, the SLA counts those of one prioritize call, the
+    reasons those of one pass."""
     inputs, full, _ = both
     monkeypatch.setattr(rep, "TAG_CHUNK", 7)
     monkeypatch.setattr(rep, "SLA_CHUNK", 11)
+    monkeypatch.setattr(churn, "EXPLAIN_CHUNK", 5)
     r = build_report(inputs)
     assert _outputs(r) == _outputs(full)
+    reasons = r.section("churn").data["reasons"]
+    assert len(reasons) > 5 * 3  # several chunks
+    pd.testing.assert_frame_equal(reasons, full.section("churn").data["reasons"])
     sla = r.section("queue").data["sla"]
     same = json.dumps(full.section("queue").data["sla"], sort_keys=True)  # NaN == NaN
     assert json.dumps(sla, sort_keys=True) == same
     assert sla["n_rows"] > 11 * 3 and sla["detractors_due"] > 0  # several chunks
     r.close()
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_explain_in_chunks_is_explain_in_one_pass(both, monkeypatch, order):
+    """ChurnModel.explain a few rows at a time, on a frame and on arrays of
+    either layout: the values and texts of one pass over every row."""
+    X = both[1].section("churn").data["X_now"]
+    model = churn.ChurnModel(standardize=True).fit(X, (X["score"] <= 6).to_numpy())
+    whole = model.explain(X, top=3)
+    arr = np.asarray(X.to_numpy(), order=order)
+    whole_arr = model.explain(arr, top=3)
+    monkeypatch.setattr(churn, "EXPLAIN_CHUNK", 4)
+    pd.testing.assert_frame_equal(model.explain(X, top=3), whole)
+    pd.testing.assert_frame_equal(model.explain(arr, top=3), whole_arr)
+    assert len(X) > 4 * 3 and whole["reason_1"].notna().any()
+
+
+def test_churn_stage_scores_the_active_customers_without_copying_them(both):
+    """With a customers frame and no score or time missing, the churn stage
+    gives churn_features every response (no copy of the active customers'):
+    the features, and their counts, are those of the active customers'
+    responses and customers alone."""
+    inputs, full, _ = both
+    d = full.section("churn").data
+    now = pd.Timestamp(inputs.responses["responded_at"].max()).tz_convert("UTC")
+    churned = pd.to_datetime(inputs.churn["churned_at"])
+    gone = inputs.churn["customer_id"][(churned.notna() & (churned <= now)).to_numpy()]
+    responses = inputs.responses[["customer_id", "score", "responded_at"]]
+    active = ~responses["customer_id"].isin(gone).to_numpy()
+    assert 0 < active.sum() < len(active)  # churned customers answered too
+    assert responses[["score", "responded_at"]].notna().all().all()  # the no-copy path
+    customers = inputs.customers[~inputs.customers["customer_id"].isin(gone).to_numpy()]
+    expect = churn.churn_features(
+        responses[active], customers, as_of=now, missing="error", unknown="skip",
+        signup="signup_at", columns=list(inputs.slices), static_columns=True)
+    pd.testing.assert_frame_equal(d["X_now"], expect)
+    assert d["X_now"].attrs == expect.attrs
+    assert len(d["gone"]) == len(set(gone))
 
 
 def test_themes_are_top_themes_of_the_critics(both):

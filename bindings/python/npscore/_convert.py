@@ -660,11 +660,52 @@ def _memo(kind: str, arrays: tuple, compute: Any) -> Any:
     return out
 
 
+def forget(kind: str) -> None:
+    """Drops the shared results of one kind ("positions", "factorized"):
+    for a caller that knows they are not read before a memory peak."""
+    for key in [k for k in _MEMO if k[0] == kind]:
+        _MEMO.pop(key, None)
+
+
 def _value_set(ids: Any, kind: Any) -> Any:
     """The ids as one Arrow array of type `kind` (pyarrow's lookups want one)."""
     v = _arrow_of(ids)
     v = v.combine_chunks() if v.num_chunks != 1 else v.chunk(0)
     return v if v.type == kind else v.cast(kind)
+
+
+def _hashed() -> None:
+    """Hands pyarrow's freed memory back to the system after a hash of Arrow
+    text: its pool (mimalloc or jemalloc) otherwise keeps the hash table's
+    pages (~100 bytes per distinct value) for reuse, which count in the
+    process's memory until the next hash (a few milliseconds)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
+
+# is_unique's answers on Arrow text, by the identity of the (immutable) array,
+# each going with its array.
+_UNIQUE: dict = {}
+
+
+def is_unique(x: Any) -> bool:
+    """`x.is_unique` (a Series or Index); for pyarrow-backed text by
+    pyarrow's count of distinct values (a missing value counts once), once
+    per array: an Index's `is_unique` builds, and keeps with the Index, a
+    hash table of a Python object per value (~140 MB for 2M ids)."""
+    if not arrow_text(x):
+        return bool(x.is_unique)
+    import pyarrow.compute as pc
+
+    a = _arrow_of(x)
+    hit = _UNIQUE.get(id(a))
+    if hit is not None and hit[0]() is a:
+        return hit[1]
+    out = pc.count_distinct(a, mode="all").as_py() == len(a)
+    _hashed()
+    _UNIQUE[id(a)] = (weakref.ref(a, lambda _, key=id(a): _UNIQUE.pop(key, None)), out)
+    return out
 
 
 def positions(values: Any, ids: Any, *, read_only: bool = False) -> np.ndarray:
@@ -683,6 +724,7 @@ def positions(values: Any, ids: Any, *, read_only: bool = False) -> np.ndarray:
             found = pc.index_in(a, value_set=_value_set(ids, a.type))
             pos = np.asarray(found.fill_null(-1).to_numpy(), dtype=np.intp)
             pos.flags.writeable = False
+            _hashed()
             return pos
         pos = _memo("positions", (a, v), lookup)
         return pos if read_only else pos.copy()
@@ -715,5 +757,8 @@ def isin(values: Any, ids: Any) -> np.ndarray:
 
         a = _arrow_of(values)
         found = pc.is_in(a, value_set=_value_set(ids, a.type), skip_nulls=False)
-        return np.asarray(found.fill_null(False).to_numpy(), dtype=bool)
+        out = np.asarray(found.fill_null(False).to_numpy(), dtype=bool)
+        del found
+        _hashed()
+        return out
     return np.asarray(pd.Series(values).isin(ids), dtype=bool)

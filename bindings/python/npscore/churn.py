@@ -21,7 +21,7 @@ from . import _convert
 from ._convert import as_cutoffs as _as_cutoffs, as_scores as _as_scores, column as _column
 from ._convert import as_weights as _as_weights, instant as _convert_instant
 from ._groups import is_int_key as _is_int_key
-from ._convert import positions as _positions, utc_nanos as _utc_nanos
+from ._convert import is_unique as _is_unique, positions as _positions, utc_nanos as _utc_nanos
 from .nps import DEFAULT_CUTOFFS as _DEFAULT_CUTOFFS
 from ._types import Missing as _Missing, UnknownCustomer as _UnknownCustomer
 
@@ -94,21 +94,21 @@ def _customer_codes(resp_ids: _pd.Series, table_ids: _pd.Series, customer: str,
     if _is_int_key(resp_ids) and _is_int_key(table_ids):
         return (_np.ascontiguousarray(resp_ids.to_numpy(), dtype=_np.int64),
                 _np.ascontiguousarray(table_ids.to_numpy(), dtype=_np.int64))
-    index = _pd.Index(table_ids)
-    if not index.is_unique:
+    if not _is_unique(table_ids):  # pandas' Index.is_unique: a Python object per id
+        index = _pd.Index(table_ids)
         dup = index.duplicated(keep=False)
         rows = _np.flatnonzero(dup)
         first = index[rows[0]]
         second = rows[1:][index[rows[1:]] == first][0]
         raise ValueError(f"customer id {first!r} appears twice in the customer table "
                          f"(rows {rows[0]} and {second})")
-    codes = _positions(resp_ids, table_ids)
+    codes = _positions(resp_ids, table_ids, read_only=True)  # the shared lookup: no copy
     if unknown == "error" and (codes < 0).any():
         row = int(_np.flatnonzero(codes < 0)[0])
         raise ValueError(f"customer {resp_ids.iloc[row]!r} at row {row} is not in the customer "
                          "table; ask to skip such rows with unknown=\"skip\"")
     return (_np.ascontiguousarray(codes, dtype=_np.int64),
-            _np.arange(len(index), dtype=_np.int64))
+            _np.arange(len(table_ids), dtype=_np.int64))
 
 
 def _user_columns(customers: _pd.DataFrame, columns: _Sequence[str], keep: _np.ndarray,
@@ -338,8 +338,12 @@ def churn_features(
                          f"customers column {signup!r}", tz)
     res = _npscore.churn_features(cust_codes, times, scores, fol, table_codes, sig, t_as_of,
                                   cut, missing, early_life_days, unknown)
+    del cust_codes, times, scores  # a value per response: gone before the matrix is made
     table = res.pop("table")
     keep = res["signed_up"].astype(bool)
+    # The counts only: the dict's per-customer arrays are copies of the table's
+    # (~0.3 GB at 2M customers), not read here, so they go before the matrix.
+    res = {k: v for k, v in res.items() if _np.ndim(v) == 0}
     # Themes of each response row, for the core to read at each customer's
     # latest response.
     if isinstance(themes, _pd.DataFrame):
@@ -750,6 +754,9 @@ REASON_PHRASES: dict = {
 }
 
 
+#: ChurnModel.explain scores and words this many rows at a time.
+EXPLAIN_CHUNK = 262_144
+
 #: The reason group of churn_features' score-history columns (the core's
 #: kScoreHistoryGroup): latest, mean and lowest score, the segment columns,
 #: the detractor share and the change since the previous answer are one
@@ -836,7 +843,9 @@ def _row_getter(frame: _pd.DataFrame, i: int,
         if name not in frame.columns:
             return None
         if name not in columns:
-            columns[name] = frame[name].to_numpy(dtype=_np.float64, na_value=_np.nan)
+            col = frame[name]  # float64 columns as they are (a view), others converted
+            columns[name] = col.to_numpy() if col.dtype == _np.float64 else \
+                col.to_numpy(dtype=_np.float64, na_value=_np.nan)
         value = columns[name][i]
         return None if _np.isnan(value) else float(value)
     return get
@@ -1529,36 +1538,47 @@ class ChurnModel:
                                  "{column: format string or callable}")
         X = _read_X(X)[0]
         arr = self._matrix(X)
-        proba, feats, contrib = _core.churn_explain(self._fitted(), arr, top, self._threads())
         names = list(self._fitted().feature_names)
         groups = [rule[0] for rule in _core.churn_reason_rules(names)]
         frame = X if isinstance(X, _pd.DataFrame) else _pd.DataFrame(arr, columns=names)
-        out = {"churn_probability": proba}
         n = arr.shape[0]
-        rows_all = _np.arange(n)
+        out = {"churn_probability": _np.empty(n)}
+        for k in range(1, top + 1):
+            out[f"reason_{k}"] = _np.full(n, None, dtype=object)
+            out[f"feature_{k}"] = _np.full(n, None, dtype=object)
+            out[f"contribution_{k}"] = _np.empty(n)
         name_arr = _np.array(names + [None], dtype=object)  # index -1: no reason
         cached: dict = {}  # frame's columns as float arrays, for _row_getter
-        for k in range(top):
-            f = feats[:, k].astype(_np.int64)
-            has = f >= 0
-            c = _np.where(has, contrib[:, k], _np.nan)
-            values = _np.where(has, arr[rows_all, _np.where(has, f, 0)], _np.nan)
-            # Text once per distinct (feature, value), then spread to the rows.
-            text = _np.full(n, None, dtype=object)
-            for j in _np.unique(f[has]):
-                rows = _np.nonzero(f == j)[0]
-                if groups[j] == SCORE_HISTORY and names[j] not in describe:
-                    text[rows] = _history_phrases(frame, rows, cached)
-                    continue
-                uniq, inverse = _np.unique(values[rows], return_inverse=True)
-                phrases = _np.array([_phrase(names[j], float(v), 0.0, describe) for v in uniq],
-                                    dtype=object)
-                text[rows] = phrases[inverse]
-            out[f"reason_{k + 1}"] = text
-            out[f"feature_{k + 1}"] = name_arr[f]
-            out[f"contribution_{k + 1}"] = c
+        # EXPLAIN_CHUNK rows at a time: the kernel's and the text's working
+        # arrays are those of a part, not of every row (rows are independent).
+        for start in range(0, n, EXPLAIN_CHUNK):
+            block = arr[start:start + EXPLAIN_CHUNK]
+            if not (block.flags.c_contiguous or block.flags.f_contiguous):
+                block = _np.asfortranarray(block)  # the layout of arr, which is contiguous
+            proba, feats, contrib = _core.churn_explain(self._fitted(), block, top,
+                                                        self._threads())
+            part = slice(start, start + len(block))
+            out["churn_probability"][part] = proba
+            rows_all = _np.arange(len(block))
+            for k in range(top):
+                f = feats[:, k].astype(_np.int64)
+                has = f >= 0
+                values = _np.where(has, block[rows_all, _np.where(has, f, 0)], _np.nan)
+                # Text once per distinct (feature, value), then spread to the rows.
+                text = out[f"reason_{k + 1}"][part]
+                for j in _np.unique(f[has]):
+                    rows = _np.nonzero(f == j)[0]
+                    if groups[j] == SCORE_HISTORY and names[j] not in describe:
+                        text[rows] = _history_phrases(frame, rows + start, cached)
+                        continue
+                    uniq, inverse = _np.unique(values[rows], return_inverse=True)
+                    phrases = _np.array([_phrase(names[j], float(v), 0.0, describe)
+                                         for v in uniq], dtype=object)
+                    text[rows] = phrases[inverse]
+                out[f"feature_{k + 1}"][part] = name_arr[f]
+                out[f"contribution_{k + 1}"][part] = _np.where(has, contrib[:, k], _np.nan)
         index = X.index if isinstance(X, _pd.DataFrame) else None
-        return _pd.DataFrame(out, index=index)
+        return _pd.DataFrame(out, index=index, copy=False)  # the arrays above, not copies
 
     def reason_stability(self, X: _Any, y: _Any, *, n_boot: int = 30, seed: int = 0,
                          sample_weight: _Any = None) -> "ReasonStability":

@@ -24,7 +24,7 @@ import pandas as pd
 from . import _npscore
 from . import _args
 from ._convert import aligned_with, arrow_text, as_frame, as_scores, column, factorized, isin, \
-    positions, read_table, timestamp, utc_nanos
+    is_unique, positions, read_table, timestamp, utc_nanos
 from ._groups import group_codes, keyed
 from .nps import DEFAULT_CUTOFFS, by_group, segment as _segment_scores, summarize
 from ._types import FloatArray, Missing
@@ -731,7 +731,7 @@ def latest_responses(
             mapping = churn_risk if isinstance(churn_risk, pd.Series) else pd.Series(dict(churn_risk))
             keys = frame[customer]
             if arrow_text(keys) and arrow_text(mapping.index) and mapping.dtype == np.float64 \
-                    and mapping.index.is_unique:  # map's lookup, by Arrow's hash table
+                    and is_unique(mapping.index):  # map's lookup, by Arrow's hash table
                 pos = positions(keys, mapping.index)
                 frame["churn_risk"] = np.where(pos >= 0, mapping.to_numpy()[np.maximum(pos, 0)]
                                                if len(mapping) else np.nan, np.nan)

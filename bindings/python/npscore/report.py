@@ -30,7 +30,8 @@ import pandas as pd
 from . import __version__
 from . import _args
 from . import _report_render as _render
-from ._convert import arrow_text, column, factorized, positions, utc_nanos
+from ._convert import arrow_text, column, factorized, forget, is_unique, isin, positions, \
+    utc_nanos
 from .health import attribute_change, event_impact, health, segment_trends
 from .nps import DEFAULT_CONFIDENCE, DEFAULT_METHOD, DEFAULT_MIN_N, by_group, compare, summarize
 from ._types import Freq, Method, Missing, WeightBy
@@ -773,7 +774,7 @@ def _empty_queue() -> pd.DataFrame:
 def _looked_up(keys: pd.Series, table: pd.Series) -> np.ndarray:
     """`keys.map(table).to_numpy()` for a table with unique index labels, by
     one hash lookup of the keys (NaN where absent)."""
-    if not table.index.is_unique:
+    if not is_unique(table.index):
         return keys.map(table).to_numpy()
     pos = positions(keys, table.index, read_only=True)
     values = table.to_numpy()
@@ -781,6 +782,14 @@ def _looked_up(keys: pd.Series, table: pd.Series) -> np.ndarray:
     if (pos < 0).any():
         out = np.where(pos >= 0, out, np.nan)
     return out
+
+
+def _few_looked_up(keys: Union[pd.Series, pd.Index], table: pd.Series) -> np.ndarray:
+    """`table.reindex(keys).to_numpy()` for a few keys in a large table: the
+    rows holding a key (one pass, the keys hashed), then reindexed; pandas'
+    reindex of the whole table would build, and keep with its index, a hash
+    table of a Python object per label."""
+    return table[isin(table.index, keys)].reindex(keys).to_numpy()
 
 
 @dataclass
@@ -835,15 +844,21 @@ def _customer_value(inputs: ReportInputs, now: pd.Timestamp) -> Optional[_Value]
 
 
 def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
-                   value: Optional[_Value]) -> tuple[Section, Any]:
+                   value: Optional[_Value], keep_data: bool = True) -> tuple[Section, Any]:
     """Churn risk with reasons; returns the section and (risk, reasons,
-    active responses, active customers, churned ids)."""
+    responses, active customers, the number of active customers' responses).
+    The responses (customer, score, time and _ROW) are the active customers'
+    or, with a customers frame, every response: the churned customers' then
+    drop out of every join on the active customers. Without `keep_data`
+    the backtest in the section's data keeps only its numbers (its train
+    and test features, ~0.7 GB at 2M customers, go before scoring)."""
     from .churn import ChurnModel, backtest, churn_features, evaluate
 
     horizon = opt.horizon_days
     top = opt.top
     # The churn model and the SLA count read each response's customer, score
-    # and time only: dropping churned customers' responses copies these (and
+    # and time only: where churned customers' responses must be dropped (no
+    # customers frame, or a score or time missing), that copies these (and
     # their row, _ROW); the latest responses' other columns are taken by row
     # for the queue (_response_columns), not copied for 10M responses.
     responses, customers = inputs.responses, inputs.customers
@@ -859,6 +874,7 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
                         columns=cols or None, static_columns=True, unknown="skip")
     sec = Section("churn", f"Churn risk (next {horizon:g} days)", data={"model": "prior"})
     gone = pd.Index([])
+    n_active, churned_rows = len(responses), 0
     model = ChurnModel.prior(horizon)
     if inputs.churn is not None:
         churn = inputs.churn
@@ -897,6 +913,10 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
             if bt.beats_prior:
                 model = fitted
                 sec.data["model"] = "model"
+            n_features, n_test = bt.split.X_test.shape[1], len(y_test)
+            del X_stab, y_stab, model_stab, y_test, fitted  # the test features' last holders
+            if not keep_data:  # the summary reads its numbers only
+                bt = dataclasses.replace(bt, model=None, split=None, p_test=None, p_prior=None)
             sec.data.update(backtest=bt, evaluation=ev, prior_evaluation=pe,
                             train_as_of=train_as_of, test_as_of=test_as_of)
             scores = pd.DataFrame({
@@ -908,12 +928,12 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
             signals = ", ".join(features.get("columns") or []) or "none"
             if bt.beats_prior:
                 used = (f"Scored with the model (L2 logistic regression, standardised, on "
-                        f"{bt.split.X_test.shape[1]} signals from NPS history and the account: "
+                        f"{n_features} signals from NPS history and the account: "
                         f"{signals}), refit on {test_as_of:%Y-%m-%d}: it beats the prior on "
                         "both AUC and Brier.")
             else:
                 used = ("Scored with the prior (ChurnModel.prior: segment base rates, no "
-                        f"training): the {bt.split.X_test.shape[1]}-signal model does not beat "
+                        f"training): the {n_features}-signal model does not beat "
                         "it on the backtest (it needs a higher AUC and a lower Brier score).")
             unstable = ", ".join(f"{k} {v:.0%}" for k, v in stab.sign_stability.items()
                                  if v < 0.9)
@@ -927,24 +947,39 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
                 f"Model ROC AUC {ev.auc:.3f} / Brier {ev.brier:.4f} against the prior's ROC AUC "
                 f"{pe.auc:.3f} / Brier {pe.brier:.4f}. " + used,
                 f"Reason stability of the model over {stab.n_boot} bootstrap refits"
-                + (f" (on a random {STABILITY_ROWS:,} of the {len(y_test):,} customers, refit "
+                + (f" (on a random {STABILITY_ROWS:,} of the {n_test:,} customers, refit "
                    "on them: a smaller sample varies more, so this understates the stability)"
-                   if len(y_test) > STABILITY_ROWS else "") + ": the top "
+                   if n_test > STABILITY_ROWS else "") + ": the top "
                 f"reason is unchanged in {stab.mean_top_reason_agreement:.0%} of refits per "
                 "customer on average; "
                 + (f"coefficients whose sign holds in fewer than 90% of refits: {unstable}."
                    if unstable else "every coefficient keeps its sign in at least 90% of "
                                     "refits."),
             ]
+        _release_unused()  # what the backtest freed, before the copies below
         # Score the customers still with us: those who have churned are gone.
         by_id = churn.set_index("customer_id")["churned_at"]
         by_id = pd.to_datetime(by_id)
         gone = by_id.index[(by_id.notna() & (by_id <= now)).to_numpy()]
         gone_ids = pd.Series(gone, dtype=churn["customer_id"].dtype)
-        active = positions(responses["customer_id"], gone_ids) < 0
-        responses, rows = responses[active], np.flatnonzero(active)
+        # isin, not positions: a one-off lookup, not kept in the shared cache.
+        active = ~isin(responses["customer_id"], gone_ids)
+        n_active = int(active.sum())
         if customers is not None:
-            customers = customers[positions(customers["customer_id"], gone_ids) < 0]
+            customers = customers[~isin(customers["customer_id"], gone_ids)]
+        if customers is not None and not any(responses[c].isna().any()
+                                             for c in ("score", "responded_at")
+                                             if c in responses.columns):
+            # No copy of the active customers' responses: the churned ones'
+            # are not in `customers`, so churn_features skips them as unknown
+            # (taken out of that count below; none of their scores or times is
+            # missing and the NPS sections checked every score, so nothing else
+            # of them counts or fails), and the queue's joins on `customers`
+            # drop them.
+            churned_rows = len(responses) - n_active
+        else:
+            responses, rows = responses[active], np.flatnonzero(active)
+        del active
     else:
         sec.blocks.append(
             f"No churn history: scored with the documented prior (ChurnModel.prior: segment base "
@@ -956,19 +991,23 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
         "comes from a filled-in value (customers who never answered) or an inapplicable one, "
         "nor from a signal whose coefficient contradicts its documented direction.")
     X_now = churn_features(responses, customers, as_of=now, **features)
+    if churned_rows:
+        X_now.attrs["skipped_unknown_customers"] -= churned_rows
     absent = [c for c in (model.design_columns_ or []) if c not in X_now.columns]
     if absent:  # only the prior reads a column the features may lack (no signup dates)
         X_now = X_now.assign(**{c: 0.0 for c in absent})
         sec.blocks.append(f"Without {', '.join(absent)} (it needs signup dates: a signup_at "
                           "column in the customers file) the prior reads it as 0.")
     skipped = int(X_now.attrs.get("skipped_unknown_customers", 0))
+    _release_unused()  # churn_features' working memory, before explain's
     reasons = model.explain(X_now, top=3)
     risk = reasons["churn_probability"]
     later = 0
     if customers is not None:  # customers who signed up after `now` are not scored
-        known = positions(customers["customer_id"], risk.index) >= 0
+        known = isin(customers["customer_id"], risk.index)
         later = int((~known).sum())
-        customers = customers[known]
+        if later:  # else the same frame: its id lookups are shared with the later stages
+            customers = customers[known]
     sec.data.update(X_now=X_now, reasons=reasons, risk=risk, gone=gone, later=later)
     sec.blocks += [
         f"Scored as of {now:%Y-%m-%d %H:%M} UTC: {len(X_now):,} active customers "
@@ -988,12 +1027,12 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
     })
     formats = {"P(churn)": "pct"}
     if value is not None:
-        table[value.label] = value.by_customer.reindex(riskiest.index).to_numpy()
+        table[value.label] = _few_looked_up(riskiest.index, value.by_customer)
         formats[value.label] = "money"
     table["reasons"] = ["; ".join(r for r in row if isinstance(r, str))
                         for row in riskiest[[f"reason_{k}" for k in (1, 2, 3)]].to_numpy()]
     sec.blocks.append(Table(table, formats, name="riskiest", caption=f"Riskiest {top} customers:"))
-    return sec, (risk, reasons, responses.assign(**{_ROW: rows}), customers, gone)
+    return sec, (risk, reasons, responses.assign(**{_ROW: rows}), customers, n_active)
 
 
 # The response columns the churn stage copies, and the column naming each
@@ -1050,20 +1089,22 @@ def _queue_sections(inputs: ReportInputs, opt: ReportOptions, responses: pd.Data
     full = prioritize(cases, owners=inputs.owners, **args)
     missed = missed_cases(cases, **args)
     a = full.attrs
+    _release_unused()  # what ranking the queues freed, before the SLA count
     # The SLA over every answer of active customers, not only the latest.
     # (`responses`: the churn stage's columns; the SLA count reads no others.)
-    if "clv" in responses.columns or not customers["customer_id"].is_unique:
-        every = responses.merge(customers[["customer_id", "clv"]], on="customer_id", how="inner")
-    else:  # the inner merge as a lookup: responses' order, their customers' clv
-        pos = positions(responses["customer_id"], customers["customer_id"])
-        every = responses[["score", "responded_at", _ROW]][pos >= 0].reset_index(drop=True)
-        every["clv"] = customers["clv"].to_numpy()[pos[pos >= 0]]
-    if contacts is not None:
-        every["response_id"] = inputs.responses["response_id"].array.take(every[_ROW].to_numpy())
-        every = every.merge(contacts[["response_id", "contacted_at"]], on="response_id",
-                            how="left")
-    e = _sla_counts(every, now, sla, contacts is not None)
-    del every
+    lookup = "clv" not in responses.columns and customers["customer_id"].is_unique
+    if lookup and contacts is None:  # the inner merge as a lookup, SLA_CHUNK answers at a time
+        e = _sla_counts(_SlaAnswers(responses, customers), now, sla, False)
+    else:
+        every = _SlaAnswers(responses, customers).part(0, None) if lookup else \
+            responses.merge(customers[["customer_id", "clv"]], on="customer_id", how="inner")
+        if contacts is not None:
+            every["response_id"] = inputs.responses["response_id"].array.take(
+                every[_ROW].to_numpy())
+            every = every.merge(contacts[["response_id", "contacted_at"]], on="response_id",
+                                how="left")
+        e = _sla_counts(every, now, sla, contacts is not None)
+        del every
     window = a["window_hours"]
     if contacts is not None and e["detractors_due"]:
         share = (f"of {e['detractors_due']:,} detractor answers due so far (active customers, "
@@ -1152,8 +1193,31 @@ def _queue_sections(inputs: ReportInputs, opt: ReportOptions, responses: pd.Data
 SLA_CHUNK = 1_000_000
 
 
-def _sla_counts(every: pd.DataFrame, now: pd.Timestamp, sla: dict[str, float],
-                contacted: bool) -> dict[str, Any]:
+class _SlaAnswers:
+    """The inner merge of the churn stage's responses with the customers'
+    clv (unique customer ids) as a lookup: the score, time, row and clv of
+    each response whose customer is known, in the responses' order, made a
+    part at a time (`part(start, stop)`: those answers, numbered from
+    `start`), so that every active customer's answers are not copied at once."""
+
+    def __init__(self, responses: pd.DataFrame, customers: pd.DataFrame) -> None:
+        self.responses, self.clv = responses, customers["clv"].to_numpy()
+        self.pos = positions(responses["customer_id"], customers["customer_id"], read_only=True)
+        self.rows = np.flatnonzero(self.pos >= 0)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def part(self, start: int, stop: Optional[int]) -> pd.DataFrame:
+        rows = self.rows[start:stop]
+        part = self.responses[["score", "responded_at", _ROW]].iloc[rows].reset_index(drop=True)
+        part["clv"] = self.clv[self.pos[rows]]
+        part.index = part.index + start
+        return part
+
+
+def _sla_counts(every: Union[pd.DataFrame, _SlaAnswers], now: pd.Timestamp,
+                sla: dict[str, float], contacted: bool) -> dict[str, Any]:
     """prioritize's attrs (the counts by play, the detractor SLA) over every
     answer, SLA_CHUNK answers at a time: the counts are per answer, so they
     add up, and prioritize makes a missed list of every answer it is given
@@ -1162,7 +1226,8 @@ def _sla_counts(every: pd.DataFrame, now: pd.Timestamp, sla: dict[str, float],
 
     out: dict[str, Any] = {}
     for k in range(0, max(len(every), 1), SLA_CHUNK):
-        part = every.iloc[k:k + SLA_CHUNK]
+        part = every.iloc[k:k + SLA_CHUNK] if isinstance(every, pd.DataFrame) else \
+            every.part(k, k + SLA_CHUNK)  # made here: never every answer at once
         a = prioritize(part, churn_risk=np.zeros(len(part)), clv="clv", segment="score",
                        responded_at="responded_at", now=now, top=1, sla_hours=sla,
                        contacted_at="contacted_at" if contacted else None).attrs
@@ -1193,7 +1258,7 @@ def _crm_queue(full: pd.DataFrame, reasons: pd.DataFrame, cases: pd.DataFrame) -
         elif c in src.columns:
             col = src[c].to_numpy()
         elif c.startswith("reason_"):
-            col = reasons[c].reindex(ids.to_numpy()).to_numpy() if c in reasons else None
+            col = _few_looked_up(ids, reasons[c]) if c in reasons else None
         else:
             col = None
         if col is None:
@@ -1894,13 +1959,17 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     _stage(progress, "churn", rows)
     value = _customer_value(inputs, now)
     if not keep_data:
+        # The response sections' account codes (10M) are not read by the churn
+        # stage, the peak: the queue's latest responses factorize them again.
+        forget("factorized")
         _release_unused()  # what fitting CLV on the transactions freed
-    churn_sec, (risk, reasons, responses, customers, gone) = _churn_section(
-        inputs, opt, now, value)
+    churn_sec, (risk, reasons, responses, customers, n_active) = _churn_section(
+        inputs, opt, now, value, keep_data)
     sections += done([churn_sec])
-    del gone
+    # The queue reads the reasons' text only (_crm_queue): the other columns go.
+    reasons = reasons[[c for c in reasons.columns if c.startswith("reason_")]]
     queue = _empty_queue()
-    _stage(progress, "queue", len(responses))
+    _stage(progress, "queue", n_active)
     if customers is None:
         sections += [_needs("queue", "Whom to contact today", "customers"),
                      _needs("revenue", "Revenue at risk", "customers")]
