@@ -865,6 +865,9 @@ def read_inputs(config: ReportConfig, progress: Progress = None) -> "Any":
             df, skipped = _check_scores(df, src, columns["score"], config.missing_scores == "skip")
             if skipped:
                 notes.append(f"{skipped:,} responses without a score left out")
+            if "survey_kind" in df and _arrow_text(df["survey_kind"]):
+                # A few kinds: a code per response, not 10M copies of the text.
+                df["survey_kind"] = df["survey_kind"].astype("category")
         elif name == "customers":
             _duplicates(df, src, "customer_id", columns["customer_id"], "customer id")
         elif name == "owners":
