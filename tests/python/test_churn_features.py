@@ -425,6 +425,23 @@ def test_backtest_takes_any_model_and_checks_classes():
                  model_factory=_DetractorRule)
 
 
+def test_backtest_holding_one_side_at_a_time_gives_the_same_numbers():
+    """The report's backtest (training features dropped once the model is
+    fitted) equals the public one, number for number."""
+    from npscore.churn import _backtest
+
+    s = datasets.load_sample()
+    kw = dict(signup="signup_at", columns=["plan"], static_columns=True)
+    full = backtest(s, train_as_of="2024-03-31", test_as_of="2024-12-31", horizon_days=90, **kw)
+    lean = _backtest(s, "2024-03-31", "2024-12-31", 90, None, "auto", dict(kw),
+                     keep_train=False)
+    assert lean.split.X_train is None and full.split.X_train is not None
+    assert lean.to_dict() == full.to_dict()
+    pd.testing.assert_series_equal(lean.p_test, full.p_test)
+    pd.testing.assert_frame_equal(lean.split.X_test, full.split.X_test)
+    pd.testing.assert_series_equal(lean.split.y_train, full.split.y_train)
+
+
 def test_customer_table_from_responses():
     r = pd.DataFrame({"customer_id": ["b", "a", "b", None], "score": [9, 3, 5, 7],
                       "responded_at": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03",

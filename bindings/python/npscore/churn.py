@@ -495,6 +495,38 @@ def _observed_until(value: _Any, responses: _pd.DataFrame, churn: _pd.DataFrame,
     return _instant(value, "observed_until", tz)
 
 
+def _split_sides(data: _Any, train_as_of: _Any, test_as_of: _Any, horizon_days: float,
+                 observed_until: _Any, churned_at: str, feature_args: dict) -> tuple:
+    """time_split's checks, then (t_train, t_test, side): side(t) computes
+    the features and labels as of t, so that a caller can hold one side at
+    a time."""
+    responses, customers, churn = _frames(data)
+    tz = feature_args.get("tz", "UTC")
+    customer = feature_args.get("customer", "customer_id")
+    time = feature_args.get("time", "responded_at")
+    t_train = _instant(train_as_of, "train_as_of", tz)
+    t_test = _instant(test_as_of, "test_as_of", tz)
+    horizon_ns = _horizon_ns(horizon_days)
+    end = _observed_until(observed_until, responses, churn, time, churned_at, tz)
+    _npscore.check_time_split(t_train, t_test, horizon_ns, end)
+
+    def side(t: int) -> tuple:
+        X = churn_features(responses, customers, as_of=_pd.Timestamp(t, unit="ns", tz="UTC"),
+                           **feature_args)
+        y = churn_labels(churn, as_of=_pd.Timestamp(t, unit="ns", tz="UTC"),
+                         horizon_days=horizon_days, customer=customer, churned_at=churned_at)
+        # Customers absent from `churn` have not churned; those it leaves out
+        # (churned by as_of) leave X too.
+        ids = _column(churn, customer, "customer")
+        gone = ids[_positions(ids, y.index) < 0]
+        X = X[_positions(X.index, gone) < 0]
+        labels = y.reindex(X.index).fillna(0).astype(_np.int8)
+        labels.attrs.update(y.attrs)
+        return X, labels
+
+    return t_train, t_test, side
+
+
 def time_split(
     data: _Any,
     *,
@@ -522,35 +554,14 @@ def time_split(
     churned by an as_of are left out of that side. `feature_args` go to
     `churn_features` (customer, score, time, signup, columns, ...).
     """
-    responses, customers, churn = _frames(data)
-    tz = feature_args.get("tz", "UTC")
-    customer = feature_args.get("customer", "customer_id")
-    time = feature_args.get("time", "responded_at")
-    t_train = _instant(train_as_of, "train_as_of", tz)
-    t_test = _instant(test_as_of, "test_as_of", tz)
-    horizon_ns = _horizon_ns(horizon_days)
-    end = _observed_until(observed_until, responses, churn, time, churned_at, tz)
-    _npscore.check_time_split(t_train, t_test, horizon_ns, end)
-
-    def side(t: int) -> tuple:
-        X = churn_features(responses, customers, as_of=_pd.Timestamp(t, unit="ns", tz="UTC"),
-                           **feature_args)
-        y = churn_labels(churn, as_of=_pd.Timestamp(t, unit="ns", tz="UTC"),
-                         horizon_days=horizon_days, customer=customer, churned_at=churned_at)
-        # Customers absent from `churn` have not churned; those it leaves out
-        # (churned by as_of) leave X too.
-        ids = _column(churn, customer, "customer")
-        gone = ids[_positions(ids, y.index) < 0]
-        X = X[_positions(X.index, gone) < 0]
-        labels = y.reindex(X.index).fillna(0).astype(_np.int8)
-        labels.attrs.update(y.attrs)
-        return X, labels
-
+    t_train, t_test, side = _split_sides(data, train_as_of, test_as_of, horizon_days,
+                                         observed_until, churned_at, feature_args)
     X_train, y_train = side(t_train)
     X_test, y_test = side(t_test)
     return TimeSplit(X_train, y_train, X_test, y_test,
                      _pd.Timestamp(t_train, unit="ns", tz="UTC"),
-                     _pd.Timestamp(t_test, unit="ns", tz="UTC"), horizon_ns / _NS_PER_DAY)
+                     _pd.Timestamp(t_test, unit="ns", tz="UTC"),
+                     _horizon_ns(horizon_days) / _NS_PER_DAY)
 
 
 @_dataclasses.dataclass(frozen=True)
@@ -658,18 +669,41 @@ def backtest(
     the same rows: ``print(backtest(...))`` shows both, ``beats_prior`` says
     whether the model is worth using.
     """
+    return _backtest(data, train_as_of, test_as_of, horizon_days, model_factory,
+                     observed_until, feature_args, keep_train=True)
+
+
+def _backtest(data: _Any, train_as_of: _Any, test_as_of: _Any, horizon_days: float,
+              model_factory: _Any, observed_until: _Any, feature_args: dict,
+              keep_train: bool) -> Backtest:
+    """backtest; without `keep_train` the training features go once the
+    model is fitted, before the test side is computed (the split's X_train
+    is then None): one side's features in memory at a time."""
     if model_factory is not None and not callable(model_factory):
         raise TypeError("model_factory must be a callable returning a model with fit and "
                         f"predict_proba, got {type(model_factory).__name__}")
-    split = time_split(data, train_as_of=train_as_of, test_as_of=test_as_of,
-                       horizon_days=horizon_days, observed_until=observed_until, **feature_args)
-    for name, y in (("training", split.y_train), ("test", split.y_test)):
+    churned_at = feature_args.pop("churned_at", "churned_at")
+    t_train, t_test, side = _split_sides(data, train_as_of, test_as_of, horizon_days,
+                                         observed_until, churned_at, feature_args)
+
+    def two_classes(name: str, y: _pd.Series) -> None:
         if y.nunique() < 2:
             raise ValueError(f"the {name} labels have a single class (counts "
                              f"{y.value_counts().to_dict()}): choose other dates or a longer "
                              "horizon")
+
+    X_train, y_train = side(t_train)
+    two_classes("training", y_train)
     model = (model_factory or _default_model)()
-    model.fit(split.X_train, split.y_train.to_numpy())
+    model.fit(X_train, y_train.to_numpy())
+    if not keep_train:
+        X_train = None
+    X_test, y_test_s = side(t_test)
+    two_classes("test", y_test_s)
+    split = TimeSplit(X_train, y_train, X_test, y_test_s,
+                      _pd.Timestamp(t_train, unit="ns", tz="UTC"),
+                      _pd.Timestamp(t_test, unit="ns", tz="UTC"),
+                      _horizon_ns(horizon_days) / _NS_PER_DAY)
     p = _np.asarray(model.predict_proba(split.X_test))[:, 1]
     y_test = split.y_test.to_numpy()
     ev = evaluate(y_test, p)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import sys
-import time as _time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence, Union, cast, get_args
@@ -852,7 +851,7 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
     drop out of every join on the active customers. Without `keep_data`
     the backtest in the section's data keeps only its numbers (its train
     and test features, ~0.7 GB at 2M customers, go before scoring)."""
-    from .churn import ChurnModel, backtest, churn_features, evaluate
+    from .churn import ChurnModel, _backtest, churn_features, evaluate
 
     horizon = opt.horizon_days
     top = opt.top
@@ -886,9 +885,10 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
         train_as_of = test_as_of - pd.Timedelta(days=2 * horizon)
         data = {"responses": responses, "customers": customers, "churn": churn}
         try:
-            bt = backtest(data, train_as_of=train_as_of, test_as_of=test_as_of,
-                          horizon_days=horizon,
-                          model_factory=lambda: ChurnModel(standardize=True), **features)
+            # backtest; without keep_data one side's features at a time.
+            bt = _backtest(data, train_as_of, test_as_of, horizon,
+                           lambda: ChurnModel(standardize=True), "auto", dict(features),
+                           keep_train=keep_data)
         except ValueError as e:
             bt = None
             sec.blocks.append(f"The backtest (train as of {train_as_of:%Y-%m-%d}, test after "
