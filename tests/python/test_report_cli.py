@@ -292,3 +292,24 @@ def test_progress_prints_only_slow_stages():
     p.done()
     assert out.getvalue() == ("npscore: checking antworten.csv (5,000,000 rows): 2.5 s "
                               "(total 2.9 s)\n")
+
+
+@pytest.mark.parametrize("chosen", [False, True])
+def test_report_process_uses_the_system_allocator_for_arrow(chosen):
+    """The CLI's report hands freed Arrow memory back (the C library's
+    allocator), unless ARROW_DEFAULT_MEMORY_POOL says otherwise."""
+    import os
+
+    import pyarrow as pa
+
+    other = [b for b in pa.supported_memory_backends() if b != "system"]
+    env = other[0] if chosen and other else None
+    want = env or "system"
+    environ = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if env:
+        environ["ARROW_DEFAULT_MEMORY_POOL"] = env
+    code = ("from npscore.__main__ import _system_arrow_pool; _system_arrow_pool(); "
+            "import pyarrow as pa; print(pa.default_memory_pool().backend_name)")
+    out = subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True,
+                         text=True, check=True, cwd="/")
+    assert out.stdout.strip() == want
