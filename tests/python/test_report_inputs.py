@@ -310,6 +310,13 @@ def test_unknown_customers_are_counted(world, tmp_path):
     kept = read_inputs(cfg)
     assert len(kept.responses) == len(world.responses)
     assert kept.responses.loc[kept.responses["customer_id"] == first, "Tarif"].isna().all()
+    # The others carry their customer's value; the categories are the values used, sorted.
+    tarif, known = kept.responses["Tarif"], kept.responses["customer_id"] != first
+    by_id = kept.customers.set_index("customer_id")["Tarif"]
+    np.testing.assert_array_equal(
+        tarif[known].astype(str).to_numpy(),
+        by_id.reindex(kept.responses.loc[known, "customer_id"]).astype(str).to_numpy())
+    assert list(tarif.cat.categories) == sorted(tarif.dropna().unique())
     assert f"{n:,} responses" in kept.data_note and "kept" in kept.data_note
     cfg.unknown_customers = "drop"
     dropped = read_inputs(cfg)

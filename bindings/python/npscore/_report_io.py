@@ -962,17 +962,29 @@ def _join(responses: pd.DataFrame, customers: pd.DataFrame, cols: list[str],
     for c in cols:
         if len(customers):  # a take keeps the column's type (no Python objects)
             col = customers[c]
-            # Text takes as categories: a small code per response instead of
-            # a copy of the text (10M x 15 bytes for "enterprise"), the values
-            # those of the responses only, in sorted order as text groups are.
-            cat = _arrow_text(col)
-            s = (col.astype("category") if cat else col).iloc[at].reset_index(drop=True)
-            if cat:
-                s = s.cat.remove_unused_categories()
+            if _arrow_text(col):
+                responses[c] = _taken_categories(col, at, pos >= 0)
+                continue
+            s = col.iloc[at].reset_index(drop=True)
         else:
             s = pd.Series(np.full(len(pos), np.nan), dtype=customers[c].dtype)
         responses[c] = s.where(pos >= 0) if (pos < 0).any() else s
     return responses, note
+
+
+def _taken_categories(col: pd.Series, at: np.ndarray, known: np.ndarray) -> pd.Series:
+    """Text of the customers taken at `at` as categories (missing where not
+    `known`): a small code per response instead of a copy of the text (10M x
+    15 bytes for "enterprise"); the categories those the responses use, in
+    sorted order as text groups are."""
+    cat = col.astype("category")
+    codes = cat.cat.codes.to_numpy()[at]
+    codes = np.where(known, codes, -1) if not known.all() else codes
+    used = np.bincount(codes[codes >= 0] if (codes < 0).any() else codes,
+                       minlength=len(cat.cat.categories)) > 0
+    new = (np.cumsum(used) - 1).astype(codes.dtype)
+    codes = np.where(codes >= 0, new[np.maximum(codes, 0)], -1).astype(codes.dtype)
+    return pd.Series(pd.Categorical.from_codes(codes, cat.cat.categories[used]), name=col.name)
 
 
 def _churn_table(churn: pd.DataFrame, customers: Optional[pd.DataFrame]) -> pd.DataFrame:
