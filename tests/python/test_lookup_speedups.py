@@ -58,6 +58,20 @@ def test_factorized_numbers_like_pandas_with_missing_as_a_code(make):
     assert list(_convert.factorized(values)) == list(want)
 
 
+def test_factorized_from_a_shared_lookup_numbers_like_pandas():
+    """Codes derived from a shared lookup among unique ids (every value
+    found) are pandas' codes of the text; with a value not found, or a
+    missing one, the text itself is factorized."""
+    rng = np.random.default_rng(8)
+    ids = _text([f"k{i}" for i in rng.permutation(300)])
+    for values in (_text([f"k{i}" for i in rng.integers(0, 300, 5000)]),
+                   _text([f"k{i}" for i in rng.integers(0, 400, 5000)]),
+                   _text([None] + [f"k{i}" for i in rng.integers(0, 300, 50)])):
+        _convert.positions(values, ids, read_only=True)
+        want = pd.factorize(values, use_na_sentinel=False)[0]
+        np.testing.assert_array_equal(_convert.factorized(values), want)
+
+
 def test_spread_over_accounts_counts_scored_responses_per_account_and_key():
     rng = np.random.default_rng(5)
     n = 2000

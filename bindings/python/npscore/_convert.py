@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import sys
 import weakref
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
@@ -731,6 +731,16 @@ def positions(values: Any, ids: Any, *, read_only: bool = False) -> np.ndarray:
     return pd.Index(ids).get_indexer(values)
 
 
+def _found_positions(a: Any) -> Optional[np.ndarray]:
+    """A shared `positions` result of Arrow array `a` among unique ids in
+    which every value was found (distinct values at distinct positions), or
+    None."""
+    for key, (refs, pos) in list(_MEMO.items()):
+        if key[0] == "positions" and refs[0]() is a and len(pos) and pos.min() >= 0:
+            return pos
+    return None
+
+
 def factorized(values: pd.Series, *, read_only: bool = False) -> np.ndarray:
     """`pd.factorize(values, use_na_sentinel=False)[0]` (a missing value is a
     code of its own), as int64, shared by every caller on the same Arrow
@@ -740,7 +750,11 @@ def factorized(values: pd.Series, *, read_only: bool = False) -> np.ndarray:
         return pd.factorize(values, use_na_sentinel=False)[0].astype(np.int64)
 
     def compute() -> np.ndarray:
-        codes = pd.factorize(values, use_na_sentinel=False)[0].astype(np.int64)
+        # Looked up already among unique ids, every value found: the same
+        # codes from those positions (integers hash ~10x faster than text).
+        pos = _found_positions(_arrow_of(values))
+        codes = pd.factorize(values if pos is None else pos,
+                             use_na_sentinel=False)[0].astype(np.int64)
         codes.flags.writeable = False
         return codes
     codes = _memo("factorized", (_arrow_of(values),), compute)
