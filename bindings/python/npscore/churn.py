@@ -225,7 +225,9 @@ def churn_features(
     ----------
     responses : one row per response, with the `customer`, `score` and
         `time` columns (and the `followed_up` time column when given: when
-        the customer was contacted about the response; NaT = not yet).
+        the customer was contacted about the response; NaT = not yet). Of a
+        customer's answers at the same instant the later row is the later
+        (npscore's tie rule, as in `npscore.priority.latest_responses`).
     customers : one row per customer with the `customer` column, and the
         `signup` time and `columns` when given. Every customer of the table
         that had signed up by `as_of` gets a row, answered or not. Without it,

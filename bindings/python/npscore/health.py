@@ -75,8 +75,8 @@ def _thresholds(thresholds: Any) -> dict:
 def _latest_only(customers: pd.Series, periods: np.ndarray, slices: np.ndarray,
                  times: np.ndarray, eligible: np.ndarray) -> np.ndarray:
     """Mask of each customer's latest eligible response per (period, slice),
-    by the core's one rule (npscore.priority.latest_responses): two at the
-    same latest instant are an error naming both rows and the customer."""
+    by the core's one rule (npscore.priority.latest_responses): of answers
+    at the same latest instant, the later row."""
     n_slices = int(slices.max()) + 1 if len(slices) else 1
     groups = np.where(eligible, periods.astype(np.int64) * n_slices + slices, -1)
     keep = np.zeros(len(customers), dtype=bool)
@@ -194,7 +194,8 @@ def health(
     kind : survey-kind column or key Series (relational / transactional):
         kept apart as the first slice key.
     basis : "all" responses, or each `customer`'s "latest" response in the
-        period (the number left out is ``df.attrs["dropped_by_basis"]``).
+        period (the number left out is ``df.attrs["dropped_by_basis"]``; of
+        answers at the same instant, the later row: npscore's tie rule).
     method, confidence : the NPS interval (see `npscore.summarize`).
     adjust : "holm" (default), "bh" (Benjamini-Hochberg) or "none": the
         adjustment across all periods and slices of the descriptive
@@ -720,7 +721,8 @@ def account_nps(
 
     `how`: "pooled" (every response counts once), "average" (the account's
     mean score is segmented: one vote per account) or "latest" (each
-    `contact`'s latest response only, pooled; needs `contact` and `time`).
+    `contact`'s latest response only, pooled; needs `contact` and `time`;
+    of answers at the same instant, the later row: npscore's tie rule).
     `weight` names a per-account revenue column (constant within an account):
     the account-level NPS is then revenue-weighted with Kish's effective n.
     Columns: the account, ``responses``, ``contacts``, ``mean_score``, ``nps``
