@@ -91,7 +91,11 @@ def _spread_over_accounts(scores: np.ndarray, weights: np.ndarray, accounts: Any
     for k in within:
         key = pd.factorize(k if isinstance(k, pd.Series) else pd.Series(np.asarray(k), copy=False),
                            use_na_sentinel=False)[0]
-        group = pd.factorize(key.astype(np.int64) * (int(group.max(initial=-1)) + 1) + group)[0]
+        group = key.astype(np.int64) * (int(group.max(initial=-1)) + 1) + group
+        # Counted as they are while a count per possible code takes no more
+        # than the codes themselves; else renumbered first.
+        if int(group.max(initial=-1)) >= max(len(group), 1 << 16):
+            group = pd.factorize(group)[0]
     groups = int(group.max(initial=-1)) + 1
     n = np.bincount(group if counted is None else group[counted], minlength=groups)[group]
     # A row of no scored response (n = 0) keeps its weight: w / 1 is w.
