@@ -657,16 +657,24 @@ def _iso_by_arrow(s: pd.Series) -> Optional[pd.Series]:
     compact forms, a mix, an unparseable value): pandas then parses the text
     and words any error."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     arr = s.array._pa_array
-    for kind in (pa.timestamp("ns", "UTC"), pa.timestamp("ns")):
-        try:
-            out = pc.cast(arr, kind)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            continue
-        return pd.Series(out.to_pandas().array, index=s.index, name=s.name)
-    return None
+    out = _arrow_cast(arr, pa.timestamp("ns", "UTC"))  # all with an offset
+    if out is None:
+        out = _arrow_cast(arr, pa.timestamp("ns"))  # all without
+    return None if out is None else pd.Series(out.to_pandas().array, index=s.index, name=s.name)
+
+
+def _arrow_cast(arr: Any, kind: Any) -> Any:
+    """`arr` cast to `kind`, or None when Arrow cannot read one of its values
+    as `kind` (the caller then reads them another way)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        return pc.cast(arr, kind)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
 
 
 def _times(s: pd.Series, src: _Source, canon: str, col: str) -> pd.Series:
