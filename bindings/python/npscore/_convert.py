@@ -708,6 +708,59 @@ def is_unique(x: Any) -> bool:
     return out
 
 
+def _signed_ints(x: Any) -> Optional[np.ndarray]:
+    """`x` (a Series, Index or array) as its numpy signed integers, or None."""
+    dt = getattr(x, "dtype", None)
+    if not isinstance(dt, np.dtype) or dt.kind != "i":
+        return None
+    return np.asarray(x)
+
+
+#: A table indexed by value serves integer lookups whose ids span at most
+#: this many times their number (plus _DENSE_SLACK): a gather instead of a
+#: hash of every value (~10x faster), at most a few bytes per id more.
+_DENSE_SPAN = 4
+_DENSE_SLACK = 1024
+
+
+def _dense_range(ids: np.ndarray) -> Optional[tuple[int, int]]:
+    """(lowest id, span) when `ids` are close enough for a table, else None."""
+    if not len(ids):
+        return None
+    lo, hi = int(ids.min()), int(ids.max())
+    limit = _DENSE_SPAN * len(ids) + _DENSE_SLACK
+    if 0 <= lo and hi < limit:
+        return 0, hi + 1  # from 0: values index the table as they are
+    return (lo, hi - lo + 1) if hi - lo < limit else None
+
+
+def _dense_gather(values: np.ndarray, table: np.ndarray, lo: int, missing: Any) -> np.ndarray:
+    """table[value - lo] for each value, `missing` for values outside it."""
+    if not len(values):
+        return np.empty(0, dtype=table.dtype)
+    if values.min() >= lo and values.max() < lo + len(table):
+        return table[values - lo] if lo else table[values]
+    inside = (values >= lo) & (values < lo + len(table))
+    out = np.full(len(values), missing, dtype=table.dtype)
+    out[inside] = table[values[inside] - lo]
+    return out
+
+
+def _dense_positions(values: Any, ids: Any) -> Optional[np.ndarray]:
+    """`positions` of integer values among close, unique integer ids by a
+    table indexed by id; None where that does not apply (duplicate ids
+    included: the hash lookup names them)."""
+    v, i = _signed_ints(values), _signed_ints(ids)
+    if v is None or i is None or (r := _dense_range(i)) is None:
+        return None
+    lo, span = r
+    table = np.full(span, -1, dtype=np.intp)
+    table[i - lo] = np.arange(len(i), dtype=np.intp)
+    if np.count_nonzero(table >= 0) != len(i):
+        return None
+    return _dense_gather(v, table, lo, -1)
+
+
 def positions(values: Any, ids: Any, *, read_only: bool = False) -> np.ndarray:
     """For each of `values` (a Series or Index), its position in the unique
     `ids` (-1 if absent), as `pd.Index(ids).get_indexer(values)`; with
@@ -728,7 +781,8 @@ def positions(values: Any, ids: Any, *, read_only: bool = False) -> np.ndarray:
             return pos
         pos = _memo("positions", (a, v), lookup)
         return pos if read_only else pos.copy()
-    return pd.Index(ids).get_indexer(values)
+    dense = _dense_positions(values, ids)
+    return dense if dense is not None else pd.Index(ids).get_indexer(values)
 
 
 def _found_positions(a: Any) -> Optional[np.ndarray]:
@@ -775,4 +829,9 @@ def isin(values: Any, ids: Any) -> np.ndarray:
         del found
         _hashed()
         return out
+    v, i = _signed_ints(values), _signed_ints(ids)
+    if v is not None and i is not None and (r := _dense_range(i)) is not None:
+        mark = np.zeros(r[1], dtype=bool)
+        mark[i - r[0]] = True
+        return _dense_gather(v, mark, r[0], False)
     return np.asarray(pd.Series(values).isin(ids), dtype=bool)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import _args
-from ._convert import arrow_text as _arrow_text, positions
+from ._convert import arrow_text as _arrow_text, is_unique, positions
 
 __all__ = ["ReportInputError", "ReportConfig", "InputFile", "CsvOptions", "load_config",
            "read_inputs", "init_template", "FILES", "COLUMNS"]
@@ -778,6 +778,8 @@ def _typed(df: pd.DataFrame, src: _Source, columns: dict[str, str],
 
 
 def _duplicates(df: pd.DataFrame, src: _Source, key: str, col: str, what: str) -> None:
+    if is_unique(df[key]):  # by pyarrow for text (pandas makes a Python object per id)
+        return
     dup = df[key].duplicated(keep=False).to_numpy() & df[key].notna().to_numpy()
     if dup.any():
         first = int(np.flatnonzero(dup)[0])

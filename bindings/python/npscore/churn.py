@@ -85,16 +85,20 @@ def _as_frame(df: _Any, name: str) -> _pd.DataFrame:
 
 def _customer_codes(resp_ids: _pd.Series, table_ids: _pd.Series, customer: str,
                     unknown: str) -> tuple:
-    """(response customer ids, table ids) as int64 for the core: the ids
-    themselves for integer keys, else positions in the table (-1: unknown,
-    reported here by row and id unless skipped)."""
+    """(response customer ids, table ids) as int64 for the core: positions
+    in the table (-1: unknown, reported here by row and id unless skipped),
+    or the ids themselves for integer keys too far apart for a table of
+    them (_convert's dense lookup)."""
     if table_ids.isna().any():
         row = int(_np.flatnonzero(table_ids.isna().to_numpy())[0])
         raise ValueError(f"customers column {customer!r} at row {row} is missing")
-    if _is_int_key(resp_ids) and _is_int_key(table_ids):
+    dense = _convert._dense_positions(resp_ids, table_ids)  # close unique integer ids
+    if dense is not None and unknown == "error" and dense.min(initial=0) < 0:
+        dense = None  # the core names the first bad row, whatever is wrong with it
+    if dense is None and _is_int_key(resp_ids) and _is_int_key(table_ids):
         return (_np.ascontiguousarray(resp_ids.to_numpy(), dtype=_np.int64),
                 _np.ascontiguousarray(table_ids.to_numpy(), dtype=_np.int64))
-    if not _is_unique(table_ids):  # pandas' Index.is_unique: a Python object per id
+    if dense is None and not _is_unique(table_ids):  # pandas' Index.is_unique: a Python object per id
         index = _pd.Index(table_ids)
         dup = index.duplicated(keep=False)
         rows = _np.flatnonzero(dup)
@@ -102,7 +106,8 @@ def _customer_codes(resp_ids: _pd.Series, table_ids: _pd.Series, customer: str,
         second = rows[1:][index[rows[1:]] == first][0]
         raise ValueError(f"customer id {first!r} appears twice in the customer table "
                          f"(rows {rows[0]} and {second})")
-    codes = _positions(resp_ids, table_ids, read_only=True)  # the shared lookup: no copy
+    codes = dense if dense is not None else \
+        _positions(resp_ids, table_ids, read_only=True)  # the shared lookup: no copy
     if unknown == "error" and (codes < 0).any():
         row = int(_np.flatnonzero(codes < 0)[0])
         raise ValueError(f"customer {resp_ids.iloc[row]!r} at row {row} is not in the customer "
