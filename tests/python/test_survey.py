@@ -55,6 +55,18 @@ def test_cohort_is_the_hash_mod_cohorts():
     assert list(s.index) == ["x", "y"] and s.tolist() == [0, 2]
 
 
+def test_arrow_text_ids_read_as_python_strings():
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    ids = list(PINNED)
+    assert survey.cohort(pd.Series(ids, dtype=text)).tolist() == survey.cohort(ids).tolist()
+    # An empty id is named by row either way; a missing one too.
+    for dtype in (text, object):
+        with pytest.raises(ValueError, match=r"ids at row 2 is missing \(empty\)"):
+            survey.cohort(pd.Series(["a", "b", "", "c"], dtype=dtype))
+    with pytest.raises(ValueError, match=r"ids at row 1 is missing"):
+        survey.cohort(pd.Series(["a", None], dtype=text))
+
+
 def test_cohorts_are_balanced():
     counts = np.bincount(survey.cohort(np.arange(40000) + 1000), minlength=4)
     assert np.all(np.abs(counts - 10000) <= 4 * math.sqrt(40000 * 0.25 * 0.75))

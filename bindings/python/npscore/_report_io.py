@@ -969,11 +969,16 @@ def _join(responses: pd.DataFrame, customers: pd.DataFrame, cols: list[str],
         else:
             note = what + ": kept, with empty customer attributes"
     at = np.where(pos >= 0, pos, 0) if unknown.any() else pos  # where to take from, once
+    known = pos >= 0
+    answered = None  # the customers some kept response takes from
     for c in cols:
         if len(customers):  # a take keeps the column's type (no Python objects)
             col = customers[c]
             if _arrow_text(col):
-                responses[c] = _taken_categories(col, at, pos >= 0)
+                if answered is None:
+                    answered = np.zeros(len(customers), dtype=bool)
+                    answered[at[known] if unknown.any() else at] = True
+                responses[c] = _taken_categories(col, at, known, answered)
                 continue
             s = col.iloc[at].reset_index(drop=True)
         else:
@@ -982,19 +987,24 @@ def _join(responses: pd.DataFrame, customers: pd.DataFrame, cols: list[str],
     return responses, note
 
 
-def _taken_categories(col: pd.Series, at: np.ndarray, known: np.ndarray) -> pd.Series:
+def _taken_categories(col: pd.Series, at: np.ndarray, known: np.ndarray,
+                      answered: np.ndarray) -> pd.Series:
     """Text of the customers taken at `at` as categories (missing where not
     `known`): a small code per response instead of a copy of the text (10M x
-    15 bytes for "enterprise"); the categories those the responses use, in
-    sorted order as text groups are."""
+    15 bytes for "enterprise"); the categories those the responses use (of
+    the `answered` customers), in sorted order as text groups are. The codes
+    are renumbered per customer, then taken once per response."""
     cat = col.astype("category")
-    codes = cat.cat.codes.to_numpy()[at]
-    codes = np.where(known, codes, -1) if not known.all() else codes
-    used = np.bincount(codes[codes >= 0] if (codes < 0).any() else codes,
-                       minlength=len(cat.cat.categories)) > 0
-    new = (np.cumsum(used) - 1).astype(codes.dtype)
-    codes = np.where(codes >= 0, new[np.maximum(codes, 0)], -1).astype(codes.dtype)
-    return pd.Series(pd.Categorical.from_codes(codes, cat.cat.categories[used]), name=col.name)
+    codes = cat.cat.codes.to_numpy()  # per customer; -1: missing
+    used = np.zeros(len(cat.cat.categories) + 1, dtype=bool)
+    used[codes[answered]] = True  # a missing value marks the last slot
+    used = used[:-1]
+    renumber = np.full(len(used) + 1, -1, dtype=codes.dtype)  # its last slot: -1 stays -1
+    renumber[:-1][used] = np.arange(int(used.sum()), dtype=codes.dtype)
+    taken = renumber[codes][at]
+    if not known.all():
+        taken[~known] = -1
+    return pd.Series(pd.Categorical.from_codes(taken, cat.cat.categories[used]), name=col.name)
 
 
 def _churn_table(churn: pd.DataFrame, customers: Optional[pd.DataFrame]) -> pd.DataFrame:

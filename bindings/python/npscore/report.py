@@ -2000,6 +2000,7 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     _args.option(inputs.period, "inputs.period", get_args(Freq))
     _args.time_zone(inputs.timezone, "inputs.timezone")
     if not keep_data:  # section data (which would show the codes) is dropped
+        _stage(progress, "customer codes", len(inputs.responses))
         inputs = _integer_ids(inputs)
     df = _joined(inputs)
     opt = _checked(dataclasses.replace(

@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import _npscore
 from . import _args
-from ._convert import aligned_with, column, instant, read_table, utc_nanos
+from ._convert import aligned_with, arrow_text, column, instant, read_table, utc_nanos
 from ._types import Method
 
 __all__ = [
@@ -70,6 +70,15 @@ def _ids(values: pd.Series, name: str) -> Union[np.ndarray, list]:
             raise ValueError(f"{name} at row {row} is {what}: every customer needs an id "
                              "(an integer or a string)")
         return np.ascontiguousarray(arr.astype(np.int64))
+    if arrow_text(values) and not values.hasnans:
+        import pyarrow.compute as pc
+
+        a = values.array._pa_array  # every value a str: only empty ones to look for
+        empty = np.flatnonzero(pc.equal(pc.utf8_length(a), 0).to_numpy(zero_copy_only=False))
+        if len(empty):
+            raise ValueError(f"{name} at row {int(empty[0])} is missing (empty): every customer "
+                             "needs an id")
+        return a.to_pylist()
     out = []
     for row, v in enumerate(values.to_numpy(dtype=object)):
         if isinstance(v, str):
