@@ -855,10 +855,13 @@ def _phrase(name: str, value: float, _unused: float, describe: _Mapping) -> str:
                          f"{{value}} and {{name}} ({type(e).__name__}: {e})") from None
 
 
-def _history_phrases(frame: _pd.DataFrame, rows: _np.ndarray, columns: dict) -> _np.ndarray:
+def _history_phrases(frame: _pd.DataFrame, rows: _np.ndarray, columns: dict,
+                     worded: _Optional[dict] = None) -> _np.ndarray:
     """`_history_phrase` of each of `rows` of frame, worded once per distinct
     combination of the columns it reads (rows by the bits of their values,
-    so that missing values group too)."""
+    so that missing values group too); `worded` keeps the phrases by those
+    bits across calls (explain's chunks and reason ranks meet the same
+    combinations again)."""
     read = [name for name in _HISTORY_COLUMNS if name in frame.columns]
     get = _row_getter(frame, 0, columns)
     for name in read:
@@ -870,8 +873,16 @@ def _history_phrases(frame: _pd.DataFrame, rows: _np.ndarray, columns: dict) -> 
         code = _pd.factorize(columns[name][rows].view(_np.int64))[0]
         combo = _pd.factorize(combo * (int(code.max()) + 1) + code)[0]
     first = _np.unique(combo, return_index=True)[1]  # codes number first appearances
-    phrases = _np.array([_history_phrase(_row_getter(frame, int(rows[i]), columns))
-                         for i in first], dtype=object)
+    if worded is None:
+        worded = {}
+    at = rows[first]
+    bits = _np.column_stack([columns[name][at].view(_np.int64) for name in read]).tolist()
+    phrases = _np.empty(len(first), dtype=object)
+    for k, (key, i) in enumerate(zip(map(tuple, bits), at.tolist())):
+        text = worded.get(key)
+        if text is None:
+            text = worded[key] = _history_phrase(_row_getter(frame, i, columns))
+        phrases[k] = text
     return phrases[combo]
 
 
@@ -1590,6 +1601,7 @@ class ChurnModel:
             out[f"contribution_{k}"] = _np.empty(n)
         name_arr = _np.array(names + [None], dtype=object)  # index -1: no reason
         cached: dict = {}  # frame's columns as float arrays, for _row_getter
+        worded: dict = {}  # score-history phrases, by the bits of what they read
         # EXPLAIN_CHUNK rows at a time: the kernel's and the text's working
         # arrays are those of a part, not of every row (rows are independent).
         for start in range(0, n, EXPLAIN_CHUNK):
@@ -1610,7 +1622,7 @@ class ChurnModel:
                 for j in _np.unique(f[has]):
                     rows = _np.nonzero(f == j)[0]
                     if groups[j] == SCORE_HISTORY and names[j] not in describe:
-                        text[rows] = _history_phrases(frame, rows + start, cached)
+                        text[rows] = _history_phrases(frame, rows + start, cached, worded)
                         continue
                     uniq, inverse = _np.unique(values[rows], return_inverse=True)
                     phrases = _np.array([_phrase(names[j], float(v), 0.0, describe)
