@@ -6,12 +6,14 @@ the text ids."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
+import npscore
 from npscore import _convert
 from npscore import report as rep
 from npscore._report_io import load_config, read_inputs
@@ -153,5 +155,23 @@ def test_lean_report_with_unknown_customers_is_the_full_one(tmp_path):
     full, lean = build_report(inputs), build_report(inputs, keep_data=False)
     assert _outputs(lean) == _outputs(full)
     assert set(lean.queue["customer_id"]) <= set(inputs.responses["customer_id"])
+    full.close()
+    lean.close()
+
+
+def test_lean_sample_with_a_case_log_is_the_full_one():
+    """The shipped sample with its ids as Arrow text: the case log's customers
+    are coded too (the loop sections match cases to answers by customer)."""
+    sample = npscore.datasets.load_sample(seed=4, n_customers=400)
+    inputs = ReportInputs.from_sample(sample, data_note="seed 4")
+    text = {n: getattr(inputs, n).assign(customer_id=_text(getattr(inputs, n)["customer_id"]
+                                                          .astype(str)))
+            for n in rep._ID_FRAMES if getattr(inputs, n) is not None}
+    inputs = dataclasses.replace(inputs, **text)
+    coded = rep._integer_ids(inputs)
+    assert coded.cases["customer_id"].dtype == np.int64
+    full, lean = build_report(inputs), build_report(inputs, keep_data=False)
+    assert _outputs(lean) == _outputs(full)
+    assert full.section("loop").needs is None
     full.close()
     lean.close()
