@@ -388,34 +388,42 @@ def _system_arrow_pool() -> None:
     pa.set_memory_pool(pa.system_memory_pool())
 
 
+def _inputs(args: argparse.Namespace, cfg: ReportConfig, progress: Progress) -> Any:
+    """The report's inputs: the configured files, else the generated sample."""
+    from .report import ReportInputs
+
+    if cfg.responses.path is not None:
+        return read_inputs(cfg, progress=progress)
+    given = [n for n in _FILE_FLAGS if cfg.file(n).path is not None]
+    if given:
+        raise ReportInputError(f"a {given[0]} file but no responses file: set responses.path "
+                               "or pass --responses FILE")
+    from . import datasets
+
+    n = args.sample_customers or 2000
+    progress("generating the sample", None)
+    sample = datasets.load_sample(seed=args.seed, n_customers=n)
+    return ReportInputs.from_sample(
+        sample, data_note=f"Data: npscore.datasets.load_sample(seed={args.seed}, "
+                          f"n_customers={n}).")
+
+
 def _report(args: argparse.Namespace) -> int:
-    from .report import ReportInputs, build_report
+    from .report import build_report
 
     _system_arrow_pool()
     progress = Progress(io.StringIO() if args.quiet else sys.stderr)
     cfg = config_from_args(args)
-    if cfg.responses.path is None:
-        given = [n for n in _FILE_FLAGS if cfg.file(n).path is not None]
-        if given:
-            raise ReportInputError(f"a {given[0]} file but no responses file: set responses.path "
-                                   "or pass --responses FILE")
-        from . import datasets
-
-        n = args.sample_customers or 2000
-        progress("generating the sample", None)
-        sample = datasets.load_sample(seed=args.seed, n_customers=n)
-        inputs = ReportInputs.from_sample(
-            sample, data_note=f"Data: npscore.datasets.load_sample(seed={args.seed}, "
-                              f"n_customers={n}).")
-    else:
-        inputs = read_inputs(cfg, progress=progress)
     given = {k: getattr(args, k) for k in ("method", "confidence", "min_n")
              if getattr(args, k) is not None}
     if cfg.title:
         given["title"] = cfg.title
     options = dataclasses.replace(ReportOptions(), **given) if given else None
-    # Only the outputs are written: each stage's frames go as soon as it is done.
-    report = build_report(inputs, options, progress=progress, keep_data=False)
+    # Only the outputs are written: each stage's frames go as soon as it is
+    # done. The inputs are build_report's alone (no name here holds them), so
+    # the text ids it replaces by codes go too.
+    report = build_report(_inputs(args, cfg, progress), options, progress=progress,
+                          keep_data=False)
     progress("writing the outputs", None)
     files = _outputs(report, cfg.out_dir, args.out)
     fmt = args.format or ("none" if files else "text")
