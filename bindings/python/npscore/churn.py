@@ -1601,7 +1601,8 @@ class ChurnModel:
             out[f"contribution_{k}"] = _np.empty(n)
         name_arr = _np.array(names + [None], dtype=object)  # index -1: no reason
         cached: dict = {}  # frame's columns as float arrays, for _row_getter
-        worded: dict = {}  # score-history phrases, by the bits of what they read
+        worded: dict = {}  # (feature, value) -> its phrase, across chunks and ranks
+        histories: dict = {}  # score-history phrases, by the bits of what they read
         # EXPLAIN_CHUNK rows at a time: the kernel's and the text's working
         # arrays are those of a part, not of every row (rows are independent).
         for start in range(0, n, EXPLAIN_CHUNK):
@@ -1622,11 +1623,15 @@ class ChurnModel:
                 for j in _np.unique(f[has]):
                     rows = _np.nonzero(f == j)[0]
                     if groups[j] == SCORE_HISTORY and names[j] not in describe:
-                        text[rows] = _history_phrases(frame, rows + start, cached, worded)
+                        text[rows] = _history_phrases(frame, rows + start, cached, histories)
                         continue
                     uniq, inverse = _np.unique(values[rows], return_inverse=True)
-                    phrases = _np.array([_phrase(names[j], float(v), 0.0, describe)
-                                         for v in uniq], dtype=object)
+                    phrases = _np.empty(len(uniq), dtype=object)
+                    for u, v in enumerate(uniq.tolist()):
+                        said = worded.get((j, v))
+                        if said is None:
+                            said = worded[(j, v)] = _phrase(names[j], v, 0.0, describe)
+                        phrases[u] = said
                     text[rows] = phrases[inverse]
                 out[f"feature_{k + 1}"][part] = name_arr[f]
                 out[f"contribution_{k + 1}"][part] = _np.where(has, contrib[:, k], _np.nan)
