@@ -61,6 +61,16 @@ def test_missing_values_matrix_and_series(tagger):
     assert tagger.indicators(["bug"]).columns.tolist() == tagger.themes
 
 
+def test_arrow_text_comments_tag_as_python_strings(tagger):
+    comments = ["too expensive", None, "", "Support antwortet nie", "préçis, slow app", None]
+    arrow = pd.Series(comments, dtype=pd.StringDtype("pyarrow", na_value=np.nan),
+                      index=list("abcdef"))
+    got = tagger.indicators(arrow)
+    want = tagger.indicators(pd.Series(comments, dtype=object, index=list("abcdef")))
+    pd.testing.assert_frame_equal(got, want)
+    assert got.loc["a"].any() and not got.loc[["b", "c", "f"]].to_numpy().any()
+
+
 def test_invalid_utf8(tagger):
     with pytest.raises(ValueError, match="comment 1 is not valid UTF-8 \\(byte 4 is 0xff\\)"):
         tagger.tag([b"ok", b"bug \xff slow"])
