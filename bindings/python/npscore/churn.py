@@ -98,7 +98,7 @@ def _customer_codes(resp_ids: _pd.Series, table_ids: _pd.Series, customer: str,
     if dense is None and _is_int_key(resp_ids) and _is_int_key(table_ids):
         return (_np.ascontiguousarray(resp_ids.to_numpy(), dtype=_np.int64),
                 _np.ascontiguousarray(table_ids.to_numpy(), dtype=_np.int64))
-    if dense is None and not _is_unique(table_ids):  # pandas' Index.is_unique: a Python object per id
+    if dense is None and not _is_unique(table_ids):  # by pyarrow for Arrow text
         index = _pd.Index(table_ids)
         dup = index.duplicated(keep=False)
         rows = _np.flatnonzero(dup)

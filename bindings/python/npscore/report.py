@@ -1858,6 +1858,9 @@ def _integer_ids(inputs: ReportInputs) -> ReportInputs:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    frames = [f for n in _ID_FRAMES if (f := getattr(inputs, n)) is not None]
+    if not all(isinstance(f, pd.DataFrame) for f in frames):
+        return inputs  # other tables (polars, Arrow) as build_report converts them
     cols = {n: f["customer_id"] for n in _ID_FRAMES
             if (f := getattr(inputs, n)) is not None and "customer_id" in f.columns}
     if ("customers" not in cols or not all(arrow_text(c) for c in cols.values())
@@ -1880,7 +1883,7 @@ def _integer_ids(inputs: ReportInputs) -> ReportInputs:
     order = pc.sort_indices(dictionary).to_numpy()
     rank = np.empty(len(dictionary), dtype=np.int64)
     rank[order] = np.arange(len(dictionary), dtype=np.int64)
-    frames: dict[str, pd.DataFrame] = {}
+    coded_frames: dict[str, pd.DataFrame] = {}
     for k, c in cols.items():
         if k == "customers":
             codes = rank[:n]
@@ -1893,8 +1896,8 @@ def _integer_ids(inputs: ReportInputs) -> ReportInputs:
                 codes[gone] = rank[n + at.to_numpy()]
         frame = getattr(inputs, k).copy(deep=False)
         frame["customer_id"] = codes
-        frames[k] = frame
-    coded = dataclasses.replace(inputs, **frames)
+        coded_frames[k] = frame
+    coded = dataclasses.replace(inputs, **coded_frames)
     coded._customer_ids = dictionary.take(pa.array(order))  # type: ignore[attr-defined]
     return coded
 
@@ -2000,7 +2003,8 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     _args.option(inputs.period, "inputs.period", get_args(Freq))
     _args.time_zone(inputs.timezone, "inputs.timezone")
     if not keep_data:  # section data (which would show the codes) is dropped
-        _stage(progress, "customer codes", len(inputs.responses))
+        _stage(progress, "customer codes", len(inputs.responses)
+               if isinstance(inputs.responses, pd.DataFrame) else None)
         inputs = _integer_ids(inputs)
     df = _joined(inputs)
     opt = _checked(dataclasses.replace(
