@@ -16,7 +16,7 @@ import pytest
 import npscore
 from npscore import _convert
 from npscore import report as rep
-from npscore._report_io import load_config, read_inputs
+from npscore._report_io import _churn_table, load_config, read_inputs
 from npscore.report import ReportInputs, build_report
 from test_report_inputs import World, _ids
 
@@ -175,3 +175,38 @@ def test_lean_sample_with_a_case_log_is_the_full_one():
     assert full.section("loop").needs is None
     full.close()
     lean.close()
+
+
+def test_churn_table_in_the_customers_order():
+    """read_inputs' churn table: every customer once, in the customers' order
+    (their churn file's values, else not churned), then the churn file's
+    customers missing from the customers file; the same rows as the file's
+    plus the absent customers."""
+    customers = pd.DataFrame({"customer_id": _text(["c", "a", "d", "b"])})
+    churn = pd.DataFrame({"customer_id": _text(["b", "x", "a"]),
+                          "churned_at": pd.to_datetime(["2026-02-01", None, "2026-01-05"],
+                                                       utc=True).astype("datetime64[ns, UTC]")})
+    got = _churn_table(churn.copy(), customers)
+    assert list(got["customer_id"]) == ["c", "a", "d", "b", "x"]
+    assert list(got["churned"]) == [False, True, False, True, False]
+    by_id = got.set_index("customer_id")["churned_at"]
+    assert by_id["a"] == pd.Timestamp("2026-01-05", tz="UTC") and pd.isna(by_id["c"])
+    assert by_id["b"] == pd.Timestamp("2026-02-01", tz="UTC") and pd.isna(by_id["x"])
+    assert str(got["churned_at"].dtype) == "datetime64[ns, UTC]"
+    assert _convert.arrow_text(got["customer_id"])
+    # Its leading ids are the customers' own: their lookup is the identity.
+    np.testing.assert_array_equal(rep._positions_among(got["customer_id"],
+                                                       customers["customer_id"]),
+                                  [0, 1, 2, 3, -1])
+    # Without a customers file: the file's rows as they are.
+    alone = _churn_table(churn.copy(), None)
+    assert list(alone["customer_id"]) == ["b", "x", "a"]
+    assert list(alone["churned"]) == [True, False, True]
+
+
+def test_positions_among_agrees_with_the_lookup():
+    known = _text(["k", "e", "y", "s"])
+    for ids in (["k", "e", "y", "s", "y", "q"], ["e", "k", "y", "s"], ["k", "e"], []):
+        values = _text(ids)
+        np.testing.assert_array_equal(rep._positions_among(values, known),
+                                      pd.Index(list(known)).get_indexer(ids))

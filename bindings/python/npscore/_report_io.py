@@ -1017,11 +1017,21 @@ def _churn_table(churn: pd.DataFrame, customers: Optional[pd.DataFrame]) -> pd.D
         churn["churned_at"] = pd.Series(pd.NaT, index=churn.index, dtype="datetime64[ns, UTC]")
     churn = churn[["customer_id", "churned", "churned_at"]]
     if customers is not None:
-        absent = positions(customers["customer_id"], churn["customer_id"]) < 0
-        rest = customers.loc[absent, ["customer_id"]]
-        never = pd.Series(pd.NaT, index=rest.index, dtype="datetime64[ns, UTC]")
-        rest = rest.assign(churned=False, churned_at=never)
-        churn = pd.concat([churn, rest], ignore_index=True)
+        # In the customers' order, their own id column first (so that a lookup
+        # of these ids among the customers' is an identity: report._integer_ids
+        # checks), then the churn file's customers not in the customers file.
+        pos = positions(customers["customer_id"], churn["customer_id"])
+        found = pos >= 0
+        at = np.where(found, pos, 0)
+        churned = churn["churned"].to_numpy(dtype=bool)[at] & found if len(churn) else found
+        when = churn["churned_at"].iloc[at].reset_index(drop=True) if len(churn) else \
+            pd.Series(pd.NaT, index=range(len(pos)), dtype="datetime64[ns, UTC]")
+        when = when.where(found)
+        table = pd.DataFrame({"customer_id": customers["customer_id"].reset_index(drop=True),
+                              "churned": churned, "churned_at": when})
+        hit = np.zeros(len(churn), dtype=bool)
+        hit[pos[found]] = True
+        churn = pd.concat([table, churn[~hit]], ignore_index=True) if not hit.all() else table
     return churn.reset_index(drop=True)
 
 

@@ -1868,7 +1868,7 @@ def _integer_ids(inputs: ReportInputs) -> ReportInputs:
         return inputs
     known = cols["customers"]
     n = len(known)
-    pos = {k: positions(c, known, read_only=True) for k, c in cols.items() if k != "customers"}
+    pos = {k: _positions_among(c, known) for k, c in cols.items() if k != "customers"}
     # Ids only in other files (responses of unknown customers, kept) follow
     # the customers' in the dictionary, then all are ranked together.
     others = [c.array._pa_array.filter(pa.array(p < 0)) for k, c in cols.items()
@@ -1900,6 +1900,19 @@ def _integer_ids(inputs: ReportInputs) -> ReportInputs:
     coded = dataclasses.replace(inputs, **coded_frames)
     coded._customer_ids = dictionary.take(pa.array(order))  # type: ignore[attr-defined]
     return coded
+
+
+def _positions_among(ids: pd.Series, known: pd.Series) -> np.ndarray:
+    """`positions(ids, known)` (Arrow text; `known` unique), without hashing
+    the leading ids that are `known` itself in its order (read_inputs' churn
+    table starts with the customers' ids)."""
+    n = len(known)
+    a = ids.array._pa_array
+    if len(a) < n or not a.slice(0, n).equals(known.array._pa_array):
+        return positions(ids, known, read_only=True)
+    rest = ids.iloc[n:]
+    tail = positions(rest, known) if len(rest) else np.empty(0, dtype=np.intp)
+    return np.concatenate([np.arange(n, dtype=np.intp), tail])
 
 
 def _id_text(inputs: ReportInputs, ids: Any) -> Any:
