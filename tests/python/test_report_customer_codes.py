@@ -210,3 +210,24 @@ def test_positions_among_agrees_with_the_lookup():
         values = _text(ids)
         np.testing.assert_array_equal(rep._positions_among(values, known),
                                       pd.Index(list(known)).get_indexer(ids))
+
+
+def test_report_without_pyarrow(tmp_path):
+    """pyarrow is optional (the wheel alone has none): without it the ids
+    are never Arrow text, nothing is coded and nothing imports it. A fresh
+    process in which `import pyarrow` fails, as if it were not installed
+    (pandas then keeps text without it too)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    code = ("import sys\n"
+            "for m in ('pyarrow', 'pyarrow.compute', 'pyarrow.csv', 'pyarrow.parquet'):\n"
+            "    sys.modules[m] = None\n"
+            "from npscore.__main__ import main\n"
+            f"sys.exit(main(['report', '--out-dir', {str(out)!r}, '--quiet', "
+            "'--sample-customers', '300']))\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert (out / "queue.csv").read_text(encoding="utf-8").count("\n") > 1

@@ -1855,9 +1855,6 @@ def _integer_ids(inputs: ReportInputs) -> ReportInputs:
     then group and look customers up by integer (the core takes integer ids
     as they are) instead of hashing 10M text ids once per stage;
     `_id_text(inputs, codes)` gives the text back where ids are shown."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     frames = [f for n in _ID_FRAMES if (f := getattr(inputs, n)) is not None]
     if not all(isinstance(f, pd.DataFrame) for f in frames):
         return inputs  # other tables (polars, Arrow) as build_report converts them
@@ -1866,6 +1863,9 @@ def _integer_ids(inputs: ReportInputs) -> ReportInputs:
     if ("customers" not in cols or not all(arrow_text(c) for c in cols.values())
             or any(c.hasnans for c in cols.values()) or not is_unique(cols["customers"])):
         return inputs
+    import pyarrow as pa  # there since the ids are Arrow text
+    import pyarrow.compute as pc
+
     known = cols["customers"]
     n = len(known)
     pos = {k: _positions_among(c, known) for k, c in cols.items() if k != "customers"}
@@ -1918,11 +1918,11 @@ def _positions_among(ids: pd.Series, known: pd.Series) -> np.ndarray:
 def _id_text(inputs: ReportInputs, ids: Any) -> Any:
     """Customer ids to show or hash: the text of `_integer_ids`'s codes (a
     Series of Arrow text), else `ids` as they are."""
-    import pyarrow as pa
-
     words = getattr(inputs, "_customer_ids", None)
     if words is None:
         return ids
+    import pyarrow as pa  # there since the codes came from Arrow text
+
     return pd.Series(words.take(pa.array(np.asarray(ids, dtype=np.int64))), dtype="str")
 
 
