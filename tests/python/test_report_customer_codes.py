@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -215,19 +216,25 @@ def test_positions_among_agrees_with_the_lookup():
 def test_report_without_pyarrow(tmp_path):
     """pyarrow is optional (the wheel alone has none): without it the ids
     are never Arrow text, nothing is coded and nothing imports it. A fresh
-    process in which `import pyarrow` fails, as if it were not installed
-    (pandas then keeps text without it too)."""
+    process whose path holds every installed package but pyarrow."""
+    import os
     import subprocess
     import sys
 
+    site = Path(pd.__file__).resolve().parent.parent
+    shadow = tmp_path / "site-packages"
+    shadow.mkdir()
+    for entry in site.iterdir():
+        if not entry.name.lower().startswith("pyarrow"):
+            (shadow / entry.name).symlink_to(entry)
     out = tmp_path / "out"
-    code = ("import sys\n"
-            "for m in ('pyarrow', 'pyarrow.compute', 'pyarrow.csv', 'pyarrow.parquet'):\n"
-            "    sys.modules[m] = None\n"
+    code = ("import sys, importlib.util\n"
+            "assert importlib.util.find_spec('pyarrow') is None\n"
             "from npscore.__main__ import main\n"
             f"sys.exit(main(['report', '--out-dir', {str(out)!r}, '--quiet', "
             "'--sample-customers', '300']))\n")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=300)
+    env = {**os.environ, "PYTHONPATH": str(shadow)}
+    run = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True,
+                         timeout=300, env=env, cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
     assert (out / "queue.csv").read_text(encoding="utf-8").count("\n") > 1
