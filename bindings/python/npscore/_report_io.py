@@ -649,71 +649,39 @@ def _stripped(s: pd.Series) -> pd.Series:
     return text
 
 
-def _iso_by_arrow(s: pd.Series) -> Optional[pd.Series]:
+def _iso_by_arrow(s: pd.Series) -> pd.Series:
     """ISO 8601 text parsed by Arrow's cast (C++, no Python object per
-    value) when Arrow reads every value: all with a UTC offset, or all
-    without. Arrow reads a subset of what pandas' ISO 8601 parser reads, and
-    the same instants; None for anything else (surrounding white space,
-    compact forms, a mix, an unparseable value): pandas then parses the text
-    and words any error."""
-    import pyarrow as pa
-
-    arr = s.array._pa_array
-    out = _arrow_cast(arr, pa.timestamp("ns", "UTC"))  # all with an offset
-    if out is None:
-        out = _arrow_cast(arr, pa.timestamp("ns"))  # all without
-    return None if out is None else pd.Series(out.to_pandas().array, index=s.index, name=s.name)
-
-
-def _arrow_cast(arr: Any, kind: Any) -> Any:
-    """`arr` cast to `kind`, or None when Arrow cannot read one of its values
-    as `kind` (the caller then reads them another way)."""
+    value): all with a UTC offset, or all without. Arrow reads a subset of
+    what pandas' ISO 8601 parser reads, and the same instants; for anything
+    else (surrounding white space, compact forms, a mix, an unparseable
+    value) it raises ArrowInvalid or ArrowNotImplementedError, and the caller
+    parses the text with pandas, which words any error."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    arr = s.array._pa_array
     try:
-        return pc.cast(arr, kind)
+        out = pc.cast(arr, pa.timestamp("ns", "UTC"))  # all with an offset
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
+        out = pc.cast(arr, pa.timestamp("ns"))  # all without, else the caller's fallback
+    return pd.Series(out.to_pandas().array, index=s.index, name=s.name)
 
 
 def _times(s: pd.Series, src: _Source, canon: str, col: str) -> pd.Series:
     """Dates and times as UTC instants: aware times keep their offset, naive
     ones are read in the file's time zone; an unparseable value, or a local
     time that does not exist or exists twice there, is an error."""
-    fmt = src.opts.date_format
-    fast = _iso_by_arrow(s) if not fmt and _arrow_text(s) else None
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         parsed = s
-    elif fast is not None:
-        parsed = fast
+    elif not src.opts.date_format and _arrow_text(s):
+        import pyarrow as pa
+
+        try:
+            parsed = _iso_by_arrow(s)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            parsed = _parsed_text(s, src, canon, col)
     else:
-        if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
-            raise ReportInputError(f'{src.path}: column "{col}" ({src.name}.{canon}) holds '
-                                   f"{s.dtype}, not dates (npscore does not guess a unit)")
-        text = _stripped(s)
-        present = s.notna().to_numpy()
-        if fmt:
-            aware_all = "%z" in fmt
-            parsed = _to_datetime(text, format=fmt, errors="coerce", utc=aware_all)
-            want = f'a date in the format "{fmt}"'
-        else:
-            aware = _aware(text)
-            if aware[present].any() and not aware[present].all():
-                a = int(np.flatnonzero(aware & present)[0])
-                n = int(np.flatnonzero(~aware & present)[0])
-                raise ReportInputError(
-                    f'{src.path}, column "{col}": {src.where(a)} is {text.iloc[a]!r} (with a UTC '
-                    f"offset) but {src.where(n)} is {text.iloc[n]!r} (without): give every time "
-                    f"an offset, or none (naive times are read in {src.tz})")
-            parsed = _to_datetime(text, format="ISO8601", errors="coerce",
-                                  utc=bool(aware[present].any()))
-            want = ("an ISO 8601 date such as 2025-01-31 or 2025-01-31T09:30:00+01:00 (for "
-                    'another format set date_format, e.g. "%d.%m.%Y")')
-        bad = np.flatnonzero(parsed.isna().to_numpy() & present)
-        if len(bad):
-            i = int(bad[0])
-            raise ReportInputError(f"{src.at(i, col)}: {text.iloc[i]!r} is not {want}")
+        parsed = _parsed_text(s, src, canon, col)
     if getattr(parsed.dt, "tz", None) is None:
         was = parsed.isna().to_numpy()
         local = parsed.dt.tz_localize(src.tz, nonexistent="NaT", ambiguous="NaT")
@@ -728,6 +696,39 @@ def _times(s: pd.Series, src: _Source, canon: str, col: str) -> pd.Series:
                                    "give such times with a UTC offset")
         parsed = local
     return parsed.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+
+
+def _parsed_text(s: pd.Series, src: _Source, canon: str, col: str) -> pd.Series:
+    """Text parsed by pandas: the configured date format, else ISO 8601; the
+    first value that does not parse is an error naming its row."""
+    fmt = src.opts.date_format
+    if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
+        raise ReportInputError(f'{src.path}: column "{col}" ({src.name}.{canon}) holds '
+                               f"{s.dtype}, not dates (npscore does not guess a unit)")
+    text = _stripped(s)
+    present = s.notna().to_numpy()
+    if fmt:
+        aware_all = "%z" in fmt
+        parsed = _to_datetime(text, format=fmt, errors="coerce", utc=aware_all)
+        want = f'a date in the format "{fmt}"'
+    else:
+        aware = _aware(text)
+        if aware[present].any() and not aware[present].all():
+            a = int(np.flatnonzero(aware & present)[0])
+            n = int(np.flatnonzero(~aware & present)[0])
+            raise ReportInputError(
+                f'{src.path}, column "{col}": {src.where(a)} is {text.iloc[a]!r} (with a UTC '
+                f"offset) but {src.where(n)} is {text.iloc[n]!r} (without): give every time "
+                f"an offset, or none (naive times are read in {src.tz})")
+        parsed = _to_datetime(text, format="ISO8601", errors="coerce",
+                              utc=bool(aware[present].any()))
+        want = ("an ISO 8601 date such as 2025-01-31 or 2025-01-31T09:30:00+01:00 (for "
+                'another format set date_format, e.g. "%d.%m.%Y")')
+    bad = np.flatnonzero(parsed.isna().to_numpy() & present)
+    if len(bad):
+        i = int(bad[0])
+        raise ReportInputError(f"{src.at(i, col)}: {text.iloc[i]!r} is not {want}")
+    return parsed
 
 
 def _bools(s: pd.Series, src: _Source, canon: str, col: str) -> pd.Series:
