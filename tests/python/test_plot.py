@@ -14,7 +14,10 @@ more likely active customer).
 from __future__ import annotations
 
 import io
+import re
 import struct
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -145,28 +148,29 @@ def test_renders_to_png_of_the_figure_size(every_plot, name):
 
 
 @pytest.mark.parametrize("name", plot.__all__)
-def test_ax_draws_there_and_returns_that_figure(every_plot, name):
+def test_ax_draws_there_and_returns_that_axes(every_plot, name):
     import matplotlib.pyplot as plt
 
     before = plt.get_fignums()
     fig = Figure(figsize=(6, 4))
     ax = fig.subplots()
-    assert every_plot[name](ax=ax) is fig
+    assert every_plot[name](ax=ax) is ax
     assert ax.has_data() or ax.images, name
     assert plt.get_fignums() == before
-    # A pyplot figure of the caller's: the same one comes back, no second one.
+    # A pyplot figure of the caller's: its Axes comes back, no second figure.
     pfig, pax = plt.subplots()
     try:
-        assert every_plot[name](ax=pax) is pfig
+        assert every_plot[name](ax=pax) is pax
         assert plt.get_fignums() == before + [pfig.number]
     finally:
         plt.close(pfig)
 
 
-def test_ax_of_a_subfigure_returns_the_figure(every_plot):
+def test_ax_of_a_subfigure_draws_there(every_plot):
     fig = Figure()
     ax = fig.subfigures(1, 2)[1].subplots()
-    assert every_plot["roc"](ax=ax) is fig
+    assert every_plot["roc"](ax=ax) is ax
+    assert ax.lines and fig.axes == [ax]
 
 
 def test_roc_is_scikit_learns_curve_with_evaluates_auc(scored):
@@ -322,3 +326,66 @@ def test_plots_accept_polars_tables(groups, impact):
     np.testing.assert_allclose(np.asarray(a), np.asarray(b))
     bars = plot.theme_impact(pl.from_pandas(impact.drop(columns=["driver"]))).axes[0].patches
     assert len(bars) == 3 * len(impact)
+
+
+def _health_drawing(fig: Figure) -> tuple:
+    """What plot.health draws: the bar heights, the NPS line, the flagged
+    points and the event lines' positions."""
+    ax, nps_ax = fig.axes
+    return ([b.get_height() for b in ax.patches], nps_ax.lines[-1].get_ydata(),
+            [c.get_offsets().tolist() for c in nps_ax.collections[1:]],
+            [line.get_xdata()[0] for line in ax.lines])
+
+
+def test_health_takes_polars_and_arrow_tables(sample, health_table):
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    events = sample.events[["time", "label"]]
+    want = _health_drawing(plot.health(health_table, where={"plan": "starter"}, events=events))
+    assert want[3], "some event falls in the periods drawn"
+    for table, ev in ((pl.from_pandas(health_table), pl.from_pandas(events)),
+                      (pa.Table.from_pandas(health_table), pa.Table.from_pandas(events))):
+        got = _health_drawing(plot.health(table, where={"plan": "starter"}, events=ev))
+        np.testing.assert_allclose(got[0], want[0])
+        np.testing.assert_allclose(got[1], want[1])
+        assert got[2:] == want[2:]
+    # Several slices without where=: the keys are named without the table's attrs.
+    with pytest.raises(ValueError, match=r"several slices \(\['plan'\]\)"):
+        plot.health(pl.from_pandas(health_table))
+
+
+def test_wrong_tables_are_named_with_their_package(health_table, groups):
+    pl = pytest.importorskip("polars")
+    with pytest.raises(TypeError, match=r"table must be the DataFrame npscore.health returns, "
+                                        r"got polars.Series$"):
+        plot.health(pl.Series([1, 2]))
+    with pytest.raises(TypeError, match=r"table must be the DataFrame npscore.by_group returns, "
+                                        r"got pandas.Series$"):
+        plot.forest(groups["nps"])
+    with pytest.raises(TypeError, match=r"got dict$"):
+        plot.forest(groups.to_dict())
+    with pytest.raises(TypeError, match=r"table is a polars LazyFrame: collect it first"):
+        plot.health(pl.from_pandas(health_table).lazy())
+
+
+def test_return_types_for_a_type_checker(tmp_path):
+    # Overloads: a Figure without ax=, the Axes with it (mypy --strict, the
+    # `test` extra). Line 8 assigns an Axes to a Figure: the only error.
+    snippet = tmp_path / "plots.py"
+    snippet.write_text(
+        "import numpy as np\n"
+        "from matplotlib.axes import Axes\n"
+        "from matplotlib.figure import Figure\n"
+        "from npscore import plot\n"
+        "y, p = np.array([0, 1]), np.array([0.2, 0.8])\n"
+        "fig: Figure = plot.roc(y, p)\n"
+        "ax: Axes = plot.lift(y, p, ax=fig.subplots())\n"
+        "wrong: Figure = plot.forest(None, ax=ax)\n")
+    proc = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-color-output",
+                           "--cache-dir", str(tmp_path / "cache"), str(snippet)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    out = proc.stdout + proc.stderr
+    assert "No module named mypy" not in out
+    assert out.count("error:") == 1 and re.search(
+        r'plots\.py:8: error: Incompatible types in assignment \(expression has type "Axes", '
+        r'variable has type "Figure"\)', out), out

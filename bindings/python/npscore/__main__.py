@@ -31,8 +31,8 @@ from typing import Any, Callable, Optional, TextIO
 import pandas as pd
 
 from . import __version__
-from ._report_io import (CSV_KEYS, PERIODS, ReportConfig, ReportInputError, init_template,
-                         load_config, read_inputs, response_rate)
+from ._report_io import (CSV_KEYS, PERIODS, ReportConfig, ReportInputError, currency,
+                         init_template, load_config, read_inputs, response_rate)
 from .report import ReportOptions, nps_report, sample_report
 
 #: What `--format` prints on stdout.
@@ -85,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="zone of naive times in the files (default: --timezone)")
     g = r.add_argument_group("report")
     g.add_argument("--title")
+    g.add_argument("--currency", metavar="SYMBOL",
+                   help='printed before amounts, e.g. "€" or "EUR " (default: $)')
     g.add_argument("--timezone", metavar="ZONE", help="IANA zone of calendar periods (UTC)")
     g.add_argument("--period", choices=PERIODS, help="period over period (default: Q)")
     g.add_argument("--sla-hours", metavar="H,H,H", help="recover, make it a 10, advocacy "
@@ -102,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--out-dir", type=Path, metavar="DIR",
                    help="write report.html, report.md, queue.csv, summary.json, figures/")
     g.add_argument("--out", type=Path, help="also write one output; its suffix picks it: .html, "
-                                            ".md, .json (summary), .csv (queue)")
+                                            ".md, .txt (text), .json (summary), .csv (queue)")
     g.add_argument("--format", choices=FORMATS, default=None,
                    help="what stdout shows (default: text, or none with --out-dir)")
     g.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -205,6 +207,8 @@ def write_atomically(files: dict[Path, bytes]) -> None:
     (directories this call created are removed again)."""
     created: list[Path] = []
     temps: dict[Path, Path] = {}
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         for dest, data in files.items():
             missing = [p for p in [dest.parent, *dest.parent.parents] if not p.exists()]
@@ -213,6 +217,9 @@ def write_atomically(files: dict[Path, bytes]) -> None:
                 created.append(d)
             fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
             temps[dest] = Path(tmp)
+            # mkstemp's files are private (0600): give the mode open() would,
+            # an existing file's own, else 0666 less the umask.
+            os.fchmod(fd, dest.stat().st_mode & 0o7777 if dest.exists() else 0o666 & ~umask)
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
         for dest, tmp in temps.items():
@@ -234,6 +241,7 @@ def _legacy(args: argparse.Namespace) -> bool:
            args.cases, args.response_rate,
            args.responses, args.out_dir, args.format, args.timezone, args.period, args.sla_hours,
            args.slices, args.value_column, args.value_kind, args.unknown_customers, args.title,
+           args.currency,
            args.csv_timezone, *(getattr(args, k) for k in CSV_KEYS if hasattr(args, k)),
            args.date_format, *(getattr(args, d) for d in _COLUMN_FLAGS)]
     return (not args.init and args.customers is None and all(v is None for v in new)
@@ -354,6 +362,8 @@ def config_from_args(args: argparse.Namespace) -> ReportConfig:
         cfg.missing_scores = "skip"
     if args.title is not None:
         cfg.title = args.title
+    if args.currency is not None:
+        cfg.currency = currency(args.currency, lambda why: ReportInputError(f"--currency {why}"))
     if args.out_dir is not None:
         cfg.out_dir = args.out_dir
     return cfg
@@ -408,6 +418,19 @@ def _inputs(args: argparse.Namespace, cfg: ReportConfig, progress: Progress) -> 
                           f"n_customers={n}).")
 
 
+def _check_destination(out_dir: Optional[Path], out: Optional[Path]) -> None:
+    """An output directory (or a file's directory) that is a file fails the
+    write: say so before the report is computed."""
+    for d, what in ((out_dir, "--out-dir"), (out.parent if out is not None else None, "--out")):
+        if d is None:
+            continue
+        for p in [d, *d.parents]:
+            if p.exists():
+                if not p.is_dir():
+                    raise ReportInputError(f"{what}: {p} is a file, not a directory")
+                break
+
+
 def _report(args: argparse.Namespace) -> int:
     from .report import build_report
 
@@ -418,7 +441,10 @@ def _report(args: argparse.Namespace) -> int:
              if getattr(args, k) is not None}
     if cfg.title:
         given["title"] = cfg.title
+    if cfg.currency != "$":
+        given["currency"] = cfg.currency
     options = dataclasses.replace(ReportOptions(), **given) if given else None
+    _check_destination(cfg.out_dir, args.out)  # before the work, not after it
     # Only the outputs are written: each stage's frames go as soon as it is
     # done. The inputs are build_report's alone (no name here holds them), so
     # the text ids it replaces by codes go too.
@@ -434,7 +460,8 @@ def _report(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     if files and not args.quiet:
         where = cfg.out_dir if cfg.out_dir is not None else args.out
-        print(f"npscore: wrote {len(files)} files to {where}", file=sys.stderr)
+        print(f"npscore: wrote {len(files)} file{'' if len(files) == 1 else 's'} to {where}",
+              file=sys.stderr)
     return 0
 
 

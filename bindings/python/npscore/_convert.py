@@ -26,6 +26,10 @@ from ._args import is_number, materialize, shown
 _NATIVE_KINDS = {"f": (4, 8), "i": (1, 2, 4, 8), "u": (1, 2, 4, 8)}
 
 
+# The types of bools in a list: no score (`_first_non_numeric` names the first).
+_BOOL_TYPES = frozenset({bool, np.bool_})
+
+
 def _is_missing(v: Any) -> bool:
     return v is None or v is pd.NA or v is pd.NaT
 
@@ -91,7 +95,10 @@ def as_scores(scores: Any, name: str = "scores") -> np.ndarray:
         scores = scores.to_numpy()
     if isinstance(scores, (list, tuple)):
         arr = np.asarray(scores)
-        if arr.dtype.kind in "OUS":  # mixed or text entries: find the culprit
+        # Mixed or text entries, or a bool among numbers (numpy reads True as
+        # 1): find the culprit. Only bools: "got booleans" below.
+        if arr.dtype.kind in "OUS" or (arr.dtype.kind in "iuf" and
+                                       not _BOOL_TYPES.isdisjoint(map(type, scores))):
             return _from_objects(scores, name)
     else:
         arr = np.asarray(scores)

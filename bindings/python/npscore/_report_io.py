@@ -16,16 +16,21 @@ import csv
 import dataclasses
 import difflib
 import io
+import os
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 
 from . import _args
+
+if TYPE_CHECKING:  # report imports this module
+    from .report import ReportInputs
 from ._convert import arrow_text as _arrow_text, is_unique, positions
 
 __all__ = ["ReportInputError", "ReportConfig", "InputFile", "CsvOptions", "load_config",
@@ -76,7 +81,7 @@ COLUMNS: dict[str, dict[str, tuple[str, bool]]] = {
 CSV_KEYS = ("separator", "encoding", "decimal", "thousands", "date_format", "timezone", "missing")
 _FILE_KEYS = ("path", "format", *CSV_KEYS)
 _REPORT_KEYS = ("title", "timezone", "period", "sla_hours", "slices", "weight",
-                "unknown_customers", "missing_scores", "out_dir", "response_rate")
+                "unknown_customers", "missing_scores", "out_dir", "response_rate", "currency")
 PERIODS = ("D", "W", "M", "Q")
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
@@ -125,6 +130,7 @@ class ReportConfig:
     cases: InputFile = field(default_factory=InputFile)
     csv: CsvOptions = field(default_factory=CsvOptions)
     title: str = ""
+    currency: str = "$"  # printed before amounts: "$", "€", "EUR "
     timezone: str = "UTC"
     period: str = "Q"
     sla_hours: tuple[float, ...] = (24.0, 72.0, 168.0)
@@ -267,6 +273,8 @@ def _choice(v: Any, ctx: tuple, choices: Sequence[str]) -> str:
 def _set_report_key(cfg: ReportConfig, key: str, v: Any, ctx: tuple, base: Path) -> None:
     if key == "title":
         cfg.title = _string(v, ctx)
+    elif key == "currency":
+        cfg.currency = currency(_string(v, ctx), lambda why: _bad(*ctx, why))
     elif key == "timezone":
         cfg.timezone = _zone(_string(v, ctx), ctx)
     elif key == "period":
@@ -285,6 +293,15 @@ def _set_report_key(cfg: ReportConfig, key: str, v: Any, ctx: tuple, base: Path)
         cfg.out_dir = base / _string(v, ctx)
     elif key == "response_rate":
         cfg.response_rate = response_rate(v, lambda why: _bad(*ctx, why))
+
+
+def currency(v: str, error: Callable[[str], Exception]) -> str:
+    """A currency symbol or code to print before amounts: at most 8
+    characters on one line; `error(why)` builds the exception."""
+    if not v.strip() or len(v) > 8 or any(not c.isprintable() for c in v):
+        raise error(f"is {v!r}: give a symbol or code of 1 to 8 printable characters, "
+                    'e.g. "€" or "EUR "')
+    return v
 
 
 def response_rate(v: Any, error: Callable[[str], Exception]) -> float:
@@ -348,19 +365,56 @@ def load_config(path: Any) -> ReportConfig:
 
 @dataclass
 class _Source:
-    """One file being read: its name in messages and how places are counted."""
+    """One file being read: its name in messages and how places are counted.
+    `kept` maps the rows of a filtered frame (responses without a score
+    left out) back to the file's data rows."""
 
     name: str
     path: Path
     format: str
     opts: CsvOptions
     tz: str
+    kept: Optional[np.ndarray] = None
 
     def where(self, i: int) -> str:
-        return f"line {i + 2}" if self.format == "csv" else f"row {i + 1}"
+        row = int(self.kept[i]) if self.kept is not None else i
+        return f"line {_file_line(self, row)}" if self.format == "csv" else f"row {row + 1}"
 
     def at(self, i: int, col: str) -> str:
         return f'{self.path}, {self.where(i)}, column "{col}"'
+
+
+def _blank(record: list[str]) -> bool:
+    """A line the CSV readers skip (pandas' skip_blank_lines, Arrow's
+    ignore_empty_lines): empty, or white space only (a byte-order mark too)."""
+    return not record or (len(record) == 1 and not record[0].strip().strip("\ufeff"))
+
+
+def _file_line(src: _Source, row: int) -> int:
+    """The line of the file (from 1, as an editor counts) on which data row
+    `row` (from 0, blank lines not counted, as the readers give rows)
+    starts: quoted fields spanning lines, blank lines and a header over
+    several lines all counted. Only on the way to an error: a pass over the
+    file up to the row, by the csv module."""
+    o = src.opts
+    with open(src.path, encoding=o.encoding, errors="replace", newline="") as f:
+        reader = csv.reader(f, delimiter=o.separator)
+        header = False
+        n = -1
+        while True:
+            start = reader.line_num + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                return start
+            if _blank(record):
+                continue
+            if not header:
+                header = True
+                continue
+            n += 1
+            if n == row:
+                return start
 
 
 def _format_of(spec: InputFile, name: str) -> str:
@@ -387,7 +441,14 @@ def _source(cfg: ReportConfig, name: str) -> _Source:
     if spec.path.is_dir():
         raise ReportInputError(f"{name} file {spec.path} is a directory, not a file")
     opts = dataclasses.replace(cfg.csv, **spec.csv)
-    return _Source(name=name, path=spec.path, format=_format_of(spec, name), opts=opts,
+    fmt = _format_of(spec, name)
+    if fmt == "csv" and codecs.lookup(opts.encoding).name in ("utf-8", "utf-8-sig"):
+        # A UTF-16 byte-order mark (Excel's "Unicode text") is no UTF-8: the
+        # file says its encoding, and UTF-8 could not read a byte of it.
+        with open(spec.path, "rb") as f:
+            if f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                opts = dataclasses.replace(opts, encoding="utf-16")
+    return _Source(name=name, path=spec.path, format=fmt, opts=opts,
                    tz=opts.timezone or cfg.timezone)
 
 
@@ -411,11 +472,15 @@ def _header(src: _Source) -> list[str]:
     o = src.opts
     try:
         with open(src.path, encoding=o.encoding, newline="") as f:
-            first = next(csv.reader(f, delimiter=o.separator), [])
+            first = next((r for r in csv.reader(f, delimiter=o.separator) if not _blank(r)), [])
     except UnicodeDecodeError as e:
         raise _encoding_error(src, e) from None
     if first and first[0].startswith("\ufeff"):
         first[0] = first[0][1:]
+    if not first:
+        raise ReportInputError(f"{src.path}: empty file: no header (the first line names the "
+                               f"columns; {src.name} needs " + ", ".join(
+                                   c for c, (_, req) in COLUMNS[src.name].items() if req) + ")")
     return first
 
 
@@ -479,7 +544,8 @@ def _read_csv_arrow(src: _Source, usecols: list[str], numeric: set[str]
     pyarrow is not installed, the options need pandas (encodings other than
     UTF-8, a thousands separator, `missing` without the empty field) or
     pyarrow cannot read it as pandas would (a malformed row, a number with
-    spaces, a blank line, invalid UTF-8)."""
+    spaces, a line of white space, invalid UTF-8). Both skip blank lines
+    (pandas' skip_blank_lines): they are no rows."""
     o = src.opts
     if (o.thousands or "" not in o.missing
             or codecs.lookup(o.encoding).name not in ("utf-8", "utf-8-sig")):
@@ -496,7 +562,7 @@ def _read_csv_arrow(src: _Source, usecols: list[str], numeric: set[str]
         table = pacsv.read_csv(
             src.path,
             parse_options=pacsv.ParseOptions(delimiter=o.separator, newlines_in_values=True,
-                                             ignore_empty_lines=False),
+                                             ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(
                 column_types=types, include_columns=usecols, null_values=list(o.missing),
                 strings_can_be_null=True, quoted_strings_can_be_null=True,
@@ -529,7 +595,7 @@ def _read(src: _Source, columns: dict[str, str], kinds: dict[str, str]) -> pd.Da
         text = {col: str for col in usecols if col not in numeric}
         kw = dict(sep=o.separator, encoding=o.encoding, decimal=o.decimal,
                   thousands=o.thousands or None, usecols=usecols, keep_default_na=False,
-                  na_values=list(o.missing), skip_blank_lines=False, encoding_errors="strict")
+                  na_values=list(o.missing), skip_blank_lines=True, encoding_errors="strict")
         fast = _read_csv_arrow(src, usecols, numeric)
         try:
             try:
@@ -568,8 +634,27 @@ def _numbers(s: pd.Series, src: _Source, canon: str, col: str) -> pd.Series:
         i = int(bad[0])
         raise ReportInputError(f"{src.at(i, col)}: {text.iloc[i]!r} is not a number"
                                + (f' (decimal separator "{src.opts.decimal}")'
-                                  if src.format == "csv" else ""))
+                                  if src.format == "csv" else "")
+                               + _grouping_hint(str(text.iloc[i]), src.opts))
     return out.astype("float64")
+
+
+# A number whose digits are grouped by thousands: "1,822.99", "1.234,56", "12 500".
+_GROUPED = re.compile(r"^\s*[-+]?\d{1,3}([,.' \u00a0\u202f])\d{3}(?:\1\d{3})*(?:([.,])\d+)?\s*$")
+
+
+def _grouping_hint(value: str, o: CsvOptions) -> str:
+    """How to read `value` when it groups thousands and the options do not
+    say so ("" otherwise): the CSV keys to set."""
+    m = _GROUPED.match(value)
+    if not m or (m.group(2) and m.group(2) == m.group(1)) or o.thousands == m.group(1):
+        return ""
+    keys = [f'thousands = "{m.group(1)}"']
+    if m.group(2) and m.group(2) != o.decimal:
+        keys.append(f'decimal = "{m.group(2)}"')
+    elif not m.group(2) and m.group(1) == o.decimal:
+        return ""  # "1.234" with decimal ".": a number; cannot be here
+    return "; it looks grouped by thousands: set " + " and ".join(keys) + " (--thousands)"
 
 
 def _keys(s: pd.Series) -> pd.Series:
@@ -791,6 +876,50 @@ def _duplicates(df: pd.DataFrame, src: _Source, key: str, col: str, what: str) -
                                f"one row per {what}")
 
 
+# Values the library refuses, checked here so that the message names the
+# file, the column and the line: canonical column -> (valid?, what a value is).
+_VALID: dict[str, dict[str, tuple[Callable[[np.ndarray], np.ndarray], str]]] = {
+    "transactions": {"amount": (lambda v: np.isfinite(v) & (v >= 0),
+                                "an amount is finite and >= 0 (leave refunds out)")},
+    "customers": {"arr": (lambda v: np.isfinite(v) & (v >= 0), "a value is finite and >= 0"),
+                  "clv": (lambda v: np.isfinite(v) & (v >= 0), "a value is finite and >= 0")},
+    "cases": {"clv": (lambda v: np.isfinite(v) & (v >= 0), "a value is finite and >= 0"),
+              "churn_risk": (lambda v: (v >= 0) & (v <= 1), "a probability is in [0, 1]"),
+              "sla_hours": (lambda v: (v > 0) & (v <= 1e6), "an SLA is in (0, 1000000] hours"),
+              "score": (lambda v: (v >= 0) & (v <= 10) & (v == np.floor(v)),
+                        "a score is a whole number 0..10"),
+              "next_score": (lambda v: (v >= 0) & (v <= 10) & (v == np.floor(v)),
+                             "a score is a whole number 0..10")},
+}
+
+
+def _check_values(df: pd.DataFrame, src: _Source, columns: dict[str, str]) -> None:
+    """The first value of a checked column that the library would refuse,
+    named with its file, line and column (a missing value passes: the
+    caller's rules say whether it may be missing)."""
+    for canon, (valid, what) in _VALID.get(src.name, {}).items():
+        if canon not in df:
+            continue
+        v = df[canon].to_numpy(dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            bad = np.flatnonzero(~np.isnan(v) & ~valid(v))
+        if len(bad):
+            i = int(bad[0])
+            raise ReportInputError(f"{src.at(i, columns[canon])}: {src.name}.{canon} is "
+                                   f"{v[i]:g}: {what}")
+    if src.name == "cases" and "opened_at" in df:
+        opened = df["opened_at"]
+        for canon in ("first_contact_at", "closed_at"):
+            if canon in df:
+                bad = np.flatnonzero((df[canon] < opened).to_numpy())
+                if len(bad):
+                    i = int(bad[0])
+                    raise ReportInputError(
+                        f"{src.at(i, columns[canon])}: {df[canon].iloc[i]} is before the "
+                        f'opening ({df["opened_at"].iloc[i]}, column "{columns["opened_at"]}"): '
+                        "a case is contacted and closed after it opens")
+
+
 def _required_values(df: pd.DataFrame, src: _Source, canon: str, col: str) -> None:
     miss = np.flatnonzero(df[canon].isna().to_numpy())
     if len(miss):
@@ -815,12 +944,14 @@ def _check_scores(df: pd.DataFrame, src: _Source, col: str, skip: bool) -> tuple
                                'report.missing_scores = "skip" to leave them out and count them')
     if missing:
         df = df[present].reset_index(drop=True)
+        src.kept = np.flatnonzero(present)  # places in later messages: the file's rows
     df["score"] = df["score"].astype("int64")
     return df, missing
 
 
-def read_inputs(config: ReportConfig, progress: Progress = None) -> "Any":
-    """Reads the configured files into a `report.ReportInputs`.
+def read_inputs(config: Any, progress: Progress = None) -> "ReportInputs":
+    """Reads the configured files into a `report.ReportInputs`: `config` is
+    a ReportConfig or the path of a project file (`load_config`).
 
     Only the mapped columns are read. Keys stay text as written ("007",
     "NA"); times become UTC instants; scores must be whole numbers 0..10;
@@ -831,8 +962,11 @@ def read_inputs(config: ReportConfig, progress: Progress = None) -> "Any":
     """
     from .report import ReportInputs
 
+    if isinstance(config, (str, os.PathLike)):
+        config = load_config(config)
     if not isinstance(config, ReportConfig):
-        raise TypeError(f"config must be a ReportConfig, got {type(config).__name__}")
+        raise TypeError(f"config must be a ReportConfig or the path of a project file, got "
+                        f"{type(config).__name__}")
     if config.responses.path is None:
         raise ReportInputError("no responses file: set responses.path in the config or pass "
                                "--responses FILE")
@@ -866,12 +1000,17 @@ def read_inputs(config: ReportConfig, progress: Progress = None) -> "Any":
         columns = _resolve(config, src, header, extra)
         kinds = {c: COLUMNS[name].get(c, ("key", False))[0] for c in columns}
         raw = _read(src, columns, kinds)
+        if not len(raw) and name in ("responses", "customers"):
+            one = "response" if name == "responses" else "customer"
+            raise ReportInputError(f"{src.path}: no rows (only a header): the {name} file needs "
+                                   f"at least one {one}")
         tell(f"checking {src.path.name}", len(raw))
         df = _typed(raw, src, columns, kinds)
         del raw  # the text of the parsed columns (times) goes now, not with the next file
         for canon, (_, req) in COLUMNS[name].items():
             if req and canon in df and canon != "score":
                 _required_values(df, src, canon, columns[canon])
+        _check_values(df, src, columns)
         if name == "responses":
             df, skipped = _check_scores(df, src, columns["score"], config.missing_scores == "skip")
             if skipped:
@@ -1041,14 +1180,19 @@ def _churn_table(churn: pd.DataFrame, customers: Optional[pd.DataFrame]) -> pd.D
 _NAMES = {
     "customer_id": ("customer_id", "customer", "customerid", "customer_no", "customer_number",
                     "client_id", "client", "account_id", "account", "kunde", "kundennummer",
-                    "kundennr", "kunden_id", "kunden_nr", "user_id", "id"),
+                    "kundennr", "kunden_id", "kunden_nr", "user_id", "n_client", "no_client",
+                    "num_client", "numero_client", "code_client", "id_client", "client_no",
+                    "cliente", "id_cliente", "codigo_cliente", "numero_cliente", "klant",
+                    "klantnummer", "cliente_id", "id"),
     "score": ("score", "nps", "nps_score", "rating", "likelihood", "recommend", "bewertung",
               "note", "punkte"),
     "responded_at": ("responded_at", "response_date", "date", "time", "timestamp", "created_at",
                      "submitted_at", "datum", "zeit"),
-    "comment": ("comment", "comments", "feedback", "text", "verbatim", "kommentar", "why"),
+    "comment": ("comment", "comments", "feedback", "text", "verbatim", "kommentar", "why",
+                "commentaire", "commentaires", "comentario", "comentarios"),
     "survey_kind": ("survey_kind", "survey_type", "kind", "type", "survey", "umfrage", "art",
-                    "umfrageart"),
+                    "umfrageart", "type_d_enquete", "type_enquete", "tipo_de_encuesta",
+                    "tipo_encuesta"),
     "signup_at": ("signup_at", "signup", "signup_date", "created_at", "start_date", "since",
                   "customer_since", "registriert", "kunde_seit", "seit", "vertragsbeginn"),
     "arr": ("arr", "revenue", "annual_revenue", "mrr", "umsatz", "value"),
@@ -1066,7 +1210,9 @@ _NAMES = {
     "theme": ("theme",),
     "capacity": ("capacity", "per_day", "contacts_per_day", "max", "kapazitaet",
                  "kontakte_pro_tag"),
-    "response_id": ("response_id", "response", "responseid", "answer_id", "survey_response_id"),
+    "response_id": ("response_id", "response", "responseid", "answer_id", "survey_response_id",
+                    "id_response", "id_reponse", "reponse_id", "id_respuesta", "respuesta_id",
+                    "antwort_id", "antwortnummer"),
     "contacted_at": ("contacted_at", "contact_date", "followed_up_at", "called_at", "date"),
     "case_id": ("case_id", "case", "case_no", "ticket_id", "ticket", "fall", "fallnummer"),
     "opened_at": ("opened_at", "opened", "created_at", "created", "case_opened", "eroeffnet"),
@@ -1114,17 +1260,20 @@ def _look(path: Path, name: str, rows: int = 2000) -> _Look:
         table = next(pf.iter_batches(batch_size=rows), None)
         sample = (table if table is not None else pf.schema_arrow.empty_table()).to_pandas()
         return _Look(path, fmt, sample=sample)
-    head = path.read_bytes()[:65536]
-    encoding = "utf-8"
+    with open(path, "rb") as f:
+        head = f.read(65536)
+    # A byte-order mark says the encoding; else UTF-8 if it reads, else Latin-1.
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif head.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    else:
+        encoding = "utf-8"
     try:
-        text = head.decode("utf-8")
-        if text.startswith("\ufeff"):
-            encoding, text = "utf-8-sig", text[1:]
-    except UnicodeDecodeError as e:
-        if e.start < len(head) - 4:  # not just a character cut at the end of the sample
-            encoding, text = "latin-1", head.decode("latin-1")
-        else:
-            text = head[:e.start].decode("utf-8")
+        # Incremental: a character cut at the end of the sample is no error.
+        text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    except UnicodeDecodeError:
+        encoding, text = "latin-1", head.decode("latin-1")
     lines = text.splitlines()[:50]
     try:
         sep = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
@@ -1140,6 +1289,14 @@ def _look(path: Path, name: str, rows: int = 2000) -> _Look:
         grouped = re.compile(r"^-?\d{1,3}(\.\d{3})+,\d+$")
         if any(sample[c].dropna().astype(str).str.match(grouped).any() for c in sample.columns):
             look.thousands = "."
+    else:
+        # "1,822.99": a column of numbers some of which group thousands by commas.
+        plain = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+        for c in sample.columns:
+            v = sample[c].dropna().astype(str).str.strip()
+            if len(v) and v.str.match(plain).all() and v.str.contains(",", regex=False).any():
+                look.thousands = ","
+                break
     look.sample = sample
     return look
 
@@ -1164,13 +1321,45 @@ def _date_format(s: pd.Series) -> Optional[str]:
     return None
 
 
+def _order_undecided(fmt: str, columns: list[pd.Series]) -> bool:
+    """Whether the format with day and month swapped reads every value too
+    (no day above 12 decides it); dotted dates are day first by convention."""
+    if "%d" not in fmt or "%m" not in fmt or "." in fmt:
+        return False
+    swapped = fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+    for s in columns:
+        v = s.dropna().astype(str).str.strip()
+        v = v[v != ""]
+        if pd.to_datetime(v, format=swapped, errors="coerce").isna().any():
+            return False
+    return True
+
+
+def _norm(name: Any) -> str:
+    """A column name for matching: lower case, accents dropped ("Réponse"
+    -> "reponse"), runs of other characters as "_"."""
+    text = unicodedata.normalize("NFKD", str(name).lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+def _repeats(s: pd.Series) -> bool:
+    """Whether some value appears in several rows (a customer with several
+    responses), unlike a response id, unique per row."""
+    v = s.dropna()
+    return len(v) > 0 and v.nunique() < len(v)
+
+
+_ID = r"(^|_)(id|nr|no|n|num|number|numero|code|codigo|customer|client|cliente|kunde\w*|klant)($|_)"
+
+
 def _guess(look: _Look, name: str, id_column: str = "") -> tuple[dict[str, str], list[str],
                                                                  list[str]]:
     """Canonical name -> column for the file, its likely slice columns, and
     notes for the reader of the template."""
     df = look.sample
     cols = list(df.columns)
-    norm = {c: re.sub(r"[^a-z0-9]+", "_", str(c).lower()).strip("_") for c in cols}
+    norm = {c: _norm(c) for c in cols}
     taken: set[str] = set()
     found: dict[str, str] = {}
     dates = {c: _date_format(df[c]) for c in cols
@@ -1183,8 +1372,10 @@ def _guess(look: _Look, name: str, id_column: str = "") -> tuple[dict[str, str],
         if len(formats) > 1:
             look.notes.append(f"date columns use several formats ({', '.join(sorted(formats))}); "
                               "one date_format applies to the whole file")
-        if look.date_format in ("%d/%m/%Y", "%m/%d/%Y"):
-            look.notes.append("day/month order is a guess: check date_format")
+        if _order_undecided(look.date_format, [df[c] for c, f in dates.items()
+                                               if f == look.date_format]):
+            look.notes.append("day/month order is a guess (no day above 12 in the first rows): "
+                              "check date_format")
     for canon, (kind, _) in COLUMNS[name].items():
         by_name = [c for alias in _NAMES.get(canon, (canon,)) for c in cols
                    if norm[c] == alias and c not in taken]
@@ -1193,10 +1384,19 @@ def _guess(look: _Look, name: str, id_column: str = "") -> tuple[dict[str, str],
                 and (kind != "time" or dates.get(c) is not None)]
         if not fits and kind == "score":
             fits = [c for c in cols if c not in taken and _is_scores(df[c])]
-        if not fits and canon == "customer_id":
-            fits = [c for c in cols if c not in taken and (
-                c == id_column or re.search(r"(^|_)(id|nr|no|number|customer|client|kunde\w*)($|_)",
-                                            norm[c]))]
+        if canon == "customer_id":
+            fits += [c for c in cols if c not in taken and c not in fits and (
+                c == id_column or re.search(_ID, norm[c]))]
+            if name in ("responses", "transactions", "cases"):
+                # Several rows per customer: an id that repeats is the
+                # customer's; one unique per row is rather a response id.
+                fits = ([c for c in fits if _repeats(df[c])]
+                        + [c for c in fits if not _repeats(df[c])
+                           and not re.search(r"respon|repon|respuesta|antwort|answer", norm[c])])
+        if not fits and canon == "response_id":
+            fits = [c for c in cols if c not in taken and re.search(_ID, norm[c])
+                    and df[c].notna().all() and not _repeats(df[c])
+                    and not _is_scores(df[c]) and dates.get(c) is None]
         if not fits and kind == "time" and name in ("customers", "contacts"):
             fits = [c for c in cols if c not in taken and dates.get(c) is not None]
         if not fits and canon == "capacity":
@@ -1254,7 +1454,8 @@ def init_template(responses: Any = None, customers: Any = None, transactions: An
            "# sla_hours = [24, 72, 168] # recover, make it a 10, advocacy",
            '# unknown_customers = "keep"  # customers not in customers: keep, drop, error',
            '# missing_scores = "error"    # or "skip" (left out and counted)',
-           "# response_rate = 0.3       # survey plan; default: estimated from the answers"]
+           "# response_rate = 0.3       # survey plan; default: estimated from the answers",
+           '# currency = "$"            # printed before amounts, e.g. "€" or "EUR "']
     all_slices: list[str] = []
     blocks: list[list[str]] = []
     id_column = ""
@@ -1305,4 +1506,7 @@ def init_template(responses: Any = None, customers: Any = None, transactions: An
                                                       if len(all_slices) > 4 else ""))
     for b in blocks:
         out += b
-    return "\n".join(out) + "\n"
+    # No control character in the file (TOML refuses them): escaped, in
+    # strings and in comments alike.
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}",
+                  "\n".join(out)) + "\n"

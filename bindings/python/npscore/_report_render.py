@@ -30,8 +30,13 @@ def _missing(value: Any) -> bool:
         return False
 
 
+def money(x: float, currency: str = "$") -> str:
+    """An amount in whole units after its currency: $1,234, -$1,234."""
+    return f"-{currency}{-x:,.0f}" if x < 0 else f"{currency}{x:,.0f}"
+
+
 _FORMATS: dict[str, Callable[[Any], str]] = {
-    "money": lambda v: f"-${-v:,.0f}" if v < 0 else f"${v:,.0f}",
+    "money": money,
     "pct": lambda v: f"{v:.1%}",
     "pct0": lambda v: f"{v:.0%}",
     "signed": lambda v: f"{v:+.1f}",
@@ -42,13 +47,16 @@ _FORMATS: dict[str, Callable[[Any], str]] = {
 
 
 def format_cell(value: Any, spec: Optional[str]) -> str:
-    """One cell as text: `spec` is "money" ($1,234), "pct" (12.3%), "pct0"
+    """One cell as text: `spec` is "money" ($1,234; "money:€" for another
+    currency: €1,234), "pct" (12.3%), "pct0"
     (12%), "signed" (+1.2), "int" (1,234), "date", "datetime", a format
     string such as "{:.1f}", or None (str). Missing values print as "-"."""
     if _missing(value):
         return "-"
     if spec is None:
         return f"{value:.4g}" if isinstance(value, (float, np.floating)) else str(value)
+    if spec.startswith("money:"):
+        return money(value, spec[len("money:"):])
     named = _FORMATS.get(spec)
     return named(value) if named is not None else spec.format(value)
 
@@ -125,7 +133,7 @@ CSS = """
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; line-height: 1.45;
-       margin: 0 auto; padding: 1rem; max-width: 64rem; color: #1a1a1a; background: #fff;
+       margin: 0 auto; padding: 1rem; max-width: 72rem; color: #1a1a1a; background: #fff;
        overflow-wrap: anywhere; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; border-bottom: 1px solid #ddd;
      padding-bottom: .2rem; margin-top: 2rem; } h3 { font-size: 1.1rem; }
@@ -137,6 +145,7 @@ table { border-collapse: collapse; font-size: .9rem; }
 th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; white-space: nowrap; }
 th { background: #f3f3f3; position: sticky; top: 0; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.long { white-space: normal; min-width: 14rem; }
 caption { caption-side: top; text-align: left; color: #444; padding: .2rem 0; }
 figure { margin: 1rem 0; } img { max-width: 100%; height: auto; }
 figcaption { color: #555; font-size: .9rem; }
@@ -157,15 +166,22 @@ def png_data_uri(figure: Any, dpi: int = 110) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+#: Text columns with a cell longer than this wrap (class "long"): reasons and
+#: labels would otherwise push a table past the page's width.
+LONG_CELL = 30
+
+
 def html_table(table: "Table") -> str:
     header, rows, numeric = table_cells(table)
     esc = html.escape
+    long = [not n and any(len(r[j]) > LONG_CELL for r in rows) for j, n in enumerate(numeric)]
 
-    def cls(num: bool) -> str:
-        return ' class="num"' if num else ""
+    def cls(num: bool, wrap: bool = False) -> str:
+        return ' class="num"' if num else (' class="long"' if wrap else "")
 
     head = "".join(f"<th scope=\"col\"{cls(n)}>{esc(h)}</th>" for h, n in zip(header, numeric))
-    body = "\n".join("<tr>" + "".join(f"<td{cls(n)}>{esc(c)}</td>" for c, n in zip(r, numeric))
+    body = "\n".join("<tr>" + "".join(f"<td{cls(n, w)}>{esc(c)}</td>"
+                                      for c, n, w in zip(r, numeric, long))
                      + "</tr>" for r in rows)
     caption = f"<caption>{esc(table.caption)}</caption>" if table.caption else ""
     return (f'<div class="table-wrap"><table>{caption}<thead><tr>{head}</tr></thead>\n'

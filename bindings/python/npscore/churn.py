@@ -810,6 +810,20 @@ _HISTORY_COLUMNS = ("score", "n_responses", "segment=detractor", "segment=passiv
                     "min_score", "score_change")
 
 
+def _both_classes(rng: _Any, labels: _np.ndarray, tries: int = 1000) -> _np.ndarray:
+    """A bootstrap sample of rows (with replacement) holding a row of each
+    class 0 and 1 (labels -1: rows that count for neither, zero weight),
+    drawn again until it does; a ValueError if `tries` draws never do."""
+    n = len(labels)
+    for _ in range(tries):
+        idx = rng.integers(0, n, n)
+        drawn = labels[idx]
+        if (drawn == 1).any() and (drawn == 0).any():
+            return idx
+    raise ValueError(f"{tries} bootstrap samples of the {n} rows all missed a class: too few "
+                     "churners or non-churners to resample")
+
+
 def _history_phrase(get: _Callable[[str], _Optional[float]]) -> str:
     """One phrase for a row's score history from the columns it has (`get`
     returns a column's value, None when absent): the latest score (or
@@ -1651,6 +1665,9 @@ class ChurnModel:
         as this model's (0 counts as its own sign). Reasons whose row agrees
         in fewer than, say, 80% of refits, and coefficients whose sign flips
         in more than 10%, say more about the sample than about the customer.
+        A sample without both classes (likely when churners are few: with one
+        churner in n rows, about 37% of samples miss it) cannot be refit and
+        is drawn again, so each refit sees both classes.
         """
         m = self._fitted()
         if m.is_prior:
@@ -1669,8 +1686,9 @@ class ChurnModel:
         rng = _np.random.default_rng(seed)
         agree = _np.zeros(arr.shape[0])
         same_sign = _np.zeros(len(coef))
+        counted = labels if w is None else _np.where(w > 0, labels, -1)
         for _ in range(n_boot):
-            idx = rng.integers(0, arr.shape[0], arr.shape[0])
+            idx = _both_classes(rng, counted)
             refit = type(self)(**self.get_params())
             with _warnings.catch_warnings():
                 _warnings.simplefilter("ignore", ChurnDataWarning)

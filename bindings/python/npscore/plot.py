@@ -1,24 +1,28 @@
 """Plots (matplotlib, imported lazily so that npscore works without it).
 
-Every function returns a matplotlib Figure and leaves matplotlib's global
-state alone: it never selects a backend and, without ``ax=``, draws on a new
-``matplotlib.figure.Figure`` that pyplot does not track. So a figure renders
-exactly once in Jupyter (as the cell's value), ``savefig`` works under any
-backend, and a script or a long-running service accumulates no open figures.
-With ``ax=`` (an Axes of your own figure, e.g. from ``plt.subplots()``) the
-plot is drawn there and ``ax.figure`` is returned; nothing else is created.
+Every plot follows matplotlib's and pandas' habit and leaves matplotlib's
+global state alone (it never selects a backend):
+
+- without ``ax=`` it draws on a new ``matplotlib.figure.Figure`` that pyplot
+  does not track and returns that Figure. So it renders exactly once in
+  Jupyter (as the cell's value), ``savefig`` works under any backend, and a
+  script or a long-running service accumulates no open figures;
+- with ``ax=`` (an Axes of your own figure, e.g. from ``plt.subplots()``) it
+  draws there and returns that Axes, as ``DataFrame.plot`` and seaborn do;
+  nothing else is created, and your figure shows as pyplot shows it (once).
+
 To show a figure in a window from a script, draw on your own Axes.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, overload
 
 import numpy as np
 import pandas as pd
 
 from . import _args
-from ._convert import utc_nanos
+from ._convert import is_foreign_table, utc_nanos
 
 if TYPE_CHECKING:  # matplotlib is optional at run time
     from matplotlib.axes import Axes
@@ -51,24 +55,31 @@ def _canvas(ax: Any, figsize: tuple[float, float]) -> tuple["Figure", "Axes", bo
     return ax.figure.figure, ax, False
 
 
-def _finish(fig: "Figure", created: bool) -> "Figure":
-    # Lay out only figures made here: a caller's figure keeps its own layout.
+def _finish(fig: "Figure", ax: "Axes", created: bool) -> "Figure | Axes":
+    """A plot's value: the Figure made here (laid out), or the caller's Axes
+    (its figure keeps its own layout)."""
     if created:
         fig.tight_layout()
-    return fig
+        return fig
+    return ax
+
+
+def _type_name(obj: Any) -> str:
+    """The type of `obj` as a user writes it: ``list``, ``pandas.Series``,
+    ``polars.DataFrame`` (its top-level package, not the defining module)."""
+    cls = type(obj)
+    package = cls.__module__.split(".")[0]
+    return cls.__qualname__ if package == "builtins" else f"{package}.{cls.__qualname__}"
 
 
 def _table(table: Any, name: str, needs: Sequence[str], source: str) -> pd.DataFrame:
     """`table` as a DataFrame holding the columns `needs`, else an error
     naming `source` (the function whose output is expected)."""
-    if isinstance(table, (list, tuple, dict, np.ndarray, str)) or table is None:
+    # pandas, polars and Arrow tables (as_frame names a LazyFrame's fix).
+    if not (isinstance(table, pd.DataFrame) or is_foreign_table(table)):
         raise TypeError(f"{name} must be the DataFrame {source} returns, got "
-                        f"{type(table).__name__}")
-    try:
-        frame = _args.frame(table, name)
-    except TypeError:
-        raise TypeError(f"{name} must be the DataFrame {source} returns, got "
-                        f"{type(table).__name__}") from None
+                        f"{_type_name(table)}")
+    frame = _args.frame(table, name)
     lacking = [c for c in needs if c not in frame.columns]
     if lacking:
         raise ValueError(f"{name} lacks the column(s) {lacking}: give the DataFrame {source} "
@@ -81,39 +92,41 @@ def _table(table: Any, name: str, needs: Sequence[str], source: str) -> pd.DataF
 # --- Distribution health ------------------------------------------------------------------------
 
 
-def health(
-    table: pd.DataFrame,
-    *,
-    where: Optional[Mapping[str, Any]] = None,
-    events: Optional[pd.DataFrame] = None,
-    title: Optional[str] = None,
-    ax: Optional["Axes"] = None,
-) -> "Figure":
+@overload
+def health(table: Any, *, where: Optional[Mapping[str, Any]] = None, events: Any = None,
+           title: Optional[str] = None, ax: None = None) -> "Figure": ...
+
+
+@overload
+def health(table: Any, *, where: Optional[Mapping[str, Any]] = None, events: Any = None,
+           title: Optional[str] = None, ax: "Axes") -> "Axes": ...
+
+
+def health(table: Any, *, where: Optional[Mapping[str, Any]] = None, events: Any = None,
+           title: Optional[str] = None, ax: Optional["Axes"] = None) -> "Figure | Axes":
     """Stacked segment shares per period with the NPS line and its interval
     band on a second axis, flagged periods marked and events drawn as
     vertical lines.
 
     Parameters
     ----------
-    table : the DataFrame returned by `npscore.health`.
+    table : the DataFrame returned by `npscore.health` (or it as a polars
+        or Arrow table).
     where : slice to draw, e.g. ``{"plan": "starter"}``; required when the
         table has several slices (with ``by=`` and ``kind=``, name both).
-    events : optional DataFrame with ``time`` and ``label`` columns.
+    events : optional table (pandas, polars or Arrow) with ``time`` and
+        ``label`` columns.
     ax : a matplotlib Axes to draw on; a new Figure otherwise.
 
-    Returns the matplotlib Figure.
+    Returns a new Figure, or `ax` when given.
     """
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"table must be the DataFrame npscore.health returns, got "
-                        f"{type(table).__name__}")
-    lacking = [c for c in ("period", "period_start", "nps", "ci_low", "ci_high", "flags",
-                           "flag_low_n") if c not in table.columns]
-    if lacking:
-        raise ValueError(f"table lacks the column(s) {lacking}: give the DataFrame "
-                         "npscore.health returns")
+    table = _table(table, "table", ("period", "period_start", "nps", "ci_low", "ci_high",
+                                    "flags", "flag_low_n"), "npscore.health")
     if where is not None and not isinstance(where, Mapping):
         raise TypeError(f"where must be a mapping {{column: value}}, got {type(where).__name__}")
     event_ns = None
+    if is_foreign_table(events):
+        events = _args.frame(events, "events")
     if events is not None and len(events):
         if not isinstance(events, pd.DataFrame) or "time" not in events.columns:
             raise ValueError("events must be a DataFrame with a 'time' column (and 'label')")
@@ -124,8 +137,10 @@ def health(
             raise ValueError(f"where: column {key!r} not in the health table")
         t = t[t[key] == value]
     if t["period"].duplicated().any():
+        # npscore.health puts the slice keys first (a polars or Arrow copy
+        # has no attrs).
         slice_cols = list(table.attrs.get("keys") or
-                          [c for c in table.columns if c not in _HEALTH_COLUMNS])
+                          table.columns[:list(table.columns).index("period")])
         chosen = set(where or {})
         raise ValueError(f"the table has several slices ({slice_cols}): choose one with where= "
                          f"naming {[c for c in slice_cols if c not in chosen] or slice_cols}")
@@ -150,7 +165,7 @@ def health(
     nps_ax.set_ylim(-100, 100)
     nps_ax.axhline(0, color="black", lw=0.5)
     flagged = t["flags"].str.len().to_numpy() > 0
-    low_n = t["flag_low_n"].to_numpy()
+    low_n = t["flag_low_n"].to_numpy(dtype=bool)
     marks = flagged & ~low_n
     if marks.any():
         nps_ax.scatter(x[marks], t["nps"].to_numpy()[marks], s=120, facecolors="none",
@@ -168,7 +183,7 @@ def health(
     h2, l2 = nps_ax.get_legend_handles_labels()
     ax.legend(handles + h2, labels + l2, loc="lower left", fontsize=7, ncol=3)
     ax.set_title(title or "Distribution health")
-    return _finish(fig, created)
+    return _finish(fig, ax, created)
 
 
 # --- Churn model evaluation ---------------------------------------------------------------------
@@ -219,8 +234,18 @@ def _unit_square(ax: "Axes", diagonal: str, xlabel: str, ylabel: str, legend: st
     ax.set_title(title)
 
 
+@overload
 def calibration(y_true: Any, p: Any = None, *, bins: int = 10, title: Optional[str] = None,
-                ax: Optional["Axes"] = None) -> "Figure":
+                ax: None = None) -> "Figure": ...
+
+
+@overload
+def calibration(y_true: Any, p: Any = None, *, bins: int = 10, title: Optional[str] = None,
+                ax: "Axes") -> "Axes": ...
+
+
+def calibration(y_true: Any, p: Any = None, *, bins: int = 10, title: Optional[str] = None,
+                ax: Optional["Axes"] = None) -> "Figure | Axes":
     """Reliability diagram of churn probabilities: the observed churn rate
     against the mean predicted probability in each of ``bins`` equal-count
     bins (the ``reliability`` table of `npscore.evaluate`), with the diagonal
@@ -228,7 +253,8 @@ def calibration(y_true: Any, p: Any = None, *, bins: int = 10, title: Optional[s
 
     `y_true` is the 0/1 outcomes with `p` the probabilities (a vector or
     ``predict_proba``'s (n, 2) output), or an `Evaluation` from
-    `npscore.evaluate` with `p` left out.
+    `npscore.evaluate` with `p` left out. Returns a new Figure, or `ax`
+    when given.
     """
     from .churn import Evaluation, evaluate
 
@@ -250,15 +276,26 @@ def calibration(y_true: Any, p: Any = None, *, bins: int = 10, title: Optional[s
     _unit_square(ax, "perfectly calibrated", "mean predicted churn probability",
                  "observed churn rate", "upper left",
                  title or f"Calibration ({len(rel)} bins, n = {ev.n})")
-    return _finish(fig, created)
+    return _finish(fig, ax, created)
+
+
+@overload
+def roc(y_true: Any, p: Any, *, title: Optional[str] = None,
+        ax: None = None) -> "Figure": ...
+
+
+@overload
+def roc(y_true: Any, p: Any, *, title: Optional[str] = None,
+        ax: "Axes") -> "Axes": ...
 
 
 def roc(y_true: Any, p: Any, *, title: Optional[str] = None,
-        ax: Optional["Axes"] = None) -> "Figure":
+        ax: Optional["Axes"] = None) -> "Figure | Axes":
     """ROC curve of churn probabilities: true against false positive rate at
     every threshold (tied probabilities form one step), with the chance
     diagonal; the area under it is the ``auc`` of `npscore.evaluate`, shown
-    in the legend. The curve is the figure's first line."""
+    in the legend. The curve is the Axes' first line. Returns a new Figure,
+    or `ax` when given."""
     ev, y, prob = _scored(y_true, p)
     pos, rows = _descending(y, prob)  # evaluate saw both outcomes
     tpr = np.r_[0.0, pos / ev.positives]
@@ -267,16 +304,27 @@ def roc(y_true: Any, p: Any, *, title: Optional[str] = None,
     ax.plot(fpr, tpr, color=_NPS_COLOR, lw=2, label=f"model (AUC {ev.auc:.3f})")
     _unit_square(ax, "chance", "false positive rate", "true positive rate (churners caught)",
                  "lower right", title or f"ROC (n = {ev.n}, {ev.positives} churned)")
-    return _finish(fig, created)
+    return _finish(fig, ax, created)
+
+
+@overload
+def lift(y_true: Any, p: Any, *, title: Optional[str] = None,
+         ax: None = None) -> "Figure": ...
+
+
+@overload
+def lift(y_true: Any, p: Any, *, title: Optional[str] = None,
+         ax: "Axes") -> "Axes": ...
 
 
 def lift(y_true: Any, p: Any, *, title: Optional[str] = None,
-         ax: Optional["Axes"] = None) -> "Figure":
+         ax: Optional["Axes"] = None) -> "Figure | Axes":
     """Cumulative lift of churn probabilities: the churn rate among the
     customers ranked highest by `p`, over the overall rate, as a function of
     the share of customers contacted (tied probabilities form one step);
     1 is a random ranking. The top-decile ``lift`` of `npscore.evaluate` is
-    marked. The curve is the figure's first line."""
+    marked. The curve is the Axes' first line. Returns a new Figure, or
+    `ax` when given."""
     ev, y, prob = _scored(y_true, p)
     pos, rows = _descending(y, prob)
     share = rows / ev.n
@@ -293,7 +341,7 @@ def lift(y_true: Any, p: Any, *, title: Optional[str] = None,
     ax.set_ylabel("lift (churn rate / overall rate)")
     ax.legend(loc="upper right", fontsize=8)
     ax.set_title(title or f"Lift (base rate {100 * ev.base_rate:.1f}%)")
-    return _finish(fig, created)
+    return _finish(fig, ax, created)
 
 
 # --- NPS by group -------------------------------------------------------------------------------
@@ -304,14 +352,24 @@ _GROUP_COLUMNS = {"n", "detractors", "passives", "promoters", "share_detractors"
                   "skipped", "n_effective", "rows"}
 
 
+@overload
 def forest(table: Any, *, reference: Optional[float] = None, title: Optional[str] = None,
-           ax: Optional["Axes"] = None) -> "Figure":
+           ax: None = None) -> "Figure": ...
+
+
+@overload
+def forest(table: Any, *, reference: Optional[float] = None, title: Optional[str] = None,
+           ax: "Axes") -> "Axes": ...
+
+
+def forest(table: Any, *, reference: Optional[float] = None, title: Optional[str] = None,
+           ax: Optional["Axes"] = None) -> "Figure | Axes":
     """Forest plot of `npscore.by_group`'s table: one row per group (its
     keys and n), the NPS as a point and its confidence interval as a line;
     groups flagged ``small`` drawn hollow. `reference` (e.g. the overall NPS
     from `npscore.summarize`) is drawn as a vertical line; 0 always is.
     At most `MAX_FOREST_ROWS` groups: select rows (e.g. ``table.nlargest``)
-    before plotting more."""
+    before plotting more. Returns a new Figure, or `ax` when given."""
     t = _table(table, "table", ("nps", "ci_low", "ci_high", "n", "small"), "npscore.by_group")
     if len(t) > MAX_FOREST_ROWS:
         raise ValueError(f"table has {len(t)} groups: a forest plot shows at most "
@@ -344,7 +402,7 @@ def forest(table: Any, *, reference: Optional[float] = None, title: Optional[str
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=7,
               frameon=False)
     ax.set_title(title or f"NPS by {', '.join(map(str, keys))}")
-    return _finish(fig, created)
+    return _finish(fig, ax, created)
 
 
 # --- Customer lifetime value --------------------------------------------------------------------
@@ -405,9 +463,23 @@ def _draw_matrix(fig: "Figure", ax: "Axes", z: np.ndarray, label: str, title: st
     ax.set_title(title)
 
 
+@overload
 def frequency_recency_matrix(model: Any, rfm: Any = None, *, t: float = 1,
                              max_frequency: Any = None, max_recency: Any = None, T: Any = None,
-                             title: Optional[str] = None, ax: Optional["Axes"] = None) -> "Figure":
+                             title: Optional[str] = None,
+                             ax: None = None) -> "Figure": ...
+
+
+@overload
+def frequency_recency_matrix(model: Any, rfm: Any = None, *, t: float = 1,
+                             max_frequency: Any = None, max_recency: Any = None, T: Any = None,
+                             title: Optional[str] = None, ax: "Axes") -> "Axes": ...
+
+
+def frequency_recency_matrix(model: Any, rfm: Any = None, *, t: float = 1,
+                             max_frequency: Any = None, max_recency: Any = None, T: Any = None,
+                             title: Optional[str] = None,
+                             ax: Optional["Axes"] = None) -> "Figure | Axes":
     """Expected purchases in the next `t` periods by frequency (rows, 0 at
     the top) and recency (columns) for a customer of age `T`, from a fitted
     `BetaGeo` (``conditional_expected_purchases``), as lifetimes'
@@ -416,7 +488,7 @@ def frequency_recency_matrix(model: Any, rfm: Any = None, *, t: float = 1,
     the largest T, unless given; each side at most `MAX_MATRIX_SIDE`.
     Cells without a possible history (recency > 0 without a repeat
     purchase, or repeat purchases at recency 0) are left blank. The matrix
-    is the figure's image."""
+    is the Axes' image. Returns a new Figure, or `ax` when given."""
     what = "frequency_recency_matrix"
     f, r, age = _rfm_grid(model, rfm, max_frequency, max_recency, T, what)
     horizon = _args.number(t, "t", finite=True, lower=0, lower_open=True)
@@ -426,35 +498,61 @@ def frequency_recency_matrix(model: Any, rfm: Any = None, *, t: float = 1,
     _draw_matrix(fig, ax, z, f"expected purchases in the next {horizon:g} periods",
                  title or f"Expected purchases in the next {horizon:g} periods (T = {age:g})",
                  None, None)
-    return _finish(fig, created)
+    return _finish(fig, ax, created)
+
+
+@overload
+def probability_alive_matrix(model: Any, rfm: Any = None, *, max_frequency: Any = None,
+                             max_recency: Any = None, T: Any = None,
+                             title: Optional[str] = None,
+                             ax: None = None) -> "Figure": ...
+
+
+@overload
+def probability_alive_matrix(model: Any, rfm: Any = None, *, max_frequency: Any = None,
+                             max_recency: Any = None, T: Any = None,
+                             title: Optional[str] = None, ax: "Axes") -> "Axes": ...
 
 
 def probability_alive_matrix(model: Any, rfm: Any = None, *, max_frequency: Any = None,
                              max_recency: Any = None, T: Any = None,
-                             title: Optional[str] = None, ax: Optional["Axes"] = None) -> "Figure":
+                             title: Optional[str] = None,
+                             ax: Optional["Axes"] = None) -> "Figure | Axes":
     """P(the customer is still active) by frequency (rows, 0 at the top) and
     recency (columns) for a customer of age `T`, from a fitted `BetaGeo`
     (``probability_alive``), as lifetimes' ``plot_probability_alive_matrix``.
-    Grid and blank cells as in `frequency_recency_matrix`."""
+    Grid and blank cells as in `frequency_recency_matrix`. Returns a new
+    Figure, or `ax` when given."""
     what = "probability_alive_matrix"
     f, r, age = _rfm_grid(model, rfm, max_frequency, max_recency, T, what)
     z = _matrix(f, r, age, model.probability_alive)
     fig, ax, created = _canvas(ax, (7.2, 5.6))
     _draw_matrix(fig, ax, z, "P(alive)", title or f"Probability a customer is alive (T = {age:g})",
                  0.0, 1.0)
-    return _finish(fig, created)
+    return _finish(fig, ax, created)
 
 
 # --- Themes -------------------------------------------------------------------------------------
 
 
+@overload
 def theme_impact(table: Any, *, top: Optional[int] = None, title: Optional[str] = None,
-                 ax: Optional["Axes"] = None) -> "Figure":
+                 ax: None = None) -> "Figure": ...
+
+
+@overload
+def theme_impact(table: Any, *, top: Optional[int] = None, title: Optional[str] = None,
+                 ax: "Axes") -> "Axes": ...
+
+
+def theme_impact(table: Any, *, top: Optional[int] = None, title: Optional[str] = None,
+                 ax: Optional["Axes"] = None) -> "Figure | Axes":
     """The Feature Impact Score of each theme (the table of
     `npscore.theme_impact` or `npscore.top_themes`) as horizontal bars
     stacked by segment (mentions × the segment's average CLV), the highest
     impact on top; each bar labelled with its mentions. `top`: only the
-    first `top` rows of the table (it is ranked by impact)."""
+    first `top` rows of the table (it is ranked by impact). Returns a new
+    Figure, or `ax` when given."""
     segs = ("detractors", "passives", "promoters")
     t = _table(table, "table", ("theme", "mentions", "impact", *[f"impact_{s}" for s in segs]),
                "npscore.theme_impact")
@@ -477,20 +575,5 @@ def theme_impact(table: Any, *, top: Optional[int] = None, title: Optional[str] 
     ax.set_xlabel("impact: mentions × the segment's average CLV")
     ax.legend(loc="lower right", fontsize=7)
     ax.set_title(title or "Themes by revenue impact")
-    return _finish(fig, created)
+    return _finish(fig, ax, created)
 
-
-# Columns of npscore.health's table that are not slice keys.
-_HEALTH_COLUMNS = {
-    "period", "period_start", "n", "detractors", "passives", "promoters", "skipped",
-    *[f"score_{b}" for b in range(0, 1001)],
-    "share_detractors", "share_detractors_low", "share_detractors_high",
-    "share_passives", "share_passives_low", "share_passives_high",
-    "share_promoters", "share_promoters_low", "share_promoters_high",
-    "nps", "se", "ci_low", "ci_high", "nps_change", "change_se", "change_p",
-    "change_p_adjusted", "detractor_change", "detractor_change_p_adjusted",
-    "promoter_change", "promoter_change_p_adjusted", "passive_trend",
-    "passive_trend_p_adjusted", "nps_trend", "flags", "reasons",
-    "flag_low_n", "flag_passive_vulnerability", "flag_detractor_surge", "flag_promoter_erosion",
-    "flag_nps_drop", "flag_level_shift",
-}

@@ -578,7 +578,11 @@ def revenue_at_risk(
     df, keys = keyed(as_frame(df), by, "by")
     risk = _float_column(column(df, churn_risk, "churn_risk"), f"column {churn_risk!r}")
     value = _float_column(column(df, clv, "clv"), f"column {clv!r}")
-    if keys:
+    if keys and not len(df):  # no rows, no group (the core reads no codes as one group)
+        out = group_codes(df, keys)[1].iloc[:0]
+        t = {k: (v[:0] if isinstance(v, np.ndarray) else v)
+             for k, v in _npscore.revenue_at_risk(risk, value, None, 1).items()}
+    elif keys:
         codes, out = group_codes(df, keys)
         t = _npscore.revenue_at_risk(risk, value, np.ascontiguousarray(codes, dtype=np.int32), len(out))
     else:

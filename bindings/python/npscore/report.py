@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence, Union, cast, get_args
@@ -31,6 +32,7 @@ from . import _args
 from . import _report_render as _render
 from ._convert import arrow_text, column, factorized, forget, is_unique, isin, positions, \
     utc_nanos
+from .churn import ChurnDataWarning
 from .health import attribute_change, event_impact, health, segment_trends
 from .nps import DEFAULT_CONFIDENCE, DEFAULT_METHOD, DEFAULT_MIN_N, by_group, compare, summarize
 from ._types import Freq, Method, Missing, WeightBy
@@ -88,8 +90,8 @@ def _can_plot() -> bool:
 NO_FIGURE = "Figure left out: matplotlib is not installed (pip install \"npscore[plot]\")."
 
 
-def _money(x: float) -> str:
-    return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
+def _money(x: float, opt: "ReportOptions") -> str:
+    return _render.money(x, opt.currency)
 
 
 # --- The report's structure ---
@@ -141,6 +143,11 @@ class Section:
     def tables(self) -> dict[str, pd.DataFrame]:
         return {b.name: b.frame for b in self.blocks if isinstance(b, Table)}
 
+    def __repr__(self) -> str:  # one line: the blocks and data would fill a notebook cell
+        state = f"not computed: needs {self.needs}" if self.needs else \
+            f"{len(self.blocks)} blocks, {len(self.tables())} table(s)"
+        return f"Section({self.key!r}, {self.title!r}, {state})"
+
     def text(self) -> str:
         return "\n".join(str(b) for b in self.blocks if isinstance(b, str))
 
@@ -189,6 +196,19 @@ class Report:
     def close(self) -> None:
         """Releases the figures' memory (matplotlib keeps them until closed)."""
         self.figures.clear()
+
+    def __repr__(self) -> str:  # one line; the whole report is to_text() / to_html()
+        missing = [s.key for s in self.sections if s.needs]
+        return (f"Report({self.title!r}: {len(self.sections)} sections"
+                + (f" ({len(missing)} not computed: {', '.join(missing)})" if missing else "")
+                + f", {len(self.figures)} figure{'' if len(self.figures) == 1 else 's'}, "
+                f"queue of {len(self.queue):,} rows)")
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows the report as its Markdown (pipe tables; the figures
+        are in `figures`, and embedded in to_html()). Not to_html(): its page
+        styles would restyle the notebook around it."""
+        return self.to_markdown(None)
 
 
 # --- Inputs and options ---
@@ -284,6 +304,7 @@ class ReportOptions:
     missing: Missing = "error"
     title: str = "NPS report"
     data_note: str = ""
+    currency: str = "$"  # printed before amounts (tables and text): "$", "€", "EUR "
     # Distribution health: period length, periods shown, the slice whose
     # flags and trends are listed, events to mark, and where to save the plot.
     health_freq: Freq = "M"
@@ -320,13 +341,54 @@ def _times(df: pd.DataFrame, opt: ReportOptions) -> np.ndarray:
 
 
 def _days(df: pd.DataFrame, opt: ReportOptions) -> str:
-    """The dates the responses span, "first..last" (UTC), or "all dates"."""
+    """The dates the responses span, "first..last" in the report's time zone
+    (that of its periods), or "all dates"."""
     if not opt.time or not len(df):
         return "all dates"
     t = _times(df, opt)  # NaT is the smallest int64: only the minimum must skip it
     t = t[t != _NAT] if t.min() == _NAT else t
-    return (f"{pd.Timestamp(t.min()):%Y-%m-%d}..{pd.Timestamp(t.max()):%Y-%m-%d}" if len(t)
-            else "all dates")
+    return _span(t.min(), t.max(), opt.timezone) if len(t) else "all dates"
+
+
+def _label(v: Any) -> Optional[str]:
+    """A slice value for the JSON summary: its text, None where missing."""
+    return None if _missing_scalar(v) else str(v)
+
+
+def _shown_label(v: Any) -> str:
+    """A slice value in the report's text: its text, "(missing)" where missing."""
+    return "(missing)" if _missing_scalar(v) else str(v)
+
+
+def _missing_scalar(v: Any) -> bool:
+    return v is None or (not isinstance(v, str) and bool(pd.isna(v)))
+
+
+def _sentence(text: str) -> str:
+    """`text` as a sentence: its first letter upper case, a full stop."""
+    return text[:1].upper() + text[1:] + "."
+
+
+def _clipped(text: str, width: int = 40) -> str:
+    """`text` cut to `width` characters, an ellipsis saying so."""
+    return text if len(text) <= width else text[:width - 1] + "\u2026"
+
+
+def _local(times: pd.Series, tz: str) -> pd.Series:
+    """Instants (aware, or naive UTC) in time zone `tz`."""
+    t = pd.to_datetime(times)
+    return (t.dt.tz_localize("UTC") if t.dt.tz is None else t).dt.tz_convert(tz)
+
+
+def _span(first: Any, last: Any, tz: str) -> str:
+    """"first..last" as dates in time zone `tz` (instants: UTC nanoseconds,
+    or aware or UTC-naive Timestamps)."""
+    def day(t: Any) -> str:
+        t = pd.Timestamp(t)
+        return f"{(t.tz_localize('UTC') if t.tz is None else t).tz_convert(tz):%Y-%m-%d}"
+    if pd.isna(first) or pd.isna(last):
+        return "no dates"
+    return f"{day(first)}..{day(last)}"
 
 
 def _denominator(n: float, df: pd.DataFrame, opt: ReportOptions, who: str = "all customers",
@@ -359,9 +421,15 @@ def _known_weight(df: pd.DataFrame, opt: ReportOptions) -> tuple[pd.DataFrame, i
 
 
 def _weighted(df: pd.DataFrame, opt: ReportOptions, who: str, level: str) -> tuple[str, Any]:
+    """The weighted NPS line and its summary (None, and a line saying why,
+    when no answered response has a positive weight)."""
     df, unknown = _known_weight(df, opt)
     scores = column(df, opt.score, "score")
     weights = column(df, opt.weight, "weight")
+    if not (weights.to_numpy()[~pd.isna(scores).to_numpy()] > 0).any():
+        return (f"{opt.weight}-weighted NPS: not computed: no answered response has a "
+                f"{opt.weight} above 0 ({unknown:,} responses have none: empty in the customers "
+                "file, or their customer is not in it)."), None
     account = None if opt.account is None else column(df, opt.account, "account")
     w = summarize(scores, weights, account=account, weight_by=opt.weight_by, method=opt.method,
                   confidence=opt.confidence, missing=opt.missing)
@@ -374,7 +442,8 @@ def _weighted(df: pd.DataFrame, opt: ReportOptions, who: str, level: str) -> tup
     else:
         rule = f"each of {rows:,} responses weighted by its full {opt.weight}"
     if unknown:
-        rule += f"; {unknown:,} responses with no {opt.weight} (customer not in the customers file) left out"
+        rule += (f"; {unknown:,} responses with no {opt.weight} (empty in the customers file, "
+                 "or their customer is not in it) left out")
     return (f"{opt.weight}-weighted NPS {_signed(w.nps)}  {level} CI "
             f"{_interval(w.ci_low, w.ci_high)}, effective n = {w.n_effective:,.0f} "
             f"({rule}, {_days(df, opt)}, {who})"), w
@@ -403,7 +472,7 @@ def _overall_section(df: pd.DataFrame, opt: ReportOptions, announce: bool = Fals
         line, w = _weighted(df, opt, "all customers", level)
         sec.blocks.append(line)
         sec.data["weighted"] = w
-        if opt.account is not None and opt.weight_by == "account":
+        if w is not None and opt.account is not None and opt.weight_by == "account":
             known, _ = _known_weight(df, opt)
             r = summarize(column(known, opt.score, "score"), column(known, opt.weight, "weight"),
                           weight_by="response", method=opt.method, confidence=opt.confidence,
@@ -623,8 +692,9 @@ def _health_sections(df: pd.DataFrame, opt: ReportOptions, h: pd.DataFrame,
             f"{_signed(drivers.attrs['nps_a'])} -> {_signed(drivers.attrs['nps_b'])}, "
             f"{_signed(drivers.attrs['change'])} points) by {opt.health_by}", 3,
             ["mix = the slice's share of respondents changed; rate = its NPS changed; "
-             "the totals add up to the change.",
-             Table(drivers[cols].reset_index(drop=True),
+             "the totals add up to the change. A slice without answers in one period has "
+             "no NPS there (-): its effect is all mix.",
+             Table(_observed_nps(drivers[cols].reset_index(drop=True)),
                    {c: two for c in ("nps_a", "nps_b", "mix", "rate", "total")},
                    name="drivers")], data={"drivers": drivers}))
     elif announce and not opt.health_by:
@@ -638,14 +708,21 @@ def _health_sections(df: pd.DataFrame, opt: ReportOptions, h: pd.DataFrame,
         cols = ["time", "label", *([opt.health_by] if opt.health_by else []), "n_before",
                 "nps_before", "n_after", "nps_after", "diff", "p_adjusted"]
         shown = impact[cols].reset_index(drop=True)
-        shown["label"] = shown["label"].astype(str).str.slice(0, 40)
+        shown["time"] = _local(shown["time"], opt.timezone)  # dates as the periods', not UTC
+        shown["label"] = shown["label"].astype(str).map(_clipped)
         three = "{:.3f}"
         days = w[:-1] if isinstance(w, str) and w.endswith("D") else w
+        blank = int(((shown["n_before"] == 0) | (shown["n_after"] == 0)).sum())
         out.append(Section(
             "events", f"Events: NPS {days} days before and after (p-values Holm-adjusted)", 3,
             [Table(shown, {"time": "date", "n_before": "int", "n_after": "int",
                            "nps_before": three, "nps_after": three, "diff": three,
-                           "p_adjusted": three}, name="events")], data={"impact": impact}))
+                           "p_adjusted": three}, name="events")]
+            + ([f"{blank:,} of the {len(shown):,} rows have no answers {days} days before or "
+                "after the event (-): the answers do not cover that time, so there is nothing "
+                "to compare."] if blank else []), data={"impact": impact}))
+    elif opt.events is not None:
+        out.append(Section("events", "Events", 3, ["The event log has no events."]))
     elif announce:
         out.append(_needs("events", "Events", "events", 3,
                           "Each event's NPS before and after is compared."))
@@ -662,6 +739,13 @@ def _health_sections(df: pd.DataFrame, opt: ReportOptions, h: pd.DataFrame,
         figures["health"].savefig(opt.figure, dpi=110)
         main.blocks.append(f"Plot: {opt.figure}")
     return out
+
+
+def _observed_nps(t: pd.DataFrame) -> pd.DataFrame:
+    """attribute_change's table as shown: a slice without answers in a
+    period has no NPS there ("-"); the decomposition takes the other
+    period's, so that its effect is all mix, and its totals stay as they are."""
+    return t.assign(nps_a=t["nps_a"].where(t["n_a"] > 0), nps_b=t["nps_b"].where(t["n_b"] > 0))
 
 
 def _flag_section(sliced: pd.DataFrame, key: str, recent: list, opt: ReportOptions) -> Section:
@@ -686,7 +770,7 @@ def _flag_section(sliced: pd.DataFrame, key: str, recent: list, opt: ReportOptio
     for _, r in rows.iterrows():  # a handful of flagged rows
         against = (f" [baseline {r['baseline_from']} to {r['baseline_to']}, "
                    f"n = {int(r['baseline_n']):,}]" if pd.notna(r["baseline_from"]) else "")
-        items.append(f"{r[key]} {r['period']}: {r['flags'].replace(',', ', ')} - "
+        items.append(f"{_shown_label(r[key])} {r['period']}: {r['flags'].replace(',', ', ')} - "
                      f"{r['reasons']}{against}")
     if items:
         sec.blocks.append(Bullets(items))
@@ -696,7 +780,8 @@ def _flag_section(sliced: pd.DataFrame, key: str, recent: list, opt: ReportOptio
     if len(newest):
         alpha = attrs["thresholds"]["drop_alpha"]
         power = attrs["thresholds"]["power"]
-        sizes = "; ".join(f"{r[key]} SE {r['se']:.1f}, {r['min_detectable_drop']:.0f} points"
+        sizes = "; ".join(f"{_shown_label(r[key])} SE {r['se']:.1f}, "
+                          f"{r['min_detectable_drop']:.0f} points"
                           for _, r in newest.iterrows())
         sec.blocks.append(f"What {recent[-1]} could reveal (NPS standard error, and the smallest "
                           f"drop nps_drop detects with {power:.0%} power at alpha {alpha:g} / "
@@ -728,7 +813,7 @@ def _trend_section(df: pd.DataFrame, sliced: pd.DataFrame, key: str, recent: lis
                      & ~sliced["flag_low_n"]).to_numpy()]
     items = []
     for _, r in moving.iterrows():  # the few significant trends
-        where = f"{r[opt.health_by]}: " if opt.health_by else ""
+        where = f"{_shown_label(r[opt.health_by])}: " if opt.health_by else ""
         mine = window[window[key] == r[opt.health_by]] if opt.health_by else window
         if len(mine):
             flagged = ", ".join(f"{p} ({f.replace(',', ', ')})"
@@ -966,7 +1051,11 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
         active = ~isin(responses["customer_id"], gone_ids)
         n_active = int(active.sum())
         if customers is not None:
-            customers = customers[~isin(customers["customer_id"], gone_ids)]
+            stayed = ~isin(customers["customer_id"], gone_ids)
+            # The churned customers of the customers file (the churn file may
+            # name others: they are no customers of this report).
+            gone = gone[isin(gone_ids, customers["customer_id"])]
+            customers = customers[stayed]
         if customers is not None and not any(responses[c].isna().any()
                                              for c in ("score", "responded_at")
                                              if c in responses.columns):
@@ -1010,12 +1099,13 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
             customers = customers[known]
     sec.data.update(X_now=X_now, reasons=reasons, risk=risk, gone=gone, later=later)
     sec.blocks += [
-        f"Scored as of {now:%Y-%m-%d %H:%M} UTC: {len(X_now):,} active customers "
+        f"Scored as of {now:%Y-%m-%d %H:%M} UTC: {len(X_now):,} active "
+        f"customer{'' if len(X_now) == 1 else 's'} "
         f"({len(gone):,} already churned"
         + (f", {later:,} signed up after it and left out" if later else "")
         + (f"; {skipped:,} responses of customers not in the customers file left out"
            if skipped else "")
-        + f"), mean risk {risk.mean():.1%}.",
+        + (f"), mean risk {risk.mean():.1%}." if len(risk) else ")."),
     ]
     # The top rows by the order sort_values gives the frame (one column sorted,
     # not every reason column of every customer moved).
@@ -1167,8 +1257,10 @@ def _queue_sections(inputs: ReportInputs, opt: ReportOptions, responses: pd.Data
             t["lost by tomorrow"] = part["priority"].to_numpy()
             formats.update({"at risk": "money", "recoverable": "pct0", "expected": "money",
                             "lost by tomorrow": "money"})
-        t["deadline"] = [f"{d:%Y-%m-%d %H:%M}" + (" OVERDUE" if o else "")
-                         for d, o in zip(part["deadline"], part["overdue"])]
+        # The deadline on the report's clock (the queue CSV keeps UTC instants).
+        t[f"deadline ({opt.timezone})"] = [
+            f"{d:%Y-%m-%d %H:%M}" + (" OVERDUE" if o else "")
+            for d, o in zip(_local(part["deadline"], opt.timezone), part["overdue"])]
         if inputs.owners is not None:
             t["owner"] = part["owner"].to_numpy()
         if play != "advocacy":
@@ -1176,7 +1268,7 @@ def _queue_sections(inputs: ReportInputs, opt: ReportOptions, responses: pd.Data
         sec.blocks.append(Table(t, formats, name=play))
     det = missed[(missed["play"] == "recover").to_numpy()]
     sec = Section("queue_missed", f"Missed SLA / account review: {len(det):,} detractors not "
-                  f"contacted within {window:g} h ({_money(det['revenue_at_risk'].sum())} at "
+                  f"contacted within {window:g} h ({_money(det['revenue_at_risk'].sum(), opt)} at "
                   f"risk); top {min(top, len(det))} by revenue at risk", 3)
     out.append(sec)
     if len(det):
@@ -1287,7 +1379,7 @@ def _revenue_section(opt: ReportOptions, frame: pd.DataFrame, customers: pd.Data
     horizon = opt.horizon_days
     everyone = customers.assign(churn_risk=_looked_up(customers["customer_id"], risk))
     answered_at = pd.to_datetime(frame["responded_at"])
-    span = f"{answered_at.min():%Y-%m-%d}..{answered_at.max():%Y-%m-%d}"
+    span = _span(answered_at.min(), answered_at.max(), opt.timezone)
     v = value.label
     sec = Section("revenue", "Revenue at risk", data={"tables": {}})
     sec.blocks.append(
@@ -1364,11 +1456,19 @@ def _themes_section(inputs: ReportInputs, opt: ReportOptions, value: _Value,
     if keep_data:  # the critics' answers (comment, score, clv) and their themes
         data.update(indicators=ind, critics=r[["comment", "score"]].iloc[rows].assign(
             clv=critics["clv"].to_numpy()))
-    return Section("themes", f"Themes to fix first (top {n} by revenue impact)", blocks=[
+    sec = Section("themes", f"Themes to fix first (top {n} by revenue impact)", blocks=[
         f"Feature Impact Score (docs/sources.md §6): mentions by segment x the segment's average "
         f"{value.label}, summed, over the {len(critics):,} answers of detractors and passives; "
-        "comments tagged by npscore.ThemeTagger's default taxonomy.",
-        Table(t, {"impact": "money"}, name="themes")], data=data)
+        "comments tagged by npscore.ThemeTagger's default taxonomy."], data=data)
+    if len(t):
+        sec.blocks.append(Table(t, {"impact": "money"}, name="themes"))
+    else:  # say why there is no table
+        said = comments.iloc[rows].fillna("").astype(str).str.strip().ne("")
+        sec.blocks.append(
+            f"No theme to rank: none of the {int(said.sum()):,} non-empty comments of these "
+            "answers mentions a theme of the taxonomy." if said.any() else
+            "No theme to rank: these answers have no comment (the comment column is empty).")
+    return sec
 
 
 # --- Closing the loop: the case log ---
@@ -1482,7 +1582,7 @@ def _loop_sections(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
     main = Section("loop", title, data={"cases": cases, "metrics": m, "by": {}})
     opened = pd.to_datetime(cases["opened_at"])
     main.blocks.append(
-        f"{len(cases):,} cases opened {opened.min():%Y-%m-%d}..{opened.max():%Y-%m-%d}, as of "
+        f"{len(cases):,} cases opened {_span(opened.min(), opened.max(), opt.timezone)}, as of "
         f"{now:%Y-%m-%d %H:%M} UTC (cases opened later: {m.attrs['opened_after_as_of']:,}; "
         "contacts and closures after it count as not yet made)"
         + (f"; filled in: {'; '.join(notes)}" if notes else "") + ".")
@@ -1589,8 +1689,8 @@ def _roi_section(cases: pd.DataFrame, opt: ReportOptions) -> Section:
         f"{t['difference']:+.1%} ({level} CI [{t['ci_low']:+.1%}, {t['ci_high']:+.1%}], "
         f"p = {t['p_value']:.3g}); ignoring risk it would read {t['naive_difference']:+.1%} "
         f"[{t['naive_ci_low']:+.1%}, {t['naive_ci_high']:+.1%}]. Revenue retained by the "
-        f"on-time contacts (difference x CLV): {_money(t['revenue_retained'])} ({level} CI "
-        f"[{_money(t['revenue_ci_low'])}, {_money(t['revenue_ci_high'])}]).")
+        f"on-time contacts (difference x CLV): {_money(t['revenue_retained'], opt)} ({level} CI "
+        f"[{_money(t['revenue_ci_low'], opt)}, {_money(t['revenue_ci_high'], opt)}]).")
     b = roi.bands
     sec.blocks.append(Table(pd.DataFrame({
         "risk from": b["risk_low"].to_numpy(), "risk to": b["risk_high"].to_numpy(),
@@ -1730,10 +1830,12 @@ def _survey_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
         f"Whom to invite in {a['month']} (as of {now:%Y-%m-%d}, calendar months in "
         f"{inputs.timezone}): {invited:,} of {len(plan):,} customers, cohort "
         f"{a['period_cohort']} of {a['cohorts']} rotating cohorts (a stable hash of the customer "
-        f"id), leaving out churned customers, customers with an open case and customers who "
-        f"answered in the last {a['min_days_between']:g} days (the files hold answers, not "
-        "invitations: the latest answer stands for the last survey)."
-        + (" " + "; ".join(rules) + "." if rules else ""))
+        f"id), leaving out "
+        + ("churned customers, " if inputs.churn is not None else "")
+        + ("customers with an open case, " if open_case is not None else "")
+        + f"customers who answered in the last {a['min_days_between']:g} days (the files hold "
+        "answers, not invitations: the latest answer stands for the last survey)."
+        + (" " + _sentence("; ".join(rules)) if rules else ""))
     sec.blocks.append(Table(cohort_table, {c: "int" for c in cohort_table.columns if c != "cohort"},
                             name="survey_cohorts", caption="Customers by cohort and reason:"))
     rate, rate_note = _response_rate(inputs, customers, churned, now, int(a["cohorts"]))
@@ -1788,7 +1890,16 @@ def _checked(opt: ReportOptions) -> ReportOptions:
         weight_by=cast(WeightBy, _args.option(opt.weight_by, "weight_by", ("account", "response"))),
         missing=cast(Missing, _args.option(opt.missing, "missing")),
         health_freq=cast(Freq, _args.option(opt.health_freq, "health_freq")),
-        period=cast(Freq, _args.option(opt.period, "period")))
+        period=cast(Freq, _args.option(opt.period, "period")),
+        currency=_currency(opt.currency))
+
+
+def _currency(v: Any) -> str:
+    if not isinstance(v, str):
+        raise TypeError(f"currency must be a string such as \"€\", got {type(v).__name__}")
+    from ._report_io import currency
+
+    return currency(v, lambda why: ValueError(f"currency {why}"))
 
 
 Progress = Optional[Callable[[str, Optional[int]], None]]
@@ -1841,6 +1952,38 @@ def _response_sections(df: pd.DataFrame, opt: ReportOptions, figures: dict[str, 
         _stage(progress, "health", rows)
         sections += _health_sections(df, opt, h, figures, announce)
     return sections
+
+
+#: ReportInputs' tables.
+_TABLES = ("responses", "customers", "transactions", "churn", "events", "owners", "contacts",
+           "cases")
+
+
+def _pandas_inputs(inputs: ReportInputs) -> ReportInputs:
+    """`inputs` with every table a pandas DataFrame (polars and Arrow tables
+    converted as everywhere else: `_args.frame`), after checking that each
+    customer in the customers table has one row with an id: the joins on it
+    would otherwise fail inside pandas or pick one of two rows."""
+    tables = {name: _args.frame(t, f"inputs.{name}") for name in _TABLES
+              if (t := getattr(inputs, name)) is not None and not isinstance(t, pd.DataFrame)}
+    if tables:
+        inputs = dataclasses.replace(inputs, **tables)
+    customers = inputs.customers
+    if customers is None or "customer_id" not in customers.columns:
+        return inputs
+    ids = customers["customer_id"]
+    if ids.hasnans:
+        row = int(np.flatnonzero(ids.isna().to_numpy())[0])
+        raise ValueError(f"inputs.customers: customer_id is missing at row {row}; each customer "
+                         "needs an id")
+    if not is_unique(ids):
+        dup = np.flatnonzero(ids.duplicated(keep=False).to_numpy())
+        first = int(dup[0])
+        second = int(dup[(ids.iloc[dup] == ids.iloc[first]).to_numpy()][1])
+        raise ValueError(f"inputs.customers: customer id {_args.shown(ids.iloc[first])} appears "
+                         f"twice, at rows {first} and {second}; the customers table needs one row "
+                         "per customer")
+    return inputs
 
 
 #: The inputs' frames with a customer_id column.
@@ -1941,20 +2084,35 @@ def _joined(inputs: ReportInputs) -> pd.DataFrame:
         raise ValueError(f"column {missing[0]!r} (a slice or the weight) is in neither "
                          "inputs.responses nor inputs.customers")
     right = inputs.customers[["customer_id", *dict.fromkeys(wanted)]]
-    if not right["customer_id"].is_unique:  # merge names the error
-        joined = responses.merge(right, on="customer_id", how="left", validate="many_to_one")
-    else:  # a lookup: the left merge's rows and values, without its copies
-        pos = positions(responses["customer_id"], right["customer_id"])
-        joined = responses.copy(deep=False)
-        for c in dict.fromkeys(wanted):
-            col = right[c].iloc[np.where(pos >= 0, pos, 0)] if len(right) else \
-                pd.Series(np.full(len(pos), np.nan))
-            col = col.reset_index(drop=True).set_axis(responses.index)
-            joined[c] = col.where(pos >= 0) if (pos < 0).any() else col
-        joined = joined.reset_index(drop=True)
+    # A lookup (the customers' ids are unique: _pandas_inputs): the left
+    # merge's rows and values, without its copies.
+    pos = positions(responses["customer_id"], right["customer_id"])
+    joined = responses.copy(deep=False)
+    for c in dict.fromkeys(wanted):
+        col = right[c].iloc[np.where(pos >= 0, pos, 0)] if len(right) else \
+            pd.Series(np.full(len(pos), np.nan))
+        col = col.reset_index(drop=True).set_axis(responses.index)
+        joined[c] = col.where(pos >= 0) if (pos < 0).any() else col
+    joined = joined.reset_index(drop=True)
     if len(joined) != len(responses):  # a join must never lose or add rows
         raise RuntimeError("joining responses to customers changed the number of rows")
     return joined
+
+
+def _fit_findings(sec: Section, caught: list) -> None:
+    """The churn fits' data findings (ChurnDataWarning: constant signals) as
+    a line of the section, each once, instead of warnings on stderr; other
+    warnings go on as they came."""
+    findings = []
+    for w in caught:
+        if issubclass(w.category, ChurnDataWarning):
+            findings.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if findings:
+        sec.blocks += ["Findings of the model fits (each once): the data cannot tell these "
+                       "signals' effects apart, so their coefficients say nothing.",
+                       Bullets(list(dict.fromkeys(findings)))]
 
 
 def _release_unused() -> None:
@@ -2015,6 +2173,7 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     slices = _args.labels(list(inputs.slices), "slices")
     _args.option(inputs.period, "inputs.period", get_args(Freq))
     _args.time_zone(inputs.timezone, "inputs.timezone")
+    inputs = _pandas_inputs(inputs)
     if not keep_data:  # section data (which would show the codes) is dropped
         _stage(progress, "customer codes", len(inputs.responses)
                if isinstance(inputs.responses, pd.DataFrame) else None)
@@ -2056,8 +2215,11 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
         # stage, the peak: the queue's latest responses factorize them again.
         forget("factorized")
         _release_unused()  # what fitting CLV on the transactions freed
-    churn_sec, (risk, reasons, responses, customers, n_active) = _churn_section(
-        inputs, opt, now, value, keep_data)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ChurnDataWarning)
+        churn_sec, (risk, reasons, responses, customers, n_active) = _churn_section(
+            inputs, opt, now, value, keep_data)
+    _fit_findings(churn_sec, caught)
     sections += done([churn_sec])
     # The queue reads the reasons' text only (_crm_queue): the other columns go.
     reasons = reasons[[c for c in reasons.columns if c.startswith("reason_")]]
@@ -2098,6 +2260,12 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     sections += done([_survey_section(inputs, opt, now, shares)])
     for i, text in enumerate(opt.extra_sections):
         sections.append(Section(f"extra_{i + 1}", f"Notes {i + 1}", 2, [text]))
+    if opt.currency != "$":  # the tables' amounts in the report's currency
+        for s in sections:
+            for b in s.blocks:
+                if isinstance(b, Table):
+                    b.formats = {c: f"money:{opt.currency}" if f == "money" else f
+                                 for c, f in b.formats.items()}
     report = Report(opt.title, meta, sections, figures, queue)
     report.summary_data = _summary(report, opt, parts, value, now)
     return report
@@ -2130,10 +2298,11 @@ def _summary_parts(secs: dict[str, Section], opt: ReportOptions,
     if "slices" in secs and secs["slices"].needs is None:
         slices = []
         for key, t in secs["slices"].data["tables"].items():
-            for row in t.itertuples(index=False):
-                r = row._asdict()
-                slices.append({"slice": key, "value": str(r[key]),
-                               "kind": str(r[opt.kind]) if opt.kind in r else None,
+            # Rows as dicts by column name: itertuples renames columns such as
+            # "Point de contact" that are no Python identifiers.
+            for r in t.to_dict("records"):
+                slices.append({"slice": key, "value": _label(r[key]),
+                               "kind": _label(r[opt.kind]) if opt.kind in r else None,
                                "n": _render.finite(r["n"]), "nps": _render.finite(r["nps"]),
                                "ci_low": _render.finite(r["ci_low"]),
                                "ci_high": _render.finite(r["ci_high"]), "small": bool(r["small"])})
@@ -2145,7 +2314,7 @@ def _summary_parts(secs: dict[str, Section], opt: ReportOptions,
                           "by_kind": [{"kind": k, **v} for k, v in d["by_kind"].items() if v]}
     if "health_flags" in secs:
         key = opt.health_by or "_all"
-        out["flags"] = [{"slice": None if key == "_all" else str(r[key]),
+        out["flags"] = [{"slice": None if key == "_all" else _label(r[key]),
                          "period": str(r["period"]), "flags": r["flags"].split(","),
                          "reasons": str(r["reasons"])}
                         for _, r in secs["health_flags"].data["flags"].iterrows()]
@@ -2212,6 +2381,7 @@ def _summary(report: Report, opt: ReportOptions, parts: dict[str, Any],
         "data_note": opt.data_note,
         "as_of": now.isoformat(),
         "value_basis": None if value is None else value.basis,
+        "currency": opt.currency,
         "sections": {s.key: {"title": s.title, "present": s.needs is None,
                              "needs": None if s.needs is None else _NEEDS[s.needs]}
                      for s in report.sections},
@@ -2346,3 +2516,8 @@ def sample_build(seed: int = 42, n_customers: int = 2000, figure: Optional[Path]
     return build_report(ReportInputs.from_sample(sample, data_note=note),
                         ReportOptions(title="NPS report: sample data", health_periods=8,
                                       figure=figure), progress=progress)
+
+
+# The report on files from Python: the project file and its reader (the CLI's).
+from ._report_io import (CsvOptions, InputFile, ReportConfig, ReportInputError,  # noqa: E402
+                         init_template, load_config, read_inputs)

@@ -81,7 +81,9 @@ ChurnFitOptions MakeFitOptions(double C, bool fit_intercept, bool standardize,
 }  // namespace
 
 void BindChurn(py::module_& m) {
-  py::class_<ChurnModel>(m, "_ChurnModel")
+  py::class_<ChurnModel> model(m, "_ChurnModel");
+  DefReduce(model);  // pickle protocols 0 and 1 too
+  model
       .def_property_readonly("coef", [](const ChurnModel& c) { return ToArray(c.coef); })
       .def_readonly("intercept", &ChurnModel::intercept)
       .def_readonly("feature_names", &ChurnModel::feature_names)

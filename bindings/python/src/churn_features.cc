@@ -4,6 +4,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <array>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -57,13 +58,31 @@ using CodeArray = py::array_t<int32_t, py::array::c_style>;
 // missing_column).
 using UserTuple = std::tuple<std::string, bool, std::vector<std::string>, bool>;
 
+// A design's pickle state (common.h): the core's own versioned design format
+// (SerializeChurnDesign).
+struct ChurnDesignState {
+  static constexpr int kVersion = 1;
+  static constexpr const char* kClass = "_ChurnDesign";
+  static constexpr std::array<const char*, 1> kFields = {"design"};
+  using Fields = std::tuple<py::bytes>;
+  static Fields Of(const ChurnDesign& d) { return {py::bytes(SerializeChurnDesign(d))}; }
+  static ChurnDesign Make(const Fields& f) {
+    return ValueOrThrow(ParseChurnDesign(std::string(std::get<0>(f))));
+  }
+};
+
 }  // namespace
 
 void BindChurnFeatures(py::module_& m) {
-  // The core's features table, kept for BuildChurnMatrix (opaque in Python).
-  py::class_<ChurnFeatures, std::shared_ptr<ChurnFeatures>>(m, "_ChurnFeatures");
+  // The core's features table, kept for BuildChurnMatrix (opaque in Python): an
+  // intermediate that does not pickle (the frame churn_features makes of it does).
+  py::class_<ChurnFeatures, std::shared_ptr<ChurnFeatures>> features(m, "_ChurnFeatures");
+  DefNoPickle(features, "an intermediate of churn_features (pickle the frame it returns)");
 
-  py::class_<ChurnDesign>(m, "_ChurnDesign")
+  // A design pickles (copy.deepcopy alike), as the churn models holding one do.
+  py::class_<ChurnDesign> design(m, "_ChurnDesign");
+  DefPickle<ChurnDesignState>(design);
+  design
       .def_property_readonly("names", &ChurnDesign::names)
       .def_property_readonly("fill", [](const ChurnDesign& d) { return d.spec.fill; })
       .def("serialize", [](const ChurnDesign& d) { return py::bytes(SerializeChurnDesign(d)); })

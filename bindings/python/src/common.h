@@ -7,8 +7,12 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <array>
+#include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -135,6 +139,165 @@ inline IntervalOptions MakeIntervalOptions(const std::string& method, double con
   o.confidence = confidence;
   ThrowIfError(ValidateIntervalOptions(o));
   return o;
+}
+
+// --- Pickle state and equality by value of the result structs -----------------
+//
+// A class's pickle state is a tuple: its state version, then its plain fields
+// (enums by canonical name). A State struct describes one class:
+//   struct SummaryState {
+//     static constexpr int kVersion = 1;           // bumped when the fields change
+//     static constexpr const char* kClass = "Summary";
+//     static constexpr std::array<const char*, N> kFields = {...};  // field names
+//     using Fields = std::tuple<...>;              // their C++ types
+//     static Fields Of(const Summary& s);          // the fields of an object
+//     static Summary Make(Fields f);               // the object, checked (raises)
+//   };
+// Restoring refuses another version or length with a ValueError naming both,
+// so a state written by a later layout fails clearly instead of being misread.
+
+// What a state field of type V must be, for errors.
+template <typename V>
+inline constexpr const char* kStateType = "of the field's type";
+template <>
+inline constexpr const char* kStateType<double> = "a float";
+template <>
+inline constexpr const char* kStateType<int64_t> = "an int";
+template <>
+inline constexpr const char* kStateType<int> = "an int";
+template <>
+inline constexpr const char* kStateType<bool> = "a bool";
+template <>
+inline constexpr const char* kStateType<std::string> = "a str";
+template <>
+inline constexpr const char* kStateType<py::bytes> = "bytes";
+
+template <typename State, typename V>
+V StateField(const py::handle& h, const char* name) {
+  try {
+    return h.cast<V>();
+  } catch (const py::cast_error&) {
+    throw py::type_error(std::string(State::kClass) + " state field " + name + " is a " +
+                         std::string(py::str(py::type::handle_of(h).attr("__name__"))) +
+                         ": it must be " + kStateType<V>);
+  }
+}
+
+template <typename State, size_t... I>
+typename State::Fields StateFields(const py::tuple& t, std::index_sequence<I...>) {
+  using Fields = typename State::Fields;
+  // Braces evaluate the casts in field order, so the first bad field is named.
+  return Fields{StateField<State, std::tuple_element_t<I, Fields>>(t[I + 1], State::kFields[I])...};
+}
+
+// The fields of a pickle state (version, fields...), after checking its
+// type, version and length.
+template <typename State>
+typename State::Fields FieldsFromState(const py::object& state) {
+  constexpr size_t n = std::tuple_size_v<typename State::Fields>;
+  static_assert(n == State::kFields.size(), "one name per field");
+  const std::string cls = State::kClass;
+  if (!py::isinstance<py::tuple>(state)) {
+    throw py::type_error(cls + " state must be a tuple (version, fields...), got a " +
+                         std::string(py::str(py::type::handle_of(state).attr("__name__"))));
+  }
+  const auto t = py::reinterpret_borrow<py::tuple>(state);
+  const std::string expected = "version " + std::to_string(State::kVersion);
+  if (t.empty() || !py::isinstance<py::int_>(t[0]) || py::isinstance<py::bool_>(t[0])) {
+    throw py::value_error(cls + " state must begin with its version (an int): this npscore reads " +
+                          expected);
+  }
+  const auto version = t[0].cast<int64_t>();
+  if (version != State::kVersion) {
+    throw py::value_error(cls + " state is version " + std::to_string(version) +
+                          ": this npscore reads " + expected +
+                          " only (load it with the npscore version that wrote it)");
+  }
+  if (t.size() != n + 1) {
+    std::string names;
+    for (const char* f : State::kFields) names += std::string(names.empty() ? "" : ", ") + f;
+    throw py::value_error(cls + " state " + expected + " has " + std::to_string(n + 1) +
+                          " items (the version, then " + names + "), got " +
+                          std::to_string(t.size()));
+  }
+  return StateFields<State>(t, std::make_index_sequence<n>());
+}
+
+// The pickle state of `v`: (version, fields...).
+template <typename State, typename T>
+py::tuple StateOf(const T& v) {
+  return std::apply([](const auto&... f) { return py::make_tuple(State::kVersion, f...); },
+                    State::Of(v));
+}
+
+// Equal values, NaN equal to NaN (an empty group's statistics are NaN).
+inline bool SameValue(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+template <typename V>
+bool SameValue(const V& a, const V& b) {
+  return a == b;
+}
+
+// A field as hashed: NaN as None, so that equal objects (NaN == NaN above)
+// hash alike.
+inline py::object HashedValue(double v) {
+  if (std::isnan(v)) return py::none();
+  return py::float_(v);
+}
+template <typename V>
+py::object HashedValue(const V& v) {
+  return py::cast(v);
+}
+
+// Binds __reduce__ as pickle protocol 2 reduces: copyreg.__newobj__(cls), then
+// __setstate__(__getstate__()), so that protocols 0 and 1 work too. Their
+// default reduction (copyreg._reduce_ex) calls pybind11_object(obj), which
+// aborts the interpreter (pybind11 issue 3745).
+template <typename T, typename... Options>
+void DefReduce(py::class_<T, Options...>& cls) {
+  cls.def("__reduce__", [](const py::object& self) {
+    return py::make_tuple(py::module_::import("copyreg").attr("__newobj__"),
+                          py::make_tuple(py::type::of(self)), self.attr("__getstate__")());
+  });
+}
+
+// Binds pickling (and with it copy.copy / copy.deepcopy) of `cls` by State.
+template <typename State, typename T, typename... Options>
+void DefPickle(py::class_<T, Options...>& cls) {
+  cls.def(py::pickle([](const T& v) { return StateOf<State>(v); },
+                     [](const py::object& state) { return State::Make(FieldsFromState<State>(state)); }));
+  DefReduce(cls);
+}
+
+// Makes pickle and copy of a class without a pickle state raise TypeError
+// saying `why`, whatever the protocol (see DefReduce).
+template <typename T, typename... Options>
+void DefNoPickle(py::class_<T, Options...>& cls, const char* why) {
+  cls.def("__reduce_ex__", [why](const py::object& self, const py::object&) -> py::object {
+    throw py::type_error("cannot pickle or copy a " +
+                         std::string(py::str(py::type::of(self).attr("__name__"))) + ": " + why);
+  }, py::arg("protocol"));
+}
+
+// Binds == by value (every field equal, NaN equal to NaN) and a hash that
+// agrees with it: the classes are immutable from Python.
+template <typename State, typename T, typename... Options>
+void DefValueEquality(py::class_<T, Options...>& cls) {
+  cls.def("__eq__", [](const T& a, const T& b) {
+       return std::apply([&](const auto&... x) {
+         return std::apply([&](const auto&... y) { return (SameValue(x, y) && ...); }, State::Of(b));
+       }, State::Of(a));
+     }, py::is_operator(), py::arg("other"))
+     .def("__hash__", [](const T& v) {
+       return py::hash(std::apply([](const auto&... f) { return py::make_tuple(HashedValue(f)...); },
+                                  State::Of(v)));
+     });
+}
+
+// Binds both to a value class: pickling and == by value (above).
+template <typename State, typename T, typename... Options>
+void DefValue(py::class_<T, Options...>& cls) {
+  DefPickle<State>(cls);
+  DefValueEquality<State>(cls);
 }
 
 }  // namespace npscore::python

@@ -257,7 +257,9 @@ void BindMonitor(py::module_& m) {
   d["max_owners"] = kMaxMonitorOwners;
   m.attr("monitor_defaults") = d;
 
-  py::class_<Monitor>(m, "Monitor")
+  py::class_<Monitor> monitor(m, "Monitor");
+  DefNoPickle(monitor, "npscore.Monitor pickles (its to_bytes state); this core object does not");
+  monitor
       .def(py::init([](const py::dict& options) {
              return ValueOrThrow(Monitor::Create(MakeOptions(options)));
            }),

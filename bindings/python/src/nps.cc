@@ -7,7 +7,9 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <array>
 #include <string>
+#include <tuple>
 
 #include "common.h"
 
@@ -79,11 +81,100 @@ std::vector<Utf8Chunk<O>> Utf8Chunks(const py::list& chunks, std::vector<py::buf
   return parts;
 }
 
+// Pickle states and value equality (common.h): the plain fields, enums by name.
+struct CutoffsState {
+  static constexpr int kVersion = 1;
+  static constexpr const char* kClass = "Cutoffs";
+  static constexpr std::array<const char*, 3> kFields = {"detractor_max", "passive_max",
+                                                         "scale_max"};
+  using Fields = std::tuple<int, int, int>;
+  static Fields Of(const Cutoffs& c) { return {c.detractor_max, c.passive_max, c.scale_max}; }
+  static Cutoffs Make(const Fields& f) {
+    const Cutoffs c{std::get<0>(f), std::get<1>(f), std::get<2>(f)};
+    ThrowIfError(ValidateCutoffs(c));
+    return c;
+  }
+};
+
+struct CountsState {
+  static constexpr int kVersion = 1;
+  static constexpr const char* kClass = "Counts";
+  static constexpr std::array<const char*, 4> kFields = {"detractors", "passives", "promoters",
+                                                         "skipped"};
+  using Fields = std::tuple<int64_t, int64_t, int64_t, int64_t>;
+  static Fields Of(const Counts& c) { return {c.detractors, c.passives, c.promoters, c.skipped}; }
+  static Counts Make(const Fields& f) {
+    const Counts c{std::get<0>(f), std::get<1>(f), std::get<2>(f), std::get<3>(f)};
+    ThrowIfError(ValidateCounts(c));
+    return c;
+  }
+};
+
+// The fields in to_dict's order.
+struct SummaryState {
+  static constexpr int kVersion = 1;
+  static constexpr const char* kClass = "Summary";
+  static constexpr std::array<const char*, 14> kFields = {
+      "n",  "detractors", "passives", "promoters",  "nps",         "se",       "ci_low",
+      "ci_high", "method", "confidence", "n_effective", "skipped", "weighted", "rows"};
+  using Fields = std::tuple<double, double, double, double, double, double, double, double,
+                            std::string, double, double, int64_t, bool, int64_t>;
+  static Fields Of(const Summary& s) {
+    return {s.n,       s.detractors,  s.passives,   s.promoters, s.nps,
+            s.se,      s.ci_low,      s.ci_high,    IntervalMethodName(s.method),
+            s.confidence, s.n_effective, s.skipped, s.weighted,  s.rows};
+  }
+  static Summary Make(const Fields& f) {
+    Summary s;
+    std::string method;
+    std::tie(s.n, s.detractors, s.passives, s.promoters, s.nps, s.se, s.ci_low, s.ci_high, method,
+             s.confidence, s.n_effective, s.skipped, s.weighted, s.rows) = f;
+    s.method = ValueOrThrow(ParseIntervalMethod(method));
+    ThrowIfError(ValidateIntervalOptions({s.method, s.confidence}));
+    return s;
+  }
+};
+
+// The test of a comparison by its name (TestKindName's inverse).
+TestKind ParseTestKind(const std::string& name) {
+  for (const TestKind k : {TestKind::kWald, TestKind::kAdjustedWald, TestKind::kScore,
+                           TestKind::kExact, TestKind::kMidP}) {
+    if (name == TestKindName(k)) return k;
+  }
+  throw py::value_error("Comparison state field test is \"" + name +
+                        "\": use wald, adjusted-wald, score, exact or mid-p");
+}
+
+struct ComparisonState {
+  static constexpr int kVersion = 1;
+  static constexpr const char* kClass = "Comparison";
+  static constexpr std::array<const char*, 9> kFields = {
+      "diff", "se", "z", "p_value", "ci_low", "ci_high", "method", "confidence", "test"};
+  using Fields = std::tuple<double, double, double, double, double, double, std::string, double,
+                            std::string>;
+  static Fields Of(const Comparison& c) {
+    return {c.diff,   c.se,      c.z, c.p_value, c.ci_low, c.ci_high, IntervalMethodName(c.method),
+            c.confidence, TestKindName(c.test)};
+  }
+  static Comparison Make(const Fields& f) {
+    Comparison c;
+    std::string method, test;
+    std::tie(c.diff, c.se, c.z, c.p_value, c.ci_low, c.ci_high, method, c.confidence, test) = f;
+    c.method = ValueOrThrow(ParseIntervalMethod(method));
+    ThrowIfError(ValidateIntervalOptions({c.method, c.confidence}));
+    c.test = ParseTestKind(test);
+    return c;
+  }
+};
+
 }  // namespace
 
 // Counts, Summary and Comparison print (__repr__, _repr_html_) from npscore/nps.py.
 void BindNps(py::module_& m) {
-  py::class_<Cutoffs>(m, "Cutoffs", "Segment cut-offs on the scale 0..scale_max.")
+  py::class_<Cutoffs> cutoffs(m, "Cutoffs",
+                              "Segment cut-offs on the scale 0..scale_max.\n\nEqual (==) and "
+                              "hashed by value; pickles (a versioned tuple of its fields).");
+  cutoffs
       .def(py::init([](int detractor_max, int passive_max, int scale_max) {
              Cutoffs c{detractor_max, passive_max, scale_max};
              ThrowIfError(ValidateCutoffs(c));
@@ -101,7 +192,13 @@ void BindNps(py::module_& m) {
                ", scale_max=" + std::to_string(c.scale_max) + ")";
       });
 
-  py::class_<Counts>(m, "Counts", "Respondents per segment; mergeable across partitions.")
+  DefValue<CutoffsState>(cutoffs);
+
+  py::class_<Counts> counts(m, "Counts",
+                            "Respondents per segment; mergeable across partitions.\n\nEqual (==) "
+                            "and hashed by value; pickles (a versioned tuple of its fields), so "
+                            "copy.deepcopy, joblib and multiprocessing take it.");
+  counts
       .def(py::init([](int64_t d, int64_t pa, int64_t p, int64_t skipped) {
              const Counts c{d, pa, p, skipped};
              ThrowIfError(ValidateCounts(c));
@@ -117,7 +214,15 @@ void BindNps(py::module_& m) {
       .def("merge", [](const Counts& a, const Counts& b) { return ValueOrThrow(MergeCounts(a, b)); },
            "Returns the counts of both partitions together.");
 
-  py::class_<Summary>(m, "Summary", "An NPS (-100..100) with its standard error and interval.")
+  DefValue<CountsState>(counts);
+
+  py::class_<Summary> summary(
+      m, "Summary",
+      "An NPS (-100..100) with its standard error and interval.\n\nEqual (==) to another "
+      "Summary when every field is equal, a NaN field equal to NaN (the statistics of an empty "
+      "group are NaN: two such summaries are equal); hashed alike. Pickles (a versioned tuple "
+      "of its fields), so copy.deepcopy, joblib and multiprocessing take it.");
+  summary
       .def_property_readonly("n", [](const Summary& s) { return CountObject(s, s.n); })
       .def_property_readonly("detractors", [](const Summary& s) { return CountObject(s, s.detractors); })
       .def_property_readonly("passives", [](const Summary& s) { return CountObject(s, s.passives); })
@@ -138,7 +243,14 @@ void BindNps(py::module_& m) {
       .def_property_readonly("share_promoters", &Summary::share_promoters)
       .def("to_dict", &SummaryDict, "The fields as a plain dict.");
 
-  py::class_<Comparison>(m, "Comparison", "The difference a - b of two NPS and its test.")
+  DefValue<SummaryState>(summary);
+
+  py::class_<Comparison> comparison(
+      m, "Comparison",
+      "The difference a - b of two NPS and its test.\n\nEqual (==) to another Comparison when "
+      "every field is equal, a NaN field equal to NaN; hashed alike. Pickles (a versioned tuple "
+      "of its fields), so copy.deepcopy, joblib and multiprocessing take it.");
+  comparison
       .def_readonly("diff", &Comparison::diff)
       .def_readonly("se", &Comparison::se)
       .def_readonly("z", &Comparison::z)
@@ -162,6 +274,7 @@ void BindNps(py::module_& m) {
         d["test"] = TestKindName(c.test);
         return d;
       }, "The fields as a plain dict.");
+  DefValue<ComparisonState>(comparison);
 
   m.def("segment", [](const py::array& scores, const Cutoffs& cutoffs) {
     py::array_t<int8_t> out(scores.size());

@@ -7,9 +7,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <array>
 #include <cstring>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -84,6 +86,20 @@ std::vector<std::pair<std::string, std::vector<std::string>>> TaxonomyPairs(cons
   return out;
 }
 
+// A tagger's pickle state (common.h): its taxonomy, which Create compiles
+// again on restore (the compiled matcher is not stored).
+struct ThemeTaggerState {
+  using Taxonomy = std::vector<std::pair<std::string, std::vector<std::string>>>;
+  static constexpr int kVersion = 1;
+  static constexpr const char* kClass = "ThemeTagger";
+  static constexpr std::array<const char*, 1> kFields = {"taxonomy"};
+  using Fields = std::tuple<Taxonomy>;
+  static Fields Of(const ThemeTagger& t) { return {TaxonomyPairs(t.taxonomy())}; }
+  static ThemeTagger Make(const Fields& f) {
+    return ValueOrThrow(ThemeTagger::Create(MakeTaxonomy(std::get<0>(f))));
+  }
+};
+
 }  // namespace
 
 void BindThemes(py::module_& m) {
@@ -93,7 +109,11 @@ void BindThemes(py::module_& m) {
     return ValueOrThrow(NormalizeText(text, replace));
   }, py::arg("text"), py::arg("replace") = false);
 
-  py::class_<ThemeTagger>(m, "ThemeTagger")
+  py::class_<ThemeTagger> tagger(m, "ThemeTagger",
+                                 "A compiled taxonomy; pickles as its taxonomy (compiled again "
+                                 "when loaded).");
+  DefPickle<ThemeTaggerState>(tagger);
+  tagger
       .def(py::init([](const std::vector<std::pair<std::string, std::vector<std::string>>>& taxonomy) {
              return ValueOrThrow(ThemeTagger::Create(MakeTaxonomy(taxonomy)));
            }),
