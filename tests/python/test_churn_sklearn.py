@@ -380,3 +380,111 @@ def test_identical_columns_without_a_penalty_are_an_error():
                                          r"\('security=no_internet'\) of X are identical: with "
                                          r"C = inf"):
         ChurnModel(C=np.inf).fit(X.drop(columns="senior_citizen_unknown"), y)
+
+
+# --- Metadata routing (sklearn.set_config(enable_metadata_routing=True)) ----------------
+
+@pytest.fixture
+def routing():
+    import sklearn
+    with sklearn.config_context(enable_metadata_routing=True):
+        yield
+
+
+def weighted_data(n=600, seed=4):
+    X, y = make_data(n=n, seed=seed)
+    return X, y, np.random.default_rng(seed + 1).uniform(0.2, 3.0, n)
+
+
+@pytest.mark.parametrize("score_request", [True, False])
+def test_routed_sample_weight_matches_logistic_regression(routing, score_request):
+    # The oracle: LogisticRegression (the same objective) with the same requests
+    # through the same meta-estimators; weights change the result, so a weight
+    # that is dropped or misrouted would show.
+    X, y, w = weighted_data()
+    cv = KFold(4, shuffle=True, random_state=1)
+
+    def ours():
+        return ChurnModel(**TIGHT).set_fit_request(sample_weight=True).set_score_request(
+            sample_weight=score_request)
+
+    def theirs():
+        return lr().set_fit_request(sample_weight=True).set_score_request(
+            sample_weight=score_request)
+
+    a = cross_val_score(ours(), X, y, cv=cv, params={"sample_weight": w})
+    b = cross_val_score(theirs(), X, y, cv=cv, params={"sample_weight": w})
+    np.testing.assert_allclose(a, b, atol=1e-9)
+    unweighted = cross_val_score(ChurnModel(**TIGHT), X, y, cv=cv)
+    assert not np.allclose(a, unweighted)  # the weights did reach fit (or score)
+    auc = cross_val_score(ours(), X, y, cv=cv, scoring="roc_auc", params={"sample_weight": w})
+    np.testing.assert_allclose(auc, cross_val_score(theirs(), X, y, cv=cv, scoring="roc_auc",
+                                                    params={"sample_weight": w}), atol=1e-9)
+
+    grid = {"C": [0.001, 0.01, 1.0]}
+    g_ours = GridSearchCV(ours(), grid, cv=cv, scoring="neg_log_loss").fit(X, y, sample_weight=w)
+    g_theirs = GridSearchCV(theirs(), grid, cv=cv, scoring="neg_log_loss").fit(X, y,
+                                                                                sample_weight=w)
+    assert g_ours.best_params_ == g_theirs.best_params_
+    np.testing.assert_allclose(g_ours.cv_results_["mean_test_score"],
+                               g_theirs.cv_results_["mean_test_score"], rtol=1e-6)
+    # The refit on all rows was weighted too.
+    ref = lr(g_theirs.best_params_["C"]).fit(X, y, sample_weight=w)
+    np.testing.assert_allclose(g_ours.best_estimator_.coef_, ref.coef_[0], rtol=1e-5, atol=1e-7)
+
+
+def test_unrequested_weight_is_sklearns_error_and_false_ignores_it(routing):
+    from sklearn.exceptions import UnsetMetadataPassedError
+    X, y, w = weighted_data(n=300)
+    cv = KFold(3, shuffle=True, random_state=0)
+    with pytest.raises(UnsetMetadataPassedError, match=r"ChurnModel\.fit"):
+        cross_val_score(ChurnModel(), X, y, cv=cv, params={"sample_weight": w})
+    with pytest.raises(UnsetMetadataPassedError, match=r"ChurnModel\.score"):
+        cross_val_score(ChurnModel().set_fit_request(sample_weight=True), X, y, cv=cv,
+                        params={"sample_weight": w})
+    ignored = cross_val_score(ChurnModel(**TIGHT).set_fit_request(sample_weight=False)
+                              .set_score_request(sample_weight=False), X, y, cv=cv,
+                              params={"sample_weight": w})
+    np.testing.assert_allclose(ignored, cross_val_score(ChurnModel(**TIGHT), X, y, cv=cv),
+                               rtol=0, atol=0)
+
+
+def test_requests_survive_clone_params_pickle_and_aliases(routing):
+    m = ChurnModel(C=0.3).set_fit_request(sample_weight="w_fit").set_score_request(
+        sample_weight=False)
+    assert m.set_fit_request() is m  # nothing given: unchanged
+    want = {"fit": {"sample_weight": "w_fit"}, "score": {"sample_weight": False}}
+
+    def requests(model):
+        r = model.get_metadata_routing()
+        return {k: dict(getattr(r, k).requests) for k in want}
+
+    assert requests(m) == want
+    assert requests(ChurnModel()) == {"fit": {"sample_weight": None},
+                                      "score": {"sample_weight": None}}
+    for other in (clone(m), pickle.loads(pickle.dumps(m)), copy.deepcopy(m),
+                  m.set_params(C=0.5), clone(m).set_params(tol=1e-9)):
+        assert requests(other) == want
+    with pytest.raises(ValueError, match="alias"):
+        ChurnModel().set_fit_request(sample_weight="not an identifier")
+    with pytest.raises(TypeError):
+        ChurnModel().set_fit_request(classes=True)
+    # An alias: fit reads the metadata the caller passes as w_fit.
+    X, y, w = weighted_data(n=300)
+    from sklearn.model_selection import cross_validate as sk_cross_validate
+    res = sk_cross_validate(m, X, y, cv=KFold(3), params={"w_fit": w}, return_estimator=True)
+    for est, (train, _) in zip(res["estimator"], KFold(3).split(X)):
+        ref = ChurnModel(C=0.3).fit(X[train], y[train], sample_weight=w[train])
+        np.testing.assert_array_equal(est.coef_, ref.coef_)
+
+
+def test_routing_disabled_keeps_the_old_behaviour():
+    X, y, w = weighted_data(n=300)
+    cv = KFold(3, shuffle=True, random_state=0)
+    with pytest.raises(RuntimeError, match="enable_metadata_routing=True"):
+        ChurnModel().set_fit_request(sample_weight=True)
+    # Without routing, cross_val_score passes params to fit only (sklearn's rule).
+    np.testing.assert_allclose(
+        cross_val_score(ChurnModel(**TIGHT), X, y, cv=cv, params={"sample_weight": w}),
+        cross_val_score(lr(), X, y, cv=cv, params={"sample_weight": w}), atol=1e-9)
+    assert "_metadata_request" not in vars(ChurnModel())

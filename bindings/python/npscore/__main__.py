@@ -31,6 +31,7 @@ from typing import Any, Callable, Optional, TextIO
 import pandas as pd
 
 from . import __version__
+from ._args import counted
 from ._report_io import (CSV_KEYS, PERIODS, ReportConfig, ReportInputError, currency,
                          init_template, load_config, read_inputs, response_rate)
 from .report import ReportOptions, nps_report, sample_report
@@ -143,7 +144,7 @@ class Progress:
             return
         now = self.clock()
         if now - self.t0 > self.threshold:
-            rows = f" ({self.rows:,} rows)" if self.rows is not None else ""
+            rows = f" ({counted(self.rows, 'row')})" if self.rows is not None else ""
             self.stream.write(f"npscore: {self.stage}{rows}: {now - self.t0:.1f} s "
                               f"(total {now - self.start:.1f} s)\n")
             self.stream.flush()

@@ -41,6 +41,11 @@ def limit(name: str, default: int = INT32_MAX) -> int:
     return int(LIMITS.get(name, default))
 
 
+def counted(n: float, noun: str) -> str:
+    """ "1 row", "2 rows", "1,234 rows": a count with its noun (plural with s)."""
+    return f"{n:,.0f} {noun}" + ("" if n == 1 else "s")
+
+
 def shown(value: Any) -> str:
     """repr(value), cut to 60 characters (a message names a value, it does
     not print a column)."""

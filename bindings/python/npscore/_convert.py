@@ -11,6 +11,9 @@ docs/python-inputs.md states the rules.
 from __future__ import annotations
 
 import datetime
+import functools
+import inspect
+import re
 import sys
 import weakref
 from typing import Any, Optional
@@ -572,6 +575,81 @@ def instant(value: Any, name: str, tz: str) -> int:
 def label(label: Any) -> str:
     """An index label as an error message shows it (numpy scalars as Python values)."""
     return repr(label.item() if isinstance(label, np.generic) else label)
+
+
+# The core's error about one row of a score or weight column ("score at row 3
+# is 11: outside the scale 0..10"): its role and position.
+_CORE_ROW = re.compile(r"(score|weight) at row (\d+) ")
+
+
+def _default_index(index: pd.Index) -> bool:
+    """True when the labels are the positions 0..n-1 (a label would repeat the row)."""
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 or \
+        index.equals(pd.RangeIndex(len(index)))
+
+
+def _row_named(error: ValueError, signature: inspect.Signature, args: tuple, kwargs: dict,
+               table: Optional[str], roles: dict) -> Optional[ValueError]:
+    """`error` with the column and index label of the row it names appended,
+    or None to keep it as it is (not a core row error, or nothing to add)."""
+    found = _CORE_ROW.match(str(error))
+    if found is None or found.group(1) not in roles:
+        return None
+    row = int(found.group(2))
+    try:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        given = bound.arguments.get(roles[found.group(1)])
+        if table is None:
+            name, values = None, given
+        else:
+            name, values = given, as_frame(bound.arguments[table])[given]
+    except Exception:  # noqa: BLE001 - the original error is the one to show
+        return None
+    parts = [] if name is None else [f"column {name!r}"]
+    if isinstance(values, pd.Series) and row < len(values) and not _default_index(values.index):
+        parts.append(f"index label {label(values.index[row])}")
+    return ValueError(f"{error} ({', '.join(parts)})") if parts else None
+
+
+def names_rows(table: Optional[str] = None, **roles: str) -> Any:
+    """Decorator of a public function: the core's error about a row of the
+    score (or weight) values, "score at row 3 is 11: outside the scale
+    0..10", gains the column the user named and the row's index label when
+    the rows carry labels other than 0..n-1: "... (column 'rating', index
+    label 104)". `roles` maps the core's role ("score", "weight") to the
+    parameter that names the column of the table parameter `table`, or,
+    without `table`, to the parameter holding the values (a Series gives its
+    labels). The wrapped function must hand the core the rows in the table's
+    order (a function that filters rows first maps positions itself). Only
+    the error path does any work: valid data costs one call frame."""
+    def wrap(func: Any) -> Any:
+        signature = inspect.signature(func)
+
+        @functools.wraps(func)
+        def entry(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return func(*args, **kwargs)
+            except ValueError as e:
+                if type(e) is not ValueError:
+                    raise
+                better = _row_named(e, signature, args, kwargs, table, roles)
+                if better is None:
+                    raise
+                raise better from None
+        return entry
+    return wrap
+
+
+def rows_of(error: ValueError, rows: np.ndarray) -> ValueError:
+    """`error` about "score at row i" of a subset of the rows, renumbered to
+    `rows[i]`, the row of the whole column (or `error` as it is)."""
+    found = _CORE_ROW.match(str(error))
+    if found is None or int(found.group(2)) >= len(rows):
+        return error
+    text = str(error)
+    return ValueError(f"{found.group(1)} at row {int(rows[int(found.group(2))])} "
+                      f"{text[found.end():]}")
 
 
 def aligned(**named: Any) -> list:

@@ -1070,7 +1070,7 @@ def read_inputs(config: Any, progress: Progress = None) -> "ReportInputs":
                                                    sources["responses"].tz):
         notes.append("responded_at holds dates only: a customer's answers on one day are taken "
                      "in file order (the later row as the later answer: npscore's tie rule)")
-    read = ", ".join(f"{s.path.name} ({len(frames[n]):,} rows)"  # type: ignore[arg-type]
+    read = ", ".join(f"{s.path.name} ({_args.counted(len(frames[n]), 'row')})"  # type: ignore[arg-type]
                      for n, s in sources.items())
     note = f"Data: {read}." + (" " + "; ".join(notes) + "." if notes else "")
     return ReportInputs(

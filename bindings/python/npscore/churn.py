@@ -199,6 +199,7 @@ def _theme_flags(values: _pd.Series, name: str) -> _np.ndarray:
     return flags
 
 
+@_convert.names_rows("responses", score="score")
 def churn_features(
     responses: _pd.DataFrame,
     customers: _Optional[_pd.DataFrame] = None,
@@ -1282,6 +1283,61 @@ class ChurnModel:
         for key, value in params.items():
             setattr(self, key, value)
         return self
+
+    # -- scikit-learn metadata routing ---------------------------------------------
+    # fit and score take sample_weight. Requests live in `_metadata_request`, a
+    # scikit-learn MetadataRequest, where BaseEstimator keeps them: clone copies
+    # it, set_params leaves it alone, and pickle and deepcopy carry it with the
+    # instance's other attributes (so unpickling a model with requests needs
+    # scikit-learn). A model without requests has no such attribute.
+    _ROUTED = {"fit": ("sample_weight",), "score": ("sample_weight",)}
+
+    def _requests(self) -> _Any:
+        """A new MetadataRequest holding this model's requests: the stored ones,
+        else None (passing the metadata is then an error while routing is on)."""
+        from sklearn.utils.metadata_routing import MetadataRequest
+        stored = getattr(self, "_metadata_request", None)
+        out = MetadataRequest(owner=self)
+        for method, params in self._ROUTED.items():
+            given = {} if stored is None else getattr(stored, method).requests
+            for param in params:
+                getattr(out, method).add_request(param=param, alias=given.get(param))
+        return out
+
+    def _set_request(self, method: str, sample_weight: _Any) -> "ChurnModel":
+        import sklearn
+        from sklearn.utils.metadata_routing import UNCHANGED
+        if not sklearn.get_config().get("enable_metadata_routing", False):
+            raise RuntimeError("This method is only available when metadata routing is enabled."
+                               " You can enable it using"
+                               " sklearn.set_config(enable_metadata_routing=True).")
+        requests = self._requests()
+        if not (isinstance(sample_weight, str) and sample_weight == UNCHANGED):
+            getattr(requests, method).add_request(param="sample_weight", alias=sample_weight)
+        self._metadata_request = requests
+        return self
+
+    def set_fit_request(self, *, sample_weight: _Any = "$UNCHANGED$") -> "ChurnModel":
+        """Whether :meth:`fit` receives ``sample_weight`` from a scikit-learn
+        meta-estimator (GridSearchCV, cross_val_score, Pipeline, ...) when
+        metadata routing is on (``sklearn.set_config(enable_metadata_routing=True)``;
+        otherwise this raises RuntimeError, as scikit-learn's own). True: passed
+        on; False: not passed; None (the default): passing it is an error; a
+        string: passed when the caller names it so (an alias). Left out, the
+        request is unchanged. Returns self."""
+        return self._set_request("fit", sample_weight)
+
+    def set_score_request(self, *, sample_weight: _Any = "$UNCHANGED$") -> "ChurnModel":
+        """Whether :meth:`score` receives ``sample_weight`` under metadata
+        routing: True, False, None (default: an error if given) or an alias,
+        as :meth:`set_fit_request`. Returns self."""
+        return self._set_request("score", sample_weight)
+
+    def get_metadata_routing(self) -> _Any:
+        """The model's metadata requests (a scikit-learn ``MetadataRequest``):
+        ``sample_weight`` for fit and score, as set by :meth:`set_fit_request`
+        and :meth:`set_score_request` (None until set). Needs scikit-learn."""
+        return self._requests()
 
     def __sklearn_tags__(self) -> _Any:
         """scikit-learn (>= 1.6) tags: a binary classifier of dense, finite,

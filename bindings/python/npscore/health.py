@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import _npscore
 from . import _args
-from ._convert import as_cutoffs, as_frame, as_scores, as_weights, column, instant as _instant
+from ._convert import as_cutoffs, as_frame, as_scores, as_weights, column, names_rows, rows_of, instant as _instant
 from ._convert import utc_index as _utc_index, utc_nanos as _utc_nanos
 from ._groups import group_codes, is_int_key, keyed
 from .nps import DEFAULT_CONFIDENCE, DEFAULT_CUTOFFS, DEFAULT_METHOD
@@ -136,7 +136,7 @@ def _prepare(df: Any, score: str, time: str, freq: str, by: Any, kind: Any,
         slices, slice_keys = group_codes(df, keys)  # int8..int64: the core reads each
     else:
         slices, slice_keys = None, pd.DataFrame(index=range(1))
-    dropped = 0
+    dropped, kept = 0, None
     if basis == "latest":
         cust = column(df, customer, "customer")
         # Only rows that can count compete for "latest": a missing score or
@@ -146,12 +146,14 @@ def _prepare(df: Any, score: str, time: str, freq: str, by: Any, kind: Any,
         keep = _latest_only(cust, periods, slices if slices is not None else np.zeros(len(df), np.int64),
                             times, eligible) | ~eligible
         dropped = int((~keep).sum())
+        kept = np.flatnonzero(keep)  # the core numbers these rows: errors name the table's
         scores, periods = np.ascontiguousarray(scores[keep]), np.ascontiguousarray(periods[keep])
         if slices is not None:
             slices = np.ascontiguousarray(slices[keep])
-    return scores, periods, starts, labels, slices, slice_keys, dropped, days, tz
+    return scores, periods, starts, labels, slices, slice_keys, dropped, days, tz, kept
 
 
+@names_rows("df", score="score")
 def health(
     df: Any,
     *,
@@ -274,7 +276,7 @@ def health(
     fused = basis == "all"
     prepared = _prepare(df, score, time, freq, by, kind, basis, customer, tz, missing, start,
                         end, window, bucket=not fused)
-    scores, periods, starts, labels, slices, slice_keys, dropped, days, zone = prepared
+    scores, periods, starts, labels, slices, slice_keys, dropped, days, zone, kept = prepared
     n_periods, n_slices = len(labels), len(slice_keys)
     args = (as_cutoffs(cutoffs), missing, method, float(confidence), adjust, thresholds,
             mode, freq)
@@ -291,7 +293,10 @@ def health(
                 raise ValueError(f"column {time!r}: {e}") from None
             raise
     else:
-        cols = _npscore.health_table(scores, periods, n_periods, slices, n_slices, *args)
+        try:
+            cols = _npscore.health_table(scores, periods, n_periods, slices, n_slices, *args)
+        except ValueError as e:
+            raise (e if kept is None else rows_of(e, kept)) from None
     out = _table_frame(cols, labels, starts, slice_keys, window)
     # Slices without a single response (unobserved categories) are dropped.
     if slices is not None:
@@ -379,6 +384,7 @@ def _flag_attrs(cols: dict, freq: str, window: Any) -> dict:
             "baseline_periods": int(cols["baseline_periods"])}
 
 
+@names_rows("df", score="score")
 def segment_trends(
     df: Any,
     *,
@@ -412,10 +418,13 @@ def segment_trends(
                           maximum=_args.limit("trend_periods"))
     alpha = _args.number(alpha, "alpha", lower=0, upper=1, lower_open=True, upper_open=True)
     _args.shared(adjust=adjust)
-    scores, per, starts, labels, slices, slice_keys = _prepare(
-        df, score, time, freq, by, kind, basis, customer, tz, missing, start, end)[:6]
-    cols = _npscore.segment_trends(scores, per, len(labels), slices, len(slice_keys),
-                                   as_cutoffs(cutoffs), missing, periods, adjust)
+    prepared = _prepare(df, score, time, freq, by, kind, basis, customer, tz, missing, start, end)
+    scores, per, starts, labels, slices, slice_keys = prepared[:6]
+    try:
+        cols = _npscore.segment_trends(scores, per, len(labels), slices, len(slice_keys),
+                                       as_cutoffs(cutoffs), missing, periods, adjust)
+    except ValueError as e:
+        raise (e if prepared[9] is None else rows_of(e, prepared[9])) from None
     return _trends_frame(cols, slice_keys, labels, periods, alpha, slices is not None)
 
 
@@ -451,6 +460,7 @@ def _codes_or_error(values: pd.Series, name: str) -> np.ndarray:
     return np.ascontiguousarray(codes, dtype=np.int64)
 
 
+@names_rows("df", score="score")
 def migration(
     df: Any,
     *,
@@ -536,6 +546,7 @@ def _migration_table(counts: np.ndarray, totals: dict, labels: list,
     return out
 
 
+@names_rows("df", score="score")
 def attribute_change(
     df: Any,
     *,
@@ -571,9 +582,12 @@ def attribute_change(
     counts = []
     for p in want:
         mask = periods == p
-        cols = _npscore.by_group(np.ascontiguousarray(scores[mask]),
-                                 np.ascontiguousarray(slices[mask]), len(slice_keys), None, cut,
-                                 missing, DEFAULT_METHOD, 0.95, 0.0)
+        try:
+            cols = _npscore.by_group(np.ascontiguousarray(scores[mask]),
+                                     np.ascontiguousarray(slices[mask]), len(slice_keys), None,
+                                     cut, missing, DEFAULT_METHOD, 0.95, 0.0)
+        except ValueError as e:  # the core numbers the period's rows: name the table's
+            raise rows_of(e, np.flatnonzero(mask)) from None
         counts.append([_npscore.Counts(int(d), int(pa), int(pr))
                        for d, pa, pr in zip(cols["detractors"], cols["passives"],
                                             cols["promoters"])])
@@ -590,6 +604,7 @@ def attribute_change(
     return out
 
 
+@names_rows("df", score="score")
 def event_impact(
     df: Any,
     events: Any,
@@ -701,6 +716,7 @@ def adjust_p_values(p: ArrayLike, *,
     return out
 
 
+@names_rows("df", score="score")
 def account_nps(
     df: Any,
     *,

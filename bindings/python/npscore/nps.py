@@ -19,7 +19,7 @@ import pandas as pd
 from . import _npscore
 from ._args import option as _option, shared as _shared
 from ._convert import aligned, as_cutoffs, as_frame, as_scores, as_weights, column, factorized, \
-    foreign_column
+    foreign_column, names_rows
 from ._groups import arrow_chunks, arrow_keys, arrow_strings, group_codes, is_int_key, keyed
 from ._types import ArrayLike, CompareTest, Method, Missing, WeightBy
 
@@ -47,6 +47,7 @@ __all__ = [
 ]
 
 
+@names_rows(score="scores")
 def segment(scores: ArrayLike, *, cutoffs: Any = DEFAULT_CUTOFFS) -> npt.NDArray[np.int8]:
     """Segment codes of scores: -1 detractor, 0 passive, +1 promoter (int8).
 
@@ -56,6 +57,7 @@ def segment(scores: ArrayLike, *, cutoffs: Any = DEFAULT_CUTOFFS) -> npt.NDArray
     return _npscore.segment(as_scores(scores), as_cutoffs(cutoffs))
 
 
+@names_rows(score="scores")
 def count(scores: ArrayLike, *, cutoffs: Any = DEFAULT_CUTOFFS,
           missing: Missing = "error") -> Counts:
     """Respondents per segment: the mergeable aggregate (`Counts.merge`)."""
@@ -112,6 +114,7 @@ def _revenue_weights(scores: np.ndarray, weights: np.ndarray | None, account: An
     return _spread_over_accounts(scores, weights, account, within, role)
 
 
+@names_rows(score="scores", weight="weights")
 def summarize(
     scores: ArrayLike,
     weights: ArrayLike | None = None,
@@ -293,6 +296,7 @@ def _grouped(df: pd.DataFrame, by: Sequence[str], scores: np.ndarray,
     return out, cols
 
 
+@names_rows("df", score="score", weight="weight")
 def by_group(
     df: Any,
     score: str = "score",

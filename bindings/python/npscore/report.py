@@ -438,7 +438,7 @@ def _weighted(df: pd.DataFrame, opt: ReportOptions, who: str, level: str) -> tup
     if account is not None and opt.weight_by == "account":
         accounts = account[answered].nunique()
         rule = (f"each {opt.account}'s {opt.weight} counted once, split over its responses; "
-                f"{rows:,} responses of {accounts:,} accounts")
+                f"{_args.counted(rows, 'response')} of {_args.counted(accounts, 'account')}")
     else:
         rule = f"each of {rows:,} responses weighted by its full {opt.weight}"
     if unknown:
@@ -2003,8 +2003,9 @@ def _integer_ids(inputs: ReportInputs) -> ReportInputs:
         return inputs  # other tables (polars, Arrow) as build_report converts them
     cols = {n: f["customer_id"] for n in _ID_FRAMES
             if (f := getattr(inputs, n)) is not None and "customer_id" in f.columns}
+    # The customers' ids are unique and present (_pandas_inputs checked).
     if ("customers" not in cols or not all(arrow_text(c) for c in cols.values())
-            or any(c.hasnans for c in cols.values()) or not is_unique(cols["customers"])):
+            or any(c.hasnans for k, c in cols.items() if k != "customers")):
         return inputs
     import pyarrow as pa  # there since the ids are Arrow text
     import pyarrow.compute as pc
