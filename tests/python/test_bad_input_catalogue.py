@@ -62,6 +62,7 @@ CATEGORIES = {
     "not-fitted": "a model used before it is fitted",
     "key-series": "a key Series without a name, not aligned with the table's index, or named "
                   "like a column with other values",
+    "routing-off": "a scikit-learn metadata request set while metadata routing is off",
 }
 
 
@@ -752,7 +753,7 @@ CASES: list[Case] = [
     C("build-report-customers-duplicate", "report.build_report", "duplicate-id",
       lambda: report.build_report(report.ReportInputs(
           RESP, customers=pd.DataFrame({"customer_id": ["a", "b", "a"]}))),
-      ValueError, r"customer id 'a' appears twice, at rows 0 and 2"),
+      ValueError, r"customer id 'a' appears more than once, at rows 0 and 2"),
     C("build-report-customers-missing-id", "report.build_report", "data-missing",
       lambda: report.build_report(report.ReportInputs(
           RESP, customers=pd.DataFrame({"customer_id": ["a", None]}))),
@@ -1590,6 +1591,68 @@ CASES += [
       lambda: _mon().merge(npscore.Monitor(slices=["a", "b"], owners={"ana": 2},
                                            shift_alpha=0.1)),
       ValueError, r"the monitors' options differ"),
+]
+
+
+# --- Errors naming the user's column and index label -----------------------------------
+# The core numbers rows by position; where a column was named and the rows carry
+# labels other than 0..n-1, the message adds both (after the core's message).
+LABELLED = pd.DataFrame({"rating": [9, 10, 3, 11], "plan": ["a", "b", "a", "b"],
+                         "t": pd.Timestamp("2025-01-01", tz="UTC"),
+                         "customer_id": [1, 2, 3, 4]}, index=[101, 102, 103, 104])
+_SCORE_11 = r"score at row {row} is 11: outside the scale 0\.\.10"
+CASES += [
+    C("by-group-labelled-row", "by_group", "data-range",
+      lambda: npscore.by_group(LABELLED, score="rating", by="plan"),
+      ValueError, "^" + _SCORE_11.format(row=3) + r" \(column 'rating', index label 104\)$"),
+    C("by-group-filtered-frame", "by_group", "data-range",
+      lambda: npscore.by_group(LABELLED[LABELLED.plan == "b"], score="rating", by="plan"),
+      ValueError, "^" + _SCORE_11.format(row=1) + r" \(column 'rating', index label 104\)$"),
+    C("by-group-default-index-names-column", "by_group", "data-range",
+      lambda: npscore.by_group(LABELLED.reset_index(drop=True), score="rating", by="plan"),
+      ValueError, "^" + _SCORE_11.format(row=3) + r" \(column 'rating'\)$"),
+    C("by-group-labelled-weight", "by_group", "data-range",
+      lambda: npscore.by_group(LABELLED.assign(rating=9, w=[1.0, -2.0, 1.0, 1.0]),
+                               score="rating", by="plan", weight="w"),
+      ValueError, r"^weight at row 1 is -2: weights must be finite and >= 0 "
+                  r"\(column 'w', index label 102\)$"),
+    C("health-labelled-row", "health", "data-range",
+      lambda: npscore.health(LABELLED, score="rating", time="t"),
+      ValueError, "^" + _SCORE_11.format(row=3) + r" \(column 'rating', index label 104\)$"),
+    C("health-latest-labelled-row", "health", "data-range",
+      lambda: npscore.health(LABELLED.assign(customer_id=[1, 1, 2, 2]), score="rating",
+                             time="t", basis="latest"),
+      ValueError, "^" + _SCORE_11.format(row=3) + r" \(column 'rating', index label 104\)$"),
+    C("summarize-filtered-series", "summarize", "data-range",
+      lambda: npscore.summarize(LABELLED.rating[LABELLED.plan == "b"]),
+      ValueError, "^" + _SCORE_11.format(row=1) + r" \(index label 104\)$"),
+    C("summarize-default-index-unchanged", "summarize", "data-range",
+      lambda: npscore.summarize(pd.Series([9, 11])),
+      ValueError, "^" + _SCORE_11.format(row=1) + "$"),
+]
+
+
+def _routed(call: Callable[[], Any]) -> Any:
+    """`call` with scikit-learn's metadata routing on."""
+    import sklearn
+    with sklearn.config_context(enable_metadata_routing=True):
+        return call()
+
+
+CASES += [
+    C("set-fit-request-routing-off", "ChurnModel.set_fit_request", "routing-off",
+      lambda: npscore.ChurnModel().set_fit_request(sample_weight=True),
+      RuntimeError, r"only available when metadata routing is enabled"),
+    C("set-score-request-routing-off", "ChurnModel.set_score_request", "routing-off",
+      lambda: npscore.ChurnModel().set_score_request(sample_weight=False),
+      RuntimeError, r"sklearn\.set_config\(enable_metadata_routing=True\)"),
+    C("set-fit-request-bad-alias", "ChurnModel.set_fit_request", "unknown-option",
+      lambda: _routed(lambda: npscore.ChurnModel().set_fit_request(sample_weight="a b")),
+      ValueError, r"The alias you're setting for `sample_weight` should be either a valid "
+                  r"identifier or one of \{None, True, False\}, but given value is: `a b`"),
+    C("set-score-request-number", "ChurnModel.set_score_request", "wrong-type-option",
+      lambda: _routed(lambda: npscore.ChurnModel().set_score_request(sample_weight=3)),
+      ValueError, r"`sample_weight` should be either a valid identifier .* given value is: `3`"),
 ]
 
 

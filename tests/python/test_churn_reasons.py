@@ -176,3 +176,17 @@ def test_user_columns_need_a_point_in_time_or_static(sample):
     others = after.drop(index=cid)
     pd.testing.assert_frame_equal(others, churn_features(
         r, c, as_of="2025-06-01", columns=["plan"], static_columns=True).drop(index=cid))
+
+
+def test_reason_columns_share_one_text_dtype_even_when_empty(explained):
+    X, _, model, _ = explained
+    # More slots than any row has reasons: the last ones hold no reason at all.
+    ex = model.explain(X.head(50), top=X.shape[1])
+    empty = [k for k in range(1, X.shape[1] + 1) if ex[f"feature_{k}"].isna().all()]
+    assert empty, "expected a slot without any reason"
+    for k in range(1, X.shape[1] + 1):
+        for name in (f"reason_{k}", f"feature_{k}"):
+            assert ex[name].dtype == pd.StringDtype(na_value=np.nan), (name, ex[name].dtype)
+    k = empty[0]
+    assert ex[f"reason_{k}"].iloc[0] is np.nan and ex[f"feature_{k}"].iloc[0] is np.nan
+    assert np.isnan(ex[f"contribution_{k}"]).all()

@@ -242,6 +242,13 @@ def test_evaluation_and_backtest_pickle():
         assert np.array_equal(b2.model.predict_proba(bt.split.X_test),
                               bt.model.predict_proba(bt.split.X_test))
     assert "\n" not in repr(bt) and repr(bt).startswith("Backtest(auc=")
+    # to_dict is JSON-ready: times as ISO strings that read back as the split's.
+    import json
+    d = json.loads(json.dumps(bt.to_dict(), allow_nan=False))
+    assert pd.Timestamp(d["train_as_of"]) == bt.split.train_as_of
+    assert pd.Timestamp(d["test_as_of"]) == bt.split.test_as_of
+    assert d["train_as_of"].endswith("+00:00") and d["horizon_days"] == 90
+    json.dumps(ev.to_dict(), allow_nan=False)
 
 
 # --- Pairing rows by index --------------------------------------------------------------
@@ -417,14 +424,18 @@ def test_routed_sample_weight_matches_logistic_regression(routing, score_request
     np.testing.assert_allclose(a, b, atol=1e-9)
     unweighted = cross_val_score(ChurnModel(**TIGHT), X, y, cv=cv)
     assert not np.allclose(a, unweighted)  # the weights did reach fit (or score)
-    auc = cross_val_score(ours(), X, y, cv=cv, scoring="roc_auc", params={"sample_weight": w})
-    np.testing.assert_allclose(auc, cross_val_score(theirs(), X, y, cv=cv, scoring="roc_auc",
-                                                    params={"sample_weight": w}), atol=1e-9)
+    # A scorer routes the weight by its own request.
+    from sklearn.metrics import get_scorer
+    auc = get_scorer("roc_auc").set_score_request(sample_weight=score_request)
+    np.testing.assert_allclose(
+        cross_val_score(ours(), X, y, cv=cv, scoring=auc, params={"sample_weight": w}),
+        cross_val_score(theirs(), X, y, cv=cv, scoring=auc, params={"sample_weight": w}),
+        atol=1e-9)
 
     grid = {"C": [0.001, 0.01, 1.0]}
-    g_ours = GridSearchCV(ours(), grid, cv=cv, scoring="neg_log_loss").fit(X, y, sample_weight=w)
-    g_theirs = GridSearchCV(theirs(), grid, cv=cv, scoring="neg_log_loss").fit(X, y,
-                                                                                sample_weight=w)
+    loss = get_scorer("neg_log_loss").set_score_request(sample_weight=score_request)
+    g_ours = GridSearchCV(ours(), grid, cv=cv, scoring=loss).fit(X, y, sample_weight=w)
+    g_theirs = GridSearchCV(theirs(), grid, cv=cv, scoring=loss).fit(X, y, sample_weight=w)
     assert g_ours.best_params_ == g_theirs.best_params_
     np.testing.assert_allclose(g_ours.cv_results_["mean_test_score"],
                                g_theirs.cv_results_["mean_test_score"], rtol=1e-6)
@@ -442,11 +453,13 @@ def test_unrequested_weight_is_sklearns_error_and_false_ignores_it(routing):
     with pytest.raises(UnsetMetadataPassedError, match=r"ChurnModel\.score"):
         cross_val_score(ChurnModel().set_fit_request(sample_weight=True), X, y, cv=cv,
                         params={"sample_weight": w})
+    # False: fit leaves the weight out (score, requesting it, reads it).
     ignored = cross_val_score(ChurnModel(**TIGHT).set_fit_request(sample_weight=False)
-                              .set_score_request(sample_weight=False), X, y, cv=cv,
+                              .set_score_request(sample_weight=True), X, y, cv=cv,
                               params={"sample_weight": w})
-    np.testing.assert_allclose(ignored, cross_val_score(ChurnModel(**TIGHT), X, y, cv=cv),
-                               rtol=0, atol=0)
+    by_hand = [ChurnModel(**TIGHT).fit(X[tr], y[tr]).score(X[te], y[te], sample_weight=w[te])
+               for tr, te in cv.split(X)]
+    np.testing.assert_allclose(ignored, by_hand, rtol=0, atol=0)
 
 
 def test_requests_survive_clone_params_pickle_and_aliases(routing):
@@ -463,7 +476,7 @@ def test_requests_survive_clone_params_pickle_and_aliases(routing):
     assert requests(ChurnModel()) == {"fit": {"sample_weight": None},
                                       "score": {"sample_weight": None}}
     for other in (clone(m), pickle.loads(pickle.dumps(m)), copy.deepcopy(m),
-                  m.set_params(C=0.5), clone(m).set_params(tol=1e-9)):
+                  clone(m).set_params(C=0.5, tol=1e-9)):
         assert requests(other) == want
     with pytest.raises(ValueError, match="alias"):
         ChurnModel().set_fit_request(sample_weight="not an identifier")

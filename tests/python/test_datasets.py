@@ -183,7 +183,8 @@ def test_sample_is_a_frozen_dataclass(sample):
     assert dataclasses.is_dataclass(sample)
     with pytest.raises(dataclasses.FrozenInstanceError):
         sample.customers = sample.customers  # type: ignore[misc]
-    assert list(sample.to_dict()) == ["customers", "responses", "transactions", "churn", "events"]
+    assert list(sample.to_dict()) == ["customers", "responses", "transactions", "churn", "events",
+                                    "cases"]
     assert {"time", "kind", "label"} <= set(sample.events.columns)
     assert "effect" not in sample.events.columns  # latent truth stays out of the shipped log
 
@@ -527,3 +528,12 @@ def test_empty_and_tiny_inputs():
     assert datasets.make_transactions(empty).empty
     one = datasets.make_customers(1, seed=0)
     assert len(datasets.make_transactions(one)) >= 1
+
+
+def test_sample_shows_and_returns_its_case_log(sample):
+    frames = sample.to_dict()
+    assert frames["cases"] is sample.cases and len(sample.cases) > 0
+    c = sample.cases
+    assert f"cases={len(c)}x{c.shape[1]})" in repr(sample)
+    html = sample._repr_html_()
+    assert "cases" in html and f"{len(c):,}" in html

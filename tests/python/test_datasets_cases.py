@@ -46,7 +46,8 @@ def test_seeded_determinism(sample):
     pd.testing.assert_frame_equal(sample.cases,
                                   make_case_log(sample.responses, sample.customers, seed=3))
     assert sample.cases is sample.cases
-    assert list(sample.to_dict()) == ["customers", "responses", "transactions", "churn", "events"]
+    assert list(sample.to_dict()) == ["customers", "responses", "transactions", "churn", "events",
+                                    "cases"]
 
 
 def test_schema_and_invariants(sample):

@@ -1021,3 +1021,16 @@ def test_summarize_pairs_pandas_scores_and_weights_by_index():
     # numpy stays positional
     assert npscore.summarize(scores.to_numpy(), weights.to_numpy()).nps == \
         npscore.summarize(scores, weights).nps
+
+
+def test_counts_to_dict_is_its_fields():
+    import json
+    c = npscore.count([9, 10, 7, 3, 2, np.nan, 8], missing="skip")
+    d = c.to_dict()
+    assert d == {"n": 6, "detractors": 2, "passives": 2, "promoters": 2, "skipped": 1}
+    assert json.loads(json.dumps(d)) == d
+    merged = c.merge(npscore.count([0])).to_dict()
+    assert merged["detractors"] == 3 and merged["n"] == merged["detractors"] + 4
+    # The same keys as Summary.to_dict holds for them.
+    s = npscore.summarize([9, 10, 7, 3, 2, np.nan, 8], missing="skip").to_dict()
+    assert {k: s[k] for k in d} == d

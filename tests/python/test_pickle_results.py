@@ -232,6 +232,15 @@ def test_setstate_refuses_other_versions_and_lengths(cls: type, obj: object) -> 
         _restored(cls, list(state))
     with pytest.raises(TypeError, match=rf"{name} state field \w+ is a str: it must be"):
         _restored(cls, (1, "x", *state[2:]))
+    with pytest.raises(ValueError, match=rf"{name} state is version {10**30}"):
+        _restored(cls, (10**30, *state[1:]))
+    with pytest.raises(TypeError, match=rf"{name} state field \w+ is a bool: it must be"):
+        _restored(cls, (1, True, *state[2:]))  # True is no number here
+
+
+def test_setstate_refuses_ints_out_of_range() -> None:
+    with pytest.raises(ValueError, match=rf"Cutoffs state field \w+ is {10**20}: out of range"):
+        _restored(npscore.Cutoffs, (1, 10**20, 8, 10))
 
 
 def test_setstate_checks_the_values() -> None:

@@ -116,6 +116,7 @@ def test_make_contacts_is_additive_and_seeded():
     assert list(c1.columns) == ["response_id", "customer_id", "responded_at", "contacted_at"]
     assert len(c1) == len(s.responses)
     assert (c1["contacted_at"].dropna() >= c1.loc[c1["contacted_at"].notna(), "responded_at"]).all()
-    assert list(s.to_dict()) == ["customers", "responses", "transactions", "churn", "events"]
+    assert list(s.to_dict()) == ["customers", "responses", "transactions", "churn", "events",
+                                "cases"]
     with pytest.raises(ValueError, match="follow_up"):
         datasets.make_contacts(s.responses, follow_up={"detractor": {"on_time": 0.9, "late": 0.5}})

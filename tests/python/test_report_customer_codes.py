@@ -125,7 +125,7 @@ def test_codes_only_where_they_apply(case):
         inputs = _inputs(responses=r)
     elif case == "repeated":  # refused before coding: build_report checks the customers first
         c = base.customers.assign(customer_id=_text(["b", "b", "007", "10", "9", "é", "Z", "a"]))
-        with pytest.raises(ValueError, match="customer id 'b' appears twice, at rows 0 and 1"):
+        with pytest.raises(ValueError, match="customer id 'b' appears more than once, at rows 0 and 1"):
             rep._pandas_inputs(_inputs(customers=c))
         return
     else:

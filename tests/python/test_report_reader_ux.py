@@ -118,7 +118,7 @@ def test_lines_after_skipped_scores(tmp_path):
     cfg.customers.path = c
     cfg.missing_scores = "skip"
     cfg.unknown_customers = "error"
-    with pytest.raises(ReportInputError, match=r"first: line 6, 'ZZ'"):
+    with pytest.raises(ReportInputError, match=r"first: 'ZZ', line 6\)"):
         read_inputs(cfg)
 
 
@@ -301,3 +301,45 @@ def test_grouped_number_hint_with_decimal_comma(tmp_path):
     with pytest.raises(ReportInputError,
                        match=r'set thousands = "\." and decimal = ","'):
         read_inputs(cfg)
+
+
+# --- Review findings: by-name ids first, long fields, what a blank line is, TOML escapes ---
+
+def test_init_keeps_a_column_named_customer_id(tmp_path):
+    # Each customer once in the first rows, another id-like column repeating:
+    # the column named customer_id is still the customer's.
+    files = {
+        "responses": "customer_id,survey_id,score,date\nc1,s1,9,2025-01-01\nc2,s2,7,2025-01-02\n"
+                     "c3,s1,3,2025-01-03\n",
+        "cases": "case_id,customer_id,owner_id,opened_at\nk1,c1,o1,2025-01-01\n"
+                 "k2,c2,o1,2025-01-02\n",
+    }
+    paths = {k: _write(tmp_path / f"{k}.csv", v) for k, v in files.items()}
+    cfg = tomllib.loads(init_template(responses=paths["responses"], cases=paths["cases"]))
+    assert cfg["responses"]["customer_id"] == "customer_id"
+    assert cfg["cases"]["customer_id"] == "customer_id"
+
+
+def test_a_field_longer_than_the_csv_module_limit(tmp_path):
+    r = _write(tmp_path / "r.csv", 'customer_id,score,comment\nA,9,"' + "x" * 200_000
+               + '"\nB,3,\nD,11,\n')
+    with pytest.raises(ReportInputError, match=r"r.csv, line 4, column \"score\""):
+        read_inputs(_cfg(r))
+
+
+@pytest.mark.parametrize("line", ['""', "\u00a0", "\x0c"])
+def test_lines_the_readers_keep_are_counted(tmp_path, line):
+    # A quoted empty field, a no-break space or a form feed is no blank line
+    # for pandas or Arrow: the line numbers count it.
+    r = _write(tmp_path / "r.csv", f"customer_id,score\nA,9\n{line}\nB,3\nD,11\n")
+    with pytest.raises(ReportInputError, match=r"r.csv, line 5, column \"score\": score 11"):
+        read_inputs(_cfg(r))
+
+
+def test_init_escapes_line_breaks_in_names(tmp_path):
+    r = _write(tmp_path / "r.csv", 'customer_id,"the\nscore",date,"pl\nan",a,b,c,d\n'
+               "c1,9,2025-01-01,x,1,1,1,1\nc1,7,2025-01-02,y,2,2,2,2\n")
+    text = init_template(responses=r)
+    cfg = tomllib.loads(text)  # valid TOML
+    assert cfg["responses"]["score"] == "the\nscore"
+    assert all(ord(ch) >= 32 for line in text.splitlines() for ch in line)

@@ -56,7 +56,7 @@ def test_polars_and_arrow_tables_give_the_pandas_report(sample):
 def test_a_repeated_customer_id_is_named(sample):
     customers = pd.concat([sample.customers, sample.customers.iloc[[5]]], ignore_index=True)
     dup = sample.customers["customer_id"].iloc[5]
-    with pytest.raises(ValueError, match=rf"customer id '{dup}' appears twice, at rows 5 and "
+    with pytest.raises(ValueError, match=rf"customer id '{dup}' appears more than once, at rows 5 and "
                                          rf"{len(sample.customers)}"):
         build_report(ReportInputs(responses=sample.responses, customers=customers, weight="arr"))
     missing = sample.customers.astype({"customer_id": object})
@@ -119,9 +119,22 @@ def test_no_response_with_a_weight_says_so(sample):
     r = build_report(ReportInputs(responses=sample.responses, customers=customers,
                                   weight="arr"))
     text = r.section("overall").text()
-    assert "arr-weighted NPS: not computed: no answered response has a arr above 0" in text
-    assert f"({len(sample.responses):,} responses have none" in text
+    assert "arr-weighted NPS: not computed: no answered response has a value of arr above 0 " \
+           f"({len(sample.responses):,} responses with none: empty in the customers file" in text
     assert r.summary()["overall"]["weighted"] is None
+    zero = build_report(ReportInputs(responses=sample.responses,
+                                     customers=sample.customers.assign(arr=0.0), weight="arr"))
+    assert f"above 0 ({len(sample.responses):,} responses with 0)." in \
+        zero.section("overall").text()
+
+
+def test_missing_slice_values_in_tables(sample):
+    customers = sample.customers.astype({"plan": object})
+    customers.loc[customers.index[::4], "plan"] = None
+    r = build_report(ReportInputs(responses=sample.responses, customers=customers,
+                                  slices=["plan"]))
+    shown = r.section("slices").tables()["plan"]["plan"].str.removesuffix(" *")
+    assert "(missing)" in set(shown) and not shown.isna().any()
 
 
 def test_every_customer_churned(sample):

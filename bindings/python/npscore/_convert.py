@@ -16,7 +16,7 @@ import inspect
 import re
 import sys
 import weakref
-from typing import Any, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -612,7 +612,10 @@ def _row_named(error: ValueError, signature: inspect.Signature, args: tuple, kwa
     return ValueError(f"{error} ({', '.join(parts)})") if parts else None
 
 
-def names_rows(table: Optional[str] = None, **roles: str) -> Any:
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def names_rows(table: Optional[str] = None, **roles: str) -> Callable[[_F], _F]:
     """Decorator of a public function: the core's error about a row of the
     score (or weight) values, "score at row 3 is 11: outside the scale
     0..10", gains the column the user named and the row's index label when
@@ -623,7 +626,7 @@ def names_rows(table: Optional[str] = None, **roles: str) -> Any:
     labels). The wrapped function must hand the core the rows in the table's
     order (a function that filters rows first maps positions itself). Only
     the error path does any work: valid data costs one call frame."""
-    def wrap(func: Any) -> Any:
+    def wrap(func: _F) -> _F:
         signature = inspect.signature(func)
 
         @functools.wraps(func)
@@ -637,7 +640,7 @@ def names_rows(table: Optional[str] = None, **roles: str) -> Any:
                 if better is None:
                     raise
                 raise better from None
-        return entry
+        return entry  # type: ignore[return-value]  # the same signature (functools.wraps)
     return wrap
 
 

@@ -384,10 +384,11 @@ class _Source:
         return f'{self.path}, {self.where(i)}, column "{col}"'
 
 
-def _blank(record: list[str]) -> bool:
+def _blank(raw: str) -> bool:
     """A line the CSV readers skip (pandas' skip_blank_lines, Arrow's
-    ignore_empty_lines): empty, or white space only (a byte-order mark too)."""
-    return not record or (len(record) == 1 and not record[0].strip().strip("\ufeff"))
+    ignore_empty_lines): empty, or spaces and tabs only (a byte-order mark
+    too). A quoted empty field ("") or other white space is a row."""
+    return not raw.strip(" \t\r\n\ufeff")
 
 
 def _file_line(src: _Source, row: int) -> int:
@@ -397,24 +398,42 @@ def _file_line(src: _Source, row: int) -> int:
     several lines all counted. Only on the way to an error: a pass over the
     file up to the row, by the csv module."""
     o = src.opts
-    with open(src.path, encoding=o.encoding, errors="replace", newline="") as f:
-        reader = csv.reader(f, delimiter=o.separator)
-        header = False
-        n = -1
-        while True:
-            start = reader.line_num + 1
-            try:
-                record = next(reader)
-            except StopIteration:
-                return start
-            if _blank(record):
-                continue
-            if not header:
-                header = True
-                continue
-            n += 1
-            if n == row:
-                return start
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)  # pandas reads fields of any length
+    try:
+        with open(src.path, encoding=o.encoding, errors="replace", newline="") as f:
+            return _line_of_row(f, o.separator, row)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _line_of_row(f: Any, separator: str, row: int) -> int:
+    """`_file_line`'s pass over the open file `f`."""
+    raw: list[str] = []  # the text of the record being read
+
+    def lines() -> Any:
+        for line in f:
+            raw.append(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=separator)
+    header = False
+    n = -1
+    while True:
+        start = reader.line_num + 1
+        raw.clear()
+        try:
+            next(reader)
+        except StopIteration:
+            return start
+        if _blank("".join(raw)):
+            continue
+        if not header:
+            header = True
+            continue
+        n += 1
+        if n == row:
+            return start
 
 
 def _format_of(spec: InputFile, name: str) -> str:
@@ -472,7 +491,8 @@ def _header(src: _Source) -> list[str]:
     o = src.opts
     try:
         with open(src.path, encoding=o.encoding, newline="") as f:
-            first = next((r for r in csv.reader(f, delimiter=o.separator) if not _blank(r)), [])
+            first = next((r for r in csv.reader(f, delimiter=o.separator)
+                          if not _blank(",".join(r))), [])
     except UnicodeDecodeError as e:
         raise _encoding_error(src, e) from None
     if first and first[0].startswith("\ufeff"):
@@ -1098,10 +1118,10 @@ def _join(responses: pd.DataFrame, customers: pd.DataFrame, cols: list[str],
         value = responses["customer_id"].iloc[first]
         src = sources["responses"]
         what = (f"{n:,} responses ({n / len(responses):.1%}) have a customer id that is not in "
-                f"{sources['customers'].path.name} (first: {src.where(first)}, {value!r})")
-        if config.unknown_customers == "error":
-            raise ReportInputError(f"{src.path}: {what}; set report.unknown_customers = \"keep\" "
-                                   "or \"drop\"")
+                f"{sources['customers'].path.name} (first: {value!r})")
+        if config.unknown_customers == "error":  # the file's line: a pass over the file
+            raise ReportInputError(f"{src.path}: {what[:-1]}, {src.where(first)}); set "
+                                   "report.unknown_customers = \"keep\" or \"drop\"")
         if config.unknown_customers == "drop":
             keep = ~unknown
             responses, pos = responses[keep].reset_index(drop=True), pos[keep]
@@ -1385,14 +1405,17 @@ def _guess(look: _Look, name: str, id_column: str = "") -> tuple[dict[str, str],
         if not fits and kind == "score":
             fits = [c for c in cols if c not in taken and _is_scores(df[c])]
         if canon == "customer_id":
-            fits += [c for c in cols if c not in taken and c not in fits and (
+            # A column named as a customer id comes first, whatever its values;
+            # then columns that look like ids.
+            like = [c for c in cols if c not in taken and c not in fits and (
                 c == id_column or re.search(_ID, norm[c]))]
             if name in ("responses", "transactions", "cases"):
                 # Several rows per customer: an id that repeats is the
                 # customer's; one unique per row is rather a response id.
-                fits = ([c for c in fits if _repeats(df[c])]
-                        + [c for c in fits if not _repeats(df[c])
+                like = ([c for c in like if _repeats(df[c])]
+                        + [c for c in like if not _repeats(df[c])
                            and not re.search(r"respon|repon|respuesta|antwort|answer", norm[c])])
+            fits += like
         if not fits and canon == "response_id":
             fits = [c for c in cols if c not in taken and re.search(_ID, norm[c])
                     and df[c].notna().all() and not _repeats(df[c])
@@ -1427,8 +1450,9 @@ def _guess(look: _Look, name: str, id_column: str = "") -> tuple[dict[str, str],
 
 
 def _toml(v: Any) -> str:
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t") + '"'
+    if isinstance(v, str):  # a basic string: every control character escaped
+        text = v.replace("\\", "\\\\").replace('"', '\\"')
+        return '"' + re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", text) + '"'
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(_toml(x) for x in v) + "]"
     return repr(v)
@@ -1502,11 +1526,12 @@ def init_template(responses: Any = None, customers: Any = None, transactions: An
             all_slices += attrs
             lines.append(f"attributes = {_toml(attrs)}")
         blocks.append(lines)
-    out.append(f"slices = {_toml(all_slices[:4])}" + ("   # also seen: " + ", ".join(all_slices[4:])
+    out.append(f"slices = {_toml(all_slices[:4])}" + ("   # also seen: "
+                                                      + ", ".join(map(_toml, all_slices[4:]))
                                                       if len(all_slices) > 4 else ""))
     for b in blocks:
         out += b
     # No control character in the file (TOML refuses them): escaped, in
-    # strings and in comments alike.
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}",
-                  "\n".join(out)) + "\n"
+    # strings and in comments alike, line breaks within a line's names too.
+    return "\n".join(re.sub(r"[\x00-\x08\x0a-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}",
+                            line) for line in out) + "\n"

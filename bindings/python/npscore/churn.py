@@ -602,12 +602,17 @@ class Backtest:
         return bool(self.auc > self.prior_auc and self.brier < self.prior_brier)
 
     def to_dict(self) -> dict:
+        """The figures as plain values for JSON: the as-of times as ISO 8601
+        strings (UTC offset included). ``prior_auc``/``prior_brier`` are NaN
+        when the prior cannot score the features (``json.dumps`` writes NaN;
+        with ``allow_nan=False`` such a dict is refused)."""
         return {"auc": self.auc, "brier": self.brier, "prior_auc": self.prior_auc,
                 "prior_brier": self.prior_brier, "beats_prior": self.beats_prior,
                 "n_train": self.n_train, "n_test": self.n_test,
                 "train_churn_rate": self.train_churn_rate,
                 "test_churn_rate": self.test_churn_rate,
-                "train_as_of": self.split.train_as_of, "test_as_of": self.split.test_as_of,
+                "train_as_of": self.split.train_as_of.isoformat(),
+                "test_as_of": self.split.test_as_of.isoformat(),
                 "horizon_days": self.split.horizon_days}
 
     def __repr__(self) -> str:
@@ -743,13 +748,16 @@ def _backtest(data: _Any, train_as_of: _Any, test_as_of: _Any, horizon_days: flo
 import dataclasses as _dataclasses
 import os as _os
 import warnings as _warnings
-from typing import Any as _Any, Mapping as _Mapping
+from typing import TYPE_CHECKING as _TYPE_CHECKING, Any as _Any, Mapping as _Mapping
 
 import numpy as _np
 import numpy.typing as _npt
 import pandas as _pd
 
 from . import _npscore as _core
+
+if _TYPE_CHECKING:  # scikit-learn is optional: only the type checker reads it
+    from sklearn.utils.metadata_routing import MetadataRequest as _MetadataRequest
 
 
 class ConvergenceWarning(UserWarning):
@@ -1333,7 +1341,7 @@ class ChurnModel:
         as :meth:`set_fit_request`. Returns self."""
         return self._set_request("score", sample_weight)
 
-    def get_metadata_routing(self) -> _Any:
+    def get_metadata_routing(self) -> "_MetadataRequest":
         """The model's metadata requests (a scikit-learn ``MetadataRequest``):
         ``sample_weight`` for fit and score, as set by :meth:`set_fit_request`
         and :meth:`set_score_request` (None until set). Needs scikit-learn."""
@@ -1635,7 +1643,8 @@ class ChurnModel:
 
         Returns one row per row of X (its index kept) with ``churn_probability``
         and, for k = 1..top, ``reason_k`` (readable text), ``feature_k`` (column
-        name) and ``contribution_k``. Text comes from ``describe`` (a mapping from
+        name) and ``contribution_k``; the text columns have pandas' ``str`` dtype
+        (a missing slot is NaN), even when no row has a k-th reason. Text comes from ``describe`` (a mapping from
         column name to a format string with ``{value}`` and ``{name}``, or a
         callable of the value), then :data:`REASON_PHRASES`,
         then "name = value" (an indicator at 1 reads as its name). The scoring
@@ -1706,7 +1715,14 @@ class ChurnModel:
                 out[f"feature_{k + 1}"][part] = name_arr[f]
                 out[f"contribution_{k + 1}"][part] = _np.where(has, contrib[:, k], _np.nan)
         index = X.index if isinstance(X, _pd.DataFrame) else None
-        return _pd.DataFrame(out, index=index, copy=False)  # the arrays above, not copies
+        frame = _pd.DataFrame(out, index=index, copy=False)  # the arrays above, not copies
+        # pandas reads text columns as str (missing: NaN) but a column without a
+        # single reason as object (None): every text column gets the same dtype.
+        for k in range(1, top + 1):
+            for name in (f"reason_{k}", f"feature_{k}"):
+                if frame[name].dtype == object:
+                    frame[name] = frame[name].astype("str")
+        return frame
 
     def reason_stability(self, X: _Any, y: _Any, *, n_boot: int = 30, seed: int = 0,
                          sample_weight: _Any = None) -> "ReasonStability":

@@ -455,3 +455,12 @@ Comparison.__repr__ = _comparison_repr
 Comparison._repr_html_ = _comparison_html
 Counts.__repr__ = _counts_repr
 Counts._repr_html_ = _counts_html
+
+
+def _counts_dict(c: Counts) -> dict:
+    """The fields as a plain dict (JSON-ready ints), as Summary.to_dict."""
+    return {"n": c.n, "detractors": c.detractors, "passives": c.passives,
+            "promoters": c.promoters, "skipped": c.skipped}
+
+
+Counts.to_dict = _counts_dict

@@ -202,7 +202,7 @@ class Report:
         return (f"Report({self.title!r}: {len(self.sections)} sections"
                 + (f" ({len(missing)} not computed: {', '.join(missing)})" if missing else "")
                 + f", {len(self.figures)} figure{'' if len(self.figures) == 1 else 's'}, "
-                f"queue of {len(self.queue):,} rows)")
+                f"queue of {_args.counted(len(self.queue), 'row')})")
 
     def _repr_markdown_(self) -> str:
         """Jupyter shows the report as its Markdown (pipe tables; the figures
@@ -360,6 +360,13 @@ def _shown_label(v: Any) -> str:
     return "(missing)" if _missing_scalar(v) else str(v)
 
 
+def _shown_labels(values: Any) -> pd.Series:
+    """`_shown_label` of each value, as a text column of the same index."""
+    values = pd.Series(values)
+    return pd.Series([_shown_label(v) for v in values.tolist()], index=values.index,
+                     dtype=object)
+
+
 def _missing_scalar(v: Any) -> bool:
     return v is None or (not isinstance(v, str) and bool(pd.isna(v)))
 
@@ -426,10 +433,15 @@ def _weighted(df: pd.DataFrame, opt: ReportOptions, who: str, level: str) -> tup
     df, unknown = _known_weight(df, opt)
     scores = column(df, opt.score, "score")
     weights = column(df, opt.weight, "weight")
-    if not (weights.to_numpy()[~pd.isna(scores).to_numpy()] > 0).any():
-        return (f"{opt.weight}-weighted NPS: not computed: no answered response has a "
-                f"{opt.weight} above 0 ({unknown:,} responses have none: empty in the customers "
-                "file, or their customer is not in it)."), None
+    answered_w = weights.to_numpy()[~pd.isna(scores).to_numpy()]
+    if not (answered_w > 0).any():
+        zero = int((answered_w == 0).sum())
+        return (f"{opt.weight}-weighted NPS: not computed: no answered response has a value of "
+                f"{opt.weight} above 0 ("
+                + "; ".join([f"{_args.counted(unknown, 'response')} with none: empty in the "
+                             "customers file, or their customer is not in it"] * bool(unknown)
+                            + [f"{_args.counted(zero, 'response')} with 0"] * bool(zero))
+                + ")."), None
     account = None if opt.account is None else column(df, opt.account, "account")
     w = summarize(scores, weights, account=account, weight_by=opt.weight_by, method=opt.method,
                   confidence=opt.confidence, missing=opt.missing)
@@ -519,8 +531,8 @@ def _slice_section(df: pd.DataFrame, opt: ReportOptions) -> Section:
                      confidence=opt.confidence, missing=opt.missing)
         sec.data["tables"][key] = t
         table = pd.DataFrame({
-            **({opt.kind: t[opt.kind].astype(str)} if len(keys) == 2 else {}),
-            key: t[key].astype(str) + np.where(t["small"], " *", ""),
+            **({opt.kind: _shown_labels(t[opt.kind])} if len(keys) == 2 else {}),
+            key: _shown_labels(t[key]) + np.where(t["small"], " *", ""),
             "n": t["n"],
             "promoters": 100 * t["share_promoters"],
             "passives": 100 * t["share_passives"],
@@ -694,7 +706,8 @@ def _health_sections(df: pd.DataFrame, opt: ReportOptions, h: pd.DataFrame,
             ["mix = the slice's share of respondents changed; rate = its NPS changed; "
              "the totals add up to the change. A slice without answers in one period has "
              "no NPS there (-): its effect is all mix.",
-             Table(_observed_nps(drivers[cols].reset_index(drop=True)),
+             Table(_observed_nps(drivers[cols].reset_index(drop=True)).assign(
+                 **{opt.health_by: lambda d: _shown_labels(d[opt.health_by])}),
                    {c: two for c in ("nps_a", "nps_b", "mix", "rate", "total")},
                    name="drivers")], data={"drivers": drivers}))
     elif announce and not opt.health_by:
@@ -710,6 +723,8 @@ def _health_sections(df: pd.DataFrame, opt: ReportOptions, h: pd.DataFrame,
         shown = impact[cols].reset_index(drop=True)
         shown["time"] = _local(shown["time"], opt.timezone)  # dates as the periods', not UTC
         shown["label"] = shown["label"].astype(str).map(_clipped)
+        if opt.health_by:
+            shown[opt.health_by] = _shown_labels(shown[opt.health_by])
         three = "{:.3f}"
         days = w[:-1] if isinstance(w, str) and w.endswith("D") else w
         blank = int(((shown["n_before"] == 0) | (shown["n_after"] == 0)).sum())
@@ -1393,7 +1408,7 @@ def _revenue_section(opt: ReportOptions, frame: pd.DataFrame, customers: pd.Data
                             customers=everyone, customer="customer_id")
         sec.data["tables"][by] = r
         t = pd.DataFrame({
-            by: np.where(r["answered"], r[by].astype(str), "(never answered)"),
+            by: np.where(r["answered"], _shown_labels(r[by]), "(never answered)"),
             "customers": r["customers"].to_numpy(),
             v: r["clv"].to_numpy(),
             "at risk": r["revenue_at_risk"].to_numpy(),
@@ -1981,8 +1996,8 @@ def _pandas_inputs(inputs: ReportInputs) -> ReportInputs:
         first = int(dup[0])
         second = int(dup[(ids.iloc[dup] == ids.iloc[first]).to_numpy()][1])
         raise ValueError(f"inputs.customers: customer id {_args.shown(ids.iloc[first])} appears "
-                         f"twice, at rows {first} and {second}; the customers table needs one row "
-                         "per customer")
+                         f"more than once, at rows {first} and {second}; the customers table "
+                         "needs one row per customer")
     return inputs
 
 

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -174,9 +175,23 @@ inline constexpr const char* kStateType<py::bytes> = "bytes";
 
 template <typename State, typename V>
 V StateField(const py::handle& h, const char* name) {
+  // A bool is no number here (Python would read True as 1), and an int too
+  // large for the field is out of range, not of the wrong type.
+  const bool is_bool = py::isinstance<py::bool_>(h);
+  if (is_bool != std::is_same_v<V, bool> && (is_bool || std::is_same_v<V, bool>)) {
+    throw py::type_error(std::string(State::kClass) + " state field " + name + " is a " +
+                         std::string(py::str(py::type::handle_of(h).attr("__name__"))) +
+                         ": it must be " + kStateType<V>);
+  }
   try {
     return h.cast<V>();
   } catch (const py::cast_error&) {
+    if constexpr (std::is_integral_v<V> && !std::is_same_v<V, bool>) {
+      if (py::isinstance<py::int_>(h)) {
+        throw py::value_error(std::string(State::kClass) + " state field " + name + " is " +
+                              std::string(py::str(h)) + ": out of range");
+      }
+    }
     throw py::type_error(std::string(State::kClass) + " state field " + name + " is a " +
                          std::string(py::str(py::type::handle_of(h).attr("__name__"))) +
                          ": it must be " + kStateType<V>);
@@ -207,9 +222,8 @@ typename State::Fields FieldsFromState(const py::object& state) {
     throw py::value_error(cls + " state must begin with its version (an int): this npscore reads " +
                           expected);
   }
-  const auto version = t[0].cast<int64_t>();
-  if (version != State::kVersion) {
-    throw py::value_error(cls + " state is version " + std::to_string(version) +
+  if (!py::int_(State::kVersion).equal(t[0])) {  // compared in Python: any int, no overflow
+    throw py::value_error(cls + " state is version " + std::string(py::str(t[0])) +
                           ": this npscore reads " + expected +
                           " only (load it with the npscore version that wrote it)");
   }

@@ -40,8 +40,9 @@ class Sample:
         ``plan``, ``theme``, ``end``.
     cases : pandas.DataFrame
         The case log of the detractor answers, ``make_case_log(responses, customers, seed)`` with the
-        seed of ``load_sample`` (42 for a Sample built by hand): built on first access and kept; not
-        one of the five frames of ``to_dict``, which the case log's outcomes do not feed back into.
+        seed of ``load_sample`` (42 for a Sample built by hand): built on first access (by
+        ``to_dict``, the repr and the HTML repr too) and kept; derived from the other frames, its
+        outcomes do not feed back into them.
     """
 
     customers: pd.DataFrame
@@ -59,8 +60,10 @@ class Sample:
                              seed=self.__dict__.get("_seed", 42))
 
     def to_dict(self) -> Dict[str, pd.DataFrame]:
-        """Returns the frames by name."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        """Returns the frames by name: the five fields, then ``cases``."""
+        frames = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        frames["cases"] = self.cases
+        return frames
 
     def __repr__(self) -> str:
         # One line: the frames' shapes (print a frame to see its rows).
