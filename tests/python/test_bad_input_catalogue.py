@@ -203,6 +203,12 @@ CASES: list[Case] = [
     C("by-group-key-shadows-score", "by_group", "key-series",
       lambda: npscore.by_group(RESP, by=RESP.score // 5), ValueError,
       r"by: the Series 'score' has the name of a column of the DataFrame but other values"),
+    C("health-latest-superseded-bad-score", "health", "data-range",
+      lambda: npscore.health(pd.DataFrame({
+          "customer_id": ["a", "a", "b"], "score": [11, 9, 7],
+          "responded_at": pd.to_datetime(["2025-01-01", "2025-01-05", "2025-01-03"], utc=True)}),
+          freq="M", basis="latest"),
+      ValueError, r"score at row 0 is 11: outside the scale 0\.\.10"),
     C("health-kind-not-aligned", "health", "key-series",
       lambda: npscore.health(RESP, kind=RESP.plan.iloc[:-1].rename("kind")), ValueError,
       r"kind: the Series 'kind' is aligned on the DataFrame's index, as in pandas, but has no "

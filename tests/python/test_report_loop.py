@@ -360,7 +360,7 @@ def test_roi_and_conversion_equal_the_loop_functions(report, sample):
     sec = report.section("loop_roi")
     assert "observational estimate" in sec.title
     t = roi.total.iloc[0]
-    assert f"{t['difference']:+.1%}" in sec.text()
+    assert f"{100 * t['difference']:+.1f} points" in sec.text()  # a difference of two shares
     v = t["revenue_retained"]
     assert (f"-${-v:,.0f}" if v < 0 else f"${v:,.0f}") in sec.text()
     np.testing.assert_array_equal(sec.tables()["roi_bands"]["difference"], roi.bands["difference"])

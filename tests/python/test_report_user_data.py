@@ -349,3 +349,67 @@ def test_long_text_cells_wrap_in_html():
     html = render.html_table(t)
     assert html.count('class="long"') == 2  # both cells of the long column, no header
     assert '<td class="num">1</td>' in html and "<td>a</td>" in html
+
+
+# --- Read on Monday morning: flags, missed list, ties, units ----------------------------------
+
+def test_flags_of_all_responses_are_listed_with_the_slices(sample):
+    inputs = ReportInputs.from_sample(sample)
+    inputs.period = "M"
+    r = build_report(inputs)
+    h = r.section("health").data["health"]
+    recent = list(h["period"].tail(rep.ReportOptions().health_periods))
+    want = h[h["period"].isin(recent) & (h["flags"] != "") & ~h["flag_low_n"]]
+    got = [f for f in r.summary()["flags"] if f["slice"] is None]
+    assert [(f["period"], ",".join(f["flags"])) for f in got] == \
+        list(zip(want["period"].astype(str), want["flags"]))
+    text = "\n".join(b.items[0] if isinstance(b, rep.Bullets) else str(b)
+                     for b in r.section("health_flags").blocks)
+    if len(want):
+        assert f"All responses {want['period'].iloc[0]}: " in text
+        assert "No flags in the last" not in text
+
+
+def test_the_summary_has_the_missed_list_the_report_heads(sample):
+    r = build_report(ReportInputs.from_sample(sample))
+    q = r.summary()["queue"]
+    title = r.section("queue_missed").title
+    assert title.startswith(f"Missed SLA / account review: {q['missed_customers']:,} detractors")
+    assert rep._render.money(q["missed_revenue_at_risk"]) in title
+
+
+def test_ties_at_the_riskiest_cut_are_said_and_ordered_by_value(sample):
+    inputs = ReportInputs.from_sample(sample)
+    inputs.churn = None  # the prior: few distinct risks, many ties
+    r = build_report(inputs)
+    sec = r.section("churn")
+    table = sec.tables()["riskiest"]
+    caption = next(b.caption for b in sec.blocks if isinstance(b, rep.Table)
+                   and b.name == "riskiest")
+    risk = sec.data["risk"]
+    edge = risk.sort_values(ascending=False).iloc[len(table) - 1]
+    tied = int((risk == edge).sum())
+    assert f"{tied:,} customers share P(churn) {edge:.1%}" in caption
+    assert "the list shows those with the most" in caption
+    # Within the edge's risk, the rows come by value, highest first.
+    shown = table[table["P(churn)"] == edge]
+    values = shown[table.columns[2]].to_numpy()
+    assert len(shown) >= 1 and (np.diff(values) <= 0).all()
+
+
+def test_units_in_tables():
+    f = rep._render.format_cell
+    assert f(0.0004, "p") == "<0.001" and f(0.98712, "p") == "0.987" and f(1.0, "p") == "1.000"
+    assert f(np.inf, "hours") == "never" and f(12.25, "hours") == "12.2"
+    assert f(3, "\u00b1{:g}") == "\u00b13"
+    assert rep._points(0.0962) == "+9.6 points"
+
+
+def test_response_rate_says_when_no_kind_is_relational(sample):
+    inputs = ReportInputs.from_sample(sample)
+    inputs.responses = inputs.responses.assign(
+        survey_kind=inputs.responses["survey_kind"].astype(str).map(
+            {"relational": "Beziehung", "transactional": "Transaktion"}))
+    text = build_report(inputs).section("survey_plan").text()
+    assert "gave an answer since" in text
+    assert 'no answer\'s survey kind is "relational", so answers of every kind count' in text

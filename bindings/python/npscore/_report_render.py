@@ -43,12 +43,14 @@ _FORMATS: dict[str, Callable[[Any], str]] = {
     "int": lambda v: f"{v:,.0f}",
     "date": lambda v: f"{pd.Timestamp(v):%Y-%m-%d}",
     "datetime": lambda v: f"{pd.Timestamp(v):%Y-%m-%d %H:%M}",
+    "p": lambda v: "<0.001" if v < 0.001 else f"{v:.3f}",  # a p-value, 3 decimals
+    "hours": lambda v: "never" if v == np.inf else f"{v:.1f}",  # inf: never reached
 }
 
 
 def format_cell(value: Any, spec: Optional[str]) -> str:
     """One cell as text: `spec` is "money" ($1,234; "money:€" for another
-    currency: €1,234), "pct" (12.3%), "pct0"
+    currency: €1,234), "p" (0.042, <0.001), "hours" (12.5, never), "pct" (12.3%), "pct0"
     (12%), "signed" (+1.2), "int" (1,234), "date", "datetime", a format
     string such as "{:.1f}", or None (str). Missing values print as "-"."""
     if _missing(value):
@@ -152,9 +154,10 @@ figcaption { color: #555; font-size: .9rem; }
 nav ul { columns: 2; padding-left: 1.2rem; }
 @media (max-width: 40rem) { body { padding: .6rem; font-size: .95rem; } nav ul { columns: 1; }
                             th, td { padding: .2rem .35rem; } }
-@media print { body { max-width: none; padding: 0; font-size: 10pt; } nav { display: none; }
-               h2 { break-after: avoid; } .table-wrap { overflow: visible; }
-               table, figure { break-inside: avoid; } th, td { white-space: normal; }
+@media print { body { max-width: none; padding: 0; font-size: 10pt; overflow-wrap: normal; }
+               nav { display: none; } h2, h3, caption { break-after: avoid; }
+               .table-wrap { overflow: visible; } table, figure { break-inside: avoid; }
+               td.long { white-space: normal; min-width: 0; }
                a { color: inherit; text-decoration: none; } }
 """
 

@@ -86,7 +86,8 @@ def _latest_only(customers: pd.Series, periods: np.ndarray, slices: np.ndarray,
 
 def _prepare(df: Any, score: str, time: str, freq: str, by: Any, kind: Any,
              basis: str, customer: str, tz: str, missing: str, start: Any, end: Any,
-             window: Any = None, bucket: bool = True, by_needed: bool = False):
+             window: Any = None, bucket: bool = True, by_needed: bool = False,
+             scale_max: float = 10):
     """Scores, period codes, slice codes and the keys of both, as the core
     reads them, then the window's whole days (None without) and the time zone.
     With bucket=False (basis "all") the times themselves stand in the place of
@@ -139,10 +140,13 @@ def _prepare(df: Any, score: str, time: str, freq: str, by: Any, kind: Any,
     dropped, kept = 0, None
     if basis == "latest":
         cust = column(df, customer, "customer")
-        # Only rows that can count compete for "latest": a missing score or
-        # time does not hide an earlier scored response. The others stay, so
-        # the core still reports them (an error, or skipped / excluded).
-        eligible = (periods >= 0) & ~np.isnan(scores.astype(np.float64, copy=False))
+        # Only rows that can count compete for "latest": a missing or
+        # invalid score or a missing time does not hide an earlier scored
+        # response. The others stay, so the core still reports them (an
+        # error, or skipped / excluded): a bad score is never dropped unseen.
+        x = scores.astype(np.float64, copy=False)
+        with np.errstate(invalid="ignore"):
+            eligible = (periods >= 0) & (x >= 0) & (x <= scale_max) & (x == np.floor(x))
         keep = _latest_only(cust, periods, slices if slices is not None else np.zeros(len(df), np.int64),
                             times, eligible) | ~eligible
         dropped = int((~keep).sum())
@@ -275,7 +279,7 @@ def health(
     # while counting (no period codes written and read back).
     fused = basis == "all"
     prepared = _prepare(df, score, time, freq, by, kind, basis, customer, tz, missing, start,
-                        end, window, bucket=not fused)
+                        end, window, bucket=not fused, scale_max=as_cutoffs(cutoffs).scale_max)
     scores, periods, starts, labels, slices, slice_keys, dropped, days, zone, kept = prepared
     n_periods, n_slices = len(labels), len(slice_keys)
     args = (as_cutoffs(cutoffs), missing, method, float(confidence), adjust, thresholds,
@@ -418,7 +422,8 @@ def segment_trends(
                           maximum=_args.limit("trend_periods"))
     alpha = _args.number(alpha, "alpha", lower=0, upper=1, lower_open=True, upper_open=True)
     _args.shared(adjust=adjust)
-    prepared = _prepare(df, score, time, freq, by, kind, basis, customer, tz, missing, start, end)
+    prepared = _prepare(df, score, time, freq, by, kind, basis, customer, tz, missing, start, end,
+                        scale_max=as_cutoffs(cutoffs).scale_max)
     scores, per, starts, labels, slices, slice_keys = prepared[:6]
     try:
         cols = _npscore.segment_trends(scores, per, len(labels), slices, len(slice_keys),

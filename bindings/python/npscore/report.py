@@ -371,6 +371,11 @@ def _missing_scalar(v: Any) -> bool:
     return v is None or (not isinstance(v, str) and bool(pd.isna(v)))
 
 
+def _points(share_difference: float) -> str:
+    """A difference of two shares in percentage points: +9.6 points."""
+    return f"{100 * share_difference:+.1f} points"
+
+
 def _sentence(text: str) -> str:
     """`text` as a sentence: its first letter upper case, a full stop."""
     return text[:1].upper() + text[1:] + "."
@@ -613,6 +618,12 @@ def _period_section(df: pd.DataFrame, opt: ReportOptions, hp: pd.DataFrame) -> l
     cur, prev = periods[-1], periods[-2]
     if opt.timezone != "UTC":
         sec.blocks.append(f"Calendar {unit}s in {opt.timezone}.")
+    sec.blocks.append(
+        f"Each comparison below is one planned test of the last two {unit}s, not adjusted for "
+        "others. The health table's \"p (adj.)\" judges the same change among every period of "
+        "the history (Holm), so it is stricter and grows as history grows; the health flags judge "
+        "each period against its own baseline. A change significant here but not there is worth "
+        "watching, not yet acting on.")
     kinds = _kinds(df, opt)
     if not kinds:
         lines, sec.data["blended"] = _period_lines(df, q, opt, cur, prev, "all customers")
@@ -676,14 +687,14 @@ def _health_sections(df: pd.DataFrame, opt: ReportOptions, h: pd.DataFrame,
     if opt.timezone != "UTC":
         main.blocks.append(f"Calendar periods in {opt.timezone}.")
     main.blocks.append(Table(table, {"n": "int", "promoters": one, "passives": one,
-                                     "detractors": one, "NPS": one, "change": one,
-                                     "p (adj.)": "{:.3g}"}, name="health"))
+                                     "detractors": one, "NPS": one, "change": "signed",
+                                     "p (adj.)": "p"}, name="health"))
     sliced = (_health_table(df, opt, opt.health_freq, opt.health_by)
               if opt.health_by else h.assign(_all="all"))
     main.data["sliced"] = sliced
     key = opt.health_by or "_all"
     recent = list(h["period"].tail(k))
-    out = [main, _flag_section(sliced, key, recent, opt),
+    out = [main, _flag_section(sliced, key, recent, opt, h if opt.health_by else None),
            _trend_section(df, sliced, key, recent, opt)]
     drivers = None
     if opt.health_by and len(h) >= 2:
@@ -732,7 +743,7 @@ def _health_sections(df: pd.DataFrame, opt: ReportOptions, h: pd.DataFrame,
             "events", f"Events: NPS {days} days before and after (p-values Holm-adjusted)", 3,
             [Table(shown, {"time": "date", "n_before": "int", "n_after": "int",
                            "nps_before": three, "nps_after": three, "diff": three,
-                           "p_adjusted": three}, name="events")]
+                           "p_adjusted": "p"}, name="events")]
             + ([f"{blank:,} of the {len(shown):,} rows have no answers {days} days before or "
                 "after the event (-): the answers do not cover that time, so there is nothing "
                 "to compare."] if blank else []), data={"impact": impact}))
@@ -763,9 +774,11 @@ def _observed_nps(t: pd.DataFrame) -> pd.DataFrame:
     return t.assign(nps_a=t["nps_a"].where(t["n_a"] > 0), nps_b=t["nps_b"].where(t["n_b"] > 0))
 
 
-def _flag_section(sliced: pd.DataFrame, key: str, recent: list, opt: ReportOptions) -> Section:
-    """The flags of the last periods, each naming what it compared against,
-    and what each slice's newest period could reveal at all."""
+def _flag_section(sliced: pd.DataFrame, key: str, recent: list, opt: ReportOptions,
+                  overall: Optional[pd.DataFrame] = None) -> Section:
+    """The flags of the last periods, each naming what it compared against
+    (those of all responses first, when the flags are by slice: the health
+    table shows them), and what each slice's newest period could reveal."""
     freq = opt.health_freq
     attrs = sliced.attrs
     by = f" by {opt.health_by}" if opt.health_by else ""
@@ -775,18 +788,24 @@ def _flag_section(sliced: pd.DataFrame, key: str, recent: list, opt: ReportOptio
         f"{attrs['baseline']}; p-values: {attrs['flag_adjustment']} "
         f"(mode {attrs['flag_mode']!r}). level_shift is a CUSUM of the periods' "
         "deviations from their baselines.")
-    sel = (sliced["period"].isin(recent) & (sliced["flags"] != "") & ~sliced["flag_low_n"])
-    rows = sliced[sel.to_numpy()]
+    def flagged(t: pd.DataFrame) -> pd.DataFrame:
+        return t[(t["period"].isin(recent) & (t["flags"] != "") & ~t["flag_low_n"]).to_numpy()]
+
+    rows = flagged(sliced)
+    everyone = flagged(overall) if overall is not None else overall
     sec.data["flags"] = rows
-    if rows.empty:
+    sec.data["overall_flags"] = everyone
+    if rows.empty and (everyone is None or everyone.empty):
         sec.blocks.append(f"No flags in the last {len(recent)} periods (small groups are not "
                           "judged).")
     items = []
-    for _, r in rows.iterrows():  # a handful of flagged rows
-        against = (f" [baseline {r['baseline_from']} to {r['baseline_to']}, "
-                   f"n = {int(r['baseline_n']):,}]" if pd.notna(r["baseline_from"]) else "")
-        items.append(f"{_shown_label(r[key])} {r['period']}: {r['flags'].replace(',', ', ')} - "
-                     f"{r['reasons']}{against}")
+    for label, t in ((None, everyone), (key, rows)):
+        for _, r in (t.iterrows() if t is not None else ()):  # a handful of flagged rows
+            against = (f" [baseline {r['baseline_from']} to {r['baseline_to']}, "
+                       f"n = {int(r['baseline_n']):,}]" if pd.notna(r["baseline_from"]) else "")
+            who = "All responses" if label is None else _shown_label(r[label])
+            items.append(f"{who} {r['period']}: {r['flags'].replace(',', ', ')} - "
+                         f"{r['reasons']}{against}")
     if items:
         sec.blocks.append(Bullets(items))
     # The size of change the newest period of each slice could reveal.
@@ -1124,7 +1143,23 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
     ]
     # The top rows by the order sort_values gives the frame (one column sorted,
     # not every reason column of every customer moved).
-    first = pd.Series(risk.to_numpy()).sort_values(ascending=False, kind="stable").index[:top]
+    p = risk.to_numpy()
+    first = pd.Series(p).sort_values(ascending=False, kind="stable").index[:top].to_numpy()
+    tie_note = ""
+    if len(first) and len(p) > len(first):
+        edge = p[first[-1]]
+        tied = int((p == edge).sum())
+        if tied > int((p[first] == edge).sum()):  # the list cuts through customers of one risk
+            # The candidates (at least the edge's risk) by risk, then by value
+            # at risk (the value when it is known), so the cut is not by id.
+            cand = np.flatnonzero(p >= edge)
+            worth = (_few_looked_up(risk.index[cand], value.by_customer)
+                     if value is not None else np.zeros(len(cand)))
+            worth = np.nan_to_num(np.asarray(worth, dtype=np.float64), nan=0.0)
+            first = cand[np.lexsort((-worth, -p[cand]))][:top]
+            tie_note = (f" {tied:,} customers share P(churn) {edge:.1%}: the list shows those "
+                        + (f"with the most {value.label}." if value is not None else
+                           "first in the customers' order."))
     riskiest = reasons.iloc[first]
     table = pd.DataFrame({
         "customer": np.asarray(_id_text(inputs, riskiest.index.to_numpy())),
@@ -1136,7 +1171,8 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
         formats[value.label] = "money"
     table["reasons"] = ["; ".join(r for r in row if isinstance(r, str))
                         for row in riskiest[[f"reason_{k}" for k in (1, 2, 3)]].to_numpy()]
-    sec.blocks.append(Table(table, formats, name="riskiest", caption=f"Riskiest {top} customers:"))
+    sec.blocks.append(Table(table, formats, name="riskiest",
+                            caption=f"Riskiest {top} customers:{tie_note}"))
     return sec, (risk, reasons, responses.assign(**{_ROW: rows}), customers, n_active)
 
 
@@ -1538,7 +1574,7 @@ def _metrics_table(m: pd.DataFrame, key: Optional[str], name: str, caption: str)
     t["CI low"] = m["sla_ci_low"].to_numpy()
     t["CI high"] = m["sla_ci_high"].to_numpy()
     return Table(t, {"cases": "int", "contacted": "int", "backlog": "int",
-                     "median h to contact": "{:.1f}", "p90 h": "{:.1f}", "SLA due": "int",
+                     "median h to contact": "hours", "p90 h": "hours", "SLA due": "int",
                      "within SLA": "pct", "CI low": "pct", "CI high": "pct"},
                  name=name, caption=caption)
 
@@ -1610,7 +1646,7 @@ def _loop_sections(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
         f"{a['sla_ci_high']:.1%}]); time to first contact: median "
         f"{hours(a['median_hours_to_contact'])}, p90 {hours(a['p90_hours_to_contact'])} (over "
         "every case: never contacted counts as never, open cases are censored at their age; "
-        f"inf in the tables: never reached); backlog (open, not yet contacted): "
+        f"\"never\" in the tables: not reached); backlog (open, not yet contacted): "
         f"{a['backlog']:,}.")
     main.blocks.append(_metrics_table(m, None, "loop_all", "All cases:"))
     for key in ("owner", "segment"):
@@ -1701,9 +1737,10 @@ def _roi_section(cases: pd.DataFrame, opt: ReportOptions) -> Section:
         f"churn risk; {int(t['skipped']):,} cases without an outcome, risk or CLV left out.")
     sec.blocks.append(
         f"Churn, late or never minus on time, within risk bands (Mantel-Haenszel): "
-        f"{t['difference']:+.1%} ({level} CI [{t['ci_low']:+.1%}, {t['ci_high']:+.1%}], "
-        f"p = {t['p_value']:.3g}); ignoring risk it would read {t['naive_difference']:+.1%} "
-        f"[{t['naive_ci_low']:+.1%}, {t['naive_ci_high']:+.1%}]. Revenue retained by the "
+        f"{_points(t['difference'])} ({level} CI [{_points(t['ci_low'])}, "
+        f"{_points(t['ci_high'])}], p = {t['p_value']:.3g}); ignoring risk it would read "
+        f"{_points(t['naive_difference'])} [{_points(t['naive_ci_low'])}, "
+        f"{_points(t['naive_ci_high'])}]. Revenue retained by the "
         f"on-time contacts (difference x CLV): {_money(t['revenue_retained'], opt)} ({level} CI "
         f"[{_money(t['revenue_ci_low'], opt)}, {_money(t['revenue_ci_high'], opt)}]).")
     b = roi.bands
@@ -1764,24 +1801,27 @@ def _response_rate(inputs: ReportInputs, customers: pd.DataFrame, churned: np.nd
     r = inputs.responses
     at = utc_nanos(r["responded_at"], "responses.responded_at", "UTC")
     window = (at > start.value) & (at <= now.value) & (at != _NAT)
-    kinds = ""
+    kinds, note = "an ", ""
     if "survey_kind" in r.columns:
         relational = (r["survey_kind"] == "relational").fillna(False).to_numpy(dtype=bool)
         if relational.any():
             window &= relational
-            kinds = "relational "
+            kinds = "a relational "
+        else:  # e.g. kinds named in another language: said, not guessed
+            note = ("; no answer's survey kind is \"relational\", so answers of every kind "
+                    "count, which overstates the rate of a relational survey")
     who = positions(r["customer_id"], customers["customer_id"], read_only=True)
     answered = np.zeros(len(customers), dtype=bool)
     answered[who[window & (who >= 0)]] = True
     base = int(active.sum())
     if base == 0 or not (answered & active).any():
         return None, (f"response rate: not estimated (no customer active since {start:%Y-%m-%d} "
-                      f"gave a {kinds}answer since)")
+                      f"gave {kinds}answer since{note})")
     rate = float((answered & active).sum() / base)
     return rate, (f"response rate {rate:.1%}, estimated: {int((answered & active).sum()):,} of the "
-                  f"{base:,} customers active since {start:%Y-%m-%d} gave a {kinds}answer since "
-                  f"(with {cohorts} rotating cohorts each is invited once in {cohorts} months; "
-                  "set [report] response_rate to use your own)")
+                  f"{base:,} customers active since {start:%Y-%m-%d} gave {kinds}answer since "
+                  f"(with {cohorts} rotating cohorts each is invited once in {cohorts} months"
+                  f"{note}; set [report] response_rate to use your own)")
 
 
 def _survey_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
@@ -1860,7 +1900,7 @@ def _survey_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
                                                   confidence=opt.confidence)
                           for m in PLAN_MARGINS]
     sec.data.update(rate=rate, rate_note=rate_note, sizes=sizes)
-    formats = {"margin": "+-{:g}", "responses": "int"}
+    formats = {"margin": "\u00b1{:g}", "responses": "int"}
     if rate is not None:
         sizes["invitations"] = [survey.invitations_needed(n, rate) for n in sizes["responses"]]
         sizes["invitations (90% sure)"] = [survey.invitations_needed(n, rate, 0.9)
@@ -2292,6 +2332,14 @@ def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]
             for row in frame[list(columns)].itertuples(index=False, name=None)]
 
 
+def _missed_list(missed: pd.DataFrame) -> dict[str, Any]:
+    """The summary's figures of the missed list the report heads: its
+    detractors (one row per customer) and their revenue at risk."""
+    det = missed[(missed["play"] == "recover").to_numpy()]
+    return {"missed_customers": int(len(det)),
+            "missed_revenue_at_risk": float(det["revenue_at_risk"].sum())}
+
+
 def _summary_parts(secs: dict[str, Section], opt: ReportOptions,
                    inputs: ReportInputs) -> dict[str, Any]:
     """The summary's entries computed from `secs` (the sections of one stage:
@@ -2330,10 +2378,13 @@ def _summary_parts(secs: dict[str, Section], opt: ReportOptions,
                           "by_kind": [{"kind": k, **v} for k, v in d["by_kind"].items() if v]}
     if "health_flags" in secs:
         key = opt.health_by or "_all"
-        out["flags"] = [{"slice": None if key == "_all" else _label(r[key]),
+        d = secs["health_flags"].data
+        everyone = d.get("overall_flags")
+        out["flags"] = [{"slice": None if k == "_all" else _label(r[k]),
                          "period": str(r["period"]), "flags": r["flags"].split(","),
                          "reasons": str(r["reasons"])}
-                        for _, r in secs["health_flags"].data["flags"].iterrows()]
+                        for k, t in (("_all", everyone), (key, d["flags"])) if t is not None
+                        for _, r in t.iterrows()]
     if "churn" in secs:
         c = secs["churn"].data
         churn: dict[str, Any] = {"horizon_days": opt.horizon_days, "scored_with": c["model"],
@@ -2359,6 +2410,8 @@ def _summary_parts(secs: dict[str, Section], opt: ReportOptions,
         out["queue"] = {"size": int(len(q)), "by_play": {p: int(a["queued"][p]) for p in PLAYS},
                         "overdue": int(q["overdue"].sum()),
                         "missed_detractors": int(d["sla"]["missed"]["recover"]),
+                        # the report's "Missed SLA" list: customers, by their latest answer
+                        **_missed_list(d["missed"]),
                         "share_within_sla": _render.finite(d["sla"]["share_within_sla"])
                         if inputs.contacts is not None else None}
     if "revenue" in secs and secs["revenue"].needs is None:
