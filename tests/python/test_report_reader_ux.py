@@ -343,3 +343,35 @@ def test_init_escapes_line_breaks_in_names(tmp_path):
     cfg = tomllib.loads(text)  # valid TOML
     assert cfg["responses"]["score"] == "the\nscore"
     assert all(ord(ch) >= 32 for line in text.splitlines() for ch in line)
+
+
+# --- A naive local time at a clock change ---------------------------------------------------
+
+def test_clock_change_rule(tmp_path):
+    r = _write(tmp_path / "r.csv", "customer_id;score;when\nA;9;27.10.2024 02:11\n"
+               "B;3;31.03.2024 02:30\nD;10;28.10.2024 09:00\n")
+    cfg = _cfg(r)
+    cfg.csv.separator = ";"
+    cfg.csv.date_format = "%d.%m.%Y %H:%M"
+    cfg.responses.columns["responded_at"] = "when"
+    cfg.timezone = "Europe/Berlin"
+    with pytest.raises(ReportInputError, match=r"line 2, column \"when\": '27.10.2024 02:11' "
+                                               r"occurs twice .* clock_change = \"earlier\""):
+        read_inputs(cfg)
+    # The gap's start is the last instant before it (to the times' unit).
+    want = {"earlier": ["2024-10-27 00:11", "2024-03-31 01:00", "2024-10-28 08:00"],
+            "later": ["2024-10-27 01:11", "2024-03-31 01:00", "2024-10-28 08:00"]}
+    for rule, times in want.items():
+        cfg.csv.clock_change = rule
+        got = read_inputs(cfg)
+        diff = got.responses["responded_at"] - pd.DatetimeIndex(times, tz="UTC")
+        gaps = ({pd.Timedelta(microseconds=-1), pd.Timedelta(nanoseconds=-1)}
+                if rule == "earlier" else {pd.Timedelta(0)})
+        assert diff[0] == diff[2] == pd.Timedelta(0) and diff[1] in gaps
+        assert f"2 local times at a clock change in Europe/Berlin read as the {rule} instant" \
+            in got.data_note
+    bad = _write(tmp_path / "c.toml", '[csv]\nclock_change = "first"\n')
+    from npscore._report_io import load_config
+    with pytest.raises(ReportInputError, match=r'clock_change is "first": use "error" or '
+                                               r'"earlier" or "later"'):
+        load_config(bad)

@@ -32,8 +32,8 @@ import pandas as pd
 
 from . import __version__
 from ._args import counted
-from ._report_io import (CSV_KEYS, PERIODS, ReportConfig, ReportInputError, currency,
-                         init_template, load_config, read_inputs, response_rate)
+from ._report_io import (CLOCK_CHANGE, CSV_KEYS, PERIODS, ReportConfig, ReportInputError,
+                         currency, init_template, load_config, read_inputs, response_rate)
 from .report import ReportOptions, nps_report, sample_report
 
 #: What `--format` prints on stdout.
@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--missing", metavar="A,B", help='strings that mean missing (default: "")')
     g.add_argument("--csv-timezone", metavar="ZONE",
                    help="zone of naive times in the files (default: --timezone)")
+    g.add_argument("--clock-change", choices=CLOCK_CHANGE,
+                   help="a naive time at a clock change (the hour that occurs twice, or that "
+                        "is skipped): an error (default), or the earlier or later instant")
     g = r.add_argument_group("report")
     g.add_argument("--title")
     g.add_argument("--currency", metavar="SYMBOL",
@@ -321,7 +324,7 @@ def config_from_args(args: argparse.Namespace) -> ReportConfig:
         cfg.slices = [c.strip() for c in slices.split(",") if c.strip()]
     csv_flags = {"separator": args.separator, "encoding": args.encoding, "decimal": args.decimal,
                  "thousands": args.thousands, "date_format": args.date_format,
-                 "timezone": args.csv_timezone,
+                 "timezone": args.csv_timezone, "clock_change": args.clock_change,
                  "missing": None if args.missing is None else tuple(args.missing.split(","))}
     for key, value in csv_flags.items():
         if value is None:

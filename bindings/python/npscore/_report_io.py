@@ -78,7 +78,12 @@ COLUMNS: dict[str, dict[str, tuple[str, bool]]] = {
               "clv": ("number", False)},
 }
 
-CSV_KEYS = ("separator", "encoding", "decimal", "thousands", "date_format", "timezone", "missing")
+CSV_KEYS = ("separator", "encoding", "decimal", "thousands", "date_format", "timezone", "missing",
+            "clock_change")
+#: How a naive local time at a clock change is read: an error, or the
+#: earlier / later instant (the hour that occurs twice; a time the clocks
+#: skip moves to the gap's start / end).
+CLOCK_CHANGE = ("error", "earlier", "later")
 _FILE_KEYS = ("path", "format", *CSV_KEYS)
 _REPORT_KEYS = ("title", "timezone", "period", "sla_hours", "slices", "weight",
                 "unknown_customers", "missing_scores", "out_dir", "response_rate", "currency")
@@ -100,6 +105,7 @@ class CsvOptions:
     date_format: str = ""  # strftime, e.g. "%d.%m.%Y"; "" = ISO 8601
     timezone: str = ""
     missing: tuple[str, ...] = ("",)
+    clock_change: str = "error"  # CLOCK_CHANGE
 
 
 @dataclass
@@ -217,6 +223,8 @@ def _csv_option(key: str, v: Any, ctx: tuple) -> Any:
             raise _bad(*ctx, f'must be a list of strings such as ["", "n/a"], got {_args.shown(v)}')
         return tuple(v)
     v = _string(v, ctx)
+    if key == "clock_change":
+        return _choice(v, ctx, CLOCK_CHANGE)
     if key in ("separator", "decimal") and len(v) != 1:
         raise _bad(*ctx, f'must be one character, got "{v}"')
     if key == "thousands" and len(v) > 1:
@@ -375,6 +383,7 @@ class _Source:
     opts: CsvOptions
     tz: str
     kept: Optional[np.ndarray] = None
+    clock_changed: int = 0  # naive times at a clock change read by opts.clock_change
 
     def where(self, i: int) -> str:
         row = int(self.kept[i]) if self.kept is not None else i
@@ -791,14 +800,23 @@ def _times(s: pd.Series, src: _Source, canon: str, col: str) -> pd.Series:
         was = parsed.isna().to_numpy()
         local = parsed.dt.tz_localize(src.tz, nonexistent="NaT", ambiguous="NaT")
         bad = np.flatnonzero(local.isna().to_numpy() & ~was)
-        if len(bad):
+        rule = src.opts.clock_change
+        if len(bad) and rule == "error":
             i = int(bad[0])
             gap = parsed.iloc[[i]].dt.tz_localize(src.tz, nonexistent="NaT",
                                                   ambiguous=np.array([True])).isna().iloc[0]
             why = ("does not exist (clocks jump forward)" if gap else
                    "occurs twice (clocks go back)")
             raise ReportInputError(f"{src.at(i, col)}: {str(s.iloc[i])!r} {why} in {src.tz}; "
-                                   "give such times with a UTC offset")
+                                   "give such times with a UTC offset, or read them as the "
+                                   'earlier or later instant: clock_change = "earlier" or '
+                                   '"later" ([csv] or the file\'s table; --clock-change)')
+        if len(bad):  # by the rule asked for, and counted in the data note
+            earlier = rule == "earlier"
+            local = parsed.dt.tz_localize(
+                src.tz, ambiguous=np.full(len(parsed), earlier),  # True: the summer-time instant
+                nonexistent="shift_backward" if earlier else "shift_forward")
+            src.clock_changed += len(bad)
         parsed = local
     return parsed.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
 
@@ -1027,6 +1045,10 @@ def read_inputs(config: Any, progress: Progress = None) -> "ReportInputs":
         tell(f"checking {src.path.name}", len(raw))
         df = _typed(raw, src, columns, kinds)
         del raw  # the text of the parsed columns (times) goes now, not with the next file
+        if src.clock_changed:
+            notes.append(f"{src.path.name}: {_args.counted(src.clock_changed, 'local time')} "
+                         f"at a clock change in {src.tz} read as the {src.opts.clock_change} "
+                         "instant (clock_change)")
         for canon, (_, req) in COLUMNS[name].items():
             if req and canon in df and canon != "score":
                 _required_values(df, src, canon, columns[canon])
