@@ -157,7 +157,7 @@ nav ul { columns: 2; padding-left: 1.2rem; }
 @media print { body { max-width: none; padding: 0; font-size: 10pt; overflow-wrap: normal; }
                nav { display: none; } h2, h3, caption { break-after: avoid; }
                .table-wrap { overflow: visible; } table, figure { break-inside: avoid; }
-               td.long { white-space: normal; min-width: 0; }
+               table { font-size: 8pt; } td.long { white-space: normal; min-width: 12em; }
                a { color: inherit; text-decoration: none; } }
 """
 
