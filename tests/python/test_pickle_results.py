@@ -309,3 +309,17 @@ def test_other_types_are_not_equal() -> None:
     s, c = npscore.summarize(SCORES), npscore.Counts(1, 2, 3)
     assert s != c and c != s and s != s.to_dict() and c != (1, 2, 3) and s is not None
     assert s.__eq__(c) is NotImplemented
+
+
+def test_setstate_takes_numpy_scalars_as_python_ones() -> None:
+    state = list(VALUES["summary"].__getstate__())
+    state[0] = np.int64(1)  # the version
+    state[13] = np.bool_(state[13])  # weighted
+    assert _restored(npscore.Summary, tuple(state)) == VALUES["summary"]
+    state[13] = 1
+    with pytest.raises(TypeError, match="Summary state field weighted is an int: it must be a bool"):
+        _restored(npscore.Summary, tuple(state))
+    state = list(VALUES["summary"].__getstate__())
+    state[1] = 10**400
+    with pytest.raises(ValueError, match=r"Summary state field n is 1000+: out of range"):
+        _restored(npscore.Summary, tuple(state))

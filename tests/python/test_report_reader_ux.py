@@ -375,3 +375,19 @@ def test_clock_change_rule(tmp_path):
     with pytest.raises(ReportInputError, match=r'clock_change is "first": use "error" or '
                                                r'"earlier" or "later"'):
         load_config(bad)
+
+
+def test_init_takes_a_repeating_id_over_a_bare_id(tmp_path):
+    # "id" is the response's here; the customer's repeats.
+    r = _write(tmp_path / "r.csv", "id,client_number,score,date\nr1,c1,9,2025-01-01\n"
+               "r2,c1,7,2025-01-02\nr3,c2,3,2025-01-03\nr4,c3,10,2025-01-04\n")
+    cfg = tomllib.loads(init_template(responses=r))["responses"]
+    assert cfg["customer_id"] == "client_number" and cfg["response_id"] == "id"
+
+
+def test_a_line_of_separators_in_a_tab_separated_file_is_a_row(tmp_path):
+    r = _write(tmp_path / "r.tsv", "customer_id\tscore\tdate\nA\t9\t2025-01-01\n\t\t\n"
+               "B\t3\t2025-01-02\n")
+    with pytest.raises(ReportInputError, match=r"r.tsv, line 3, column \"score\": no score "
+                                               r"\(1 row without one\)"):
+        read_inputs(_cfg(r, separator="\t"))

@@ -119,12 +119,13 @@ def test_no_response_with_a_weight_says_so(sample):
     r = build_report(ReportInputs(responses=sample.responses, customers=customers,
                                   weight="arr"))
     text = r.section("overall").text()
+    n = len(sample.responses)
     assert "arr-weighted NPS: not computed: no answered response has a value of arr above 0 " \
-           f"({len(sample.responses):,} responses with none: empty in the customers file" in text
+           f"({n:,} answered responses with none: empty in the customers file" in text
     assert r.summary()["overall"]["weighted"] is None
     zero = build_report(ReportInputs(responses=sample.responses,
                                      customers=sample.customers.assign(arr=0.0), weight="arr"))
-    assert f"above 0 ({len(sample.responses):,} responses with 0)." in \
+    assert f"above 0 ({len(sample.responses):,} answered responses with 0)." in \
         zero.section("overall").text()
 
 
@@ -360,7 +361,10 @@ def test_flags_of_all_responses_are_listed_with_the_slices(sample):
     h = r.section("health").data["health"]
     recent = list(h["period"].tail(rep.ReportOptions().health_periods))
     want = h[h["period"].isin(recent) & (h["flags"] != "") & ~h["flag_low_n"]]
-    got = [f for f in r.summary()["flags"] if f["slice"] is None]
+    got = [f for f in r.summary()["flags"] if f["scope"] == "all"]
+    assert all(f["slice"] is None for f in got)
+    assert [f["scope"] for f in r.summary()["flags"]] == sorted(
+        f["scope"] for f in r.summary()["flags"])  # those of all responses first
     assert [(f["period"], ",".join(f["flags"])) for f in got] == \
         list(zip(want["period"].astype(str), want["flags"]))
     text = "\n".join(b.items[0] if isinstance(b, rep.Bullets) else str(b)
@@ -391,10 +395,16 @@ def test_ties_at_the_riskiest_cut_are_said_and_ordered_by_value(sample):
     tied = int((risk == edge).sum())
     assert f"{tied:,} customers share P(churn) {edge:.1%}" in caption
     assert "the list shows those with the most" in caption
-    # Within the edge's risk, the rows come by value, highest first.
+    # Within the edge's risk, the rows shown are those of most value (the
+    # customers' clv here), highest first.
+    assert r.summary()["value_basis"] == "clv"
+    clv = sample.customers.set_index("customer_id")["clv"]
     shown = table[table["P(churn)"] == edge]
     values = shown[table.columns[2]].to_numpy()
     assert len(shown) >= 1 and (np.diff(values) <= 0).all()
+    tied_ids = risk.index[(risk == edge).to_numpy()]
+    left_out = clv[tied_ids.difference(shown["customer"])]
+    assert values.min() >= left_out.max()
 
 
 def test_units_in_tables():

@@ -601,7 +601,11 @@ def _row_named(error: ValueError, signature: inspect.Signature, args: tuple, kwa
         bound.apply_defaults()
         given = bound.arguments.get(roles[found.group(1)])
         if table is None:
-            name, values = None, given
+            # Values paired by label (`aligned`) reach the core in the order of
+            # the first pandas argument: its labels name the row.
+            first = next((v for v in (bound.arguments.get(p) for p in roles.values())
+                          if isinstance(v, pd.Series)), given)
+            name, values = None, first
         else:
             name, values = given, as_frame(bound.arguments[table])[given]
     except Exception:  # noqa: BLE001 - the original error is the one to show

@@ -393,11 +393,14 @@ class _Source:
         return f'{self.path}, {self.where(i)}, column "{col}"'
 
 
-def _blank(raw: str) -> bool:
+def _blank(raw: str, separator: str = ",", first: bool = False) -> bool:
     """A line the CSV readers skip (pandas' skip_blank_lines, Arrow's
-    ignore_empty_lines): empty, or spaces and tabs only (a byte-order mark
-    too). A quoted empty field ("") or other white space is a row."""
-    return not raw.strip(" \t\r\n\ufeff")
+    ignore_empty_lines): empty, or spaces and tabs only, but for the
+    separator (a line of tabs in a tab-separated file is a row of empty
+    fields); a byte-order mark only at the start of the file. A quoted empty
+    field ("") or other white space is a row."""
+    white = "".join(c for c in " \t" if c != separator) + "\r\n"
+    return not raw.lstrip("\ufeff" if first else "").strip(white)
 
 
 def _file_line(src: _Source, row: int) -> int:
@@ -435,7 +438,7 @@ def _line_of_row(f: Any, separator: str, row: int) -> int:
             next(reader)
         except StopIteration:
             return start
-        if _blank("".join(raw)):
+        if _blank("".join(raw), separator, start == 1):
             continue
         if not header:
             header = True
@@ -501,7 +504,7 @@ def _header(src: _Source) -> list[str]:
     try:
         with open(src.path, encoding=o.encoding, newline="") as f:
             first = next((r for r in csv.reader(f, delimiter=o.separator)
-                          if not _blank(",".join(r))), [])
+                          if not _blank(o.separator.join(r), o.separator, True)), [])
     except UnicodeDecodeError as e:
         raise _encoding_error(src, e) from None
     if first and first[0].startswith("\ufeff"):
@@ -978,7 +981,7 @@ def _check_scores(df: pd.DataFrame, src: _Source, col: str, skip: bool) -> tuple
     missing = int((~present).sum())
     if missing and not skip:
         i = int(np.flatnonzero(~present)[0])
-        raise ReportInputError(f"{src.at(i, col)}: no score ({missing:,} rows have none); set "
+        raise ReportInputError(f"{src.at(i, col)}: no score ({_args.counted(missing, 'row')} without one); set "
                                'report.missing_scores = "skip" to leave them out and count them')
     if missing:
         df = df[present].reset_index(drop=True)
@@ -1427,10 +1430,12 @@ def _guess(look: _Look, name: str, id_column: str = "") -> tuple[dict[str, str],
         if not fits and kind == "score":
             fits = [c for c in cols if c not in taken and _is_scores(df[c])]
         if canon == "customer_id":
-            # A column named as a customer id comes first, whatever its values;
-            # then columns that look like ids.
-            like = [c for c in cols if c not in taken and c not in fits and (
-                c == id_column or re.search(_ID, norm[c]))]
+            # A column named as a customer's id comes first, whatever its
+            # values; a bare "id" (often the response's) and columns that look
+            # like ids follow, by the rule below.
+            fits, weak = [c for c in fits if norm[c] != "id"], [c for c in fits if norm[c] == "id"]
+            like = weak + [c for c in cols if c not in taken and c not in fits and c not in weak
+                           and (c == id_column or re.search(_ID, norm[c]))]
             if name in ("responses", "transactions", "cases"):
                 # Several rows per customer: an id that repeats is the
                 # customer's; one unique per row is rather a response id.

@@ -44,13 +44,15 @@ _FORMATS: dict[str, Callable[[Any], str]] = {
     "date": lambda v: f"{pd.Timestamp(v):%Y-%m-%d}",
     "datetime": lambda v: f"{pd.Timestamp(v):%Y-%m-%d %H:%M}",
     "p": lambda v: "<0.001" if v < 0.001 else f"{v:.3f}",  # a p-value, 3 decimals
+    "points": lambda v: f"{100 * v:+.1f}",  # a difference of two shares, percentage points
     "hours": lambda v: "never" if v == np.inf else f"{v:.1f}",  # inf: never reached
 }
 
 
 def format_cell(value: Any, spec: Optional[str]) -> str:
     """One cell as text: `spec` is "money" ($1,234; "money:€" for another
-    currency: €1,234), "p" (0.042, <0.001), "hours" (12.5, never), "pct" (12.3%), "pct0"
+    currency: €1,234), "p" (0.042, <0.001), "hours" (12.5, never), "points" (a
+    difference of shares: +2.1), "pct" (12.3%), "pct0"
     (12%), "signed" (+1.2), "int" (1,234), "date", "datetime", a format
     string such as "{:.1f}", or None (str). Missing values print as "-"."""
     if _missing(value):

@@ -376,6 +376,16 @@ def _points(share_difference: float) -> str:
     return f"{100 * share_difference:+.1f} points"
 
 
+def _points_interval(lo: float, hi: float) -> str:
+    """An interval of differences of shares, the unit once: [+5.7, +13.5] points."""
+    return f"[{100 * lo:+.1f}, {100 * hi:+.1f}] points"
+
+
+def _p(p: float, name: str = "p") -> str:
+    """A p-value in the text: "p = 0.042", "p < 0.001"."""
+    return f"{name} < 0.001" if p < 0.001 else f"{name} = {p:.3f}"
+
+
 def _sentence(text: str) -> str:
     """`text` as a sentence: its first letter upper case, a full stop."""
     return text[:1].upper() + text[1:] + "."
@@ -435,18 +445,20 @@ def _known_weight(df: pd.DataFrame, opt: ReportOptions) -> tuple[pd.DataFrame, i
 def _weighted(df: pd.DataFrame, opt: ReportOptions, who: str, level: str) -> tuple[str, Any]:
     """The weighted NPS line and its summary (None, and a line saying why,
     when no answered response has a positive weight)."""
+    w_all = column(df, opt.weight, "weight").to_numpy(dtype=np.float64, na_value=np.nan)
+    answered_all = ~pd.isna(column(df, opt.score, "score")).to_numpy()
+    if not (answered_all & (w_all > 0)).any():
+        none = int((answered_all & np.isnan(w_all)).sum())
+        zero = int((answered_all & (w_all == 0)).sum())
+        why = "; ".join([f"{_args.counted(none, 'answered response')} with none: empty in the "
+                         "customers file, or their customer is not in it"] * bool(none)
+                        + [f"{_args.counted(zero, 'answered response')} with 0"] * bool(zero))
+        return (f"{opt.weight}-weighted NPS: not computed: no answered response has a value of "
+                f"{opt.weight} above 0" + (f" ({why})." if why else " (no answered response)."),
+                None)
     df, unknown = _known_weight(df, opt)
     scores = column(df, opt.score, "score")
     weights = column(df, opt.weight, "weight")
-    answered_w = weights.to_numpy()[~pd.isna(scores).to_numpy()]
-    if not (answered_w > 0).any():
-        zero = int((answered_w == 0).sum())
-        return (f"{opt.weight}-weighted NPS: not computed: no answered response has a value of "
-                f"{opt.weight} above 0 ("
-                + "; ".join([f"{_args.counted(unknown, 'response')} with none: empty in the "
-                             "customers file, or their customer is not in it"] * bool(unknown)
-                            + [f"{_args.counted(zero, 'response')} with 0"] * bool(zero))
-                + ")."), None
     account = None if opt.account is None else column(df, opt.account, "account")
     w = summarize(scores, weights, account=account, weight_by=opt.weight_by, method=opt.method,
                   confidence=opt.confidence, missing=opt.missing)
@@ -597,7 +609,7 @@ def _period_lines(df: pd.DataFrame, q: Any, opt: ReportOptions, cur: str, prev: 
         f"{prev}: NPS {_signed(b.nps)} {_interval(b.ci_low, b.ci_high)} "
         f"{_denominator(b.n, df[b_sel], opt, who)}",
         f"Change {_signed(c.diff)} points, {_level(opt.confidence)} CI "
-        f"{_interval(c.ci_low, c.ci_high)}, z = {c.z:.2f}, p = {c.p_value:.3g}: {verdict}.",
+        f"{_interval(c.ci_low, c.ci_high)}, z = {c.z:.2f}, {_p(c.p_value)}: {verdict}.",
     ]
     data = {"current": {"period": str(cur), **_summary_dict(a)},
             "previous": {"period": str(prev), **_summary_dict(b)},
@@ -620,8 +632,9 @@ def _period_section(df: pd.DataFrame, opt: ReportOptions, hp: pd.DataFrame) -> l
         sec.blocks.append(f"Calendar {unit}s in {opt.timezone}.")
     sec.blocks.append(
         f"Each comparison below is one planned test of the last two {unit}s, not adjusted for "
-        "others. The health table's \"p (adj.)\" judges the same change among every period of "
-        "the history (Holm), so it is stricter and grows as history grows; the health flags judge "
+        "others. The health table's \"p (adj.)\" judges the change of each of its periods among "
+        "every period of the history (Holm), so it is stricter and grows as history grows; the "
+        "health flags judge "
         "each period against its own baseline. A change significant here but not there is worth "
         "watching, not yet acting on.")
     kinds = _kinds(df, opt)
@@ -859,7 +872,7 @@ def _trend_section(df: pd.DataFrame, sliced: pd.DataFrame, key: str, recent: lis
         items.append(
             f"{where}{r['segment']} {r['direction']} {r['slope_points']:+.2f} points/period "
             f"({100 * r['start_share']:.1f}% -> {100 * r['end_share']:.1f}%, "
-            f"p adj. {r['p_adjusted']:.3g}){note}")
+            f"{_p(r['p_adjusted'], 'p adj.')}){note}")
     if items:
         sec.blocks.append(Bullets(items))
     return sec
@@ -1159,7 +1172,7 @@ def _churn_section(inputs: ReportInputs, opt: ReportOptions, now: pd.Timestamp,
             first = cand[np.lexsort((-worth, -p[cand]))][:top]
             tie_note = (f" {tied:,} customers share P(churn) {edge:.1%}: the list shows those "
                         + (f"with the most {value.label}." if value is not None else
-                           "first in the customers' order."))
+                           "first in the customers table's order (by id without one)."))
     riskiest = reasons.iloc[first]
     table = pd.DataFrame({
         "customer": np.asarray(_id_text(inputs, riskiest.index.to_numpy())),
@@ -1737,10 +1750,9 @@ def _roi_section(cases: pd.DataFrame, opt: ReportOptions) -> Section:
         f"churn risk; {int(t['skipped']):,} cases without an outcome, risk or CLV left out.")
     sec.blocks.append(
         f"Churn, late or never minus on time, within risk bands (Mantel-Haenszel): "
-        f"{_points(t['difference'])} ({level} CI [{_points(t['ci_low'])}, "
-        f"{_points(t['ci_high'])}], p = {t['p_value']:.3g}); ignoring risk it would read "
-        f"{_points(t['naive_difference'])} [{_points(t['naive_ci_low'])}, "
-        f"{_points(t['naive_ci_high'])}]. Revenue retained by the "
+        f"{_points(t['difference'])} ({level} CI {_points_interval(t['ci_low'], t['ci_high'])}, "
+        f"{_p(t['p_value'])}); ignoring risk it would read {_points(t['naive_difference'])} "
+        f"{_points_interval(t['naive_ci_low'], t['naive_ci_high'])}. Revenue retained by the "
         f"on-time contacts (difference x CLV): {_money(t['revenue_retained'], opt)} ({level} CI "
         f"[{_money(t['revenue_ci_low'], opt)}, {_money(t['revenue_ci_high'], opt)}]).")
     b = roi.bands
@@ -1751,9 +1763,9 @@ def _roi_section(cases: pd.DataFrame, opt: ReportOptions) -> Section:
         "difference": b["difference"].to_numpy(), "CI low": b["ci_low"].to_numpy(),
         "CI high": b["ci_high"].to_numpy(), "revenue retained": b["revenue_retained"].to_numpy(),
     }), {"risk from": "pct", "risk to": "pct", "on time": "int", "churn on time": "pct",
-         "late or never": "int", "churn late": "pct", "difference": "pct", "CI low": "pct",
-         "CI high": "pct", "revenue retained": "money"}, name="roi_bands",
-        caption="By band of predicted churn risk:"))
+         "late or never": "int", "churn late": "pct", "difference": "points",
+         "CI low": "points", "CI high": "points", "revenue retained": "money"}, name="roi_bands",
+        caption="By band of predicted churn risk (difference and its CI in percentage points):"))
     if "next_score" in cases.columns and "score" in cases.columns:
         conv = loop.conversion(cases, confidence=opt.confidence, missing="skip")
         sec.data["conversion"] = conv
@@ -1768,11 +1780,12 @@ def _roi_section(cases: pd.DataFrame, opt: ReportOptions) -> Section:
             "no next answer": (conv["contacted_no_next_answer"]
                                + conv["not_contacted_no_next_answer"]).to_numpy(),
         }), {"contacted": "int", "moved up": "pct", "not contacted": "int", "moved up ": "pct",
-             "difference": "pct", "CI low": "pct", "CI high": "pct", "p": "{:.3g}",
+             "difference": "points", "CI low": "points", "CI high": "points", "p": "p",
              "no next answer": "int"}, name="conversion",
             caption="Conversion: cases whose next answer is in a higher segment, contacted "
                     "against not contacted (cases without a next answer counted, not in the "
-                    "shares; also an observational comparison):"))
+                    "shares; difference and its CI in percentage points; also an observational "
+                    "comparison):"))
     return sec
 
 
@@ -2381,6 +2394,7 @@ def _summary_parts(secs: dict[str, Section], opt: ReportOptions,
         d = secs["health_flags"].data
         everyone = d.get("overall_flags")
         out["flags"] = [{"slice": None if k == "_all" else _label(r[k]),
+                         "scope": "all" if k == "_all" else "slice",
                          "period": str(r["period"]), "flags": r["flags"].split(","),
                          "reasons": str(r["reasons"])}
                         for k, t in (("_all", everyone), (key, d["flags"])) if t is not None

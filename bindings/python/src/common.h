@@ -173,28 +173,42 @@ inline constexpr const char* kStateType<std::string> = "a str";
 template <>
 inline constexpr const char* kStateType<py::bytes> = "bytes";
 
+// "a str", "an int": the type of `h` with its article, for errors.
+inline std::string TypeWithArticle(const py::handle& h) {
+  const std::string name = py::str(py::type::handle_of(h).attr("__name__"));
+  const bool vowel = !name.empty() && std::string("aeiou").find(name[0]) != std::string::npos;
+  return (vowel ? "an " : "a ") + name;
+}
+
+// A Python or numpy bool (numpy's has a dtype of kind "b").
+inline bool IsBool(const py::handle& h) {
+  return py::isinstance<py::bool_>(h) ||
+         (py::hasattr(h, "dtype") && py::str(h.attr("dtype").attr("kind")).equal(py::str("b")));
+}
+
 template <typename State, typename V>
 V StateField(const py::handle& h, const char* name) {
-  // A bool is no number here (Python would read True as 1), and an int too
-  // large for the field is out of range, not of the wrong type.
-  const bool is_bool = py::isinstance<py::bool_>(h);
-  if (is_bool != std::is_same_v<V, bool> && (is_bool || std::is_same_v<V, bool>)) {
-    throw py::type_error(std::string(State::kClass) + " state field " + name + " is a " +
-                         std::string(py::str(py::type::handle_of(h).attr("__name__"))) +
-                         ": it must be " + kStateType<V>);
+  const std::string field = std::string(State::kClass) + " state field " + name;
+  // A bool is no number here (Python would read True as 1), nor a number a
+  // bool; a whole number too large for the field is out of range.
+  constexpr bool kBool = std::is_same_v<V, bool>;
+  const bool is_bool = IsBool(h);
+  if (is_bool != kBool) {
+    if (is_bool || kBool) {
+      throw py::type_error(field + " is " + TypeWithArticle(h) + ": it must be " +
+                           kStateType<V>);
+    }
   }
+  if constexpr (kBool) return static_cast<bool>(py::bool_(py::reinterpret_borrow<py::object>(h)));
   try {
     return h.cast<V>();
   } catch (const py::cast_error&) {
-    if constexpr (std::is_integral_v<V> && !std::is_same_v<V, bool>) {
-      if (py::isinstance<py::int_>(h)) {
-        throw py::value_error(std::string(State::kClass) + " state field " + name + " is " +
-                              std::string(py::str(h)) + ": out of range");
+    if constexpr (std::is_arithmetic_v<V>) {
+      if (PyIndex_Check(h.ptr())) {
+        throw py::value_error(field + " is " + std::string(py::str(h)) + ": out of range");
       }
     }
-    throw py::type_error(std::string(State::kClass) + " state field " + name + " is a " +
-                         std::string(py::str(py::type::handle_of(h).attr("__name__"))) +
-                         ": it must be " + kStateType<V>);
+    throw py::type_error(field + " is " + TypeWithArticle(h) + ": it must be " + kStateType<V>);
   }
 }
 
@@ -218,11 +232,14 @@ typename State::Fields FieldsFromState(const py::object& state) {
   }
   const auto t = py::reinterpret_borrow<py::tuple>(state);
   const std::string expected = "version " + std::to_string(State::kVersion);
-  if (t.empty() || !py::isinstance<py::int_>(t[0]) || py::isinstance<py::bool_>(t[0])) {
+  // The version: any whole number (numpy's too), no bool.
+  if (t.empty() || !PyIndex_Check(t[0].ptr()) || IsBool(t[0])) {
     throw py::value_error(cls + " state must begin with its version (an int): this npscore reads " +
                           expected);
   }
-  if (!py::int_(State::kVersion).equal(t[0])) {  // compared in Python: any int, no overflow
+  const auto version = py::reinterpret_steal<py::object>(PyNumber_Index(t[0].ptr()));
+  if (!version) throw py::error_already_set();
+  if (!py::int_(State::kVersion).equal(version)) {  // compared in Python: any int, no overflow
     throw py::value_error(cls + " state is version " + std::string(py::str(t[0])) +
                           ": this npscore reads " + expected +
                           " only (load it with the npscore version that wrote it)");
