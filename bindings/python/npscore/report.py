@@ -799,8 +799,11 @@ def _flag_section(sliced: pd.DataFrame, key: str, recent: list, opt: ReportOptio
     sec.blocks.append(
         f"Each {freq!r} period is judged as it was when it closed, against its baseline: "
         f"{attrs['baseline']}; p-values: {attrs['flag_adjustment']} "
-        f"(mode {attrs['flag_mode']!r}). level_shift is a CUSUM of the periods' "
-        "deviations from their baselines.")
+        f"(mode {attrs['flag_mode']!r})"
+        + ("; the flags of all responses are judged alike, over their own tests"
+           if overall is not None else "")
+        + ". level_shift is a CUSUM of the periods' deviations from their baselines.")
+
     def flagged(t: pd.DataFrame) -> pd.DataFrame:
         return t[(t["period"].isin(recent) & (t["flags"] != "") & ~t["flag_low_n"]).to_numpy()]
 
