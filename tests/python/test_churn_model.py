@@ -185,7 +185,7 @@ def test_duplicated_and_constant_columns():
 
 def test_non_convergence_warns_with_iterations_and_gradient():
     X, y = make_data(n=300, seed=10)
-    with pytest.warns(npscore.ConvergenceWarning, match=r"did not converge in 1 iterations: the gradient norm is"):
+    with pytest.warns(npscore.ConvergenceWarning, match=r"did not converge in 1 iteration: the gradient norm is"):
         m = ChurnModel(max_iter=1, tol=1e-14).fit(X, y)
     assert not m.converged_ and m.n_iter_ == 1 and m.grad_norm_ > 1e-14
     assert issubclass(npscore.ConvergenceWarning, Warning)
@@ -223,7 +223,8 @@ def test_explain_matches_hand_computation():
                 v = df.iloc[i, j]
                 text = out[f"reason_{k + 1}"].iloc[i]
                 if names[j] == "days_detractor_waiting":
-                    assert text == f"detractor for {v:.0f} days without follow-up"
+                    days = f"{v:.0f} day" + ("" if round(v) == 1 else "s")
+                    assert text == f"detractor for {days} without follow-up"
                 elif names[j] == "other":
                     assert text == f"other is {v:.1f}"
                 elif names[j] == "segment=detractor":
@@ -419,3 +420,36 @@ def test_sample_data_earlier_period_ranks_later_churners():
     assert (top["feature_1"] == "score").all()
     assert top["reason_1"].str.startswith("score history: latest score ").all()
 
+
+
+def test_explain_refuses_transformed_features_and_counts_its_nouns() -> None:
+    import warnings
+
+    sample = npscore.datasets.load_sample(seed=5, n_customers=300)
+    X = npscore.churn_features(sample.responses, sample.customers, as_of="2025-06-01")
+    y = npscore.churn_labels(sample.churn, as_of="2025-06-01", horizon_days=90)
+    X, y = X.loc[X.index.intersection(y.index)], y[X.index.intersection(y.index)]
+    scaled = (X - X.mean()) / X.std().replace(0, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", npscore.ChurnDataWarning)
+        model = npscore.ChurnModel().fit(scaled, y)
+    with pytest.raises(ValueError, match=r"X column '\w+' is -[\d.]+ at row \d+, outside 0\.\.inf: "
+                                         r"explain words churn_features' columns as they are"):
+        model.explain(scaled)
+    from npscore.churn import REASON_PHRASES
+    assert REASON_PHRASES["n_responses"](1) == "1 answer so far"
+    assert REASON_PHRASES["days_since_response"](2.4) == "2 days since the last answer"
+
+
+def test_convergence_warning_is_also_scikit_learns() -> None:
+    import warnings
+
+    sk = pytest.importorskip("sklearn.exceptions")
+    X = np.random.default_rng(0).normal(size=(200, 3))
+    y = (X[:, 0] > 0).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", sk.ConvergenceWarning)  # silences npscore's too
+        npscore.ChurnModel(max_iter=1).fit(X, y)
+    with pytest.warns(npscore.ConvergenceWarning):
+        npscore.ChurnModel(max_iter=1).fit(X, y)

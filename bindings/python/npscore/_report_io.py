@@ -1395,7 +1395,8 @@ def _repeats(s: pd.Series) -> bool:
     return len(v) > 0 and v.nunique() < len(v)
 
 
-_ID = r"(^|_)(id|nr|no|n|num|number|numero|code|codigo|customer|client|cliente|kunde\w*|klant)($|_)"
+_ID = (r"(^|_)(id|nr|no|n|num|number|numero|code|codigo|customer|client|cliente|kunde\w*|klant|"
+       r"acct)($|_)")
 
 
 def _guess(look: _Look, name: str, id_column: str = "") -> tuple[dict[str, str], list[str],
@@ -1434,8 +1435,10 @@ def _guess(look: _Look, name: str, id_column: str = "") -> tuple[dict[str, str],
             # values; a bare "id" (often the response's) and columns that look
             # like ids follow, by the rule below.
             fits, weak = [c for c in fits if norm[c] != "id"], [c for c in fits if norm[c] == "id"]
+            # A date ("Customer since") or a score is no id, whatever its name.
             like = weak + [c for c in cols if c not in taken and c not in fits and c not in weak
-                           and (c == id_column or re.search(_ID, norm[c]))]
+                           and (c == id_column or re.search(_ID, norm[c]))
+                           and dates.get(c) is None and not _is_scores(df[c])]
             if name in ("responses", "transactions", "cases"):
                 # Several rows per customer: an id that repeats is the
                 # customer's; one unique per row is rather a response id.

@@ -747,6 +747,7 @@ def _backtest(data: _Any, train_as_of: _Any, test_as_of: _Any, horizon_days: flo
 
 import dataclasses as _dataclasses
 import os as _os
+import sys as _sys
 import warnings as _warnings
 from typing import TYPE_CHECKING as _TYPE_CHECKING, Any as _Any, Mapping as _Mapping
 
@@ -767,6 +768,23 @@ class ConvergenceWarning(UserWarning):
     usable but not at the optimum (raise the limit or the tolerance)."""
 
 
+def _convergence_warning() -> type:
+    """The category to warn with: ConvergenceWarning, and also scikit-learn's
+    when scikit-learn is loaded (a subclass of both, made once), so that
+    either filter silences it; scikit-learn is never imported for this."""
+    global _BOTH
+    sk = _sys.modules.get("sklearn.exceptions")
+    if sk is None:
+        return ConvergenceWarning
+    if _BOTH is None:
+        _BOTH = type("ConvergenceWarning", (ConvergenceWarning, sk.ConvergenceWarning),
+                     {"__module__": __name__, "__doc__": ConvergenceWarning.__doc__})
+    return _BOTH
+
+
+_BOTH: _Optional[type] = None
+
+
 class ChurnDataWarning(UserWarning):
     """A finding in the training data that does not stop a fit: a constant column.
     With an intercept a constant column is collinear with it; the L2 penalty keeps
@@ -774,6 +792,45 @@ class ChurnDataWarning(UserWarning):
     coefficient is not interpretable. Identical or collinear columns are fitted
     with a finite C (the penalty splits their coefficient evenly, as scikit-learn's
     fit does); only without a penalty (``C=inf``) are identical columns an error."""
+
+
+#: churn_features' columns that explain words as counts or scores, with the
+#: values they can take: a value outside says the columns were transformed
+#: (e.g. scaled in a Pipeline), and their words would be wrong.
+_WORDED_DOMAINS = {
+    "n_responses": (0, _np.inf), "n_detractor_responses": (0, _np.inf),
+    # scores: >= 0 (a scale's top may be above 10)
+    "score": (0, _np.inf), "mean_score": (0, _np.inf), "min_score": (0, _np.inf),
+    "max_score": (0, _np.inf), "previous_score": (0, _np.inf), "detractor_share": (0, 1),
+    "days_detractor_waiting": (0, _np.inf), "days_to_follow_up": (0, _np.inf),
+    "days_since_response": (0, _np.inf), "days_since_first_response": (0, _np.inf),
+}
+
+
+def _check_worded_values(arr: _np.ndarray, names: list) -> None:
+    """A ValueError naming the first value of a worded column outside what
+    churn_features gives (NaN passes: an absent value is not worded)."""
+    for j, name in enumerate(names):
+        bounds = _WORDED_DOMAINS.get(name)
+        if bounds is None:
+            continue
+        col = arr[:, j]
+        with _np.errstate(invalid="ignore"):
+            bad = _np.flatnonzero((col < bounds[0]) | (col > bounds[1]))
+        if len(bad):
+            i = int(bad[0])
+            raise ValueError(
+                f"X column {name!r} is {col[i]:g} at row {i}, outside {bounds[0]:g}.."
+                f"{bounds[1]:g}: explain words churn_features' columns as they are, so "
+                "transformed (e.g. scaled) features would read as the customer's values; use "
+                "ChurnModel(standardize=True) instead of a scaler in front of it")
+
+
+def _counting(before: str, noun: str, after: str = "") -> _Any:
+    """A reason phrase of a count: "1 day", "3 days" (the value rounded)."""
+    def phrase(value: float) -> str:
+        return f"{before}{_args.counted(round(value), noun)}{after}"
+    return phrase
 
 
 #: Default phrasing of reasons, keyed by feature column name (the names of
@@ -788,19 +845,19 @@ REASON_PHRASES: dict = {
     "segment=passive": "passive at the latest answer",
     "has_response": "has answered the survey",
     "early_life_detractor": "detractor in the first days after sign-up",
-    "days_detractor_waiting": "detractor for {value:.0f} days without follow-up",
+    "days_detractor_waiting": _counting("detractor for ", "day", " without follow-up"),
     "detractor_followed_up": "detractor answer followed up",
-    "days_to_follow_up": "follow-up took {value:.0f} days",
-    "days_since_response": "{value:.0f} days since the last answer",
+    "days_to_follow_up": _counting("follow-up took ", "day"),
+    "days_since_response": _counting("", "day", " since the last answer"),
     "score": "latest score {value:.0f}",
     "mean_score": "mean score {value:.1f}",
     "min_score": "lowest score {value:.0f}",
     "score_change": "score changed by {value:+.0f} since the previous answer",
     "segment_change": "segment changed by {value:+.0f} since the previous answer",
     "detractor_share": "{value:.0%} of answers were detractor answers",
-    "n_responses": "{value:.0f} answers so far",
-    "tenure_days": "customer for {value:.0f} days at the latest answer",
-    "customer_age_days": "customer for {value:.0f} days",
+    "n_responses": _counting("", "answer", " so far"),
+    "tenure_days": _counting("customer for ", "day", " at the latest answer"),
+    "customer_age_days": _counting("customer for ", "day"),
 }
 
 
@@ -1423,9 +1480,9 @@ class ChurnModel:
             _warnings.warn(text, ChurnDataWarning, stacklevel=2)
         if not model.converged:
             _warnings.warn(
-                f"the churn model did not converge in {model.n_iter} iterations: the gradient "
-                f"norm is {model.grad_norm:.3g} > tol = {self.tol:g} (raise max_iter or tol)",
-                ConvergenceWarning, stacklevel=2)
+                f"the churn model did not converge in {_args.counted(model.n_iter, 'iteration')}: "
+                f"the gradient norm is {model.grad_norm:.3g} > tol = {self.tol:g} (raise max_iter "
+                "or tol)", _convergence_warning(), stacklevel=2)
         return self
 
     @property
@@ -1670,6 +1727,7 @@ class ChurnModel:
         X = _read_X(X)[0]
         arr = self._matrix(X)
         names = list(self._fitted().feature_names)
+        _check_worded_values(arr, names)
         groups = [rule[0] for rule in _core.churn_reason_rules(names)]
         frame = X if isinstance(X, _pd.DataFrame) else _pd.DataFrame(arr, columns=names)
         n = arr.shape[0]

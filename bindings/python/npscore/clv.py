@@ -26,7 +26,7 @@ from . import _npscore
 from . import _args
 from ._convert import as_frame, as_scores, column, parse_times, timestamp
 from ._convert import aligned as _aligned
-from .churn import ConvergenceWarning
+from .churn import ConvergenceWarning, _convergence_warning  # noqa: F401 (re-exported)
 from ._groups import _key_codes, is_int_key
 # Prediction: a float for scalar inputs, an array for arrays, a Series on the
 # first Series' index.
@@ -326,10 +326,10 @@ class _Model:
         self.fit_info_ = info
         if not self.converged_:
             _warnings.warn(
-                f"the {self._label} fit did not converge in {self.n_iter_} iterations: the "
-                f"gradient norm is {info['gradient_norm']:.3g} > tolerance = {tolerance:g} "
-                f"(raise max_iterations or tolerance); the last estimate is kept",
-                ConvergenceWarning, stacklevel=3)
+                f"the {self._label} fit did not converge in "
+                f"{_args.counted(self.n_iter_, 'iteration')}: the gradient norm is "
+                f"{info['gradient_norm']:.3g} > tolerance = {tolerance:g} (raise max_iterations "
+                "or tolerance); the last estimate is kept", _convergence_warning(), stacklevel=3)
 
     def _set_covariance(self, compute: Any) -> None:
         """Keeps how to compute the parameters' covariance (the core's, from

@@ -2605,5 +2605,11 @@ def sample_build(seed: int = 42, n_customers: int = 2000, figure: Optional[Path]
 
 
 # The report on files from Python: the project file and its reader (the CLI's).
-from ._report_io import (CsvOptions, InputFile, ReportConfig, ReportInputError,  # noqa: E402
-                         init_template, load_config, read_inputs)
+# ("X as X": re-exported, for type checkers too.)
+from ._report_io import CsvOptions as CsvOptions  # noqa: E402
+from ._report_io import InputFile as InputFile  # noqa: E402
+from ._report_io import ReportConfig as ReportConfig  # noqa: E402
+from ._report_io import ReportInputError as ReportInputError  # noqa: E402
+from ._report_io import init_template as init_template  # noqa: E402
+from ._report_io import load_config as load_config  # noqa: E402
+from ._report_io import read_inputs as read_inputs  # noqa: E402
