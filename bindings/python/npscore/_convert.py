@@ -608,7 +608,9 @@ def _row_named(error: ValueError, signature: inspect.Signature, args: tuple, kwa
             name, values = None, first
         else:
             name, values = given, as_frame(bound.arguments[table])[given]
-    except Exception:  # noqa: BLE001 - the original error is the one to show
+    except (TypeError, KeyError, ValueError):
+        # The call's arguments could not be read back (the function raised
+        # before checking them): the caller re-raises the core's error as it is.
         return None
     parts = [] if name is None else [f"column {name!r}"]
     if isinstance(values, pd.Series) and row < len(values) and not _default_index(values.index):
